@@ -1,0 +1,34 @@
+#include "connector/cli/command_context.h"
+
+#include <cstdio>
+#include <cstdlib>
+
+#include "connector/cli/exit_codes.h"
+#include "sync/log.h"
+
+namespace tenantsync {
+
+std::string config_path(const GlobalFlags& g) {
+  if (!g.config.empty()) return g.config;
+  const char* env = std::getenv("TENANTSYNC_CONFIG");
+  if (env != nullptr && *env != '\0') return env;
+  return "tenantsync.json";
+}
+
+Result<Config> load_command_config(const GlobalFlags& g) {
+  auto config = load_config(config_path(g));
+  if (!config.ok()) return config;
+  LogLevel level = LogLevel::Info;
+  parse_log_level(g.log_level.empty() ? config->log_level : g.log_level, level);
+  std::string format = g.log_format.empty() ? config->log_format : g.log_format;
+  configure_logging(level, format == "json");
+  return config;
+}
+
+int report_failure(const std::string& command, const Error& error) {
+  std::string text = redact_secrets(error.describe());
+  std::fprintf(stderr, "tenantsync %s: %s\n", command.c_str(), text.c_str());
+  return kExitFailed;
+}
+
+}  // namespace tenantsync

@@ -1,0 +1,110 @@
+// A plan: the operations apply would send, per tenant, with seat accounting (CLI.md).
+//
+// The same shape serves `plan --format json`, a saved plan (`plan --out`, `apply --plan`)
+// and `apply --format json`, where each operation's status becomes its outcome.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+// The full header, not json_fwd.hpp: Operation holds a std::optional<nlohmann::json>,
+// which needs the complete type.
+#include <nlohmann/json.hpp>
+
+#include "model/desired_state.h"
+#include "model/result.h"
+
+namespace tenantsync {
+
+enum class OpKind { Assign, Revoke, Update, Restore, Delete, Create };
+enum class OpStatus { Ready, Blocked, Applied, Failed, Skipped };
+
+const char* to_string(OpKind kind);
+const char* to_string(OpStatus status);
+std::optional<OpKind> parse_op_kind(std::string_view text);
+std::optional<OpStatus> parse_op_status(std::string_view text);
+
+struct OperationError {
+  std::string code;
+  std::string message;
+
+  bool operator==(const OperationError&) const = default;
+};
+
+struct Operation {
+  OpKind op = OpKind::Assign;
+  std::string user;     // user principal name
+  std::string user_id;  // empty for create
+  std::string sku;      // part number (assign/revoke/update)
+  std::string sku_id;
+  std::vector<std::string> disabled_plans;  // service plan ids (assign/update)
+  OpStatus status = OpStatus::Ready;
+  std::string reason;                   // why blocked, or a note (e.g. "inherited from group ...")
+  std::optional<OperationError> error;  // failed: the service's code and message
+  std::optional<nlohmann::json> details;  // create: displayName, usageLocation, ...
+
+  bool operator==(const Operation& o) const;
+};
+
+struct SeatLine {
+  std::string sku;
+  std::string sku_id;
+  int enabled = 0;  // enabled + warning: the seats the service counts against
+  int consumed = 0;
+  int after_plan = 0;  // consumed after the ready operations
+  int shortfall = 0;   // seats missing for blocked assignments
+
+  bool operator==(const SeatLine&) const = default;
+};
+
+struct TenantPlan {
+  std::string tenant;  // default domain
+  std::string tenant_id;
+  TenantMode mode = TenantMode::Enforce;
+  std::vector<Operation> operations;
+  std::vector<SeatLine> seats;
+  std::vector<std::string> notes;          // human lines, e.g. "alice gets SPE_E3 from group ..."
+  std::vector<std::string> missing_users;  // desired users that do not exist (not created)
+  std::vector<std::string> ignored_users;  // `ignore: true`: accepted deviations
+
+  bool operator==(const TenantPlan&) const = default;
+};
+
+struct PlanSummary {
+  int assign = 0, revoke = 0, update = 0, restore = 0, del = 0, create = 0, blocked = 0;
+  int applied = 0, failed = 0, skipped = 0;
+
+  bool operator==(const PlanSummary&) const = default;
+};
+
+struct Plan {
+  int version = 1;
+  std::string fingerprint;  // "sha256:..." of the mirror state it came from
+  std::vector<TenantPlan> tenants;
+
+  // Counted from the operations. The kind counts (assign ... create) count operations
+  // that are ready or applied, i.e. what this plan does; blocked, applied, failed and
+  // skipped count operations by status (an applied assign counts in both assign and
+  // applied).
+  PlanSummary summary() const;
+  bool has_ready_operations() const;
+  bool operator==(const Plan&) const = default;
+};
+
+// The Plan JSON shape of CLI.md. Operations always carry op, user, userId, sku, skuId,
+// disabledPlans and status; reason only when not empty, error and details only when
+// set. A tenant always carries operations, seats and notes; the summary always carries
+// all ten counts ("delete" for del). Reading ignores the summary (it is recomputed)
+// and refuses unknown keys, as a saved plan is replayed verbatim.
+void to_json(nlohmann::json& j, const Operation& op);
+void to_json(nlohmann::json& j, const SeatLine& s);
+void to_json(nlohmann::json& j, const TenantPlan& t);
+void to_json(nlohmann::json& j, const Plan& p);
+void to_json(nlohmann::json& j, const PlanSummary& s);
+// Reads a saved plan; errors (ErrorKind::Invalid, code "InvalidPlan") name the field
+// path, e.g. "tenants[0].operations[2].op: unknown operation \"asign\"", one per line.
+Result<Plan> plan_from_json(const nlohmann::json& j);
+
+}  // namespace tenantsync

@@ -1,0 +1,25 @@
+#!/usr/bin/env bash
+# Installs the Debian packages tenantsync builds with. Idempotent: runs apt-get only when
+# something is missing. Usage: scripts/bootstrap.sh [extra-package ...]
+set -euo pipefail
+
+packages=(
+  build-essential cmake pkg-config
+  libcpprest-dev libssl-dev libsqlite3-dev nlohmann-json3-dev
+  libgtest-dev libgmock-dev libcli11-dev
+  sqlite3 curl python3
+  "$@"
+)
+
+missing=()
+for p in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+[ ${#missing[@]} -eq 0 ] && exit 0
+
+echo "bootstrap: installing ${missing[*]}" >&2
+sudo=""
+[ "$(id -u)" -eq 0 ] || sudo="sudo"
+export DEBIAN_FRONTEND=noninteractive
+$sudo apt-get update -qq
+$sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null

@@ -1,0 +1,45 @@
+// Time as an injected dependency, so token expiry, retry delays and the 30-day restore
+// window run on a fake clock in tests (after ninja's virtual DiskInterface).
+#pragma once
+
+#include <atomic>
+#include <chrono>
+#include <string>
+
+namespace tenantsync {
+
+class Clock {
+ public:
+  using time_point = std::chrono::system_clock::time_point;
+  virtual ~Clock() = default;
+  virtual time_point now() const = 0;
+  // Blocks the calling thread (the fake clock advances instead).
+  virtual void sleep_for(std::chrono::milliseconds duration) = 0;
+};
+
+class SystemClock final : public Clock {
+ public:
+  time_point now() const override;
+  void sleep_for(std::chrono::milliseconds duration) override;
+};
+
+// Thread-safe manual clock: sleep_for advances time instantly and records it.
+class FakeClock final : public Clock {
+ public:
+  explicit FakeClock(time_point start = time_point(std::chrono::seconds(1795132800)));
+  time_point now() const override;
+  void sleep_for(std::chrono::milliseconds duration) override;
+  void advance(std::chrono::milliseconds duration);
+  std::chrono::milliseconds total_slept() const;
+
+ private:
+  std::atomic<std::int64_t> now_ms_;
+  std::atomic<std::int64_t> slept_ms_{0};
+};
+
+// ISO 8601 UTC ("2026-11-20T00:00:00Z") <-> time_point. Parsing accepts fractional
+// seconds and a trailing Z; returns false on anything else.
+std::string format_iso8601(Clock::time_point t);
+bool parse_iso8601(const std::string& text, Clock::time_point& out);
+
+}  // namespace tenantsync

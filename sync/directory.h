@@ -1,0 +1,79 @@
+// The Directory port: everything the engine needs from the remote directory, and no more.
+//
+// sync/ talks to the remote only through this interface. The Graph adapter in connector/
+// implements it over HTTP; tests implement it in memory (tests/sync/memory_directory.h)
+// or wrap it to inject faults. Every call may be made from several threads at once for
+// different tenants. Calls never throw: failures come back as Error values whose `code`
+// and `message` are the service's own.
+#pragma once
+
+#include <functional>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "model/result.h"
+#include "model/sku.h"
+#include "model/tenant.h"
+#include "model/user.h"
+
+namespace tenantsync {
+
+// One page of a user read. For a full read only `users` is filled.
+struct UserPage {
+  std::vector<User> users;                 // new or changed users, whole objects
+  std::vector<std::string> removed_soft;   // ids removed with reason "changed": soft-deleted
+  std::vector<std::string> removed_hard;   // ids removed with reason "deleted": gone for good
+};
+
+// One write. The adapter sends many at once ($batch of up to 20, throttled items resent).
+struct WriteRequest {
+  enum class Kind { AssignLicense, CreateUser, UpdateUser, DeleteUser, RestoreUser };
+  Kind kind = Kind::AssignLicense;
+  std::string user;  // id or user principal name; unused for CreateUser
+  // AssignLicense: one atomic call; an exclusive swap removes and adds together.
+  std::vector<AssignedLicense> add_licenses;
+  std::vector<std::string> remove_licenses;  // sku ids
+  // CreateUser / UpdateUser: the Graph JSON body (may hold a passwordProfile: never log it).
+  nlohmann::json body;
+  // RestoreUser: optional new UPN when the old one is taken.
+  std::optional<std::string> new_user_principal_name;
+};
+
+struct WriteResult {
+  Status status;
+  std::optional<User> user;  // the user the service returned (assign, create, restore)
+};
+
+class Directory {
+ public:
+  using UserPageSink = std::function<Status(UserPage&&)>;
+  using DeletedUserSink = std::function<Status(std::vector<User>&&)>;
+
+  virtual ~Directory() = default;
+
+  // The partner's customer tenants (/contracts).
+  virtual Result<std::vector<Tenant>> customer_tenants() = 0;
+
+  virtual Result<std::vector<Sku>> subscribed_skus(const std::string& tenant) = 0;
+
+  // Reads users page by page into `sink`; a sink error stops the read and is returned.
+  // Empty `delta_link`: a full read. Otherwise the changes since that link. Returns the
+  // new delta link to store. An expired or unknown link fails with ErrorKind::ResyncNeeded.
+  virtual Result<std::string> read_users(const std::string& tenant, const std::string& delta_link,
+                                         const UserPageSink& sink) = 0;
+
+  // Soft-deleted users (restorable), page by page, each with deleted_date_time set.
+  virtual Status read_deleted_users(const std::string& tenant, const DeletedUserSink& sink) = 0;
+
+  // One user by id or UPN; NotFound when there is no active user of that name.
+  virtual Result<User> get_user(const std::string& tenant, const std::string& id_or_upn) = 0;
+
+  // Sends the writes and returns one result per request, in the same order.
+  virtual std::vector<WriteResult> write(const std::string& tenant,
+                                         const std::vector<WriteRequest>& requests) = 0;
+};
+
+}  // namespace tenantsync

@@ -1,0 +1,31 @@
+// One tenant as the cache last saw it: the planner's whole input besides desired state.
+//
+// Loaded from the cache one tenant at a time, so planning a million users never holds
+// more than one tenant in memory. `mirror` says whether the state can be trusted: the
+// planner refuses revocations and deletions for a tenant whose last read failed part way
+// (stale) or that was never mirrored.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "model/sku.h"
+#include "model/tenant.h"
+#include "model/user.h"
+
+namespace tenantsync {
+
+enum class MirrorState { Never, Complete, Stale };
+
+struct TenantSnapshot {
+  Tenant tenant;
+  MirrorState mirror = MirrorState::Never;
+  std::string stale_reason;  // the error of the failed read, when Stale
+  std::string synced_at;     // ISO 8601 time of the last complete read
+  std::vector<Sku> skus;
+  std::vector<User> users;          // active users, sorted by user_principal_name
+  std::vector<User> deleted_users;  // soft-deleted, deleted_date_time set, with the
+                                    // licenses they held when deleted
+};
+
+}  // namespace tenantsync

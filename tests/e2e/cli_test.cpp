@@ -1,0 +1,107 @@
+// The command line as users and scripts see it: commands, help, version, usage errors,
+// and config errors pointing at file, line and column.
+#include <gtest/gtest.h>
+
+#include "tests/support/run_program.h"
+
+namespace tenantsync::test {
+namespace {
+
+const std::vector<std::string> kCommands = {"mirror",  "plan",     "apply",  "drift",
+                                            "export",  "licenses", "assign", "revoke",
+                                            "users",   "journal",  "run"};
+
+TEST(CliTest, HelpListsEveryCommand) {
+  auto r = run_tenantsync({"--help"});
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  for (const auto& c : kCommands) EXPECT_NE(r.out.find(c), std::string::npos) << c;
+}
+
+TEST(CliTest, EveryCommandHasHelpWithAnExample) {
+  std::vector<std::vector<std::string>> commands;
+  for (const auto& c : kCommands) {
+    if (c != "users") commands.push_back({c});
+  }
+  for (const auto& u : {"list", "add", "import", "reset-password", "delete", "restore"}) {
+    commands.push_back({"users", u});
+  }
+  for (auto args : commands) {
+    args.push_back("--help");
+    auto r = run_tenantsync(args);
+    EXPECT_EQ(r.exit_code, 0) << args[0];
+    EXPECT_NE(r.out.find("Example:"), std::string::npos) << args[0] << "\n" << r.out;
+    EXPECT_NE(r.out.find("tenantsync " + args[0]), std::string::npos) << r.out;
+  }
+}
+
+TEST(CliTest, VersionPrintsTheVersion) {
+  auto r = run_tenantsync({"--version"});
+  EXPECT_EQ(r.exit_code, 0);
+  EXPECT_EQ(r.out.rfind("tenantsync ", 0), 0u) << r.out;
+}
+
+struct UsageCase {
+  std::vector<std::string> args;
+  std::string hint;  // what the one-line hint must name
+};
+
+class CliUsageTest : public ::testing::TestWithParam<UsageCase> {};
+
+TEST_P(CliUsageTest, ExitsWith64AndAHint) {
+  auto r = run_tenantsync(GetParam().args);
+  EXPECT_EQ(r.exit_code, 64) << r.out << r.err;
+  EXPECT_NE(r.err.find(GetParam().hint), std::string::npos) << r.err;
+}
+
+INSTANTIATE_TEST_SUITE_P(
+    UsageErrors, CliUsageTest,
+    ::testing::Values(UsageCase{{}, "tenantsync --help"},
+                      UsageCase{{"frobnicate"}, "tenantsync --help"},
+                      UsageCase{{"plan", "--bogus"}, "tenantsync plan --help"},
+                      UsageCase{{"plan", "--format", "xml"}, "tenantsync plan --help"},
+                      UsageCase{{"drift", "--format", "pdf"}, "tenantsync drift --help"},
+                      UsageCase{{"apply", "--desired", "a", "--plan", "b"}, "tenantsync apply --help"},
+                      UsageCase{{"licenses"}, "tenantsync licenses --help"},
+                      UsageCase{{"assign", "--tenant", "t", "--sku", "S"}, "tenantsync assign --help"},
+                      UsageCase{{"assign", "--tenant", "t", "--users", "a", "--filter", "unlicensed", "--sku", "S"},
+                                "tenantsync assign --help"},
+                      UsageCase{{"users"}, "tenantsync users --help"},
+                      UsageCase{{"users", "add", "--tenant", "t"}, "tenantsync users add --help"},
+                      UsageCase{{"users", "list", "--tenant", "t", "--page", "0"}, "tenantsync users list --help"},
+                      UsageCase{{"run", "--every", "soon"}, "tenantsync run --help"},
+                      UsageCase{{"--log-level", "loud", "mirror"}, "tenantsync"}));
+
+TEST(CliTest, MissingConfigNamesTheFileAndExits1) {
+  TempDir dir;
+  auto r = run_tenantsync({"--config", dir.file("nope.json"), "mirror"});
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_NE(r.err.find(dir.file("nope.json")), std::string::npos) << r.err;
+}
+
+TEST(CliTest, ConfigTypoIsReportedWithFileLineColumnAndKey) {
+  TempDir dir;
+  std::string path = dir.write("cfg.json",
+                               "{\n"
+                               "  \"remote\": {\n"
+                               "    \"clientId\": \"x\",\n"
+                               "    \"clientSecretEnv\": \"S\",\n"
+                               "    \"concurency\": 4\n"
+                               "  }\n"
+                               "}\n");
+  auto r = run_tenantsync({"--config", path, "mirror"});
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_NE(r.err.find(path + ":5:5: remote.concurency: unknown key \"concurency\""),
+            std::string::npos)
+      << r.err;
+}
+
+TEST(CliTest, ConfigFromEnvironmentVariable) {
+  TempDir dir;
+  std::string path = dir.write("env.json", "{ \"cache\": 3 }");
+  auto r = run_tenantsync({"mirror"}, {{"TENANTSYNC_CONFIG", path}});
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_NE(r.err.find(path + ":1:3: cache: expected a string"), std::string::npos) << r.err;
+}
+
+}  // namespace
+}  // namespace tenantsync::test
