@@ -1,5 +1,7 @@
 // The command line as users and scripts see it: commands, help, version, usage errors,
 // and config errors pointing at file, line and column.
+#include <ostream>
+
 #include <gtest/gtest.h>
 
 #include "tests/support/run_program.h"
@@ -44,6 +46,12 @@ struct UsageCase {
   std::vector<std::string> args;
   std::string hint;  // what the one-line hint must name
 };
+
+// Names the case by its arguments in test output instead of a byte dump.
+void PrintTo(const UsageCase& c, std::ostream* os) {
+  *os << "tenantsync";
+  for (const auto& a : c.args) *os << " " << a;
+}
 
 class CliUsageTest : public ::testing::TestWithParam<UsageCase> {};
 
@@ -102,6 +110,58 @@ TEST(CliTest, ConfigFromEnvironmentVariable) {
   EXPECT_EQ(r.exit_code, 1);
   EXPECT_NE(r.err.find(path + ":1:3: cache: expected a string"), std::string::npos) << r.err;
 }
+
+}  // namespace
+}  // namespace tenantsync::test
+
+namespace tenantsync::test {
+namespace {
+
+struct DesiredCase {
+  std::string text;
+  std::string expected;  // after "<file>:"
+};
+
+void PrintTo(const DesiredCase& c, std::ostream* os) { *os << c.expected; }
+
+class CliDesiredStateErrorTest : public ::testing::TestWithParam<DesiredCase> {};
+
+TEST_P(CliDesiredStateErrorTest, NamesFileLineColumnAndFieldPathAndExits1) {
+  TempDir dir;
+  std::string config = dir.write(
+      "tenantsync.json", R"({ "remote": { "clientId": "c", "clientSecretEnv": "S" } })");
+  std::string desired = dir.write("desired.json", GetParam().text);
+  for (const char* command : {"plan", "drift"}) {
+    auto r = run_tenantsync({"--config", config, command, "--desired", desired});
+    EXPECT_EQ(r.exit_code, 1) << r.err;
+    EXPECT_NE(r.err.find(desired + ":" + GetParam().expected), std::string::npos) << r.err;
+  }
+}
+
+INSTANTIATE_TEST_SUITE_P(
+    DesiredErrors, CliDesiredStateErrorTest,
+    ::testing::Values(
+        DesiredCase{"{\n"
+                    "  \"version\": 1,\n"
+                    "  \"tenants\": [\n"
+                    "    { \"tenant\": \"contoso.onmicrosoft.com\", \"managedSkus\": [\"SPE_E3\"],\n"
+                    "      \"users\": [\n"
+                    "        { \"upn\": \"a@contoso.onmicrosoft.com\", \"licenses\": [ { \"skuu\": \"SPE_E3\" } ] }\n"
+                    "      ] }\n"
+                    "  ]\n"
+                    "}\n",
+                    "6:63: tenants[0].users[0].licenses[0]: unknown key \"skuu\""},
+        DesiredCase{"{\n"
+                    "  \"version\": 1,\n"
+                    "  \"tenants\": [ { \"tenant\": \"c.onmicrosoft.com\", \"managedSkus\": [\"E3\"],\n"
+                    "                 \"mode\": 5 } ]\n"
+                    "}\n",
+                    "4:18: tenants[0].mode: expected"},
+        DesiredCase{"{\n"
+                    "  \"version\": 1\n"
+                    "  \"tenants\": []\n"
+                    "}\n",
+                    "3:"}));
 
 }  // namespace
 }  // namespace tenantsync::test

@@ -44,6 +44,8 @@ struct BadConfig {
   std::string expected;  // a part of the error message
 };
 
+void PrintTo(const BadConfig& c, std::ostream* os) { *os << c.expected; }
+
 class ConfigErrorTest : public ::testing::TestWithParam<BadConfig> {};
 
 TEST_P(ConfigErrorTest, NamesFileLineAndKey) {

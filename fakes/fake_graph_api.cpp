@@ -1,0 +1,635 @@
+#include "fakes/fake_graph_api.h"
+
+#include <algorithm>
+#include <cstdio>
+
+#include "fakes/fake_cursor.h"
+#include "fakes/fake_encoding.h"
+#include "fakes/fake_errors.h"
+#include "fakes/fake_projection.h"
+#include "fakes/fake_rules.h"
+
+namespace tenantsync::fake {
+
+namespace {
+
+using nlohmann::json;
+
+constexpr const char* kExpiredPageToken = "Directory_ExpiredPageToken";
+constexpr const char* kExpiredPageTokenText =
+    "The specified page token value has expired and can no longer be included in your request.";
+
+void require_read(const Caller& c) {
+  if (!c.client->has_any_role()) fail(403, msg::kDenied, msg::kDeniedText);
+}
+
+void require(const Caller& c, std::initializer_list<std::string_view> roles) {
+  if (!c.client->has_role(roles)) fail(403, msg::kDenied, msg::kDeniedText);
+}
+
+json parse_body(const std::string& body, bool optional = false) {
+  if (optional && trim(body).empty()) return json::object();
+  json j = json::parse(body, nullptr, /*allow_exceptions=*/false);
+  if (j.is_discarded() || !j.is_object()) {
+    fail(400, msg::kBadRequest,
+         "Unable to read JSON request payload. Please ensure Content-Type header is set and "
+         "payload is of valid JSON format.");
+  }
+  return j;
+}
+
+[[noreturn]] void invalid_property(const std::string& name) {
+  fail(400, msg::kBadRequest,
+       "Invalid value specified for property '" + name + "' of resource 'User'.");
+}
+
+std::string string_field(const json& body, const char* name) {
+  auto it = body.find(name);
+  if (it == body.end() || it->is_null()) return "";
+  if (!it->is_string()) invalid_property(name);
+  return it->get<std::string>();
+}
+
+std::string hex64(uint64_t v) {
+  char buf[20];
+  std::snprintf(buf, sizeof buf, "%016llx", static_cast<unsigned long long>(v));
+  return buf;
+}
+
+bool matches(const UserRecord& u, const std::vector<FilterClause>& filter) {
+  for (const auto& clause : filter) {
+    const std::string& actual = clause.property == "id"                  ? u.id
+                                : clause.property == "userPrincipalName" ? u.user_principal_name
+                                                                         : u.department;
+    if (!iequals(actual, clause.value)) return false;
+  }
+  return true;
+}
+
+// Domain part of a UPN, or "" when it is not local@domain.
+std::string upn_domain(const std::string& upn) {
+  auto at = upn.find('@');
+  if (at == std::string::npos || at == 0 || at + 1 >= upn.size() ||
+      upn.find('@', at + 1) != std::string::npos) {
+    return "";
+  }
+  return upn.substr(at + 1);
+}
+
+void check_upn_domain(const TenantDirectory& tenant, const std::string& upn) {
+  std::string domain = upn_domain(upn);
+  if (domain.empty() || !tenant.has_verified_domain(domain)) {
+    fail(400, msg::kBadRequest,
+         "The domain portion of the userPrincipalName property is invalid. You must use one of "
+         "the verified domain names in your organization.");
+  }
+}
+
+[[noreturn]] void duplicate_upn() {
+  throw GraphError(400, msg::kBadRequest, msg::kDuplicateUpn,
+                   json::array({{{"code", "ObjectConflict"},
+                                 {"message", msg::kDuplicateUpn},
+                                 {"target", "userPrincipalName"}}}));
+}
+
+std::optional<std::string> usage_location_field(const json& body) {
+  auto it = body.find("usageLocation");
+  if (it == body.end() || it->is_null()) return std::nullopt;
+  if (!it->is_string() || !is_usage_location(it->get<std::string>())) {
+    invalid_property("usageLocation");
+  }
+  std::string loc = it->get<std::string>();
+  for (char& ch : loc) ch = static_cast<char>(std::toupper(static_cast<unsigned char>(ch)));
+  return loc;
+}
+
+std::string password_field(const json& body) {
+  auto profile = body.find("passwordProfile");
+  if (profile == body.end() || !profile->is_object()) invalid_property("passwordProfile");
+  auto password = profile->find("password");
+  if (password == profile->end() || !password->is_string()) invalid_property("passwordProfile");
+  std::string text = password->get<std::string>();
+  if (!password_is_complex(text)) fail(400, msg::kBadRequest, msg::kPasswordComplexity);
+  return text;
+}
+
+json collection(const std::string& context, json value) {
+  return {{"@odata.context", context}, {"value", std::move(value)}};
+}
+
+// Walks ids in order after `after`, calling `visit` until it returns false.
+template <typename Visit>
+void walk_users(const std::map<std::string, UserRecord>& users, const std::string& after,
+                Visit&& visit) {
+  for (auto it = users.upper_bound(after); it != users.end(); ++it) {
+    if (!visit(it->second)) return;
+  }
+}
+
+}  // namespace
+
+ApiResponse GraphApi::handle(const Caller& c, const ResolvedRoute& route, const QueryParams& q,
+                             const std::string& body) const {
+  switch (route.route) {
+    case Route::kContracts:
+      return contracts(c, q);
+    case Route::kSubscribedSkus:
+      return subscribed_skus(c);
+    case Route::kListUsers:
+      return list_users(c, q);
+    case Route::kCreateUser:
+      return create_user(c, body);
+    case Route::kUsersDelta:
+      return users_delta(c, q);
+    case Route::kGetUser:
+      return get_user(c, route.id, q);
+    case Route::kPatchUser:
+      return patch_user(c, route.id, body);
+    case Route::kDeleteUser:
+      return delete_user(c, route.id);
+    case Route::kAssignLicense:
+      return assign_license(c, route.id, body);
+    case Route::kListDeleted:
+      return list_deleted(c, q);
+    case Route::kGetDeleted:
+      return get_deleted(c, route.id, q);
+    case Route::kRestore:
+      return restore_user(c, route.id, body);
+    case Route::kMethodNotAllowed:
+      fail(405, msg::kBadRequest, "Specified HTTP method is not allowed for the request target.");
+    case Route::kBatch:
+      fail(400, "BadRequest", "Nested $batch requests are not supported.");
+    case Route::kUnknown:
+      break;
+  }
+  fail(400, "BadRequest", "Resource not found for the segment '" + route.folded + "'.");
+}
+
+ApiResponse GraphApi::contracts(const Caller& c, const QueryParams& q) const {
+  require_read(c);
+  if (c.tenant != estate_.partner()) fail(403, msg::kDenied, msg::kDeniedText);
+  int top = parse_top(q.get("$top"));
+  std::string qhash = hex64(stable_hash("contracts|" + std::to_string(top)));
+  double now = clock_.now();
+  size_t start = 0;
+  if (auto token = q.get("$skiptoken")) {
+    auto cursor = open_page(signer_, *token);
+    if (!cursor || cursor->list != "contracts" || cursor->tenant_id != c.tenant->id() ||
+        cursor->query_hash != qhash || cursor->expires_at < now) {
+      fail(400, kExpiredPageToken, kExpiredPageTokenText);
+    }
+    start = std::stoul(cursor->after_id) + 1;
+  }
+  const auto& customers = estate_.customers();
+  json value = json::array();
+  size_t i = start;
+  for (; i < customers.size() && value.size() < static_cast<size_t>(top); ++i) {
+    const TenantDirectory* t = customers[i];
+    value.push_back({{"id", guid_from(stable_hash("contract:" + t->id()), stable_hash(t->id()))},
+                     {"contractType", "ResellerPartner"},
+                     {"customerId", t->id()},
+                     {"defaultDomainName", t->default_domain()},
+                     {"displayName", t->display_name()}});
+  }
+  json out = collection(graph_url("$metadata#contracts"), std::move(value));
+  if (i < customers.size()) {
+    PageCursor next{"contracts", c.tenant->id(), std::to_string(i - 1), qhash,
+                    now + kSkipTokenLifetime};
+    std::string link = graph_url("contracts?");
+    if (q.get("$top")) link += "$top=" + std::to_string(top) + "&";
+    out["@odata.nextLink"] = link + "$skiptoken=" + seal_page(signer_, next);
+  }
+  return {200, std::move(out), {}};
+}
+
+ApiResponse GraphApi::subscribed_skus(const Caller& c) const {
+  require_read(c);
+  auto lock = c.tenant->acquire(clock_.now());
+  json value = json::array();
+  for (const SkuRecord& sku : c.tenant->skus()) value.push_back(project_sku(*c.tenant, sku));
+  return {200, collection(graph_url("$metadata#subscribedSkus"), std::move(value)), {}};
+}
+
+ApiResponse GraphApi::list_users(const Caller& c, const QueryParams& q) const {
+  require_read(c);
+  Selection sel = parse_select(q.get("$select"));
+  int top = parse_top(q.get("$top"));
+  auto filter_text = q.get("$filter");
+  std::vector<FilterClause> filter;
+  if (filter_text) filter = parse_user_filter(*filter_text);
+  std::string qhash = hex64(stable_hash("users|" + filter_text.value_or("") + "|" +
+                                        sel.to_string() + "|" + std::to_string(top)));
+  double now = clock_.now();
+  auto lock = c.tenant->acquire(now);
+  const TenantDirectory& t = *c.tenant;
+
+  std::string after;
+  if (auto token = q.get("$skiptoken")) {
+    auto cursor = open_page(signer_, *token);
+    if (!cursor || cursor->list != "users" || cursor->tenant_id != t.id() ||
+        cursor->query_hash != qhash || cursor->expires_at < now) {
+      fail(400, kExpiredPageToken, kExpiredPageTokenText);
+    }
+    after = cursor->after_id;
+  }
+
+  std::vector<const UserRecord*> page;
+  bool more = false;
+  auto visit = [&](const UserRecord& u) {
+    if (!matches(u, filter)) return true;
+    if (page.size() == static_cast<size_t>(top)) {
+      more = true;
+      return false;
+    }
+    page.push_back(&u);
+    return true;
+  };
+  // Use an index when the filter names one: id or UPN (one user), or department.
+  auto by_key = std::find_if(filter.begin(), filter.end(), [](const FilterClause& f) {
+    return f.property == "id" || f.property == "userPrincipalName";
+  });
+  auto by_department = std::find_if(filter.begin(), filter.end(), [](const FilterClause& f) {
+    return f.property == "department";
+  });
+  if (by_key != filter.end()) {
+    const UserRecord* u = t.find_active(by_key->value);
+    if (u != nullptr && u->id > after) visit(*u);
+  } else if (by_department != filter.end()) {
+    if (const auto* ids = t.department_members(by_department->value)) {
+      for (auto it = ids->upper_bound(after); it != ids->end(); ++it) {
+        if (!visit(t.active_users().at(*it))) break;
+      }
+    }
+  } else {
+    walk_users(t.active_users(), after, visit);
+  }
+
+  json value = json::array();
+  for (const UserRecord* u : page) value.push_back(project_user(t, *u, sel, UserView::kActive));
+  json out = collection(graph_url("$metadata#users"), std::move(value));
+  if (more) {
+    PageCursor next{"users", t.id(), page.back()->id, qhash, now + kSkipTokenLifetime};
+    std::string link = graph_url("users?");
+    if (filter_text) link += "$filter=" + percent_encode(*filter_text) + "&";
+    if (!sel.defaults) link += "$select=" + percent_encode(sel.to_string(), ",") + "&";
+    if (q.get("$top")) link += "$top=" + std::to_string(top) + "&";
+    out["@odata.nextLink"] = link + "$skiptoken=" + seal_page(signer_, next);
+  }
+  return {200, std::move(out), {}};
+}
+
+ApiResponse GraphApi::list_deleted(const Caller& c, const QueryParams& q) const {
+  require_read(c);
+  Selection sel = parse_select(q.get("$select"));
+  int top = parse_top(q.get("$top"));
+  auto filter_text = q.get("$filter");
+  std::vector<FilterClause> filter;
+  if (filter_text) filter = parse_user_filter(*filter_text);
+  std::string qhash = hex64(stable_hash("deleted|" + filter_text.value_or("") + "|" +
+                                        sel.to_string() + "|" + std::to_string(top)));
+  double now = clock_.now();
+  auto lock = c.tenant->acquire(now);
+  const TenantDirectory& t = *c.tenant;
+
+  std::string after;
+  if (auto token = q.get("$skiptoken")) {
+    auto cursor = open_page(signer_, *token);
+    if (!cursor || cursor->list != "deleted" || cursor->tenant_id != t.id() ||
+        cursor->query_hash != qhash || cursor->expires_at < now) {
+      fail(400, kExpiredPageToken, kExpiredPageTokenText);
+    }
+    after = cursor->after_id;
+  }
+  std::vector<const UserRecord*> page;
+  bool more = false;
+  // Soft-deleted users are few (30 days' worth); a filtered walk is fine here.
+  walk_users(t.deleted_users(), after, [&](const UserRecord& u) {
+    if (!matches(u, filter)) return true;
+    if (page.size() == static_cast<size_t>(top)) {
+      more = true;
+      return false;
+    }
+    page.push_back(&u);
+    return true;
+  });
+  json value = json::array();
+  for (const UserRecord* u : page) value.push_back(project_user(t, *u, sel, UserView::kDeleted));
+  json out =
+      collection(graph_url("$metadata#directoryObjects/microsoft.graph.user"), std::move(value));
+  if (more) {
+    PageCursor next{"deleted", t.id(), page.back()->id, qhash, now + kSkipTokenLifetime};
+    std::string link = graph_url("directory/deletedItems/microsoft.graph.user?");
+    if (filter_text) link += "$filter=" + percent_encode(*filter_text) + "&";
+    if (!sel.defaults) link += "$select=" + percent_encode(sel.to_string(), ",") + "&";
+    if (q.get("$top")) link += "$top=" + std::to_string(top) + "&";
+    out["@odata.nextLink"] = link + "$skiptoken=" + seal_page(signer_, next);
+  }
+  return {200, std::move(out), {}};
+}
+
+ApiResponse GraphApi::get_user(const Caller& c, const std::string& id, const QueryParams& q) const {
+  require_read(c);
+  Selection sel = parse_select(q.get("$select"));
+  auto lock = c.tenant->acquire(clock_.now());
+  const UserRecord* u = c.tenant->find_active(id);
+  if (u == nullptr) throw not_found(id);
+  json out = project_user(*c.tenant, *u, sel, UserView::kActive);
+  out["@odata.context"] = graph_url("$metadata#users/$entity");
+  return {200, std::move(out), {}};
+}
+
+ApiResponse GraphApi::get_deleted(const Caller& c, const std::string& id,
+                                  const QueryParams& q) const {
+  require_read(c);
+  Selection sel = parse_select(q.get("$select"));
+  auto lock = c.tenant->acquire(clock_.now());
+  const UserRecord* u = c.tenant->find_deleted(id);
+  if (u == nullptr) throw not_found(id);
+  json out = project_user(*c.tenant, *u, sel, UserView::kDeleted);
+  out["@odata.type"] = "#microsoft.graph.user";
+  return {200, std::move(out), {}};
+}
+
+ApiResponse GraphApi::users_delta(const Caller& c, const QueryParams& q) const {
+  require_read(c);
+  double now = clock_.now();
+  auto lock = c.tenant->acquire(now);
+  const TenantDirectory& t = *c.tenant;
+  auto sync_state_gone = [] {
+    fail(410, "syncStateNotFound",
+         "The sync state is no longer available: the delta token is invalid or has expired. "
+         "Start over with a full synchronization.");
+  };
+
+  DeltaCursor cursor;
+  if (auto token = q.get("$deltatoken")) {
+    auto opened = open_delta(signer_, *token);
+    if (!opened || opened->phase != DeltaCursor::Phase::kLink || opened->tenant_id != t.id() ||
+        opened->issued_at + kDeltaTokenLifetime < now) {
+      sync_state_gone();
+    }
+    cursor = *opened;
+    cursor.phase = DeltaCursor::Phase::kChanges;
+    cursor.end_seq = t.current_sequence();
+  } else if (auto skip = q.get("$skiptoken")) {
+    auto opened = open_delta(signer_, *skip);
+    if (!opened || opened->phase == DeltaCursor::Phase::kLink || opened->tenant_id != t.id() ||
+        opened->issued_at + kDeltaTokenLifetime < now) {
+      sync_state_gone();
+    }
+    cursor = *opened;
+  } else {
+    Selection requested = parse_select(q.get("$select"));
+    cursor.phase = DeltaCursor::Phase::kInitial;
+    cursor.tenant_id = t.id();
+    cursor.end_seq = t.current_sequence();
+    cursor.select = requested.defaults ? "" : requested.to_string();
+    cursor.page_size = parse_top(q.get("$top"));
+  }
+  Selection sel = parse_select(cursor.select.empty() ? std::nullopt
+                                                     : std::optional<std::string>(cursor.select));
+  size_t page_size = static_cast<size_t>(cursor.page_size);
+
+  json value = json::array();
+  DeltaCursor next = cursor;
+  next.issued_at = now;
+  bool more = false;
+  if (cursor.phase == DeltaCursor::Phase::kInitial) {
+    std::string last;
+    walk_users(t.active_users(), cursor.after_id, [&](const UserRecord& u) {
+      if (value.size() == page_size) {
+        more = true;
+        return false;
+      }
+      value.push_back(project_user(t, u, sel, UserView::kDelta));
+      last = u.id;
+      return true;
+    });
+    next.after_id = last;
+  } else {
+    auto changes = t.changes(cursor.after_seq, cursor.end_seq, page_size + 1);
+    more = changes.size() > page_size;
+    if (more) changes.resize(page_size);
+    for (const auto& [seq, id] : changes) {
+      switch (t.fate(id)) {
+        case UserFate::kActive:
+          value.push_back(project_user(t, t.active_users().at(id), sel, UserView::kDelta));
+          break;
+        case UserFate::kSoftDeleted:
+          value.push_back({{"id", id}, {"@removed", {{"reason", "changed"}}}});
+          break;
+        case UserFate::kPurged:
+          value.push_back({{"id", id}, {"@removed", {{"reason", "deleted"}}}});
+          break;
+      }
+      next.after_seq = seq;
+    }
+  }
+
+  json out = collection(graph_url("$metadata#users"), std::move(value));
+  if (more) {
+    out["@odata.nextLink"] = graph_url("users/delta?$skiptoken=") + seal_delta(signer_, next);
+  } else {
+    DeltaCursor link = next;
+    link.phase = DeltaCursor::Phase::kLink;
+    link.after_seq = cursor.end_seq;
+    link.after_id.clear();
+    out["@odata.deltaLink"] = graph_url("users/delta?$deltatoken=") + seal_delta(signer_, link);
+  }
+  return {200, std::move(out), {}};
+}
+
+ApiResponse GraphApi::create_user(const Caller& c, const std::string& body_text) const {
+  json body = parse_body(body_text);
+  require(c, {"UserAdministrator"});
+  std::string upn = string_field(body, "userPrincipalName");
+  std::string display_name = string_field(body, "displayName");
+  if (upn.empty()) invalid_property("userPrincipalName");
+  if (display_name.empty()) invalid_property("displayName");
+  password_field(body);  // checked, never stored
+  auto enabled = body.find("accountEnabled");
+  if (enabled != body.end() && !enabled->is_boolean()) invalid_property("accountEnabled");
+
+  auto lock = c.tenant->acquire(clock_.now());
+  TenantDirectory& t = *c.tenant;
+  check_upn_domain(t, upn);
+  // Soft-deleted users keep their UPN until purged, as in the real directory.
+  if (t.upn_in_use(upn, /*include_deleted=*/true)) duplicate_upn();
+
+  UserRecord u;
+  u.id = t.new_user_id();
+  u.user_principal_name = upn;
+  u.display_name = display_name;
+  u.given_name = string_field(body, "givenName");
+  u.surname = string_field(body, "surname");
+  u.job_title = string_field(body, "jobTitle");
+  u.department = string_field(body, "department");
+  u.mail = string_field(body, "mail");
+  u.account_enabled = enabled == body.end() || enabled->get<bool>();
+  u.usage_location = usage_location_field(body);
+  const UserRecord& created = t.create_user(std::move(u));
+  json out = project_user(t, created, Selection{}, UserView::kActive);
+  out["@odata.context"] = graph_url("$metadata#users/$entity");
+  return {201, std::move(out), {{"Location", graph_url("users/" + created.id)}}};
+}
+
+ApiResponse GraphApi::patch_user(const Caller& c, const std::string& id,
+                                 const std::string& body_text) const {
+  json body = parse_body(body_text);
+  bool password = false, location = false, other = false;
+  static const std::vector<std::string> kEditable = {
+      "usageLocation",  "passwordProfile", "department", "jobTitle",          "displayName",
+      "accountEnabled", "givenName",       "surname",    "userPrincipalName", "mail"};
+  for (const auto& [key, value] : body.items()) {
+    if (std::find(kEditable.begin(), kEditable.end(), key) == kEditable.end()) {
+      if (key == "id" || key == "assignedLicenses" || key == "licenseAssignmentStates" ||
+          key == "deletedDateTime") {
+        fail(400, msg::kBadRequest, "Property '" + key + "' is read-only and cannot be set.");
+      }
+      fail(400, msg::kBadRequest, "Invalid property '" + key + "'.");
+    }
+    if (key == "passwordProfile") {
+      password = true;
+    } else if (key == "usageLocation") {
+      location = true;
+    } else {
+      other = true;
+    }
+  }
+  // Password resets: User or Privileged Authentication Administrator. Usage location (a
+  // prerequisite of licensing): License or User Administrator. Anything else: User
+  // Administrator. GlobalAdministrator may do all.
+  if (password) require(c, {"UserAdministrator", "PrivilegedAuthenticationAdministrator"});
+  if (location) require(c, {"LicenseAdministrator", "UserAdministrator"});
+  if (other || body.empty()) require(c, {"UserAdministrator"});
+
+  auto lock = c.tenant->acquire(clock_.now());
+  TenantDirectory& t = *c.tenant;
+  const UserRecord* existing = t.find_active(id);
+  if (existing == nullptr) throw not_found(id);
+
+  if (password) password_field(body);
+  std::optional<std::string> new_location;
+  if (location) new_location = usage_location_field(body);
+  auto enabled = body.find("accountEnabled");
+  if (enabled != body.end() && !enabled->is_boolean()) invalid_property("accountEnabled");
+  std::string new_upn;
+  if (body.contains("userPrincipalName")) {
+    new_upn = string_field(body, "userPrincipalName");
+    if (new_upn.empty()) invalid_property("userPrincipalName");
+    check_upn_domain(t, new_upn);
+    if (!iequals(new_upn, existing->user_principal_name) && t.upn_in_use(new_upn, true)) {
+      duplicate_upn();
+    }
+  }
+  for (const char* key :
+       {"department", "jobTitle", "displayName", "givenName", "surname", "mail"}) {
+    string_field(body, key);  // type check before any change
+  }
+  if (!location && !other) return {204, nullptr, {}};  // only the password changed
+
+  t.update_user(existing->id, [&](UserRecord& u) {
+    if (location) u.usage_location = new_location;
+    if (!new_upn.empty()) u.user_principal_name = new_upn;
+    if (enabled != body.end()) u.account_enabled = enabled->get<bool>();
+    if (body.contains("department")) u.department = string_field(body, "department");
+    if (body.contains("jobTitle")) u.job_title = string_field(body, "jobTitle");
+    if (body.contains("displayName")) u.display_name = string_field(body, "displayName");
+    if (body.contains("givenName")) u.given_name = string_field(body, "givenName");
+    if (body.contains("surname")) u.surname = string_field(body, "surname");
+    if (body.contains("mail")) u.mail = string_field(body, "mail");
+  });
+  return {204, nullptr, {}};
+}
+
+ApiResponse GraphApi::delete_user(const Caller& c, const std::string& id) const {
+  require(c, {"UserAdministrator"});
+  double now = clock_.now();
+  auto lock = c.tenant->acquire(now);
+  const UserRecord* u = c.tenant->find_active(id);
+  if (u == nullptr) throw not_found(id);
+  c.tenant->soft_delete(u->id, now);
+  return {204, nullptr, {}};
+}
+
+ApiResponse GraphApi::restore_user(const Caller& c, const std::string& id,
+                                   const std::string& body_text) const {
+  json body = parse_body(body_text, /*optional=*/true);
+  require(c, {"UserAdministrator"});
+  auto lock = c.tenant->acquire(clock_.now());
+  TenantDirectory& t = *c.tenant;
+  const UserRecord* u = t.find_deleted(id);
+  if (u == nullptr) throw not_found(id);
+  std::optional<std::string> new_upn;
+  if (body.contains("newUserPrincipalName") && !body["newUserPrincipalName"].is_null()) {
+    new_upn = string_field(body, "newUserPrincipalName");
+    check_upn_domain(t, *new_upn);
+  }
+  // Only an active user blocks the name: the deleted user itself holds it already.
+  if (t.upn_in_use(new_upn.value_or(u->user_principal_name), /*include_deleted=*/false)) {
+    duplicate_upn();
+  }
+  const UserRecord& restored = t.restore(u->id, new_upn);
+  json out = project_user(t, restored, Selection{}, UserView::kActive);
+  out["@odata.context"] = graph_url("$metadata#directoryObjects/$entity");
+  out["@odata.type"] = "#microsoft.graph.user";
+  return {200, std::move(out), {}};
+}
+
+ApiResponse GraphApi::assign_license(const Caller& c, const std::string& id,
+                                     const std::string& body_text) const {
+  json body = parse_body(body_text);
+  require(c, {"LicenseAdministrator", "UserAdministrator"});
+  std::vector<std::string> missing;
+  if (!body.contains("addLicenses") || !body["addLicenses"].is_array())
+    missing.push_back("addLicenses");
+  if (!body.contains("removeLicenses") || !body["removeLicenses"].is_array()) {
+    missing.push_back("removeLicenses");
+  }
+  if (!missing.empty()) {
+    std::string names = missing[0] + (missing.size() > 1 ? ", " + missing[1] : "");
+    fail(400, msg::kBadRequest,
+         "One or more parameters of the function import 'assignLicense' are missing from the "
+         "request payload. The missing parameters are: " +
+             names + ".");
+  }
+  std::vector<LicenseRecord> add;
+  for (const auto& l : body["addLicenses"]) {
+    if (!l.is_object() || !l.contains("skuId") || !l["skuId"].is_string()) {
+      fail(400, msg::kBadRequest, "Invalid value specified for property 'addLicenses'.");
+    }
+    LicenseRecord r{to_lower(l["skuId"].get<std::string>()), {}};
+    if (l.contains("disabledPlans") && l["disabledPlans"].is_array()) {
+      for (const auto& p : l["disabledPlans"]) {
+        if (!p.is_string())
+          fail(400, msg::kBadRequest, "Invalid value specified for property 'disabledPlans'.");
+        r.disabled_plans.push_back(to_lower(p.get<std::string>()));
+      }
+    }
+    add.push_back(std::move(r));
+  }
+  std::vector<std::string> remove;
+  for (const auto& s : body["removeLicenses"]) {
+    if (!s.is_string())
+      fail(400, msg::kBadRequest, "Invalid value specified for property 'removeLicenses'.");
+    remove.push_back(to_lower(s.get<std::string>()));
+  }
+
+  auto lock = c.tenant->acquire(clock_.now());
+  TenantDirectory& t = *c.tenant;
+  const UserRecord* u = t.find_active(id);
+  if (u == nullptr) throw not_found(id);
+  LicenseChange change = check_license_change(t, *u, add, remove);
+  if (auto* refusal = std::get_if<std::string>(&change)) fail(400, msg::kBadRequest, *refusal);
+  auto licenses = std::get<std::vector<LicenseRecord>>(std::move(change));
+  const UserRecord& updated =
+      t.update_user(u->id, [&](UserRecord& user) { user.licenses = std::move(licenses); });
+  Selection sel;
+  json out = project_user(t, updated, sel, UserView::kActive);
+  out["assignedLicenses"] = project_user(t, updated, parse_select("assignedLicenses"),
+                                         UserView::kActive)["assignedLicenses"];
+  out["@odata.context"] = graph_url("$metadata#users/$entity");
+  return {200, std::move(out), {}};
+}
+
+}  // namespace tenantsync::fake

@@ -1,0 +1,67 @@
+// The Graph v1.0 operations of graph-contract.md, for one authenticated caller: reads
+// (contracts, SKUs, users, delta, deleted users) and writes (create, patch, delete,
+// restore, assignLicense) with the service's rules and role checks. Each call locks only
+// the caller's tenant. $batch, faults, limits and statistics wrap this in FakeService.
+#pragma once
+
+#include <string>
+#include <utility>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "fakes/fake_clock.h"
+#include "fakes/fake_crypto.h"
+#include "fakes/fake_estate.h"
+#include "fakes/fake_query.h"
+#include "fakes/fake_routes.h"
+
+namespace tenantsync::fake {
+
+// Who calls: the tenant the token is bound to and the client application.
+struct Caller {
+  TenantDirectory* tenant = nullptr;
+  const ClientApp* client = nullptr;
+};
+
+struct ApiResponse {
+  int status = 200;
+  nlohmann::json body;  // null = no body (204)
+  std::vector<std::pair<std::string, std::string>> headers;
+};
+
+class GraphApi {
+ public:
+  static constexpr double kDeltaTokenLifetime = 7.0 * 24 * 3600;
+  static constexpr double kSkipTokenLifetime = 3600;
+
+  GraphApi(const Estate& estate, const FakeClock& clock, const Signer& signer, std::string base_url)
+      : estate_(estate), clock_(clock), signer_(signer), base_url_(std::move(base_url)) {}
+
+  // Runs one operation. Throws GraphError for every refusal (status, code, message).
+  ApiResponse handle(const Caller& caller, const ResolvedRoute& route, const QueryParams& query,
+                     const std::string& body) const;
+
+ private:
+  ApiResponse contracts(const Caller& c, const QueryParams& q) const;
+  ApiResponse subscribed_skus(const Caller& c) const;
+  ApiResponse list_users(const Caller& c, const QueryParams& q) const;
+  ApiResponse list_deleted(const Caller& c, const QueryParams& q) const;
+  ApiResponse get_user(const Caller& c, const std::string& id, const QueryParams& q) const;
+  ApiResponse get_deleted(const Caller& c, const std::string& id, const QueryParams& q) const;
+  ApiResponse users_delta(const Caller& c, const QueryParams& q) const;
+  ApiResponse create_user(const Caller& c, const std::string& body) const;
+  ApiResponse patch_user(const Caller& c, const std::string& id, const std::string& body) const;
+  ApiResponse delete_user(const Caller& c, const std::string& id) const;
+  ApiResponse restore_user(const Caller& c, const std::string& id, const std::string& body) const;
+  ApiResponse assign_license(const Caller& c, const std::string& id, const std::string& body) const;
+
+  std::string graph_url(const std::string& path) const { return base_url_ + "/v1.0/" + path; }
+
+  const Estate& estate_;
+  const FakeClock& clock_;
+  const Signer& signer_;
+  std::string base_url_;
+};
+
+}  // namespace tenantsync::fake

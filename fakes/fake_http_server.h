@@ -1,0 +1,36 @@
+// Serves a FakeService over HTTP/1.1 on loopback with cpprestsdk's http_listener. This
+// is the only file in fakes/ that includes cpprestsdk (slow to compile, frozen upstream).
+//
+// Dropped responses: the listener writes the headers with the full Content-Length, then
+// a body stream holding only half of the bytes; when the stream ends early the listener
+// closes the connection, so the client sees the connection closed mid-response.
+#pragma once
+
+#include <memory>
+#include <string>
+
+namespace tenantsync::fake {
+
+class FakeService;
+
+class FakeHttpServer {
+ public:
+  // Binds nothing yet. `port` 0 picks a free port on `host`.
+  FakeHttpServer(FakeService& service, std::string host, int port);
+  ~FakeHttpServer();
+
+  // Opens the listener; throws std::runtime_error when it cannot. Returns the URL.
+  std::string start();
+  // Stops accepting and closes open connections. Idempotent.
+  void stop();
+
+  // A free TCP port on `host` (bind port 0, getsockname, close): http_listener cannot
+  // report a port the kernel chose.
+  static int find_free_port(const std::string& host);
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace tenantsync::fake

@@ -1,0 +1,42 @@
+// Graph JSON shapes of users and SKUs, with $select trimming as the contract says:
+// without $select a user carries the default properties (id, userPrincipalName,
+// displayName, mail, givenName, surname, jobTitle, businessPhones, mobilePhone,
+// officeLocation, preferredLanguage); accountEnabled, usageLocation, assignedLicenses,
+// department and licenseAssignmentStates come back only when named in $select; with
+// $select exactly the named properties come back.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "fakes/fake_directory.h"
+
+namespace tenantsync::fake {
+
+struct Selection {
+  bool defaults = true;            // no $select given
+  std::vector<std::string> props;  // canonical names, in the order given
+
+  // Comma-separated canonical names, for links and tokens ("" = defaults).
+  std::string to_string() const;
+};
+
+// Parses a $select value. Names match case-insensitively; an unknown one throws
+// GraphError 400 Request_BadRequest.
+Selection parse_select(const std::optional<std::string>& value);
+
+enum class UserView {
+  kActive,   // /users, /users/{id}
+  kDelta,    // /users/delta: id always included
+  kDeleted,  // deleted items: deletedDateTime always included
+};
+
+// Caller holds the tenant's lock.
+nlohmann::json project_user(const TenantDirectory& tenant, const UserRecord& user,
+                            const Selection& selection, UserView view);
+nlohmann::json project_sku(const TenantDirectory& tenant, const SkuRecord& sku);
+
+}  // namespace tenantsync::fake

@@ -1,0 +1,252 @@
+#include "fakes/fake_service.h"
+
+#include "fakes/fake_batch.h"
+#include "fakes/fake_encoding.h"
+#include "fakes/fake_routes.h"
+
+namespace tenantsync::fake {
+
+namespace {
+
+using nlohmann::json;
+
+bool is_control(const std::string& path) {
+  return path == "/_fake" || path.rfind("/_fake/", 0) == 0;
+}
+
+// /{tenant}/oauth2/v2.0/token
+bool is_token_path(const std::vector<std::string>& seg) {
+  return seg.size() == 4 && seg[1] == "oauth2" && seg[2] == "v2.0" && seg[3] == "token";
+}
+
+}  // namespace
+
+FakeService::FakeService(std::unique_ptr<Estate> estate, std::string base_url)
+    : estate_(std::move(estate)),
+      base_url_(std::move(base_url)),
+      clock_(estate_->start_time),
+      tokens_(signer_),
+      graph_(*estate_, clock_, signer_, base_url_),
+      token_endpoint_(*estate_, clock_, tokens_, base_url_),
+      control_(*estate_, clock_, faults_, limits_, stats_),
+      request_prefix_(stable_hash(random_guid())) {}
+
+int FakeService::latency_ms(const FakeRequest& request) const {
+  return is_control(request.path) ? 0 : faults_.config().latency_ms;
+}
+
+RequestContext FakeService::new_context(const FakeRequest& request) {
+  RequestContext ctx;
+  ctx.request_id = guid_from(request_prefix_, ++request_counter_);
+  ctx.client_request_id = request.header("client-request-id");
+  if (ctx.client_request_id.empty()) ctx.client_request_id = ctx.request_id;
+  ctx.now = clock_.now();
+  return ctx;
+}
+
+FakeResponse FakeService::render(const ApiResponse& r, const RequestContext& ctx) const {
+  FakeResponse out;
+  out.status = r.status;
+  if (!r.body.is_null()) {
+    out.body = wire_json(r.body);
+    out.content_type =
+        "application/json;odata.metadata=minimal;odata.streaming=true;IEEE754Compatible=false;"
+        "charset=utf-8";
+  }
+  out.headers = r.headers;
+  out.set_header("request-id", ctx.request_id);
+  out.set_header("client-request-id", ctx.client_request_id);
+  return out;
+}
+
+FakeResponse FakeService::dropped(FakeResponse r) const {
+  // Something must be cut short: a bodiless response becomes a 200 with a body.
+  if (r.body.size() < 2) {
+    r.status = 200;
+    r.body = R"({"@odata.context":")" + base_url_ + R"(/v1.0/$metadata#directoryObjects"})";
+    r.content_type = "application/json";
+  }
+  r.drop = true;
+  return r;
+}
+
+FakeResponse FakeService::handle(const FakeRequest& request) {
+  RequestContext ctx = new_context(request);
+  if (is_control(request.path)) {
+    auto seg = path_segments(request.path);
+    seg.erase(seg.begin());
+    FakeResponse r = control_.handle(request, seg, ctx);
+    r.set_header("request-id", ctx.request_id);
+    return r;
+  }
+  if (request.path.rfind("/v1.0/", 0) == 0 || request.path == "/v1.0") {
+    return handle_graph(request, ctx);
+  }
+  auto seg = path_segments(request.path);
+  if (is_token_path(seg)) {
+    std::string folded = request.method + " /{tenant}/oauth2/v2.0/token";
+    Fault fault = faults_.roll_request();
+    if (fault == Fault::kThrottle || fault == Fault::kError) {
+      int status = fault == Fault::kThrottle ? 429 : 503;
+      std::string retry_after =
+          status == 429 ? format_retry_after(faults_.config().retry_after_seconds) : "";
+      stats_.count(folded, std::to_string(status));
+      return TokenEndpoint::fault(status, retry_after, ctx);
+    }
+    if (fault == Fault::kDropBefore) {
+      stats_.count(folded, "dropped");
+      return dropped(FakeResponse{});
+    }
+    FakeResponse r = token_endpoint_.handle(request, seg[0], ctx);
+    if (fault == Fault::kDropAfter) {
+      stats_.count(folded, "dropped");
+      return dropped(std::move(r));
+    }
+    stats_.count(folded, std::to_string(r.status));
+    return r;
+  }
+  return graph_error_response(
+      GraphError(404, msg::kNotFound, "No such endpoint: " + request.method + " " + request.path),
+      ctx);
+}
+
+Caller FakeService::authenticate(const FakeRequest& request) const {
+  AccessClaims claims;
+  TokenCheck check = tokens_.verify(request.header("authorization"), clock_.now(), &claims);
+  auto unauthorized = [](const std::string& message) {
+    return GraphError(401, msg::kInvalidToken, message);
+  };
+  switch (check) {
+    case TokenCheck::kOk:
+      break;
+    case TokenCheck::kMissing:
+      throw unauthorized("Access token is empty.");
+    case TokenCheck::kMalformed:
+      throw unauthorized("IDX14100: JWT is not well formed, there are no dots (.).");
+    case TokenCheck::kBadSignature:
+      throw unauthorized("Access token validation failure. Invalid audience.");
+    case TokenCheck::kExpired:
+      throw unauthorized("Lifetime validation failed, the token is expired.");
+  }
+  Caller caller{estate_->find_tenant(claims.tenant_id), estate_->find_client(claims.client_id)};
+  if (caller.tenant == nullptr || caller.client == nullptr) {
+    throw unauthorized("Access token validation failure.");
+  }
+  return caller;
+}
+
+ApiResponse FakeService::perform(const Caller& caller, const ResolvedRoute& route,
+                                 const QueryParams& query, const std::string& body,
+                                 const RequestContext& ctx, Fault fault) {
+  auto error = [&](GraphError e) {
+    ApiResponse r{e.status, graph_error_body(e, ctx), {}};
+    if (!e.retry_after.empty()) r.headers.emplace_back("Retry-After", e.retry_after);
+    return r;
+  };
+  if (fault == Fault::kThrottle) {
+    GraphError e(429, msg::kThrottled,
+                 "Too many requests. Retry after the time given in the Retry-After header.");
+    e.retry_after = format_retry_after(faults_.config().retry_after_seconds);
+    return error(e);
+  }
+  if (fault == Fault::kError) {
+    return error(GraphError(503, "serviceNotAvailable",
+                            "The service is not available. Try the request again after a delay."));
+  }
+
+  // Service limits, per app and tenant: a GET costs 1 read unit with $select, 2 without;
+  // each write costs one write.
+  double now = clock_.now();
+  std::optional<double> wait;
+  const std::string& app = caller.client->client_id;
+  const std::string& tenant = caller.tenant->id();
+  if (route.write) {
+    wait = limits_.charge_write(app, tenant, now);
+  } else if (route.folded.rfind("GET ", 0) == 0) {
+    wait = limits_.charge_read(app, tenant, query.get("$select") ? 1 : 2, now);
+  }
+  if (wait) {
+    GraphError e(429, msg::kThrottled,
+                 "Your application is over its request budget for this tenant. Retry after the "
+                 "time given in the Retry-After header.");
+    e.retry_after = format_retry_after(*wait);
+    return error(e);
+  }
+
+  ApiResponse r;
+  try {
+    r = graph_.handle(caller, route, query, body);
+  } catch (const GraphError& e) {
+    r = error(e);
+  } catch (const nlohmann::json::exception&) {
+    // A body of an unexpected shape that no explicit check caught.
+    r = error(GraphError(400, msg::kBadRequest, "Invalid request body."));
+  }
+  if (route.write && r.status >= 200 && r.status < 300) stats_.add_write();
+  return r;
+}
+
+FakeResponse FakeService::handle_graph(const FakeRequest& request, const RequestContext& ctx) {
+  auto seg = path_segments(request.path);
+  seg.erase(seg.begin());  // "v1.0"
+  ResolvedRoute route = resolve_route(request.method, seg);
+  Caller caller;
+  try {
+    caller = authenticate(request);
+  } catch (const GraphError& e) {
+    stats_.count(route.folded, "401");
+    FakeResponse r = render({e.status, graph_error_body(e, ctx), {}}, ctx);
+    r.set_header("WWW-Authenticate", "Bearer realm=\"\", error=\"invalid_token\"");
+    return r;
+  }
+  if (route.route == Route::kBatch) return handle_batch(request, caller, route, ctx);
+
+  Fault fault = faults_.roll_request();
+  if (fault == Fault::kDropBefore) {
+    stats_.count(route.folded, "dropped");
+    return dropped(render({200, nullptr, {}}, ctx));
+  }
+  QueryParams query(parse_query(request.query));
+  ApiResponse r = perform(caller, route, query, request.body, ctx, fault);
+  if (fault == Fault::kDropAfter) {
+    stats_.count(route.folded, "dropped");
+    return dropped(render(r, ctx));
+  }
+  stats_.count(route.folded, std::to_string(r.status));
+  return render(r, ctx);
+}
+
+FakeResponse FakeService::handle_batch(const FakeRequest& request, const Caller& caller,
+                                       const ResolvedRoute& route, const RequestContext& ctx) {
+  stats_.add_batch();  // every authorised $batch request, dropped ones included
+  Fault fault = faults_.roll_batch_envelope();
+  if (fault == Fault::kDropBefore) {
+    stats_.count(route.folded, "dropped");
+    return dropped(render({200, nullptr, {}}, ctx));
+  }
+  auto execute = [&](const BatchItem& item) {
+    auto q = item.url.find('?');
+    std::string path = item.url.substr(0, q);
+    std::string query = q == std::string::npos ? "" : item.url.substr(q + 1);
+    ResolvedRoute item_route = resolve_route(item.method, path_segments(path));
+    Fault item_fault = faults_.roll_batch_item();
+    ApiResponse r = perform(caller, item_route, QueryParams(parse_query(query)),
+                            item.has_body ? item.body : "", ctx, item_fault);
+    stats_.count(item_route.folded, std::to_string(r.status));
+    return r;
+  };
+  ApiResponse r;
+  try {
+    r = run_batch(request.body, execute, request_counter_.load(), ctx);
+  } catch (const GraphError& e) {
+    r = {e.status, graph_error_body(e, ctx), {}};
+  }
+  if (fault == Fault::kDropAfter) {
+    stats_.count(route.folded, "dropped");
+    return dropped(render(r, ctx));
+  }
+  stats_.count(route.folded, std::to_string(r.status));
+  return render(r, ctx);
+}
+
+}  // namespace tenantsync::fake

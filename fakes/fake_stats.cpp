@@ -1,0 +1,45 @@
+#include "fakes/fake_stats.h"
+
+namespace tenantsync::fake {
+
+void Stats::count(const std::string& route, const std::string& status) {
+  std::lock_guard<std::mutex> lock(mu_);
+  ++requests_[route][status];
+  if (status == "429") {
+    ++throttled_;
+  } else if (status == "dropped") {
+    ++dropped_;
+  } else if (!status.empty() && status[0] == '5') {
+    ++errors_;
+  }
+}
+
+void Stats::add_write() {
+  std::lock_guard<std::mutex> lock(mu_);
+  ++writes_;
+}
+
+void Stats::add_batch() {
+  std::lock_guard<std::mutex> lock(mu_);
+  ++batches_;
+}
+
+nlohmann::json Stats::to_json() const {
+  std::lock_guard<std::mutex> lock(mu_);
+  nlohmann::json requests = nlohmann::json::object();
+  for (const auto& [route, statuses] : requests_) {
+    nlohmann::json counts = nlohmann::json::object();
+    for (const auto& [status, n] : statuses) counts[status] = n;
+    requests[route] = std::move(counts);
+  }
+  return {{"requests", std::move(requests)}, {"writes", writes_},   {"batches", batches_},
+          {"throttled", throttled_},         {"dropped", dropped_}, {"errors", errors_}};
+}
+
+void Stats::reset() {
+  std::lock_guard<std::mutex> lock(mu_);
+  requests_.clear();
+  writes_ = batches_ = throttled_ = dropped_ = errors_ = 0;
+}
+
+}  // namespace tenantsync::fake

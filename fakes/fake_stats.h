@@ -1,0 +1,36 @@
+// Exact request counters for GET /_fake/stats. Routes are folded ("POST
+// /v1.0/users/{id}/assignLicense"); $batch items count under their own route as well as
+// the batch under "POST /v1.0/$batch". A dropped response counts under the status key
+// "dropped" (the client never saw a status). Control endpoints are not counted.
+// Thread-safe.
+#pragma once
+
+#include <map>
+#include <mutex>
+#include <string>
+
+#include <nlohmann/json.hpp>
+
+namespace tenantsync::fake {
+
+class Stats {
+ public:
+  // One response on `route`: `status` is a number as text, or "dropped".
+  void count(const std::string& route, const std::string& status);
+  void add_write();  // a write that took effect
+  void add_batch();
+
+  nlohmann::json to_json() const;
+  void reset();
+
+ private:
+  mutable std::mutex mu_;
+  std::map<std::string, std::map<std::string, long>> requests_;  // guarded by mu_
+  long writes_ = 0;                                              // guarded by mu_
+  long batches_ = 0;
+  long throttled_ = 0;
+  long dropped_ = 0;
+  long errors_ = 0;
+};
+
+}  // namespace tenantsync::fake

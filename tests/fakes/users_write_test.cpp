@@ -1,0 +1,222 @@
+// Writes: create, patch, delete, restore (30-day window, UPN conflicts, licenses past the
+// seat count), and who may do them (roles -> 403).
+#include <gtest/gtest.h>
+
+#include "tests/fakes/graph_test_support.h"
+
+namespace tenantsync::test {
+namespace {
+
+class UsersWriteTest : public FakeGraphTest {
+ protected:
+  json new_user(const std::string& upn, const std::string& password = "Tr0ub4dor&3x") {
+    return {{"accountEnabled", true},
+            {"displayName", "New Person"},
+            {"mailNickname", "newperson"},
+            {"userPrincipalName", upn},
+            {"usageLocation", "US"},
+            {"department", "Sales"},
+            {"passwordProfile", {{"forceChangePasswordNextSignIn", true}, {"password", password}}}};
+  }
+  void expect_conflict(const HttpReply& r) {
+    EXPECT_EQ(r.status, 400) << r.body;
+    json e = body_of(r)["error"];
+    EXPECT_EQ(e["code"], "Request_BadRequest");
+    EXPECT_EQ(e["message"],
+              "Another object with the same value for property userPrincipalName already exists.");
+    ASSERT_TRUE(e["details"].is_array());
+    EXPECT_EQ(e["details"][0]["code"], "ObjectConflict");
+    EXPECT_EQ(e["details"][0]["target"], "userPrincipalName");
+  }
+};
+
+TEST_F(UsersWriteTest, CreateReturns201AndTheUserIsThere) {
+  HttpReply r = send("POST", "/users", new_user(contoso_upn("new.person")));
+  ASSERT_EQ(r.status, 201) << r.body;
+  json created = body_of(r);
+  EXPECT_FALSE(created["id"].get<std::string>().empty());
+  EXPECT_EQ(r.body.find("Tr0ub4dor"), std::string::npos);  // passwords never come back
+  json u = body_of(get("/users/" + created["id"].get<std::string>() +
+                       "?$select=userPrincipalName,usageLocation,department,accountEnabled"));
+  EXPECT_EQ(u["usageLocation"], "US");
+  EXPECT_EQ(u["department"], "Sales");
+  EXPECT_EQ(u["accountEnabled"], true);
+  // On a verified non-default domain too.
+  EXPECT_EQ(send("POST", "/users", new_user("rep@sales.contoso.com")).status, 201);
+}
+
+TEST_F(UsersWriteTest, DuplicateUpnConflictsWithActiveAndSoftDeletedUsers) {
+  expect_conflict(send("POST", "/users", new_user(contoso_upn("adele.vance"))));
+  expect_conflict(send("POST", "/users", new_user("ADELE.VANCE@contoso.onmicrosoft.com")));
+  expect_conflict(send("POST", "/users", new_user(contoso_upn("cameron.white"))));  // soft-deleted
+  // A purged user's name is free again.
+  EXPECT_EQ(send("POST", "/users", new_user(contoso_upn("brian.johnson"))).status, 201);
+}
+
+TEST_F(UsersWriteTest, PasswordComplexity) {
+  const std::string message =
+      "The specified password does not comply with password complexity requirements. Please "
+      "provide a different password.";
+  for (const std::string& weak : {std::string("Ab1!"), std::string("alllowercase1"),
+                                  std::string("NOLOWER_OR_DIGIT"), std::string(257, 'a') + "A1"}) {
+    HttpReply r = send("POST", "/users", new_user(contoso_upn("weak.pass"), weak));
+    EXPECT_EQ(r.status, 400) << weak;
+    EXPECT_EQ(error_message(r), message);
+  }
+  EXPECT_EQ(send("POST", "/users", new_user(contoso_upn("ok.pass"), "lower UPPER 123")).status,
+            201);
+}
+
+TEST_F(UsersWriteTest, CreateNeedsPasswordAndAVerifiedDomain) {
+  json no_password = new_user(contoso_upn("no.password"));
+  no_password.erase("passwordProfile");
+  EXPECT_EQ(send("POST", "/users", no_password).status, 400);
+  HttpReply foreign = send("POST", "/users", new_user("someone@fabrikam.onmicrosoft.com"));
+  EXPECT_EQ(foreign.status, 400);
+  EXPECT_EQ(error_code(foreign), "Request_BadRequest");
+}
+
+TEST_F(UsersWriteTest, PatchUsageLocationAndPassword) {
+  std::string irvin = "/users/" + enc(contoso_upn("irvin.sayers"));
+  HttpReply r = send("PATCH", irvin, {{"usageLocation", "GB"}, {"jobTitle", "Support Lead"}});
+  ASSERT_EQ(r.status, 204) << r.body;
+  json u = body_of(get(irvin + "?$select=usageLocation,jobTitle"));
+  EXPECT_EQ(u["usageLocation"], "GB");
+  EXPECT_EQ(u["jobTitle"], "Support Lead");
+  // Now a license can be assigned.
+  EXPECT_EQ(
+      assign(contoso_upn("irvin.sayers"),
+             json::array({{{"skuId", kEms}, {"disabledPlans", json::array()}}}), json::array())
+          .status,
+      200);
+  EXPECT_EQ(send("PATCH", irvin, {{"usageLocation", "Great Britain"}}).status, 400);
+  EXPECT_EQ(
+      send("PATCH", irvin,
+           {{"passwordProfile", {{"password", "weak"}, {"forceChangePasswordNextSignIn", true}}}})
+          .status,
+      400);
+  EXPECT_EQ(send("PATCH", irvin,
+                 {{"passwordProfile",
+                   {{"password", "N3w-Temp-Passw0rd"}, {"forceChangePasswordNextSignIn", true}}}})
+                .status,
+            204);
+  EXPECT_EQ(send("PATCH", "/users/" + enc(contoso_upn("ghost")), {{"jobTitle", "x"}}).status, 404);
+}
+
+TEST_F(UsersWriteTest, DeleteSoftDeletesAndFreesSeats) {
+  int before = consumed(kContoso, kSpeE3);
+  ASSERT_EQ(send("DELETE", "/users/" + enc(contoso_upn("megan.bowen"))).status, 204);
+  EXPECT_EQ(consumed(kContoso, kSpeE3), before - 1);
+  EXPECT_EQ(get("/users/" + enc(contoso_upn("megan.bowen"))).status, 404);
+  json deleted = body_of(get(
+      "/directory/deletedItems/microsoft.graph.user?$select=userPrincipalName,assignedLicenses"));
+  bool found = false;
+  for (const auto& u : deleted["value"]) {
+    if (u["userPrincipalName"] == contoso_upn("megan.bowen")) {
+      found = true;
+      EXPECT_TRUE(u["deletedDateTime"].is_string());
+      EXPECT_EQ(u["assignedLicenses"].size(), 1u);
+    }
+  }
+  EXPECT_TRUE(found);
+  EXPECT_EQ(send("DELETE", "/users/" + enc(contoso_upn("megan.bowen"))).status, 404);
+}
+
+TEST_F(UsersWriteTest, RestoreBringsBackLicensesEvenPastTheSeatCount) {
+  // Fill the last SPE_E3 seat, then restore Cameron who held SPE_E3 and EMS.
+  ASSERT_EQ(
+      assign(contoso_upn("emily.braun"),
+             json::array({{{"skuId", kSpeE3}, {"disabledPlans", json::array()}}}), json::array())
+          .status,
+      200);
+  json e3 = json();
+  json skus = body_of(get("/subscribedSkus"));
+  for (const auto& s : skus["value"]) {
+    if (s["skuId"] == kSpeE3) e3 = s;
+  }
+  ASSERT_EQ(e3["consumedUnits"], e3["prepaidUnits"]["enabled"]);
+  std::string id = state_user(kContoso, contoso_upn("cameron.white"))["id"];
+  HttpReply r = send("POST", "/directory/deletedItems/" + id + "/restore");
+  ASSERT_EQ(r.status, 200) << r.body;
+  EXPECT_EQ(body_of(r)["id"], id);
+  json u = body_of(get("/users/" + id + "?$select=assignedLicenses"));
+  EXPECT_EQ(u["assignedLicenses"].size(), 2u);
+  EXPECT_EQ(consumed(kContoso, kSpeE3), e3["prepaidUnits"]["enabled"].get<int>() + 1);
+  EXPECT_EQ(send("POST", "/directory/deletedItems/" + id + "/restore").status, 404);
+}
+
+TEST_F(UsersWriteTest, RestoreWithAnActiveUsersNameConflicts) {
+  std::string id = state_user(kContoso, contoso_upn("cameron.white"))["id"];
+  expect_conflict(send("POST", "/directory/deletedItems/" + id + "/restore",
+                       {{"newUserPrincipalName", contoso_upn("adele.vance")}}));
+  HttpReply renamed = send("POST", "/directory/deletedItems/" + id + "/restore",
+                           {{"newUserPrincipalName", contoso_upn("cameron.white2")}});
+  ASSERT_EQ(renamed.status, 200) << renamed.body;
+  EXPECT_EQ(body_of(renamed)["userPrincipalName"], contoso_upn("cameron.white2"));
+}
+
+TEST_F(UsersWriteTest, RestoreWindowIsThirtyDays) {
+  // Brian Johnson was deleted 2026-09-30: purged already.
+  EXPECT_TRUE(state_user(kContoso, contoso_upn("brian.johnson")).is_null());
+  HttpReply purged =
+      send("POST", "/directory/deletedItems/" + enc(contoso_upn("brian.johnson")) + "/restore");
+  EXPECT_EQ(purged.status, 404);
+  EXPECT_EQ(error_code(purged), "Request_ResourceNotFound");
+  // Cameron was deleted 2026-11-10; 21 days later he is gone too.
+  std::string cameron = state_user(kContoso, contoso_upn("cameron.white"))["id"];
+  fake_->advance_clock(21L * 24 * 3600);
+  tokens_.clear();
+  EXPECT_EQ(send("POST", "/directory/deletedItems/" + cameron + "/restore").status, 404);
+  EXPECT_EQ(body_of(get("/directory/deletedItems/microsoft.graph.user"))["value"].size(), 0u);
+}
+
+TEST_F(UsersWriteTest, ReaderRoleMayReadButNotWrite) {
+  std::string reader = token(kContoso, kReaderClient, kReaderSecret);
+  EXPECT_EQ(get("/users", reader).status, 200);
+  EXPECT_EQ(get("/subscribedSkus", reader).status, 200);
+  std::string id = state_user(kContoso, contoso_upn("cameron.white"))["id"];
+  std::vector<HttpReply> denied = {
+      send("POST", "/users", new_user(contoso_upn("x.y")), reader),
+      send("PATCH", "/users/" + enc(contoso_upn("irvin.sayers")), {{"usageLocation", "US"}},
+           reader),
+      send("DELETE", "/users/" + enc(contoso_upn("irvin.sayers")), nullptr, reader),
+      send("POST", "/directory/deletedItems/" + id + "/restore", nullptr, reader),
+      send("POST", "/users/" + enc(contoso_upn("megan.bowen")) + "/assignLicense",
+           {{"addLicenses", json::array()}, {"removeLicenses", json::array()}}, reader)};
+  for (const auto& r : denied) {
+    EXPECT_EQ(r.status, 403) << r.body;
+    EXPECT_EQ(error_code(r), "Authorization_RequestDenied");
+    EXPECT_EQ(error_message(r), "Insufficient privileges to complete the operation.");
+  }
+}
+
+TEST_F(UsersWriteTest, LicenseAdministratorMayLicenseButNotManageUsers) {
+  json fixture = load_demo_fixture();
+  fixture["clients"].push_back({{"clientId", "44444444-4444-4444-4444-444444444444"},
+                                {"secret", "license-secret"},
+                                {"roles", {"LicenseAdministrator"}}});
+  fixture["clients"].push_back({{"clientId", "55555555-5555-5555-5555-555555555555"},
+                                {"secret", "helpdesk-secret"},
+                                {"roles", {"PrivilegedAuthenticationAdministrator"}}});
+  TempFile file(fixture.dump());
+  start({"--fixture", file.path()});
+  std::string lic = token(kContoso, "44444444-4444-4444-4444-444444444444", "license-secret");
+  std::string pwd = token(kContoso, "55555555-5555-5555-5555-555555555555", "helpdesk-secret");
+  std::string irvin = "/users/" + enc(contoso_upn("irvin.sayers"));
+  EXPECT_EQ(send("PATCH", irvin, {{"usageLocation", "US"}}, lic).status, 204);
+  EXPECT_EQ(send("POST", irvin + "/assignLicense",
+                 {{"addLicenses", {{{"skuId", kEms}, {"disabledPlans", json::array()}}}},
+                  {"removeLicenses", json::array()}},
+                 lic)
+                .status,
+            200);
+  EXPECT_EQ(send("POST", "/users", new_user(contoso_upn("x.y")), lic).status, 403);
+  json reset = {{"passwordProfile",
+                 {{"password", "N3w-Temp-Passw0rd"}, {"forceChangePasswordNextSignIn", true}}}};
+  EXPECT_EQ(send("PATCH", irvin, reset, lic).status, 403);
+  EXPECT_EQ(send("PATCH", irvin, reset, pwd).status, 204);
+  EXPECT_EQ(send("PATCH", irvin, {{"department", "IT"}}, pwd).status, 403);
+}
+
+}  // namespace
+}  // namespace tenantsync::test
