@@ -1,0 +1,22 @@
+// ASCII case folding for the names admins type: user principal names, domains, SKU part
+// numbers, service plan names and ids, usage locations, department and job titles.
+//
+// Directory names compare case-insensitively ("Alice@Contoso.com" is alice@contoso.com);
+// tenantsync folds ASCII letters only and compares every other byte exactly, so a
+// department written with non-ASCII letters must match their case. Pure functions.
+#pragma once
+
+#include <string>
+#include <string_view>
+
+namespace tenantsync {
+
+std::string ascii_lower(std::string_view text);
+std::string ascii_upper(std::string_view text);
+bool iequals(std::string_view a, std::string_view b);
+bool iends_with(std::string_view text, std::string_view suffix);
+// Lexicographic order of the ASCII-lower-cased texts, then byte order, so different
+// spellings of one name still sort deterministically.
+bool iless(std::string_view a, std::string_view b);
+
+}  // namespace tenantsync
