@@ -1,0 +1,623 @@
+// mirror_bench: what mirroring costs beyond the raw work of parsing Graph JSON pages and
+// inserting rows into SQLite.
+//
+// It generates tenants in memory (default 1,000 tenants x 1,000 users, 3 SKUs each, ~70%
+// licensed, 1% soft-deleted) as pre-serialized Graph JSON pages, then measures:
+//   (a) baseline: parse each page (nlohmann) and insert its users and licenses with one
+//       prepared INSERT per row, one transaction per page, into a plain schema: the raw cost;
+//   (b) the first mirror through Cache, via a Directory that parses the same pages per page;
+//   (c) a delta mirror with 1% of the users changed (licenses);
+//   (d) a delta mirror with nothing changed;
+//   (e) a --full re-read with nothing changed (the staged full-read path).
+// For each: wall time, users/s, peak RSS during the phase (VmHWM, reset per phase) and the
+// ratio to the baseline. Numbers depend on the disk: the cache is written under --dir.
+//
+// The Directory is chosen in make_directory(). TODO(lead): `--graph URL` to run (b)-(e)
+// against fake-graph over HTTP through the connector's Graph adapter once it lands; (a)
+// would then time the same pages fetched once up front.
+#include <sys/resource.h>
+#include <unistd.h>
+
+#include <atomic>
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <filesystem>
+#include <fstream>
+#include <memory>
+#include <random>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "sync/cache.h"
+#include "sync/clock.h"
+#include "sync/directory.h"
+#include "sync/log.h"
+#include "sync/mirror.h"
+#include "sync/sqlite.h"
+
+namespace tenantsync {
+namespace {
+
+struct Options {
+  int tenants = 1000;
+  int users = 1000;
+  int page_size = 999;  // Graph's largest $top
+  int concurrency = 4;
+  double changed_percent = 1.0;
+  std::string dir;  // where the SQLite files go; default a fresh temp folder
+  bool keep = false;
+};
+
+void usage() {
+  std::fprintf(stderr,
+               "usage: mirror_bench [--tenants N] [--users M] [--page-size P] [--concurrency C]\n"
+               "                    [--changed-percent X] [--dir DIR] [--keep]\n"
+               "  defaults: 1000 tenants x 1000 users, pages of 999, concurrency 4, 1%% changed\n");
+}
+
+bool parse_args(int argc, char** argv, Options& o) {
+  for (int i = 1; i < argc; ++i) {
+    std::string a = argv[i];
+    auto next = [&]() -> const char* { return i + 1 < argc ? argv[++i] : nullptr; };
+    const char* v = nullptr;
+    if (a == "--keep") {
+      o.keep = true;
+      continue;
+    }
+    if (a == "--help" || a == "-h") return false;
+    if (!(v = next())) return false;
+    if (a == "--tenants") {
+      o.tenants = std::atoi(v);
+    } else if (a == "--users") {
+      o.users = std::atoi(v);
+    } else if (a == "--page-size") {
+      o.page_size = std::atoi(v);
+    } else if (a == "--concurrency") {
+      o.concurrency = std::atoi(v);
+    } else if (a == "--changed-percent") {
+      o.changed_percent = std::atof(v);
+    } else if (a == "--dir") {
+      o.dir = v;
+    } else if (a == "--graph") {
+      std::fprintf(stderr, "--graph is not wired yet (see the TODO at the top of the file)\n");
+      return false;
+    } else {
+      return false;
+    }
+  }
+  return o.tenants > 0 && o.users >= 0 && o.page_size > 0 && o.concurrency > 0;
+}
+
+// ---- generated estate, as Graph JSON ----
+
+std::string guid(std::mt19937_64& rng) {
+  char buf[40];
+  std::uint64_t a = rng(), b = rng();
+  std::snprintf(buf, sizeof buf, "%08x-%04x-4%03x-a%03x-%012llx", static_cast<unsigned>(a >> 32),
+                static_cast<unsigned>((a >> 16) & 0xffff), static_cast<unsigned>(a & 0xfff),
+                static_cast<unsigned>(b >> 52),
+                static_cast<unsigned long long>(b & 0xffffffffffffULL));
+  return buf;
+}
+
+struct GeneratedTenant {
+  Tenant tenant;
+  std::string skus_json;                   // subscribedSkus response
+  std::vector<std::string> user_pages;     // /users pages
+  std::vector<std::string> deleted_pages;  // deletedItems pages
+  std::vector<std::string> delta_pages;    // /users/delta pages after the change
+  int users = 0;
+  int deleted = 0;
+  int changed = 0;
+};
+
+const char* const kDepartments[] = {"Sales", "IT", "Finance", "Marketing", "Support", "HR"};
+const char* const kLocations[] = {"US", "GB", "DE", "FR", "NL", "SE"};
+
+nlohmann::json user_json(std::mt19937_64& rng, const std::string& domain, int n,
+                         const std::vector<std::string>& skus, bool change) {
+  nlohmann::json u;
+  std::string name = "user" + std::to_string(n);
+  u["id"] = guid(rng);
+  u["userPrincipalName"] = name + "@" + domain;
+  u["displayName"] = "User " + std::to_string(n);
+  u["mail"] = name + "@" + domain;
+  u["givenName"] = "User";
+  u["surname"] = std::to_string(n);
+  u["jobTitle"] = n % 10 == 0 ? "Manager" : "Staff";
+  u["department"] = kDepartments[n % 6];
+  u["accountEnabled"] = true;
+  u["usageLocation"] = n % 50 == 7 ? nlohmann::json(nullptr) : nlohmann::json(kLocations[n % 6]);
+  nlohmann::json assigned = nlohmann::json::array(), states = nlohmann::json::array();
+  int licensed = (n * 7919) % 10;  // 0..6 licensed (~70%)
+  if (licensed < 7 || change) {
+    size_t first =
+        change ? (static_cast<size_t>(n) + 1) % skus.size() : static_cast<size_t>(n) % skus.size();
+    std::vector<std::string> held = {skus[first]};
+    if (n % 4 == 0) held.push_back(skus[(first + 1) % skus.size()]);
+    for (const auto& sku : held) {
+      assigned.push_back({{"skuId", sku}, {"disabledPlans", nlohmann::json::array()}});
+      states.push_back(
+          {{"skuId", sku},
+           {"assignedByGroup", n % 9 == 0 ? nlohmann::json(guid(rng)) : nlohmann::json(nullptr)},
+           {"disabledPlans", nlohmann::json::array()},
+           {"state", "Active"},
+           {"error", "None"}});
+    }
+  }
+  u["assignedLicenses"] = assigned;
+  u["licenseAssignmentStates"] = states;
+  return u;
+}
+
+std::vector<std::string> paginate(const std::vector<nlohmann::json>& users, int page_size,
+                                  const std::string& tenant, const char* kind) {
+  std::vector<std::string> pages;
+  for (size_t i = 0; i < users.size() || (i == 0 && pages.empty()); i += page_size) {
+    nlohmann::json page;
+    page["value"] = nlohmann::json::array();
+    for (size_t j = i; j < std::min(users.size(), i + static_cast<size_t>(page_size)); ++j) {
+      page["value"].push_back(users[j]);
+    }
+    if (i + page_size < users.size()) {
+      page["@odata.nextLink"] =
+          "bench:" + std::string(kind) + "/" + tenant + "/" + std::to_string(i + page_size);
+    } else {
+      page["@odata.deltaLink"] = "bench:delta/" + tenant;
+    }
+    pages.push_back(page.dump());
+    if (users.empty()) break;
+  }
+  return pages;
+}
+
+GeneratedTenant generate_tenant(int index, const Options& o) {
+  std::mt19937_64 rng(static_cast<std::uint64_t>(index) * 1000003u + 17u);
+  GeneratedTenant g;
+  char domain[64];
+  std::snprintf(domain, sizeof domain, "tenant%04d.onmicrosoft.com", index);
+  g.tenant = {guid(rng), domain, "Tenant " + std::to_string(index)};
+
+  std::vector<std::string> skus = {guid(rng), guid(rng), guid(rng)};
+  const char* names[] = {"SPE_E3", "EMS", "POWER_BI_PRO"};
+  nlohmann::json sku_list = nlohmann::json::array();
+  for (size_t i = 0; i < skus.size(); ++i) {
+    nlohmann::json plans = nlohmann::json::array();
+    for (int p = 0; p < 8; ++p) {
+      plans.push_back({{"servicePlanId", guid(rng)},
+                       {"servicePlanName", std::string(names[i]) + "_PLAN_" + std::to_string(p)},
+                       {"provisioningStatus", "Success"},
+                       {"appliesTo", "User"}});
+    }
+    sku_list.push_back(
+        {{"id", g.tenant.id + "_" + skus[i]},
+         {"skuId", skus[i]},
+         {"skuPartNumber", names[i]},
+         {"appliesTo", "User"},
+         {"capabilityStatus", "Enabled"},
+         {"consumedUnits", o.users / 2},
+         {"prepaidUnits",
+          {{"enabled", o.users}, {"suspended", 0}, {"warning", 0}, {"lockedOut", 0}}},
+         {"servicePlans", plans}});
+  }
+  g.skus_json = nlohmann::json{{"value", sku_list}}.dump();
+
+  int deleted = o.users / 100;
+  std::vector<nlohmann::json> active, gone, changed;
+  int change_every =
+      o.changed_percent > 0 ? std::max(1, static_cast<int>(100.0 / o.changed_percent)) : 0;
+  for (int n = 0; n < o.users + deleted; ++n) {
+    nlohmann::json u = user_json(rng, g.tenant.default_domain_name, n, skus, false);
+    if (n >= o.users) {
+      u["deletedDateTime"] = "2026-11-1" + std::to_string(n % 10) + "T00:00:00Z";
+      gone.push_back(std::move(u));
+      continue;
+    }
+    if (change_every && n % change_every == 3) {
+      std::mt19937_64 same = rng;
+      nlohmann::json c = user_json(same, g.tenant.default_domain_name, n, skus, true);
+      c["id"] = u["id"];
+      changed.push_back(std::move(c));
+    }
+    active.push_back(std::move(u));
+  }
+  g.users = static_cast<int>(active.size());
+  g.deleted = static_cast<int>(gone.size());
+  g.changed = static_cast<int>(changed.size());
+  g.user_pages = paginate(active, o.page_size, g.tenant.id, "users");
+  g.deleted_pages = paginate(gone, o.page_size, g.tenant.id, "deleted");
+  g.delta_pages = paginate(changed, o.page_size, g.tenant.id, "delta");
+  return g;
+}
+
+// ---- the Directory under test: pre-serialized pages, parsed per page ----
+
+class JsonPageDirectory final : public Directory {
+ public:
+  explicit JsonPageDirectory(const std::vector<GeneratedTenant>& tenants) : tenants_(tenants) {
+    for (size_t i = 0; i < tenants_.size(); ++i) index_[tenants_[i].tenant.id] = i;
+  }
+
+  // Which user pages a delta read serves: the changed users, or none.
+  void set_delta_changes(bool on) { delta_changes_ = on; }
+
+  Result<std::vector<Tenant>> customer_tenants() override {
+    std::vector<Tenant> out;
+    for (const auto& t : tenants_) out.push_back(t.tenant);
+    return out;
+  }
+
+  Result<std::vector<Sku>> subscribed_skus(const std::string& tenant) override {
+    const GeneratedTenant* t = find(tenant);
+    if (!t) return make_error(ErrorKind::NotFound, "no tenant " + tenant);
+    try {
+      return nlohmann::json::parse(t->skus_json).at("value").get<std::vector<Sku>>();
+    } catch (const nlohmann::json::exception& e) {
+      return make_error(ErrorKind::Invalid, e.what());
+    }
+  }
+
+  Result<std::string> read_users(const std::string& tenant, const std::string& delta_link,
+                                 const UserPageSink& sink) override {
+    const GeneratedTenant* t = find(tenant);
+    if (!t) return make_error(ErrorKind::NotFound, "no tenant " + tenant);
+    static const std::vector<std::string> kNone;
+    const auto& pages =
+        delta_link.empty() ? t->user_pages : (delta_changes_ ? t->delta_pages : kNone);
+    std::string link = "bench:delta/" + t->tenant.id;
+    for (const auto& text : pages) {
+      UserPage page;
+      try {
+        auto j = nlohmann::json::parse(text);
+        page.users = j.at("value").get<std::vector<User>>();
+        if (auto it = j.find("@odata.deltaLink"); it != j.end()) link = it->get<std::string>();
+      } catch (const nlohmann::json::exception& e) {
+        return make_error(ErrorKind::Invalid, e.what());
+      }
+      Status s = sink(std::move(page));
+      if (!s.ok()) return s.error();
+    }
+    return link;
+  }
+
+  Status read_deleted_users(const std::string& tenant, const DeletedUserSink& sink) override {
+    const GeneratedTenant* t = find(tenant);
+    if (!t) return make_error(ErrorKind::NotFound, "no tenant " + tenant);
+    for (const auto& text : t->deleted_pages) {
+      std::vector<User> users;
+      try {
+        users = nlohmann::json::parse(text).at("value").get<std::vector<User>>();
+      } catch (const nlohmann::json::exception& e) {
+        return make_error(ErrorKind::Invalid, e.what());
+      }
+      Status s = sink(std::move(users));
+      if (!s.ok()) return s;
+    }
+    return {};
+  }
+
+  Result<User> get_user(const std::string&, const std::string&) override {
+    return make_error(ErrorKind::NotFound, "not in the benchmark");
+  }
+  std::vector<WriteResult> write(const std::string&, const std::vector<WriteRequest>& r) override {
+    return std::vector<WriteResult>(r.size(),
+                                    WriteResult{make_error(ErrorKind::Invalid, "read-only"), {}});
+  }
+
+ private:
+  const GeneratedTenant* find(const std::string& id) const {
+    auto it = index_.find(id);
+    return it == index_.end() ? nullptr : &tenants_[it->second];
+  }
+
+  const std::vector<GeneratedTenant>& tenants_;
+  std::atomic<bool> delta_changes_{true};
+  std::unordered_map<std::string, size_t> index_;  // by tenant id; read-only once built
+};
+
+std::unique_ptr<JsonPageDirectory> make_directory(const std::vector<GeneratedTenant>& tenants) {
+  // TODO(lead): with --graph URL, return the connector's Graph adapter pointed at fake-graph.
+  return std::make_unique<JsonPageDirectory>(tenants);
+}
+
+// ---- measuring ----
+
+long peak_rss_kb() {
+  std::ifstream in("/proc/self/status");
+  std::string line;
+  while (std::getline(in, line)) {
+    if (line.rfind("VmHWM:", 0) == 0) return std::atol(line.c_str() + 6);
+  }
+  struct rusage ru {};
+  getrusage(RUSAGE_SELF, &ru);
+  return ru.ru_maxrss;
+}
+
+long current_rss_kb() {
+  std::ifstream in("/proc/self/status");
+  std::string line;
+  while (std::getline(in, line)) {
+    if (line.rfind("VmRSS:", 0) == 0) return std::atol(line.c_str() + 6);
+  }
+  return 0;
+}
+
+// Linux: writing 5 to clear_refs resets the peak RSS, so each phase reports its own peak.
+void reset_peak_rss() { std::ofstream("/proc/self/clear_refs") << "5"; }
+
+struct Phase {
+  std::string name;
+  double seconds = 0;
+  double cpu_seconds = 0;  // user + system, all threads: steadier than wall time on a busy host
+  std::int64_t users = 0;
+  long rss_before_kb = 0;
+  long peak_kb = 0;
+};
+
+double cpu_seconds() {
+  struct rusage ru {};
+  getrusage(RUSAGE_SELF, &ru);
+  return static_cast<double>(ru.ru_utime.tv_sec + ru.ru_stime.tv_sec) +
+         static_cast<double>(ru.ru_utime.tv_usec + ru.ru_stime.tv_usec) / 1e6;
+}
+
+class Stopwatch {
+ public:
+  Stopwatch() : start_(std::chrono::steady_clock::now()) {}
+  double seconds() const {
+    return std::chrono::duration<double>(std::chrono::steady_clock::now() - start_).count();
+  }
+
+ private:
+  std::chrono::steady_clock::time_point start_;
+};
+
+void print(const Phase& p, const Phase& baseline) {
+  std::printf(
+      "%-44s %8.2f s wall %8.2f s cpu %9.0f users/s  peak RSS %7.1f MiB (+%6.1f)  "
+      "x%.2f wall x%.2f cpu\n",
+      p.name.c_str(), p.seconds, p.cpu_seconds, p.seconds > 0 ? p.users / p.seconds : 0.0,
+      p.peak_kb / 1024.0, (p.peak_kb - p.rss_before_kb) / 1024.0,
+      baseline.seconds > 0 ? p.seconds / baseline.seconds : 0.0,
+      baseline.cpu_seconds > 0 ? p.cpu_seconds / baseline.cpu_seconds : 0.0);
+  std::fflush(stdout);
+}
+
+int fail(const Status& s) {
+  std::fprintf(stderr, "mirror_bench: %s\n", s.error().describe().c_str());
+  return 1;
+}
+
+// (a): parse + one INSERT per row, one transaction per page, no indexes beyond keys.
+Status run_baseline(const std::vector<GeneratedTenant>& tenants, const std::string& path) {
+  auto db = Database::open(path, true);
+  if (!db.ok()) return db.error();
+  Database& d = **db;
+  Status s = d.exec(
+      "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL;"
+      "CREATE TABLE users (key INTEGER PRIMARY KEY, tenant TEXT, id TEXT, upn TEXT, "
+      "display_name TEXT, mail TEXT, given_name TEXT, surname TEXT, job_title TEXT, "
+      "department TEXT, account_enabled INTEGER, usage_location TEXT);"
+      "CREATE TABLE assigned_licenses (user_key INTEGER, sku_id TEXT, disabled_plans TEXT);"
+      "CREATE TABLE license_states (user_key INTEGER, sku_id TEXT, assigned_by_group TEXT, "
+      "disabled_plans TEXT, state TEXT, error TEXT);",
+      "baseline schema");
+  if (!s.ok()) return s;
+  auto insert_user = d.prepare(
+      "INSERT INTO users (tenant, id, upn, display_name, mail, given_name, surname, job_title, "
+      "department, account_enabled, usage_location) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, "
+      "?10, ?11) RETURNING key");
+  auto insert_license = d.prepare(
+      "INSERT INTO assigned_licenses (user_key, sku_id, disabled_plans) VALUES (?1, ?2, ?3)");
+  auto insert_state = d.prepare(
+      "INSERT INTO license_states (user_key, sku_id, assigned_by_group, disabled_plans, state, "
+      "error) VALUES (?1, ?2, ?3, ?4, ?5, ?6)");
+  if (!insert_user.ok()) return insert_user.error();
+  if (!insert_license.ok()) return insert_license.error();
+  if (!insert_state.ok()) return insert_state.error();
+  auto str = [](const nlohmann::json& j, const char* k) -> std::string {
+    auto it = j.find(k);
+    return it == j.end() || it->is_null() ? std::string() : it->get<std::string>();
+  };
+  for (const auto& t : tenants) {
+    for (const auto* pages : {&t.user_pages, &t.deleted_pages}) {
+      for (const auto& text : *pages) {
+        auto j = nlohmann::json::parse(text);
+        auto tx = Transaction::begin(d);
+        if (!tx.ok()) return tx.error();
+        for (const auto& u : j.at("value")) {
+          Statement& iu = *insert_user;
+          iu.reset();
+          iu.bind(1, t.tenant.id);
+          iu.bind(2, str(u, "id"));
+          iu.bind(3, str(u, "userPrincipalName"));
+          iu.bind(4, str(u, "displayName"));
+          iu.bind(5, str(u, "mail"));
+          iu.bind(6, str(u, "givenName"));
+          iu.bind(7, str(u, "surname"));
+          iu.bind(8, str(u, "jobTitle"));
+          iu.bind(9, str(u, "department"));
+          iu.bind(10, u.value("accountEnabled", true));
+          iu.bind(11, str(u, "usageLocation"));
+          auto row = iu.step();
+          if (!row.ok()) return row.error();
+          std::int64_t key = iu.column_int64(0);
+          s = iu.run();
+          if (!s.ok()) return s;
+          for (const auto& l : u.at("assignedLicenses")) {
+            Statement& il = *insert_license;
+            il.reset();
+            il.bind(1, key);
+            il.bind(2, str(l, "skuId"));
+            il.bind(3, l.at("disabledPlans").dump());
+            s = il.run();
+            if (!s.ok()) return s;
+          }
+          for (const auto& l : u.at("licenseAssignmentStates")) {
+            Statement& is = *insert_state;
+            is.reset();
+            is.bind(1, key);
+            is.bind(2, str(l, "skuId"));
+            is.bind(3, str(l, "assignedByGroup"));
+            is.bind(4, l.at("disabledPlans").dump());
+            is.bind(5, str(l, "state"));
+            is.bind(6, str(l, "error"));
+            s = is.run();
+            if (!s.ok()) return s;
+          }
+        }
+        s = tx->commit();
+        if (!s.ok()) return s;
+      }
+    }
+  }
+  return {};
+}
+
+Status mirror_phase(JsonPageDirectory& dir, Cache& cache, const Options& o, bool full,
+                    std::int64_t& changes) {
+  MirrorOptions options;
+  options.full = full;
+  options.concurrency = o.concurrency;
+  MirrorResult r = mirror_tenants(dir, cache, options);
+  if (r.error) return *r.error;
+  changes = 0;
+  for (const auto& t : r.tenants) {
+    if (!t.ok()) return *t.error;
+    changes += t.changes_read;
+  }
+  return {};
+}
+
+int run(const Options& o) {
+  configure_logging(LogLevel::Warn, false);
+  std::string dir = o.dir;
+  if (dir.empty()) {
+    std::string pattern = (std::filesystem::temp_directory_path() / "mirror_bench-XXXXXX").string();
+    std::vector<char> buf(pattern.begin(), pattern.end());
+    buf.push_back('\0');
+    if (!::mkdtemp(buf.data())) {
+      std::perror("mkdtemp");
+      return 1;
+    }
+    dir = buf.data();
+  } else {
+    std::filesystem::create_directories(dir);
+  }
+
+  long cores = sysconf(_SC_NPROCESSORS_ONLN);
+  std::printf(
+      "mirror_bench: %d tenants x %d users, pages of %d, concurrency %d, %ld cores, "
+      "files in %s\n",
+      o.tenants, o.users, o.page_size, o.concurrency, cores, dir.c_str());
+
+  Stopwatch gen;
+  std::vector<GeneratedTenant> tenants;
+  tenants.reserve(static_cast<size_t>(o.tenants));
+  std::int64_t total_users = 0, total_deleted = 0, total_changed = 0;
+  size_t json_bytes = 0;
+  for (int i = 1; i <= o.tenants; ++i) {
+    tenants.push_back(generate_tenant(i, o));
+    total_users += tenants.back().users;
+    total_deleted += tenants.back().deleted;
+    total_changed += tenants.back().changed;
+    for (const auto& p : tenants.back().user_pages) json_bytes += p.size();
+  }
+  std::printf(
+      "generated %lld users (+%lld deleted, %lld to change), %.1f MiB of page JSON in "
+      "%.1f s; RSS now %.1f MiB\n\n",
+      static_cast<long long>(total_users), static_cast<long long>(total_deleted),
+      static_cast<long long>(total_changed), json_bytes / 1048576.0, gen.seconds(),
+      current_rss_kb() / 1024.0);
+
+  auto measure = [&](const std::string& name, std::int64_t users, auto&& body) -> Result<Phase> {
+    Phase p;
+    p.name = name;
+    p.users = users;
+    reset_peak_rss();
+    p.rss_before_kb = current_rss_kb();
+    Stopwatch w;
+    double cpu = cpu_seconds();
+    Status s = body();
+    p.seconds = w.seconds();
+    p.cpu_seconds = cpu_seconds() - cpu;
+    p.peak_kb = peak_rss_kb();
+    if (!s.ok()) return s.error();
+    return p;
+  };
+
+  auto base = measure("(a) baseline: parse + INSERT per row", total_users + total_deleted,
+                      [&] { return run_baseline(tenants, dir + "/baseline.db"); });
+  if (!base.ok()) return fail(base.status());
+  const Phase& baseline = *base;
+  print(*base, baseline);
+
+  FakeClock clock;
+  auto cache = Cache::open(dir + "/tenantsync.db", clock, CacheOpenOptions{false, 10000});
+  if (!cache.ok()) return fail(cache.status());
+  auto directory = make_directory(tenants);
+
+  std::int64_t changes = 0;
+  auto first = measure("(b) first mirror (full read) through Cache", total_users + total_deleted,
+                       [&] { return mirror_phase(*directory, **cache, o, false, changes); });
+  if (!first.ok()) return fail(first.status());
+  print(*first, baseline);
+
+  directory->set_delta_changes(true);
+  auto delta =
+      measure("(c) delta, " + std::to_string(total_changed) + " users changed", total_changed,
+              [&] { return mirror_phase(*directory, **cache, o, false, changes); });
+  if (!delta.ok()) return fail(delta.status());
+  print(*delta, baseline);
+
+  directory->set_delta_changes(false);
+  auto idle = measure("(d) delta, nothing changed", 0,
+                      [&] { return mirror_phase(*directory, **cache, o, false, changes); });
+  if (!idle.ok()) return fail(idle.status());
+  print(*idle, baseline);
+
+  auto reread = measure("(e) --full re-read, nothing changed", total_users + total_deleted,
+                        [&] { return mirror_phase(*directory, **cache, o, true, changes); });
+  if (!reread.ok()) return fail(reread.status());
+  print(*reread, baseline);
+
+  cache->reset();
+  {
+    Stopwatch w;
+    auto verified = Cache::open(dir + "/tenantsync.db", clock);
+    if (!verified.ok()) return fail(verified.status());
+    std::printf("\nopening the cache with PRAGMA quick_check: %.2f s\n", w.seconds());
+  }
+  std::error_code ec;
+  std::printf("cache file %.1f MiB, baseline file %.1f MiB; ru_maxrss %.1f MiB overall\n",
+              std::filesystem::file_size(dir + "/tenantsync.db", ec) / 1048576.0,
+              std::filesystem::file_size(dir + "/baseline.db", ec) / 1048576.0, [] {
+                struct rusage ru {};
+                getrusage(RUSAGE_SELF, &ru);
+                return ru.ru_maxrss / 1024.0;
+              }());
+  if (!o.keep && o.dir.empty()) std::filesystem::remove_all(dir, ec);
+  return 0;
+}
+
+}  // namespace
+}  // namespace tenantsync
+
+int main(int argc, char** argv) {
+  tenantsync::Options options;
+  if (!tenantsync::parse_args(argc, argv, options)) {
+    tenantsync::usage();
+    return 64;
+  }
+  try {
+    return tenantsync::run(options);
+  } catch (const std::exception& e) {
+    std::fprintf(stderr, "mirror_bench: %s\n", e.what());
+    return 1;
+  }
+}

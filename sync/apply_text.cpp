@@ -1,0 +1,148 @@
+#include "sync/apply_text.h"
+
+namespace tenantsync {
+
+namespace {
+
+constexpr const char* kReset = "\x1b[0m";
+constexpr const char* kGreen = "\x1b[32m";
+constexpr const char* kRed = "\x1b[31m";
+constexpr const char* kYellow = "\x1b[33m";
+constexpr const char* kBold = "\x1b[1m";
+
+class Writer {
+ public:
+  explicit Writer(const ApplyTextOptions& options) : options_(options) {}
+
+  void stale(const std::string& why) {
+    out_ += paint(kRed, "Refused: the plan is stale: " + why + "; nothing was sent.") + "\n\n";
+  }
+
+  void tenant(const TenantPlan& t, const TenantRefusal* refusal) {
+    if (t.operations.empty() && !refusal) return;
+    out_ += paint(kBold, t.tenant);
+    if (t.mode == TenantMode::Report) out_ += " (report mode: not changed)";
+    out_ += "\n";
+    if (refusal) {
+      out_ += "  " + paint(kRed, "Refused: " + refusal->reason + "; nothing was sent.") + "\n";
+    }
+    const std::string* user = nullptr;
+    for (const auto& op : t.operations) {
+      if (!user || *user != op.user) {
+        user = &op.user;
+        out_ += "  " + op.user + "\n";
+      }
+      operation(op);
+    }
+  }
+
+  void local_error(const Error& e) { out_ += paint(kRed, "Error: " + e.message) + "\n"; }
+  void line(const std::string& text) { out_ += text + "\n"; }
+  std::string take() { return std::move(out_); }
+
+ private:
+  std::string paint(const char* code, const std::string& text) const {
+    return options_.color ? code + text + kReset : text;
+  }
+
+  std::string plans(const std::vector<std::string>& ids) const {
+    std::string out;
+    for (const auto& id : ids) {
+      if (!out.empty()) out += ", ";
+      out += options_.names ? options_.names->name_or_id(id) : id;
+    }
+    return out;
+  }
+
+  std::string created_name(const Operation& op) const {
+    if (!op.details || !op.details->is_object()) return "";
+    auto name = op.details->find("displayName");
+    if (name == op.details->end() || !name->is_string()) return "";
+    return " \"" + name->get<std::string>() + "\"";
+  }
+
+  // "assigned SPE_E3 (disable X)" when done, "assign SPE_E3" otherwise.
+  std::string what(const Operation& op, bool done) const {
+    switch (op.op) {
+      case OpKind::Assign:
+        return std::string(done ? "assigned " : "assign ") + op.sku +
+               (op.disabled_plans.empty() ? "" : " (disable " + plans(op.disabled_plans) + ")");
+      case OpKind::Revoke:
+        return std::string(done ? "revoked " : "revoke ") + op.sku;
+      case OpKind::Update:
+        return std::string(done ? "updated " : "update ") + op.sku +
+               (op.disabled_plans.empty() ? " (enable all plans)"
+                                          : " (disable " + plans(op.disabled_plans) + ")");
+      case OpKind::Restore:
+        return done ? "restored" : "restore";
+      case OpKind::Delete:
+        return done ? "deleted" : "delete";
+      case OpKind::Create:
+        return std::string(done ? "created" : "create") + created_name(op);
+    }
+    return "";
+  }
+
+  void operation(const Operation& op) {
+    std::string line = "    ";
+    switch (op.status) {
+      case OpStatus::Applied:
+        line += paint(kGreen, std::string(options_.ascii ? "+ " : "\u2713 ") + what(op, true));
+        if (!op.reason.empty()) line += " (" + op.reason + ")";
+        break;
+      case OpStatus::Failed: {
+        std::string detail = op.error ? op.error->code + ": " + op.error->message : op.reason;
+        line += paint(kRed, std::string(options_.ascii ? "x " : "\u2717 ") + what(op, false) +
+                                " failed: " + detail);
+        break;
+      }
+      case OpStatus::Blocked:
+        line += paint(kYellow, "! " + what(op, false) + " blocked: " + op.reason);
+        break;
+      case OpStatus::Skipped:
+        line += paint(kYellow, "- " + what(op, false) + " skipped: " + op.reason);
+        break;
+      case OpStatus::Ready:
+        line += "? " + what(op, false) + " not sent";
+        break;
+    }
+    out_ += line + "\n";
+  }
+
+  const ApplyTextOptions& options_;
+  std::string out_;
+};
+
+}  // namespace
+
+std::string apply_summary_line(const ApplyReport& report) {
+  int total = 0;
+  for (const auto& t : report.plan.tenants) total += static_cast<int>(t.operations.size());
+  if (total == 0) return "Nothing to apply. The tenants match the desired state.";
+  PlanSummary s = report.summary();
+  return "Applied " + std::to_string(s.applied) + " of " + std::to_string(total) +
+         " operations: " + std::to_string(s.failed) + " failed, " + std::to_string(s.blocked) +
+         " blocked, " + std::to_string(s.skipped) + " skipped.";
+}
+
+std::string render_apply_text(const ApplyReport& report, const ApplyTextOptions& options) {
+  Writer writer(options);
+  if (!report.stale.empty()) writer.stale(report.stale);
+  for (const auto& tenant : report.plan.tenants) {
+    const TenantRefusal* refusal = nullptr;
+    for (const auto& r : report.refusals) {
+      if (r.tenant_id == tenant.tenant_id && r.tenant == tenant.tenant) refusal = &r;
+    }
+    writer.tenant(tenant, refusal);
+  }
+  std::string out = writer.take();
+  if (!out.empty() && out.back() == '\n' && (out.size() < 2 || out[out.size() - 2] != '\n')) {
+    out += "\n";
+  }
+  Writer tail(options);
+  for (const auto& e : report.local_errors) tail.local_error(e);
+  tail.line(apply_summary_line(report));
+  return out + tail.take();
+}
+
+}  // namespace tenantsync

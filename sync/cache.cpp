@@ -1,0 +1,736 @@
+#include "sync/cache.h"
+
+#include <openssl/evp.h>
+
+#include <algorithm>
+#include <map>
+#include <tuple>
+#include <unordered_map>
+#include <utility>
+
+#include "sync/cache_codec.h"
+#include "sync/cache_rows.h"
+#include "sync/log.h"
+
+namespace tenantsync {
+
+using cache_rows::resolve_tenant;
+using cache_rows::TenantRow;
+
+namespace {
+
+// Which users a staged read covers: kind 0 active users (the full user read), kind 1
+// soft-deleted users (the deleted-user read). Stored in staged_users.kind.
+enum class ReadScope : int { Active = 0, Deleted = 1 };
+
+const char* scope_name(ReadScope scope) {
+  return scope == ReadScope::Active ? "full read" : "deleted-user read";
+}
+
+MirrorState parse_outcome(const std::string& text) {
+  if (text == "complete") return MirrorState::Complete;
+  if (text == "stale") return MirrorState::Stale;
+  return MirrorState::Never;
+}
+
+std::string hex(const unsigned char* data, unsigned len) {
+  static const char* const kDigits = "0123456789abcdef";
+  std::string out;
+  out.reserve(len * 2);
+  for (unsigned i = 0; i < len; ++i) {
+    out += kDigits[data[i] >> 4];
+    out += kDigits[data[i] & 0xf];
+  }
+  return out;
+}
+
+Result<SyncState> read_sync_state(Database& db, std::int64_t key) {
+  auto s = db.cached(
+      "SELECT delta_link, last_full_sync, last_delta_sync, synced_at, outcome, error, "
+      "state_version FROM sync_state WHERE tenant = ?1");
+  if (!s.ok()) return s.error();
+  (*s)->bind(1, key);
+  auto r = (*s)->step();
+  if (!r.ok()) return r.error();
+  SyncState state;
+  if (!*r) return state;
+  state.delta_link = (*s)->column_text(0);
+  state.last_full_sync = (*s)->column_text(1);
+  state.last_delta_sync = (*s)->column_text(2);
+  state.synced_at = (*s)->column_text(3);
+  state.outcome = parse_outcome((*s)->column_text(4));
+  state.error = (*s)->column_text(5);
+  state.state_version = (*s)->column_int64(6);
+  return state;
+}
+
+}  // namespace
+
+const char* to_string(ReadKind kind) { return kind == ReadKind::Full ? "full" : "delta"; }
+
+// State shared by the write paths. Touched only inside CacheDatabase::with_writer, so it
+// is guarded by the write connection's mutex (CacheDatabase::write_mu_).
+struct Cache::Impl {
+  // Staged reads in progress: (tenant key, scope) -> written directly (no previous users
+  // of that scope to protect) rather than staged.
+  std::map<std::pair<std::int64_t, int>, bool> reads;  // guarded by write_mu_
+};
+
+Cache::Cache(std::unique_ptr<CacheDatabase> db)
+    : db_(std::move(db)), impl_(std::make_unique<Impl>()), journal_(*db_) {}
+
+Cache::~Cache() = default;
+
+Result<std::unique_ptr<Cache>> Cache::open(const std::string& path, Clock& clock,
+                                           const CacheOpenOptions& options) {
+  auto db = CacheDatabase::open(path, clock, options);
+  if (!db.ok()) return db.error();
+  return std::unique_ptr<Cache>(new Cache(std::move(db).value()));
+}
+
+// ---- tenants ----
+
+Status Cache::upsert_tenants(const std::vector<Tenant>& tenants) {
+  return db_->with_writer([&](Database& db) -> Status {
+    auto tx = Transaction::begin(db);
+    if (!tx.ok()) return tx.error();
+    auto s = db.cached(
+        "INSERT INTO tenants (id, domain, display_name) VALUES (?1, ?2, ?3) "
+        "ON CONFLICT (id) DO UPDATE SET domain = excluded.domain, "
+        "display_name = excluded.display_name "
+        "WHERE domain IS NOT excluded.domain OR display_name IS NOT excluded.display_name");
+    if (!s.ok()) return s.error();
+    for (const auto& t : tenants) {
+      if (t.id.empty()) return make_error(ErrorKind::Invalid, "a tenant without an id");
+      (*s)->reset();
+      (*s)->bind(1, t.id);
+      (*s)->bind(2, t.default_domain_name);
+      (*s)->bind(3, t.display_name);
+      Status st = (*s)->run();
+      if (!st.ok()) return st;
+      bool changed = db.changes() > 0;
+      auto row = resolve_tenant(db, t.id);
+      if (!row.ok()) return row.error();
+      st = changed ? cache_rows::bump_state_version(db, row->key)
+                   : cache_rows::ensure_sync_row(db, row->key);
+      if (!st.ok()) return st;
+    }
+    return tx->commit();
+  });
+}
+
+Result<std::vector<CachedTenant>> Cache::tenants() {
+  return db_->with_reader([&](Database& db) -> Result<std::vector<CachedTenant>> {
+    auto s = db.prepare(
+        "SELECT t.id, t.domain, t.display_name, s.delta_link, s.last_full_sync, "
+        "s.last_delta_sync, s.synced_at, s.outcome, s.error, s.state_version "
+        "FROM tenants t LEFT JOIN sync_state s ON s.tenant = t.key "
+        "ORDER BY t.domain COLLATE NOCASE");
+    if (!s.ok()) return s.error();
+    std::vector<CachedTenant> out;
+    for (;;) {
+      auto row = s->step();
+      if (!row.ok()) return row.error();
+      if (!*row) return out;
+      CachedTenant t;
+      t.tenant = {s->column_text(0), s->column_text(1), s->column_text(2)};
+      t.state.delta_link = s->column_text(3);
+      t.state.last_full_sync = s->column_text(4);
+      t.state.last_delta_sync = s->column_text(5);
+      t.state.synced_at = s->column_text(6);
+      t.state.outcome = parse_outcome(s->column_text(7));
+      t.state.error = s->column_text(8);
+      t.state.state_version = s->column_int64(9);
+      out.push_back(std::move(t));
+    }
+  });
+}
+
+Result<Tenant> Cache::find_tenant(const std::string& tenant) {
+  return db_->with_reader([&](Database& db) -> Result<Tenant> {
+    auto row = resolve_tenant(db, tenant);
+    if (!row.ok()) return row.error();
+    return row->tenant;
+  });
+}
+
+// ---- mirror writes ----
+
+Status Cache::replace_skus(const std::string& tenant, const std::vector<Sku>& skus) {
+  return db_->with_writer([&](Database& db) -> Status {
+    auto tx = Transaction::begin(db);
+    if (!tx.ok()) return tx.error();
+    auto row = resolve_tenant(db, tenant);
+    if (!row.ok()) return row.error();
+    bool changed = false;
+    Status st = cache_rows::replace_skus(db, row->key, skus, changed);
+    if (st.ok() && changed) st = cache_rows::bump_state_version(db, row->key);
+    if (!st.ok()) return st;
+    return tx->commit();
+  });
+}
+
+Status Cache::apply_user_page(const std::string& tenant, const UserPage& page) {
+  std::string now = format_iso8601(db_->clock().now());
+  return db_->with_writer([&](Database& db) -> Status {
+    auto tx = Transaction::begin(db);
+    if (!tx.ok()) return tx.error();
+    auto row = resolve_tenant(db, tenant);
+    if (!row.ok()) return row.error();
+    bool changed = false;
+    for (const auto& u : page.users) {
+      Status st = cache_rows::write_user(db, row->key, u, changed);
+      if (!st.ok()) return st;
+    }
+    if (!page.removed_soft.empty()) {
+      // content_hash 0: the row no longer matches any user the service would send, so the
+      // deleted-user read rewrites it with the service's deletedDateTime.
+      auto s = db.cached(
+          "UPDATE users SET deleted_at = ?3, content_hash = 0 "
+          "WHERE tenant = ?1 AND id = ?2 AND deleted_at IS NULL");
+      if (!s.ok()) return s.error();
+      for (const auto& id : page.removed_soft) {
+        (*s)->reset();
+        (*s)->bind(1, row->key);
+        (*s)->bind(2, id);
+        (*s)->bind(3, now);
+        Status st = (*s)->run();
+        if (!st.ok()) return st;
+        if (db.changes() > 0) changed = true;
+      }
+    }
+    for (const auto& id : page.removed_hard) {
+      auto existing = cache_rows::find_user(db, row->key, id);
+      if (!existing.ok()) return existing.error();
+      if (!*existing) continue;
+      Status st = cache_rows::delete_user(db, (*existing)->key);
+      if (!st.ok()) return st;
+      changed = true;
+    }
+    if (changed) {
+      Status st = cache_rows::bump_state_version(db, row->key);
+      if (!st.ok()) return st;
+    }
+    return tx->commit();
+  });
+}
+
+namespace {
+
+Status begin_read(Database& db, std::map<std::pair<std::int64_t, int>, bool>& reads,
+                  const std::string& tenant, ReadScope scope) {
+  auto tx = Transaction::begin(db);
+  if (!tx.ok()) return tx.error();
+  auto row = resolve_tenant(db, tenant);
+  if (!row.ok()) return row.error();
+  // Leftovers of a read that crashed or was aborted.
+  auto clear = db.cached("DELETE FROM staged_users WHERE tenant = ?1 AND kind = ?2");
+  if (!clear.ok()) return clear.error();
+  (*clear)->bind(1, row->key);
+  (*clear)->bind(2, static_cast<int>(scope));
+  Status st = (*clear)->run();
+  if (!st.ok()) return st;
+  auto any = db.cached(
+      "SELECT EXISTS (SELECT 1 FROM users WHERE tenant = ?1 "
+      "AND (deleted_at IS NOT NULL) = (?2 = 1))");
+  if (!any.ok()) return any.error();
+  (*any)->bind(1, row->key);
+  (*any)->bind(2, static_cast<int>(scope));
+  auto r = (*any)->step();
+  if (!r.ok()) return r.error();
+  bool direct = !(*any)->column_bool(0);
+  st = tx->commit();
+  if (!st.ok()) return st;
+  reads[{row->key, static_cast<int>(scope)}] = direct;
+  return {};
+}
+
+Status stage_page(Database& db, std::map<std::pair<std::int64_t, int>, bool>& reads,
+                  const std::string& tenant, ReadScope scope, const std::vector<User>& users,
+                  const std::string& now) {
+  auto tx = Transaction::begin(db);
+  if (!tx.ok()) return tx.error();
+  auto row = resolve_tenant(db, tenant);
+  if (!row.ok()) return row.error();
+  auto it = reads.find({row->key, static_cast<int>(scope)});
+  if (it == reads.end()) {
+    return make_error(ErrorKind::Internal,
+                      std::string("no ") + scope_name(scope) + " in progress for tenant " + tenant);
+  }
+  auto as_read = [&](const User& u) {
+    User copy = u;
+    if (scope == ReadScope::Active) {
+      copy.deleted_date_time.reset();
+    } else if (!copy.deleted_date_time) {
+      copy.deleted_date_time = now;  // the service always sends it; never store NULL here
+    }
+    return copy;
+  };
+  if (it->second) {  // direct
+    bool changed = false;
+    for (const auto& u : users) {
+      Status st = cache_rows::write_user(db, row->key, as_read(u), changed);
+      if (!st.ok()) return st;
+    }
+    if (changed) {
+      Status st = cache_rows::bump_state_version(db, row->key);
+      if (!st.ok()) return st;
+    }
+    return tx->commit();
+  }
+  auto stage = db.cached(
+      "INSERT OR REPLACE INTO staged_users (tenant, kind, id, content_hash, payload) "
+      "VALUES (?1, ?2, ?3, ?4, ?5)");
+  if (!stage.ok()) return stage.error();
+  for (const auto& original : users) {
+    User u = as_read(original);
+    std::int64_t hash = user_content_hash(u);
+    auto existing = cache_rows::find_user(db, row->key, u.id);
+    if (!existing.ok()) return existing.error();
+    // The payload is needed only when the cache's row differs (hash covers deletedAt).
+    bool same = *existing && (*existing)->content_hash == hash;
+    Statement& s = **stage;
+    s.reset();
+    s.bind(1, row->key);
+    s.bind(2, static_cast<int>(scope));
+    s.bind(3, u.id);
+    s.bind(4, hash);
+    if (same) {
+      s.bind_null(5);
+    } else {
+      s.bind(5, encode_staged_user(u));
+    }
+    Status st = s.run();
+    if (!st.ok()) return st;
+  }
+  return tx->commit();
+}
+
+// Swaps a staged read in. Sets `changed` when the tenant's data changed.
+Status commit_staged(Database& db, std::int64_t tenant_key, ReadScope scope, bool& changed) {
+  int kind = static_cast<int>(scope);
+  // Users of this scope the read did not see are gone (or moved to the other scope, which
+  // its own read or a delta brings back).
+  constexpr const char* kUnseen =
+      "SELECT u.key FROM users u WHERE u.tenant = ?1 AND (u.deleted_at IS NOT NULL) = (?2 = 1) "
+      "AND NOT EXISTS (SELECT 1 FROM staged_users s WHERE s.tenant = ?1 AND s.kind = ?2 "
+      "AND s.id = u.id)";
+  std::vector<std::int64_t> unseen;
+  {
+    auto s = db.cached(kUnseen);
+    if (!s.ok()) return s.error();
+    (*s)->bind(1, tenant_key);
+    (*s)->bind(2, kind);
+    for (;;) {
+      auto r = (*s)->step();
+      if (!r.ok()) return r.error();
+      if (!*r) break;
+      unseen.push_back((*s)->column_int64(0));
+    }
+  }
+  for (std::int64_t key : unseen) {
+    Status st = cache_rows::delete_user(db, key);
+    if (!st.ok()) return st;
+    changed = true;
+  }
+  {
+    auto s = db.cached(
+        "SELECT payload FROM staged_users WHERE tenant = ?1 AND kind = ?2 "
+        "AND payload IS NOT NULL");
+    if (!s.ok()) return s.error();
+    (*s)->bind(1, tenant_key);
+    (*s)->bind(2, kind);
+    for (;;) {
+      auto r = (*s)->step();
+      if (!r.ok()) return r.error();
+      if (!*r) break;
+      auto user = decode_staged_user((*s)->column_text(0));
+      if (!user.ok()) return user.error();
+      Status st = cache_rows::write_user(db, tenant_key, *user, changed);
+      if (!st.ok()) return st;
+    }
+  }
+  auto clear = db.cached("DELETE FROM staged_users WHERE tenant = ?1 AND kind = ?2");
+  if (!clear.ok()) return clear.error();
+  (*clear)->bind(1, tenant_key);
+  (*clear)->bind(2, kind);
+  return (*clear)->run();
+}
+
+Status commit_read(Database& db, std::map<std::pair<std::int64_t, int>, bool>& reads,
+                   const std::string& tenant, ReadScope scope,
+                   const std::optional<std::string>& delta_link) {
+  auto tx = Transaction::begin(db);
+  if (!tx.ok()) return tx.error();
+  auto row = resolve_tenant(db, tenant);
+  if (!row.ok()) return row.error();
+  auto it = reads.find({row->key, static_cast<int>(scope)});
+  if (it == reads.end()) {
+    return make_error(ErrorKind::Internal,
+                      std::string("no ") + scope_name(scope) + " in progress for tenant " + tenant);
+  }
+  bool changed = false;
+  if (!it->second) {
+    Status st = commit_staged(db, row->key, scope, changed);
+    if (!st.ok()) return st;
+  }
+  if (delta_link) {
+    Status st = cache_rows::ensure_sync_row(db, row->key);
+    if (!st.ok()) return st;
+    auto s = db.cached("UPDATE sync_state SET delta_link = ?2 WHERE tenant = ?1");
+    if (!s.ok()) return s.error();
+    (*s)->bind(1, row->key);
+    (*s)->bind(2, *delta_link);
+    st = (*s)->run();
+    if (!st.ok()) return st;
+  }
+  if (changed) {
+    Status st = cache_rows::bump_state_version(db, row->key);
+    if (!st.ok()) return st;
+  }
+  Status st = tx->commit();
+  if (st.ok()) reads.erase(it);
+  return st;
+}
+
+Status abort_read(Database& db, std::map<std::pair<std::int64_t, int>, bool>& reads,
+                  const std::string& tenant, ReadScope scope) {
+  auto row = resolve_tenant(db, tenant);
+  if (!row.ok()) return row.error();
+  reads.erase({row->key, static_cast<int>(scope)});
+  auto clear = db.cached("DELETE FROM staged_users WHERE tenant = ?1 AND kind = ?2");
+  if (!clear.ok()) return clear.error();
+  (*clear)->bind(1, row->key);
+  (*clear)->bind(2, static_cast<int>(scope));
+  return (*clear)->run();
+}
+
+}  // namespace
+
+Status Cache::begin_full_read(const std::string& tenant) {
+  return db_->with_writer(
+      [&](Database& db) { return begin_read(db, impl_->reads, tenant, ReadScope::Active); });
+}
+
+Status Cache::stage_full_page(const std::string& tenant, const std::vector<User>& users) {
+  std::string now = format_iso8601(db_->clock().now());
+  return db_->with_writer([&](Database& db) {
+    return stage_page(db, impl_->reads, tenant, ReadScope::Active, users, now);
+  });
+}
+
+Status Cache::commit_full_read(const std::string& tenant, const std::string& delta_link) {
+  return db_->with_writer([&](Database& db) {
+    return commit_read(db, impl_->reads, tenant, ReadScope::Active, delta_link);
+  });
+}
+
+Status Cache::abort_full_read(const std::string& tenant) {
+  return db_->with_writer(
+      [&](Database& db) { return abort_read(db, impl_->reads, tenant, ReadScope::Active); });
+}
+
+Status Cache::begin_deleted_read(const std::string& tenant) {
+  return db_->with_writer(
+      [&](Database& db) { return begin_read(db, impl_->reads, tenant, ReadScope::Deleted); });
+}
+
+Status Cache::stage_deleted_page(const std::string& tenant, const std::vector<User>& users) {
+  std::string now = format_iso8601(db_->clock().now());
+  return db_->with_writer([&](Database& db) {
+    return stage_page(db, impl_->reads, tenant, ReadScope::Deleted, users, now);
+  });
+}
+
+Status Cache::commit_deleted_read(const std::string& tenant) {
+  return db_->with_writer([&](Database& db) {
+    return commit_read(db, impl_->reads, tenant, ReadScope::Deleted, std::nullopt);
+  });
+}
+
+Status Cache::abort_deleted_read(const std::string& tenant) {
+  return db_->with_writer(
+      [&](Database& db) { return abort_read(db, impl_->reads, tenant, ReadScope::Deleted); });
+}
+
+Status Cache::replace_deleted_users(const std::string& tenant, const std::vector<User>& users) {
+  Status st = begin_deleted_read(tenant);
+  if (st.ok()) st = stage_deleted_page(tenant, users);
+  if (st.ok()) st = commit_deleted_read(tenant);
+  if (!st.ok()) (void)abort_deleted_read(tenant);
+  return st;
+}
+
+// ---- sync state ----
+
+Result<SyncState> Cache::sync_state(const std::string& tenant) {
+  return db_->with_reader([&](Database& db) -> Result<SyncState> {
+    auto row = resolve_tenant(db, tenant);
+    if (!row.ok()) return row.error();
+    return read_sync_state(db, row->key);
+  });
+}
+
+namespace {
+
+// Runs `sql` (?1 = tenant key, ?2 = text) on the tenant's sync_state row.
+Status update_sync_row(CacheDatabase& cdb, const std::string& tenant, const char* sql,
+                       const std::string& text) {
+  return cdb.with_writer([&](Database& db) -> Status {
+    auto tx = Transaction::begin(db);
+    if (!tx.ok()) return tx.error();
+    auto row = resolve_tenant(db, tenant);
+    if (!row.ok()) return row.error();
+    Status st = cache_rows::ensure_sync_row(db, row->key);
+    if (!st.ok()) return st;
+    auto s = db.cached(sql);
+    if (!s.ok()) return s.error();
+    (*s)->bind(1, row->key);
+    (*s)->bind(2, text);
+    st = (*s)->run();
+    if (!st.ok()) return st;
+    return tx->commit();
+  });
+}
+
+}  // namespace
+
+Status Cache::set_delta_link(const std::string& tenant, const std::string& delta_link) {
+  return update_sync_row(*db_, tenant, "UPDATE sync_state SET delta_link = ?2 WHERE tenant = ?1",
+                         delta_link);
+}
+
+Status Cache::mark_complete(const std::string& tenant, ReadKind kind) {
+  std::string now = format_iso8601(db_->clock().now());
+  return update_sync_row(
+      *db_, tenant,
+      kind == ReadKind::Full
+          ? "UPDATE sync_state SET outcome = 'complete', error = '', synced_at = ?2, "
+            "last_full_sync = ?2 WHERE tenant = ?1"
+          : "UPDATE sync_state SET outcome = 'complete', error = '', synced_at = ?2, "
+            "last_delta_sync = ?2 WHERE tenant = ?1",
+      now);
+}
+
+Status Cache::mark_stale(const std::string& tenant, const std::string& error) {
+  return update_sync_row(
+      *db_, tenant, "UPDATE sync_state SET outcome = 'stale', error = ?2 WHERE tenant = ?1", error);
+}
+
+// ---- executor results ----
+
+Status Cache::fold_user(const std::string& tenant, const User& user) {
+  User active = user;
+  active.deleted_date_time.reset();
+  return db_->with_writer([&](Database& db) -> Status {
+    auto tx = Transaction::begin(db);
+    if (!tx.ok()) return tx.error();
+    auto row = resolve_tenant(db, tenant);
+    if (!row.ok()) return row.error();
+    bool changed = false;
+    Status st = cache_rows::write_user(db, row->key, active, changed);
+    if (st.ok() && changed) st = cache_rows::bump_state_version(db, row->key);
+    if (!st.ok()) return st;
+    return tx->commit();
+  });
+}
+
+Status Cache::mark_deleted(const std::string& tenant, const std::string& user_id) {
+  std::string now = format_iso8601(db_->clock().now());
+  return db_->with_writer([&](Database& db) -> Status {
+    auto tx = Transaction::begin(db);
+    if (!tx.ok()) return tx.error();
+    auto row = resolve_tenant(db, tenant);
+    if (!row.ok()) return row.error();
+    auto s = db.cached(
+        "UPDATE users SET deleted_at = ?3, content_hash = 0 "
+        "WHERE tenant = ?1 AND id = ?2 AND deleted_at IS NULL");
+    if (!s.ok()) return s.error();
+    (*s)->bind(1, row->key);
+    (*s)->bind(2, user_id);
+    (*s)->bind(3, now);
+    Status st = (*s)->run();
+    if (st.ok() && db.changes() > 0) st = cache_rows::bump_state_version(db, row->key);
+    if (!st.ok()) return st;
+    return tx->commit();
+  });
+}
+
+Status Cache::remove_user(const std::string& tenant, const std::string& user_id) {
+  return db_->with_writer([&](Database& db) -> Status {
+    auto tx = Transaction::begin(db);
+    if (!tx.ok()) return tx.error();
+    auto row = resolve_tenant(db, tenant);
+    if (!row.ok()) return row.error();
+    auto existing = cache_rows::find_user(db, row->key, user_id);
+    if (!existing.ok()) return existing.error();
+    if (*existing) {
+      Status st = cache_rows::delete_user(db, (*existing)->key);
+      if (st.ok()) st = cache_rows::bump_state_version(db, row->key);
+      if (!st.ok()) return st;
+    }
+    return tx->commit();
+  });
+}
+
+// ---- reads ----
+
+namespace {
+
+// All users of the tenant (active and deleted) with their licenses, in three queries.
+Result<std::vector<User>> load_users(Database& db, std::int64_t tenant_key) {
+  std::vector<User> users;
+  std::unordered_map<std::int64_t, size_t> index;
+  {
+    auto s = db.prepare(std::string("SELECT ") + cache_rows::kUserColumns +
+                        " FROM users u WHERE u.tenant = ?1");
+    if (!s.ok()) return s.error();
+    s->bind(1, tenant_key);
+    for (;;) {
+      auto r = s->step();
+      if (!r.ok()) return r.error();
+      if (!*r) break;
+      index.emplace(s->column_int64(0), users.size());
+      users.push_back(cache_rows::read_user_columns(*s));
+    }
+  }
+  {
+    auto s = db.prepare(
+        "SELECT al.user_key, al.sku_id, al.disabled_plans FROM users u "
+        "JOIN assigned_licenses al ON al.user_key = u.key WHERE u.tenant = ?1 "
+        "ORDER BY al.user_key, al.position");
+    if (!s.ok()) return s.error();
+    s->bind(1, tenant_key);
+    for (;;) {
+      auto r = s->step();
+      if (!r.ok()) return r.error();
+      if (!*r) break;
+      auto it = index.find(s->column_int64(0));
+      if (it == index.end()) continue;
+      auto plans = decode_plan_list(s->column_text(2));
+      if (!plans.ok()) return plans.error();
+      users[it->second].assigned_licenses.push_back({s->column_text(1), std::move(plans).value()});
+    }
+  }
+  {
+    auto s = db.prepare(
+        "SELECT ls.user_key, ls.sku_id, ls.assigned_by_group, ls.disabled_plans, ls.state, "
+        "ls.error FROM users u JOIN license_states ls ON ls.user_key = u.key "
+        "WHERE u.tenant = ?1 ORDER BY ls.user_key, ls.position");
+    if (!s.ok()) return s.error();
+    s->bind(1, tenant_key);
+    for (;;) {
+      auto r = s->step();
+      if (!r.ok()) return r.error();
+      if (!*r) break;
+      auto it = index.find(s->column_int64(0));
+      if (it == index.end()) continue;
+      auto plans = decode_plan_list(s->column_text(3));
+      if (!plans.ok()) return plans.error();
+      LicenseAssignmentState ls;
+      ls.sku_id = s->column_text(1);
+      ls.assigned_by_group = s->column_optional_text(2);
+      ls.disabled_plans = std::move(plans).value();
+      ls.state = s->column_text(4);
+      ls.error = s->column_text(5);
+      users[it->second].license_states.push_back(std::move(ls));
+    }
+  }
+  return users;
+}
+
+}  // namespace
+
+Result<TenantSnapshot> Cache::load_snapshot(const std::string& tenant) {
+  return db_->with_reader([&](Database& db) -> Result<TenantSnapshot> {
+    // One read transaction: every query sees the same committed state.
+    auto tx = Transaction::begin(db, Transaction::Mode::Deferred);
+    if (!tx.ok()) return tx.error();
+    auto row = resolve_tenant(db, tenant);
+    if (!row.ok()) return row.error();
+    TenantSnapshot snap;
+    snap.tenant = row->tenant;
+    auto state = read_sync_state(db, row->key);
+    if (!state.ok()) return state.error();
+    snap.mirror = state->outcome;
+    snap.stale_reason = state->outcome == MirrorState::Stale ? state->error : "";
+    snap.synced_at = state->synced_at;
+    auto skus = cache_rows::load_skus(db, row->key);
+    if (!skus.ok()) return skus.error();
+    snap.skus = std::move(skus).value();
+    auto users = load_users(db, row->key);
+    if (!users.ok()) return users.error();
+    for (auto& u : *users) {
+      (u.deleted_date_time ? snap.deleted_users : snap.users).push_back(std::move(u));
+    }
+    auto by_upn = [](const User& a, const User& b) {
+      return std::tie(a.user_principal_name, a.id) < std::tie(b.user_principal_name, b.id);
+    };
+    std::sort(snap.users.begin(), snap.users.end(), by_upn);
+    std::sort(snap.deleted_users.begin(), snap.deleted_users.end(), by_upn);
+    Status st = tx->commit();
+    if (!st.ok()) return st.error();
+    return snap;
+  });
+}
+
+Result<TenantCounts> Cache::counts(const std::string& tenant) {
+  return db_->with_reader([&](Database& db) -> Result<TenantCounts> {
+    auto tx = Transaction::begin(db, Transaction::Mode::Deferred);
+    if (!tx.ok()) return tx.error();
+    auto row = resolve_tenant(db, tenant);
+    if (!row.ok()) return row.error();
+    TenantCounts c;
+    auto s = db.cached(
+        "SELECT count(*) FILTER (WHERE deleted_at IS NULL), "
+        "count(*) FILTER (WHERE deleted_at IS NOT NULL) FROM users WHERE tenant = ?1");
+    if (!s.ok()) return s.error();
+    (*s)->bind(1, row->key);
+    auto r = (*s)->step();
+    if (!r.ok()) return r.error();
+    c.users = (*s)->column_int(0);
+    c.deleted_users = (*s)->column_int(1);
+    auto k = db.cached("SELECT count(*) FROM skus WHERE tenant = ?1");
+    if (!k.ok()) return k.error();
+    (*k)->bind(1, row->key);
+    r = (*k)->step();
+    if (!r.ok()) return r.error();
+    c.skus = (*k)->column_int(0);
+    return c;
+  });
+}
+
+Result<std::string> Cache::fingerprint(const std::vector<std::string>& tenant_ids) {
+  auto lines = db_->with_reader([&](Database& db) -> Result<std::vector<std::string>> {
+    auto tx = Transaction::begin(db, Transaction::Mode::Deferred);
+    if (!tx.ok()) return tx.error();
+    std::vector<std::string> out;
+    for (const auto& name : tenant_ids) {
+      auto row = resolve_tenant(db, name);
+      if (!row.ok() && row.error().kind != ErrorKind::NotFound) return row.error();
+      std::int64_t version = 0;
+      std::string id = name;
+      if (row.ok()) {
+        id = row->tenant.id;
+        auto state = read_sync_state(db, row->key);
+        if (!state.ok()) return state.error();
+        version = state->state_version;
+      }
+      out.push_back(id + "\t" + std::to_string(version) + "\n");
+    }
+    return out;
+  });
+  if (!lines.ok()) return lines.error();
+  std::sort(lines->begin(), lines->end());
+  lines->erase(std::unique(lines->begin(), lines->end()), lines->end());
+  std::string text;
+  for (const auto& l : *lines) text += l;
+  unsigned char digest[EVP_MAX_MD_SIZE];
+  unsigned len = 0;
+  if (EVP_Digest(text.data(), text.size(), digest, &len, EVP_sha256(), nullptr) != 1) {
+    return make_error(ErrorKind::Internal, "SHA-256 failed");
+  }
+  return "sha256:" + hex(digest, len);
+}
+
+}  // namespace tenantsync

@@ -1,0 +1,187 @@
+// The local mirror of the tenants, in SQLite: what the mirror writes, what the planner
+// reads (load_snapshot), what the executor folds its results into, and what the CLI lists.
+//
+// Ownership: Cache owns its CacheDatabase (the file, its two connections) and the Journal
+// that shares it. Tenants are addressed by tenant id or default domain (any case)
+// wherever a `tenant` argument is taken.
+//
+// Writes: every write method is one short transaction on the single write connection
+// (see cache_database.h); any thread may call them, and they serialize there. Each
+// transaction that changes a tenant's data bumps that tenant's state version; one that
+// changes nothing (the same users again) bumps nothing, so an unchanged tenant keeps its
+// fingerprint. Users that did not change are not rewritten (content hash per user).
+//
+// Full reads are staged: begin_full_read(); stage_full_page() per page (one transaction
+// each); commit_full_read() swaps the read in atomically, removing users it did not see.
+// Until then readers see the previous complete state; abort_full_read() (or a crash)
+// leaves it untouched. A tenant with no users yet is written directly instead (nothing to
+// protect, half the writes). Deleted-user reads work the same way, independently.
+//
+// Reads run on the read connection inside one read transaction each, so a snapshot is
+// consistent even while a mirror writes. Every method returns errors as values (Io for
+// SQLite failures, NotFound for an unknown tenant, Invalid for bad arguments).
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "model/result.h"
+#include "model/sku.h"
+#include "model/tenant.h"
+#include "model/user.h"
+#include "sync/cache_database.h"
+#include "sync/clock.h"
+#include "sync/directory.h"
+#include "sync/journal.h"
+#include "sync/tenant_snapshot.h"
+#include "sync/user_filter.h"
+
+namespace tenantsync {
+
+enum class ReadKind { Full, Delta };
+const char* to_string(ReadKind kind);
+
+struct SyncState {
+  std::string delta_link;       // "" = next read is full
+  std::string last_full_sync;   // ISO 8601 of the last completed full read, or ""
+  std::string last_delta_sync;  // ISO 8601 of the last completed delta read, or ""
+  std::string synced_at;        // ISO 8601 of the last complete mirror, or ""
+  MirrorState outcome = MirrorState::Never;
+  std::string error;               // why stale
+  std::int64_t state_version = 0;  // bumped on every change of the tenant's data
+};
+
+struct CachedTenant {
+  Tenant tenant;
+  SyncState state;
+};
+
+struct TenantCounts {
+  int users = 0;          // active
+  int deleted_users = 0;  // soft-deleted
+  int skus = 0;
+};
+
+struct UserListQuery {
+  UserFilter filter;
+  bool deleted = false;  // list soft-deleted users instead of active ones
+  int page = 1;          // 1-based
+  int page_size = 50;
+};
+
+struct UserListRow {
+  User user;
+  std::optional<int> days_left;  // deleted users: days until the 30-day window closes
+};
+
+struct UserListPage {
+  std::vector<UserListRow> users;  // sorted by UPN, any case
+  int total = 0;                   // users matching the filter, all pages
+  int page = 1;
+  int page_size = 50;
+  int page_count = 1;  // at least 1, so "page 1 of 1" for an empty result
+};
+
+struct SkuSeats {
+  Sku sku;                   // seats as the service reports them (enabled, consumed, ...)
+  int holders = 0;           // active users in the cache holding it (direct or inherited)
+  int selected = 0;          // users the selection matched (0 without a selection)
+  int selected_holding = 0;  // of those, how many hold this SKU
+};
+
+class Cache {
+ public:
+  // Opens or creates the cache at `path` (see cache_database.h for corrupt, newer-schema
+  // and permission handling). `clock` stamps sync times, deletions and journal entries.
+  static Result<std::unique_ptr<Cache>> open(const std::string& path, Clock& clock,
+                                             const CacheOpenOptions& options = {});
+
+  const std::string& path() const { return db_->path(); }
+  // Where a corrupt file was moved when opening, or "".
+  const std::string& moved_aside_to() const { return db_->moved_aside_to(); }
+  Journal& journal() { return journal_; }
+
+  // ---- tenants ----
+  // Inserts new tenants and updates changed domains/display names.
+  Status upsert_tenants(const std::vector<Tenant>& tenants);
+  Result<std::vector<CachedTenant>> tenants();
+  // By tenant id or default domain (any case); NotFound when the cache has no such tenant.
+  Result<Tenant> find_tenant(const std::string& tenant);
+
+  // ---- mirror writes ----
+  // Replaces the tenant's SKUs (seats, service plans); no write when nothing changed.
+  Status replace_skus(const std::string& tenant, const std::vector<Sku>& skus);
+
+  // Applies one delta page in one transaction: upserts (a soft-deleted user that comes back
+  // is restored), soft removals (kept with deleted_at = now until the deleted-user read
+  // gives the service's time), hard removals.
+  Status apply_user_page(const std::string& tenant, const UserPage& page);
+
+  Status begin_full_read(const std::string& tenant);
+  Status stage_full_page(const std::string& tenant, const std::vector<User>& users);
+  // Swaps the staged read in and stores the delta link it ended with, in one transaction.
+  Status commit_full_read(const std::string& tenant, const std::string& delta_link);
+  Status abort_full_read(const std::string& tenant);
+
+  // Soft-deleted users, read like a full read (each user has deleted_date_time set).
+  Status begin_deleted_read(const std::string& tenant);
+  Status stage_deleted_page(const std::string& tenant, const std::vector<User>& users);
+  Status commit_deleted_read(const std::string& tenant);
+  Status abort_deleted_read(const std::string& tenant);
+  // begin + stage + commit, for callers that hold the whole (small) list.
+  Status replace_deleted_users(const std::string& tenant, const std::vector<User>& users);
+
+  // ---- sync state ----
+  Result<SyncState> sync_state(const std::string& tenant);
+  Status set_delta_link(const std::string& tenant, const std::string& delta_link);
+  // The tenant's last read completed: outcome complete, error cleared, synced_at = now and
+  // last_full_sync or last_delta_sync = now.
+  Status mark_complete(const std::string& tenant, ReadKind kind);
+  // The last read failed: outcome stale with `error`; the data stays as it was.
+  Status mark_stale(const std::string& tenant, const std::string& error);
+
+  // ---- executor results ----
+  // Writes back a user the service returned (assign, create, update, restore): it becomes
+  // an active user with exactly these fields and licenses.
+  Status fold_user(const std::string& tenant, const User& user);
+  // A delete succeeded: the user is soft-deleted now (deleted_at = now) with its licenses.
+  Status mark_deleted(const std::string& tenant, const std::string& user_id);
+  // A restore succeeded; same as fold_user (kept for the executor's readability).
+  Status restore_user(const std::string& tenant, const User& user) {
+    return fold_user(tenant, user);
+  }
+  // The user is gone for good (or was never there): removes it, active or deleted.
+  Status remove_user(const std::string& tenant, const std::string& user_id);
+
+  // ---- reads ----
+  // The planner's input; users sorted by user_principal_name (byte order).
+  Result<TenantSnapshot> load_snapshot(const std::string& tenant);
+  Result<TenantCounts> counts(const std::string& tenant);
+  // "sha256:<hex>" over each tenant's (id, state version), ids sorted; an unknown tenant
+  // counts with version 0. Unchanged data keeps the fingerprint.
+  Result<std::string> fingerprint(const std::vector<std::string>& tenant_ids);
+
+  // ---- CLI queries ----
+  // `users list`: one page of users matching the filter. A sku:/no-sku: naming no SKU of
+  // the tenant is an Invalid error listing the SKUs it has.
+  Result<UserListPage> list_users(const std::string& tenant, const UserListQuery& query);
+  // `licenses`: every SKU with its seats and holders; with a selection, how many selected
+  // users hold each (all / some / none is selected_holding vs selected).
+  Result<std::vector<SkuSeats>> sku_seats(const std::string& tenant,
+                                          const UserFilter* selection = nullptr);
+
+  ~Cache();
+
+ private:
+  struct Impl;
+  Cache(std::unique_ptr<CacheDatabase> db);
+
+  std::unique_ptr<CacheDatabase> db_;
+  std::unique_ptr<Impl> impl_;
+  Journal journal_;
+};
+
+}  // namespace tenantsync

@@ -1,0 +1,40 @@
+// The cache's SQL schema and its migrations, versioned by `PRAGMA user_version`.
+//
+// Migration N takes a file from schema N-1 to N inside one transaction that also sets
+// user_version = N, so a crash mid-migration leaves the file at N-1. A migration, once
+// released, never changes: a new need is a new migration. Version 0 is an empty file.
+//
+//   v1  tenants, skus, service_plans, users (active and soft-deleted), assigned_licenses,
+//       license_states, sync_state, staged_users (full reads in progress)
+//   v2  sync_state.state_version (bumped when a tenant's data changes; the plan
+//       fingerprint hashes it) and the apply journal
+//
+// Stateless; safe from any thread.
+#pragma once
+
+#include <string_view>
+#include <vector>
+
+#include "model/result.h"
+
+namespace tenantsync {
+
+class Database;
+
+// The newest schema this build writes and reads.
+inline constexpr int kCacheSchemaVersion = 2;
+
+// The SQL of migration `version` (1..kCacheSchemaVersion), without the user_version
+// update. Exposed so tests can build an old file exactly as an old release wrote it.
+std::string_view cache_migration_sql(int version);
+
+// Migrates `db` from its user_version up to kCacheSchemaVersion, one transaction per step.
+// Refuses a file whose version is newer than this build's (ErrorKind::Invalid):
+// "cache X was written by a newer tenantsync (schema N); upgrade tenantsync or remove
+// the file".
+Status migrate_cache_schema(Database& db);
+
+// The refusal above, for a file at `version`.
+Error newer_schema_error(const std::string& path, std::int64_t version);
+
+}  // namespace tenantsync

@@ -1,0 +1,261 @@
+#include "sync/mirror.h"
+
+#include <algorithm>
+#include <atomic>
+#include <cctype>
+#include <chrono>
+#include <exception>
+#include <mutex>
+#include <set>
+#include <system_error>
+#include <thread>
+
+#include "sync/log.h"
+
+namespace tenantsync {
+
+namespace {
+
+bool iequals(const std::string& a, const std::string& b) {
+  return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
+           return std::tolower(static_cast<unsigned char>(x)) ==
+                  std::tolower(static_cast<unsigned char>(y));
+         });
+}
+
+// Serializes progress callbacks from the workers.
+class ProgressReporter {
+ public:
+  explicit ProgressReporter(const MirrorProgressFn& fn) : fn_(fn) {}
+  void report(const std::string& tenant, MirrorProgress::Phase phase, std::int64_t changes) {
+    if (!fn_) return;
+    std::lock_guard<std::mutex> lock(mu_);
+    fn_(MirrorProgress{tenant, phase, changes});
+  }
+
+ private:
+  const MirrorProgressFn& fn_;
+  std::mutex mu_;  // guards calls of fn_
+};
+
+class TenantMirror {
+ public:
+  TenantMirror(Directory& directory, Cache& cache, ProgressReporter& progress, bool full)
+      : dir_(directory), cache_(cache), progress_(progress), full_(full) {}
+
+  void run(TenantMirrorResult& r) {
+    auto start = std::chrono::steady_clock::now();
+    const Tenant& t = r.tenant;
+    progress_.report(t.default_domain_name, MirrorProgress::Phase::Started, 0);
+    Status s = mirror(r);
+    if (!s.ok()) {
+      r.error = s.error();
+      Status marked = cache_.mark_stale(t.id, s.error().describe());
+      if (!marked.ok()) {
+        log_error("cannot mark tenant stale",
+                  {{"tenant", t.default_domain_name}, {"error", marked.error().describe()}});
+      }
+      log_warn("mirror of tenant failed; it keeps its last complete state and is marked stale",
+               {{"tenant", t.default_domain_name}, {"error", s.error().describe()}});
+    }
+    auto counts = cache_.counts(t.id);
+    if (counts.ok()) {
+      r.users = counts->users;
+      r.deleted_users = counts->deleted_users;
+      r.skus = counts->skus;
+    }
+    r.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    if (r.ok()) {
+      log_info("mirrored tenant", {{"tenant", t.default_domain_name},
+                                   {"read", to_string(r.kind)},
+                                   {"users", std::to_string(r.users)},
+                                   {"deleted_users", std::to_string(r.deleted_users)},
+                                   {"skus", std::to_string(r.skus)},
+                                   {"seconds", std::to_string(r.seconds)}});
+    }
+    progress_.report(t.default_domain_name,
+                     r.ok() ? MirrorProgress::Phase::Done : MirrorProgress::Phase::Failed,
+                     r.changes_read);
+  }
+
+ private:
+  Status mirror(TenantMirrorResult& r) {
+    const std::string& id = r.tenant.id;
+    const std::string& name = r.tenant.default_domain_name;
+
+    progress_.report(name, MirrorProgress::Phase::Skus, 0);
+    auto skus = dir_.subscribed_skus(id);
+    if (!skus.ok()) return skus.error();
+    Status s = cache_.replace_skus(id, *skus);
+    if (!s.ok()) return s;
+
+    auto state = cache_.sync_state(id);
+    if (!state.ok()) return state.error();
+    std::string link = full_ ? std::string() : state->delta_link;
+    if (!link.empty()) {
+      r.kind = ReadKind::Delta;
+      auto next = dir_.read_users(id, link, [&](UserPage&& page) -> Status {
+        count(r, page);
+        return cache_.apply_user_page(id, page);
+      });
+      if (!next.ok() && next.error().kind == ErrorKind::ResyncNeeded) {
+        log_info("delta link expired; reading all users",
+                 {{"tenant", name}, {"error", next.error().describe()}});
+        r.resynced = true;
+        link.clear();
+      } else if (!next.ok()) {
+        return next.error();
+      } else {
+        s = cache_.set_delta_link(id, *next);
+        if (!s.ok()) return s;
+      }
+    }
+    if (link.empty()) {
+      r.kind = ReadKind::Full;
+      s = full_read(r);
+      if (!s.ok()) return s;
+    }
+
+    progress_.report(name, MirrorProgress::Phase::DeletedUsers, r.changes_read);
+    s = cache_.begin_deleted_read(id);
+    if (!s.ok()) return s;
+    s = dir_.read_deleted_users(id, [&](std::vector<User>&& users) -> Status {
+      r.changes_read += static_cast<std::int64_t>(users.size());
+      return cache_.stage_deleted_page(id, users);
+    });
+    if (s.ok()) s = cache_.commit_deleted_read(id);
+    if (!s.ok()) {
+      (void)cache_.abort_deleted_read(id);
+      return s;
+    }
+    return cache_.mark_complete(id, r.kind);
+  }
+
+  Status full_read(TenantMirrorResult& r) {
+    const std::string& id = r.tenant.id;
+    Status s = cache_.begin_full_read(id);
+    if (!s.ok()) return s;
+    // Removals cannot occur in a full read; users it does not list are removed at commit.
+    auto link = dir_.read_users(id, "", [&](UserPage&& page) -> Status {
+      count(r, page);
+      return cache_.stage_full_page(id, page.users);
+    });
+    if (link.ok()) {
+      s = cache_.commit_full_read(id, *link);
+    } else {
+      s = link.status();
+    }
+    if (!s.ok()) (void)cache_.abort_full_read(id);
+    return s;
+  }
+
+  void count(TenantMirrorResult& r, const UserPage& page) {
+    r.changes_read += static_cast<std::int64_t>(page.users.size() + page.removed_soft.size() +
+                                                page.removed_hard.size());
+    progress_.report(r.tenant.default_domain_name, MirrorProgress::Phase::Users, r.changes_read);
+  }
+
+  Directory& dir_;
+  Cache& cache_;
+  ProgressReporter& progress_;
+  bool full_;
+};
+
+// The tenants in scope, in the order to report them; unknown names carry an error.
+std::vector<TenantMirrorResult> resolve_scope(const std::vector<Tenant>& customers,
+                                              const std::vector<std::string>& requested) {
+  std::vector<TenantMirrorResult> out;
+  if (requested.empty()) {
+    for (const auto& t : customers) {
+      TenantMirrorResult r;
+      r.requested = t.default_domain_name;
+      r.tenant = t;
+      out.push_back(std::move(r));
+    }
+    std::sort(out.begin(), out.end(), [](const auto& a, const auto& b) {
+      return a.tenant.default_domain_name < b.tenant.default_domain_name;
+    });
+    return out;
+  }
+  std::set<std::string> seen;
+  for (const auto& name : requested) {
+    TenantMirrorResult r;
+    r.requested = name;
+    auto it = std::find_if(customers.begin(), customers.end(), [&](const Tenant& t) {
+      return t.id == name || iequals(t.default_domain_name, name);
+    });
+    if (it == customers.end()) {
+      r.error = make_error(ErrorKind::NotFound,
+                           "tenant " + name + " is not among the partner's customer tenants",
+                           "unknown-tenant");
+    } else {
+      if (!seen.insert(it->id).second) continue;  // named twice (by id and by domain)
+      r.tenant = *it;
+    }
+    out.push_back(std::move(r));
+  }
+  return out;
+}
+
+}  // namespace
+
+bool MirrorResult::ok() const { return !error && failed() == 0; }
+
+int MirrorResult::failed() const {
+  return static_cast<int>(std::count_if(tenants.begin(), tenants.end(),
+                                        [](const TenantMirrorResult& t) { return !t.ok(); }));
+}
+
+MirrorResult mirror_tenants(Directory& directory, Cache& cache, const MirrorOptions& options,
+                            const MirrorProgressFn& progress) {
+  MirrorResult result;
+  auto customers = directory.customer_tenants();
+  if (!customers.ok()) {
+    result.error = customers.error();
+    log_error("cannot list the customer tenants", {{"error", customers.error().describe()}});
+    return result;
+  }
+  result.tenants = resolve_scope(*customers, options.tenants);
+
+  std::vector<Tenant> in_scope;
+  std::vector<size_t> work;
+  for (size_t i = 0; i < result.tenants.size(); ++i) {
+    if (!result.tenants[i].ok()) continue;
+    in_scope.push_back(result.tenants[i].tenant);
+    work.push_back(i);
+  }
+  if (Status s = cache.upsert_tenants(in_scope); !s.ok()) {
+    result.error = s.error();
+    return result;
+  }
+
+  ProgressReporter reporter(progress);
+  std::atomic<size_t> next{0};
+  auto worker = [&] {
+    for (size_t w = next++; w < work.size(); w = next++) {
+      TenantMirrorResult& r = result.tenants[work[w]];
+      try {
+        TenantMirror(directory, cache, reporter, options.full).run(r);
+      } catch (const std::exception& e) {  // never let a worker take the process down
+        r.error = make_error(ErrorKind::Internal, std::string("mirror failed: ") + e.what());
+        (void)cache.mark_stale(r.tenant.id, r.error->describe());
+      }
+    }
+  };
+  size_t threads = std::clamp<size_t>(static_cast<size_t>(std::max(1, options.concurrency)), 1,
+                                      std::max<size_t>(1, work.size()));
+  std::vector<std::thread> pool;
+  for (size_t i = 1; i < threads; ++i) {
+    try {
+      pool.emplace_back(worker);
+    } catch (const std::system_error& e) {
+      log_warn("cannot start another mirror thread", {{"error", e.what()}});
+      break;
+    }
+  }
+  worker();  // the calling thread works too
+  for (auto& t : pool) t.join();
+  return result;
+}
+
+}  // namespace tenantsync

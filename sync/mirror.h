@@ -1,0 +1,72 @@
+// The mirror: refreshes the cache from the remote directory, tenant by tenant.
+//
+// Per tenant: subscribed SKUs, then users (a full read on the first run, with
+// `full = true`, or when the stored delta link has expired; a delta read otherwise), then
+// soft-deleted users. Pages stream straight from the Directory into the cache, one
+// transaction per page, so memory holds one page per worker whatever a tenant's size. A
+// full read is staged and swapped in at the end (cache.h): a read that fails part way
+// leaves the tenant's last complete state as it was and marks the tenant stale with the
+// error; the other tenants still complete. A tenant with no remote change writes no
+// user rows and keeps its state version, hence its fingerprint.
+//
+// Threads: mirror_tenants() blocks its caller; it runs up to `concurrency` std::thread
+// workers that take tenants from a shared queue. They call the Directory concurrently (for
+// different tenants) and write through the cache's single write connection. The progress
+// callback is invoked from the workers, one call at a time.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "model/result.h"
+#include "model/tenant.h"
+#include "sync/cache.h"
+#include "sync/directory.h"
+
+namespace tenantsync {
+
+struct MirrorOptions {
+  std::vector<std::string> tenants;  // tenant ids or default domains; empty = every customer
+  bool full = false;                 // ignore stored delta links
+  int concurrency = 4;               // tenants mirrored at once (at least 1)
+};
+
+struct TenantMirrorResult {
+  std::string requested;  // the name as given (the default domain when mirroring all)
+  Tenant tenant;          // empty id when `requested` is not a customer tenant
+  ReadKind kind = ReadKind::Full;
+  bool resynced = false;  // the delta link had expired: a full read replaced the delta
+  // In the cache after the mirror (also after a failure: the kept state).
+  int users = 0;
+  int deleted_users = 0;
+  int skus = 0;
+  std::int64_t changes_read = 0;  // users and removals received from the remote
+  double seconds = 0;             // wall time of this tenant's mirror
+  std::optional<Error> error;     // why this tenant failed (it is marked stale)
+
+  bool ok() const { return !error.has_value(); }
+};
+
+struct MirrorResult {
+  std::optional<Error> error;               // the tenant list could not be read
+  std::vector<TenantMirrorResult> tenants;  // requested order; by domain when all
+
+  bool ok() const;
+  int failed() const;
+};
+
+struct MirrorProgress {
+  enum class Phase { Started, Skus, Users, DeletedUsers, Done, Failed };
+  std::string tenant;  // default domain
+  Phase phase = Phase::Started;
+  std::int64_t changes_read = 0;  // so far
+};
+using MirrorProgressFn = std::function<void(const MirrorProgress&)>;
+
+MirrorResult mirror_tenants(Directory& directory, Cache& cache, const MirrorOptions& options,
+                            const MirrorProgressFn& progress = {});
+
+}  // namespace tenantsync

@@ -1,0 +1,41 @@
+// Plans a whole desired state against the cache: the step `plan`, `apply --desired`,
+// `drift` and `run` share (DESIGN.md data flow, step 2).
+//
+// Tenants are planned one at a time from their snapshots, so memory holds one tenant
+// whatever the estate's size. The plan carries the fingerprint of the mirror it was
+// computed from (Cache::fingerprint over the planned tenants). Service plan names of the
+// SKUs seen are gathered for reports. Blocks its caller; uses the cache's read connection.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "model/desired_state.h"
+#include "model/plan.h"
+#include "model/result.h"
+#include "sync/cache.h"
+#include "sync/clock.h"
+#include "sync/drift.h"
+#include "sync/service_rules.h"
+
+namespace tenantsync {
+
+struct BuiltPlan {
+  Plan plan;
+  ServicePlanNames plan_names;  // service plan id -> name, for rendering
+};
+
+// The desired state's tenants (all of them, or those `tenant_filter` names by domain or
+// id) planned against the cache. Fails when a tenant is unknown to the cache, a filter
+// names a tenant the desired state does not declare, or a name cannot be resolved; every
+// problem is reported at once.
+Result<BuiltPlan> build_plan(Cache& cache, const DesiredState& desired,
+                             const std::vector<std::string>& tenant_filter,
+                             const ServiceRules& rules, Clock::time_point now);
+
+// The desired state's tenants that `tenant_filter` selects (all when empty), by the names
+// the file uses; for mirroring exactly what will be planned.
+std::vector<std::string> desired_tenant_names(const DesiredState& desired,
+                                              const std::vector<std::string>& tenant_filter);
+
+}  // namespace tenantsync

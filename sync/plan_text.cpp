@@ -1,0 +1,182 @@
+#include "sync/plan_text.h"
+
+#include <algorithm>
+#include <cstdio>
+
+namespace tenantsync {
+
+namespace {
+
+constexpr const char* kReset = "\x1b[0m";
+constexpr const char* kGreen = "\x1b[32m";
+constexpr const char* kRed = "\x1b[31m";
+constexpr const char* kYellow = "\x1b[33m";
+constexpr const char* kCyan = "\x1b[36m";
+constexpr const char* kBoldRed = "\x1b[1;31m";
+constexpr const char* kBold = "\x1b[1m";
+
+class Writer {
+ public:
+  Writer(bool color, const ServicePlanNames* names) : color_(color), names_(names) {}
+
+  void tenant(const TenantPlan& t) {
+    std::vector<const SeatLine*> seats;
+    for (const auto& s : t.seats) {
+      if (s.after_plan != s.consumed || s.shortfall > 0) seats.push_back(&s);
+    }
+    if (t.operations.empty() && t.notes.empty() && t.ignored_users.empty() && seats.empty()) {
+      return;
+    }
+    out_ += paint(kBold, t.tenant);
+    if (t.mode == TenantMode::Report) out_ += " (report mode: apply leaves it alone)";
+    out_ += "\n";
+    const std::string* user = nullptr;
+    for (const auto& op : t.operations) {
+      if (!user || *user != op.user) {
+        user = &op.user;
+        out_ += "  " + op.user + "\n";
+      }
+      operation(op);
+    }
+    if (!t.notes.empty()) {
+      out_ += "  Notes:\n";
+      for (const auto& note : t.notes) out_ += "    " + note + "\n";
+    }
+    if (!t.ignored_users.empty()) {
+      out_ += "  Ignored (accepted deviations):";
+      for (size_t i = 0; i < t.ignored_users.size(); ++i) {
+        out_ += (i == 0 ? " " : ", ") + t.ignored_users[i];
+      }
+      out_ += "\n";
+    }
+    if (!seats.empty()) seat_table(seats);
+  }
+
+  std::string take() { return std::move(out_); }
+
+ private:
+  std::string paint(const char* code, const std::string& text) const {
+    return color_ ? code + text + kReset : text;
+  }
+
+  std::string plans(const std::vector<std::string>& ids) const {
+    std::string out;
+    for (const auto& id : ids) {
+      if (!out.empty()) out += ", ";
+      out += names_ ? names_->name_or_id(id) : id;
+    }
+    return out;
+  }
+
+  void operation(const Operation& op) {
+    std::string text;
+    const char* code = kReset;
+    switch (op.op) {
+      case OpKind::Assign:
+        code = kGreen;
+        text = "+ " + op.sku;
+        if (!op.disabled_plans.empty()) text += " (disable " + plans(op.disabled_plans) + ")";
+        break;
+      case OpKind::Revoke:
+        code = kRed;
+        text = "- " + op.sku;
+        break;
+      case OpKind::Update:
+        code = kYellow;
+        text = "~ " + op.sku +
+               (op.disabled_plans.empty() ? " (enable all plans)"
+                                          : " (disable " + plans(op.disabled_plans) + ")");
+        break;
+      case OpKind::Restore:
+        code = kCyan;
+        text = "restore";
+        break;
+      case OpKind::Delete:
+        code = kRed;
+        text = "delete";
+        break;
+      case OpKind::Create: {
+        code = kGreen;
+        text = "create";
+        if (op.details && op.details->is_object()) {
+          auto name = op.details->find("displayName");
+          if (name != op.details->end() && name->is_string()) {
+            text += " \"" + name->get<std::string>() + "\"";
+          }
+          auto location = op.details->find("usageLocation");
+          if (location != op.details->end() && location->is_string()) {
+            text += " (usage location " + location->get<std::string>() + ")";
+          }
+        }
+        break;
+      }
+    }
+    std::string line = "    ";
+    switch (op.status) {
+      case OpStatus::Blocked:
+        line += paint(kBoldRed, "! ") + paint(code, text) + "  " + paint(kBoldRed, "blocked:") +
+                " " + op.reason;
+        break;
+      case OpStatus::Failed:
+        line += paint(kBoldRed, "! ") + paint(code, text) + "  " + paint(kBoldRed, "failed:") +
+                " " + (op.error ? op.error->code + ": " + op.error->message : op.reason);
+        break;
+      default:
+        line += "  " + paint(code, text);
+        if (op.status == OpStatus::Applied) line += "  [applied]";
+        if (op.status == OpStatus::Skipped) line += "  [skipped]";
+        if (!op.reason.empty()) line += "  (" + op.reason + ")";
+        break;
+    }
+    out_ += line + "\n";
+  }
+
+  void seat_table(const std::vector<const SeatLine*>& seats) {
+    size_t width = 3;
+    for (const auto* s : seats) width = std::max(width, s->sku.size());
+    auto row = [&](const std::string& sku, const std::string& a, const std::string& b,
+                   const std::string& c, const std::string& d) {
+      char buf[128];
+      std::snprintf(buf, sizeof buf, "%6s  %8s  %10s  %9s", a.c_str(), b.c_str(), c.c_str(),
+                    d.c_str());
+      out_ += "    " + sku + std::string(width - sku.size(), ' ') + "  " + buf + "\n";
+    };
+    out_ += "  Seats:\n";
+    row("SKU", "seats", "consumed", "after plan", "shortfall");
+    for (const auto* s : seats) {
+      row(s->sku, std::to_string(s->enabled), std::to_string(s->consumed),
+          std::to_string(s->after_plan), std::to_string(s->shortfall));
+    }
+    for (const auto* s : seats) {
+      std::string advice = seat_advice(*s);
+      if (!advice.empty()) out_ += "    " + paint(kBold, advice) + "\n";
+    }
+  }
+
+  bool color_;
+  const ServicePlanNames* names_;
+  std::string out_;
+};
+
+}  // namespace
+
+std::string plan_summary_line(const Plan& plan) {
+  bool any = std::any_of(plan.tenants.begin(), plan.tenants.end(),
+                         [](const TenantPlan& t) { return !t.operations.empty(); });
+  if (!any) return "No changes. The tenants match the desired state.";
+  PlanSummary s = plan.summary();
+  return "Plan: " + std::to_string(s.assign) + " to assign, " + std::to_string(s.revoke) +
+         " to revoke, " + std::to_string(s.update) + " to update, " + std::to_string(s.restore) +
+         " to restore, " + std::to_string(s.del) + " to delete, " + std::to_string(s.create) +
+         " to create; " + std::to_string(s.blocked) + " blocked.";
+}
+
+std::string render_plan_text(const Plan& plan, bool color, const ServicePlanNames* names) {
+  Writer writer(color, names);
+  for (const auto& tenant : plan.tenants) writer.tenant(tenant);
+  std::string out = writer.take();
+  if (!out.empty()) out += "\n";
+  return out + plan_summary_line(plan) + "\n";
+}
+
+}  // namespace tenantsync

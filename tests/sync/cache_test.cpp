@@ -1,0 +1,727 @@
+// Cache: schema, migrations, recovery, the staged full read, state versions and
+// fingerprints, executor write-backs, CLI queries, and the user filter grammar.
+#include "sync/cache.h"
+
+#include <sqlite3.h>
+#include <sys/stat.h>
+
+#include <fstream>
+#include <iterator>
+
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include "sync/cache_schema.h"
+#include "sync/log.h"
+#include "tests/sync/memory_directory.h"
+
+namespace tenantsync {
+namespace {
+
+using ::testing::ElementsAre;
+using ::testing::HasSubstr;
+using ::testing::StartsWith;
+
+const Tenant kContoso =
+    make_tenant("11111111-0000-0000-0000-000000000001", "contoso.onmicrosoft.com");
+const Tenant kFabrikam =
+    make_tenant("22222222-0000-0000-0000-000000000002", "fabrikam.onmicrosoft.com");
+const std::string kE3 = "05e9a617-0261-4cee-bb44-138d3ef5d965";
+const std::string kEms = "efccb6f7-5641-4e0e-bd10-b4976e1bf68e";
+
+std::vector<std::string> upns(const std::vector<UserListRow>& rows) {
+  std::vector<std::string> out;
+  for (const auto& r : rows) out.push_back(r.user.user_principal_name);
+  return out;
+}
+
+int file_mode(const std::string& path) {
+  struct stat st {};
+  if (::stat(path.c_str(), &st) != 0) return -1;
+  return static_cast<int>(st.st_mode & 0777);
+}
+
+std::string read_file(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  return std::string(std::istreambuf_iterator<char>(in), {});
+}
+
+// Runs SQL on a cache file directly, as an old release or another tool would.
+void raw_exec(const std::string& path, const std::string& sql) {
+  sqlite3* db = nullptr;
+  ASSERT_EQ(sqlite3_open(path.c_str(), &db), SQLITE_OK);
+  char* message = nullptr;
+  int rc = sqlite3_exec(db, sql.c_str(), nullptr, nullptr, &message);
+  std::string text = message ? message : "";
+  sqlite3_free(message);
+  sqlite3_close(db);
+  ASSERT_EQ(rc, SQLITE_OK) << text;
+}
+
+std::int64_t raw_int(const std::string& path, const std::string& sql) {
+  sqlite3* db = nullptr;
+  EXPECT_EQ(sqlite3_open(path.c_str(), &db), SQLITE_OK);
+  sqlite3_stmt* s = nullptr;
+  EXPECT_EQ(sqlite3_prepare_v2(db, sql.c_str(), -1, &s, nullptr), SQLITE_OK);
+  std::int64_t v = -1;
+  if (sqlite3_step(s) == SQLITE_ROW) v = sqlite3_column_int64(s, 0);
+  sqlite3_finalize(s);
+  sqlite3_close(db);
+  return v;
+}
+
+class CacheTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    configure_logging(LogLevel::Error, false);
+    cache_ = open();
+    ASSERT_TRUE(cache_);
+    ASSERT_TRUE(cache_->upsert_tenants({kContoso, kFabrikam}).ok());
+    ASSERT_TRUE(cache_
+                    ->replace_skus(kContoso.id,
+                                   {make_sku(kE3, "SPE_E3", 25, 3), make_sku(kEms, "EMS", 10, 1)})
+                    .ok());
+  }
+
+  std::unique_ptr<Cache> open() {
+    auto c = Cache::open(path_, clock_);
+    EXPECT_TRUE(c.ok()) << (c.ok() ? "" : c.error().describe());
+    return c.ok() ? std::move(c).value() : nullptr;
+  }
+
+  // A complete full read of `users` (and `deleted`) for the tenant.
+  void full_read(const Tenant& t, const std::vector<User>& users,
+                 const std::vector<User>& deleted = {}) {
+    ASSERT_TRUE(cache_->begin_full_read(t.id).ok());
+    ASSERT_TRUE(cache_->stage_full_page(t.id, users).ok());
+    ASSERT_TRUE(cache_->commit_full_read(t.id, "delta-link-1").ok());
+    ASSERT_TRUE(cache_->replace_deleted_users(t.id, deleted).ok());
+    ASSERT_TRUE(cache_->mark_complete(t.id, ReadKind::Full).ok());
+  }
+
+  TenantSnapshot snapshot(const std::string& tenant) {
+    auto s = cache_->load_snapshot(tenant);
+    EXPECT_TRUE(s.ok()) << (s.ok() ? "" : s.error().describe());
+    return s.ok() ? std::move(s).value() : TenantSnapshot{};
+  }
+
+  std::int64_t version(const std::string& tenant) {
+    auto s = cache_->sync_state(tenant);
+    EXPECT_TRUE(s.ok());
+    return s.ok() ? s->state_version : -1;
+  }
+
+  TempDir dir_;
+  std::string path_ = dir_.file("tenantsync.db");
+  FakeClock clock_;
+  std::unique_ptr<Cache> cache_;
+};
+
+User deleted_user(const std::string& id, const std::string& upn, const std::string& when,
+                  const std::vector<std::string>& licenses) {
+  User u = make_user(id, upn, licenses);
+  u.deleted_date_time = when;
+  return u;
+}
+
+// ---- file, schema, recovery ----
+
+TEST_F(CacheTest, CreatesTheFileWithMode0600) {
+  EXPECT_EQ(file_mode(path_), 0600);
+  EXPECT_EQ(raw_int(path_, "PRAGMA user_version"), kCacheSchemaVersion);
+  EXPECT_EQ(raw_int(path_, "SELECT count(*) FROM tenants"), 2);
+}
+
+TEST_F(CacheTest, UsesWalMode) {
+  EXPECT_EQ(read_file(path_).substr(0, 16), std::string("SQLite format 3\0", 16));
+  sqlite3* db = nullptr;
+  ASSERT_EQ(sqlite3_open(path_.c_str(), &db), SQLITE_OK);
+  sqlite3_stmt* s = nullptr;
+  ASSERT_EQ(sqlite3_prepare_v2(db, "PRAGMA journal_mode", -1, &s, nullptr), SQLITE_OK);
+  ASSERT_EQ(sqlite3_step(s), SQLITE_ROW);
+  EXPECT_STREQ(reinterpret_cast<const char*>(sqlite3_column_text(s, 0)), "wal");
+  sqlite3_finalize(s);
+  sqlite3_close(db);
+}
+
+TEST(CacheFileTest, MigratesASchemaV1FileKeepingItsData) {
+  configure_logging(LogLevel::Error, false);
+  TempDir dir;
+  std::string path = dir.file("old.db");
+  // The file exactly as a v1 release wrote it.
+  raw_exec(path, std::string(cache_migration_sql(1)) + "; PRAGMA user_version = 1;");
+  raw_exec(
+      path,
+      "INSERT INTO tenants (key, id, domain, display_name) VALUES "
+      "(1, '" +
+          kContoso.id +
+          "', 'contoso.onmicrosoft.com', 'Contoso');"
+          "INSERT INTO sync_state (tenant, delta_link, synced_at, outcome) VALUES "
+          "(1, 'https://graph/delta?token=1', '2026-11-19T00:00:00Z', 'complete');"
+          "INSERT INTO skus (tenant, sku_id, part_number, enabled, consumed_units, position) "
+          "VALUES (1, '" +
+          kE3 +
+          "', 'SPE_E3', 25, 1, 0);"
+          "INSERT INTO users (key, tenant, id, upn, display_name, usage_location, content_hash) "
+          "VALUES (7, 1, 'u1', 'alice@contoso.onmicrosoft.com', 'Alice', 'US', 0);"
+          "INSERT INTO assigned_licenses (user_key, sku_id, tenant, position, disabled_plans) "
+          "VALUES (7, '" +
+          kE3 + "', 1, 0, '[\"plan-x\"]');");
+
+  FakeClock clock;
+  auto cache = Cache::open(path, clock);
+  ASSERT_TRUE(cache.ok()) << cache.error().describe();
+  EXPECT_EQ(raw_int(path, "PRAGMA user_version"), 2);
+
+  auto snap = (*cache)->load_snapshot("contoso.onmicrosoft.com");
+  ASSERT_TRUE(snap.ok()) << snap.error().describe();
+  EXPECT_EQ(snap->mirror, MirrorState::Complete);
+  EXPECT_EQ(snap->synced_at, "2026-11-19T00:00:00Z");
+  ASSERT_EQ(snap->users.size(), 1u);
+  EXPECT_EQ(snap->users[0].user_principal_name, "alice@contoso.onmicrosoft.com");
+  ASSERT_EQ(snap->users[0].assigned_licenses.size(), 1u);
+  EXPECT_THAT(snap->users[0].assigned_licenses[0].disabled_plans, ElementsAre("plan-x"));
+  ASSERT_EQ(snap->skus.size(), 1u);
+  EXPECT_EQ(snap->skus[0].sku_part_number, "SPE_E3");
+
+  // v2 additions: the state version (existing tenants start at 1) and the journal.
+  auto state = (*cache)->sync_state(kContoso.id);
+  ASSERT_TRUE(state.ok());
+  EXPECT_EQ(state->state_version, 1);
+  EXPECT_EQ(state->delta_link, "https://graph/delta?token=1");
+  std::vector<JournalEntry> entries(1);
+  entries[0].plan_id = "p1";
+  entries[0].tenant_id = kContoso.id;
+  EXPECT_TRUE((*cache)->journal().append(entries).ok());
+
+  // A migrated file reopens as is.
+  cache->reset();
+  auto again = Cache::open(path, clock);
+  ASSERT_TRUE(again.ok()) << again.error().describe();
+  EXPECT_EQ((*again)->journal().list()->size(), 1u);
+}
+
+TEST(CacheFileTest, RefusesACacheFromANewerTenantsync) {
+  configure_logging(LogLevel::Error, false);
+  TempDir dir;
+  std::string path = dir.file("future.db");
+  raw_exec(path, "CREATE TABLE future (x); PRAGMA user_version = 9;");
+  FakeClock clock;
+  auto cache = Cache::open(path, clock);
+  ASSERT_FALSE(cache.ok());
+  EXPECT_EQ(cache.error().kind, ErrorKind::Invalid);
+  EXPECT_EQ(cache.error().message, "cache " + path +
+                                       " was written by a newer tenantsync (schema 9); upgrade "
+                                       "tenantsync or remove the file");
+  EXPECT_EQ(raw_int(path, "PRAGMA user_version"), 9);  // left alone
+}
+
+TEST(CacheFileTest, RefusesAnSqliteFileThatIsNotACache) {
+  configure_logging(LogLevel::Error, false);
+  TempDir dir;
+  std::string path = dir.file("other.db");
+  raw_exec(path, "CREATE TABLE invoices (id INTEGER);");
+  FakeClock clock;
+  auto cache = Cache::open(path, clock);
+  ASSERT_FALSE(cache.ok());
+  EXPECT_EQ(cache.error().kind, ErrorKind::Invalid);
+  EXPECT_THAT(cache.error().message, HasSubstr("not a tenantsync cache"));
+  EXPECT_EQ(raw_int(path, "SELECT count(*) FROM invoices"), 0);
+}
+
+TEST(CacheFileTest, MovesAGarbageFileAsideAndRebuildsEmpty) {
+  configure_logging(LogLevel::Off, false);
+  TempDir dir;
+  std::string path = dir.file("tenantsync.db");
+  std::string garbage(8192, '\0');
+  for (size_t i = 0; i < garbage.size(); ++i) garbage[i] = static_cast<char>((i * 7919) % 251);
+  std::ofstream(path, std::ios::binary) << garbage;
+
+  FakeClock clock;  // 2026-11-20T00:00:00Z
+  auto cache = Cache::open(path, clock);
+  ASSERT_TRUE(cache.ok()) << cache.error().describe();
+  EXPECT_EQ((*cache)->moved_aside_to(), path + ".corrupt-20261120T000000Z");
+  EXPECT_EQ(read_file((*cache)->moved_aside_to()), garbage);
+  EXPECT_EQ(file_mode(path), 0600);
+  EXPECT_TRUE((*cache)->tenants()->empty());
+  EXPECT_EQ(raw_int(path, "PRAGMA user_version"), kCacheSchemaVersion);
+}
+
+TEST(CacheFileTest, MovesAFileFailingQuickCheckAside) {
+  configure_logging(LogLevel::Off, false);
+  TempDir dir;
+  std::string path = dir.file("tenantsync.db");
+  FakeClock clock;
+  {
+    auto cache = Cache::open(path, clock);
+    ASSERT_TRUE(cache.ok());
+    ASSERT_TRUE((*cache)->upsert_tenants({kContoso}).ok());
+    std::vector<User> users;
+    for (int i = 0; i < 400; ++i) {
+      users.push_back(make_user("u" + std::to_string(i),
+                                "user" + std::to_string(i) + "@contoso.onmicrosoft.com", {kE3}));
+    }
+    ASSERT_TRUE((*cache)->begin_full_read(kContoso.id).ok());
+    ASSERT_TRUE((*cache)->stage_full_page(kContoso.id, users).ok());
+    ASSERT_TRUE((*cache)->commit_full_read(kContoso.id, "").ok());
+  }  // closing the last connection checkpoints the WAL into the file
+  std::string bytes = read_file(path);
+  ASSERT_GT(bytes.size(), 4096u * 8);
+  // Scribble over the b-tree pages, keeping the header page intact.
+  for (size_t i = 4096 * 2 + 100; i < bytes.size(); i += 97) bytes[i] = static_cast<char>(0xA5);
+  std::ofstream(path, std::ios::binary | std::ios::trunc) << bytes;
+
+  auto cache = Cache::open(path, clock);
+  ASSERT_TRUE(cache.ok()) << cache.error().describe();
+  EXPECT_THAT((*cache)->moved_aside_to(), StartsWith(path + ".corrupt-"));
+  EXPECT_TRUE((*cache)->tenants()->empty());
+}
+
+TEST(CacheFileTest, AnUnopenableFileIsAnIoErrorAndIsLeftAlone) {
+  configure_logging(LogLevel::Off, false);
+  TempDir dir;
+  FakeClock clock;
+  auto cache = Cache::open(dir.file("missing-folder/tenantsync.db"), clock);
+  ASSERT_FALSE(cache.ok());
+  EXPECT_EQ(cache.error().kind, ErrorKind::Io);
+  EXPECT_THAT(cache.error().message, HasSubstr("missing-folder/tenantsync.db"));
+}
+
+// ---- snapshot and full reads ----
+
+TEST_F(CacheTest, SnapshotRoundTripsEveryField) {
+  User alice = make_user("u-alice", "alice@contoso.onmicrosoft.com", {kE3, kEms}, "Sales");
+  alice.given_name = "Alice";
+  alice.surname = "Archer";
+  alice.job_title = "Rep";
+  alice.assigned_licenses[0].disabled_plans = {"plan-1", "plan-2"};
+  alice.license_states = {{kE3, std::nullopt, {"plan-1", "plan-2"}, "Active", "None"},
+                          {kEms, std::string("group-9"), {}, "Active", "None"},
+                          {kEms, std::nullopt, {}, "ActiveWithError", "CountViolation"}};
+  User bob = make_user("u-bob", "bob@contoso.onmicrosoft.com");
+  bob.usage_location.reset();
+  bob.account_enabled = false;
+  User carol =
+      deleted_user("u-carol", "carol@contoso.onmicrosoft.com", "2026-11-10T08:00:00Z", {kE3});
+  full_read(kContoso, {bob, alice}, {carol});
+
+  TenantSnapshot snap = snapshot("CONTOSO.onmicrosoft.com");
+  EXPECT_EQ(snap.tenant, kContoso);
+  EXPECT_EQ(snap.mirror, MirrorState::Complete);
+  EXPECT_EQ(snap.synced_at, "2026-11-20T00:00:00Z");
+  EXPECT_THAT(snap.users, ElementsAre(alice, bob));  // sorted by UPN
+  EXPECT_THAT(snap.deleted_users, ElementsAre(carol));
+  EXPECT_THAT(snap.skus, ElementsAre(make_sku(kE3, "SPE_E3", 25, 3), make_sku(kEms, "EMS", 10, 1)));
+}
+
+TEST_F(CacheTest, UnknownTenantIsNotFound) {
+  auto snap = cache_->load_snapshot("nowhere.onmicrosoft.com");
+  ASSERT_FALSE(snap.ok());
+  EXPECT_EQ(snap.error().kind, ErrorKind::NotFound);
+  EXPECT_THAT(snap.error().message, HasSubstr("nowhere.onmicrosoft.com"));
+}
+
+TEST_F(CacheTest, StalenessIsVisibleInTheSnapshot) {
+  EXPECT_EQ(snapshot(kFabrikam.id).mirror, MirrorState::Never);
+  ASSERT_TRUE(cache_->mark_stale(kFabrikam.id, "Transient: connection reset").ok());
+  TenantSnapshot stale = snapshot(kFabrikam.id);
+  EXPECT_EQ(stale.mirror, MirrorState::Stale);
+  EXPECT_EQ(stale.stale_reason, "Transient: connection reset");
+  ASSERT_TRUE(cache_->mark_complete(kFabrikam.id, ReadKind::Delta).ok());
+  TenantSnapshot fresh = snapshot(kFabrikam.id);
+  EXPECT_EQ(fresh.mirror, MirrorState::Complete);
+  EXPECT_EQ(fresh.stale_reason, "");
+  auto state = cache_->sync_state(kFabrikam.id);
+  EXPECT_EQ(state->last_delta_sync, "2026-11-20T00:00:00Z");
+  EXPECT_EQ(state->last_full_sync, "");
+}
+
+TEST_F(CacheTest, FullReadRemovesUnseenUsersOnlyAtCommit) {
+  User a = make_user("a", "a@contoso.onmicrosoft.com", {kE3});
+  User b = make_user("b", "b@contoso.onmicrosoft.com", {kE3});
+  User c = make_user("c", "c@contoso.onmicrosoft.com", {kE3});
+  full_read(kContoso, {a, b, c});
+
+  User b2 = b;
+  b2.assigned_licenses = {{kEms, {}}};
+  b2.license_states = {};
+  ASSERT_TRUE(cache_->begin_full_read(kContoso.id).ok());
+  ASSERT_TRUE(cache_->stage_full_page(kContoso.id, {a}).ok());
+  ASSERT_TRUE(cache_->stage_full_page(kContoso.id, {b2}).ok());
+  // Mid-read, readers still see the last complete state.
+  EXPECT_THAT(snapshot(kContoso.id).users, ElementsAre(a, b, c));
+  ASSERT_TRUE(cache_->commit_full_read(kContoso.id, "delta-link-2").ok());
+  EXPECT_THAT(snapshot(kContoso.id).users, ElementsAre(a, b2));
+  EXPECT_EQ(cache_->sync_state(kContoso.id)->delta_link, "delta-link-2");
+  EXPECT_EQ(raw_int(path_, "SELECT count(*) FROM staged_users"), 0);
+}
+
+TEST_F(CacheTest, AnAbortedFullReadLeavesThePreviousStateUntouched) {
+  User a = make_user("a", "a@contoso.onmicrosoft.com", {kE3});
+  User b = make_user("b", "b@contoso.onmicrosoft.com", {kE3});
+  full_read(kContoso, {a, b});
+  std::int64_t before = version(kContoso.id);
+
+  User a2 = a;
+  a2.department = "Changed";
+  ASSERT_TRUE(cache_->begin_full_read(kContoso.id).ok());
+  ASSERT_TRUE(cache_->stage_full_page(kContoso.id, {a2}).ok());
+  ASSERT_TRUE(cache_->abort_full_read(kContoso.id).ok());
+  EXPECT_THAT(snapshot(kContoso.id).users, ElementsAre(a, b));
+  EXPECT_EQ(version(kContoso.id), before);
+  EXPECT_EQ(cache_->sync_state(kContoso.id)->delta_link, "delta-link-1");
+
+  // Committing without a read in progress is refused.
+  EXPECT_FALSE(cache_->commit_full_read(kContoso.id, "x").ok());
+}
+
+TEST_F(CacheTest, ACrashedFullReadIsForgottenByTheNextOne) {
+  User a = make_user("a", "a@contoso.onmicrosoft.com");
+  User b = make_user("b", "b@contoso.onmicrosoft.com");
+  full_read(kContoso, {a, b});
+  ASSERT_TRUE(cache_->begin_full_read(kContoso.id).ok());
+  ASSERT_TRUE(
+      cache_->stage_full_page(kContoso.id, {make_user("z", "z@contoso.onmicrosoft.com")}).ok());
+  cache_.reset();  // "crash": the staged rows stay in the file
+  cache_ = open();
+  EXPECT_THAT(snapshot(kContoso.id).users, ElementsAre(a, b));
+  ASSERT_TRUE(cache_->begin_full_read(kContoso.id).ok());
+  ASSERT_TRUE(cache_->stage_full_page(kContoso.id, {a}).ok());
+  ASSERT_TRUE(cache_->commit_full_read(kContoso.id, "").ok());
+  EXPECT_THAT(snapshot(kContoso.id).users, ElementsAre(a));
+}
+
+TEST_F(CacheTest, DeletedUsersReadReplacesOnlyDeletedUsers) {
+  User a = make_user("a", "a@contoso.onmicrosoft.com");
+  User d1 = deleted_user("d1", "d1@contoso.onmicrosoft.com", "2026-11-01T00:00:00Z", {kE3});
+  User d2 = deleted_user("d2", "d2@contoso.onmicrosoft.com", "2026-11-02T00:00:00Z", {});
+  full_read(kContoso, {a}, {d1, d2});
+  User d3 = deleted_user("d3", "d3@contoso.onmicrosoft.com", "2026-11-03T00:00:00Z", {kEms});
+  ASSERT_TRUE(cache_->replace_deleted_users(kContoso.id, {d2, d3}).ok());
+  TenantSnapshot snap = snapshot(kContoso.id);
+  EXPECT_THAT(snap.users, ElementsAre(a));
+  EXPECT_THAT(snap.deleted_users, ElementsAre(d2, d3));
+}
+
+// ---- delta pages ----
+
+TEST_F(CacheTest, DeltaPageUpsertsSoftAndHardRemovals) {
+  User a = make_user("a", "a@contoso.onmicrosoft.com", {kE3});
+  User b = make_user("b", "b@contoso.onmicrosoft.com", {kE3});
+  User c = make_user("c", "c@contoso.onmicrosoft.com", {kE3});
+  full_read(kContoso, {a, b, c});
+  clock_.advance(std::chrono::hours(1));
+
+  User a2 = a;
+  a2.assigned_licenses.push_back({kEms, {"p"}});
+  User n = make_user("n", "new@contoso.onmicrosoft.com");
+  UserPage page;
+  page.users = {a2, n};
+  page.removed_soft = {"b"};
+  page.removed_hard = {"c", "never-seen"};
+  ASSERT_TRUE(cache_->apply_user_page(kContoso.id, page).ok());
+
+  TenantSnapshot snap = snapshot(kContoso.id);
+  EXPECT_THAT(snap.users, ElementsAre(a2, n));
+  ASSERT_EQ(snap.deleted_users.size(), 1u);
+  EXPECT_EQ(snap.deleted_users[0].id, "b");
+  EXPECT_EQ(snap.deleted_users[0].deleted_date_time, "2026-11-20T01:00:00Z");
+  EXPECT_EQ(snap.deleted_users[0].assigned_licenses, b.assigned_licenses);  // kept
+
+  // The restored user comes back active with what the service sends.
+  UserPage restore;
+  restore.users = {b};
+  ASSERT_TRUE(cache_->apply_user_page(kContoso.id, restore).ok());
+  snap = snapshot(kContoso.id);
+  EXPECT_THAT(snap.users, ElementsAre(a2, b, n));
+  EXPECT_TRUE(snap.deleted_users.empty());
+}
+
+// ---- state version and fingerprint ----
+
+TEST_F(CacheTest, StateVersionBumpsOnlyWhenDataChanges) {
+  User a = make_user("a", "a@contoso.onmicrosoft.com", {kE3});
+  full_read(kContoso, {a});
+  std::int64_t v = version(kContoso.id);
+
+  UserPage same;
+  same.users = {a};
+  same.removed_soft = {"not-here"};
+  same.removed_hard = {"not-here-either"};
+  ASSERT_TRUE(cache_->apply_user_page(kContoso.id, same).ok());
+  ASSERT_TRUE(cache_
+                  ->replace_skus(kContoso.id,
+                                 {make_sku(kE3, "SPE_E3", 25, 3), make_sku(kEms, "EMS", 10, 1)})
+                  .ok());
+  ASSERT_TRUE(cache_->upsert_tenants({kContoso}).ok());
+  full_read(kContoso, {a});
+  ASSERT_TRUE(cache_->fold_user(kContoso.id, a).ok());
+  ASSERT_TRUE(cache_->mark_stale(kContoso.id, "x").ok());
+  EXPECT_EQ(version(kContoso.id), v);
+
+  ASSERT_TRUE(cache_
+                  ->replace_skus(kContoso.id,
+                                 {make_sku(kE3, "SPE_E3", 25, 4), make_sku(kEms, "EMS", 10, 1)})
+                  .ok());
+  EXPECT_EQ(version(kContoso.id), v + 1);
+  User a2 = a;
+  a2.job_title = "Boss";
+  UserPage changed;
+  changed.users = {a2};
+  ASSERT_TRUE(cache_->apply_user_page(kContoso.id, changed).ok());
+  EXPECT_EQ(version(kContoso.id), v + 2);
+}
+
+TEST_F(CacheTest, FingerprintIsStableUntilATenantChanges) {
+  full_read(kContoso, {make_user("a", "a@contoso.onmicrosoft.com")});
+  full_read(kFabrikam, {make_user("f", "f@fabrikam.onmicrosoft.com")});
+  auto fp = cache_->fingerprint({kContoso.id, kFabrikam.id});
+  ASSERT_TRUE(fp.ok());
+  EXPECT_THAT(*fp, StartsWith("sha256:"));
+  EXPECT_EQ(fp->size(), 7u + 64u);
+  EXPECT_EQ(*cache_->fingerprint({kFabrikam.id, kContoso.id}), *fp);  // order-free
+  EXPECT_EQ(*cache_->fingerprint({"fabrikam.onmicrosoft.com", kContoso.id}), *fp);
+
+  full_read(kFabrikam, {make_user("f", "f@fabrikam.onmicrosoft.com")});  // no change
+  EXPECT_EQ(*cache_->fingerprint({kContoso.id, kFabrikam.id}), *fp);
+
+  auto contoso_only = cache_->fingerprint({kContoso.id});
+  ASSERT_TRUE(cache_->fold_user(kFabrikam.id, make_user("g", "g@fabrikam.onmicrosoft.com")).ok());
+  EXPECT_NE(*cache_->fingerprint({kContoso.id, kFabrikam.id}), *fp);
+  EXPECT_EQ(*cache_->fingerprint({kContoso.id}), *contoso_only);  // the other tenant's is kept
+
+  auto unknown = cache_->fingerprint({"nowhere"});
+  EXPECT_TRUE(unknown.ok());
+}
+
+// ---- executor write-backs ----
+
+TEST_F(CacheTest, FoldsExecutorResults) {
+  User a = make_user("a", "a@contoso.onmicrosoft.com", {kE3});
+  User b = make_user("b", "b@contoso.onmicrosoft.com", {kE3});
+  full_read(kContoso, {a, b});
+
+  User a2 = a;
+  a2.assigned_licenses = {{kE3, {}}, {kEms, {}}};
+  ASSERT_TRUE(cache_->fold_user(kContoso.id, a2).ok());
+  ASSERT_TRUE(cache_->mark_deleted(kContoso.id, "b").ok());
+  TenantSnapshot snap = snapshot(kContoso.id);
+  EXPECT_THAT(snap.users, ElementsAre(a2));
+  ASSERT_EQ(snap.deleted_users.size(), 1u);
+  EXPECT_EQ(snap.deleted_users[0].deleted_date_time, "2026-11-20T00:00:00Z");
+
+  ASSERT_TRUE(cache_->restore_user(kContoso.id, b).ok());
+  EXPECT_THAT(snapshot(kContoso.id).users, ElementsAre(a2, b));
+  ASSERT_TRUE(cache_->remove_user(kContoso.id, "a").ok());
+  EXPECT_THAT(snapshot(kContoso.id).users, ElementsAre(b));
+  EXPECT_EQ(raw_int(path_,
+                    "SELECT count(*) FROM assigned_licenses al WHERE NOT EXISTS "
+                    "(SELECT 1 FROM users u WHERE u.key = al.user_key)"),
+            0);
+}
+
+// ---- CLI queries ----
+
+class CacheQueryTest : public CacheTest {
+ protected:
+  void SetUp() override {
+    CacheTest::SetUp();
+    User nolo = make_user("u4", "dave@sales.contoso.onmicrosoft.com", {}, "Sales");
+    nolo.usage_location.reset();
+    full_read(kContoso,
+              {make_user("u1", "alice@contoso.onmicrosoft.com", {kE3, kEms}, "Sales"),
+               make_user("u2", "Bob@sales.contoso.onmicrosoft.com", {kE3}, "sales"),
+               make_user("u3", "carol@contoso.onmicrosoft.com", {kEms}, "IT"), nolo,
+               make_user("u5", "erin@contoso.onmicrosoft.com", {}, "IT")},
+              {deleted_user("d1", "old@contoso.onmicrosoft.com", "2026-11-15T12:00:00Z", {kE3}),
+               deleted_user("d2", "older@contoso.onmicrosoft.com", "2026-10-01T00:00:00Z", {})});
+  }
+
+  std::vector<std::string> list(const std::string& expr) {
+    auto f = parse_user_filter(expr);
+    EXPECT_TRUE(f.ok()) << expr;
+    UserListQuery q;
+    q.filter = *f;
+    q.page_size = 100;
+    auto page = cache_->list_users(kContoso.id, q);
+    EXPECT_TRUE(page.ok()) << (page.ok() ? "" : page.error().describe());
+    return page.ok() ? upns(page->users) : std::vector<std::string>{};
+  }
+};
+
+TEST_F(CacheQueryTest, FiltersUsers) {
+  const std::string alice = "alice@contoso.onmicrosoft.com",
+                    bob = "Bob@sales.contoso.onmicrosoft.com",
+                    carol = "carol@contoso.onmicrosoft.com",
+                    dave = "dave@sales.contoso.onmicrosoft.com",
+                    erin = "erin@contoso.onmicrosoft.com";
+  EXPECT_THAT(list(""), ElementsAre(alice, bob, carol, dave, erin));
+  EXPECT_THAT(list("unlicensed"), ElementsAre(dave, erin));
+  EXPECT_THAT(list("sku:SPE_E3"), ElementsAre(alice, bob));
+  EXPECT_THAT(list("sku:spe_e3,sku:EMS"), ElementsAre(alice));
+  EXPECT_THAT(list("sku:" + kEms), ElementsAre(alice, carol));
+  EXPECT_THAT(list("no-sku:SPE_E3"), ElementsAre(carol, dave, erin));
+  EXPECT_THAT(list("department:SALES"), ElementsAre(alice, bob, dave));
+  EXPECT_THAT(list("usage-location:none"), ElementsAre(dave));
+  EXPECT_THAT(list("usage-location:us"), ElementsAre(alice, bob, carol, erin));
+  EXPECT_THAT(list("upn:*@sales.contoso.onmicrosoft.com"), ElementsAre(bob, dave));
+  EXPECT_THAT(list("upn:?ob@*"), ElementsAre(bob));
+  EXPECT_THAT(list("upn:*@SALES.*,unlicensed"), ElementsAre(dave));
+  EXPECT_THAT(list("upn:a_ice@*"), ElementsAre());  // `_` is literal, not LIKE's wildcard
+}
+
+TEST_F(CacheQueryTest, ExplicitUserSelection) {
+  UserListQuery q;
+  q.filter.users = {"ALICE@contoso.onmicrosoft.com", "u3", "nobody@x"};
+  auto page = cache_->list_users(kContoso.id, q);
+  ASSERT_TRUE(page.ok());
+  EXPECT_THAT(upns(page->users),
+              ElementsAre("alice@contoso.onmicrosoft.com", "carol@contoso.onmicrosoft.com"));
+}
+
+TEST_F(CacheQueryTest, PagesWithTotals) {
+  UserListQuery q;
+  q.page_size = 2;
+  q.page = 3;
+  auto page = cache_->list_users(kContoso.id, q);
+  ASSERT_TRUE(page.ok());
+  EXPECT_EQ(page->total, 5);
+  EXPECT_EQ(page->page_count, 3);
+  EXPECT_THAT(upns(page->users), ElementsAre("erin@contoso.onmicrosoft.com"));
+  ASSERT_EQ(page->users.size(), 1u);
+  EXPECT_EQ(page->users[0].user.assigned_licenses.size(), 0u);
+
+  q.page = 1;
+  page = cache_->list_users(kContoso.id, q);
+  ASSERT_EQ(page->users.size(), 2u);
+  EXPECT_EQ(page->users[0].user.assigned_licenses.size(), 2u);  // licenses loaded
+
+  q.page = 9;
+  page = cache_->list_users(kContoso.id, q);
+  EXPECT_TRUE(page->users.empty());
+  EXPECT_EQ(page->total, 5);
+
+  q.filter = *parse_user_filter("department:nobody");
+  q.page = 1;
+  page = cache_->list_users(kContoso.id, q);
+  EXPECT_EQ(page->total, 0);
+  EXPECT_EQ(page->page_count, 1);
+
+  q.page = 0;
+  EXPECT_EQ(cache_->list_users(kContoso.id, q).error().kind, ErrorKind::Invalid);
+}
+
+TEST_F(CacheQueryTest, UnknownSkuInAFilterSaysWhichSkusExist) {
+  UserListQuery q;
+  q.filter = *parse_user_filter("sku:E5");
+  auto page = cache_->list_users(kContoso.id, q);
+  ASSERT_FALSE(page.ok());
+  EXPECT_EQ(page.error().kind, ErrorKind::Invalid);
+  EXPECT_EQ(page.error().message,
+            "sku:E5: tenant contoso.onmicrosoft.com has no SKU E5 (it has SPE_E3, EMS)");
+}
+
+TEST_F(CacheQueryTest, DeletedUsersWithDaysLeft) {
+  UserListQuery q;
+  q.deleted = true;
+  auto page = cache_->list_users(kContoso.id, q);
+  ASSERT_TRUE(page.ok());
+  ASSERT_EQ(page->users.size(), 2u);
+  EXPECT_EQ(page->users[0].user.user_principal_name, "old@contoso.onmicrosoft.com");
+  EXPECT_EQ(page->users[0].days_left, 26);  // deleted 4.5 days before the clock's now
+  EXPECT_EQ(page->users[1].days_left, 0);   // past the window
+  q.filter = *parse_user_filter("sku:SPE_E3");
+  EXPECT_THAT(upns(cache_->list_users(kContoso.id, q)->users),
+              ElementsAre("old@contoso.onmicrosoft.com"));
+}
+
+TEST_F(CacheQueryTest, SeatsPerSkuWithSelection) {
+  auto all = cache_->sku_seats(kContoso.id);
+  ASSERT_TRUE(all.ok());
+  ASSERT_EQ(all->size(), 2u);
+  EXPECT_EQ((*all)[0].sku.sku_part_number, "SPE_E3");
+  EXPECT_EQ((*all)[0].sku.prepaid_units.enabled, 25);
+  EXPECT_EQ((*all)[0].sku.consumed_units, 3);
+  EXPECT_EQ((*all)[0].holders, 2);
+  EXPECT_EQ((*all)[1].holders, 2);
+
+  UserFilter sales = *parse_user_filter("department:Sales");
+  auto selected = cache_->sku_seats(kContoso.id, &sales);
+  ASSERT_TRUE(selected.ok());
+  EXPECT_EQ((*selected)[0].selected, 3);
+  EXPECT_EQ((*selected)[0].selected_holding, 2);  // some hold SPE_E3
+  EXPECT_EQ((*selected)[1].selected_holding, 1);  // EMS
+}
+
+// ---- filter grammar ----
+
+TEST(UserFilterTest, ParsesEveryPart) {
+  auto f = parse_user_filter(
+      " unlicensed , sku:SPE_E3,no-sku:EMS,department:Sales,usage-location:none,"
+      "usage-location:de,upn:*@sales.contoso.com");
+  ASSERT_TRUE(f.ok()) << f.error().describe();
+  EXPECT_TRUE(f->unlicensed);
+  EXPECT_THAT(f->skus, ElementsAre("SPE_E3"));
+  EXPECT_THAT(f->no_skus, ElementsAre("EMS"));
+  EXPECT_THAT(f->departments, ElementsAre("Sales"));
+  EXPECT_TRUE(f->no_usage_location);
+  EXPECT_THAT(f->usage_locations, ElementsAre("de"));
+  EXPECT_THAT(f->upn_patterns, ElementsAre("*@sales.contoso.com"));
+  EXPECT_EQ(to_string(*f),
+            "unlicensed,sku:SPE_E3,no-sku:EMS,department:Sales,usage-location:none,"
+            "usage-location:de,upn:*@sales.contoso.com");
+  EXPECT_TRUE(parse_user_filter("")->empty());
+}
+
+TEST(UserFilterTest, ErrorsNameTheBadPart) {
+  struct Case {
+    const char* expr;
+    const char* message;
+  };
+  const Case cases[] = {
+      {"unlicensed,skew:E3",
+       "filter part 2 'skew:E3': unknown key 'skew' (expected unlicensed, sku:, no-sku:, "
+       "department:, usage-location:, upn:)"},
+      {"sku:", "filter part 1 'sku:': 'sku:' needs a value"},
+      {"sku:E3,,unlicensed", "filter part 2 '': empty part (two commas in a row?)"},
+      {"licensed",
+       "filter part 1 'licensed': unknown filter (expected unlicensed, sku:, no-sku:, "
+       "department:, usage-location:, upn:)"},
+      {"usage-location:USA",
+       "filter part 1 'usage-location:USA': usage location must be 'none' or a two-letter "
+       "country code"},
+      {"unlicensed:yes", "filter part 1 'unlicensed:yes': 'unlicensed' takes no value"},
+  };
+  for (const auto& c : cases) {
+    auto f = parse_user_filter(c.expr);
+    ASSERT_FALSE(f.ok()) << c.expr;
+    EXPECT_EQ(f.error().kind, ErrorKind::Invalid);
+    EXPECT_EQ(f.error().message, c.message) << c.expr;
+  }
+}
+
+TEST(UserFilterTest, GlobMatching) {
+  EXPECT_TRUE(matches_upn_glob("*@sales.contoso.com", "Bob@SALES.contoso.com"));
+  EXPECT_FALSE(matches_upn_glob("*@sales.contoso.com", "bob@contoso.com"));
+  EXPECT_TRUE(matches_upn_glob("a*b*c", "aXXbYYc"));
+  EXPECT_FALSE(matches_upn_glob("a*b*c", "aXXbYY"));
+  EXPECT_TRUE(matches_upn_glob("?ob@*", "bob@x"));
+  EXPECT_TRUE(matches_upn_glob("*", ""));
+  EXPECT_FALSE(matches_upn_glob("", "x"));
+}
+
+TEST(UserFilterTest, InMemoryMatchAgreesWithTheGrammar) {
+  std::vector<Sku> skus = {make_sku(kE3, "SPE_E3", 1)};
+  User u = make_user("1", "bob@sales.contoso.com", {kE3}, "Sales");
+  EXPECT_TRUE(matches(*parse_user_filter("sku:spe_e3,department:sales,upn:*@sales.*"), u, skus));
+  EXPECT_FALSE(matches(*parse_user_filter("unlicensed"), u, skus));
+  EXPECT_FALSE(matches(*parse_user_filter("no-sku:SPE_E3"), u, skus));
+  EXPECT_FALSE(matches(*parse_user_filter("usage-location:none"), u, skus));
+  EXPECT_TRUE(matches(*parse_user_filter("usage-location:US"), u, skus));
+  UserFilter by_id;
+  by_id.users = {"1"};
+  EXPECT_TRUE(matches(by_id, u, skus));
+}
+
+}  // namespace
+}  // namespace tenantsync

@@ -1,0 +1,373 @@
+// Mirror against the in-memory directory: full and delta reads, expired delta links,
+// failures part way, no-change runs, many tenants in parallel, and streaming.
+#include "sync/mirror.h"
+
+#include <atomic>
+#include <map>
+#include <mutex>
+
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include "sync/log.h"
+#include "tests/sync/memory_directory.h"
+
+namespace tenantsync {
+namespace {
+
+using ::testing::ElementsAre;
+using ::testing::HasSubstr;
+
+const std::string kE3 = "05e9a617-0261-4cee-bb44-138d3ef5d965";
+const std::string kEms = "efccb6f7-5641-4e0e-bd10-b4976e1bf68e";
+
+std::string tenant_id(int i) {
+  char buf[64];
+  std::snprintf(buf, sizeof buf, "%08d-0000-4000-8000-000000000000", i);
+  return buf;
+}
+std::string domain(int i) {
+  char buf[64];
+  std::snprintf(buf, sizeof buf, "tenant%04d.onmicrosoft.com", i);
+  return buf;
+}
+
+// `users` users (every third without a license, some with both SKUs) and `deleted`
+// soft-deleted ones.
+void add_tenant(MemoryDirectory& dir, int i, int users, int deleted = 0) {
+  std::vector<User> active, gone;
+  for (int u = 0; u < users; ++u) {
+    std::vector<std::string> licenses;
+    if (u % 3 != 0) licenses.push_back(kE3);
+    if (u % 5 == 0) licenses.push_back(kEms);
+    User user =
+        make_user("t" + std::to_string(i) + "-u" + std::to_string(u),
+                  "user" + std::to_string(u) + "@" + domain(i), licenses, u % 2 ? "Sales" : "IT");
+    if (u % 7 == 0 && !user.license_states.empty()) {
+      user.license_states[0].assigned_by_group = "group-1";
+    }
+    active.push_back(user);
+  }
+  for (int d = 0; d < deleted; ++d) {
+    User user = make_user("t" + std::to_string(i) + "-d" + std::to_string(d),
+                          "gone" + std::to_string(d) + "@" + domain(i), {kE3});
+    user.deleted_date_time = "2026-11-1" + std::to_string(d % 10) + "T00:00:00Z";
+    gone.push_back(user);
+  }
+  dir.add_tenant(
+      make_tenant(tenant_id(i), domain(i)),
+      {make_sku(kE3, "SPE_E3", users, users * 2 / 3), make_sku(kEms, "EMS", users, users / 5)},
+      active, gone);
+}
+
+std::vector<User> by_upn(std::vector<User> users) {
+  std::sort(users.begin(), users.end(), [](const User& a, const User& b) {
+    return std::tie(a.user_principal_name, a.id) < std::tie(b.user_principal_name, b.id);
+  });
+  return users;
+}
+
+class MirrorTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    configure_logging(LogLevel::Off, false);
+    auto c = Cache::open(dir_.file("tenantsync.db"), clock_);
+    ASSERT_TRUE(c.ok()) << c.error().describe();
+    cache_ = std::move(c).value();
+    remote_.set_page_size(4);
+  }
+
+  MirrorResult mirror(MirrorOptions options = {}) {
+    return mirror_tenants(remote_, *cache_, options);
+  }
+
+  TenantSnapshot snapshot(int i) {
+    auto s = cache_->load_snapshot(tenant_id(i));
+    EXPECT_TRUE(s.ok()) << (s.ok() ? "" : s.error().describe());
+    return s.ok() ? std::move(s).value() : TenantSnapshot{};
+  }
+
+  // The cache holds exactly what the remote holds.
+  void expect_mirrored(int i) {
+    TenantSnapshot snap = snapshot(i);
+    EXPECT_EQ(snap.mirror, MirrorState::Complete) << domain(i);
+    EXPECT_EQ(snap.users, by_upn(remote_.users(tenant_id(i)))) << domain(i);
+    EXPECT_EQ(snap.deleted_users, by_upn(remote_.deleted_users(tenant_id(i)))) << domain(i);
+    EXPECT_EQ(snap.skus, remote_.skus(tenant_id(i))) << domain(i);
+  }
+
+  std::int64_t version(int i) { return cache_->sync_state(tenant_id(i))->state_version; }
+
+  TempDir dir_;
+  FakeClock clock_;
+  MemoryDirectory remote_;
+  std::unique_ptr<Cache> cache_;
+};
+
+TEST_F(MirrorTest, FirstMirrorIsAFullReadThatEqualsTheSource) {
+  add_tenant(remote_, 1, 23, 3);
+  add_tenant(remote_, 2, 0, 0);
+  add_tenant(remote_, 3, 9, 1);
+  MirrorResult r = mirror();
+  ASSERT_TRUE(r.ok());
+  ASSERT_EQ(r.tenants.size(), 3u);
+  EXPECT_EQ(r.tenants[0].requested, domain(1));  // by domain when mirroring all
+  EXPECT_EQ(r.tenants[0].kind, ReadKind::Full);
+  EXPECT_EQ(r.tenants[0].users, 23);
+  EXPECT_EQ(r.tenants[0].deleted_users, 3);
+  EXPECT_EQ(r.tenants[0].skus, 2);
+  EXPECT_EQ(r.tenants[0].changes_read, 26);
+  for (int i = 1; i <= 3; ++i) expect_mirrored(i);
+  EXPECT_EQ(remote_.full_reads(tenant_id(1)), 1);
+  EXPECT_EQ(snapshot(1).tenant.display_name, "tenant0001");
+}
+
+TEST_F(MirrorTest, DeltaPicksUpLicenseChangesDeletionsAndRestores) {
+  add_tenant(remote_, 1, 12, 2);
+  ASSERT_TRUE(mirror().ok());
+
+  User u1 = remote_.users(tenant_id(1))[1];
+  u1.assigned_licenses = {{kEms, {"plan-x"}}};
+  u1.license_states = {};
+  remote_.put_user(tenant_id(1), u1);                                       // license change
+  remote_.put_user(tenant_id(1), make_user("t1-new", "new@" + domain(1)));  // new user
+  remote_.soft_delete_user(tenant_id(1), "t1-u2", "2026-11-19T10:00:00Z");  // soft delete
+  remote_.hard_delete_user(tenant_id(1), "t1-u3");                          // gone for good
+  remote_.hard_delete_user(tenant_id(1), "t1-d1");                          // purged deleted user
+  remote_.restore_user(tenant_id(1), "t1-d0");                              // restore
+  remote_.put_user(tenant_id(1), u1);  // the same change twice is harmless
+  remote_.set_skus(tenant_id(1), {make_sku(kE3, "SPE_E3", 12, 9), make_sku(kEms, "EMS", 12, 4)});
+
+  MirrorResult r = mirror();
+  ASSERT_TRUE(r.ok());
+  EXPECT_EQ(r.tenants[0].kind, ReadKind::Delta);
+  EXPECT_EQ(r.tenants[0].changes_read, 6 + 1);  // 6 changed users, then 1 deleted user
+  EXPECT_EQ(remote_.full_reads(tenant_id(1)), 1);
+  EXPECT_EQ(remote_.delta_reads(tenant_id(1)), 1);
+  expect_mirrored(1);
+  TenantSnapshot snap = snapshot(1);
+  ASSERT_EQ(snap.deleted_users.size(), 1u);
+  EXPECT_EQ(snap.deleted_users[0].deleted_date_time, "2026-11-19T10:00:00Z");  // the service's
+}
+
+TEST_F(MirrorTest, AnExpiredDeltaLinkFallsBackToAFullRead) {
+  add_tenant(remote_, 1, 10, 1);
+  ASSERT_TRUE(mirror().ok());
+  remote_.hard_delete_user(tenant_id(1), "t1-u4");
+  remote_.expire_delta_links(tenant_id(1));
+
+  MirrorResult r = mirror();
+  ASSERT_TRUE(r.ok()) << r.tenants[0].error->describe();
+  EXPECT_EQ(r.tenants[0].kind, ReadKind::Full);
+  EXPECT_TRUE(r.tenants[0].resynced);
+  EXPECT_EQ(remote_.full_reads(tenant_id(1)), 2);
+  expect_mirrored(1);
+
+  // The new link works: the next mirror is a delta again.
+  MirrorResult next = mirror();
+  EXPECT_EQ(next.tenants[0].kind, ReadKind::Delta);
+  EXPECT_FALSE(next.tenants[0].resynced);
+}
+
+TEST_F(MirrorTest, FullFlagForcesAFullRead) {
+  add_tenant(remote_, 1, 5);
+  ASSERT_TRUE(mirror().ok());
+  MirrorOptions full;
+  full.full = true;
+  MirrorResult r = mirror(full);
+  ASSERT_TRUE(r.ok());
+  EXPECT_EQ(r.tenants[0].kind, ReadKind::Full);
+  EXPECT_EQ(remote_.full_reads(tenant_id(1)), 2);
+}
+
+TEST_F(MirrorTest, AFailedFullReadKeepsTheLastCompleteStateAndMarksTheTenantStale) {
+  add_tenant(remote_, 1, 20, 2);
+  add_tenant(remote_, 2, 20, 2);
+  ASSERT_TRUE(mirror().ok());
+  TenantSnapshot before = snapshot(1);
+  std::int64_t version_before = version(1);
+  std::string fingerprint_before = *cache_->fingerprint({tenant_id(1)});
+
+  // Changes on page 1 and a removal the read never gets to confirm, then a drop on page 3.
+  User u0 = remote_.users(tenant_id(1))[0];
+  u0.department = "Changed";
+  remote_.put_user(tenant_id(1), u0);
+  remote_.hard_delete_user(tenant_id(1), "t1-u9");
+  remote_.put_user(tenant_id(2), make_user("t2-new", "new@" + domain(2)));
+  remote_.fail_users_after_pages(
+      tenant_id(1), 2, make_error(ErrorKind::Transient, "connection closed mid-response"));
+  MirrorOptions full;
+  full.full = true;
+  MirrorResult r = mirror(full);
+
+  EXPECT_FALSE(r.ok());
+  EXPECT_EQ(r.failed(), 1);
+  ASSERT_FALSE(r.tenants[0].ok());
+  EXPECT_EQ(r.tenants[0].error->kind, ErrorKind::Transient);
+  EXPECT_EQ(r.tenants[0].users, 20);  // the kept state
+  TenantSnapshot after = snapshot(1);
+  EXPECT_EQ(after.mirror, MirrorState::Stale);
+  EXPECT_THAT(after.stale_reason, HasSubstr("connection closed mid-response"));
+  EXPECT_EQ(after.users, before.users);
+  EXPECT_EQ(after.deleted_users, before.deleted_users);
+  EXPECT_EQ(version(1), version_before);
+  EXPECT_EQ(*cache_->fingerprint({tenant_id(1)}), fingerprint_before);
+
+  // The other tenant completed.
+  EXPECT_TRUE(r.tenants[1].ok());
+  expect_mirrored(2);
+
+  // The next mirror heals it.
+  ASSERT_TRUE(mirror().ok());
+  expect_mirrored(1);
+}
+
+TEST_F(MirrorTest, AFailedDeltaReadKeepsTheDeltaLinkAndIsRetriedWhole) {
+  add_tenant(remote_, 1, 20);
+  ASSERT_TRUE(mirror().ok());
+  std::string link = cache_->sync_state(tenant_id(1))->delta_link;
+  for (int u = 0; u < 10; ++u) {
+    User user = remote_.users(tenant_id(1))[static_cast<size_t>(u)];
+    user.job_title = "Changed";
+    remote_.put_user(tenant_id(1), user);
+  }
+  Error throttled = make_error(ErrorKind::Throttled, "Too many requests", "TooManyRequests");
+  throttled.http_status = 429;
+  remote_.fail_users_after_pages(tenant_id(1), 1, throttled);
+  MirrorResult r = mirror();
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.tenants[0].kind, ReadKind::Delta);
+  EXPECT_EQ(snapshot(1).mirror, MirrorState::Stale);
+  EXPECT_EQ(snapshot(1).stale_reason, "TooManyRequests: Too many requests");
+  EXPECT_EQ(cache_->sync_state(tenant_id(1))->delta_link, link);
+
+  ASSERT_TRUE(mirror().ok());
+  expect_mirrored(1);
+}
+
+TEST_F(MirrorTest, AFailureOnTheFirstReadLeavesAStaleTenant) {
+  add_tenant(remote_, 1, 10);
+  Error denied =
+      make_error(ErrorKind::Forbidden, "Insufficient privileges to complete the operation.",
+                 "Authorization_RequestDenied");
+  denied.http_status = 403;
+  remote_.fail_skus(tenant_id(1), denied);
+  MirrorResult r = mirror();
+  ASSERT_FALSE(r.ok());
+  TenantSnapshot snap = snapshot(1);
+  EXPECT_EQ(snap.mirror, MirrorState::Stale);
+  EXPECT_EQ(snap.stale_reason,
+            "Authorization_RequestDenied: Insufficient privileges to complete the operation.");
+  EXPECT_TRUE(snap.users.empty());
+}
+
+TEST_F(MirrorTest, AFailedDeletedUserReadMarksStale) {
+  add_tenant(remote_, 1, 10, 3);
+  ASSERT_TRUE(mirror().ok());
+  remote_.fail_deleted_users(tenant_id(1), make_error(ErrorKind::Transient, "Service unavailable"));
+  MirrorResult r = mirror();
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(snapshot(1).mirror, MirrorState::Stale);
+  EXPECT_EQ(snapshot(1).deleted_users.size(), 3u);
+}
+
+TEST_F(MirrorTest, AMirrorWithNoRemoteChangeBumpsNothing) {
+  add_tenant(remote_, 1, 30, 4);
+  add_tenant(remote_, 2, 7, 1);
+  ASSERT_TRUE(mirror().ok());
+  std::int64_t v1 = version(1), v2 = version(2);
+  std::string fp = *cache_->fingerprint({tenant_id(1), tenant_id(2)});
+
+  ASSERT_TRUE(mirror().ok());  // delta
+  MirrorOptions full;
+  full.full = true;
+  ASSERT_TRUE(mirror(full).ok());  // full, staged, nothing differs
+  EXPECT_EQ(version(1), v1);
+  EXPECT_EQ(version(2), v2);
+  EXPECT_EQ(*cache_->fingerprint({tenant_id(1), tenant_id(2)}), fp);
+
+  remote_.put_user(tenant_id(2), make_user("t2-new", "new@" + domain(2)));
+  ASSERT_TRUE(mirror().ok());
+  EXPECT_EQ(version(1), v1);
+  EXPECT_GT(version(2), v2);
+  EXPECT_NE(*cache_->fingerprint({tenant_id(1), tenant_id(2)}), fp);
+}
+
+TEST_F(MirrorTest, MirrorsManyTenantsInParallel) {
+  constexpr int kTenants = 40;
+  for (int i = 1; i <= kTenants; ++i) add_tenant(remote_, i, 5 + i % 13, i % 3);
+  std::mutex mu;
+  std::map<std::string, int> done;
+  MirrorOptions options;
+  options.concurrency = 8;
+  MirrorResult r = mirror_tenants(remote_, *cache_, options, [&](const MirrorProgress& p) {
+    std::lock_guard<std::mutex> lock(mu);
+    if (p.phase == MirrorProgress::Phase::Done) ++done[p.tenant];
+  });
+  ASSERT_TRUE(r.ok());
+  ASSERT_EQ(r.tenants.size(), static_cast<size_t>(kTenants));
+  EXPECT_EQ(done.size(), static_cast<size_t>(kTenants));
+  for (int i = 1; i <= kTenants; ++i) expect_mirrored(i);
+
+  // And again, with changes in some of them.
+  for (int i = 1; i <= kTenants; i += 4) {
+    User u = remote_.users(tenant_id(i))[0];
+    u.assigned_licenses.clear();
+    u.license_states.clear();
+    remote_.put_user(tenant_id(i), u);
+  }
+  ASSERT_TRUE(mirror_tenants(remote_, *cache_, options).ok());
+  for (int i = 1; i <= kTenants; ++i) expect_mirrored(i);
+}
+
+TEST_F(MirrorTest, SelectsTenantsByIdOrDomainAndReportsUnknownOnes) {
+  add_tenant(remote_, 1, 3);
+  add_tenant(remote_, 2, 3);
+  add_tenant(remote_, 3, 3);
+  MirrorOptions options;
+  options.tenants = {"TENANT0003.onmicrosoft.com", "nope.onmicrosoft.com", tenant_id(1), domain(1)};
+  MirrorResult r = mirror(options);
+  EXPECT_FALSE(r.ok());
+  ASSERT_EQ(r.tenants.size(), 3u);  // tenant 1 named twice, mirrored once
+  EXPECT_EQ(r.tenants[0].tenant.id, tenant_id(3));
+  EXPECT_TRUE(r.tenants[0].ok());
+  EXPECT_EQ(r.tenants[1].requested, "nope.onmicrosoft.com");
+  EXPECT_EQ(r.tenants[1].error->kind, ErrorKind::NotFound);
+  EXPECT_EQ(r.tenants[1].error->message,
+            "tenant nope.onmicrosoft.com is not among the partner's customer tenants");
+  EXPECT_TRUE(r.tenants[2].ok());
+  expect_mirrored(1);
+  expect_mirrored(3);
+  EXPECT_FALSE(cache_->find_tenant(tenant_id(2)).ok());  // out of scope: not even listed
+}
+
+TEST_F(MirrorTest, ATenantListFailureFailsTheWholeMirror) {
+  add_tenant(remote_, 1, 3);
+  remote_.fail_customer_tenants(
+      make_error(ErrorKind::Auth, "bad token", "InvalidAuthenticationToken"));
+  MirrorResult r = mirror();
+  EXPECT_FALSE(r.ok());
+  ASSERT_TRUE(r.error.has_value());
+  EXPECT_EQ(r.error->code, "InvalidAuthenticationToken");
+  EXPECT_TRUE(r.tenants.empty());
+}
+
+// Memory stays bounded: each page is in the cache (committed, visible to another
+// connection) before the next page is produced, and no more than one page is ever in
+// the mirror's hands. Structural, not timed.
+TEST_F(MirrorTest, StreamsOnePageAtATimeIntoTheCache) {
+  add_tenant(remote_, 1, 4 * 10);  // 10 pages of 4
+  std::vector<int> users_after_page;
+  remote_.set_page_observer([&](const std::string& tenant, int page) {
+    auto counts = cache_->counts(tenant);  // the read connection: committed data only
+    ASSERT_TRUE(counts.ok());
+    users_after_page.push_back(counts->users);
+    EXPECT_EQ(counts->users, page * 4);
+  });
+  ASSERT_TRUE(mirror().ok());
+  EXPECT_EQ(users_after_page.size(), 10u);
+  EXPECT_EQ(remote_.max_pages_in_flight(), 1);
+}
+
+}  // namespace
+}  // namespace tenantsync

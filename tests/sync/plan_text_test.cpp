@@ -1,0 +1,160 @@
+// Plan text: the grouping, markers, seat table and summary line `plan` prints.
+#include "sync/plan_text.h"
+
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+namespace tenantsync {
+namespace {
+
+using ::testing::HasSubstr;
+using ::testing::Not;
+
+Operation op(OpKind kind, const std::string& user, const std::string& sku = "",
+             OpStatus status = OpStatus::Ready, const std::string& reason = "") {
+  Operation o;
+  o.op = kind;
+  o.user = user + "@contoso.com";
+  o.user_id = kind == OpKind::Create ? "" : "id-" + user;
+  o.sku = sku;
+  o.sku_id = sku.empty() ? "" : "s-" + sku;
+  o.status = status;
+  o.reason = reason;
+  return o;
+}
+
+Plan sample() {
+  TenantPlan contoso;
+  contoso.tenant = "contoso.onmicrosoft.com";
+  contoso.operations = {
+      op(OpKind::Revoke, "alice", "EXCHANGESTANDARD"),
+      op(OpKind::Update, "alice", "EMS"),
+      op(OpKind::Assign, "alice", "SPE_E3"),
+      op(OpKind::Assign, "bob", "SPE_E3", OpStatus::Blocked,
+         "no free seat of SPE_E3 (Subscription with SKU s-SPE_E3 does not have any available "
+         "licenses.)"),
+      op(OpKind::Delete, "carol"),
+      op(OpKind::Restore, "dave"),
+      op(OpKind::Revoke, "dave", "SPE_E3", OpStatus::Ready,
+         "cannot come back: no free seat of SPE_E3"),
+      op(OpKind::Assign, "nina", "EMS"),
+      op(OpKind::Create, "nina"),
+  };
+  contoso.operations[2].disabled_plans = {"id-yammer"};
+  contoso.operations[8].details =
+      nlohmann::json{{"displayName", "Nina New"}, {"usageLocation", "FR"}};
+  contoso.notes = {
+      "desired.json:12: zoe@contoso.com does not exist in tenant; not created (add "
+      "\"create\" to create it)"};
+  contoso.missing_users = {"zoe@contoso.com"};
+  contoso.ignored_users = {"ceo@contoso.com"};
+  contoso.seats = {{"EMS", "s-EMS", 10, 3, 4, 0},
+                   {"SPE_E3", "s-SPE_E3", 25, 25, 25, 2},
+                   {"VISIOCLIENT", "s-VISIOCLIENT", 5, 5, 5, 0}};
+
+  TenantPlan quiet;  // nothing to show
+  quiet.tenant = "fabrikam.onmicrosoft.com";
+  quiet.seats = {{"EMS", "s-EMS", 10, 3, 3, 0}};
+
+  TenantPlan report;
+  report.tenant = "tailspin.onmicrosoft.com";
+  report.mode = TenantMode::Report;
+  report.operations = {op(OpKind::Assign, "xavier", "EMS")};
+
+  Plan plan;
+  plan.tenants = {contoso, quiet, report};
+  return plan;
+}
+
+TEST(PlanTextTest, RendersTenantsUsersOperationsNotesAndSeats) {
+  ServicePlanNames names;
+  Sku e3;
+  e3.service_plans = {{"id-yammer", "YAMMER_ENTERPRISE", "Success", "User"}};
+  names.add(e3);
+  EXPECT_EQ(render_plan_text(sample(), false, &names),
+            "contoso.onmicrosoft.com\n"
+            "  alice@contoso.com\n"
+            "      - EXCHANGESTANDARD\n"
+            "      ~ EMS (enable all plans)\n"
+            "      + SPE_E3 (disable YAMMER_ENTERPRISE)\n"
+            "  bob@contoso.com\n"
+            "    ! + SPE_E3  blocked: no free seat of SPE_E3 (Subscription with SKU s-SPE_E3 does "
+            "not have any available licenses.)\n"
+            "  carol@contoso.com\n"
+            "      delete\n"
+            "  dave@contoso.com\n"
+            "      restore\n"
+            "      - SPE_E3  (cannot come back: no free seat of SPE_E3)\n"
+            "  nina@contoso.com\n"
+            "      + EMS\n"
+            "      create \"Nina New\" (usage location FR)\n"
+            "  Notes:\n"
+            "    desired.json:12: zoe@contoso.com does not exist in tenant; not created (add "
+            "\"create\" to create it)\n"
+            "  Ignored (accepted deviations): ceo@contoso.com\n"
+            "  Seats:\n"
+            "    SKU      seats  consumed  after plan  shortfall\n"
+            "    EMS         10         3           4          0\n"
+            "    SPE_E3      25        25          25          2\n"
+            "    buy 2 more seats of SPE_E3\n"
+            "tailspin.onmicrosoft.com (report mode: apply leaves it alone)\n"
+            "  xavier@contoso.com\n"
+            "      + EMS\n"
+            "\n"
+            "Plan: 3 to assign, 2 to revoke, 1 to update, 1 to restore, 1 to delete, 1 to "
+            "create; 1 blocked.\n");
+}
+
+TEST(PlanTextTest, UnknownPlanIdsAreShownAsIds) {
+  EXPECT_THAT(render_plan_text(sample(), false), HasSubstr("+ SPE_E3 (disable id-yammer)"));
+}
+
+TEST(PlanTextTest, NoOperationsMeansNoChanges) {
+  struct Case {
+    const char* name;
+    Plan plan;
+    std::string text;
+  };
+  Plan with_note;
+  with_note.tenants.resize(1);
+  with_note.tenants[0].tenant = "contoso.onmicrosoft.com";
+  with_note.tenants[0].notes = {"tenant was never mirrored; run mirror"};
+  for (const Case& c : std::vector<Case>{
+           {"empty plan", Plan{}, "No changes. The tenants match the desired state.\n"},
+           {"notes only", with_note,
+            "contoso.onmicrosoft.com\n"
+            "  Notes:\n"
+            "    tenant was never mirrored; run mirror\n"
+            "\n"
+            "No changes. The tenants match the desired state.\n"},
+       }) {
+    EXPECT_EQ(render_plan_text(c.plan, false), c.text) << c.name;
+  }
+}
+
+TEST(PlanTextTest, SummaryCountsReadyByKindAndBlocked) {
+  Plan plan;
+  plan.tenants.resize(1);
+  plan.tenants[0].operations = {op(OpKind::Assign, "a", "E", OpStatus::Blocked, "x"),
+                                op(OpKind::Revoke, "a", "F", OpStatus::Blocked, "y")};
+  EXPECT_EQ(plan_summary_line(plan),
+            "Plan: 0 to assign, 0 to revoke, 0 to update, 0 to restore, 0 to delete, 0 to "
+            "create; 2 blocked.");
+}
+
+TEST(PlanTextTest, ColorMarksAdditionsRemovalsAndBlocks) {
+  std::string plain = render_plan_text(sample(), false);
+  std::string color = render_plan_text(sample(), true);
+  EXPECT_THAT(plain, Not(HasSubstr("\x1b[")));
+  EXPECT_THAT(color, HasSubstr("\x1b[32m+ EMS\x1b[0m"));
+  EXPECT_THAT(color, HasSubstr("\x1b[31m- EXCHANGESTANDARD\x1b[0m"));
+  EXPECT_THAT(color, HasSubstr("\x1b[33m~ EMS (enable all plans)\x1b[0m"));
+  EXPECT_THAT(color, HasSubstr("\x1b[1;31m! \x1b[0m\x1b[32m+ SPE_E3\x1b[0m  \x1b[1;31mblocked:"));
+}
+
+TEST(PlanTextTest, SamePlanSameBytes) {
+  EXPECT_EQ(render_plan_text(sample(), true), render_plan_text(sample(), true));
+}
+
+}  // namespace
+}  // namespace tenantsync
