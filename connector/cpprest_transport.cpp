@@ -1,0 +1,200 @@
+// The one file that includes cpprestsdk (slow to compile; frozen upstream). See the
+// header for the traps this implementation is built around.
+#include "connector/cpprest_transport.h"
+
+#include <algorithm>
+#include <atomic>
+#include <cctype>
+#include <future>
+#include <map>
+#include <mutex>
+#include <semaphore>
+#include <string>
+
+#include <cpprest/http_client.h>
+#include <pplx/pplxtasks.h>
+
+#include "connector/url.h"
+
+namespace tenantsync {
+
+namespace {
+
+namespace http = web::http;
+
+std::string lower(std::string s) {
+  std::transform(s.begin(), s.end(), s.begin(),
+                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  return s;
+}
+
+// scheme://host:port with IPv6 hosts bracketed, as a URI needs it.
+std::string base_uri(const Url& url) {
+  std::string host = url.host.find(':') != std::string::npos ? "[" + url.host + "]" : url.host;
+  return url.scheme + "://" + host + ":" + std::to_string(url.port);
+}
+
+// For messages: method and URL without the query (skip tokens are long and useless here).
+std::string describe(const HttpRequest& request, const Url& url) {
+  std::string path = url.path_and_query.substr(0, url.path_and_query.find('?'));
+  return request.method + " " + base_uri(url) + path;
+}
+
+Error transient(std::string message) {
+  return make_error(ErrorKind::Transient, std::move(message));
+}
+
+// Bounds the sends in flight. Shared with the completions, which release their slot
+// when the exchange has really finished (also after the caller gave up waiting).
+struct Slots {
+  explicit Slots(int n) : semaphore(n) {}
+  std::counting_semaphore<1 << 16> semaphore;
+};
+
+// One request's outcome, shared by the waiting caller and the pool-thread completions.
+struct Exchange {
+  std::promise<Result<HttpResponse>> promise;
+  std::atomic<bool> done{false};
+  HttpResponse response;  // written by the completions, one after the other
+
+  void finish(Result<HttpResponse> result) {
+    if (!done.exchange(true)) promise.set_value(std::move(result));
+  }
+};
+
+}  // namespace
+
+struct CpprestTransport::Impl {
+  Options options;
+  std::shared_ptr<Slots> slots;
+  std::mutex mu;
+  std::map<std::string, std::shared_ptr<http::client::http_client>> clients;  // guarded by mu
+
+  static std::shared_ptr<http::client::http_client> make_client(const std::string& base,
+                                                                std::chrono::milliseconds timeout) {
+    http::client::http_client_config config;
+    config.set_max_redirects(0);  // a redirect would carry our Authorization header along
+    config.set_validate_certificates(true);
+    // Only an idle timer; the real deadline is enforced in send().
+    config.set_timeout(std::chrono::duration_cast<std::chrono::seconds>(timeout) +
+                       std::chrono::seconds(1));
+    return std::make_shared<http::client::http_client>(utility::conversions::to_string_t(base),
+                                                       config);
+  }
+
+  std::shared_ptr<http::client::http_client> client_for(const std::string& base,
+                                                        std::chrono::milliseconds timeout,
+                                                        bool reuse) {
+    if (!reuse) return make_client(base, timeout);
+    std::lock_guard<std::mutex> lock(mu);
+    auto& client = clients[base];
+    if (!client) client = make_client(base, timeout);
+    return client;
+  }
+};
+
+CpprestTransport::CpprestTransport(Options options) : impl_(std::make_unique<Impl>()) {
+  impl_->options = options;
+  impl_->slots = std::make_shared<Slots>(std::clamp(options.concurrency, 1, 1 << 16));
+}
+
+CpprestTransport::~CpprestTransport() = default;
+
+Result<HttpResponse> CpprestTransport::send(const HttpRequest& request) {
+  // cpprestsdk reports many failures by throwing; none may escape this seam.
+  try {
+    return send_unguarded(request);
+  } catch (const std::exception& e) {
+    stats().record_dropped();
+    return transient(request.method + " request failed: " + e.what());
+  } catch (...) {
+    stats().record_dropped();
+    return transient(request.method + " request failed");
+  }
+}
+
+Result<HttpResponse> CpprestTransport::send_unguarded(const HttpRequest& request) {
+  auto url = parse_url(request.url);
+  if (!url) return make_error(ErrorKind::Invalid, "not a valid http(s) URL");
+  if (url->scheme == "http" && !url->is_loopback() && !impl_->options.allow_insecure_http) {
+    return make_error(ErrorKind::Invalid, "refusing plain http:// to " + url->host +
+                                              ": only loopback addresses may use http unless "
+                                              "remote.allowInsecureHttp is true");
+  }
+  const std::string what = describe(request, *url);
+
+  std::shared_ptr<http::client::http_client> client;
+  http::http_request message(utility::conversions::to_string_t(request.method));
+  try {
+    client = impl_->client_for(base_uri(*url), request.timeout, request.reuse_connection);
+    message.set_request_uri(web::uri(utility::conversions::to_string_t(url->path_and_query)));
+  } catch (const std::exception& e) {
+    return make_error(ErrorKind::Invalid, what + ": cannot build the request: " + e.what());
+  }
+  std::string content_type = "application/octet-stream";
+  for (const auto& [name, value] : request.headers) {
+    if (lower(name) == "content-type") {
+      content_type = value;
+    } else {
+      message.headers().add(name, value);
+    }
+  }
+  if (!request.body.empty() || request.method == "POST" || request.method == "PATCH") {
+    message.set_body(request.body, content_type);
+  }
+
+  auto slots = impl_->slots;
+  if (!slots->semaphore.try_acquire_for(request.timeout)) {
+    stats().record_dropped();
+    return transient(what + ": no free connection slot within the timeout");
+  }
+  auto exchange = std::make_shared<Exchange>();
+  auto future = exchange->promise.get_future();
+  pplx::cancellation_token_source cancel;
+  try {
+    client->request(message, cancel.get_token())
+        .then([exchange](http::http_response response) {
+          exchange->response.status = response.status_code();
+          for (const auto& [name, value] : response.headers()) {
+            exchange->response.headers[lower(name)] = value;
+          }
+          return response.extract_vector();
+        })
+        // Task-based: runs whatever happened before and observes every failure, so no
+        // exception is left unobserved; it never blocks (the task is complete).
+        .then([exchange, slots, what](pplx::task<std::vector<unsigned char>> body) {
+          try {
+            auto bytes = body.get();
+            exchange->response.body.assign(bytes.begin(), bytes.end());
+            exchange->finish(std::move(exchange->response));
+          } catch (const pplx::task_canceled&) {
+            exchange->finish(transient(what + ": cancelled"));
+          } catch (const std::exception& e) {
+            exchange->finish(transient(what + ": " + e.what()));
+          } catch (...) {
+            exchange->finish(transient(what + ": unknown failure"));
+          }
+          slots->semaphore.release();
+        });
+  } catch (const std::exception& e) {
+    slots->semaphore.release();
+    stats().record_dropped();
+    return transient(what + ": " + e.what());
+  }
+
+  if (future.wait_for(request.timeout) != std::future_status::ready) {
+    cancel.cancel();  // the completion still runs, observes the cancellation, frees the slot
+    stats().record_dropped();
+    return transient(what + ": no complete response within " +
+                     std::to_string(request.timeout.count()) + " ms");
+  }
+  Result<HttpResponse> result = future.get();
+  if (result) {
+    stats().record_response(result->status);
+  } else {
+    stats().record_dropped();
+  }
+  return result;
+}
+
+}  // namespace tenantsync

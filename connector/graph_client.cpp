@@ -1,0 +1,637 @@
+#include "connector/graph_client.h"
+
+#include <algorithm>
+#include <cctype>
+#include <map>
+#include <set>
+
+#include <nlohmann/json.hpp>
+
+#include "connector/graph_errors.h"
+#include "sync/log.h"
+
+namespace tenantsync {
+
+namespace {
+
+Error invalid(std::string message) { return make_error(ErrorKind::Invalid, std::move(message)); }
+
+std::string trim_trailing_slash(std::string url) {
+  while (!url.empty() && url.back() == '/') url.pop_back();
+  return url;
+}
+
+// Parses a response body, naming what was being read when it is not JSON (a proxy's HTML
+// login page with 200, a truncated body).
+Result<nlohmann::json> parse_json(const HttpResponse& response, const std::string& what) {
+  nlohmann::json j = nlohmann::json::parse(response.body, nullptr, /*allow_exceptions=*/false);
+  if (j.is_discarded()) {
+    const std::string* type = response.header("content-type");
+    return invalid(what + ": the response is not valid JSON (HTTP " +
+                   std::to_string(response.status) + ", content-type " +
+                   (type ? *type : std::string("none")) + ", " +
+                   std::to_string(response.body.size()) + " bytes)");
+  }
+  return j;
+}
+
+template <class T>
+Result<std::vector<T>> decode_array(const nlohmann::json& items, const std::string& what) {
+  std::vector<T> out;
+  out.reserve(items.size());
+  std::size_t index = 0;
+  try {
+    for (const auto& item : items) {
+      out.push_back(item.template get<T>());
+      ++index;
+    }
+  } catch (const nlohmann::json::exception& e) {
+    return invalid(what + ": unexpected data in item " + std::to_string(index) + ": " + e.what());
+  }
+  return out;
+}
+
+HttpHeaders lower_case_headers(const nlohmann::json& headers) {
+  HttpHeaders out;
+  if (!headers.is_object()) return out;
+  for (const auto& [name, value] : headers.items()) {
+    std::string key = name;
+    std::transform(key.begin(), key.end(), key.begin(),
+                   [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+    if (value.is_string()) {
+      out[key] = value.get<std::string>();
+    } else if (value.is_number()) {
+      out[key] = value.dump();
+    }
+  }
+  return out;
+}
+
+std::set<std::string> as_set(const std::vector<std::string>& v) { return {v.begin(), v.end()}; }
+
+// The user holds what an assignLicense asked for: every added SKU with exactly its
+// disabled plans, no removed SKU directly.
+bool holds_assignment(const User& user, const GraphWrite& write) {
+  for (const auto& add : write.add_licenses) {
+    const AssignedLicense* held = user.find_license(add.sku_id);
+    if (!held || as_set(held->disabled_plans) != as_set(add.disabled_plans)) return false;
+  }
+  for (const auto& sku : write.remove_licenses) {
+    if (user.has_direct_license(sku)) return false;
+  }
+  return true;
+}
+
+}  // namespace
+
+struct GraphClient::Call {
+  std::string method = "GET";
+  std::string url;  // absolute
+  std::optional<std::string> body;
+  int write_cost = 0;  // booked with the pacer before each attempt
+  bool resend_after_ambiguous = true;
+  bool fresh_connection = false;
+
+  static Call get(std::string url) {
+    Call call;
+    call.url = std::move(url);
+    return call;
+  }
+};
+
+struct GraphClient::Sent {
+  Result<HttpResponse> response = make_error(ErrorKind::Internal, "not sent");
+  bool ambiguous = false;       // an attempt may have taken effect without a clear answer
+  bool last_ambiguous = false;  // ... and it was the last attempt
+  int attempts = 0;
+};
+
+GraphClient::GraphClient(GraphClientOptions options, HttpTransport& transport,
+                         TokenProvider& tokens, RetryPolicy& retry, WritePacer* pacer)
+    : options_(std::move(options)),
+      transport_(transport),
+      tokens_(tokens),
+      retry_(retry),
+      pacer_(pacer) {
+  options_.graph_url = trim_trailing_slash(options_.graph_url);
+  options_.page_size = std::clamp(options_.page_size, 1, 999);
+  options_.batch_size = std::clamp<std::size_t>(options_.batch_size, 1, 20);
+  origin_ = parse_url(options_.graph_url);
+}
+
+GraphClient::Sent GraphClient::send(const std::string& tenant, const Call& call, int max_attempts) {
+  Sent out;
+  auto target = parse_url(call.url);
+  if (!origin_) {
+    out.response = invalid("remote.graphUrl is not a valid http(s) URL: " + options_.graph_url);
+    return out;
+  }
+  if (!target) {
+    out.response = invalid("not a valid http(s) URL for " + origin_->host);
+    return out;
+  }
+  if (!same_origin(*target, *origin_)) {
+    // The link came from the service's answer; following it would hand our token to
+    // whoever it names.
+    out.response = invalid("refusing to follow nextLink to another host (" + target->origin() +
+                           "); tokens are only sent to " + origin_->origin());
+    return out;
+  }
+  bool refreshed = false;
+  for (int attempt = 1;; ++attempt) {
+    if (pacer_ && call.write_cost > 0) pacer_->acquire(tenant, call.write_cost);
+    auto token = tokens_.token(tenant);
+    if (!token) {
+      out.response = token.error();
+      return out;
+    }
+    HttpRequest request;
+    request.method = call.method;
+    request.url = call.url;
+    request.timeout = options_.timeout;
+    request.reuse_connection = !call.fresh_connection;
+    request.headers = {{"Authorization", "Bearer " + *token}, {"Accept", "application/json"}};
+    if (call.body) {
+      request.headers.emplace_back("Content-Type", "application/json");
+      request.body = *call.body;
+    }
+    ++out.attempts;
+    auto response = transport_.send(request);
+
+    Error error;
+    bool ambiguous_now = false;
+    if (!response) {
+      error = response.error();
+      if (error.kind != ErrorKind::Transient) {
+        out.response = error;
+        return out;
+      }
+      ambiguous_now = true;  // the request may have reached the service
+    } else if (response->status >= 200 && response->status < 300) {
+      out.last_ambiguous = false;
+      out.response = std::move(response);
+      return out;
+    } else if (response->status == 401 && !refreshed) {
+      // Expired or revoked early: one fresh token, then the call again (not an attempt).
+      log_debug("401 from Graph; refreshing the token", {{"tenant", tenant}});
+      tokens_.invalidate(tenant, *token);
+      refreshed = true;
+      --attempt;
+      continue;
+    } else if (response->status >= 300 && response->status < 400) {
+      const std::string* location = response->header("location");
+      auto to = location ? parse_url(*location) : std::nullopt;
+      out.response = invalid("unexpected redirect (HTTP " + std::to_string(response->status) +
+                             (to ? " to " + to->origin() : std::string()) + ") from " +
+                             origin_->origin() + "; redirects are not followed");
+      return out;
+    } else {
+      error = classify_graph_error(response->status, response->headers, response->body);
+      ambiguous_now = response->status >= 500;
+    }
+    out.ambiguous = out.ambiguous || ambiguous_now;
+    out.last_ambiguous = ambiguous_now;
+    if (!RetryPolicy::is_retryable(error) || attempt >= max_attempts ||
+        (ambiguous_now && !call.resend_after_ambiguous)) {
+      out.response = error;
+      return out;
+    }
+    transport_.stats().record_retry();
+    auto delay = retry_.delay_after(attempt, error);
+    log_debug("retrying Graph request", {{"tenant", tenant},
+                                         {"method", call.method},
+                                         {"attempt", std::to_string(attempt)},
+                                         {"error", error.describe()},
+                                         {"delayMs", std::to_string(delay.count())}});
+    retry_.wait(delay);
+  }
+}
+
+Status GraphClient::for_each_page(const std::string& tenant, const std::string& first_url,
+                                  const std::string& what, const PageHandler& on_page,
+                                  std::string* delta_link) {
+  std::string next = first_url;
+  for (int page = 1;; ++page) {
+    const std::string page_what =
+        "tenant " + tenant + ": " + what + " page " + std::to_string(page);
+    Sent sent = send(tenant, Call::get(next), retry_.max_attempts());
+    if (!sent.response) return sent.response.error();
+    auto json = parse_json(*sent.response, page_what);
+    if (!json) return json.error();
+    auto value = json->is_object() ? json->find("value") : json->end();
+    if (!json->is_object() || value == json->end() || !value->is_array()) {
+      return invalid(page_what + ": the response has no \"value\" array");
+    }
+    Status st = on_page(*json, page);
+    if (!st.ok()) return st;
+    auto next_link = json->find("@odata.nextLink");
+    if (next_link != json->end() && next_link->is_string() &&
+        !next_link->get<std::string>().empty()) {
+      next = next_link->get<std::string>();  // verbatim: the skip token is opaque
+      continue;
+    }
+    if (delta_link) {
+      auto link = json->find("@odata.deltaLink");
+      if (link != json->end() && link->is_string()) *delta_link = link->get<std::string>();
+    }
+    return Status();
+  }
+}
+
+Result<std::vector<Tenant>> GraphClient::contracts(const std::string& partner_tenant) {
+  if (partner_tenant.empty()) return invalid("remote.partnerTenant is not set");
+  std::vector<Tenant> tenants;
+  Status st = for_each_page(
+      partner_tenant, url("/contracts"), "contracts",
+      [&](const nlohmann::json& page, int n) -> Status {
+        auto decoded = decode_array<Tenant>(
+            page["value"], "tenant " + partner_tenant + ": contracts page " + std::to_string(n));
+        if (!decoded) return decoded.error();
+        for (auto& t : *decoded) tenants.push_back(std::move(t));
+        return Status();
+      },
+      nullptr);
+  if (!st.ok()) return st;
+  return tenants;
+}
+
+Result<std::vector<Sku>> GraphClient::subscribed_skus(const std::string& tenant) {
+  std::vector<Sku> skus;
+  Status st = for_each_page(
+      tenant, url("/subscribedSkus"), "subscribedSkus",
+      [&](const nlohmann::json& page, int n) -> Status {
+        auto decoded = decode_array<Sku>(
+            page["value"], "tenant " + tenant + ": subscribedSkus page " + std::to_string(n));
+        if (!decoded) return decoded.error();
+        for (auto& s : *decoded) skus.push_back(std::move(s));
+        return Status();
+      },
+      nullptr);
+  if (!st.ok()) return st;
+  return skus;
+}
+
+Status GraphClient::list_users(const std::string& tenant, const UsersSink& sink) {
+  std::string first = url(std::string("/users?$select=") + kUserSelect +
+                          "&$top=" + std::to_string(options_.page_size));
+  return for_each_page(
+      tenant, first, "users",
+      [&](const nlohmann::json& page, int n) -> Status {
+        auto decoded = decode_array<User>(page["value"],
+                                          "tenant " + tenant + ": users page " + std::to_string(n));
+        if (!decoded) return decoded.error();
+        return sink(std::move(decoded).value());
+      },
+      nullptr);
+}
+
+Result<std::string> GraphClient::users_delta(const std::string& tenant,
+                                             const std::string& delta_link,
+                                             const UserPageSink& sink) {
+  std::string first =
+      delta_link.empty() ? url(std::string("/users/delta?$select=") + kUserSelect) : delta_link;
+  std::string new_delta_link;
+  Status st = for_each_page(
+      tenant, first, "users delta",
+      [&](const nlohmann::json& page, int n) -> Status {
+        const std::string what = "tenant " + tenant + ": users delta page " + std::to_string(n);
+        UserPage out;
+        std::size_t index = 0;
+        try {
+          for (const auto& item : page["value"]) {
+            auto removed = item.find("@removed");
+            if (removed != item.end()) {
+              std::string reason = removed->is_object() ? removed->value("reason", "") : "";
+              // "deleted": gone for good; "changed" (and anything unknown): soft-deleted.
+              (reason == "deleted" ? out.removed_hard : out.removed_soft)
+                  .push_back(item.at("id").get<std::string>());
+            } else {
+              out.users.push_back(item.get<User>());
+            }
+            ++index;
+          }
+        } catch (const nlohmann::json::exception& e) {
+          return invalid(what + ": unexpected data in item " + std::to_string(index) + ": " +
+                         e.what());
+        }
+        return sink(std::move(out));
+      },
+      &new_delta_link);
+  if (!st.ok()) return st;
+  if (new_delta_link.empty()) {
+    return invalid("tenant " + tenant + ": the users delta round ended without a deltaLink");
+  }
+  return new_delta_link;
+}
+
+Status GraphClient::deleted_users(const std::string& tenant, const UsersSink& sink) {
+  std::string first = url(std::string("/directory/deletedItems/microsoft.graph.user?$select=") +
+                          kDeletedUserSelect + "&$top=" + std::to_string(options_.page_size));
+  return for_each_page(
+      tenant, first, "deleted users",
+      [&](const nlohmann::json& page, int n) -> Status {
+        auto decoded = decode_array<User>(
+            page["value"], "tenant " + tenant + ": deleted users page " + std::to_string(n));
+        if (!decoded) return decoded.error();
+        return sink(std::move(decoded).value());
+      },
+      nullptr);
+}
+
+Result<User> GraphClient::get_user(const std::string& tenant, const std::string& id_or_upn) {
+  Sent sent =
+      send(tenant,
+           Call::get(url("/users/" + encode_path_segment(id_or_upn) + "?$select=" + kUserSelect)),
+           retry_.max_attempts());
+  if (!sent.response) return sent.response.error();
+  const std::string what = "tenant " + tenant + ": user " + id_or_upn;
+  auto json = parse_json(*sent.response, what);
+  if (!json) return json.error();
+  try {
+    return json->get<User>();
+  } catch (const nlohmann::json::exception& e) {
+    return invalid(what + ": unexpected data: " + e.what());
+  }
+}
+
+GraphWriteResult GraphClient::success(const GraphWrite& write, const nlohmann::json& body,
+                                      int attempts) {
+  GraphWriteResult r;
+  r.attempts = attempts;
+  if (write.returns_user() && body.is_object() && body.contains("id")) {
+    try {
+      r.user = body.get<User>();
+    } catch (const nlohmann::json::exception& e) {
+      // The write took effect; an odd echo of the user must not turn it into a failure.
+      log_debug("could not decode the user a write returned",
+                {{"op", to_string(write.kind)}, {"error", e.what()}});
+    }
+  }
+  return r;
+}
+
+GraphWriteResult GraphClient::resolve_failure(const std::string& tenant, const GraphWrite& write,
+                                              Error error, bool ambiguous, int attempts) {
+  GraphWriteResult r;
+  r.attempts = attempts;
+  if (ambiguous) {
+    switch (write.kind) {
+      case GraphWrite::Kind::Delete:
+        if (error.kind == ErrorKind::NotFound) {
+          log_info("delete: an earlier attempt took effect (its answer was lost)",
+                   {{"tenant", tenant}, {"user", write.user}});
+          return r;
+        }
+        break;
+      case GraphWrite::Kind::Restore:
+        if (error.kind == ErrorKind::NotFound) {
+          auto user = get_user(tenant, write.user);
+          if (user && !user->deleted_date_time) {
+            log_info("restore: an earlier attempt took effect (its answer was lost)",
+                     {{"tenant", tenant}, {"user", write.user}});
+            r.user = std::move(user).value();
+            return r;
+          }
+        }
+        break;
+      case GraphWrite::Kind::AssignLicense:
+        if (error.refusal == Refusal::NoSuchLicense) {
+          auto user = get_user(tenant, write.user);
+          if (user && holds_assignment(*user, write)) {
+            log_info("assignLicense: an earlier attempt took effect (its answer was lost)",
+                     {{"tenant", tenant}, {"user", write.user}});
+            r.user = std::move(user).value();
+            return r;
+          }
+        }
+        break;
+      case GraphWrite::Kind::Create:
+        if (error.kind == ErrorKind::Conflict && !write.user.empty()) {
+          auto user = get_user(tenant, write.user);
+          if (user) {
+            log_warn(
+                "create: the UPN exists after an attempt whose answer was lost; "
+                "taking it as ours",
+                {{"tenant", tenant}, {"user", write.user}});
+            r.user = std::move(user).value();
+            return r;
+          }
+        }
+        break;
+      case GraphWrite::Kind::Update:
+        break;
+    }
+  }
+  r.status = std::move(error);
+  return r;
+}
+
+GraphWriteResult GraphClient::write(const std::string& tenant, const GraphWrite& write) {
+  if (write.kind == GraphWrite::Kind::Create) return create(tenant, write);
+  Call call;
+  call.method = write.method();
+  call.url = url(write.path());
+  if (auto body = write.request_body()) call.body = body->dump();
+  call.write_cost = 1;
+  call.fresh_connection = true;
+  Sent sent = send(tenant, call, retry_.max_attempts());
+  if (!sent.response) {
+    return resolve_failure(tenant, write, sent.response.error(), sent.ambiguous, sent.attempts);
+  }
+  auto body = nlohmann::json::parse(sent.response->body, nullptr, false);
+  return success(write, body.is_discarded() ? nlohmann::json() : body, sent.attempts);
+}
+
+GraphWriteResult GraphClient::create(const std::string& tenant, const GraphWrite& write) {
+  const int max_attempts = retry_.max_attempts();
+  int used = 0;
+  bool ambiguous = false;
+  for (;;) {
+    Call call;
+    call.method = "POST";
+    call.url = url("/users");
+    call.body = write.request_body().value_or(nlohmann::json::object()).dump();
+    call.write_cost = 1;
+    call.fresh_connection = true;
+    call.resend_after_ambiguous = false;
+    Sent sent = send(tenant, call, std::max(1, max_attempts - used));
+    used += sent.attempts;
+    ambiguous = ambiguous || sent.ambiguous;
+    if (sent.response) {
+      auto body = nlohmann::json::parse(sent.response->body, nullptr, false);
+      return success(write, body.is_discarded() ? nlohmann::json() : body, used);
+    }
+    Error error = sent.response.error();
+    if (!sent.last_ambiguous || !RetryPolicy::is_retryable(error) || write.user.empty()) {
+      return resolve_failure(tenant, write, std::move(error), ambiguous, used);
+    }
+    // The create may or may not have happened. Let the service settle, then look before
+    // sending it again: a second create would fail as a duplicate or, worse, succeed.
+    retry_.wait(retry_.delay_after(used, error));
+    auto existing = get_user(tenant, write.user);
+    if (existing) {
+      log_info("create: the answer was lost but the user exists; treating it as created",
+               {{"tenant", tenant}, {"user", write.user}});
+      GraphWriteResult r;
+      r.user = std::move(existing).value();
+      r.attempts = used;
+      return r;
+    }
+    if (existing.error().kind != ErrorKind::NotFound || used >= max_attempts) {
+      return resolve_failure(tenant, write, std::move(error), ambiguous, used);
+    }
+    transport_.stats().record_retry();
+  }
+}
+
+std::vector<GraphWriteResult> GraphClient::write_batch(const std::string& tenant,
+                                                       const std::vector<GraphWrite>& writes) {
+  std::vector<GraphWriteResult> results(writes.size());
+  std::vector<std::size_t> batchable;
+  for (std::size_t i = 0; i < writes.size(); ++i) {
+    if (writes[i].kind == GraphWrite::Kind::Create) {
+      results[i] = create(tenant, writes[i]);  // never batched: see the header comment
+    } else {
+      batchable.push_back(i);
+    }
+  }
+  for (std::size_t start = 0; start < batchable.size(); start += options_.batch_size) {
+    std::size_t end = std::min(batchable.size(), start + options_.batch_size);
+    std::vector<std::size_t> chunk(batchable.begin() + static_cast<std::ptrdiff_t>(start),
+                                   batchable.begin() + static_cast<std::ptrdiff_t>(end));
+    run_batch(tenant, writes, chunk, results);
+  }
+  return results;
+}
+
+void GraphClient::run_batch(const std::string& tenant, const std::vector<GraphWrite>& writes,
+                            const std::vector<std::size_t>& chunk,
+                            std::vector<GraphWriteResult>& results) {
+  std::map<std::size_t, int> rounds;
+  std::map<std::size_t, bool> ambiguous;
+  std::vector<std::size_t> to_send = chunk;
+  const std::string what = "tenant " + tenant + ": $batch";
+  while (!to_send.empty()) {
+    nlohmann::json requests = nlohmann::json::array();
+    for (std::size_t idx : to_send) {
+      const GraphWrite& w = writes[idx];
+      // The index is the id: answers come back in any order and are matched by it.
+      nlohmann::json item = {
+          {"id", std::to_string(idx)}, {"method", w.method()}, {"url", w.path()}};
+      if (auto body = w.request_body()) {
+        item["headers"] = {{"Content-Type", "application/json"}};
+        item["body"] = std::move(*body);
+      }
+      requests.push_back(std::move(item));
+    }
+    Call call;
+    call.method = "POST";
+    call.url = url("/$batch");
+    call.body = nlohmann::json{{"requests", std::move(requests)}}.dump();
+    call.write_cost = static_cast<int>(to_send.size());
+    call.fresh_connection = true;
+    // Every batched write tolerates a repeat (creates are never batched).
+    call.resend_after_ambiguous = true;
+    Sent sent = send(tenant, call, retry_.max_attempts());
+    for (std::size_t idx : to_send) {
+      rounds[idx] += 1;
+      results[idx].attempts += sent.attempts;
+      if (sent.ambiguous) ambiguous[idx] = true;
+    }
+    auto fail_all = [&](const Error& error) {
+      for (std::size_t idx : to_send) {
+        int attempts = results[idx].attempts;
+        results[idx] = resolve_failure(tenant, writes[idx], error, ambiguous[idx], attempts);
+      }
+    };
+    if (!sent.response) return fail_all(sent.response.error());
+    auto json = parse_json(*sent.response, what);
+    if (!json) return fail_all(json.error());
+    auto responses = json->is_object() ? json->find("responses") : json->end();
+    if (!json->is_object() || responses == json->end() || !responses->is_array()) {
+      return fail_all(invalid(what + ": the response has no \"responses\" array"));
+    }
+    std::map<std::string, const nlohmann::json*> by_id;
+    for (const auto& r : *responses) {
+      if (r.is_object() && r.contains("id") && r["id"].is_string()) {
+        by_id.emplace(r["id"].get<std::string>(), &r);
+      }
+    }
+
+    std::vector<std::size_t> resend;
+    std::chrono::milliseconds wait{0};
+    for (std::size_t idx : to_send) {
+      const GraphWrite& w = writes[idx];
+      int attempts = results[idx].attempts;
+      auto found = by_id.find(std::to_string(idx));
+      if (found == by_id.end() || !found->second->contains("status") ||
+          !(*found->second)["status"].is_number_integer()) {
+        results[idx].status = invalid(what + ": no answer for " + to_string(w.kind) + " of " +
+                                      (w.user.empty() ? std::string("a user") : w.user));
+        continue;
+      }
+      const nlohmann::json& item = *found->second;
+      int status = item["status"].get<int>();
+      nlohmann::json body = item.contains("body") ? item["body"] : nlohmann::json();
+      if (status >= 200 && status < 300) {
+        results[idx] = success(w, body, attempts);
+        continue;
+      }
+      Error error = classify_parsed_graph_error(
+          status, lower_case_headers(item.value("headers", nlohmann::json())), body);
+      if (status == 429) transport_.stats().record_throttled_item();
+      bool resendable = status == 429 || status == 503 || status == 504;
+      if (resendable && rounds[idx] < retry_.max_attempts()) {
+        if (status != 429) ambiguous[idx] = true;  // a 5xx item may have been applied
+        resend.push_back(idx);
+        wait = std::max(wait, retry_.delay_after(rounds[idx], error));
+        continue;
+      }
+      results[idx] = resolve_failure(tenant, w, std::move(error), ambiguous[idx], attempts);
+    }
+    if (!resend.empty()) {
+      for (std::size_t i = 0; i < resend.size(); ++i) transport_.stats().record_retry();
+      log_debug("resending throttled $batch items", {{"tenant", tenant},
+                                                     {"items", std::to_string(resend.size())},
+                                                     {"delayMs", std::to_string(wait.count())}});
+      retry_.wait(wait);
+    }
+    to_send = std::move(resend);
+  }
+}
+
+Result<User> GraphClient::create_user(const std::string& tenant, const nlohmann::json& body) {
+  auto r = write(tenant, GraphWrite::create(body));
+  if (!r.status.ok()) return r.status.error();
+  if (!r.user) return invalid("tenant " + tenant + ": create succeeded but returned no user");
+  return *r.user;
+}
+
+Status GraphClient::update_user(const std::string& tenant, const std::string& id,
+                                const nlohmann::json& patch) {
+  return write(tenant, GraphWrite::update(id, patch)).status;
+}
+
+Status GraphClient::delete_user(const std::string& tenant, const std::string& id) {
+  return write(tenant, GraphWrite::remove(id)).status;
+}
+
+Result<User> GraphClient::restore_user(const std::string& tenant, const std::string& id,
+                                       const std::optional<std::string>& new_upn) {
+  auto r = write(tenant, GraphWrite::restore(id, new_upn));
+  if (!r.status.ok()) return r.status.error();
+  if (!r.user) return invalid("tenant " + tenant + ": restore succeeded but returned no user");
+  return *r.user;
+}
+
+Result<User> GraphClient::assign_license(const std::string& tenant, const std::string& id,
+                                         const std::vector<AssignedLicense>& add,
+                                         const std::vector<std::string>& remove) {
+  auto r = write(tenant, GraphWrite::assign_license(id, add, remove));
+  if (!r.status.ok()) return r.status.error();
+  if (!r.user)
+    return invalid("tenant " + tenant + ": assignLicense succeeded but returned no user");
+  return *r.user;
+}
+
+}  // namespace tenantsync

@@ -1,0 +1,153 @@
+// Typed Microsoft Graph calls (graph-contract.md) over an HttpTransport: the layer that
+// knows URLs, paging, $batch, tokens, retries and which writes are safe to repeat.
+//
+// Every call returns a Result/Status and never throws. The service's error code and
+// message are kept verbatim (graph_errors.h); malformed answers (not JSON, wrong types,
+// an HTML page with 200) become ErrorKind::Invalid naming the tenant and what was being
+// read. Paged reads follow @odata.nextLink exactly as given and stream each page to a
+// sink, so memory stays bounded; a next or delta link pointing at another origin than
+// graph_url is refused and the token is never sent there.
+//
+// Retries (RetryPolicy): 429 after its Retry-After, 503/504 and transport failures with
+// backoff, at most max_attempts attempts; a 401 makes the token provider fetch a new
+// token once. Reads are always safe to repeat. Writes:
+//  - assignLicense and PATCH are idempotent and simply resent. A retried assignLicense
+//    whose earlier attempt may have taken effect and that is now refused with "User does
+//    not have a corresponding license" (its removal already happened) is checked with a
+//    GET of the user: if the user holds exactly what the call asked for, it succeeded.
+//  - DELETE: a 404 on a retry after an attempt whose answer was lost (dropped, timed out,
+//    5xx) means that attempt took effect; it counts as success. A 404 on the first
+//    attempt stays NotFound.
+//  - restore: a 404 on such a retry is checked with a GET of the user; an active user
+//    with that id means the restore took effect.
+//  - create is not idempotent: it is never sent in a $batch and, after an attempt whose
+//    answer was lost, the client waits, GETs /users/{upn}, and returns that user as
+//    created if it exists; only when the service says 404 is the create resent. A
+//    duplicate-UPN refusal after such an attempt is resolved the same way.
+// "Answer was lost" means a transport failure or a 5xx; a 429 means the service did not
+// act, so throttled writes are always resent. Writes go over fresh connections so the
+// transport never replays one behind our back.
+//
+// $batch: up to 20 writes per request; answers are matched by id (they come in any
+// order); only items answered 429, 503 or 504 are resent, after the longest Retry-After
+// among them; everything else is final. The WritePacer books every write sent (a batch
+// of n costs n, a resend costs again).
+//
+// Thread-safe: no mutable state of its own; many threads may call at once.
+#pragma once
+
+#include <chrono>
+#include <functional>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json_fwd.hpp>
+
+#include "connector/graph_write.h"
+#include "connector/http_transport.h"
+#include "connector/retry_policy.h"
+#include "connector/token_provider.h"
+#include "connector/url.h"
+#include "connector/write_pacer.h"
+#include "model/result.h"
+#include "model/sku.h"
+#include "model/tenant.h"
+#include "model/user.h"
+#include "sync/directory.h"
+
+namespace tenantsync {
+
+struct GraphClientOptions {
+  std::string graph_url = "https://graph.microsoft.com/v1.0";
+  std::chrono::milliseconds timeout{30000};  // per HTTP request
+  int page_size = 999;                       // $top for /users and deleted users
+  std::size_t batch_size = 20;               // the service's $batch limit
+};
+
+struct GraphWriteResult {
+  Status status;
+  std::optional<User> user;  // when the service returned one (assign, create, restore)
+  int attempts = 0;          // requests that carried this write
+};
+
+class GraphClient {
+ public:
+  // The fields tenantsync reads; anything else costs bandwidth and read budget.
+  static constexpr char kUserSelect[] =
+      "id,userPrincipalName,displayName,mail,givenName,surname,jobTitle,department,"
+      "accountEnabled,usageLocation,assignedLicenses,licenseAssignmentStates";
+  static constexpr char kDeletedUserSelect[] =
+      "id,userPrincipalName,displayName,mail,givenName,surname,jobTitle,department,"
+      "accountEnabled,usageLocation,assignedLicenses,deletedDateTime";
+
+  using UsersSink = std::function<Status(std::vector<User>&&)>;
+  using UserPageSink = std::function<Status(UserPage&&)>;
+
+  // `pacer` may be null (no client-side pacing). All references must outlive the client.
+  GraphClient(GraphClientOptions options, HttpTransport& transport, TokenProvider& tokens,
+              RetryPolicy& retry, WritePacer* pacer);
+
+  // GET /contracts with the partner tenant's token.
+  Result<std::vector<Tenant>> contracts(const std::string& partner_tenant);
+  // GET /subscribedSkus.
+  Result<std::vector<Sku>> subscribed_skus(const std::string& tenant);
+  // GET /users?$select=...&$top=999, every page.
+  Status list_users(const std::string& tenant, const UsersSink& sink);
+  // GET /users/delta: from the start (empty `delta_link`, the whole directory) or from a
+  // stored delta link. Returns the new delta link. ResyncNeeded when the link expired.
+  Result<std::string> users_delta(const std::string& tenant, const std::string& delta_link,
+                                  const UserPageSink& sink);
+  // GET /directory/deletedItems/microsoft.graph.user, every page.
+  Status deleted_users(const std::string& tenant, const UsersSink& sink);
+  // GET /users/{id or upn}. NotFound when no active user has that name.
+  Result<User> get_user(const std::string& tenant, const std::string& id_or_upn);
+
+  // One write on its own request.
+  GraphWriteResult write(const std::string& tenant, const GraphWrite& write);
+  // Many writes: creates one by one, the rest in $batch requests. One result per write,
+  // in the same order.
+  std::vector<GraphWriteResult> write_batch(const std::string& tenant,
+                                            const std::vector<GraphWrite>& writes);
+
+  // Typed shorthands for write().
+  Result<User> create_user(const std::string& tenant, const nlohmann::json& body);
+  Status update_user(const std::string& tenant, const std::string& id, const nlohmann::json& patch);
+  Status delete_user(const std::string& tenant, const std::string& id);
+  Result<User> restore_user(const std::string& tenant, const std::string& id,
+                            const std::optional<std::string>& new_upn = std::nullopt);
+  Result<User> assign_license(const std::string& tenant, const std::string& id,
+                              const std::vector<AssignedLicense>& add,
+                              const std::vector<std::string>& remove);
+
+  TransportStats& stats() { return transport_.stats(); }
+  const std::string& graph_url() const { return options_.graph_url; }
+
+ private:
+  struct Call;
+  struct Sent;
+  using PageHandler = std::function<Status(const nlohmann::json& page, int page_number)>;
+
+  Sent send(const std::string& tenant, const Call& call, int max_attempts);
+  Status for_each_page(const std::string& tenant, const std::string& first_url,
+                       const std::string& what, const PageHandler& on_page,
+                       std::string* delta_link);
+  GraphWriteResult create(const std::string& tenant, const GraphWrite& write);
+  // Final answer for a write whose last attempt ended in `error`, after judging a retry
+  // that may follow an attempt that took effect (see the header comment).
+  GraphWriteResult resolve_failure(const std::string& tenant, const GraphWrite& write, Error error,
+                                   bool ambiguous, int attempts);
+  GraphWriteResult success(const GraphWrite& write, const nlohmann::json& body, int attempts);
+  void run_batch(const std::string& tenant, const std::vector<GraphWrite>& writes,
+                 const std::vector<std::size_t>& chunk, std::vector<GraphWriteResult>& results);
+  std::string url(const std::string& path) const { return options_.graph_url + path; }
+
+  GraphClientOptions options_;
+  std::optional<Url> origin_;  // parsed graph_url; nullopt when it does not parse
+  HttpTransport& transport_;
+  TokenProvider& tokens_;
+  RetryPolicy& retry_;
+  WritePacer* pacer_;
+};
+
+}  // namespace tenantsync

@@ -1,0 +1,123 @@
+#include "connector/graph_directory.h"
+
+#include <nlohmann/json.hpp>
+
+#include "connector/cpprest_transport.h"
+#include "connector/url.h"
+
+namespace tenantsync {
+
+namespace {
+
+GraphClientOptions client_options(const RemoteConfig& config) {
+  GraphClientOptions o;
+  o.graph_url = config.graph_url;
+  o.timeout = std::chrono::seconds(std::max(1, config.timeout_seconds));
+  return o;
+}
+
+// Fails early, at wiring time, on URLs every request would be refused for.
+Status check_url(const std::string& url, const char* key, bool allow_insecure_http) {
+  auto parsed = parse_url(url);
+  if (!parsed) {
+    return make_error(ErrorKind::Invalid, std::string(key) + " is not an http(s) URL: " + url);
+  }
+  if (parsed->scheme == "http" && !parsed->is_loopback() && !allow_insecure_http) {
+    return make_error(ErrorKind::Invalid, std::string(key) + " uses plain http:// to " +
+                                              parsed->host +
+                                              ": only loopback addresses may use http unless "
+                                              "remote.allowInsecureHttp is true");
+  }
+  return Status();
+}
+
+}  // namespace
+
+GraphWrite to_graph_write(const WriteRequest& request) {
+  switch (request.kind) {
+    case WriteRequest::Kind::AssignLicense:
+      return GraphWrite::assign_license(request.user, request.add_licenses,
+                                        request.remove_licenses);
+    case WriteRequest::Kind::CreateUser:
+      return GraphWrite::create(request.body);
+    case WriteRequest::Kind::UpdateUser:
+      return GraphWrite::update(request.user, request.body);
+    case WriteRequest::Kind::DeleteUser:
+      return GraphWrite::remove(request.user);
+    case WriteRequest::Kind::RestoreUser:
+      return GraphWrite::restore(request.user, request.new_user_principal_name);
+  }
+  return GraphWrite::remove(request.user);  // unreachable
+}
+
+GraphDirectory::GraphDirectory(const RemoteConfig& config, Parts parts)
+    : config_(config),
+      parts_(std::move(parts)),
+      client_(client_options(config_), *parts_.transport, *parts_.tokens, *parts_.retry,
+              parts_.pacer.get()) {}
+
+Result<std::vector<Tenant>> GraphDirectory::customer_tenants() {
+  return client_.contracts(config_.partner_tenant);
+}
+
+Result<std::vector<Sku>> GraphDirectory::subscribed_skus(const std::string& tenant) {
+  return client_.subscribed_skus(tenant);
+}
+
+Result<std::string> GraphDirectory::read_users(const std::string& tenant,
+                                               const std::string& delta_link,
+                                               const UserPageSink& sink) {
+  return client_.users_delta(tenant, delta_link, sink);
+}
+
+Status GraphDirectory::read_deleted_users(const std::string& tenant, const DeletedUserSink& sink) {
+  return client_.deleted_users(tenant, sink);
+}
+
+Result<User> GraphDirectory::get_user(const std::string& tenant, const std::string& id_or_upn) {
+  return client_.get_user(tenant, id_or_upn);
+}
+
+std::vector<WriteResult> GraphDirectory::write(const std::string& tenant,
+                                               const std::vector<WriteRequest>& requests) {
+  std::vector<GraphWrite> writes;
+  writes.reserve(requests.size());
+  for (const auto& r : requests) writes.push_back(to_graph_write(r));
+  auto done = client_.write_batch(tenant, writes);
+  std::vector<WriteResult> results;
+  results.reserve(done.size());
+  for (auto& d : done) results.push_back(WriteResult{std::move(d.status), std::move(d.user)});
+  return results;
+}
+
+Result<std::unique_ptr<GraphDirectory>> make_graph_directory(const RemoteConfig& config,
+                                                             Clock& clock) {
+  for (auto [url, key] : {std::pair{&config.graph_url, "remote.graphUrl"},
+                          std::pair{&config.authority_url, "remote.authorityUrl"}}) {
+    Status st = check_url(*url, key, config.allow_insecure_http);
+    if (!st.ok()) return st.error();
+  }
+  auto credential = load_client_credential(config);
+  if (!credential) return credential.error();
+  CpprestTransport::Options transport_options;
+  transport_options.concurrency = config.concurrency;
+  transport_options.allow_insecure_http = config.allow_insecure_http;
+  RetrySettings retry;
+  retry.max_attempts = config.max_attempts;
+
+  GraphDirectory::Parts parts;
+  parts.transport = std::make_unique<CpprestTransport>(transport_options);
+  parts.retry = std::make_unique<RetryPolicy>(clock, retry);
+  parts.pacer = std::make_unique<WritePacer>(clock);
+  parts.tokens = std::make_unique<AadTokenProvider>(
+      config.authority_url, std::move(credential).value(), *parts.transport, *parts.retry, clock,
+      std::chrono::seconds(std::max(1, config.timeout_seconds)));
+  return std::make_unique<GraphDirectory>(config, std::move(parts));
+}
+
+Result<std::unique_ptr<GraphDirectory>> make_graph_directory(const Config& config) {
+  static SystemClock clock;
+  return make_graph_directory(config.remote, clock);
+}
+
+}  // namespace tenantsync

@@ -1,0 +1,49 @@
+// One Graph write (assignLicense, create, update, delete, restore) as GraphClient sends
+// it, alone or as an item of a $batch: its method, path relative to the API root and JSON
+// body, plus what the client needs to judge an ambiguous retry (the user it concerns and,
+// for assignLicense, the licenses it adds and removes). Plain values.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "model/user.h"
+
+namespace tenantsync {
+
+struct GraphWrite {
+  enum class Kind { AssignLicense, Create, Update, Delete, Restore };
+
+  Kind kind = Kind::AssignLicense;
+  std::string user;  // id or UPN; Create: the new user's UPN (for the existence check)
+  std::vector<AssignedLicense> add_licenses;           // AssignLicense
+  std::vector<std::string> remove_licenses;            // AssignLicense: sku ids
+  nlohmann::json body;                                 // Create, Update (may hold a password)
+  std::optional<std::string> new_user_principal_name;  // Restore
+
+  static GraphWrite assign_license(std::string user, std::vector<AssignedLicense> add,
+                                   std::vector<std::string> remove);
+  static GraphWrite create(nlohmann::json body);
+  static GraphWrite update(std::string user, nlohmann::json patch);
+  static GraphWrite remove(std::string user);
+  static GraphWrite restore(std::string user, std::optional<std::string> new_upn = std::nullopt);
+
+  const char* method() const;
+  // Relative to the API root ("/users/{id}/assignLicense"), as $batch items need it.
+  std::string path() const;
+  // The JSON body, or nullopt when the request has none.
+  std::optional<nlohmann::json> request_body() const;
+  // The service answers with the user object (assignLicense, create, restore).
+  bool returns_user() const;
+};
+
+const char* to_string(GraphWrite::Kind kind);
+
+// Percent-encodes one path segment (a user id or UPN), keeping '@' readable.
+std::string encode_path_segment(std::string_view segment);
+
+}  // namespace tenantsync

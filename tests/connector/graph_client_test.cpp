@@ -1,0 +1,641 @@
+// GraphClient against a scripted transport: paging, links to other hosts, malformed
+// answers, delta and resync, token refresh, $batch mapping and resends, and the checks
+// that keep a write from being applied twice.
+#include "connector/graph_client.h"
+
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <map>
+#include <set>
+
+#include "sync/clock.h"
+#include "tests/connector/scripted_transport.h"
+
+namespace tenantsync {
+namespace {
+
+using namespace std::chrono_literals;
+using nlohmann::json;
+using test::CountingTokens;
+using test::ScriptedTransport;
+
+const std::string kGraph = "https://graph.test/v1.0";
+const std::string kSelect =
+    "id,userPrincipalName,displayName,mail,givenName,surname,jobTitle,department,"
+    "accountEnabled,usageLocation,assignedLicenses,licenseAssignmentStates";
+
+json user_json(const std::string& id, const std::string& upn = "") {
+  return {{"id", id},
+          {"userPrincipalName", upn.empty() ? id + "@contoso.onmicrosoft.com" : upn},
+          {"displayName", "User " + id},
+          {"accountEnabled", true},
+          {"usageLocation", "US"},
+          {"assignedLicenses", json::array()}};
+}
+
+class GraphClientTest : public ::testing::Test {
+ protected:
+  GraphClientTest()
+      : retry_(clock_, RetrySettings{5, 1000ms, 32000ms, 300000ms, 3}),
+        client_(GraphClientOptions{kGraph}, transport_, tokens_, retry_, nullptr) {}
+
+  FakeClock clock_;
+  ScriptedTransport transport_;
+  CountingTokens tokens_;
+  RetryPolicy retry_;
+  GraphClient client_;
+};
+
+TEST_F(GraphClientTest, ListUsersSelectsExactFieldsAndFollowsNextLinkVerbatim) {
+  const std::string next =
+      kGraph + "/users?$select=" + kSelect + "&$top=999&$skiptoken=RFNwdAIAAQAAAD8%2bX%27z~_";
+  transport_.set_handler([&](const HttpRequest& r) -> Result<HttpResponse> {
+    if (r.url == next) return test::json_response(200, {{"value", {user_json("u2")}}});
+    return test::json_response(200, {{"value", {user_json("u1")}}, {"@odata.nextLink", next}});
+  });
+  std::vector<std::string> ids;
+  Status st = client_.list_users("contoso", [&](std::vector<User>&& users) {
+    for (auto& u : users) ids.push_back(u.id);
+    return Status();
+  });
+  ASSERT_TRUE(st.ok()) << st.error().describe();
+  EXPECT_EQ(ids, (std::vector<std::string>{"u1", "u2"}));
+  auto requests = transport_.requests();
+  ASSERT_EQ(requests.size(), 2u);
+  EXPECT_EQ(requests[0].url, kGraph + "/users?$select=" + kSelect + "&$top=999");
+  EXPECT_EQ(requests[1].url, next);
+  for (const auto& r : requests) {
+    EXPECT_EQ(*find_request_header(r, "authorization"), "Bearer token-1");
+    EXPECT_TRUE(r.reuse_connection);
+  }
+}
+
+TEST_F(GraphClientTest, NextLinkToAnotherHostIsRefusedAndGetsNoToken) {
+  transport_.set_handler([&](const HttpRequest&) -> Result<HttpResponse> {
+    return test::json_response(
+        200, {{"value", {user_json("u1")}},
+              {"@odata.nextLink", "https://evil.example/v1.0/users?$skiptoken=x"}});
+  });
+  int pages = 0;
+  Status st = client_.list_users("contoso", [&](std::vector<User>&&) {
+    ++pages;
+    return Status();
+  });
+  ASSERT_FALSE(st.ok());
+  EXPECT_EQ(st.error().kind, ErrorKind::Invalid);
+  EXPECT_NE(st.error().message.find("refusing to follow nextLink to another host"),
+            std::string::npos)
+      << st.error().message;
+  EXPECT_EQ(pages, 1);
+  for (const auto& r : transport_.requests()) {
+    EXPECT_EQ(parse_url(r.url)->host, "graph.test");
+  }
+  EXPECT_EQ(transport_.requests().size(), 1u);
+}
+
+TEST_F(GraphClientTest, SameHostOtherPortOrSchemeIsAnotherOrigin) {
+  for (std::string link : {"https://graph.test:8443/v1.0/users", "http://graph.test/v1.0/users"}) {
+    auto r = client_.users_delta("contoso", link, [](UserPage&&) { return Status(); });
+    ASSERT_FALSE(r.ok());
+    EXPECT_EQ(r.error().kind, ErrorKind::Invalid) << link;
+  }
+  EXPECT_TRUE(transport_.requests().empty());
+}
+
+TEST_F(GraphClientTest, Html200IsInvalidNamingWhatWasRead) {
+  transport_.set_handler([](const HttpRequest&) -> Result<HttpResponse> {
+    HttpResponse r;
+    r.status = 200;
+    r.headers["content-type"] = "text/html";
+    r.body = "<html><body>Sign in to continue</body></html>";
+    return r;
+  });
+  Status st = client_.list_users("contoso", [](std::vector<User>&&) { return Status(); });
+  ASSERT_FALSE(st.ok());
+  EXPECT_EQ(st.error().kind, ErrorKind::Invalid);
+  EXPECT_NE(st.error().message.find("tenant contoso: users page 1"), std::string::npos)
+      << st.error().message;
+  EXPECT_NE(st.error().message.find("text/html"), std::string::npos);
+}
+
+TEST_F(GraphClientTest, TruncatedJsonAndWrongTypesAreInvalidNotACrash) {
+  std::vector<std::string> bodies = {
+      R"({"value":[{"id":"u1","userPrincipalName":"a@b")",            // truncated
+      R"({"value":[{"id":"u1","displayName":5}]})",                   // wrong type
+      R"({"value":[{"id":"u1","assignedLicenses":[{"skuId":7}]}]})",  // wrong nested type
+      R"({"value":[{"userPrincipalName":"no-id@b"}]})",               // missing id
+      R"({"value":{"id":"u1"}})",                                     // value not array
+      R"([1,2,3])",                                                   // not an object
+      R"({"value":[{"id":"u1","accountEnabled":"yes"}]})"};           // bool as string
+  for (const auto& body : bodies) {
+    transport_.set_handler([&](const HttpRequest&) -> Result<HttpResponse> {
+      HttpResponse r;
+      r.status = 200;
+      r.body = body;
+      return r;
+    });
+    Status st = client_.list_users("contoso", [](std::vector<User>&&) { return Status(); });
+    ASSERT_FALSE(st.ok()) << body;
+    EXPECT_EQ(st.error().kind, ErrorKind::Invalid) << body;
+    EXPECT_NE(st.error().message.find("users page 1"), std::string::npos) << st.error().message;
+  }
+}
+
+TEST_F(GraphClientTest, SkusAndContractsDecodeAndUseTheRightTenant) {
+  transport_.set_handler([](const HttpRequest& r) -> Result<HttpResponse> {
+    if (ScriptedTransport::path_of(r) == "/v1.0/contracts") {
+      return test::json_response(200, {{"value",
+                                        {{{"id", "c1"},
+                                          {"contractType", "ResellerPartner"},
+                                          {"customerId", "t-1"},
+                                          {"defaultDomainName", "contoso.onmicrosoft.com"},
+                                          {"displayName", "Contoso"}}}}});
+    }
+    return test::json_response(200, {{"value",
+                                      {{{"skuId", "s1"},
+                                        {"skuPartNumber", "SPE_E3"},
+                                        {"consumedUnits", 3},
+                                        {"prepaidUnits", {{"enabled", 5}, {"warning", 1}}}}}}});
+  });
+  auto tenants = client_.contracts("partner.onmicrosoft.com");
+  ASSERT_TRUE(tenants.ok()) << tenants.error().describe();
+  ASSERT_EQ(tenants->size(), 1u);
+  EXPECT_EQ((*tenants)[0].id, "t-1");
+  auto skus = client_.subscribed_skus("contoso.onmicrosoft.com");
+  ASSERT_TRUE(skus.ok());
+  EXPECT_EQ((*skus)[0].free_seats(), 3);
+  EXPECT_EQ(tokens_.tenants(),
+            (std::vector<std::string>{"partner.onmicrosoft.com", "contoso.onmicrosoft.com"}));
+}
+
+TEST_F(GraphClientTest, DeltaInitialRoundStreamsPagesAndReturnsDeltaLink) {
+  const std::string page2 = kGraph + "/users/delta?$skiptoken=p2";
+  const std::string delta = kGraph + "/users/delta?$deltatoken=d1";
+  transport_.set_handler([&](const HttpRequest& r) -> Result<HttpResponse> {
+    if (r.url == page2) {
+      return test::json_response(200, {{"value",
+                                        {user_json("u3"),
+                                         {{"id", "u4"}, {"@removed", {{"reason", "changed"}}}},
+                                         {{"id", "u5"}, {"@removed", {{"reason", "deleted"}}}}}},
+                                       {"@odata.deltaLink", delta}});
+    }
+    return test::json_response(
+        200, {{"value", {user_json("u1"), user_json("u2")}}, {"@odata.nextLink", page2}});
+  });
+  std::vector<UserPage> pages;
+  auto link = client_.users_delta("contoso", "", [&](UserPage&& p) {
+    pages.push_back(std::move(p));
+    return Status();
+  });
+  ASSERT_TRUE(link.ok()) << link.error().describe();
+  EXPECT_EQ(*link, delta);
+  ASSERT_EQ(pages.size(), 2u);
+  EXPECT_EQ(pages[0].users.size(), 2u);
+  EXPECT_EQ(pages[1].users.size(), 1u);
+  EXPECT_EQ(pages[1].removed_soft, std::vector<std::string>{"u4"});
+  EXPECT_EQ(pages[1].removed_hard, std::vector<std::string>{"u5"});
+  EXPECT_EQ(transport_.requests()[0].url, kGraph + "/users/delta?$select=" + kSelect);
+}
+
+TEST_F(GraphClientTest, DeltaResumesFromStoredLinkAndExpiredLinkNeedsResync) {
+  const std::string stored = kGraph + "/users/delta?$deltatoken=old";
+  transport_.set_handler([&](const HttpRequest&) -> Result<HttpResponse> {
+    return test::graph_error(410, "syncStateNotFound", "The sync state generation is not found.");
+  });
+  auto link = client_.users_delta("contoso", stored, [](UserPage&&) { return Status(); });
+  ASSERT_FALSE(link.ok());
+  EXPECT_EQ(link.error().kind, ErrorKind::ResyncNeeded);
+  EXPECT_EQ(link.error().code, "syncStateNotFound");
+  ASSERT_EQ(transport_.requests().size(), 1u);
+  EXPECT_EQ(transport_.requests()[0].url, stored);
+}
+
+TEST_F(GraphClientTest, SinkErrorStopsTheRead) {
+  transport_.set_handler([&](const HttpRequest&) -> Result<HttpResponse> {
+    return test::json_response(
+        200, {{"value", {user_json("u1")}}, {"@odata.nextLink", kGraph + "/users?$skiptoken=2"}});
+  });
+  Status st = client_.list_users("contoso", [](std::vector<User>&&) -> Status {
+    return make_error(ErrorKind::Io, "disk full");
+  });
+  ASSERT_FALSE(st.ok());
+  EXPECT_EQ(st.error().kind, ErrorKind::Io);
+  EXPECT_EQ(transport_.requests().size(), 1u);
+}
+
+TEST_F(GraphClientTest, A401RefreshesTheTokenOnceThenGivesUp) {
+  int calls = 0;
+  transport_.set_handler([&](const HttpRequest& r) -> Result<HttpResponse> {
+    ++calls;
+    if (*find_request_header(r, "authorization") == "Bearer token-1") {
+      return test::graph_error(401, "InvalidAuthenticationToken", "Access token has expired.");
+    }
+    return test::json_response(200, user_json("u1"));
+  });
+  auto user = client_.get_user("contoso", "u1");
+  ASSERT_TRUE(user.ok()) << user.error().describe();
+  EXPECT_EQ(calls, 2);
+  EXPECT_EQ(tokens_.invalidations(), 1);
+
+  transport_.set_handler([&](const HttpRequest&) -> Result<HttpResponse> {
+    return test::graph_error(401, "InvalidAuthenticationToken", "Access token is invalid.");
+  });
+  auto again = client_.get_user("contoso", "u1");
+  ASSERT_FALSE(again.ok());
+  EXPECT_EQ(again.error().kind, ErrorKind::Auth);
+  EXPECT_EQ(tokens_.invalidations(), 2);  // one refresh per call, not a loop
+}
+
+TEST_F(GraphClientTest, RedirectIsNotFollowed) {
+  transport_.set_handler([](const HttpRequest&) -> Result<HttpResponse> {
+    HttpResponse r;
+    r.status = 302;
+    r.headers["location"] = "https://elsewhere.example/v1.0/users/u1";
+    return r;
+  });
+  auto user = client_.get_user("contoso", "u1");
+  ASSERT_FALSE(user.ok());
+  EXPECT_EQ(user.error().kind, ErrorKind::Invalid);
+  EXPECT_NE(user.error().message.find("redirects are not followed"), std::string::npos);
+  EXPECT_EQ(transport_.requests().size(), 1u);
+}
+
+TEST_F(GraphClientTest, GetUserEncodesTheUpn) {
+  transport_.set_handler([](const HttpRequest&) -> Result<HttpResponse> {
+    return test::json_response(200, user_json("u1"));
+  });
+  ASSERT_TRUE(client_.get_user("contoso", "ext_a#EXT#@contoso.onmicrosoft.com").ok());
+  EXPECT_EQ(transport_.requests()[0].url,
+            kGraph + "/users/ext_a%23EXT%23@contoso.onmicrosoft.com?$select=" + kSelect);
+}
+
+// ---- writes -------------------------------------------------------------------------
+
+json batch_requests(const HttpRequest& r) { return json::parse(r.body)["requests"]; }
+
+TEST_F(GraphClientTest, BatchMapsOutOfOrderAnswersByIdAndResendsOnlyThrottledItems) {
+  // 45 writes: three batches (20, 20, 5). Items whose user ends in 7 are throttled once;
+  // items whose user ends in 3 fail for good (no seats); the answers come back reversed.
+  std::map<std::string, int> sent_per_user;
+  transport_.set_handler([&](const HttpRequest& r) -> Result<HttpResponse> {
+    EXPECT_EQ(ScriptedTransport::path_of(r), "/v1.0/$batch");
+    EXPECT_FALSE(r.reuse_connection);
+    json responses = json::array();
+    for (const auto& item : batch_requests(r)) {
+      std::string url = item["url"];
+      std::string user = url.substr(std::string("/users/").size());
+      user = user.substr(0, user.find('/'));
+      int n = ++sent_per_user[user];
+      json answer = {{"id", item["id"]}};
+      if (user.back() == '7' && n == 1) {
+        answer["status"] = 429;
+        answer["headers"] = {{"Retry-After", user == "u17" ? "3.5" : "1"}};
+        answer["body"] = {
+            {"error", {{"code", "TooManyRequests"}, {"message", "Too many requests."}}}};
+      } else if (user.back() == '3') {
+        answer["status"] = 400;
+        answer["body"] = {{"error",
+                           {{"code", "Request_BadRequest"},
+                            {"message",
+                             "Subscription with SKU s1 does not have any available "
+                             "licenses."}}}};
+      } else {
+        answer["status"] = 200;
+        answer["body"] = user_json(user);
+      }
+      responses.insert(responses.begin(), answer);
+    }
+    return test::json_response(200, {{"responses", responses}});
+  });
+  std::vector<GraphWrite> writes;
+  for (int i = 0; i < 45; ++i) {
+    writes.push_back(GraphWrite::assign_license("u" + std::to_string(i), {{"s1", {}}}, {}));
+  }
+  auto results = client_.write_batch("contoso", writes);
+  ASSERT_EQ(results.size(), 45u);
+  for (int i = 0; i < 45; ++i) {
+    std::string user = "u" + std::to_string(i);
+    if (user.back() == '3') {
+      ASSERT_FALSE(results[i].status.ok()) << user;
+      EXPECT_EQ(results[i].status.error().refusal, Refusal::Seats);
+      EXPECT_EQ(sent_per_user[user], 1) << user;
+    } else {
+      ASSERT_TRUE(results[i].status.ok()) << user << ": " << results[i].status.error().describe();
+      ASSERT_TRUE(results[i].user.has_value());
+      EXPECT_EQ(results[i].user->id, user);  // the right answer went to the right write
+      EXPECT_EQ(sent_per_user[user], user.back() == '7' ? 2 : 1) << user;
+    }
+  }
+  // Batches: 20 + 20 + 5, each of the first two followed by a resend of only its
+  // throttled items (u40..u44 has none).
+  auto requests = transport_.requests();
+  ASSERT_EQ(requests.size(), 5u);
+  EXPECT_EQ(batch_requests(requests[0]).size(), 20u);
+  EXPECT_EQ(batch_requests(requests[1]).size(), 2u);  // u7, u17
+  EXPECT_EQ(batch_requests(requests[2]).size(), 20u);
+  EXPECT_EQ(batch_requests(requests[3]).size(), 2u);  // u27, u37
+  EXPECT_EQ(batch_requests(requests[4]).size(), 5u);
+  // The longest Retry-After among a round's items decides its wait: 3.5 s, then 1 s.
+  EXPECT_EQ(clock_.total_slept(), 4500ms);
+  EXPECT_EQ(transport_.stats().snapshot().throttled, 4u);
+}
+
+TEST_F(GraphClientTest, BatchItemBodiesAndMethods) {
+  json seen;
+  transport_.set_handler([&](const HttpRequest& r) -> Result<HttpResponse> {
+    seen = batch_requests(r);
+    json responses = json::array();
+    for (const auto& item : seen) responses.push_back({{"id", item["id"]}, {"status", 204}});
+    return test::json_response(200, {{"responses", responses}});
+  });
+  std::vector<GraphWrite> writes = {
+      GraphWrite::assign_license("u1", {{"s1", {"p1"}}}, {"s2"}),
+      GraphWrite::update("u2", {{"usageLocation", "DE"}}), GraphWrite::remove("u3"),
+      GraphWrite::restore("u4", "new@contoso.onmicrosoft.com"), GraphWrite::restore("u5")};
+  auto results = client_.write_batch("contoso", writes);
+  for (const auto& r : results) EXPECT_TRUE(r.status.ok());
+  ASSERT_EQ(seen.size(), 5u);
+  EXPECT_EQ(seen[0]["method"], "POST");
+  EXPECT_EQ(seen[0]["url"], "/users/u1/assignLicense");
+  EXPECT_EQ(seen[0]["body"], json::parse(R"({"addLicenses":[{"skuId":"s1","disabledPlans":["p1"]}],
+                                              "removeLicenses":["s2"]})"));
+  EXPECT_EQ(seen[0]["headers"]["Content-Type"], "application/json");
+  EXPECT_EQ(seen[1]["method"], "PATCH");
+  EXPECT_EQ(seen[1]["url"], "/users/u2");
+  EXPECT_EQ(seen[2]["method"], "DELETE");
+  EXPECT_FALSE(seen[2].contains("body"));
+  EXPECT_EQ(seen[3]["url"], "/directory/deletedItems/u4/restore");
+  EXPECT_EQ(seen[3]["body"]["newUserPrincipalName"], "new@contoso.onmicrosoft.com");
+  EXPECT_FALSE(seen[4].contains("body"));
+}
+
+TEST_F(GraphClientTest, BatchItemWithoutAnswerFailsAlone) {
+  transport_.set_handler([&](const HttpRequest& r) -> Result<HttpResponse> {
+    auto items = batch_requests(r);
+    return test::json_response(200, {{"responses", {{{"id", items[0]["id"]}, {"status", 204}}}}});
+  });
+  auto results =
+      client_.write_batch("contoso", {GraphWrite::remove("u1"), GraphWrite::remove("u2")});
+  EXPECT_TRUE(results[0].status.ok());
+  ASSERT_FALSE(results[1].status.ok());
+  EXPECT_EQ(results[1].status.error().kind, ErrorKind::Invalid);
+}
+
+TEST_F(GraphClientTest, BatchDelete503Then404CountsAsDone) {
+  int round = 0;
+  transport_.set_handler([&](const HttpRequest& r) -> Result<HttpResponse> {
+    auto items = batch_requests(r);
+    ++round;
+    json answer = {{"id", items[0]["id"]}};
+    if (round == 1) {
+      answer["status"] = 503;
+    } else {
+      answer["status"] = 404;
+      answer["body"] = {{"error", {{"code", "Request_ResourceNotFound"}, {"message", "gone"}}}};
+    }
+    return test::json_response(200, {{"responses", {answer}}});
+  });
+  auto results = client_.write_batch("contoso", {GraphWrite::remove("u1")});
+  EXPECT_TRUE(results[0].status.ok());
+  EXPECT_EQ(round, 2);
+}
+
+TEST_F(GraphClientTest, DeleteNotFoundOnFirstAttemptStaysNotFound) {
+  transport_.set_handler([](const HttpRequest&) -> Result<HttpResponse> {
+    return test::graph_error(404, "Request_ResourceNotFound", "gone");
+  });
+  Status st = client_.delete_user("contoso", "u1");
+  ASSERT_FALSE(st.ok());
+  EXPECT_EQ(st.error().kind, ErrorKind::NotFound);
+}
+
+TEST_F(GraphClientTest, DeleteDroppedThenNotFoundIsSuccess) {
+  int calls = 0;
+  transport_.set_handler([&](const HttpRequest& r) -> Result<HttpResponse> {
+    EXPECT_EQ(r.method, "DELETE");
+    EXPECT_FALSE(r.reuse_connection);
+    if (++calls == 1) return test::dropped();
+    return test::graph_error(404, "Request_ResourceNotFound", "gone");
+  });
+  EXPECT_TRUE(client_.delete_user("contoso", "u1").ok());
+  EXPECT_EQ(calls, 2);
+}
+
+TEST_F(GraphClientTest, RestoreDroppedThenNotFoundChecksTheUser) {
+  transport_.set_handler([&](const HttpRequest& r) -> Result<HttpResponse> {
+    if (r.method == "GET") return test::json_response(200, user_json("u1"));
+    if (transport_.count("POST", "/v1.0/directory/deletedItems/u1/restore") == 1) {
+      return test::graph_error(504, "GatewayTimeout", "timeout");
+    }
+    return test::graph_error(404, "Request_ResourceNotFound", "not in deleted items");
+  });
+  auto user = client_.restore_user("contoso", "u1");
+  ASSERT_TRUE(user.ok()) << user.error().describe();
+  EXPECT_EQ(user->id, "u1");
+  EXPECT_EQ(transport_.count("GET", "/v1.0/users/u1"), 1);
+}
+
+TEST_F(GraphClientTest, RestoreNotFoundAndUserAbsentStaysNotFound) {
+  transport_.set_handler([&](const HttpRequest& r) -> Result<HttpResponse> {
+    if (r.method == "POST" &&
+        transport_.count("POST", "/v1.0/directory/deletedItems/u1/restore") == 1) {
+      return test::dropped();
+    }
+    return test::graph_error(404, "Request_ResourceNotFound", "nope");
+  });
+  auto user = client_.restore_user("contoso", "u1");
+  ASSERT_FALSE(user.ok());
+  EXPECT_EQ(user.error().kind, ErrorKind::NotFound);
+}
+
+TEST_F(GraphClientTest, AssignRetriedAfterDropAndRefusedIsCheckedAgainstTheUser) {
+  // The first attempt removed s2 and added s1 but its answer was lost; the retry is
+  // refused because s2 is gone. The user holds what was asked: success.
+  transport_.set_handler([&](const HttpRequest& r) -> Result<HttpResponse> {
+    if (r.method == "GET") {
+      json u = user_json("u1");
+      u["assignedLicenses"] = {{{"skuId", "s1"}, {"disabledPlans", {"p1"}}}};
+      return test::json_response(200, u);
+    }
+    if (transport_.count("POST", "/v1.0/users/u1/assignLicense") == 1) return test::dropped();
+    return test::graph_error(400, "Request_BadRequest",
+                             "User does not have a corresponding license.");
+  });
+  auto user = client_.assign_license("contoso", "u1", {{"s1", {"p1"}}}, {"s2"});
+  ASSERT_TRUE(user.ok()) << user.error().describe();
+  EXPECT_EQ(user->assigned_licenses.size(), 1u);
+}
+
+TEST_F(GraphClientTest, AssignRefusedOnFirstAttemptIsNotSecondGuessed) {
+  transport_.set_handler([&](const HttpRequest&) -> Result<HttpResponse> {
+    return test::graph_error(400, "Request_BadRequest",
+                             "User does not have a corresponding license.");
+  });
+  auto user = client_.assign_license("contoso", "u1", {}, {"s2"});
+  ASSERT_FALSE(user.ok());
+  EXPECT_EQ(user.error().refusal, Refusal::NoSuchLicense);
+  EXPECT_EQ(transport_.count("GET", "/v1.0/users/u1"), 0);
+}
+
+const json kCreateBody = {
+    {"accountEnabled", true},
+    {"displayName", "New User"},
+    {"mailNickname", "new"},
+    {"userPrincipalName", "new@contoso.onmicrosoft.com"},
+    {"passwordProfile",
+     {{"password", "Tr0ub4dor&3-secret"}, {"forceChangePasswordNextSignIn", true}}}};
+
+TEST_F(GraphClientTest, DroppedCreateChecksExistenceAndDoesNotResendWhenItExists) {
+  transport_.set_handler([&](const HttpRequest& r) -> Result<HttpResponse> {
+    if (r.method == "POST") return test::dropped();
+    return test::json_response(200, user_json("new-id", "new@contoso.onmicrosoft.com"));
+  });
+  auto user = client_.create_user("contoso", kCreateBody);
+  ASSERT_TRUE(user.ok()) << user.error().describe();
+  EXPECT_EQ(user->id, "new-id");
+  EXPECT_EQ(transport_.count("POST", "/v1.0/users"), 1);
+  EXPECT_EQ(transport_.count("GET", "/v1.0/users/new@contoso.onmicrosoft.com"), 1);
+}
+
+TEST_F(GraphClientTest, DroppedCreateIsResentOnlyAfterA404) {
+  transport_.set_handler([&](const HttpRequest& r) -> Result<HttpResponse> {
+    if (r.method == "GET") return test::graph_error(404, "Request_ResourceNotFound", "no user");
+    EXPECT_FALSE(r.reuse_connection);
+    if (transport_.count("POST", "/v1.0/users") == 1) return test::dropped();
+    return test::json_response(201, user_json("new-id", "new@contoso.onmicrosoft.com"));
+  });
+  auto user = client_.create_user("contoso", kCreateBody);
+  ASSERT_TRUE(user.ok()) << user.error().describe();
+  auto requests = transport_.requests();
+  ASSERT_EQ(requests.size(), 3u);
+  EXPECT_EQ(requests[0].method, "POST");
+  EXPECT_EQ(requests[1].method, "GET");  // looked before resending
+  EXPECT_EQ(requests[2].method, "POST");
+}
+
+TEST_F(GraphClientTest, ThrottledCreateIsResentWithoutACheck) {
+  transport_.set_handler([&](const HttpRequest&) -> Result<HttpResponse> {
+    if (transport_.count("POST", "/v1.0/users") == 1) {
+      return test::graph_error(429, "TooManyRequests", "slow", {{"retry-after", "1"}});
+    }
+    return test::json_response(201, user_json("new-id"));
+  });
+  ASSERT_TRUE(client_.create_user("contoso", kCreateBody).ok());
+  EXPECT_EQ(transport_.count("GET", "/v1.0/users/new@contoso.onmicrosoft.com"), 0);
+  EXPECT_EQ(transport_.count("POST", "/v1.0/users"), 2);
+}
+
+TEST_F(GraphClientTest, CreateConflictAfterLostAnswerIsTakenAsOurs) {
+  // The first attempt's answer was lost, the GET did not see the user yet (replication),
+  // the resend says the UPN exists: the user is looked up and returned.
+  int gets = 0;
+  transport_.set_handler([&](const HttpRequest& r) -> Result<HttpResponse> {
+    if (r.method == "GET") {
+      if (++gets == 1) return test::graph_error(404, "Request_ResourceNotFound", "not yet");
+      return test::json_response(200, user_json("new-id", "new@contoso.onmicrosoft.com"));
+    }
+    if (transport_.count("POST", "/v1.0/users") == 1) {
+      return test::graph_error(503, "serviceNotAvailable", "busy");
+    }
+    return test::json_response(
+        400, {{"error",
+               {{"code", "Request_BadRequest"},
+                {"message",
+                 "Another object with the same value for property "
+                 "userPrincipalName already exists."},
+                {"details", {{{"target", "userPrincipalName"}, {"code", "ObjectConflict"}}}}}}});
+  });
+  auto user = client_.create_user("contoso", kCreateBody);
+  ASSERT_TRUE(user.ok()) << user.error().describe();
+  EXPECT_EQ(user->id, "new-id");
+}
+
+TEST_F(GraphClientTest, CreateConflictOnFirstAttemptIsAConflict) {
+  transport_.set_handler([&](const HttpRequest&) -> Result<HttpResponse> {
+    return test::json_response(
+        400, {{"error",
+               {{"code", "Request_BadRequest"},
+                {"message",
+                 "Another object with the same value for property "
+                 "userPrincipalName already exists."},
+                {"details", {{{"target", "userPrincipalName"}, {"code", "ObjectConflict"}}}}}}});
+  });
+  auto user = client_.create_user("contoso", kCreateBody);
+  ASSERT_FALSE(user.ok());
+  EXPECT_EQ(user.error().kind, ErrorKind::Conflict);
+  EXPECT_EQ(user.error().refusal, Refusal::DuplicateUpn);
+}
+
+TEST_F(GraphClientTest, CreatesAreNeverBatched) {
+  transport_.set_handler([&](const HttpRequest& r) -> Result<HttpResponse> {
+    if (ScriptedTransport::path_of(r) == "/v1.0/users") {
+      return test::json_response(201, user_json("new-id"));
+    }
+    json responses = json::array();
+    for (const auto& item : batch_requests(r)) {
+      EXPECT_NE(item["url"], "/users");
+      responses.push_back({{"id", item["id"]}, {"status", 204}});
+    }
+    return test::json_response(200, {{"responses", responses}});
+  });
+  auto results = client_.write_batch(
+      "contoso",
+      {GraphWrite::remove("u1"), GraphWrite::create(kCreateBody), GraphWrite::remove("u2")});
+  ASSERT_EQ(results.size(), 3u);
+  for (const auto& r : results) EXPECT_TRUE(r.status.ok());
+  ASSERT_TRUE(results[1].user.has_value());
+  EXPECT_EQ(results[1].user->id, "new-id");
+  EXPECT_EQ(transport_.count("POST", "/v1.0/users"), 1);
+  EXPECT_EQ(transport_.count("POST", "/v1.0/$batch"), 1);
+}
+
+TEST_F(GraphClientTest, WholeBatchThrottledIsResentAfterRetryAfter) {
+  transport_.set_handler([&](const HttpRequest& r) -> Result<HttpResponse> {
+    if (transport_.count("POST", "/v1.0/$batch") == 1) {
+      return test::graph_error(429, "TooManyRequests", "slow", {{"retry-after", "2"}});
+    }
+    json responses = json::array();
+    for (const auto& item : batch_requests(r))
+      responses.push_back({{"id", item["id"]}, {"status", 204}});
+    return test::json_response(200, {{"responses", responses}});
+  });
+  auto results = client_.write_batch("contoso", {GraphWrite::remove("u1")});
+  EXPECT_TRUE(results[0].status.ok());
+  EXPECT_EQ(clock_.total_slept(), 2000ms);
+}
+
+TEST_F(GraphClientTest, ThrottledItemsGiveUpAfterMaxAttempts) {
+  transport_.set_handler([&](const HttpRequest& r) -> Result<HttpResponse> {
+    json responses = json::array();
+    for (const auto& item : batch_requests(r)) {
+      responses.push_back(
+          {{"id", item["id"]},
+           {"status", 429},
+           {"headers", {{"Retry-After", "1"}}},
+           {"body", {{"error", {{"code", "TooManyRequests"}, {"message", "slow"}}}}}});
+    }
+    return test::json_response(200, {{"responses", responses}});
+  });
+  auto results = client_.write_batch("contoso", {GraphWrite::remove("u1")});
+  ASSERT_FALSE(results[0].status.ok());
+  EXPECT_EQ(results[0].status.error().kind, ErrorKind::Throttled);
+  EXPECT_DOUBLE_EQ(results[0].status.error().retry_after_seconds, 1);
+  EXPECT_EQ(transport_.requests().size(), 5u);  // max_attempts
+}
+
+TEST_F(GraphClientTest, WriteBodiesAndTokensNeverInErrors) {
+  transport_.set_handler([&](const HttpRequest&) -> Result<HttpResponse> {
+    return test::graph_error(400, "Request_BadRequest",
+                             "The specified password does not comply with password complexity "
+                             "requirements. Please provide a different password.");
+  });
+  auto user = client_.create_user("contoso", kCreateBody);
+  ASSERT_FALSE(user.ok());
+  EXPECT_EQ(user.error().refusal, Refusal::PasswordComplexity);
+  EXPECT_EQ(user.error().describe().find("Tr0ub4dor"), std::string::npos);
+  EXPECT_EQ(user.error().describe().find("token-1"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace tenantsync
