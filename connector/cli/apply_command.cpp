@@ -1,0 +1,127 @@
+// `tenantsync apply`: settle what an interrupted apply left unfinished, then plan (or
+// load a saved plan, refused when the mirror moved past it) and carry it out.
+#include <unistd.h>
+
+#include <cstdio>
+#include <fstream>
+#include <iostream>
+#include <sstream>
+
+#include <nlohmann/json.hpp>
+
+#include "connector/cli/command_context.h"
+#include "connector/cli/commands.h"
+#include "connector/cli/engine_session.h"
+#include "connector/cli/exit_codes.h"
+#include "connector/cli/plan_session.h"
+#include "sync/apply_text.h"
+#include "sync/executor.h"
+#include "sync/journal_resume.h"
+#include "sync/plan_text.h"
+
+namespace tenantsync {
+
+namespace {
+
+Result<Plan> load_saved_plan(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return make_error(ErrorKind::Io, "cannot read plan " + path);
+  std::stringstream text;
+  text << in.rdbuf();
+  try {
+    auto plan = plan_from_json(nlohmann::json::parse(text.str()));
+    if (!plan.ok()) return make_error(ErrorKind::Invalid, path + ": " + plan.error().message);
+    return plan;
+  } catch (const nlohmann::json::exception& e) {
+    return make_error(ErrorKind::Invalid, path + ": not a plan: " + e.what());
+  }
+}
+
+// Asks on a terminal; anywhere else the answer is no (scripts pass --yes).
+bool confirmed(const Plan& plan) {
+  if (!isatty(STDIN_FILENO)) {
+    std::fprintf(stderr,
+                 "tenantsync apply: not a terminal, so not asking: pass --yes to apply\n");
+    return false;
+  }
+  std::fprintf(stderr, "%s\nApply these operations? [y/N] ", plan_summary_line(plan).c_str());
+  std::string answer;
+  std::getline(std::cin, answer);
+  return answer == "y" || answer == "Y" || answer == "yes";
+}
+
+}  // namespace
+
+int run_apply(const GlobalFlags& g, const ApplyFlags& o) {
+  auto config = load_command_config(g);
+  if (!config.ok()) return report_failure("apply", config.error());
+  std::optional<DesiredState> desired;
+  std::optional<Plan> saved;
+  if (!o.plan_file.empty()) {
+    auto plan = load_saved_plan(o.plan_file);
+    if (!plan.ok()) return report_failure("apply", plan.error());
+    saved = std::move(*plan);
+  } else {
+    auto d = load_desired_for(*config, o.desired);
+    if (!d.ok()) return report_failure("apply", d.error());
+    desired = std::move(*d);
+  }
+  auto session = EngineSession::open(*config, /*need_remote=*/true);
+  if (!session.ok()) return report_failure("apply", session.error());
+  EngineSession& s = **session;
+
+  // An earlier apply that was killed part way: settle its entries first, so nothing it
+  // sent is sent twice and nothing it meant to send is lost.
+  auto resumed = resume_unfinished(s.directory(), s.cache());
+  if (!resumed.ok()) return report_failure("apply", resumed.error());
+  if (!resumed->nothing_to_do()) {
+    std::printf("Settled %zu operations an interrupted apply left unfinished: %d confirmed, "
+                "%d resent, %d failed, %d skipped.\n",
+                resumed->entries.size(), resumed->confirmed, resumed->resent, resumed->failed,
+                resumed->skipped);
+  }
+
+  Plan plan;
+  ServicePlanNames names;
+  if (saved) {
+    std::vector<std::string> tenants;
+    for (const auto& t : saved->tenants) tenants.push_back(t.tenant_id);
+    auto mirrored = s.mirror(tenants, /*full=*/false, !g.no_progress);
+    if (!mirrored.ok()) print_mirror_result(mirrored, /*to_stdout=*/false);
+    plan = std::move(*saved);
+  } else {
+    auto built = plan_desired(s, *desired, o.tenants, /*refresh=*/true, !g.no_progress);
+    if (!built.ok()) return report_failure("apply", built.error());
+    plan = std::move(built->plan);
+    names = std::move(built->plan_names);
+  }
+  if (!plan.has_ready_operations()) {
+    std::printf("Nothing to apply. The tenants match the desired state.\n");
+    return kExitOk;
+  }
+  if (!o.yes && !confirmed(plan)) return kExitFailed;
+
+  ExecuteOptions options;
+  options.limits.max_revocations = o.max_revocations.value_or(config->max_revocations);
+  options.limits.max_deletions = o.max_deletions.value_or(config->max_deletions);
+  options.concurrency = std::max(1, std::min(config->remote.concurrency, 8));
+  options.refuse_stale_plan = saved.has_value();
+  auto report = execute_plan(plan, s.directory(), s.cache(), s.clock(), options);
+  if (!report.ok()) return report_failure("apply", report.error());
+  if (!report->stale.empty()) {
+    std::fprintf(stderr, "tenantsync apply: plan is stale: re-run plan (%s)\n",
+                 report->stale.c_str());
+    return kExitRefused;
+  }
+  if (o.format == "json") {
+    std::printf("%s\n", nlohmann::json(report->plan).dump(2).c_str());
+  } else {
+    ApplyTextOptions text;
+    text.color = isatty(STDOUT_FILENO);
+    text.names = &names;
+    std::fputs(render_apply_text(*report, text).c_str(), stdout);
+  }
+  return report->exit_code();
+}
+
+}  // namespace tenantsync

@@ -1,0 +1,42 @@
+// `tenantsync drift`: where the tenants differ from the desired state, in five formats.
+#include <cstdio>
+#include <fstream>
+
+#include "connector/cli/command_context.h"
+#include "connector/cli/commands.h"
+#include "connector/cli/engine_session.h"
+#include "connector/cli/exit_codes.h"
+#include "connector/cli/plan_session.h"
+#include "sync/drift.h"
+#include "sync/drift_render.h"
+
+namespace tenantsync {
+
+int run_drift(const GlobalFlags& g, const DriftFlags& o) {
+  auto config = load_command_config(g);
+  if (!config.ok()) return report_failure("drift", config.error());
+  auto desired = load_desired_for(*config, o.desired);
+  if (!desired.ok()) return report_failure("drift", desired.error());
+  auto session = EngineSession::open(*config, /*need_remote=*/!o.no_refresh);
+  if (!session.ok()) return report_failure("drift", session.error());
+  auto built = plan_desired(**session, *desired, o.tenants, !o.no_refresh, !g.no_progress);
+  if (!built.ok()) return report_failure("drift", built.error());
+
+  DriftReport report =
+      build_drift_report(built->plan, (*session)->clock().now(), &built->plan_names);
+  std::string text = render_drift(report, *parse_drift_format(o.format));
+  if (o.out.empty()) {
+    std::fputs(text.c_str(), stdout);
+  } else {
+    std::ofstream out(o.out, std::ios::binary | std::ios::trunc);
+    out << text;
+    if (!out) return report_failure("drift", make_error(ErrorKind::Io, "cannot write " + o.out));
+    std::printf("Wrote the drift report to %s (%d drift items in %d of %zu tenants).\n",
+                o.out.c_str(), report.totals.items, report.tenants_with_drift,
+                report.tenants.size());
+  }
+  if (o.detailed_exitcode && has_drift(report)) return kExitChanges;
+  return kExitOk;
+}
+
+}  // namespace tenantsync

@@ -1,0 +1,92 @@
+#include "connector/cli/engine_session.h"
+
+#include <unistd.h>
+
+#include <cstdio>
+
+#include "connector/cli/progress_bar.h"
+#include "connector/graph_directory.h"
+#include "sync/desired_loader.h"
+#include "sync/log.h"
+
+namespace tenantsync {
+
+EngineSession::EngineSession(Config config) : config_(std::move(config)) {}
+EngineSession::~EngineSession() = default;
+
+Result<std::unique_ptr<EngineSession>> EngineSession::open(const Config& config, bool need_remote) {
+  std::unique_ptr<EngineSession> s(new EngineSession(config));
+  auto cache = Cache::open(config.cache, s->clock_);
+  if (!cache.ok()) return cache.error();
+  s->cache_ = std::move(*cache);
+  if (!s->cache_->moved_aside_to().empty()) {
+    std::fprintf(stderr,
+                 "tenantsync: the cache %s could not be read; it was moved to %s and is rebuilt "
+                 "from the remote\n",
+                 config.cache.c_str(), s->cache_->moved_aside_to().c_str());
+  }
+  if (need_remote) {
+    if (Status st = check_credentials(config); !st.ok()) return st.error();
+    auto graph = make_graph_directory(config.remote, s->clock_);
+    if (!graph.ok()) return graph.error();
+    s->graph_ = std::move(*graph);
+    s->directory_ = s->graph_.get();
+  }
+  return s;
+}
+
+MirrorResult EngineSession::mirror(const std::vector<std::string>& tenants, bool full,
+                                   bool progress) {
+  MirrorOptions options;
+  options.tenants = tenants;
+  options.full = full;
+  options.concurrency = std::max(1, std::min(config_.remote.concurrency, 8));
+  ProgressBar bar(progress && isatty(STDERR_FILENO), "mirror");
+  auto result = mirror_tenants(*directory_, *cache_, options, [&](const MirrorProgress& p) {
+    if (p.phase == MirrorProgress::Phase::Done || p.phase == MirrorProgress::Phase::Failed) {
+      bar.tick(p.tenant);
+    } else if (p.phase == MirrorProgress::Phase::Started) {
+      bar.add_total(1);
+    }
+  });
+  bar.finish();
+  return result;
+}
+
+std::vector<std::string> tenants_in_scope(const Config& config,
+                                          const std::vector<std::string>& flags) {
+  if (!flags.empty()) return flags;
+  if (config.tenants) return *config.tenants;
+  return {};
+}
+
+Result<DesiredState> load_desired_for(const Config& config, const std::string& flag) {
+  std::string path = flag.empty() ? config.desired : flag;
+  if (path.empty()) {
+    return make_error(ErrorKind::Invalid,
+                      "no desired state: pass --desired PATH or set \"desired\" in the config");
+  }
+  return load_desired_state(path);
+}
+
+void print_mirror_result(const MirrorResult& result, bool to_stdout) {
+  FILE* out = to_stdout ? stdout : stderr;
+  if (result.error) {
+    std::fprintf(stderr, "tenantsync mirror: cannot list the customer tenants: %s\n",
+                 redact_secrets(result.error->describe()).c_str());
+  }
+  for (const auto& t : result.tenants) {
+    std::string name = t.tenant.default_domain_name.empty() ? t.requested
+                                                            : t.tenant.default_domain_name;
+    if (t.ok()) {
+      std::fprintf(out, "%-40s %6d users %5d deleted %3d SKUs  %-5s%s %6.2fs\n", name.c_str(),
+                   t.users, t.deleted_users, t.skus, to_string(t.kind),
+                   t.resynced ? " (delta link expired: full read)" : "", t.seconds);
+    } else {
+      std::fprintf(out, "%-40s FAILED: %s (kept the last complete state; marked stale)\n",
+                   name.c_str(), redact_secrets(t.error->describe()).c_str());
+    }
+  }
+}
+
+}  // namespace tenantsync

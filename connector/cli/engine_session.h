@@ -1,0 +1,58 @@
+// What a command that touches the cache or the remote works with, built from the config:
+// the cache (opened, migrated, rebuilt if corrupt), the Graph directory (only when the
+// command needs the remote, so `users list` and `journal` work offline) and the clock.
+// Owned by the command; used from its thread and the mirror's workers.
+#pragma once
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "connector/cli/options.h"
+#include "model/config.h"
+#include "model/desired_state.h"
+#include "model/result.h"
+#include "sync/cache.h"
+#include "sync/clock.h"
+#include "sync/directory.h"
+#include "sync/mirror.h"
+
+namespace tenantsync {
+
+class GraphDirectory;
+
+class EngineSession {
+ public:
+  static Result<std::unique_ptr<EngineSession>> open(const Config& config, bool need_remote);
+  ~EngineSession();
+
+  const Config& config() const { return config_; }
+  Cache& cache() { return *cache_; }
+  Directory& directory() { return *directory_; }
+  Clock& clock() { return clock_; }
+
+  // Mirrors `tenants` (empty: the config's scope), printing a line per tenant on stderr
+  // and a progress bar on a terminal. Returns the result; failures are already reported.
+  MirrorResult mirror(const std::vector<std::string>& tenants, bool full, bool progress);
+
+ private:
+  explicit EngineSession(Config config);
+
+  Config config_;
+  SystemClock clock_;
+  std::unique_ptr<Cache> cache_;
+  std::unique_ptr<GraphDirectory> graph_;
+  Directory* directory_ = nullptr;
+};
+
+// The tenants a command works on: its --tenant flags, else the config's list, else all.
+std::vector<std::string> tenants_in_scope(const Config& config,
+                                          const std::vector<std::string>& flags);
+
+// --desired, else the config's `desired`; Invalid when neither is set.
+Result<DesiredState> load_desired_for(const Config& config, const std::string& flag);
+
+// Prints one line per mirrored tenant (stdout when `to_stdout`, else stderr).
+void print_mirror_result(const MirrorResult& result, bool to_stdout);
+
+}  // namespace tenantsync

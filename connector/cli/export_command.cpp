@@ -1,0 +1,48 @@
+// `tenantsync export`: the tenants' current licenses as a desired-state file. Mirrors
+// first so the file is the present, and refuses tenants whose mirror is not complete
+// (a half-read tenant would be exported as the part that was read).
+#include <cstdio>
+#include <fstream>
+
+#include "connector/cli/command_context.h"
+#include "connector/cli/commands.h"
+#include "connector/cli/engine_session.h"
+#include "connector/cli/exit_codes.h"
+#include "sync/exporter.h"
+
+namespace tenantsync {
+
+int run_export(const GlobalFlags& g, const ExportFlags& o) {
+  auto config = load_command_config(g);
+  if (!config.ok()) return report_failure("export", config.error());
+  auto session = EngineSession::open(*config, /*need_remote=*/true);
+  if (!session.ok()) return report_failure("export", session.error());
+  Cache& cache = (*session)->cache();
+  auto mirrored = (*session)->mirror(tenants_in_scope(*config, o.tenants), false, !g.no_progress);
+  if (mirrored.error) return report_failure("export", *mirrored.error);
+  if (!mirrored.ok()) {
+    print_mirror_result(mirrored, /*to_stdout=*/false);
+    return report_failure("export", make_error(ErrorKind::Stale,
+                                               "refusing to export tenants whose mirror failed"));
+  }
+  std::vector<TenantSnapshot> snapshots;
+  for (const auto& t : mirrored.tenants) {
+    auto snapshot = cache.load_snapshot(t.tenant.id);
+    if (!snapshot.ok()) return report_failure("export", snapshot.error());
+    snapshots.push_back(std::move(*snapshot));
+  }
+  std::string text = desired_state_to_text(export_state(snapshots));
+  if (o.out.empty()) {
+    std::fputs(text.c_str(), stdout);
+    return kExitOk;
+  }
+  std::ofstream out(o.out, std::ios::binary | std::ios::trunc);
+  out << text;
+  if (!out) return report_failure("export", make_error(ErrorKind::Io, "cannot write " + o.out));
+  std::printf("Exported %zu tenants to %s (mode \"report\": switch a tenant to \"enforce\" once "
+              "reviewed).\n",
+              snapshots.size(), o.out.c_str());
+  return kExitOk;
+}
+
+}  // namespace tenantsync

@@ -1,0 +1,59 @@
+// `tenantsync journal`: the audit trail of every operation sent, with outcome.
+#include <cstdio>
+
+#include <nlohmann/json.hpp>
+
+#include "connector/cli/command_context.h"
+#include "connector/cli/commands.h"
+#include "connector/cli/engine_session.h"
+#include "connector/cli/exit_codes.h"
+
+namespace tenantsync {
+
+namespace {
+
+nlohmann::json entry_json(const JournalEntry& e) {
+  nlohmann::json j = {{"planId", e.plan_id},     {"seq", e.seq},
+                      {"time", e.created_at},    {"updated", e.updated_at},
+                      {"tenant", e.tenant},      {"tenantId", e.tenant_id},
+                      {"user", e.user},          {"userId", e.user_id},
+                      {"op", to_string(e.op)},   {"sku", e.sku},
+                      {"state", to_string(e.state)}, {"request", e.request}};
+  if (!e.error_code.empty() || !e.error_message.empty()) {
+    j["error"] = {{"code", e.error_code}, {"message", e.error_message}};
+  }
+  return j;
+}
+
+}  // namespace
+
+int run_journal(const GlobalFlags& g, const JournalFlags& o) {
+  auto config = load_command_config(g);
+  if (!config.ok()) return report_failure("journal", config.error());
+  auto session = EngineSession::open(*config, /*need_remote=*/false);
+  if (!session.ok()) return report_failure("journal", session.error());
+  auto entries = (*session)->cache().journal().list({o.tenant, o.since});
+  if (!entries.ok()) return report_failure("journal", entries.error());
+  if (o.format == "json") {
+    nlohmann::json out = nlohmann::json::array();
+    for (const auto& e : *entries) out.push_back(entry_json(e));
+    std::printf("%s\n", out.dump(2).c_str());
+    return kExitOk;
+  }
+  if (entries->empty()) {
+    std::printf("The journal is empty%s.\n", o.tenant.empty() && o.since.empty() ? "" : " for this selection");
+    return kExitOk;
+  }
+  for (const auto& e : *entries) {
+    std::printf("%s  %-8s %-8s %-30s %-40s %-12s", e.created_at.c_str(), to_string(e.state),
+                to_string(e.op), e.tenant.c_str(), e.user.c_str(), e.sku.c_str());
+    if (!e.error_code.empty() || !e.error_message.empty()) {
+      std::printf("  %s: %s", e.error_code.c_str(), e.error_message.c_str());
+    }
+    std::printf("\n");
+  }
+  std::printf("%zu entries.\n", entries->size());
+  return kExitOk;
+}
+
+}  // namespace tenantsync

@@ -1,0 +1,120 @@
+// `tenantsync licenses`: per product the seats (total, consumed, available) and, for a
+// selection of users, whether all, some or none of them hold it, and which do.
+#include <algorithm>
+#include <cstdio>
+
+#include <nlohmann/json.hpp>
+
+#include "connector/cli/command_context.h"
+#include "connector/cli/commands.h"
+#include "connector/cli/engine_session.h"
+#include "connector/cli/exit_codes.h"
+#include "connector/cli/user_selection.h"
+
+namespace tenantsync {
+
+namespace {
+
+struct ProductLine {
+  const Sku* sku = nullptr;
+  std::vector<std::string> holders;  // selected users holding it; "(group)" when inherited
+  int selected = 0;
+  int need = 0;  // seats missing to give it to every selected user who lacks it
+};
+
+const char* coverage(const ProductLine& p) {
+  if (p.selected == 0) return "-";
+  if (static_cast<int>(p.holders.size()) == p.selected) return "all";
+  return p.holders.empty() ? "none" : "some";
+}
+
+}  // namespace
+
+int run_licenses(const GlobalFlags& g, const LicensesFlags& o) {
+  auto config = load_command_config(g);
+  if (!config.ok()) return report_failure("licenses", config.error());
+  auto selection = selection_filter(o.selection);
+  if (!selection.ok()) return report_failure("licenses", selection.error());
+  bool has_selection = !selection->empty();
+  auto session = EngineSession::open(*config, /*need_remote=*/false);
+  if (!session.ok()) return report_failure("licenses", session.error());
+  Cache& cache = (*session)->cache();
+  auto tenant = cache.find_tenant(o.tenant);
+  if (!tenant.ok()) {
+    return report_failure("licenses", make_error(ErrorKind::NotFound,
+                                                 "tenant " + o.tenant + " is not in the cache: "
+                                                 "run `tenantsync mirror --tenant " + o.tenant +
+                                                 "` first"));
+  }
+  auto snapshot = cache.load_snapshot(tenant->id);
+  if (!snapshot.ok()) return report_failure("licenses", snapshot.error());
+
+  std::vector<const User*> selected;
+  if (has_selection) {
+    for (const auto& u : snapshot->users) {
+      if (matches(*selection, u, snapshot->skus)) selected.push_back(&u);
+    }
+  }
+  std::vector<ProductLine> lines;
+  for (const auto& sku : snapshot->skus) {
+    if (sku.applies_to != "User") continue;
+    ProductLine p;
+    p.sku = &sku;
+    p.selected = static_cast<int>(selected.size());
+    for (const User* u : selected) {
+      if (!u->find_license(sku.sku_id)) continue;
+      p.holders.push_back(u->user_principal_name +
+                          (u->has_direct_license(sku.sku_id) ? "" : " (group)"));
+    }
+    p.need = std::max(0, p.selected - static_cast<int>(p.holders.size()) - sku.free_seats());
+    lines.push_back(std::move(p));
+  }
+  std::sort(lines.begin(), lines.end(), [](const ProductLine& a, const ProductLine& b) {
+    return a.sku->sku_part_number < b.sku->sku_part_number;
+  });
+
+  if (o.format == "json") {
+    nlohmann::json products = nlohmann::json::array();
+    for (const auto& p : lines) {
+      nlohmann::json j = {{"sku", p.sku->sku_part_number}, {"skuId", p.sku->sku_id},
+                          {"total", p.sku->usable_seats()}, {"consumed", p.sku->consumed_units},
+                          {"available", p.sku->free_seats()}};
+      if (has_selection) {
+        j["selected"] = p.selected;
+        j["holding"] = p.holders.size();
+        j["coverage"] = coverage(p);
+        j["holders"] = p.holders;
+        j["seatsNeeded"] = p.need;
+      }
+      products.push_back(std::move(j));
+    }
+    std::printf("%s\n", nlohmann::json{{"tenant", tenant->default_domain_name},
+                                       {"products", products}}.dump(2).c_str());
+    return kExitOk;
+  }
+  std::printf("%-28s %7s %9s %10s", "PRODUCT", "TOTAL", "CONSUMED", "AVAILABLE");
+  if (has_selection) std::printf("  SELECTED (%zu users)", selected.size());
+  std::printf("\n");
+  for (const auto& p : lines) {
+    std::printf("%-28s %7d %9d %10d", p.sku->sku_part_number.c_str(), p.sku->usable_seats(),
+                p.sku->consumed_units, p.sku->free_seats());
+    if (has_selection) {
+      std::printf("  %s (%zu of %d)", coverage(p), p.holders.size(), p.selected);
+    }
+    if (p.sku->free_seats() == 0 || p.need > 0) {
+      int buy = has_selection ? p.need : 0;
+      if (buy > 0) {
+        std::printf("  no room: buy %d more seat%s for this selection", buy, buy == 1 ? "" : "s");
+      } else if (p.sku->free_seats() == 0) {
+        std::printf("  no free seat: buy more to assign it");
+      }
+    }
+    std::printf("\n");
+    if (has_selection && !p.holders.empty() && p.holders.size() < selected.size()) {
+      for (const auto& h : p.holders) std::printf("    holds it: %s\n", h.c_str());
+    }
+  }
+  return kExitOk;
+}
+
+}  // namespace tenantsync

@@ -1,0 +1,47 @@
+// `tenantsync plan`: mirror (unless --no-refresh), plan, print or save the plan.
+#include <unistd.h>
+
+#include <cstdio>
+#include <fstream>
+
+#include <nlohmann/json.hpp>
+
+#include "connector/cli/command_context.h"
+#include "connector/cli/commands.h"
+#include "connector/cli/engine_session.h"
+#include "connector/cli/exit_codes.h"
+#include "connector/cli/plan_session.h"
+#include "sync/plan_text.h"
+
+namespace tenantsync {
+
+int run_plan(const GlobalFlags& g, const PlanFlags& o) {
+  auto config = load_command_config(g);
+  if (!config.ok()) return report_failure("plan", config.error());
+  auto desired = load_desired_for(*config, o.desired);
+  if (!desired.ok()) return report_failure("plan", desired.error());
+  auto session = EngineSession::open(*config, /*need_remote=*/!o.no_refresh);
+  if (!session.ok()) return report_failure("plan", session.error());
+  auto built = plan_desired(**session, *desired, o.tenants, !o.no_refresh, !g.no_progress);
+  if (!built.ok()) return report_failure("plan", built.error());
+  const Plan& plan = built->plan;
+
+  if (!o.out.empty()) {
+    std::ofstream out(o.out, std::ios::binary | std::ios::trunc);
+    out << nlohmann::json(plan).dump(2) << "\n";
+    if (!out) return report_failure("plan", make_error(ErrorKind::Io, "cannot write " + o.out));
+  }
+  if (o.format == "json") {
+    std::printf("%s\n", nlohmann::json(plan).dump(2).c_str());
+  } else {
+    std::fputs(render_plan_text(plan, isatty(STDOUT_FILENO), &built->plan_names).c_str(), stdout);
+    if (!o.out.empty()) {
+      std::printf("Saved the plan to %s; apply it with: tenantsync apply --plan %s\n",
+                  o.out.c_str(), o.out.c_str());
+    }
+  }
+  if (o.detailed_exitcode && plan.has_ready_operations()) return kExitChanges;
+  return kExitOk;
+}
+
+}  // namespace tenantsync

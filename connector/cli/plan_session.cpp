@@ -1,0 +1,22 @@
+#include "connector/cli/plan_session.h"
+
+#include "sync/service_rules.h"
+
+namespace tenantsync {
+
+Result<BuiltPlan> plan_desired(EngineSession& session, const DesiredState& desired,
+                               const std::vector<std::string>& tenant_filter, bool refresh,
+                               bool progress) {
+  if (refresh) {
+    auto names = desired_tenant_names(desired, tenant_filter);
+    if (!names.empty()) {
+      auto mirrored = session.mirror(names, /*full=*/false, progress);
+      if (mirrored.error) return *mirrored.error;
+      if (!mirrored.ok()) print_mirror_result(mirrored, /*to_stdout=*/false);
+    }
+  }
+  return build_plan(session.cache(), desired, tenant_filter, ServiceRules::builtin(),
+                    session.clock().now());
+}
+
+}  // namespace tenantsync
