@@ -80,6 +80,17 @@ int run_apply(const GlobalFlags& g, const ApplyFlags& o) {
                 resumed->entries.size(), resumed->confirmed, resumed->resent, resumed->failed,
                 resumed->skipped);
   }
+  // Planning a tenant whose interrupted operations could not be settled might send one
+  // of them twice: send nothing new until a later apply can read those users.
+  if (!resumed->unresolved_tenants.empty()) {
+    std::string names;
+    for (const auto& t : resumed->unresolved_tenants) names += (names.empty() ? "" : ", ") + t;
+    return report_failure(
+        "apply", make_error(ErrorKind::Transient,
+                            "could not settle what an interrupted apply left unfinished in " +
+                                names + " (the users could not be read); nothing new was sent: "
+                                "run apply again"));
+  }
 
   Plan plan;
   ServicePlanNames names;
