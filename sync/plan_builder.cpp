@@ -40,11 +40,13 @@ Result<BuiltPlan> build_plan(Cache& cache, const DesiredState& desired,
     bool declared = false;
     for (const auto& t : desired.tenants) {
       auto tenant = cache.find_tenant(t.tenant);
-      declared = declared || iequals(f, t.tenant) ||
-                 (tenant.ok() && (iequals(f, tenant->id) || iequals(f, tenant->default_domain_name)));
+      declared =
+          declared || iequals(f, t.tenant) ||
+          (tenant.ok() && (iequals(f, tenant->id) || iequals(f, tenant->default_domain_name)));
     }
-    if (!declared) problems += (problems.empty() ? "" : "\n") +
-                               ("--tenant " + f + ": the desired state does not declare this tenant");
+    if (!declared)
+      problems += (problems.empty() ? "" : "\n") +
+                  ("--tenant " + f + ": the desired state does not declare this tenant");
   }
   if (!problems.empty()) return make_error(ErrorKind::Invalid, problems);
 

@@ -40,8 +40,7 @@ Result<Plan> load_saved_plan(const std::string& path) {
 // Asks on a terminal; anywhere else the answer is no (scripts pass --yes).
 bool confirmed(const Plan& plan) {
   if (!isatty(STDIN_FILENO)) {
-    std::fprintf(stderr,
-                 "tenantsync apply: not a terminal, so not asking: pass --yes to apply\n");
+    std::fprintf(stderr, "tenantsync apply: not a terminal, so not asking: pass --yes to apply\n");
     return false;
   }
   std::fprintf(stderr, "%s\nApply these operations? [y/N] ", plan_summary_line(plan).c_str());
@@ -75,10 +74,11 @@ int run_apply(const GlobalFlags& g, const ApplyFlags& o) {
   auto resumed = resume_unfinished(s.directory(), s.cache());
   if (!resumed.ok()) return report_failure("apply", resumed.error());
   if (!resumed->nothing_to_do()) {
-    std::printf("Settled %zu operations an interrupted apply left unfinished: %d confirmed, "
-                "%d resent, %d failed, %d skipped.\n",
-                resumed->entries.size(), resumed->confirmed, resumed->resent, resumed->failed,
-                resumed->skipped);
+    std::printf(
+        "Settled %zu operations an interrupted apply left unfinished: %d confirmed, "
+        "%d resent, %d failed, %d skipped.\n",
+        resumed->entries.size(), resumed->confirmed, resumed->resent, resumed->failed,
+        resumed->skipped);
   }
   // Planning a tenant whose interrupted operations could not be settled might send one
   // of them twice: send nothing new until a later apply can read those users.
@@ -86,10 +86,11 @@ int run_apply(const GlobalFlags& g, const ApplyFlags& o) {
     std::string names;
     for (const auto& t : resumed->unresolved_tenants) names += (names.empty() ? "" : ", ") + t;
     return report_failure(
-        "apply", make_error(ErrorKind::Transient,
-                            "could not settle what an interrupted apply left unfinished in " +
-                                names + " (the users could not be read); nothing new was sent: "
-                                "run apply again"));
+        "apply",
+        make_error(ErrorKind::Transient,
+                   "could not settle what an interrupted apply left unfinished in " + names +
+                       " (the users could not be read); nothing new was sent: "
+                       "run apply again"));
   }
 
   Plan plan;

@@ -41,9 +41,10 @@ void add_selection(CLI::App* cmd, UserSelection& s, bool required) {
       ->delimiter(',')
       ->type_name("U,U,...");
   group->add_option("--users-file", s.users_file, "File with one user per line")->type_name("F");
-  group->add_option("--filter", s.filter,
-                    "unlicensed, sku:S, no-sku:S, department:D, usage-location:none, upn:GLOB "
-                    "(joined with ',': all must match)")
+  group
+      ->add_option("--filter", s.filter,
+                   "unlicensed, sku:S, no-sku:S, department:D, usage-location:none, upn:GLOB "
+                   "(joined with ',': all must match)")
       ->type_name("EXPR");
   if (required) {
     group->require_option(1);
@@ -55,8 +56,9 @@ void add_selection(CLI::App* cmd, UserSelection& s, bool required) {
 }  // namespace
 
 int run_cli(int argc, char** argv) {
-  CLI::App app{"tenantsync: keep the licenses of many customer tenants where their admins declared them.",
-               "tenantsync"};
+  CLI::App app{
+      "tenantsync: keep the licenses of many customer tenants where their admins declared them.",
+      "tenantsync"};
   app.set_version_flag("--version", std::string("tenantsync ") + TENANTSYNC_VERSION);
   app.require_subcommand(1);
   app.fallthrough();  // global options may also come after the command
@@ -78,7 +80,8 @@ int run_cli(int argc, char** argv) {
   std::function<int()> action;
 
   MirrorFlags mirror;
-  auto* c = app.add_subcommand("mirror", "Refresh the cache from the remote (delta where possible)");
+  auto* c =
+      app.add_subcommand("mirror", "Refresh the cache from the remote (delta where possible)");
   add_tenants(c, mirror.tenants);
   c->add_flag("--full", mirror.full, "Force a full read instead of a delta");
   c->footer(example("  tenantsync mirror --tenant contoso.onmicrosoft.com --full"));
@@ -86,29 +89,37 @@ int run_cli(int argc, char** argv) {
 
   PlanFlags plan;
   c = app.add_subcommand("plan", "Show what apply would do");
-  c->add_option("--desired", plan.desired, "Desired-state file or folder of *.json (default: config 'desired')")
+  c->add_option("--desired", plan.desired,
+                "Desired-state file or folder of *.json (default: config 'desired')")
       ->type_name("PATH");
   add_tenants(c, plan.tenants);
   c->add_flag("--no-refresh", plan.no_refresh, "Plan from the cache without mirroring first");
-  c->add_option("--out", plan.out, "Save the plan (JSON, with the mirror's fingerprint) for apply --plan")
+  c->add_option("--out", plan.out,
+                "Save the plan (JSON, with the mirror's fingerprint) for apply --plan")
       ->type_name("FILE");
   c->add_option("--format", plan.format, "text|json")->check(kTextJson);
-  c->add_flag("--detailed-exitcode", plan.detailed_exitcode, "Exit 2 when there are operations to apply");
-  c->footer(example("  tenantsync plan --desired examples/desired --out plan.json\n"
-                    "  tenantsync apply --plan plan.json --yes"));
+  c->add_flag("--detailed-exitcode", plan.detailed_exitcode,
+              "Exit 2 when there are operations to apply");
+  c->footer(
+      example("  tenantsync plan --desired examples/desired --out plan.json\n"
+              "  tenantsync apply --plan plan.json --yes"));
   c->callback([&] { action = [&] { return run_plan(g, plan); }; });
 
   ApplyFlags apply;
   c = app.add_subcommand("apply", "Plan (or load a saved plan) and carry it out");
-  auto* desired_opt = c->add_option("--desired", apply.desired, "Desired-state file or folder")->type_name("PATH");
-  auto* plan_opt = c->add_option("--plan", apply.plan_file, "A plan saved by plan --out")->type_name("FILE");
+  auto* desired_opt =
+      c->add_option("--desired", apply.desired, "Desired-state file or folder")->type_name("PATH");
+  auto* plan_opt =
+      c->add_option("--plan", apply.plan_file, "A plan saved by plan --out")->type_name("FILE");
   desired_opt->excludes(plan_opt);
   add_tenants(c, apply.tenants);
   c->add_flag("--yes", apply.yes, "Do not ask for confirmation");
   c->add_option("--format", apply.format, "text|json")->check(kTextJson);
-  c->add_option("--max-revocations", apply.max_revocations, "Per-tenant revocation limit (default: config safety.maxRevocations)")
+  c->add_option("--max-revocations", apply.max_revocations,
+                "Per-tenant revocation limit (default: config safety.maxRevocations)")
       ->check(CLI::NonNegativeNumber);
-  c->add_option("--max-deletions", apply.max_deletions, "Per-tenant deletion limit (default: config safety.maxDeletions)")
+  c->add_option("--max-deletions", apply.max_deletions,
+                "Per-tenant deletion limit (default: config safety.maxDeletions)")
       ->check(CLI::NonNegativeNumber);
   c->footer(example("  tenantsync apply --desired examples/desired --yes"));
   c->callback([&] { action = [&] { return run_apply(g, apply); }; });
@@ -120,7 +131,8 @@ int run_cli(int argc, char** argv) {
   c->add_flag("--no-refresh", drift.no_refresh, "Report from the cache without mirroring first");
   c->add_option("--format", drift.format, "text|json|csv|md|html")
       ->check(CLI::IsMember({"text", "json", "csv", "md", "html"}));
-  c->add_option("--out", drift.out, "Write the report to FILE instead of stdout")->type_name("FILE");
+  c->add_option("--out", drift.out, "Write the report to FILE instead of stdout")
+      ->type_name("FILE");
   c->add_flag("--detailed-exitcode", drift.detailed_exitcode, "Exit 2 when any drift is found");
   c->footer(example("  tenantsync drift --format html --out drift.html"));
   c->callback([&] { action = [&] { return run_drift(g, drift); }; });
@@ -129,7 +141,8 @@ int run_cli(int argc, char** argv) {
   c = app.add_subcommand("export", "Write the current state as a desired-state file");
   add_tenants(c, exp.tenants);
   c->add_option("--out", exp.out, "Output file (default: stdout)")->type_name("FILE");
-  c->footer(example("  tenantsync export --tenant contoso.onmicrosoft.com --out desired/contoso.json"));
+  c->footer(
+      example("  tenantsync export --tenant contoso.onmicrosoft.com --out desired/contoso.json"));
   c->callback([&] { action = [&] { return run_export(g, exp); }; });
 
   LicensesFlags lic;
@@ -137,31 +150,39 @@ int run_cli(int argc, char** argv) {
   add_required_tenant(c, lic.tenant);
   add_selection(c, lic.selection, false);
   c->add_option("--format", lic.format, "text|json")->check(kTextJson);
-  c->footer(example("  tenantsync licenses --tenant contoso.onmicrosoft.com --filter department:Sales"));
+  c->footer(
+      example("  tenantsync licenses --tenant contoso.onmicrosoft.com --filter department:Sales"));
   c->callback([&] { action = [&] { return run_licenses(g, lic); }; });
 
   BulkLicenseFlags assign;
   c = app.add_subcommand("assign", "Assign licenses to many users at once, seats checked first");
   add_required_tenant(c, assign.tenant);
   add_selection(c, assign.selection, true);
-  c->add_option("--sku", assign.skus, "SKU part number or id (repeatable)")->required()->type_name("S");
-  c->add_option("--disable-plan", assign.disabled_plans, "Service plan to disable (repeatable)")->type_name("P");
+  c->add_option("--sku", assign.skus, "SKU part number or id (repeatable)")
+      ->required()
+      ->type_name("S");
+  c->add_option("--disable-plan", assign.disabled_plans, "Service plan to disable (repeatable)")
+      ->type_name("P");
   c->add_flag("--dry-run", assign.dry_run, "Show the plan; send nothing");
   c->add_flag("--yes", assign.yes, "Do not ask for confirmation");
   c->add_option("--format", assign.format, "text|json")->check(kTextJson);
-  c->footer(example("  tenantsync assign --tenant contoso.onmicrosoft.com --filter department:Sales \\\n"
-                    "      --sku SPE_E3 --disable-plan YAMMER_ENTERPRISE --dry-run"));
+  c->footer(
+      example("  tenantsync assign --tenant contoso.onmicrosoft.com --filter department:Sales \\\n"
+              "      --sku SPE_E3 --disable-plan YAMMER_ENTERPRISE --dry-run"));
   c->callback([&] { action = [&] { return run_assign(g, assign); }; });
 
   BulkLicenseFlags revoke;
   c = app.add_subcommand("revoke", "Revoke licenses from many users at once");
   add_required_tenant(c, revoke.tenant);
   add_selection(c, revoke.selection, true);
-  c->add_option("--sku", revoke.skus, "SKU part number or id (repeatable)")->required()->type_name("S");
+  c->add_option("--sku", revoke.skus, "SKU part number or id (repeatable)")
+      ->required()
+      ->type_name("S");
   c->add_flag("--dry-run", revoke.dry_run, "Show the plan; send nothing");
   c->add_flag("--yes", revoke.yes, "Do not ask for confirmation");
   c->add_option("--format", revoke.format, "text|json")->check(kTextJson);
-  c->footer(example("  tenantsync revoke --tenant contoso.onmicrosoft.com --users bob@contoso.com --sku EMS"));
+  c->footer(example(
+      "  tenantsync revoke --tenant contoso.onmicrosoft.com --users bob@contoso.com --sku EMS"));
   c->callback([&] { action = [&] { return run_revoke(g, revoke); }; });
 
   auto* users = app.add_subcommand("users", "Partner-portal user tasks");
@@ -170,14 +191,17 @@ int run_cli(int argc, char** argv) {
   UsersListFlags ulist;
   c = users->add_subcommand("list", "List users from the cache, paged");
   add_required_tenant(c, ulist.tenant);
-  c->add_option("--filter", ulist.filter, "unlicensed, sku:S, no-sku:S, department:D, usage-location:none, upn:GLOB")
+  c->add_option("--filter", ulist.filter,
+                "unlicensed, sku:S, no-sku:S, department:D, usage-location:none, upn:GLOB")
       ->type_name("EXPR");
   c->add_flag("--deleted", ulist.deleted, "Soft-deleted users, with days left to restore");
   c->add_option("--page", ulist.page, "Page number (1 = first; 'last' is the page count shown)")
       ->check(CLI::PositiveNumber);
   c->add_option("--page-size", ulist.page_size, "Users per page")->check(CLI::Range(1, 10000));
-  c->add_option("--format", ulist.format, "text|json|csv")->check(CLI::IsMember({"text", "json", "csv"}));
-  c->footer(example("  tenantsync users list --tenant contoso.onmicrosoft.com --filter unlicensed --page 2"));
+  c->add_option("--format", ulist.format, "text|json|csv")
+      ->check(CLI::IsMember({"text", "json", "csv"}));
+  c->footer(example(
+      "  tenantsync users list --tenant contoso.onmicrosoft.com --filter unlicensed --page 2"));
   c->callback([&] { action = [&] { return run_users_list(g, ulist); }; });
 
   UsersAddFlags uadd;
@@ -185,53 +209,78 @@ int run_cli(int argc, char** argv) {
   add_required_tenant(c, uadd.tenant);
   c->add_option("--upn", uadd.upn, "User principal name")->required()->type_name("U");
   c->add_option("--display-name", uadd.display_name, "Display name")->required()->type_name("D");
-  c->add_option("--usage-location", uadd.usage_location, "ISO 3166 country code (needed for licenses)")
+  c->add_option("--usage-location", uadd.usage_location,
+                "ISO 3166 country code (needed for licenses)")
       ->type_name("CC");
-  c->add_option("--license", uadd.licenses, "SKU to assign after creation (repeatable)")->type_name("S");
-  c->add_option("--passwords-out", uadd.passwords_out, "CSV file for the temporary password (created 0600)")
+  c->add_option("--license", uadd.licenses, "SKU to assign after creation (repeatable)")
+      ->type_name("S");
+  c->add_option("--passwords-out", uadd.passwords_out,
+                "CSV file for the temporary password (created 0600)")
       ->type_name("F");
-  c->footer(example("  tenantsync users add --tenant contoso.onmicrosoft.com --upn new@contoso.com \\\n"
-                    "      --display-name 'New Person' --usage-location US --license SPE_E3 --passwords-out pw.csv"));
+  c->footer(
+      example("  tenantsync users add --tenant contoso.onmicrosoft.com --upn new@contoso.com \\\n"
+              "      --display-name 'New Person' --usage-location US --license SPE_E3 "
+              "--passwords-out pw.csv"));
   c->callback([&] { action = [&] { return run_users_add(g, uadd); }; });
 
   UsersImportFlags uimp;
   c = users->add_subcommand("import", "Bulk-create users from an Excel-compatible CSV");
   add_required_tenant(c, uimp.tenant);
-  c->add_option("--csv", uimp.csv, "CSV file (UTF-8 with or without BOM, ',' or ';')")->required()->type_name("F");
-  c->add_option("--passwords-out", uimp.passwords_out, "CSV file for temporary passwords (created 0600)")
+  c->add_option("--csv", uimp.csv, "CSV file (UTF-8 with or without BOM, ',' or ';')")
+      ->required()
+      ->type_name("F");
+  c->add_option("--passwords-out", uimp.passwords_out,
+                "CSV file for temporary passwords (created 0600)")
       ->type_name("F");
   c->add_flag("--dry-run", uimp.dry_run, "Validate every row; create nothing");
-  c->footer(example("  tenantsync users import --tenant contoso.onmicrosoft.com --csv new-hires.csv --passwords-out pw.csv"));
+  c->footer(
+      example("  tenantsync users import --tenant contoso.onmicrosoft.com --csv new-hires.csv "
+              "--passwords-out pw.csv"));
   c->callback([&] { action = [&] { return run_users_import(g, uimp); }; });
 
   UsersTargetFlags ureset;
-  c = users->add_subcommand("reset-password", "Set new temporary passwords (change required at next sign-in)");
+  c = users->add_subcommand("reset-password",
+                            "Set new temporary passwords (change required at next sign-in)");
   add_required_tenant(c, ureset.tenant);
-  c->add_option("--user", ureset.users, "User principal name or id (repeatable)")->required()->type_name("U");
-  c->add_option("--passwords-out", ureset.passwords_out, "CSV file for the temporary passwords (created 0600)")
+  c->add_option("--user", ureset.users, "User principal name or id (repeatable)")
+      ->required()
+      ->type_name("U");
+  c->add_option("--passwords-out", ureset.passwords_out,
+                "CSV file for the temporary passwords (created 0600)")
       ->type_name("F");
-  c->footer(example("  tenantsync users reset-password --tenant contoso.onmicrosoft.com --user bob@contoso.com --passwords-out pw.csv"));
+  c->footer(
+      example("  tenantsync users reset-password --tenant contoso.onmicrosoft.com --user "
+              "bob@contoso.com --passwords-out pw.csv"));
   c->callback([&] { action = [&] { return run_users_reset_password(g, ureset); }; });
 
   UsersTargetFlags udel;
   c = users->add_subcommand("delete", "Soft-delete users (restorable for 30 days)");
   add_required_tenant(c, udel.tenant);
-  c->add_option("--user", udel.users, "User principal name or id (repeatable)")->required()->type_name("U");
+  c->add_option("--user", udel.users, "User principal name or id (repeatable)")
+      ->required()
+      ->type_name("U");
   c->add_flag("--yes", udel.yes, "Do not ask for confirmation");
-  c->footer(example("  tenantsync users delete --tenant contoso.onmicrosoft.com --user leaver@contoso.com --yes"));
+  c->footer(
+      example("  tenantsync users delete --tenant contoso.onmicrosoft.com --user "
+              "leaver@contoso.com --yes"));
   c->callback([&] { action = [&] { return run_users_delete(g, udel); }; });
 
   UsersTargetFlags urest;
-  c = users->add_subcommand("restore", "Restore soft-deleted users with their earlier licenses where seats allow");
+  c = users->add_subcommand(
+      "restore", "Restore soft-deleted users with their earlier licenses where seats allow");
   add_required_tenant(c, urest.tenant);
-  c->add_option("--user", urest.users, "User principal name or id (repeatable)")->required()->type_name("U");
-  c->footer(example("  tenantsync users restore --tenant contoso.onmicrosoft.com --user leaver@contoso.com"));
+  c->add_option("--user", urest.users, "User principal name or id (repeatable)")
+      ->required()
+      ->type_name("U");
+  c->footer(example(
+      "  tenantsync users restore --tenant contoso.onmicrosoft.com --user leaver@contoso.com"));
   c->callback([&] { action = [&] { return run_users_restore(g, urest); }; });
 
   JournalFlags jour;
   c = app.add_subcommand("journal", "The audit trail of every operation sent, with outcome");
   c->add_option("--tenant", jour.tenant, "Only this tenant")->type_name("T");
-  c->add_option("--since", jour.since, "Only entries at or after this date (2026-11-01 or full ISO time)")
+  c->add_option("--since", jour.since,
+                "Only entries at or after this date (2026-11-01 or full ISO time)")
       ->type_name("ISO-DATE");
   c->add_option("--format", jour.format, "text|json")->check(kTextJson);
   c->footer(example("  tenantsync journal --tenant contoso.onmicrosoft.com --since 2026-11-01"));
@@ -239,14 +288,17 @@ int run_cli(int argc, char** argv) {
 
   RunFlags run;
   std::string every;
-  c = app.add_subcommand("run", "The scheduler: mirror, plan, apply (enforce tenants), report, notify");
+  c = app.add_subcommand("run",
+                         "The scheduler: mirror, plan, apply (enforce tenants), report, notify");
   c->add_option("--every", every, "Cycle interval: 90s, 15m, 6h (default: config schedule.every)")
       ->type_name("DURATION")
       ->check([](const std::string& v) {
-        return parse_duration(v) ? std::string() : std::string("expected a duration like 90s, 15m or 6h");
+        return parse_duration(v) ? std::string()
+                                 : std::string("expected a duration like 90s, 15m or 6h");
       });
   c->add_flag("--once", run.once, "Run one cycle and exit with apply's exit code");
-  c->add_option("--listen", run.listen, "Serve /healthz and /metrics on HOST:PORT")->type_name("HOST:PORT");
+  c->add_option("--listen", run.listen, "Serve /healthz and /metrics on HOST:PORT")
+      ->type_name("HOST:PORT");
   c->footer(example("  tenantsync run --every 15m --listen 127.0.0.1:9464"));
   c->callback([&] {
     if (!every.empty()) run.every = parse_duration(every);

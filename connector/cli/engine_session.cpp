@@ -76,8 +76,8 @@ void print_mirror_result(const MirrorResult& result, bool to_stdout) {
                  redact_secrets(result.error->describe()).c_str());
   }
   for (const auto& t : result.tenants) {
-    std::string name = t.tenant.default_domain_name.empty() ? t.requested
-                                                            : t.tenant.default_domain_name;
+    std::string name =
+        t.tenant.default_domain_name.empty() ? t.requested : t.tenant.default_domain_name;
     if (t.ok()) {
       std::fprintf(out, "%-40s %6d users %5d deleted %3d SKUs  %-5s%s %6.2fs\n", name.c_str(),
                    t.users, t.deleted_users, t.skus, to_string(t.kind),

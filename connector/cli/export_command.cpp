@@ -22,8 +22,8 @@ int run_export(const GlobalFlags& g, const ExportFlags& o) {
   if (mirrored.error) return report_failure("export", *mirrored.error);
   if (!mirrored.ok()) {
     print_mirror_result(mirrored, /*to_stdout=*/false);
-    return report_failure("export", make_error(ErrorKind::Stale,
-                                               "refusing to export tenants whose mirror failed"));
+    return report_failure(
+        "export", make_error(ErrorKind::Stale, "refusing to export tenants whose mirror failed"));
   }
   std::vector<TenantSnapshot> snapshots;
   for (const auto& t : mirrored.tenants) {
@@ -39,9 +39,10 @@ int run_export(const GlobalFlags& g, const ExportFlags& o) {
   std::ofstream out(o.out, std::ios::binary | std::ios::trunc);
   out << text;
   if (!out) return report_failure("export", make_error(ErrorKind::Io, "cannot write " + o.out));
-  std::printf("Exported %zu tenants to %s (mode \"report\": switch a tenant to \"enforce\" once "
-              "reviewed).\n",
-              snapshots.size(), o.out.c_str());
+  std::printf(
+      "Exported %zu tenants to %s (mode \"report\": switch a tenant to \"enforce\" once "
+      "reviewed).\n",
+      snapshots.size(), o.out.c_str());
   return kExitOk;
 }
 

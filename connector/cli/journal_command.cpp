@@ -13,12 +13,18 @@ namespace tenantsync {
 namespace {
 
 nlohmann::json entry_json(const JournalEntry& e) {
-  nlohmann::json j = {{"planId", e.plan_id},     {"seq", e.seq},
-                      {"time", e.created_at},    {"updated", e.updated_at},
-                      {"tenant", e.tenant},      {"tenantId", e.tenant_id},
-                      {"user", e.user},          {"userId", e.user_id},
-                      {"op", to_string(e.op)},   {"sku", e.sku},
-                      {"state", to_string(e.state)}, {"request", e.request}};
+  nlohmann::json j = {{"planId", e.plan_id},
+                      {"seq", e.seq},
+                      {"time", e.created_at},
+                      {"updated", e.updated_at},
+                      {"tenant", e.tenant},
+                      {"tenantId", e.tenant_id},
+                      {"user", e.user},
+                      {"userId", e.user_id},
+                      {"op", to_string(e.op)},
+                      {"sku", e.sku},
+                      {"state", to_string(e.state)},
+                      {"request", e.request}};
   if (!e.error_code.empty() || !e.error_message.empty()) {
     j["error"] = {{"code", e.error_code}, {"message", e.error_message}};
   }
@@ -41,7 +47,8 @@ int run_journal(const GlobalFlags& g, const JournalFlags& o) {
     return kExitOk;
   }
   if (entries->empty()) {
-    std::printf("The journal is empty%s.\n", o.tenant.empty() && o.since.empty() ? "" : " for this selection");
+    std::printf("The journal is empty%s.\n",
+                o.tenant.empty() && o.since.empty() ? "" : " for this selection");
     return kExitOk;
   }
   for (const auto& e : *entries) {

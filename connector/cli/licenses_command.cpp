@@ -41,10 +41,11 @@ int run_licenses(const GlobalFlags& g, const LicensesFlags& o) {
   Cache& cache = (*session)->cache();
   auto tenant = cache.find_tenant(o.tenant);
   if (!tenant.ok()) {
-    return report_failure("licenses", make_error(ErrorKind::NotFound,
-                                                 "tenant " + o.tenant + " is not in the cache: "
-                                                 "run `tenantsync mirror --tenant " + o.tenant +
-                                                 "` first"));
+    return report_failure("licenses",
+                          make_error(ErrorKind::NotFound, "tenant " + o.tenant +
+                                                              " is not in the cache: "
+                                                              "run `tenantsync mirror --tenant " +
+                                                              o.tenant + "` first"));
   }
   auto snapshot = cache.load_snapshot(tenant->id);
   if (!snapshot.ok()) return report_failure("licenses", snapshot.error());
@@ -76,8 +77,10 @@ int run_licenses(const GlobalFlags& g, const LicensesFlags& o) {
   if (o.format == "json") {
     nlohmann::json products = nlohmann::json::array();
     for (const auto& p : lines) {
-      nlohmann::json j = {{"sku", p.sku->sku_part_number}, {"skuId", p.sku->sku_id},
-                          {"total", p.sku->usable_seats()}, {"consumed", p.sku->consumed_units},
+      nlohmann::json j = {{"sku", p.sku->sku_part_number},
+                          {"skuId", p.sku->sku_id},
+                          {"total", p.sku->usable_seats()},
+                          {"consumed", p.sku->consumed_units},
                           {"available", p.sku->free_seats()}};
       if (has_selection) {
         j["selected"] = p.selected;
@@ -88,8 +91,10 @@ int run_licenses(const GlobalFlags& g, const LicensesFlags& o) {
       }
       products.push_back(std::move(j));
     }
-    std::printf("%s\n", nlohmann::json{{"tenant", tenant->default_domain_name},
-                                       {"products", products}}.dump(2).c_str());
+    std::printf("%s\n",
+                nlohmann::json{{"tenant", tenant->default_domain_name}, {"products", products}}
+                    .dump(2)
+                    .c_str());
     return kExitOk;
   }
   std::printf("%-28s %7s %9s %10s", "PRODUCT", "TOTAL", "CONSUMED", "AVAILABLE");

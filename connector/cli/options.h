@@ -10,7 +10,7 @@
 namespace tenantsync {
 
 struct GlobalFlags {
-  std::string config;  // --config, else $TENANTSYNC_CONFIG, else ./tenantsync.json
+  std::string config;      // --config, else $TENANTSYNC_CONFIG, else ./tenantsync.json
   std::string log_level;   // empty = the config's
   std::string log_format;  // empty = the config's
   bool no_progress = false;

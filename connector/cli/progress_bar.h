@@ -21,8 +21,8 @@ class ProgressBar {
   const bool enabled_;
   const std::string label_;
   std::mutex mu_;
-  int total_ = 0;     // guarded by mu_
-  int done_ = 0;      // guarded by mu_
+  int total_ = 0;       // guarded by mu_
+  int done_ = 0;        // guarded by mu_
   bool drawn_ = false;  // guarded by mu_
 };
 

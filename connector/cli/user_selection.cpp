@@ -30,7 +30,8 @@ Result<UserFilter> selection_filter(const UserSelection& selection) {
       filter->users.push_back(line);
     }
     if (filter->users.empty()) {
-      return make_error(ErrorKind::Invalid, "--users-file " + selection.users_file + " names no user");
+      return make_error(ErrorKind::Invalid,
+                        "--users-file " + selection.users_file + " names no user");
     }
   }
   return filter;

@@ -42,11 +42,11 @@ int run_users_list(const GlobalFlags& g, const UsersListFlags& o) {
   Cache& cache = (*session)->cache();
   auto tenant = cache.find_tenant(o.tenant);
   if (!tenant.ok()) {
-    return report_failure("users list", make_error(ErrorKind::NotFound,
-                                                   "tenant " + o.tenant +
-                                                       " is not in the cache: run "
-                                                       "`tenantsync mirror --tenant " +
-                                                       o.tenant + "` first"));
+    return report_failure("users list",
+                          make_error(ErrorKind::NotFound, "tenant " + o.tenant +
+                                                              " is not in the cache: run "
+                                                              "`tenantsync mirror --tenant " +
+                                                              o.tenant + "` first"));
   }
   UserListQuery query{*filter, o.deleted, o.page, o.page_size};
   auto page = cache.list_users(tenant->id, query);
@@ -61,9 +61,12 @@ int run_users_list(const GlobalFlags& g, const UsersListFlags& o) {
       if (row.days_left) u["daysLeftToRestore"] = *row.days_left;
       users.push_back(std::move(u));
     }
-    nlohmann::json out = {{"tenant", tenant->default_domain_name}, {"page", page->page},
-                          {"pageSize", page->page_size},           {"pageCount", page->page_count},
-                          {"total", page->total},                  {"users", users}};
+    nlohmann::json out = {{"tenant", tenant->default_domain_name},
+                          {"page", page->page},
+                          {"pageSize", page->page_size},
+                          {"pageCount", page->page_count},
+                          {"total", page->total},
+                          {"users", users}};
     std::printf("%s\n", out.dump(2).c_str());
     return kExitOk;
   }

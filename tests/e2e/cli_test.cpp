@@ -9,9 +9,9 @@
 namespace tenantsync::test {
 namespace {
 
-const std::vector<std::string> kCommands = {"mirror",  "plan",     "apply",  "drift",
-                                            "export",  "licenses", "assign", "revoke",
-                                            "users",   "journal",  "run"};
+const std::vector<std::string> kCommands = {"mirror", "plan",     "apply",  "drift",
+                                            "export", "licenses", "assign", "revoke",
+                                            "users",  "journal",  "run"};
 
 TEST(CliTest, HelpListsEveryCommand) {
   auto r = run_tenantsync({"--help"});
@@ -63,21 +63,23 @@ TEST_P(CliUsageTest, ExitsWith64AndAHint) {
 
 INSTANTIATE_TEST_SUITE_P(
     UsageErrors, CliUsageTest,
-    ::testing::Values(UsageCase{{}, "tenantsync --help"},
-                      UsageCase{{"frobnicate"}, "tenantsync --help"},
-                      UsageCase{{"plan", "--bogus"}, "tenantsync plan --help"},
-                      UsageCase{{"plan", "--format", "xml"}, "tenantsync plan --help"},
-                      UsageCase{{"drift", "--format", "pdf"}, "tenantsync drift --help"},
-                      UsageCase{{"apply", "--desired", "a", "--plan", "b"}, "tenantsync apply --help"},
-                      UsageCase{{"licenses"}, "tenantsync licenses --help"},
-                      UsageCase{{"assign", "--tenant", "t", "--sku", "S"}, "tenantsync assign --help"},
-                      UsageCase{{"assign", "--tenant", "t", "--users", "a", "--filter", "unlicensed", "--sku", "S"},
-                                "tenantsync assign --help"},
-                      UsageCase{{"users"}, "tenantsync users --help"},
-                      UsageCase{{"users", "add", "--tenant", "t"}, "tenantsync users add --help"},
-                      UsageCase{{"users", "list", "--tenant", "t", "--page", "0"}, "tenantsync users list --help"},
-                      UsageCase{{"run", "--every", "soon"}, "tenantsync run --help"},
-                      UsageCase{{"--log-level", "loud", "mirror"}, "tenantsync"}));
+    ::testing::Values(
+        UsageCase{{}, "tenantsync --help"}, UsageCase{{"frobnicate"}, "tenantsync --help"},
+        UsageCase{{"plan", "--bogus"}, "tenantsync plan --help"},
+        UsageCase{{"plan", "--format", "xml"}, "tenantsync plan --help"},
+        UsageCase{{"drift", "--format", "pdf"}, "tenantsync drift --help"},
+        UsageCase{{"apply", "--desired", "a", "--plan", "b"}, "tenantsync apply --help"},
+        UsageCase{{"licenses"}, "tenantsync licenses --help"},
+        UsageCase{{"assign", "--tenant", "t", "--sku", "S"}, "tenantsync assign --help"},
+        UsageCase{
+            {"assign", "--tenant", "t", "--users", "a", "--filter", "unlicensed", "--sku", "S"},
+            "tenantsync assign --help"},
+        UsageCase{{"users"}, "tenantsync users --help"},
+        UsageCase{{"users", "add", "--tenant", "t"}, "tenantsync users add --help"},
+        UsageCase{{"users", "list", "--tenant", "t", "--page", "0"},
+                  "tenantsync users list --help"},
+        UsageCase{{"run", "--every", "soon"}, "tenantsync run --help"},
+        UsageCase{{"--log-level", "loud", "mirror"}, "tenantsync"}));
 
 TEST(CliTest, MissingConfigNamesTheFileAndExits1) {
   TempDir dir;
@@ -128,8 +130,8 @@ class CliDesiredStateErrorTest : public ::testing::TestWithParam<DesiredCase> {}
 
 TEST_P(CliDesiredStateErrorTest, NamesFileLineColumnAndFieldPathAndExits1) {
   TempDir dir;
-  std::string config = dir.write(
-      "tenantsync.json", R"({ "remote": { "clientId": "c", "clientSecretEnv": "S" } })");
+  std::string config =
+      dir.write("tenantsync.json", R"({ "remote": { "clientId": "c", "clientSecretEnv": "S" } })");
   std::string desired = dir.write("desired.json", GetParam().text);
   for (const char* command : {"plan", "drift"}) {
     auto r = run_tenantsync({"--config", config, command, "--desired", desired});
@@ -141,22 +143,25 @@ TEST_P(CliDesiredStateErrorTest, NamesFileLineColumnAndFieldPathAndExits1) {
 INSTANTIATE_TEST_SUITE_P(
     DesiredErrors, CliDesiredStateErrorTest,
     ::testing::Values(
-        DesiredCase{"{\n"
-                    "  \"version\": 1,\n"
-                    "  \"tenants\": [\n"
-                    "    { \"tenant\": \"contoso.onmicrosoft.com\", \"managedSkus\": [\"SPE_E3\"],\n"
-                    "      \"users\": [\n"
-                    "        { \"upn\": \"a@contoso.onmicrosoft.com\", \"licenses\": [ { \"skuu\": \"SPE_E3\" } ] }\n"
-                    "      ] }\n"
-                    "  ]\n"
-                    "}\n",
-                    "6:63: tenants[0].users[0].licenses[0]: unknown key \"skuu\""},
-        DesiredCase{"{\n"
-                    "  \"version\": 1,\n"
-                    "  \"tenants\": [ { \"tenant\": \"c.onmicrosoft.com\", \"managedSkus\": [\"E3\"],\n"
-                    "                 \"mode\": 5 } ]\n"
-                    "}\n",
-                    "4:18: tenants[0].mode: expected"},
+        DesiredCase{
+            "{\n"
+            "  \"version\": 1,\n"
+            "  \"tenants\": [\n"
+            "    { \"tenant\": \"contoso.onmicrosoft.com\", \"managedSkus\": [\"SPE_E3\"],\n"
+            "      \"users\": [\n"
+            "        { \"upn\": \"a@contoso.onmicrosoft.com\", \"licenses\": [ { \"skuu\": "
+            "\"SPE_E3\" } ] }\n"
+            "      ] }\n"
+            "  ]\n"
+            "}\n",
+            "6:63: tenants[0].users[0].licenses[0]: unknown key \"skuu\""},
+        DesiredCase{
+            "{\n"
+            "  \"version\": 1,\n"
+            "  \"tenants\": [ { \"tenant\": \"c.onmicrosoft.com\", \"managedSkus\": [\"E3\"],\n"
+            "                 \"mode\": 5 } ]\n"
+            "}\n",
+            "4:18: tenants[0].mode: expected"},
         DesiredCase{"{\n"
                     "  \"version\": 1\n"
                     "  \"tenants\": []\n"
