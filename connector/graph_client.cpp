@@ -22,8 +22,14 @@ std::string trim_trailing_slash(std::string url) {
 }
 
 // Parses a response body, naming what was being read when it is not JSON (a proxy's HTML
-// login page with 200, a truncated body).
-Result<nlohmann::json> parse_json(const HttpResponse& response, const std::string& what) {
+// login page with 200, a truncated body) or too large to parse safely.
+Result<nlohmann::json> parse_json(const HttpResponse& response, const std::string& what,
+                                  std::size_t max_bytes) {
+  if (response.body.size() > max_bytes) {
+    return invalid(what + ": the response is " + std::to_string(response.body.size()) +
+                   " bytes, more than the " + std::to_string(max_bytes) +
+                   " bytes tenantsync reads in one answer");
+  }
   nlohmann::json j = nlohmann::json::parse(response.body, nullptr, /*allow_exceptions=*/false);
   if (j.is_discarded()) {
     const std::string* type = response.header("content-type");
@@ -216,7 +222,7 @@ Status GraphClient::for_each_page(const std::string& tenant, const std::string& 
         "tenant " + tenant + ": " + what + " page " + std::to_string(page);
     Sent sent = send(tenant, Call::get(next), retry_.max_attempts());
     if (!sent.response) return sent.response.error();
-    auto json = parse_json(*sent.response, page_what);
+    auto json = parse_json(*sent.response, page_what, options_.max_response_bytes);
     if (!json) return json.error();
     auto value = json->is_object() ? json->find("value") : json->end();
     if (!json->is_object() || value == json->end() || !value->is_array()) {
@@ -345,7 +351,7 @@ Result<User> GraphClient::get_user(const std::string& tenant, const std::string&
            retry_.max_attempts());
   if (!sent.response) return sent.response.error();
   const std::string what = "tenant " + tenant + ": user " + id_or_upn;
-  auto json = parse_json(*sent.response, what);
+  auto json = parse_json(*sent.response, what, options_.max_response_bytes);
   if (!json) return json.error();
   try {
     return json->get<User>();
@@ -545,7 +551,7 @@ void GraphClient::run_batch(const std::string& tenant, const std::vector<GraphWr
       }
     };
     if (!sent.response) return fail_all(sent.response.error());
-    auto json = parse_json(*sent.response, what);
+    auto json = parse_json(*sent.response, what, options_.max_response_bytes);
     if (!json) return fail_all(json.error());
     auto responses = json->is_object() ? json->find("responses") : json->end();
     if (!json->is_object() || responses == json->end() || !responses->is_array()) {

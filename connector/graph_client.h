@@ -63,6 +63,9 @@ struct GraphClientOptions {
   std::chrono::milliseconds timeout{30000};  // per HTTP request
   int page_size = 999;                       // $top for /users and deleted users
   std::size_t batch_size = 20;               // the service's $batch limit
+  // A larger answer is refused unparsed (Invalid): a full page of 999 users is a few MB,
+  // and parsing costs several times the body's size in memory.
+  std::size_t max_response_bytes = std::size_t{64} << 20;
 };
 
 struct GraphWriteResult {
@@ -77,9 +80,11 @@ class GraphClient {
   static constexpr char kUserSelect[] =
       "id,userPrincipalName,displayName,mail,givenName,surname,jobTitle,department,"
       "accountEnabled,usageLocation,assignedLicenses,licenseAssignmentStates";
+  // licenseAssignmentStates here too: a restored user gets its group licenses back from
+  // the group, so planning its restore must know which ones it cannot revoke itself.
   static constexpr char kDeletedUserSelect[] =
       "id,userPrincipalName,displayName,mail,givenName,surname,jobTitle,department,"
-      "accountEnabled,usageLocation,assignedLicenses,deletedDateTime";
+      "accountEnabled,usageLocation,assignedLicenses,licenseAssignmentStates,deletedDateTime";
 
   using UsersSink = std::function<Status(std::vector<User>&&)>;
   using UserPageSink = std::function<Status(UserPage&&)>;

@@ -68,6 +68,9 @@ FakeResponse ControlApi::handle(const FakeRequest& req, const std::vector<std::s
       return json_response(200, {{"now", format_iso8601(now)}, {"epochSeconds", now}});
     }
     if (n == 1 && seg[0] == "stats" && m == "GET") return json_response(200, stats_.to_json());
+    if (n == 2 && seg[0] == "stats" && seg[1] == "writes" && m == "GET") {
+      return json_response(200, stats_.writes_by_user());
+    }
     if (n == 2 && seg[0] == "stats" && seg[1] == "reset" && m == "POST") {
       stats_.reset();
       return json_response(200, stats_.to_json());

@@ -182,7 +182,15 @@ ApiResponse FakeService::perform(const Caller& caller, const ResolvedRoute& rout
     // A body of an unexpected shape that no explicit check caught.
     r = error(GraphError(400, msg::kBadRequest, "Invalid request body."));
   }
-  if (route.write && r.status >= 200 && r.status < 300) stats_.add_write();
+  if (route.write && r.status >= 200 && r.status < 300) {
+    // The user the write took effect on: the one the service returned (create, restore,
+    // assign), else the one the request named (patch, delete).
+    std::string user = route.id;
+    if (r.body.is_object() && r.body.contains("id") && r.body["id"].is_string()) {
+      user = r.body["id"].get<std::string>();
+    }
+    stats_.add_write(caller.tenant->id(), user, route.folded);
+  }
   return r;
 }
 

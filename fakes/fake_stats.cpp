@@ -14,9 +14,11 @@ void Stats::count(const std::string& route, const std::string& status) {
   }
 }
 
-void Stats::add_write() {
+void Stats::add_write(const std::string& tenant, const std::string& user,
+                      const std::string& route) {
   std::lock_guard<std::mutex> lock(mu_);
   ++writes_;
+  ++writes_by_user_[tenant][user][route];
 }
 
 void Stats::add_batch() {
@@ -36,9 +38,15 @@ nlohmann::json Stats::to_json() const {
           {"throttled", throttled_},         {"dropped", dropped_}, {"errors", errors_}};
 }
 
+nlohmann::json Stats::writes_by_user() const {
+  std::lock_guard<std::mutex> lock(mu_);
+  return writes_by_user_;
+}
+
 void Stats::reset() {
   std::lock_guard<std::mutex> lock(mu_);
   requests_.clear();
+  writes_by_user_.clear();
   writes_ = batches_ = throttled_ = dropped_ = errors_ = 0;
 }
 

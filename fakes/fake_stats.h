@@ -2,7 +2,8 @@
 // /v1.0/users/{id}/assignLicense"); $batch items count under their own route as well as
 // the batch under "POST /v1.0/$batch". A dropped response counts under the status key
 // "dropped" (the client never saw a status). Control endpoints are not counted.
-// Thread-safe.
+// Writes that took effect are also counted per tenant, user and route, so a test can see
+// that no operation was applied twice. Thread-safe.
 #pragma once
 
 #include <map>
@@ -17,16 +18,21 @@ class Stats {
  public:
   // One response on `route`: `status` is a number as text, or "dropped".
   void count(const std::string& route, const std::string& status);
-  void add_write();  // a write that took effect
+  // A write that took effect on `user` (its object id, or the id the request named).
+  void add_write(const std::string& tenant, const std::string& user, const std::string& route);
   void add_batch();
 
   nlohmann::json to_json() const;
+  // {tenant id: {user: {route: n}}} of the writes that took effect.
+  nlohmann::json writes_by_user() const;
   void reset();
 
  private:
   mutable std::mutex mu_;
   std::map<std::string, std::map<std::string, long>> requests_;  // guarded by mu_
   long writes_ = 0;                                              // guarded by mu_
+  std::map<std::string, std::map<std::string, std::map<std::string, long>>>
+      writes_by_user_;  // guarded by mu_
   long batches_ = 0;
   long throttled_ = 0;
   long dropped_ = 0;

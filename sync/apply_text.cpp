@@ -45,65 +45,31 @@ class Writer {
     return options_.color ? code + text + kReset : text;
   }
 
-  std::string plans(const std::vector<std::string>& ids) const {
-    std::string out;
-    for (const auto& id : ids) {
-      if (!out.empty()) out += ", ";
-      out += options_.names ? options_.names->name_or_id(id) : id;
-    }
-    return out;
-  }
-
-  std::string created_name(const Operation& op) const {
-    if (!op.details || !op.details->is_object()) return "";
-    auto name = op.details->find("displayName");
-    if (name == op.details->end() || !name->is_string()) return "";
-    return " \"" + name->get<std::string>() + "\"";
-  }
-
-  // "assigned SPE_E3 (disable X)" when done, "assign SPE_E3" otherwise.
-  std::string what(const Operation& op, bool done) const {
-    switch (op.op) {
-      case OpKind::Assign:
-        return std::string(done ? "assigned " : "assign ") + op.sku +
-               (op.disabled_plans.empty() ? "" : " (disable " + plans(op.disabled_plans) + ")");
-      case OpKind::Revoke:
-        return std::string(done ? "revoked " : "revoke ") + op.sku;
-      case OpKind::Update:
-        return std::string(done ? "updated " : "update ") + op.sku +
-               (op.disabled_plans.empty() ? " (enable all plans)"
-                                          : " (disable " + plans(op.disabled_plans) + ")");
-      case OpKind::Restore:
-        return done ? "restored" : "restore";
-      case OpKind::Delete:
-        return done ? "deleted" : "delete";
-      case OpKind::Create:
-        return std::string(done ? "created" : "create") + created_name(op);
-    }
-    return "";
-  }
-
   void operation(const Operation& op) {
     std::string line = "    ";
     switch (op.status) {
       case OpStatus::Applied:
-        line += paint(kGreen, std::string(options_.ascii ? "+ " : "\u2713 ") + what(op, true));
+        line += paint(kGreen, std::string(options_.ascii ? "+ " : "\u2713 ") +
+                                  describe_operation(op, true, options_.names));
         if (!op.reason.empty()) line += " (" + op.reason + ")";
         break;
       case OpStatus::Failed: {
         std::string detail = op.error ? op.error->code + ": " + op.error->message : op.reason;
-        line += paint(kRed, std::string(options_.ascii ? "x " : "\u2717 ") + what(op, false) +
-                                " failed: " + detail);
+        line +=
+            paint(kRed, std::string(options_.ascii ? "x " : "\u2717 ") +
+                            describe_operation(op, false, options_.names) + " failed: " + detail);
         break;
       }
       case OpStatus::Blocked:
-        line += paint(kYellow, "! " + what(op, false) + " blocked: " + op.reason);
+        line += paint(kYellow, "! " + describe_operation(op, false, options_.names) +
+                                   " blocked: " + op.reason);
         break;
       case OpStatus::Skipped:
-        line += paint(kYellow, "- " + what(op, false) + " skipped: " + op.reason);
+        line += paint(kYellow, "- " + describe_operation(op, false, options_.names) +
+                                   " skipped: " + op.reason);
         break;
       case OpStatus::Ready:
-        line += "? " + what(op, false) + " not sent";
+        line += "? " + describe_operation(op, false, options_.names) + " not sent";
         break;
     }
     out_ += line + "\n";
@@ -114,6 +80,42 @@ class Writer {
 };
 
 }  // namespace
+
+std::string describe_operation(const Operation& op, bool done, const ServicePlanNames* names) {
+  auto plans = [&](const std::vector<std::string>& ids) {
+    std::string out;
+    for (const auto& id : ids) {
+      if (!out.empty()) out += ", ";
+      out += names ? names->name_or_id(id) : id;
+    }
+    return out;
+  };
+  switch (op.op) {
+    case OpKind::Assign:
+      return std::string(done ? "assigned " : "assign ") + op.sku +
+             (op.disabled_plans.empty() ? "" : " (disable " + plans(op.disabled_plans) + ")");
+    case OpKind::Revoke:
+      return std::string(done ? "revoked " : "revoke ") + op.sku;
+    case OpKind::Update:
+      return std::string(done ? "updated " : "update ") + op.sku +
+             (op.disabled_plans.empty() ? " (enable all plans)"
+                                        : " (disable " + plans(op.disabled_plans) + ")");
+    case OpKind::Restore:
+      return done ? "restored" : "restore";
+    case OpKind::Delete:
+      return done ? "deleted" : "delete";
+    case OpKind::Create: {
+      std::string name;
+      if (op.details && op.details->is_object()) {
+        auto it = op.details->find("displayName");
+        if (it != op.details->end() && it->is_string())
+          name = " \"" + it->get<std::string>() + "\"";
+      }
+      return std::string(done ? "created" : "create") + name;
+    }
+  }
+  return "";
+}
 
 std::string apply_summary_line(const ApplyReport& report) {
   int total = 0;

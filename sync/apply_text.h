@@ -37,4 +37,8 @@ std::string render_apply_text(const ApplyReport& report, const ApplyTextOptions&
 // The last line, as above.
 std::string apply_summary_line(const ApplyReport& report);
 
+// One operation in words: "assigned SPE_E3 (disable X)" when `done`, else "assign SPE_E3
+// (disable X)"; `names` turns disabled-plan ids into names (may be null).
+std::string describe_operation(const Operation& op, bool done, const ServicePlanNames* names);
+
 }  // namespace tenantsync

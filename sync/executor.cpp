@@ -23,6 +23,7 @@ constexpr size_t kNone = static_cast<size_t>(-1);
 constexpr const char* kReportMode = "tenant is in report mode";
 constexpr const char* kNoPasswords =
     "not sent: creating users needs a file for their temporary passwords";
+constexpr const char* kInterrupted = "not sent: tenantsync was stopping";
 
 std::string generated_plan_id(Clock& clock) {
   std::random_device rd;
@@ -46,6 +47,7 @@ struct Shared {
   std::string plan_id;
 
   std::atomic<bool> stop{false};  // a worker crashed (an exception): stop before the next step
+  bool interrupted() const { return options.interrupt && options.interrupt->load(); }
   std::atomic<int> write_calls{0};
   std::atomic<int> write_requests{0};
 
@@ -106,6 +108,8 @@ class TenantRun {
         tenant_key_(plan.tenant_id.empty() ? plan.tenant : plan.tenant_id) {}
 
   void run();
+  // Journals every operation still ready as skipped: the run was interrupted.
+  void abandon();
 
  private:
   Operation& op(size_t i) { return plan_.operations[i]; }
@@ -127,6 +131,8 @@ class TenantRun {
   void fold(const User& user);
   void fold_deleted(const std::string& user_id);
   void flush_folds();
+  void send_swaps(std::vector<Call>& calls);
+  void count_seats(const std::optional<User>& before, const User& after);
   void cache_failed(const Error& e);
   void journal_failed(const Error& e);
   void skip_remaining(const std::string& reason);
@@ -144,6 +150,9 @@ class TenantRun {
   bool broken_ = false;  // the journal failed: send nothing more
   bool sent_ = false;
   bool cache_stale_ = false;
+  // Free seats per SKU id as apply goes (enabled + warning - consumed; a restore can take
+  // it below 0), from the cache's seat counts and every result since.
+  std::unordered_map<std::string, int> free_seats_;
 };
 
 void TenantRun::run() {
@@ -160,6 +169,7 @@ void TenantRun::run() {
   deletions();
   if (shared_.stop) return;
   if (broken_) skip_remaining("not sent: the journal could not be written");
+  if (!broken_ && shared_.interrupted()) abandon();
   if (sent_) refresh_skus();
 }
 
@@ -206,6 +216,9 @@ bool TenantRun::load_users() {
     Status s = shared_.cache.journal().record_outcomes(outcomes);
     if (!s.ok()) shared_.add_error(s.error());
     return false;
+  }
+  for (const auto& sku : snapshot->skus) {
+    free_seats_[sku.sku_id] = sku.usable_seats() - sku.consumed_units;
   }
   for (auto& user : snapshot->users) {
     auto it = index.find(user.id);
@@ -286,7 +299,56 @@ void TenantRun::licenses(ApplyPhase phase) {
     c.request.remove_licenses = c.change.remove;
     calls.push_back(std::move(c));
   }
-  send(phase, calls);
+  if (phase == ApplyPhase::Swap) {
+    send_swaps(calls);
+  } else {
+    send(phase, calls);
+  }
+}
+
+// A swap may take a seat that another swap frees (one user moves from SPE_E5 to SPE_E3
+// while another moves from EXCHANGESTANDARD to SPE_E5; a restored user gives back a
+// license the restore brought past the seat count). The plan counts every revocation
+// before every assignment, so the swaps go in rounds: each round only the calls whose new
+// seats are free now, the rest once the round's removals went through. When nothing
+// fits, the rest go anyway and the service decides.
+void TenantRun::send_swaps(std::vector<Call>& calls) {
+  while (!calls.empty()) {
+    std::unordered_map<std::string, int> free = free_seats_;
+    std::vector<Call> round, later;
+    for (auto& c : calls) {
+      const std::optional<User>& user = users_[c.user].user;
+      std::vector<std::string> takes;
+      for (const auto& l : c.change.add) {
+        if (!user || !user->find_license(l.sku_id)) takes.push_back(l.sku_id);
+      }
+      bool fits = std::all_of(takes.begin(), takes.end(), [&](const std::string& sku) {
+        auto it = free.find(sku);
+        return it == free.end() || it->second > 0;
+      });
+      if (!fits) {
+        later.push_back(std::move(c));
+        continue;
+      }
+      for (const auto& sku : takes) {
+        if (auto it = free.find(sku); it != free.end()) --it->second;
+      }
+      round.push_back(std::move(c));
+    }
+    if (round.empty()) std::swap(round, later);
+    send(ApplyPhase::Swap, round);
+    calls = std::move(later);
+  }
+}
+
+// Seats a user's new licenses take and its lost ones free (each SKU counts once, however
+// the user holds it).
+void TenantRun::count_seats(const std::optional<User>& before, const User& after) {
+  for (auto& [sku, free] : free_seats_) {
+    bool held = before && before->find_license(sku);
+    bool holds = after.find_license(sku) != nullptr;
+    free += (held ? 1 : 0) - (holds ? 1 : 0);
+  }
 }
 
 void TenantRun::deletions() {
@@ -309,7 +371,7 @@ void TenantRun::send(ApplyPhase phase, std::vector<Call>& calls) {
   Journal& journal = shared_.cache.journal();
   const ExecuteHooks& hooks = shared_.options.hooks;
   for (size_t start = 0; start < calls.size(); start += chunk) {
-    if (shared_.stop || broken_) return;
+    if (shared_.stop || broken_ || shared_.interrupted()) return;
     size_t end = std::min(calls.size(), start + chunk);
     if (hooks.before_chunk) hooks.before_chunk(plan_.tenant_id, phase);
 
@@ -441,6 +503,7 @@ void TenantRun::finish_restore(Call& call, const WriteResult& result) {
     restored = std::move(read).value();
   }
   restored.deleted_date_time.reset();
+  count_seats(std::nullopt, restored);  // it comes back with its licenses, seats or not
   w.user = restored;
   fold(restored);
 }
@@ -458,7 +521,9 @@ void TenantRun::finish_license(Call& call, const WriteResult& result) {
     fold(*w.user);
     return;
   }
-  w.user = user_after_call(*w.user, call.change, result.user);
+  User after = user_after_call(*w.user, call.change, result.user);
+  count_seats(w.user, after);
+  w.user = std::move(after);
   fold(*w.user);
 }
 
@@ -549,6 +614,20 @@ void TenantRun::skip_remaining(const std::string& reason) {
     o.reason = reason;
     ++done_;
   }
+  report_progress();
+}
+
+void TenantRun::abandon() {
+  if (total_ == 0) {  // never started
+    for (size_t i = 0; i < plan_.operations.size(); ++i) total_ += ready(i) ? 1 : 0;
+  }
+  std::vector<JournalOutcome> outcomes;
+  for (size_t i = 0; i < plan_.operations.size(); ++i) {
+    if (ready(i)) settle(i, OpStatus::Skipped, kInterrupted, std::nullopt, outcomes);
+  }
+  if (outcomes.empty()) return;
+  Status recorded = shared_.cache.journal().record_outcomes(outcomes);
+  if (!recorded.ok()) journal_failed(recorded.error());
   report_progress();
 }
 
@@ -708,6 +787,10 @@ Result<ApplyReport> execute_plan(const Plan& plan, Directory& directory, Cache& 
       size_t i = next++;
       if (i >= runs.size()) return;
       try {
+        if (shared.interrupted()) {
+          runs[i].abandon();
+          continue;
+        }
         runs[i].run();
       } catch (...) {
         std::lock_guard<std::mutex> lock(crash_mu);

@@ -16,7 +16,9 @@
 //      a. creates (CreateUser, with a temporary password from `passwords`) and restores
 //         (RestoreUser: the user comes back with the licenses it held when deleted);
 //      b. assignLicense calls that only remove licenses: they free seats;
-//      c. assignLicense calls that remove and add (exclusive swaps), then
+//      c. assignLicense calls that remove and add (exclusive swaps), in rounds: a swap
+//         whose new seat is not free yet waits for the swaps that free one (seats are
+//         counted from the cache's SKUs and every result, restores included), then
 //      d. those that only add or update: they take seats, freed ones included;
 //      e. deletions, last.
 //    A user's license operations are ONE assignLicense call (adds, updates and removes
@@ -38,6 +40,7 @@
 // the caller once all have stopped.
 #pragma once
 
+#include <atomic>
 #include <functional>
 #include <optional>
 #include <string>
@@ -92,6 +95,10 @@ struct ExecuteOptions {
   // plan's tenants (a saved plan the mirror has moved past).
   bool refuse_stale_plan = false;
   TemporaryPasswords passwords;
+  // Set from outside (SIGTERM): the chunk in flight is finished and journalled, nothing
+  // more is sent, and every operation not sent is journalled `skipped` ("not sent:
+  // tenantsync was stopping"), so the journal is complete when execute_plan returns.
+  const std::atomic<bool>* interrupt = nullptr;
   ExecuteHooks hooks;
   std::function<void(const ApplyProgress&)> progress;
 };

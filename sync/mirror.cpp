@@ -220,7 +220,11 @@ MirrorResult mirror_tenants(Directory& directory, Cache& cache, const MirrorOpti
   std::vector<Tenant> in_scope;
   std::vector<size_t> work;
   for (size_t i = 0; i < result.tenants.size(); ++i) {
-    if (!result.tenants[i].ok()) continue;
+    if (!result.tenants[i].ok()) {  // not a customer: its outcome is logged like any other's
+      log_warn("mirror of tenant failed", {{"tenant", result.tenants[i].requested},
+                                           {"error", result.tenants[i].error->describe()}});
+      continue;
+    }
     in_scope.push_back(result.tenants[i].tenant);
     work.push_back(i);
   }

@@ -26,6 +26,20 @@ std::vector<std::string> desired_tenant_names(const DesiredState& desired,
   return names;
 }
 
+Result<BuiltPlan> build_tenant_plan(Cache& cache, const TenantSnapshot& snapshot,
+                                    const DesiredTenant& desired, const ServiceRules& rules,
+                                    Clock::time_point now) {
+  BuiltPlan built;
+  built.plan_names.add(snapshot);
+  auto tenant_plan = plan_tenant(snapshot, desired, rules, now);
+  if (!tenant_plan.ok()) return tenant_plan.error();
+  built.plan.tenants.push_back(std::move(*tenant_plan));
+  auto fingerprint = cache.fingerprint({snapshot.tenant.id});
+  if (!fingerprint.ok()) return fingerprint.error();
+  built.plan.fingerprint = *fingerprint;
+  return built;
+}
+
 Result<BuiltPlan> build_plan(Cache& cache, const DesiredState& desired,
                              const std::vector<std::string>& tenant_filter,
                              const ServiceRules& rules, Clock::time_point now) {

@@ -17,6 +17,7 @@
 #include "sync/clock.h"
 #include "sync/drift.h"
 #include "sync/service_rules.h"
+#include "sync/tenant_snapshot.h"
 
 namespace tenantsync {
 
@@ -32,6 +33,13 @@ struct BuiltPlan {
 Result<BuiltPlan> build_plan(Cache& cache, const DesiredState& desired,
                              const std::vector<std::string>& tenant_filter,
                              const ServiceRules& rules, Clock::time_point now);
+
+// One tenant's desired state planned against a snapshot the caller loaded already (the
+// imperative commands pick their users from it first). The fingerprint covers that
+// tenant. Fails when a name cannot be resolved against the snapshot.
+Result<BuiltPlan> build_tenant_plan(Cache& cache, const TenantSnapshot& snapshot,
+                                    const DesiredTenant& desired, const ServiceRules& rules,
+                                    Clock::time_point now);
 
 // The desired state's tenants that `tenant_filter` selects (all when empty), by the names
 // the file uses; for mirroring exactly what will be planned.

@@ -15,6 +15,14 @@ namespace tenantsync {
 
 namespace {
 
+// Nothing to plan from: no read of the tenant ever completed (a first read that failed
+// part way leaves it stale without SKUs or users to resolve names against).
+bool never_mirrored(const TenantSnapshot& snapshot) {
+  return snapshot.mirror == MirrorState::Never ||
+         (snapshot.mirror == MirrorState::Stale && snapshot.synced_at.empty() &&
+          snapshot.skus.empty() && snapshot.users.empty());
+}
+
 constexpr size_t kNone = static_cast<size_t>(-1);
 
 const char* const kUsageLocationMessage =
@@ -212,6 +220,8 @@ class Planner {
   }
 
   std::vector<Held> held_of(const User& user) const;
+  // The active user whose UPN is `upn` (any case), or nullptr.
+  const User* active_holder(const std::string& upn);
   // What the user should hold; `governed` says whether undesired managed SKUs go.
   const std::vector<Want>& wants_for(const ResolvedUser* entry, const Attributes& attrs,
                                      bool& governed);
@@ -260,7 +270,8 @@ class Planner {
 
   std::unordered_map<std::string, int> sku_by_id_;  // lower-case sku id -> index
   std::vector<bool> managed_;
-  std::unordered_map<std::string, size_t> entry_by_key_;  // lower-case upn -> entry
+  std::unordered_map<std::string, size_t> entry_by_key_;        // lower-case upn (or id) -> entry
+  std::unordered_map<std::string, const User*> active_by_upn_;  // lower-case upn; on demand
   std::vector<bool> entry_used_;
   std::vector<std::optional<std::vector<Want>>> entry_wants_;
   std::vector<std::vector<Want>> rule_wants_;
@@ -428,6 +439,7 @@ size_t Planner::add_license_op(size_t user, OpKind kind, int sku) {
 void Planner::plan_active(const User& user) {
   std::string key = ascii_lower(user.user_principal_name);
   const ResolvedUser* entry = entry_for(key);
+  if (!entry) entry = entry_for(ascii_lower(user.id));  // an entry may name the object id
   if (entry && entry->ignore) return;
   if (entry && entry->state == DesiredUserState::Deleted) {
     size_t op = add_op(OpKind::Delete, user.user_principal_name, user.id, -1);
@@ -465,6 +477,14 @@ void Planner::plan_deleted(const User& user, const std::string& upn, const Resol
   ops_[op].user = index;
   u.restore_op = op;
   static_checks(op);
+  if (is_ready(op)) {
+    if (const User* holder = active_holder(upn)) {
+      block(op, "its name is held by active user " + holder->user_principal_name + " (" +
+                    holder->id +
+                    "): rename or delete that user first (Another object with the same value "
+                    "for property userPrincipalName already exists.)");
+    }
+  }
   Clock::time_point deleted;
   if (is_ready(op) && user.deleted_date_time && parse_iso8601(*user.deleted_date_time, deleted) &&
       now_ - deleted > kRestoreWindow) {
@@ -598,6 +618,16 @@ void Planner::block(size_t index, std::string reason) {
     ledger_.force(w.sku);  // the license stays after the restore
     dirty_.push_back(w.sku);
   }
+}
+
+const User* Planner::active_holder(const std::string& upn) {
+  if (active_by_upn_.empty()) {
+    for (const auto& u : snapshot_.users) {
+      active_by_upn_.emplace(ascii_lower(u.user_principal_name), &u);
+    }
+  }
+  auto it = active_by_upn_.find(ascii_lower(upn));
+  return it == active_by_upn_.end() ? nullptr : it->second;
 }
 
 const Held* Planner::held_for(const UserWork& user, int sku) const {
@@ -887,8 +917,11 @@ TenantPlan Planner::run() {
   plan_.tenant = snapshot_.tenant.default_domain_name;
   plan_.tenant_id = snapshot_.tenant.id;
   plan_.mode = desired_.mode;
-  if (snapshot_.mirror == MirrorState::Never) {
-    plan_.notes.push_back("tenant was never mirrored; run mirror");
+  if (never_mirrored(snapshot_)) {
+    plan_.notes.push_back(snapshot_.stale_reason.empty()
+                              ? "tenant was never mirrored; run mirror"
+                              : "tenant was never mirrored completely (" + snapshot_.stale_reason +
+                                    "); run mirror");
     return std::move(plan_);
   }
   index();
@@ -925,7 +958,12 @@ TenantPlan Planner::run() {
     return a.second->id < b.second->id;
   });
   for (const auto& [upn, user] : deleted) {
-    auto it = entry_by_key_.find(ascii_lower(upn));
+    // An entry naming this user's object id is for it alone; one naming the UPN goes to
+    // the latest deleted user of that name, unless an active user took it.
+    auto it = entry_by_key_.find(ascii_lower(user->id));
+    if (it == entry_by_key_.end() || entry_used_[it->second]) {
+      it = entry_by_key_.find(ascii_lower(upn));
+    }
     if (it == entry_by_key_.end() || entry_used_[it->second]) continue;
     entry_used_[it->second] = true;
     const ResolvedUser& entry = desired_.users[it->second];
@@ -982,7 +1020,7 @@ TenantPlan plan_tenant(const TenantSnapshot& snapshot, const ResolvedTenant& des
 
 Result<TenantPlan> plan_tenant(const TenantSnapshot& snapshot, const DesiredTenant& desired,
                                const ServiceRules& rules, Clock::time_point now) {
-  if (snapshot.mirror == MirrorState::Never) {
+  if (never_mirrored(snapshot)) {
     ResolvedTenant empty;
     empty.mode = desired.mode;
     return plan_tenant(snapshot, empty, rules, now);

@@ -19,13 +19,18 @@
 // - Group-inherited licenses cannot be changed on the user: a desired SKU held only
 //   through a group counts as held (no direct assignment, whatever its disabled plans),
 //   and an undesired one yields no operation but a note naming the group.
+// - An entry names a user by UPN or, as the imperative commands do, by object id (which
+//   is how `users restore` picks one soft-deleted user among several of one name).
 // - `ignore: true`: the user is left alone and listed in `ignored_users`.
 // - `state: deleted`: a delete operation, and nothing else for that user. Deletions free
 //   no seats in this plan (the executor sends them last).
 // - A soft-deleted user with an entry that is not `state: deleted` is restored (rules alone
 //   never restore anyone: a leaver deleted by hand stays deleted), with license operations
 //   that take its licenses from what it held when deleted to what it should hold. The
-//   restore is blocked when the user was deleted more than 30 days before `now`.
+//   restore is blocked when the user was deleted more than 30 days before `now`, and when
+//   an active user now holds its UPN (the service refuses that restore with
+//   ObjectConflict; the reason names the active user). With a UPN entry the active user
+//   takes the entry, so only an entry naming the deleted user's id meets this.
 // - A desired user that does not exist is created when its entry has `create` (assigned
 //   its licenses, user_id empty), else noted ("file:line: x does not exist in tenant; not
 //   created ...") and listed in `missing_users`.
@@ -56,7 +61,7 @@
 //   delete, an update that disables a plan) and everything that needs an exact picture
 //   (restore, create) is blocked with "tenant mirror is stale: <reason>; re-run mirror";
 //   assignments and updates that only enable plans proceed. A tenant never mirrored has
-//   nothing to plan from: its plan is one note.
+//   nothing to plan from (nor one whose first read failed part way): its plan is one note.
 //
 // Output order: operations by user (UPN, ASCII case ignored), then restore, revoke,
 // update, assign, delete, create, then SKU part number. Seat lines for every managed SKU

@@ -17,6 +17,9 @@ namespace tenantsync {
 struct SafetyLimits {
   std::optional<int> max_revocations;  // nullopt: no limit
   std::optional<int> max_deletions;    // nullopt: no limit
+  // The command has --max-revocations / --max-deletions (apply); without them (assign,
+  // revoke, users delete, users restore) the reason says to raise the config key instead.
+  bool flags = true;
 };
 
 struct SafetyCheck {
@@ -25,7 +28,8 @@ struct SafetyCheck {
   bool revocations_exceeded = false;
   bool deletions_exceeded = false;
   // Empty when within the limits, else e.g. "12 revocations exceed the limit of 10
-  // (safety.maxRevocations); raise it with --max-revocations 12"; both limits joined
+  // (safety.maxRevocations); raise it with --max-revocations 12" (without flags: "raise
+  // safety.maxRevocations in the config to allow 12"); both limits joined
   // with "; " when both are exceeded.
   std::string reason;
 

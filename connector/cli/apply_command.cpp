@@ -13,10 +13,10 @@
 #include "connector/cli/commands.h"
 #include "connector/cli/engine_session.h"
 #include "connector/cli/exit_codes.h"
+#include "connector/cli/interrupted_apply.h"
 #include "connector/cli/plan_session.h"
 #include "sync/apply_text.h"
 #include "sync/executor.h"
-#include "sync/journal_resume.h"
 #include "sync/plan_text.h"
 
 namespace tenantsync {
@@ -49,6 +49,19 @@ bool confirmed(const Plan& plan) {
   return answer == "y" || answer == "Y" || answer == "yes";
 }
 
+// The outcome, as the plan's JSON shape or as text for people.
+void print_report(const ApplyReport& report, const std::string& format,
+                  const ServicePlanNames& names) {
+  if (format == "json") {
+    std::printf("%s\n", nlohmann::json(report.plan).dump(2).c_str());
+    return;
+  }
+  ApplyTextOptions text;
+  text.color = isatty(STDOUT_FILENO);
+  text.names = &names;
+  std::fputs(render_apply_text(report, text).c_str(), stdout);
+}
+
 }  // namespace
 
 int run_apply(const GlobalFlags& g, const ApplyFlags& o) {
@@ -65,32 +78,16 @@ int run_apply(const GlobalFlags& g, const ApplyFlags& o) {
     if (!d.ok()) return report_failure("apply", d.error());
     desired = std::move(*d);
   }
-  auto session = EngineSession::open(*config, /*need_remote=*/true);
+  auto session = EngineSession::open(*config, /*need_remote=*/true, "apply");
   if (!session.ok()) return report_failure("apply", session.error());
   EngineSession& s = **session;
 
   // An earlier apply that was killed part way: settle its entries first, so nothing it
-  // sent is sent twice and nothing it meant to send is lost.
-  auto resumed = resume_unfinished(s.directory(), s.cache());
-  if (!resumed.ok()) return report_failure("apply", resumed.error());
-  if (!resumed->nothing_to_do()) {
-    std::printf(
-        "Settled %zu operations an interrupted apply left unfinished: %d confirmed, "
-        "%d resent, %d failed, %d skipped.\n",
-        resumed->entries.size(), resumed->confirmed, resumed->resent, resumed->failed,
-        resumed->skipped);
-  }
-  // Planning a tenant whose interrupted operations could not be settled might send one
-  // of them twice: send nothing new until a later apply can read those users.
-  if (!resumed->unresolved_tenants.empty()) {
-    std::string names;
-    for (const auto& t : resumed->unresolved_tenants) names += (names.empty() ? "" : ", ") + t;
-    return report_failure(
-        "apply",
-        make_error(ErrorKind::Transient,
-                   "could not settle what an interrupted apply left unfinished in " + names +
-                       " (the users could not be read); nothing new was sent: "
-                       "run apply again"));
+  // sent is sent twice and nothing it meant to send is lost. Planning a tenant whose
+  // interrupted operations could not be settled might send one of them twice: then
+  // nothing new is sent.
+  if (Status settled = settle_interrupted_apply(s, "apply", "", stdout); !settled.ok()) {
+    return report_failure("apply", settled.error());
   }
 
   Plan plan;
@@ -108,8 +105,12 @@ int run_apply(const GlobalFlags& g, const ApplyFlags& o) {
     names = std::move(built->plan_names);
   }
   if (!plan.has_ready_operations()) {
-    std::printf("Nothing to apply. The tenants match the desired state.\n");
-    return kExitOk;
+    // Nothing to send, but blocked operations still keep an enforced tenant from the
+    // desired state: list them and exit 3, in the format asked for, as any apply does.
+    ApplyReport nothing_sent;
+    nothing_sent.plan = std::move(plan);
+    print_report(nothing_sent, o.format, names);
+    return nothing_sent.exit_code();
   }
   if (!o.yes && !confirmed(plan)) return kExitFailed;
 
@@ -125,14 +126,7 @@ int run_apply(const GlobalFlags& g, const ApplyFlags& o) {
                  report->stale.c_str());
     return kExitRefused;
   }
-  if (o.format == "json") {
-    std::printf("%s\n", nlohmann::json(report->plan).dump(2).c_str());
-  } else {
-    ApplyTextOptions text;
-    text.color = isatty(STDOUT_FILENO);
-    text.names = &names;
-    std::fputs(render_apply_text(*report, text).c_str(), stdout);
-  }
+  print_report(*report, o.format, names);
   return report->exit_code();
 }
 

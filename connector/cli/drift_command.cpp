@@ -17,7 +17,7 @@ int run_drift(const GlobalFlags& g, const DriftFlags& o) {
   if (!config.ok()) return report_failure("drift", config.error());
   auto desired = load_desired_for(*config, o.desired);
   if (!desired.ok()) return report_failure("drift", desired.error());
-  auto session = EngineSession::open(*config, /*need_remote=*/!o.no_refresh);
+  auto session = EngineSession::open(*config, /*need_remote=*/!o.no_refresh, "drift");
   if (!session.ok()) return report_failure("drift", session.error());
   auto built = plan_desired(**session, *desired, o.tenants, !o.no_refresh, !g.no_progress);
   if (!built.ok()) return report_failure("drift", built.error());

@@ -14,9 +14,23 @@ namespace tenantsync {
 EngineSession::EngineSession(Config config) : config_(std::move(config)) {}
 EngineSession::~EngineSession() = default;
 
-Result<std::unique_ptr<EngineSession>> EngineSession::open(const Config& config, bool need_remote) {
+Result<std::unique_ptr<EngineSession>> EngineSession::open(const Config& config, bool need_remote,
+                                                           const std::string& command) {
   std::unique_ptr<EngineSession> s(new EngineSession(config));
-  auto cache = Cache::open(config.cache, s->clock_);
+  if (need_remote) {
+    auto lock = CacheLock::acquire(config.cache, command);
+    if (!lock.ok()) return lock.error();
+    s->lock_ = std::move(*lock);
+    if (long pid = s->lock_->taken_over_from(); pid > 0) {
+      log_info("took over the cache lock left by process " + std::to_string(pid) +
+               ", which is no longer running");
+    }
+  }
+  // Commands that change nothing skip the integrity check (it reads every page: seconds
+  // on a large cache); the writers run it, so a damaged cache is still caught and rebuilt.
+  CacheOpenOptions options;
+  options.verify = need_remote;
+  auto cache = Cache::open(config.cache, s->clock_, options);
   if (!cache.ok()) return cache.error();
   s->cache_ = std::move(*cache);
   if (!s->cache_->moved_aside_to().empty()) {

@@ -1,7 +1,8 @@
 // What a command that touches the cache or the remote works with, built from the config:
 // the cache (opened, migrated, rebuilt if corrupt), the Graph directory (only when the
 // command needs the remote, so `users list` and `journal` work offline) and the clock.
-// Owned by the command; used from its thread and the mirror's workers.
+// A session that needs the remote also holds the cache's lock (sync/cache_lock.h): one
+// writer at a time. Owned by the command; used from its thread and the mirror's workers.
 #pragma once
 
 #include <memory>
@@ -13,6 +14,7 @@
 #include "model/desired_state.h"
 #include "model/result.h"
 #include "sync/cache.h"
+#include "sync/cache_lock.h"
 #include "sync/clock.h"
 #include "sync/directory.h"
 #include "sync/mirror.h"
@@ -23,12 +25,16 @@ class GraphDirectory;
 
 class EngineSession {
  public:
-  static Result<std::unique_ptr<EngineSession>> open(const Config& config, bool need_remote);
+  // `command` names the holder in the lock ("apply", "run"), for whoever is refused.
+  static Result<std::unique_ptr<EngineSession>> open(const Config& config, bool need_remote,
+                                                     const std::string& command = "command");
   ~EngineSession();
 
   const Config& config() const { return config_; }
   Cache& cache() { return *cache_; }
   Directory& directory() { return *directory_; }
+  // The Graph adapter (its request counters feed /metrics); null without the remote.
+  const GraphDirectory* graph() const { return graph_.get(); }
   Clock& clock() { return clock_; }
 
   // Mirrors `tenants` (empty: the config's scope), printing a line per tenant on stderr
@@ -40,6 +46,7 @@ class EngineSession {
 
   Config config_;
   SystemClock clock_;
+  std::unique_ptr<CacheLock> lock_;  // released last
   std::unique_ptr<Cache> cache_;
   std::unique_ptr<GraphDirectory> graph_;
   Directory* directory_ = nullptr;

@@ -15,7 +15,7 @@ namespace tenantsync {
 int run_export(const GlobalFlags& g, const ExportFlags& o) {
   auto config = load_command_config(g);
   if (!config.ok()) return report_failure("export", config.error());
-  auto session = EngineSession::open(*config, /*need_remote=*/true);
+  auto session = EngineSession::open(*config, /*need_remote=*/true, "export");
   if (!session.ok()) return report_failure("export", session.error());
   Cache& cache = (*session)->cache();
   auto mirrored = (*session)->mirror(tenants_in_scope(*config, o.tenants), false, !g.no_progress);

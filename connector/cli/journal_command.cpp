@@ -54,8 +54,11 @@ int run_journal(const GlobalFlags& g, const JournalFlags& o) {
   for (const auto& e : *entries) {
     std::printf("%s  %-8s %-8s %-30s %-40s %-12s", e.created_at.c_str(), to_string(e.state),
                 to_string(e.op), e.tenant.c_str(), e.user.c_str(), e.sku.c_str());
-    if (!e.error_code.empty() || !e.error_message.empty()) {
+    // A failure has the service's code; a blocked or skipped entry only its reason.
+    if (!e.error_code.empty()) {
       std::printf("  %s: %s", e.error_code.c_str(), e.error_message.c_str());
+    } else if (!e.error_message.empty()) {
+      std::printf("  %s", e.error_message.c_str());
     }
     std::printf("\n");
   }

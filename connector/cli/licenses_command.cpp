@@ -10,6 +10,7 @@
 #include "connector/cli/engine_session.h"
 #include "connector/cli/exit_codes.h"
 #include "connector/cli/user_selection.h"
+#include "sync/ascii_case.h"
 
 namespace tenantsync {
 
@@ -49,6 +50,22 @@ int run_licenses(const GlobalFlags& g, const LicensesFlags& o) {
   }
   auto snapshot = cache.load_snapshot(tenant->id);
   if (!snapshot.ok()) return report_failure("licenses", snapshot.error());
+
+  // A name that matches nobody (a typo, a user not mirrored yet) would silently shrink
+  // the selection and every count shown for it.
+  std::string unknown;
+  for (const auto& name : selection->users) {
+    bool found = std::any_of(snapshot->users.begin(), snapshot->users.end(), [&](const User& u) {
+      return u.id == name || iequals(u.user_principal_name, name);
+    });
+    if (!found) unknown += (unknown.empty() ? "" : ", ") + name;
+  }
+  if (!unknown.empty()) {
+    return report_failure(
+        "licenses", make_error(ErrorKind::NotFound,
+                               "no active user " + unknown + " in " + tenant->default_domain_name +
+                                   " (the cache as last mirrored; run mirror if just created)"));
+  }
 
   std::vector<const User*> selected;
   if (has_selection) {

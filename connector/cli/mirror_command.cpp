@@ -9,7 +9,7 @@ namespace tenantsync {
 int run_mirror(const GlobalFlags& g, const MirrorFlags& o) {
   auto config = load_command_config(g);
   if (!config.ok()) return report_failure("mirror", config.error());
-  auto session = EngineSession::open(*config, /*need_remote=*/true);
+  auto session = EngineSession::open(*config, /*need_remote=*/true, "mirror");
   if (!session.ok()) return report_failure("mirror", session.error());
   auto result = (*session)->mirror(tenants_in_scope(*config, o.tenants), o.full, !g.no_progress);
   print_mirror_result(result, /*to_stdout=*/true);

@@ -20,7 +20,7 @@ int run_plan(const GlobalFlags& g, const PlanFlags& o) {
   if (!config.ok()) return report_failure("plan", config.error());
   auto desired = load_desired_for(*config, o.desired);
   if (!desired.ok()) return report_failure("plan", desired.error());
-  auto session = EngineSession::open(*config, /*need_remote=*/!o.no_refresh);
+  auto session = EngineSession::open(*config, /*need_remote=*/!o.no_refresh, "plan");
   if (!session.ok()) return report_failure("plan", session.error());
   auto built = plan_desired(**session, *desired, o.tenants, !o.no_refresh, !g.no_progress);
   if (!built.ok()) return report_failure("plan", built.error());

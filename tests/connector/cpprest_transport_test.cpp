@@ -9,8 +9,8 @@
 
 #include "connector/graph_client.h"
 #include "sync/clock.h"
-#include "tests/connector/local_http_server.h"
 #include "tests/connector/scripted_transport.h"
+#include "tests/support/local_http_server.h"
 
 namespace tenantsync {
 namespace {

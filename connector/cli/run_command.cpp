@@ -1,0 +1,216 @@
+// `tenantsync run`: the scheduler. Every interval one reconcile cycle (sync/
+// reconcile_cycle.h): mirror, plan, apply `enforce` tenants, report drift for all; then
+// the cycle's reports go to the report folder, a notification to the webhook when there
+// is something to tell, and the figures to /metrics.
+//
+// Cycles never overlap: the next one starts `every` after the previous one started, or
+// at once when a cycle took longer (a warning says so). Signals are taken by one thread
+// with sigtimedwait (they are blocked everywhere else): SIGTERM/SIGINT let the operations
+// in flight finish and be journalled, journal the rest as not sent, and exit 0; SIGHUP
+// reloads the config and the desired state, keeping the old ones when a new one is
+// broken (changes to `cache` and `remote` need a restart: the session stays open).
+#include <signal.h>
+
+#include <atomic>
+#include <condition_variable>
+#include <cstdio>
+#include <mutex>
+#include <thread>
+
+#include "connector/cli/command_context.h"
+#include "connector/cli/commands.h"
+#include "connector/cli/engine_session.h"
+#include "connector/cli/exit_codes.h"
+#include "connector/cpprest_transport.h"
+#include "connector/daemon_metrics.h"
+#include "connector/graph_directory.h"
+#include "connector/status_server.h"
+#include "connector/webhook_notifier.h"
+#include "sync/cycle_notification.h"
+#include "sync/log.h"
+#include "sync/reconcile_cycle.h"
+#include "sync/report_store.h"
+
+namespace tenantsync {
+
+namespace {
+
+// Signals arrive here, on a thread of their own, and wake the scheduler.
+class SignalWatch {
+ public:
+  SignalWatch() {
+    sigemptyset(&set_);
+    for (int s : {SIGTERM, SIGINT, SIGHUP}) sigaddset(&set_, s);
+    // Blocked before any other thread starts, so every thread inherits the mask.
+    pthread_sigmask(SIG_BLOCK, &set_, nullptr);
+    thread_ = std::thread([this] { watch(); });
+  }
+  ~SignalWatch() {
+    done_ = true;
+    thread_.join();
+  }
+
+  const std::atomic<bool>& stopping() const { return stop_; }
+  // Waits until `deadline`, a stop, or a reload request; returns true on a reload request.
+  bool wait_until(std::chrono::steady_clock::time_point deadline) {
+    std::unique_lock<std::mutex> lock(mu_);
+    cv_.wait_until(lock, deadline, [&] { return stop_ || reload_; });
+    bool reload = reload_;
+    reload_ = false;
+    return reload;
+  }
+
+ private:
+  void watch() {
+    timespec tick{0, 200 * 1000 * 1000};
+    while (!done_) {
+      int s = sigtimedwait(&set_, nullptr, &tick);
+      if (s < 0) continue;
+      std::lock_guard<std::mutex> lock(mu_);
+      if (s == SIGHUP) {
+        reload_ = true;
+      } else {
+        if (!stop_)
+          log_info("stopping: finishing the operations in flight", {{"signal", std::to_string(s)}});
+        stop_ = true;
+      }
+      cv_.notify_all();
+    }
+  }
+
+  sigset_t set_;
+  std::thread thread_;
+  std::atomic<bool> done_{false};
+  std::atomic<bool> stop_{false};
+  bool reload_ = false;  // guarded by mu_
+  std::mutex mu_;
+  std::condition_variable cv_;
+};
+
+std::vector<SeatGauge> free_seats(Cache& cache, const DriftReport& report) {
+  std::vector<SeatGauge> out;
+  for (const auto& t : report.tenants) {
+    auto seats = cache.sku_seats(t.tenant_id.empty() ? t.tenant : t.tenant_id);
+    if (!seats.ok()) continue;
+    for (const auto& s : *seats)
+      out.push_back({t.name(), s.sku.sku_part_number, s.sku.free_seats()});
+  }
+  return out;
+}
+
+std::unique_ptr<WebhookNotifier> make_notifier(const Config& config) {
+  if (config.webhook_url.empty()) return nullptr;
+  CpprestTransport::Options options;
+  options.concurrency = 1;
+  options.allow_insecure_http = config.remote.allow_insecure_http;
+  return std::make_unique<WebhookNotifier>(config.webhook_url,
+                                           std::make_unique<CpprestTransport>(options));
+}
+
+void print_cycle(int n, const CycleResult& c, const CycleReportFiles& files) {
+  std::printf("cycle %d: %s in %.2f s: %d drift found, %d left in %d tenants", n, cycle_status(c),
+              c.seconds, c.found.totals.items, c.left.totals.items, c.left.tenants_with_drift);
+  if (c.apply) {
+    auto s = c.apply->summary();
+    std::printf("; applied %d, failed %d", s.applied, s.failed);
+  }
+  if (c.left.totals.blocked > 0) std::printf("; %d blocked", c.left.totals.blocked);
+  if (!files.html.empty()) std::printf("; report %s", files.html.c_str());
+  std::printf("\n");
+  if (c.error) std::printf("cycle %d failed: %s\n", n, redact_secrets(c.error->describe()).c_str());
+  for (const auto& m : c.mirror.tenants) {
+    if (!m.ok()) {
+      std::printf("cycle %d: mirror of %s failed: %s\n", n, m.requested.c_str(),
+                  redact_secrets(m.error->describe()).c_str());
+    }
+  }
+  std::fflush(stdout);
+}
+
+}  // namespace
+
+int run_scheduler(const GlobalFlags& g, const RunFlags& o) {
+  SignalWatch signals;
+  auto config = load_command_config(g);
+  if (!config.ok()) return report_failure("run", config.error());
+  auto desired = load_desired_for(*config, "");
+  if (!desired.ok()) return report_failure("run", desired.error());
+  auto session = EngineSession::open(*config, /*need_remote=*/true, "run");
+  if (!session.ok()) return report_failure("run", session.error());
+  EngineSession& s = **session;
+
+  auto every = [&] { return o.every.value_or(config->schedule_every); };
+  DaemonMetrics metrics(every(), s.clock().now());
+  std::unique_ptr<StatusServer> server;
+  if (!o.listen.empty()) {
+    server = std::make_unique<StatusServer>([&] { return metrics.health(s.clock().now()); },
+                                            [&] { return metrics.prometheus(s.clock().now()); });
+    auto url = server->start(o.listen);
+    if (!url.ok()) return report_failure("run", url.error());
+    std::fprintf(stderr, "tenantsync run: serving %s/healthz and %s/metrics\n", url->c_str(),
+                 url->c_str());
+  }
+  auto notifier = make_notifier(*config);
+
+  for (int n = 1;; ++n) {
+    auto started = std::chrono::steady_clock::now();
+    CycleOptions options;
+    options.concurrency = std::max(1, std::min(config->remote.concurrency, 8));
+    options.limits.max_revocations = config->max_revocations;
+    options.limits.max_deletions = config->max_deletions;
+    options.interrupt = &signals.stopping();
+    CycleResult cycle = run_reconcile_cycle(s.directory(), s.cache(), s.clock(), *desired, options);
+
+    CycleReportFiles files;
+    if (!config->reports_dir.empty()) {
+      auto written =
+          write_cycle_reports(config->reports_dir, cycle.left, cycle.started, config->reports_keep);
+      if (written.ok()) {
+        files = *written;
+      } else {
+        log_error("run: " + written.error().message);
+      }
+    }
+    metrics.cycle_finished(cycle, s.clock().now(), free_seats(s.cache(), cycle.left));
+    if (s.graph()) metrics.http(s.graph()->stats());
+    print_cycle(n, cycle, files);
+    if (notifier && cycle.worth_notifying()) {
+      notifier->notify(cycle_notification(cycle, n, files, config->webhook_format));
+    }
+    if (o.once) return cycle.exit_code();
+    if (signals.stopping()) break;
+
+    auto due = started + every();
+    if (std::chrono::steady_clock::now() > due) {
+      log_warn("run: the cycle took longer than the interval; the next one starts now",
+               {{"seconds", std::to_string(cycle.seconds)}});
+    }
+    while (signals.wait_until(due)) {
+      auto fresh = load_command_config(g);
+      auto fresh_desired =
+          fresh.ok() ? load_desired_for(*fresh, "") : Result<DesiredState>(fresh.error());
+      if (!fresh.ok() || !fresh_desired.ok()) {
+        const Error& e = !fresh.ok() ? fresh.error() : fresh_desired.error();
+        log_error("run: reload failed, keeping the previous config and desired state: " +
+                  redact_secrets(e.describe()));
+        continue;
+      }
+      if (fresh->cache != config->cache || fresh->remote.graph_url != config->remote.graph_url ||
+          fresh->remote.client_id != config->remote.client_id) {
+        log_warn("run: changes to \"cache\" and \"remote\" take effect after a restart");
+      }
+      bool new_webhook = fresh->webhook_url != config->webhook_url;
+      *config = std::move(*fresh);
+      *desired = std::move(*fresh_desired);
+      if (new_webhook) notifier = make_notifier(*config);
+      metrics.set_interval(every());
+      due = started + every();
+      log_info("run: reloaded the config and the desired state");
+    }
+    if (signals.stopping()) break;
+  }
+  std::printf("stopped: the journal is complete\n");
+  return kExitOk;
+}
+
+}  // namespace tenantsync

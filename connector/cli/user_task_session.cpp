@@ -1,0 +1,207 @@
+#include "connector/cli/user_task_session.h"
+
+#include <unistd.h>
+
+#include <cstdio>
+#include <iostream>
+#include <random>
+#include <unordered_map>
+
+#include "connector/cli/command_context.h"
+#include "connector/cli/exit_codes.h"
+#include "connector/cli/interrupted_apply.h"
+#include "sync/ascii_case.h"
+#include "sync/executor.h"
+#include "sync/password_file.h"
+#include "sync/plan_builder.h"
+#include "sync/plan_text.h"
+#include "sync/service_rules.h"
+#include "sync/temporary_password.h"
+#include "sync/user_task_report.h"
+
+namespace tenantsync {
+
+namespace {
+
+// The passwords of the users a plan creates: drawn before anything is sent (a CSPRNG
+// failure stops the command while nothing has changed), handed to the executor, and
+// those of the users the service created kept for the passwords file.
+class CreatedPasswords {
+ public:
+  Status draw(const TenantPlan& plan) {
+    for (const auto& op : plan.operations) {
+      if (op.op != OpKind::Create || op.status != OpStatus::Ready) continue;
+      auto password = generate_temporary_password();
+      if (!password.ok()) return password.error();
+      drawn_[ascii_lower(op.user)] = std::move(*password);
+    }
+    return Status();
+  }
+  bool empty() const { return drawn_.empty(); }
+
+  TemporaryPasswords callbacks() {
+    TemporaryPasswords p;
+    p.generate = [this](const Operation& create) { return drawn_[ascii_lower(create.user)]; };
+    p.created = [this](const std::string& upn, const std::string& password) {
+      created_.push_back({upn, password});
+    };
+    return p;
+  }
+  const std::vector<PasswordEntry>& created() const { return created_; }
+
+  ~CreatedPasswords() {
+    for (auto& [upn, password] : drawn_) password.assign(password.size(), '\0');
+    for (auto& e : created_) e.password.assign(e.password.size(), '\0');
+  }
+
+ private:
+  std::unordered_map<std::string, std::string> drawn_;  // lower-case UPN -> password
+  std::vector<PasswordEntry> created_;
+};
+
+void print_report(const UserTaskReport& report, const std::string& format,
+                  const ServicePlanNames& names) {
+  if (format == "json") {
+    std::printf("%s\n", user_task_json(report).dump(2).c_str());
+    return;
+  }
+  UserTaskTextOptions text;
+  text.color = isatty(STDOUT_FILENO);
+  text.names = &names;
+  std::fputs(render_user_task_text(report, text).c_str(), stdout);
+}
+
+}  // namespace
+
+bool confirmed_on_terminal(const std::string& question, bool yes) {
+  if (yes || !isatty(STDIN_FILENO)) return true;
+  std::fprintf(stderr, "%s [y/N] ", question.c_str());
+  std::string answer;
+  std::getline(std::cin, answer);
+  return answer == "y" || answer == "Y" || answer == "yes";
+}
+
+int refuse_without_passwords_out(const std::string& command) {
+  std::fprintf(stderr,
+               "tenantsync: %s needs --passwords-out F: temporary passwords are written to that "
+               "file and nowhere else\nRun 'tenantsync %s --help' for usage.\n",
+               command.c_str(), command.c_str());
+  return kExitUsage;
+}
+
+std::string journal_run_id(const std::string& command, Clock& clock) {
+  std::string name;
+  for (char c : command) name += c == ' ' ? '-' : c;
+  std::random_device rd;
+  char suffix[9];
+  std::snprintf(suffix, sizeof suffix, "%08x", static_cast<unsigned>(rd()));
+  return name + "-" + format_iso8601(clock.now()) + "-" + suffix;
+}
+
+Result<MirroredTenant> open_and_mirror(const Config& config, const std::string& command,
+                                       const std::string& tenant, bool progress) {
+  auto session = EngineSession::open(config, /*need_remote=*/true, command);
+  if (!session.ok()) return session.error();
+  MirroredTenant m;
+  m.session = std::move(*session);
+  EngineSession& s = *m.session;
+  if (auto known = s.cache().find_tenant(tenant); known.ok()) {
+    auto before = s.cache().load_snapshot(known->id);
+    if (before.ok() && before->mirror != MirrorState::Never) m.before = std::move(*before);
+  }
+  if (Status settled = settle_interrupted_apply(s, command, tenant, stderr); !settled.ok()) {
+    return settled.error();
+  }
+  MirrorResult mirrored = s.mirror({tenant}, /*full=*/false, progress);
+  if (mirrored.error) return *mirrored.error;
+  for (const auto& t : mirrored.tenants) {
+    if (t.error && t.error->code == "unknown-tenant") return *t.error;
+  }
+  if (!mirrored.ok()) print_mirror_result(mirrored, /*to_stdout=*/false);
+  auto found = s.cache().find_tenant(tenant);
+  if (!found.ok()) return found.error();
+  auto now = s.cache().load_snapshot(found->id);
+  if (!now.ok()) return now.error();
+  m.now = std::move(*now);
+  return m;
+}
+
+int run_user_task(const GlobalFlags& g, const Config& config, const UserTaskCommand& command) {
+  const std::string& name = command.name;
+  auto mirrored = open_and_mirror(config, name, command.tenant, !g.no_progress);
+  if (!mirrored.ok()) return report_failure(name, mirrored.error());
+  EngineSession& s = *mirrored->session;
+
+  auto task = command.build(mirrored->now, mirrored->before ? &*mirrored->before : nullptr);
+  if (!task.ok()) return report_failure(name, task.error());
+  auto built = build_tenant_plan(s.cache(), mirrored->now, task->desired, ServiceRules::builtin(),
+                                 s.clock().now());
+  if (!built.ok()) return report_failure(name, built.error());
+  const TenantPlan& planned = built->plan.tenants.front();
+
+  SafetyLimits limits;
+  limits.max_revocations = config.max_revocations;
+  limits.max_deletions = config.max_deletions;
+  limits.flags = false;  // these commands have no --max-* flags: the config says
+
+  if (command.dry_run) {
+    UserTaskReport report = planned_user_task(name, *task, planned, limits);
+    print_report(report, command.format, built->plan_names);
+    return report.exit_code;
+  }
+
+  CreatedPasswords passwords;
+  if (Status drawn = passwords.draw(planned); !drawn.ok())
+    return report_failure(name, drawn.error());
+  std::optional<PasswordFile> file;
+  if (!passwords.empty() && !command.passwords_out.empty()) {
+    // Taken now, refused if it exists, so the passwords have a place before any user does.
+    auto created = PasswordFile::create(command.passwords_out);
+    if (!created.ok()) return report_failure(name, created.error());
+    file = std::move(*created);
+  }
+  if (command.ask && built->plan.has_ready_operations() && !command.yes && isatty(STDIN_FILENO)) {
+    // On a terminal: show what would be sent, then ask.
+    print_report(planned_user_task(name, *task, planned, limits), "text", built->plan_names);
+    if (!confirmed_on_terminal(plan_summary_line(built->plan) + " Send these changes?", false)) {
+      if (file) file->discard();
+      std::fprintf(stderr, "tenantsync %s: nothing was sent\n", name.c_str());
+      return kExitFailed;
+    }
+  }
+
+  ExecuteOptions options;
+  options.plan_id = journal_run_id(name, s.clock());
+  options.limits = limits;
+  options.concurrency = 1;
+  if (file) options.passwords = passwords.callbacks();
+  auto applied = execute_plan(built->plan, s.directory(), s.cache(), s.clock(), options);
+  if (!applied.ok()) {
+    if (file) file->discard();
+    return report_failure(name, applied.error());
+  }
+  UserTaskReport report = applied_user_task(name, *task, *applied);
+  print_report(report, command.format, built->plan_names);
+
+  if (!file) return report.exit_code;
+  if (passwords.created().empty()) {
+    file->discard();
+    std::fprintf(stderr, "tenantsync %s: no user was created, so %s was not written\n",
+                 name.c_str(), command.passwords_out.c_str());
+    return report.exit_code;
+  }
+  Status written = file->append_all(passwords.created());
+  if (written.ok()) written = file->close();
+  if (!written.ok()) {
+    return report_failure(
+        name, make_error(ErrorKind::Io, written.error().message +
+                                            "; the users created need new passwords: run "
+                                            "tenantsync users reset-password"));
+  }
+  std::fprintf(stderr, "tenantsync %s: the temporary passwords of %zu created user%s are in %s\n",
+               name.c_str(), passwords.created().size(), passwords.created().size() == 1 ? "" : "s",
+               command.passwords_out.c_str());
+  return report.exit_code;
+}
+
+}  // namespace tenantsync

@@ -1,0 +1,43 @@
+// `tenantsync users add`: create one user with a generated temporary password (written
+// only to --passwords-out), optionally with a usage location and licenses assigned right
+// after the creation, all through the planner and the executor.
+#include <cstdio>
+
+#include "connector/cli/command_context.h"
+#include "connector/cli/commands.h"
+#include "connector/cli/exit_codes.h"
+#include "connector/cli/user_task_session.h"
+#include "sync/password_file.h"
+#include "sync/user_import.h"
+
+namespace tenantsync {
+
+int run_users_add(const GlobalFlags& g, const UsersAddFlags& o) {
+  const char* name = "users add";
+  auto config = load_command_config(g);
+  if (!config.ok()) return report_failure(name, config.error());
+  if (o.passwords_out.empty()) return refuse_without_passwords_out(name);
+  if (Status st = check_passwords_path(o.passwords_out); !st.ok()) {
+    return report_failure(name, st.error());
+  }
+  ImportUser user;
+  user.upn = o.upn;
+  user.display_name = o.display_name;
+  user.usage_location = o.usage_location;
+  user.licenses = o.licenses;
+  if (Status st = check_new_user(user, {}); !st.ok()) {
+    std::fprintf(stderr, "tenantsync %s: %s\nRun 'tenantsync %s --help' for usage.\n", name,
+                 st.error().message.c_str(), name);
+    return kExitUsage;
+  }
+  UserTaskCommand command;
+  command.name = name;
+  command.tenant = o.tenant;
+  command.passwords_out = o.passwords_out;
+  command.build = [&](const TenantSnapshot& now, const TenantSnapshot*) {
+    return create_task(now, {user}, "", /*skip_existing=*/false);
+  };
+  return run_user_task(g, *config, command);
+}
+
+}  // namespace tenantsync

@@ -1,0 +1,24 @@
+// `tenantsync users delete`: soft-delete users (restorable for 30 days), through the
+// planner (a stale mirror deletes nothing) and the executor (safety.maxDeletions applies:
+// over it nothing is sent, exit 4).
+#include "connector/cli/command_context.h"
+#include "connector/cli/commands.h"
+#include "connector/cli/user_task_session.h"
+
+namespace tenantsync {
+
+int run_users_delete(const GlobalFlags& g, const UsersTargetFlags& o) {
+  auto config = load_command_config(g);
+  if (!config.ok()) return report_failure("users delete", config.error());
+  UserTaskCommand command;
+  command.name = "users delete";
+  command.tenant = o.tenant;
+  command.ask = true;
+  command.yes = o.yes;
+  command.build = [&](const TenantSnapshot& now, const TenantSnapshot*) -> Result<UserTask> {
+    return delete_task(now, o.users);
+  };
+  return run_user_task(g, *config, command);
+}
+
+}  // namespace tenantsync

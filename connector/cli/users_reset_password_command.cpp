@@ -1,0 +1,102 @@
+// `tenantsync users reset-password`: a new temporary password for each user, to be
+// changed at the next sign-in (sync/password_reset.h), written to --passwords-out once the
+// service took them. The command refuses to run without that file and before anything
+// is sent when the file exists. A result per user; exit 0 when every reset took, 3 when
+// some did not.
+#include <unistd.h>
+
+#include <cstdio>
+
+#include "connector/cli/command_context.h"
+#include "connector/cli/commands.h"
+#include "connector/cli/exit_codes.h"
+#include "connector/cli/user_task_session.h"
+#include "sync/password_file.h"
+#include "sync/password_reset.h"
+#include "sync/temporary_password.h"
+
+namespace tenantsync {
+
+int run_users_reset_password(const GlobalFlags& g, const UsersTargetFlags& o) {
+  const char* name = "users reset-password";
+  auto config = load_command_config(g);
+  if (!config.ok()) return report_failure(name, config.error());
+  if (o.passwords_out.empty()) return refuse_without_passwords_out(name);
+  if (Status st = check_passwords_path(o.passwords_out); !st.ok()) {
+    return report_failure(name, st.error());
+  }
+  auto mirrored = open_and_mirror(*config, name, o.tenant, !g.no_progress);
+  if (!mirrored.ok()) return report_failure(name, mirrored.error());
+  const TenantSnapshot& tenant = mirrored->now;
+  std::vector<UserTaskTarget> targets = active_targets(tenant, o.users);
+
+  std::vector<PasswordReset> resets;
+  for (const auto& t : targets) {
+    if (!t.problems.empty()) continue;
+    auto password = generate_temporary_password();
+    if (!password.ok()) return report_failure(name, password.error());
+    resets.push_back({t.upn, t.user_id, std::move(*password)});
+  }
+  std::vector<PasswordResetResult> results;
+  std::vector<PasswordEntry> set;
+  if (!resets.empty()) {
+    auto file = PasswordFile::create(o.passwords_out);
+    if (!file.ok()) return report_failure(name, file.error());
+    results = reset_passwords(mirrored->session->directory(), tenant.tenant.id, resets);
+    for (size_t i = 0; i < results.size(); ++i) {
+      if (results[i].status.ok()) set.push_back({resets[i].upn, resets[i].password});
+    }
+    for (auto& r : resets) r.password.assign(r.password.size(), '\0');
+    Status written = set.empty() ? Status() : file->append_all(set);
+    if (written.ok() && !set.empty()) written = file->close();
+    for (auto& e : set) e.password.assign(e.password.size(), '\0');
+    if (set.empty()) file->discard();
+    if (!written.ok()) {
+      return report_failure(name,
+                            make_error(ErrorKind::Io, written.error().message +
+                                                          "; the passwords just set are lost: run "
+                                                          "users reset-password again"));
+    }
+  }
+
+  // A result per user, in the targets' order.
+  bool tty = isatty(STDOUT_FILENO);
+  auto paint = [&](const char* code, const std::string& text) {
+    return tty ? code + text + "\x1b[0m" : text;
+  };
+  int done = 0, failed = 0;
+  std::string out = tenant.tenant.default_domain_name + "\n";
+  size_t next = 0;
+  for (const auto& t : targets) {
+    out += "  " + t.upn + "\n";
+    for (const auto& p : t.problems) out += "    " + paint("\x1b[31m", "\u2717 " + p) + "\n";
+    if (!t.problems.empty()) {
+      ++failed;
+      continue;
+    }
+    const PasswordResetResult& r = results[next++];
+    if (r.status.ok()) {
+      ++done;
+      out += "    " +
+             paint("\x1b[32m", "\u2713 password reset (to be changed at the next sign-in)") + "\n";
+    } else {
+      ++failed;
+      const Error& e = r.status.error();
+      out += "    " +
+             paint("\x1b[31m", "\u2717 reset password failed: " +
+                                   (e.code.empty() ? std::string(to_string(e.kind)) : e.code) +
+                                   ": " + e.message) +
+             "\n";
+    }
+  }
+  out += std::to_string(targets.size()) + (targets.size() == 1 ? " user: " : " users: ") +
+         std::to_string(done) + " done, " + std::to_string(failed) + " failed.\n";
+  std::fputs(out.c_str(), stdout);
+  if (!set.empty() || done > 0) {
+    std::fprintf(stderr, "tenantsync %s: the temporary passwords of %d user%s are in %s\n", name,
+                 done, done == 1 ? "" : "s", o.passwords_out.c_str());
+  }
+  return failed > 0 ? kExitPartial : kExitOk;
+}
+
+}  // namespace tenantsync

@@ -1,0 +1,24 @@
+// `tenantsync users restore`: bring back soft-deleted users with the licenses they held,
+// where seats allow. The planner decides: a license that no longer fits is revoked right
+// after the restore (the service brings back every license, even past the seat count) and
+// the output says which and why; a user deleted more than 30 days ago, or whose name an
+// active user took meanwhile, is not restored, with the reason.
+#include "connector/cli/command_context.h"
+#include "connector/cli/commands.h"
+#include "connector/cli/user_task_session.h"
+
+namespace tenantsync {
+
+int run_users_restore(const GlobalFlags& g, const UsersTargetFlags& o) {
+  auto config = load_command_config(g);
+  if (!config.ok()) return report_failure("users restore", config.error());
+  UserTaskCommand command;
+  command.name = "users restore";
+  command.tenant = o.tenant;
+  command.build = [&](const TenantSnapshot& now, const TenantSnapshot* before) -> Result<UserTask> {
+    return restore_task(now, o.users, before);
+  };
+  return run_user_task(g, *config, command);
+}
+
+}  // namespace tenantsync

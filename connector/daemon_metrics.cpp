@@ -1,0 +1,157 @@
+#include "connector/daemon_metrics.h"
+
+#include <cstdio>
+
+#include "sync/cycle_notification.h"
+
+namespace tenantsync {
+
+namespace {
+
+// Label values escape backslash, double quote and newline (exposition format 0.0.4).
+std::string label(const std::string& value) {
+  std::string out;
+  for (char c : value) {
+    if (c == '\\' || c == '"') out += '\\';
+    if (c == '\n') {
+      out += "\\n";
+      continue;
+    }
+    out += c;
+  }
+  return out;
+}
+
+double unix_seconds(Clock::time_point t) {
+  return std::chrono::duration<double>(t.time_since_epoch()).count();
+}
+
+std::string number(double v) {
+  char buf[64];
+  std::snprintf(buf, sizeof buf, "%.6g", v);
+  return buf;
+}
+
+void header(std::string& out, const char* name, const char* type, const char* help) {
+  out += std::string("# HELP tenantsync_") + name + " " + help + "\n";
+  out += std::string("# TYPE tenantsync_") + name + " " + type + "\n";
+}
+
+}  // namespace
+
+DaemonMetrics::DaemonMetrics(std::chrono::seconds every, Clock::time_point started)
+    : every_(every), started_(started) {}
+
+void DaemonMetrics::set_interval(std::chrono::seconds every) {
+  std::lock_guard<std::mutex> lock(mu_);
+  every_ = every;
+}
+
+void DaemonMetrics::cycle_finished(const CycleResult& cycle, Clock::time_point finished,
+                                   const std::vector<SeatGauge>& seats) {
+  std::lock_guard<std::mutex> lock(mu_);
+  last_finished_ = finished;
+  last_status_ = cycle_status(cycle);
+  cycles_by_status_[last_status_] += 1;
+  cycle_seconds_sum_ += cycle.seconds;
+  last_cycle_seconds_ = cycle.seconds;
+  cycle_count_ += 1;
+  cache_problem_.clear();
+  if (cycle.error && cycle.error->kind == ErrorKind::Io) cache_problem_ = cycle.error->message;
+  if (cycle.exit_code() == 0) last_success_ = finished;
+  drift_items_.clear();
+  for (const auto& t : cycle.left.tenants) drift_items_[t.name()] = t.totals.items;
+  if (cycle.apply) {
+    for (const auto& t : cycle.apply->plan.tenants) {
+      for (const auto& o : t.operations) operations_[{to_string(o.op), to_string(o.status)}] += 1;
+    }
+  }
+  seats_free_.clear();
+  for (const auto& s : seats) seats_free_[{s.tenant, s.sku}] = s.free;
+}
+
+void DaemonMetrics::http(const TransportStats::Snapshot& snapshot) {
+  std::lock_guard<std::mutex> lock(mu_);
+  http_ = snapshot;
+}
+
+StatusReply DaemonMetrics::health(Clock::time_point now) const {
+  std::lock_guard<std::mutex> lock(mu_);
+  StatusReply r;
+  auto since = last_finished_.value_or(started_);
+  auto allowed = 2 * every_ + std::chrono::seconds(60);
+  long age =
+      static_cast<long>(std::chrono::duration_cast<std::chrono::seconds>(now - since).count());
+  std::string last = last_finished_ ? "last cycle finished " + format_iso8601(*last_finished_) +
+                                          " (" + last_status_ + ")"
+                                    : "no cycle finished yet";
+  if (!cache_problem_.empty()) {
+    r.status = 503;
+    r.body = "unhealthy: the cache is unusable: " + cache_problem_ + "; " + last + "\n";
+  } else if (now - since > allowed) {
+    r.status = 503;
+    r.body = "unhealthy: late: " + last + ", " + std::to_string(age) + " s ago; cycles run every " +
+             std::to_string(every_.count()) + " s\n";
+  } else {
+    r.body = "ok: " + last + "\n";
+  }
+  return r;
+}
+
+StatusReply DaemonMetrics::prometheus(Clock::time_point now) const {
+  std::lock_guard<std::mutex> lock(mu_);
+  StatusReply r;
+  r.content_type = "text/plain; version=0.0.4; charset=utf-8";
+  std::string& out = r.body;
+  header(out, "up", "gauge", "1 while the scheduler runs.");
+  out += "tenantsync_up 1\n";
+  header(out, "cycles_total", "counter", "Reconcile cycles finished, by status.");
+  for (const char* s : {"ok", "drift", "partial", "failed"}) {
+    auto it = cycles_by_status_.find(s);
+    out += std::string("tenantsync_cycles_total{status=\"") + s + "\"} " +
+           std::to_string(it == cycles_by_status_.end() ? 0 : it->second) + "\n";
+  }
+  header(out, "cycle_duration_seconds", "summary", "Wall time of the reconcile cycles.");
+  out += "tenantsync_cycle_duration_seconds_sum " + number(cycle_seconds_sum_) + "\n";
+  out += "tenantsync_cycle_duration_seconds_count " + std::to_string(cycle_count_) + "\n";
+  header(out, "last_cycle_duration_seconds", "gauge", "Wall time of the last cycle.");
+  out += "tenantsync_last_cycle_duration_seconds " + number(last_cycle_seconds_) + "\n";
+  header(out, "last_success_timestamp_seconds", "gauge",
+         "Unix time of the last cycle that finished with exit code 0 (0: none yet).");
+  out += "tenantsync_last_success_timestamp_seconds " +
+         number(last_success_ ? unix_seconds(*last_success_) : 0) + "\n";
+  header(out, "seconds_since_last_cycle", "gauge", "Age of the last finished cycle (or start).");
+  out += "tenantsync_seconds_since_last_cycle " +
+         number(std::chrono::duration<double>(now - last_finished_.value_or(started_)).count()) +
+         "\n";
+  header(out, "drift_items", "gauge", "Drift items left after the last cycle, per tenant.");
+  for (const auto& [tenant, n] : drift_items_) {
+    out += "tenantsync_drift_items{tenant=\"" + label(tenant) + "\"} " + std::to_string(n) + "\n";
+  }
+  header(out, "operations_total", "counter",
+         "Operations the cycles carried out, by kind and outcome.");
+  for (const auto& [key, n] : operations_) {
+    out += "tenantsync_operations_total{op=\"" + label(key.first) + "\",outcome=\"" +
+           label(key.second) + "\"} " + std::to_string(n) + "\n";
+  }
+  header(out, "http_requests_total", "counter", "HTTP responses from the remote, by status.");
+  for (const auto& [status, n] : http_.responses_by_status) {
+    out += "tenantsync_http_requests_total{status=\"" + std::to_string(status) + "\"} " +
+           std::to_string(n) + "\n";
+  }
+  header(out, "http_throttled_total", "counter",
+         "Throttled responses (429), $batch items included.");
+  out += "tenantsync_http_throttled_total " + std::to_string(http_.throttled) + "\n";
+  header(out, "http_retries_total", "counter", "Requests sent again after a throttle or failure.");
+  out += "tenantsync_http_retries_total " + std::to_string(http_.retries) + "\n";
+  header(out, "http_dropped_total", "counter", "Requests without a complete response.");
+  out += "tenantsync_http_dropped_total " + std::to_string(http_.dropped) + "\n";
+  header(out, "seats_free", "gauge", "Free seats per tenant and SKU after the last cycle.");
+  for (const auto& [key, n] : seats_free_) {
+    out += "tenantsync_seats_free{tenant=\"" + label(key.first) + "\",sku=\"" + label(key.second) +
+           "\"} " + std::to_string(n) + "\n";
+  }
+  return r;
+}
+
+}  // namespace tenantsync

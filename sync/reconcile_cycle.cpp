@@ -1,0 +1,108 @@
+#include "sync/reconcile_cycle.h"
+
+#include <algorithm>
+
+#include "sync/executor.h"
+#include "sync/journal_resume.h"
+#include "sync/plan_builder.h"
+#include "sync/service_rules.h"
+
+namespace tenantsync {
+
+namespace {
+
+constexpr const char* kUnsettled =
+    "not sent: operations an interrupted apply left unfinished in this tenant could not be "
+    "settled yet (its users could not be read); the next cycle tries again";
+
+void leave_out(Plan& plan, const std::vector<std::string>& tenants) {
+  for (auto& t : plan.tenants) {
+    if (std::find(tenants.begin(), tenants.end(), t.tenant) == tenants.end()) continue;
+    for (auto& o : t.operations) {
+      if (o.status != OpStatus::Ready) continue;
+      o.status = OpStatus::Skipped;
+      o.reason = kUnsettled;
+    }
+  }
+}
+
+}  // namespace
+
+int CycleResult::exit_code() const {
+  if (error || mirror.error || mirror.failed() > 0) return 1;
+  return apply ? apply->exit_code() : 0;
+}
+
+bool CycleResult::worth_notifying() const {
+  if (error || mirror.error || mirror.failed() > 0) return true;
+  if (has_drift(found) || has_drift(left)) return true;
+  return apply && apply->exit_code() != 0;
+}
+
+CycleResult run_reconcile_cycle(Directory& directory, Cache& cache, Clock& clock,
+                                const DesiredState& desired, const CycleOptions& options) {
+  CycleResult r;
+  r.started = clock.now();
+  auto started = std::chrono::steady_clock::now();
+  auto finish = [&]() -> CycleResult {
+    r.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+    r.interrupted = options.interrupt && options.interrupt->load();
+    return std::move(r);
+  };
+
+  auto resumed = resume_unfinished(directory, cache);
+  if (!resumed.ok()) {
+    r.error = resumed.error();
+    return finish();
+  }
+  r.resumed = static_cast<int>(resumed->entries.size());
+  r.unsettled = resumed->unresolved_tenants;
+
+  MirrorOptions mirror;
+  mirror.tenants = desired_tenant_names(desired, {});
+  mirror.concurrency = std::max(1, options.concurrency);
+  if (!mirror.tenants.empty()) r.mirror = mirror_tenants(directory, cache, mirror);
+  if (r.mirror.error) {
+    r.error = r.mirror.error;
+    return finish();
+  }
+
+  auto built = build_plan(cache, desired, {}, ServiceRules::builtin(), clock.now());
+  if (!built.ok()) {
+    r.error = built.error();
+    return finish();
+  }
+  r.found = build_drift_report(built->plan, clock.now(), &built->plan_names);
+  leave_out(built->plan, r.unsettled);
+
+  // Only enforce tenants go to the executor: report tenants are never changed, and
+  // journalling their operations as skipped every cycle would only bury the real ones.
+  Plan enforced = built->plan;
+  std::erase_if(enforced.tenants,
+                [](const TenantPlan& t) { return t.mode != TenantMode::Enforce; });
+  bool interrupted = options.interrupt && options.interrupt->load();
+  r.left = r.found;
+  if (enforced.has_ready_operations() && !interrupted) {
+    ExecuteOptions execute;
+    execute.limits = options.limits;
+    execute.concurrency = std::max(1, options.concurrency);
+    execute.interrupt = options.interrupt;
+    auto applied = execute_plan(enforced, directory, cache, clock, execute);
+    if (!applied.ok()) {
+      r.error = applied.error();
+      return finish();
+    }
+    r.apply = std::move(*applied);
+    // What is left: the enforce tenants as apply left them, the report tenants as planned.
+    Plan after = built->plan;
+    for (auto& t : after.tenants) {
+      for (const auto& done : r.apply->plan.tenants) {
+        if (done.tenant_id == t.tenant_id && done.tenant == t.tenant) t = done;
+      }
+    }
+    r.left = build_drift_report(after, clock.now(), &built->plan_names);
+  }
+  return finish();
+}
+
+}  // namespace tenantsync

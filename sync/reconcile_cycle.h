@@ -1,0 +1,60 @@
+// One reconcile cycle of `tenantsync run` (DESIGN.md data flow, steps 1-4 in a row):
+//   1. settle what an interrupted apply left in the journal (journal_resume.h);
+//   2. mirror the desired state's tenants (delta where possible);
+//   3. plan them, and apply the plan: the executor changes `enforce` tenants only (within
+//      the safety limits) and skips `report` tenants;
+//   4. report: the drift the cycle found (from the plan) and the drift left after apply
+//      (from the apply result: applied operations are no longer drift).
+// A tenant whose mirror fails is stale: the planner blocks what a stale mirror cannot
+// justify, the others go on. Tenants are mirrored and applied in parallel (up to
+// `concurrency`), so a slow tenant holds up only itself until the cycle ends. A tenant
+// whose interrupted operations cannot be settled yet is left out of this cycle's apply.
+// Blocks its caller. No output: the caller reports what the result holds.
+#pragma once
+
+#include <atomic>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "model/desired_state.h"
+#include "model/result.h"
+#include "sync/apply_result.h"
+#include "sync/cache.h"
+#include "sync/clock.h"
+#include "sync/directory.h"
+#include "sync/drift.h"
+#include "sync/mirror.h"
+#include "sync/safety_limits.h"
+
+namespace tenantsync {
+
+struct CycleOptions {
+  int concurrency = 4;  // tenants at once, mirror and apply
+  SafetyLimits limits;
+  const std::atomic<bool>* interrupt = nullptr;  // SIGTERM: finish in-flight work, send no more
+};
+
+struct CycleResult {
+  Clock::time_point started;
+  double seconds = 0;
+  MirrorResult mirror;
+  int resumed = 0;                     // journal entries of an interrupted apply settled first
+  std::vector<std::string> unsettled;  // tenants left out of apply for that reason
+  std::optional<Error> error;          // the cycle could not plan or apply at all
+  std::optional<ApplyReport> apply;    // absent when nothing was ready or planning failed
+  DriftReport found;                   // drift before apply (what the cycle found)
+  DriftReport left;                    // drift after apply (what still differs)
+
+  bool interrupted = false;
+  // CLI.md exit codes: 1 when the cycle failed or a tenant's mirror failed, else the
+  // apply's (0, 3 or 4), 0 when nothing was to apply.
+  int exit_code() const;
+  // Drift found, or anything failed or blocked: admins should hear of it.
+  bool worth_notifying() const;
+};
+
+CycleResult run_reconcile_cycle(Directory& directory, Cache& cache, Clock& clock,
+                                const DesiredState& desired, const CycleOptions& options);
+
+}  // namespace tenantsync

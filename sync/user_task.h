@@ -1,0 +1,100 @@
+// Imperative user tasks (assign, revoke, users add / import / delete / restore) as the
+// desired state of one tenant, so the planner checks them like any desired state and the
+// executor carries them out: one engine for declarative and imperative changes.
+//
+// Each builder takes the tenant's snapshot (mirrored just before) and what the command
+// named, and returns an in-memory DesiredTenant plus one UserTaskTarget per user named.
+// A target says what the request found out before planning: which user it is, what is
+// already so (no operation needed: "already holds SPE_E3"), what cannot be done for it
+// and why ("EMS comes from group ...") and whether it is not there at all ("no user x in
+// contoso.onmicrosoft.com"). A user the command names is never dropped silently.
+//
+// How each request reads as desired state:
+// - assign: managedSkus = the SKUs, unlisted keep, per selected user an entry whose
+//   licenses are those SKUs (an entry's licenses are its exact set among managedSkus).
+//   Disabled plans: the --disable-plan plans that belong to the SKU; when none does, a
+//   SKU the user holds directly keeps its disabled plans (so assigning what a user has
+//   changes nothing). The planner checks seats, usage location, exclusive and dependent
+//   plans and prohibited locations.
+// - revoke: the same, each selected user's entry with licenses [].
+// - delete: an entry with state deleted per user.
+// - restore: an entry naming the soft-deleted user's object id with state active and no
+//   managed SKU: its earlier licenses come back where seats allow; the planner revokes
+//   those that cannot and says why, and blocks a restore past 30 days or onto a name an
+//   active user holds.
+// - create: an entry with `create` per new user, its licenses from the row (managedSkus =
+//   every SKU named). Users that exist already are skipped; a name a soft-deleted user
+//   holds is refused (the service would answer ObjectConflict; restore that user instead).
+// Pure functions; thread-safe.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "model/desired_state.h"
+#include "model/result.h"
+#include "sync/tenant_snapshot.h"
+#include "sync/user_filter.h"
+#include "sync/user_import.h"
+
+namespace tenantsync {
+
+enum class UserTaskKind { Assign, Revoke, Create, Delete, Restore };
+
+// A user the command named, as found in the snapshot.
+struct UserTaskTarget {
+  std::string name;     // as the command named it (a UPN or id; the UPN for a filter match)
+  std::string upn;      // as the tenant spells it; the name when there is no such user
+  std::string user_id;  // "" when there is no such user, or it is still to be created
+  std::vector<std::string> unchanged;  // already so, nothing to send: "already holds EMS"
+  std::vector<std::string> blocked;    // the user is there, but (part of) the request cannot
+                                       // be done: why ("EMS comes from group ...")
+  std::vector<std::string> problems;   // the user is not there: "no user x in ..."
+
+  bool operator==(const UserTaskTarget&) const = default;
+};
+
+struct UserTask {
+  UserTaskKind kind = UserTaskKind::Assign;
+  DesiredTenant desired;                // for the planner
+  std::vector<UserTaskTarget> targets;  // found users by UPN (create: input order), then
+                                        // names that name nobody, as given
+};
+
+struct LicenseRequest {
+  std::vector<std::string> skus;            // part numbers or sku ids, any case
+  std::vector<std::string> disabled_plans;  // assign: service plan names or ids, any case
+};
+
+// assign / revoke for the users `selection` matches (its `users` list and its filter
+// parts). Invalid when a SKU, a --disable-plan or a SKU the filter names is unknown.
+Result<UserTask> assign_task(const TenantSnapshot& snapshot, const UserFilter& selection,
+                             const LicenseRequest& request);
+Result<UserTask> revoke_task(const TenantSnapshot& snapshot, const UserFilter& selection,
+                             const LicenseRequest& request);
+
+// Soft-delete the named active users (UPN any case, or object id). A name that is
+// already soft-deleted is unchanged; one that names nobody is a problem.
+UserTask delete_task(const TenantSnapshot& snapshot, const std::vector<std::string>& names);
+
+// Restore the named soft-deleted users (UPN as it was, any case, or object id; of several
+// deleted users with one name, the latest deleted). `before`, the cache as it was before
+// this command's mirror (may be null), explains a user the mirror no longer lists: the
+// service purged it 30 days after its deletion.
+UserTask restore_task(const TenantSnapshot& snapshot, const std::vector<std::string>& names,
+                      const TenantSnapshot* before);
+
+// Create `users` (checked by import_users() / check_new_user() already). An existing
+// active user is skipped (`skip_existing`: unchanged, as `users import` does on a re-run)
+// or a problem (`users add`). Invalid, naming each row and column, when a license names
+// a SKU the tenant lacks or one for the company; `source` names the CSV ("" for flags).
+Result<UserTask> create_task(const TenantSnapshot& snapshot, const std::vector<ImportUser>& users,
+                             const std::string& source, bool skip_existing);
+
+// The active users `names` name, as targets; a name that names nobody carries a problem
+// (saying so when it names a soft-deleted user). Each user once, by UPN, then the names
+// that name nobody.
+std::vector<UserTaskTarget> active_targets(const TenantSnapshot& snapshot,
+                                           const std::vector<std::string>& names);
+
+}  // namespace tenantsync

@@ -1,0 +1,311 @@
+// The commands that read the cache only, as a user sees them: `users list` (filters,
+// deleted users with the days left, paging, JSON and CSV), `licenses` (seats, coverage of
+// a selection, seats to buy) and `journal` (every operation apply sent, with outcome).
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+#include <ctime>
+#include <set>
+
+#include <gtest/gtest.h>
+
+#include "tests/e2e/cli_fixture.h"
+
+namespace tenantsync::test {
+namespace {
+
+const char* kContoso = "contoso.onmicrosoft.com";
+
+// Mirrored demo estate; the tests then read the cache (and the fake's state to know the
+// truth).
+class CacheViewsCliTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    auto r = f.run({"mirror"});
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+    contoso = f.fake().state(kContoso);
+  }
+
+  CliFixture f;
+  nlohmann::json contoso;
+};
+
+// UPNs of the first column of `users list` text (the header and the paging line aside).
+std::vector<std::string> listed_users(const std::string& out) {
+  std::vector<std::string> users;
+  for (const auto& line : lines_of(out)) {
+    if (line.find('@') == std::string::npos || line.rfind("page ", 0) == 0) continue;
+    users.push_back(line.substr(0, line.find(' ')));
+  }
+  return users;
+}
+
+TEST_F(CacheViewsCliTest, UsersListFiltersAsTheRemoteWouldAnswer) {
+  std::vector<std::string> unlicensed, sales;
+  for (const auto& u : contoso["users"]) {
+    if (u["assignedLicenses"].empty() && u["groupLicenses"].empty()) {
+      unlicensed.push_back(u["userPrincipalName"]);
+    }
+    if (u["department"] == "Sales") sales.push_back(u["userPrincipalName"]);
+  }
+  std::sort(unlicensed.begin(), unlicensed.end());
+  std::sort(sales.begin(), sales.end());
+  ASSERT_FALSE(unlicensed.empty());
+
+  auto r = f.run({"users", "list", "--tenant", kContoso, "--filter", "unlicensed"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  auto got = listed_users(r.out);
+  std::sort(got.begin(), got.end());
+  EXPECT_EQ(got, unlicensed) << r.out;
+  EXPECT_NE(r.out.find("page 1 of 1 (" + std::to_string(unlicensed.size()) +
+                       " users matching unlicensed)"),
+            std::string::npos)
+      << r.out;
+
+  auto by_department =
+      f.run({"users", "list", "--tenant", kContoso, "--filter", "department:sales"});
+  got = listed_users(by_department.out);
+  std::sort(got.begin(), got.end());
+  EXPECT_EQ(got, sales) << by_department.out;
+
+  auto bad = f.run({"users", "list", "--tenant", kContoso, "--filter", "skew:E3"});
+  EXPECT_EQ(bad.exit_code, 64) << bad.err;
+  EXPECT_NE(bad.err.find("skew:E3"), std::string::npos) << bad.err;
+}
+
+TEST_F(CacheViewsCliTest, UsersListPagesSayPageNOfMWithTheFlagsToMove) {
+  const int total = static_cast<int>(contoso["users"].size());
+  const int size = 5;
+  const int pages = (total + size - 1) / size;
+  ASSERT_GT(pages, 2);
+  std::set<std::string> seen;
+  for (int page = 1; page <= pages; ++page) {
+    auto r = f.run({"users", "list", "--tenant", kContoso, "--page-size", std::to_string(size),
+                    "--page", std::to_string(page)});
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+    auto users = listed_users(r.out);
+    EXPECT_EQ(static_cast<int>(users.size()), page < pages ? size : total - size * (pages - 1));
+    seen.insert(users.begin(), users.end());
+    auto paging = lines_of(r.out).back();
+    EXPECT_EQ(paging.rfind("page " + std::to_string(page) + " of " + std::to_string(pages) + " (" +
+                               std::to_string(total) + " users)",
+                           0),
+              0u)
+        << paging;
+    if (page == 2) {
+      EXPECT_NE(paging.find("previous: --page 1"), std::string::npos) << paging;
+      EXPECT_NE(paging.find("next: --page 3"), std::string::npos) << paging;
+      EXPECT_NE(paging.find("last: --page " + std::to_string(pages)), std::string::npos);
+    }
+  }
+  EXPECT_EQ(static_cast<int>(seen.size()), total) << "every user on exactly one page";
+}
+
+TEST_F(CacheViewsCliTest, UsersListDeletedShowsTheDaysLeftToRestore) {
+  ASSERT_FALSE(contoso["deletedUsers"].empty());
+  auto r = f.run({"users", "list", "--tenant", kContoso, "--deleted", "--format", "json"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  auto listed = nlohmann::json::parse(r.out);
+  ASSERT_EQ(listed["users"].size(), contoso["deletedUsers"].size()) << r.out;
+  auto text = f.run({"users", "list", "--tenant", kContoso, "--deleted"});
+  EXPECT_NE(text.out.find("DAYS LEFT"), std::string::npos) << text.out;
+  for (const auto& u : listed["users"]) {
+    // Restorable for 30 days after deletion, counted on this machine's clock.
+    std::tm tm{};
+    strptime(u["deletedDateTime"].get<std::string>().c_str(), "%Y-%m-%dT%H:%M:%SZ", &tm);
+    double left = std::difftime(timegm(&tm) + 30 * 86400, std::time(nullptr)) / 86400.0;
+    int days = u["daysLeftToRestore"];
+    EXPECT_LE(std::abs(days - std::max(0.0, left)), 1.0) << u["userPrincipalName"] << " " << left;
+    EXPECT_EQ(
+        lines_with(text.out, {u["userPrincipalName"], " " + std::to_string(days) + " "}).size(), 1u)
+        << text.out;
+  }
+}
+
+TEST_F(CacheViewsCliTest, UsersListJsonAndCsvCarryTheSameUsers) {
+  auto json =
+      f.run({"users", "list", "--tenant", kContoso, "--format", "json", "--page-size", "100"});
+  ASSERT_EQ(json.exit_code, 0) << json.err;
+  auto listed = nlohmann::json::parse(json.out);
+  EXPECT_EQ(listed["tenant"], kContoso);
+  EXPECT_EQ(listed["total"], contoso["users"].size());
+  EXPECT_EQ(listed["page"], 1);
+  EXPECT_EQ(listed["pageCount"], 1);
+  ASSERT_EQ(listed["users"].size(), contoso["users"].size());
+
+  auto csv =
+      f.run({"users", "list", "--tenant", kContoso, "--format", "csv", "--page-size", "100"});
+  ASSERT_EQ(csv.exit_code, 0) << csv.err;
+  auto rows = lines_of(csv.out);
+  ASSERT_EQ(rows.size(), contoso["users"].size() + 1);
+  EXPECT_EQ(rows[0],
+            "userPrincipalName,displayName,department,jobTitle,usageLocation,"
+            "accountEnabled,licenses,id");
+  for (const auto& u : listed["users"]) {
+    auto row = lines_with(csv.out, {u["userPrincipalName"].get<std::string>() + ","});
+    ASSERT_EQ(row.size(), 1u) << u["userPrincipalName"];
+    EXPECT_EQ(row[0].substr(row[0].rfind(',') + 1), u["id"]) << row[0];
+  }
+}
+
+// The `licenses` row of a product.
+std::string product_row(const std::string& out, const std::string& sku) {
+  for (const auto& line : lines_of(out)) {
+    if (line.rfind(sku + " ", 0) == 0) return line;
+  }
+  return "(no row for " + sku + ")";
+}
+
+TEST_F(CacheViewsCliTest, LicensesShowsSeatsAndWhetherAllSomeOrNoneOfASelectionHoldIt) {
+  auto all = f.run({"licenses", "--tenant", kContoso});
+  ASSERT_EQ(all.exit_code, 0) << all.err;
+  for (const auto& s : contoso["skus"]) {
+    if (s["appliesTo"] != "User") continue;
+    const int total = s["enabled"].get<int>() + s["warning"].get<int>();
+    const int consumed = s["consumedUnits"];
+    char want[128];
+    std::snprintf(want, sizeof want, "%7d %9d %10d", total, consumed, total - consumed);
+    EXPECT_NE(product_row(all.out, s["skuPartNumber"]).find(want), std::string::npos)
+        << s["skuPartNumber"] << " " << want << "\n"
+        << all.out;
+  }
+
+  // Alex holds EMS directly, Adele does not; both hold SPE_E3; neither holds SPE_E5.
+  const std::string alex = "alex.wilber@contoso.onmicrosoft.com";
+  const std::string adele = "adele.vance@contoso.onmicrosoft.com";
+  auto holds = [&](const std::string& upn, const std::string& sku) {
+    auto ids = direct_sku_ids(find_user(contoso, upn));
+    return std::find(ids.begin(), ids.end(), sku_id_of(contoso, sku)) != ids.end();
+  };
+  ASSERT_TRUE(holds(alex, "EMS") && !holds(adele, "EMS"));
+  ASSERT_TRUE(holds(alex, "SPE_E3") && holds(adele, "SPE_E3"));
+  ASSERT_TRUE(!holds(alex, "SPE_E5") && !holds(adele, "SPE_E5"));
+  auto r = f.run({"licenses", "--tenant", kContoso, "--users", alex + "," + adele});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_NE(product_row(r.out, "SPE_E3").find("all (2 of 2)"), std::string::npos) << r.out;
+  EXPECT_NE(product_row(r.out, "EMS").find("some (1 of 2)"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("EMS"), std::string::npos);
+  EXPECT_EQ(lines_with(r.out, {"holds it: " + alex}).size(), 1u) << "the holder of EMS\n" << r.out;
+  EXPECT_NE(product_row(r.out, "SPE_E5").find("none (0 of 2)"), std::string::npos) << r.out;
+
+  auto json =
+      f.run({"licenses", "--tenant", kContoso, "--users", alex + "," + adele, "--format", "json"});
+  ASSERT_EQ(json.exit_code, 0) << json.err;
+  for (const auto& p : nlohmann::json::parse(json.out)["products"]) {
+    if (p["sku"] == "EMS") {
+      EXPECT_EQ(p["coverage"], "some");
+      EXPECT_EQ(p["holders"], nlohmann::json::array({alex}));
+    }
+  }
+}
+
+TEST_F(CacheViewsCliTest, LicensesSaysHowManySeatsToBuyForAProductWithoutRoom) {
+  // SPE_E5 has no free seat in the demo; the unlicensed users hold nothing.
+  ASSERT_EQ(free_seats(contoso, "SPE_E5"), 0);
+  auto r = f.run({"licenses", "--tenant", kContoso, "--filter", "unlicensed"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  int selected = 0;
+  for (const auto& u : contoso["users"]) {
+    selected += u["assignedLicenses"].empty() && u["groupLicenses"].empty() ? 1 : 0;
+  }
+  ASSERT_GT(selected, 1);
+  std::string row = product_row(r.out, "SPE_E5");
+  EXPECT_NE(row.find("none (0 of " + std::to_string(selected) + ")"), std::string::npos) << row;
+  EXPECT_NE(row.find("buy " + std::to_string(selected) + " more seats"), std::string::npos) << row;
+
+  // A product with room for part of the selection: buy only what is missing.
+  int free_e3 = free_seats(contoso, "SPE_E3");
+  ASSERT_GT(free_e3, 0);
+  ASSERT_LT(free_e3, selected);
+  std::string e3 = product_row(r.out, "SPE_E3");
+  int buy = selected - free_e3;
+  EXPECT_NE(e3.find("buy " + std::to_string(buy) + " more seat" + (buy == 1 ? " " : "s ")),
+            std::string::npos)
+      << e3;
+}
+
+TEST_F(CacheViewsCliTest, LicensesRefusesAUserItDoesNotKnow) {
+  auto r = f.run({"licenses", "--tenant", kContoso, "--users",
+                  "alex.wilber@contoso.onmicrosoft.com,nobody@contoso.onmicrosoft.com"});
+  EXPECT_EQ(r.exit_code, 1) << r.out << r.err;
+  EXPECT_NE(r.err.find("nobody@contoso.onmicrosoft.com"), std::string::npos) << r.err;
+}
+
+TEST_F(CacheViewsCliTest, TheCacheViewsWorkWithoutTheRemote) {
+  f.fake().reset_stats();
+  for (const auto& args :
+       std::vector<std::vector<std::string>>{{"users", "list", "--tenant", kContoso},
+                                             {"licenses", "--tenant", kContoso},
+                                             {"journal"}}) {
+    auto r = f.run(args);
+    EXPECT_EQ(r.exit_code, 0) << args[0] << "\n" << r.err;
+  }
+  EXPECT_TRUE(f.fake().stats()["requests"].empty()) << f.fake().stats().dump();
+}
+
+TEST(JournalCliTest, ListsEveryOperationApplySentWithItsOutcome) {
+  CliFixture f;
+  auto empty = f.run({"journal"});
+  EXPECT_EQ(empty.exit_code, 0) << empty.err;
+  EXPECT_EQ(empty.out, "The journal is empty.\n");
+
+  auto applied =
+      f.run({"apply", "--desired", examples_desired_path(), "--yes", "--format", "json"});
+  ASSERT_EQ(applied.exit_code, 3) << applied.err;
+  auto plan = nlohmann::json::parse(applied.out);
+  std::vector<nlohmann::json> ops;
+  for (const auto& t : plan["tenants"]) {
+    for (auto op : t["operations"]) {
+      op["tenant"] = t["tenant"];
+      ops.push_back(op);
+    }
+  }
+
+  auto text = f.run({"journal"});
+  ASSERT_EQ(text.exit_code, 0) << text.err;
+  for (const auto& op : ops) {
+    EXPECT_EQ(
+        lines_with(text.out, {op["status"], op["op"], op["tenant"], op["user"], op["sku"]}).size(),
+        1u)
+        << op << "\n"
+        << text.out;
+  }
+  EXPECT_EQ(lines_of(text.out).back(), std::to_string(ops.size()) + " entries.");
+  EXPECT_TRUE(lines_with(text.out, {"  : "}).empty()) << "a reason without a code\n" << text.out;
+  EXPECT_EQ(lines_with(text.out, {"skipped", "tenant is in report mode"}).size(),
+            static_cast<size_t>(std::count_if(
+                ops.begin(), ops.end(), [](const auto& op) { return op["status"] == "skipped"; })));
+
+  auto json = f.run({"journal", "--format", "json"});
+  ASSERT_EQ(json.exit_code, 0) << json.err;
+  auto entries = nlohmann::json::parse(json.out);
+  ASSERT_EQ(entries.size(), ops.size());
+  for (size_t i = 0; i < ops.size(); ++i) {
+    EXPECT_EQ(entries[i]["user"], ops[i]["user"]);
+    EXPECT_EQ(entries[i]["op"], ops[i]["op"]);
+    EXPECT_EQ(entries[i]["state"], ops[i]["status"]);
+    EXPECT_EQ(entries[i]["tenant"], ops[i]["tenant"]);
+    EXPECT_TRUE(entries[i]["request"].is_object()) << entries[i];
+  }
+
+  // --since: the day of the first entry keeps them all, the day after the last none.
+  auto since =
+      f.run({"journal", "--since", entries.front()["time"].get<std::string>().substr(0, 10)});
+  EXPECT_EQ(lines_of(since.out).back(), std::to_string(ops.size()) + " entries.") << since.out;
+  std::tm tm{};
+  strptime(entries.back()["time"].get<std::string>().c_str(), "%Y-%m-%d", &tm);
+  std::time_t next = timegm(&tm) + 86400;
+  char next_day[16];
+  std::strftime(next_day, sizeof next_day, "%Y-%m-%d", std::gmtime(&next));
+  auto later = f.run({"journal", "--since", next_day});
+  EXPECT_EQ(later.exit_code, 0) << later.err;
+  EXPECT_EQ(later.out, "The journal is empty for this selection.\n");
+
+  auto fabrikam = f.run({"journal", "--tenant", "fabrikam.onmicrosoft.com", "--format", "json"});
+  for (const auto& e : nlohmann::json::parse(fabrikam.out)) {
+    EXPECT_EQ(e["tenant"], "fabrikam.onmicrosoft.com");
+  }
+}
+
+}  // namespace
+}  // namespace tenantsync::test

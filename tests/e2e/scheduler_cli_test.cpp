@@ -1,0 +1,202 @@
+// `tenantsync run` as it runs in production: fake-graph with the demo estate, the
+// scheduler every 2 s with /healthz and /metrics on a port and a webhook listener. Out of
+// band changes are put back for the enforce tenant (Contoso) and only reported for the
+// report tenant (Fabrikam); the webhook hears of it; a second writer is refused by the
+// cache lock; SIGTERM stops it cleanly with a complete journal.
+#include <signal.h>
+
+#include <chrono>
+#include <filesystem>
+#include <thread>
+
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include "tests/e2e/background_program.h"
+#include "tests/e2e/cli_fixture.h"
+#include "tests/support/local_http_server.h"
+#include "tests/support/test_http.h"
+
+namespace tenantsync::test {
+namespace {
+
+using ::testing::HasSubstr;
+using namespace std::chrono_literals;
+
+const std::string kContoso = "contoso.onmicrosoft.com";
+const std::string kFabrikam = "fabrikam.onmicrosoft.com";
+const std::string kAllan = "allan.deyoung@contoso.onmicrosoft.com";  // desired: SPE_E3
+const std::string kAisha = "aisha.bello@fabrikam.onmicrosoft.com";   // rule: SPE_E3 + EMS
+
+// Polls `done` every 100 ms for up to `limit`; true when it held.
+bool eventually(const std::function<bool()>& done, std::chrono::seconds limit = 30s) {
+  auto until = std::chrono::steady_clock::now() + limit;
+  while (std::chrono::steady_clock::now() < until) {
+    if (done()) return true;
+    std::this_thread::sleep_for(100ms);
+  }
+  return done();
+}
+
+// Cycles reported on stdout so far.
+int cycles_in(const std::string& out) {
+  return static_cast<int>(lines_with(out, {"cycle ", " in "}).size());
+}
+
+TEST(SchedulerCliTest, KeepsEnforceTenantsReconciledReportsTheOthersAndStopsCleanly) {
+  CliFixture f;
+  LocalHttpServer hook([](const LocalHttpServer::Request&) { return http_reply(204, ""); });
+  std::string reports = f.dir().file("reports");
+  f.write_config({{"desired", examples_desired_path()},
+                  {"reports", {{"dir", reports}, {"keep", 3}}},
+                  {"webhook", {{"url", hook.url() + "/hook"}, {"format", "json"}}}});
+  int port = unused_port();
+  std::string base = "http://127.0.0.1:" + std::to_string(port);
+  std::string out = f.dir().file("run.out");
+  BackgroundProgram run(TENANTSYNC_BIN,
+                        {"--config", f.config_path(), "run", "--every", "2s", "--listen",
+                         "127.0.0.1:" + std::to_string(port)},
+                        f.environment(), out, f.dir().file("run.err"));
+  ASSERT_TRUE(eventually([&] { return cycles_in(read_file(out)) >= 1; }))
+      << read_file(out) << read_file(f.dir().file("run.err"));
+
+  // A second writer on the same cache is refused, naming the scheduler.
+  ProgramResult apply = f.run({"apply", "--yes"});
+  EXPECT_EQ(apply.exit_code, 1);
+  EXPECT_THAT(apply.err, HasSubstr("is in use by pid"));
+  EXPECT_THAT(apply.err, HasSubstr("(tenantsync run)"));
+
+  // Out of band: Allan (Contoso, enforce) and Aisha (Fabrikam, report) lose their licenses.
+  f.fake().set_licenses(kContoso, kAllan, nlohmann::json::array());
+  f.fake().set_licenses(kFabrikam, kAisha, nlohmann::json::array());
+  int before = cycles_in(read_file(out));
+
+  ASSERT_TRUE(eventually([&] {
+    return !direct_sku_ids(find_user(f.fake().state(kContoso), kAllan)).empty();
+  })) << read_file(out);
+  auto contoso = f.fake().state(kContoso);
+  EXPECT_THAT(direct_sku_ids(find_user(contoso, kAllan)),
+              ::testing::ElementsAre(sku_id_of(contoso, "SPE_E3")));
+  // Two more cycles: Fabrikam is reported each time and never changed.
+  ASSERT_TRUE(eventually([&] { return cycles_in(read_file(out)) >= before + 3; }));
+  EXPECT_TRUE(direct_sku_ids(find_user(f.fake().state(kFabrikam), kAisha)).empty());
+
+  // The newest JSON report lists Aisha's missing licenses; only `keep` cycles are kept.
+  std::vector<std::string> json_reports;
+  for (const auto& e : std::filesystem::directory_iterator(reports)) {
+    if (e.path().extension() == ".json") json_reports.push_back(e.path().string());
+  }
+  std::sort(json_reports.begin(), json_reports.end());
+  ASSERT_FALSE(json_reports.empty());
+  EXPECT_LE(json_reports.size(), 3u);
+  std::string newest = read_file(json_reports.back());
+  EXPECT_THAT(newest, HasSubstr(kAisha));
+  EXPECT_THAT(newest, HasSubstr("missing-license"));
+
+  // The webhook heard of the cycle that put Allan back.
+  bool told_of_the_fix = false;
+  for (const auto& r : hook.requests()) {
+    EXPECT_EQ(r.method, "POST");
+    EXPECT_EQ(r.target, "/hook");
+    auto body = nlohmann::json::parse(r.body);
+    EXPECT_EQ(body["source"], "tenantsync");
+    for (const auto& t : body["tenants"]) {
+      if (t["tenant"] == kContoso && t["applied"].get<int>() >= 1) told_of_the_fix = true;
+    }
+  }
+  EXPECT_TRUE(told_of_the_fix) << hook.requests().size() << " notifications";
+
+  HttpReply health = http_request("GET", base + "/healthz");
+  EXPECT_EQ(health.status, 200);
+  EXPECT_THAT(health.body, HasSubstr("ok: last cycle finished"));
+  HttpReply metrics = http_request("GET", base + "/metrics");
+  EXPECT_EQ(metrics.status, 200);
+  EXPECT_THAT(metrics.body, HasSubstr("# TYPE tenantsync_cycles_total counter"));
+  EXPECT_THAT(metrics.body,
+              HasSubstr("tenantsync_operations_total{op=\"assign\",outcome=\"applied\"}"));
+  EXPECT_THAT(metrics.body, HasSubstr("tenantsync_drift_items{tenant=\"" + kFabrikam + "\"}"));
+  EXPECT_THAT(metrics.body, HasSubstr("tenantsync_http_requests_total{status=\"200\"}"));
+  EXPECT_THAT(metrics.body,
+              HasSubstr("tenantsync_seats_free{tenant=\"" + kContoso + "\",sku=\"SPE_E3\"}"));
+
+  EXPECT_EQ(run.kill_and_wait(SIGTERM), 0);
+  EXPECT_THAT(read_file(out), HasSubstr("stopped: the journal is complete"));
+  ProgramResult journal = f.run({"journal", "--format", "json"});
+  ASSERT_EQ(journal.exit_code, 0) << journal.err;
+  auto entries = nlohmann::json::parse(journal.out);
+  ASSERT_TRUE(entries.is_array()) << journal.out;
+  bool allan_applied = false;
+  for (const auto& e : entries) {
+    EXPECT_NE(e["state"], "pending") << e.dump();
+    EXPECT_NE(e["state"], "sending") << e.dump();
+    EXPECT_NE(e["tenant"], kFabrikam) << "a report tenant is never sent anything";
+    if (e["user"] == kAllan && e["state"] == "applied") allan_applied = true;
+  }
+  EXPECT_TRUE(allan_applied) << journal.out;
+}
+
+TEST(SchedulerCliTest, SighupReloadsTheDesiredStateAndKeepsTheOldOneWhenTheNewIsBroken) {
+  CliFixture f;
+  std::string desired = f.write("desired.json", contoso_changes_desired());
+  f.write_config({{"desired", desired}, {"reports", {{"dir", f.dir().file("r")}}}});
+  std::string out = f.dir().file("run.out");
+  std::string err = f.dir().file("run.err");
+  BackgroundProgram run(TENANTSYNC_BIN, {"--config", f.config_path(), "run", "--every", "1s"},
+                        f.environment(), out, err);
+  ASSERT_TRUE(eventually([&] { return cycles_in(read_file(out)) >= 1; })) << read_file(err);
+
+  f.write("desired.json", "{ \"version\": 1, \"tenants\": [ ");  // cut off mid-edit
+  ASSERT_TRUE(run.signal(SIGHUP));
+  ASSERT_TRUE(eventually([&] { return read_file(err).find("reload failed") != std::string::npos; }))
+      << read_file(err);
+  EXPECT_THAT(read_file(err), HasSubstr("keeping the previous config and desired state"));
+  EXPECT_THAT(read_file(err), HasSubstr("desired.json:1:"));
+  int cycles = cycles_in(read_file(out));
+  ASSERT_TRUE(eventually([&] { return cycles_in(read_file(out)) >= cycles + 1; }))
+      << "cycles go on with the old desired state";
+
+  // A good file: Allan, given SPE_E3 by the old file, should now hold none.
+  ASSERT_TRUE(eventually([&] {
+    auto contoso = f.fake().state(kContoso);
+    auto held = direct_sku_ids(find_user(contoso, kAllan));
+    return std::find(held.begin(), held.end(), sku_id_of(contoso, "SPE_E3")) != held.end();
+  }));
+  f.write("desired.json", R"({"version": 1, "tenants": [{"tenant": ")" + kContoso +
+                              R"(", "managedSkus": ["SPE_E3"], "users": [{"upn": ")" + kAllan +
+                              R"(", "licenses": []}]}]})");
+  ASSERT_TRUE(run.signal(SIGHUP));
+  ASSERT_TRUE(eventually([&] {
+    return read_file(err).find("reloaded the config and the desired state") != std::string::npos;
+  })) << read_file(err);
+  ASSERT_TRUE(eventually([&] {
+    auto contoso = f.fake().state(kContoso);
+    auto held = direct_sku_ids(find_user(contoso, kAllan));
+    return std::find(held.begin(), held.end(), sku_id_of(contoso, "SPE_E3")) == held.end();
+  })) << read_file(out);
+  EXPECT_EQ(run.kill_and_wait(SIGTERM), 0);
+}
+
+TEST(SchedulerCliTest, OnceRunsOneCycleAndExitsWithApplysCode) {
+  CliFixture f;
+  f.write_config({{"desired", examples_desired_path()}, {"reports", {{"dir", f.dir().file("r")}}}});
+  ProgramResult first = f.run({"run", "--once"});
+  // The demo estate has blocked operations on purpose: partly done.
+  EXPECT_EQ(first.exit_code, 3) << first.out << first.err;
+  EXPECT_THAT(first.out, HasSubstr("cycle 1: partial"));
+  EXPECT_TRUE(std::filesystem::exists(f.dir().file("r")));
+  int writes = f.writes();
+  ProgramResult second = f.run({"run", "--once"});
+  EXPECT_THAT(second.out, HasSubstr("cycle 1:"));
+  EXPECT_EQ(f.writes(), writes) << "a converged estate gets no writes";
+}
+
+TEST(SchedulerCliTest, ABadListenAddressIsAUsageError) {
+  CliFixture f;
+  f.write_config({{"desired", examples_desired_path()}});
+  ProgramResult r = f.run({"run", "--once", "--listen", "nonsense"});
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_THAT(r.err, HasSubstr("--listen nonsense: expected HOST:PORT"));
+}
+
+}  // namespace
+}  // namespace tenantsync::test

@@ -1,0 +1,136 @@
+// One reconcile cycle of `tenantsync run` against the in-memory remote: enforce tenants
+// are put right, report tenants only reported, a quiet second cycle sends nothing, a
+// stop request before apply sends nothing, a failing tenant does not stop the others.
+#include "sync/reconcile_cycle.h"
+
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include "model/desired_state.h"
+#include "tests/sync/apply_test_support.h"
+
+namespace tenantsync {
+namespace {
+
+using ::testing::ElementsAre;
+using ::testing::IsEmpty;
+
+const std::string kContoso = "contoso.onmicrosoft.com";
+const std::string kFabrikam = "fabrikam.onmicrosoft.com";
+
+User user(const std::string& name, const std::string& domain, std::vector<std::string> skus) {
+  return make_user("id-" + name + "-" + domain, name + "@" + domain, skus);
+}
+
+// Contoso (enforce) and Fabrikam (report) both want alice to hold SPE_E3.
+DesiredState both_want_alice_licensed() {
+  std::string text = R"({"version": 1, "tenants": [
+    {"tenant": ")" + kContoso +
+                     R"(", "managedSkus": ["SPE_E3"],
+     "users": [{"upn": "alice@)" +
+                     kContoso + R"(", "licenses": ["SPE_E3"]}]},
+    {"tenant": ")" + kFabrikam +
+                     R"(", "mode": "report", "managedSkus": ["SPE_E3"],
+     "users": [{"upn": "alice@)" +
+                     kFabrikam + R"(", "licenses": ["SPE_E3"]}]}]})";
+  auto desired = parse_desired_state(text, "desired.json");
+  EXPECT_TRUE(desired.ok());
+  return *desired;
+}
+
+int items_of(const DriftReport& report, const std::string& tenant) {
+  for (const auto& t : report.tenants) {
+    if (t.tenant == tenant) return t.totals.items;
+  }
+  return -1;
+}
+
+class ReconcileCycleTest : public ::testing::Test {
+ protected:
+  ReconcileCycleTest() {
+    h.add_tenant(kContoso, {user("alice", kContoso, {})});
+    h.add_tenant(kFabrikam, {user("alice", kFabrikam, {})});
+  }
+  CycleResult cycle(const std::atomic<bool>* interrupt = nullptr) {
+    CycleOptions options;
+    options.interrupt = interrupt;
+    return run_reconcile_cycle(h.faulty, *h.cache, h.clock, desired, options);
+  }
+
+  ApplyHarness h;
+  DesiredState desired = both_want_alice_licensed();
+};
+
+TEST_F(ReconcileCycleTest, PutsEnforceTenantsRightAndOnlyReportsReportTenants) {
+  CycleResult c = cycle();
+
+  ASSERT_FALSE(c.error) << c.error->message;
+  EXPECT_TRUE(c.mirror.ok());
+  EXPECT_EQ(items_of(c.found, kContoso), 1);
+  EXPECT_EQ(items_of(c.found, kFabrikam), 1);
+  EXPECT_EQ(items_of(c.left, kContoso), 0);
+  EXPECT_EQ(items_of(c.left, kFabrikam), 1);
+  ASSERT_TRUE(c.apply);
+  EXPECT_EQ(c.apply->summary().applied, 1);
+  EXPECT_THAT(h.remote_state(kContoso).at("alice@" + kContoso), ElementsAre("SPE_E3"));
+  EXPECT_THAT(h.remote_state(kFabrikam).at("alice@" + kFabrikam), IsEmpty());
+  for (const auto& r : h.faulty.recorded()) EXPECT_EQ(r.tenant, h.tenant_id(kContoso));
+  // Report tenants leave no trace in the journal: nothing was meant to be sent.
+  auto journal = h.cache->journal().list();
+  ASSERT_TRUE(journal.ok());
+  ASSERT_EQ(journal->size(), 1u);
+  EXPECT_EQ(journal->at(0).tenant, kContoso);
+  EXPECT_EQ(c.exit_code(), 0);
+  EXPECT_TRUE(c.worth_notifying());
+}
+
+TEST_F(ReconcileCycleTest, ASecondCycleWithoutRemoteChangesSendsNothing) {
+  cycle();
+  size_t sent = h.faulty.recorded().size();
+
+  CycleResult again = cycle();
+
+  EXPECT_FALSE(again.apply);
+  EXPECT_EQ(h.faulty.recorded().size(), sent);
+  EXPECT_EQ(items_of(again.found, kContoso), 0);
+  EXPECT_EQ(items_of(again.left, kFabrikam), 1);  // still reported, never changed
+  EXPECT_EQ(again.exit_code(), 0);
+}
+
+TEST_F(ReconcileCycleTest, AnOutOfBandChangeIsPutBackInTheNextCycle) {
+  cycle();
+  h.remote.put_user(h.tenant_id(kContoso), user("alice", kContoso, {}));
+
+  CycleResult next = cycle();
+
+  EXPECT_EQ(items_of(next.found, kContoso), 1);
+  EXPECT_EQ(items_of(next.left, kContoso), 0);
+  EXPECT_THAT(h.remote_state(kContoso).at("alice@" + kContoso), ElementsAre("SPE_E3"));
+}
+
+TEST_F(ReconcileCycleTest, AStopRequestedBeforeApplySendsNothing) {
+  std::atomic<bool> stop{true};
+
+  CycleResult c = cycle(&stop);
+
+  EXPECT_TRUE(c.interrupted);
+  EXPECT_FALSE(c.apply);
+  EXPECT_THAT(h.faulty.recorded(), IsEmpty());
+  EXPECT_EQ(items_of(c.left, kContoso), 1);
+}
+
+TEST_F(ReconcileCycleTest, ATenantWhoseMirrorFailsDoesNotStopTheOthers) {
+  h.remote.fail_skus(h.tenant_id(kFabrikam),
+                     make_error(ErrorKind::Transient, "connection dropped"));
+
+  CycleResult c = cycle();
+
+  EXPECT_FALSE(c.error) << c.error->message;
+  EXPECT_EQ(c.mirror.failed(), 1);
+  EXPECT_EQ(c.exit_code(), 1);
+  EXPECT_TRUE(c.worth_notifying());
+  EXPECT_THAT(h.remote_state(kContoso).at("alice@" + kContoso), ElementsAre("SPE_E3"));
+}
+
+}  // namespace
+}  // namespace tenantsync

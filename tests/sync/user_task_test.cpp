@@ -1,0 +1,306 @@
+// Imperative user tasks as desired state (sync/user_task.h), planned by the real planner,
+// and their per-user report (sync/user_task_report.h): who is targeted, what is already
+// so, what is refused before planning, and what the planner then decides.
+#include "sync/user_task.h"
+
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include "sync/planner.h"
+#include "sync/service_rules.h"
+#include "sync/user_task_report.h"
+
+namespace tenantsync {
+namespace {
+
+using ::testing::ElementsAre;
+using ::testing::HasSubstr;
+using ::testing::IsEmpty;
+
+const Clock::time_point kNow = [] {
+  Clock::time_point t;
+  parse_iso8601("2026-11-20T00:00:00Z", t);
+  return t;
+}();
+
+Sku make_sku(const std::string& part, int seats, std::vector<std::string> plans) {
+  Sku s;
+  s.id = "t_" + part;
+  s.sku_id = "sku-" + part;
+  s.sku_part_number = part;
+  s.applies_to = "User";
+  s.capability_status = "Enabled";
+  s.prepaid_units.enabled = seats;
+  for (const auto& p : plans) s.service_plans.push_back({"plan-" + p, p, "Success", "User"});
+  return s;
+}
+
+User make_user(const std::string& name, std::vector<std::string> skus = {},
+               std::optional<std::string> location = "US") {
+  User u;
+  u.id = "id-" + name;
+  u.user_principal_name = name + "@contoso.com";
+  u.display_name = name;
+  u.usage_location = std::move(location);
+  for (const auto& s : skus) {
+    u.assigned_licenses.push_back({"sku-" + s, {}});
+    LicenseAssignmentState st;
+    st.sku_id = "sku-" + s;
+    u.license_states.push_back(st);
+  }
+  return u;
+}
+
+// SPE_E3 with `e3_seats`, EMS with 10; consumed counted from the active users.
+TenantSnapshot tenant(std::vector<User> users, std::vector<User> deleted = {}, int e3_seats = 10) {
+  TenantSnapshot s;
+  s.tenant = {"tenant-id", "contoso.onmicrosoft.com", "Contoso"};
+  s.mirror = MirrorState::Complete;
+  s.skus = {make_sku("SPE_E3", e3_seats, {"TEAMS1", "YAMMER_ENTERPRISE"}),
+            make_sku("EMS", 10, {"INTUNE_A"})};
+  for (auto& sku : s.skus) {
+    for (const auto& u : users) sku.consumed_units += u.find_license(sku.sku_id) ? 1 : 0;
+  }
+  s.users = std::move(users);
+  std::sort(s.users.begin(), s.users.end(), [](const User& a, const User& b) {
+    return a.user_principal_name < b.user_principal_name;
+  });
+  s.deleted_users = std::move(deleted);
+  return s;
+}
+
+User deleted_user(const std::string& name, std::vector<std::string> skus, const std::string& when,
+                  const std::string& id = "") {
+  User u = make_user(name, std::move(skus));
+  if (!id.empty()) u.id = id;
+  u.deleted_date_time = when;
+  return u;
+}
+
+UserFilter names(std::vector<std::string> users) {
+  UserFilter f;
+  f.users = std::move(users);
+  return f;
+}
+
+TenantPlan plan(const TenantSnapshot& snapshot, const UserTask& task) {
+  auto p = plan_tenant(snapshot, task.desired, ServiceRules::builtin(), kNow);
+  EXPECT_TRUE(p.ok()) << p.error().message;
+  return p.ok() ? *p : TenantPlan{};
+}
+
+// "user op SKU" per operation, "!" first when blocked.
+std::vector<std::string> ops(const TenantPlan& p) {
+  std::vector<std::string> out;
+  for (const auto& o : p.operations) {
+    std::string line = std::string(o.status == OpStatus::Blocked ? "!" : "") +
+                       o.user.substr(0, o.user.find('@')) + " " + to_string(o.op);
+    if (!o.sku.empty()) line += " " + o.sku;
+    out.push_back(line);
+  }
+  return out;
+}
+
+TEST(UserTaskTest, AssignTargetsTheSelectionAndTheFreeSeatsGoByUpn) {
+  TenantSnapshot s = tenant(
+      {make_user("carol"), make_user("alice"), make_user("bob", {"SPE_E3"}), make_user("dave")}, {},
+      /*e3_seats=*/2);
+  auto task = assign_task(s,
+                          names({"dave@contoso.com", "alice@contoso.com", "bob@contoso.com",
+                                 "carol@contoso.com", "zed@contoso.com"}),
+                          {{"SPE_E3"}, {}});
+  ASSERT_TRUE(task.ok()) << task.error().message;
+  std::vector<std::string> order;
+  for (const auto& t : task->targets) order.push_back(t.upn);
+  EXPECT_THAT(order, ElementsAre("alice@contoso.com", "bob@contoso.com", "carol@contoso.com",
+                                 "dave@contoso.com", "zed@contoso.com"));
+  EXPECT_THAT(task->targets[1].unchanged, ElementsAre("already holds SPE_E3"));
+  EXPECT_THAT(task->targets[4].problems,
+              ElementsAre("no user zed@contoso.com in contoso.onmicrosoft.com"));
+
+  // One free seat (2 enabled, bob holds one): alice gets it, carol and dave are blocked.
+  TenantPlan p = plan(s, *task);
+  EXPECT_THAT(ops(p),
+              ElementsAre("alice assign SPE_E3", "!carol assign SPE_E3", "!dave assign SPE_E3"));
+  ASSERT_EQ(p.seats.size(), 1u);
+  EXPECT_EQ(p.seats[0].shortfall, 2);
+}
+
+TEST(UserTaskTest, AssignWithoutDisablePlanKeepsTheDisabledPlansAUserHas) {
+  User alice = make_user("alice", {"SPE_E3"});
+  alice.assigned_licenses[0].disabled_plans = {"plan-YAMMER_ENTERPRISE"};
+  alice.license_states[0].disabled_plans = {"plan-YAMMER_ENTERPRISE"};
+  TenantSnapshot s = tenant({alice, make_user("bob", {"SPE_E3"})});
+
+  auto keep = assign_task(s, names({"alice@contoso.com"}), {{"spe_e3"}, {}});
+  ASSERT_TRUE(keep.ok());
+  EXPECT_THAT(keep->targets[0].unchanged, ElementsAre("already holds SPE_E3"));
+  EXPECT_THAT(ops(plan(s, *keep)), IsEmpty());
+
+  auto disable =
+      assign_task(s, names({"alice@contoso.com", "bob@contoso.com"}), {{"SPE_E3"}, {"teams1"}});
+  ASSERT_TRUE(disable.ok());
+  EXPECT_THAT(ops(plan(s, *disable)), ElementsAre("alice update SPE_E3", "bob update SPE_E3"));
+}
+
+TEST(UserTaskTest, UnknownSkusPlansAndFilterSkusAreRefusedWithWhatTheTenantHas) {
+  TenantSnapshot s = tenant({make_user("alice")});
+  auto sku = assign_task(s, names({"alice@contoso.com"}), {{"E9", "EMS"}, {}});
+  ASSERT_FALSE(sku.ok());
+  EXPECT_EQ(sku.error().message,
+            "--sku: unknown SKU E9 in contoso.onmicrosoft.com; the tenant's SKUs are EMS, SPE_E3");
+  auto plan_name = assign_task(s, names({"alice@contoso.com"}), {{"EMS"}, {"TEAMS1"}});
+  ASSERT_FALSE(plan_name.ok());
+  EXPECT_THAT(plan_name.error().message,
+              HasSubstr("--disable-plan: no service plan TEAMS1 in the SKUs given (EMS's plans "
+                        "are INTUNE_A)"));
+  auto filter = parse_user_filter("sku:NOPE");
+  ASSERT_TRUE(filter.ok());
+  auto filtered = revoke_task(s, *filter, {{"EMS"}, {}});
+  ASSERT_FALSE(filtered.ok());
+  EXPECT_THAT(filtered.error().message, HasSubstr("--filter: unknown SKU NOPE"));
+}
+
+TEST(UserTaskTest, RevokeSaysWhoDoesNotHoldItAndWhoGetsItFromAGroup) {
+  User grouped = make_user("gina");
+  grouped.assigned_licenses.push_back({"sku-EMS", {}});
+  LicenseAssignmentState st;
+  st.sku_id = "sku-EMS";
+  st.assigned_by_group = "group-1";
+  grouped.license_states.push_back(st);
+  TenantSnapshot s = tenant({make_user("alice", {"SPE_E3", "EMS"}), make_user("bob"), grouped});
+  auto filter = parse_user_filter("upn:*@contoso.com");
+  ASSERT_TRUE(filter.ok());
+  auto task = revoke_task(s, *filter, {{"EMS"}, {}});
+  ASSERT_TRUE(task.ok());
+  ASSERT_EQ(task->targets.size(), 3u);
+  EXPECT_THAT(task->targets[1].unchanged, ElementsAre("does not hold EMS"));
+  EXPECT_THAT(task->targets[2].blocked,
+              ElementsAre("EMS comes from group group-1: remove the user from that group to "
+                          "take it away"));
+  EXPECT_THAT(ops(plan(s, *task)), ElementsAre("alice revoke EMS"));  // SPE_E3 is not managed
+}
+
+TEST(UserTaskTest, DeleteTargetsActiveUsersAndSaysWhoIsDeletedAlready) {
+  TenantSnapshot s =
+      tenant({make_user("alice")}, {deleted_user("carol", {}, "2026-11-01T00:00:00Z")});
+  UserTask task = delete_task(s, {"ALICE@contoso.com", "id-alice", "carol@contoso.com", "x@y.z"});
+  ASSERT_EQ(task.targets.size(), 3u);
+  EXPECT_THAT(task.targets[1].unchanged, ElementsAre("already deleted (on 2026-11-01T00:00:00Z)"));
+  EXPECT_THAT(task.targets[2].problems, ElementsAre("no user x@y.z in contoso.onmicrosoft.com"));
+  EXPECT_THAT(ops(plan(s, task)), ElementsAre("alice delete"));
+}
+
+TEST(UserTaskTest, RestoreBringsBackTheLatestDeletedOfANameWithWhatFits) {
+  // Two deleted carols: the later one (with EMS) is restored; EMS has no free seat.
+  User older = deleted_user("carol", {"SPE_E3"}, "2026-11-01T00:00:00Z", "id-carol-1");
+  User later = deleted_user("carol", {"SPE_E3", "EMS"}, "2026-11-15T00:00:00Z", "id-carol-2");
+  std::vector<User> active;
+  for (int i = 0; i < 10; ++i) active.push_back(make_user("u" + std::to_string(i), {"EMS"}));
+  TenantSnapshot s = tenant(active, {older, later});
+  UserTask task = restore_task(s, {"carol@contoso.com"}, nullptr);
+  ASSERT_EQ(task.targets.size(), 1u);
+  EXPECT_EQ(task.targets[0].user_id, "id-carol-2");
+  TenantPlan p = plan(s, task);
+  EXPECT_THAT(ops(p), ElementsAre("carol restore", "carol revoke EMS"));
+  EXPECT_EQ(p.operations[0].user_id, "id-carol-2");
+  EXPECT_EQ(p.operations[1].reason, "cannot come back: no free seat of EMS");
+}
+
+TEST(UserTaskTest, RestoreOfAPurgedUserSaysWhenItWasDeleted) {
+  TenantSnapshot before = tenant({}, {deleted_user("carol", {}, "2026-10-10T00:00:00Z")});
+  TenantSnapshot now = tenant({make_user("alice")});
+  UserTask task =
+      restore_task(now, {"carol@contoso.com", "alice@contoso.com", "dan@contoso.com"}, &before);
+  ASSERT_EQ(task.targets.size(), 3u);
+  EXPECT_THAT(task.targets[0].unchanged, ElementsAre("is active: nothing to restore"));
+  EXPECT_THAT(task.targets[1].problems,
+              ElementsAre("cannot be restored: deleted on 2026-10-10T00:00:00Z and purged since "
+                          "(the service keeps deleted users for 30 days)"));
+  EXPECT_THAT(task.targets[2].problems[0], HasSubstr("no soft-deleted user dan@contoso.com"));
+  EXPECT_THAT(ops(plan(now, task)), IsEmpty());
+}
+
+TEST(UserTaskTest, CreateSkipsExistingUsersAndRefusesNamesOfDeletedOnes) {
+  TenantSnapshot s =
+      tenant({make_user("alice")}, {deleted_user("carol", {}, "2026-11-01T00:00:00Z")});
+  ImportUser alice{2, "alice@contoso.com", "Alice", "", "", "", "", "", {}};
+  ImportUser carol{3, "carol@contoso.com", "Carol", "", "", "", "", "", {}};
+  ImportUser nina{4, "nina@contoso.com", "Nina", "Nina", "North", "Lead", "Sales", "US", {"ems"}};
+  auto task = create_task(s, {alice, carol, nina}, "hires.csv", /*skip_existing=*/true);
+  ASSERT_TRUE(task.ok()) << task.error().message;
+  EXPECT_THAT(task->targets[0].unchanged, ElementsAre("already exists: skipped"));
+  EXPECT_THAT(task->targets[1].blocked[0], HasSubstr("a soft-deleted user (id-carol"));
+  EXPECT_THAT(task->desired.managed_skus, ElementsAre("sku-EMS"));
+  TenantPlan p = plan(s, *task);
+  EXPECT_THAT(ops(p), ElementsAre("nina assign EMS", "nina create"));
+  EXPECT_EQ(p.operations[1].details->at("usageLocation"), "US");
+  EXPECT_EQ(p.operations[1].details->at("jobTitle"), "Lead");
+
+  auto add = create_task(s, {alice}, "", /*skip_existing=*/false);
+  ASSERT_TRUE(add.ok());
+  EXPECT_THAT(add->targets[0].blocked, ElementsAre("already exists: not created"));
+
+  ImportUser bad{7, "zoe@contoso.com", "Zoe", "", "", "", "", "US", {"E9"}};
+  auto refused = create_task(s, {nina, bad}, "hires.csv", true);
+  ASSERT_FALSE(refused.ok());
+  EXPECT_THAT(refused.error().message,
+              HasSubstr("hires.csv:7: column \"licenses\": unknown SKU E9 in "
+                        "contoso.onmicrosoft.com"));
+}
+
+TEST(UserTaskReportTest, ResultsPerUserAndExitCodes) {
+  TenantSnapshot s = tenant(
+      {make_user("alice"), make_user("bob", {"SPE_E3"}), make_user("carol", {}, std::nullopt)});
+  auto task = assign_task(
+      s, names({"alice@contoso.com", "bob@contoso.com", "carol@contoso.com", "zed@contoso.com"}),
+      {{"SPE_E3"}, {}});
+  ASSERT_TRUE(task.ok());
+  TenantPlan p = plan(s, *task);
+  UserTaskReport dry = planned_user_task("assign", *task, p, {});
+  EXPECT_EQ(dry.exit_code, 3);  // carol is blocked (no usage location), zed does not exist
+  std::vector<std::string> results;
+  for (const auto& line : dry.users) results.push_back(line.result);
+  EXPECT_THAT(results, ElementsAre("ready", "unchanged", "blocked", "failed"));
+  std::string text = render_user_task_text(dry);
+  EXPECT_THAT(text, HasSubstr("alice@contoso.com\n    > would assign SPE_E3\n"));
+  EXPECT_THAT(text, HasSubstr("bob@contoso.com\n    = already holds SPE_E3\n"));
+  EXPECT_THAT(text, HasSubstr("carol@contoso.com\n    ! assign SPE_E3 blocked: the user has no "
+                              "usage location"));
+  EXPECT_THAT(text, HasSubstr("4 users: 1 ready, 1 blocked, 1 failed, 0 skipped, 1 unchanged; "
+                              "nothing was sent.\n"));
+
+  // After the executor: alice applied; the JSON carries the service's outcome.
+  ApplyReport applied;
+  applied.plan.tenants.push_back(p);
+  for (auto& op : applied.plan.tenants[0].operations) {
+    if (op.status == OpStatus::Ready) op.status = OpStatus::Applied;
+  }
+  UserTaskReport done = applied_user_task("assign", *task, applied);
+  EXPECT_EQ(done.exit_code, 3);
+  nlohmann::json j = user_task_json(done);
+  EXPECT_EQ(j["users"][0]["result"], "done");
+  EXPECT_EQ(j["summary"]["done"], 1);
+  EXPECT_EQ(j["summary"]["failed"], 1);
+
+  // Only the ones that can be done: exit 0.
+  auto clean = assign_task(s, names({"alice@contoso.com", "bob@contoso.com"}), {{"SPE_E3"}, {}});
+  ASSERT_TRUE(clean.ok());
+  EXPECT_EQ(planned_user_task("assign", *clean, plan(s, *clean), {}).exit_code, 0);
+}
+
+TEST(UserTaskReportTest, ADryRunOverASafetyLimitSaysItWouldBeRefused) {
+  TenantSnapshot s = tenant({make_user("alice"), make_user("bob")});
+  UserTask task = delete_task(s, {"alice@contoso.com", "bob@contoso.com"});
+  SafetyLimits limits;
+  limits.max_deletions = 1;
+  limits.flags = false;
+  UserTaskReport r = planned_user_task("users delete", task, plan(s, task), limits);
+  EXPECT_EQ(r.exit_code, 4);
+  EXPECT_EQ(r.refusal,
+            "2 deletions exceed the limit of 1 (safety.maxDeletions); raise "
+            "safety.maxDeletions in the config to allow 2");
+}
+
+}  // namespace
+}  // namespace tenantsync
