@@ -73,6 +73,17 @@ HttpHeaders lower_case_headers(const nlohmann::json& headers) {
   return out;
 }
 
+// An HTTP status as a $batch item carries it: an integer from 100 to 599 (a larger one
+// must not wrap into a 2xx).
+bool is_http_status(const nlohmann::json& status) {
+  if (status.is_number_unsigned()) {
+    std::uint64_t value = status.get<std::uint64_t>();
+    return value >= 100 && value <= 599;
+  }
+  return status.is_number_integer() && status.get<std::int64_t>() >= 100 &&
+         status.get<std::int64_t>() <= 599;
+}
+
 std::set<std::string> as_set(const std::vector<std::string>& v) { return {v.begin(), v.end()}; }
 
 // The user holds what an assignLicense asked for: every added SKU with exactly its
@@ -139,8 +150,8 @@ GraphClient::Sent GraphClient::send(const std::string& tenant, const Call& call,
   if (!same_origin(*target, *origin_)) {
     // The link came from the service's answer; following it would hand our token to
     // whoever it names.
-    out.response = invalid("refusing to follow nextLink to another host (" + target->origin() +
-                           "); tokens are only sent to " + origin_->origin());
+    out.response = invalid("tenant " + tenant + ": refusing to follow nextLink to another host (" +
+                           target->origin() + "); tokens are only sent to " + origin_->origin());
     return out;
   }
   bool refreshed = false;
@@ -570,8 +581,8 @@ void GraphClient::run_batch(const std::string& tenant, const std::vector<GraphWr
       const GraphWrite& w = writes[idx];
       int attempts = results[idx].attempts;
       auto found = by_id.find(std::to_string(idx));
-      if (found == by_id.end() || !found->second->contains("status") ||
-          !(*found->second)["status"].is_number_integer()) {
+      if (found == by_id.end() ||
+          !is_http_status(found->second->value("status", nlohmann::json()))) {
         results[idx].status = invalid(what + ": no answer for " + to_string(w.kind) + " of " +
                                       (w.user.empty() ? std::string("a user") : w.user));
         continue;

@@ -47,8 +47,10 @@ std::chrono::milliseconds RetryPolicy::backoff(int attempt) {
 std::chrono::milliseconds RetryPolicy::delay_after(int attempt, const Error& error) {
   using std::chrono::milliseconds;
   if (error.retry_after_seconds > 0) {
-    auto ms = static_cast<std::int64_t>(std::ceil(error.retry_after_seconds * 1000.0));
-    return std::min(milliseconds(ms), settings_.max_retry_after);
+    // Capped before the cast: a Retry-After of 30 digits does not fit in milliseconds.
+    double ms = std::min(std::ceil(error.retry_after_seconds * 1000.0),
+                         static_cast<double>(settings_.max_retry_after.count()));
+    return milliseconds(static_cast<std::int64_t>(ms));
   }
   return backoff(attempt);
 }

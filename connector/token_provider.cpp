@@ -1,6 +1,7 @@
 #include "connector/token_provider.h"
 
 #include <algorithm>
+#include <cmath>
 #include <cstdlib>
 
 #include <nlohmann/json.hpp>
@@ -29,20 +30,30 @@ void replace_all(std::string& text, const std::string& what, const std::string& 
   }
 }
 
-// expires_in is a number on the v2 endpoint; some endpoints send it as a string.
+// A token is kept for a day at most, whatever expires_in says (real ones live about an
+// hour); this also keeps the expiry arithmetic far from overflowing the clock.
+constexpr std::int64_t kMaxTokenLifetimeSeconds = 24 * 60 * 60;
+
+// expires_in is a number on the v2 endpoint; some endpoints send it as a string. Clamped
+// to [0, kMaxTokenLifetimeSeconds] (a float far out of range is not cast: undefined).
 std::optional<std::int64_t> seconds_field(const nlohmann::json& j, const char* key) {
   auto it = j.find(key);
   if (it == j.end()) return std::nullopt;
-  if (it->is_number_integer()) return it->get<std::int64_t>();
-  if (it->is_number()) return static_cast<std::int64_t>(it->get<double>());
-  if (it->is_string()) {
+  double seconds = 0;
+  if (it->is_number()) {
+    seconds = it->get<double>();
+  } else if (it->is_string()) {
     try {
-      return std::stoll(it->get<std::string>());
+      seconds = std::stod(it->get<std::string>());
     } catch (const std::exception&) {
       return std::nullopt;
     }
+  } else {
+    return std::nullopt;
   }
-  return std::nullopt;
+  if (std::isnan(seconds)) return std::nullopt;
+  return static_cast<std::int64_t>(
+      std::clamp(seconds, 0.0, static_cast<double>(kMaxTokenLifetimeSeconds)));
 }
 
 }  // namespace

@@ -6,9 +6,10 @@
 // environment variable remote.clientSecretEnv names) or a JWT client assertion signed
 // with the certificate's key (jwt_assertion.h). One token is cached per tenant and
 // refreshed 5 minutes before it expires (by the injected Clock), or at once when Graph
-// answers 401 to it (invalidate()). Token endpoint errors come back as kind Auth with
-// code "AADSTS7000215" and the service's description; throttled and transient answers
-// are retried under the RetryPolicy.
+// answers 401 to it (invalidate()); none is kept longer than a day, whatever its
+// expires_in says. Token endpoint errors come back as kind Auth with code
+// "AADSTS7000215" and the service's description; throttled and transient answers are
+// retried under the RetryPolicy.
 //
 // Secrets (client secret, assertion, access token) never appear in a log line or an
 // Error. Thread-safe: concurrent callers for the same tenant share one fetch.

@@ -1,10 +1,39 @@
 #include "model/sku.h"
 
 #include <algorithm>
+#include <cmath>
+#include <cstdint>
 
 #include <nlohmann/json.hpp>
 
 namespace tenantsync {
+
+namespace {
+
+// Seats and consumed units: a whole number from 0 to a billion (no sum of them overflows
+// an int). Anything else (1e300, 2^31, -1, 2.5, "3") is refused as unexpected data: a
+// float out of int's range would be undefined behaviour, an integer would wrap.
+constexpr std::int64_t kMaxCount = 1'000'000'000;
+
+int count_field(const nlohmann::json& j, const char* key) {
+  if (!j.is_object()) {
+    throw nlohmann::json::type_error::create(302, "expected an object with " + std::string(key),
+                                             &j);
+  }
+  auto it = j.find(key);
+  if (it == j.end() || it->is_null()) return 0;
+  bool whole =
+      it->is_number_integer() || (it->is_number_float() && std::isfinite(it->get<double>()) &&
+                                  std::trunc(it->get<double>()) == it->get<double>());
+  double value = whole ? it->get<double>() : -1;
+  if (!whole || value < 0 || value > static_cast<double>(kMaxCount)) {
+    throw nlohmann::json::out_of_range::create(
+        406, std::string(key) + " is not a count from 0 to " + std::to_string(kMaxCount), &*it);
+  }
+  return static_cast<int>(value);
+}
+
+}  // namespace
 
 int Sku::free_seats() const { return std::max(0, usable_seats() - consumed_units); }
 
@@ -37,10 +66,10 @@ void to_json(nlohmann::json& j, const PrepaidUnits& u) {
 }
 
 void from_json(const nlohmann::json& j, PrepaidUnits& u) {
-  u.enabled = j.value("enabled", 0);
-  u.suspended = j.value("suspended", 0);
-  u.warning = j.value("warning", 0);
-  u.locked_out = j.value("lockedOut", 0);
+  u.enabled = count_field(j, "enabled");
+  u.suspended = count_field(j, "suspended");
+  u.warning = count_field(j, "warning");
+  u.locked_out = count_field(j, "lockedOut");
 }
 
 void to_json(nlohmann::json& j, const Sku& s) {
@@ -60,7 +89,7 @@ void from_json(const nlohmann::json& j, Sku& s) {
   s.sku_part_number = j.at("skuPartNumber").get<std::string>();
   s.applies_to = j.value("appliesTo", std::string("User"));
   s.capability_status = j.value("capabilityStatus", std::string("Enabled"));
-  s.consumed_units = j.value("consumedUnits", 0);
+  s.consumed_units = count_field(j, "consumedUnits");
   if (j.contains("prepaidUnits")) s.prepaid_units = j.at("prepaidUnits").get<PrepaidUnits>();
   s.service_plans = j.value("servicePlans", std::vector<ServicePlan>{});
 }

@@ -1,14 +1,12 @@
 #include "sync/apply_text.h"
 
+#include "sync/terminal_colors.h"
+
 namespace tenantsync {
 
 namespace {
 
-constexpr const char* kReset = "\x1b[0m";
-constexpr const char* kGreen = "\x1b[32m";
-constexpr const char* kRed = "\x1b[31m";
-constexpr const char* kYellow = "\x1b[33m";
-constexpr const char* kBold = "\x1b[1m";
+using namespace ansi;
 
 class Writer {
  public:

@@ -8,6 +8,7 @@
 #include <cstdio>
 #include <cstring>
 #include <ctime>
+#include <filesystem>
 
 #include "sync/cache_schema.h"
 #include "sync/log.h"
@@ -16,10 +17,20 @@ namespace tenantsync {
 
 namespace {
 
+// The cache and its folder must be writable (SQLite keeps -wal and -shm beside the file):
+// say which one is not, rather than SQLite's later "attempt to write a readonly database".
 Status create_private_file(const std::string& path) {
+  std::string folder = std::filesystem::path(path).parent_path().string();
+  if (folder.empty()) folder = ".";
+  if (::access(folder.c_str(), W_OK | X_OK) != 0) {
+    return make_error(ErrorKind::Io, "cache " + path + ": cannot write in its folder " + folder +
+                                         " (" + std::strerror(errno) +
+                                         "): the cache's -wal and -shm files are kept there");
+  }
   int fd = ::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0600);
   if (fd < 0) {
-    return make_error(ErrorKind::Io, "cache " + path + ": cannot open: " + std::strerror(errno));
+    return make_error(ErrorKind::Io, "cache " + path + ": cannot open for writing (" +
+                                         std::strerror(errno) + "): check its owner and mode");
   }
   ::close(fd);
   return {};

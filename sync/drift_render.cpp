@@ -5,6 +5,7 @@
 #include <utility>
 #include <vector>
 
+#include "sync/csv_field.h"
 #include "sync/drift_html.h"
 
 namespace tenantsync {
@@ -181,18 +182,6 @@ std::string render_text(const DriftReport& report) {
 }
 
 // ---- CSV ----
-
-std::string csv_field(std::string_view value) {
-  std::string s(value);
-  if (!s.empty() && (s[0] == '=' || s[0] == '+' || s[0] == '-' || s[0] == '@')) s = "'" + s;
-  if (s.find_first_of(",\"\r\n") == std::string::npos) return s;
-  std::string out = "\"";
-  for (char c : s) {
-    if (c == '"') out += '"';
-    out += c;
-  }
-  return out + "\"";
-}
 
 std::string render_csv(const DriftReport& report) {
   std::string out = "tenant,user,kind,sku,detail,status,reason\r\n";

@@ -229,7 +229,10 @@ MirrorResult mirror_tenants(Directory& directory, Cache& cache, const MirrorOpti
     work.push_back(i);
   }
   if (Status s = cache.upsert_tenants(in_scope); !s.ok()) {
+    // Nothing was mirrored: no tenant may look done (locked, full or read-only cache).
+    result.tenants.clear();
     result.error = s.error();
+    log_error("cannot record the customer tenants in the cache", {{"error", s.error().describe()}});
     return result;
   }
 

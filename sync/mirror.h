@@ -51,7 +51,7 @@ struct TenantMirrorResult {
 };
 
 struct MirrorResult {
-  std::optional<Error> error;               // the tenant list could not be read
+  std::optional<Error> error;  // the tenant list could not be read or recorded: no tenants
   std::vector<TenantMirrorResult> tenants;  // requested order; by domain when all
 
   bool ok() const;

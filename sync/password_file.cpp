@@ -1,4 +1,5 @@
 #include "sync/password_file.h"
+#include "sync/csv_field.h"
 
 #include <cerrno>
 #include <cstring>
@@ -55,9 +56,9 @@ void sync_folder(const std::filesystem::path& path) {
 }
 
 std::string row(std::string_view upn, std::string_view password) {
-  std::string line = csv_field(upn);
+  std::string line = csv_field(upn, SpreadsheetFormulas::Keep);
   line += ',';
-  line += csv_field(password);
+  line += csv_field(password, SpreadsheetFormulas::Keep);
   line += '\n';
   return line;
 }
@@ -65,19 +66,6 @@ std::string row(std::string_view upn, std::string_view password) {
 void wipe(std::string& text) { OPENSSL_cleanse(text.data(), text.size()); }
 
 }  // namespace
-
-std::string csv_field(std::string_view value) {
-  bool needs_quotes = value.find_first_of(",;\"\r\n") != std::string_view::npos ||
-                      (!value.empty() && (value.front() == ' ' || value.back() == ' '));
-  if (!needs_quotes) return std::string(value);
-  std::string out = "\"";
-  for (char c : value) {
-    if (c == '"') out += '"';
-    out += c;
-  }
-  out += '"';
-  return out;
-}
 
 Status check_passwords_path(const std::filesystem::path& path) {
   if (path.empty()) {

@@ -73,7 +73,4 @@ class PasswordFile {
   int fd_ = -1;
 };
 
-// One CSV field as the file writes it (quoted only when needed).
-std::string csv_field(std::string_view value);
-
 }  // namespace tenantsync

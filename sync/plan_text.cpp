@@ -2,18 +2,13 @@
 
 #include <algorithm>
 #include <cstdio>
+#include "sync/terminal_colors.h"
 
 namespace tenantsync {
 
 namespace {
 
-constexpr const char* kReset = "\x1b[0m";
-constexpr const char* kGreen = "\x1b[32m";
-constexpr const char* kRed = "\x1b[31m";
-constexpr const char* kYellow = "\x1b[33m";
-constexpr const char* kCyan = "\x1b[36m";
-constexpr const char* kBoldRed = "\x1b[1;31m";
-constexpr const char* kBold = "\x1b[1m";
+using namespace ansi;
 
 class Writer {
  public:

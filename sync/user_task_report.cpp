@@ -6,16 +6,13 @@
 
 #include "sync/apply_text.h"
 #include "sync/ascii_case.h"
+#include "sync/terminal_colors.h"
 
 namespace tenantsync {
 
 namespace {
 
-constexpr const char* kReset = "\x1b[0m";
-constexpr const char* kGreen = "\x1b[32m";
-constexpr const char* kRed = "\x1b[31m";
-constexpr const char* kYellow = "\x1b[33m";
-constexpr const char* kBold = "\x1b[1m";
+using namespace ansi;
 
 std::string key_of(const std::string& user_id, const std::string& upn) {
   return user_id.empty() ? "upn:" + ascii_lower(upn) : ascii_lower(user_id);

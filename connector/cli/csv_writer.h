@@ -7,9 +7,9 @@
 #include <string>
 #include <vector>
 
-namespace tenantsync {
+#include "sync/csv_field.h"
 
-std::string csv_field(const std::string& value);
+namespace tenantsync {
 
 class CsvWriter {
  public:

@@ -86,7 +86,10 @@ Result<DesiredState> load_desired_for(const Config& config, const std::string& f
 void print_mirror_result(const MirrorResult& result, bool to_stdout) {
   FILE* out = to_stdout ? stdout : stderr;
   if (result.error) {
-    std::fprintf(stderr, "tenantsync mirror: cannot list the customer tenants: %s\n",
+    // Io comes from the cache (locked, full, read-only); the rest from the remote.
+    std::fprintf(stderr, "tenantsync mirror: %s: %s\n",
+                 result.error->kind == ErrorKind::Io ? "cannot write the cache"
+                                                     : "cannot list the customer tenants",
                  redact_secrets(result.error->describe()).c_str());
   }
   for (const auto& t : result.tenants) {

@@ -2,6 +2,8 @@
 // before any remote call, removed when a write fails.
 #include "sync/password_file.h"
 
+#include "sync/csv_field.h"
+
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
@@ -249,7 +251,7 @@ TEST(PasswordFileCsvTest, FieldsAreQuotedOnlyWhenNeeded) {
            {"padded ", "\"padded \""},
            {"in side", "in side"},
        }) {
-    EXPECT_EQ(csv_field(c.value), c.field) << c.value;
+    EXPECT_EQ(csv_field(c.value, SpreadsheetFormulas::Keep), c.field) << c.value;
   }
 }
 
