@@ -1,8 +1,9 @@
 // mirror_bench: what mirroring costs beyond the raw work of parsing Graph JSON pages and
 // inserting rows into SQLite.
 //
-// It generates tenants in memory (default 1,000 tenants x 1,000 users, 3 SKUs each, ~70%
-// licensed, 1% soft-deleted) as pre-serialized Graph JSON pages, then measures:
+// In-process (default): it generates tenants in memory (default 1,000 tenants x 1,000
+// users, 3 SKUs each, ~70% licensed, 1% soft-deleted) as pre-serialized Graph JSON pages,
+// served by a Directory that parses them page by page, then measures:
 //   (a) baseline: parse each page (nlohmann) and insert its users and licenses with one
 //       prepared INSERT per row, one transaction per page, into a plain schema: the raw cost;
 //   (b) the first mirror through Cache, via a Directory that parses the same pages per page;
@@ -12,10 +13,14 @@
 // For each: wall time, users/s, peak RSS during the phase (VmHWM, reset per phase) and the
 // ratio to the baseline. Numbers depend on the disk: the cache is written under --dir.
 //
-// The Directory is chosen in make_directory(). TODO(lead): `--graph URL` to run (b)-(e)
-// against fake-graph over HTTP through the connector's Graph adapter once it lands; (a)
-// would then time the same pages fetched once up front.
-#include <sys/resource.h>
+// Over HTTP (--graph, or --graph-url URL for a fake already running): fake-graph
+// --generate tenants=N,users=M,skus=K,seed=S is the remote and (b)-(e) go through the
+// connector's Graph adapter (make_graph_directory). The pages of (a) are the ones the
+// adapter reads, fetched once over HTTP before it (timed apart, as (a0)); the 1% of (c)
+// are changed out of band through the fake's control endpoint. Each phase also reports
+// the HTTP requests the adapter sent (GraphDirectory::stats()) and the fake counted
+// (/_fake/stats), and the fake's CPU time: it shares the machine.
+#include <malloc.h>
 #include <unistd.h>
 
 #include <atomic>
@@ -27,12 +32,18 @@
 #include <fstream>
 #include <memory>
 #include <random>
+#include <stdexcept>
 #include <string>
+#include <thread>
 #include <unordered_map>
 #include <vector>
 
 #include <nlohmann/json.hpp>
 
+#include "bench/bench_measure.h"
+#include "bench/fake_graph_target.h"
+#include "bench/raw_graph_pages.h"
+#include "connector/graph_directory.h"
 #include "sync/cache.h"
 #include "sync/clock.h"
 #include "sync/directory.h"
@@ -51,13 +62,24 @@ struct Options {
   double changed_percent = 1.0;
   std::string dir;  // where the SQLite files go; default a fresh temp folder
   bool keep = false;
+  // Over HTTP: start fake-graph (graph) or use the one at graph_url.
+  bool graph = false;
+  std::string graph_url;
+  int skus = 4;
+  int seed = 1;
+  int http_concurrency = 8;  // remote.concurrency: connections of the adapter
 };
 
 void usage() {
   std::fprintf(stderr,
                "usage: mirror_bench [--tenants N] [--users M] [--page-size P] [--concurrency C]\n"
                "                    [--changed-percent X] [--dir DIR] [--keep]\n"
-               "  defaults: 1000 tenants x 1000 users, pages of 999, concurrency 4, 1%% changed\n");
+               "                    [--graph | --graph-url URL] [--skus K] [--seed S]\n"
+               "                    [--http-concurrency H]\n"
+               "  defaults: 1000 tenants x 1000 users, pages of 999, concurrency 4, 1%% changed\n"
+               "  --graph: against fake-graph --generate tenants=N,users=M,skus=K,seed=S started\n"
+               "  here (defaults skus 4, seed 1); --graph-url: against one already running with\n"
+               "  that spec. Pages are then the service's (the connector's paging).\n");
 }
 
 bool parse_args(int argc, char** argv, Options& o) {
@@ -67,6 +89,10 @@ bool parse_args(int argc, char** argv, Options& o) {
     const char* v = nullptr;
     if (a == "--keep") {
       o.keep = true;
+      continue;
+    }
+    if (a == "--graph") {
+      o.graph = true;
       continue;
     }
     if (a == "--help" || a == "-h") return false;
@@ -83,14 +109,21 @@ bool parse_args(int argc, char** argv, Options& o) {
       o.changed_percent = std::atof(v);
     } else if (a == "--dir") {
       o.dir = v;
-    } else if (a == "--graph") {
-      std::fprintf(stderr, "--graph is not wired yet (see the TODO at the top of the file)\n");
-      return false;
+    } else if (a == "--graph-url") {
+      o.graph = true;
+      o.graph_url = v;
+    } else if (a == "--skus") {
+      o.skus = std::atoi(v);
+    } else if (a == "--seed") {
+      o.seed = std::atoi(v);
+    } else if (a == "--http-concurrency") {
+      o.http_concurrency = std::atoi(v);
     } else {
       return false;
     }
   }
-  return o.tenants > 0 && o.users >= 0 && o.page_size > 0 && o.concurrency > 0;
+  return o.tenants > 0 && o.users >= 0 && o.page_size > 0 && o.concurrency > 0 && o.skus > 0 &&
+         o.http_concurrency > 0;
 }
 
 // ---- generated estate, as Graph JSON ----
@@ -320,35 +353,12 @@ class JsonPageDirectory final : public Directory {
   std::unordered_map<std::string, size_t> index_;  // by tenant id; read-only once built
 };
 
-std::unique_ptr<JsonPageDirectory> make_directory(const std::vector<GeneratedTenant>& tenants) {
-  // TODO(lead): with --graph URL, return the connector's Graph adapter pointed at fake-graph.
-  return std::make_unique<JsonPageDirectory>(tenants);
-}
-
 // ---- measuring ----
 
-long peak_rss_kb() {
-  std::ifstream in("/proc/self/status");
-  std::string line;
-  while (std::getline(in, line)) {
-    if (line.rfind("VmHWM:", 0) == 0) return std::atol(line.c_str() + 6);
-  }
-  struct rusage ru {};
-  getrusage(RUSAGE_SELF, &ru);
-  return ru.ru_maxrss;
-}
-
-long current_rss_kb() {
-  std::ifstream in("/proc/self/status");
-  std::string line;
-  while (std::getline(in, line)) {
-    if (line.rfind("VmRSS:", 0) == 0) return std::atol(line.c_str() + 6);
-  }
-  return 0;
-}
-
-// Linux: writing 5 to clear_refs resets the peak RSS, so each phase reports its own peak.
-void reset_peak_rss() { std::ofstream("/proc/self/clear_refs") << "5"; }
+using bench::current_rss_kb;
+using bench::peak_rss_kb;
+using bench::reset_peak_rss;
+using bench::Stopwatch;
 
 struct Phase {
   std::string name;
@@ -357,34 +367,18 @@ struct Phase {
   std::int64_t users = 0;
   long rss_before_kb = 0;
   long peak_kb = 0;
-};
-
-double cpu_seconds() {
-  struct rusage ru {};
-  getrusage(RUSAGE_SELF, &ru);
-  return static_cast<double>(ru.ru_utime.tv_sec + ru.ru_stime.tv_sec) +
-         static_cast<double>(ru.ru_utime.tv_usec + ru.ru_stime.tv_usec) / 1e6;
-}
-
-class Stopwatch {
- public:
-  Stopwatch() : start_(std::chrono::steady_clock::now()) {}
-  double seconds() const {
-    return std::chrono::duration<double>(std::chrono::steady_clock::now() - start_).count();
-  }
-
- private:
-  std::chrono::steady_clock::time_point start_;
+  double load_before = 0, load_after = 0;  // 1-minute load average of the machine
 };
 
 void print(const Phase& p, const Phase& baseline) {
   std::printf(
       "%-44s %8.2f s wall %8.2f s cpu %9.0f users/s  peak RSS %7.1f MiB (+%6.1f)  "
-      "x%.2f wall x%.2f cpu\n",
+      "x%.2f wall x%.2f cpu  load %.2f-%.2f\n",
       p.name.c_str(), p.seconds, p.cpu_seconds, p.seconds > 0 ? p.users / p.seconds : 0.0,
       p.peak_kb / 1024.0, (p.peak_kb - p.rss_before_kb) / 1024.0,
       baseline.seconds > 0 ? p.seconds / baseline.seconds : 0.0,
-      baseline.cpu_seconds > 0 ? p.cpu_seconds / baseline.cpu_seconds : 0.0);
+      baseline.cpu_seconds > 0 ? p.cpu_seconds / baseline.cpu_seconds : 0.0, p.load_before,
+      p.load_after);
   std::fflush(stdout);
 }
 
@@ -394,7 +388,9 @@ int fail(const Status& s) {
 }
 
 // (a): parse + one INSERT per row, one transaction per page, no indexes beyond keys.
-Status run_baseline(const std::vector<GeneratedTenant>& tenants, const std::string& path) {
+// `users` (may be null) counts the user rows inserted.
+Status run_baseline(const std::vector<GeneratedTenant>& tenants, const std::string& path,
+                    std::int64_t* users = nullptr) {
   auto db = Database::open(path, true);
   if (!db.ok()) return db.error();
   Database& d = **db;
@@ -431,6 +427,7 @@ Status run_baseline(const std::vector<GeneratedTenant>& tenants, const std::stri
         auto tx = Transaction::begin(d);
         if (!tx.ok()) return tx.error();
         for (const auto& u : j.at("value")) {
+          if (users) ++*users;
           Statement& iu = *insert_user;
           iu.reset();
           iu.bind(1, t.tenant.id);
@@ -479,7 +476,7 @@ Status run_baseline(const std::vector<GeneratedTenant>& tenants, const std::stri
   return {};
 }
 
-Status mirror_phase(JsonPageDirectory& dir, Cache& cache, const Options& o, bool full,
+Status mirror_phase(Directory& dir, Cache& cache, const Options& o, bool full,
                     std::int64_t& changes) {
   MirrorOptions options;
   options.full = full;
@@ -494,8 +491,8 @@ Status mirror_phase(JsonPageDirectory& dir, Cache& cache, const Options& o, bool
   return {};
 }
 
-int run(const Options& o) {
-  configure_logging(LogLevel::Warn, false);
+// The folder the SQLite files go to: --dir, or a fresh temp folder ("" on failure).
+std::string work_dir(const Options& o) {
   std::string dir = o.dir;
   if (dir.empty()) {
     std::string pattern = (std::filesystem::temp_directory_path() / "mirror_bench-XXXXXX").string();
@@ -503,12 +500,59 @@ int run(const Options& o) {
     buf.push_back('\0');
     if (!::mkdtemp(buf.data())) {
       std::perror("mkdtemp");
-      return 1;
+      return "";
     }
     dir = buf.data();
   } else {
     std::filesystem::create_directories(dir);
   }
+  return dir;
+}
+
+// Times `body` (returning Status) as one phase: wall, CPU and its own peak RSS.
+template <typename Body>
+Result<Phase> measure(const std::string& name, std::int64_t users, Body&& body) {
+  Phase p;
+  p.name = name;
+  p.users = users;
+  reset_peak_rss();
+  p.rss_before_kb = current_rss_kb();
+  p.load_before = bench::load_average();
+  Stopwatch w;
+  double cpu = bench::cpu_seconds();
+  Status s = body();
+  p.seconds = w.seconds();
+  p.cpu_seconds = bench::cpu_seconds() - cpu;
+  p.peak_kb = peak_rss_kb();
+  p.load_after = bench::load_average();
+  if (!s.ok()) return s.error();
+  return p;
+}
+
+void print_footer(const std::string& dir, Clock& clock, const std::string& cache_path);
+
+int run_graph(const Options& o, const std::string& dir);
+
+// Reopens the (closed) cache with its integrity check; prints the file sizes.
+void print_footer(const std::string& dir, Clock& clock, const std::string& path) {
+  Stopwatch w;
+  auto verified = Cache::open(path, clock);
+  if (verified.ok()) {
+    std::printf("\nopening the cache again with PRAGMA quick_check: %.2f s\n", w.seconds());
+  } else {
+    std::printf("\nopening the cache again failed: %s\n", verified.error().describe().c_str());
+  }
+  std::error_code ec;
+  std::printf("cache file %.1f MiB, baseline file %.1f MiB\n",
+              std::filesystem::file_size(path, ec) / 1048576.0,
+              std::filesystem::file_size(dir + "/baseline.db", ec) / 1048576.0);
+}
+
+int run(const Options& o) {
+  configure_logging(LogLevel::Warn, false);
+  std::string dir = work_dir(o);
+  if (dir.empty()) return 1;
+  if (o.graph) return run_graph(o, dir);
 
   long cores = sysconf(_SC_NPROCESSORS_ONLN);
   std::printf(
@@ -535,22 +579,6 @@ int run(const Options& o) {
       static_cast<long long>(total_changed), json_bytes / 1048576.0, gen.seconds(),
       current_rss_kb() / 1024.0);
 
-  auto measure = [&](const std::string& name, std::int64_t users, auto&& body) -> Result<Phase> {
-    Phase p;
-    p.name = name;
-    p.users = users;
-    reset_peak_rss();
-    p.rss_before_kb = current_rss_kb();
-    Stopwatch w;
-    double cpu = cpu_seconds();
-    Status s = body();
-    p.seconds = w.seconds();
-    p.cpu_seconds = cpu_seconds() - cpu;
-    p.peak_kb = peak_rss_kb();
-    if (!s.ok()) return s.error();
-    return p;
-  };
-
   auto base = measure("(a) baseline: parse + INSERT per row", total_users + total_deleted,
                       [&] { return run_baseline(tenants, dir + "/baseline.db"); });
   if (!base.ok()) return fail(base.status());
@@ -560,7 +588,7 @@ int run(const Options& o) {
   FakeClock clock;
   auto cache = Cache::open(dir + "/tenantsync.db", clock, CacheOpenOptions{false, 10000});
   if (!cache.ok()) return fail(cache.status());
-  auto directory = make_directory(tenants);
+  auto directory = std::make_unique<JsonPageDirectory>(tenants);
 
   std::int64_t changes = 0;
   auto first = measure("(b) first mirror (full read) through Cache", total_users + total_deleted,
@@ -587,20 +615,227 @@ int run(const Options& o) {
   print(*reread, baseline);
 
   cache->reset();
+  print_footer(dir, clock, dir + "/tenantsync.db");
+  std::error_code ec;
+  if (!o.keep && o.dir.empty()) std::filesystem::remove_all(dir, ec);
+  return 0;
+}
+
+// ---- over HTTP against fake-graph ----
+
+// What one phase cost on the wire: the adapter's counters and the fake's.
+struct WireCost {
+  std::uint64_t requests = 0;  // HTTP requests the adapter sent (tokens included)
+  std::uint64_t throttled = 0;
+  std::uint64_t retries = 0;
+  bench::FakeStatsTotals fake;
+  double fake_cpu_seconds = 0;  // -1: the fake was not started here
+};
+
+class WireMeter {
+ public:
+  WireMeter(GraphDirectory& directory, bench::FakeGraphTarget& fake)
+      : directory_(directory), fake_(fake) {}
+
+  void start() {
+    fake_.reset_stats();
+    before_ = directory_.stats();
+    fake_cpu_ = fake_.pid() > 0 ? bench::process_cpu_seconds(fake_.pid()) : -1;
+  }
+  WireCost stop() {
+    auto now = directory_.stats();
+    WireCost c;
+    c.requests = now.requests - before_.requests;
+    c.throttled = now.throttled - before_.throttled;
+    c.retries = now.retries - before_.retries;
+    c.fake = bench::fake_stats_totals(fake_.stats());
+    c.fake_cpu_seconds =
+        fake_cpu_ >= 0 ? bench::process_cpu_seconds(fake_.pid()) - fake_cpu_ : -1.0;
+    return c;
+  }
+
+ private:
+  GraphDirectory& directory_;
+  bench::FakeGraphTarget& fake_;
+  TransportStats::Snapshot before_;
+  double fake_cpu_ = -1;
+};
+
+void print_wire(const WireCost& c, long fake_rss_kb) {
+  std::printf("    HTTP: %llu requests sent (%llu throttled, %llu retries); fake counted %lld",
+              static_cast<unsigned long long>(c.requests),
+              static_cast<unsigned long long>(c.throttled),
+              static_cast<unsigned long long>(c.retries), c.fake.requests);
+  if (c.fake_cpu_seconds >= 0) {
+    std::printf(", fake CPU %.2f s, fake RSS %.0f MiB", c.fake_cpu_seconds, fake_rss_kb / 1024.0);
+  }
+  std::printf("\n");
+  std::fflush(stdout);
+}
+
+// Changes the direct licenses of every (100 / percent)-th user of each tenant (in UPN
+// order) through the fake's control endpoint, as an admin elsewhere would: the tenant's
+// first SKU is taken away when held directly, else given. Returns how many users changed.
+std::int64_t change_users_out_of_band(bench::FakeGraphTarget& fake, Cache& cache, double percent,
+                                      int threads) {
+  struct Change {
+    std::string tenant, user;
+    nlohmann::json licenses;
+  };
+  std::vector<Change> changes;
+  if (percent <= 0) return 0;
+  int every = std::max(1, static_cast<int>(100.0 / percent));
+  auto tenants = cache.tenants();
+  if (!tenants.ok()) throw std::runtime_error(tenants.error().describe());
+  for (const auto& t : *tenants) {
+    auto snapshot = cache.load_snapshot(t.tenant.id);
+    if (!snapshot.ok()) throw std::runtime_error(snapshot.error().describe());
+    if (snapshot->skus.empty()) continue;
+    const std::string& toggled = snapshot->skus.front().sku_id;
+    for (size_t i = every / 2; i < snapshot->users.size(); i += static_cast<size_t>(every)) {
+      const User& u = snapshot->users[i];
+      nlohmann::json licenses = nlohmann::json::array();
+      bool held = false;
+      for (const auto& l : u.assigned_licenses) {
+        if (!u.has_direct_license(l.sku_id)) continue;
+        if (l.sku_id == toggled) {
+          held = true;
+          continue;
+        }
+        licenses.push_back({{"skuId", l.sku_id}, {"disabledPlans", l.disabled_plans}});
+      }
+      if (!held)
+        licenses.push_back({{"skuId", toggled}, {"disabledPlans", nlohmann::json::array()}});
+      changes.push_back({t.tenant.id, u.id, std::move(licenses)});
+    }
+  }
+  std::atomic<size_t> next{0};
+  std::vector<std::thread> pool;
+  std::atomic<bool> failed{false};
+  for (int i = 0; i < std::max(1, threads); ++i) {
+    pool.emplace_back([&] {
+      for (size_t k = next++; k < changes.size() && !failed; k = next++) {
+        try {
+          fake.set_licenses(changes[k].tenant, changes[k].user, changes[k].licenses);
+        } catch (const std::exception& e) {
+          std::fprintf(stderr, "mirror_bench: %s\n", e.what());
+          failed = true;
+        }
+      }
+    });
+  }
+  for (auto& th : pool) th.join();
+  if (failed) throw std::runtime_error("changing users out of band failed");
+  return static_cast<std::int64_t>(changes.size());
+}
+
+int run_graph(const Options& o, const std::string& dir) {
+  const std::string spec = "tenants=" + std::to_string(o.tenants) +
+                           ",users=" + std::to_string(o.users) + ",skus=" + std::to_string(o.skus) +
+                           ",seed=" + std::to_string(o.seed);
+  std::unique_ptr<bench::FakeGraphTarget> fake =
+      o.graph_url.empty() ? bench::FakeGraphTarget::start({"--generate", spec})
+                          : bench::FakeGraphTarget::attach(o.graph_url);
+  long cores = sysconf(_SC_NPROCESSORS_ONLN);
+  std::printf(
+      "mirror_bench --graph: fake-graph %s (--generate %s%s), mirror concurrency %d, "
+      "%d HTTP connections, %ld cores, files in %s\n",
+      fake->url().c_str(), spec.c_str(), o.graph_url.empty() ? ", started here" : "", o.concurrency,
+      o.http_concurrency, cores, dir.c_str());
+
+  // (a0) the pages the adapter will read, fetched once; this also fills the fake's
+  // generated tenants (it builds each on first use), so (b) does not pay for that.
+  bench::RawPages raw;
   {
     Stopwatch w;
-    auto verified = Cache::open(dir + "/tenantsync.db", clock);
-    if (!verified.ok()) return fail(verified.status());
-    std::printf("\nopening the cache with PRAGMA quick_check: %.2f s\n", w.seconds());
+    double fake_cpu = fake->pid() > 0 ? bench::process_cpu_seconds(fake->pid()) : 0;
+    raw = bench::fetch_raw_pages(*fake, bench::kGeneratedPartner, bench::kBenchClientId,
+                                 bench::kGeneratedSecret, o.concurrency);
+    std::printf(
+        "(a0) fetched the pages once over HTTP: %zu tenants, %lld requests, %.1f MiB in %.2f s "
+        "(minimal client, %d at once; fake CPU %.2f s)  load %.2f\n\n",
+        raw.tenants.size(), raw.requests, raw.bytes / 1048576.0, w.seconds(), o.concurrency,
+        fake->pid() > 0 ? bench::process_cpu_seconds(fake->pid()) - fake_cpu : 0.0,
+        bench::load_average());
+  }
+  std::vector<GeneratedTenant> pages;
+  pages.reserve(raw.tenants.size());
+  for (auto& t : raw.tenants) {
+    GeneratedTenant g;
+    g.tenant = t.tenant;
+    g.user_pages = std::move(t.user_pages);
+    g.deleted_pages = std::move(t.deleted_pages);
+    pages.push_back(std::move(g));
+  }
+  raw.tenants.clear();
+
+  std::int64_t rows = 0;
+  auto base = measure("(a) baseline: parse + INSERT per row", 0,
+                      [&] { return run_baseline(pages, dir + "/baseline.db", &rows); });
+  if (!base.ok()) return fail(base.status());
+  base->users = rows;
+  const Phase& baseline = *base;
+  print(*base, baseline);
+  const std::int64_t total_users = rows;  // active and soft-deleted, as read
+  pages.clear();
+  pages.shrink_to_fit();
+  malloc_trim(0);  // the pages are gone: later phases' RSS is their own
+
+  SystemClock clock;  // tokens, Retry-After and backoff run on real time here
+  auto cache = Cache::open(dir + "/tenantsync.db", clock, CacheOpenOptions{false, 10000});
+  if (!cache.ok()) return fail(cache.status());
+  RemoteConfig remote =
+      bench::fake_remote_config(*fake, bench::kGeneratedPartner, "MIRROR_BENCH_CLIENT_SECRET",
+                                bench::kGeneratedSecret, o.http_concurrency);
+  auto directory = make_graph_directory(remote, clock);
+  if (!directory.ok()) return fail(directory.status());
+  WireMeter meter(**directory, *fake);
+  std::int64_t changes = 0;
+
+  auto graph_phase = [&](const std::string& name, std::int64_t users, bool full) {
+    meter.start();
+    auto p =
+        measure(name, users, [&] { return mirror_phase(**directory, **cache, o, full, changes); });
+    WireCost cost = meter.stop();
+    if (p.ok()) {
+      print(*p, baseline);
+      print_wire(cost, fake->pid() > 0 ? bench::process_rss_kb(fake->pid()) : 0);
+    }
+    return p;
+  };
+
+  auto first = graph_phase("(b) first mirror (full read) over HTTP", total_users, false);
+  if (!first.ok()) return fail(first.status());
+
+  std::int64_t changed = 0;
+  {
+    Stopwatch w;
+    changed = change_users_out_of_band(*fake, **cache, o.changed_percent, o.concurrency);
+    std::printf(
+        "    (changed %lld users out of band through /_fake/tenants/.../assignedLicenses "
+        "in %.1f s, untimed)\n",
+        static_cast<long long>(changed), w.seconds());
+  }
+  auto delta =
+      graph_phase("(c) delta, " + std::to_string(changed) + " users changed", changed, false);
+  if (!delta.ok()) return fail(delta.status());
+  std::printf("    delta read %lld user changes (a change may come twice)\n",
+              static_cast<long long>(changes));
+
+  auto idle = graph_phase("(d) delta, nothing changed", 0, false);
+  if (!idle.ok()) return fail(idle.status());
+  std::printf("    delta read %lld user changes\n", static_cast<long long>(changes));
+
+  auto reread = graph_phase("(e) --full re-read, nothing changed", total_users, true);
+  if (!reread.ok()) return fail(reread.status());
+
+  directory->reset();
+  cache->reset();
+  print_footer(dir, clock, dir + "/tenantsync.db");
+  if (fake->pid() > 0) {
+    std::printf("fake-graph peak RSS %.0f MiB\n", bench::process_peak_rss_kb(fake->pid()) / 1024.0);
   }
   std::error_code ec;
-  std::printf("cache file %.1f MiB, baseline file %.1f MiB; ru_maxrss %.1f MiB overall\n",
-              std::filesystem::file_size(dir + "/tenantsync.db", ec) / 1048576.0,
-              std::filesystem::file_size(dir + "/baseline.db", ec) / 1048576.0, [] {
-                struct rusage ru {};
-                getrusage(RUSAGE_SELF, &ru);
-                return ru.ru_maxrss / 1024.0;
-              }());
   if (!o.keep && o.dir.empty()) std::filesystem::remove_all(dir, ec);
   return 0;
 }
