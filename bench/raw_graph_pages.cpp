@@ -1,5 +1,6 @@
 #include "bench/raw_graph_pages.h"
 
+#include <algorithm>
 #include <atomic>
 #include <exception>
 #include <mutex>
