@@ -607,9 +607,9 @@ Result<std::vector<User>> load_users(Database& db, std::int64_t tenant_key) {
       if (!*r) break;
       auto it = index.find(s->column_int64(0));
       if (it == index.end()) continue;
-      auto plans = decode_plan_list(s->column_text(2));
-      if (!plans.ok()) return plans.error();
-      users[it->second].assigned_licenses.push_back({s->column_text(1), std::move(plans).value()});
+      auto license = cache_rows::read_assigned_license(*s, 1);
+      if (!license.ok()) return license.error();
+      users[it->second].assigned_licenses.push_back(std::move(license).value());
     }
   }
   {
@@ -625,15 +625,9 @@ Result<std::vector<User>> load_users(Database& db, std::int64_t tenant_key) {
       if (!*r) break;
       auto it = index.find(s->column_int64(0));
       if (it == index.end()) continue;
-      auto plans = decode_plan_list(s->column_text(3));
-      if (!plans.ok()) return plans.error();
-      LicenseAssignmentState ls;
-      ls.sku_id = s->column_text(1);
-      ls.assigned_by_group = s->column_optional_text(2);
-      ls.disabled_plans = std::move(plans).value();
-      ls.state = s->column_text(4);
-      ls.error = s->column_text(5);
-      users[it->second].license_states.push_back(std::move(ls));
+      auto state = cache_rows::read_license_state(*s, 1);
+      if (!state.ok()) return state.error();
+      users[it->second].license_states.push_back(std::move(state).value());
     }
   }
   return users;

@@ -307,9 +307,9 @@ Status load_licenses(Database& db, std::int64_t user_key, User& user) {
       auto row = (*s)->step();
       if (!row.ok()) return row.error();
       if (!*row) break;
-      auto plans = decode_plan_list((*s)->column_text(1));
-      if (!plans.ok()) return plans.error();
-      user.assigned_licenses.push_back({(*s)->column_text(0), std::move(plans).value()});
+      auto license = read_assigned_license(**s, 0);
+      if (!license.ok()) return license.error();
+      user.assigned_licenses.push_back(std::move(license).value());
     }
   }
   auto s = db.cached(
@@ -321,17 +321,29 @@ Status load_licenses(Database& db, std::int64_t user_key, User& user) {
     auto row = (*s)->step();
     if (!row.ok()) return row.error();
     if (!*row) break;
-    auto plans = decode_plan_list((*s)->column_text(2));
-    if (!plans.ok()) return plans.error();
-    LicenseAssignmentState ls;
-    ls.sku_id = (*s)->column_text(0);
-    ls.assigned_by_group = (*s)->column_optional_text(1);
-    ls.disabled_plans = std::move(plans).value();
-    ls.state = (*s)->column_text(3);
-    ls.error = (*s)->column_text(4);
-    user.license_states.push_back(std::move(ls));
+    auto state = read_license_state(**s, 0);
+    if (!state.ok()) return state.error();
+    user.license_states.push_back(std::move(state).value());
   }
   return {};
+}
+
+Result<AssignedLicense> read_assigned_license(const Statement& s, int first) {
+  auto plans = decode_plan_list(s.column_text(first + 1));
+  if (!plans.ok()) return plans.error();
+  return AssignedLicense{s.column_text(first), std::move(plans).value()};
+}
+
+Result<LicenseAssignmentState> read_license_state(const Statement& s, int first) {
+  auto plans = decode_plan_list(s.column_text(first + 2));
+  if (!plans.ok()) return plans.error();
+  LicenseAssignmentState ls;
+  ls.sku_id = s.column_text(first);
+  ls.assigned_by_group = s.column_optional_text(first + 1);
+  ls.disabled_plans = std::move(plans).value();
+  ls.state = s.column_text(first + 3);
+  ls.error = s.column_text(first + 4);
+  return ls;
 }
 
 }  // namespace tenantsync::cache_rows

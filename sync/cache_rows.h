@@ -60,4 +60,10 @@ User read_user_columns(const Statement& s);
 // Fills assigned_licenses and license_states of one user.
 Status load_licenses(Database& db, std::int64_t user_key, User& user);
 
+// One row of assigned_licenses (sku_id, disabled_plans) or of license_states (sku_id,
+// assigned_by_group, disabled_plans, state, error), read from column `first` on: the
+// per-user and the per-tenant loads select the same columns after different keys.
+Result<AssignedLicense> read_assigned_license(const Statement& s, int first);
+Result<LicenseAssignmentState> read_license_state(const Statement& s, int first);
+
 }  // namespace tenantsync::cache_rows

@@ -117,7 +117,7 @@ int run_apply(const GlobalFlags& g, const ApplyFlags& o) {
   ExecuteOptions options;
   options.limits.max_revocations = o.max_revocations.value_or(config->max_revocations);
   options.limits.max_deletions = o.max_deletions.value_or(config->max_deletions);
-  options.concurrency = std::max(1, std::min(config->remote.concurrency, 8));
+  options.concurrency = tenant_concurrency(*config);
   options.refuse_stale_plan = saved.has_value();
   auto report = execute_plan(plan, s.directory(), s.cache(), s.clock(), options);
   if (!report.ok()) return report_failure("apply", report.error());

@@ -54,7 +54,7 @@ MirrorResult EngineSession::mirror(const std::vector<std::string>& tenants, bool
   MirrorOptions options;
   options.tenants = tenants;
   options.full = full;
-  options.concurrency = std::max(1, std::min(config_.remote.concurrency, 8));
+  options.concurrency = tenant_concurrency(config_);
   ProgressBar bar(progress && isatty(STDERR_FILENO), "mirror");
   auto result = mirror_tenants(*directory_, *cache_, options, [&](const MirrorProgress& p) {
     if (p.phase == MirrorProgress::Phase::Done || p.phase == MirrorProgress::Phase::Failed) {
@@ -65,6 +65,10 @@ MirrorResult EngineSession::mirror(const std::vector<std::string>& tenants, bool
   });
   bar.finish();
   return result;
+}
+
+int tenant_concurrency(const Config& config) {
+  return std::max(1, std::min(config.remote.concurrency, 8));
 }
 
 std::vector<std::string> tenants_in_scope(const Config& config,

@@ -52,6 +52,9 @@ class EngineSession {
   Directory* directory_ = nullptr;
 };
 
+// Tenants mirrored or applied at once: remote.concurrency, held to 1..8.
+int tenant_concurrency(const Config& config);
+
 // The tenants a command works on: its --tenant flags, else the config's list, else all.
 std::vector<std::string> tenants_in_scope(const Config& config,
                                           const std::vector<std::string>& flags);

@@ -155,7 +155,7 @@ int run_scheduler(const GlobalFlags& g, const RunFlags& o) {
   for (int n = 1;; ++n) {
     auto started = std::chrono::steady_clock::now();
     CycleOptions options;
-    options.concurrency = std::max(1, std::min(config->remote.concurrency, 8));
+    options.concurrency = tenant_concurrency(*config);
     options.limits.max_revocations = config->max_revocations;
     options.limits.max_deletions = config->max_deletions;
     options.interrupt = &signals.stopping();
