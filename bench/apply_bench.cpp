@@ -34,9 +34,12 @@
 #include <string>
 #include <thread>
 
+#include <CLI/CLI.hpp>
+
 #include "bench/apply_fixture.h"
 #include "bench/apply_workload.h"
 #include "bench/bench_measure.h"
+#include "bench/bench_options.h"
 #include "bench/fake_graph_target.h"
 #include "connector/cpprest_transport.h"
 #include "connector/graph_directory.h"
@@ -103,54 +106,39 @@ class LatencyDirectory : public Directory {
   size_t in_flight_;
 };
 
-void usage() {
-  std::fprintf(stderr,
-               "usage: apply_bench [--tenants N] [--users M] [--concurrency C] [--latency-ms L]\n"
-               "                   [--batches-in-flight B] [--naive-sample S]\n"
-               "                   [--graph [--writes-per-window W] [--window-seconds S]\n"
-               "                            [--read-units R] [--http-concurrency H]]\n"
-               "  defaults: 100 tenants x 500 users (100,000 license changes), concurrency 8,\n"
-               "  no latency, 4 batches in flight; naive sample: all, or 2000 with latency\n"
-               "  --graph: against fake-graph over HTTP; latency 20 ms unless given, budgets\n"
-               "  3000 writes / 150 s and 5000 read units / 10 s (0 = off), naive sample 1000\n");
-}
-
-bool parse_args(int argc, char** argv, Options& o) {
-  for (int i = 1; i < argc; ++i) {
-    std::string a = argv[i];
-    if (a == "--graph") {
-      o.graph = true;
-      continue;
-    }
-    if (a == "--help" || a == "-h" || i + 1 >= argc) return false;
-    const char* v = argv[++i];
-    if (a == "--tenants") {
-      o.tenants = std::atoi(v);
-    } else if (a == "--users") {
-      o.users = std::atoi(v);
-    } else if (a == "--concurrency") {
-      o.concurrency = std::atoi(v);
-    } else if (a == "--latency-ms") {
-      o.latency_ms = std::atof(v);
-      o.latency_set = true;
-    } else if (a == "--batches-in-flight") {
-      o.batches_in_flight = std::atoi(v);
-    } else if (a == "--naive-sample") {
-      o.naive_sample = std::atoi(v);
-    } else if (a == "--writes-per-window") {
-      o.writes_per_window = std::atoi(v);
-    } else if (a == "--window-seconds") {
-      o.window_seconds = std::atoi(v);
-    } else if (a == "--read-units") {
-      o.read_units = std::atoi(v);
-    } else if (a == "--http-concurrency") {
-      o.http_concurrency = std::atoi(v);
-    } else {
-      return false;
-    }
-  }
-  return o.tenants > 0 && o.users > 0 && o.concurrency > 0 && o.window_seconds > 0 &&
-         o.http_concurrency > 0;
+void add_options(CLI::App& app, Options& o) {
+  app.add_option("--tenants", o.tenants, "customer tenants")
+      ->check(bench::kPositive)
+      ->capture_default_str();
+  app.add_option("--users", o.users, "users per tenant (two license changes each)")
+      ->check(bench::kPositive)
+      ->capture_default_str();
+  app.add_option("--concurrency", o.concurrency, "tenants applied at once")
+      ->check(bench::kPositive)
+      ->capture_default_str();
+  app.add_option("--latency-ms", o.latency_ms,
+                 "per round of $batch in-process; per request with --graph (default 20 there)")
+      ->check(CLI::Range(0.0, 60000.0));
+  app.add_option("--batches-in-flight", o.batches_in_flight, "in-process: $batch requests at once")
+      ->check(bench::kPositive)
+      ->capture_default_str();
+  app.add_option("--naive-sample", o.naive_sample,
+                 "requests the naive run times and extrapolates from (0: all; 2000 with "
+                 "latency, 1000 with --graph)")
+      ->check(bench::kNonNegative);
+  app.add_flag("--graph", o.graph, "against fake-graph over HTTP, with latency and budgets");
+  app.add_option("--writes-per-window", o.writes_per_window, "--graph: write budget (0: off)")
+      ->check(bench::kNonNegative)
+      ->capture_default_str();
+  app.add_option("--window-seconds", o.window_seconds, "--graph: the write budget's window")
+      ->check(bench::kPositive)
+      ->capture_default_str();
+  app.add_option("--read-units", o.read_units, "--graph: read units per 10 s (0: off)")
+      ->check(bench::kNonNegative)
+      ->capture_default_str();
+  app.add_option("--http-concurrency", o.http_concurrency, "--graph: connections of the adapter")
+      ->check(bench::kPositive)
+      ->capture_default_str();
 }
 
 std::unique_ptr<MemoryDirectory> make_remote(const ApplyWorkload& w) {
@@ -420,12 +408,7 @@ int run_graph(Options o, const ApplyWorkload& w) {
   return executor.failed == 0 && naive.failed == 0 ? 0 : 1;
 }
 
-int run(int argc, char** argv) {
-  Options o;
-  if (!parse_args(argc, argv, o)) {
-    usage();
-    return 64;
-  }
+int run(Options o) {
   configure_logging(LogLevel::Warn, false);
   ApplyWorkload w = make_apply_workload({o.tenants, o.users});
   if (o.graph) return run_graph(o, w);
@@ -467,4 +450,11 @@ int run(int argc, char** argv) {
 }  // namespace
 }  // namespace tenantsync
 
-int main(int argc, char** argv) { return tenantsync::run(argc, argv); }
+int main(int argc, char** argv) {
+  tenantsync::Options options;
+  CLI::App app{"apply_bench: execute_plan against sending one request per user and SKU"};
+  tenantsync::add_options(app, options);
+  CLI11_PARSE(app, argc, argv);
+  options.latency_set = app.count("--latency-ms") > 0;
+  return tenantsync::run(options);
+}

@@ -39,7 +39,10 @@
 #include <unordered_map>
 #include <vector>
 
+#include <CLI/CLI.hpp>
+
 #include <nlohmann/json.hpp>
+#include "bench/bench_options.h"
 
 #include "bench/bench_measure.h"
 #include "bench/fake_graph_target.h"
@@ -71,60 +74,34 @@ struct Options {
   int http_concurrency = 8;  // remote.concurrency: connections of the adapter
 };
 
-void usage() {
-  std::fprintf(stderr,
-               "usage: mirror_bench [--tenants N] [--users M] [--page-size P] [--concurrency C]\n"
-               "                    [--changed-percent X] [--dir DIR] [--keep]\n"
-               "                    [--graph | --graph-url URL] [--skus K] [--seed S]\n"
-               "                    [--http-concurrency H]\n"
-               "  defaults: 1000 tenants x 1000 users, pages of 999, concurrency 4, 1%% changed\n"
-               "  --graph: against fake-graph --generate tenants=N,users=M,skus=K,seed=S started\n"
-               "  here (defaults skus 4, seed 1); --graph-url: against one already running with\n"
-               "  that spec. Pages are then the service's (the connector's paging).\n");
-}
-
-bool parse_args(int argc, char** argv, Options& o) {
-  for (int i = 1; i < argc; ++i) {
-    std::string a = argv[i];
-    auto next = [&]() -> const char* { return i + 1 < argc ? argv[++i] : nullptr; };
-    const char* v = nullptr;
-    if (a == "--keep") {
-      o.keep = true;
-      continue;
-    }
-    if (a == "--graph") {
-      o.graph = true;
-      continue;
-    }
-    if (a == "--help" || a == "-h") return false;
-    if (!(v = next())) return false;
-    if (a == "--tenants") {
-      o.tenants = std::atoi(v);
-    } else if (a == "--users") {
-      o.users = std::atoi(v);
-    } else if (a == "--page-size") {
-      o.page_size = std::atoi(v);
-    } else if (a == "--concurrency") {
-      o.concurrency = std::atoi(v);
-    } else if (a == "--changed-percent") {
-      o.changed_percent = std::atof(v);
-    } else if (a == "--dir") {
-      o.dir = v;
-    } else if (a == "--graph-url") {
-      o.graph = true;
-      o.graph_url = v;
-    } else if (a == "--skus") {
-      o.skus = std::atoi(v);
-    } else if (a == "--seed") {
-      o.seed = std::atoi(v);
-    } else if (a == "--http-concurrency") {
-      o.http_concurrency = std::atoi(v);
-    } else {
-      return false;
-    }
-  }
-  return o.tenants > 0 && o.users >= 0 && o.page_size > 0 && o.concurrency > 0 && o.skus > 0 &&
-         o.http_concurrency > 0;
+void add_options(CLI::App& app, Options& o) {
+  app.add_option("--tenants", o.tenants, "customer tenants")
+      ->check(bench::kPositive)
+      ->capture_default_str();
+  app.add_option("--users", o.users, "users per tenant")
+      ->check(bench::kNonNegative)
+      ->capture_default_str();
+  app.add_option("--page-size", o.page_size, "users per page (in-process; over HTTP the service's)")
+      ->check(bench::kPositive)
+      ->capture_default_str();
+  app.add_option("--concurrency", o.concurrency, "tenants mirrored at once")
+      ->check(bench::kPositive)
+      ->capture_default_str();
+  app.add_option("--changed-percent", o.changed_percent, "users changed before the delta mirror")
+      ->check(CLI::Range(0.0, 100.0))
+      ->capture_default_str();
+  app.add_option("--dir", o.dir, "where the SQLite files go (default: a fresh temp folder)");
+  app.add_flag("--keep", o.keep, "keep the SQLite files");
+  app.add_flag("--graph", o.graph,
+               "against fake-graph --generate tenants=N,users=M,skus=K,seed=S started here");
+  app.add_option("--graph-url", o.graph_url, "against a fake-graph already running with that spec");
+  app.add_option("--skus", o.skus, "SKUs per tenant (over HTTP)")
+      ->check(bench::kPositive)
+      ->capture_default_str();
+  app.add_option("--seed", o.seed, "fake-graph's seed (over HTTP)")->capture_default_str();
+  app.add_option("--http-concurrency", o.http_concurrency, "connections of the Graph adapter")
+      ->check(bench::kPositive)
+      ->capture_default_str();
 }
 
 // ---- generated estate, as Graph JSON ----
@@ -846,10 +823,10 @@ int run_graph(const Options& o, const std::string& dir) {
 
 int main(int argc, char** argv) {
   tenantsync::Options options;
-  if (!tenantsync::parse_args(argc, argv, options)) {
-    tenantsync::usage();
-    return 64;
-  }
+  CLI::App app{"mirror_bench: mirror cost against parsing and inserting the same pages"};
+  tenantsync::add_options(app, options);
+  CLI11_PARSE(app, argc, argv);
+  if (!options.graph_url.empty()) options.graph = true;
   try {
     return tenantsync::run(options);
   } catch (const std::exception& e) {

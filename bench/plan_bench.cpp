@@ -25,7 +25,10 @@
 #include <string>
 #include <vector>
 
+#include <CLI/CLI.hpp>
+
 #include "bench/bench_measure.h"
+#include "bench/bench_options.h"
 #include "bench/plan_workload.h"
 #include "sync/cache.h"
 #include "sync/clock.h"
@@ -48,40 +51,21 @@ struct Options {
   bool reuse = false;   // use DIR/plan_bench.db as it is: no fill
 };
 
-void usage() {
-  std::fprintf(stderr,
-               "usage: plan_bench [--tenants N] [--users M] [--concurrency C] [--dir DIR]\n"
-               "                  [--keep] [--reuse]\n"
-               "  defaults: 1000 tenants x 1000 users; the cache is DIR/plan_bench.db\n"
-               "  (--reuse: a cache a --keep run of the same spec left there)\n");
-}
-
-bool parse_args(int argc, char** argv, Options& o) {
-  for (int i = 1; i < argc; ++i) {
-    std::string a = argv[i];
-    if (a == "--keep") {
-      o.keep = true;
-      continue;
-    }
-    if (a == "--reuse") {
-      o.reuse = true;
-      continue;
-    }
-    if (a == "--help" || a == "-h" || i + 1 >= argc) return false;
-    const char* v = argv[++i];
-    if (a == "--tenants") {
-      o.tenants = std::atoi(v);
-    } else if (a == "--users") {
-      o.users = std::atoi(v);
-    } else if (a == "--concurrency") {
-      o.concurrency = std::atoi(v);
-    } else if (a == "--dir") {
-      o.dir = v;
-    } else {
-      return false;
-    }
-  }
-  return o.tenants > 0 && o.users >= 0 && o.concurrency > 0 && (!o.reuse || !o.dir.empty());
+void add_options(CLI::App& app, Options& o) {
+  app.add_option("--tenants", o.tenants, "customer tenants")
+      ->check(bench::kPositive)
+      ->capture_default_str();
+  app.add_option("--users", o.users, "users per tenant")
+      ->check(bench::kNonNegative)
+      ->capture_default_str();
+  app.add_option("--concurrency", o.concurrency, "mirror workers for the fill")
+      ->check(bench::kPositive)
+      ->capture_default_str();
+  auto* dir = app.add_option("--dir", o.dir,
+                             "the cache is DIR/plan_bench.db (default: a fresh temp folder)");
+  app.add_flag("--keep", o.keep, "keep the cache for a later --reuse");
+  app.add_flag("--reuse", o.reuse, "use the cache a --keep run of the same spec left in DIR")
+      ->needs(dir);
 }
 
 // The estate as a Directory: each call generates the tenant it asks for (full reads only).
@@ -328,9 +312,8 @@ int run(const Options& o) {
 
 int main(int argc, char** argv) {
   tenantsync::Options options;
-  if (!tenantsync::parse_args(argc, argv, options)) {
-    tenantsync::usage();
-    return 64;
-  }
+  CLI::App app{"plan_bench: build_plan against loading the same snapshots from the cache"};
+  tenantsync::add_options(app, options);
+  CLI11_PARSE(app, argc, argv);
   return tenantsync::run(options);
 }

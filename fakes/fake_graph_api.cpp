@@ -126,6 +126,75 @@ void walk_users(const std::map<std::string, UserRecord>& users, const std::strin
   }
 }
 
+// One page of a users or deleted-users list: the query it answers ($filter, $select,
+// $top), where it starts (the $skiptoken's cursor, which must come from the same list
+// and query and not have expired) and the users it holds.
+class UserPage {
+ public:
+  UserPage(std::string list, const QueryParams& q, const Signer& signer,
+           const std::string& tenant_id, double now)
+      : list_(std::move(list)),
+        sel_(parse_select(q.get("$select"))),
+        top_(parse_top(q.get("$top"))),
+        top_given_(q.get("$top").has_value()),
+        filter_text_(q.get("$filter")) {
+    if (filter_text_) filter_ = parse_user_filter(*filter_text_);
+    qhash_ = hex64(stable_hash(list_ + "|" + filter_text_.value_or("") + "|" + sel_.to_string() +
+                               "|" + std::to_string(top_)));
+    if (auto token = q.get("$skiptoken")) {
+      auto cursor = open_page(signer, *token);
+      if (!cursor || cursor->list != list_ || cursor->tenant_id != tenant_id ||
+          cursor->query_hash != qhash_ || cursor->expires_at < now) {
+        fail(400, kExpiredPageToken, kExpiredPageTokenText);
+      }
+      after_ = cursor->after_id;
+    }
+  }
+
+  const std::vector<FilterClause>& filter() const { return filter_; }
+  // The id the page starts after ("" for the first page).
+  const std::string& after() const { return after_; }
+
+  // Takes `u` when it matches the filter; false once the page is full.
+  bool visit(const UserRecord& u) {
+    if (!matches(u, filter_)) return true;
+    if (users_.size() == static_cast<size_t>(top_)) {
+      more_ = true;
+      return false;
+    }
+    users_.push_back(&u);
+    return true;
+  }
+
+  // The collection, with a nextLink (`link_base` plus the query) when more users follow.
+  json render(const TenantDirectory& t, UserView view, const std::string& context,
+              std::string link_base, const Signer& signer, double now) const {
+    json value = json::array();
+    for (const UserRecord* u : users_) value.push_back(project_user(t, *u, sel_, view));
+    json out = collection(context, std::move(value));
+    if (more_) {
+      PageCursor next{list_, t.id(), users_.back()->id, qhash_, now + GraphApi::kSkipTokenLifetime};
+      if (filter_text_) link_base += "$filter=" + percent_encode(*filter_text_) + "&";
+      if (!sel_.defaults) link_base += "$select=" + percent_encode(sel_.to_string(), ",") + "&";
+      if (top_given_) link_base += "$top=" + std::to_string(top_) + "&";
+      out["@odata.nextLink"] = link_base + "$skiptoken=" + seal_page(signer, next);
+    }
+    return out;
+  }
+
+ private:
+  std::string list_;  // "users" | "deleted": one list's tokens are refused by the other
+  Selection sel_;
+  int top_;
+  bool top_given_;
+  std::optional<std::string> filter_text_;
+  std::vector<FilterClause> filter_;
+  std::string qhash_;
+  std::string after_;
+  std::vector<const UserRecord*> users_;
+  bool more_ = false;
+};
+
 }  // namespace
 
 ApiResponse GraphApi::handle(const Caller& c, const ResolvedRoute& route, const QueryParams& q,
@@ -212,39 +281,14 @@ ApiResponse GraphApi::subscribed_skus(const Caller& c) const {
 
 ApiResponse GraphApi::list_users(const Caller& c, const QueryParams& q) const {
   require_read(c);
-  Selection sel = parse_select(q.get("$select"));
-  int top = parse_top(q.get("$top"));
-  auto filter_text = q.get("$filter");
-  std::vector<FilterClause> filter;
-  if (filter_text) filter = parse_user_filter(*filter_text);
-  std::string qhash = hex64(stable_hash("users|" + filter_text.value_or("") + "|" +
-                                        sel.to_string() + "|" + std::to_string(top)));
   double now = clock_.now();
   auto lock = c.tenant->acquire(now);
   const TenantDirectory& t = *c.tenant;
+  UserPage page("users", q, signer_, t.id(), now);
+  auto visit = [&](const UserRecord& u) { return page.visit(u); };
 
-  std::string after;
-  if (auto token = q.get("$skiptoken")) {
-    auto cursor = open_page(signer_, *token);
-    if (!cursor || cursor->list != "users" || cursor->tenant_id != t.id() ||
-        cursor->query_hash != qhash || cursor->expires_at < now) {
-      fail(400, kExpiredPageToken, kExpiredPageTokenText);
-    }
-    after = cursor->after_id;
-  }
-
-  std::vector<const UserRecord*> page;
-  bool more = false;
-  auto visit = [&](const UserRecord& u) {
-    if (!matches(u, filter)) return true;
-    if (page.size() == static_cast<size_t>(top)) {
-      more = true;
-      return false;
-    }
-    page.push_back(&u);
-    return true;
-  };
   // Use an index when the filter names one: id or UPN (one user), or department.
+  const auto& filter = page.filter();
   auto by_key = std::find_if(filter.begin(), filter.end(), [](const FilterClause& f) {
     return f.property == "id" || f.property == "userPrincipalName";
   });
@@ -253,78 +297,35 @@ ApiResponse GraphApi::list_users(const Caller& c, const QueryParams& q) const {
   });
   if (by_key != filter.end()) {
     const UserRecord* u = t.find_active(by_key->value);
-    if (u != nullptr && u->id > after) visit(*u);
+    if (u != nullptr && u->id > page.after()) visit(*u);
   } else if (by_department != filter.end()) {
     if (const auto* ids = t.department_members(by_department->value)) {
-      for (auto it = ids->upper_bound(after); it != ids->end(); ++it) {
+      for (auto it = ids->upper_bound(page.after()); it != ids->end(); ++it) {
         if (!visit(t.active_users().at(*it))) break;
       }
     }
   } else {
-    walk_users(t.active_users(), after, visit);
+    walk_users(t.active_users(), page.after(), visit);
   }
-
-  json value = json::array();
-  for (const UserRecord* u : page) value.push_back(project_user(t, *u, sel, UserView::kActive));
-  json out = collection(graph_url("$metadata#users"), std::move(value));
-  if (more) {
-    PageCursor next{"users", t.id(), page.back()->id, qhash, now + kSkipTokenLifetime};
-    std::string link = graph_url("users?");
-    if (filter_text) link += "$filter=" + percent_encode(*filter_text) + "&";
-    if (!sel.defaults) link += "$select=" + percent_encode(sel.to_string(), ",") + "&";
-    if (q.get("$top")) link += "$top=" + std::to_string(top) + "&";
-    out["@odata.nextLink"] = link + "$skiptoken=" + seal_page(signer_, next);
-  }
-  return {200, std::move(out), {}};
+  return {200,
+          page.render(t, UserView::kActive, graph_url("$metadata#users"), graph_url("users?"),
+                      signer_, now),
+          {}};
 }
 
 ApiResponse GraphApi::list_deleted(const Caller& c, const QueryParams& q) const {
   require_read(c);
-  Selection sel = parse_select(q.get("$select"));
-  int top = parse_top(q.get("$top"));
-  auto filter_text = q.get("$filter");
-  std::vector<FilterClause> filter;
-  if (filter_text) filter = parse_user_filter(*filter_text);
-  std::string qhash = hex64(stable_hash("deleted|" + filter_text.value_or("") + "|" +
-                                        sel.to_string() + "|" + std::to_string(top)));
   double now = clock_.now();
   auto lock = c.tenant->acquire(now);
   const TenantDirectory& t = *c.tenant;
-
-  std::string after;
-  if (auto token = q.get("$skiptoken")) {
-    auto cursor = open_page(signer_, *token);
-    if (!cursor || cursor->list != "deleted" || cursor->tenant_id != t.id() ||
-        cursor->query_hash != qhash || cursor->expires_at < now) {
-      fail(400, kExpiredPageToken, kExpiredPageTokenText);
-    }
-    after = cursor->after_id;
-  }
-  std::vector<const UserRecord*> page;
-  bool more = false;
+  UserPage page("deleted", q, signer_, t.id(), now);
   // Soft-deleted users are few (30 days' worth); a filtered walk is fine here.
-  walk_users(t.deleted_users(), after, [&](const UserRecord& u) {
-    if (!matches(u, filter)) return true;
-    if (page.size() == static_cast<size_t>(top)) {
-      more = true;
-      return false;
-    }
-    page.push_back(&u);
-    return true;
-  });
-  json value = json::array();
-  for (const UserRecord* u : page) value.push_back(project_user(t, *u, sel, UserView::kDeleted));
-  json out =
-      collection(graph_url("$metadata#directoryObjects/microsoft.graph.user"), std::move(value));
-  if (more) {
-    PageCursor next{"deleted", t.id(), page.back()->id, qhash, now + kSkipTokenLifetime};
-    std::string link = graph_url("directory/deletedItems/microsoft.graph.user?");
-    if (filter_text) link += "$filter=" + percent_encode(*filter_text) + "&";
-    if (!sel.defaults) link += "$select=" + percent_encode(sel.to_string(), ",") + "&";
-    if (q.get("$top")) link += "$top=" + std::to_string(top) + "&";
-    out["@odata.nextLink"] = link + "$skiptoken=" + seal_page(signer_, next);
-  }
-  return {200, std::move(out), {}};
+  walk_users(t.deleted_users(), page.after(), [&](const UserRecord& u) { return page.visit(u); });
+  return {200,
+          page.render(t, UserView::kDeleted,
+                      graph_url("$metadata#directoryObjects/microsoft.graph.user"),
+                      graph_url("directory/deletedItems/microsoft.graph.user?"), signer_, now),
+          {}};
 }
 
 ApiResponse GraphApi::get_user(const Caller& c, const std::string& id, const QueryParams& q) const {

@@ -32,7 +32,7 @@ CC=clang CXX=clang++ cmake -S . -B "$build_dir" -DCMAKE_BUILD_TYPE=RelWithDebInf
 cmake --build "$build_dir" -j "${JOBS:-$(nproc)}" --target "${targets_all[@]}"
 
 if [ "${1:-}" = "--smoke" ]; then
-  exec ctest --test-dir "$build_dir/fuzz" -L fuzz --output-on-failure
+  exec ctest --test-dir "$build_dir/fuzz" -L fuzz --output-on-failure -j "$(nproc)"
 fi
 
 seconds=${1:-60}

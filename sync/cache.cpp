@@ -128,21 +128,20 @@ Result<std::vector<CachedTenant>> Cache::tenants() {
         "ORDER BY t.domain COLLATE NOCASE");
     if (!s.ok()) return s.error();
     std::vector<CachedTenant> out;
-    for (;;) {
-      auto row = s->step();
-      if (!row.ok()) return row.error();
-      if (!*row) return out;
+    Status read = for_each_row(*s, [&](const Statement& r) {
       CachedTenant t;
-      t.tenant = {s->column_text(0), s->column_text(1), s->column_text(2)};
-      t.state.delta_link = s->column_text(3);
-      t.state.last_full_sync = s->column_text(4);
-      t.state.last_delta_sync = s->column_text(5);
-      t.state.synced_at = s->column_text(6);
-      t.state.outcome = parse_outcome(s->column_text(7));
-      t.state.error = s->column_text(8);
-      t.state.state_version = s->column_int64(9);
+      t.tenant = {r.column_text(0), r.column_text(1), r.column_text(2)};
+      t.state.delta_link = r.column_text(3);
+      t.state.last_full_sync = r.column_text(4);
+      t.state.last_delta_sync = r.column_text(5);
+      t.state.synced_at = r.column_text(6);
+      t.state.outcome = parse_outcome(r.column_text(7));
+      t.state.error = r.column_text(8);
+      t.state.state_version = r.column_int64(9);
       out.push_back(std::move(t));
-    }
+    });
+    if (!read.ok()) return read.error();
+    return out;
   });
 }
 
@@ -321,12 +320,9 @@ Status commit_staged(Database& db, std::int64_t tenant_key, ReadScope scope, boo
     if (!s.ok()) return s.error();
     (*s)->bind(1, tenant_key);
     (*s)->bind(2, kind);
-    for (;;) {
-      auto r = (*s)->step();
-      if (!r.ok()) return r.error();
-      if (!*r) break;
-      unseen.push_back((*s)->column_int64(0));
-    }
+    Status read =
+        for_each_row(**s, [&](const Statement& r) { unseen.push_back(r.column_int64(0)); });
+    if (!read.ok()) return read;
   }
   for (std::int64_t key : unseen) {
     Status st = cache_rows::delete_user(db, key);
@@ -340,15 +336,12 @@ Status commit_staged(Database& db, std::int64_t tenant_key, ReadScope scope, boo
     if (!s.ok()) return s.error();
     (*s)->bind(1, tenant_key);
     (*s)->bind(2, kind);
-    for (;;) {
-      auto r = (*s)->step();
-      if (!r.ok()) return r.error();
-      if (!*r) break;
-      auto user = decode_staged_user((*s)->column_text(0));
+    Status applied = for_each_row(**s, [&](const Statement& r) -> Status {
+      auto user = decode_staged_user(r.column_text(0));
       if (!user.ok()) return user.error();
-      Status st = cache_rows::write_user(db, tenant_key, *user, changed);
-      if (!st.ok()) return st;
-    }
+      return cache_rows::write_user(db, tenant_key, *user, changed);
+    });
+    if (!applied.ok()) return applied;
   }
   auto clear = db.cached("DELETE FROM staged_users WHERE tenant = ?1 AND kind = ?2");
   if (!clear.ok()) return clear.error();
@@ -586,13 +579,11 @@ Result<std::vector<User>> load_users(Database& db, std::int64_t tenant_key) {
                         " FROM users u WHERE u.tenant = ?1");
     if (!s.ok()) return s.error();
     s->bind(1, tenant_key);
-    for (;;) {
-      auto r = s->step();
-      if (!r.ok()) return r.error();
-      if (!*r) break;
-      index.emplace(s->column_int64(0), users.size());
-      users.push_back(cache_rows::read_user_columns(*s));
-    }
+    Status read = for_each_row(*s, [&](const Statement& r) {
+      index.emplace(r.column_int64(0), users.size());
+      users.push_back(cache_rows::read_user_columns(r));
+    });
+    if (!read.ok()) return read.error();
   }
   {
     auto s = db.prepare(
@@ -601,16 +592,15 @@ Result<std::vector<User>> load_users(Database& db, std::int64_t tenant_key) {
         "ORDER BY al.user_key, al.position");
     if (!s.ok()) return s.error();
     s->bind(1, tenant_key);
-    for (;;) {
-      auto r = s->step();
-      if (!r.ok()) return r.error();
-      if (!*r) break;
-      auto it = index.find(s->column_int64(0));
-      if (it == index.end()) continue;
-      auto license = cache_rows::read_assigned_license(*s, 1);
+    Status read = for_each_row(*s, [&](const Statement& r) -> Status {
+      auto it = index.find(r.column_int64(0));
+      if (it == index.end()) return {};
+      auto license = cache_rows::read_assigned_license(r, 1);
       if (!license.ok()) return license.error();
       users[it->second].assigned_licenses.push_back(std::move(license).value());
-    }
+      return {};
+    });
+    if (!read.ok()) return read.error();
   }
   {
     auto s = db.prepare(
@@ -619,16 +609,15 @@ Result<std::vector<User>> load_users(Database& db, std::int64_t tenant_key) {
         "WHERE u.tenant = ?1 ORDER BY ls.user_key, ls.position");
     if (!s.ok()) return s.error();
     s->bind(1, tenant_key);
-    for (;;) {
-      auto r = s->step();
-      if (!r.ok()) return r.error();
-      if (!*r) break;
-      auto it = index.find(s->column_int64(0));
-      if (it == index.end()) continue;
-      auto state = cache_rows::read_license_state(*s, 1);
+    Status read = for_each_row(*s, [&](const Statement& r) -> Status {
+      auto it = index.find(r.column_int64(0));
+      if (it == index.end()) return {};
+      auto state = cache_rows::read_license_state(r, 1);
       if (!state.ok()) return state.error();
       users[it->second].license_states.push_back(std::move(state).value());
-    }
+      return {};
+    });
+    if (!read.ok()) return read.error();
   }
   return users;
 }

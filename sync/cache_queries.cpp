@@ -170,16 +170,14 @@ Result<UserListPage> Cache::list_users(const std::string& tenant, const UserList
     if (!s.ok()) return s.error();
     filter->bind(*s, row->key);
     std::vector<std::int64_t> keys;
-    for (;;) {
-      auto r = s->step();
-      if (!r.ok()) return r.error();
-      if (!*r) break;
-      keys.push_back(s->column_int64(0));
+    Status read = for_each_row(*s, [&](const Statement& r) {
+      keys.push_back(r.column_int64(0));
       UserListRow out;
-      out.user = cache_rows::read_user_columns(*s);
+      out.user = cache_rows::read_user_columns(r);
       out.days_left = days_left(out.user.deleted_date_time, now);
       page.users.push_back(std::move(out));
-    }
+    });
+    if (!read.ok()) return read.error();
     for (size_t i = 0; i < keys.size(); ++i) {
       Status st = cache_rows::load_licenses(db, keys[i], page.users[i].user);
       if (!st.ok()) return st.error();
@@ -207,12 +205,10 @@ Result<std::vector<SkuSeats>> Cache::sku_seats(const std::string& tenant,
       if (!s.ok()) return s.error();
       f.bind(*s, row->key);
       std::map<std::string, int> out;
-      for (;;) {
-        auto r = s->step();
-        if (!r.ok()) return r.error();
-        if (!*r) return out;
-        out[s->column_text(0)] = s->column_int(1);
-      }
+      Status read =
+          for_each_row(*s, [&](const Statement& r) { out[r.column_text(0)] = r.column_int(1); });
+      if (!read.ok()) return read.error();
+      return out;
     };
 
     auto all = filter_sql(UserFilter{}, false, *skus, row->tenant);

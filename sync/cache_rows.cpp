@@ -49,11 +49,7 @@ Result<std::vector<Sku>> load_skus(Database& db, std::int64_t tenant_key) {
         "enabled, suspended, warning, locked_out FROM skus WHERE tenant = ?1 ORDER BY position");
     if (!s.ok()) return s.error();
     (*s)->bind(1, tenant_key);
-    for (;;) {
-      auto row = (*s)->step();
-      if (!row.ok()) return row.error();
-      if (!*row) break;
-      const Statement& r = **s;
+    Status read = for_each_row(**s, [&](const Statement& r) {
       Sku sku;
       sku.sku_id = r.column_text(0);
       sku.id = r.column_text(1);
@@ -66,7 +62,8 @@ Result<std::vector<Sku>> load_skus(Database& db, std::int64_t tenant_key) {
       sku.prepaid_units.warning = r.column_int(8);
       sku.prepaid_units.locked_out = r.column_int(9);
       skus.push_back(std::move(sku));
-    }
+    });
+    if (!read.ok()) return read.error();
   }
   auto s = db.cached(
       "SELECT plan_id, name, provisioning_status, applies_to FROM service_plans "
@@ -76,17 +73,15 @@ Result<std::vector<Sku>> load_skus(Database& db, std::int64_t tenant_key) {
     (*s)->reset();
     (*s)->bind(1, tenant_key);
     (*s)->bind(2, sku.sku_id);
-    for (;;) {
-      auto row = (*s)->step();
-      if (!row.ok()) return row.error();
-      if (!*row) break;
+    Status read = for_each_row(**s, [&](const Statement& r) {
       ServicePlan p;
-      p.service_plan_id = (*s)->column_text(0);
-      p.service_plan_name = (*s)->column_text(1);
-      p.provisioning_status = (*s)->column_text(2);
-      p.applies_to = (*s)->column_text(3);
+      p.service_plan_id = r.column_text(0);
+      p.service_plan_name = r.column_text(1);
+      p.provisioning_status = r.column_text(2);
+      p.applies_to = r.column_text(3);
       sku.service_plans.push_back(std::move(p));
-    }
+    });
+    if (!read.ok()) return read.error();
   }
   return skus;
 }
@@ -303,29 +298,25 @@ Status load_licenses(Database& db, std::int64_t user_key, User& user) {
         "ORDER BY position");
     if (!s.ok()) return s.error();
     (*s)->bind(1, user_key);
-    for (;;) {
-      auto row = (*s)->step();
-      if (!row.ok()) return row.error();
-      if (!*row) break;
-      auto license = read_assigned_license(**s, 0);
+    Status read = for_each_row(**s, [&](const Statement& r) -> Status {
+      auto license = read_assigned_license(r, 0);
       if (!license.ok()) return license.error();
       user.assigned_licenses.push_back(std::move(license).value());
-    }
+      return {};
+    });
+    if (!read.ok()) return read;
   }
   auto s = db.cached(
       "SELECT sku_id, assigned_by_group, disabled_plans, state, error FROM license_states "
       "WHERE user_key = ?1 ORDER BY position");
   if (!s.ok()) return s.error();
   (*s)->bind(1, user_key);
-  for (;;) {
-    auto row = (*s)->step();
-    if (!row.ok()) return row.error();
-    if (!*row) break;
-    auto state = read_license_state(**s, 0);
+  return for_each_row(**s, [&](const Statement& r) -> Status {
+    auto state = read_license_state(r, 0);
     if (!state.ok()) return state.error();
     user.license_states.push_back(std::move(state).value());
-  }
-  return {};
+    return {};
+  });
 }
 
 Result<AssignedLicense> read_assigned_license(const Statement& s, int first) {

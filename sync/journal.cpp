@@ -56,14 +56,14 @@ Result<JournalEntry> read_entry(const Statement& s) {
 
 Result<std::vector<JournalEntry>> read_all(Statement& s) {
   std::vector<JournalEntry> out;
-  for (;;) {
-    auto row = s.step();
-    if (!row.ok()) return row.error();
-    if (!*row) return out;
-    auto e = read_entry(s);
+  Status read = for_each_row(s, [&](const Statement& r) -> Status {
+    auto e = read_entry(r);
     if (!e.ok()) return e.error();
     out.push_back(std::move(e).value());
-  }
+    return {};
+  });
+  if (!read.ok()) return read.error();
+  return out;
 }
 
 Error entry_not_found(const std::string& plan_id, std::int64_t seq) {

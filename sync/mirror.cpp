@@ -38,6 +38,9 @@ class ProgressReporter {
   std::mutex mu_;  // guards calls of fn_
 };
 
+constexpr const char* kInterruptedRead =
+    "a delta read of this tenant was under way or cut short; the next mirror reads it again";
+
 class TenantMirror {
  public:
   TenantMirror(Directory& directory, Cache& cache, ProgressReporter& progress, bool full)
@@ -94,6 +97,12 @@ class TenantMirror {
     std::string link = full_ ? std::string() : state->delta_link;
     if (!link.empty()) {
       r.kind = ReadKind::Delta;
+      // A delta round applies its pages as they come, so until its last page is in, the
+      // cache must not claim a complete state: if tenantsync dies part way, the tenant
+      // stays stale (plans block revocations) and the next mirror reads the round again
+      // from the delta link, which only moves once the round is whole.
+      s = cache_.mark_stale(id, kInterruptedRead);
+      if (!s.ok()) return s;
       auto next = dir_.read_users(id, link, [&](UserPage&& page) -> Status {
         count(r, page);
         return cache_.apply_user_page(id, page);

@@ -21,6 +21,8 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <type_traits>
+#include <utility>
 
 #include "model/result.h"
 
@@ -153,6 +155,23 @@ class Transaction {
   explicit Transaction(Database* db) : db_(db) {}
   Database* db_;
 };
+
+// Steps `statement` to its end, calling `on_row(statement)` for each row. Returns the
+// first step error, or the first error `on_row` returns when it returns a Status.
+template <typename OnRow>
+Status for_each_row(Statement& statement, OnRow&& on_row) {
+  for (;;) {
+    auto row = statement.step();
+    if (!row.ok()) return row.error();
+    if (!*row) return {};
+    if constexpr (std::is_same_v<std::invoke_result_t<OnRow&, const Statement&>, Status>) {
+      Status st = on_row(std::as_const(statement));
+      if (!st.ok()) return st;
+    } else {
+      on_row(std::as_const(statement));
+    }
+  }
+}
 
 // SQLite result codes that mean "this file is not a (healthy) database".
 bool is_corruption_code(int rc);

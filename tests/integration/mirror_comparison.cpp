@@ -163,75 +163,54 @@ void compare_attributes(const std::string& what, const User& c, const json& s, D
   d.check(what, "accountEnabled", c.account_enabled, s["accountEnabled"].get<bool>());
 }
 
-void compare_active(const TenantSnapshot& cached, const json& state, Differences& d) {
-  std::map<std::string, const User*> by_id;
-  for (const auto& u : cached.users) {
-    if (!by_id.emplace(u.id, &u).second) d.add("user " + u.id + ": twice in the cache");
-  }
-  std::set<std::string> seen;
-  for (const auto& s : state.value("users", json::array())) {
-    std::string id = s["id"].get<std::string>();
-    seen.insert(id);
-    std::string what = "user " + id + " (" + text(s, "userPrincipalName") + ")";
-    auto it = by_id.find(id);
-    if (it == by_id.end()) {
-      d.add(what + ": missing from the cache");
-      continue;
-    }
-    const User& c = *it->second;
-    compare_attributes(what, c, s, d);
-    Licenses direct = service_direct(s);
-    GroupLicenses groups = service_groups(s);
-    d.check(what, "direct licenses", describe(cached_direct(c)), describe(direct));
-    d.check(what, "group licenses", describe(cached_groups(c)), describe(groups));
-    std::set<std::string> effective;
-    for (const auto& l : c.assigned_licenses) effective.insert(l.sku_id);
-    d.check(what, "assignedLicenses", describe(effective), describe(sku_set(direct, groups)));
-  }
-  for (const auto& [id, user] : by_id) {
-    if (!seen.count(id)) {
-      d.add("user " + id + " (" + user->user_principal_name +
-            "): active in the cache, not in the service");
-    }
+// Direct, group and effective licenses. For a soft-deleted user these are the licenses
+// it held when deleted, and where each came from: a restore brings the group's back
+// through the group.
+void compare_licenses(const std::string& what, const User& c, const json& s, Differences& d) {
+  Licenses direct = service_direct(s);
+  GroupLicenses groups = service_groups(s);
+  d.check(what, "direct licenses", describe(cached_direct(c)), describe(direct));
+  d.check(what, "group licenses", describe(cached_groups(c)), describe(groups));
+  std::set<std::string> effective;
+  for (const auto& l : c.assigned_licenses) effective.insert(l.sku_id);
+  d.check(what, "assignedLicenses", describe(effective), describe(sku_set(direct, groups)));
+}
+
+void compare_deletion_time(const std::string& what, const User& c, const json& s, Differences& d) {
+  Clock::time_point cached_time, service_time;
+  bool cached_ok = c.deleted_date_time && parse_iso8601(*c.deleted_date_time, cached_time);
+  bool service_ok = parse_iso8601(text(s, "deletedDateTime"), service_time);
+  if (!cached_ok || !service_ok || cached_time != service_time) {
+    d.add(what + ": deletedDateTime: cache " + c.deleted_date_time.value_or("(none)") +
+          ", service " + text(s, "deletedDateTime"));
   }
 }
 
-void compare_deleted(const TenantSnapshot& cached, const json& state, Differences& d) {
+// One list of users, active or soft-deleted, in the cache against the service's.
+void compare_users(const std::vector<User>& cached, const json& service, bool deleted,
+                   Differences& d) {
+  const std::string kind = deleted ? "deleted user " : "user ";
   std::map<std::string, const User*> by_id;
-  for (const auto& u : cached.deleted_users) by_id[u.id] = &u;
+  for (const auto& u : cached) {
+    if (!by_id.emplace(u.id, &u).second) d.add(kind + u.id + ": twice in the cache");
+  }
   std::set<std::string> seen;
-  for (const auto& s : state.value("deletedUsers", json::array())) {
+  for (const auto& s : service) {
     std::string id = s["id"].get<std::string>();
     seen.insert(id);
-    std::string what = "deleted user " + id + " (" + text(s, "userPrincipalName") + ")";
+    std::string what = kind + id + " (" + text(s, "userPrincipalName") + ")";
     auto it = by_id.find(id);
     if (it == by_id.end()) {
       d.add(what + ": missing from the cache");
       continue;
     }
-    const User& c = *it->second;
-    compare_attributes(what, c, s, d);
-    Clock::time_point cached_time, service_time;
-    bool cached_ok = c.deleted_date_time && parse_iso8601(*c.deleted_date_time, cached_time);
-    bool service_ok = parse_iso8601(text(s, "deletedDateTime"), service_time);
-    if (!cached_ok || !service_ok || cached_time != service_time) {
-      d.add(what + ": deletedDateTime: cache " + c.deleted_date_time.value_or("(none)") +
-            ", service " + text(s, "deletedDateTime"));
-    }
-    // The licenses it held when deleted, and where each came from: a restore brings the
-    // group's back through the group.
-    Licenses direct = service_direct(s);
-    GroupLicenses groups = service_groups(s);
-    d.check(what, "direct licenses", describe(cached_direct(c)), describe(direct));
-    d.check(what, "group licenses", describe(cached_groups(c)), describe(groups));
-    std::set<std::string> held;
-    for (const auto& l : c.assigned_licenses) held.insert(l.sku_id);
-    d.check(what, "assignedLicenses", describe(held), describe(sku_set(direct, groups)));
+    compare_attributes(what, *it->second, s, d);
+    if (deleted) compare_deletion_time(what, *it->second, s, d);
+    compare_licenses(what, *it->second, s, d);
   }
   for (const auto& [id, user] : by_id) {
     if (!seen.count(id)) {
-      d.add("deleted user " + id + " (" + user->user_principal_name +
-            "): in the cache, not in the service");
+      d.add(kind + id + " (" + user->user_principal_name + "): in the cache, not in the service");
     }
   }
 }
@@ -245,8 +224,8 @@ std::vector<std::string> mirror_differences(const TenantSnapshot& cached,
   d.check("tenant", "defaultDomainName", cached.tenant.default_domain_name,
           text(service_state, "defaultDomainName"));
   compare_skus(cached, service_state, d);
-  compare_active(cached, service_state, d);
-  compare_deleted(cached, service_state, d);
+  compare_users(cached.users, service_state.value("users", json::array()), false, d);
+  compare_users(cached.deleted_users, service_state.value("deletedUsers", json::array()), true, d);
   return d.take();
 }
 

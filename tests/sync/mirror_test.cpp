@@ -245,6 +245,34 @@ TEST_F(MirrorTest, AFailedDeltaReadKeepsTheDeltaLinkAndIsRetriedWhole) {
   expect_mirrored(1);
 }
 
+// Delta pages go into the cache as they come: were tenantsync killed between two of them,
+// the cache must say stale, not complete.
+TEST_F(MirrorTest, ADeltaRoundIsStaleInTheCacheUntilItsLastPageIsIn) {
+  add_tenant(remote_, 1, 20);
+  ASSERT_TRUE(mirror().ok());
+  std::string link = cache_->sync_state(tenant_id(1))->delta_link;
+  for (int u = 0; u < 10; ++u) {
+    User user = remote_.users(tenant_id(1))[static_cast<size_t>(u)];
+    user.job_title = "Changed";
+    remote_.put_user(tenant_id(1), user);
+  }
+  int pages = 0;
+  remote_.set_page_observer([&](const std::string&, int) {
+    ++pages;
+    auto state = cache_->sync_state(tenant_id(1));  // what a new process would read now
+    ASSERT_TRUE(state.ok());
+    EXPECT_EQ(state->outcome, MirrorState::Stale);
+    EXPECT_THAT(state->error, HasSubstr("delta read of this tenant was under way"));
+    EXPECT_EQ(state->delta_link, link);
+  });
+  ASSERT_TRUE(mirror().ok());
+  EXPECT_GE(pages, 3);
+  remote_.set_page_observer(nullptr);
+  EXPECT_EQ(snapshot(1).mirror, MirrorState::Complete);
+  EXPECT_EQ(snapshot(1).stale_reason, "");
+  expect_mirrored(1);
+}
+
 TEST_F(MirrorTest, AFailureOnTheFirstReadLeavesAStaleTenant) {
   add_tenant(remote_, 1, 10);
   Error denied =
