@@ -107,38 +107,27 @@ class LatencyDirectory : public Directory {
 };
 
 void add_options(CLI::App& app, Options& o) {
-  app.add_option("--tenants", o.tenants, "customer tenants")
-      ->check(bench::kPositive)
-      ->capture_default_str();
-  app.add_option("--users", o.users, "users per tenant (two license changes each)")
-      ->check(bench::kPositive)
-      ->capture_default_str();
-  app.add_option("--concurrency", o.concurrency, "tenants applied at once")
-      ->check(bench::kPositive)
-      ->capture_default_str();
+  bench::count_option(app, "--tenants", o.tenants, "customer tenants");
+  bench::count_option(app, "--users", o.users, "users per tenant (two license changes each)");
+  bench::count_option(app, "--concurrency", o.concurrency, "tenants applied at once");
   app.add_option("--latency-ms", o.latency_ms,
                  "per round of $batch in-process; per request with --graph (default 20 there)")
       ->check(CLI::Range(0.0, 60000.0));
-  app.add_option("--batches-in-flight", o.batches_in_flight, "in-process: $batch requests at once")
-      ->check(bench::kPositive)
-      ->capture_default_str();
+  bench::count_option(app, "--batches-in-flight", o.batches_in_flight,
+                      "in-process: $batch requests at once");
   app.add_option("--naive-sample", o.naive_sample,
                  "requests the naive run times and extrapolates from (0: all; 2000 with "
                  "latency, 1000 with --graph)")
       ->check(bench::kNonNegative);
   app.add_flag("--graph", o.graph, "against fake-graph over HTTP, with latency and budgets");
-  app.add_option("--writes-per-window", o.writes_per_window, "--graph: write budget (0: off)")
-      ->check(bench::kNonNegative)
-      ->capture_default_str();
-  app.add_option("--window-seconds", o.window_seconds, "--graph: the write budget's window")
-      ->check(bench::kPositive)
-      ->capture_default_str();
-  app.add_option("--read-units", o.read_units, "--graph: read units per 10 s (0: off)")
-      ->check(bench::kNonNegative)
-      ->capture_default_str();
-  app.add_option("--http-concurrency", o.http_concurrency, "--graph: connections of the adapter")
-      ->check(bench::kPositive)
-      ->capture_default_str();
+  bench::count_option(app, "--writes-per-window", o.writes_per_window,
+                      "--graph: write budget (0: off)", bench::kNonNegative);
+  bench::count_option(app, "--window-seconds", o.window_seconds,
+                      "--graph: the write budget's window");
+  bench::count_option(app, "--read-units", o.read_units, "--graph: read units per 10 s (0: off)",
+                      bench::kNonNegative);
+  bench::count_option(app, "--http-concurrency", o.http_concurrency,
+                      "--graph: connections of the adapter");
 }
 
 std::unique_ptr<MemoryDirectory> make_remote(const ApplyWorkload& w) {

@@ -75,18 +75,11 @@ struct Options {
 };
 
 void add_options(CLI::App& app, Options& o) {
-  app.add_option("--tenants", o.tenants, "customer tenants")
-      ->check(bench::kPositive)
-      ->capture_default_str();
-  app.add_option("--users", o.users, "users per tenant")
-      ->check(bench::kNonNegative)
-      ->capture_default_str();
-  app.add_option("--page-size", o.page_size, "users per page (in-process; over HTTP the service's)")
-      ->check(bench::kPositive)
-      ->capture_default_str();
-  app.add_option("--concurrency", o.concurrency, "tenants mirrored at once")
-      ->check(bench::kPositive)
-      ->capture_default_str();
+  bench::count_option(app, "--tenants", o.tenants, "customer tenants");
+  bench::count_option(app, "--users", o.users, "users per tenant", bench::kNonNegative);
+  bench::count_option(app, "--page-size", o.page_size,
+                      "users per page (in-process; over HTTP the service's)");
+  bench::count_option(app, "--concurrency", o.concurrency, "tenants mirrored at once");
   app.add_option("--changed-percent", o.changed_percent, "users changed before the delta mirror")
       ->check(CLI::Range(0.0, 100.0))
       ->capture_default_str();
@@ -95,13 +88,10 @@ void add_options(CLI::App& app, Options& o) {
   app.add_flag("--graph", o.graph,
                "against fake-graph --generate tenants=N,users=M,skus=K,seed=S started here");
   app.add_option("--graph-url", o.graph_url, "against a fake-graph already running with that spec");
-  app.add_option("--skus", o.skus, "SKUs per tenant (over HTTP)")
-      ->check(bench::kPositive)
-      ->capture_default_str();
+  bench::count_option(app, "--skus", o.skus, "SKUs per tenant (over HTTP)");
   app.add_option("--seed", o.seed, "fake-graph's seed (over HTTP)")->capture_default_str();
-  app.add_option("--http-concurrency", o.http_concurrency, "connections of the Graph adapter")
-      ->check(bench::kPositive)
-      ->capture_default_str();
+  bench::count_option(app, "--http-concurrency", o.http_concurrency,
+                      "connections of the Graph adapter");
 }
 
 // ---- generated estate, as Graph JSON ----

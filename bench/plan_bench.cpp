@@ -52,15 +52,9 @@ struct Options {
 };
 
 void add_options(CLI::App& app, Options& o) {
-  app.add_option("--tenants", o.tenants, "customer tenants")
-      ->check(bench::kPositive)
-      ->capture_default_str();
-  app.add_option("--users", o.users, "users per tenant")
-      ->check(bench::kNonNegative)
-      ->capture_default_str();
-  app.add_option("--concurrency", o.concurrency, "mirror workers for the fill")
-      ->check(bench::kPositive)
-      ->capture_default_str();
+  bench::count_option(app, "--tenants", o.tenants, "customer tenants");
+  bench::count_option(app, "--users", o.users, "users per tenant", bench::kNonNegative);
+  bench::count_option(app, "--concurrency", o.concurrency, "mirror workers for the fill");
   auto* dir = app.add_option("--dir", o.dir,
                              "the cache is DIR/plan_bench.db (default: a fresh temp folder)");
   app.add_flag("--keep", o.keep, "keep the cache for a later --reuse");

@@ -23,6 +23,8 @@ const char* to_string(OpKind kind) {
       return "delete";
     case OpKind::Create:
       return "create";
+    case OpKind::ResetPassword:
+      return "reset-password";
   }
   return "assign";
 }
@@ -45,7 +47,7 @@ const char* to_string(OpStatus status) {
 
 std::optional<OpKind> parse_op_kind(std::string_view text) {
   for (OpKind kind : {OpKind::Assign, OpKind::Revoke, OpKind::Update, OpKind::Restore,
-                      OpKind::Delete, OpKind::Create}) {
+                      OpKind::Delete, OpKind::Create, OpKind::ResetPassword}) {
     if (text == to_string(kind)) return kind;
   }
   return std::nullopt;
@@ -103,6 +105,8 @@ PlanSummary Plan::summary() const {
           break;
         case OpKind::Create:
           ++s.create;
+          break;
+        case OpKind::ResetPassword:
           break;
       }
     }
@@ -319,6 +323,7 @@ class PlanReader {
     if (const json* kind = required(j, path, "op")) {
       std::optional<OpKind> parsed;
       if (kind->is_string()) parsed = parse_op_kind(kind->get_ref<const std::string&>());
+      if (parsed == OpKind::ResetPassword) parsed.reset();  // a journal entry, not a plan's
       if (parsed) {
         op.op = *parsed;
       } else {

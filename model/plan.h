@@ -18,7 +18,8 @@
 
 namespace tenantsync {
 
-enum class OpKind { Assign, Revoke, Update, Restore, Delete, Create };
+// ResetPassword is journal-only (`users reset-password`): never an operation of a plan.
+enum class OpKind { Assign, Revoke, Update, Restore, Delete, Create, ResetPassword };
 enum class OpStatus { Ready, Blocked, Applied, Failed, Skipped };
 
 const char* to_string(OpKind kind);

@@ -100,6 +100,8 @@ std::string describe_operation(const Operation& op, bool done, const ServicePlan
                                         : " (disable " + plans(op.disabled_plans) + ")");
     case OpKind::Restore:
       return done ? "restored" : "restore";
+    case OpKind::ResetPassword:
+      return done ? "password reset" : "reset password";
     case OpKind::Delete:
       return done ? "deleted" : "delete";
     case OpKind::Create: {

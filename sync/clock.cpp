@@ -1,7 +1,7 @@
 #include "sync/clock.h"
 
-#include <cstdio>
 #include <cctype>
+#include <cstdio>
 #include <ctime>
 #include <thread>
 

@@ -127,6 +127,8 @@ DriftKind kind_of(OpKind op) {
       return DriftKind::ShouldBeDeleted;
     case OpKind::Create:
       return DriftKind::ShouldBeCreated;
+    case OpKind::ResetPassword:  // journal-only, never planned
+      break;
   }
   return DriftKind::MissingLicense;
 }
@@ -161,6 +163,8 @@ std::string detail_of(const Operation& op, const std::vector<std::string>& disab
       return "soft-deleted; the desired state wants it active";
     case OpKind::Delete:
       return "active; the desired state wants it deleted";
+    case OpKind::ResetPassword:  // journal-only, never planned
+      return "";
     case OpKind::Create: {
       std::string detail = "does not exist; its entry says to create it";
       if (op.details && op.details->is_object()) {

@@ -682,6 +682,7 @@ nlohmann::json journal_request_body(const Operation& op) {
     }
     case OpKind::Restore:
     case OpKind::Delete:
+    case OpKind::ResetPassword:  // journal-only, never planned
       break;
   }
   return nlohmann::json::object();

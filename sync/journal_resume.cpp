@@ -120,6 +120,11 @@ void ResumeRun::group_entries() {
   std::unordered_map<std::string, size_t> index;
   for (size_t i = 0; i < entries_.size(); ++i) {
     const JournalEntry& e = at(i).entry;
+    if (e.op == OpKind::ResetPassword) {
+      // Whether it took or not, the password was never stored: nobody knows it.
+      settle(i, JournalState::Skipped, kResetNotKnownAfterInterruption);
+      continue;
+    }
     std::string key = e.user_id.empty() ? "upn:" + ascii_lower(e.user) : e.user_id;
     auto [it, inserted] = index.emplace(key, groups_.size());
     if (inserted) {

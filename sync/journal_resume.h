@@ -17,6 +17,8 @@
 //   assignLicense call per user combining its entries. A create cannot be sent again (its
 //   temporary password was never stored): it becomes `skipped` with "not created before
 //   the interruption; re-run apply to plan it again", and so do the user's license entries.
+//   A password reset (`users reset-password`) is never sent again either, for the same
+//   reason: it becomes `skipped`, telling the admin to reset that password again.
 // - Every user it read or changed is folded into the cache, and the seats of each tenant
 //   it touched are read again, so the caller can plan again from the refreshed cache.
 // - A user that cannot be read (a transient error, say) leaves its entries unfinished and
@@ -41,6 +43,10 @@ inline constexpr const char* kConfirmedAfterInterruption = "confirmed after inte
 inline constexpr const char* kResentAfterInterruption = "resent after interruption";
 inline constexpr const char* kNotCreatedBeforeInterruption =
     "not created before the interruption; re-run apply to plan it again";
+
+inline constexpr const char* kResetNotKnownAfterInterruption =
+    "interrupted before its outcome was known; the password was never stored: run users "
+    "reset-password again";
 
 struct ResumeOptions {
   std::string tenant;    // tenant id or default domain; "" = every tenant

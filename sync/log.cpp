@@ -19,12 +19,18 @@ std::mutex g_write_mu;
 
 const char* level_name(LogLevel level) {
   switch (level) {
-    case LogLevel::Trace: return "trace";
-    case LogLevel::Debug: return "debug";
-    case LogLevel::Info: return "info";
-    case LogLevel::Warn: return "warn";
-    case LogLevel::Error: return "error";
-    case LogLevel::Off: return "off";
+    case LogLevel::Trace:
+      return "trace";
+    case LogLevel::Debug:
+      return "debug";
+    case LogLevel::Info:
+      return "info";
+    case LogLevel::Warn:
+      return "warn";
+    case LogLevel::Error:
+      return "error";
+    case LogLevel::Off:
+      return "off";
   }
   return "info";
 }
@@ -32,8 +38,8 @@ const char* level_name(LogLevel level) {
 }  // namespace
 
 bool parse_log_level(std::string_view text, LogLevel& out) {
-  for (LogLevel l : {LogLevel::Trace, LogLevel::Debug, LogLevel::Info, LogLevel::Warn,
-                     LogLevel::Error}) {
+  for (LogLevel l :
+       {LogLevel::Trace, LogLevel::Debug, LogLevel::Info, LogLevel::Warn, LogLevel::Error}) {
     if (text == level_name(l)) {
       out = l;
       return true;
@@ -71,8 +77,8 @@ void log(LogLevel level, std::string_view message, LogFields fields) {
   std::string line;
   std::string when = format_iso8601(std::chrono::system_clock::now());
   if (g_json) {
-    nlohmann::json j = {{"time", when}, {"level", level_name(level)},
-                        {"msg", redact_secrets(message)}};
+    nlohmann::json j = {
+        {"time", when}, {"level", level_name(level)}, {"msg", redact_secrets(message)}};
     for (const auto& [k, v] : fields) j[std::string(k)] = redact_secrets(v);
     line = j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
   } else {

@@ -5,8 +5,11 @@
 //
 // Not a planner operation: it touches no license, seat or user lifecycle, so there is
 // nothing to check against the mirror beyond the user existing (user_task.h,
-// active_targets()). Not journalled either: the request is nothing but a secret, and a
-// reset that may or may not have reached the service is simply reset again.
+// active_targets()). Journalled like apply's operations, for the audit trail: each reset
+// is an entry of op `reset-password`, `pending` before anything is sent, `sending` with
+// its chunk, then `applied` or `failed` with the service's words. The entry's request is
+// the body with the password "[redacted]": a reset cut short is never sent again (nobody
+// knows that password); resume marks it skipped (journal_resume.h).
 //
 // The passwords go nowhere but the caller's PasswordFile: not a log, an error or a result.
 // Blocks its caller; the Directory may be called from other threads meanwhile.
@@ -19,7 +22,9 @@
 #include <nlohmann/json.hpp>
 
 #include "model/result.h"
+#include "model/tenant.h"
 #include "sync/directory.h"
+#include "sync/journal.h"
 
 namespace tenantsync {
 
@@ -38,9 +43,19 @@ struct PasswordResetResult {
 // The PATCH body. It holds the password: never log it.
 nlohmann::json password_reset_body(std::string_view password);
 
-// Sends every reset, `chunk` per Directory::write; one result per reset, in order.
-std::vector<PasswordResetResult> reset_passwords(Directory& directory, const std::string& tenant,
-                                                 const std::vector<PasswordReset>& resets,
-                                                 size_t chunk = 200);
+// Where the resets are journalled: under `run_id`, in `tenant`.
+struct PasswordResetJournal {
+  Journal& journal;
+  std::string run_id;
+  Tenant tenant;
+};
+
+// Journals every reset, then sends them, `chunk` per Directory::write; one result per
+// reset, in order. An error, with nothing sent, when the journal cannot be written first;
+// a reset whose chunk cannot be marked `sending` is not sent and fails with that error.
+Result<std::vector<PasswordResetResult>> reset_passwords(Directory& directory,
+                                                         PasswordResetJournal& journal,
+                                                         const std::vector<PasswordReset>& resets,
+                                                         size_t chunk = 200);
 
 }  // namespace tenantsync

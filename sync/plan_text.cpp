@@ -86,6 +86,9 @@ class Writer {
         code = kCyan;
         text = "restore";
         break;
+      case OpKind::ResetPassword:  // journal-only, never planned
+        text = "reset password";
+        break;
       case OpKind::Delete:
         code = kRed;
         text = "delete";

@@ -43,6 +43,8 @@ int kind_rank(OpKind kind) {
       return 4;
     case OpKind::Create:
       return 5;
+    case OpKind::ResetPassword:  // journal-only, never planned
+      break;
   }
   return 6;
 }
@@ -581,6 +583,8 @@ void Planner::static_checks(size_t index) {
     case OpKind::Restore:
     case OpKind::Create:
       if (!complete) block(index, stale_reason());
+      return;
+    case OpKind::ResetPassword:  // journal-only, never planned
       return;
     case OpKind::Update:
     case OpKind::Assign: {

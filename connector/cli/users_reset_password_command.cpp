@@ -42,7 +42,15 @@ int run_users_reset_password(const GlobalFlags& g, const UsersTargetFlags& o) {
   if (!resets.empty()) {
     auto file = PasswordFile::create(o.passwords_out);
     if (!file.ok()) return report_failure(name, file.error());
-    results = reset_passwords(mirrored->session->directory(), tenant.tenant.id, resets);
+    EngineSession& session = *mirrored->session;
+    PasswordResetJournal journal{session.cache().journal(), journal_run_id(name, session.clock()),
+                                 tenant.tenant};
+    auto sent = reset_passwords(session.directory(), journal, resets);
+    if (!sent.ok()) {
+      file->discard();
+      return report_failure(name, sent.error());
+    }
+    results = std::move(sent).value();
     for (size_t i = 0; i < results.size(); ++i) {
       if (results[i].status.ok()) set.push_back({resets[i].upn, resets[i].password});
     }

@@ -21,6 +21,7 @@
 namespace tenantsync::test {
 namespace {
 
+using ::testing::ContainsRegex;
 using ::testing::HasSubstr;
 using ::testing::Not;
 using json = nlohmann::json;
@@ -554,6 +555,17 @@ TEST(UserTasksTest, ResetPasswordSetsNewPasswordsToBeChangedAtNextSignIn) {
   EXPECT_EQ(rows.count("lidia.holloway@contoso.onmicrosoft.com"), 1u);
   for (const auto& [upn, password] : rows) EXPECT_TRUE(complex_enough(password)) << upn;
   expect_passwords_nowhere_else(rows, r, estate.dir().file("tenantsync.db"));
+
+  // The audit trail has both resets, without their passwords.
+  auto journal = estate.run({"journal", "--tenant", kContoso});
+  EXPECT_EQ(journal.exit_code, 0) << journal.err;
+  for (const char* upn :
+       {"megan.bowen@contoso.onmicrosoft.com", "lidia.holloway@contoso.onmicrosoft.com"}) {
+    EXPECT_THAT(journal.out,
+                ContainsRegex(std::string("applied +reset-password +") + kContoso + " +" + upn));
+  }
+  EXPECT_THAT(journal.out, HasSubstr("2 entries."));
+  expect_passwords_nowhere_else(rows, journal, estate.dir().file("tenantsync.db"));
 }
 
 // ---- users delete / restore ------------------------------------------------------------

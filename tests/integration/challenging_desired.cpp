@@ -1,5 +1,7 @@
 #include "tests/integration/challenging_desired.h"
 
+#include "tests/integration/desired_entries.h"
+
 #include <algorithm>
 #include <functional>
 #include <map>
@@ -57,13 +59,6 @@ std::vector<DesiredLicense> licenses(const std::set<std::string>& parts) {
   return out;
 }
 
-DesiredUser entry(const std::string& upn, std::vector<DesiredLicense> l) {
-  DesiredUser u;
-  u.upn = upn;
-  u.licenses = std::move(l);
-  return u;
-}
-
 }  // namespace
 
 DesiredTenant challenging_desired(const TenantSnapshot& snapshot) {
@@ -98,19 +93,15 @@ DesiredTenant challenging_desired(const TenantSnapshot& snapshot) {
   }
 
   // Users the rules govern are left to the rules; each other user gets one entry at most.
-  std::set<std::string> taken;
-  auto free_user = [&](const User& u) {
-    return !taken.count(u.id) && u.department != largest && u.usage_location != "CN";
-  };
-  auto pick = [&](int count, const std::function<bool(const User&)>& fits,
-                  const std::function<DesiredUser(const User&)>& make) {
-    for (const auto& u : snapshot.users) {
-      if (count == 0) return;
-      if (!free_user(u) || !fits(u)) continue;
-      taken.insert(u.id);
-      t.users.push_back(make(u));
-      --count;
-    }
+  EntryPicker picker(snapshot, t);
+  // The rules' users are left to the rules.
+  auto pick = [&](int count, const EntryPicker::Fits& fits, const EntryPicker::Make& make) {
+    picker.pick(
+        count,
+        [&](const User& u) {
+          return u.department != largest && u.usage_location != "CN" && fits(u);
+        },
+        make);
   };
   auto only = [&](const User& u, std::set<std::string> parts) { return view.direct(u) == parts; };
   auto located = [](const User& u) { return u.usage_location.has_value(); };
@@ -119,7 +110,7 @@ DesiredTenant challenging_desired(const TenantSnapshot& snapshot) {
     pick(
         3, [&](const User& u) { return located(u) && only(u, {"SPE_E3"}); },
         [&](const User& u) {
-          return entry(u.user_principal_name, licenses({"SPE_E3", "EXCHANGESTANDARD"}));
+          return desired_user(u.user_principal_name, licenses({"SPE_E3", "EXCHANGESTANDARD"}));
         });
   }
   if (calling) {
@@ -133,7 +124,7 @@ DesiredTenant challenging_desired(const TenantSnapshot& snapshot) {
         [&](const User& u) {
           auto parts = view.direct(u);
           parts.insert("MCOPSTN1");
-          return entry(u.user_principal_name, licenses(parts));
+          return desired_user(u.user_principal_name, licenses(parts));
         });
     pick(
         2,
@@ -144,7 +135,7 @@ DesiredTenant challenging_desired(const TenantSnapshot& snapshot) {
         [&](const User& u) {
           auto parts = view.direct(u);
           parts.erase("MCOEV");
-          return entry(u.user_principal_name, licenses(parts));
+          return desired_user(u.user_principal_name, licenses(parts));
         });
   }
   if (view.has("EMS")) {
@@ -153,29 +144,24 @@ DesiredTenant challenging_desired(const TenantSnapshot& snapshot) {
         [&](const User& u) {
           auto parts = view.direct(u);
           parts.erase("EMS");
-          return entry(u.user_principal_name, licenses(parts));
+          return desired_user(u.user_principal_name, licenses(parts));
         });
   }
   std::set<std::string> starter = {"SPE_E3"};
   if (view.has("EMS")) starter.insert("EMS");
   pick(
       4, [&](const User& u) { return located(u) && view.held(u).empty(); },
-      [&](const User& u) { return entry(u.user_principal_name, licenses(starter)); });
+      [&](const User& u) { return desired_user(u.user_principal_name, licenses(starter)); });
   pick(
       2, [&](const User& u) { return !located(u) && view.held(u).empty(); },
-      [&](const User& u) { return entry(u.user_principal_name, licenses({"SPE_E3"})); });
+      [&](const User& u) { return desired_user(u.user_principal_name, licenses({"SPE_E3"})); });
   pick(
       2, [&](const User&) { return true; },
-      [&](const User& u) {
-        DesiredUser d;
-        d.upn = u.user_principal_name;
-        d.state = DesiredUserState::Deleted;
-        return d;
-      });
+      [&](const User& u) { return deleted_user(u.user_principal_name); });
   for (const auto& u : snapshot.deleted_users) {
-    t.users.push_back(entry(u.user_principal_name, licenses({"SPE_E3"})));
+    t.users.push_back(desired_user(u.user_principal_name, licenses({"SPE_E3"})));
   }
-  DesiredUser hire = entry("integration.newhire@" + t.tenant, licenses({"SPE_E3"}));
+  DesiredUser hire = desired_user("integration.newhire@" + t.tenant, licenses({"SPE_E3"}));
   hire.create = CreateSpec{"Integration Newhire", "US", "Integration", "Newhire", "Sales", {}};
   t.users.push_back(hire);
   return t;

@@ -40,6 +40,8 @@ WriteRequest request_for(const Operation& op) {
       r.body["passwordProfile"] = {{"forceChangePasswordNextSignIn", true},
                                    {"password", "Probe-Passw0rd!"}};
       break;
+    case OpKind::ResetPassword:  // journal-only, never planned
+      break;
   }
   return r;
 }

@@ -1,5 +1,7 @@
 #include "tests/integration/reachable_desired.h"
 
+#include "tests/integration/desired_entries.h"
+
 #include <algorithm>
 #include <functional>
 
@@ -58,13 +60,6 @@ DesiredLicense* find_part(std::vector<DesiredLicense>& licenses, const std::stri
   return nullptr;
 }
 
-DesiredUser entry(const std::string& upn, std::vector<DesiredLicense> licenses) {
-  DesiredUser u;
-  u.upn = upn;
-  u.licenses = std::move(licenses);
-  return u;
-}
-
 }  // namespace
 
 DesiredTenant reachable_desired(const TenantSnapshot& snapshot) {
@@ -78,35 +73,25 @@ DesiredTenant reachable_desired(const TenantSnapshot& snapshot) {
   std::map<std::string, int> free;  // seats free before apply, by part number
   for (const auto& sku : snapshot.skus) free[sku.sku_part_number] = sku.free_seats();
 
-  std::set<std::string> taken;  // user ids with an entry
-  auto pick = [&](int count, const std::function<bool(const User&)>& fits,
-                  const std::function<DesiredUser(const User&)>& make) {
-    for (const auto& u : snapshot.users) {
-      if (count <= 0) return;
-      if (taken.count(u.id) || !fits(u)) continue;
-      taken.insert(u.id);
-      t.users.push_back(make(u));
-      --count;
-    }
-  };
+  EntryPicker picker(snapshot, t);
   auto holds_direct = [&](const User& u, const std::string& part) {
     auto held = skus.direct(u);
     return find_part(held, part) != nullptr;
   };
 
   // Revocations: seats they free are not counted on, so nothing waits for them.
-  pick(
+  picker.pick(
       3, [&](const User& u) { return holds_direct(u, "EMS"); },
       [&](const User& u) {
         auto held = skus.direct(u);
         std::erase_if(held, [](const DesiredLicense& l) { return l.sku == "EMS"; });
-        return entry(u.user_principal_name, held);
+        return desired_user(u.user_principal_name, held);
       });
   // Updates: SWAY depends on nothing and nothing depends on it.
   const Sku* e3 = skus.by_part("SPE_E3");
   const DesiredLicense e3_license{"SPE_E3", {}, {}};
   if (e3 != nullptr && e3->find_plan("SWAY") != nullptr) {
-    pick(
+    picker.pick(
         4, [&](const User& u) { return holds_direct(u, "SPE_E3"); },
         [&](const User& u) {
           auto held = skus.direct(u);
@@ -118,33 +103,26 @@ DesiredTenant reachable_desired(const TenantSnapshot& snapshot) {
           } else {
             plans.erase(sway);
           }
-          return entry(u.user_principal_name, held);
+          return desired_user(u.user_principal_name, held);
         });
   }
   // Restores bring back what each user held, seats or not: count them first.
   for (const auto& u : snapshot.deleted_users) {
     auto held = skus.direct(u);
     for (const auto& l : held) --free[l.sku];
-    t.users.push_back(entry(u.user_principal_name, held));
+    t.users.push_back(desired_user(u.user_principal_name, held));
   }
   // Assignments within the free seats, one kept for the new hire.
   if (e3 != nullptr) {
-    int grants = std::min(4, free["SPE_E3"] - 1);
-    pick(
-        grants,
+    free["SPE_E3"] -= picker.pick(
+        std::min(4, free["SPE_E3"] - 1),
         [&](const User& u) { return u.usage_location.has_value() && u.assigned_licenses.empty(); },
-        [&](const User& u) { return entry(u.user_principal_name, {e3_license}); });
-    free["SPE_E3"] -= std::max(0, grants);
+        [&](const User& u) { return desired_user(u.user_principal_name, {e3_license}); });
   }
-  pick(
+  picker.pick(
       2, [&](const User&) { return true; },
-      [&](const User& u) {
-        DesiredUser d;
-        d.upn = u.user_principal_name;
-        d.state = DesiredUserState::Deleted;
-        return d;
-      });
-  DesiredUser hire = entry("chaos.newhire@" + t.tenant, {});
+      [&](const User& u) { return deleted_user(u.user_principal_name); });
+  DesiredUser hire = desired_user("chaos.newhire@" + t.tenant, {});
   if (e3 != nullptr && free["SPE_E3"] >= 1) hire.licenses = std::vector<DesiredLicense>{e3_license};
   hire.create = CreateSpec{"Chaos Newhire", "US", "Chaos", "Newhire", "Sales", {}};
   t.users.push_back(hire);

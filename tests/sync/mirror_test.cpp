@@ -98,6 +98,15 @@ class MirrorTest : public ::testing::Test {
 
   std::int64_t version(int i) { return cache_->sync_state(tenant_id(i))->state_version; }
 
+  // Someone else changes the job title of the first `count` users of tenant `i`.
+  void change_job_titles(int i, int count) {
+    for (int u = 0; u < count; ++u) {
+      User user = remote_.users(tenant_id(i))[static_cast<size_t>(u)];
+      user.job_title = "Changed";
+      remote_.put_user(tenant_id(i), user);
+    }
+  }
+
   TempDir dir_;
   FakeClock clock_;
   MemoryDirectory remote_;
@@ -226,11 +235,7 @@ TEST_F(MirrorTest, AFailedDeltaReadKeepsTheDeltaLinkAndIsRetriedWhole) {
   add_tenant(remote_, 1, 20);
   ASSERT_TRUE(mirror().ok());
   std::string link = cache_->sync_state(tenant_id(1))->delta_link;
-  for (int u = 0; u < 10; ++u) {
-    User user = remote_.users(tenant_id(1))[static_cast<size_t>(u)];
-    user.job_title = "Changed";
-    remote_.put_user(tenant_id(1), user);
-  }
+  change_job_titles(1, 10);
   Error throttled = make_error(ErrorKind::Throttled, "Too many requests", "TooManyRequests");
   throttled.http_status = 429;
   remote_.fail_users_after_pages(tenant_id(1), 1, throttled);
@@ -251,11 +256,7 @@ TEST_F(MirrorTest, ADeltaRoundIsStaleInTheCacheUntilItsLastPageIsIn) {
   add_tenant(remote_, 1, 20);
   ASSERT_TRUE(mirror().ok());
   std::string link = cache_->sync_state(tenant_id(1))->delta_link;
-  for (int u = 0; u < 10; ++u) {
-    User user = remote_.users(tenant_id(1))[static_cast<size_t>(u)];
-    user.job_title = "Changed";
-    remote_.put_user(tenant_id(1), user);
-  }
+  change_job_titles(1, 10);
   int pages = 0;
   remote_.set_page_observer([&](const std::string&, int) {
     ++pages;
