@@ -570,6 +570,25 @@ Status Cache::remove_user(const std::string& tenant, const std::string& user_id)
 
 namespace {
 
+// Runs `sql` (bound to the tenant) and appends each row, decoded from its second column
+// on, to `member` of the user whose key is its first column.
+template <typename Decode, typename Row>
+Status attach_rows(Database& db, const char* sql, std::int64_t tenant_key,
+                   const std::unordered_map<std::int64_t, size_t>& index, std::vector<User>& users,
+                   Decode decode, std::vector<Row> User::*member) {
+  auto s = db.prepare(sql);
+  if (!s.ok()) return s.error();
+  s->bind(1, tenant_key);
+  return for_each_row(*s, [&](const Statement& r) -> Status {
+    auto it = index.find(r.column_int64(0));
+    if (it == index.end()) return {};
+    auto row = decode(r, 1);
+    if (!row.ok()) return row.error();
+    (users[it->second].*member).push_back(std::move(row).value());
+    return {};
+  });
+}
+
 // All users of the tenant (active and deleted) with their licenses, in three queries.
 Result<std::vector<User>> load_users(Database& db, std::int64_t tenant_key) {
   std::vector<User> users;
@@ -585,40 +604,22 @@ Result<std::vector<User>> load_users(Database& db, std::int64_t tenant_key) {
     });
     if (!read.ok()) return read.error();
   }
-  {
-    auto s = db.prepare(
-        "SELECT al.user_key, al.sku_id, al.disabled_plans FROM users u "
-        "JOIN assigned_licenses al ON al.user_key = u.key WHERE u.tenant = ?1 "
-        "ORDER BY al.user_key, al.position");
-    if (!s.ok()) return s.error();
-    s->bind(1, tenant_key);
-    Status read = for_each_row(*s, [&](const Statement& r) -> Status {
-      auto it = index.find(r.column_int64(0));
-      if (it == index.end()) return {};
-      auto license = cache_rows::read_assigned_license(r, 1);
-      if (!license.ok()) return license.error();
-      users[it->second].assigned_licenses.push_back(std::move(license).value());
-      return {};
-    });
-    if (!read.ok()) return read.error();
+  Status read = attach_rows(db,
+                            "SELECT al.user_key, al.sku_id, al.disabled_plans FROM users u "
+                            "JOIN assigned_licenses al ON al.user_key = u.key WHERE u.tenant = ?1 "
+                            "ORDER BY al.user_key, al.position",
+                            tenant_key, index, users, cache_rows::read_assigned_license,
+                            &User::assigned_licenses);
+  if (read.ok()) {
+    read = attach_rows(db,
+                       "SELECT ls.user_key, ls.sku_id, ls.assigned_by_group, ls.disabled_plans, "
+                       "ls.state, ls.error FROM users u JOIN license_states ls "
+                       "ON ls.user_key = u.key WHERE u.tenant = ?1 "
+                       "ORDER BY ls.user_key, ls.position",
+                       tenant_key, index, users, cache_rows::read_license_state,
+                       &User::license_states);
   }
-  {
-    auto s = db.prepare(
-        "SELECT ls.user_key, ls.sku_id, ls.assigned_by_group, ls.disabled_plans, ls.state, "
-        "ls.error FROM users u JOIN license_states ls ON ls.user_key = u.key "
-        "WHERE u.tenant = ?1 ORDER BY ls.user_key, ls.position");
-    if (!s.ok()) return s.error();
-    s->bind(1, tenant_key);
-    Status read = for_each_row(*s, [&](const Statement& r) -> Status {
-      auto it = index.find(r.column_int64(0));
-      if (it == index.end()) return {};
-      auto state = cache_rows::read_license_state(r, 1);
-      if (!state.ok()) return state.error();
-      users[it->second].license_states.push_back(std::move(state).value());
-      return {};
-    });
-    if (!read.ok()) return read.error();
-  }
+  if (!read.ok()) return read.error();
   return users;
 }
 
