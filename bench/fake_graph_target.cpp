@@ -1,6 +1,5 @@
 #include "bench/fake_graph_target.h"
 
-#include <cctype>
 #include <cstdlib>
 #include <stdexcept>
 
@@ -9,73 +8,24 @@
 
 namespace tenantsync::bench {
 
-namespace {
-
-std::string form_encode(const std::string& s) {
-  static const char* kHex = "0123456789ABCDEF";
-  std::string out;
-  for (unsigned char c : s) {
-    if (std::isalnum(c) || c == '-' || c == '.' || c == '_' || c == '~') {
-      out.push_back(static_cast<char>(c));
-    } else {
-      out.push_back('%');
-      out.push_back(kHex[c >> 4]);
-      out.push_back(kHex[c & 15]);
-    }
-  }
-  return out;
-}
-
-}  // namespace
-
 std::unique_ptr<FakeGraphTarget> FakeGraphTarget::start(std::vector<std::string> args) {
-  std::unique_ptr<FakeGraphTarget> t(new FakeGraphTarget());
-  t->process_ = std::make_unique<test::FakeGraphProcess>(std::move(args));
-  t->url_ = t->process_->url();
-  return t;
+  auto process = std::make_unique<test::FakeGraphProcess>(std::move(args));
+  std::string url = process->url();
+  return std::unique_ptr<FakeGraphTarget>(new FakeGraphTarget(url, std::move(process)));
 }
 
 std::unique_ptr<FakeGraphTarget> FakeGraphTarget::attach(const std::string& url) {
-  std::unique_ptr<FakeGraphTarget> t(new FakeGraphTarget());
-  t->url_ = url;
-  while (!t->url_.empty() && t->url_.back() == '/') t->url_.pop_back();
+  std::unique_ptr<FakeGraphTarget> t(new FakeGraphTarget(url, nullptr));
   t->control("GET", "/_fake/clock");  // fails early when nothing answers there
   return t;
 }
 
+FakeGraphTarget::FakeGraphTarget(std::string url, std::unique_ptr<test::FakeGraphProcess> process)
+    : FakeGraphControl(std::move(url)), process_(std::move(process)) {}
+
 FakeGraphTarget::~FakeGraphTarget() = default;
 
 pid_t FakeGraphTarget::pid() const { return process_ ? process_->pid() : -1; }
-
-nlohmann::json FakeGraphTarget::control(const std::string& method, const std::string& path,
-                                        const std::string& body) {
-  test::HttpReply r =
-      test::http_request(method, url_ + path, body, {{"Content-Type", "application/json"}});
-  if (r.status < 200 || r.status >= 300) {
-    throw std::runtime_error(method + " " + path + " -> " + std::to_string(r.status) + " " +
-                             r.body);
-  }
-  return r.body.empty() ? nlohmann::json() : nlohmann::json::parse(r.body);
-}
-
-void FakeGraphTarget::set_licenses(const std::string& tenant, const std::string& user,
-                                   const nlohmann::json& licenses) {
-  control("POST", "/_fake/tenants/" + tenant + "/users/" + form_encode(user) + "/assignedLicenses",
-          licenses.dump());
-}
-
-std::string FakeGraphTarget::token(const std::string& tenant, const std::string& client_id,
-                                   const std::string& secret) {
-  std::string body =
-      "client_id=" + form_encode(client_id) + "&client_secret=" + form_encode(secret) +
-      "&grant_type=client_credentials&scope=" + form_encode("https://graph.microsoft.com/.default");
-  test::HttpReply r = test::http_request("POST", url_ + "/" + tenant + "/oauth2/v2.0/token", body,
-                                         {{"Content-Type", "application/x-www-form-urlencoded"}});
-  if (r.status != 200) {
-    throw std::runtime_error("token for " + tenant + ": HTTP " + std::to_string(r.status));
-  }
-  return nlohmann::json::parse(r.body).at("access_token").get<std::string>();
-}
 
 std::string FakeGraphTarget::get(const std::string& url, const std::string& token) {
   test::HttpReply r = test::http_request("GET", url, "", {{"Authorization", "Bearer " + token}});

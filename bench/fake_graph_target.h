@@ -1,6 +1,6 @@
 // The fake-graph an HTTP benchmark runs against: started here from the build (the binary
 // FAKE_GRAPH_BIN names, on a free loopback port, stopped on destruction) or an already
-// running one at a URL. Wraps the control endpoints (docs/fake-graph.md) and the few raw
+// running one at a URL. Its control endpoints are FakeGraphControl's; it adds the few raw
 // Graph calls a benchmark's baseline makes without the connector.
 //
 // Control and raw calls go through the tests' minimal blocking HTTP client (one
@@ -16,6 +16,7 @@
 #include <nlohmann/json.hpp>
 
 #include "model/config.h"
+#include "tests/support/fake_graph_control.h"
 
 namespace tenantsync::test {
 class FakeGraphProcess;
@@ -28,7 +29,7 @@ inline constexpr char kBenchClientId[] = "11111111-1111-1111-1111-111111111111";
 inline constexpr char kGeneratedSecret[] = "generated-secret";
 inline constexpr char kGeneratedPartner[] = "partner.onmicrosoft.com";
 
-class FakeGraphTarget {
+class FakeGraphTarget : public test::FakeGraphControl {
  public:
   // Starts the built fake-graph with `args` (e.g. {"--generate", "tenants=10,users=100"}).
   static std::unique_ptr<FakeGraphTarget> start(std::vector<std::string> args);
@@ -36,33 +37,16 @@ class FakeGraphTarget {
   static std::unique_ptr<FakeGraphTarget> attach(const std::string& url);
   ~FakeGraphTarget();
 
-  const std::string& url() const { return url_; }
-  std::string graph_url() const { return url_ + "/v1.0"; }
   // The fake's pid when started here, else -1 (its CPU and memory are then not reported).
   pid_t pid() const;
 
-  // Control endpoints; each throws std::runtime_error on a non-2xx answer.
-  nlohmann::json control(const std::string& method, const std::string& path,
-                         const std::string& body = "");
-  nlohmann::json stats() { return control("GET", "/_fake/stats"); }
-  void reset_stats() { control("POST", "/_fake/stats/reset"); }
-  void set_faults(const nlohmann::json& f) { control("POST", "/_fake/faults", f.dump()); }
-  void set_limits(const nlohmann::json& l) { control("POST", "/_fake/limits", l.dump()); }
-  // Someone else sets a user's direct licenses (a change the delta reports).
-  void set_licenses(const std::string& tenant, const std::string& user,
-                    const nlohmann::json& licenses);
-
-  // A client-credentials token for `tenant`; throws std::runtime_error on failure.
-  std::string token(const std::string& tenant, const std::string& client_id,
-                    const std::string& secret);
   // GET of an absolute URL with a bearer token: the body. Throws on a non-200 answer.
   std::string get(const std::string& url, const std::string& token);
 
  private:
-  FakeGraphTarget() = default;
+  FakeGraphTarget(std::string url, std::unique_ptr<test::FakeGraphProcess> process);
 
   std::unique_ptr<test::FakeGraphProcess> process_;
-  std::string url_;
 };
 
 // The connector's configuration for `fake`: client kBenchClientId with its secret read

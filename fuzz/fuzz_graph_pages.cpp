@@ -13,16 +13,6 @@
 #include "fuzz/fuzz_transport.h"
 #include "sync/clock.h"
 
-namespace {
-
-class FixedTokens final : public tenantsync::TokenProvider {
- public:
-  tenantsync::Result<std::string> token(const std::string&) override { return std::string("t"); }
-  void invalidate(const std::string&, const std::string&) override {}
-};
-
-}  // namespace
-
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   using namespace tenantsync;
   if (size < 2) return 0;
@@ -35,7 +25,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   settings.max_attempts = 2;
   settings.seed = 1;
   RetryPolicy retry(clock, settings);
-  FixedTokens tokens;
+  fuzz::FixedTokens tokens;
   GraphClientOptions options;
   options.graph_url = fuzz::FuzzTransport::kGraphUrl;
   GraphClient client(options, transport, tokens, retry, nullptr);

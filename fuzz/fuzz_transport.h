@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "connector/http_transport.h"
+#include "connector/token_provider.h"
 
 namespace tenantsync::fuzz {
 
@@ -54,6 +55,14 @@ inline bool on_graph_test(std::string_view url) {
   for (char c : host) lower += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
   return lower == "graph.test";
 }
+
+// A token provider that always has the same token: the Graph targets fuzz the pages, not
+// the token endpoint (fuzz_token_response does that).
+class FixedTokens final : public TokenProvider {
+ public:
+  Result<std::string> token(const std::string&) override { return std::string("t"); }
+  void invalidate(const std::string&, const std::string&) override {}
+};
 
 class FuzzTransport final : public HttpTransport {
  public:

@@ -10,32 +10,9 @@
 #include <cstring>
 #include <stdexcept>
 
-extern char** environ;
+#include "tests/support/run_program.h"
 
 namespace tenantsync::test {
-
-namespace {
-
-std::vector<std::string> merged_environment(const std::map<std::string, std::string>& env) {
-  std::map<std::string, std::string> merged;
-  for (char** e = environ; *e != nullptr; ++e) {
-    std::string kv(*e);
-    auto eq = kv.find('=');
-    if (eq != std::string::npos) merged[kv.substr(0, eq)] = kv.substr(eq + 1);
-  }
-  for (const auto& [k, v] : env) {
-    if (v == "\x01unset") {
-      merged.erase(k);
-    } else {
-      merged[k] = v;
-    }
-  }
-  std::vector<std::string> out;
-  for (const auto& [k, v] : merged) out.push_back(k + "=" + v);
-  return out;
-}
-
-}  // namespace
 
 BackgroundProgram::BackgroundProgram(const std::string& program,
                                      const std::vector<std::string>& args,
@@ -44,7 +21,7 @@ BackgroundProgram::BackgroundProgram(const std::string& program,
                                      const std::string& stderr_path) {
   // Everything the child needs is built before fork: after it, only async-signal-safe
   // calls.
-  std::vector<std::string> env_strings = merged_environment(env);
+  std::vector<std::string> env_strings = child_environment(env);
   std::vector<char*> envp;
   for (auto& s : env_strings) envp.push_back(s.data());
   envp.push_back(nullptr);

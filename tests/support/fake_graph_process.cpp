@@ -6,15 +6,12 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include <cctype>
 #include <chrono>
 #include <cstdlib>
 #include <fstream>
 #include <sstream>
 #include <stdexcept>
 #include <thread>
-
-#include "tests/support/test_http.h"
 
 namespace tenantsync::test {
 
@@ -25,21 +22,6 @@ std::string read_file(const std::string& path) {
   std::stringstream s;
   s << in.rdbuf();
   return s.str();
-}
-
-std::string form_encode(const std::string& s) {
-  static const char* kHex = "0123456789ABCDEF";
-  std::string out;
-  for (unsigned char c : s) {
-    if (std::isalnum(c) || c == '-' || c == '.' || c == '_' || c == '~') {
-      out.push_back(static_cast<char>(c));
-    } else {
-      out.push_back('%');
-      out.push_back(kHex[c >> 4]);
-      out.push_back(kHex[c & 15]);
-    }
-  }
-  return out;
 }
 
 }  // namespace
@@ -97,7 +79,7 @@ FakeGraphProcess::FakeGraphProcess(std::vector<std::string> args) {
     unlink(stderr_path_.c_str());
     throw std::runtime_error("fake-graph did not start: " + err);
   }
-  url_ = line.substr(prefix.size(), nl - prefix.size());
+  set_url(line.substr(prefix.size(), nl - prefix.size()));
 }
 
 FakeGraphProcess::~FakeGraphProcess() {
@@ -120,58 +102,7 @@ FakeGraphProcess::~FakeGraphProcess() {
   if (!stderr_path_.empty()) unlink(stderr_path_.c_str());
 }
 
-const std::string& FakeGraphProcess::url() const { return url_; }
-std::string FakeGraphProcess::graph_url() const { return url_ + "/v1.0"; }
 pid_t FakeGraphProcess::pid() const { return pid_; }
-
-nlohmann::json FakeGraphProcess::control(const std::string& method, const std::string& path,
-                                         const std::string& body) {
-  HttpReply r = http_request(method, url_ + path, body, {{"Content-Type", "application/json"}});
-  if (r.status < 200 || r.status >= 300) {
-    throw std::runtime_error(method + " " + path + " -> " + std::to_string(r.status) + " " +
-                             r.body);
-  }
-  return r.body.empty() ? nlohmann::json() : nlohmann::json::parse(r.body);
-}
-
-nlohmann::json FakeGraphProcess::state(const std::string& tenant) {
-  return control("GET", "/_fake/state/" + tenant);
-}
-nlohmann::json FakeGraphProcess::stats() { return control("GET", "/_fake/stats"); }
-void FakeGraphProcess::reset_stats() { control("POST", "/_fake/stats/reset"); }
-void FakeGraphProcess::set_faults(const nlohmann::json& faults) {
-  control("POST", "/_fake/faults", faults.dump());
-}
-void FakeGraphProcess::set_limits(const nlohmann::json& limits) {
-  control("POST", "/_fake/limits", limits.dump());
-}
-void FakeGraphProcess::advance_clock(long seconds) {
-  control("POST", "/_fake/clock", nlohmann::json{{"advanceSeconds", seconds}}.dump());
-}
-void FakeGraphProcess::set_licenses(const std::string& tenant, const std::string& user,
-                                    const nlohmann::json& licenses) {
-  control("POST", "/_fake/tenants/" + tenant + "/users/" + form_encode(user) + "/assignedLicenses",
-          licenses.dump());
-}
-
-std::string FakeGraphProcess::token(const std::string& tenant, const std::string& client_id,
-                                    const std::string& secret) {
-  std::string body =
-      "client_id=" + form_encode(client_id) + "&client_secret=" + form_encode(secret) +
-      "&grant_type=client_credentials&scope=" + form_encode("https://graph.microsoft.com/.default");
-  HttpReply r = http_request("POST", url_ + "/" + tenant + "/oauth2/v2.0/token", body,
-                             {{"Content-Type", "application/x-www-form-urlencoded"}});
-  if (r.status != 200) {
-    std::string reason = r.body;
-    try {
-      reason = nlohmann::json::parse(r.body).value("error_description", r.body);
-    } catch (const std::exception&) {
-    }
-    throw std::runtime_error("token for " + tenant + " failed: " + std::to_string(r.status) + " " +
-                             reason);
-  }
-  return nlohmann::json::parse(r.body).at("access_token").get<std::string>();
-}
 
 std::string demo_fixture_path() {
   return std::string(TENANTSYNC_SOURCE_DIR) + "/fakes/fixtures/demo.json";

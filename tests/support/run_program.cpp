@@ -16,13 +16,7 @@ extern char** environ;
 
 namespace tenantsync::test {
 
-ProgramResult run_program(const std::string& program, const std::vector<std::string>& args,
-                          const std::map<std::string, std::string>& env, const std::string& input) {
-  int out_pipe[2], err_pipe[2], in_pipe[2];
-  if (pipe(out_pipe) != 0 || pipe(err_pipe) != 0 || pipe(in_pipe) != 0) {
-    throw std::runtime_error("pipe failed");
-  }
-  // The child's environment: ours with `env` applied.
+std::vector<std::string> child_environment(const std::map<std::string, std::string>& env) {
   std::map<std::string, std::string> merged;
   for (char** e = environ; *e != nullptr; ++e) {
     std::string kv(*e);
@@ -36,8 +30,18 @@ ProgramResult run_program(const std::string& program, const std::vector<std::str
       merged[k] = v;
     }
   }
-  std::vector<std::string> env_strings;
-  for (const auto& [k, v] : merged) env_strings.push_back(k + "=" + v);
+  std::vector<std::string> out;
+  for (const auto& [k, v] : merged) out.push_back(k + "=" + v);
+  return out;
+}
+
+ProgramResult run_program(const std::string& program, const std::vector<std::string>& args,
+                          const std::map<std::string, std::string>& env, const std::string& input) {
+  int out_pipe[2], err_pipe[2], in_pipe[2];
+  if (pipe(out_pipe) != 0 || pipe(err_pipe) != 0 || pipe(in_pipe) != 0) {
+    throw std::runtime_error("pipe failed");
+  }
+  std::vector<std::string> env_strings = child_environment(env);
   std::vector<char*> envp;
   for (auto& s : env_strings) envp.push_back(s.data());
   envp.push_back(nullptr);

@@ -19,6 +19,10 @@ ProgramResult run_program(const std::string& program, const std::vector<std::str
                           const std::map<std::string, std::string>& env = {},
                           const std::string& input = "");
 
+// The environment a child gets, as "KEY=value" strings: ours with `env` applied as
+// run_program() describes.
+std::vector<std::string> child_environment(const std::map<std::string, std::string>& env);
+
 // The built tenantsync executable.
 ProgramResult run_tenantsync(const std::vector<std::string>& args,
                              const std::map<std::string, std::string>& env = {},
