@@ -371,6 +371,64 @@ Result<User> GraphClient::get_user(const std::string& tenant, const std::string&
   }
 }
 
+std::vector<Result<User>> GraphClient::get_users(const std::string& tenant,
+                                                 const std::vector<std::string>& ids_or_upns) {
+  std::vector<Result<User>> out;
+  out.reserve(ids_or_upns.size());
+  for (std::size_t start = 0; start < ids_or_upns.size(); start += options_.batch_size) {
+    std::size_t end = std::min(ids_or_upns.size(), start + options_.batch_size);
+    nlohmann::json requests = nlohmann::json::array();
+    for (std::size_t i = start; i < end; ++i) {
+      requests.push_back({{"id", std::to_string(i)},
+                          {"method", "GET"},
+                          {"url", "/users/" + encode_path_segment(ids_or_upns[i]) +
+                                      "?$select=" + kUserSelect}});
+    }
+    Call call;
+    call.method = "POST";
+    call.url = url("/$batch");
+    call.body = nlohmann::json{{"requests", std::move(requests)}}.dump();
+    Sent sent = send(tenant, call, retry_.max_attempts());
+    std::map<std::string, const nlohmann::json*> by_id;
+    Result<nlohmann::json> json = make_error(ErrorKind::Internal, "no answer");
+    if (sent.response) {
+      json = parse_json(*sent.response, "tenant " + tenant + ": $batch of users",
+                        options_.max_response_bytes);
+    }
+    if (json && json->is_object() && json->contains("responses") &&
+        (*json)["responses"].is_array()) {
+      for (const auto& r : (*json)["responses"]) {
+        if (r.is_object() && r.contains("id") && r["id"].is_string())
+          by_id.emplace(r["id"].get<std::string>(), &r);
+      }
+    }
+    for (std::size_t i = start; i < end; ++i) {
+      const std::string& name = ids_or_upns[i];
+      auto found = by_id.find(std::to_string(i));
+      const nlohmann::json* item = found == by_id.end() ? nullptr : found->second;
+      int status = item && is_http_status(item->value("status", nlohmann::json()))
+                       ? (*item)["status"].get<int>()
+                       : 0;
+      if (status == 200 && item->contains("body")) {
+        try {
+          out.push_back((*item)["body"].get<User>());
+          continue;
+        } catch (const nlohmann::json::exception&) {
+          // Read it again on its own below: that path reports what was wrong.
+        }
+      }
+      if (status == 404) {
+        out.push_back(classify_parsed_graph_error(
+            status, lower_case_headers(item->value("headers", nlohmann::json())),
+            item->value("body", nlohmann::json())));
+        continue;
+      }
+      out.push_back(get_user(tenant, name));
+    }
+  }
+  return out;
+}
+
 GraphWriteResult GraphClient::success(const GraphWrite& write, const nlohmann::json& body,
                                       int attempts) {
   GraphWriteResult r;

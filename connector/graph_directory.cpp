@@ -78,6 +78,11 @@ Result<User> GraphDirectory::get_user(const std::string& tenant, const std::stri
   return client_.get_user(tenant, id_or_upn);
 }
 
+std::vector<Result<User>> GraphDirectory::get_users(const std::string& tenant,
+                                                    const std::vector<std::string>& ids_or_upns) {
+  return client_.get_users(tenant, ids_or_upns);
+}
+
 std::vector<WriteResult> GraphDirectory::write(const std::string& tenant,
                                                const std::vector<WriteRequest>& requests) {
   std::vector<GraphWrite> writes;

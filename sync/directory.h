@@ -71,6 +71,16 @@ class Directory {
   // One user by id or UPN; NotFound when there is no active user of that name.
   virtual Result<User> get_user(const std::string& tenant, const std::string& id_or_upn) = 0;
 
+  // Many users by id or UPN, one result per name, in order (NotFound as for get_user).
+  // The Graph adapter reads them in $batch requests of 20; this default reads one by one.
+  virtual std::vector<Result<User>> get_users(const std::string& tenant,
+                                              const std::vector<std::string>& ids_or_upns) {
+    std::vector<Result<User>> out;
+    out.reserve(ids_or_upns.size());
+    for (const auto& name : ids_or_upns) out.push_back(get_user(tenant, name));
+    return out;
+  }
+
   // Sends the writes and returns one result per request, in the same order.
   virtual std::vector<WriteResult> write(const std::string& tenant,
                                          const std::vector<WriteRequest>& requests) = 0;

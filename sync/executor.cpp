@@ -23,7 +23,6 @@ constexpr size_t kNone = static_cast<size_t>(-1);
 constexpr const char* kReportMode = "tenant is in report mode";
 constexpr const char* kNoPasswords =
     "not sent: creating users needs a file for their temporary passwords";
-constexpr const char* kInterrupted = "not sent: tenantsync was stopping";
 
 std::string generated_plan_id(Clock& clock) {
   std::random_device rd;
@@ -623,7 +622,7 @@ void TenantRun::abandon() {
   }
   std::vector<JournalOutcome> outcomes;
   for (size_t i = 0; i < plan_.operations.size(); ++i) {
-    if (ready(i)) settle(i, OpStatus::Skipped, kInterrupted, std::nullopt, outcomes);
+    if (ready(i)) settle(i, OpStatus::Skipped, kStoppedBeforeSending, std::nullopt, outcomes);
   }
   if (outcomes.empty()) return;
   Status recorded = shared_.cache.journal().record_outcomes(outcomes);

@@ -56,6 +56,9 @@
 
 namespace tenantsync {
 
+// The reason of an operation not sent because a stop was asked for (ExecuteOptions::interrupt).
+inline constexpr const char* kStoppedBeforeSending = "not sent: interrupted";
+
 enum class ApplyPhase { CreateRestore, FreeSeats, Swap, Assign, Delete };
 const char* to_string(ApplyPhase phase);  // "create-restore", "free-seats", ...
 
@@ -95,9 +98,9 @@ struct ExecuteOptions {
   // plan's tenants (a saved plan the mirror has moved past).
   bool refuse_stale_plan = false;
   TemporaryPasswords passwords;
-  // Set from outside (SIGTERM): the chunk in flight is finished and journalled, nothing
-  // more is sent, and every operation not sent is journalled `skipped` ("not sent:
-  // tenantsync was stopping"), so the journal is complete when execute_plan returns.
+  // Set from outside (Ctrl-C, SIGTERM): the chunk in flight is finished and journalled,
+  // nothing more is sent, and every operation not sent is journalled `skipped` ("not
+  // sent: interrupted"), so the journal is complete when execute_plan returns.
   const std::atomic<bool>* interrupt = nullptr;
   ExecuteHooks hooks;
   std::function<void(const ApplyProgress&)> progress;

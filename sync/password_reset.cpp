@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "sync/executor.h"
 #include "sync/log.h"
 
 namespace tenantsync {
@@ -42,7 +43,8 @@ nlohmann::json password_reset_body(std::string_view password) {
 Result<std::vector<PasswordResetResult>> reset_passwords(Directory& directory,
                                                          PasswordResetJournal& journal,
                                                          const std::vector<PasswordReset>& resets,
-                                                         size_t chunk) {
+                                                         size_t chunk,
+                                                         const std::atomic<bool>* interrupt) {
   std::vector<JournalEntry> entries;
   for (const auto& r : resets) entries.push_back(journal_entry(journal, r));
   if (Status s = journal.journal.append(entries); !s.ok()) return s.error();
@@ -52,6 +54,18 @@ Result<std::vector<PasswordResetResult>> reset_passwords(Directory& directory,
   results.reserve(resets.size());
   for (size_t start = 0; start < resets.size(); start += chunk) {
     size_t end = std::min(resets.size(), start + chunk);
+    if (interrupt && interrupt->load()) {
+      std::vector<JournalOutcome> outcomes;
+      for (size_t i = start; i < resets.size(); ++i) {
+        outcomes.push_back({journal.run_id, entries[i].seq, JournalState::Skipped, "",
+                            kStoppedBeforeSending});
+        results.push_back({resets[i].upn, resets[i].user_id,
+                           make_error(ErrorKind::Internal, kStoppedBeforeSending, "interrupted")});
+      }
+      // Unrecorded, they stay pending: the next settle closes them as never sent.
+      (void)journal.journal.record_outcomes(outcomes);
+      return results;
+    }
     std::vector<std::int64_t> seqs;
     for (size_t i = start; i < end; ++i) seqs.push_back(entries[i].seq);
     if (Status s = journal.journal.mark_sending(journal.run_id, seqs); !s.ok()) {

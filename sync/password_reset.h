@@ -9,12 +9,13 @@
 // is an entry of op `reset-password`, `pending` before anything is sent, `sending` with
 // its chunk, then `applied` or `failed` with the service's words. The entry's request is
 // the body with the password "[redacted]": a reset cut short is never sent again (nobody
-// knows that password); resume marks it skipped (journal_resume.h).
+// knows that password); settling marks it skipped (journal_settle.h).
 //
 // The passwords go nowhere but the caller's PasswordFile: not a log, an error or a result.
 // Blocks its caller; the Directory may be called from other threads meanwhile.
 #pragma once
 
+#include <atomic>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -51,11 +52,13 @@ struct PasswordResetJournal {
 };
 
 // Journals every reset, then sends them, `chunk` per Directory::write; one result per
-// reset, in order. An error, with nothing sent, when the journal cannot be written first;
+// reset, in order. Once `interrupt` is set, no further chunk is sent: the rest are
+// journalled `skipped` and their results say "not sent: interrupted". An error, with nothing sent, when the journal cannot be written first;
 // a reset whose chunk cannot be marked `sending` is not sent and fails with that error.
 Result<std::vector<PasswordResetResult>> reset_passwords(Directory& directory,
                                                          PasswordResetJournal& journal,
                                                          const std::vector<PasswordReset>& resets,
-                                                         size_t chunk = 200);
+                                                         size_t chunk = 200,
+                                                         const std::atomic<bool>* interrupt = nullptr);
 
 }  // namespace tenantsync

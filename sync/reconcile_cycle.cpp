@@ -3,7 +3,8 @@
 #include <algorithm>
 
 #include "sync/executor.h"
-#include "sync/journal_resume.h"
+#include "sync/journal_settle.h"
+#include "sync/log.h"
 #include "sync/plan_builder.h"
 #include "sync/service_rules.h"
 
@@ -50,13 +51,16 @@ CycleResult run_reconcile_cycle(Directory& directory, Cache& cache, Clock& clock
     return std::move(r);
   };
 
-  auto resumed = resume_unfinished(directory, cache);
-  if (!resumed.ok()) {
-    r.error = resumed.error();
+  SettleOptions settle;
+  settle.request_timeout = options.request_timeout;
+  auto settled = settle_unfinished(directory, cache, clock, settle);
+  if (!settled.ok()) {
+    r.error = settled.error();
     return finish();
   }
-  r.resumed = static_cast<int>(resumed->entries.size());
-  r.unsettled = resumed->unresolved_tenants;
+  if (!settled->nothing_to_do()) log_info(settled->summary());
+  r.settled = static_cast<int>(settled->entries.size());
+  r.unsettled = settled->unresolved_tenants;
 
   MirrorOptions mirror;
   mirror.tenants = desired_tenant_names(desired, {});

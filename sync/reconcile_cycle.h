@@ -1,5 +1,6 @@
 // One reconcile cycle of `tenantsync run` (DESIGN.md data flow, steps 1-4 in a row):
-//   1. settle what an interrupted apply left in the journal (journal_resume.h);
+//   1. settle what an interrupted apply left in the journal (journal_settle.h: nothing of
+//      it is sent again);
 //   2. mirror the desired state's tenants (delta where possible);
 //   3. plan them, and apply the plan: the executor changes `enforce` tenants only (within
 //      the safety limits) and skips `report` tenants;
@@ -13,6 +14,7 @@
 #pragma once
 
 #include <atomic>
+#include <chrono>
 #include <optional>
 #include <string>
 #include <vector>
@@ -33,13 +35,14 @@ struct CycleOptions {
   int concurrency = 4;  // tenants at once, mirror and apply
   SafetyLimits limits;
   const std::atomic<bool>* interrupt = nullptr;  // SIGTERM: finish in-flight work, send no more
+  std::chrono::seconds request_timeout{30};      // remote.timeoutSeconds, for settling
 };
 
 struct CycleResult {
   Clock::time_point started;
   double seconds = 0;
   MirrorResult mirror;
-  int resumed = 0;                     // journal entries of an interrupted apply settled first
+  int settled = 0;                     // journal entries of an interrupted apply settled first
   std::vector<std::string> unsettled;  // tenants left out of apply for that reason
   std::optional<Error> error;          // the cycle could not plan or apply at all
   std::optional<ApplyReport> apply;    // absent when nothing was ready or planning failed

@@ -15,6 +15,7 @@
 #include "connector/cli/exit_codes.h"
 #include "connector/cli/interrupted_apply.h"
 #include "connector/cli/plan_session.h"
+#include "connector/cli/stop_signal.h"
 #include "sync/apply_text.h"
 #include "sync/executor.h"
 #include "sync/plan_text.h"
@@ -65,6 +66,7 @@ void print_report(const ApplyReport& report, const std::string& format,
 }  // namespace
 
 int run_apply(const GlobalFlags& g, const ApplyFlags& o) {
+  StopSignal& stop = StopSignal::install();
   auto config = load_command_config(g);
   if (!config.ok()) return report_failure("apply", config.error());
   std::optional<DesiredState> desired;
@@ -82,12 +84,17 @@ int run_apply(const GlobalFlags& g, const ApplyFlags& o) {
   if (!session.ok()) return report_failure("apply", session.error());
   EngineSession& s = **session;
 
-  // An earlier apply that was killed part way: settle its entries first, so nothing it
-  // sent is sent twice and nothing it meant to send is lost. Planning a tenant whose
-  // interrupted operations could not be settled might send one of them twice: then
-  // nothing new is sent.
-  if (Status settled = settle_interrupted_apply(s, "apply", "", stdout); !settled.ok()) {
-    return report_failure("apply", settled.error());
+  // An earlier apply that was interrupted: settle its entries first (nothing of it is sent
+  // again), then plan afresh from the current desired state. A tenant whose interrupted
+  // operations could not be settled gets nothing new.
+  auto settled = settle_interrupted_apply(s, "apply", "", stdout);
+  if (!settled.ok()) return report_failure("apply", settled.error());
+  if (saved && !settled->nothing_to_do()) {
+    // The saved plan was made before that run's effects were known: it is not current.
+    std::fprintf(stderr,
+                 "tenantsync apply: plan is stale: an interrupted run was settled since it was "
+                 "made; nothing of the saved plan was sent: re-run plan\n");
+    return kExitRefused;
   }
 
   Plan plan;
@@ -113,12 +120,15 @@ int run_apply(const GlobalFlags& g, const ApplyFlags& o) {
     return nothing_sent.exit_code();
   }
   if (!o.yes && !confirmed(plan)) return kExitFailed;
+  stop.sending_starts();
 
   ExecuteOptions options;
   options.limits.max_revocations = o.max_revocations.value_or(config->max_revocations);
   options.limits.max_deletions = o.max_deletions.value_or(config->max_deletions);
   options.concurrency = tenant_concurrency(*config);
   options.refuse_stale_plan = saved.has_value();
+  options.interrupt = &stop.stopping();
+  options.chunk_size = kChunkBetweenStopChecks;
   auto report = execute_plan(plan, s.directory(), s.cache(), s.clock(), options);
   if (!report.ok()) return report_failure("apply", report.error());
   if (!report->stale.empty()) {
@@ -127,6 +137,10 @@ int run_apply(const GlobalFlags& g, const ApplyFlags& o) {
     return kExitRefused;
   }
   print_report(*report, o.format, names);
+  if (int code = stop.exit_code()) {
+    report_interrupted("apply", *report);
+    return code;
+  }
   return report->exit_code();
 }
 

@@ -1,6 +1,6 @@
 // Before a command plans anything: settle what an interrupted apply (or an interrupted
-// assign, revoke, users ... command: they share the journal) left unfinished, so nothing
-// it sent is sent twice and nothing it meant to send is lost (sync/journal_resume.h).
+// assign, revoke, users ... command: they share the journal) left unfinished. Nothing of
+// it is sent again (sync/journal_settle.h): the command then plans afresh.
 #pragma once
 
 #include <cstdio>
@@ -8,14 +8,16 @@
 
 #include "connector/cli/engine_session.h"
 #include "model/result.h"
+#include "sync/journal_settle.h"
 
 namespace tenantsync {
 
-// Settles the unfinished journal entries of `tenant` ("" = every tenant) and prints a
-// line on `out` when there were any. Fails when the journal cannot be read, or when some
-// tenant's entries could not be settled (its users could not be read): then nothing new
-// may be sent there until a later run settles them (the error says to run `command` again).
-Status settle_interrupted_apply(EngineSession& session, const std::string& command,
-                                const std::string& tenant, FILE* out);
+// Settles the unfinished journal entries of `tenant` ("" = every tenant) and prints one
+// line on `out` saying what was settled, when there was anything. Returns the report, or
+// fails when the journal cannot be read, or when some tenant's entries could not be
+// settled (its users could not be read): then nothing new may be sent there until a
+// later run settles them (the error says to run `command` again).
+Result<SettleReport> settle_interrupted_apply(EngineSession& session, const std::string& command,
+                                              const std::string& tenant, FILE* out);
 
 }  // namespace tenantsync

@@ -159,6 +159,7 @@ int run_scheduler(const GlobalFlags& g, const RunFlags& o) {
     options.limits.max_revocations = config->max_revocations;
     options.limits.max_deletions = config->max_deletions;
     options.interrupt = &signals.stopping();
+    options.request_timeout = std::chrono::seconds(config->remote.timeout_seconds);
     CycleResult cycle = run_reconcile_cycle(s.directory(), s.cache(), s.clock(), *desired, options);
 
     CycleReportFiles files;

@@ -10,6 +10,7 @@
 #include "connector/cli/command_context.h"
 #include "connector/cli/exit_codes.h"
 #include "connector/cli/interrupted_apply.h"
+#include "connector/cli/stop_signal.h"
 #include "sync/ascii_case.h"
 #include "sync/executor.h"
 #include "sync/password_file.h"
@@ -109,7 +110,7 @@ Result<MirroredTenant> open_and_mirror(const Config& config, const std::string& 
     auto before = s.cache().load_snapshot(known->id);
     if (before.ok() && before->mirror != MirrorState::Never) m.before = std::move(*before);
   }
-  if (Status settled = settle_interrupted_apply(s, command, tenant, stderr); !settled.ok()) {
+  if (auto settled = settle_interrupted_apply(s, command, tenant, stderr); !settled.ok()) {
     return settled.error();
   }
   MirrorResult mirrored = s.mirror({tenant}, /*full=*/false, progress);
@@ -128,6 +129,7 @@ Result<MirroredTenant> open_and_mirror(const Config& config, const std::string& 
 
 int run_user_task(const GlobalFlags& g, const Config& config, const UserTaskCommand& command) {
   const std::string& name = command.name;
+  StopSignal& stop = StopSignal::install();
   auto mirrored = open_and_mirror(config, name, command.tenant, !g.no_progress);
   if (!mirrored.ok()) return report_failure(name, mirrored.error());
   EngineSession& s = *mirrored->session;
@@ -174,7 +176,10 @@ int run_user_task(const GlobalFlags& g, const Config& config, const UserTaskComm
   options.plan_id = journal_run_id(name, s.clock());
   options.limits = limits;
   options.concurrency = 1;
+  options.interrupt = &stop.stopping();
+  options.chunk_size = kChunkBetweenStopChecks;
   if (file) options.passwords = passwords.callbacks();
+  stop.sending_starts();
   auto applied = execute_plan(built->plan, s.directory(), s.cache(), s.clock(), options);
   if (!applied.ok()) {
     if (file) file->discard();
@@ -182,6 +187,10 @@ int run_user_task(const GlobalFlags& g, const Config& config, const UserTaskComm
   }
   UserTaskReport report = applied_user_task(name, *task, *applied);
   print_report(report, command.format, built->plan_names);
+  if (stop.exit_code()) {
+    report_interrupted(name, *applied);
+    report.exit_code = stop.exit_code();
+  }
 
   if (!file) return report.exit_code;
   if (passwords.created().empty()) {

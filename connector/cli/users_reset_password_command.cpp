@@ -10,6 +10,7 @@
 #include "connector/cli/command_context.h"
 #include "connector/cli/commands.h"
 #include "connector/cli/exit_codes.h"
+#include "connector/cli/stop_signal.h"
 #include "connector/cli/user_task_session.h"
 #include "sync/password_file.h"
 #include "sync/password_reset.h"
@@ -25,6 +26,7 @@ int run_users_reset_password(const GlobalFlags& g, const UsersTargetFlags& o) {
   if (Status st = check_passwords_path(o.passwords_out); !st.ok()) {
     return report_failure(name, st.error());
   }
+  StopSignal& stop = StopSignal::install();
   auto mirrored = open_and_mirror(*config, name, o.tenant, !g.no_progress);
   if (!mirrored.ok()) return report_failure(name, mirrored.error());
   const TenantSnapshot& tenant = mirrored->now;
@@ -45,7 +47,9 @@ int run_users_reset_password(const GlobalFlags& g, const UsersTargetFlags& o) {
     EngineSession& session = *mirrored->session;
     PasswordResetJournal journal{session.cache().journal(), journal_run_id(name, session.clock()),
                                  tenant.tenant};
-    auto sent = reset_passwords(session.directory(), journal, resets);
+    stop.sending_starts();
+    auto sent = reset_passwords(session.directory(), journal, resets, kChunkBetweenStopChecks,
+                                &stop.stopping());
     if (!sent.ok()) {
       file->discard();
       return report_failure(name, sent.error());
@@ -103,6 +107,11 @@ int run_users_reset_password(const GlobalFlags& g, const UsersTargetFlags& o) {
   if (!set.empty() || done > 0) {
     std::fprintf(stderr, "tenantsync %s: the temporary passwords of %d user%s are in %s\n", name,
                  done, done == 1 ? "" : "s", o.passwords_out.c_str());
+  }
+  if (int code = stop.exit_code()) {
+    std::fprintf(stderr, "tenantsync %s: interrupted: the resets not sent are listed as failed "
+                         "with \"not sent: interrupted\"; run it again for those users\n", name);
+    return code;
   }
   return failed > 0 ? kExitPartial : kExitOk;
 }

@@ -367,6 +367,50 @@ TEST(GraphIntegrationTest, ThrottleAndUnavailableStormsStillSucceed) {
   EXPECT_EQ(static_cast<long>(ours.retries), fake_429 + fake_503);
 }
 
+// Settling an interrupted apply reads its users back: 20 to a $batch, whatever answers.
+TEST(GraphIntegrationTest, ManyUsersAreReadInBatchesOfTwentyEvenUnderThrottling) {
+  FakeGraphProcess fake({"--generate", "tenants=1,users=400,skus=3,seed=2"});
+  const std::string tenant = "tenant0001.onmicrosoft.com";
+  auto dir = make_directory(fake, secret_credential(kAdminClient, kGeneratedSecret), 12);
+  std::vector<std::string> names;
+  std::vector<std::string> upns;
+  const json state = fake.state(tenant);
+  for (const auto& u : state["users"]) {
+    if (names.size() == 44) break;
+    // By id and by UPN alike, as settling does for license entries and creates.
+    names.push_back(names.size() % 2 ? u["id"].get<std::string>()
+                                     : u["userPrincipalName"].get<std::string>());
+    upns.push_back(u["userPrincipalName"].get<std::string>());
+  }
+  names.push_back("nobody@tenant0001.onmicrosoft.com");
+
+  for (bool throttled : {false, true}) {
+    SCOPED_TRACE(throttled ? "under 429s and 503s" : "fault-free");
+    fake.reset_stats();
+    if (throttled) {
+      fake.set_faults(
+          {{"throttleRate", 0.3}, {"errorRate", 0.1}, {"retryAfterSeconds", 0.01}, {"seed", 5}});
+    }
+    auto read = dir->get_users(tenant, names);
+    fake.set_faults(json::object());
+
+    ASSERT_EQ(names.size(), 45u);
+    ASSERT_EQ(read.size(), names.size());
+    for (size_t i = 0; i < upns.size(); ++i) {
+      ASSERT_TRUE(read[i].ok()) << names[i] << ": " << read[i].error().describe();
+      EXPECT_EQ(read[i]->user_principal_name, upns[i]);
+    }
+    ASSERT_FALSE(read.back().ok());
+    EXPECT_EQ(read.back().error().kind, ErrorKind::NotFound);
+    json stats = fake.stats();
+    if (!throttled) {
+      EXPECT_EQ(count_route(stats, "POST /v1.0/$batch"), 3) << stats.dump();  // 20 + 20 + 5
+    } else {
+      EXPECT_GE(count_route(stats, "POST /v1.0/$batch"), 3) << stats.dump();
+    }
+  }
+}
+
 // ---- writes --------------------------------------------------------------------------
 
 TEST(GraphIntegrationTest, BatchOf45WithRefusalsAndThrottlingGetsEveryOutcomeRight) {

@@ -195,10 +195,10 @@ ApplyReport ApplyHarness::apply(const Plan& plan, ExecuteOptions options) {
   return report.ok() ? std::move(report).value() : ApplyReport{};
 }
 
-ResumeReport ApplyHarness::resume() {
-  auto report = resume_unfinished(faulty, *cache);
+SettleReport ApplyHarness::settle(SettleOptions options) {
+  auto report = settle_unfinished(faulty, *cache, clock, options);
   EXPECT_TRUE(report.ok()) << (report.ok() ? "" : report.error().message);
-  return report.ok() ? std::move(report).value() : ResumeReport{};
+  return report.ok() ? std::move(report).value() : SettleReport{};
 }
 
 StateView ApplyHarness::remote_state(const std::string& domain) const {

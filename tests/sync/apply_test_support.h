@@ -1,6 +1,6 @@
-// Shared setup of the apply tests (executor, crash resume): an in-memory remote with the
+// Shared setup of the apply tests (executor, crash and settle): an in-memory remote with the
 // service's license rules on, a FaultyDirectory in front of it, a cache in a temp dir,
-// a fake clock, and the steps of one reconcile (mirror, plan, apply, resume) as one-liners.
+// a fake clock, and the steps of one reconcile (mirror, plan, apply, settle) as one-liners.
 //
 // Test data: SKUs with real service-plan names (so the built-in rules, e.g. exclusive
 // Exchange plans, apply), users built with make_user(). Single-threaded setup; the
@@ -16,7 +16,7 @@
 #include "sync/cache.h"
 #include "sync/clock.h"
 #include "sync/executor.h"
-#include "sync/journal_resume.h"
+#include "sync/journal_settle.h"
 #include "tests/sync/faulty_directory.h"
 #include "tests/sync/memory_directory.h"
 
@@ -70,7 +70,8 @@ class ApplyHarness {
   Plan plan(const std::string& desired_json);
   // Applies through `faulty`, with a password generator recording into `passwords`.
   ApplyReport apply(const Plan& plan, ExecuteOptions options = {});
-  ResumeReport resume();
+  // Settles what an interrupted apply left (journal_settle.h), on the fake clock.
+  SettleReport settle(SettleOptions options = {});
 
   StateView remote_state(const std::string& domain) const;
   StateView cache_state(const std::string& domain);

@@ -45,7 +45,7 @@ TEST(ExecutorInterruptTest, FinishesTheChunkInFlightAndJournalsTheRestAsNotSent)
   EXPECT_EQ(h.faulty.recorded().size(), 1u);
   for (const auto& o : report.plan.tenants.at(0).operations) {
     if (o.status == OpStatus::Skipped) {
-      EXPECT_EQ(o.reason, "not sent: tenantsync was stopping");
+      EXPECT_EQ(o.reason, "not sent: interrupted");
     }
   }
   auto journal = h.cache->journal().list();

@@ -1,12 +1,12 @@
 // Password resets through the Directory port: one UpdateUser per user with the body the
 // Graph contract gives (passwordProfile, change forced at next sign-in), each result with
 // the service's error verbatim, each reset in the journal without its password, and a
-// reset cut short settled by resume without being sent again.
+// reset cut short settled without being sent again.
 #include "sync/password_reset.h"
 
 #include <gtest/gtest.h>
 
-#include "sync/journal_resume.h"
+#include "sync/journal_settle.h"
 #include "sync/temporary_password.h"
 #include "tests/sync/apply_test_support.h"
 
@@ -104,7 +104,7 @@ TEST(PasswordResetTest, SendsOneUpdatePerUserInChunksJournalsEachAndKeepsTheServ
   EXPECT_EQ((*entries)[1].error_code, "Request_ResourceNotFound");
 }
 
-TEST(PasswordResetTest, AResetCutShortIsSkippedOnResumeAndNeverSentAgain) {
+TEST(PasswordResetTest, AResetCutShortIsSkippedWhenSettledAndNeverSentAgain) {
   ApplyHarness h;
   h.add_tenant("contoso.onmicrosoft.com",
                {make_user("id-adele", "adele@contoso.onmicrosoft.com", {})});
@@ -117,13 +117,13 @@ TEST(PasswordResetTest, AResetCutShortIsSkippedOnResumeAndNeverSentAgain) {
                                {{"adele@contoso.onmicrosoft.com", "id-adele", "Secret-12345abc"}}),
                SimulatedCrash);
 
-  ResumeReport resumed = h.resume();
-  ASSERT_EQ(resumed.entries.size(), 1u);
-  EXPECT_EQ(resumed.entries[0].entry.op, OpKind::ResetPassword);
-  EXPECT_EQ(resumed.entries[0].outcome, JournalState::Skipped);
-  EXPECT_EQ(resumed.entries[0].note, kResetNotKnownAfterInterruption);
-  EXPECT_FALSE(resumed.entries[0].resent);
-  EXPECT_TRUE(resumed.unresolved_tenants.empty());
+  SettleReport settled = h.settle();
+  ASSERT_EQ(settled.entries.size(), 1u);
+  EXPECT_EQ(settled.entries[0].entry.op, OpKind::ResetPassword);
+  EXPECT_EQ(settled.entries[0].outcome, JournalState::Skipped);
+  EXPECT_EQ(settled.entries[0].note, kResetNotKnownAfterInterruption);
+  EXPECT_TRUE(settled.unresolved_tenants.empty());
+  EXPECT_EQ(h.faulty.get_user_calls(), 0);
   EXPECT_EQ(h.faulty.applied_requests(), 0);
   auto unfinished = h.cache->journal().unfinished();
   ASSERT_TRUE(unfinished.ok());

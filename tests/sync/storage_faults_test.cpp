@@ -18,7 +18,7 @@
 
 #include "sync/cache.h"
 #include "sync/executor.h"
-#include "sync/journal_resume.h"
+#include "sync/journal_settle.h"
 #include "sync/log.h"
 #include "sync/mirror.h"
 #include "tests/sync/apply_test_support.h"
@@ -280,10 +280,10 @@ TEST(ApplyDiskFullTest, NoWriteIsLostOrRepeatedAndTheNextRunConverges) {
       EXPECT_TRUE(journalled) << "sent without being journalled: " << w.user << " " << upn;
     }
 
-    // The next run: resume from the journal, mirror, plan, apply.
-    ResumeReport resumed = h.resume();
-    EXPECT_EQ(resumed.unresolved, 0);
-    EXPECT_THAT(resumed.local_errors, IsEmpty());
+    // The next run: settle the journal, mirror, plan, apply.
+    SettleReport settled = h.settle();
+    EXPECT_EQ(settled.unresolved, 0);
+    EXPECT_THAT(settled.local_errors, IsEmpty());
     h.mirror();
     ApplyReport second = h.apply(h.plan(scenario_desired(kContoso)));
     EXPECT_EQ(second.exit_code(), 0);

@@ -1,0 +1,365 @@
+// Crash safety of apply: the executor is stopped part way (after k requests took effect,
+// with their results lost; after results were folded but not journalled; at a chunk
+// boundary), then the next run settles the journal (sending nothing), plans afresh from
+// the refreshed cache and applies. The remote must end exactly as a fault-free run
+// leaves it, with every write having taken effect exactly once, and the cache must match
+// the remote. And what counts after a crash is the desired state as it is now: nothing of
+// the interrupted plan is ever sent again.
+#include "sync/journal_settle.h"
+
+#include <algorithm>
+
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include "tests/sync/apply_test_support.h"
+
+namespace tenantsync {
+namespace {
+
+using ::testing::Each;
+using ::testing::ElementsAre;
+using ::testing::HasSubstr;
+using ::testing::IsEmpty;
+using ::testing::SizeIs;
+
+const std::string kContoso = "contoso.onmicrosoft.com";
+const std::string kFabrikam = "fabrikam.onmicrosoft.com";
+
+std::vector<std::string> keys(const std::map<std::string, int>& effects) {
+  std::vector<std::string> out;
+  for (const auto& [k, n] : effects) out.push_back(k);
+  return out;
+}
+
+// The effects a fault-free run of the scenario has, in tenant `domain`.
+std::vector<std::string> fault_free_effects(const std::vector<std::string>& domains) {
+  ApplyHarness h;
+  for (const auto& d : domains) h.add_scenario_tenant(d);
+  h.mirror();
+  for (const auto& d : domains) {
+    ApplyReport r = h.apply(h.plan(scenario_desired(d)));
+    EXPECT_EQ(r.exit_code(), 0);
+  }
+  return keys(h.faulty.effects());
+}
+
+std::string two_tenants_desired() {
+  // Both scenario tenants in one document.
+  auto inner = [](const std::string& d) {
+    std::string s = scenario_desired(d);
+    size_t open = s.find("[{");
+    size_t close = s.rfind("}]");
+    return s.substr(open + 1, close - open);
+  };
+  return R"({"version": 1, "tenants": [)" + inner(kContoso) + "," + inner(kFabrikam) + "]}";
+}
+
+enum class CrashPoint {
+  AfterRequests,  // the wrapper dies after k requests took effect (results lost)
+  AfterFold,      // the k-th chunk's results are in the cache, not in the journal
+  BeforeChunk,    // before the k-th chunk is marked sending (k-1 chunks fully recorded)
+};
+
+struct CrashCase {
+  const char* name;
+  CrashPoint point;
+  int k;
+};
+
+void PrintTo(const CrashCase& c, std::ostream* os) { *os << c.name; }
+
+class CrashSettleTest : public ::testing::TestWithParam<CrashCase> {};
+
+// Arms the crash; returns the options to apply with.
+ExecuteOptions arm(ApplyHarness& h, const CrashCase& c, int* chunks) {
+  ExecuteOptions options;
+  switch (c.point) {
+    case CrashPoint::AfterRequests:
+      h.faulty.crash_after_requests(c.k);
+      break;
+    case CrashPoint::AfterFold:
+      options.hooks.after_fold = [chunks, k = c.k](const std::string&, ApplyPhase) {
+        if (++*chunks == k) throw SimulatedCrash();
+      };
+      break;
+    case CrashPoint::BeforeChunk:
+      options.hooks.before_chunk = [chunks, k = c.k](const std::string&, ApplyPhase) {
+        if (++*chunks == k) throw SimulatedCrash();
+      };
+      break;
+  }
+  return options;
+}
+
+TEST_P(CrashSettleTest, SettleAndReplanEndLikeAFaultFreeRunWithEachWriteOnce) {
+  const CrashCase& c = GetParam();
+  ApplyHarness h;
+  h.add_scenario_tenant(kContoso);
+  h.mirror();
+  Plan plan = h.plan(scenario_desired(kContoso));
+  int chunks = 0;
+  ExecuteOptions options = arm(h, c, &chunks);
+
+  EXPECT_THROW(h.apply(plan, options), SimulatedCrash);
+
+  // The next run: settle (sends nothing), plan again from the cache (no mirror), apply.
+  int sent = h.faulty.requests();
+  SettleReport settled = h.settle();
+  EXPECT_EQ(h.faulty.requests(), sent);
+  EXPECT_EQ(settled.unresolved, 0);
+  EXPECT_THAT(settled.local_errors, IsEmpty());
+  auto unfinished = h.cache->journal().unfinished();
+  ASSERT_TRUE(unfinished.ok());
+  EXPECT_THAT(*unfinished, IsEmpty());
+
+  Plan again = h.plan(scenario_desired(kContoso));
+  EXPECT_EQ(again.summary().blocked, 0);
+  ApplyReport second = h.apply(again);
+  EXPECT_EQ(second.exit_code(), 0);
+
+  EXPECT_EQ(h.remote_state(kContoso), scenario_end_state(kContoso));
+  EXPECT_EQ(h.cache_state(kContoso), h.remote_state(kContoso));
+  auto effects = h.faulty.effects();
+  for (const auto& [effect, count] : effects) EXPECT_EQ(count, 1) << effect;
+  EXPECT_EQ(keys(effects), fault_free_effects({kContoso}));
+  EXPECT_FALSE(h.plan(scenario_desired(kContoso)).has_ready_operations());
+}
+
+INSTANTIATE_TEST_SUITE_P(
+    CrashAtEveryKindOfPoint, CrashSettleTest,
+    ::testing::Values(CrashCase{"before_any_request", CrashPoint::AfterRequests, 0},
+                      CrashCase{"after_1_request", CrashPoint::AfterRequests, 1},
+                      CrashCase{"after_3_requests", CrashPoint::AfterRequests, 3},
+                      CrashCase{"after_5_requests", CrashPoint::AfterRequests, 5},
+                      CrashCase{"after_7_requests", CrashPoint::AfterRequests, 7},
+                      CrashCase{"after_10_requests", CrashPoint::AfterRequests,
+                                kScenarioRequests - 1},
+                      CrashCase{"folded_not_journalled_chunk_1", CrashPoint::AfterFold, 1},
+                      CrashCase{"folded_not_journalled_chunk_3", CrashPoint::AfterFold, 3},
+                      CrashCase{"folded_not_journalled_chunk_5", CrashPoint::AfterFold, 5},
+                      CrashCase{"before_chunk_1", CrashPoint::BeforeChunk, 1},
+                      CrashCase{"before_chunk_2", CrashPoint::BeforeChunk, 2},
+                      CrashCase{"before_chunk_4", CrashPoint::BeforeChunk, 4},
+                      CrashCase{"before_chunk_5", CrashPoint::BeforeChunk, 5}),
+    [](const ::testing::TestParamInfo<CrashCase>& info) { return std::string(info.param.name); });
+
+TEST(CrashSettleTwoTenantsTest, AParallelApplyKilledMidwayConverges) {
+  for (int k : {2, 9, 15}) {
+    SCOPED_TRACE("crash after " + std::to_string(k) + " requests");
+    ApplyHarness h;
+    h.add_scenario_tenant(kContoso);
+    h.add_scenario_tenant(kFabrikam);
+    h.mirror();
+    Plan plan = h.plan(two_tenants_desired());
+    ExecuteOptions options;
+    options.concurrency = 2;
+    h.faulty.crash_after_requests(k);
+
+    EXPECT_THROW(h.apply(plan, options), SimulatedCrash);
+    SettleReport settled = h.settle();
+    EXPECT_EQ(settled.unresolved, 0);
+    ApplyReport second = h.apply(h.plan(two_tenants_desired()), options);
+
+    EXPECT_EQ(second.exit_code(), 0);
+    for (const auto& d : {kContoso, kFabrikam}) {
+      EXPECT_EQ(h.remote_state(d), scenario_end_state(d));
+      EXPECT_EQ(h.cache_state(d), h.remote_state(d));
+    }
+    auto effects = h.faulty.effects();
+    for (const auto& [effect, count] : effects) EXPECT_EQ(count, 1) << effect;
+    EXPECT_EQ(keys(effects), fault_free_effects({kContoso, kFabrikam}));
+  }
+}
+
+std::string one_user_desired(const std::string& upn, const std::string& licenses,
+                             const std::string& mode = "enforce") {
+  return R"({"version": 1, "tenants": [{"tenant": ")" + kContoso + R"(", "mode": ")" + mode +
+         R"(", "managedSkus": ["SPE_E3", "EXCHANGESTANDARD"], "users": [{"upn": ")" + upn +
+         R"(", "licenses": )" + licenses + "}]}]}";
+}
+
+// Contoso with one user, a, and an apply of SPE_E3 to a killed after its one request took
+// effect (the answer lost): one journal entry left `sending`.
+void crash_after_assigning_e3(ApplyHarness& h) {
+  h.add_tenant(kContoso, {make_user("id-a", "a@" + kContoso, {})});
+  h.mirror();
+  h.faulty.crash_after_requests(1);
+  EXPECT_THROW(h.apply(h.plan(one_user_desired("a@" + kContoso, R"(["SPE_E3"])"))),
+               SimulatedCrash);
+}
+
+TEST(CrashSettleSingleTest, AWriteThatTookEffectIsConfirmedByReadingNotResent) {
+  ApplyHarness h;
+  crash_after_assigning_e3(h);
+  auto unfinished = h.cache->journal().unfinished();
+  ASSERT_TRUE(unfinished.ok());
+  ASSERT_THAT(*unfinished, SizeIs(1));
+  EXPECT_EQ(unfinished->at(0).state, JournalState::Sending);
+  int sent = h.faulty.requests();
+
+  SettleReport settled = h.settle();
+
+  EXPECT_EQ(settled.took_effect, 1);
+  EXPECT_EQ(settled.users_read, 1);
+  EXPECT_EQ(h.faulty.requests(), sent);
+  ASSERT_THAT(settled.entries, SizeIs(1));
+  EXPECT_EQ(settled.entries[0].outcome, JournalState::Applied);
+  auto entries = h.cache->journal().list();
+  ASSERT_TRUE(entries.ok());
+  EXPECT_EQ(entries->at(0).state, JournalState::Applied);
+  EXPECT_EQ(entries->at(0).error_message, kTookEffectBeforeInterruption);
+  EXPECT_EQ(h.cache_state(kContoso).at("a@" + kContoso), LicenseView{"SPE_E3"});
+}
+
+TEST(CrashSettleSingleTest, AWriteThatDidNotTakeEffectIsClosedAndNeverResent) {
+  ApplyHarness h;
+  h.add_tenant(kContoso, {make_user("id-a", "a@" + kContoso, {kExs})});
+  h.mirror();
+  h.faulty.crash_after_requests(0);  // the swap was sent, and lost on the way
+  EXPECT_THROW(h.apply(h.plan(one_user_desired("a@" + kContoso, R"(["SPE_E3"])"))),
+               SimulatedCrash);
+  int sent = h.faulty.requests();
+
+  SettleReport settled = h.settle();
+
+  EXPECT_EQ(h.faulty.requests(), sent);
+  EXPECT_EQ(settled.no_effect, 2);  // the revocation and the assignment of one call
+  EXPECT_EQ(settled.took_effect, 0);
+  for (const auto& e : settled.entries) EXPECT_EQ(e.note, kNoEffectNotResent);
+  auto unfinished = h.cache->journal().unfinished();
+  ASSERT_TRUE(unfinished.ok());
+  EXPECT_THAT(*unfinished, IsEmpty());
+  EXPECT_EQ(h.remote_state(kContoso).at("a@" + kContoso), LicenseView{"EXCHANGESTANDARD"});
+}
+
+// The reported failure: an apply interrupted part way, the tenant then switched to report
+// mode. Nothing of the old plan may be sent, by settling or by the next apply.
+TEST(CrashSettleSingleTest, AfterACrashOnlyTheCurrentDesiredStateCounts) {
+  for (int k : {0, 1, 4, 8}) {
+    SCOPED_TRACE("crash after " + std::to_string(k) + " requests");
+    ApplyHarness h;
+    h.add_scenario_tenant(kContoso);
+    h.mirror();
+    h.faulty.crash_after_requests(k);
+    EXPECT_THROW(h.apply(h.plan(scenario_desired(kContoso))), SimulatedCrash);
+    StateView after_crash = h.remote_state(kContoso);
+    int sent = h.faulty.requests();
+
+    SettleReport settled = h.settle();
+    std::string report_mode = scenario_desired(kContoso);
+    size_t at = report_mode.find(R"("tenant")");
+    ASSERT_NE(at, std::string::npos);
+    report_mode.insert(at, R"("mode": "report", )");
+    ApplyReport next = h.apply(h.plan(report_mode));
+
+    EXPECT_EQ(settled.unresolved, 0);
+    EXPECT_EQ(h.faulty.requests(), sent);
+    EXPECT_TRUE(next.nothing_sent());
+    EXPECT_EQ(h.remote_state(kContoso), after_crash);
+    EXPECT_EQ(h.cache_state(kContoso), h.remote_state(kContoso));
+  }
+}
+
+TEST(CrashSettleSingleTest, EntriesThatNeverLeftAreClosedAsNotSent) {
+  ApplyHarness h;
+  h.add_scenario_tenant(kContoso);
+  h.mirror();
+  ExecuteOptions options;
+  options.chunk_size = 1;
+  int chunks = 0;
+  options.hooks.before_chunk = [&chunks](const std::string&, ApplyPhase) {
+    if (++chunks == 3) throw SimulatedCrash();
+  };
+  EXPECT_THROW(h.apply(h.plan(scenario_desired(kContoso)), options), SimulatedCrash);
+
+  SettleReport settled = h.settle();
+
+  EXPECT_GT(settled.never_sent, 0);
+  EXPECT_EQ(settled.no_effect, 0);
+  EXPECT_EQ(h.faulty.get_user_calls(), 0);  // nothing was in flight: nothing to read
+  auto entries = h.cache->journal().list();
+  ASSERT_TRUE(entries.ok());
+  int closed = 0;
+  for (const auto& e : *entries) {
+    if (e.error_message == kNotSentInterrupted) {
+      EXPECT_EQ(e.state, JournalState::Skipped);
+      ++closed;
+    }
+  }
+  EXPECT_EQ(closed, settled.never_sent);
+  EXPECT_THAT(settled.summary(), HasSubstr("were never sent; none is sent again."));
+}
+
+TEST(CrashSettleSingleTest, ACreateThatNeverHappenedIsLeftToTheNextPlan) {
+  ApplyHarness h;
+  h.add_tenant(kContoso, {});
+  h.mirror();
+  const std::string desired = R"({"version": 1, "tenants": [{"tenant": ")" + kContoso +
+                              R"(", "managedSkus": ["SPE_E3"], "users": [{"upn": "new@)" +
+                              kContoso + R"(", "licenses": ["SPE_E3"],
+                          "create": {"displayName": "New", "usageLocation": "US"}}]}]})";
+  h.faulty.crash_after_requests(0);
+  EXPECT_THROW(h.apply(h.plan(desired)), SimulatedCrash);
+
+  SettleReport settled = h.settle();
+
+  for (const auto& e : settled.entries) EXPECT_EQ(e.outcome, JournalState::Skipped);
+  EXPECT_EQ(h.faulty.applied_requests(), 0);
+  EXPECT_EQ(h.plan(desired).summary().create, 1);  // the next plan creates it
+}
+
+TEST(CrashSettleSingleTest, AnUnreadableUserLeavesItsEntriesForALaterSettle) {
+  ApplyHarness h;
+  crash_after_assigning_e3(h);
+  h.faulty.fail_get_user(make_error(ErrorKind::Transient, "connection reset"));
+
+  SettleReport first = h.settle();
+
+  EXPECT_EQ(first.unresolved, 1);
+  EXPECT_THAT(first.unresolved_tenants, ElementsAre(kContoso));
+  auto unfinished = h.cache->journal().unfinished();
+  ASSERT_TRUE(unfinished.ok());
+  EXPECT_THAT(*unfinished, SizeIs(1));
+
+  SettleReport second = h.settle();
+  EXPECT_EQ(second.took_effect, 1);
+  EXPECT_EQ(h.faulty.effects().begin()->second, 1);
+}
+
+// A request of the dead process may still be on the wire: read only once it timed out.
+TEST(CrashSettleSingleTest, WaitsUntilTheInterruptedRequestsTimedOutBeforeReading) {
+  ApplyHarness h;
+  crash_after_assigning_e3(h);
+  h.clock.advance(std::chrono::seconds(5));
+  auto slept = h.clock.total_slept();
+  std::chrono::seconds told{0};
+  SettleOptions options;
+  options.request_timeout = std::chrono::seconds(30);
+  options.on_wait = [&told](std::chrono::seconds s) { told = s; };
+
+  SettleReport settled = h.settle(options);
+
+  EXPECT_EQ(told, std::chrono::seconds(25));
+  EXPECT_EQ(settled.waited, std::chrono::seconds(25));
+  EXPECT_EQ(h.clock.total_slept() - slept, std::chrono::milliseconds(25000));
+  EXPECT_EQ(settled.took_effect, 1);
+
+  // Long after: no wait at all.
+  h.faulty.crash_after_requests(1);
+  EXPECT_THROW(h.apply(h.plan(one_user_desired("a@" + kContoso, "[]"))), SimulatedCrash);
+  h.clock.advance(std::chrono::seconds(31));
+  EXPECT_EQ(h.settle(options).waited, std::chrono::seconds(0));
+}
+
+TEST(CrashSettleSingleTest, NothingUnfinishedIsNothingToDo) {
+  ApplyHarness h;
+  h.add_tenant(kContoso, {});
+  h.mirror();
+  SettleReport settled = h.settle();
+  EXPECT_TRUE(settled.nothing_to_do());
+  EXPECT_EQ(h.faulty.get_user_calls(), 0);
+}
+
+}  // namespace
+}  // namespace tenantsync
