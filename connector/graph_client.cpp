@@ -1,9 +1,11 @@
 #include "connector/graph_client.h"
 
 #include <algorithm>
+#include <atomic>
 #include <cctype>
 #include <map>
 #include <set>
+#include <thread>
 
 #include <nlohmann/json.hpp>
 
@@ -373,10 +375,9 @@ Result<User> GraphClient::get_user(const std::string& tenant, const std::string&
 
 std::vector<Result<User>> GraphClient::get_users(const std::string& tenant,
                                                  const std::vector<std::string>& ids_or_upns) {
-  std::vector<Result<User>> out;
-  out.reserve(ids_or_upns.size());
-  for (std::size_t start = 0; start < ids_or_upns.size(); start += options_.batch_size) {
-    std::size_t end = std::min(ids_or_upns.size(), start + options_.batch_size);
+  std::vector<std::optional<Result<User>>> read(ids_or_upns.size());
+  // One $batch of GETs; each answer lands in its own slot of `read`.
+  auto read_batch = [&](std::size_t start, std::size_t end) {
     nlohmann::json requests = nlohmann::json::array();
     for (std::size_t i = start; i < end; ++i) {
       requests.push_back({{"id", std::to_string(i)},
@@ -403,7 +404,6 @@ std::vector<Result<User>> GraphClient::get_users(const std::string& tenant,
       }
     }
     for (std::size_t i = start; i < end; ++i) {
-      const std::string& name = ids_or_upns[i];
       auto found = by_id.find(std::to_string(i));
       const nlohmann::json* item = found == by_id.end() ? nullptr : found->second;
       int status = item && is_http_status(item->value("status", nlohmann::json()))
@@ -411,21 +411,39 @@ std::vector<Result<User>> GraphClient::get_users(const std::string& tenant,
                        : 0;
       if (status == 200 && item->contains("body")) {
         try {
-          out.push_back((*item)["body"].get<User>());
+          read[i] = (*item)["body"].get<User>();
           continue;
         } catch (const nlohmann::json::exception&) {
           // Read it again on its own below: that path reports what was wrong.
         }
       }
       if (status == 404) {
-        out.push_back(classify_parsed_graph_error(
+        read[i] = classify_parsed_graph_error(
             status, lower_case_headers(item->value("headers", nlohmann::json())),
-            item->value("body", nlohmann::json())));
+            item->value("body", nlohmann::json()));
         continue;
       }
-      out.push_back(get_user(tenant, name));
+      read[i] = get_user(tenant, ids_or_upns[i]);  // throttled, 5xx or malformed
     }
-  }
+  };
+  // A few batches at once, as the service allows per app and tenant.
+  const std::size_t batches = (ids_or_upns.size() + options_.batch_size - 1) / options_.batch_size;
+  std::atomic<std::size_t> next{0};
+  auto worker = [&] {
+    for (std::size_t b = next++; b < batches; b = next++) {
+      std::size_t start = b * options_.batch_size;
+      read_batch(start, std::min(ids_or_upns.size(), start + options_.batch_size));
+    }
+  };
+  std::vector<std::thread> pool;
+  for (std::size_t t = 1; t < std::min<std::size_t>(batches, kReadBatchesInFlight); ++t)
+    pool.emplace_back(worker);
+  worker();
+  for (auto& t : pool) t.join();
+
+  std::vector<Result<User>> out;
+  out.reserve(read.size());
+  for (auto& r : read) out.push_back(std::move(*r));
   return out;
 }
 

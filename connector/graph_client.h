@@ -107,9 +107,10 @@ class GraphClient {
   Status deleted_users(const std::string& tenant, const UsersSink& sink);
   // GET /users/{id or upn}. NotFound when no active user has that name.
   Result<User> get_user(const std::string& tenant, const std::string& id_or_upn);
-  // Many users, in $batch requests of GETs (batch_size each); one result per name, in
-  // order. An item the batch could not answer (throttled, 5xx, malformed) is read again
-  // on its own with get_user(), under the usual retries.
+  // Many users, in $batch requests of GETs (batch_size each, kReadBatchesInFlight at
+  // once); one result per name, in order. An item the batch could not answer (throttled,
+  // 5xx, malformed) is read again on its own with get_user(), under the usual retries.
+  static constexpr std::size_t kReadBatchesInFlight = 4;
   std::vector<Result<User>> get_users(const std::string& tenant,
                                       const std::vector<std::string>& ids_or_upns);
 

@@ -1,8 +1,11 @@
 #include "sync/journal_settle.h"
 
 #include <algorithm>
+#include <atomic>
 #include <map>
 #include <memory>
+#include <mutex>
+#include <thread>
 #include <optional>
 #include <unordered_map>
 #include <utility>
@@ -35,11 +38,12 @@ struct UserEntries {
 // The `sending` entries of one tenant, settled together: one batched read of its users.
 class TenantSettle {
  public:
-  TenantSettle(Directory& directory, Cache& cache, SettleReport& report, std::string tenant_key,
-               std::string tenant_name)
+  TenantSettle(Directory& directory, Cache& cache, SettleReport& report, std::mutex& report_mu,
+               std::string tenant_key, std::string tenant_name)
       : directory_(directory),
         cache_(cache),
         report_(report),
+        report_mu_(report_mu),
         tenant_key_(std::move(tenant_key)),
         tenant_name_(std::move(tenant_name)) {}
 
@@ -68,7 +72,10 @@ class TenantSettle {
     if (changed_) reread_seats();
     bool unresolved = std::any_of(users_.begin(), users_.end(),
                                   [](const UserEntries& u) { return !u.read; });
-    if (unresolved) report_.unresolved_tenants.push_back(tenant_name_);
+    if (unresolved) {
+      std::lock_guard<std::mutex> lock(report_mu_);
+      report_.unresolved_tenants.push_back(tenant_name_);
+    }
   }
 
  private:
@@ -77,7 +84,10 @@ class TenantSettle {
     targets.reserve(users_.size());
     for (const auto& u : users_) targets.push_back(u.target);
     std::vector<Result<User>> read = directory_.get_users(tenant_key_, targets);
-    report_.users_read += static_cast<int>(targets.size());
+    {
+      std::lock_guard<std::mutex> lock(report_mu_);
+      report_.users_read += static_cast<int>(targets.size());
+    }
     for (size_t i = 0; i < users_.size(); ++i) {
       UserEntries& u = users_[i];
       if (i >= read.size()) {
@@ -153,12 +163,14 @@ class TenantSettle {
 
   void local_error(const Error& e) {
     log_error("settle: " + e.message, {{"tenant", tenant_name_}});
+    std::lock_guard<std::mutex> lock(report_mu_);
     report_.local_errors.push_back(e);
   }
 
   Directory& directory_;
   Cache& cache_;
-  SettleReport& report_;
+  SettleReport& report_;  // shared by the tenants settled at once: under report_mu_
+  std::mutex& report_mu_;
   std::string tenant_key_;
   std::string tenant_name_;
   std::vector<UserEntries> users_;
@@ -243,7 +255,8 @@ Result<SettleReport> settle_unfinished(Directory& directory, Cache& cache, Clock
     clock.sleep_for(report.waited);
   }
 
-  // Tenant by tenant, in journal order; a user's entries of every plan read once.
+  // Per tenant, several tenants at once; a user's entries of every plan read once.
+  std::mutex report_mu;
   std::vector<std::string> order;
   std::map<std::string, std::unique_ptr<TenantSettle>> tenants;
   for (auto& e : report.entries) {
@@ -252,12 +265,21 @@ Result<SettleReport> settle_unfinished(Directory& directory, Cache& cache, Clock
     std::string key = j.tenant_id.empty() ? j.tenant : j.tenant_id;
     auto [it, inserted] = tenants.try_emplace(key);
     if (inserted) {
-      it->second = std::make_unique<TenantSettle>(directory, cache, report, key, j.tenant);
+      it->second =
+          std::make_unique<TenantSettle>(directory, cache, report, report_mu, key, j.tenant);
       order.push_back(key);
     }
     it->second->add(e);
   }
-  for (const auto& key : order) tenants[key]->run();
+  std::atomic<size_t> next{0};
+  auto worker = [&] {
+    for (size_t i = next++; i < order.size(); i = next++) tenants[order[i]]->run();
+  };
+  size_t threads = std::min(order.size(), static_cast<size_t>(std::max(1, options.concurrency)));
+  std::vector<std::thread> pool;
+  for (size_t t = 1; t < threads; ++t) pool.emplace_back(worker);
+  worker();  // the calling thread works too
+  for (auto& t : pool) t.join();
 
   for (const auto& e : report.entries) {
     if (e.outcome == JournalState::Applied) {

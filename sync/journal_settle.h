@@ -20,7 +20,8 @@
 //   tenant in `unresolved_tenants`: the caller must send nothing new there until a later
 //   settle reads it.
 // Settling is itself crash-safe: an interrupted settle leaves entries the next one
-// settles the same way. Runs on the calling thread.
+// settles the same way. Blocks its caller; tenants are settled `concurrency` at once on
+// worker threads (Directory and Cache are thread-safe).
 #pragma once
 
 #include <chrono>
@@ -52,6 +53,7 @@ struct SettleOptions {
   std::chrono::seconds request_timeout{30};
   // Told how long settling waits for that, before it waits.
   std::function<void(std::chrono::seconds)> on_wait;
+  int concurrency = 4;  // tenants settled at once (at least 1)
 };
 
 struct SettledEntry {

@@ -53,6 +53,7 @@ CycleResult run_reconcile_cycle(Directory& directory, Cache& cache, Clock& clock
 
   SettleOptions settle;
   settle.request_timeout = options.request_timeout;
+  settle.concurrency = std::max(1, options.concurrency);
   auto settled = settle_unfinished(directory, cache, clock, settle);
   if (!settled.ok()) {
     r.error = settled.error();

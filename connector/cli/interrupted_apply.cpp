@@ -7,6 +7,7 @@ Result<SettleReport> settle_interrupted_apply(EngineSession& session, const std:
   SettleOptions options;
   options.tenant = tenant;
   options.request_timeout = std::chrono::seconds(session.config().remote.timeout_seconds);
+  options.concurrency = tenant_concurrency(session.config());
   options.on_wait = [out](std::chrono::seconds wait) {
     std::fprintf(out,
                  "Waiting %llds for the requests of an interrupted run to time out before "
