@@ -65,7 +65,10 @@ SyncState read_sync_columns(const Statement& r, int first) {
 }
 
 Result<SyncState> read_sync_state(Database& db, std::int64_t key) {
-  auto s = db.cached(std::string("SELECT ") + kSyncColumns + " FROM sync_state s WHERE tenant = ?1");
+  // Built once: Database::cached() knows a statement by the address of its text.
+  static const std::string kSql =
+      std::string("SELECT ") + kSyncColumns + " FROM sync_state s WHERE s.tenant = ?1";
+  auto s = db.cached(kSql.c_str());
   if (!s.ok()) return s.error();
   (*s)->bind(1, key);
   auto r = (*s)->step();
