@@ -43,10 +43,12 @@ TEST(RemoteIdentityCliTest, AChangedGraphUrlIsReadFullyAndNothingIsPlannedFromTh
             std::string::npos)
       << stale["notes"][0];
 
-  // The new host fails every read: apply sends nothing from the old host's data.
-  other.set_faults({{"errorRate", 1.0}});
+  // The new host lists the tenants but throttles their reads (two read units per 10 s per
+  // tenant, one attempt): no read completes, and apply sends nothing from the old data.
+  other.set_limits({{"readUnitsPer10s", 2}});
   auto apply = f.run({"apply", "--desired", desired, "--yes", "--format", "json"});
-  other.set_faults(json::object());
+  other.set_limits(json::object());
+  ASSERT_NE(apply.out.find('{'), std::string::npos) << apply.out << apply.err;
   json applied = json::parse(apply.out.substr(apply.out.find('{')));
   EXPECT_EQ(contoso_of(applied)["operations"], json::array()) << apply.out;
   EXPECT_EQ(write_requests(other.stats()), 0) << other.stats().dump();
