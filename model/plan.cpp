@@ -278,9 +278,9 @@ class PlanReader {
 
   TenantPlan read_tenant(const json& j, const std::string& path) {
     TenantPlan tenant;
-    if (!object_with_keys(j, path,
-                          {"tenant", "tenantId", "mode", "operations", "seats", "notes",
-                           "notPlanned"})) {
+    if (!object_with_keys(
+            j, path,
+            {"tenant", "tenantId", "mode", "operations", "seats", "notes", "notPlanned"})) {
       return tenant;
     }
     tenant.tenant = string_field(j, path, "tenant", true);

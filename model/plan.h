@@ -100,8 +100,8 @@ struct Plan {
 // The Plan JSON shape of CLI.md. Operations always carry op, user, userId, sku, skuId,
 // disabledPlans and status; reason only when not empty, error and details only when
 // set. A tenant always carries operations, seats and notes, and notPlanned when set; the
-// summary always carries all ten counts ("delete" for del). Reading ignores the summary (it is recomputed)
-// and refuses unknown keys, as a saved plan is replayed verbatim.
+// summary always carries all ten counts ("delete" for del). Reading ignores the summary
+// (it is recomputed) and refuses unknown keys, as a saved plan is replayed verbatim.
 void to_json(nlohmann::json& j, const Operation& op);
 void to_json(nlohmann::json& j, const SeatLine& s);
 void to_json(nlohmann::json& j, const TenantPlan& t);

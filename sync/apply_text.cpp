@@ -133,7 +133,8 @@ std::string apply_summary_line(const ApplyReport& report) {
   if (not_planned > 1) {
     unknown = " " + std::to_string(not_planned) + " tenants were not planned (see above).";
   }
-  if (total == 0 && not_planned == 0) return "Nothing to apply. The tenants match the desired state.";
+  if (total == 0 && not_planned == 0)
+    return "Nothing to apply. The tenants match the desired state.";
   if (total == 0) return "Nothing to apply." + unknown;
   PlanSummary s = report.summary();
   return "Applied " + std::to_string(s.applied) + " of " + std::to_string(total) +

@@ -262,9 +262,8 @@ DriftReport build_drift_report(const Plan& plan, Clock::time_point generated_at,
 }
 
 bool has_drift(const DriftReport& report) {
-  return std::any_of(report.tenants.begin(), report.tenants.end(), [](const TenantDrift& t) {
-    return t.has_drift() || !t.not_planned.empty();
-  });
+  return std::any_of(report.tenants.begin(), report.tenants.end(),
+                     [](const TenantDrift& t) { return t.has_drift() || !t.not_planned.empty(); });
 }
 
 std::string seat_advice(const SeatLine& seat) {

@@ -205,8 +205,8 @@ std::string render_csv(const DriftReport& report) {
       out += "\r\n";
     }
     if (!t.not_planned.empty()) {
-      const std::array<std::string_view, 7> fields = {tenant, "", "not-planned", "",
-                                                      t.not_planned, "unknown", ""};
+      const std::array<std::string_view, 7> fields = {
+          tenant, "", "not-planned", "", t.not_planned, "unknown", ""};
       for (size_t i = 0; i < fields.size(); ++i) {
         if (i > 0) out += ',';
         out += csv_field(fields[i]);

@@ -51,8 +51,8 @@
 //   quotes doubled), UTF-8 without BOM. Header `tenant,user,kind,sku,detail,status,reason`,
 //   then one row per drift item; kind and status as in JSON, and per tenant not planned
 //   one row with kind "not-planned", status "unknown" and the reason as detail. Ignored
-//   users and totals are not rows. A field that would start with = + - @ (a spreadsheet formula) gets a
-//   leading apostrophe.
+//   users and totals are not rows. A field that would start with = + - @ (a spreadsheet
+//   formula) gets a leading apostrophe.
 //
 // md: Markdown (CommonMark + GitHub tables): a heading, the totals, a summary table of
 //   tenants, then a "## <tenant>" section per tenant with its table, ignored users, seats

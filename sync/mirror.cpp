@@ -91,8 +91,8 @@ class TenantMirror {
     auto skus = dir_.subscribed_skus(id);
     if (!skus.ok()) {
       // The tenant's first read refused as a whole: the partner cannot see it any more.
-      refused_ = skus.error().kind == ErrorKind::Forbidden ||
-                 skus.error().kind == ErrorKind::NotFound;
+      refused_ =
+          skus.error().kind == ErrorKind::Forbidden || skus.error().kind == ErrorKind::NotFound;
       return skus.error();
     }
     Status s = cache_.replace_skus(id, *skus);
@@ -105,9 +105,10 @@ class TenantMirror {
     const std::string& host = cache_.graph_host();
     if (!state->graph_host.empty() && !host.empty() && state->graph_host != host) {
       // Its delta link belongs to the other remote; its data may not describe this one.
-      log_info("remote.graphUrl changed since this tenant was read; dropping its delta link "
-               "and reading all users",
-               {{"tenant", name}, {"from", state->graph_host}, {"to", host}});
+      log_info(
+          "remote.graphUrl changed since this tenant was read; dropping its delta link "
+          "and reading all users",
+          {{"tenant", name}, {"from", state->graph_host}, {"to", host}});
       r.host_changed = true;
       link.clear();
       if (!state->delta_link.empty()) {
@@ -180,7 +181,8 @@ class TenantMirror {
 
   Status mark_refused(TenantMirrorResult& r) {
     const std::string& id = r.tenant.id;
-    Status s = cache_.mark_gone(id, "has refused the partner's reads (" + r.error->describe() + ")");
+    Status s =
+        cache_.mark_gone(id, "has refused the partner's reads (" + r.error->describe() + ")");
     if (!s.ok()) return s;
     auto state = cache_.sync_state(id);
     if (!state.ok()) return state.error();
@@ -295,10 +297,11 @@ MirrorResult mirror_tenants(Directory& directory, Cache& cache, const MirrorOpti
       continue;
     }
     if (result.tenants[i].gone()) {
-      log_warn("tenant is gone from the partner's contracts: it is not read and nothing is "
-               "planned for it until it is back",
-               {{"tenant", result.tenants[i].tenant.default_domain_name},
-                {"since", result.tenants[i].gone_since}});
+      log_warn(
+          "tenant is gone from the partner's contracts: it is not read and nothing is "
+          "planned for it until it is back",
+          {{"tenant", result.tenants[i].tenant.default_domain_name},
+           {"since", result.tenants[i].gone_since}});
       continue;
     }
     in_scope.push_back(result.tenants[i].tenant);

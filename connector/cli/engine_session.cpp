@@ -123,7 +123,8 @@ void print_mirror_result(const MirrorResult& result, bool to_stdout) {
       std::fprintf(out, "%-40s %6d users %5d deleted %3d SKUs  %-5s%s %6.2fs\n", name.c_str(),
                    t.users, t.deleted_users, t.skus, to_string(t.kind), why_full, t.seconds);
     } else if (t.gone()) {
-      std::fprintf(out, "%-40s FAILED: %s (marked gone: nothing is planned for it until a read "
+      std::fprintf(out,
+                   "%-40s FAILED: %s (marked gone: nothing is planned for it until a read "
                    "succeeds)\n",
                    name.c_str(), redact_secrets(t.error->describe()).c_str());
     } else {

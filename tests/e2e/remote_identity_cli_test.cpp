@@ -28,10 +28,9 @@ TEST(RemoteIdentityCliTest, AChangedGraphUrlIsReadFullyAndNothingIsPlannedFromTh
   ASSERT_EQ(f.run({"mirror"}).exit_code, 0);  // delta links stored
 
   FakeGraphProcess other({"--fixture", demo_fixture_path()});
-  f.write_config({{"remote",
-                   {{"graphUrl", other.graph_url()},
-                    {"authorityUrl", other.url()},
-                    {"maxAttempts", 1}}}});
+  f.write_config(
+      {{"remote",
+        {{"graphUrl", other.graph_url()}, {"authorityUrl", other.url()}, {"maxAttempts", 1}}}});
 
   // From the cache alone: the data came from the old host, so nothing is planned.
   auto offline = f.run({"plan", "--desired", desired, "--no-refresh", "--format", "json"});
@@ -57,12 +56,10 @@ TEST(RemoteIdentityCliTest, AChangedGraphUrlIsReadFullyAndNothingIsPlannedFromTh
   // The next mirror drops the old delta links and reads every tenant fully, saying why.
   auto mirror = f.run({"mirror"});
   EXPECT_EQ(mirror.exit_code, 0) << mirror.out << mirror.err;
-  for (const char* tenant :
-       {kContoso, "fabrikam.onmicrosoft.com", "northwind.onmicrosoft.com"}) {
+  for (const char* tenant : {kContoso, "fabrikam.onmicrosoft.com", "northwind.onmicrosoft.com"}) {
     EXPECT_EQ(lines_with(mirror.out, {tenant, " full ", "remote.graphUrl changed"}).size(), 1u)
         << mirror.out;
-    EXPECT_EQ(lines_with(mirror.err, {"remote.graphUrl changed", tenant}).size(), 1u)
-        << mirror.err;
+    EXPECT_EQ(lines_with(mirror.err, {"remote.graphUrl changed", tenant}).size(), 1u) << mirror.err;
   }
   auto delta = f.run({"mirror"});
   EXPECT_EQ(delta.exit_code, 0) << delta.out << delta.err;

@@ -51,8 +51,7 @@ TEST(TenantMembershipCliTest, ATenantGoneFromContractsPlansNothingUntilItIsBack)
   EXPECT_EQ(apply.exit_code, 0) << apply.out << apply.err;
   EXPECT_EQ(lines_with(apply.out, {"Not planned: ", kGoneNote, "nothing was sent"}).size(), 1u)
       << apply.out;
-  EXPECT_EQ(apply.out.find("The tenants match the desired state"), std::string::npos)
-      << apply.out;
+  EXPECT_EQ(apply.out.find("The tenants match the desired state"), std::string::npos) << apply.out;
   json stats = f.fake().stats();
   EXPECT_EQ(write_requests(stats), 0) << stats.dump();
   EXPECT_EQ(stats["writes"], 0);

@@ -21,7 +21,8 @@ const std::string kTenant = "tenant0001.onmicrosoft.com";
 DesiredState everyone_gets_ems() {
   return parse_desired(R"({"version": 1, "tenants": [{"tenant": ")" + kTenant +
                        R"(", "managedSkus": ["EMS"], "rules": [
-      { "where": { "upnSuffix": ")" + kTenant + R"(" }, "licenses": ["EMS"] } ] }]})");
+      { "where": { "upnSuffix": ")" +
+                       kTenant + R"(" }, "licenses": ["EMS"] } ] }]})");
 }
 
 TEST(IncompleteFirstReadTest, PlansNothingAndSendsNothingUntilAReadCompletes) {
