@@ -3,6 +3,7 @@
 #include <openssl/evp.h>
 
 #include <algorithm>
+#include <functional>
 #include <map>
 #include <tuple>
 #include <unordered_map>
@@ -471,9 +472,13 @@ Result<SyncState> Cache::sync_state(const std::string& tenant) {
 
 namespace {
 
-// Runs `sql` (?1 = tenant key, ?2 = text) on the tenant's sync_state row.
+// Runs `sql` (?1 = tenant key, ?2... = `texts`) on the tenant's sync_state row, in one
+// transaction. When `changes_plans` says, of the row as it was, that the update changes
+// what may be planned for the tenant, its state version is bumped too, so a plan saved
+// before no longer passes for current.
 Status update_sync_row(CacheDatabase& cdb, const std::string& tenant, const char* sql,
-                       const std::string& text) {
+                       const std::vector<std::string>& texts,
+                       const std::function<bool(const SyncState&)>& changes_plans = {}) {
   return cdb.with_writer([&](Database& db) -> Status {
     auto tx = Transaction::begin(db);
     if (!tx.ok()) return tx.error();
@@ -481,11 +486,18 @@ Status update_sync_row(CacheDatabase& cdb, const std::string& tenant, const char
     if (!row.ok()) return row.error();
     Status st = cache_rows::ensure_sync_row(db, row->key);
     if (!st.ok()) return st;
+    bool bump = false;
+    if (changes_plans) {
+      auto before = read_sync_state(db, row->key);
+      if (!before.ok()) return before.error();
+      bump = changes_plans(*before);
+    }
     auto s = db.cached(sql);
     if (!s.ok()) return s.error();
     (*s)->bind(1, row->key);
-    (*s)->bind(2, text);
+    for (size_t i = 0; i < texts.size(); ++i) (*s)->bind(static_cast<int>(i) + 2, texts[i]);
     st = (*s)->run();
+    if (st.ok() && bump) st = cache_rows::bump_state_version(db, row->key);
     if (!st.ok()) return st;
     return tx->commit();
   });
@@ -495,72 +507,40 @@ Status update_sync_row(CacheDatabase& cdb, const std::string& tenant, const char
 
 Status Cache::set_delta_link(const std::string& tenant, const std::string& delta_link) {
   return update_sync_row(*db_, tenant, "UPDATE sync_state SET delta_link = ?2 WHERE tenant = ?1",
-                         delta_link);
+                         {delta_link});
 }
 
 Status Cache::mark_complete(const std::string& tenant, ReadKind kind) {
   std::string now = format_iso8601(db_->clock().now());
-  return db_->with_writer([&](Database& db) -> Status {
-    auto tx = Transaction::begin(db);
-    if (!tx.ok()) return tx.error();
-    auto row = resolve_tenant(db, tenant);
-    if (!row.ok()) return row.error();
-    Status st = cache_rows::ensure_sync_row(db, row->key);
-    if (!st.ok()) return st;
-    auto before = read_sync_state(db, row->key);
-    if (!before.ok()) return before.error();
-    std::string host = graph_host_.empty() ? before->graph_host : graph_host_;
-    auto s = db.cached(kind == ReadKind::Full
-                           ? "UPDATE sync_state SET outcome = 'complete', error = '', "
-                             "synced_at = ?2, last_full_sync = ?2, gone_since = NULL, "
-                             "gone_reason = '', graph_host = ?3 WHERE tenant = ?1"
-                           : "UPDATE sync_state SET outcome = 'complete', error = '', "
-                             "synced_at = ?2, last_delta_sync = ?2, gone_since = NULL, "
-                             "gone_reason = '', graph_host = ?3 WHERE tenant = ?1");
-    if (!s.ok()) return s.error();
-    (*s)->bind(1, row->key);
-    (*s)->bind(2, now);
-    (*s)->bind(3, host);
-    st = (*s)->run();
-    // A tenant back from gone, or now read from another remote, plans differently: a plan
-    // saved before must not pass for current.
-    if (st.ok() && (!before->gone_since.empty() || host != before->graph_host)) {
-      st = cache_rows::bump_state_version(db, row->key);
-    }
-    if (!st.ok()) return st;
-    return tx->commit();
-  });
+  // A tenant back from gone, or now read from another remote, plans differently.
+  auto changes_plans = [&](const SyncState& before) {
+    return !before.gone_since.empty() || (!graph_host_.empty() && graph_host_ != before.graph_host);
+  };
+  return update_sync_row(
+      *db_, tenant,
+      kind == ReadKind::Full
+          ? "UPDATE sync_state SET outcome = 'complete', error = '', synced_at = ?2, "
+            "last_full_sync = ?2, gone_since = NULL, gone_reason = '', "
+            "graph_host = CASE WHEN ?3 = '' THEN graph_host ELSE ?3 END WHERE tenant = ?1"
+          : "UPDATE sync_state SET outcome = 'complete', error = '', synced_at = ?2, "
+            "last_delta_sync = ?2, gone_since = NULL, gone_reason = '', "
+            "graph_host = CASE WHEN ?3 = '' THEN graph_host ELSE ?3 END WHERE tenant = ?1",
+      {now, graph_host_}, changes_plans);
 }
 
 Status Cache::mark_stale(const std::string& tenant, const std::string& error) {
-  return update_sync_row(
-      *db_, tenant, "UPDATE sync_state SET outcome = 'stale', error = ?2 WHERE tenant = ?1", error);
+  return update_sync_row(*db_, tenant,
+                         "UPDATE sync_state SET outcome = 'stale', error = ?2 WHERE tenant = ?1",
+                         {error});
 }
 
 Status Cache::mark_gone(const std::string& tenant, const std::string& reason) {
   std::string now = format_iso8601(db_->clock().now());
-  return db_->with_writer([&](Database& db) -> Status {
-    auto tx = Transaction::begin(db);
-    if (!tx.ok()) return tx.error();
-    auto row = resolve_tenant(db, tenant);
-    if (!row.ok()) return row.error();
-    Status st = cache_rows::ensure_sync_row(db, row->key);
-    if (!st.ok()) return st;
-    auto before = read_sync_state(db, row->key);
-    if (!before.ok()) return before.error();
-    auto s = db.cached(
-        "UPDATE sync_state SET gone_since = coalesce(gone_since, ?2), gone_reason = ?3, "
-        "delta_link = '' WHERE tenant = ?1");
-    if (!s.ok()) return s.error();
-    (*s)->bind(1, row->key);
-    (*s)->bind(2, now);
-    (*s)->bind(3, reason);
-    st = (*s)->run();
-    // Newly gone: a plan saved before must not pass for current.
-    if (st.ok() && before->gone_since.empty()) st = cache_rows::bump_state_version(db, row->key);
-    if (!st.ok()) return st;
-    return tx->commit();
-  });
+  return update_sync_row(
+      *db_, tenant,
+      "UPDATE sync_state SET gone_since = coalesce(gone_since, ?2), gone_reason = ?3, "
+      "delta_link = '' WHERE tenant = ?1",
+      {now, reason}, [](const SyncState& before) { return before.gone_since.empty(); });
 }
 
 Result<std::vector<CachedTenant>> Cache::mark_missing_from_contracts(
