@@ -296,6 +296,7 @@ TEST_F(MirrorTest, ReadsRefusedAsAWholeMarkTheTenantGoneUntilAReadSucceeds) {
   Error denied =
       make_error(ErrorKind::Forbidden, "Insufficient privileges to complete the operation.",
                  "Authorization_RequestDenied");
+  denied.http_status = 403;
   remote_.fail_skus(tenant_id(1), denied);
   MirrorResult r = mirror();
   ASSERT_EQ(r.tenants.size(), 1u);
