@@ -67,6 +67,15 @@ std::vector<User> by_upn(std::vector<User> users) {
   return users;
 }
 
+// The service's 403 for a tenant the partner may not read.
+Error access_denied() {
+  Error denied =
+      make_error(ErrorKind::Forbidden, "Insufficient privileges to complete the operation.",
+                 "Authorization_RequestDenied");
+  denied.http_status = 403;
+  return denied;
+}
+
 class MirrorTest : public ::testing::Test {
  protected:
   void SetUp() override {
@@ -276,11 +285,7 @@ TEST_F(MirrorTest, ADeltaRoundIsStaleInTheCacheUntilItsLastPageIsIn) {
 
 TEST_F(MirrorTest, AFailureOnTheFirstReadLeavesAStaleTenant) {
   add_tenant(remote_, 1, 10);
-  Error denied =
-      make_error(ErrorKind::Forbidden, "Insufficient privileges to complete the operation.",
-                 "Authorization_RequestDenied");
-  denied.http_status = 403;
-  remote_.fail_skus(tenant_id(1), denied);
+  remote_.fail_skus(tenant_id(1), access_denied());
   MirrorResult r = mirror();
   ASSERT_FALSE(r.ok());
   TenantSnapshot snap = snapshot(1);
@@ -293,11 +298,7 @@ TEST_F(MirrorTest, AFailureOnTheFirstReadLeavesAStaleTenant) {
 TEST_F(MirrorTest, ReadsRefusedAsAWholeMarkTheTenantGoneUntilAReadSucceeds) {
   add_tenant(remote_, 1, 10);
   ASSERT_TRUE(mirror().ok());
-  Error denied =
-      make_error(ErrorKind::Forbidden, "Insufficient privileges to complete the operation.",
-                 "Authorization_RequestDenied");
-  denied.http_status = 403;
-  remote_.fail_skus(tenant_id(1), denied);
+  remote_.fail_skus(tenant_id(1), access_denied());
   MirrorResult r = mirror();
   ASSERT_EQ(r.tenants.size(), 1u);
   EXPECT_FALSE(r.tenants[0].ok());
