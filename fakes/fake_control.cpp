@@ -47,6 +47,21 @@ FakeResponse ControlApi::handle(const FakeRequest& req, const std::vector<std::s
         m == "POST") {
       return set_licenses(seg[1], seg[3], req.body, ctx);
     }
+    if (n == 2 && seg[0] == "contracts") {  // end or restore the partner's relationship
+      TenantDirectory* t = estate_.find_tenant(seg[1]);
+      if (t == nullptr || t == estate_.partner())
+        return control_error(404, "Request_ResourceNotFound",
+                             "Unknown customer tenant '" + seg[1] + "'.", ctx);
+      if (m == "POST") {
+        json body = body_json();
+        if (!body.contains("active") || !body["active"].is_boolean()) {
+          return control_error(400, "BadRequest", "The body must be {\"active\": true|false}.",
+                               ctx);
+        }
+        t->set_under_contract(body["active"].get<bool>());
+      }
+      return json_response(200, {{"tenant", t->default_domain()}, {"active", t->under_contract()}});
+    }
     if (n == 1 && seg[0] == "faults") {
       if (m == "POST") faults_.configure(body_json());
       return json_response(200, faults_.to_json());

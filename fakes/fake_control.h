@@ -1,5 +1,6 @@
 // Control endpoints under /_fake/ for tests, benchmarks and the demo: the state dump,
-// out-of-band license changes (drift), faults, limits, the clock and the statistics.
+// out-of-band license changes (drift), ending or restoring a customer's contract, faults,
+// limits, the clock and the statistics.
 // They need no token and are never faulted, limited or counted.
 #pragma once
 

@@ -11,6 +11,7 @@
 // not scan all users.
 #pragma once
 
+#include <atomic>
 #include <cstdint>
 #include <functional>
 #include <map>
@@ -98,6 +99,12 @@ class TenantDirectory {
   void set_verified_domains(std::vector<std::string> domains);
   bool has_verified_domain(const std::string& domain) const;
 
+  // The partner's relationship (GDAP contract) with this customer. An ended one leaves
+  // /contracts and denies the partner every Graph call in the tenant (403); the control
+  // API ends and restores it. Atomic: read by every request, without the tenant's lock.
+  bool under_contract() const { return under_contract_.load(); }
+  void set_under_contract(bool active) { under_contract_.store(active); }
+
   // Locks the tenant, fills it on first use (generated estates are built lazily, per
   // tenant) and purges users past the restore window at `now`.
   std::unique_lock<std::mutex> acquire(double now);
@@ -146,6 +153,8 @@ class TenantDirectory {
   UserFate fate(const std::string& id) const;
 
  private:
+  std::atomic<bool> under_contract_{true};
+
   void index_active(const UserRecord& user);
   void unindex_active(const UserRecord& user);
   void index_deleted(const UserRecord& user);

@@ -199,6 +199,10 @@ class UserPage {
 
 ApiResponse GraphApi::handle(const Caller& c, const ResolvedRoute& route, const QueryParams& q,
                              const std::string& body) const {
+  // The relationship ended: the partner's roles in the tenant are gone with it.
+  if (c.tenant != estate_.partner() && !c.tenant->under_contract()) {
+    fail(403, msg::kDenied, msg::kDeniedText);
+  }
   switch (route.route) {
     case Route::kContracts:
       return contracts(c, q);
@@ -254,6 +258,7 @@ ApiResponse GraphApi::contracts(const Caller& c, const QueryParams& q) const {
   size_t i = start;
   for (; i < customers.size() && value.size() < static_cast<size_t>(top); ++i) {
     const TenantDirectory* t = customers[i];
+    if (!t->under_contract()) continue;
     value.push_back({{"id", guid_from(stable_hash("contract:" + t->id()), stable_hash(t->id()))},
                      {"contractType", "ResellerPartner"},
                      {"customerId", t->id()},

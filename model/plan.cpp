@@ -144,6 +144,7 @@ void to_json(nlohmann::json& j, const SeatLine& s) {
 void to_json(nlohmann::json& j, const TenantPlan& t) {
   j = {{"tenant", t.tenant},         {"tenantId", t.tenant_id}, {"mode", to_string(t.mode)},
        {"operations", t.operations}, {"seats", t.seats},        {"notes", t.notes}};
+  if (!t.not_planned.empty()) j["notPlanned"] = t.not_planned;
 }
 
 void to_json(nlohmann::json& j, const PlanSummary& s) {
@@ -277,8 +278,9 @@ class PlanReader {
 
   TenantPlan read_tenant(const json& j, const std::string& path) {
     TenantPlan tenant;
-    if (!object_with_keys(j, path,
-                          {"tenant", "tenantId", "mode", "operations", "seats", "notes"})) {
+    if (!object_with_keys(
+            j, path,
+            {"tenant", "tenantId", "mode", "operations", "seats", "notes", "notPlanned"})) {
       return tenant;
     }
     tenant.tenant = string_field(j, path, "tenant", true);
@@ -310,6 +312,7 @@ class PlanReader {
       }
     }
     tenant.notes = string_array(j, path, "notes");
+    tenant.not_planned = string_field(j, path, "notPlanned", false);
     return tenant;
   }
 

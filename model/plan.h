@@ -69,6 +69,9 @@ struct TenantPlan {
   std::vector<std::string> notes;          // human lines, e.g. "alice gets SPE_E3 from group ..."
   std::vector<std::string> missing_users;  // desired users that do not exist (not created)
   std::vector<std::string> ignored_users;  // `ignore: true`: accepted deviations
+  // Why nothing at all was planned for the tenant (gone, never read whole, read from
+  // another remote); "" when it was planned. Also the plan's one note.
+  std::string not_planned;
 
   bool operator==(const TenantPlan&) const = default;
 };
@@ -96,9 +99,9 @@ struct Plan {
 
 // The Plan JSON shape of CLI.md. Operations always carry op, user, userId, sku, skuId,
 // disabledPlans and status; reason only when not empty, error and details only when
-// set. A tenant always carries operations, seats and notes; the summary always carries
-// all ten counts ("delete" for del). Reading ignores the summary (it is recomputed)
-// and refuses unknown keys, as a saved plan is replayed verbatim.
+// set. A tenant always carries operations, seats and notes, and notPlanned when set; the
+// summary always carries all ten counts ("delete" for del). Reading ignores the summary
+// (it is recomputed) and refuses unknown keys, as a saved plan is replayed verbatim.
 void to_json(nlohmann::json& j, const Operation& op);
 void to_json(nlohmann::json& j, const SeatLine& s);
 void to_json(nlohmann::json& j, const TenantPlan& t);

@@ -3,6 +3,7 @@
 #include <openssl/evp.h>
 
 #include <algorithm>
+#include <functional>
 #include <map>
 #include <tuple>
 #include <unordered_map>
@@ -44,24 +45,37 @@ std::string hex(const unsigned char* data, unsigned len) {
   return out;
 }
 
+// The sync_state columns every reader takes, in the order read_sync_columns() reads them.
+constexpr const char* kSyncColumns =
+    "s.delta_link, s.last_full_sync, s.last_delta_sync, s.synced_at, s.outcome, s.error, "
+    "s.state_version, s.gone_since, s.gone_reason, s.graph_host";
+
+SyncState read_sync_columns(const Statement& r, int first) {
+  SyncState state;
+  state.delta_link = r.column_text(first);
+  state.last_full_sync = r.column_text(first + 1);
+  state.last_delta_sync = r.column_text(first + 2);
+  state.synced_at = r.column_text(first + 3);
+  state.outcome = parse_outcome(r.column_text(first + 4));
+  state.error = r.column_text(first + 5);
+  state.state_version = r.column_int64(first + 6);
+  state.gone_since = r.column_text(first + 7);
+  state.gone_reason = r.column_text(first + 8);
+  state.graph_host = r.column_text(first + 9);
+  return state;
+}
+
 Result<SyncState> read_sync_state(Database& db, std::int64_t key) {
-  auto s = db.cached(
-      "SELECT delta_link, last_full_sync, last_delta_sync, synced_at, outcome, error, "
-      "state_version FROM sync_state WHERE tenant = ?1");
+  // Built once: Database::cached() knows a statement by the address of its text.
+  static const std::string kSql =
+      std::string("SELECT ") + kSyncColumns + " FROM sync_state s WHERE s.tenant = ?1";
+  auto s = db.cached(kSql.c_str());
   if (!s.ok()) return s.error();
   (*s)->bind(1, key);
   auto r = (*s)->step();
   if (!r.ok()) return r.error();
-  SyncState state;
-  if (!*r) return state;
-  state.delta_link = (*s)->column_text(0);
-  state.last_full_sync = (*s)->column_text(1);
-  state.last_delta_sync = (*s)->column_text(2);
-  state.synced_at = (*s)->column_text(3);
-  state.outcome = parse_outcome((*s)->column_text(4));
-  state.error = (*s)->column_text(5);
-  state.state_version = (*s)->column_int64(6);
-  return state;
+  if (!*r) return SyncState{};
+  return read_sync_columns(**s, 0);
 }
 
 }  // namespace
@@ -121,23 +135,15 @@ Status Cache::upsert_tenants(const std::vector<Tenant>& tenants) {
 
 Result<std::vector<CachedTenant>> Cache::tenants() {
   return db_->with_reader([&](Database& db) -> Result<std::vector<CachedTenant>> {
-    auto s = db.prepare(
-        "SELECT t.id, t.domain, t.display_name, s.delta_link, s.last_full_sync, "
-        "s.last_delta_sync, s.synced_at, s.outcome, s.error, s.state_version "
-        "FROM tenants t LEFT JOIN sync_state s ON s.tenant = t.key "
-        "ORDER BY t.domain COLLATE NOCASE");
+    auto s = db.prepare(std::string("SELECT t.id, t.domain, t.display_name, ") + kSyncColumns +
+                        " FROM tenants t LEFT JOIN sync_state s ON s.tenant = t.key "
+                        "ORDER BY t.domain COLLATE NOCASE");
     if (!s.ok()) return s.error();
     std::vector<CachedTenant> out;
     Status read = for_each_row(*s, [&](const Statement& r) {
       CachedTenant t;
       t.tenant = {r.column_text(0), r.column_text(1), r.column_text(2)};
-      t.state.delta_link = r.column_text(3);
-      t.state.last_full_sync = r.column_text(4);
-      t.state.last_delta_sync = r.column_text(5);
-      t.state.synced_at = r.column_text(6);
-      t.state.outcome = parse_outcome(r.column_text(7));
-      t.state.error = r.column_text(8);
-      t.state.state_version = r.column_int64(9);
+      t.state = read_sync_columns(r, 3);
       out.push_back(std::move(t));
     });
     if (!read.ok()) return read.error();
@@ -466,9 +472,13 @@ Result<SyncState> Cache::sync_state(const std::string& tenant) {
 
 namespace {
 
-// Runs `sql` (?1 = tenant key, ?2 = text) on the tenant's sync_state row.
+// Runs `sql` (?1 = tenant key, ?2... = `texts`) on the tenant's sync_state row, in one
+// transaction. When `changes_plans` says, of the row as it was, that the update changes
+// what may be planned for the tenant, its state version is bumped too, so a plan saved
+// before no longer passes for current.
 Status update_sync_row(CacheDatabase& cdb, const std::string& tenant, const char* sql,
-                       const std::string& text) {
+                       const std::vector<std::string>& texts,
+                       const std::function<bool(const SyncState&)>& changes_plans = {}) {
   return cdb.with_writer([&](Database& db) -> Status {
     auto tx = Transaction::begin(db);
     if (!tx.ok()) return tx.error();
@@ -476,11 +486,18 @@ Status update_sync_row(CacheDatabase& cdb, const std::string& tenant, const char
     if (!row.ok()) return row.error();
     Status st = cache_rows::ensure_sync_row(db, row->key);
     if (!st.ok()) return st;
+    bool bump = false;
+    if (changes_plans) {
+      auto before = read_sync_state(db, row->key);
+      if (!before.ok()) return before.error();
+      bump = changes_plans(*before);
+    }
     auto s = db.cached(sql);
     if (!s.ok()) return s.error();
     (*s)->bind(1, row->key);
-    (*s)->bind(2, text);
+    for (size_t i = 0; i < texts.size(); ++i) (*s)->bind(static_cast<int>(i) + 2, texts[i]);
     st = (*s)->run();
+    if (st.ok() && bump) st = cache_rows::bump_state_version(db, row->key);
     if (!st.ok()) return st;
     return tx->commit();
   });
@@ -490,24 +507,61 @@ Status update_sync_row(CacheDatabase& cdb, const std::string& tenant, const char
 
 Status Cache::set_delta_link(const std::string& tenant, const std::string& delta_link) {
   return update_sync_row(*db_, tenant, "UPDATE sync_state SET delta_link = ?2 WHERE tenant = ?1",
-                         delta_link);
+                         {delta_link});
 }
 
 Status Cache::mark_complete(const std::string& tenant, ReadKind kind) {
   std::string now = format_iso8601(db_->clock().now());
+  // A tenant back from gone, or now read from another remote, plans differently.
+  auto changes_plans = [&](const SyncState& before) {
+    return !before.gone_since.empty() || (!graph_host_.empty() && graph_host_ != before.graph_host);
+  };
   return update_sync_row(
       *db_, tenant,
       kind == ReadKind::Full
           ? "UPDATE sync_state SET outcome = 'complete', error = '', synced_at = ?2, "
-            "last_full_sync = ?2 WHERE tenant = ?1"
+            "last_full_sync = ?2, gone_since = NULL, gone_reason = '', "
+            "graph_host = CASE WHEN ?3 = '' THEN graph_host ELSE ?3 END WHERE tenant = ?1"
           : "UPDATE sync_state SET outcome = 'complete', error = '', synced_at = ?2, "
-            "last_delta_sync = ?2 WHERE tenant = ?1",
-      now);
+            "last_delta_sync = ?2, gone_since = NULL, gone_reason = '', "
+            "graph_host = CASE WHEN ?3 = '' THEN graph_host ELSE ?3 END WHERE tenant = ?1",
+      {now, graph_host_}, changes_plans);
 }
 
 Status Cache::mark_stale(const std::string& tenant, const std::string& error) {
+  return update_sync_row(*db_, tenant,
+                         "UPDATE sync_state SET outcome = 'stale', error = ?2 WHERE tenant = ?1",
+                         {error});
+}
+
+Status Cache::mark_gone(const std::string& tenant, const std::string& reason) {
+  std::string now = format_iso8601(db_->clock().now());
   return update_sync_row(
-      *db_, tenant, "UPDATE sync_state SET outcome = 'stale', error = ?2 WHERE tenant = ?1", error);
+      *db_, tenant,
+      "UPDATE sync_state SET gone_since = coalesce(gone_since, ?2), gone_reason = ?3, "
+      "delta_link = '' WHERE tenant = ?1",
+      {now, reason}, [](const SyncState& before) { return before.gone_since.empty(); });
+}
+
+Result<std::vector<CachedTenant>> Cache::mark_missing_from_contracts(
+    const std::vector<Tenant>& customers) {
+  auto cached = tenants();
+  if (!cached.ok()) return cached.error();
+  std::vector<CachedTenant> gone;
+  for (auto& t : *cached) {
+    bool contracted = std::any_of(customers.begin(), customers.end(),
+                                  [&](const Tenant& c) { return c.id == t.tenant.id; });
+    if (contracted) continue;
+    if (t.state.gone_since.empty() || t.state.gone_reason != kGoneFromContracts) {
+      Status st = mark_gone(t.tenant.id, kGoneFromContracts);
+      if (!st.ok()) return st.error();
+      auto state = sync_state(t.tenant.id);
+      if (!state.ok()) return state.error();
+      t.state = std::move(state).value();
+    }
+    gone.push_back(std::move(t));
+  }
+  return gone;
 }
 
 // ---- executor results ----
@@ -639,6 +693,12 @@ Result<TenantSnapshot> Cache::load_snapshot(const std::string& tenant) {
     snap.mirror = state->outcome;
     snap.stale_reason = state->outcome == MirrorState::Stale ? state->error : "";
     snap.synced_at = state->synced_at;
+    snap.ever_complete = state->outcome == MirrorState::Complete || !state->last_full_sync.empty();
+    snap.gone_since = state->gone_since;
+    snap.gone_reason = state->gone_since.empty() ? "" : state->gone_reason;
+    if (!state->graph_host.empty() && !graph_host_.empty() && state->graph_host != graph_host_) {
+      snap.other_graph_host = state->graph_host;
+    }
     auto skus = cache_rows::load_skus(db, row->key);
     if (!skus.ok()) return skus.error();
     snap.skus = std::move(skus).value();

@@ -52,7 +52,13 @@ struct SyncState {
   MirrorState outcome = MirrorState::Never;
   std::string error;               // why stale
   std::int64_t state_version = 0;  // bumped on every change of the tenant's data
+  std::string gone_since;          // ISO 8601 since when the tenant is gone, or ""
+  std::string gone_reason;         // why, as a clause (kGoneFromContracts, ...)
+  std::string graph_host;          // remote of the last complete read, "" = not recorded
 };
+
+// The gone_reason of a tenant that is no longer in the partner's /contracts.
+inline constexpr const char* kGoneFromContracts = "is gone from the partner's contracts";
 
 struct CachedTenant {
   Tenant tenant;
@@ -104,6 +110,12 @@ class Cache {
   const std::string& moved_aside_to() const { return db_->moved_aside_to(); }
   Journal& journal() { return journal_; }
 
+  // The remote this cache is used with now (the origin of remote.graphUrl); "" = unknown.
+  // Set once, before any other call: mark_complete() records it per tenant, and a
+  // snapshot whose data came from another remote says so (other_graph_host).
+  void set_graph_host(std::string host) { graph_host_ = std::move(host); }
+  const std::string& graph_host() const { return graph_host_; }
+
   // ---- tenants ----
   // Inserts new tenants and updates changed domains/display names.
   Status upsert_tenants(const std::vector<Tenant>& tenants);
@@ -138,10 +150,18 @@ class Cache {
   Result<SyncState> sync_state(const std::string& tenant);
   Status set_delta_link(const std::string& tenant, const std::string& delta_link);
   // The tenant's last read completed: outcome complete, error cleared, synced_at = now and
-  // last_full_sync or last_delta_sync = now.
+  // last_full_sync or last_delta_sync = now, no longer gone, read from graph_host().
   Status mark_complete(const std::string& tenant, ReadKind kind);
   // The last read failed: outcome stale with `error`; the data stays as it was.
   Status mark_stale(const std::string& tenant, const std::string& error);
+  // The tenant is gone (`reason` as a clause, e.g. kGoneFromContracts): gone_since = now
+  // unless it is gone already, and its delta link is dropped so its return is read fully.
+  // The data stays; mark_complete() ends it.
+  Status mark_gone(const std::string& tenant, const std::string& reason);
+  // Marks every cached tenant that is not among `customers` (the partner's /contracts)
+  // gone from the contracts, and returns the cached tenants gone from them, by domain.
+  Result<std::vector<CachedTenant>> mark_missing_from_contracts(
+      const std::vector<Tenant>& customers);
 
   // ---- executor results ----
   // Writes back a user the service returned (assign, create, update, restore): it becomes
@@ -182,6 +202,7 @@ class Cache {
   std::unique_ptr<CacheDatabase> db_;
   std::unique_ptr<Impl> impl_;
   Journal journal_;
+  std::string graph_host_;  // set before use, then only read
 };
 
 }  // namespace tenantsync

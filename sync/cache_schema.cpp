@@ -142,6 +142,16 @@ CREATE INDEX journal_by_time ON journal (created_at);
 CREATE INDEX journal_unfinished ON journal (state) WHERE state IN ('pending', 'sending');
 )sql";
 
+// v3: tenant membership and remote identity. gone_since is set when a tenant left the
+// partner's /contracts (or refused every read) and cleared by its next complete read;
+// gone_reason says which. graph_host is the origin of remote.graphUrl the tenant's data
+// was last read from completely ('' = not recorded yet: caches from before v3).
+constexpr std::string_view kSchemaV3 = R"sql(
+ALTER TABLE sync_state ADD COLUMN gone_since TEXT;
+ALTER TABLE sync_state ADD COLUMN gone_reason TEXT NOT NULL DEFAULT '';
+ALTER TABLE sync_state ADD COLUMN graph_host TEXT NOT NULL DEFAULT '';
+)sql";
+
 }  // namespace
 
 std::string_view cache_migration_sql(int version) {
@@ -150,6 +160,8 @@ std::string_view cache_migration_sql(int version) {
       return kSchemaV1;
     case 2:
       return kSchemaV2;
+    case 3:
+      return kSchemaV3;
     default:
       return {};
   }

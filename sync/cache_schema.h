@@ -8,6 +8,8 @@
 //       license_states, sync_state, staged_users (full reads in progress)
 //   v2  sync_state.state_version (bumped when a tenant's data changes; the plan
 //       fingerprint hashes it) and the apply journal
+//   v3  sync_state.gone_since / gone_reason (the tenant left the partner's contracts) and
+//       sync_state.graph_host (the remote its data was read from)
 //
 // Stateless; safe from any thread.
 #pragma once
@@ -22,7 +24,7 @@ namespace tenantsync {
 class Database;
 
 // The newest schema this build writes and reads.
-inline constexpr int kCacheSchemaVersion = 2;
+inline constexpr int kCacheSchemaVersion = 3;
 
 // The SQL of migration `version` (1..kCacheSchemaVersion), without the user_version
 // update. Exposed so tests can build an old file exactly as an old release wrote it.

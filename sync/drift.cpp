@@ -233,6 +233,7 @@ TenantDrift tenant_drift(const TenantPlan& plan, const ServicePlanNames* names) 
                         t.ignored_users.end());
   t.seats = plan.seats;
   t.notes = plan.notes;
+  t.not_planned = plan.not_planned;
   for (const auto& item : t.items) t.totals.add(item);
   t.totals.ignored = static_cast<int>(t.ignored_users.size());
   for (const auto& seat : t.seats) t.totals.seats_to_buy += std::max(0, seat.shortfall);
@@ -255,13 +256,14 @@ DriftReport build_drift_report(const Plan& plan, Clock::time_point generated_at,
   for (const auto& tenant : report.tenants) {
     report.totals += tenant.totals;
     if (tenant.has_drift()) ++report.tenants_with_drift;
+    if (!tenant.not_planned.empty()) ++report.tenants_not_planned;
   }
   return report;
 }
 
 bool has_drift(const DriftReport& report) {
   return std::any_of(report.tenants.begin(), report.tenants.end(),
-                     [](const TenantDrift& t) { return t.has_drift(); });
+                     [](const TenantDrift& t) { return t.has_drift() || !t.not_planned.empty(); });
 }
 
 std::string seat_advice(const SeatLine& seat) {
@@ -293,12 +295,16 @@ std::string describe_counts(const DriftCounts& counts) {
 
 std::string describe_totals(const DriftReport& report) {
   std::string text = describe_counts(report.totals);
-  const int tenants = static_cast<int>(report.tenants.size());
+  const int tenants = static_cast<int>(report.tenants.size()) - report.tenants_not_planned;
   if (report.totals.items > 0) {
     text.insert(text.find(':'), " in " + std::to_string(report.tenants_with_drift) + " of " +
                                     plural(tenants, "tenant", "tenants"));
   } else {
     text.insert(std::string_view("no drift").size(), " in " + plural(tenants, "tenant", "tenants"));
+  }
+  if (report.tenants_not_planned > 0) {
+    text += "; " + plural(report.tenants_not_planned, "tenant", "tenants") +
+            " not planned (drift unknown)";
   }
   return text;
 }

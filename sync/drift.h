@@ -99,6 +99,9 @@ struct TenantDrift {
   std::vector<std::string> ignored_users;  // accepted deviations, sorted
   std::vector<SeatLine> seats;             // every seat line of the plan, as it gave them
   std::vector<std::string> notes;          // the planner's notes, as it gave them
+  // Why the tenant was not planned at all (TenantPlan::not_planned): its drift is
+  // unknown, so reports list it apart, never as "no drift". "" when it was planned.
+  std::string not_planned;
   DriftCounts totals;
 
   // The domain, or the id when the domain is unknown: what reports call the tenant.
@@ -113,6 +116,7 @@ struct DriftReport {
   std::vector<TenantDrift> tenants;
   DriftCounts totals;          // summed over the tenants
   int tenants_with_drift = 0;  // tenants with at least one item
+  int tenants_not_planned = 0;  // tenants whose drift is unknown (TenantDrift::not_planned)
 
   bool operator==(const DriftReport&) const = default;
 };
@@ -138,8 +142,9 @@ class ServicePlanNames {
 DriftReport build_drift_report(const Plan& plan, Clock::time_point generated_at,
                                const ServicePlanNames* names = nullptr);
 
-// True when any tenant has an item (blocked, failed and manual items included). Ignored
-// users alone are not drift. `drift --detailed-exitcode` exits 2 on true.
+// True when any tenant has an item (blocked, failed and manual items included), or was
+// not planned (its drift is unknown, so it is never reported as matching). Ignored users
+// alone are not drift. `drift --detailed-exitcode` exits 2 on true.
 bool has_drift(const DriftReport& report);
 
 // "buy 3 more seats of SPE_E3" ("1 more seat"); empty when the line has no shortfall.
@@ -152,7 +157,8 @@ std::string describe_counts(const DriftCounts& counts);
 
 // The report's totals as one sentence: describe_counts() with the tenants after the first
 // phrase, e.g. "4 drift items in 1 of 3 tenants: 2 missing license, ...; 1 blocked" or
-// "no drift in 3 tenants; 1 ignored user".
+// "no drift in 3 tenants; 1 ignored user". Tenants not planned are counted apart at the
+// end: "no drift in 2 tenants; 1 tenant not planned (drift unknown)".
 std::string describe_totals(const DriftReport& report);
 
 }  // namespace tenantsync

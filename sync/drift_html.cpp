@@ -131,7 +131,7 @@ void append_summary(std::string& out, const DriftReport& report) {
   // "<strong>4 drift items</strong> in 1 of 3 tenants: ..." / "<strong>No drift</strong> in ..."
   std::string sentence = describe_totals(report);
   const size_t head = sentence.find(" in ");
-  if (clean && !sentence.empty()) sentence[0] = 'N';
+  if (!sentence.empty() && sentence[0] == 'n') sentence[0] = 'N';  // "no drift ..."
   out += "<strong>" + html_escape(sentence.substr(0, head)) + "</strong>" +
          html_escape(sentence.substr(head)) + ".</p>\n";
   if (clean) {
@@ -160,6 +160,11 @@ void append_tenant(std::string& out, const TenantDrift& t) {
   out += "<section class=\"tenant\" id=\"tenant-" + html_escape(name) + "\">\n";
   out += "<h2>" + html_escape(name) + "<span class=\"mode " + std::string(mode) + "\">" + mode +
          "</span></h2>\n";
+  if (!t.not_planned.empty()) {  // its drift is unknown: no table that could read "No drift"
+    out += "<p class=\"tenant-totals not-planned\">Not planned, drift unknown: " +
+           html_escape(t.not_planned) + "</p>\n</section>\n";
+    return;
+  }
   out += "<p class=\"tenant-totals\" data-items=\"" + std::to_string(t.totals.items) +
          "\" data-blocked=\"" + std::to_string(t.totals.blocked) + "\">" +
          html_escape(describe_counts(t.totals)) + ".";

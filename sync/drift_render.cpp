@@ -95,6 +95,7 @@ Json tenant_json(const TenantDrift& t) {
   j["ignored"] = t.ignored_users;
   j["seats"] = std::move(seats);
   j["notes"] = t.notes;
+  j["notPlanned"] = t.not_planned;
   Json totals = Json::object();
   put_counts(totals, t.totals);
   j["totals"] = std::move(totals);
@@ -138,6 +139,11 @@ std::string render_text(const DriftReport& report) {
     bool shortfall = std::any_of(t.seats.begin(), t.seats.end(),
                                  [](const SeatLine& s) { return s.shortfall > 0; });
     if (!t.has_drift() && t.ignored_users.empty() && t.notes.empty() && !shortfall) continue;
+    if (!t.not_planned.empty()) {  // its drift is unknown: said apart, never "no drift"
+      out += "\n" + terminal_safe(t.name()) + " (" + to_string(t.mode) +
+             "): NOT PLANNED, drift unknown: " + terminal_safe(t.not_planned) + "\n";
+      continue;
+    }
     out += "\n" + terminal_safe(t.name()) + " (" + to_string(t.mode) +
            "): " + describe_counts(t.totals) + "\n";
     if (t.has_drift()) {
@@ -192,6 +198,15 @@ std::string render_csv(const DriftReport& report) {
           tenant,     item.user,   to_string(item.kind),
           item.sku,   item.detail, to_string(item.status),
           item.reason};
+      for (size_t i = 0; i < fields.size(); ++i) {
+        if (i > 0) out += ',';
+        out += csv_field(fields[i]);
+      }
+      out += "\r\n";
+    }
+    if (!t.not_planned.empty()) {
+      const std::array<std::string_view, 7> fields = {
+          tenant, "", "not-planned", "", t.not_planned, "unknown", ""};
       for (size_t i = 0; i < fields.size(); ++i) {
         if (i > 0) out += ',';
         out += csv_field(fields[i]);
@@ -273,6 +288,10 @@ std::string render_markdown(const DriftReport& report) {
   }
   for (const auto& t : report.tenants) {
     out += "\n## " + md(t.name()) + " (" + to_string(t.mode) + ")\n\n";
+    if (!t.not_planned.empty()) {
+      out += "**Not planned, drift unknown:** " + md(t.not_planned) + "\n";
+      continue;
+    }
     out += md(sentence_case(describe_counts(t.totals))) + ".\n";
     if (t.has_drift()) {
       out += "\n| User | Kind | SKU | Status | Detail | Reason |\n";
@@ -311,6 +330,7 @@ nlohmann::ordered_json drift_report_to_json(const DriftReport& report) {
   Json totals = Json::object();
   totals["tenants"] = static_cast<int>(report.tenants.size());
   totals["tenantsWithDrift"] = report.tenants_with_drift;
+  totals["tenantsNotPlanned"] = report.tenants_not_planned;
   put_counts(totals, report.totals);
   Json j = Json::object();
   j["version"] = 1;

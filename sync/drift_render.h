@@ -8,6 +8,7 @@
 // text: for a terminal. One block per tenant that has something to say (drift, ignored
 //   users, seats to buy, notes), with aligned columns USER KIND SKU STATUS DETAIL, then a
 //   totals line ("Totals: ..."), or "No drift: every tenant matches the desired state."
+//   A tenant not planned is one line "<tenant> (mode): NOT PLANNED, drift unknown: why".
 //
 // json: a stable shape for scripts; every key is always present (empty string, empty
 //   array or 0 rather than absent), keys in this order, new keys only ever added:
@@ -33,21 +34,25 @@
 //                      "afterPlan": 26, "shortfall": 1,
 //                      "advice": "buy 1 more seat of SPE_E3" } ],  // "" when no shortfall
 //         "notes": ["..."],
+//         "notPlanned": "",                   // why the tenant was not planned at all
+//                                             // (gone, never read whole); drift unknown
 //         "totals": { "items": 3, "blocked": 1, "failed": 0, "ignored": 1, "seatsToBuy": 1,
 //                     "byKind": { "missing-license": 1, "extra-license": 1,
 //                                 "disabled-plans-differ": 0, "should-be-restored": 0,
 //                                 "should-be-deleted": 0, "should-be-created": 0,
 //                                 "user-not-found": 1 } } } ],
-//     "totals": { "tenants": 2, "tenantsWithDrift": 1, "items": 3, "blocked": 1,
+//     "totals": { "tenants": 2, "tenantsWithDrift": 1, "tenantsNotPlanned": 0,
+//                 "items": 3, "blocked": 1,
 //                 "failed": 0, "ignored": 1, "seatsToBuy": 1, "byKind": { ...all seven } },
 //     "drift": true                             // has_drift(): what --detailed-exitcode uses
 //   }
 //
 // csv: RFC 4180 (CRLF line ends; a field holding a comma, quote, CR or LF is quoted, with
 //   quotes doubled), UTF-8 without BOM. Header `tenant,user,kind,sku,detail,status,reason`,
-//   then one row per drift item; kind and status as in JSON. Ignored users and totals are
-//   not rows. A field that would start with = + - @ (a spreadsheet formula) gets a
-//   leading apostrophe.
+//   then one row per drift item; kind and status as in JSON, and per tenant not planned
+//   one row with kind "not-planned", status "unknown" and the reason as detail. Ignored
+//   users and totals are not rows. A field that would start with = + - @ (a spreadsheet
+//   formula) gets a leading apostrophe.
 //
 // md: Markdown (CommonMark + GitHub tables): a heading, the totals, a summary table of
 //   tenants, then a "## <tenant>" section per tenant with its table, ignored users, seats

@@ -54,6 +54,7 @@ class TenantMirror {
     if (!s.ok()) {
       r.error = s.error();
       Status marked = cache_.mark_stale(t.id, s.error().describe());
+      if (marked.ok() && refused_) marked = mark_refused(r);
       if (!marked.ok()) {
         log_error("cannot mark tenant stale",
                   {{"tenant", t.default_domain_name}, {"error", marked.error().describe()}});
@@ -88,13 +89,33 @@ class TenantMirror {
 
     progress_.report(name, MirrorProgress::Phase::Skus, 0);
     auto skus = dir_.subscribed_skus(id);
-    if (!skus.ok()) return skus.error();
+    if (!skus.ok()) {
+      // The tenant's first read refused as a whole: the partner cannot see it any more.
+      refused_ =
+          skus.error().kind == ErrorKind::Forbidden || skus.error().kind == ErrorKind::NotFound;
+      return skus.error();
+    }
     Status s = cache_.replace_skus(id, *skus);
     if (!s.ok()) return s;
 
     auto state = cache_.sync_state(id);
     if (!state.ok()) return state.error();
+    r.returned = !state->gone_since.empty();
     std::string link = full_ ? std::string() : state->delta_link;
+    const std::string& host = cache_.graph_host();
+    if (!state->graph_host.empty() && !host.empty() && state->graph_host != host) {
+      // Its delta link belongs to the other remote; its data may not describe this one.
+      log_info(
+          "remote.graphUrl changed since this tenant was read; dropping its delta link "
+          "and reading all users",
+          {{"tenant", name}, {"from", state->graph_host}, {"to", host}});
+      r.host_changed = true;
+      link.clear();
+      if (!state->delta_link.empty()) {
+        s = cache_.set_delta_link(id, "");
+        if (!s.ok()) return s;
+      }
+    }
     if (!link.empty()) {
       r.kind = ReadKind::Delta;
       // A delta round applies its pages as they come, so until its last page is in, the
@@ -158,6 +179,18 @@ class TenantMirror {
     return s;
   }
 
+  Status mark_refused(TenantMirrorResult& r) {
+    const std::string& id = r.tenant.id;
+    Status s =
+        cache_.mark_gone(id, "has refused the partner's reads (" + r.error->describe() + ")");
+    if (!s.ok()) return s;
+    auto state = cache_.sync_state(id);
+    if (!state.ok()) return state.error();
+    r.gone_since = state->gone_since;
+    r.gone_reason = state->gone_reason;
+    return {};
+  }
+
   void count(TenantMirrorResult& r, const UserPage& page) {
     r.changes_read += static_cast<std::int64_t>(page.users.size() + page.removed_soft.size() +
                                                 page.removed_hard.size());
@@ -168,10 +201,22 @@ class TenantMirror {
   Cache& cache_;
   ProgressReporter& progress_;
   bool full_;
+  bool refused_ = false;  // the tenant's reads were refused as a whole (403/404)
 };
 
-// The tenants in scope, in the order to report them; unknown names carry an error.
+TenantMirrorResult gone_result(const CachedTenant& t) {
+  TenantMirrorResult r;
+  r.requested = t.tenant.default_domain_name;
+  r.tenant = t.tenant;
+  r.gone_since = t.state.gone_since;
+  r.gone_reason = t.state.gone_reason;
+  return r;
+}
+
+// The tenants in scope, in the order to report them; unknown names carry an error, and
+// cached tenants gone from the contracts are reported gone.
 std::vector<TenantMirrorResult> resolve_scope(const std::vector<Tenant>& customers,
+                                              const std::vector<CachedTenant>& gone,
                                               const std::vector<std::string>& requested) {
   std::vector<TenantMirrorResult> out;
   if (requested.empty()) {
@@ -181,6 +226,7 @@ std::vector<TenantMirrorResult> resolve_scope(const std::vector<Tenant>& custome
       r.tenant = t;
       out.push_back(std::move(r));
     }
+    for (const auto& t : gone) out.push_back(gone_result(t));
     std::sort(out.begin(), out.end(), [](const auto& a, const auto& b) {
       return a.tenant.default_domain_name < b.tenant.default_domain_name;
     });
@@ -193,6 +239,14 @@ std::vector<TenantMirrorResult> resolve_scope(const std::vector<Tenant>& custome
     auto it = std::find_if(customers.begin(), customers.end(), [&](const Tenant& t) {
       return t.id == name || iequals(t.default_domain_name, name);
     });
+    auto was = std::find_if(gone.begin(), gone.end(), [&](const CachedTenant& t) {
+      return t.tenant.id == name || iequals(t.tenant.default_domain_name, name);
+    });
+    if (it == customers.end() && was != gone.end()) {
+      if (!seen.insert(was->tenant.id).second) continue;
+      out.push_back(gone_result(*was));
+      continue;
+    }
     if (it == customers.end()) {
       r.error = make_error(ErrorKind::NotFound,
                            "tenant " + name + " is not among the partner's customer tenants",
@@ -224,7 +278,15 @@ MirrorResult mirror_tenants(Directory& directory, Cache& cache, const MirrorOpti
     log_error("cannot list the customer tenants", {{"error", customers.error().describe()}});
     return result;
   }
-  result.tenants = resolve_scope(*customers, options.tenants);
+  // Membership is data: whoever left the contracts is marked gone before anything is read.
+  auto gone = cache.mark_missing_from_contracts(*customers);
+  if (!gone.ok()) {
+    result.error = gone.error();
+    log_error("cannot record the customer tenants in the cache",
+              {{"error", gone.error().describe()}});
+    return result;
+  }
+  result.tenants = resolve_scope(*customers, *gone, options.tenants);
 
   std::vector<Tenant> in_scope;
   std::vector<size_t> work;
@@ -232,6 +294,14 @@ MirrorResult mirror_tenants(Directory& directory, Cache& cache, const MirrorOpti
     if (!result.tenants[i].ok()) {  // not a customer: its outcome is logged like any other's
       log_warn("mirror of tenant failed", {{"tenant", result.tenants[i].requested},
                                            {"error", result.tenants[i].error->describe()}});
+      continue;
+    }
+    if (result.tenants[i].gone()) {
+      log_warn(
+          "tenant is gone from the partner's contracts: it is not read and nothing is "
+          "planned for it until it is back",
+          {{"tenant", result.tenants[i].tenant.default_domain_name},
+           {"since", result.tenants[i].gone_since}});
       continue;
     }
     in_scope.push_back(result.tenants[i].tenant);

@@ -9,6 +9,11 @@
 // error; the other tenants still complete. A tenant with no remote change writes no
 // user rows and keeps its state version, hence its fingerprint.
 //
+// Membership and identity: every cached tenant missing from the partner's /contracts is
+// marked gone (and not read); one whose reads answer 403 or 404 as a whole is marked gone
+// too. A gone tenant's next complete read ends it. A tenant last read from another remote
+// (the cache's graph_host() changed) has its delta link dropped and is read fully.
+//
 // Threads: mirror_tenants() blocks its caller; it runs up to `concurrency` std::thread
 // workers that take tenants from a shared queue. They call the Directory concurrently (for
 // different tenants) and write through the cache's single write connection. The progress
@@ -46,13 +51,24 @@ struct TenantMirrorResult {
   std::int64_t changes_read = 0;  // users and removals received from the remote
   double seconds = 0;             // wall time of this tenant's mirror
   std::optional<Error> error;     // why this tenant failed (it is marked stale)
+  // Gone (Cache::mark_gone): since when and why. A tenant gone from /contracts is not
+  // read and is no failure; one whose reads were refused is read again every mirror and
+  // fails (error set) until it answers.
+  std::string gone_since;
+  std::string gone_reason;
+  bool host_changed = false;  // read from another remote before: delta link dropped, full read
+  bool returned = false;      // was gone and has now been read whole again
 
   bool ok() const { return !error.has_value(); }
+  bool gone() const { return !gone_since.empty(); }
 };
 
 struct MirrorResult {
   std::optional<Error> error;  // the tenant list could not be read or recorded: no tenants
-  std::vector<TenantMirrorResult> tenants;  // requested order; by domain when all
+  // Requested order; by domain when all, then also every cached tenant gone from the
+  // partner's /contracts (not read, gone set). A requested tenant that is not a customer
+  // but is cached is reported gone the same way.
+  std::vector<TenantMirrorResult> tenants;
 
   bool ok() const;
   int failed() const;

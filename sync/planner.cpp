@@ -15,12 +15,28 @@ namespace tenantsync {
 
 namespace {
 
-// Nothing to plan from: no read of the tenant ever completed (a first read that failed
-// part way leaves it stale without SKUs or users to resolve names against).
-bool never_mirrored(const TenantSnapshot& snapshot) {
-  return snapshot.mirror == MirrorState::Never ||
-         (snapshot.mirror == MirrorState::Stale && snapshot.synced_at.empty() &&
-          snapshot.skus.empty() && snapshot.users.empty());
+// Why nothing at all may be planned from this snapshot (the plan's one note), or "" when
+// it can be planned. Gone: the partner may no longer act on the tenant. Another remote:
+// the data may not describe the service we would write to. Never read whole: a first
+// read that failed part way left a fraction of the users, and any of them may be missing.
+std::string why_nothing_is_planned(const TenantSnapshot& snapshot) {
+  if (!snapshot.gone_since.empty()) {
+    return "tenant " + snapshot.gone_reason + " since " + snapshot.gone_since +
+           ": nothing is planned";
+  }
+  if (!snapshot.other_graph_host.empty()) {
+    return "tenant was mirrored from " + snapshot.other_graph_host +
+           ", not from the configured remote.graphUrl: nothing is planned until mirror "
+           "reads it from there";
+  }
+  if (snapshot.mirror == MirrorState::Never ||
+      (snapshot.mirror == MirrorState::Stale && !snapshot.ever_complete)) {
+    return snapshot.stale_reason.empty()
+               ? "tenant was never mirrored; run mirror"
+               : "tenant was never mirrored completely (" + snapshot.stale_reason +
+                     "): nothing is planned; run mirror";
+  }
+  return "";
 }
 
 constexpr size_t kNone = static_cast<size_t>(-1);
@@ -921,11 +937,9 @@ TenantPlan Planner::run() {
   plan_.tenant = snapshot_.tenant.default_domain_name;
   plan_.tenant_id = snapshot_.tenant.id;
   plan_.mode = desired_.mode;
-  if (never_mirrored(snapshot_)) {
-    plan_.notes.push_back(snapshot_.stale_reason.empty()
-                              ? "tenant was never mirrored; run mirror"
-                              : "tenant was never mirrored completely (" + snapshot_.stale_reason +
-                                    "); run mirror");
+  if (std::string why = why_nothing_is_planned(snapshot_); !why.empty()) {
+    plan_.notes.push_back(why);
+    plan_.not_planned = std::move(why);
     return std::move(plan_);
   }
   index();
@@ -1024,7 +1038,7 @@ TenantPlan plan_tenant(const TenantSnapshot& snapshot, const ResolvedTenant& des
 
 Result<TenantPlan> plan_tenant(const TenantSnapshot& snapshot, const DesiredTenant& desired,
                                const ServiceRules& rules, Clock::time_point now) {
-  if (never_mirrored(snapshot)) {
+  if (!why_nothing_is_planned(snapshot).empty()) {
     ResolvedTenant empty;
     empty.mode = desired.mode;
     return plan_tenant(snapshot, empty, rules, now);

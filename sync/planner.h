@@ -60,8 +60,12 @@
 // - A tenant whose mirror is not Complete: everything that removes access (revoke,
 //   delete, an update that disables a plan) and everything that needs an exact picture
 //   (restore, create) is blocked with "tenant mirror is stale: <reason>; re-run mirror";
-//   assignments and updates that only enable plans proceed. A tenant never mirrored has
-//   nothing to plan from (nor one whose first read failed part way): its plan is one note.
+//   assignments and updates that only enable plans proceed.
+// - Nothing at all is planned (the plan is one note, also in TenantPlan::not_planned) for
+//   a tenant gone from the partner's contracts ("tenant is gone from the partner's
+//   contracts since <time>: nothing is planned"), one whose cached data was read from
+//   another remote than the configured graphUrl, and one no read of which ever finished
+//   whole (never mirrored, or its first read failed part way).
 //
 // Output order: operations by user (UPN, ASCII case ignored), then restore, revoke,
 // update, assign, delete, create, then SKU part number. Seat lines for every managed SKU
@@ -92,7 +96,7 @@ TenantPlan plan_tenant(const TenantSnapshot& snapshot, const ResolvedTenant& des
                        const ServiceRules& rules, Clock::time_point now);
 
 // Resolves `desired` against `snapshot` (resolve_desired_tenant()), then plans it. A tenant
-// never mirrored is not resolved (it has no SKUs to resolve against).
+// that plans nothing (see above) is not resolved (it may have no SKUs to resolve against).
 Result<TenantPlan> plan_tenant(const TenantSnapshot& snapshot, const DesiredTenant& desired,
                                const ServiceRules& rules, Clock::time_point now);
 

@@ -3,7 +3,8 @@
 // Loaded from the cache one tenant at a time, so planning a million users never holds
 // more than one tenant in memory. `mirror` says whether the state can be trusted: the
 // planner refuses revocations and deletions for a tenant whose last read failed part way
-// (stale) or that was never mirrored.
+// (stale), and plans nothing at all for one that was never read whole, is gone from the
+// partner's contracts, or was read from another remote than the configured one.
 #pragma once
 
 #include <string>
@@ -22,6 +23,16 @@ struct TenantSnapshot {
   MirrorState mirror = MirrorState::Never;
   std::string stale_reason;  // the error of the failed read, when Stale
   std::string synced_at;     // ISO 8601 time of the last complete read
+  // A read of the tenant ever finished whole; false for a Stale tenant whose first read
+  // failed part way (some of its users cached). Complete implies it.
+  bool ever_complete = false;
+  // Set while the tenant is gone (left /contracts, or refused every read): since when
+  // (ISO 8601) and why, as a clause: "is gone from the partner's contracts".
+  std::string gone_since;
+  std::string gone_reason;
+  // The remote (graphUrl origin) the cached data was read from, when it is not the one
+  // the cache is used with now; "" when they agree or either is unknown.
+  std::string other_graph_host;
   std::vector<Sku> skus;
   std::vector<User> users;          // active users, sorted by user_principal_name
   std::vector<User> deleted_users;  // soft-deleted, deleted_date_time set, with the

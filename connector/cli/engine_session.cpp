@@ -6,10 +6,22 @@
 
 #include "connector/cli/progress_bar.h"
 #include "connector/graph_directory.h"
+#include "connector/url.h"
 #include "sync/desired_loader.h"
 #include "sync/log.h"
 
 namespace tenantsync {
+
+namespace {
+
+// The remote's identity in the cache: scheme://host:port of remote.graphUrl (the part a
+// delta link must share to be followed), or the text as given when it does not parse.
+std::string graph_origin(const std::string& graph_url) {
+  auto url = parse_url(graph_url);
+  return url ? url->origin() : graph_url;
+}
+
+}  // namespace
 
 EngineSession::EngineSession(Config config) : config_(std::move(config)) {}
 EngineSession::~EngineSession() = default;
@@ -33,6 +45,7 @@ Result<std::unique_ptr<EngineSession>> EngineSession::open(const Config& config,
   auto cache = Cache::open(config.cache, s->clock_, options);
   if (!cache.ok()) return cache.error();
   s->cache_ = std::move(*cache);
+  s->cache_->set_graph_host(graph_origin(config.remote.graph_url));
   if (!s->cache_->moved_aside_to().empty()) {
     std::fprintf(stderr,
                  "tenantsync: the cache %s could not be read; it was moved to %s and is rebuilt "
@@ -99,10 +112,21 @@ void print_mirror_result(const MirrorResult& result, bool to_stdout) {
   for (const auto& t : result.tenants) {
     std::string name =
         t.tenant.default_domain_name.empty() ? t.requested : t.tenant.default_domain_name;
-    if (t.ok()) {
+    if (t.ok() && t.gone()) {
+      std::fprintf(out, "%-40s GONE since %s: the tenant %s; nothing is planned for it\n",
+                   name.c_str(), t.gone_since.c_str(), t.gone_reason.c_str());
+    } else if (t.ok()) {
+      const char* why_full = t.returned       ? " (back after being gone: full read)"
+                             : t.host_changed ? " (remote.graphUrl changed: full read)"
+                             : t.resynced     ? " (delta link expired: full read)"
+                                              : "";
       std::fprintf(out, "%-40s %6d users %5d deleted %3d SKUs  %-5s%s %6.2fs\n", name.c_str(),
-                   t.users, t.deleted_users, t.skus, to_string(t.kind),
-                   t.resynced ? " (delta link expired: full read)" : "", t.seconds);
+                   t.users, t.deleted_users, t.skus, to_string(t.kind), why_full, t.seconds);
+    } else if (t.gone()) {
+      std::fprintf(out,
+                   "%-40s FAILED: %s (marked gone: nothing is planned for it until a read "
+                   "succeeds)\n",
+                   name.c_str(), redact_secrets(t.error->describe()).c_str());
     } else {
       std::fprintf(out, "%-40s FAILED: %s (kept the last complete state; marked stale)\n",
                    name.c_str(), redact_secrets(t.error->describe()).c_str());

@@ -34,6 +34,28 @@ TEST_F(UsersReadTest, ContractsListTheCustomersForThePartnerOnly) {
   EXPECT_EQ(error_code(denied), "Authorization_RequestDenied");
 }
 
+TEST_F(UsersReadTest, AnEndedContractLeavesContractsAndDeniesTheTenantUntilRestored) {
+  std::string tok = token(kContoso);  // a token taken before the relationship ends
+  fake_->set_contract(kContoso, false);
+  json value = body_of(get("/contracts", token(kPartner)))["value"];
+  std::set<std::string> domains;
+  for (const auto& c : value) domains.insert(c["defaultDomainName"]);
+  EXPECT_EQ(domains, (std::set<std::string>{kFabrikam, kNorthwind}));
+  for (const char* path : {"/subscribedSkus", "/users", "/users/delta"}) {
+    HttpReply denied = get(path, tok);
+    EXPECT_EQ(denied.status, 403) << path;
+    EXPECT_EQ(error_code(denied), "Authorization_RequestDenied") << path;
+  }
+  HttpReply write = send("POST", "/users/" + enc(contoso_upn("megan.bowen")) + "/assignLicense",
+                         {{"addLicenses", json::array()}, {"removeLicenses", json::array()}}, tok);
+  EXPECT_EQ(write.status, 403);
+  EXPECT_EQ(get("/subscribedSkus", token(kFabrikam)).status, 200) << "other tenants unaffected";
+
+  fake_->set_contract(kContoso, true);
+  EXPECT_EQ(body_of(get("/contracts", token(kPartner)))["value"].size(), 3u);
+  EXPECT_EQ(get("/subscribedSkus", tok).status, 200);
+}
+
 TEST_F(UsersReadTest, SubscribedSkusDeriveConsumedUnitsCountingGroupLicensesOnce) {
   HttpReply r = get("/subscribedSkus");
   ASSERT_EQ(r.status, 200);

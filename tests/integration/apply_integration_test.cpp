@@ -32,25 +32,6 @@ const User* find_user(const TenantSnapshot& s, const std::string& upn) {
   return nullptr;
 }
 
-// Requests that could change something: every Graph POST, PATCH and DELETE ($batch
-// included); token requests are not Graph requests.
-long write_requests(const json& stats) {
-  long n = 0;
-  for (const auto& [route, by_status] : stats["requests"].items()) {
-    bool graph_write = route.rfind("POST /v1.0/", 0) == 0 || route.rfind("PATCH /v1.0/", 0) == 0 ||
-                       route.rfind("DELETE /v1.0/", 0) == 0;
-    if (!graph_write) continue;
-    for (const auto& [status, count] : by_status.items()) n += count.get<long>();
-  }
-  return n;
-}
-
-int ready_operations(const TenantPlan& t) {
-  int n = 0;
-  for (const auto& op : t.operations) n += op.status == OpStatus::Ready ? 1 : 0;
-  return n;
-}
-
 std::string lines(const std::vector<std::string>& v) {
   std::string out;
   for (const auto& l : v) out += l + "\n";

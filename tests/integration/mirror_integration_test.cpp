@@ -14,6 +14,7 @@
 #include "tests/integration/engine_harness.h"
 #include "tests/integration/mirror_comparison.h"
 #include "tests/integration/other_client.h"
+#include "tests/integration/page_hook_directory.h"
 
 namespace tenantsync::test {
 namespace {
@@ -50,42 +51,6 @@ void expect_cache_equals_service(EngineHarness& h, const MirrorResult& result) {
     EXPECT_EQ(t.skus, static_cast<int>(state["skus"].size())) << t.requested;
   }
 }
-
-// A Directory that hands each user page on, then calls `after_page(n)`: the test's hook
-// to change the service between two pages of one read.
-class PageHookDirectory final : public Directory {
- public:
-  PageHookDirectory(Directory& inner, std::function<void(int)> after_page)
-      : inner_(inner), after_page_(std::move(after_page)) {}
-
-  Result<std::vector<Tenant>> customer_tenants() override { return inner_.customer_tenants(); }
-  Result<std::vector<Sku>> subscribed_skus(const std::string& tenant) override {
-    return inner_.subscribed_skus(tenant);
-  }
-  Result<std::string> read_users(const std::string& tenant, const std::string& delta_link,
-                                 const UserPageSink& sink) override {
-    int pages = 0;
-    return inner_.read_users(tenant, delta_link, [&](UserPage&& page) {
-      Status s = sink(std::move(page));
-      after_page_(++pages);
-      return s;
-    });
-  }
-  Status read_deleted_users(const std::string& tenant, const DeletedUserSink& sink) override {
-    return inner_.read_deleted_users(tenant, sink);
-  }
-  Result<User> get_user(const std::string& tenant, const std::string& id_or_upn) override {
-    return inner_.get_user(tenant, id_or_upn);
-  }
-  std::vector<WriteResult> write(const std::string& tenant,
-                                 const std::vector<WriteRequest>& requests) override {
-    return inner_.write(tenant, requests);
-  }
-
- private:
-  Directory& inner_;
-  std::function<void(int)> after_page_;
-};
 
 TEST(MirrorIntegrationTest, FullMirrorOfTheDemoEqualsTheServiceForEveryTenant) {
   EngineHarness h(demo_estate());

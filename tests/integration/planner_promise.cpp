@@ -149,4 +149,10 @@ ProbeOutcome send_blocked_probes(Directory& directory, const std::vector<Blocked
   return out;
 }
 
+int ready_operations(const TenantPlan& tenant) {
+  int n = 0;
+  for (const auto& op : tenant.operations) n += op.status == OpStatus::Ready ? 1 : 0;
+  return n;
+}
+
 }  // namespace tenantsync::test

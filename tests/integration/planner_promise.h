@@ -13,6 +13,9 @@
 
 namespace tenantsync::test {
 
+// How many operations of the tenant's plan are ready (apply would send them).
+int ready_operations(const TenantPlan& tenant);
+
 // One line per operation that was ready in the plan but is not `applied` in the report
 // (report-mode tenants aside: apply never changes them).
 std::vector<std::string> ready_operations_not_applied(const ApplyReport& report);

@@ -41,6 +41,21 @@ void FakeGraphControl::set_licenses(const std::string& tenant, const std::string
           licenses.dump());
 }
 
+long write_requests(const nlohmann::json& stats) {
+  long n = 0;
+  for (const auto& [route, by_status] : stats["requests"].items()) {
+    bool graph_write = route.rfind("POST /v1.0/", 0) == 0 || route.rfind("PATCH /v1.0/", 0) == 0 ||
+                       route.rfind("DELETE /v1.0/", 0) == 0;
+    if (!graph_write) continue;
+    for (const auto& [status, count] : by_status.items()) n += count.get<long>();
+  }
+  return n;
+}
+
+void FakeGraphControl::set_contract(const std::string& tenant, bool active) {
+  control("POST", "/_fake/contracts/" + tenant, nlohmann::json{{"active", active}}.dump());
+}
+
 std::string FakeGraphControl::token(const std::string& tenant, const std::string& client_id,
                                     const std::string& secret) {
   std::string body =

@@ -27,6 +27,8 @@ class FakeGraphControl {
   // Someone else sets a user's direct licenses (a change the delta reports).
   void set_licenses(const std::string& tenant, const std::string& user,
                     const nlohmann::json& licenses);
+  // Ends (false) or restores (true) the partner's contract with a customer tenant.
+  void set_contract(const std::string& tenant, bool active);
   // A client-credentials token; throws std::runtime_error (without the secret) on failure.
   std::string token(const std::string& tenant, const std::string& client_id,
                     const std::string& secret);
@@ -37,5 +39,9 @@ class FakeGraphControl {
  private:
   std::string url_;
 };
+
+// Requests in GET /_fake/stats that could change something: every Graph POST, PATCH and
+// DELETE ($batch included), whatever their answer; token requests are not Graph requests.
+long write_requests(const nlohmann::json& stats);
 
 }  // namespace tenantsync::test

@@ -171,7 +171,7 @@ TEST(CacheFileTest, MigratesASchemaV1FileKeepingItsData) {
   FakeClock clock;
   auto cache = Cache::open(path, clock);
   ASSERT_TRUE(cache.ok()) << cache.error().describe();
-  EXPECT_EQ(raw_int(path, "PRAGMA user_version"), 2);
+  EXPECT_EQ(raw_int(path, "PRAGMA user_version"), kCacheSchemaVersion);
 
   auto snap = (*cache)->load_snapshot("contoso.onmicrosoft.com");
   ASSERT_TRUE(snap.ok()) << snap.error().describe();

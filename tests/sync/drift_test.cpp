@@ -406,6 +406,47 @@ TEST(DriftTextTest, CleanReportSaysNoDrift) {
             "No drift: every tenant matches the desired state.\n");
 }
 
+// A tenant with nothing planned because it is gone, beside a clean one.
+Plan plan_with_a_tenant_not_planned() {
+  Plan plan = clean_plan();
+  TenantPlan gone;
+  gone.tenant = "fabrikam.onmicrosoft.com";
+  gone.tenant_id = "tid-fabrikam";
+  gone.not_planned =
+      "tenant is gone from the partner's contracts since 2026-11-19T00:00:00Z: nothing is planned";
+  gone.notes = {gone.not_planned};
+  plan.tenants.push_back(gone);
+  return plan;
+}
+
+TEST(DriftReportTest, ATenantNotPlannedIsListedApartNeverAsNoDrift) {
+  DriftReport report = build_drift_report(plan_with_a_tenant_not_planned(), kGenerated);
+  EXPECT_TRUE(has_drift(report)) << "its drift is unknown";
+  EXPECT_EQ(report.tenants_not_planned, 1);
+  EXPECT_EQ(report.tenants_with_drift, 0);
+  EXPECT_EQ(describe_totals(report), "no drift in 1 tenant; 1 tenant not planned (drift unknown)");
+
+  const std::string text = render_drift(report, DriftFormat::Text);
+  EXPECT_EQ(text.find("No drift"), std::string::npos) << text;
+  EXPECT_NE(text.find("fabrikam.onmicrosoft.com (enforce): NOT PLANNED, drift unknown: tenant is "
+                      "gone from the partner's contracts since 2026-11-19T00:00:00Z"),
+            std::string::npos)
+      << text;
+  const auto j = drift_report_to_json(report);
+  EXPECT_EQ(j["drift"], true);
+  EXPECT_EQ(j["tenants"][0]["notPlanned"], "");
+  EXPECT_EQ(j["tenants"][1]["notPlanned"], report.tenants[1].not_planned);
+  EXPECT_EQ(j["totals"]["tenantsNotPlanned"], 1);
+  const std::string csv = render_drift(report, DriftFormat::Csv);
+  EXPECT_NE(csv.find("fabrikam.onmicrosoft.com,,not-planned,,tenant is gone"), std::string::npos)
+      << csv;
+  for (auto format : {DriftFormat::Markdown, DriftFormat::Html}) {
+    const std::string page = render_drift(report, format);
+    EXPECT_EQ(page.find("No drift: every tenant"), std::string::npos) << page;
+    EXPECT_NE(page.find("drift unknown"), std::string::npos) << page;
+  }
+}
+
 TEST(DriftTextTest, CleanReportStillListsIgnoredUsers) {
   Plan plan = clean_plan();
   plan.tenants[0].ignored_users = {"ceo@contoso.onmicrosoft.com"};

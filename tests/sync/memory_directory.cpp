@@ -162,6 +162,11 @@ void MemoryDirectory::set_page_observer(PageObserver observer) {
   observer_ = std::move(observer);
 }
 
+void MemoryDirectory::set_contract(const std::string& tenant_id, bool active) {
+  std::lock_guard<std::mutex> lock(mu_);
+  at(tenant_id).contracted = active;
+}
+
 void MemoryDirectory::fail_customer_tenants(Error error) {
   std::lock_guard<std::mutex> lock(mu_);
   tenants_fault_ = std::move(error);
@@ -221,7 +226,9 @@ Result<std::vector<Tenant>> MemoryDirectory::customer_tenants() {
   std::lock_guard<std::mutex> lock(mu_);
   if (tenants_fault_) return *std::exchange(tenants_fault_, std::nullopt);
   std::vector<Tenant> out;
-  for (const auto& [id, t] : tenants_) out.push_back(t.tenant);
+  for (const auto& [id, t] : tenants_) {
+    if (t.contracted) out.push_back(t.tenant);
+  }
   return out;
 }
 

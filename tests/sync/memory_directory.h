@@ -54,6 +54,9 @@ class MemoryDirectory : public Directory {
   void enforce_license_rules(bool on);
 
   // Faults.
+  // Ends (false) or restores (true) the partner's contract: customer_tenants() leaves the
+  // tenant out while it is ended; its data stays readable.
+  void set_contract(const std::string& tenant_id, bool active);
   void fail_customer_tenants(Error error);
   void fail_skus(const std::string& tenant_id, Error error);
   void fail_users_after_pages(const std::string& tenant_id, int pages, Error error);
@@ -93,6 +96,7 @@ class MemoryDirectory : public Directory {
     std::optional<Error> skus_fault;
     std::optional<std::pair<int, Error>> users_fault;  // pages to deliver, then the error
     std::optional<Error> deleted_fault;
+    bool contracted = true;
   };
 
   TenantData* find(const std::string& tenant);  // by id or domain; needs mu_

@@ -67,6 +67,15 @@ std::vector<User> by_upn(std::vector<User> users) {
   return users;
 }
 
+// The service's 403 for a tenant the partner may not read.
+Error access_denied() {
+  Error denied =
+      make_error(ErrorKind::Forbidden, "Insufficient privileges to complete the operation.",
+                 "Authorization_RequestDenied");
+  denied.http_status = 403;
+  return denied;
+}
+
 class MirrorTest : public ::testing::Test {
  protected:
   void SetUp() override {
@@ -276,11 +285,7 @@ TEST_F(MirrorTest, ADeltaRoundIsStaleInTheCacheUntilItsLastPageIsIn) {
 
 TEST_F(MirrorTest, AFailureOnTheFirstReadLeavesAStaleTenant) {
   add_tenant(remote_, 1, 10);
-  Error denied =
-      make_error(ErrorKind::Forbidden, "Insufficient privileges to complete the operation.",
-                 "Authorization_RequestDenied");
-  denied.http_status = 403;
-  remote_.fail_skus(tenant_id(1), denied);
+  remote_.fail_skus(tenant_id(1), access_denied());
   MirrorResult r = mirror();
   ASSERT_FALSE(r.ok());
   TenantSnapshot snap = snapshot(1);
@@ -288,6 +293,91 @@ TEST_F(MirrorTest, AFailureOnTheFirstReadLeavesAStaleTenant) {
   EXPECT_EQ(snap.stale_reason,
             "Authorization_RequestDenied: Insufficient privileges to complete the operation.");
   EXPECT_TRUE(snap.users.empty());
+}
+
+TEST_F(MirrorTest, ReadsRefusedAsAWholeMarkTheTenantGoneUntilAReadSucceeds) {
+  add_tenant(remote_, 1, 10);
+  ASSERT_TRUE(mirror().ok());
+  remote_.fail_skus(tenant_id(1), access_denied());
+  MirrorResult r = mirror();
+  ASSERT_EQ(r.tenants.size(), 1u);
+  EXPECT_FALSE(r.tenants[0].ok());
+  EXPECT_TRUE(r.tenants[0].gone());
+  TenantSnapshot snap = snapshot(1);
+  EXPECT_EQ(snap.gone_since, format_iso8601(clock_.now()));
+  EXPECT_EQ(snap.gone_reason,
+            "has refused the partner's reads (Authorization_RequestDenied: Insufficient "
+            "privileges to complete the operation.)");
+  EXPECT_EQ(snap.users.size(), 10u) << "its data stays";
+
+  MirrorResult back = mirror();  // the fault was one-shot: the tenant answers again
+  ASSERT_TRUE(back.ok());
+  EXPECT_TRUE(back.tenants[0].returned);
+  EXPECT_EQ(back.tenants[0].kind, ReadKind::Full) << "its delta link was dropped";
+  EXPECT_TRUE(snapshot(1).gone_since.empty());
+}
+
+TEST_F(MirrorTest, CachedTenantsMissingFromContractsAreGoneUntilTheyReturn) {
+  add_tenant(remote_, 1, 5);
+  add_tenant(remote_, 2, 5);
+  ASSERT_TRUE(mirror().ok());
+  std::int64_t before = version(1);
+  remote_.set_contract(tenant_id(1), false);
+  clock_.advance(std::chrono::hours(1));
+
+  MirrorResult r = mirror();
+  EXPECT_TRUE(r.ok()) << "gone is no failure";
+  ASSERT_EQ(r.tenants.size(), 2u) << "with all tenants, the gone one is reported too";
+  EXPECT_EQ(r.tenants[0].tenant.id, tenant_id(1));
+  EXPECT_TRUE(r.tenants[0].gone());
+  EXPECT_EQ(r.tenants[0].gone_reason, kGoneFromContracts);
+  EXPECT_EQ(r.tenants[0].gone_since, format_iso8601(clock_.now()));
+  EXPECT_EQ(remote_.full_reads(tenant_id(1)), 1) << "a gone tenant is not read";
+  EXPECT_GT(version(1), before) << "a plan saved before must be stale";
+  EXPECT_FALSE(r.tenants[1].gone());
+
+  // Named, it is reported gone as well (not as an unknown tenant); the time is kept.
+  std::string since = r.tenants[0].gone_since;
+  clock_.advance(std::chrono::hours(1));
+  MirrorOptions named;
+  named.tenants = {domain(1)};
+  MirrorResult again = mirror(named);
+  EXPECT_TRUE(again.ok());
+  ASSERT_EQ(again.tenants.size(), 1u);
+  EXPECT_EQ(again.tenants[0].gone_since, since);
+
+  remote_.set_contract(tenant_id(1), true);
+  MirrorResult back = mirror();
+  ASSERT_TRUE(back.ok());
+  EXPECT_TRUE(back.tenants[0].returned);
+  EXPECT_EQ(back.tenants[0].kind, ReadKind::Full);
+  EXPECT_EQ(remote_.full_reads(tenant_id(1)), 2);
+  EXPECT_TRUE(snapshot(1).gone_since.empty());
+  expect_mirrored(1);
+}
+
+TEST_F(MirrorTest, AnotherGraphHostDropsTheDeltaLinkAndReadsFully) {
+  add_tenant(remote_, 1, 5);
+  cache_->set_graph_host("https://old.example:443");
+  ASSERT_TRUE(mirror().ok());
+  ASSERT_FALSE(cache_->sync_state(tenant_id(1))->delta_link.empty());
+  EXPECT_EQ(cache_->sync_state(tenant_id(1))->graph_host, "https://old.example:443");
+
+  cache_->set_graph_host("https://new.example:443");
+  EXPECT_EQ(snapshot(1).other_graph_host, "https://old.example:443");
+  remote_.fail_users_after_pages(tenant_id(1), 0, make_error(ErrorKind::Transient, "down"));
+  MirrorResult failed = mirror();
+  ASSERT_FALSE(failed.ok());
+  EXPECT_TRUE(cache_->sync_state(tenant_id(1))->delta_link.empty()) << "dropped";
+  EXPECT_EQ(snapshot(1).other_graph_host, "https://old.example:443") << "until a read completes";
+
+  MirrorResult r = mirror();
+  ASSERT_TRUE(r.ok());
+  EXPECT_TRUE(r.tenants[0].host_changed);
+  EXPECT_EQ(r.tenants[0].kind, ReadKind::Full);
+  EXPECT_EQ(remote_.full_reads(tenant_id(1)), 3);
+  EXPECT_TRUE(snapshot(1).other_graph_host.empty());
+  EXPECT_EQ(cache_->sync_state(tenant_id(1))->graph_host, "https://new.example:443");
 }
 
 TEST_F(MirrorTest, AFailedDeletedUserReadMarksStale) {

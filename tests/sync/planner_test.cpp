@@ -107,12 +107,31 @@ class TenantBuilder {
     reason_ = std::move(reason);
     return *this;
   }
+  // The first read failed part way: stale, some users cached, never complete.
+  TenantBuilder& first_read_failed(std::string reason) {
+    mirror(MirrorState::Stale, std::move(reason));
+    ever_complete_ = false;
+    return *this;
+  }
+  TenantBuilder& gone(std::string since, std::string reason) {
+    gone_since_ = std::move(since);
+    gone_reason_ = std::move(reason);
+    return *this;
+  }
+  TenantBuilder& read_from(std::string other_host) {
+    other_graph_host_ = std::move(other_host);
+    return *this;
+  }
 
   TenantSnapshot build() const {
     TenantSnapshot s;
     s.tenant = {"tenant-id", "contoso.onmicrosoft.com", "Contoso"};
     s.mirror = mirror_;
     s.stale_reason = reason_;
+    s.ever_complete = ever_complete_ && mirror_ != MirrorState::Never;
+    s.gone_since = gone_since_;
+    s.gone_reason = gone_reason_;
+    s.other_graph_host = other_graph_host_;
     for (const auto& [part, plans] : kCatalogue) {
       Sku sku;
       sku.id = "tenant-id_" + sku_id(part);
@@ -141,6 +160,10 @@ class TenantBuilder {
   std::vector<User> deleted_;
   MirrorState mirror_ = MirrorState::Complete;
   std::string reason_;
+  bool ever_complete_ = true;
+  std::string gone_since_;
+  std::string gone_reason_;
+  std::string other_graph_host_;
 };
 
 DesiredLicense L(const std::string& sku, std::vector<std::string> disabled = {}) {
@@ -778,6 +801,40 @@ TEST(PlannerTest, NeverMirroredTenantHasOnlyANote) {
   expect_ops(p, {});
   EXPECT_THAT(p.notes, ElementsAre("tenant was never mirrored; run mirror"));
   EXPECT_EQ(p.tenant, "contoso.onmicrosoft.com");
+}
+
+TEST(PlannerTest, FirstReadFailedPartWayPlansNothingAtAll) {
+  // Some users are cached, so assignments would look possible: none may be planned.
+  TenantPlan p = plan(TenantBuilder()
+                          .first_read_failed("users page 2: 503 ServiceUnavailable")
+                          .add(U("alice").lic("EMS"))
+                          .add(U("bob")),
+                      DesiredBuilder().user("alice", {{L("SPE_E3")}}).user("bob", {{L("EMS")}}));
+  expect_ops(p, {});
+  EXPECT_THAT(p.notes, ElementsAre("tenant was never mirrored completely (users page 2: 503 "
+                                   "ServiceUnavailable): nothing is planned; run mirror"));
+  EXPECT_EQ(p.not_planned, p.notes.at(0));
+}
+
+TEST(PlannerTest, GoneTenantPlansNothingAndSaysSinceWhen) {
+  TenantPlan p = plan(TenantBuilder()
+                          .gone("2026-12-02T03:10:00Z", "is gone from the partner's contracts")
+                          .add(U("alice").lic("EMS")),
+                      DesiredBuilder().user("alice", {{L("SPE_E3")}}));
+  expect_ops(p, {});
+  EXPECT_THAT(p.notes, ElementsAre("tenant is gone from the partner's contracts since "
+                                   "2026-12-02T03:10:00Z: nothing is planned"));
+  EXPECT_EQ(p.not_planned, p.notes.at(0));
+}
+
+TEST(PlannerTest, DataFromAnotherRemotePlansNothing) {
+  TenantPlan p = plan(TenantBuilder().read_from("http://old.example:80").add(U("alice").lic("EMS")),
+                      DesiredBuilder().user("alice", {{L("SPE_E3")}}));
+  expect_ops(p, {});
+  ASSERT_EQ(p.notes.size(), 1u);
+  EXPECT_NE(p.notes[0].find("was mirrored from http://old.example:80"), std::string::npos)
+      << p.notes[0];
+  EXPECT_NE(p.notes[0].find("nothing is planned"), std::string::npos) << p.notes[0];
 }
 
 TEST(PlannerTest, BlockedSwapCascadesToTheSeatItWouldHaveFreed) {
