@@ -28,12 +28,12 @@ std::string fixture_with_a_phone_user_to_restore(const TempDir& dir) {
       std::string mcoev;
       for (auto& sku : t["skus"]) {
         if (sku["skuPartNumber"] == "SPE_E3") sku["enabled"] = sku["enabled"].get<int>() - 1;
-        if (sku["skuPartNumber"] == "MCOEV") mcoev = sku["skuId"];
+        if (sku["skuPartNumber"] == "MCOEV") mcoev = sku["skuId"].get<std::string>();
       }
       for (auto& u : t["deletedUsers"]) {
         if (u["userPrincipalName"] != kCameron) continue;
         u["assignedLicenses"].push_back(
-            {{"skuId", mcoev}, {"disabledPlans", nlohmann::json::array()}});
+            nlohmann::json{{"skuId", mcoev}, {"disabledPlans", nlohmann::json::array()}});
       }
     }
   });
