@@ -63,7 +63,8 @@ std::optional<OpStatus> parse_op_status(std::string_view text) {
 
 bool Operation::operator==(const Operation& o) const {
   return op == o.op && user == o.user && user_id == o.user_id && sku == o.sku &&
-         sku_id == o.sku_id && disabled_plans == o.disabled_plans && status == o.status &&
+         sku_id == o.sku_id && disabled_plans == o.disabled_plans &&
+         newly_disabled_plans == o.newly_disabled_plans && status == o.status &&
          reason == o.reason && error == o.error && details == o.details;
 }
 
@@ -131,6 +132,7 @@ void to_json(nlohmann::json& j, const Operation& op) {
        {"skuId", op.sku_id},
        {"disabledPlans", op.disabled_plans},
        {"status", to_string(op.status)}};
+  if (!op.newly_disabled_plans.empty()) j["newlyDisabledPlans"] = op.newly_disabled_plans;
   if (!op.reason.empty()) j["reason"] = op.reason;
   if (op.error) j["error"] = {{"code", op.error->code}, {"message", op.error->message}};
   if (op.details) j["details"] = *op.details;
@@ -145,6 +147,14 @@ void to_json(nlohmann::json& j, const TenantPlan& t) {
   j = {{"tenant", t.tenant},         {"tenantId", t.tenant_id}, {"mode", to_string(t.mode)},
        {"operations", t.operations}, {"seats", t.seats},        {"notes", t.notes}};
   if (!t.not_planned.empty()) j["notPlanned"] = t.not_planned;
+  if (t.over_limit) {
+    const OverLimit& o = *t.over_limit;
+    j["overLimit"] = {{"lossesOfAccess", o.losses_of_access},
+                      {"revocations", o.revocations},
+                      {"updatesDisablingPlans", o.updates_disabling_plans},
+                      {"deletions", o.deletions},
+                      {"message", o.message}};
+  }
 }
 
 void to_json(nlohmann::json& j, const PlanSummary& s) {
@@ -278,9 +288,9 @@ class PlanReader {
 
   TenantPlan read_tenant(const json& j, const std::string& path) {
     TenantPlan tenant;
-    if (!object_with_keys(
-            j, path,
-            {"tenant", "tenantId", "mode", "operations", "seats", "notes", "notPlanned"})) {
+    if (!object_with_keys(j, path,
+                          {"tenant", "tenantId", "mode", "operations", "seats", "notes",
+                           "notPlanned", "overLimit"})) {
       return tenant;
     }
     tenant.tenant = string_field(j, path, "tenant", true);
@@ -313,14 +323,17 @@ class PlanReader {
     }
     tenant.notes = string_array(j, path, "notes");
     tenant.not_planned = string_field(j, path, "notPlanned", false);
+    if (auto it = j.find("overLimit"); it != j.end() && !it->is_null()) {
+      tenant.over_limit = read_over_limit(*it, path_key(path, "overLimit"));
+    }
     return tenant;
   }
 
   Operation read_operation(const json& j, const std::string& path) {
     Operation op;
     if (!object_with_keys(j, path,
-                          {"op", "user", "userId", "sku", "skuId", "disabledPlans", "status",
-                           "reason", "error", "details"})) {
+                          {"op", "user", "userId", "sku", "skuId", "disabledPlans",
+                           "newlyDisabledPlans", "status", "reason", "error", "details"})) {
       return op;
     }
     if (const json* kind = required(j, path, "op")) {
@@ -338,6 +351,7 @@ class PlanReader {
     op.sku = string_field(j, path, "sku", false);
     op.sku_id = string_field(j, path, "skuId", false);
     op.disabled_plans = string_array(j, path, "disabledPlans");
+    op.newly_disabled_plans = string_array(j, path, "newlyDisabledPlans");
     if (const json* status = required(j, path, "status")) {
       std::optional<OpStatus> parsed;
       if (status->is_string()) parsed = parse_op_status(status->get_ref<const std::string&>());
@@ -357,6 +371,21 @@ class PlanReader {
     }
     if (auto it = j.find("details"); it != j.end() && !it->is_null()) op.details = *it;
     return op;
+  }
+
+  OverLimit read_over_limit(const json& j, const std::string& path) {
+    OverLimit o;
+    if (!object_with_keys(j, path,
+                          {"lossesOfAccess", "revocations", "updatesDisablingPlans", "deletions",
+                           "message"})) {
+      return o;
+    }
+    o.losses_of_access = int_field(j, path, "lossesOfAccess");
+    o.revocations = int_field(j, path, "revocations");
+    o.updates_disabling_plans = int_field(j, path, "updatesDisablingPlans");
+    o.deletions = int_field(j, path, "deletions");
+    o.message = string_field(j, path, "message", false);
+    return o;
   }
 
   SeatLine read_seat(const json& j, const std::string& path) {

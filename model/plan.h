@@ -41,6 +41,9 @@ struct Operation {
   std::string sku;      // part number (assign/revoke/update)
   std::string sku_id;
   std::vector<std::string> disabled_plans;  // service plan ids (assign/update)
+  // update: the plans of the SKU the user has enabled today that it disables, i.e. the
+  // access it takes away (counted against safety.maxRevocations, safety_limits.h)
+  std::vector<std::string> newly_disabled_plans;
   OpStatus status = OpStatus::Ready;
   std::string reason;                   // why blocked, or a note (e.g. "inherited from group ...")
   std::optional<OperationError> error;  // failed: the service's code and message
@@ -60,6 +63,21 @@ struct SeatLine {
   bool operator==(const SeatLine&) const = default;
 };
 
+// A tenant's plan over a safety limit (sync/safety_limits.h): apply refuses the whole
+// tenant. Set outside the planner, which knows no limits: by plan, drift and run ahead of
+// apply ("apply will refuse"), and by apply when it refused.
+struct OverLimit {
+  int losses_of_access = 0;  // revocations + updates_disabling_plans: against maxRevocations
+  int revocations = 0;
+  int updates_disabling_plans = 0;
+  int deletions = 0;  // against maxDeletions
+  // "60 revocations > safety.maxRevocations 50: apply will refuse; raise with
+  // --max-revocations 60"
+  std::string message;
+
+  bool operator==(const OverLimit&) const = default;
+};
+
 struct TenantPlan {
   std::string tenant;  // default domain
   std::string tenant_id;
@@ -72,6 +90,7 @@ struct TenantPlan {
   // Why nothing at all was planned for the tenant (gone, never read whole, read from
   // another remote); "" when it was planned. Also the plan's one note.
   std::string not_planned;
+  std::optional<OverLimit> over_limit;     // apply refuses (or refused) this tenant
 
   bool operator==(const TenantPlan&) const = default;
 };
@@ -98,10 +117,13 @@ struct Plan {
 };
 
 // The Plan JSON shape of CLI.md. Operations always carry op, user, userId, sku, skuId,
-// disabledPlans and status; reason only when not empty, error and details only when
-// set. A tenant always carries operations, seats and notes, and notPlanned when set; the
-// summary always carries all ten counts ("delete" for del). Reading ignores the summary
-// (it is recomputed) and refuses unknown keys, as a saved plan is replayed verbatim.
+// The Plan JSON shape of CLI.md. Operations always carry op, user, userId, sku, skuId,
+// disabledPlans and status; reason and newlyDisabledPlans only when not empty, error and
+// details only when set. A tenant always carries operations, seats and notes, notPlanned
+// when set, and overLimit {lossesOfAccess, revocations, updatesDisablingPlans, deletions,
+// message} when apply refuses (or refused) it; the summary always carries all ten counts
+// ("delete" for del). Reading ignores the summary (it is recomputed) and refuses unknown
+// keys, as a saved plan is replayed verbatim.
 void to_json(nlohmann::json& j, const Operation& op);
 void to_json(nlohmann::json& j, const SeatLine& s);
 void to_json(nlohmann::json& j, const TenantPlan& t);

@@ -234,6 +234,8 @@ TenantDrift tenant_drift(const TenantPlan& plan, const ServicePlanNames* names) 
   t.seats = plan.seats;
   t.notes = plan.notes;
   t.not_planned = plan.not_planned;
+  // Once for the tenant, not on each of its items (they say "not sent: ... over ...").
+  if (plan.over_limit) t.notes.push_back(plan.over_limit->message);
   for (const auto& item : t.items) t.totals.add(item);
   t.totals.ignored = static_cast<int>(t.ignored_users.size());
   for (const auto& seat : t.seats) t.totals.seats_to_buy += std::max(0, seat.shortfall);

@@ -98,7 +98,9 @@ struct TenantDrift {
   std::vector<DriftItem> items;
   std::vector<std::string> ignored_users;  // accepted deviations, sorted
   std::vector<SeatLine> seats;             // every seat line of the plan, as it gave them
-  std::vector<std::string> notes;          // the planner's notes, as it gave them
+  // The planner's notes, as it gave them, then the safety limit apply refuses (or
+  // refused) the tenant over, once (TenantPlan::over_limit).
+  std::vector<std::string> notes;
   // Why the tenant was not planned at all (TenantPlan::not_planned): its drift is
   // unknown, so reports list it apart, never as "no drift". "" when it was planned.
   std::string not_planned;

@@ -717,10 +717,12 @@ Result<ApplyReport> execute_plan(const Plan& plan, Directory& directory, Cache& 
   for (auto& tenant : report.plan.tenants) {
     if (tenant.mode == TenantMode::Report) continue;
     SafetyCheck check = check_safety_limits(tenant, options.limits);
+    tenant.over_limit.reset();  // a saved plan's warning gives way to this apply's verdict
     if (!check.refused()) continue;
     report.refusals.push_back(
         {tenant.tenant, tenant.tenant_id, check.revocations, check.deletions, check.reason});
-    skip_ready(tenant, check.reason);
+    tenant.over_limit = check.over_limit(/*ahead=*/false);
+    skip_ready(tenant, check.skipped_reason());
   }
 
   // Journal the whole plan before anything is sent.

@@ -6,7 +6,9 @@
 // 1. Operations of tenants in `report` mode become `skipped` ("tenant is in report mode").
 //    With `refuse_stale_plan`, a plan whose fingerprint differs from the cache's is
 //    refused whole. A tenant over a safety limit (safety_limits.h) is refused: nothing is
-//    sent for it and each of its ready operations is `skipped` with the limit as reason.
+//    sent for it, the tenant's `over_limit` says why (counts, limit, how to raise it) and
+//    each of its ready operations is `skipped` ("not sent: the tenant is over
+//    safety.maxRevocations"). Other tenants' `over_limit` is cleared.
 // 2. Every operation of the plan is appended to the journal in one transaction, with the
 //    request body it will send (never a password): ready ones `pending`, blocked ones
 //    `blocked`, skipped ones `skipped`. Nothing is sent if this fails.

@@ -174,6 +174,11 @@ std::string render_plan_text(const Plan& plan, bool color, const ServicePlanName
   for (const auto& tenant : plan.tenants) writer.tenant(tenant);
   std::string out = writer.take();
   if (!out.empty()) out += "\n";
+  for (const auto& tenant : plan.tenants) {
+    if (!tenant.over_limit) continue;
+    std::string line = tenant.tenant + ": " + tenant.over_limit->message;
+    out += (color ? ansi::kBoldRed + line + ansi::kReset : line) + "\n";
+  }
   return out + plan_summary_line(plan) + "\n";
 }
 

@@ -5,7 +5,10 @@
 // update, `restore`, `delete`, `create "Display Name"`; a blocked operation starts with `!`
 // and ends with its reason, a ready one with a note shows the note. Then the tenant's
 // notes, its ignored users, a seat table of the SKUs the plan changes or runs short of, and
-// "buy N more seats of X" lines. Tenants with nothing to show are left out. The last line
+// "buy N more seats of X" lines. Tenants with nothing to show are left out. Then one line
+// per tenant apply will refuse over a safety limit (TenantPlan::over_limit):
+// "contoso.onmicrosoft.com: 60 revocations > safety.maxRevocations 50: apply will refuse;
+// raise with --max-revocations 60". The last line
 // sums the plan up: "Plan: 5 to assign, 2 to revoke, 1 to update, 0 to restore, 0 to
 // delete, 0 to create; 1 blocked." or, with no operation at all, "No changes. The tenants
 // match the desired state."

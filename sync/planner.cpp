@@ -82,14 +82,16 @@ bool same_ids(const std::vector<std::string>& a, const std::vector<std::string>&
   return x == y;
 }
 
-// Does `added` hold an id `before` lacks (i.e. does the new license disable more)?
-bool disables_more(const std::vector<std::string>& before, const std::vector<std::string>& added) {
-  for (const auto& id : added) {
+// The ids of `after` that `before` lacks: the plans an update disables that were enabled.
+std::vector<std::string> newly_disabled(const std::vector<std::string>& before,
+                                        const std::vector<std::string>& after) {
+  std::vector<std::string> out;
+  for (const auto& id : after) {
     bool found = std::any_of(before.begin(), before.end(),
                              [&](const std::string& b) { return iequals(b, id); });
-    if (!found) return true;
+    if (!found) out.push_back(id);
   }
-  return false;
+  return out;
 }
 
 // "a@x.com" matches "@x.com" and "x.com"; "a@sales.x.com" matches "x.com" too.
@@ -148,7 +150,8 @@ struct Work {
   bool frees = false;         // revoke: the SKU is not also inherited, so a seat comes free
   bool releases = false;      // revoke: counted as a released seat in the ledger right now
   bool restored = false;      // revoke of a license a restore brings back (frees nothing)
-  bool forced = false;        // revoke needed to stay within seats after a restore
+  bool forced = false;        // revoke of a license a restore brings back that cannot stay
+  bool seatless = false;      // forced because its SKU has no free seat
 };
 
 struct UserWork {
@@ -211,6 +214,7 @@ class Planner {
     int sku;
     const std::vector<int>* disabled;
     size_t op;  // the ready assign/update that brings it, or kNone when kept as is
+    bool inherited = false;  // from a group: the user keeps it whatever it is sent
   };
 
   static std::vector<Sku> sorted_skus(std::vector<Sku> skus) {
@@ -265,6 +269,9 @@ class Planner {
   void validate(size_t user);
   bool check_exclusive();
   bool check_dependencies(const UserWork& user);
+  bool leaves_with(const UserWork& user, int plan, const std::string& why,
+                   std::vector<std::pair<int, std::string>>& leaving) const;
+  void cannot_come_back(size_t user, int sku, std::string reason, bool holds_seat);
   bool check_held_back(const UserWork& user);
 
   void allocate_seats();
@@ -558,6 +565,7 @@ void Planner::plan_licenses(size_t user, const std::vector<Want>& wants, bool go
       if (same_ids(h->direct_disabled_ids, w.disabled_ids)) continue;
       size_t op = add_license_op(user, OpKind::Update, w.sku);
       ops_[op].op.disabled_plans = w.disabled_ids;
+      ops_[op].op.newly_disabled_plans = newly_disabled(h->direct_disabled_ids, w.disabled_ids);
       ops_[op].disabled = w.disabled;
       static_checks(op);
     } else if (!h) {
@@ -604,12 +612,9 @@ void Planner::static_checks(size_t index) {
       return;
     case OpKind::Update:
     case OpKind::Assign: {
-      if (w.op.op == OpKind::Update && !complete) {
-        const Held* h = held_for(users_[w.user], w.sku);
-        if (h && disables_more(h->direct_disabled_ids, w.op.disabled_plans)) {
-          block(index, stale_reason());
-          return;
-        }
+      if (w.op.op == OpKind::Update && !complete && !w.op.newly_disabled_plans.empty()) {
+        block(index, stale_reason());
+        return;
       }
       const auto& location = users_[w.user].usage_location;
       if (!location || location->empty()) {
@@ -680,7 +685,7 @@ void Planner::build_sets(const UserWork& user) {
     if (h.group) {
       before_.add(plans, h.group_disabled);
       after_.add(plans, h.group_disabled);
-      after_licenses_.push_back({h.sku, &h.group_disabled, kNone});
+      after_licenses_.push_back({h.sku, &h.group_disabled, kNone, true});
     }
     if (!h.direct) continue;
     before_.add(plans, h.direct_disabled);
@@ -750,6 +755,7 @@ bool Planner::check_exclusive() {
 // operation that newly enables it, or else the one that takes away what it requires.
 bool Planner::check_dependencies(const UserWork& user) {
   std::vector<std::pair<size_t, std::string>> culprits;
+  std::vector<std::pair<int, std::string>> leaving;  // restored licenses that go too
   std::vector<int> seen;
   for (const AfterLicense& l : after_licenses_) {
     for (int p : tenant_rules_.sku_plans(l.sku)) {
@@ -793,16 +799,44 @@ bool Planner::check_dependencies(const UserWork& user) {
             return enables(w.sku, h->direct_disabled, q) &&
                    (w.op.op == OpKind::Revoke || !enables(w.sku, w.disabled, q));
           });
-          if (takes) {
-            culprits.emplace_back(op, plan_name(p) + " of " + part(l.sku) + " still needs " +
-                                          needed + " of " + part(w.sku) + message);
-          }
+          if (!takes) continue;
+          // A restored license that cannot come back takes what needs it along, rather
+          // than staying over the seats.
+          std::string why = "cannot come back: needs " + needed + " of " + part(w.sku) +
+                            (w.seatless ? ", which has no free seat"
+                                        : ", which cannot come back either");
+          if (w.forced && leaves_with(user, p, why, leaving)) continue;
+          culprits.emplace_back(op, plan_name(p) + " of " + part(l.sku) + " still needs " +
+                                        needed + " of " + part(w.sku) + message);
         }
       }
     }
   }
   for (auto& [op, reason] : culprits) block(op, std::move(reason));
-  return !culprits.empty();
+  size_t index = static_cast<size_t>(&user - users_.data());
+  for (auto& [sku, reason] : leaving) cannot_come_back(index, sku, std::move(reason), true);
+  return !culprits.empty() || !leaving.empty();
+}
+
+// Whether every license of a restored `user` that enables `plan` can go again with the
+// license it needs; if so adds them to `leaving` (once each). Not when one is inherited
+// from a group, assigned by this plan, or has a revocation of its own already.
+bool Planner::leaves_with(const UserWork& user, int plan, const std::string& why,
+                          std::vector<std::pair<int, std::string>>& leaving) const {
+  std::vector<int> skus;
+  for (const AfterLicense& m : after_licenses_) {
+    if (!enables(m.sku, *m.disabled, plan)) continue;
+    if (m.inherited || (m.op != kNone && ops_[m.op].op.op == OpKind::Assign)) return false;
+    size_t own = license_op(user, m.sku);
+    if (own != kNone && ops_[own].op.op == OpKind::Revoke) return false;
+    skus.push_back(m.sku);
+  }
+  for (int sku : skus) {
+    bool listed = std::any_of(leaving.begin(), leaving.end(),
+                              [&](const auto& l) { return l.first == sku; });
+    if (!listed) leaving.emplace_back(sku, why);
+  }
+  return !skus.empty();
 }
 
 // A ready revocation (or update disabling plans) that takes away a plan a blocked
@@ -884,17 +918,40 @@ void Planner::lose(size_t d) {
     block(demand.op, "no free seat of " + sku.sku_part_number + " (Subscription with SKU " +
                          sku.sku_id + " does not have any available licenses.)");
   } else {
-    std::string reason = "cannot come back: no free seat of " + sku.sku_part_number;
-    size_t update = license_op(users_[demand.user], demand.sku);
-    if (update != kNone) block(update, reason);  // an update of a license that goes again
-    size_t op = add_license_op(demand.user, OpKind::Revoke, demand.sku);
-    ops_[op].frees = true;  // cancels the seat the restore took
-    ops_[op].restored = true;
-    ops_[op].forced = true;
-    ops_[op].op.reason = std::move(reason);
+    size_t revoke = license_op(users_[demand.user], demand.sku);
+    if (revoke != kNone && ops_[revoke].forced && is_ready(revoke)) {
+      // It goes already (what depends on a license that cannot come back): the seat it
+      // was granted is taken back, so the revocation frees none any more.
+      if (ops_[revoke].releases) {
+        ops_[revoke].releases = false;
+        ledger_.unrelease(demand.sku);
+      }
+      return;
+    }
+    cannot_come_back(demand.user, demand.sku,
+                     "cannot come back: no free seat of " + sku.sku_part_number,
+                     /*holds_seat=*/false);
   }
   ++shortfall_[demand.sku];
   worklist_.push_back(demand.user);
+}
+
+// A license the restore of `user` brings back goes again, in the user's one assignLicense
+// call. `holds_seat`: its restore was granted a seat, which the revocation frees again.
+void Planner::cannot_come_back(size_t user, int sku, std::string reason, bool holds_seat) {
+  size_t update = license_op(users_[user], sku);
+  if (update != kNone) block(update, reason);  // an update of a license that goes again
+  size_t op = add_license_op(user, OpKind::Revoke, sku);
+  Work& w = ops_[op];
+  w.frees = true;  // cancels the seat the restore takes
+  w.restored = true;
+  w.forced = true;
+  w.seatless = !holds_seat;
+  w.op.reason = std::move(reason);
+  if (holds_seat) {
+    w.releases = true;
+    ledger_.release(sku);
+  }
 }
 
 // Re-checks users whose operations changed and takes back seats that no longer fit,

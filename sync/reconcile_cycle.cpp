@@ -77,6 +77,7 @@ CycleResult run_reconcile_cycle(Directory& directory, Cache& cache, Clock& clock
     r.error = built.error();
     return finish();
   }
+  mark_over_limits(built->plan, options.limits);
   r.found = build_drift_report(built->plan, clock.now(), &built->plan_names);
   leave_out(built->plan, r.unsettled);
 

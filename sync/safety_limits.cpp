@@ -4,38 +4,81 @@ namespace tenantsync {
 
 namespace {
 
-std::string exceeded(int count, const char* noun, const char* plural, int limit, const char* key,
-                     const char* flag) {
-  std::string text = std::to_string(count) + " " + (count == 1 ? noun : plural) + " exceed" +
-                     (count == 1 ? "s" : "") + " the limit of " + std::to_string(limit) + " (" +
-                     key + "); ";
-  if (flag == nullptr) {
-    return text + "raise " + key + " in the config to allow " + std::to_string(count);
-  }
-  return text + "raise it with " + flag + " " + std::to_string(count);
+std::string count(int n, const char* noun, const char* plural) {
+  return std::to_string(n) + " " + (n == 1 ? noun : plural);
+}
+
+void join(std::string& text, const std::string& part, const char* separator) {
+  if (!text.empty()) text += separator;
+  text += part;
 }
 
 }  // namespace
+
+OverLimit SafetyCheck::over_limit(bool ahead) const {
+  OverLimit o;
+  o.losses_of_access = losses_of_access();
+  o.revocations = revocations;
+  o.updates_disabling_plans = updates_disabling_plans;
+  o.deletions = deletions;
+  o.message = ahead ? exceeded + ": apply will refuse; " + raise : reason;
+  return o;
+}
+
+std::string SafetyCheck::skipped_reason() const {
+  std::string keys;
+  if (revocations_exceeded) join(keys, "safety.maxRevocations", " and ");
+  if (deletions_exceeded) join(keys, "safety.maxDeletions", " and ");
+  return "not sent: the tenant is over " + keys;
+}
 
 SafetyCheck check_safety_limits(const TenantPlan& tenant, const SafetyLimits& limits) {
   SafetyCheck check;
   for (const auto& op : tenant.operations) {
     if (op.status != OpStatus::Ready) continue;
     if (op.op == OpKind::Revoke) ++check.revocations;
+    if (op.op == OpKind::Update && !op.newly_disabled_plans.empty()) {
+      ++check.updates_disabling_plans;
+    }
     if (op.op == OpKind::Delete) ++check.deletions;
   }
-  if (limits.max_revocations && check.revocations > *limits.max_revocations) {
+  std::string raise_flags, raise_keys;
+  auto over = [&](const std::string& what, const char* key, int limit, const char* flag,
+                  int needed) {
+    join(check.exceeded, what + " > " + key + " " + std::to_string(limit), ", ");
+    join(raise_flags, std::string(flag) + " " + std::to_string(needed), " ");
+    join(raise_keys, std::string(key) + " to " + std::to_string(needed), " and ");
+  };
+  int losses = check.losses_of_access();
+  if (limits.max_revocations && losses > *limits.max_revocations) {
     check.revocations_exceeded = true;
-    check.reason = exceeded(check.revocations, "revocation", "revocations", *limits.max_revocations,
-                            "safety.maxRevocations", limits.flags ? "--max-revocations" : nullptr);
+    std::string what = check.updates_disabling_plans == 0
+                           ? count(losses, "revocation", "revocations")
+                           : count(losses, "loss of access", "losses of access") + " (" +
+                                 count(check.revocations, "revocation", "revocations") + ", " +
+                                 count(check.updates_disabling_plans, "update that disables plans",
+                                       "updates that disable plans") +
+                                 ")";
+    over(what, "safety.maxRevocations", *limits.max_revocations, "--max-revocations", losses);
   }
   if (limits.max_deletions && check.deletions > *limits.max_deletions) {
     check.deletions_exceeded = true;
-    if (!check.reason.empty()) check.reason += "; ";
-    check.reason += exceeded(check.deletions, "deletion", "deletions", *limits.max_deletions,
-                             "safety.maxDeletions", limits.flags ? "--max-deletions" : nullptr);
+    over(count(check.deletions, "deletion", "deletions"), "safety.maxDeletions",
+         *limits.max_deletions, "--max-deletions", check.deletions);
   }
+  if (!check.refused()) return check;
+  check.raise = limits.flags ? "raise with " + raise_flags : "raise " + raise_keys + " in the config";
+  check.reason = check.exceeded + "; " + check.raise;
   return check;
+}
+
+void mark_over_limits(Plan& plan, const SafetyLimits& limits) {
+  for (auto& tenant : plan.tenants) {
+    tenant.over_limit.reset();
+    if (tenant.mode != TenantMode::Enforce) continue;
+    SafetyCheck check = check_safety_limits(tenant, limits);
+    if (check.refused()) tenant.over_limit = check.over_limit(/*ahead=*/true);
+  }
 }
 
 }  // namespace tenantsync

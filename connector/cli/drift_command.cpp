@@ -9,6 +9,7 @@
 #include "connector/cli/plan_session.h"
 #include "sync/drift.h"
 #include "sync/drift_render.h"
+#include "sync/safety_limits.h"
 
 namespace tenantsync {
 
@@ -22,6 +23,7 @@ int run_drift(const GlobalFlags& g, const DriftFlags& o) {
   auto built = plan_desired(**session, *desired, o.tenants, !o.no_refresh, !g.no_progress);
   if (!built.ok()) return report_failure("drift", built.error());
 
+  mark_over_limits(built->plan, {config->max_revocations, config->max_deletions});
   DriftReport report =
       build_drift_report(built->plan, (*session)->clock().now(), &built->plan_names);
   std::string text = render_drift(report, *parse_drift_format(o.format));

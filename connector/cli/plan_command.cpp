@@ -12,6 +12,7 @@
 #include "connector/cli/exit_codes.h"
 #include "connector/cli/plan_session.h"
 #include "sync/plan_text.h"
+#include "sync/safety_limits.h"
 
 namespace tenantsync {
 
@@ -24,7 +25,8 @@ int run_plan(const GlobalFlags& g, const PlanFlags& o) {
   if (!session.ok()) return report_failure("plan", session.error());
   auto built = plan_desired(**session, *desired, o.tenants, !o.no_refresh, !g.no_progress);
   if (!built.ok()) return report_failure("plan", built.error());
-  const Plan& plan = built->plan;
+  Plan& plan = built->plan;
+  mark_over_limits(plan, {config->max_revocations, config->max_deletions});
 
   if (!o.out.empty()) {
     std::ofstream out(o.out, std::ios::binary | std::ios::trunc);

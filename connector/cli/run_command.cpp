@@ -158,6 +158,7 @@ int run_scheduler(const GlobalFlags& g, const RunFlags& o) {
     options.concurrency = tenant_concurrency(*config);
     options.limits.max_revocations = config->max_revocations;
     options.limits.max_deletions = config->max_deletions;
+    options.limits.flags = false;  // run has no --max-* flags: the hint names the config key
     options.interrupt = &signals.stopping();
     options.request_timeout = std::chrono::seconds(config->remote.timeout_seconds);
     CycleResult cycle = run_reconcile_cycle(s.directory(), s.cache(), s.clock(), *desired, options);

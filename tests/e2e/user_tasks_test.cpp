@@ -580,7 +580,7 @@ TEST(UserTasksTest, DeleteSoftDeletesWithinTheDeletionLimit) {
   estate.fake().reset_stats();
   auto refused = estate.run(three);
   EXPECT_EQ(refused.exit_code, 4) << refused.out << refused.err;
-  EXPECT_THAT(refused.out, HasSubstr("3 deletions exceed the limit of 2 (safety.maxDeletions)"));
+  EXPECT_THAT(refused.out, HasSubstr("3 deletions > safety.maxDeletions 2; raise safety.maxDeletions to 3 in the config"));
   EXPECT_EQ(estate.change_requests(), 0);
 
   auto r = estate.run({"users", "delete", "--tenant", kContoso, "--user",

@@ -39,6 +39,10 @@ Plan sample_plan() {
   Operation failed = op(OpKind::Revoke, OpStatus::Failed, "c@contoso.com");
   failed.error = OperationError{"Request_BadRequest", "License assignment failed."};
   t.operations.push_back(failed);
+  Operation update = op(OpKind::Update, OpStatus::Ready, "d@contoso.com");
+  update.disabled_plans = {"plan-1", "plan-teams"};
+  update.newly_disabled_plans = {"plan-teams"};
+  t.operations.push_back(update);
   Operation create = op(OpKind::Create, OpStatus::Ready, "new@contoso.com");
   create.user_id.clear();
   create.sku.clear();
@@ -47,6 +51,7 @@ Plan sample_plan() {
   t.operations.push_back(create);
   t.seats.push_back({"SPE_E3", "sku-e3", 25, 24, 25, 1});
   t.notes = {"desired user ghost@contoso.com does not exist"};
+  t.over_limit = OverLimit{2, 1, 1, 0, "2 losses of access (...) > safety.maxRevocations 1"};
   p.tenants.push_back(t);
   TenantPlan empty;
   empty.tenant = "fabrikam.onmicrosoft.com";
@@ -97,13 +102,20 @@ TEST(PlanTest, JsonHasTheDocumentedShape) {
   EXPECT_EQ(
       t["operations"][2]["error"],
       json::parse(R"({"code": "Request_BadRequest", "message": "License assignment failed."})"));
-  EXPECT_EQ(t["operations"][3]["details"]["displayName"], "New");
-  EXPECT_EQ(t["operations"][3]["userId"], "");  // keys stay stable even when empty
-  EXPECT_EQ(t["operations"][3]["disabledPlans"], json::array());
+  EXPECT_EQ(t["operations"][3]["newlyDisabledPlans"], json::array({"plan-teams"}));
+  EXPECT_FALSE(t["operations"][0].contains("newlyDisabledPlans"));
+  EXPECT_EQ(t["operations"][4]["details"]["displayName"], "New");
+  EXPECT_EQ(t["operations"][4]["userId"], "");  // keys stay stable even when empty
+  EXPECT_EQ(t["operations"][4]["disabledPlans"], json::array());
+  EXPECT_EQ(t["overLimit"],
+            json::parse(R"({"lossesOfAccess": 2, "revocations": 1, "updatesDisablingPlans": 1,
+                            "deletions": 0,
+                            "message": "2 losses of access (...) > safety.maxRevocations 1"})"));
+  EXPECT_FALSE(j["tenants"][1].contains("overLimit")) << "only on a tenant over a limit";
   EXPECT_EQ(t["seats"][0], json::parse(R"({"sku": "SPE_E3", "skuId": "sku-e3", "enabled": 25,
                                           "consumed": 24, "afterPlan": 25, "shortfall": 1})"));
   EXPECT_EQ(j["summary"],
-            json::parse(R"({"assign": 1, "revoke": 0, "update": 0, "restore": 0, "delete": 0,
+            json::parse(R"({"assign": 1, "revoke": 0, "update": 1, "restore": 0, "delete": 0,
                             "create": 1, "blocked": 1, "applied": 0, "failed": 1,
                             "skipped": 0})"));
 }
@@ -152,6 +164,9 @@ TEST(PlanTest, OperationEqualityComparesEveryField) {
   EXPECT_NE(a, b);
   b = a;
   b.disabled_plans = {"p"};
+  EXPECT_NE(a, b);
+  b = a;
+  b.newly_disabled_plans = {"p"};
   EXPECT_NE(a, b);
 }
 

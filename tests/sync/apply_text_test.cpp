@@ -112,9 +112,9 @@ TEST(ApplyTextTest, ASafetyRefusalIsStatedUnderItsTenant) {
   t.tenant = "contoso.onmicrosoft.com";
   t.tenant_id = "t1";
   const std::string reason =
-      "12 revocations exceed the limit of 10 (safety.maxRevocations); raise it with "
-      "--max-revocations 12";
-  t.operations.push_back(op(OpKind::Revoke, "a@contoso.com", "EMS", OpStatus::Skipped, reason));
+      "12 revocations > safety.maxRevocations 10; raise with --max-revocations 12";
+  const std::string not_sent = "not sent: the tenant is over safety.maxRevocations";
+  t.operations.push_back(op(OpKind::Revoke, "a@contoso.com", "EMS", OpStatus::Skipped, not_sent));
   r.plan.tenants.push_back(t);
   r.refusals.push_back({t.tenant, t.tenant_id, 12, 0, reason});
 
@@ -125,7 +125,7 @@ TEST(ApplyTextTest, ASafetyRefusalIsStatedUnderItsTenant) {
                 "; nothing was sent.\n"
                 "  a@contoso.com\n"
                 "    - revoke EMS skipped: " +
-                reason +
+                not_sent +
                 "\n"
                 "\n"
                 "Applied 0 of 1 operations: 0 failed, 0 blocked, 1 skipped.\n");

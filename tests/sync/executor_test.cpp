@@ -276,22 +276,25 @@ TEST_F(ExecutorTest, ASafetyLimitRefusesTheTenantWithNothingSentAndJournalsIt) {
   EXPECT_EQ(h.faulty.write_calls(), 0);
   EXPECT_TRUE(report.nothing_sent());
   EXPECT_EQ(report.exit_code(), 4);
-  const std::string reason =
-      "3 revocations exceed the limit of 2 (safety.maxRevocations); raise it with "
-      "--max-revocations 3";
+  const std::string reason = "3 revocations > safety.maxRevocations 2; raise with --max-revocations 3";
+  const std::string not_sent = "not sent: the tenant is over safety.maxRevocations";
   ASSERT_THAT(report.refusals, SizeIs(1));
   EXPECT_EQ(report.refusals[0].reason, reason);
   EXPECT_EQ(report.refusals[0].revocations, 3);
+  // The reason once for the tenant; each operation only points at it.
+  ASSERT_TRUE(report.plan.tenants[0].over_limit.has_value());
+  EXPECT_EQ(report.plan.tenants[0].over_limit->message, reason);
+  EXPECT_EQ(report.plan.tenants[0].over_limit->losses_of_access, 3);
   for (const auto& o : report.plan.tenants[0].operations) {
     EXPECT_EQ(o.status, OpStatus::Skipped);
-    EXPECT_EQ(o.reason, reason);
+    EXPECT_EQ(o.reason, not_sent);
   }
   auto journal = h.cache->journal().list();
   ASSERT_TRUE(journal.ok());
   ASSERT_THAT(*journal, SizeIs(4));
   for (const auto& e : *journal) {
     EXPECT_EQ(e.state, JournalState::Skipped);
-    EXPECT_EQ(e.error_message, reason);
+    EXPECT_EQ(e.error_message, not_sent);
   }
 }
 
@@ -318,8 +321,7 @@ TEST_F(ExecutorTest, ARefusedTenantBesideAChangedOneExitsPartlyDone) {
   ASSERT_THAT(report.refusals, SizeIs(1));
   EXPECT_EQ(report.refusals[0].tenant, kContoso);
   EXPECT_EQ(report.refusals[0].reason,
-            "2 deletions exceed the limit of 1 (safety.maxDeletions); raise it with "
-            "--max-deletions 2");
+            "2 deletions > safety.maxDeletions 1; raise with --max-deletions 2");
   EXPECT_EQ(report.plan.tenants[1].operations[0].status, OpStatus::Applied);
   EXPECT_EQ(report.exit_code(), 3);
   EXPECT_EQ(h.remote.deleted_users(h.tenant_id(kContoso)).size(), 0u);
@@ -694,50 +696,6 @@ TEST_F(ExecutorTest, AGeneratedPlanIdNamesTheJournalEntries) {
   EXPECT_EQ(entries->at(0).plan_id, report->plan_id);
 }
 
-// ---- safety limits ----
-
-TenantPlan tenant_with(std::vector<std::pair<OpKind, OpStatus>> ops) {
-  TenantPlan t;
-  for (auto [kind, status] : ops) {
-    Operation o;
-    o.op = kind;
-    o.status = status;
-    t.operations.push_back(o);
-  }
-  return t;
-}
-
-TEST(ExecutorSafetyLimitsTest, CountsReadyRevocationsAndDeletionsOnly) {
-  TenantPlan t = tenant_with({{OpKind::Revoke, OpStatus::Ready},
-                              {OpKind::Revoke, OpStatus::Blocked},
-                              {OpKind::Update, OpStatus::Ready},
-                              {OpKind::Delete, OpStatus::Ready},
-                              {OpKind::Assign, OpStatus::Ready}});
-  SafetyCheck check = check_safety_limits(t, {1, 1});
-  EXPECT_EQ(check.revocations, 1);
-  EXPECT_EQ(check.deletions, 1);
-  EXPECT_FALSE(check.refused());
-  EXPECT_EQ(check.reason, "");
-}
-
-TEST(ExecutorSafetyLimitsTest, NamesEachExceededLimitItsCountAndTheFlag) {
-  TenantPlan t = tenant_with({{OpKind::Revoke, OpStatus::Ready},
-                              {OpKind::Revoke, OpStatus::Ready},
-                              {OpKind::Delete, OpStatus::Ready}});
-  SafetyCheck check = check_safety_limits(t, {1, 0});
-  EXPECT_TRUE(check.revocations_exceeded);
-  EXPECT_TRUE(check.deletions_exceeded);
-  EXPECT_EQ(check.reason,
-            "2 revocations exceed the limit of 1 (safety.maxRevocations); raise it with "
-            "--max-revocations 2; 1 deletion exceeds the limit of 0 (safety.maxDeletions); "
-            "raise it with --max-deletions 1");
-}
-
-TEST(ExecutorSafetyLimitsTest, NoLimitMeansNoRefusal) {
-  TenantPlan t = tenant_with({{OpKind::Revoke, OpStatus::Ready}});
-  EXPECT_FALSE(check_safety_limits(t, {}).refused());
-}
-
 // ---- exit codes ----
 
 ApplyReport report_with(std::vector<OpStatus> statuses, TenantMode mode = TenantMode::Enforce) {
@@ -762,7 +720,7 @@ TEST(ApplyExitCodeTest, FollowsTheCliContract) {
   EXPECT_EQ(report_with({OpStatus::Skipped, OpStatus::Blocked}, TenantMode::Report).exit_code(), 0);
 
   ApplyReport refused = report_with({OpStatus::Skipped});
-  refused.refusals.push_back({"contoso", "id", 3, 0, "3 revocations exceed ..."});
+  refused.refusals.push_back({"contoso", "id", 3, 0, "3 revocations > ..."});
   EXPECT_EQ(refused.exit_code(), 4);
   refused.write_requests = 1;
   EXPECT_EQ(refused.exit_code(), 3);

@@ -152,6 +152,19 @@ TEST(PlanTextTest, ColorMarksAdditionsRemovalsAndBlocks) {
   EXPECT_THAT(color, HasSubstr("\x1b[1;31m! \x1b[0m\x1b[32m+ SPE_E3\x1b[0m  \x1b[1;31mblocked:"));
 }
 
+TEST(PlanTextTest, EachTenantApplyWillRefuseIsNamedOnceBeforeTheSummary) {
+  Plan plan = sample();
+  const std::string message =
+      "60 losses of access (52 revocations, 8 updates that disable plans) > "
+      "safety.maxRevocations 50: apply will refuse; raise with --max-revocations 60";
+  plan.tenants[0].over_limit = OverLimit{60, 52, 8, 0, message};
+  std::string text = render_plan_text(plan, false);
+  EXPECT_THAT(text, HasSubstr("\ncontoso.onmicrosoft.com: " + message + "\n" +
+                              plan_summary_line(plan) + "\n"));
+  EXPECT_EQ(text.find(message), text.rfind(message)) << "once";
+  EXPECT_THAT(render_plan_text(sample(), false), Not(HasSubstr("apply will refuse")));
+}
+
 TEST(PlanTextTest, SamePlanSameBytes) {
   EXPECT_EQ(render_plan_text(sample(), true), render_plan_text(sample(), true));
 }

@@ -677,6 +677,49 @@ TEST(PlannerTest, RestoreThatCannotBringBackEverythingEndsWithinSeats) {
   EXPECT_EQ(seat(p, "EMS")->after_plan, 1);
 }
 
+TEST(PlannerTest, WhatDependsOnARestoredLicenseThatCannotComeBackGoesWithIt) {
+  // MCOEV needs MCOSTANDARD of SPE_E3, which has no free seat: both go again, in the same
+  // call, and the tenant stays within its seats.
+  TenantPlan p = plan(TenantBuilder()
+                          .seats("SPE_E3", 1)
+                          .add(U("bob").lic("SPE_E3"))
+                          .add_deleted(U("dave").lic("SPE_E3").lic("MCOEV").lic("EMS")),
+                      DesiredBuilder().user("dave", {{L("SPE_E3"), L("MCOEV"), L("EMS")}}));
+  expect_ops(p, {"dave restore",
+                 "dave revoke MCOEV (cannot come back: needs MCOSTANDARD of SPE_E3, which has "
+                 "no free seat)",
+                 "dave revoke SPE_E3 (cannot come back: no free seat of SPE_E3)"});
+  EXPECT_EQ(seat(p, "SPE_E3")->after_plan, 1);
+  EXPECT_EQ(seat(p, "MCOEV")->after_plan, 0);
+  EXPECT_EQ(seat(p, "EMS")->after_plan, 1);
+
+  // A chain: the calling plan needs MCOEV, which goes with SPE_E3.
+  p = plan(TenantBuilder()
+               .seats("SPE_E3", 0)
+               .add_deleted(U("dave").lic("SPE_E3").lic("MCOEV").lic("MCOPSTN1")),
+           DesiredBuilder().user("dave", {{L("SPE_E3"), L("MCOEV"), L("MCOPSTN1")}}));
+  expect_ops(p, {"dave restore",
+                 "dave revoke MCOEV (cannot come back: needs MCOSTANDARD of SPE_E3, which has "
+                 "no free seat)",
+                 "dave revoke MCOPSTN1 (cannot come back: needs MCOEV of MCOEV, which cannot "
+                 "come back either)",
+                 "dave revoke SPE_E3 (cannot come back: no free seat of SPE_E3)"});
+  EXPECT_EQ(seat(p, "MCOEV")->after_plan, 0);
+  EXPECT_EQ(seat(p, "MCOPSTN1")->after_plan, 0);
+}
+
+TEST(PlannerTest, UpdatesNameThePlansTheyDisable) {
+  TenantPlan p = plan(TenantBuilder()
+                          .add(U("alice").lic("SPE_E3", {"YAMMER_ENTERPRISE"}))
+                          .add(U("bob").lic("SPE_E3", {"YAMMER_ENTERPRISE"})),
+                      DesiredBuilder()
+                          .user("alice", {{L("SPE_E3", {"TEAMS1", "YAMMER_ENTERPRISE"})}})
+                          .user("bob", {{L("SPE_E3")}}));
+  ASSERT_EQ(p.operations.size(), 2u);
+  EXPECT_THAT(p.operations[0].newly_disabled_plans, ElementsAre(plan_id("TEAMS1")));
+  EXPECT_TRUE(p.operations[1].newly_disabled_plans.empty()) << "enabling takes nothing away";
+}
+
 TEST(PlannerTest, ExclusivePlans) {
   run_cases({
       {"a swap within one user is one call",

@@ -298,8 +298,7 @@ TEST(UserTaskReportTest, ADryRunOverASafetyLimitSaysItWouldBeRefused) {
   UserTaskReport r = planned_user_task("users delete", task, plan(s, task), limits);
   EXPECT_EQ(r.exit_code, 4);
   EXPECT_EQ(r.refusal,
-            "2 deletions exceed the limit of 1 (safety.maxDeletions); raise "
-            "safety.maxDeletions in the config to allow 2");
+            "2 deletions > safety.maxDeletions 1; raise safety.maxDeletions to 2 in the config");
 }
 
 }  // namespace
