@@ -97,6 +97,9 @@ class TenantDirectory {
   const std::vector<std::string>& verified_domains() const { return verified_domains_; }
   void set_verified_domains(std::vector<std::string> domains);
   bool has_verified_domain(const std::string& domain) const;
+  // The domain the tenant was created with: the first verified *.onmicrosoft.com one
+  // (else the default domain).
+  std::string initial_domain() const;
 
   // Locks the tenant, fills it on first use (generated estates are built lazily, per
   // tenant) and purges users past the restore window at `now`.

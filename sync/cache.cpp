@@ -10,6 +10,7 @@
 
 #include "sync/cache_codec.h"
 #include "sync/cache_rows.h"
+#include "sync/domain_rows.h"
 #include "sync/log.h"
 
 namespace tenantsync {
@@ -163,6 +164,20 @@ Status Cache::replace_skus(const std::string& tenant, const std::vector<Sku>& sk
     if (!row.ok()) return row.error();
     bool changed = false;
     Status st = cache_rows::replace_skus(db, row->key, skus, changed);
+    if (st.ok() && changed) st = cache_rows::bump_state_version(db, row->key);
+    if (!st.ok()) return st;
+    return tx->commit();
+  });
+}
+
+Status Cache::replace_domains(const std::string& tenant, const std::vector<Domain>& domains) {
+  return db_->with_writer([&](Database& db) -> Status {
+    auto tx = Transaction::begin(db);
+    if (!tx.ok()) return tx.error();
+    auto row = resolve_tenant(db, tenant);
+    if (!row.ok()) return row.error();
+    bool changed = false;
+    Status st = cache_rows::replace_domains(db, row->key, domains, changed);
     if (st.ok() && changed) st = cache_rows::bump_state_version(db, row->key);
     if (!st.ok()) return st;
     return tx->commit();
@@ -642,6 +657,9 @@ Result<TenantSnapshot> Cache::load_snapshot(const std::string& tenant) {
     auto skus = cache_rows::load_skus(db, row->key);
     if (!skus.ok()) return skus.error();
     snap.skus = std::move(skus).value();
+    auto domains = cache_rows::load_domains(db, row->key);
+    if (!domains.ok()) return domains.error();
+    snap.domains = std::move(domains).value();
     auto users = load_users(db, row->key);
     if (!users.ok()) return users.error();
     for (auto& u : *users) {

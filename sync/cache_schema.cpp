@@ -142,6 +142,20 @@ CREATE INDEX journal_by_time ON journal (created_at);
 CREATE INDEX journal_unfinished ON journal (state) WHERE state IN ('pending', 'sending');
 )sql";
 
+// v3: each tenant's domains as GET /domains lists them, so a user is created only in a
+// verified domain. No rows = never read (a tenant always has its initial domain).
+constexpr std::string_view kSchemaV3 = R"sql(
+CREATE TABLE domains (
+  tenant INTEGER NOT NULL,
+  position INTEGER NOT NULL,
+  name TEXT NOT NULL,
+  is_default INTEGER NOT NULL DEFAULT 0,
+  is_initial INTEGER NOT NULL DEFAULT 0,
+  is_verified INTEGER NOT NULL DEFAULT 0,
+  PRIMARY KEY (tenant, position)
+) WITHOUT ROWID;
+)sql";
+
 }  // namespace
 
 std::string_view cache_migration_sql(int version) {
@@ -150,6 +164,8 @@ std::string_view cache_migration_sql(int version) {
       return kSchemaV1;
     case 2:
       return kSchemaV2;
+    case 3:
+      return kSchemaV3;
     default:
       return {};
   }

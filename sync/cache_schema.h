@@ -8,6 +8,7 @@
 //       license_states, sync_state, staged_users (full reads in progress)
 //   v2  sync_state.state_version (bumped when a tenant's data changes; the plan
 //       fingerprint hashes it) and the apply journal
+//   v3  domains (each tenant's domains from GET /domains: where users may be created)
 //
 // Stateless; safe from any thread.
 #pragma once
@@ -22,7 +23,7 @@ namespace tenantsync {
 class Database;
 
 // The newest schema this build writes and reads.
-inline constexpr int kCacheSchemaVersion = 2;
+inline constexpr int kCacheSchemaVersion = 3;
 
 // The SQL of migration `version` (1..kCacheSchemaVersion), without the user_version
 // update. Exposed so tests can build an old file exactly as an old release wrote it.

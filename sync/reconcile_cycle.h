@@ -2,7 +2,8 @@
 //   1. settle what an interrupted apply left in the journal (journal_resume.h);
 //   2. mirror the desired state's tenants (delta where possible);
 //   3. plan them, and apply the plan: the executor changes `enforce` tenants only (within
-//      the safety limits) and skips `report` tenants;
+//      the safety limits) and skips `report` tenants; users are created only with a
+//      passwords folder (run_passwords.h), else their creates are blocked;
 //   4. report: the drift the cycle found (from the plan) and the drift left after apply
 //      (from the apply result: applied operations are no longer drift).
 // A tenant whose mirror fails is stale: the planner blocks what a stale mirror cannot
@@ -33,6 +34,9 @@ struct CycleOptions {
   int concurrency = 4;  // tenants at once, mirror and apply
   SafetyLimits limits;
   const std::atomic<bool>* interrupt = nullptr;  // SIGTERM: finish in-flight work, send no more
+  // Where the temporary passwords of created users go (config passwords.dir: one new file
+  // per cycle that creates users). Empty: creates are planned blocked.
+  std::string passwords_dir;
 };
 
 struct CycleResult {
@@ -43,6 +47,9 @@ struct CycleResult {
   std::vector<std::string> unsettled;  // tenants left out of apply for that reason
   std::optional<Error> error;          // the cycle could not plan or apply at all
   std::optional<ApplyReport> apply;    // absent when nothing was ready or planning failed
+  // Where the passwords of the users this cycle created are ("the temporary passwords of 2
+  // created users are in F"), or why they could not be written; "" when nobody was created.
+  std::string passwords;
   DriftReport found;                   // drift before apply (what the cycle found)
   DriftReport left;                    // drift after apply (what still differs)
 

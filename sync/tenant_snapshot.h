@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "model/domain.h"
 #include "model/sku.h"
 #include "model/tenant.h"
 #include "model/user.h"
@@ -23,6 +24,7 @@ struct TenantSnapshot {
   std::string stale_reason;  // the error of the failed read, when Stale
   std::string synced_at;     // ISO 8601 time of the last complete read
   std::vector<Sku> skus;
+  std::vector<Domain> domains;      // as GET /domains listed them; empty = never read
   std::vector<User> users;          // active users, sorted by user_principal_name
   std::vector<User> deleted_users;  // soft-deleted, deleted_date_time set, with the
                                     // licenses they held when deleted
