@@ -8,13 +8,12 @@
 
 #include <algorithm>
 #include <filesystem>
-#include <map>
-#include <sstream>
 
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
 #include "tests/e2e/cli_fixture.h"
+#include "tests/support/passwords_csv.h"
 
 namespace tenantsync::test {
 namespace {
@@ -66,17 +65,6 @@ std::vector<std::string> files_in(const std::string& folder) {
   }
   std::sort(out.begin(), out.end());
   return out;
-}
-
-// UPN -> password, the header checked.
-std::map<std::string, std::string> password_rows(const std::string& path) {
-  std::istringstream in(read_file(path));
-  std::string line;
-  std::getline(in, line);
-  EXPECT_EQ(line, "userPrincipalName,temporaryPassword");
-  std::map<std::string, std::string> rows;
-  while (std::getline(in, line)) rows[line.substr(0, line.find(','))] = line.substr(line.find(',') + 1);
-  return rows;
 }
 
 int creates_sent(FakeGraphProcess& fake) {
