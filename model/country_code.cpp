@@ -33,7 +33,6 @@ constexpr std::string_view kCountryCodes =
     "YE YT "
     "ZA ZM ZW";
 
-
 // The code as the message shows it: quoted, cut after 60 bytes.
 std::string quoted(std::string_view code) {
   if (code.size() > 60) return "\"" + std::string(code.substr(0, 60)) + "...\"";

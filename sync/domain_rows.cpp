@@ -10,8 +10,8 @@ Result<std::vector<Domain>> load_domains(Database& db, std::int64_t tenant_key) 
   (*s)->bind(1, tenant_key);
   std::vector<Domain> out;
   Status read = for_each_row(**s, [&](const Statement& r) {
-    out.push_back({r.column_text(0), r.column_int(1) != 0, r.column_int(2) != 0,
-                   r.column_int(3) != 0});
+    out.push_back(
+        {r.column_text(0), r.column_int(1) != 0, r.column_int(2) != 0, r.column_int(3) != 0});
   });
   if (!read.ok()) return read.error();
   return out;

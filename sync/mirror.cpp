@@ -148,9 +148,10 @@ class TenantMirror {
   Status mirror_domains(const TenantMirrorResult& r) {
     auto domains = dir_.domains(r.tenant.id);
     if (!domains.ok()) {
-      log_warn("cannot read the tenant's domains; users cannot be created in it until they are "
-               "read",
-               {{"tenant", r.tenant.default_domain_name}, {"error", domains.error().describe()}});
+      log_warn(
+          "cannot read the tenant's domains; users cannot be created in it until they are "
+          "read",
+          {{"tenant", r.tenant.default_domain_name}, {"error", domains.error().describe()}});
       return Status();
     }
     return cache_.replace_domains(r.tenant.id, *domains);

@@ -592,7 +592,8 @@ void Planner::check_create(size_t index) {
     block(index, kDomainsUnknown);
     return;
   }
-  std::string why = upn_domain_problem(ops_[index].op.user, verified_domain_names(snapshot_.domains));
+  std::string why =
+      upn_domain_problem(ops_[index].op.user, verified_domain_names(snapshot_.domains));
   if (!why.empty()) {
     block(index, why + " (" + kUnverifiedDomainMessage + ")");
     return;

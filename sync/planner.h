@@ -34,8 +34,9 @@
 // - A desired user that does not exist is created when its entry has `create` (assigned
 //   its licenses, user_id empty); the create is blocked (and so are its licenses) when the
 //   UPN's domain is not a verified domain of the tenant (snapshot.domains; unknown domains
-//   block too), or with PlanOptions::creates_blocked. Otherwise the user is noted ("file:line: x does not exist in tenant; not
-//   created ...") and listed in `missing_users`.
+//   block too), or with PlanOptions::creates_blocked. Without `create` the user is noted
+//   ("file:line: x does not exist in tenant; not created ...") and listed in
+//   `missing_users`.
 //
 // Every operation is checked against what the service would refuse (ServiceRules) and is
 // `blocked`, with the service's message in its reason, when it would fail:

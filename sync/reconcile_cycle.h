@@ -47,11 +47,12 @@ struct CycleResult {
   std::vector<std::string> unsettled;  // tenants left out of apply for that reason
   std::optional<Error> error;          // the cycle could not plan or apply at all
   std::optional<ApplyReport> apply;    // absent when nothing was ready or planning failed
+  DriftReport found;                   // drift before apply (what the cycle found)
+  DriftReport left;                    // drift after apply (what still differs)
+
   // Where the passwords of the users this cycle created are ("the temporary passwords of 2
   // created users are in F"), or why they could not be written; "" when nobody was created.
   std::string passwords;
-  DriftReport found;                   // drift before apply (what the cycle found)
-  DriftReport left;                    // drift after apply (what still differs)
 
   bool interrupted = false;
   // CLI.md exit codes: 1 when the cycle failed or a tenant's mirror failed, else the

@@ -20,7 +20,7 @@ Error folder_error(const std::string& what, const std::string& folder, int err) 
 }
 
 Status check_passwords_folder(const std::string& folder) {
-  struct stat st{};
+  struct stat st {};
   if (::stat(folder.c_str(), &st) != 0) {
     if (errno != ENOENT) return folder_error("cannot use passwords folder", folder, errno);
     std::error_code ec;
@@ -59,8 +59,8 @@ Status check_passwords_folder(const std::string& folder) {
 Result<PasswordFile> create_in_folder(const std::string& folder, Clock::time_point now) {
   const std::string stamp = format_file_stamp(now);
   for (int n = 1; n < 1000; ++n) {
-    fs::path path = fs::path(folder) / ("passwords-" + stamp +
-                                        (n == 1 ? "" : "-" + std::to_string(n)) + ".csv");
+    fs::path path = fs::path(folder) /
+                    ("passwords-" + stamp + (n == 1 ? "" : "-" + std::to_string(n)) + ".csv");
     auto file = PasswordFile::create(path);
     if (file.ok() || file.error().kind != ErrorKind::Conflict) return file;
   }
@@ -88,8 +88,8 @@ Result<std::unique_ptr<RunPasswords>> RunPasswords::open(const Plan& plan,
   if (where.file.empty()) {
     if (Status s = check_passwords_folder(where.folder); !s.ok()) return s.error();
   }
-  auto file = where.file.empty() ? create_in_folder(where.folder, now)
-                                 : PasswordFile::create(where.file);
+  auto file =
+      where.file.empty() ? create_in_folder(where.folder, now) : PasswordFile::create(where.file);
   if (!file.ok()) return file.error();
   run->file_ = std::move(*file);
   return run;

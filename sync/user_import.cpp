@@ -80,7 +80,6 @@ constexpr std::string_view kIgnoredTemplateColumns[] = {
     "ziporpostalcode",       "postalcode",
 };
 
-
 struct CountryName {
   std::string_view name;
   std::string_view code;

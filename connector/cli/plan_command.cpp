@@ -26,8 +26,7 @@ int run_plan(const GlobalFlags& g, const PlanFlags& o) {
   // Creates are ready only when apply will have a place for the new users' passwords.
   PlanOptions options;
   if (config->passwords_dir.empty()) options.creates_blocked = kCreatesNeedPasswordsFile;
-  auto built =
-      plan_desired(**session, *desired, o.tenants, !o.no_refresh, !g.no_progress, options);
+  auto built = plan_desired(**session, *desired, o.tenants, !o.no_refresh, !g.no_progress, options);
   if (!built.ok()) return report_failure("plan", built.error());
   const Plan& plan = built->plan;
 

@@ -30,18 +30,18 @@ std::string creating(const std::vector<std::string>& upns) {
   for (const auto& upn : upns) {
     users.push_back({{"upn", upn},
                      {"licenses", {"EMS"}},
-                     {"create", {{"displayName", upn.substr(0, upn.find('@'))},
-                                 {"usageLocation", "US"},
-                                 {"department", "Sales"}}}});
+                     {"create",
+                      {{"displayName", upn.substr(0, upn.find('@'))},
+                       {"usageLocation", "US"},
+                       {"department", "Sales"}}}});
   }
-  nlohmann::json desired = {
-      {"version", 1},
-      {"tenants",
-       {{{"tenant", kContoso},
-         {"mode", "enforce"},
-         {"managedSkus", {"EMS"}},
-         {"unlisted", "keep"},
-         {"users", users}}}}};
+  nlohmann::json desired = {{"version", 1},
+                            {"tenants",
+                             {{{"tenant", kContoso},
+                               {"mode", "enforce"},
+                               {"managedSkus", {"EMS"}},
+                               {"unlisted", "keep"},
+                               {"users", users}}}}};
   return desired.dump(2);
 }
 
@@ -94,7 +94,8 @@ TEST(CreateUsersCliTest, ApplyWithAPasswordsFolderCreatesTheUsersOneFilePerRun) 
   auto files = files_in(folder);
   ASSERT_EQ(files.size(), 1u);
   EXPECT_EQ(mode_of(files[0]), 0600);
-  EXPECT_THAT(first.err, HasSubstr("the temporary passwords of 2 created users are in " + files[0]));
+  EXPECT_THAT(first.err,
+              HasSubstr("the temporary passwords of 2 created users are in " + files[0]));
   auto rows = password_rows(files[0]);
   EXPECT_EQ(rows.size(), 2u);
   EXPECT_EQ(rows.count(nina), 1u);
@@ -141,8 +142,8 @@ TEST(CreateUsersCliTest, ApplyPasswordsOutNamesTheFileForOneRun) {
   // An existing file is never overwritten: refused before anything is sent.
   f.fake().reset_stats();
   auto again = f.run({"apply", "--desired",
-                      f.write("d2.json", creating({"omar.new@contoso.onmicrosoft.com"})),
-                      "--yes", "--passwords-out", pw});
+                      f.write("d2.json", creating({"omar.new@contoso.onmicrosoft.com"})), "--yes",
+                      "--passwords-out", pw});
   EXPECT_EQ(again.exit_code, 1) << again.out << again.err;
   EXPECT_THAT(again.err, HasSubstr(pw));
   EXPECT_EQ(f.writes(), 0);

@@ -82,9 +82,9 @@ TEST_F(UsersWriteTest, UnverifiedDomainsAreRefusedOnCreateRenameAndRestore) {
   const std::string message =
       "The domain portion of the userPrincipalName property is invalid. You must use one of "
       "the verified domain names in your organization.";
-  for (const std::string& upn : {std::string("other@evil.example"),
-                                 std::string("someone@fabrikam.onmicrosoft.com"),
-                                 std::string("no-domain")}) {
+  for (const std::string& upn :
+       {std::string("other@evil.example"), std::string("someone@fabrikam.onmicrosoft.com"),
+        std::string("no-domain")}) {
     HttpReply r = send("POST", "/users", new_user(upn));
     EXPECT_EQ(r.status, 400) << upn;
     EXPECT_EQ(error_code(r), "Request_BadRequest") << upn;

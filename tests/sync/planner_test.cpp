@@ -554,14 +554,14 @@ TEST(PlannerTest, CreatesUserWithItsLicenses) {
 // its licenses with it, and the reason names the domain and the verified ones.
 TEST(PlannerTest, CreateOutsideAVerifiedDomainIsBlocked) {
   auto create = [](DesiredUser& u) { u.create = CreateSpec{"New", "US", {}, {}, {}, {}}; };
-  TenantPlan p = plan(TenantBuilder(),
-                      DesiredBuilder()
-                          .user("ok@CONTOSO.onmicrosoft.com", {{L("EMS")}}, create)
-                          .user("mallory@evil.example", {{L("EMS")}}, create)
-                          .user("pat@pending.contoso.com", {{L("EMS")}}, create));
-  const std::string verified = " is not a verified domain of this tenant (verified: "
-                               "contoso.onmicrosoft.com, contoso.com) (The domain portion of "
-                               "the userPrincipalName property is invalid.";
+  TenantPlan p = plan(TenantBuilder(), DesiredBuilder()
+                                           .user("ok@CONTOSO.onmicrosoft.com", {{L("EMS")}}, create)
+                                           .user("mallory@evil.example", {{L("EMS")}}, create)
+                                           .user("pat@pending.contoso.com", {{L("EMS")}}, create));
+  const std::string verified =
+      " is not a verified domain of this tenant (verified: "
+      "contoso.onmicrosoft.com, contoso.com) (The domain portion of "
+      "the userPrincipalName property is invalid.";
   expect_ops(p, {"!mallory create (evil.example" + verified, "ok assign EMS", "ok create",
                  "!pat create (pending.contoso.com" + verified});
 }
@@ -579,14 +579,13 @@ TEST(PlannerTest, CreatesAreBlockedWhileTheTenantsDomainsAreUnknown) {
 TEST(PlannerTest, CreatesAreBlockedWithTheCommandsReason) {
   PlanOptions options;
   options.creates_blocked = "creating users needs a passwords file";
-  auto result = plan_tenant(TenantBuilder().build(),
-                            DesiredBuilder()
-                                .user("nina", {{L("EMS")}},
-                                      [](DesiredUser& u) {
-                                        u.create = CreateSpec{"Nina", "US", {}, {}, {}, {}};
-                                      })
-                                .get(),
-                            ServiceRules::builtin(), kNow, options);
+  auto result = plan_tenant(
+      TenantBuilder().build(),
+      DesiredBuilder()
+          .user("nina", {{L("EMS")}},
+                [](DesiredUser& u) { u.create = CreateSpec{"Nina", "US", {}, {}, {}, {}}; })
+          .get(),
+      ServiceRules::builtin(), kNow, options);
   ASSERT_TRUE(result.ok());
   expect_ops(*result, {"!nina create (creating users needs a passwords file)"});
   EXPECT_EQ(seat(*result, "EMS")->after_plan, seat(*result, "EMS")->consumed);
