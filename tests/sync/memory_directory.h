@@ -88,14 +88,14 @@ class MemoryDirectory : public Directory {
   struct TenantData {
     Tenant tenant;
     std::vector<Sku> skus;
-    std::optional<std::vector<Domain>> domains;  // unset: the default domain only
-    std::map<std::string, User> users;           // by id
-    std::map<std::string, User> deleted;         // by id
-    std::vector<std::string> change_log;         // user ids, oldest first; seq = index + 1
-    int epoch = 1;                               // bumped by expire_delta_links
+    std::map<std::string, User> users;    // by id
+    std::map<std::string, User> deleted;  // by id
+    std::vector<std::string> change_log;  // user ids, oldest first; seq = index + 1
+    int epoch = 1;                        // bumped by expire_delta_links
     int full_reads = 0;
     int delta_reads = 0;
     std::optional<Error> skus_fault;
+    std::optional<std::vector<Domain>> domains;  // unset: the default domain only
     std::optional<Error> domains_fault;
     std::optional<std::pair<int, Error>> users_fault;  // pages to deliver, then the error
     std::optional<Error> deleted_fault;
