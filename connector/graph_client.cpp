@@ -290,6 +290,22 @@ Result<std::vector<Sku>> GraphClient::subscribed_skus(const std::string& tenant)
   return skus;
 }
 
+Result<std::vector<Domain>> GraphClient::domains(const std::string& tenant) {
+  std::vector<Domain> domains;
+  Status st = for_each_page(
+      tenant, url("/domains"), "domains",
+      [&](const nlohmann::json& page, int n) -> Status {
+        auto decoded = decode_array<Domain>(
+            page["value"], "tenant " + tenant + ": domains page " + std::to_string(n));
+        if (!decoded) return decoded.error();
+        for (auto& d : *decoded) domains.push_back(std::move(d));
+        return Status();
+      },
+      nullptr);
+  if (!st.ok()) return st;
+  return domains;
+}
+
 Status GraphClient::list_users(const std::string& tenant, const UsersSink& sink) {
   std::string first = url(std::string("/users?$select=") + kUserSelect +
                           "&$top=" + std::to_string(options_.page_size));

@@ -50,6 +50,7 @@
 #include "connector/token_provider.h"
 #include "connector/url.h"
 #include "connector/write_pacer.h"
+#include "model/domain.h"
 #include "model/result.h"
 #include "model/sku.h"
 #include "model/tenant.h"
@@ -97,6 +98,8 @@ class GraphClient {
   Result<std::vector<Tenant>> contracts(const std::string& partner_tenant);
   // GET /subscribedSkus.
   Result<std::vector<Sku>> subscribed_skus(const std::string& tenant);
+  // GET /domains: every domain of the tenant, verified or not.
+  Result<std::vector<Domain>> domains(const std::string& tenant);
   // GET /users?$select=...&$top=999, every page.
   Status list_users(const std::string& tenant, const UsersSink& sink);
   // GET /users/delta: from the start (empty `delta_link`, the whole directory) or from a

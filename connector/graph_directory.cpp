@@ -64,6 +64,10 @@ Result<std::vector<Sku>> GraphDirectory::subscribed_skus(const std::string& tena
   return client_.subscribed_skus(tenant);
 }
 
+Result<std::vector<Domain>> GraphDirectory::domains(const std::string& tenant) {
+  return client_.domains(tenant);
+}
+
 Result<std::string> GraphDirectory::read_users(const std::string& tenant,
                                                const std::string& delta_link,
                                                const UserPageSink& sink) {

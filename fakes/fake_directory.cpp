@@ -57,6 +57,17 @@ bool TenantDirectory::has_verified_domain(const std::string& domain) const {
                      [&](const std::string& d) { return iequals(d, domain); });
 }
 
+std::string TenantDirectory::initial_domain() const {
+  static const std::string kInitialSuffix = ".onmicrosoft.com";
+  for (const std::string& d : verified_domains_) {
+    if (d.size() > kInitialSuffix.size() &&
+        iequals(d.substr(d.size() - kInitialSuffix.size()), kInitialSuffix)) {
+      return d;
+    }
+  }
+  return default_domain_;
+}
+
 std::unique_lock<std::mutex> TenantDirectory::acquire(double now) {
   std::unique_lock<std::mutex> lock(mu_);
   if (loader_) {

@@ -98,6 +98,9 @@ class TenantDirectory {
   const std::vector<std::string>& verified_domains() const { return verified_domains_; }
   void set_verified_domains(std::vector<std::string> domains);
   bool has_verified_domain(const std::string& domain) const;
+  // The domain the tenant was created with: the first verified *.onmicrosoft.com one
+  // (else the default domain).
+  std::string initial_domain() const;
 
   // The partner's relationship (GDAP contract) with this customer. An ended one leaves
   // /contracts and denies the partner every Graph call in the tenant (403); the control

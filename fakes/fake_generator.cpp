@@ -256,6 +256,8 @@ std::unique_ptr<Estate> generate_estate(const GenerateSpec& spec) {
         guid_from(stable_hash(domain) ^ (spec.seed * 0x9E3779B97F4A7C15ULL),
                   stable_hash("tenant-id/" + domain) + spec.seed),
         domain, "Tenant " + domain.substr(6, 4));
+    // A custom domain besides the initial one, as most customers have.
+    tenant->set_verified_domains({domain, "tenant" + domain.substr(6, 4) + ".example.com"});
     double now = estate->start_time;
     tenant->set_loader(
         [spec, i, now](TenantDirectory& t) { populate_generated_tenant(t, spec, i, now); });

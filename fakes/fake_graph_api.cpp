@@ -208,6 +208,8 @@ ApiResponse GraphApi::handle(const Caller& c, const ResolvedRoute& route, const 
       return contracts(c, q);
     case Route::kSubscribedSkus:
       return subscribed_skus(c);
+    case Route::kDomains:
+      return domains(c);
     case Route::kListUsers:
       return list_users(c, q);
     case Route::kCreateUser:
@@ -282,6 +284,31 @@ ApiResponse GraphApi::subscribed_skus(const Caller& c) const {
   json value = json::array();
   for (const SkuRecord& sku : c.tenant->skus()) value.push_back(project_sku(*c.tenant, sku));
   return {200, collection(graph_url("$metadata#subscribedSkus"), std::move(value)), {}};
+}
+
+// The tenant's domains as Graph's domain objects. The fake knows verified domains only
+// (the fixture's verifiedDomains); the initial one is the first *.onmicrosoft.com domain.
+ApiResponse GraphApi::domains(const Caller& c) const {
+  require_read(c);
+  auto lock = c.tenant->acquire(clock_.now());
+  const TenantDirectory& t = *c.tenant;
+  const std::string initial = t.initial_domain();
+  json value = json::array();
+  for (const std::string& name : t.verified_domains()) {
+    value.push_back({{"id", name},
+                     {"authenticationType", "Managed"},
+                     {"availabilityStatus", nullptr},
+                     {"isAdminManaged", true},
+                     {"isDefault", iequals(name, t.default_domain())},
+                     {"isInitial", iequals(name, initial)},
+                     {"isRoot", true},
+                     {"isVerified", true},
+                     {"supportedServices", json::array({"Email", "OfficeCommunicationsOnline"})},
+                     {"passwordNotificationWindowInDays", nullptr},
+                     {"passwordValidityPeriodInDays", nullptr},
+                     {"state", nullptr}});
+  }
+  return {200, collection(graph_url("$metadata#domains"), std::move(value)), {}};
 }
 
 ApiResponse GraphApi::list_users(const Caller& c, const QueryParams& q) const {

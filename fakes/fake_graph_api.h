@@ -45,6 +45,7 @@ class GraphApi {
  private:
   ApiResponse contracts(const Caller& c, const QueryParams& q) const;
   ApiResponse subscribed_skus(const Caller& c) const;
+  ApiResponse domains(const Caller& c) const;
   ApiResponse list_users(const Caller& c, const QueryParams& q) const;
   ApiResponse list_deleted(const Caller& c, const QueryParams& q) const;
   ApiResponse get_user(const Caller& c, const std::string& id, const QueryParams& q) const;

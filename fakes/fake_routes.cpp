@@ -28,6 +28,8 @@ ResolvedRoute resolve_route(const std::string& method, const std::vector<std::st
     set(Route::kContracts, "contracts");
   } else if (n == 1 && is(seg[0], "subscribedSkus") && get) {
     set(Route::kSubscribedSkus, "subscribedSkus");
+  } else if (n == 1 && is(seg[0], "domains") && get) {
+    set(Route::kDomains, "domains");
   } else if (n == 1 && is(seg[0], "users") && (get || post)) {
     set(get ? Route::kListUsers : Route::kCreateUser, "users", post);
   } else if (n == 1 && is(seg[0], "$batch") && post) {

@@ -10,6 +10,7 @@ namespace tenantsync::fake {
 enum class Route {
   kContracts,
   kSubscribedSkus,
+  kDomains,
   kListUsers,
   kCreateUser,
   kUsersDelta,

@@ -186,6 +186,10 @@ Result<Config> parse_config(std::string_view text, const std::string& file) {
                  {{"dir", [&](auto& v, auto& q) { r.string(v, q, c.reports_dir); }},
                   {"keep", [&](auto& v, auto& q) { r.integer(v, q, c.reports_keep, 1, 100000); }}});
            }},
+          {"passwords",
+           [&](const json& j, const std::string& p) {
+             r.object(j, p, {{"dir", [&](auto& v, auto& q) { r.string(v, q, c.passwords_dir); }}});
+           }},
           {"webhook",
            [&](const json& j, const std::string& p) {
              r.object(j, p,
@@ -236,6 +240,7 @@ Result<Config> parse_config(std::string_view text, const std::string& file) {
   c.cache = resolve(base, c.cache);
   c.desired = resolve(base, c.desired);
   c.reports_dir = resolve(base, c.reports_dir);
+  c.passwords_dir = resolve(base, c.passwords_dir);
   m.certificate_file = resolve(base, m.certificate_file);
   m.private_key_file = resolve(base, m.private_key_file);
   return c;

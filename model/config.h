@@ -45,6 +45,9 @@ struct Config {
   int max_deletions = 10;
   std::string reports_dir = "reports";
   int reports_keep = 30;
+  // Where apply and run write the temporary passwords of the users they create (one new
+  // 0600 CSV per run, the folder 0700). Empty: they create nobody (creates are blocked).
+  std::string passwords_dir;
   std::string webhook_url;  // empty = no webhook
   WebhookFormat webhook_format = WebhookFormat::Json;
   std::string log_level = "info";

@@ -8,6 +8,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "model/country_code.h"
 #include "model/json_source.h"
 
 namespace tenantsync {
@@ -456,6 +457,13 @@ class DesiredStateReader {
     }
     if (auto name = string_field(j, path, "displayName", true)) spec.display_name = *name;
     spec.usage_location = country_field(j, path, "usageLocation");
+    if (spec.usage_location) {
+      // The service takes only real codes as a new user's usage location.
+      if (std::string why = country_code_problem(*spec.usage_location); !why.empty()) {
+        problem(path_key(path, "usageLocation"), why);
+        spec.usage_location.reset();
+      }
+    }
     spec.given_name = string_field(j, path, "givenName", false);
     spec.surname = string_field(j, path, "surname", false);
     spec.department = string_field(j, path, "department", false);

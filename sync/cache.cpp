@@ -11,6 +11,7 @@
 
 #include "sync/cache_codec.h"
 #include "sync/cache_rows.h"
+#include "sync/domain_rows.h"
 #include "sync/log.h"
 
 namespace tenantsync {
@@ -161,17 +162,36 @@ Result<Tenant> Cache::find_tenant(const std::string& tenant) {
 
 // ---- mirror writes ----
 
-Status Cache::replace_skus(const std::string& tenant, const std::vector<Sku>& skus) {
-  return db_->with_writer([&](Database& db) -> Status {
+namespace {
+
+// One transaction replacing a part of the tenant's data with `replace(db, tenant key,
+// changed)`; the state version moves only when something changed.
+template <class Replace>
+Status replace_tenant_part(CacheDatabase& cache_db, const std::string& tenant, Replace replace) {
+  return cache_db.with_writer([&](Database& db) -> Status {
     auto tx = Transaction::begin(db);
     if (!tx.ok()) return tx.error();
     auto row = resolve_tenant(db, tenant);
     if (!row.ok()) return row.error();
     bool changed = false;
-    Status st = cache_rows::replace_skus(db, row->key, skus, changed);
+    Status st = replace(db, row->key, changed);
     if (st.ok() && changed) st = cache_rows::bump_state_version(db, row->key);
     if (!st.ok()) return st;
     return tx->commit();
+  });
+}
+
+}  // namespace
+
+Status Cache::replace_skus(const std::string& tenant, const std::vector<Sku>& skus) {
+  return replace_tenant_part(*db_, tenant, [&](Database& db, std::int64_t key, bool& changed) {
+    return cache_rows::replace_skus(db, key, skus, changed);
+  });
+}
+
+Status Cache::replace_domains(const std::string& tenant, const std::vector<Domain>& domains) {
+  return replace_tenant_part(*db_, tenant, [&](Database& db, std::int64_t key, bool& changed) {
+    return cache_rows::replace_domains(db, key, domains, changed);
   });
 }
 
@@ -702,6 +722,9 @@ Result<TenantSnapshot> Cache::load_snapshot(const std::string& tenant) {
     auto skus = cache_rows::load_skus(db, row->key);
     if (!skus.ok()) return skus.error();
     snap.skus = std::move(skus).value();
+    auto domains = cache_rows::load_domains(db, row->key);
+    if (!domains.ok()) return domains.error();
+    snap.domains = std::move(domains).value();
     auto users = load_users(db, row->key);
     if (!users.ok()) return users.error();
     for (auto& u : *users) {

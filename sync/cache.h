@@ -126,6 +126,8 @@ class Cache {
   // ---- mirror writes ----
   // Replaces the tenant's SKUs (seats, service plans); no write when nothing changed.
   Status replace_skus(const std::string& tenant, const std::vector<Sku>& skus);
+  // Replaces the tenant's domains (GET /domains); no write when nothing changed.
+  Status replace_domains(const std::string& tenant, const std::vector<Domain>& domains);
 
   // Applies one delta page in one transaction: upserts (a soft-deleted user that comes back
   // is restored), soft removals (kept with deleted_at = now until the deleted-user read

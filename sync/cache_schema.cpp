@@ -152,6 +152,20 @@ ALTER TABLE sync_state ADD COLUMN gone_reason TEXT NOT NULL DEFAULT '';
 ALTER TABLE sync_state ADD COLUMN graph_host TEXT NOT NULL DEFAULT '';
 )sql";
 
+// v4: each tenant's domains as GET /domains lists them, so a user is created only in a
+// verified domain. No rows = never read (a tenant always has its initial domain).
+constexpr std::string_view kSchemaV4 = R"sql(
+CREATE TABLE domains (
+  tenant INTEGER NOT NULL,
+  position INTEGER NOT NULL,
+  name TEXT NOT NULL,
+  is_default INTEGER NOT NULL DEFAULT 0,
+  is_initial INTEGER NOT NULL DEFAULT 0,
+  is_verified INTEGER NOT NULL DEFAULT 0,
+  PRIMARY KEY (tenant, position)
+) WITHOUT ROWID;
+)sql";
+
 }  // namespace
 
 std::string_view cache_migration_sql(int version) {
@@ -162,6 +176,8 @@ std::string_view cache_migration_sql(int version) {
       return kSchemaV2;
     case 3:
       return kSchemaV3;
+    case 4:
+      return kSchemaV4;
     default:
       return {};
   }

@@ -37,6 +37,14 @@ std::string format_iso8601(Clock::time_point t) {
   return buf;
 }
 
+std::string format_file_stamp(Clock::time_point t) {
+  std::string out;
+  for (char c : format_iso8601(t)) {
+    if (c != '-' && c != ':') out += c;
+  }
+  return out;
+}
+
 bool parse_iso8601(const std::string& text, Clock::time_point& out) {
   std::tm tm{};
   int consumed = 0;

@@ -41,5 +41,7 @@ class FakeClock final : public Clock {
 // seconds and a trailing Z; returns false on anything else.
 std::string format_iso8601(Clock::time_point t);
 bool parse_iso8601(const std::string& text, Clock::time_point& out);
+// "20261120T101500Z": the same time for file names (sorts by time, no ':' for Windows shares).
+std::string format_file_stamp(Clock::time_point t);
 
 }  // namespace tenantsync

@@ -14,6 +14,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "model/domain.h"
 #include "model/result.h"
 #include "model/sku.h"
 #include "model/tenant.h"
@@ -58,6 +59,13 @@ class Directory {
   virtual Result<std::vector<Tenant>> customer_tenants() = 0;
 
   virtual Result<std::vector<Sku>> subscribed_skus(const std::string& tenant) = 0;
+
+  // The tenant's domains (GET /domains), verified or not. The default says this directory
+  // cannot list them: the mirror then keeps what it knew, and users cannot be created.
+  virtual Result<std::vector<Domain>> domains(const std::string& /*tenant*/) {
+    return make_error(ErrorKind::Internal, "this directory cannot list domains",
+                      "domains-unsupported");
+  }
 
   // Reads users page by page into `sink`; a sink error stops the read and is returned.
   // Empty `delta_link`: a full read. Otherwise the changes since that link. Returns the

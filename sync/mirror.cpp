@@ -97,6 +97,8 @@ class TenantMirror {
     }
     Status s = cache_.replace_skus(id, *skus);
     if (!s.ok()) return s;
+    s = mirror_domains(r);
+    if (!s.ok()) return s;
 
     auto state = cache_.sync_state(id);
     if (!state.ok()) return state.error();
@@ -159,6 +161,21 @@ class TenantMirror {
       return s;
     }
     return cache_.mark_complete(id, r.kind);
+  }
+
+  // The tenant's domains decide only where users may be created, so a failed read of them
+  // (an app without Domain.Read.All, say) does not fail the tenant: the cache keeps what it
+  // knew, and creates stay blocked until the domains are known. Cache errors still count.
+  Status mirror_domains(const TenantMirrorResult& r) {
+    auto domains = dir_.domains(r.tenant.id);
+    if (!domains.ok()) {
+      log_warn(
+          "cannot read the tenant's domains; users cannot be created in it until they are "
+          "read",
+          {{"tenant", r.tenant.default_domain_name}, {"error", domains.error().describe()}});
+      return Status();
+    }
+    return cache_.replace_domains(r.tenant.id, *domains);
   }
 
   Status full_read(TenantMirrorResult& r) {

@@ -1,6 +1,7 @@
 // The mirror: refreshes the cache from the remote directory, tenant by tenant.
 //
-// Per tenant: subscribed SKUs, then users (a full read on the first run, with
+// Per tenant: subscribed SKUs, its domains (a failed read of those is logged and keeps the
+// cached ones: they only gate user creation), then users (a full read on the first run, with
 // `full = true`, or when the stored delta link has expired; a delta read otherwise), then
 // soft-deleted users. Pages stream straight from the Directory into the cache, one
 // transaction per page, so memory holds one page per worker whatever a tenant's size. A

@@ -28,10 +28,10 @@ std::vector<std::string> desired_tenant_names(const DesiredState& desired,
 
 Result<BuiltPlan> build_tenant_plan(Cache& cache, const TenantSnapshot& snapshot,
                                     const DesiredTenant& desired, const ServiceRules& rules,
-                                    Clock::time_point now) {
+                                    Clock::time_point now, const PlanOptions& options) {
   BuiltPlan built;
   built.plan_names.add(snapshot);
-  auto tenant_plan = plan_tenant(snapshot, desired, rules, now);
+  auto tenant_plan = plan_tenant(snapshot, desired, rules, now, options);
   if (!tenant_plan.ok()) return tenant_plan.error();
   built.plan.tenants.push_back(std::move(*tenant_plan));
   auto fingerprint = cache.fingerprint({snapshot.tenant.id});
@@ -42,7 +42,8 @@ Result<BuiltPlan> build_tenant_plan(Cache& cache, const TenantSnapshot& snapshot
 
 Result<BuiltPlan> build_plan(Cache& cache, const DesiredState& desired,
                              const std::vector<std::string>& tenant_filter,
-                             const ServiceRules& rules, Clock::time_point now) {
+                             const ServiceRules& rules, Clock::time_point now,
+                             const PlanOptions& options) {
   auto known = cache.tenants();
   if (!known.ok()) return known.error();
   std::vector<Tenant> known_tenants;
@@ -78,7 +79,7 @@ Result<BuiltPlan> build_plan(Cache& cache, const DesiredState& desired,
     auto snapshot = cache.load_snapshot(tenant->id);
     if (!snapshot.ok()) return snapshot.error();
     built.plan_names.add(*snapshot);
-    auto tenant_plan = plan_tenant(*snapshot, t, rules, now);
+    auto tenant_plan = plan_tenant(*snapshot, t, rules, now, options);
     if (!tenant_plan.ok()) {
       problems += (problems.empty() ? "" : "\n") + tenant_plan.error().message;
       continue;

@@ -16,6 +16,7 @@
 #include "sync/cache.h"
 #include "sync/clock.h"
 #include "sync/drift.h"
+#include "sync/planner.h"
 #include "sync/service_rules.h"
 #include "sync/tenant_snapshot.h"
 
@@ -32,14 +33,15 @@ struct BuiltPlan {
 // problem is reported at once.
 Result<BuiltPlan> build_plan(Cache& cache, const DesiredState& desired,
                              const std::vector<std::string>& tenant_filter,
-                             const ServiceRules& rules, Clock::time_point now);
+                             const ServiceRules& rules, Clock::time_point now,
+                             const PlanOptions& options = {});
 
 // One tenant's desired state planned against a snapshot the caller loaded already (the
 // imperative commands pick their users from it first). The fingerprint covers that
 // tenant. Fails when a name cannot be resolved against the snapshot.
 Result<BuiltPlan> build_tenant_plan(Cache& cache, const TenantSnapshot& snapshot,
                                     const DesiredTenant& desired, const ServiceRules& rules,
-                                    Clock::time_point now);
+                                    Clock::time_point now, const PlanOptions& options = {});
 
 // The desired state's tenants that `tenant_filter` selects (all when empty), by the names
 // the file uses; for mirroring exactly what will be planned.

@@ -10,6 +10,7 @@
 
 #include "sync/ascii_case.h"
 #include "sync/seat_ledger.h"
+#include "sync/user_import.h"
 
 namespace tenantsync {
 
@@ -40,6 +41,15 @@ std::string why_nothing_is_planned(const TenantSnapshot& snapshot) {
 }
 
 constexpr size_t kNone = static_cast<size_t>(-1);
+
+const char* const kDomainsUnknown =
+    "the tenant's domains are not known yet, so the user's domain cannot be checked: re-run "
+    "mirror (it reads GET /domains, which needs the Domain.Read.All permission)";
+
+// The service's answer to a user principal name outside the verified domains.
+const char* const kUnverifiedDomainMessage =
+    "The domain portion of the userPrincipalName property is invalid. You must use one of the "
+    "verified domain names in your organization.";
 
 const char* const kUsageLocationMessage =
     "License assignment cannot be done for user with invalid usage location.";
@@ -197,10 +207,11 @@ class PlanCounts {
 class Planner {
  public:
   Planner(const TenantSnapshot& snapshot, const ResolvedTenant& desired, const ServiceRules& rules,
-          Clock::time_point now)
+          Clock::time_point now, const PlanOptions& options)
       : snapshot_(snapshot),
         desired_(desired),
         now_(now),
+        options_(options),
         skus_(sorted_skus(snapshot.skus)),
         tenant_rules_(rules.for_tenant(skus_)),
         ledger_(skus_),
@@ -257,6 +268,7 @@ class Planner {
   size_t add_license_op(size_t user, OpKind kind, int sku);
   std::string stale_reason() const;
   void static_checks(size_t op);
+  void check_create(size_t op);  // the UPN's domain, and whether users can be created now
   void block(size_t op, std::string reason);
   bool is_ready(size_t op) const { return ops_[op].op.status == OpStatus::Ready; }
 
@@ -287,6 +299,7 @@ class Planner {
   const TenantSnapshot& snapshot_;
   const ResolvedTenant& desired_;
   Clock::time_point now_;
+  const PlanOptions& options_;
   std::vector<Sku> skus_;  // sorted by part number
   TenantServiceRules tenant_rules_;
   SeatLedger ledger_;
@@ -598,6 +611,20 @@ void Planner::plan_licenses(size_t user, const std::vector<Want>& wants, bool go
   }
 }
 
+void Planner::check_create(size_t index) {
+  if (snapshot_.domains.empty()) {
+    block(index, kDomainsUnknown);
+    return;
+  }
+  std::string why =
+      upn_domain_problem(ops_[index].op.user, verified_domain_names(snapshot_.domains));
+  if (!why.empty()) {
+    block(index, why + " (" + kUnverifiedDomainMessage + ")");
+    return;
+  }
+  if (!options_.creates_blocked.empty()) block(index, options_.creates_blocked);
+}
+
 void Planner::static_checks(size_t index) {
   Work& w = ops_[index];
   bool complete = snapshot_.mirror == MirrorState::Complete;
@@ -605,8 +632,14 @@ void Planner::static_checks(size_t index) {
     case OpKind::Revoke:
     case OpKind::Delete:
     case OpKind::Restore:
-    case OpKind::Create:
       if (!complete) block(index, stale_reason());
+      return;
+    case OpKind::Create:
+      if (!complete) {
+        block(index, stale_reason());
+      } else {
+        check_create(index);
+      }
       return;
     case OpKind::ResetPassword:  // journal-only, never planned
       return;
@@ -1089,20 +1122,22 @@ TenantPlan Planner::run() {
 }  // namespace
 
 TenantPlan plan_tenant(const TenantSnapshot& snapshot, const ResolvedTenant& desired,
-                       const ServiceRules& rules, Clock::time_point now) {
-  return Planner(snapshot, desired, rules, now).run();
+                       const ServiceRules& rules, Clock::time_point now,
+                       const PlanOptions& options) {
+  return Planner(snapshot, desired, rules, now, options).run();
 }
 
 Result<TenantPlan> plan_tenant(const TenantSnapshot& snapshot, const DesiredTenant& desired,
-                               const ServiceRules& rules, Clock::time_point now) {
+                               const ServiceRules& rules, Clock::time_point now,
+                               const PlanOptions& options) {
   if (!why_nothing_is_planned(snapshot).empty()) {
     ResolvedTenant empty;
     empty.mode = desired.mode;
-    return plan_tenant(snapshot, empty, rules, now);
+    return plan_tenant(snapshot, empty, rules, now, options);
   }
   auto resolved = resolve_desired_tenant(desired, snapshot);
   if (!resolved) return resolved.error();
-  return plan_tenant(snapshot, *resolved, rules, now);
+  return plan_tenant(snapshot, *resolved, rules, now, options);
 }
 
 }  // namespace tenantsync

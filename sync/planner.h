@@ -32,8 +32,11 @@
 //   ObjectConflict; the reason names the active user). With a UPN entry the active user
 //   takes the entry, so only an entry naming the deleted user's id meets this.
 // - A desired user that does not exist is created when its entry has `create` (assigned
-//   its licenses, user_id empty), else noted ("file:line: x does not exist in tenant; not
-//   created ...") and listed in `missing_users`.
+//   its licenses, user_id empty); the create is blocked (and so are its licenses) when the
+//   UPN's domain is not a verified domain of the tenant (snapshot.domains; unknown domains
+//   block too), or with PlanOptions::creates_blocked. Without `create` the user is noted
+//   ("file:line: x does not exist in tenant; not created ...") and listed in
+//   `missing_users`.
 //
 // Every operation is checked against what the service would refuse (ServiceRules) and is
 // `blocked`, with the service's message in its reason, when it would fail:
@@ -91,13 +94,22 @@ namespace tenantsync {
 // How long the service keeps a soft-deleted user restorable.
 inline constexpr std::chrono::hours kRestoreWindow{24 * 30};
 
+// What planning needs to know besides the tenant and its desired state.
+struct PlanOptions {
+  // Why users cannot be created by this command ("" = they can): it has no place for
+  // their temporary passwords. Every create is then blocked with this reason.
+  std::string creates_blocked;
+};
+
 // Plans one tenant. `desired` must be resolved against `snapshot`.
 TenantPlan plan_tenant(const TenantSnapshot& snapshot, const ResolvedTenant& desired,
-                       const ServiceRules& rules, Clock::time_point now);
+                       const ServiceRules& rules, Clock::time_point now,
+                       const PlanOptions& options = {});
 
 // Resolves `desired` against `snapshot` (resolve_desired_tenant()), then plans it. A tenant
 // that plans nothing (see above) is not resolved (it may have no SKUs to resolve against).
 Result<TenantPlan> plan_tenant(const TenantSnapshot& snapshot, const DesiredTenant& desired,
-                               const ServiceRules& rules, Clock::time_point now);
+                               const ServiceRules& rules, Clock::time_point now,
+                               const PlanOptions& options = {});
 
 }  // namespace tenantsync

@@ -6,6 +6,7 @@
 #include "sync/journal_settle.h"
 #include "sync/log.h"
 #include "sync/plan_builder.h"
+#include "sync/run_passwords.h"
 #include "sync/service_rules.h"
 
 namespace tenantsync {
@@ -72,7 +73,9 @@ CycleResult run_reconcile_cycle(Directory& directory, Cache& cache, Clock& clock
     return finish();
   }
 
-  auto built = build_plan(cache, desired, {}, ServiceRules::builtin(), clock.now());
+  PlanOptions plan_options;
+  if (options.passwords_dir.empty()) plan_options.creates_blocked = kCreatesNeedPasswordsFolder;
+  auto built = build_plan(cache, desired, {}, ServiceRules::builtin(), clock.now(), plan_options);
   if (!built.ok()) {
     r.error = built.error();
     return finish();
@@ -93,7 +96,21 @@ CycleResult run_reconcile_cycle(Directory& directory, Cache& cache, Clock& clock
     execute.limits = options.limits;
     execute.concurrency = std::max(1, options.concurrency);
     execute.interrupt = options.interrupt;
+    // A passwords file that cannot be created stops only the creates: the executor skips
+    // them ("not sent: ..."), the rest of the cycle goes on.
+    auto passwords = RunPasswords::open(enforced, {"", options.passwords_dir}, clock.now());
+    if (passwords.ok()) {
+      execute.passwords = (*passwords)->callbacks();
+    } else {
+      r.passwords = "users were not created: " + passwords.error().message;
+      log_error("run: " + r.passwords);
+    }
     auto applied = execute_plan(enforced, directory, cache, clock, execute);
+    if (passwords.ok()) {
+      auto written = (*passwords)->finish();
+      r.passwords = written.ok() ? *written : written.error().message;
+      if (!written.ok()) log_error("run: " + r.passwords);
+    }
     if (!applied.ok()) {
       r.error = applied.error();
       return finish();

@@ -3,7 +3,8 @@
 //      it is sent again);
 //   2. mirror the desired state's tenants (delta where possible);
 //   3. plan them, and apply the plan: the executor changes `enforce` tenants only (within
-//      the safety limits) and skips `report` tenants;
+//      the safety limits) and skips `report` tenants; users are created only with a
+//      passwords folder (run_passwords.h), else their creates are blocked;
 //   4. report: the drift the cycle found (from the plan) and the drift left after apply
 //      (from the apply result: applied operations are no longer drift).
 // A tenant whose mirror fails is stale: the planner blocks what a stale mirror cannot
@@ -36,6 +37,9 @@ struct CycleOptions {
   SafetyLimits limits;
   const std::atomic<bool>* interrupt = nullptr;  // SIGTERM: finish in-flight work, send no more
   std::chrono::seconds request_timeout{30};      // remote.timeoutSeconds, for settling
+  // Where the temporary passwords of created users go (config passwords.dir: one new file
+  // per cycle that creates users). Empty: creates are planned blocked.
+  std::string passwords_dir;
 };
 
 struct CycleResult {
@@ -48,6 +52,10 @@ struct CycleResult {
   std::optional<ApplyReport> apply;    // absent when nothing was ready or planning failed
   DriftReport found;                   // drift before apply (what the cycle found)
   DriftReport left;                    // drift after apply (what still differs)
+
+  // Where the passwords of the users this cycle created are ("the temporary passwords of 2
+  // created users are in F"), or why they could not be written; "" when nobody was created.
+  std::string passwords;
 
   bool interrupted = false;
   // CLI.md exit codes: 1 when the cycle failed or a tenant's mirror failed, else the

@@ -13,15 +13,6 @@ namespace fs = std::filesystem;
 
 namespace {
 
-// "2026-11-20T10:15:00Z" -> "20261120T101500Z": sorts by time, no ':' for Windows shares.
-std::string file_stamp(Clock::time_point at) {
-  std::string iso = format_iso8601(at), out;
-  for (char c : iso) {
-    if (c != '-' && c != ':') out += c;
-  }
-  return out;
-}
-
 Status write_atomically(const fs::path& path, const std::string& text) {
   fs::path tmp = path;
   tmp += ".tmp";
@@ -63,10 +54,10 @@ Result<CycleReportFiles> write_cycle_reports(const std::string& dir, const Drift
   if (ec)
     return make_error(ErrorKind::Io,
                       "cannot create the report folder " + dir + ": " + ec.message());
-  std::string base = "drift-" + file_stamp(at);
+  std::string base = "drift-" + format_file_stamp(at);
   // Two cycles within one second (run --once twice) must not overwrite each other.
   for (int n = 2; fs::exists(fs::path(dir) / (base + ".json")); ++n) {
-    base = "drift-" + file_stamp(at) + "-" + std::to_string(n);
+    base = "drift-" + format_file_stamp(at) + "-" + std::to_string(n);
   }
   CycleReportFiles files;
   fs::path html = fs::path(dir) / (base + ".html");

@@ -10,6 +10,7 @@
 #include <string>
 #include <vector>
 
+#include "model/domain.h"
 #include "model/sku.h"
 #include "model/tenant.h"
 #include "model/user.h"
@@ -34,6 +35,7 @@ struct TenantSnapshot {
   // the cache is used with now; "" when they agree or either is unknown.
   std::string other_graph_host;
   std::vector<Sku> skus;
+  std::vector<Domain> domains;      // as GET /domains listed them; empty = never read
   std::vector<User> users;          // active users, sorted by user_principal_name
   std::vector<User> deleted_users;  // soft-deleted, deleted_date_time set, with the
                                     // licenses they held when deleted

@@ -80,35 +80,6 @@ constexpr std::string_view kIgnoredTemplateColumns[] = {
     "ziporpostalcode",       "postalcode",
 };
 
-// Assigned ISO 3166-1 alpha-2 codes, plus XK (Kosovo), which the service lists too.
-constexpr std::string_view kCountryCodes =
-    "AD AE AF AG AI AL AM AO AQ AR AS AT AU AW AX AZ "
-    "BA BB BD BE BF BG BH BI BJ BL BM BN BO BQ BR BS BT BV BW BY BZ "
-    "CA CC CD CF CG CH CI CK CL CM CN CO CR CU CV CW CX CY CZ "
-    "DE DJ DK DM DO DZ "
-    "EC EE EG EH ER ES ET "
-    "FI FJ FK FM FO FR "
-    "GA GB GD GE GF GG GH GI GL GM GN GP GQ GR GS GT GU GW GY "
-    "HK HM HN HR HT HU "
-    "ID IE IL IM IN IO IQ IR IS IT "
-    "JE JM JO JP "
-    "KE KG KH KI KM KN KP KR KW KY KZ "
-    "LA LB LC LI LK LR LS LT LU LV LY "
-    "MA MC MD ME MF MG MH MK ML MM MN MO MP MQ MR MS MT MU MV MW MX MY MZ "
-    "NA NC NE NF NG NI NL NO NP NR NU NZ "
-    "OM "
-    "PA PE PF PG PH PK PL PM PN PR PS PT PW PY "
-    "QA "
-    "RE RO RS RU RW "
-    "SA SB SC SD SE SG SH SI SJ SK SL SM SN SO SR SS ST SV SX SY SZ "
-    "TC TD TF TG TH TJ TK TL TM TN TO TR TT TV TW TZ "
-    "UA UG UM US UY UZ "
-    "VA VC VE VG VI VN VU "
-    "WF WS "
-    "XK "
-    "YE YT "
-    "ZA ZM ZW";
-
 struct CountryName {
   std::string_view name;
   std::string_view code;
@@ -309,15 +280,6 @@ std::vector<std::string> parse_licenses(std::string_view value, const Report& re
   return out;
 }
 
-// Problems with a usage location already upper-cased; "" when fine.
-std::string usage_location_problem(const std::string& code) {
-  if (code == "UK") return "\"UK\" is not an ISO 3166 code; the United Kingdom is GB";
-  if (!is_country_code(code)) {
-    return shown(code) + " is not an ISO 3166 two-letter country code (such as US, GB or DE)";
-  }
-  return "";
-}
-
 // The rules shared by import and `users add`, on a user whose values are trimmed and whose
 // usage location is upper-cased. `upn_known`/`display_known`: the source can hold that
 // value at all (a file without the column already got an error for it).
@@ -329,17 +291,8 @@ void check_user(const ImportUser& user, const std::vector<std::string>& tenant_d
     } else if (std::string why = user_principal_name_problem(user.upn); !why.empty()) {
       report(Field::Upn, shown(user.upn) + " is not a valid user principal name: " + why);
     } else if (!tenant_domains.empty()) {
-      std::string_view domain = std::string_view(user.upn).substr(user.upn.find('@') + 1);
-      bool ours = false;
-      for (const std::string& d : tenant_domains) ours = ours || iequals(d, domain);
-      if (!ours) {
-        std::string list;
-        for (size_t i = 0; i < tenant_domains.size() && i < 5; ++i) {
-          list += (i ? ", " : "") + tenant_domains[i];
-        }
-        if (tenant_domains.size() > 5) list += ", ...";
-        report(Field::Upn, shown(user.upn) + ": " + std::string(domain) +
-                               " is not a domain of this tenant (" + list + ")");
+      if (std::string why = upn_domain_problem(user.upn, tenant_domains); !why.empty()) {
+        report(Field::Upn, shown(user.upn) + ": " + why);
       }
     }
   }
@@ -363,7 +316,7 @@ void check_user(const ImportUser& user, const std::vector<std::string>& tenant_d
     }
   }
   if (!user.usage_location.empty()) {
-    if (std::string why = usage_location_problem(user.usage_location); !why.empty()) {
+    if (std::string why = country_code_problem(user.usage_location); !why.empty()) {
       report(Field::UsageLocation, why);
     }
   }
@@ -384,12 +337,21 @@ std::string joined(const std::vector<std::string>& lines, size_t cap) {
 
 }  // namespace
 
-bool is_country_code(std::string_view code) {
-  if (code.size() != 2) return false;
-  for (size_t i = 0; i + 1 < kCountryCodes.size(); i += 3) {
-    if (kCountryCodes.substr(i, 2) == code) return true;
+std::string upn_domain_problem(std::string_view upn,
+                               const std::vector<std::string>& verified_domains) {
+  size_t at = upn.rfind('@');
+  std::string_view domain = at == std::string_view::npos ? upn : upn.substr(at + 1);
+  for (const std::string& d : verified_domains) {
+    if (iequals(d, domain)) return "";
   }
-  return false;
+  constexpr size_t kShown = 10;
+  std::string list;
+  for (size_t i = 0; i < verified_domains.size() && i < kShown; ++i) {
+    list += (i ? ", " : "") + verified_domains[i];
+  }
+  if (verified_domains.size() > kShown) list += ", ...";
+  if (list.empty()) list = "none known";
+  return std::string(domain) + " is not a verified domain of this tenant (verified: " + list + ")";
 }
 
 std::optional<std::string> country_code(std::string_view code_or_name) {

@@ -44,6 +44,7 @@
 
 #include <nlohmann/json_fwd.hpp>
 
+#include "model/country_code.h"
 #include "model/result.h"
 #include "sync/csv_reader.h"
 
@@ -66,8 +67,8 @@ struct ImportUser {
 
 struct UserImportOptions {
   std::string source_name;  // names the file in messages ("new-hires.csv")
-  // The tenant's default and verified domains; a UPN must end in one of them. Empty: any
-  // well-formed domain passes (the service has the last word).
+  // The tenant's verified domains; a UPN must end in one of them. Empty: any well-formed
+  // domain passes here (create_task() checks it against the mirrored domains).
   std::vector<std::string> tenant_domains;
   size_t max_reported_problems = 200;  // then "... and N more problems"
 };
@@ -88,12 +89,16 @@ Status check_new_user(ImportUser& user, const std::vector<std::string>& tenant_d
 // Why `upn` is not a well-formed user principal name (see above), or "" when it is.
 std::string user_principal_name_problem(std::string_view upn);
 
+// Why the domain of `upn` (name@domain) is not one of `verified_domains` (compared
+// ignoring case), or "" when it is one: "fabrikam.com is not a verified domain of this
+// tenant (verified: contoso.onmicrosoft.com, contoso.com)". The service refuses to create
+// (or rename) a user in any other domain.
+std::string upn_domain_problem(std::string_view upn,
+                               const std::vector<std::string>& verified_domains);
+
 // The ISO 3166-1 alpha-2 code for a code in any case ("de") or the English name of a
 // common country ("United Kingdom" -> "GB", "USA" -> "US"); nullopt when unknown.
 std::optional<std::string> country_code(std::string_view code_or_name);
-
-// True for an assigned ISO 3166-1 alpha-2 code (and XK, Kosovo), upper case only.
-bool is_country_code(std::string_view code);
 
 // The mail nickname for a UPN: its part before @, keeping letters, digits, `.`, `-` and
 // `_` (no leading, trailing or doubled period); "user" when nothing is left.

@@ -438,6 +438,11 @@ Result<UserTask> create_task(const TenantSnapshot& snapshot, const std::vector<I
   task.kind = UserTaskKind::Create;
   task.desired = desired_for(snapshot);
   std::string problems;
+  auto problem = [&](const std::string& line) {
+    problems += (problems.empty() ? "" : "\n") + line;
+  };
+  const std::vector<std::string> verified = verified_domain_names(snapshot.domains);
+  bool domains_unknown_said = false;
   std::unordered_set<std::string> managed;
   for (const auto& u : users) {
     UserTaskTarget t;
@@ -461,17 +466,28 @@ Result<UserTask> create_task(const TenantSnapshot& snapshot, const std::vector<I
       task.targets.push_back(std::move(t));
       continue;
     }
+    // The service creates users only in its verified domains: refuse the others here,
+    // before anything is sent, naming the row.
+    std::string row = source.empty() ? std::string() : source + ":" + std::to_string(u.line) + ": ";
+    if (verified.empty()) {
+      if (!domains_unknown_said) {
+        problem("the domains of " + snapshot.tenant.default_domain_name +
+                " are not known yet, so no user can be created: re-run the command once its "
+                "mirror has read GET /domains (the app needs the Domain.Read.All permission)");
+      }
+      domains_unknown_said = true;
+    } else if (std::string why = upn_domain_problem(u.upn, verified); !why.empty()) {
+      problem(row + (source.empty() ? "--upn " : "") + "\"" + u.upn + "\": " + why);
+    }
     DesiredUser entry;
     entry.upn = u.upn;
     entry.licenses.emplace();
     for (const auto& name : u.licenses) {
-      std::string problem;
-      const Sku* sku = find_sku(snapshot, name, problem);
+      std::string why;
+      const Sku* sku = find_sku(snapshot, name, why);
       if (!sku) {
-        std::string where = source.empty()
-                                ? std::string("--license: ")
-                                : source + ":" + std::to_string(u.line) + ": column \"licenses\": ";
-        problems += (problems.empty() ? "" : "\n") + where + problem;
+        problem((source.empty() ? std::string("--license: ") : row + "column \"licenses\": ") +
+                why);
         continue;
       }
       if (managed.insert(ascii_lower(sku->sku_id)).second) {

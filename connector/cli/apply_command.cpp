@@ -19,6 +19,7 @@
 #include "sync/apply_text.h"
 #include "sync/executor.h"
 #include "sync/plan_text.h"
+#include "sync/run_passwords.h"
 
 namespace tenantsync {
 
@@ -97,6 +98,15 @@ int run_apply(const GlobalFlags& g, const ApplyFlags& o) {
     return kExitRefused;
   }
 
+  // Where the passwords of created users go, checked before anything is sent; without
+  // one, the plan blocks its creates with the reason.
+  PasswordsDestination passwords_to{o.passwords_out, config->passwords_dir};
+  if (Status st = check_passwords_destination(passwords_to); !st.ok()) {
+    return report_failure("apply", st.error());
+  }
+  PlanOptions plan_options;
+  if (passwords_to.empty()) plan_options.creates_blocked = kCreatesNeedPasswordsFile;
+
   Plan plan;
   ServicePlanNames names;
   if (saved) {
@@ -106,7 +116,8 @@ int run_apply(const GlobalFlags& g, const ApplyFlags& o) {
     if (!mirrored.ok()) print_mirror_result(mirrored, /*to_stdout=*/false);
     plan = std::move(*saved);
   } else {
-    auto built = plan_desired(s, *desired, o.tenants, /*refresh=*/true, !g.no_progress);
+    auto built =
+        plan_desired(s, *desired, o.tenants, /*refresh=*/true, !g.no_progress, plan_options);
     if (!built.ok()) return report_failure("apply", built.error());
     plan = std::move(built->plan);
     names = std::move(built->plan_names);
@@ -129,7 +140,12 @@ int run_apply(const GlobalFlags& g, const ApplyFlags& o) {
   options.refuse_stale_plan = saved.has_value();
   options.interrupt = &stop.stopping();
   options.chunk_size = kChunkBetweenStopChecks;
+  auto passwords = RunPasswords::open(plan, passwords_to, s.clock().now());
+  if (!passwords.ok()) return report_failure("apply", passwords.error());
+  options.passwords = (*passwords)->callbacks();
   auto report = execute_plan(plan, s.directory(), s.cache(), s.clock(), options);
+  // The passwords file is closed (or removed when nobody was created) whatever happened.
+  auto passwords_written = (*passwords)->finish();
   if (!report.ok()) return report_failure("apply", report.error());
   if (!report->stale.empty()) {
     std::fprintf(stderr, "tenantsync apply: plan is stale: re-run plan (%s)\n",
@@ -137,6 +153,10 @@ int run_apply(const GlobalFlags& g, const ApplyFlags& o) {
     return kExitRefused;
   }
   print_report(*report, o.format, names);
+  if (!passwords_written.ok()) return report_failure("apply", passwords_written.error());
+  if (!passwords_written->empty()) {
+    std::fprintf(stderr, "tenantsync apply: %s\n", passwords_written->c_str());
+  }
   if (int code = stop.exit_code()) {
     report_interrupted("apply", *report);
     return code;

@@ -121,6 +121,10 @@ int run_cli(int argc, char** argv) {
   c->add_option("--max-deletions", apply.max_deletions,
                 "Per-tenant deletion limit (default: config safety.maxDeletions)")
       ->check(CLI::NonNegativeNumber);
+  c->add_option("--passwords-out", apply.passwords_out,
+                "CSV file for the temporary passwords of the users created (created 0600; "
+                "default: a new file in the config's passwords.dir)")
+      ->type_name("F");
   c->footer(example("  tenantsync apply --desired examples/desired --yes"));
   c->callback([&] { action = [&] { return run_apply(g, apply); }; });
 

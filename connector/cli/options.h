@@ -45,6 +45,7 @@ struct ApplyFlags {
   std::string format = "text";
   std::optional<int> max_revocations;
   std::optional<int> max_deletions;
+  std::string passwords_out;  // temporary passwords of the users the plan creates
 };
 
 struct DriftFlags {

@@ -13,6 +13,7 @@
 #include "connector/cli/plan_session.h"
 #include "sync/plan_text.h"
 #include "sync/safety_limits.h"
+#include "sync/run_passwords.h"
 
 namespace tenantsync {
 
@@ -23,7 +24,10 @@ int run_plan(const GlobalFlags& g, const PlanFlags& o) {
   if (!desired.ok()) return report_failure("plan", desired.error());
   auto session = EngineSession::open(*config, /*need_remote=*/!o.no_refresh, "plan");
   if (!session.ok()) return report_failure("plan", session.error());
-  auto built = plan_desired(**session, *desired, o.tenants, !o.no_refresh, !g.no_progress);
+  // Creates are ready only when apply will have a place for the new users' passwords.
+  PlanOptions options;
+  if (config->passwords_dir.empty()) options.creates_blocked = kCreatesNeedPasswordsFile;
+  auto built = plan_desired(**session, *desired, o.tenants, !o.no_refresh, !g.no_progress, options);
   if (!built.ok()) return report_failure("plan", built.error());
   Plan& plan = built->plan;
   mark_over_limits(plan, {config->max_revocations, config->max_deletions});

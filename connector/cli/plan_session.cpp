@@ -6,7 +6,7 @@ namespace tenantsync {
 
 Result<BuiltPlan> plan_desired(EngineSession& session, const DesiredState& desired,
                                const std::vector<std::string>& tenant_filter, bool refresh,
-                               bool progress) {
+                               bool progress, const PlanOptions& options) {
   if (refresh) {
     auto names = desired_tenant_names(desired, tenant_filter);
     if (!names.empty()) {
@@ -16,7 +16,7 @@ Result<BuiltPlan> plan_desired(EngineSession& session, const DesiredState& desir
     }
   }
   return build_plan(session.cache(), desired, tenant_filter, ServiceRules::builtin(),
-                    session.clock().now());
+                    session.clock().now(), options);
 }
 
 }  // namespace tenantsync

@@ -15,6 +15,6 @@ namespace tenantsync {
 // blocks what a stale mirror cannot justify. They are printed on stderr.
 Result<BuiltPlan> plan_desired(EngineSession& session, const DesiredState& desired,
                                const std::vector<std::string>& tenant_filter, bool refresh,
-                               bool progress);
+                               bool progress, const PlanOptions& options = {});
 
 }  // namespace tenantsync

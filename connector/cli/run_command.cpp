@@ -30,6 +30,7 @@
 #include "sync/log.h"
 #include "sync/reconcile_cycle.h"
 #include "sync/report_store.h"
+#include "sync/run_passwords.h"
 
 namespace tenantsync {
 
@@ -117,6 +118,7 @@ void print_cycle(int n, const CycleResult& c, const CycleReportFiles& files) {
   if (c.left.totals.blocked > 0) std::printf("; %d blocked", c.left.totals.blocked);
   if (!files.html.empty()) std::printf("; report %s", files.html.c_str());
   std::printf("\n");
+  if (!c.passwords.empty()) std::printf("cycle %d: %s\n", n, c.passwords.c_str());
   if (c.error) std::printf("cycle %d failed: %s\n", n, redact_secrets(c.error->describe()).c_str());
   for (const auto& m : c.mirror.tenants) {
     if (!m.ok()) {
@@ -135,6 +137,9 @@ int run_scheduler(const GlobalFlags& g, const RunFlags& o) {
   if (!config.ok()) return report_failure("run", config.error());
   auto desired = load_desired_for(*config, "");
   if (!desired.ok()) return report_failure("run", desired.error());
+  if (Status st = check_passwords_destination({"", config->passwords_dir}); !st.ok()) {
+    return report_failure("run", st.error());
+  }
   auto session = EngineSession::open(*config, /*need_remote=*/true, "run");
   if (!session.ok()) return report_failure("run", session.error());
   EngineSession& s = **session;
@@ -161,6 +166,7 @@ int run_scheduler(const GlobalFlags& g, const RunFlags& o) {
     options.limits.flags = false;  // run has no --max-* flags: the hint names the config key
     options.interrupt = &signals.stopping();
     options.request_timeout = std::chrono::seconds(config->remote.timeout_seconds);
+    options.passwords_dir = config->passwords_dir;
     CycleResult cycle = run_reconcile_cycle(s.directory(), s.cache(), s.clock(), *desired, options);
 
     CycleReportFiles files;

@@ -5,60 +5,23 @@
 #include <cstdio>
 #include <iostream>
 #include <random>
-#include <unordered_map>
 
 #include "connector/cli/command_context.h"
 #include "connector/cli/exit_codes.h"
 #include "connector/cli/interrupted_apply.h"
 #include "connector/cli/stop_signal.h"
 #include "sync/ascii_case.h"
+#include "sync/created_passwords.h"
 #include "sync/executor.h"
 #include "sync/password_file.h"
 #include "sync/plan_builder.h"
 #include "sync/plan_text.h"
 #include "sync/service_rules.h"
-#include "sync/temporary_password.h"
 #include "sync/user_task_report.h"
 
 namespace tenantsync {
 
 namespace {
-
-// The passwords of the users a plan creates: drawn before anything is sent (a CSPRNG
-// failure stops the command while nothing has changed), handed to the executor, and
-// those of the users the service created kept for the passwords file.
-class CreatedPasswords {
- public:
-  Status draw(const TenantPlan& plan) {
-    for (const auto& op : plan.operations) {
-      if (op.op != OpKind::Create || op.status != OpStatus::Ready) continue;
-      auto password = generate_temporary_password();
-      if (!password.ok()) return password.error();
-      drawn_[ascii_lower(op.user)] = std::move(*password);
-    }
-    return Status();
-  }
-  bool empty() const { return drawn_.empty(); }
-
-  TemporaryPasswords callbacks() {
-    TemporaryPasswords p;
-    p.generate = [this](const Operation& create) { return drawn_[ascii_lower(create.user)]; };
-    p.created = [this](const std::string& upn, const std::string& password) {
-      created_.push_back({upn, password});
-    };
-    return p;
-  }
-  const std::vector<PasswordEntry>& created() const { return created_; }
-
-  ~CreatedPasswords() {
-    for (auto& [upn, password] : drawn_) password.assign(password.size(), '\0');
-    for (auto& e : created_) e.password.assign(e.password.size(), '\0');
-  }
-
- private:
-  std::unordered_map<std::string, std::string> drawn_;  // lower-case UPN -> password
-  std::vector<PasswordEntry> created_;
-};
 
 void print_report(const UserTaskReport& report, const std::string& format,
                   const ServicePlanNames& names) {

@@ -129,6 +129,11 @@ TEST(GraphIntegrationTest, ClientSecretFromTheEnvironmentReadsEverything) {
   ASSERT_TRUE(skus.ok()) << skus.error().describe();
   EXPECT_EQ(skus->size(), 7u);
 
+  auto tenant_domains = dir.domains(kContoso);
+  ASSERT_TRUE(tenant_domains.ok()) << tenant_domains.error().describe();
+  EXPECT_EQ(*tenant_domains, (std::vector<Domain>{{kContoso, true, true, true},
+                                                  {"sales.contoso.com", false, false, true}}));
+
   std::vector<User> users;
   std::string link = read_all(dir, kContoso, users);
   EXPECT_FALSE(link.empty());

@@ -8,7 +8,6 @@
 
 #include <algorithm>
 #include <set>
-#include <sstream>
 
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
@@ -16,6 +15,7 @@
 #include <nlohmann/json.hpp>
 
 #include "tests/support/fake_graph_process.h"
+#include "tests/support/passwords_csv.h"
 #include "tests/support/run_program.h"
 
 namespace tenantsync::test {
@@ -126,21 +126,6 @@ const json& sku_state(const json& state, const std::string& sku_id) {
 int free_seats(const json& state, const std::string& sku_id) {
   const json& s = sku_state(state, sku_id);
   return s["enabled"].get<int>() + s.value("warning", 0) - s["consumedUnits"].get<int>();
-}
-
-// The rows of a passwords file (header checked), as UPN -> password.
-std::map<std::string, std::string> password_rows(const std::string& path) {
-  std::istringstream in(read_file(path));
-  std::string line;
-  std::getline(in, line);
-  EXPECT_EQ(line, "userPrincipalName,temporaryPassword");
-  std::map<std::string, std::string> rows;
-  while (std::getline(in, line)) {
-    auto comma = line.find(',');
-    EXPECT_NE(comma, std::string::npos) << line;
-    rows[line.substr(0, comma)] = line.substr(comma + 1);
-  }
-  return rows;
 }
 
 bool exists(const std::string& path) {

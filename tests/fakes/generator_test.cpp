@@ -33,6 +33,8 @@ TEST_F(GeneratorTest, TenantsLookRealistic) {
   const json& users = state["users"];
   EXPECT_EQ(users.size(), 297u);
   EXPECT_EQ(state["deletedUsers"].size(), 3u);
+  EXPECT_EQ(state["verifiedDomains"],
+            json::array({"tenant0002.onmicrosoft.com", "tenant0002.example.com"}));
   int licensed = 0, no_location = 0;
   std::set<std::string> departments;
   for (const auto& u : users) {

@@ -76,6 +76,48 @@ TEST_F(UsersWriteTest, CreateNeedsPasswordAndAVerifiedDomain) {
   EXPECT_EQ(error_code(foreign), "Request_BadRequest");
 }
 
+// As the real directory: a user principal name only in a verified domain of the tenant,
+// on create, on rename (PATCH) and on restore under a new name.
+TEST_F(UsersWriteTest, UnverifiedDomainsAreRefusedOnCreateRenameAndRestore) {
+  const std::string message =
+      "The domain portion of the userPrincipalName property is invalid. You must use one of "
+      "the verified domain names in your organization.";
+  for (const std::string& upn :
+       {std::string("other@evil.example"), std::string("someone@fabrikam.onmicrosoft.com"),
+        std::string("no-domain")}) {
+    HttpReply r = send("POST", "/users", new_user(upn));
+    EXPECT_EQ(r.status, 400) << upn;
+    EXPECT_EQ(error_code(r), "Request_BadRequest") << upn;
+    EXPECT_EQ(error_message(r), message) << upn;
+  }
+  HttpReply rename = send("PATCH", "/users/" + enc(contoso_upn("irvin.sayers")),
+                          {{"userPrincipalName", "irvin@evil.example"}});
+  EXPECT_EQ(rename.status, 400);
+  EXPECT_EQ(error_message(rename), message);
+  EXPECT_EQ(get("/users/" + enc(contoso_upn("irvin.sayers"))).status, 200);
+  EXPECT_EQ(send("PATCH", "/users/" + enc(contoso_upn("irvin.sayers")),
+                 {{"userPrincipalName", "irvin@sales.contoso.com"}})
+                .status,
+            204);
+  EXPECT_EQ(get("/users/" + enc("irvin@sales.contoso.com")).status, 200);
+}
+
+// GET /domains lists the tenant's verified domains as Graph's domain objects.
+TEST_F(UsersWriteTest, DomainsListsTheVerifiedDomains) {
+  HttpReply r = get("/domains");
+  ASSERT_EQ(r.status, 200) << r.body;
+  json value = body_of(r)["value"];
+  ASSERT_EQ(value.size(), 2u) << r.body;
+  EXPECT_EQ(value[0]["id"], "contoso.onmicrosoft.com");
+  EXPECT_EQ(value[0]["isInitial"], true);
+  EXPECT_EQ(value[0]["isDefault"], true);
+  EXPECT_EQ(value[0]["isVerified"], true);
+  EXPECT_EQ(value[1]["id"], "sales.contoso.com");
+  EXPECT_EQ(value[1]["isInitial"], false);
+  EXPECT_EQ(value[1]["isDefault"], false);
+  EXPECT_EQ(value[1]["isVerified"], true);
+}
+
 TEST_F(UsersWriteTest, PatchUsageLocationAndPassword) {
   std::string irvin = "/users/" + enc(contoso_upn("irvin.sayers"));
   HttpReply r = send("PATCH", irvin, {{"usageLocation", "GB"}, {"jobTitle", "Support Lead"}});

@@ -224,6 +224,12 @@ std::vector<std::string> mirror_differences(const TenantSnapshot& cached,
   d.check("tenant", "defaultDomainName", cached.tenant.default_domain_name,
           text(service_state, "defaultDomainName"));
   compare_skus(cached, service_state, d);
+  std::string cached_domains, service_domains;
+  for (const auto& name : verified_domain_names(cached.domains)) cached_domains += name + " ";
+  for (const auto& name : service_state.value("verifiedDomains", json::array())) {
+    service_domains += name.get<std::string>() + " ";
+  }
+  d.check("tenant", "verifiedDomains", cached_domains, service_domains);
   compare_users(cached.users, service_state.value("users", json::array()), false, d);
   compare_users(cached.deleted_users, service_state.value("deletedUsers", json::array()), true, d);
   return d.take();

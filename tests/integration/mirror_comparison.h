@@ -12,8 +12,8 @@
 namespace tenantsync::test {
 
 // One line per difference ("user 1234 (adele@...): usageLocation: cache US, service DE"),
-// empty when the cache holds exactly what the service has: SKUs (seats, status, consumed
-// units, service plans), active users (attributes, direct licenses with their disabled
+// empty when the cache holds exactly what the service has: verified domains, SKUs (seats, status,
+// consumed units, service plans), active users (attributes, direct licenses with their disabled
 // plans, group-inherited ones with their group) and soft-deleted users (deletion time,
 // the licenses they held, direct and inherited alike).
 std::vector<std::string> mirror_differences(const TenantSnapshot& cached,

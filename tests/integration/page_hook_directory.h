@@ -19,6 +19,9 @@ class PageHookDirectory final : public Directory {
   Result<std::vector<Sku>> subscribed_skus(const std::string& tenant) override {
     return inner_.subscribed_skus(tenant);
   }
+  Result<std::vector<Domain>> domains(const std::string& tenant) override {
+    return inner_.domains(tenant);
+  }
   Result<std::string> read_users(const std::string& tenant, const std::string& delta_link,
                                  const UserPageSink& sink) override {
     int pages = 0;

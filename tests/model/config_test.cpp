@@ -26,6 +26,7 @@ TEST(ConfigTest, DefaultsFillEveryOmittedKey) {
   EXPECT_EQ(c->max_revocations, 50);
   EXPECT_EQ(c->max_deletions, 10);
   EXPECT_EQ(c->reports_keep, 30);
+  EXPECT_EQ(c->passwords_dir, "") << "no passwords folder unless one is named";
   EXPECT_EQ(c->log_level, "info");
 }
 
@@ -37,6 +38,7 @@ TEST(ConfigTest, TheExampleConfigParses) {
   ASSERT_TRUE(c.ok()) << c.error().message;
   EXPECT_EQ(c->remote.client_secret_env, "TENANTSYNC_CLIENT_SECRET");
   EXPECT_EQ(c->desired, "/x/examples/desired");
+  EXPECT_EQ(c->passwords_dir, "/x/passwords");
 }
 
 struct BadConfig {

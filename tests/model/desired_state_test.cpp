@@ -322,6 +322,16 @@ INSTANTIATE_TEST_SUITE_P(
                                      "usageLocation": "USA"})")),
                   "tenants[0].users[0].create.usageLocation: expected a two-letter country code "
                   "like \"US\", got \"USA\""},
+        ErrorCase{"CreateUsageLocationNotAnIsoCode",
+                  one_tenant(user(R"("upn": "a@b.c", "create": {"displayName": "A",
+                                     "usageLocation": "UK"})")),
+                  "tenants[0].users[0].create.usageLocation: \"UK\" is not an ISO 3166 code; "
+                  "the United Kingdom is GB"},
+        ErrorCase{"CreateUsageLocationUnassigned",
+                  one_tenant(user(R"("upn": "a@b.c", "create": {"displayName": "A",
+                                     "usageLocation": "zz"})")),
+                  "tenants[0].users[0].create.usageLocation: \"ZZ\" is not an ISO 3166 "
+                  "two-letter country code"},
         ErrorCase{"CreateKeyTypo",
                   one_tenant(user(R"("upn": "a@b.c", "create": {"displayname": "A"})")),
                   "unknown key \"displayname\"; did you mean \"displayName\"?"},

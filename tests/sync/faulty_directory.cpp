@@ -89,6 +89,10 @@ Result<std::vector<Tenant>> FaultyDirectory::customer_tenants() {
   return backend_.customer_tenants();
 }
 
+Result<std::vector<Domain>> FaultyDirectory::domains(const std::string& tenant) {
+  return backend_.domains(tenant);
+}
+
 Result<std::vector<Sku>> FaultyDirectory::subscribed_skus(const std::string& tenant) {
   return backend_.subscribed_skus(tenant);
 }

@@ -232,6 +232,25 @@ Result<std::vector<Tenant>> MemoryDirectory::customer_tenants() {
   return out;
 }
 
+void MemoryDirectory::set_domains(const std::string& tenant_id, std::vector<Domain> domains) {
+  std::lock_guard<std::mutex> lock(mu_);
+  at(tenant_id).domains = std::move(domains);
+}
+
+void MemoryDirectory::fail_domains(const std::string& tenant_id, Error error) {
+  std::lock_guard<std::mutex> lock(mu_);
+  at(tenant_id).domains_fault = std::move(error);
+}
+
+Result<std::vector<Domain>> MemoryDirectory::domains(const std::string& tenant) {
+  std::lock_guard<std::mutex> lock(mu_);
+  TenantData* t = find(tenant);
+  if (!t) return make_error(ErrorKind::NotFound, "unknown tenant " + tenant);
+  if (t->domains_fault) return *std::exchange(t->domains_fault, std::nullopt);
+  if (t->domains) return *t->domains;
+  return std::vector<Domain>{{t->tenant.default_domain_name, true, true, true}};
+}
+
 Result<std::vector<Sku>> MemoryDirectory::subscribed_skus(const std::string& tenant) {
   std::lock_guard<std::mutex> lock(mu_);
   TenantData* t = find(tenant);

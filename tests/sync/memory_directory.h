@@ -40,6 +40,8 @@ class MemoryDirectory : public Directory {
   void hard_delete_user(const std::string& tenant_id, const std::string& user_id);
   void restore_user(const std::string& tenant_id, const std::string& user_id);
   void set_skus(const std::string& tenant_id, std::vector<Sku> skus);
+  // What domains() lists; by default the tenant's default domain, verified and initial.
+  void set_domains(const std::string& tenant_id, std::vector<Domain> domains);
   // A deleted user that passed its 30 days: no longer listed (no delta entry, as Graph).
   void purge_deleted_user(const std::string& tenant_id, const std::string& user_id);
 
@@ -59,6 +61,7 @@ class MemoryDirectory : public Directory {
   void set_contract(const std::string& tenant_id, bool active);
   void fail_customer_tenants(Error error);
   void fail_skus(const std::string& tenant_id, Error error);
+  void fail_domains(const std::string& tenant_id, Error error);
   void fail_users_after_pages(const std::string& tenant_id, int pages, Error error);
   void fail_deleted_users(const std::string& tenant_id, Error error);
   void expire_delta_links(const std::string& tenant_id);
@@ -76,6 +79,7 @@ class MemoryDirectory : public Directory {
   // Directory
   Result<std::vector<Tenant>> customer_tenants() override;
   Result<std::vector<Sku>> subscribed_skus(const std::string& tenant) override;
+  Result<std::vector<Domain>> domains(const std::string& tenant) override;
   Result<std::string> read_users(const std::string& tenant, const std::string& delta_link,
                                  const UserPageSink& sink) override;
   Status read_deleted_users(const std::string& tenant, const DeletedUserSink& sink) override;
@@ -94,6 +98,8 @@ class MemoryDirectory : public Directory {
     int full_reads = 0;
     int delta_reads = 0;
     std::optional<Error> skus_fault;
+    std::optional<std::vector<Domain>> domains;  // unset: the default domain only
+    std::optional<Error> domains_fault;
     std::optional<std::pair<int, Error>> users_fault;  // pages to deliver, then the error
     std::optional<Error> deleted_fault;
     bool contracted = true;

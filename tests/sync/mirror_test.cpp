@@ -412,6 +412,40 @@ TEST_F(MirrorTest, AMirrorWithNoRemoteChangeBumpsNothing) {
   EXPECT_NE(*cache_->fingerprint({tenant_id(1), tenant_id(2)}), fp);
 }
 
+// The tenant's domains are read with it and kept in the cache (they decide where users
+// may be created); a change of them is a change of the tenant's data.
+TEST_F(MirrorTest, CachesTheTenantsDomains) {
+  add_tenant(remote_, 1, 3);
+  ASSERT_TRUE(mirror().ok());
+  EXPECT_EQ(snapshot(1).domains, (std::vector<Domain>{{domain(1), true, true, true}}));
+
+  std::vector<Domain> domains = {{domain(1), false, true, true},
+                                 {"one.example", true, false, true},
+                                 {"pending.example", false, false, false}};
+  remote_.set_domains(tenant_id(1), domains);
+  std::int64_t before = version(1);
+  ASSERT_TRUE(mirror().ok());
+  EXPECT_EQ(snapshot(1).domains, domains);
+  EXPECT_GT(version(1), before);
+  EXPECT_THAT(verified_domain_names(snapshot(1).domains), ElementsAre(domain(1), "one.example"));
+}
+
+// A failed read of the domains (an app without Domain.Read.All, say) does not fail the
+// tenant: its users and SKUs are mirrored, and the domains it knew are kept.
+TEST_F(MirrorTest, AFailedDomainsReadKeepsTheKnownDomainsAndTheTenantComplete) {
+  add_tenant(remote_, 1, 3);
+  ASSERT_TRUE(mirror().ok());
+  std::vector<Domain> known = snapshot(1).domains;
+  remote_.set_domains(tenant_id(1), {});
+  remote_.fail_domains(tenant_id(1), make_error(ErrorKind::Forbidden, "Insufficient privileges",
+                                                "Authorization_RequestDenied"));
+  change_job_titles(1, 1);
+  MirrorResult r = mirror();
+  EXPECT_TRUE(r.ok());
+  expect_mirrored(1);
+  EXPECT_EQ(snapshot(1).domains, known);
+}
+
 TEST_F(MirrorTest, MirrorsManyTenantsInParallel) {
   constexpr int kTenants = 40;
   for (int i = 1; i <= kTenants; ++i) add_tenant(remote_, i, 5 + i % 13, i % 3);

@@ -123,9 +123,15 @@ class TenantBuilder {
     return *this;
   }
 
+  TenantBuilder& domains(std::vector<Domain> domains) {
+    domains_ = std::move(domains);
+    return *this;
+  }
+
   TenantSnapshot build() const {
     TenantSnapshot s;
     s.tenant = {"tenant-id", "contoso.onmicrosoft.com", "Contoso"};
+    s.domains = domains_;
     s.mirror = mirror_;
     s.stale_reason = reason_;
     s.ever_complete = ever_complete_ && mirror_ != MirrorState::Never;
@@ -164,6 +170,10 @@ class TenantBuilder {
   std::string gone_since_;
   std::string gone_reason_;
   std::string other_graph_host_;
+  // As GET /domains lists them: the initial domain, a verified custom one, an unverified one.
+  std::vector<Domain> domains_ = {{"contoso.onmicrosoft.com", false, true, true},
+                                  {"contoso.com", true, false, true},
+                                  {"pending.contoso.com", false, false, false}};
 };
 
 DesiredLicense L(const std::string& sku, std::vector<std::string> disabled = {}) {
@@ -561,6 +571,47 @@ TEST(PlannerTest, CreatesUserWithItsLicenses) {
                                              {"usageLocation", "FR"},
                                              {"department", "Sales"}}));
   EXPECT_TRUE(p.missing_users.empty());
+}
+
+// The service creates users only in verified domains: a create anywhere else is blocked,
+// its licenses with it, and the reason names the domain and the verified ones.
+TEST(PlannerTest, CreateOutsideAVerifiedDomainIsBlocked) {
+  auto create = [](DesiredUser& u) { u.create = CreateSpec{"New", "US", {}, {}, {}, {}}; };
+  TenantPlan p = plan(TenantBuilder(), DesiredBuilder()
+                                           .user("ok@CONTOSO.onmicrosoft.com", {{L("EMS")}}, create)
+                                           .user("mallory@evil.example", {{L("EMS")}}, create)
+                                           .user("pat@pending.contoso.com", {{L("EMS")}}, create));
+  const std::string verified =
+      " is not a verified domain of this tenant (verified: "
+      "contoso.onmicrosoft.com, contoso.com) (The domain portion of "
+      "the userPrincipalName property is invalid.";
+  expect_ops(p, {"!mallory create (evil.example" + verified, "ok assign EMS", "ok create",
+                 "!pat create (pending.contoso.com" + verified});
+}
+
+TEST(PlannerTest, CreatesAreBlockedWhileTheTenantsDomainsAreUnknown) {
+  TenantPlan p = plan(TenantBuilder().domains({}),
+                      DesiredBuilder().user("nina", {{L("EMS")}}, [](DesiredUser& u) {
+                        u.create = CreateSpec{"Nina", "US", {}, {}, {}, {}};
+                      }));
+  expect_ops(p, {"!nina create (the tenant's domains are not known yet"});
+}
+
+// Without a place for temporary passwords (PlanOptions::creates_blocked) a create is
+// blocked with that reason, not planned ready only to be skipped by apply.
+TEST(PlannerTest, CreatesAreBlockedWithTheCommandsReason) {
+  PlanOptions options;
+  options.creates_blocked = "creating users needs a passwords file";
+  auto result = plan_tenant(
+      TenantBuilder().build(),
+      DesiredBuilder()
+          .user("nina", {{L("EMS")}},
+                [](DesiredUser& u) { u.create = CreateSpec{"Nina", "US", {}, {}, {}, {}}; })
+          .get(),
+      ServiceRules::builtin(), kNow, options);
+  ASSERT_TRUE(result.ok());
+  expect_ops(*result, {"!nina create (creating users needs a passwords file)"});
+  EXPECT_EQ(seat(*result, "EMS")->after_plan, seat(*result, "EMS")->consumed);
 }
 
 TEST(PlannerTest, GroupInheritedLicenses) {

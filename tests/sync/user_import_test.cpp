@@ -294,8 +294,8 @@ TEST(UserImportTest, UpnDomainMustBeOneOfTheTenants) {
                               "bob@fabrikam.com,Bob\n"
                               "cy@CONTOSO.ONMICROSOFT.COM,Cy\n"),
               ElementsAre("new-hires.csv:3: column \"userPrincipalName\": \"bob@fabrikam.com\": "
-                          "fabrikam.com is not a domain of this tenant (contoso.onmicrosoft.com, "
-                          "contoso.com)"));
+                          "fabrikam.com is not a verified domain of this tenant (verified: "
+                          "contoso.onmicrosoft.com, contoso.com)"));
   // Without the tenant's domains any well-formed domain passes.
   UserImport r = import_ok("userPrincipalName,displayName\nbob@fabrikam.com,Bob\n", options({}));
   EXPECT_EQ(r.users.size(), 1u);
@@ -491,8 +491,8 @@ TEST(UserImportTest, CheckNewUserAppliesTheSameRulesToFlags) {
   ASSERT_FALSE(s.ok());
   EXPECT_EQ(s.error().kind, ErrorKind::Invalid);
   EXPECT_EQ(s.error().message,
-            "userPrincipalName: \"bob@fabrikam.com\": fabrikam.com is not a domain of this tenant "
-            "(contoso.onmicrosoft.com, contoso.com)\n"
+            "userPrincipalName: \"bob@fabrikam.com\": fabrikam.com is not a verified domain of "
+            "this tenant (verified: contoso.onmicrosoft.com, contoso.com)\n"
             "displayName: a display name is required (or both a first and a last name)\n"
             "licenses: \"bad sku\" is not a SKU part number (such as SPE_E3) or sku id\n"
             "licenses: licenses need a usage location; give one");

@@ -55,6 +55,9 @@ User make_user(const std::string& name, std::vector<std::string> skus = {},
 TenantSnapshot tenant(std::vector<User> users, std::vector<User> deleted = {}, int e3_seats = 10) {
   TenantSnapshot s;
   s.tenant = {"tenant-id", "contoso.onmicrosoft.com", "Contoso"};
+  s.domains = {{"contoso.onmicrosoft.com", false, true, true},
+               {"contoso.com", true, false, true},
+               {"unproven.contoso.com", false, false, false}};
   s.mirror = MirrorState::Complete;
   s.skus = {make_sku("SPE_E3", e3_seats, {"TEAMS1", "YAMMER_ENTERPRISE"}),
             make_sku("EMS", 10, {"INTUNE_A"})};
@@ -247,6 +250,33 @@ TEST(UserTaskTest, CreateSkipsExistingUsersAndRefusesNamesOfDeletedOnes) {
   EXPECT_THAT(refused.error().message,
               HasSubstr("hires.csv:7: column \"licenses\": unknown SKU E9 in "
                         "contoso.onmicrosoft.com"));
+}
+
+// users add and users import refuse a UPN outside the tenant's verified domains before
+// anything is sent, naming the CSV line, the domain and the verified domains.
+TEST(UserTaskTest, CreateRefusesDomainsTheTenantHasNotVerified) {
+  TenantSnapshot s = tenant({});
+  ImportUser ok{2, "nina@CONTOSO.ONMICROSOFT.COM", "Nina", "", "", "", "", "", {}};
+  ImportUser evil{3, "other@evil.example", "Other", "", "", "", "", "", {}};
+  ImportUser unproven{4, "pat@unproven.contoso.com", "Pat", "", "", "", "", "", {}};
+  const std::string verified =
+      " is not a verified domain of this tenant (verified: contoso.onmicrosoft.com, contoso.com)";
+  auto refused = create_task(s, {ok, evil, unproven}, "hires.csv", true);
+  ASSERT_FALSE(refused.ok());
+  EXPECT_EQ(refused.error().message,
+            "hires.csv:3: \"other@evil.example\": evil.example" + verified + "\n" +
+                "hires.csv:4: \"pat@unproven.contoso.com\": unproven.contoso.com" + verified);
+
+  auto add = create_task(s, {evil}, "", /*skip_existing=*/false);
+  ASSERT_FALSE(add.ok());
+  EXPECT_EQ(add.error().message, "--upn \"other@evil.example\": evil.example" + verified);
+
+  s.domains.clear();  // never read: nothing can be checked, so nothing is created
+  auto unknown = create_task(s, {ok, evil}, "hires.csv", true);
+  ASSERT_FALSE(unknown.ok());
+  EXPECT_THAT(unknown.error().message, HasSubstr("the domains of contoso.onmicrosoft.com are not "
+                                                 "known yet"));
+  EXPECT_TRUE(create_task(tenant({}), {ok}, "hires.csv", true).ok());
 }
 
 TEST(UserTaskReportTest, ResultsPerUserAndExitCodes) {
