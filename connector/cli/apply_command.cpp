@@ -9,6 +9,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "connector/cli/apply_progress.h"
 #include "connector/cli/command_context.h"
 #include "connector/cli/commands.h"
 #include "connector/cli/engine_session.h"
@@ -119,7 +120,10 @@ int run_apply(const GlobalFlags& g, const ApplyFlags& o) {
   options.limits.max_deletions = o.max_deletions.value_or(config->max_deletions);
   options.concurrency = tenant_concurrency(*config);
   options.refuse_stale_plan = saved.has_value();
+  ApplyProgressBar progress(!g.no_progress && isatty(STDERR_FILENO), plan, s.graph());
+  options.progress = progress.callback();
   auto report = execute_plan(plan, s.directory(), s.cache(), s.clock(), options);
+  progress.finish();
   if (!report.ok()) return report_failure("apply", report.error());
   if (!report->stale.empty()) {
     std::fprintf(stderr, "tenantsync apply: plan is stale: re-run plan (%s)\n",
