@@ -68,7 +68,8 @@ HttpResponse too_many_requests(const std::string& retry_after = "1") {
 // A $batch answer giving every item `status` (429s with Retry-After 1).
 HttpResponse batch_answer(const HttpRequest& r, int status) {
   nlohmann::json responses = nlohmann::json::array();
-  for (const auto& item : nlohmann::json::parse(r.body)["requests"]) {
+  const nlohmann::json body = nlohmann::json::parse(r.body);
+  for (const auto& item : body["requests"]) {
     nlohmann::json answer = {{"id", item["id"]}, {"status", status}};
     if (status == 429) {
       answer["headers"] = {{"Retry-After", "1"}};
