@@ -101,6 +101,24 @@ bool holds_assignment(const User& user, const GraphWrite& write) {
   return true;
 }
 
+// Not a single request was sent: the run was stopping.
+Error stopping_error(const std::string& tenant) {
+  return make_error(ErrorKind::Transient,
+                    "tenant " + tenant + ": not sent: tenantsync was stopping", "Stopping");
+}
+
+// Why an operation ends with a retryable failure: the count, the deadline or a stop.
+void log_gave_up(const std::string& tenant, const std::string& what, const RetryBudget& budget,
+                 const Error& error) {
+  if (!RetryPolicy::is_retryable(error)) return;
+  log_warn("giving up a Graph request: " + std::string(budget.gave_up_because()),
+           {{"tenant", tenant},
+            {"request", what},
+            {"transientFailures", std::to_string(budget.transient_failures())},
+            {"throttled", std::to_string(budget.throttled())},
+            {"error", error.describe()}});
+}
+
 }  // namespace
 
 struct GraphClient::Call {
@@ -123,6 +141,7 @@ struct GraphClient::Sent {
   bool ambiguous = false;       // an attempt may have taken effect without a clear answer
   bool last_ambiguous = false;  // ... and it was the last attempt
   int attempts = 0;
+  Clock::time_point sent_at{};  // when the last attempt went out
 };
 
 GraphClient::GraphClient(GraphClientOptions options, HttpTransport& transport,
@@ -138,7 +157,8 @@ GraphClient::GraphClient(GraphClientOptions options, HttpTransport& transport,
   origin_ = parse_url(options_.graph_url);
 }
 
-GraphClient::Sent GraphClient::send(const std::string& tenant, const Call& call, int max_attempts) {
+GraphClient::Sent GraphClient::send(const std::string& tenant, const Call& call,
+                                    RetryBudget& budget) {
   Sent out;
   auto target = parse_url(call.url);
   if (!origin_) {
@@ -157,8 +177,15 @@ GraphClient::Sent GraphClient::send(const std::string& tenant, const Call& call,
     return out;
   }
   bool refreshed = false;
-  for (int attempt = 1;; ++attempt) {
-    if (pacer_ && call.write_cost > 0) pacer_->acquire(tenant, call.write_cost);
+  std::optional<Error> last_error;  // the service's last answer, for a wait cut short
+  for (;;) {
+    if (pacer_ && call.write_cost > 0 &&
+        !pacer_->acquire(tenant, call.write_cost, retry_.stop_signal())) {
+      out.response = last_error ? *last_error : stopping_error(tenant);
+      return out;
+    }
+    const Clock::time_point sent_at = retry_.clock().now();
+    out.sent_at = sent_at;
     auto token = tokens_.token(tenant);
     if (!token) {
       out.response = token.error();
@@ -195,7 +222,6 @@ GraphClient::Sent GraphClient::send(const std::string& tenant, const Call& call,
       log_debug("401 from Graph; refreshing the token", {{"tenant", tenant}});
       tokens_.invalidate(tenant, *token);
       refreshed = true;
-      --attempt;
       continue;
     } else if (response->status >= 300 && response->status < 400) {
       const std::string* location = response->header("location");
@@ -210,19 +236,31 @@ GraphClient::Sent GraphClient::send(const std::string& tenant, const Call& call,
     }
     out.ambiguous = out.ambiguous || ambiguous_now;
     out.last_ambiguous = ambiguous_now;
-    if (!RetryPolicy::is_retryable(error) || attempt >= max_attempts ||
-        (ambiguous_now && !call.resend_after_ambiguous)) {
+    if (ambiguous_now && !call.resend_after_ambiguous) {
+      out.response = error;  // the caller looks before it sends again
+      return out;
+    }
+    auto delay = budget.next_delay(error);
+    if (!delay) {
+      log_gave_up(tenant, call.method + " " + call.url.substr(0, call.url.find('?')), budget,
+                  error);
       out.response = error;
       return out;
     }
+    if (error.kind == ErrorKind::Throttled && pacer_ && call.write_cost > 0) {
+      pacer_->throttled(tenant, *delay, sent_at);
+    }
     transport_.stats().record_retry();
-    auto delay = retry_.delay_after(attempt, error);
     log_debug("retrying Graph request", {{"tenant", tenant},
                                          {"method", call.method},
-                                         {"attempt", std::to_string(attempt)},
+                                         {"attempt", std::to_string(out.attempts)},
                                          {"error", error.describe()},
-                                         {"delayMs", std::to_string(delay.count())}});
-    retry_.wait(delay);
+                                         {"delayMs", std::to_string(delay->count())}});
+    last_error = error;
+    if (!retry_.wait(*delay)) {
+      out.response = error;
+      return out;
+    }
   }
 }
 
@@ -233,7 +271,8 @@ Status GraphClient::for_each_page(const std::string& tenant, const std::string& 
   for (int page = 1;; ++page) {
     const std::string page_what =
         "tenant " + tenant + ": " + what + " page " + std::to_string(page);
-    Sent sent = send(tenant, Call::get(next), retry_.max_attempts());
+    RetryBudget budget(retry_);
+    Sent sent = send(tenant, Call::get(next), budget);
     if (!sent.response) return sent.response.error();
     auto json = parse_json(*sent.response, page_what, options_.max_response_bytes);
     if (!json) return json.error();
@@ -374,10 +413,11 @@ Status GraphClient::deleted_users(const std::string& tenant, const UsersSink& si
 }
 
 Result<User> GraphClient::get_user(const std::string& tenant, const std::string& id_or_upn) {
+  RetryBudget budget(retry_);
   Sent sent =
       send(tenant,
            Call::get(url("/users/" + encode_path_segment(id_or_upn) + "?$select=" + kUserSelect)),
-           retry_.max_attempts());
+           budget);
   if (!sent.response) return sent.response.error();
   const std::string what = "tenant " + tenant + ": user " + id_or_upn;
   auto json = parse_json(*sent.response, what, options_.max_response_bytes);
@@ -543,7 +583,8 @@ GraphWriteResult GraphClient::write(const std::string& tenant, const GraphWrite&
   if (auto body = write.request_body()) call.body = body->dump();
   call.write_cost = 1;
   call.fresh_connection = true;
-  Sent sent = send(tenant, call, retry_.max_attempts());
+  RetryBudget budget(retry_);
+  Sent sent = send(tenant, call, budget);
   if (!sent.response) {
     return resolve_failure(tenant, write, sent.response.error(), sent.ambiguous, sent.attempts);
   }
@@ -552,7 +593,7 @@ GraphWriteResult GraphClient::write(const std::string& tenant, const GraphWrite&
 }
 
 GraphWriteResult GraphClient::create(const std::string& tenant, const GraphWrite& write) {
-  const int max_attempts = retry_.max_attempts();
+  RetryBudget budget(retry_);  // one operation, however many looks and resends
   int used = 0;
   bool ambiguous = false;
   for (;;) {
@@ -563,7 +604,7 @@ GraphWriteResult GraphClient::create(const std::string& tenant, const GraphWrite
     call.write_cost = 1;
     call.fresh_connection = true;
     call.resend_after_ambiguous = false;
-    Sent sent = send(tenant, call, std::max(1, max_attempts - used));
+    Sent sent = send(tenant, call, budget);
     used += sent.attempts;
     ambiguous = ambiguous || sent.ambiguous;
     if (sent.response) {
@@ -576,7 +617,14 @@ GraphWriteResult GraphClient::create(const std::string& tenant, const GraphWrite
     }
     // The create may or may not have happened. Let the service settle, then look before
     // sending it again: a second create would fail as a duplicate or, worse, succeed.
-    retry_.wait(retry_.delay_after(used, error));
+    auto delay = budget.next_delay(error);
+    if (!delay) {
+      log_gave_up(tenant, "POST /users", budget, error);
+      return resolve_failure(tenant, write, std::move(error), ambiguous, used);
+    }
+    if (!retry_.wait(*delay)) {
+      return resolve_failure(tenant, write, std::move(error), ambiguous, used);
+    }
     auto existing = get_user(tenant, write.user);
     if (existing) {
       log_info("create: the answer was lost but the user exists; treating it as created",
@@ -586,7 +634,7 @@ GraphWriteResult GraphClient::create(const std::string& tenant, const GraphWrite
       r.attempts = used;
       return r;
     }
-    if (existing.error().kind != ErrorKind::NotFound || used >= max_attempts) {
+    if (existing.error().kind != ErrorKind::NotFound) {
       return resolve_failure(tenant, write, std::move(error), ambiguous, used);
     }
     transport_.stats().record_retry();
@@ -616,7 +664,11 @@ std::vector<GraphWriteResult> GraphClient::write_batch(const std::string& tenant
 void GraphClient::run_batch(const std::string& tenant, const std::vector<GraphWrite>& writes,
                             const std::vector<std::size_t>& chunk,
                             std::vector<GraphWriteResult>& results) {
-  std::map<std::size_t, int> rounds;
+  // The chunk's items are one operation each, all started now: each counts its own
+  // transient failures; their throttling shares the chunk's deadline.
+  const Clock::time_point started = retry_.clock().now();
+  std::map<std::size_t, RetryBudget> budgets;
+  for (std::size_t idx : chunk) budgets.emplace(idx, RetryBudget(retry_, started));
   std::map<std::size_t, bool> ambiguous;
   std::vector<std::size_t> to_send = chunk;
   const std::string what = "tenant " + tenant + ": $batch";
@@ -641,9 +693,9 @@ void GraphClient::run_batch(const std::string& tenant, const std::vector<GraphWr
     call.fresh_connection = true;
     // Every batched write tolerates a repeat (creates are never batched).
     call.resend_after_ambiguous = true;
-    Sent sent = send(tenant, call, retry_.max_attempts());
+    RetryBudget envelope(retry_, started);
+    Sent sent = send(tenant, call, envelope);
     for (std::size_t idx : to_send) {
-      rounds[idx] += 1;
       results[idx].attempts += sent.attempts;
       if (sent.ambiguous) ambiguous[idx] = true;
     }
@@ -668,7 +720,10 @@ void GraphClient::run_batch(const std::string& tenant, const std::vector<GraphWr
     }
 
     std::vector<std::size_t> resend;
+    std::map<std::size_t, Error> last_errors;  // of the items to resend
     std::chrono::milliseconds wait{0};
+    std::optional<std::chrono::milliseconds> throttle_wait;  // the longest Retry-After
+
     for (std::size_t idx : to_send) {
       const GraphWrite& w = writes[idx];
       int attempts = results[idx].attempts;
@@ -688,22 +743,40 @@ void GraphClient::run_batch(const std::string& tenant, const std::vector<GraphWr
       }
       Error error = classify_parsed_graph_error(
           status, lower_case_headers(item.value("headers", nlohmann::json())), body);
-      if (status == 429) transport_.stats().record_throttled_item();
       bool resendable = status == 429 || status == 503 || status == 504;
-      if (resendable && rounds[idx] < retry_.max_attempts()) {
+      RetryBudget& budget = budgets.at(idx);
+      auto delay = resendable ? budget.next_delay(error) : std::nullopt;
+      if (status == 429) {
+        transport_.stats().record_throttled_item();
+        throttle_wait = std::max(throttle_wait.value_or(std::chrono::milliseconds(0)),
+                                 delay.value_or(std::chrono::milliseconds(0)));
+      }
+      if (delay) {
         if (status != 429) ambiguous[idx] = true;  // a 5xx item may have been applied
         resend.push_back(idx);
-        wait = std::max(wait, retry_.delay_after(rounds[idx], error));
+        wait = std::max(wait, *delay);
+        last_errors.emplace(idx, std::move(error));
         continue;
       }
+      if (resendable)
+        log_gave_up(tenant, std::string(to_string(w.kind)) + " in $batch", budget, error);
       results[idx] = resolve_failure(tenant, w, std::move(error), ambiguous[idx], attempts);
     }
+    // Throttled items are the service telling us this tenant's budget: slow it down.
+    if (throttle_wait && pacer_) pacer_->throttled(tenant, *throttle_wait, sent.sent_at);
     if (!resend.empty()) {
       for (std::size_t i = 0; i < resend.size(); ++i) transport_.stats().record_retry();
       log_debug("resending throttled $batch items", {{"tenant", tenant},
                                                      {"items", std::to_string(resend.size())},
                                                      {"delayMs", std::to_string(wait.count())}});
-      retry_.wait(wait);
+      if (!retry_.wait(wait)) {
+        // Stopping: each item ends with the service's last answer to it.
+        for (std::size_t idx : resend) {
+          results[idx] = resolve_failure(tenant, writes[idx], last_errors.at(idx), ambiguous[idx],
+                                         results[idx].attempts);
+        }
+        return;
+      }
     }
     to_send = std::move(resend);
   }

@@ -8,9 +8,12 @@
 // sink, so memory stays bounded; a next or delta link pointing at another origin than
 // graph_url is refused and the token is never sent there.
 //
-// Retries (RetryPolicy): 429 after its Retry-After, 503/504 and transport failures with
-// backoff, at most max_attempts attempts; a 401 makes the token provider fetch a new
-// token once. Reads are always safe to repeat. Writes:
+// Retries (RetryPolicy, one RetryBudget per operation): a 429 waits its Retry-After and
+// is not an attempt (bounded by remote.throttleDeadline per operation and by the stop
+// signal); 503/504 and transport failures wait a backoff and count, at most max_attempts;
+// a 401 makes the token provider fetch a new token once. A 429 to a write also tells the
+// WritePacer to pause and slow that tenant down. An operation ended by the deadline or a
+// stop fails with the service's last answer. Reads are always safe to repeat. Writes:
 //  - assignLicense and PATCH are idempotent and simply resent. A retried assignLicense
 //    whose earlier attempt may have taken effect and that is now refused with "User does
 //    not have a corresponding license" (its removal already happened) is checked with a
@@ -29,9 +32,10 @@
 // transport never replays one behind our back.
 //
 // $batch: up to 20 writes per request; answers are matched by id (they come in any
-// order); only items answered 429, 503 or 504 are resent, after the longest Retry-After
-// among them; everything else is final. The WritePacer books every write sent (a batch
-// of n costs n, a resend costs again).
+// order); only items answered 429, 503 or 504 are resent, after the longest wait among
+// them; everything else is final. Each item is its own operation (its 503s count against
+// max_attempts, its 429s do not); the items of a chunk share its throttle deadline. The WritePacer
+// books every write sent (a batch of n costs n, a resend costs again).
 //
 // Thread-safe: no mutable state of its own; many threads may call at once.
 #pragma once
@@ -46,6 +50,7 @@
 
 #include "connector/graph_write.h"
 #include "connector/http_transport.h"
+#include "connector/retry_budget.h"
 #include "connector/retry_policy.h"
 #include "connector/token_provider.h"
 #include "connector/url.h"
@@ -142,7 +147,8 @@ class GraphClient {
   struct Sent;
   using PageHandler = std::function<Status(const nlohmann::json& page, int page_number)>;
 
-  Sent send(const std::string& tenant, const Call& call, int max_attempts);
+  // Sends `call` until it succeeds or `budget` ends it (retry_budget.h).
+  Sent send(const std::string& tenant, const Call& call, RetryBudget& budget);
   Status for_each_page(const std::string& tenant, const std::string& first_url,
                        const std::string& what, const PageHandler& on_page,
                        std::string* delta_link);

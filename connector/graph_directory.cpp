@@ -99,6 +99,17 @@ std::vector<WriteResult> GraphDirectory::write(const std::string& tenant,
   return results;
 }
 
+void GraphDirectory::set_stop_signal(const std::atomic<bool>* stop) {
+  parts_.retry->set_stop_signal(stop);
+}
+
+ThrottleStatus GraphDirectory::throttle_status() const {
+  ThrottleStatus status;
+  status.throttled = parts_.transport->stats().snapshot().throttled;
+  if (parts_.pacer) status.slowed_tenants = parts_.pacer->slowed_tenants();
+  return status;
+}
+
 Result<std::unique_ptr<GraphDirectory>> make_graph_directory(const RemoteConfig& config,
                                                              Clock& clock) {
   for (auto [url, key] : {std::pair{&config.graph_url, "remote.graphUrl"},
@@ -113,6 +124,7 @@ Result<std::unique_ptr<GraphDirectory>> make_graph_directory(const RemoteConfig&
   transport_options.allow_insecure_http = config.allow_insecure_http;
   RetrySettings retry;
   retry.max_attempts = config.max_attempts;
+  retry.throttle_deadline = config.throttle_deadline;
 
   GraphDirectory::Parts parts;
   parts.transport = std::make_unique<CpprestTransport>(transport_options);

@@ -20,6 +20,7 @@
 #include "connector/graph_client.h"
 #include "connector/http_transport.h"
 #include "connector/retry_policy.h"
+#include "connector/throttle_status.h"
 #include "connector/token_provider.h"
 #include "connector/write_pacer.h"
 #include "model/config.h"
@@ -50,6 +51,10 @@ class GraphDirectory final : public Directory {
                                       const std::vector<std::string>& ids_or_upns) override;
   std::vector<WriteResult> write(const std::string& tenant,
                                  const std::vector<WriteRequest>& requests) override;
+  void set_stop_signal(const std::atomic<bool>* stop) override;
+
+  // What throttling looks like now, for the progress line.
+  ThrottleStatus throttle_status() const;
 
   // Requests, responses by status, throttles, retries and drops, for /metrics.
   TransportStats::Snapshot stats() const { return parts_.transport->stats().snapshot(); }
@@ -65,7 +70,8 @@ class GraphDirectory final : public Directory {
 GraphWrite to_graph_write(const WriteRequest& request);
 
 // The production wiring: cpprestsdk transport (remote.concurrency, allowInsecureHttp),
-// retry policy (remote.maxAttempts), the service's write budget, and a token provider
+// retry policy (remote.maxAttempts, remote.throttleDeadline), the service's write
+// budget, and a token provider
 // for the configured credential. Invalid when the credential cannot be loaded (the
 // secret's environment variable is unset, the certificate or key unreadable).
 Result<std::unique_ptr<GraphDirectory>> make_graph_directory(const RemoteConfig& config,

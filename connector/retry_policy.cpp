@@ -18,14 +18,13 @@ std::uint64_t pick_seed(std::uint64_t seed) {
 RetryPolicy::RetryPolicy(Clock& clock, RetrySettings settings)
     : clock_(clock), settings_(settings), rng_(pick_seed(settings.seed)) {
   if (settings_.max_attempts < 1) settings_.max_attempts = 1;
+  if (settings_.throttle_deadline < std::chrono::milliseconds(0)) {
+    settings_.throttle_deadline = std::chrono::milliseconds(0);
+  }
 }
 
 bool RetryPolicy::is_retryable(const Error& error) {
   return error.kind == ErrorKind::Throttled || error.kind == ErrorKind::Transient;
-}
-
-bool RetryPolicy::should_retry(int attempt, const Error& error) const {
-  return is_retryable(error) && attempt < settings_.max_attempts;
 }
 
 std::chrono::milliseconds RetryPolicy::backoff(int attempt) {
@@ -44,7 +43,7 @@ std::chrono::milliseconds RetryPolicy::backoff(int attempt) {
   return milliseconds(static_cast<std::int64_t>(ms));
 }
 
-std::chrono::milliseconds RetryPolicy::delay_after(int attempt, const Error& error) {
+std::chrono::milliseconds RetryPolicy::delay_after(int n, const Error& error) {
   using std::chrono::milliseconds;
   if (error.retry_after_seconds > 0) {
     // Capped before the cast: a Retry-After of 30 digits does not fit in milliseconds.
@@ -52,7 +51,7 @@ std::chrono::milliseconds RetryPolicy::delay_after(int attempt, const Error& err
                          static_cast<double>(settings_.max_retry_after.count()));
     return milliseconds(static_cast<std::int64_t>(ms));
   }
-  return backoff(attempt);
+  return backoff(n);
 }
 
 }  // namespace tenantsync

@@ -7,6 +7,7 @@
 #include <nlohmann/json.hpp>
 
 #include "connector/graph_errors.h"
+#include "connector/retry_budget.h"
 #include "connector/url.h"
 #include "sync/log.h"
 
@@ -144,22 +145,25 @@ void AadTokenProvider::invalidate(const std::string& tenant, const std::string& 
 
 Result<AadTokenProvider::Token> AadTokenProvider::fetch(const std::string& tenant) {
   const std::string endpoint = token_endpoint(tenant);
-  for (int attempt = 1;; ++attempt) {
+  RetryBudget budget(retry_);  // 429s wait and do not count, as for Graph requests
+  for (;;) {
     auto result = fetch_once(tenant, endpoint);
     if (result) {
       log_debug("got an access token", {{"tenant", tenant}});
       return result;
     }
-    if (!retry_.should_retry(attempt, result.error())) {
-      log_warn("token request failed", {{"tenant", tenant}, {"error", result.error().describe()}});
+    auto delay = budget.next_delay(result.error());
+    if (!delay) {
+      log_warn("token request failed", {{"tenant", tenant},
+                                        {"error", result.error().describe()},
+                                        {"gaveUp", budget.gave_up_because()}});
       return result.error();
     }
     transport_.stats().record_retry();
-    auto delay = retry_.delay_after(attempt, result.error());
     log_debug("retrying token request", {{"tenant", tenant},
                                          {"error", result.error().describe()},
-                                         {"delayMs", std::to_string(delay.count())}});
-    retry_.wait(delay);
+                                         {"delayMs", std::to_string(delay->count())}});
+    if (!retry_.wait(*delay)) return result.error();
   }
 }
 

@@ -9,7 +9,7 @@
 // answers 401 to it (invalidate()); none is kept longer than a day, whatever its
 // expires_in says. Token endpoint errors come back as kind Auth with code
 // "AADSTS7000215" and the service's description; throttled and transient answers are
-// retried under the RetryPolicy.
+// retried under the RetryPolicy (a 429 waits its Retry-After and is not an attempt).
 //
 // Secrets (client secret, assertion, access token) never appear in a log line or an
 // Error. Thread-safe: concurrent callers for the same tenant share one fetch.

@@ -144,6 +144,15 @@ Result<Config> parse_config(std::string_view text, const std::string& file) {
                       [&](auto& v, auto& q) { r.integer(v, q, m.timeout_seconds, 1, 3600); }},
                      {"maxAttempts",
                       [&](auto& v, auto& q) { r.integer(v, q, m.max_attempts, 1, 100); }},
+                     {"throttleDeadline",
+                      [&](auto& v, auto& q) {
+                        auto d = v.is_string() ? parse_duration(v.template get<std::string>())
+                                               : std::nullopt;
+                        if (!d || *d < std::chrono::seconds(1) || *d > std::chrono::hours(24)) {
+                          return r.fail(q, "expected a duration from 1s to 1d, like 90s or 10m");
+                        }
+                        m.throttle_deadline = *d;
+                      }},
                  });
            }},
           {"tenants",

@@ -27,7 +27,9 @@ struct RemoteConfig {
   bool allow_insecure_http = false;
   int concurrency = 8;
   int timeout_seconds = 30;
-  int max_attempts = 6;
+  int max_attempts = 6;  // transient failures per operation; 429s do not count
+  // How long one operation may go on being throttled (429s) before it fails.
+  std::chrono::seconds throttle_deadline{10 * 60};
 
   bool uses_certificate() const { return !certificate_file.empty(); }
 };

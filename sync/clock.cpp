@@ -1,5 +1,6 @@
 #include "sync/clock.h"
 
+#include <algorithm>
 #include <cctype>
 #include <cstdio>
 #include <ctime>
@@ -27,6 +28,20 @@ void FakeClock::sleep_for(milliseconds duration) {
 void FakeClock::advance(milliseconds duration) { now_ms_ += duration.count(); }
 
 milliseconds FakeClock::total_slept() const { return milliseconds(slept_ms_.load()); }
+
+bool sleep_unless_stopped(Clock& clock, milliseconds duration, const std::atomic<bool>* stop) {
+  if (!stop) {
+    if (duration > milliseconds(0)) clock.sleep_for(duration);
+    return true;
+  }
+  while (duration > milliseconds(0)) {
+    if (stop->load()) return false;
+    milliseconds slice = std::min(duration, kStopPollInterval);
+    clock.sleep_for(slice);
+    duration -= slice;
+  }
+  return !stop->load();
+}
 
 std::string format_iso8601(Clock::time_point t) {
   std::time_t secs = std::chrono::system_clock::to_time_t(t);

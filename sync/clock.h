@@ -37,6 +37,13 @@ class FakeClock final : public Clock {
   std::atomic<std::int64_t> slept_ms_{0};
 };
 
+// Sleeps `duration` on `clock` unless `*stop` becomes true first (SIGTERM during a long
+// Retry-After): then it returns false within kStopPollInterval. A null `stop` never stops.
+// Polls rather than waits on a condition: the flag is set from a signal handler.
+inline constexpr std::chrono::milliseconds kStopPollInterval{50};
+bool sleep_unless_stopped(Clock& clock, std::chrono::milliseconds duration,
+                          const std::atomic<bool>* stop);
+
 // ISO 8601 UTC ("2026-11-20T00:00:00Z") <-> time_point. Parsing accepts fractional
 // seconds and a trailing Z; returns false on anything else.
 std::string format_iso8601(Clock::time_point t);

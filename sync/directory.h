@@ -7,6 +7,7 @@
 // and `message` are the service's own.
 #pragma once
 
+#include <atomic>
 #include <functional>
 #include <optional>
 #include <string>
@@ -92,6 +93,12 @@ class Directory {
   // Sends the writes and returns one result per request, in the same order.
   virtual std::vector<WriteResult> write(const std::string& tenant,
                                          const std::vector<WriteRequest>& requests) = 0;
+
+  // From now on, waits for throttling and retries end promptly once `*stop` is true (the
+  // run is stopping): the call waiting then fails with the service's last answer. Null:
+  // waits are never cut. The flag must outlive its use. A directory that never waits
+  // keeps the default.
+  virtual void set_stop_signal(const std::atomic<bool>* /*stop*/) {}
 };
 
 }  // namespace tenantsync

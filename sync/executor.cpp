@@ -131,6 +131,8 @@ class TenantRun {
   void fold_deleted(const std::string& user_id);
   void flush_folds();
   void send_swaps(std::vector<Call>& calls);
+  std::vector<std::string> seats_taken(const Call& call) const;
+  void hold_back_unfreed_seats(std::vector<Call>& calls);
   void count_seats(const std::optional<User>& before, const User& after);
   void cache_failed(const Error& e);
   void journal_failed(const Error& e);
@@ -152,6 +154,8 @@ class TenantRun {
   // Free seats per SKU id as apply goes (enabled + warning - consumed; a restore can take
   // it below 0), from the cache's seat counts and every result since.
   std::unordered_map<std::string, int> free_seats_;
+  // SKU id -> why the call that was to free a seat of it failed in this run.
+  std::unordered_map<std::string, std::string> unfreed_seats_;
 };
 
 void TenantRun::run() {
@@ -301,6 +305,7 @@ void TenantRun::licenses(ApplyPhase phase) {
   if (phase == ApplyPhase::Swap) {
     send_swaps(calls);
   } else {
+    if (phase == ApplyPhase::Assign) hold_back_unfreed_seats(calls);
     send(phase, calls);
   }
 }
@@ -316,11 +321,7 @@ void TenantRun::send_swaps(std::vector<Call>& calls) {
     std::unordered_map<std::string, int> free = free_seats_;
     std::vector<Call> round, later;
     for (auto& c : calls) {
-      const std::optional<User>& user = users_[c.user].user;
-      std::vector<std::string> takes;
-      for (const auto& l : c.change.add) {
-        if (!user || !user->find_license(l.sku_id)) takes.push_back(l.sku_id);
-      }
+      std::vector<std::string> takes = seats_taken(c);
       bool fits = std::all_of(takes.begin(), takes.end(), [&](const std::string& sku) {
         auto it = free.find(sku);
         return it == free.end() || it->second > 0;
@@ -334,10 +335,58 @@ void TenantRun::send_swaps(std::vector<Call>& calls) {
       }
       round.push_back(std::move(c));
     }
-    if (round.empty()) std::swap(round, later);
+    if (round.empty()) {
+      hold_back_unfreed_seats(later);
+      std::swap(round, later);
+    }
     send(ApplyPhase::Swap, round);
     calls = std::move(later);
   }
+}
+
+// The SKU ids whose seats `call` takes: those it adds that the user does not hold yet.
+std::vector<std::string> TenantRun::seats_taken(const Call& call) const {
+  const std::optional<User>& user = users_[call.user].user;
+  std::vector<std::string> takes;
+  for (const auto& l : call.change.add) {
+    if (!user || !user->find_license(l.sku_id)) takes.push_back(l.sku_id);
+  }
+  return takes;
+}
+
+// A call that needs a seat no longer free, of a SKU whose seat-freeing call failed in this
+// run, would be refused: it is not sent but reported blocked with that failure. The
+// others keep the free seats in call order, as the service would hand them out.
+void TenantRun::hold_back_unfreed_seats(std::vector<Call>& calls) {
+  if (unfreed_seats_.empty()) return;
+  std::unordered_map<std::string, int> free = free_seats_;
+  std::vector<JournalOutcome> outcomes;
+  std::vector<Call> kept;
+  for (auto& c : calls) {
+    std::vector<std::string> takes = seats_taken(c);
+    std::string reason;
+    for (const auto& sku : takes) {
+      auto unfreed = unfreed_seats_.find(sku);
+      auto seats = free.find(sku);
+      if (unfreed != unfreed_seats_.end() && seats != free.end() && seats->second <= 0) {
+        reason = unfreed->second;
+        break;
+      }
+    }
+    if (reason.empty()) {
+      for (const auto& sku : takes) {
+        if (auto seats = free.find(sku); seats != free.end()) --seats->second;
+      }
+      kept.push_back(std::move(c));
+      continue;
+    }
+    for (size_t i : c.ops) settle(i, OpStatus::Blocked, reason, std::nullopt, outcomes);
+  }
+  calls = std::move(kept);
+  if (outcomes.empty()) return;
+  Status s = shared_.cache.journal().record_outcomes(outcomes);
+  if (!s.ok()) journal_failed(s.error());
+  report_progress();
 }
 
 // Seats a user's new licenses take and its lost ones free (each SKU counts once, however
@@ -416,7 +465,15 @@ void TenantRun::send(ApplyPhase phase, std::vector<Call>& calls) {
 void TenantRun::finish(Call& call, WriteResult& result, std::vector<JournalOutcome>& outcomes) {
   UserWork& w = users_[call.user];
   if (!result.status.ok()) {
-    for (size_t i : call.ops) settle(i, OpStatus::Failed, "", result.status.error(), outcomes);
+    for (size_t i : call.ops) {
+      settle(i, OpStatus::Failed, "", result.status.error(), outcomes);
+      if (op(i).op == OpKind::Revoke) {
+        unfreed_seats_.emplace(op(i).sku_id, "not sent: it needs a seat of " + op(i).sku +
+                                                 " that revoking it from " + w.upn +
+                                                 " was to free, and that failed (" +
+                                                 result.status.error().describe() + ")");
+      }
+    }
     if (call.request.kind == WriteRequest::Kind::CreateUser) {
       skip_license_ops(w, "not sent: creating the user failed", outcomes);
     } else if (call.request.kind == WriteRequest::Kind::RestoreUser) {
@@ -545,6 +602,10 @@ void TenantRun::settle(size_t i, OpStatus status, std::string reason, std::optio
       break;
     case OpStatus::Failed:
       out.state = JournalState::Failed;
+      break;
+    case OpStatus::Blocked:
+      out.state = JournalState::Blocked;
+      out.error_message = reason;
       break;
     default:
       out.state = JournalState::Skipped;
@@ -772,6 +833,14 @@ Result<ApplyReport> execute_plan(const Plan& plan, Directory& directory, Cache& 
     seqs[where[e].first][where[e].second] = entries[e].seq;
 
   Shared shared{directory, cache, options, report.plan_id};
+  // Throttle and retry waits inside the directory end promptly on the stop signal too.
+  struct StopSignalScope {
+    Directory& directory;
+    explicit StopSignalScope(Directory& d, const std::atomic<bool>* stop) : directory(d) {
+      directory.set_stop_signal(stop);
+    }
+    ~StopSignalScope() { directory.set_stop_signal(nullptr); }
+  } stop_signal_scope(directory, options.interrupt);
   std::vector<TenantRun> runs;
   for (size_t t = 0; t < report.plan.tenants.size(); ++t) {
     TenantPlan& tenant = report.plan.tenants[t];

@@ -22,6 +22,9 @@
 //         whose new seat is not free yet waits for the swaps that free one (seats are
 //         counted from the cache's SKUs and every result, restores included), then
 //      d. those that only add or update: they take seats, freed ones included;
+//    A call that takes a seat that is not free, of a SKU whose seat-freeing call (phase b
+//    or c) failed in this run, is not sent: the service would refuse it. Its operations
+//    are `blocked` with that failure as the reason;
 //      e. deletions, last.
 //    A user's license operations are ONE assignLicense call (adds, updates and removes
 //    together: atomic), sent once its create or restore succeeded, else `skipped`.
@@ -103,6 +106,8 @@ struct ExecuteOptions {
   // Set from outside (Ctrl-C, SIGTERM): the chunk in flight is finished and journalled,
   // nothing more is sent, and every operation not sent is journalled `skipped` ("not
   // sent: interrupted"), so the journal is complete when execute_plan returns.
+  // Handed to Directory::set_stop_signal for the run, so a throttle wait in the chunk in
+  // flight ends promptly (that call fails with the service's last answer).
   const std::atomic<bool>* interrupt = nullptr;
   ExecuteHooks hooks;
   std::function<void(const ApplyProgress&)> progress;

@@ -9,6 +9,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "connector/cli/apply_progress.h"
 #include "connector/cli/command_context.h"
 #include "connector/cli/commands.h"
 #include "connector/cli/engine_session.h"
@@ -143,7 +144,10 @@ int run_apply(const GlobalFlags& g, const ApplyFlags& o) {
   auto passwords = RunPasswords::open(plan, passwords_to, s.clock().now());
   if (!passwords.ok()) return report_failure("apply", passwords.error());
   options.passwords = (*passwords)->callbacks();
+  ApplyProgressBar progress(!g.no_progress && isatty(STDERR_FILENO), plan, s.graph());
+  options.progress = progress.callback();
   auto report = execute_plan(plan, s.directory(), s.cache(), s.clock(), options);
+  progress.finish();
   // The passwords file is closed (or removed when nobody was created) whatever happened.
   auto passwords_written = (*passwords)->finish();
   if (!report.ok()) return report_failure("apply", report.error());

@@ -5,6 +5,7 @@
 #include <cstdio>
 
 #include "connector/cli/progress_bar.h"
+#include "connector/cli/throttle_note.h"
 #include "connector/graph_directory.h"
 #include "connector/url.h"
 #include "sync/desired_loader.h"
@@ -69,6 +70,7 @@ MirrorResult EngineSession::mirror(const std::vector<std::string>& tenants, bool
   options.full = full;
   options.concurrency = tenant_concurrency(config_);
   ProgressBar bar(progress && isatty(STDERR_FILENO), "mirror");
+  bar.set_note(throttle_note(graph_.get()));
   auto result = mirror_tenants(*directory_, *cache_, options, [&](const MirrorProgress& p) {
     if (p.phase == MirrorProgress::Phase::Done || p.phase == MirrorProgress::Phase::Failed) {
       bar.tick(p.tenant);

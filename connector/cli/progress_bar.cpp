@@ -1,20 +1,24 @@
 #include "connector/cli/progress_bar.h"
 
+#include <algorithm>
 #include <cstdio>
 
 namespace tenantsync {
 
 void ProgressBar::add_total(int n) {
-  if (!enabled_) return;
   std::lock_guard<std::mutex> lock(mu_);
   total_ += n;
 }
 
-void ProgressBar::tick(const std::string& item) {
-  if (!enabled_) return;
+void ProgressBar::advance(int n, const std::string& item) {
   std::lock_guard<std::mutex> lock(mu_);
-  ++done_;
-  draw(item);
+  done_ += n;
+  if (enabled_) draw(item);
+}
+
+void ProgressBar::set_note(std::function<std::string()> note) {
+  std::lock_guard<std::mutex> lock(mu_);
+  note_ = std::move(note);
 }
 
 void ProgressBar::finish() {
@@ -24,14 +28,26 @@ void ProgressBar::finish() {
   drawn_ = false;
 }
 
-void ProgressBar::draw(const std::string& item) {
+std::string ProgressBar::line(const std::string& item) {
+  std::lock_guard<std::mutex> lock(mu_);
+  return render(item);
+}
+
+std::string ProgressBar::render(const std::string& item) {
   constexpr int kWidth = 30;
   int total = total_ > 0 ? total_ : 1;
-  int filled = done_ * kWidth / total;
-  std::string bar(static_cast<size_t>(filled), '#');
+  int filled = std::min(kWidth, done_ * kWidth / total);
+  std::string bar(static_cast<size_t>(std::max(0, filled)), '#');
   bar.resize(kWidth, '.');
-  std::fprintf(stderr, "\r\033[K%s [%s] %d/%d %s", label_.c_str(), bar.c_str(), done_, total_,
-               item.c_str());
+  std::string out = label_ + " [" + bar + "] " + std::to_string(done_) + "/" +
+                    std::to_string(total_) + " " + item;
+  std::string note = note_ ? note_() : std::string();
+  if (!note.empty()) out += "  " + note;
+  return out;
+}
+
+void ProgressBar::draw(const std::string& item) {
+  std::fprintf(stderr, "\r\033[K%s", render(item).c_str());
   std::fflush(stderr);
   drawn_ = true;
 }

@@ -605,7 +605,7 @@ TEST_F(GraphClientTest, WholeBatchThrottledIsResentAfterRetryAfter) {
   EXPECT_EQ(clock_.total_slept(), 2000ms);
 }
 
-TEST_F(GraphClientTest, ThrottledItemsGiveUpAfterMaxAttempts) {
+TEST_F(GraphClientTest, ThrottledItemsGiveUpAtTheThrottleDeadlineNotAfterMaxAttempts) {
   transport_.set_handler([&](const HttpRequest& r) -> Result<HttpResponse> {
     json responses = json::array();
     for (const auto& item : batch_requests(r)) {
@@ -621,7 +621,9 @@ TEST_F(GraphClientTest, ThrottledItemsGiveUpAfterMaxAttempts) {
   ASSERT_FALSE(results[0].status.ok());
   EXPECT_EQ(results[0].status.error().kind, ErrorKind::Throttled);
   EXPECT_DOUBLE_EQ(results[0].status.error().retry_after_seconds, 1);
-  EXPECT_EQ(transport_.requests().size(), 5u);  // max_attempts
+  // 429s are not attempts: resent every second until the default 10-minute deadline.
+  EXPECT_EQ(transport_.requests().size(), 601u);
+  EXPECT_EQ(clock_.total_slept(), 600000ms);
 }
 
 TEST_F(GraphClientTest, WriteBodiesAndTokensNeverInErrors) {

@@ -1,9 +1,11 @@
-// The chaos run (issue #10): a generated estate of 20 tenants is mirrored, planned and
-// applied while fake-graph adds latency to every call, answers 30% of them with 429, 10%
-// with 503 and drops 5% of connections (half before the write takes effect, half after).
-// The service must then hold exactly the desired state, every user the desired state
-// does not list must be as it was, and no write may have taken effect more often than
-// the faults explain.
+// The chaos run (issues #10 and #22): a generated estate of 20 tenants is mirrored,
+// planned and applied while fake-graph adds latency to every call, answers 30% of them
+// with 429, 10% with 503 and drops 5% of connections (half before the write takes effect,
+// half after), at the default config (remote.maxAttempts 6: 429s are not attempts). ONE
+// apply must apply every operation, none failed; the service must then hold exactly the
+// desired state, every user the desired state does not list must be as it was, and no
+// write may have taken effect more often than the faults explain. The same estate without
+// faults is the comparison for BENCHMARKS.md.
 #include <gtest/gtest.h>
 
 #include <iostream>
@@ -52,26 +54,55 @@ std::string blocked_lines(const Plan& plan) {
   return out;
 }
 
-TEST(ChaosRunTest, TwentyTenantsUnderFaultsEndExactlyAsDesired) {
-  // 16 attempts: with 45% of calls failing, a call fails every attempt with p = 3e-6.
-  EngineHarness h(generated_estate(kTenants, 150, 8, 2026), HarnessOptions{16, 8});
+const json kChaosFaults = {{"latencyMs", 5},   {"throttleRate", 0.3}, {"retryAfterSeconds", 0.01},
+                           {"errorRate", 0.1}, {"dropRate", 0.05},    {"seed", 2026}};
+// The same latency, nothing else: the fault-free comparison.
+const json kNoFaults = {{"latencyMs", 5}};
+
+// What one run cost, as BENCHMARKS.md reports it.
+struct RunFigures {
+  int applied = 0;
+  std::uint64_t requests = 0;  // HTTP requests tenantsync sent (mirror and apply)
+  long throttled = 0;          // 429s the fake answered (whole responses and $batch items)
+  long errors = 0;             // 503s
+  long dropped = 0;            // connections dropped
+  std::uint64_t waits = 0;     // resends after a wait (429 or transient failure)
+  double mirror_seconds = 0;
+  double apply_seconds = 0;
+  long resent_assigns = 0;  // assignLicense calls taking effect again after a dropped answer
+};
+
+void print(const std::string& name, const RunFigures& f) {
+  std::cout << name << ": " << f.applied << " operations applied over " << kTenants
+            << " tenants in one apply; requests " << f.requests << ", answered 429: " << f.throttled
+            << ", 503: " << f.errors << ", dropped: " << f.dropped << "; waits " << f.waits
+            << "; mirror " << f.mirror_seconds << " s, apply " << f.apply_seconds
+            << " s; assignLicense calls resent after a dropped answer: " << f.resent_assigns
+            << "\n";
+}
+
+// Mirrors, plans and applies the estate once under `faults` at the default config, checks
+// the end state exactly, and returns the run's figures.
+RunFigures mirror_plan_apply_once(const json& faults) {
+  EngineHarness h(generated_estate(kTenants, 150, 8, 2026));  // the default config
+  RunFigures figures;
   std::map<std::string, json> initial;  // by tenant id
   for (int i = 1; i <= kTenants; ++i) {
     json s = h.fake().state(tenant_domain(i));
     initial[s["id"].get<std::string>()] = s;
   }
   h.fake().reset_stats();
-  h.fake().set_faults({{"latencyMs", 5},
-                       {"throttleRate", 0.3},
-                       {"retryAfterSeconds", 0.01},
-                       {"errorRate", 0.1},
-                       {"dropRate", 0.05},
-                       {"seed", 2026}});
+  h.fake().set_faults(faults);
+  const auto requests_before = h.transport_stats().requests;
+  const auto waits_before = h.transport_stats().retries;
 
   // Mirror: every tenant read whole, in spite of the faults.
+  auto mirror_started = std::chrono::steady_clock::now();
   MirrorResult mirrored = h.mirror();
-  ASSERT_TRUE(mirrored.ok());
-  ASSERT_EQ(mirrored.tenants.size(), static_cast<size_t>(kTenants));
+  figures.mirror_seconds =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - mirror_started).count();
+  EXPECT_TRUE(mirrored.ok());
+  EXPECT_EQ(mirrored.tenants.size(), static_cast<size_t>(kTenants));
   DesiredState desired;
   std::map<std::string, TenantSnapshot> before;  // by tenant id
   for (const auto& [id, state] : initial) {
@@ -84,9 +115,12 @@ TEST(ChaosRunTest, TwentyTenantsUnderFaultsEndExactlyAsDesired) {
 
   // Plan: everything the desired state asks is possible.
   auto built = h.plan(desired);
-  ASSERT_TRUE(built.ok()) << built.error().describe();
+  if (!built.ok()) {
+    ADD_FAILURE() << built.error().describe();
+    return figures;
+  }
   const Plan& plan = built->plan;
-  ASSERT_EQ(blocked_lines(plan), "");
+  EXPECT_EQ(blocked_lines(plan), "");
   const PlanSummary planned = plan.summary();
   EXPECT_GE(planned.create, kTenants);
   EXPECT_GE(planned.del, 2 * kTenants);
@@ -95,24 +129,35 @@ TEST(ChaosRunTest, TwentyTenantsUnderFaultsEndExactlyAsDesired) {
   EXPECT_GT(planned.revoke, 0);
   EXPECT_GT(planned.update, 0);
 
-  // Apply: every operation applied, in spite of the faults.
+  // Apply, once: every operation applied, none failed, in spite of the faults.
   auto report = h.apply(plan);
-  ASSERT_TRUE(report.ok()) << report.error().describe();
+  if (!report.ok()) {
+    ADD_FAILURE() << report.error().describe();
+    return figures;
+  }
   h.fake().set_faults(json::object());
   EXPECT_TRUE(report->local_errors.empty());
   EXPECT_TRUE(ready_operations_not_applied(*report).empty())
       << join_lines(ready_operations_not_applied(*report));
+  EXPECT_EQ(report->summary().failed, 0);
+  EXPECT_EQ(report->summary().applied, planned.assign + planned.revoke + planned.update +
+                                           planned.restore + planned.del + planned.create);
+  EXPECT_EQ(report->exit_code(), 0);
   const json stats = h.fake().stats();
-  EXPECT_GT(stats["throttled"].get<long>(), 0);
-  EXPECT_GT(stats["errors"].get<long>(), 0);
-  EXPECT_GT(stats["dropped"].get<long>(), 0);
+  figures.applied = report->summary().applied;
+  figures.apply_seconds = report->seconds;
+  figures.requests = h.transport_stats().requests - requests_before;
+  figures.waits = h.transport_stats().retries - waits_before;
+  figures.throttled = stats["throttled"].get<long>();
+  figures.errors = stats["errors"].get<long>();
+  figures.dropped = stats["dropped"].get<long>();
 
   // The service holds exactly the desired state; users it does not list are untouched.
   std::map<std::string, std::set<std::string>> planned_ids;  // tenant id -> user ids written
   for (size_t i = 0; i < desired.tenants.size(); ++i) {
     const DesiredTenant& want = desired.tenants[i];
     const std::string id = plan.tenants[i].tenant_id;
-    ASSERT_EQ(plan.tenants[i].tenant, want.tenant);
+    EXPECT_EQ(plan.tenants[i].tenant, want.tenant);
     const json end = h.fake().state(id);
 
     std::set<std::string> listed;
@@ -150,18 +195,38 @@ TEST(ChaosRunTest, TwentyTenantsUnderFaultsEndExactlyAsDesired) {
     }
   }
   EXPECT_LE(resent, stats["dropped"].get<long>());
-  std::cout << "chaos run: " << report->summary().applied << " operations applied over " << kTenants
-            << " tenants; answered 429: " << stats["throttled"] << ", 503: " << stats["errors"]
-            << ", dropped: " << stats["dropped"]
-            << "; assignLicense calls resent after a dropped answer: " << resent << "\n";
+  figures.resent_assigns = resent;
 
-  // Converged: a fresh read plans nothing at all.
-  ASSERT_TRUE(h.mirror().ok());
+  // Converged after one apply: a fresh read plans nothing at all.
+  EXPECT_TRUE(h.mirror().ok());
   auto again = h.plan(desired);
-  ASSERT_TRUE(again.ok()) << again.error().describe();
+  if (!again.ok()) {
+    ADD_FAILURE() << again.error().describe();
+    return figures;
+  }
   for (const auto& t : again->plan.tenants) {
     EXPECT_TRUE(t.operations.empty()) << t.tenant << " still plans " << t.operations.size();
   }
+  return figures;
+}
+
+// With these rates and maxAttempts 6, a request fails for good only after six transient
+// failures among its non-throttled answers (p = (0.15 / 0.7)^6, about 1e-4; 1e-5 for a
+// $batch item, whose only fault besides 429 is a 503): about 1% per run over the ~130
+// requests outside $batch. The 429s, three in ten answers, never end an operation.
+TEST(ChaosRunTest, TwentyTenantsUnderFaultsConvergeInOneApplyAtTheDefaultConfig) {
+  RunFigures f = mirror_plan_apply_once(kChaosFaults);
+  EXPECT_GT(f.throttled, 0);
+  EXPECT_GT(f.errors, 0);
+  EXPECT_GT(f.dropped, 0);
+  print("chaos run", f);
+}
+
+TEST(ChaosRunTest, TheSameEstateWithoutFaults) {
+  RunFigures f = mirror_plan_apply_once(kNoFaults);
+  EXPECT_EQ(f.throttled, 0);
+  EXPECT_EQ(f.waits, 0u);
+  print("fault-free run", f);
 }
 
 }  // namespace

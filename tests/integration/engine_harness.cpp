@@ -47,6 +47,7 @@ EngineHarness::EngineHarness(std::vector<std::string> fake_args, HarnessOptions 
   remote_.client_secret_env = kSecretVariable;
   remote_.concurrency = options_.concurrency;
   remote_.max_attempts = options_.max_attempts;
+  remote_.throttle_deadline = options_.throttle_deadline;
   remote_.timeout_seconds = 30;
   setenv(kSecretVariable, secret_.c_str(), 1);
   auto graph = make_graph_directory(remote_, clock_);
@@ -107,6 +108,11 @@ nlohmann::json EngineHarness::writes_by_user() {
     throw std::runtime_error("GET /_fake/stats/writes -> " + std::to_string(r.status));
   }
   return nlohmann::json::parse(r.body);
+}
+
+TransportStats::Snapshot EngineHarness::transport_stats() const {
+  // make_graph_directory() built it (the constructor).
+  return static_cast<const GraphDirectory&>(*directory_).stats();
 }
 
 std::string EngineHarness::token(const std::string& tenant) {

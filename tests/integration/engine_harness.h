@@ -8,12 +8,14 @@
 // snapshot cannot be read) throw std::runtime_error: GoogleTest reports them as failures.
 #pragma once
 
+#include <chrono>
 #include <memory>
 #include <string>
 #include <vector>
 
 #include <nlohmann/json.hpp>
 
+#include "connector/http_transport.h"
 #include "model/config.h"
 #include "model/desired_state.h"
 #include "model/plan.h"
@@ -30,8 +32,9 @@
 namespace tenantsync::test {
 
 struct HarnessOptions {
-  int max_attempts = 6;  // remote.maxAttempts
-  int concurrency = 8;   // remote.concurrency
+  int max_attempts = 6;                             // remote.maxAttempts
+  int concurrency = 8;                              // remote.concurrency
+  std::chrono::seconds throttle_deadline{10 * 60};  // remote.throttleDeadline
 };
 
 // fake-graph arguments for the demo fixture and for a generated estate.
@@ -66,6 +69,8 @@ class EngineHarness {
   Clock::time_point fake_now();
   // GET /_fake/stats/writes: {tenant id: {user: {route: n}}}.
   nlohmann::json writes_by_user();
+  // tenantsync's own request counters (requests, 429s, resends, drops) so far.
+  TransportStats::Snapshot transport_stats() const;
   // A token of the admin client for `tenant`, for requests made as "another client".
   std::string token(const std::string& tenant);
 

@@ -173,7 +173,8 @@ TEST(MirrorIntegrationTest, ExpiredDeltaLinkLeadsToAFullReadByItself) {
 
 TEST(MirrorIntegrationTest, ReadFailingMidWayKeepsTheLastCompleteStateAndBlocksRevocations) {
   // 250 users: three pages in a full read; the service starts refusing after the first.
-  EngineHarness h(generated_estate(1, 250, 4, 5));
+  // Throttling is not an attempt: a 1 s throttle deadline is what ends the read.
+  EngineHarness h(generated_estate(1, 250, 4, 5), HarnessOptions{6, 8, std::chrono::seconds(1)});
   const std::string tenant = "tenant0001.onmicrosoft.com";
   ASSERT_TRUE(h.mirror().ok());
   TenantSnapshot complete = h.snapshot(tenant);
@@ -187,7 +188,7 @@ TEST(MirrorIntegrationTest, ReadFailingMidWayKeepsTheLastCompleteStateAndBlocksR
   std::atomic<int> pages{0};
   PageHookDirectory failing(h.directory(), [&](int page) {
     pages = page;
-    // Every request from now on is throttled (Retry-After 1 ms) until the retries run out.
+    // Every request from now on is throttled (Retry-After 1 ms) until the deadline.
     if (page == 1) h.fake().set_faults({{"throttleRate", 1.0}, {"retryAfterSeconds", 0.001}});
   });
   MirrorOptions options;

@@ -21,6 +21,7 @@ TEST(ConfigTest, DefaultsFillEveryOmittedKey) {
   EXPECT_EQ(c->remote.graph_url, "https://graph.microsoft.com/v1.0");
   EXPECT_EQ(c->remote.concurrency, 8);
   EXPECT_EQ(c->remote.max_attempts, 6);
+  EXPECT_EQ(c->remote.throttle_deadline, std::chrono::minutes(10));
   EXPECT_FALSE(c->tenants.has_value());
   EXPECT_EQ(c->schedule_every, std::chrono::minutes(15));
   EXPECT_EQ(c->max_revocations, 50);
@@ -39,6 +40,15 @@ TEST(ConfigTest, TheExampleConfigParses) {
   EXPECT_EQ(c->remote.client_secret_env, "TENANTSYNC_CLIENT_SECRET");
   EXPECT_EQ(c->desired, "/x/examples/desired");
   EXPECT_EQ(c->passwords_dir, "/x/passwords");
+  EXPECT_EQ(c->remote.throttle_deadline, std::chrono::minutes(10));
+}
+
+TEST(ConfigTest, ThrottleDeadlineIsADuration) {
+  auto c = parse_config(R"({ "remote": { "clientId": "c", "clientSecretEnv": "S",
+                             "throttleDeadline": "90s" } })",
+                        "cfg.json");
+  ASSERT_TRUE(c.ok()) << c.error().message;
+  EXPECT_EQ(c->remote.throttle_deadline, std::chrono::seconds(90));
 }
 
 struct BadConfig {
@@ -87,6 +97,12 @@ INSTANTIATE_TEST_SUITE_P(
         BadConfig{"{ \"remote\": { \"clientId\": \"c\", \"clientSecretEnv\": \"S\" }, "
                   "\"log\": { \"level\": \"loud\" } }",
                   "log.level: expected one of"},
+        BadConfig{"{ \"remote\": { \"clientId\": \"c\", \"clientSecretEnv\": \"S\", "
+                  "\"throttleDeadline\": \"forever\" } }",
+                  "remote.throttleDeadline: expected a duration from 1s to 1d"},
+        BadConfig{"{ \"remote\": { \"clientId\": \"c\", \"clientSecretEnv\": \"S\", "
+                  "\"throttleDeadline\": 600 } }",
+                  "remote.throttleDeadline: expected"},
         BadConfig{"{ \"remote\": { \"clientId\": \"c\", ", "cfg.json:1:"}));
 
 TEST(ConfigTest, ReportsEveryErrorAtOnce) {

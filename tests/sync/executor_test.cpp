@@ -102,6 +102,15 @@ std::string describe(const WriteRequest& r) {
 
 class ExecutorTest : public ::testing::Test {
  protected:
+  // Alice gives up her SPE_E3 and bob takes one, out of `seats` in all.
+  Plan plan_alice_frees_a_seat_for_bob(int seats) {
+    h.add_tenant(kContoso, {user("alice", kContoso, {kE3}), user("bob", kContoso, {})}, {},
+                 test_skus(seats));
+    h.mirror();
+    return h.plan(desired(
+        kContoso, entry("alice", kContoso, "") + "," + entry("bob", kContoso, R"("SPE_E3")")));
+  }
+
   ApplyHarness h;
 };
 
@@ -156,11 +165,7 @@ TEST_F(ExecutorTest, SeatCountsInTheCacheAreReadAgainAfterApplying) {
 }
 
 TEST_F(ExecutorTest, SeatsOneUserFreesGoToAnotherInTheSameApply) {
-  h.add_tenant(kContoso, {user("alice", kContoso, {kE3}), user("bob", kContoso, {})}, {},
-               test_skus(1));
-  h.mirror();
-  Plan plan = h.plan(desired(
-      kContoso, entry("alice", kContoso, "") + "," + entry("bob", kContoso, R"("SPE_E3")")));
+  Plan plan = plan_alice_frees_a_seat_for_bob(1);
   ASSERT_EQ(plan.summary().blocked, 0);
 
   ApplyReport report = h.apply(plan);
@@ -171,6 +176,52 @@ TEST_F(ExecutorTest, SeatsOneUserFreesGoToAnotherInTheSameApply) {
   EXPECT_THAT(sent, ElementsAre("assign id-alice-contoso.onmicrosoft.com -sku-e3",
                                 "assign id-bob-contoso.onmicrosoft.com +sku-e3"));
   EXPECT_EQ(h.faulty.write_calls(), 2);  // the removal went first, in a call of its own
+}
+
+TEST_F(ExecutorTest, ASeatTakingCallWhoseSeatFreeingCallFailedIsBlockedNotSent) {
+  Plan plan = plan_alice_frees_a_seat_for_bob(1);
+  ASSERT_EQ(plan.summary().blocked, 0);
+  h.faulty.refuse(user_is("id-alice", WriteRequest::Kind::AssignLicense),
+                  service_error("Request_BadRequest", "Something went wrong on our side."));
+
+  ApplyReport report = h.apply(plan);
+
+  auto alice = ops_of(report, "alice@");
+  auto bob = ops_of(report, "bob@");
+  ASSERT_THAT(alice, SizeIs(1));
+  ASSERT_THAT(bob, SizeIs(1));
+  EXPECT_EQ(alice[0]->status, OpStatus::Failed);
+  EXPECT_EQ(bob[0]->status, OpStatus::Blocked);
+  EXPECT_THAT(bob[0]->reason,
+              AllOf(HasSubstr("not sent"), HasSubstr("SPE_E3"), HasSubstr("alice@" + kContoso),
+                    HasSubstr("Something went wrong on our side.")));
+  std::vector<std::string> sent;
+  for (const auto& r : h.faulty.recorded()) sent.push_back(describe(r.request));
+  EXPECT_THAT(sent, ElementsAre("assign id-alice-contoso.onmicrosoft.com -sku-e3"));
+  EXPECT_EQ(report.exit_code(), 3);
+  auto journal = h.cache->journal().list();
+  ASSERT_TRUE(journal.ok());
+  bool journalled = false;
+  for (const auto& e : *journal) {
+    if (e.user != "bob@" + kContoso) continue;
+    journalled = true;
+    EXPECT_EQ(e.state, JournalState::Blocked);
+    EXPECT_EQ(e.error_message, bob[0]->reason);
+  }
+  EXPECT_TRUE(journalled);
+}
+
+TEST_F(ExecutorTest, ASeatTakingCallStillGoesWhenASeatIsFreeDespiteAFailedFreeingCall) {
+  // Two seats, one held by alice: bob's seat is free whatever alice's revocation does.
+  Plan plan = plan_alice_frees_a_seat_for_bob(2);
+  h.faulty.refuse(user_is("id-alice", WriteRequest::Kind::AssignLicense),
+                  service_error("Request_BadRequest", "Something went wrong on our side."));
+
+  ApplyReport report = h.apply(plan);
+
+  EXPECT_EQ(ops_of(report, "alice@")[0]->status, OpStatus::Failed);
+  EXPECT_EQ(ops_of(report, "bob@")[0]->status, OpStatus::Applied);
+  EXPECT_EQ(h.remote_state(kContoso).at("bob@" + kContoso), LicenseView{"SPE_E3"});
 }
 
 TEST_F(ExecutorTest, PhasesRestoreFirstFreeSeatsBeforeTakingThemAndDeleteLast) {

@@ -1,0 +1,31 @@
+// apply's progress bar: one step per operation carried out (applied, failed, blocked or
+// skipped), fed by the executor's per-tenant progress, with the throttling note. Shown
+// only where ProgressBar shows (stderr a terminal, no --no-progress).
+#pragma once
+
+#include <functional>
+#include <map>
+#include <string>
+
+#include "connector/cli/progress_bar.h"
+#include "model/plan.h"
+#include "sync/executor.h"
+
+namespace tenantsync {
+
+class GraphDirectory;
+
+class ApplyProgressBar {
+ public:
+  ApplyProgressBar(bool enabled, const Plan& plan, const GraphDirectory* graph);
+
+  // For ExecuteOptions::progress (the executor calls it one call at a time).
+  std::function<void(const ApplyProgress&)> callback();
+  void finish() { bar_.finish(); }
+
+ private:
+  ProgressBar bar_;
+  std::map<std::string, int> done_;  // per tenant, as last reported
+};
+
+}  // namespace tenantsync
