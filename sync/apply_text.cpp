@@ -17,10 +17,14 @@ class Writer {
   }
 
   void tenant(const TenantPlan& t, const TenantRefusal* refusal) {
-    if (t.operations.empty() && !refusal) return;
+    if (t.operations.empty() && !refusal && t.notes.empty()) return;
     out_ += paint(kBold, t.tenant);
     if (t.mode == TenantMode::Report) out_ += " (report mode: not changed)";
     out_ += "\n";
+    // A tenant that planned nothing says why (never mirrored, rows failing their checksum).
+    if (t.operations.empty()) {
+      for (const auto& note : t.notes) out_ += "  " + note + "\n";
+    }
     if (refusal) {
       out_ += "  " + paint(kRed, "Refused: " + refusal->reason + "; nothing was sent.") + "\n";
     }

@@ -921,6 +921,12 @@ TenantPlan Planner::run() {
   plan_.tenant = snapshot_.tenant.default_domain_name;
   plan_.tenant_id = snapshot_.tenant.id;
   plan_.mode = desired_.mode;
+  if (!snapshot_.failing_checksum.empty()) {
+    // Damaged rows cannot be told from true ones: trusting the rest of the tenant would
+    // still plan from a picture that is known to be wrong somewhere.
+    plan_.notes.push_back(checksum_failure_message(plan_.tenant));
+    return std::move(plan_);
+  }
   if (never_mirrored(snapshot_)) {
     plan_.notes.push_back(snapshot_.stale_reason.empty()
                               ? "tenant was never mirrored; run mirror"
@@ -1024,7 +1030,7 @@ TenantPlan plan_tenant(const TenantSnapshot& snapshot, const ResolvedTenant& des
 
 Result<TenantPlan> plan_tenant(const TenantSnapshot& snapshot, const DesiredTenant& desired,
                                const ServiceRules& rules, Clock::time_point now) {
-  if (never_mirrored(snapshot)) {
+  if (never_mirrored(snapshot) || !snapshot.failing_checksum.empty()) {
     ResolvedTenant empty;
     empty.mode = desired.mode;
     return plan_tenant(snapshot, empty, rules, now);

@@ -62,6 +62,8 @@
 //   (restore, create) is blocked with "tenant mirror is stale: <reason>; re-run mirror";
 //   assignments and updates that only enable plans proceed. A tenant never mirrored has
 //   nothing to plan from (nor one whose first read failed part way): its plan is one note.
+// - A tenant whose cached rows fail their checksum (snapshot.failing_checksum) plans
+//   nothing at all: its plan is one note, checksum_failure_message().
 //
 // Output order: operations by user (UPN, ASCII case ignored), then restore, revoke,
 // update, assign, delete, create, then SKU part number. Seat lines for every managed SKU

@@ -10,6 +10,7 @@
 #include "connector/cli/command_context.h"
 #include "connector/cli/exit_codes.h"
 #include "connector/cli/interrupted_apply.h"
+#include "model/json_text.h"
 #include "sync/ascii_case.h"
 #include "sync/executor.h"
 #include "sync/password_file.h"
@@ -62,7 +63,7 @@ class CreatedPasswords {
 void print_report(const UserTaskReport& report, const std::string& format,
                   const ServicePlanNames& names) {
   if (format == "json") {
-    std::printf("%s\n", user_task_json(report).dump(2).c_str());
+    std::printf("%s\n", dump_json(user_task_json(report), 2).c_str());
     return;
   }
   UserTaskTextOptions text;
@@ -122,6 +123,10 @@ Result<MirroredTenant> open_and_mirror(const Config& config, const std::string& 
   if (!found.ok()) return found.error();
   auto now = s.cache().load_snapshot(found->id);
   if (!now.ok()) return now.error();
+  if (!now->failing_checksum.empty()) {
+    return make_error(ErrorKind::Stale,
+                      checksum_failure_message(found->default_domain_name) + "; nothing was sent");
+  }
   m.now = std::move(*now);
   return m;
 }

@@ -229,7 +229,9 @@ TEST(CacheFileTest, RefusesAnSqliteFileThatIsNotACache) {
   EXPECT_EQ(raw_int(path, "SELECT count(*) FROM invoices"), 0);
 }
 
-TEST(CacheFileTest, MovesAGarbageFileAsideAndRebuildsEmpty) {
+TEST(CacheFileTest, RefusesAGarbageFileAndLeavesItAsItIs) {
+  // Not an SQLite database at all: someone else's file, or the wrong `cache` setting.
+  // Starting over on it would lose it without a word (issue 15, item 7).
   configure_logging(LogLevel::Off, false);
   TempDir dir;
   std::string path = dir.file("tenantsync.db");
@@ -237,14 +239,12 @@ TEST(CacheFileTest, MovesAGarbageFileAsideAndRebuildsEmpty) {
   for (size_t i = 0; i < garbage.size(); ++i) garbage[i] = static_cast<char>((i * 7919) % 251);
   std::ofstream(path, std::ios::binary) << garbage;
 
-  FakeClock clock;  // 2026-11-20T00:00:00Z
+  FakeClock clock;
   auto cache = Cache::open(path, clock);
-  ASSERT_TRUE(cache.ok()) << cache.error().describe();
-  EXPECT_EQ((*cache)->moved_aside_to(), path + ".corrupt-20261120T000000Z");
-  EXPECT_EQ(read_file((*cache)->moved_aside_to()), garbage);
-  EXPECT_EQ(file_mode(path), 0600);
-  EXPECT_TRUE((*cache)->tenants()->empty());
-  EXPECT_EQ(raw_int(path, "PRAGMA user_version"), kCacheSchemaVersion);
+  ASSERT_FALSE(cache.ok());
+  EXPECT_EQ(cache.error().kind, ErrorKind::Invalid);
+  EXPECT_THAT(cache.error().message, HasSubstr("cache " + path + " is not an SQLite database"));
+  EXPECT_EQ(read_file(path), garbage);
 }
 
 TEST(CacheFileTest, MovesAFileFailingQuickCheckAside) {
