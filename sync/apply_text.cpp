@@ -1,5 +1,6 @@
 #include "sync/apply_text.h"
 
+#include "sync/plan_text.h"
 #include "sync/terminal_colors.h"
 
 namespace tenantsync {
@@ -124,6 +125,10 @@ std::string describe_operation(const Operation& op, bool done, const ServicePlan
 std::string apply_summary_line(const ApplyReport& report) {
   int total = 0;
   for (const auto& t : report.plan.tenants) total += static_cast<int>(t.operations.size());
+  if (int untrusted = tenants_failing_checksum(report.plan); total == 0 && untrusted > 0) {
+    return "Nothing applied; " + std::to_string(untrusted) +
+           " tenant(s) not planned: cached rows fail their checksum (see above).";
+  }
   if (total == 0) return "Nothing to apply. The tenants match the desired state.";
   PlanSummary s = report.summary();
   return "Applied " + std::to_string(s.applied) + " of " + std::to_string(total) +

@@ -160,7 +160,7 @@ TEST(CacheTrustCliTest, InvalidUtf8InACachedUpnIsReplacedInJsonOutput) {
 
   ProgramResult drift = f.run({"drift", "--desired", desired, "--format", "json"});
   ASSERT_EQ(drift.exit_code, 0) << drift.out << drift.err;
-  EXPECT_NO_THROW((void)nlohmann::json::parse(drift.out)) << drift.out;
+  EXPECT_TRUE(nlohmann::json::accept(drift.out)) << drift.out;
   EXPECT_THAT(drift.out, HasSubstr(replaced));
 }
 
