@@ -172,7 +172,12 @@ TEST(CacheFileTest, MigratesASchemaV1FileKeepingItsData) {
   auto cache = Cache::open(path, clock);
   ASSERT_TRUE(cache.ok()) << cache.error().describe();
   EXPECT_EQ(raw_int(path, "PRAGMA user_version"), 2);
+  auto migrated = (*cache)->sync_state(kContoso.id);
+  ASSERT_TRUE(migrated.ok());
+  EXPECT_EQ(migrated->delta_link, "https://graph/delta?token=1");
 
+  // The hand-written row carries hash 0 ("unknown"): it is not trusted, and the load asks
+  // for a full re-read (issue 15, item 7).
   auto snap = (*cache)->load_snapshot("contoso.onmicrosoft.com");
   ASSERT_TRUE(snap.ok()) << snap.error().describe();
   EXPECT_EQ(snap->mirror, MirrorState::Complete);
@@ -183,12 +188,13 @@ TEST(CacheFileTest, MigratesASchemaV1FileKeepingItsData) {
   EXPECT_THAT(snap->users[0].assigned_licenses[0].disabled_plans, ElementsAre("plan-x"));
   ASSERT_EQ(snap->skus.size(), 1u);
   EXPECT_EQ(snap->skus[0].sku_part_number, "SPE_E3");
+  EXPECT_THAT(snap->failing_checksum, ElementsAre("alice@contoso.onmicrosoft.com"));
 
   // v2 additions: the state version (existing tenants start at 1) and the journal.
   auto state = (*cache)->sync_state(kContoso.id);
   ASSERT_TRUE(state.ok());
   EXPECT_EQ(state->state_version, 1);
-  EXPECT_EQ(state->delta_link, "https://graph/delta?token=1");
+  EXPECT_EQ(state->delta_link, "");
   std::vector<JournalEntry> entries(1);
   entries[0].plan_id = "p1";
   entries[0].tenant_id = kContoso.id;
