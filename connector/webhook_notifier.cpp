@@ -1,6 +1,7 @@
 #include "connector/webhook_notifier.h"
 
 #include "connector/url.h"
+#include "model/json_text.h"
 #include "sync/log.h"
 
 namespace tenantsync {
@@ -12,7 +13,7 @@ WebhookNotifier::WebhookNotifier(std::string url, std::unique_ptr<HttpTransport>
 }
 
 int WebhookNotifier::notify(const nlohmann::json& body) {
-  queue_.push_back(body.dump());
+  queue_.push_back(dump_json(body));
   while (queue_.size() > kMaxQueued) {
     queue_.pop_front();
     log_warn("webhook: dropped the oldest undelivered notification", {{"host", host_}});

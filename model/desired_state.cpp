@@ -10,6 +10,7 @@
 
 #include "model/country_code.h"
 #include "model/json_source.h"
+#include "model/json_text.h"
 
 namespace tenantsync {
 
@@ -615,9 +616,7 @@ nlohmann::json desired_state_to_json(const DesiredState& state) {
 }
 
 std::string desired_state_to_text(const DesiredState& state) {
-  return state_form<nlohmann::ordered_json>(state).dump(2, ' ', false,
-                                                        nlohmann::json::error_handler_t::replace) +
-         "\n";
+  return dump_json(state_form<nlohmann::ordered_json>(state), 2) + "\n";
 }
 
 }  // namespace tenantsync

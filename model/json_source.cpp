@@ -6,6 +6,8 @@
 #include <limits>
 #include <utility>
 
+#include "model/json_text.h"
+
 namespace tenantsync {
 
 namespace {
@@ -576,9 +578,7 @@ std::string path_index(const std::string& parent, size_t index) {
   return parent + "[" + std::to_string(index) + "]";
 }
 
-std::string json_quote(std::string_view text) {
-  return json(std::string(text)).dump(-1, ' ', false, json::error_handler_t::replace);
-}
+std::string json_quote(std::string_view text) { return dump_json(json(std::string(text))); }
 
 std::string describe_json_value(const json& value) {
   if (value.is_string()) {
@@ -586,7 +586,7 @@ std::string describe_json_value(const json& value) {
     return s.size() > 64 ? json_quote(s.substr(0, 64)) + "..." : json_quote(s);
   }
   if (value.is_structured()) return value.type_name();
-  return value.dump(-1, ' ', false, json::error_handler_t::replace);
+  return dump_json(value);
 }
 
 }  // namespace tenantsync

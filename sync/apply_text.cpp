@@ -1,5 +1,6 @@
 #include "sync/apply_text.h"
 
+#include "sync/plan_text.h"
 #include "sync/terminal_colors.h"
 
 namespace tenantsync {

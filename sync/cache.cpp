@@ -207,22 +207,11 @@ Status Cache::apply_user_page(const std::string& tenant, const UserPage& page) {
       Status st = cache_rows::write_user(db, row->key, u, changed);
       if (!st.ok()) return st;
     }
-    if (!page.removed_soft.empty()) {
-      // content_hash 0: the row no longer matches any user the service would send, so the
-      // deleted-user read rewrites it with the service's deletedDateTime.
-      auto s = db.cached(
-          "UPDATE users SET deleted_at = ?3, content_hash = 0 "
-          "WHERE tenant = ?1 AND id = ?2 AND deleted_at IS NULL");
-      if (!s.ok()) return s.error();
-      for (const auto& id : page.removed_soft) {
-        (*s)->reset();
-        (*s)->bind(1, row->key);
-        (*s)->bind(2, id);
-        (*s)->bind(3, now);
-        Status st = (*s)->run();
-        if (!st.ok()) return st;
-        if (db.changes() > 0) changed = true;
-      }
+    // Deleted now, as far as we know: the deleted-user read rewrites the row with the
+    // service's deletedDateTime (a different hash, so it is never skipped as unchanged).
+    for (const auto& id : page.removed_soft) {
+      Status st = cache_rows::soft_delete_user(db, row->key, id, now, changed);
+      if (!st.ok()) return st;
     }
     for (const auto& id : page.removed_hard) {
       auto existing = cache_rows::find_user(db, row->key, id);
@@ -609,15 +598,9 @@ Status Cache::mark_deleted(const std::string& tenant, const std::string& user_id
     if (!tx.ok()) return tx.error();
     auto row = resolve_tenant(db, tenant);
     if (!row.ok()) return row.error();
-    auto s = db.cached(
-        "UPDATE users SET deleted_at = ?3, content_hash = 0 "
-        "WHERE tenant = ?1 AND id = ?2 AND deleted_at IS NULL");
-    if (!s.ok()) return s.error();
-    (*s)->bind(1, row->key);
-    (*s)->bind(2, user_id);
-    (*s)->bind(3, now);
-    Status st = (*s)->run();
-    if (st.ok() && db.changes() > 0) st = cache_rows::bump_state_version(db, row->key);
+    bool changed = false;
+    Status st = cache_rows::soft_delete_user(db, row->key, user_id, now, changed);
+    if (st.ok() && changed) st = cache_rows::bump_state_version(db, row->key);
     if (!st.ok()) return st;
     return tx->commit();
   });
@@ -644,45 +627,61 @@ Status Cache::remove_user(const std::string& tenant, const std::string& user_id)
 
 namespace {
 
+// The users of one tenant as their rows hold them, with what is needed to verify each
+// against the content hash stored beside it.
+struct LoadedUsers {
+  std::vector<User> users;
+  std::vector<std::int64_t> keys;         // users.key of each
+  std::vector<std::int64_t> stored_hash;  // users.content_hash of each
+  std::vector<char> undecodable;          // a license row of the user does not decode
+};
+
 // Runs `sql` (bound to the tenant) and appends each row, decoded from its second column
-// on, to `member` of the user whose key is its first column.
+// on, to `member` of the user whose key is its first column. A row that does not decode
+// marks its user undecodable (damaged bytes; verification fails it) and is skipped.
 template <typename Decode, typename Row>
 Status attach_rows(Database& db, const char* sql, std::int64_t tenant_key,
-                   const std::unordered_map<std::int64_t, size_t>& index, std::vector<User>& users,
+                   const std::unordered_map<std::int64_t, size_t>& index, LoadedUsers& loaded,
                    Decode decode, std::vector<Row> User::*member) {
   auto s = db.prepare(sql);
   if (!s.ok()) return s.error();
   s->bind(1, tenant_key);
-  return for_each_row(*s, [&](const Statement& r) -> Status {
+  return for_each_row(*s, [&](const Statement& r) {
     auto it = index.find(r.column_int64(0));
-    if (it == index.end()) return {};
+    if (it == index.end()) return;
     auto row = decode(r, 1);
-    if (!row.ok()) return row.error();
-    (users[it->second].*member).push_back(std::move(row).value());
-    return {};
+    if (!row.ok()) {
+      loaded.undecodable[it->second] = 1;
+      return;
+    }
+    (loaded.users[it->second].*member).push_back(std::move(row).value());
   });
 }
 
 // All users of the tenant (active and deleted) with their licenses, in three queries.
-Result<std::vector<User>> load_users(Database& db, std::int64_t tenant_key) {
-  std::vector<User> users;
+Result<LoadedUsers> load_users(Database& db, std::int64_t tenant_key) {
+  LoadedUsers loaded;
   std::unordered_map<std::int64_t, size_t> index;
   {
     auto s = db.prepare(std::string("SELECT ") + cache_rows::kUserColumns +
-                        " FROM users u WHERE u.tenant = ?1");
+                        ", u.content_hash FROM users u WHERE u.tenant = ?1");
     if (!s.ok()) return s.error();
     s->bind(1, tenant_key);
+    constexpr int kHashColumn = 12;  // after kUserColumns' twelve
     Status read = for_each_row(*s, [&](const Statement& r) {
-      index.emplace(r.column_int64(0), users.size());
-      users.push_back(cache_rows::read_user_columns(r));
+      index.emplace(r.column_int64(0), loaded.users.size());
+      loaded.users.push_back(cache_rows::read_user_columns(r));
+      loaded.keys.push_back(r.column_int64(0));
+      loaded.stored_hash.push_back(r.column_int64(kHashColumn));
     });
     if (!read.ok()) return read.error();
+    loaded.undecodable.assign(loaded.users.size(), 0);
   }
   Status read = attach_rows(db,
                             "SELECT al.user_key, al.sku_id, al.disabled_plans FROM users u "
                             "JOIN assigned_licenses al ON al.user_key = u.key WHERE u.tenant = ?1 "
                             "ORDER BY al.user_key, al.position",
-                            tenant_key, index, users, cache_rows::read_assigned_license,
+                            tenant_key, index, loaded, cache_rows::read_assigned_license,
                             &User::assigned_licenses);
   if (read.ok()) {
     read = attach_rows(db,
@@ -690,22 +689,37 @@ Result<std::vector<User>> load_users(Database& db, std::int64_t tenant_key) {
                        "ls.state, ls.error FROM users u JOIN license_states ls "
                        "ON ls.user_key = u.key WHERE u.tenant = ?1 "
                        "ORDER BY ls.user_key, ls.position",
-                       tenant_key, index, users, cache_rows::read_license_state,
+                       tenant_key, index, loaded, cache_rows::read_license_state,
                        &User::license_states);
   }
   if (!read.ok()) return read.error();
-  return users;
+  return loaded;
+}
+
+// Indexes of the loaded users whose rows (user and license rows) no longer hash to the
+// content hash stored with them. One pass over them; hash 0 ("unknown") never verifies.
+std::vector<size_t> failing_checksum(const LoadedUsers& loaded) {
+  std::vector<size_t> failing;
+  for (size_t i = 0; i < loaded.users.size(); ++i) {
+    if (loaded.undecodable[i] || loaded.stored_hash[i] != user_content_hash(loaded.users[i])) {
+      failing.push_back(i);
+    }
+  }
+  return failing;
 }
 
 }  // namespace
 
 Result<TenantSnapshot> Cache::load_snapshot(const std::string& tenant) {
-  return db_->with_reader([&](Database& db) -> Result<TenantSnapshot> {
+  std::int64_t tenant_key = 0;
+  std::vector<std::int64_t> damaged_keys;
+  auto snapshot = db_->with_reader([&](Database& db) -> Result<TenantSnapshot> {
     // One read transaction: every query sees the same committed state.
     auto tx = Transaction::begin(db, Transaction::Mode::Deferred);
     if (!tx.ok()) return tx.error();
     auto row = resolve_tenant(db, tenant);
     if (!row.ok()) return row.error();
+    tenant_key = row->key;
     TenantSnapshot snap;
     snap.tenant = row->tenant;
     auto state = read_sync_state(db, row->key);
@@ -725,9 +739,14 @@ Result<TenantSnapshot> Cache::load_snapshot(const std::string& tenant) {
     auto domains = cache_rows::load_domains(db, row->key);
     if (!domains.ok()) return domains.error();
     snap.domains = std::move(domains).value();
-    auto users = load_users(db, row->key);
-    if (!users.ok()) return users.error();
-    for (auto& u : *users) {
+    auto loaded = load_users(db, row->key);
+    if (!loaded.ok()) return loaded.error();
+    for (size_t i : failing_checksum(*loaded)) {
+      damaged_keys.push_back(loaded->keys[i]);
+      snap.failing_checksum.push_back(loaded->users[i].user_principal_name);
+    }
+    std::sort(snap.failing_checksum.begin(), snap.failing_checksum.end());
+    for (auto& u : loaded->users) {
       (u.deleted_date_time ? snap.deleted_users : snap.users).push_back(std::move(u));
     }
     auto by_upn = [](const User& a, const User& b) {
@@ -738,6 +757,50 @@ Result<TenantSnapshot> Cache::load_snapshot(const std::string& tenant) {
     Status st = tx->commit();
     if (!st.ok()) return st.error();
     return snap;
+  });
+  if (snapshot.ok() && !damaged_keys.empty()) {
+    log_warn("cached rows fail their checksum; the next mirror re-reads the tenant fully",
+             {{"tenant", snapshot->tenant.default_domain_name},
+              {"users", std::to_string(damaged_keys.size())},
+              {"first", snapshot->failing_checksum.front()}});
+    // Best effort: the snapshot says it cannot be trusted whether or not this lands, and
+    // the next load asks again.
+    Status marked = request_full_reread(tenant_key, damaged_keys);
+    if (!marked.ok()) {
+      log_warn(
+          "could not mark the tenant for a full re-read",
+          {{"tenant", snapshot->tenant.default_domain_name}, {"error", marked.error().describe()}});
+    }
+  }
+  return snapshot;
+}
+
+Status Cache::request_full_reread(std::int64_t tenant_key,
+                                  const std::vector<std::int64_t>& user_keys) {
+  return db_->with_writer([&](Database& db) -> Status {
+    auto tx = Transaction::begin(db);
+    if (!tx.ok()) return tx.error();
+    // Hash 0 fails verification until a read writes the row again, and never equals the
+    // hash of the user the service sends, so the re-read rewrites the row even when the
+    // damage left the stored hash equal to the service's.
+    auto unknown = db.cached("UPDATE users SET content_hash = 0 WHERE key = ?1 AND tenant = ?2");
+    if (!unknown.ok()) return unknown.error();
+    for (std::int64_t key : user_keys) {
+      (*unknown)->reset();
+      (*unknown)->bind(1, key);
+      (*unknown)->bind(2, tenant_key);
+      Status st = (*unknown)->run();
+      if (!st.ok()) return st;
+    }
+    Status st = cache_rows::ensure_sync_row(db, tenant_key);
+    if (!st.ok()) return st;
+    // No delta link: the next mirror reads every user.
+    auto full = db.cached("UPDATE sync_state SET delta_link = '' WHERE tenant = ?1");
+    if (!full.ok()) return full.error();
+    (*full)->bind(1, tenant_key);
+    st = (*full)->run();
+    if (!st.ok()) return st;
+    return tx->commit();
   });
 }
 

@@ -179,7 +179,11 @@ class Cache {
   Status remove_user(const std::string& tenant, const std::string& user_id);
 
   // ---- reads ----
-  // The planner's input; users sorted by user_principal_name (byte order).
+  // The planner's input; users sorted by user_principal_name (byte order). Every user row
+  // (with its license rows) is verified against the content hash stored with it, in one
+  // pass over what was loaded; rows that fail are listed in failing_checksum, and the
+  // tenant is marked for a full re-read (their hashes set to 0, the delta link dropped),
+  // so the next mirror reads it fully by itself and rewrites them.
   Result<TenantSnapshot> load_snapshot(const std::string& tenant);
   Result<TenantCounts> counts(const std::string& tenant);
   // "sha256:<hex>" over each tenant's (id, state version), ids sorted; an unknown tenant
@@ -200,6 +204,7 @@ class Cache {
  private:
   struct Impl;
   Cache(std::unique_ptr<CacheDatabase> db);
+  Status request_full_reread(std::int64_t tenant_key, const std::vector<std::int64_t>& user_keys);
 
   std::unique_ptr<CacheDatabase> db_;
   std::unique_ptr<Impl> impl_;

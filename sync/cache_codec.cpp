@@ -2,6 +2,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include "model/json_text.h"
+
 namespace tenantsync {
 
 namespace {
@@ -69,7 +71,7 @@ std::int64_t user_content_hash(const User& u) {
 
 std::string encode_plan_list(const std::vector<std::string>& plans) {
   if (plans.empty()) return "[]";
-  return nlohmann::json(plans).dump();
+  return dump_json(nlohmann::json(plans));
 }
 
 Result<std::vector<std::string>> decode_plan_list(std::string_view text) {
@@ -89,7 +91,7 @@ Result<std::vector<std::string>> decode_plan_list(std::string_view text) {
   return out;
 }
 
-std::string encode_staged_user(const User& user) { return nlohmann::json(user).dump(); }
+std::string encode_staged_user(const User& user) { return dump_json(nlohmann::json(user)); }
 
 Result<User> decode_staged_user(std::string_view text) {
   auto j = nlohmann::json::parse(text, nullptr, false);

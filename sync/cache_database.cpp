@@ -41,10 +41,41 @@ bool file_exists(const std::string& path) {
   return ::stat(path.c_str(), &st) == 0;
 }
 
-// "sqlite:26" -> SQLITE_NOTADB etc.
-bool is_corruption(const Error& e) {
-  if (e.code.rfind("sqlite:", 0) != 0) return false;
-  return is_corruption_code(std::atoi(e.code.c_str() + 7));
+enum class FileKind { Absent, Empty, Sqlite, Foreign };
+
+// What is at the path, from its first bytes: every SQLite database starts with this
+// header, and tenantsync never leaves a cache without it once SQLite has written it.
+FileKind inspect(const std::string& path) {
+  int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) {
+    if (errno == ENOENT) return FileKind::Absent;
+    // Unreadable: let the open that follows say why, naming the file.
+    return FileKind::Sqlite;
+  }
+  static constexpr char kHeader[] = "SQLite format 3";  // 16 bytes with its NUL
+  char head[sizeof kHeader] = {};
+  ssize_t n = ::read(fd, head, sizeof head);
+  ::close(fd);
+  if (n < 0) return FileKind::Sqlite;
+  if (n == 0) return FileKind::Empty;
+  return n == static_cast<ssize_t>(sizeof head) && std::memcmp(head, kHeader, sizeof head) == 0
+             ? FileKind::Sqlite
+             : FileKind::Foreign;
+}
+
+Error refused_file(const std::string& path, const std::string& what) {
+  return make_error(ErrorKind::Invalid,
+                    "cache " + path + " " + what +
+                        ": tenantsync does not start a new cache over it (its journal would be "
+                        "lost without a word); check the `cache` setting, or move the file away "
+                        "if a new cache is meant",
+                    "cache-not-tenantsync");
+}
+
+Error damaged_file(const std::string& path, const Error& cause) {
+  return make_error(ErrorKind::Io,
+                    "cache " + path + " is damaged (" + cause.message + "); " + kRepairDamagedCache,
+                    "cache-damaged");
 }
 
 struct Checked {
@@ -69,37 +100,55 @@ Result<Checked> open_and_check(const std::string& path, const CacheOpenOptions& 
     return std::move(out);
   };
   Status s = configure(**db, options);
-  if (!s.ok()) return is_corruption(s.error()) ? corrupt(s.error()) : Result<Checked>(s.error());
+  if (!s.ok())
+    return is_cache_corruption(s.error()) ? corrupt(s.error()) : Result<Checked>(s.error());
   auto version = (*db)->query_int("PRAGMA user_version");
   if (!version.ok()) {
-    return is_corruption(version.error()) ? corrupt(version.error())
-                                          : Result<Checked>(version.error());
+    return is_cache_corruption(version.error()) ? corrupt(version.error())
+                                                : Result<Checked>(version.error());
   }
   if (*version > kCacheSchemaVersion) return newer_schema_error(path, *version);
   if (*version == 0) {
     auto tables = (*db)->query_int("SELECT count(*) FROM sqlite_master");
     if (!tables.ok()) {
-      return is_corruption(tables.error()) ? corrupt(tables.error())
-                                           : Result<Checked>(tables.error());
+      return is_cache_corruption(tables.error()) ? corrupt(tables.error())
+                                                 : Result<Checked>(tables.error());
     }
     if (*tables > 0) {
       return make_error(ErrorKind::Invalid, "cache " + path +
                                                 " is an SQLite database but not a tenantsync "
                                                 "cache; choose another file or remove it");
     }
+  } else {
+    // A schema version, but is it ours? Another program's database may set one too.
+    auto ours = (*db)->query_int(
+        "SELECT count(*) FROM sqlite_master WHERE type = 'table' "
+        "AND name IN ('tenants', 'users', 'sync_state')");
+    if (!ours.ok()) {
+      return is_cache_corruption(ours.error()) ? corrupt(ours.error())
+                                               : Result<Checked>(ours.error());
+    }
+    if (*ours != 3) {
+      return make_error(ErrorKind::Invalid, "cache " + path +
+                                                " is an SQLite database but not a tenantsync "
+                                                "cache; choose another file or remove it");
+    }
   }
   s = (*db)->exec("PRAGMA journal_mode = WAL", "enable WAL");
-  if (!s.ok()) return is_corruption(s.error()) ? corrupt(s.error()) : Result<Checked>(s.error());
+  if (!s.ok())
+    return is_cache_corruption(s.error()) ? corrupt(s.error()) : Result<Checked>(s.error());
   if (options.verify) {
     auto check = (*db)->prepare("PRAGMA quick_check(5)");
     if (!check.ok()) {
-      return is_corruption(check.error()) ? corrupt(check.error()) : Result<Checked>(check.error());
+      return is_cache_corruption(check.error()) ? corrupt(check.error())
+                                                : Result<Checked>(check.error());
     }
     std::string problems;
     for (;;) {
       auto row = check->step();
       if (!row.ok()) {
-        return is_corruption(row.error()) ? corrupt(row.error()) : Result<Checked>(row.error());
+        return is_cache_corruption(row.error()) ? corrupt(row.error())
+                                                : Result<Checked>(row.error());
       }
       if (!*row) break;
       std::string line = check->column_text(0);
@@ -142,14 +191,23 @@ Result<std::string> move_aside(const std::string& path, Clock& clock) {
 
 }  // namespace
 
+bool is_cache_corruption(const Error& e) {
+  if (e.code.rfind("sqlite:", 0) != 0) return false;
+  return is_corruption_code(std::atoi(e.code.c_str() + 7));
+}
+
 Result<std::unique_ptr<CacheDatabase>> CacheDatabase::open(const std::string& path, Clock& clock,
                                                            const CacheOpenOptions& options) {
   std::unique_ptr<CacheDatabase> cache(new CacheDatabase(path, clock));
+  FileKind kind = inspect(path);
+  if (kind == FileKind::Empty) return refused_file(path, "is an empty file (0 bytes)");
+  if (kind == FileKind::Foreign) return refused_file(path, "is not an SQLite database");
   Status s = create_private_file(path);
   if (!s.ok()) return s.error();
 
   auto checked = open_and_check(path, options);
   if (!checked.ok()) return checked.error();
+  if (checked->corrupt && !options.repair) return damaged_file(path, *checked->corrupt);
   if (checked->corrupt) {
     auto moved = move_aside(path, clock);
     if (!moved.ok()) return moved.error();

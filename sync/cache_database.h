@@ -1,13 +1,19 @@
 // The cache file: creating it (mode 0600), recognising a corrupt or foreign file,
 // migrating its schema, and the two connections everything else goes through.
 //
-// Opening: the file is created with open(O_CREAT, 0600) before SQLite sees it, so it never
-// exists with wider permissions (SQLite gives its -wal and -shm files the same mode). A
-// file SQLite cannot read as a database, or that fails `PRAGMA quick_check`, is logged
-// (warn), renamed to `<file>.corrupt-<UTC timestamp>` and replaced by an empty cache: the
-// next mirror refills it from the remote. A file from a newer tenantsync is refused, never
-// rewritten. A file that cannot be opened at all (permissions, missing folder) is an Io
-// error, and is left alone.
+// Opening: a new cache is only ever made where no file is (the path is plainly new). The
+// file is created with open(O_CREAT, 0600) before SQLite sees it, so it never exists with
+// wider permissions (SQLite gives its -wal and -shm files the same mode). What is refused
+// and left untouched (ErrorKind::Invalid, code "cache-not-tenantsync"): an empty (0-byte)
+// file, a file that is not an SQLite database (no SQLite header), an SQLite database
+// without tenantsync's tables, and a file from a newer tenantsync. An SQLite file that
+// SQLite cannot read as a database, or that fails `PRAGMA quick_check`, is damaged: with
+// `repair` (writers, which hold the lock) it is logged (warn), renamed to
+// `<file>.corrupt-<UTC timestamp>` and replaced by an empty cache that the next mirror
+// refills from the remote; without it (read-only commands) it is an Io error, code
+// "cache-damaged", naming the command that repairs it, and the file stays where it is. A
+// file that cannot be opened at all (permissions, missing folder) is an Io error, and is
+// left alone.
 //
 // Connections and threads: one write connection, guarded by `write_mu_`, owned by
 // whichever thread holds the mutex (the mirror's workers, the executor, the CLI thread);
@@ -30,8 +36,19 @@ namespace tenantsync {
 struct CacheOpenOptions {
   // Run `PRAGMA quick_check` when opening (reads every page: about 1 s per GB).
   bool verify = true;
+  // A damaged file may be moved aside and rebuilt (only for a caller holding the lock).
+  bool repair = true;
   int busy_timeout_ms = 10000;
 };
+
+// What to do about a damaged cache, for messages.
+inline constexpr const char* kRepairDamagedCache =
+    "run `tenantsync mirror` to move it aside and rebuild it from the remote (the old file, "
+    "journal included, is kept beside it)";
+
+// The error is SQLite saying the file is not a healthy database (SQLITE_CORRUPT,
+// SQLITE_NOTADB).
+bool is_cache_corruption(const Error& e);
 
 class CacheDatabase {
  public:

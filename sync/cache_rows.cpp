@@ -190,8 +190,35 @@ void bind_user_fields(Statement& s, const User& u, std::int64_t hash) {
 
 }  // namespace
 
+namespace {
+
+// The user as its rows read back: assigned_licenses is keyed by SKU, so of two entries for
+// one SKU only the later stays (INSERT OR REPLACE). The stored hash must be of that, or
+// the row would fail its checksum on every load.
+std::int64_t stored_content_hash(const User& u) {
+  const auto& licenses = u.assigned_licenses;
+  bool repeated = false;
+  for (size_t i = 0; i < licenses.size() && !repeated; ++i) {
+    for (size_t j = i + 1; j < licenses.size() && !repeated; ++j) {
+      repeated = licenses[i].sku_id == licenses[j].sku_id;
+    }
+  }
+  if (!repeated) return user_content_hash(u);
+  User stored = u;
+  stored.assigned_licenses.clear();
+  for (size_t i = 0; i < licenses.size(); ++i) {
+    bool later = false;
+    for (size_t j = i + 1; j < licenses.size(); ++j)
+      later |= licenses[j].sku_id == licenses[i].sku_id;
+    if (!later) stored.assigned_licenses.push_back(licenses[i]);
+  }
+  return user_content_hash(stored);
+}
+
+}  // namespace
+
 Status write_user(Database& db, std::int64_t tenant_key, const User& u, bool& changed) {
-  std::int64_t hash = user_content_hash(u);
+  std::int64_t hash = stored_content_hash(u);
   auto existing = find_user(db, tenant_key, u.id);
   if (!existing.ok()) return existing.error();
   std::int64_t user_key = 0;
@@ -273,6 +300,33 @@ Status delete_user(Database& db, std::int64_t user_key) {
   if (!s.ok()) return s.error();
   (*s)->bind(1, user_key);
   return (*s)->run();
+}
+
+Status soft_delete_user(Database& db, std::int64_t tenant_key, const std::string& user_id,
+                        const std::string& deleted_at, bool& changed) {
+  auto s = db.prepare(std::string("SELECT ") + kUserColumns +
+                      " FROM users u WHERE u.tenant = ?1 AND u.id = ?2 AND u.deleted_at IS NULL");
+  if (!s.ok()) return s.error();
+  s->bind(1, tenant_key);
+  s->bind(2, user_id);
+  auto row = s->step();
+  if (!row.ok()) return row.error();
+  if (!*row) return {};
+  std::int64_t user_key = s->column_int64(0);
+  User user = read_user_columns(*s);
+  user.deleted_date_time = deleted_at;
+  // A license row that no longer decodes leaves hash 0, which never verifies: the row is
+  // re-read rather than trusted.
+  Status loaded = load_licenses(db, user_key, user);
+  std::int64_t hash = loaded.ok() ? user_content_hash(user) : 0;
+  auto update = db.cached("UPDATE users SET deleted_at = ?2, content_hash = ?3 WHERE key = ?1");
+  if (!update.ok()) return update.error();
+  (*update)->bind(1, user_key);
+  (*update)->bind(2, deleted_at);
+  (*update)->bind(3, hash);
+  Status st = (*update)->run();
+  if (st.ok()) changed = true;
+  return st;
 }
 
 User read_user_columns(const Statement& s) {

@@ -51,6 +51,11 @@ Result<std::optional<UserRowInfo>> find_user(Database& db, std::int64_t tenant_k
 Status write_user(Database& db, std::int64_t tenant_key, const User& user, bool& changed);
 // Removes the user and its licenses.
 Status delete_user(Database& db, std::int64_t user_key);
+// Marks the active user soft-deleted at `deleted_at`, keeping its licenses, and stores the
+// content hash of the row as it now is (so the row still verifies, see
+// Cache::load_snapshot). Sets `changed` when there was such an active user.
+Status soft_delete_user(Database& db, std::int64_t tenant_key, const std::string& user_id,
+                        const std::string& deleted_at, bool& changed);
 
 // The user columns every user SELECT starts with, and their decoding. The key is column 0.
 inline constexpr const char* kUserColumns =

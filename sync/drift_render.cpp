@@ -5,6 +5,7 @@
 #include <utility>
 #include <vector>
 
+#include "model/json_text.h"
 #include "sync/csv_field.h"
 #include "sync/drift_html.h"
 
@@ -347,8 +348,7 @@ std::string render_drift(const DriftReport& report, DriftFormat format) {
     case DriftFormat::Text:
       return render_text(report);
     case DriftFormat::Json:
-      return drift_report_to_json(report).dump(2, ' ', false, Json::error_handler_t::replace) +
-             "\n";
+      return dump_json(drift_report_to_json(report), 2) + "\n";
     case DriftFormat::Csv:
       return render_csv(report);
     case DriftFormat::Markdown:

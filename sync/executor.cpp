@@ -6,6 +6,7 @@
 #include <cstdio>
 #include <exception>
 #include <mutex>
+#include <optional>
 #include <random>
 #include <thread>
 #include <unordered_map>
@@ -206,15 +207,19 @@ bool TenantRun::load_users() {
     }
   }
   auto snapshot = shared_.cache.load_snapshot(tenant_key_);
+  // A saved plan (apply --plan) carries no checksum: rows damaged since it was made are
+  // caught here, before anything is sent from them.
+  std::optional<std::string> unusable;
   if (!snapshot.ok()) {
     shared_.add_error(snapshot.error());
+    unusable = "not sent: the cache could not be read: " + snapshot.error().message;
+  } else if (!snapshot->failing_checksum.empty()) {
+    unusable = "not sent: " + checksum_failure_message(plan_.tenant);
+  }
+  if (unusable) {
     std::vector<JournalOutcome> outcomes;
     for (size_t i = 0; i < plan_.operations.size(); ++i) {
-      if (ready(i)) {
-        settle(i, OpStatus::Skipped,
-               "not sent: the cache could not be read: " + snapshot.error().message, std::nullopt,
-               outcomes);
-      }
+      if (ready(i)) settle(i, OpStatus::Skipped, *unusable, std::nullopt, outcomes);
     }
     Status s = shared_.cache.journal().record_outcomes(outcomes);
     if (!s.ok()) shared_.add_error(s.error());

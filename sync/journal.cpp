@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cctype>
 
+#include "model/json_text.h"
 #include "sync/cache_database.h"
 #include "sync/sqlite.h"
 
@@ -176,7 +177,7 @@ Status Journal::append(std::vector<JournalEntry>& entries) {
       s.bind(6, e.user_id);
       s.bind(7, to_string(e.op));
       s.bind(8, e.sku);
-      s.bind(9, e.request.dump());
+      s.bind(9, dump_json(e.request));
       s.bind(10, to_string(e.state));
       s.bind(11, e.error_code);
       s.bind(12, e.error_message);

@@ -7,6 +7,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "model/json_text.h"
 #include "sync/clock.h"
 
 namespace tenantsync {
@@ -80,7 +81,7 @@ void log(LogLevel level, std::string_view message, LogFields fields) {
     nlohmann::json j = {
         {"time", when}, {"level", level_name(level)}, {"msg", redact_secrets(message)}};
     for (const auto& [k, v] : fields) j[std::string(k)] = redact_secrets(v);
-    line = j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+    line = dump_json(j);
   } else {
     line = when + " " + level_name(level) + " " + redact_secrets(message);
     for (const auto& [k, v] : fields) line += " " + std::string(k) + "=" + redact_secrets(v);

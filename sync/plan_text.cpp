@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cstdio>
+#include "sync/tenant_snapshot.h"
 #include "sync/terminal_colors.h"
 
 namespace tenantsync {
@@ -158,9 +159,22 @@ class Writer {
 
 }  // namespace
 
+int tenants_failing_checksum(const Plan& plan) {
+  int n = 0;
+  for (const auto& t : plan.tenants) {
+    n += static_cast<int>(
+        std::count(t.notes.begin(), t.notes.end(), checksum_failure_message(t.tenant)));
+  }
+  return n;
+}
+
 std::string plan_summary_line(const Plan& plan) {
   bool any = std::any_of(plan.tenants.begin(), plan.tenants.end(),
                          [](const TenantPlan& t) { return !t.operations.empty(); });
+  if (int untrusted = tenants_failing_checksum(plan); !any && untrusted > 0) {
+    return "No changes planned; " + std::to_string(untrusted) +
+           " tenant(s) not planned: cached rows fail their checksum (see above).";
+  }
   if (!any) return "No changes. The tenants match the desired state.";
   PlanSummary s = plan.summary();
   return "Plan: " + std::to_string(s.assign) + " to assign, " + std::to_string(s.revoke) +

@@ -30,5 +30,8 @@ std::string render_plan_text(const Plan& plan, bool color, const ServicePlanName
 
 // "Plan: 5 to assign, ...; 1 blocked." or the no-changes sentence, as above.
 std::string plan_summary_line(const Plan& plan);
+// Tenants of `plan` that planned nothing because their cached rows fail their checksum:
+// summaries never say those match the desired state.
+int tenants_failing_checksum(const Plan& plan);
 
 }  // namespace tenantsync

@@ -21,6 +21,11 @@ namespace {
 // the data may not describe the service we would write to. Never read whole: a first
 // read that failed part way left a fraction of the users, and any of them may be missing.
 std::string why_nothing_is_planned(const TenantSnapshot& snapshot) {
+  // Damaged rows cannot be told from true ones: trusting the rest of the tenant would
+  // still plan from a picture that is known to be wrong somewhere.
+  if (!snapshot.failing_checksum.empty()) {
+    return checksum_failure_message(snapshot.tenant.default_domain_name);
+  }
   if (!snapshot.gone_since.empty()) {
     return "tenant " + snapshot.gone_reason + " since " + snapshot.gone_since +
            ": nothing is planned";

@@ -2,10 +2,10 @@
 
 #include <algorithm>
 #include <filesystem>
-#include <fstream>
 #include <vector>
 
 #include "sync/drift_render.h"
+#include "sync/private_file.h"
 
 namespace tenantsync {
 
@@ -16,11 +16,9 @@ namespace {
 Status write_atomically(const fs::path& path, const std::string& text) {
   fs::path tmp = path;
   tmp += ".tmp";
-  {
-    std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
-    out << text;
-    out.flush();
-    if (!out) return make_error(ErrorKind::Io, "cannot write the report " + tmp.string());
+  Status written = write_private_file(tmp, text);
+  if (!written.ok()) {
+    return make_error(ErrorKind::Io, "cannot write the report: " + written.error().message);
   }
   std::error_code ec;
   fs::rename(tmp, path, ec);
@@ -49,11 +47,7 @@ void prune(const fs::path& dir, const std::string& extension, int keep) {
 
 Result<CycleReportFiles> write_cycle_reports(const std::string& dir, const DriftReport& drift,
                                              Clock::time_point at, int keep) {
-  std::error_code ec;
-  fs::create_directories(dir, ec);
-  if (ec)
-    return make_error(ErrorKind::Io,
-                      "cannot create the report folder " + dir + ": " + ec.message());
+  if (Status s = create_private_folder(dir, "the report folder"); !s.ok()) return s.error();
   std::string base = "drift-" + format_file_stamp(at);
   // Two cycles within one second (run --once twice) must not overwrite each other.
   for (int n = 2; fs::exists(fs::path(dir) / (base + ".json")); ++n) {

@@ -4,7 +4,8 @@
 // more than one tenant in memory. `mirror` says whether the state can be trusted: the
 // planner refuses revocations and deletions for a tenant whose last read failed part way
 // (stale), and plans nothing at all for one that was never read whole, is gone from the
-// partner's contracts, or was read from another remote than the configured one.
+// partner's contracts, was read from another remote than the configured one, or whose cached rows fail
+// their checksum (failing_checksum).
 #pragma once
 
 #include <string>
@@ -18,6 +19,12 @@
 namespace tenantsync {
 
 enum class MirrorState { Never, Complete, Stale };
+
+// The note and skip reason for a tenant whose cached rows fail their checksum.
+inline std::string checksum_failure_message(const std::string& tenant) {
+  return "tenant " + tenant +
+         ": cached rows fail their checksum; the next mirror re-reads it fully";
+}
 
 struct TenantSnapshot {
   Tenant tenant;
@@ -39,6 +46,9 @@ struct TenantSnapshot {
   std::vector<User> users;          // active users, sorted by user_principal_name
   std::vector<User> deleted_users;  // soft-deleted, deleted_date_time set, with the
                                     // licenses they held when deleted
+  // UPNs (as cached, sorted) of users whose cached rows fail their checksum: the cache
+  // was damaged, so nothing of this tenant is planned until a full re-read.
+  std::vector<std::string> failing_checksum;
 };
 
 }  // namespace tenantsync

@@ -17,6 +17,7 @@
 #include "connector/cli/interrupted_apply.h"
 #include "connector/cli/plan_session.h"
 #include "connector/cli/stop_signal.h"
+#include "model/json_text.h"
 #include "sync/apply_text.h"
 #include "sync/executor.h"
 #include "sync/plan_text.h"
@@ -56,7 +57,7 @@ bool confirmed(const Plan& plan) {
 void print_report(const ApplyReport& report, const std::string& format,
                   const ServicePlanNames& names) {
   if (format == "json") {
-    std::printf("%s\n", nlohmann::json(report.plan).dump(2).c_str());
+    std::printf("%s\n", dump_json(nlohmann::json(report.plan), 2).c_str());
     return;
   }
   ApplyTextOptions text;

@@ -4,6 +4,7 @@
 #include <cstdlib>
 
 #include "connector/cli/exit_codes.h"
+#include "sync/cache_database.h"
 #include "sync/log.h"
 
 namespace tenantsync {
@@ -27,6 +28,10 @@ Result<Config> load_command_config(const GlobalFlags& g) {
 
 int report_failure(const std::string& command, const Error& error) {
   std::string text = redact_secrets(error.describe());
+  // SQLite met a damaged page after the open (read-only commands skip the full check).
+  if (is_cache_corruption(error)) {
+    text += "; the cache is damaged: " + std::string(kRepairDamagedCache);
+  }
   std::fprintf(stderr, "tenantsync %s: %s\n", command.c_str(), text.c_str());
   return kExitFailed;
 }

@@ -1,6 +1,5 @@
 // `tenantsync drift`: where the tenants differ from the desired state, in five formats.
 #include <cstdio>
-#include <fstream>
 
 #include "connector/cli/command_context.h"
 #include "connector/cli/commands.h"
@@ -10,6 +9,7 @@
 #include "sync/drift.h"
 #include "sync/drift_render.h"
 #include "sync/safety_limits.h"
+#include "sync/private_file.h"
 
 namespace tenantsync {
 
@@ -30,9 +30,8 @@ int run_drift(const GlobalFlags& g, const DriftFlags& o) {
   if (o.out.empty()) {
     std::fputs(text.c_str(), stdout);
   } else {
-    std::ofstream out(o.out, std::ios::binary | std::ios::trunc);
-    out << text;
-    if (!out) return report_failure("drift", make_error(ErrorKind::Io, "cannot write " + o.out));
+    Status saved = write_private_file(o.out, text);
+    if (!saved.ok()) return report_failure("drift", saved.error());
     std::printf("Wrote the drift report to %s (%d drift items in %d of %zu tenants).\n",
                 o.out.c_str(), report.totals.items, report.tenants_with_drift,
                 report.tenants.size());

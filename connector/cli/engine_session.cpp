@@ -41,12 +41,18 @@ Result<std::unique_ptr<EngineSession>> EngineSession::open(const Config& config,
   }
   // Commands that change nothing skip the integrity check (it reads every page: seconds
   // on a large cache); the writers run it, so a damaged cache is still caught and rebuilt.
+  // Only a writer, holding the lock, may move a damaged cache aside: a reader says so.
   CacheOpenOptions options;
   options.verify = need_remote;
+  options.repair = need_remote;
   auto cache = Cache::open(config.cache, s->clock_, options);
   if (!cache.ok()) return cache.error();
   s->cache_ = std::move(*cache);
   s->cache_->set_graph_host(graph_origin(config.remote.graph_url));
+  if (s->lock_) {
+    // A new cache, or a damaged one rebuilt, is a file the lock did not hold yet.
+    if (Status held = s->lock_->hold_cache_file(); !held.ok()) return held.error();
+  }
   if (!s->cache_->moved_aside_to().empty()) {
     std::fprintf(stderr,
                  "tenantsync: the cache %s could not be read; it was moved to %s and is rebuilt "

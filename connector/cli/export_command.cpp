@@ -1,14 +1,15 @@
 // `tenantsync export`: the tenants' current licenses as a desired-state file. Mirrors
 // first so the file is the present, and refuses tenants whose mirror is not complete
-// (a half-read tenant would be exported as the part that was read).
+// (a half-read tenant would be exported as the part that was read) or whose cached rows
+// fail their checksum.
 #include <cstdio>
-#include <fstream>
 
 #include "connector/cli/command_context.h"
 #include "connector/cli/commands.h"
 #include "connector/cli/engine_session.h"
 #include "connector/cli/exit_codes.h"
 #include "sync/exporter.h"
+#include "sync/private_file.h"
 
 namespace tenantsync {
 
@@ -29,6 +30,12 @@ int run_export(const GlobalFlags& g, const ExportFlags& o) {
   for (const auto& t : mirrored.tenants) {
     auto snapshot = cache.load_snapshot(t.tenant.id);
     if (!snapshot.ok()) return report_failure("export", snapshot.error());
+    if (!snapshot->failing_checksum.empty()) {
+      return report_failure(
+          "export",
+          make_error(ErrorKind::Stale, "refusing to export: " +
+                                           checksum_failure_message(t.tenant.default_domain_name)));
+    }
     snapshots.push_back(std::move(*snapshot));
   }
   std::string text = desired_state_to_text(export_state(snapshots));
@@ -36,9 +43,8 @@ int run_export(const GlobalFlags& g, const ExportFlags& o) {
     std::fputs(text.c_str(), stdout);
     return kExitOk;
   }
-  std::ofstream out(o.out, std::ios::binary | std::ios::trunc);
-  out << text;
-  if (!out) return report_failure("export", make_error(ErrorKind::Io, "cannot write " + o.out));
+  Status saved = write_private_file(o.out, text);
+  if (!saved.ok()) return report_failure("export", saved.error());
   std::printf(
       "Exported %zu tenants to %s (mode \"report\": switch a tenant to \"enforce\" once "
       "reviewed).\n",

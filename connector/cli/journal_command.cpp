@@ -7,6 +7,7 @@
 #include "connector/cli/commands.h"
 #include "connector/cli/engine_session.h"
 #include "connector/cli/exit_codes.h"
+#include "model/json_text.h"
 
 namespace tenantsync {
 
@@ -43,7 +44,7 @@ int run_journal(const GlobalFlags& g, const JournalFlags& o) {
   if (o.format == "json") {
     nlohmann::json out = nlohmann::json::array();
     for (const auto& e : *entries) out.push_back(entry_json(e));
-    std::printf("%s\n", out.dump(2).c_str());
+    std::printf("%s\n", dump_json(out, 2).c_str());
     return kExitOk;
   }
   if (entries->empty()) {

@@ -10,6 +10,7 @@
 #include "connector/cli/engine_session.h"
 #include "connector/cli/exit_codes.h"
 #include "connector/cli/user_selection.h"
+#include "model/json_text.h"
 #include "sync/ascii_case.h"
 
 namespace tenantsync {
@@ -50,6 +51,10 @@ int run_licenses(const GlobalFlags& g, const LicensesFlags& o) {
   }
   auto snapshot = cache.load_snapshot(tenant->id);
   if (!snapshot.ok()) return report_failure("licenses", snapshot.error());
+  if (!snapshot->failing_checksum.empty()) {
+    std::fprintf(stderr, "tenantsync licenses: warning: %s; the holders shown may be wrong\n",
+                 checksum_failure_message(tenant->default_domain_name).c_str());
+  }
 
   // A name that matches nobody (a typo, a user not mirrored yet) would silently shrink
   // the selection and every count shown for it.
@@ -108,10 +113,8 @@ int run_licenses(const GlobalFlags& g, const LicensesFlags& o) {
       }
       products.push_back(std::move(j));
     }
-    std::printf("%s\n",
-                nlohmann::json{{"tenant", tenant->default_domain_name}, {"products", products}}
-                    .dump(2)
-                    .c_str());
+    nlohmann::json out{{"tenant", tenant->default_domain_name}, {"products", products}};
+    std::printf("%s\n", dump_json(out, 2).c_str());
     return kExitOk;
   }
   std::printf("%-28s %7s %9s %10s", "PRODUCT", "TOTAL", "CONSUMED", "AVAILABLE");

@@ -2,7 +2,6 @@
 #include <unistd.h>
 
 #include <cstdio>
-#include <fstream>
 
 #include <nlohmann/json.hpp>
 
@@ -11,9 +10,11 @@
 #include "connector/cli/engine_session.h"
 #include "connector/cli/exit_codes.h"
 #include "connector/cli/plan_session.h"
+#include "model/json_text.h"
 #include "sync/plan_text.h"
 #include "sync/safety_limits.h"
 #include "sync/run_passwords.h"
+#include "sync/private_file.h"
 
 namespace tenantsync {
 
@@ -33,12 +34,11 @@ int run_plan(const GlobalFlags& g, const PlanFlags& o) {
   mark_over_limits(plan, {config->max_revocations, config->max_deletions});
 
   if (!o.out.empty()) {
-    std::ofstream out(o.out, std::ios::binary | std::ios::trunc);
-    out << nlohmann::json(plan).dump(2) << "\n";
-    if (!out) return report_failure("plan", make_error(ErrorKind::Io, "cannot write " + o.out));
+    Status saved = write_private_file(o.out, dump_json(nlohmann::json(plan), 2) + "\n");
+    if (!saved.ok()) return report_failure("plan", saved.error());
   }
   if (o.format == "json") {
-    std::printf("%s\n", nlohmann::json(plan).dump(2).c_str());
+    std::printf("%s\n", dump_json(nlohmann::json(plan), 2).c_str());
   } else {
     std::fputs(render_plan_text(plan, isatty(STDOUT_FILENO), &built->plan_names).c_str(), stdout);
     if (!o.out.empty()) {

@@ -10,6 +10,7 @@
 #include "connector/cli/exit_codes.h"
 #include "connector/cli/interrupted_apply.h"
 #include "connector/cli/stop_signal.h"
+#include "model/json_text.h"
 #include "sync/ascii_case.h"
 #include "sync/created_passwords.h"
 #include "sync/executor.h"
@@ -26,7 +27,7 @@ namespace {
 void print_report(const UserTaskReport& report, const std::string& format,
                   const ServicePlanNames& names) {
   if (format == "json") {
-    std::printf("%s\n", user_task_json(report).dump(2).c_str());
+    std::printf("%s\n", dump_json(user_task_json(report), 2).c_str());
     return;
   }
   UserTaskTextOptions text;
@@ -86,6 +87,10 @@ Result<MirroredTenant> open_and_mirror(const Config& config, const std::string& 
   if (!found.ok()) return found.error();
   auto now = s.cache().load_snapshot(found->id);
   if (!now.ok()) return now.error();
+  if (!now->failing_checksum.empty()) {
+    return make_error(ErrorKind::Stale,
+                      checksum_failure_message(found->default_domain_name) + "; nothing was sent");
+  }
   m.now = std::move(*now);
   return m;
 }

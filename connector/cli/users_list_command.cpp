@@ -8,6 +8,7 @@
 #include "connector/cli/csv_writer.h"
 #include "connector/cli/engine_session.h"
 #include "connector/cli/exit_codes.h"
+#include "model/json_text.h"
 
 namespace tenantsync {
 
@@ -67,7 +68,7 @@ int run_users_list(const GlobalFlags& g, const UsersListFlags& o) {
                           {"pageCount", page->page_count},
                           {"total", page->total},
                           {"users", users}};
-    std::printf("%s\n", out.dump(2).c_str());
+    std::printf("%s\n", dump_json(out, 2).c_str());
     return kExitOk;
   }
   if (o.format == "csv") {

@@ -172,7 +172,12 @@ TEST(CacheFileTest, MigratesASchemaV1FileKeepingItsData) {
   auto cache = Cache::open(path, clock);
   ASSERT_TRUE(cache.ok()) << cache.error().describe();
   EXPECT_EQ(raw_int(path, "PRAGMA user_version"), kCacheSchemaVersion);
+  auto migrated = (*cache)->sync_state(kContoso.id);
+  ASSERT_TRUE(migrated.ok());
+  EXPECT_EQ(migrated->delta_link, "https://graph/delta?token=1");
 
+  // The hand-written row carries hash 0 ("unknown"): it is not trusted, and the load asks
+  // for a full re-read (issue 15, item 7).
   auto snap = (*cache)->load_snapshot("contoso.onmicrosoft.com");
   ASSERT_TRUE(snap.ok()) << snap.error().describe();
   EXPECT_TRUE(snap->domains.empty()) << "not read yet: creates wait for the next mirror";
@@ -184,12 +189,13 @@ TEST(CacheFileTest, MigratesASchemaV1FileKeepingItsData) {
   EXPECT_THAT(snap->users[0].assigned_licenses[0].disabled_plans, ElementsAre("plan-x"));
   ASSERT_EQ(snap->skus.size(), 1u);
   EXPECT_EQ(snap->skus[0].sku_part_number, "SPE_E3");
+  EXPECT_THAT(snap->failing_checksum, ElementsAre("alice@contoso.onmicrosoft.com"));
 
   // v2 additions: the state version (existing tenants start at 1) and the journal.
   auto state = (*cache)->sync_state(kContoso.id);
   ASSERT_TRUE(state.ok());
   EXPECT_EQ(state->state_version, 1);
-  EXPECT_EQ(state->delta_link, "https://graph/delta?token=1");
+  EXPECT_EQ(state->delta_link, "");
   std::vector<JournalEntry> entries(1);
   entries[0].plan_id = "p1";
   entries[0].tenant_id = kContoso.id;
@@ -230,7 +236,9 @@ TEST(CacheFileTest, RefusesAnSqliteFileThatIsNotACache) {
   EXPECT_EQ(raw_int(path, "SELECT count(*) FROM invoices"), 0);
 }
 
-TEST(CacheFileTest, MovesAGarbageFileAsideAndRebuildsEmpty) {
+TEST(CacheFileTest, RefusesAGarbageFileAndLeavesItAsItIs) {
+  // Not an SQLite database at all: someone else's file, or the wrong `cache` setting.
+  // Starting over on it would lose it without a word (issue 15, item 7).
   configure_logging(LogLevel::Off, false);
   TempDir dir;
   std::string path = dir.file("tenantsync.db");
@@ -238,14 +246,12 @@ TEST(CacheFileTest, MovesAGarbageFileAsideAndRebuildsEmpty) {
   for (size_t i = 0; i < garbage.size(); ++i) garbage[i] = static_cast<char>((i * 7919) % 251);
   std::ofstream(path, std::ios::binary) << garbage;
 
-  FakeClock clock;  // 2026-11-20T00:00:00Z
+  FakeClock clock;
   auto cache = Cache::open(path, clock);
-  ASSERT_TRUE(cache.ok()) << cache.error().describe();
-  EXPECT_EQ((*cache)->moved_aside_to(), path + ".corrupt-20261120T000000Z");
-  EXPECT_EQ(read_file((*cache)->moved_aside_to()), garbage);
-  EXPECT_EQ(file_mode(path), 0600);
-  EXPECT_TRUE((*cache)->tenants()->empty());
-  EXPECT_EQ(raw_int(path, "PRAGMA user_version"), kCacheSchemaVersion);
+  ASSERT_FALSE(cache.ok());
+  EXPECT_EQ(cache.error().kind, ErrorKind::Invalid);
+  EXPECT_THAT(cache.error().message, HasSubstr("cache " + path + " is not an SQLite database"));
+  EXPECT_EQ(read_file(path), garbage);
 }
 
 TEST(CacheFileTest, MovesAFileFailingQuickCheckAside) {

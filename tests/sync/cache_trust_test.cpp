@@ -1,0 +1,265 @@
+// A cache that cannot be trusted is never planned from (issue 15, item 7): cached rows are
+// verified against their content hash when a snapshot is loaded, a mismatch marks the
+// tenant for a full re-read that repairs it, and a file that is empty, foreign or damaged
+// is refused rather than silently started over (and only a writer moves a damaged one
+// aside).
+#include <sys/stat.h>
+
+#include <filesystem>
+#include <fstream>
+#include <iterator>
+
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include "sync/cache.h"
+#include "sync/log.h"
+#include "sync/planner.h"
+#include "sync/sqlite.h"
+#include "tests/sync/memory_directory.h"
+
+namespace tenantsync {
+namespace {
+
+using ::testing::ElementsAre;
+using ::testing::HasSubstr;
+using ::testing::IsEmpty;
+
+const Tenant kContoso =
+    make_tenant("11111111-0000-0000-0000-000000000001", "contoso.onmicrosoft.com");
+const std::string kE3 = "05e9a617-0261-4cee-bb44-138d3ef5d965";
+const std::string kAlice = "alice@contoso.onmicrosoft.com";
+const std::string kBob = "bob@contoso.onmicrosoft.com";
+
+std::string file_bytes(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  return std::string(std::istreambuf_iterator<char>(in), {});
+}
+
+// Changes the cache file behind tenantsync's back, as damage or another tool would.
+void tamper(const std::string& path, const std::string& sql) {
+  auto db = Database::open(path, /*create=*/false);
+  ASSERT_TRUE(db.ok()) << db.error().describe();
+  Status s = (*db)->exec(sql, "tamper");
+  ASSERT_TRUE(s.ok()) << s.error().describe();
+}
+
+class CacheChecksumTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    configure_logging(LogLevel::Off, false);
+    auto c = Cache::open(path_, clock_);
+    ASSERT_TRUE(c.ok()) << c.error().describe();
+    cache_ = std::move(c).value();
+    ASSERT_TRUE(cache_->upsert_tenants({kContoso}).ok());
+    ASSERT_TRUE(cache_->replace_skus(kContoso.id, {make_sku(kE3, "SPE_E3", 25, 2)}).ok());
+    read_fully();
+  }
+
+  // What a full mirror of the service's unchanged users does.
+  void read_fully() {
+    ASSERT_TRUE(cache_->begin_full_read(kContoso.id).ok());
+    ASSERT_TRUE(cache_->stage_full_page(kContoso.id, service_users_).ok());
+    ASSERT_TRUE(cache_->commit_full_read(kContoso.id, "delta-link-1").ok());
+    ASSERT_TRUE(cache_->replace_deleted_users(kContoso.id, {}).ok());
+    ASSERT_TRUE(cache_->mark_complete(kContoso.id, ReadKind::Full).ok());
+  }
+
+  TenantSnapshot snapshot() {
+    auto s = cache_->load_snapshot(kContoso.id);
+    EXPECT_TRUE(s.ok()) << (s.ok() ? "" : s.error().describe());
+    return s.ok() ? std::move(s).value() : TenantSnapshot{};
+  }
+
+  TempDir dir_;
+  std::string path_ = dir_.file("tenantsync.db");
+  FakeClock clock_;
+  std::unique_ptr<Cache> cache_;
+  std::vector<User> service_users_ = {make_user("u-alice", kAlice, {kE3}, "Sales"),
+                                      make_user("u-bob", kBob, {kE3}, "Sales")};
+};
+
+TEST_F(CacheChecksumTest, RowsAsWrittenVerify) {
+  EXPECT_THAT(snapshot().failing_checksum, IsEmpty());
+}
+
+TEST_F(CacheChecksumTest, AFlippedByteInAUserRowFailsAndAsksForAFullReRead) {
+  tamper(path_, "UPDATE users SET department = 'Salez' WHERE upn = '" + kAlice + "'");
+
+  TenantSnapshot snap = snapshot();
+  EXPECT_THAT(snap.failing_checksum, ElementsAre(kAlice));
+  auto state = cache_->sync_state(kContoso.id);
+  ASSERT_TRUE(state.ok());
+  EXPECT_EQ(state->delta_link, "") << "the next mirror must read the tenant fully";
+  // Still failing until a read rewrites the row: a second load says the same.
+  EXPECT_THAT(snapshot().failing_checksum, ElementsAre(kAlice));
+}
+
+TEST_F(CacheChecksumTest, AFullReReadRepairsTheRowEvenWhenItsStoredHashWasRight) {
+  // The damage left the stored hash as it was: equal to the service's user's hash, which
+  // would make a plain full read skip the row as unchanged.
+  tamper(path_, "UPDATE users SET department = 'Salez' WHERE upn = '" + kAlice + "'");
+  ASSERT_THAT(snapshot().failing_checksum, ElementsAre(kAlice));
+
+  read_fully();
+
+  TenantSnapshot snap = snapshot();
+  EXPECT_THAT(snap.failing_checksum, IsEmpty());
+  ASSERT_EQ(snap.users.size(), 2u);
+  EXPECT_EQ(snap.users[0].department, "Sales");
+}
+
+TEST_F(CacheChecksumTest, ADamagedLicenseRowFailsItsUser) {
+  tamper(path_,
+         "UPDATE assigned_licenses SET disabled_plans = '[\"x\"]' WHERE user_key = "
+         "(SELECT key FROM users WHERE upn = '" +
+             kBob + "')");
+  EXPECT_THAT(snapshot().failing_checksum, ElementsAre(kBob));
+}
+
+TEST_F(CacheChecksumTest, ALicenseRowThatNoLongerDecodesFailsItsUserInsteadOfTheLoad) {
+  tamper(path_,
+         "UPDATE assigned_licenses SET disabled_plans = '[not json' WHERE user_key = "
+         "(SELECT key FROM users WHERE upn = '" +
+             kBob + "')");
+  EXPECT_THAT(snapshot().failing_checksum, ElementsAre(kBob));
+}
+
+TEST_F(CacheChecksumTest, AZeroedHashFails) {
+  tamper(path_, "UPDATE users SET content_hash = 0 WHERE upn = '" + kBob + "'");
+  EXPECT_THAT(snapshot().failing_checksum, ElementsAre(kBob));
+}
+
+TEST_F(CacheChecksumTest, UsersSoftDeletedByApplyOrByADeltaStillVerify) {
+  ASSERT_TRUE(cache_->mark_deleted(kContoso.id, "u-alice").ok());
+  UserPage page;
+  page.removed_soft = {"u-bob"};
+  ASSERT_TRUE(cache_->apply_user_page(kContoso.id, page).ok());
+
+  TenantSnapshot snap = snapshot();
+  EXPECT_THAT(snap.failing_checksum, IsEmpty());
+  EXPECT_EQ(snap.deleted_users.size(), 2u);
+}
+
+TEST_F(CacheChecksumTest, AUserListingOneSkuTwiceStillVerifies) {
+  // The cache keeps one license row per SKU; the hash must be of what it keeps, or such a
+  // user would block its tenant after every re-read.
+  User carol = make_user("u-carol", "carol@contoso.onmicrosoft.com", {kE3, "sku-ems", kE3});
+  ASSERT_TRUE(cache_->fold_user(kContoso.id, carol).ok());
+  EXPECT_THAT(snapshot().failing_checksum, IsEmpty());
+}
+
+TEST_F(CacheChecksumTest, TheTenantPlansNothingButOneNote) {
+  tamper(path_, "UPDATE users SET department = 'Salez' WHERE upn = '" + kAlice + "'");
+  DesiredTenant desired;
+  desired.tenant = kContoso.default_domain_name;
+  desired.managed_skus = {"SPE_E3"};
+  desired.unlisted = UnlistedPolicy::Revoke;
+  LicenseRule sales;
+  sales.where.department = "Sales";
+  sales.licenses = {DesiredLicense{"SPE_E3", {}, {}}};
+  desired.rules = {sales};
+
+  auto plan = plan_tenant(snapshot(), desired, ServiceRules::builtin(), clock_.now());
+
+  ASSERT_TRUE(plan.ok()) << plan.error().describe();
+  EXPECT_THAT(plan->operations, IsEmpty());
+  EXPECT_THAT(plan->notes, ElementsAre("tenant contoso.onmicrosoft.com: cached rows fail their "
+                                       "checksum; the next mirror re-reads it fully"));
+}
+
+// ---- what is at the cache path ----
+
+TEST(CacheFileTrustTest, AZeroByteFileIsRefusedAndLeftAsItIs) {
+  configure_logging(LogLevel::Off, false);
+  TempDir dir;
+  std::string path = dir.file("tenantsync.db");
+  std::ofstream(path, std::ios::binary).flush();
+  FakeClock clock;
+
+  auto cache = Cache::open(path, clock);
+
+  ASSERT_FALSE(cache.ok());
+  EXPECT_EQ(cache.error().kind, ErrorKind::Invalid);
+  EXPECT_THAT(cache.error().message, HasSubstr("cache " + path + " is an empty file (0 bytes)"));
+  EXPECT_EQ(std::filesystem::file_size(path), 0u);
+  EXPECT_EQ(std::distance(std::filesystem::directory_iterator(dir.path()), {}), 1)
+      << "nothing moved aside, no -wal created";
+}
+
+TEST(CacheFileTrustTest, AnSqliteDatabaseWithAVersionButNotOurTablesIsRefused) {
+  configure_logging(LogLevel::Off, false);
+  TempDir dir;
+  std::string path = dir.file("tenantsync.db");
+  {
+    auto db = Database::open(path, /*create=*/true);
+    ASSERT_TRUE(db.ok());
+    ASSERT_TRUE((*db)->exec("CREATE TABLE notes (x); PRAGMA user_version = 1;", "other").ok());
+  }
+  FakeClock clock;
+
+  auto cache = Cache::open(path, clock);
+
+  ASSERT_FALSE(cache.ok());
+  EXPECT_THAT(cache.error().message, HasSubstr("not a tenantsync cache"));
+}
+
+TEST(CacheFileTrustTest, AnAbsentFileIsANewCache) {
+  configure_logging(LogLevel::Off, false);
+  TempDir dir;
+  FakeClock clock;
+  auto cache = Cache::open(dir.file("tenantsync.db"), clock);
+  ASSERT_TRUE(cache.ok()) << cache.error().describe();
+  EXPECT_TRUE((*cache)->tenants()->empty());
+}
+
+// An SQLite header followed by a damaged page 1: SQLite cannot read the file.
+std::string damaged_cache(const TempDir& dir) {
+  std::string path = dir.file("tenantsync.db");
+  FakeClock clock;
+  {
+    auto cache = Cache::open(path, clock);
+    EXPECT_TRUE(cache.ok());
+    EXPECT_TRUE((*cache)->upsert_tenants({kContoso}).ok());
+  }
+  std::string bytes = file_bytes(path);
+  for (size_t i = 16; i < 100; ++i) bytes[i] = static_cast<char>(0xA5);
+  std::ofstream(path, std::ios::binary | std::ios::trunc) << bytes;
+  return path;
+}
+
+TEST(CacheFileTrustTest, AReaderNeverMovesADamagedCacheAsideButNamesTheRepair) {
+  configure_logging(LogLevel::Off, false);
+  TempDir dir;
+  std::string path = damaged_cache(dir);
+  std::string bytes = file_bytes(path);
+  FakeClock clock;
+  CacheOpenOptions reader;
+  reader.verify = false;
+  reader.repair = false;
+
+  auto cache = Cache::open(path, clock, reader);
+
+  ASSERT_FALSE(cache.ok());
+  EXPECT_EQ(cache.error().code, "cache-damaged");
+  EXPECT_THAT(cache.error().message, HasSubstr("cache " + path + " is damaged"));
+  EXPECT_THAT(cache.error().message, HasSubstr("run `tenantsync mirror`"));
+  EXPECT_EQ(file_bytes(path), bytes);
+}
+
+TEST(CacheFileTrustTest, AWriterMovesADamagedCacheAsideAndRebuildsIt) {
+  configure_logging(LogLevel::Off, false);
+  TempDir dir;
+  std::string path = damaged_cache(dir);
+  std::string bytes = file_bytes(path);
+  FakeClock clock;
+
+  auto cache = Cache::open(path, clock);
+
+  ASSERT_TRUE(cache.ok()) << cache.error().describe();
+  EXPECT_EQ(file_bytes((*cache)->moved_aside_to()), bytes);
+  EXPECT_TRUE((*cache)->tenants()->empty());
+}
+
+}  // namespace
+}  // namespace tenantsync
