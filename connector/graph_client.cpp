@@ -445,7 +445,8 @@ std::vector<Result<User>> GraphClient::get_users(const std::string& tenant,
     call.method = "POST";
     call.url = url("/$batch");
     call.body = nlohmann::json{{"requests", std::move(requests)}}.dump();
-    Sent sent = send(tenant, call, retry_.max_attempts());
+    RetryBudget budget(retry_);
+    Sent sent = send(tenant, call, budget);
     std::map<std::string, const nlohmann::json*> by_id;
     Result<nlohmann::json> json = make_error(ErrorKind::Internal, "no answer");
     if (sent.response) {

@@ -30,7 +30,10 @@ TEST(RemoteIdentityCliTest, AChangedGraphUrlIsReadFullyAndNothingIsPlannedFromTh
   FakeGraphProcess other({"--fixture", demo_fixture_path()});
   f.write_config(
       {{"remote",
-        {{"graphUrl", other.graph_url()}, {"authorityUrl", other.url()}, {"maxAttempts", 1}}}});
+        {{"graphUrl", other.graph_url()},
+         {"authorityUrl", other.url()},
+         {"maxAttempts", 1},
+         {"throttleDeadline", "1s"}}}});
 
   // From the cache alone: the data came from the old host, so nothing is planned.
   auto offline = f.run({"plan", "--desired", desired, "--no-refresh", "--format", "json"});
@@ -43,7 +46,8 @@ TEST(RemoteIdentityCliTest, AChangedGraphUrlIsReadFullyAndNothingIsPlannedFromTh
       << stale["notes"][0];
 
   // The new host lists the tenants but throttles their reads (two read units per 10 s per
-  // tenant, one attempt): no read completes, and apply sends nothing from the old data.
+  // tenant; a throttled read gives up after remote.throttleDeadline, 1 s here): no read
+  // completes, and apply sends nothing from the old data.
   other.set_limits({{"readUnitsPer10s", 2}});
   auto apply = f.run({"apply", "--desired", desired, "--yes", "--format", "json"});
   other.set_limits(json::object());

@@ -26,8 +26,11 @@ DesiredState everyone_gets_ems() {
 }
 
 TEST(IncompleteFirstReadTest, PlansNothingAndSendsNothingUntilAReadCompletes) {
-  // 250 users: three pages; the service refuses everything after the first.
-  EngineHarness h(generated_estate(1, 250, 4, 5));
+  // 250 users: three pages; the service throttles everything after the first, and a
+  // throttled read gives up after remote.throttleDeadline (1 s here).
+  HarnessOptions options;
+  options.throttle_deadline = std::chrono::seconds(1);
+  EngineHarness h(generated_estate(1, 250, 4, 5), options);
   PageHookDirectory failing(h.directory(), [&](int page) {
     if (page == 1) h.fake().set_faults({{"throttleRate", 1.0}, {"retryAfterSeconds", 0.001}});
   });
