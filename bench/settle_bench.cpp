@@ -62,9 +62,10 @@ bool reopen_entries(const std::string& cache_path, const std::string& plan_id) {
   sqlite3* db = nullptr;
   if (sqlite3_open(cache_path.c_str(), &db) != SQLITE_OK) return false;
   sqlite3_busy_timeout(db, 5000);
-  std::string sql = "UPDATE journal SET state = 'sending', error_code = '', error_message = '', "
-                    "updated_at = '2000-01-01T00:00:00Z' WHERE state = 'applied' AND plan_id = '" +
-                    plan_id + "'";
+  std::string sql =
+      "UPDATE journal SET state = 'sending', error_code = '', error_message = '', "
+      "updated_at = '2000-01-01T00:00:00Z' WHERE state = 'applied' AND plan_id = '" +
+      plan_id + "'";
   bool ok = sqlite3_exec(db, sql.c_str(), nullptr, nullptr, nullptr) == SQLITE_OK;
   sqlite3_close(db);
   return ok;
@@ -76,9 +77,8 @@ int run(const Options& o) {
   std::snprintf(spec, sizeof spec, "tenants=%d,users=%d,skus=3,seed=1", o.tenants, o.users);
   auto fake = bench::FakeGraphTarget::start({"--generate", spec});
   fake->set_faults({{"latencyMs", o.latency_ms}});
-  RemoteConfig remote = bench::fake_remote_config(*fake, bench::kGeneratedPartner,
-                                                  "SETTLE_BENCH_CLIENT_SECRET",
-                                                  bench::kGeneratedSecret, 8);
+  RemoteConfig remote = bench::fake_remote_config(
+      *fake, bench::kGeneratedPartner, "SETTLE_BENCH_CLIENT_SECRET", bench::kGeneratedSecret, 8);
   SystemClock clock;
   auto directory = make_graph_directory(remote, clock);
   if (!directory.ok()) {

@@ -436,10 +436,10 @@ std::vector<Result<User>> GraphClient::get_users(const std::string& tenant,
   auto read_batch = [&](std::size_t start, std::size_t end) {
     nlohmann::json requests = nlohmann::json::array();
     for (std::size_t i = start; i < end; ++i) {
-      requests.push_back({{"id", std::to_string(i)},
-                          {"method", "GET"},
-                          {"url", "/users/" + encode_path_segment(ids_or_upns[i]) +
-                                      "?$select=" + kUserSelect}});
+      requests.push_back(
+          {{"id", std::to_string(i)},
+           {"method", "GET"},
+           {"url", "/users/" + encode_path_segment(ids_or_upns[i]) + "?$select=" + kUserSelect}});
     }
     Call call;
     call.method = "POST";

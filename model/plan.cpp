@@ -375,9 +375,9 @@ class PlanReader {
 
   OverLimit read_over_limit(const json& j, const std::string& path) {
     OverLimit o;
-    if (!object_with_keys(j, path,
-                          {"lossesOfAccess", "revocations", "updatesDisablingPlans", "deletions",
-                           "message"})) {
+    if (!object_with_keys(
+            j, path,
+            {"lossesOfAccess", "revocations", "updatesDisablingPlans", "deletions", "message"})) {
       return o;
     }
     o.losses_of_access = int_field(j, path, "lossesOfAccess");

@@ -90,7 +90,7 @@ struct TenantPlan {
   // Why nothing at all was planned for the tenant (gone, never read whole, read from
   // another remote); "" when it was planned. Also the plan's one note.
   std::string not_planned;
-  std::optional<OverLimit> over_limit;     // apply refuses (or refused) this tenant
+  std::optional<OverLimit> over_limit;  // apply refuses (or refused) this tenant
 
   bool operator==(const TenantPlan&) const = default;
 };

@@ -25,9 +25,9 @@ namespace tenantsync {
 
 // One page of a user read. For a full read only `users` is filled.
 struct UserPage {
-  std::vector<User> users;                 // new or changed users, whole objects
-  std::vector<std::string> removed_soft;   // ids removed with reason "changed": soft-deleted
-  std::vector<std::string> removed_hard;   // ids removed with reason "deleted": gone for good
+  std::vector<User> users;                // new or changed users, whole objects
+  std::vector<std::string> removed_soft;  // ids removed with reason "changed": soft-deleted
+  std::vector<std::string> removed_hard;  // ids removed with reason "deleted": gone for good
 };
 
 // One write. The adapter sends many at once ($batch of up to 20, throttled items resent).

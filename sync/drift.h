@@ -116,8 +116,8 @@ struct DriftReport {
   Clock::time_point generated_at;
   std::string fingerprint;  // of the mirror state the plan was computed from
   std::vector<TenantDrift> tenants;
-  DriftCounts totals;          // summed over the tenants
-  int tenants_with_drift = 0;  // tenants with at least one item
+  DriftCounts totals;           // summed over the tenants
+  int tenants_with_drift = 0;   // tenants with at least one item
   int tenants_not_planned = 0;  // tenants whose drift is unknown (TenantDrift::not_planned)
 
   bool operator==(const DriftReport&) const = default;

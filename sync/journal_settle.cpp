@@ -5,8 +5,8 @@
 #include <map>
 #include <memory>
 #include <mutex>
-#include <thread>
 #include <optional>
+#include <thread>
 #include <unordered_map>
 #include <utility>
 
@@ -70,8 +70,8 @@ class TenantSettle {
       return;
     }
     if (changed_) reread_seats();
-    bool unresolved = std::any_of(users_.begin(), users_.end(),
-                                  [](const UserEntries& u) { return !u.read; });
+    bool unresolved =
+        std::any_of(users_.begin(), users_.end(), [](const UserEntries& u) { return !u.read; });
     if (unresolved) {
       std::lock_guard<std::mutex> lock(report_mu_);
       report_.unresolved_tenants.push_back(tenant_name_);
@@ -226,7 +226,8 @@ std::chrono::seconds time_to_wait(const SettleReport& report, const Clock& clock
 }  // namespace
 
 std::string SettleReport::summary() const {
-  std::string line = "Settled " + plural(static_cast<int>(entries.size()), "operation", "operations") +
+  std::string line = "Settled " +
+                     plural(static_cast<int>(entries.size()), "operation", "operations") +
                      " an interrupted run left unfinished";
   if (users_read > 0) line += " (read " + plural(users_read, "user", "users") + ")";
   line += ": " + std::to_string(took_effect) + " had taken effect, " + std::to_string(no_effect) +

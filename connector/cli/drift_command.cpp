@@ -8,8 +8,8 @@
 #include "connector/cli/plan_session.h"
 #include "sync/drift.h"
 #include "sync/drift_render.h"
-#include "sync/safety_limits.h"
 #include "sync/private_file.h"
+#include "sync/safety_limits.h"
 
 namespace tenantsync {
 

@@ -12,9 +12,9 @@
 #include "connector/cli/plan_session.h"
 #include "model/json_text.h"
 #include "sync/plan_text.h"
-#include "sync/safety_limits.h"
-#include "sync/run_passwords.h"
 #include "sync/private_file.h"
+#include "sync/run_passwords.h"
+#include "sync/safety_limits.h"
 
 namespace tenantsync {
 

@@ -109,8 +109,10 @@ int run_users_reset_password(const GlobalFlags& g, const UsersTargetFlags& o) {
                  done, done == 1 ? "" : "s", o.passwords_out.c_str());
   }
   if (int code = stop.exit_code()) {
-    std::fprintf(stderr, "tenantsync %s: interrupted: the resets not sent are listed as failed "
-                         "with \"not sent: interrupted\"; run it again for those users\n", name);
+    std::fprintf(stderr,
+                 "tenantsync %s: interrupted: the resets not sent are listed as failed "
+                 "with \"not sent: interrupted\"; run it again for those users\n",
+                 name);
     return code;
   }
   return failed > 0 ? kExitPartial : kExitOk;
