@@ -1,8 +1,9 @@
 #include "connector/daemon_metrics.h"
 
+#include <algorithm>
 #include <cstdio>
 
-#include "sync/cycle_notification.h"
+#include "sync/cycle_outcome.h"
 
 namespace tenantsync {
 
@@ -26,9 +27,11 @@ double unix_seconds(Clock::time_point t) {
   return std::chrono::duration<double>(t.time_since_epoch()).count();
 }
 
+// 15 significant digits: a Unix time keeps its milliseconds ("%g" printed 1.7648e+09, off
+// by up to ~5,000 s) and 0.1 still prints as 0.1.
 std::string number(double v) {
   char buf[64];
-  std::snprintf(buf, sizeof buf, "%.6g", v);
+  std::snprintf(buf, sizeof buf, "%.15g", v);
   return buf;
 }
 
@@ -39,28 +42,51 @@ void header(std::string& out, const char* name, const char* type, const char* he
 
 }  // namespace
 
-DaemonMetrics::DaemonMetrics(std::chrono::seconds every, Clock::time_point started)
-    : every_(every), started_(started) {}
+DaemonMetrics::DaemonMetrics(std::chrono::seconds every, Clock::time_point started,
+                             int failed_cycles_before_unhealthy)
+    : every_(every),
+      started_(started),
+      failed_cycles_before_unhealthy_(std::max(1, failed_cycles_before_unhealthy)) {}
 
 void DaemonMetrics::set_interval(std::chrono::seconds every) {
   std::lock_guard<std::mutex> lock(mu_);
   every_ = every;
 }
 
-void DaemonMetrics::cycle_finished(const CycleResult& cycle, Clock::time_point finished,
+void DaemonMetrics::cycle_finished(const CycleResult& cycle, const CycleOutcome& outcome,
+                                   Clock::time_point finished,
                                    const std::vector<SeatGauge>& seats) {
   std::lock_guard<std::mutex> lock(mu_);
   last_finished_ = finished;
-  last_status_ = cycle_status(cycle);
+  last_status_ = to_string(outcome.status);
   cycles_by_status_[last_status_] += 1;
   cycle_seconds_sum_ += cycle.seconds;
   last_cycle_seconds_ = cycle.seconds;
   cycle_count_ += 1;
   cache_problem_.clear();
   if (cycle.error && cycle.error->kind == ErrorKind::Io) cache_problem_ = cycle.error->message;
-  if (cycle.exit_code() == 0) last_success_ = finished;
+  if (outcome.status == CycleStatus::Ok || outcome.status == CycleStatus::Drift) {
+    last_success_ = finished;
+  }
+  if (outcome.status == CycleStatus::Failed || outcome.status == CycleStatus::Refused) {
+    failing_in_a_row_ += 1;
+    failing_reason_ = outcome.status == CycleStatus::Failed ? "failed: " + outcome.error : "";
+    for (const auto* t : outcome.with(TenantStatus::Refused)) {
+      failing_reason_ +=
+          (failing_reason_.empty() ? "refused: " : "; ") + t->tenant + ": " + t->detail;
+    }
+  } else {
+    failing_in_a_row_ = 0;
+    failing_reason_.clear();
+  }
   drift_items_.clear();
   for (const auto& t : cycle.left.tenants) drift_items_[t.name()] = t.totals.items;
+  tenant_status_.clear();
+  for (const auto& t : outcome.tenants) {
+    tenant_status_[t.tenant] = to_string(t.status);
+    if (!t.refused) continue;
+    for (const auto& limit : t.refused->limits) refusals_[{t.tenant, limit}] += 1;
+  }
   if (cycle.apply) {
     for (const auto& t : cycle.apply->plan.tenants) {
       for (const auto& o : t.operations) operations_[{to_string(o.op), to_string(o.status)}] += 1;
@@ -88,6 +114,11 @@ StatusReply DaemonMetrics::health(Clock::time_point now) const {
   if (!cache_problem_.empty()) {
     r.status = 503;
     r.body = "unhealthy: the cache is unusable: " + cache_problem_ + "; " + last + "\n";
+  } else if (failing_in_a_row_ >= failed_cycles_before_unhealthy_) {
+    r.status = 503;
+    r.body = "unhealthy: " + std::to_string(failing_in_a_row_) +
+             (failing_in_a_row_ == 1 ? " cycle" : " cycles in a row") + " " + failing_reason_ +
+             "; " + last + "\n";
   } else if (now - since > allowed) {
     r.status = 503;
     r.body = "unhealthy: late: " + last + ", " + std::to_string(age) + " s ago; cycles run every " +
@@ -106,7 +137,7 @@ StatusReply DaemonMetrics::prometheus(Clock::time_point now) const {
   header(out, "up", "gauge", "1 while the scheduler runs.");
   out += "tenantsync_up 1\n";
   header(out, "cycles_total", "counter", "Reconcile cycles finished, by status.");
-  for (const char* s : {"ok", "drift", "partial", "failed"}) {
+  for (const char* s : {"ok", "drift", "partial", "refused", "failed"}) {
     auto it = cycles_by_status_.find(s);
     out += std::string("tenantsync_cycles_total{status=\"") + s + "\"} " +
            std::to_string(it == cycles_by_status_.end() ? 0 : it->second) + "\n";
@@ -117,7 +148,7 @@ StatusReply DaemonMetrics::prometheus(Clock::time_point now) const {
   header(out, "last_cycle_duration_seconds", "gauge", "Wall time of the last cycle.");
   out += "tenantsync_last_cycle_duration_seconds " + number(last_cycle_seconds_) + "\n";
   header(out, "last_success_timestamp_seconds", "gauge",
-         "Unix time of the last cycle that finished with exit code 0 (0: none yet).");
+         "Unix time of the last ok or drift cycle (0: none yet).");
   out += "tenantsync_last_success_timestamp_seconds " +
          number(last_success_ ? unix_seconds(*last_success_) : 0) + "\n";
   header(out, "seconds_since_last_cycle", "gauge", "Age of the last finished cycle (or start).");
@@ -127,6 +158,19 @@ StatusReply DaemonMetrics::prometheus(Clock::time_point now) const {
   header(out, "drift_items", "gauge", "Drift items left after the last cycle, per tenant.");
   for (const auto& [tenant, n] : drift_items_) {
     out += "tenantsync_drift_items{tenant=\"" + label(tenant) + "\"} " + std::to_string(n) + "\n";
+  }
+  header(out, "tenant_status", "gauge",
+         "1 for each tenant's status in the last cycle (ok, drift, partial, refused, stale, "
+         "gone, failed).");
+  for (const auto& [tenant, status] : tenant_status_) {
+    out +=
+        "tenantsync_tenant_status{tenant=\"" + label(tenant) + "\",status=\"" + status + "\"} 1\n";
+  }
+  header(out, "safety_refusals_total", "counter",
+         "Cycles in which a tenant was over a safety limit, by tenant and config key.");
+  for (const auto& [key, n] : refusals_) {
+    out += "tenantsync_safety_refusals_total{tenant=\"" + label(key.first) + "\",limit=\"" +
+           label(key.second) + "\"} " + std::to_string(n) + "\n";
   }
   header(out, "operations_total", "counter",
          "Operations the cycles carried out, by kind and outcome.");

@@ -2,15 +2,20 @@
 // and /healthz. Updated by the scheduler thread after each cycle, read by the status
 // server's threads: every method locks.
 //
-// Health: 200 while cycles finish on time; 503 when the last finished cycle (or the start,
-// before the first) is older than 2 x the interval + 60 s, i.e. a cycle is overdue or
-// stuck, or when the cache is unusable (the last cycle failed on a cache or file error).
-// The body says which, and when the last cycle finished.
+// Health: 200 while cycles finish on time and well; 503, with the reason in the body, when
+// - the last `failed_cycles_before_unhealthy` cycles in a row failed or were refused
+//   (config health.failedCyclesBeforeUnhealthy, default 1): someone has to act;
+// - the last finished cycle (or the start, before the first) is older than 2 x the
+//   interval + 60 s: a cycle is overdue or stuck;
+// - the cache is unusable (the last cycle failed on a cache or file error).
+// Partial cycles stay 200 (the body says "partial"): most of the estate is reconciled.
 //
 // Metrics (all prefixed tenantsync_): cycles_total{status}, cycle_duration_seconds_sum /
-// _count, last_cycle_duration_seconds, last_success_timestamp_seconds, drift_items{tenant},
-// operations_total{op,outcome}, http_requests_total{status}, http_throttled_total,
-// http_retries_total, http_dropped_total, seats_free{tenant,sku}, up.
+// _count, last_cycle_duration_seconds, last_success_timestamp_seconds (ok and drift cycles
+// only), drift_items{tenant}, tenant_status{tenant,status} (1 for the tenant's status in
+// the last cycle), safety_refusals_total{tenant,limit}, operations_total{op,outcome},
+// http_requests_total{status}, http_throttled_total, http_retries_total,
+// http_dropped_total, seats_free{tenant,sku}, up. Timestamps keep millisecond precision.
 #pragma once
 
 #include <chrono>
@@ -22,6 +27,7 @@
 #include "connector/http_transport.h"
 #include "connector/status_server.h"
 #include "sync/clock.h"
+#include "sync/cycle_outcome.h"
 #include "sync/reconcile_cycle.h"
 
 namespace tenantsync {
@@ -34,11 +40,12 @@ struct SeatGauge {
 
 class DaemonMetrics {
  public:
-  DaemonMetrics(std::chrono::seconds every, Clock::time_point started);
+  DaemonMetrics(std::chrono::seconds every, Clock::time_point started,
+                int failed_cycles_before_unhealthy = 1);
 
   void set_interval(std::chrono::seconds every);
-  void cycle_finished(const CycleResult& cycle, Clock::time_point finished,
-                      const std::vector<SeatGauge>& seats);
+  void cycle_finished(const CycleResult& cycle, const CycleOutcome& outcome,
+                      Clock::time_point finished, const std::vector<SeatGauge>& seats);
   void http(const TransportStats::Snapshot& snapshot);
 
   StatusReply health(Clock::time_point now) const;
@@ -48,6 +55,9 @@ class DaemonMetrics {
   mutable std::mutex mu_;
   std::chrono::seconds every_;
   Clock::time_point started_;
+  int failed_cycles_before_unhealthy_;
+  int failing_in_a_row_ = 0;  // failed or refused cycles since the last good one
+  std::string failing_reason_;
   std::optional<Clock::time_point> last_finished_;
   std::optional<Clock::time_point> last_success_;
   std::string last_status_;
@@ -57,6 +67,8 @@ class DaemonMetrics {
   double last_cycle_seconds_ = 0;
   long cycle_count_ = 0;
   std::map<std::string, int> drift_items_;                          // tenant ->
+  std::map<std::string, std::string> tenant_status_;                // tenant ->
+  std::map<std::pair<std::string, std::string>, long> refusals_;    // (tenant, limit) ->
   std::map<std::pair<std::string, std::string>, long> operations_;  // (op, outcome) ->
   std::map<std::pair<std::string, std::string>, int> seats_free_;   // (tenant, sku) ->
   TransportStats::Snapshot http_;

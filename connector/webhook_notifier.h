@@ -1,19 +1,15 @@
 // Sends `tenantsync run`'s cycle notifications to the configured webhook (config
 // `webhook.url`, shaped by `webhook.format`: sync/cycle_notification.h).
 //
-// A failed POST (no answer, or not 2xx) is never fatal: it is logged and the body is kept
-// and sent again before the next cycle's, so an admin still hears of a cycle the webhook
-// missed. At most `kMaxQueued` bodies are kept (the oldest are dropped, with a warning).
+// A failed POST (no answer, or not 2xx) is never fatal: it is logged, and the caller keeps
+// the body (the cache's outbox, sync/notification_store.h) to send again later.
 // The webhook URL may carry a secret (Teams and Slack put one in the path), so it is never
 // logged: messages name its host only. Plain http:// only to loopback unless the config
 // allows insecure http (the transport refuses it otherwise).
 #pragma once
 
-#include <deque>
 #include <memory>
 #include <string>
-
-#include <nlohmann/json.hpp>
 
 #include "connector/http_transport.h"
 
@@ -21,20 +17,15 @@ namespace tenantsync {
 
 class WebhookNotifier {
  public:
-  static constexpr size_t kMaxQueued = 20;
-
   WebhookNotifier(std::string url, std::unique_ptr<HttpTransport> transport);
 
-  // Queues `body` and sends everything queued, oldest first; stops at the first failure.
-  // Returns how many were delivered.
-  int notify(const nlohmann::json& body);
-  size_t queued() const { return queue_.size(); }
+  // POSTs `body` (JSON text); true when the webhook took it (2xx).
+  bool deliver(const std::string& body);
 
  private:
   std::string url_;
   std::string host_;  // for messages: the URL may hold a secret
   std::unique_ptr<HttpTransport> transport_;
-  std::deque<std::string> queue_;
 };
 
 }  // namespace tenantsync

@@ -193,7 +193,15 @@ Result<Config> parse_config(std::string_view text, const std::string& file) {
              r.object(
                  j, p,
                  {{"dir", [&](auto& v, auto& q) { r.string(v, q, c.reports_dir); }},
-                  {"keep", [&](auto& v, auto& q) { r.integer(v, q, c.reports_keep, 1, 100000); }}});
+                  {"keep", [&](auto& v, auto& q) { r.integer(v, q, c.reports_keep, 1, 100000); }},
+                  {"baseUrl", [&](auto& v, auto& q) {
+                     r.string(v, q, c.reports_base_url);
+                     const std::string& u = c.reports_base_url;
+                     if (!u.empty() && u.rfind("https://", 0) != 0 && u.rfind("http://", 0) != 0) {
+                       r.fail(q, "expected an http:// or https:// URL, got \"" + u + "\"");
+                     }
+                     while (!u.empty() && u.back() == '/') c.reports_base_url.pop_back();
+                   }}});
            }},
           {"passwords",
            [&](const json& j, const std::string& p) {
@@ -203,9 +211,26 @@ Result<Config> parse_config(std::string_view text, const std::string& file) {
            [&](const json& j, const std::string& p) {
              r.object(j, p,
                       {{"url", [&](auto& v, auto& q) { r.string(v, q, c.webhook_url); }},
+                       {"remindEvery",
+                        [&](auto& v, auto& q) {
+                          std::string text;
+                          r.string(v, q, text);
+                          if (!v.is_string()) return;
+                          auto d = parse_duration(text);
+                          if (!d || *d < std::chrono::minutes(1)) {
+                            return r.fail(q, "expected a duration of 1m or more, like 24h");
+                          }
+                          c.webhook_remind_every = *d;
+                        }},
                        {"format", [&](auto& v, auto& q) {
                           r.one_of(v, q, webhook_format, {"json", "teams", "slack"});
                         }}});
+           }},
+          {"health",
+           [&](const json& j, const std::string& p) {
+             r.object(j, p, {{"failedCyclesBeforeUnhealthy", [&](auto& v, auto& q) {
+                                r.integer(v, q, c.health_failed_cycles_before_unhealthy, 1, 1000);
+                              }}});
            }},
           {"log",
            [&](const json& j, const std::string& p) {

@@ -47,11 +47,18 @@ struct Config {
   int max_deletions = 10;
   std::string reports_dir = "reports";
   int reports_keep = 30;
+  // Where admins reach the report folder over HTTP ("https://reports.example.com/tenantsync"):
+  // notification links are <baseUrl>/<file>. Empty: `run --listen`'s /reports, else paths.
+  std::string reports_base_url;
   // Where apply and run write the temporary passwords of the users they create (one new
   // 0600 CSV per run, the folder 0700). Empty: they create nobody (creates are blocked).
   std::string passwords_dir;
   std::string webhook_url;  // empty = no webhook
   WebhookFormat webhook_format = WebhookFormat::Json;
+  // How often the webhook hears again of matters still open when nothing changed.
+  std::chrono::seconds webhook_remind_every{24 * 60 * 60};
+  // Failed or refused cycles in a row before /healthz answers 503.
+  int health_failed_cycles_before_unhealthy = 1;
   std::string log_level = "info";
   std::string log_format = "text";
 };

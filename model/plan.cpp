@@ -153,6 +153,7 @@ void to_json(nlohmann::json& j, const TenantPlan& t) {
                       {"revocations", o.revocations},
                       {"updatesDisablingPlans", o.updates_disabling_plans},
                       {"deletions", o.deletions},
+                      {"limits", o.limits},
                       {"message", o.message}};
   }
 }
@@ -375,9 +376,9 @@ class PlanReader {
 
   OverLimit read_over_limit(const json& j, const std::string& path) {
     OverLimit o;
-    if (!object_with_keys(
-            j, path,
-            {"lossesOfAccess", "revocations", "updatesDisablingPlans", "deletions", "message"})) {
+    if (!object_with_keys(j, path,
+                          {"lossesOfAccess", "revocations", "updatesDisablingPlans", "deletions",
+                           "limits", "message"})) {
       return o;
     }
     o.losses_of_access = int_field(j, path, "lossesOfAccess");
@@ -385,6 +386,15 @@ class PlanReader {
     o.updates_disabling_plans = int_field(j, path, "updatesDisablingPlans");
     o.deletions = int_field(j, path, "deletions");
     o.message = string_field(j, path, "message", false);
+    if (auto it = j.find("limits"); it != j.end()) {
+      if (!it->is_array()) {
+        problem(path_key(path, "limits"), "expected a list of config keys");
+      } else {
+        for (const auto& key : *it) {
+          if (key.is_string()) o.limits.push_back(key.get<std::string>());
+        }
+      }
+    }
     return o;
   }
 

@@ -71,6 +71,8 @@ struct OverLimit {
   int revocations = 0;
   int updates_disabling_plans = 0;
   int deletions = 0;  // against maxDeletions
+  // The config keys exceeded: "maxRevocations", "maxDeletions" (one or both).
+  std::vector<std::string> limits;
   // "60 revocations > safety.maxRevocations 50: apply will refuse; raise with
   // --max-revocations 60"
   std::string message;

@@ -1,9 +1,9 @@
 // The local mirror of the tenants, in SQLite: what the mirror writes, what the planner
 // reads (load_snapshot), what the executor folds its results into, and what the CLI lists.
 //
-// Ownership: Cache owns its CacheDatabase (the file, its two connections) and the Journal
-// that shares it. Tenants are addressed by tenant id or default domain (any case)
-// wherever a `tenant` argument is taken.
+// Ownership: Cache owns its CacheDatabase (the file, its two connections), the Journal and
+// the NotificationStore that share it. Tenants are addressed by tenant id or default domain (any
+// case) wherever a `tenant` argument is taken.
 //
 // Writes: every write method is one short transaction on the single write connection
 // (see cache_database.h); any thread may call them, and they serialize there. Each
@@ -36,6 +36,7 @@
 #include "sync/clock.h"
 #include "sync/directory.h"
 #include "sync/journal.h"
+#include "sync/notification_store.h"
 #include "sync/tenant_snapshot.h"
 #include "sync/user_filter.h"
 
@@ -109,6 +110,7 @@ class Cache {
   // Where a corrupt file was moved when opening, or "".
   const std::string& moved_aside_to() const { return db_->moved_aside_to(); }
   Journal& journal() { return journal_; }
+  NotificationStore& notifications() { return notifications_; }
 
   // The remote this cache is used with now (the origin of remote.graphUrl); "" = unknown.
   // Set once, before any other call: mark_complete() records it per tenant, and a
@@ -209,6 +211,7 @@ class Cache {
   std::unique_ptr<CacheDatabase> db_;
   std::unique_ptr<Impl> impl_;
   Journal journal_;
+  NotificationStore notifications_;
   std::string graph_host_;  // set before use, then only read
 };
 

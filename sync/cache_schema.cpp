@@ -166,6 +166,22 @@ CREATE TABLE domains (
 ) WITHOUT ROWID;
 )sql";
 
+// v5: what `run` last told the webhook (to post only what changed) and the posts not
+// delivered yet (sent again by the next run, also after `run --once`).
+constexpr std::string_view kSchemaV5 = R"sql(
+CREATE TABLE notification_state (
+  id INTEGER PRIMARY KEY CHECK (id = 1),
+  matters TEXT NOT NULL,
+  status TEXT NOT NULL,
+  sent_at TEXT NOT NULL
+);
+CREATE TABLE notification_outbox (
+  id INTEGER PRIMARY KEY AUTOINCREMENT,
+  body TEXT NOT NULL,
+  created_at TEXT NOT NULL
+);
+)sql";
+
 }  // namespace
 
 std::string_view cache_migration_sql(int version) {
@@ -178,6 +194,8 @@ std::string_view cache_migration_sql(int version) {
       return kSchemaV3;
     case 4:
       return kSchemaV4;
+    case 5:
+      return kSchemaV5;
     default:
       return {};
   }

@@ -11,6 +11,8 @@
 //   v3  sync_state.gone_since / gone_reason (the tenant left the partner's contracts) and
 //       sync_state.graph_host (the remote its data was read from)
 //   v4  domains (each tenant's domains from GET /domains: where users may be created)
+//   v5  notification_state and notification_outbox (what `run` told the webhook, and what
+//       it has not delivered yet)
 //
 // Stateless; safe from any thread.
 #pragma once
@@ -25,7 +27,7 @@ namespace tenantsync {
 class Database;
 
 // The newest schema this build writes and reads.
-inline constexpr int kCacheSchemaVersion = 4;
+inline constexpr int kCacheSchemaVersion = 5;
 
 // The SQL of migration `version` (1..kCacheSchemaVersion), without the user_version
 // update. Exposed so tests can build an old file exactly as an old release wrote it.

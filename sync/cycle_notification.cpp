@@ -1,144 +1,184 @@
 #include "sync/cycle_notification.h"
 
-#include <map>
-
+#include "sync/adaptive_card.h"
 #include "sync/log.h"
 
 namespace tenantsync {
 
 namespace {
 
-struct TenantLine {
-  std::string tenant;
-  std::string mode;
-  int found = 0, applied = 0, failed = 0, blocked = 0, left = 0, seats_to_buy = 0;
-  std::string mirror = "ok";
-};
-
-std::vector<TenantLine> tenant_lines(const CycleResult& c) {
-  std::map<std::string, TenantLine> lines;  // by name: the report's order
-  auto line = [&](const std::string& name) -> TenantLine& {
-    TenantLine& l = lines[name];
-    l.tenant = name;
-    return l;
-  };
-  for (const auto& t : c.found.tenants) {
-    TenantLine& l = line(t.name());
-    l.mode = to_string(t.mode);
-    l.found = t.totals.items;
-  }
-  for (const auto& t : c.left.tenants) {
-    TenantLine& l = line(t.name());
-    l.mode = to_string(t.mode);
-    l.left = t.totals.items;
-    l.blocked = t.totals.blocked;
-    l.seats_to_buy = t.totals.seats_to_buy;
-  }
-  if (c.apply) {
-    for (const auto& t : c.apply->plan.tenants) {
-      TenantLine& l = line(t.tenant.empty() ? t.tenant_id : t.tenant);
-      for (const auto& o : t.operations) {
-        if (o.status == OpStatus::Applied) ++l.applied;
-        if (o.status == OpStatus::Failed) ++l.failed;
-      }
-    }
-  }
-  for (const auto& m : c.mirror.tenants) {
-    if (m.ok()) continue;
-    std::string name =
-        m.tenant.default_domain_name.empty() ? m.requested : m.tenant.default_domain_name;
-    line(name).mirror = "failed: " + redact_secrets(m.error->describe());
-  }
-  std::vector<TenantLine> out;
-  for (auto& [name, l] : lines) out.push_back(std::move(l));
-  return out;
-}
-
-std::string sentence(const TenantLine& l) {
-  std::string s = std::to_string(l.found) + " drift found, " + std::to_string(l.applied) +
-                  " applied, " + std::to_string(l.failed) + " failed, " +
-                  std::to_string(l.blocked) + " blocked, " + std::to_string(l.left) + " left";
-  if (l.seats_to_buy > 0) s += "; " + std::to_string(l.seats_to_buy) + " seats to buy";
-  if (l.mirror != "ok") s += "; mirror " + l.mirror;
+std::string counts(const TenantOutcome& t) {
+  std::string s = std::to_string(t.found) + " drift found, " + std::to_string(t.applied) +
+                  " applied, " + std::to_string(t.failed) + " failed, " +
+                  std::to_string(t.blocked) + " blocked, " + std::to_string(t.left) + " left";
+  if (t.seats_to_buy > 0) s += "; " + std::to_string(t.seats_to_buy) + " seats to buy";
   return s;
 }
 
-std::string title(const CycleResult& c, int n) {
-  return "tenantsync cycle " + std::to_string(n) + ": " + cycle_status(c) + " (" +
-         std::to_string(c.left.totals.items) + " drift items left in " +
-         std::to_string(c.left.tenants_with_drift) + " tenants)";
+std::string summary(const CycleNotice& n) {
+  const CycleOutcome& o = n.outcome;
+  std::string s = "tenantsync cycle " + std::to_string(n.cycle) + ": " + to_string(o.status);
+  if (o.status == CycleStatus::Failed) return s + " (" + o.error + ")";
+  auto refused = o.with(TenantStatus::Refused);
+  if (!refused.empty()) {
+    s += " (" + std::to_string(refused.size()) +
+         (refused.size() == 1 ? " tenant over a safety limit" : " tenants over a safety limit") +
+         ")";
+  }
+  s += "; " + std::to_string(n.result.left.totals.items) + " drift items left in " +
+       std::to_string(n.result.left.tenants_with_drift) + " tenants";
+  if (n.decision.kind == NoticeKind::Reminder) s += " (reminder: still open)";
+  return s;
 }
 
-std::string where(const CycleReportFiles& r) {
-  if (r.html.empty() && r.json.empty()) return "";
-  return "Reports: " + r.html + (r.html.empty() || r.json.empty() ? "" : ", ") + r.json;
+// A matter's key for people: "contoso|missing-license|alice@...|SPE_E3|blocked" ->
+// "contoso, missing-license, alice@..., SPE_E3, blocked".
+std::string readable(std::string key) {
+  std::string out;
+  for (char c : key) {
+    if (c == '|') {
+      out += ", ";
+    } else {
+      out += c;
+    }
+  }
+  return out;
+}
+
+nlohmann::json listed(const std::vector<std::string>& texts) {
+  nlohmann::json out = nlohmann::json::array();
+  for (size_t i = 0; i < texts.size() && i < kListedMatters; ++i) out.push_back(texts[i]);
+  return out;
+}
+
+std::vector<std::string> added_texts(const NoticeDecision& d) {
+  std::vector<std::string> out;
+  for (const auto& m : d.added) out.push_back(m.text);
+  return out;
+}
+
+std::vector<std::string> resolved_texts(const NoticeDecision& d) {
+  std::vector<std::string> out;
+  for (const auto& key : d.resolved) out.push_back(readable(key));
+  return out;
+}
+
+nlohmann::json json_body(const CycleNotice& n) {
+  const CycleOutcome& o = n.outcome;
+  nlohmann::json tenants = nlohmann::json::array();
+  for (const auto& t : o.tenants) {
+    nlohmann::json line = {
+        {"tenant", t.tenant},          {"mode", to_string(t.mode)}, {"status", to_string(t.status)},
+        {"detail", t.detail},          {"driftFound", t.found},     {"applied", t.applied},
+        {"failed", t.failed},          {"blocked", t.blocked},      {"driftLeft", t.left},
+        {"seatsToBuy", t.seats_to_buy}};
+    if (t.refused) {
+      line["refused"] = {{"limits", t.refused->limits},
+                         {"lossesOfAccess", t.refused->losses_of_access},
+                         {"deletions", t.refused->deletions}};
+    }
+    tenants.push_back(std::move(line));
+  }
+  nlohmann::json body = {{"source", "tenantsync"},
+                         {"cycle", n.cycle},
+                         {"started", format_iso8601(n.result.started)},
+                         {"seconds", n.result.seconds},
+                         {"status", to_string(o.status)},
+                         {"change", to_string(n.decision.kind)},
+                         {"summary", summary(n)},
+                         {"totals",
+                          {{"driftFound", n.result.found.totals.items},
+                           {"driftLeft", n.result.left.totals.items},
+                           {"tenantsWithDrift", n.result.left.tenants_with_drift},
+                           {"applied", o.applied}}},
+                         {"tenants", tenants},
+                         {"new", listed(added_texts(n.decision))},
+                         {"newCount", n.decision.added.size()},
+                         {"resolved", listed(resolved_texts(n.decision))},
+                         {"resolvedCount", n.decision.resolved.size()},
+                         {"reports", {{"html", n.reports.html}, {"json", n.reports.json}}}};
+  if (!o.error.empty()) body["error"] = o.error;
+  return body;
+}
+
+// The lines of a list cut at kListedMatters, with "... and N more" after.
+std::string lines(const std::string& prefix, const std::vector<std::string>& texts) {
+  std::string out;
+  for (size_t i = 0; i < texts.size() && i < kListedMatters; ++i) {
+    out += prefix + texts[i] + "\n";
+  }
+  if (texts.size() > kListedMatters) {
+    out += "... and " + std::to_string(texts.size() - kListedMatters) + " more\n";
+  }
+  return out;
+}
+
+bool is_url(const std::string& s) {
+  return s.rfind("https://", 0) == 0 || s.rfind("http://", 0) == 0;
+}
+
+nlohmann::json teams_card(const CycleNotice& n) {
+  CardContent card;
+  card.title = summary(n);
+  card.text =
+      lines("New: ", added_texts(n.decision)) + lines("Resolved: ", resolved_texts(n.decision));
+  for (const auto& t : n.outcome.tenants) {
+    CardFacts section;
+    section.title = t.tenant + " (" + to_string(t.mode) + "): " + to_string(t.status);
+    auto fact = [&](const std::string& name, const std::string& value) {
+      section.facts.emplace_back(name, value);
+    };
+    if (!t.detail.empty()) fact("detail", t.detail);
+    fact("drift found", std::to_string(t.found));
+    fact("applied", std::to_string(t.applied));
+    fact("failed", std::to_string(t.failed));
+    fact("blocked", std::to_string(t.blocked));
+    fact("drift left", std::to_string(t.left));
+    if (t.seats_to_buy > 0) fact("seats to buy", std::to_string(t.seats_to_buy));
+    card.sections.push_back(std::move(section));
+  }
+  // A button needs a URL; a file path is only worth a line of text.
+  for (const auto& [title, where] :
+       {std::pair<std::string, std::string>{"Drift report", n.reports.html},
+        {"Drift report (JSON)", n.reports.json}}) {
+    if (is_url(where)) {
+      card.links.emplace_back(title, where);
+    } else if (!where.empty()) {
+      card.text += title + ": " + where + "\n";
+    }
+  }
+  return teams_workflow_message(card);
+}
+
+nlohmann::json slack_message(const CycleNotice& n) {
+  std::string text = "*" + summary(n) + "*";
+  for (const auto& t : n.outcome.tenants) {
+    text += "\n• `" + t.tenant + "` (" + to_string(t.mode) + "): " + to_string(t.status) + "; " +
+            counts(t);
+    if (!t.detail.empty()) text += "; " + t.detail;
+  }
+  auto added = added_texts(n.decision);
+  for (size_t i = 0; i < added.size() && i < kListedMatters; ++i) text += "\nNew: " + added[i];
+  auto resolved = resolved_texts(n.decision);
+  for (size_t i = 0; i < resolved.size() && i < kListedMatters; ++i) {
+    text += "\nResolved: " + resolved[i];
+  }
+  if (!n.reports.html.empty()) text += "\nReport: " + n.reports.html;
+  return {{"text", text}};
 }
 
 }  // namespace
 
-const char* cycle_status(const CycleResult& c) {
-  if (c.error || c.mirror.error || c.mirror.failed() > 0) return "failed";
-  if (c.left.totals.failed > 0 || c.left.totals.blocked > 0) return "partial";
-  if (c.apply && c.apply->summary().failed > 0) return "partial";
-  if (has_drift(c.found) || has_drift(c.left)) return "drift";
-  return "ok";
-}
-
-nlohmann::json cycle_notification(const CycleResult& c, int n, const CycleReportFiles& reports,
-                                  WebhookFormat format) {
-  auto lines = tenant_lines(c);
-  if (format == WebhookFormat::Teams) {
-    nlohmann::json sections = nlohmann::json::array();
-    for (const auto& l : lines) {
-      sections.push_back({{"activityTitle", l.tenant + " (" + l.mode + ")"},
-                          {"facts",
-                           {{{"name", "drift found"}, {"value", std::to_string(l.found)}},
-                            {{"name", "applied"}, {"value", std::to_string(l.applied)}},
-                            {{"name", "failed"}, {"value", std::to_string(l.failed)}},
-                            {{"name", "blocked"}, {"value", std::to_string(l.blocked)}},
-                            {{"name", "drift left"}, {"value", std::to_string(l.left)}},
-                            {{"name", "mirror"}, {"value", l.mirror}}}}});
-    }
-    return {{"@type", "MessageCard"},
-            {"@context", "https://schema.org/extensions"},
-            {"summary", title(c, n)},
-            {"title", title(c, n)},
-            {"text",
-             c.error ? "The cycle failed: " + redact_secrets(c.error->describe()) : where(reports)},
-            {"sections", sections}};
+nlohmann::json cycle_notification(const CycleNotice& notice, WebhookFormat format) {
+  switch (format) {
+    case WebhookFormat::Teams:
+      return teams_card(notice);
+    case WebhookFormat::Slack:
+      return slack_message(notice);
+    case WebhookFormat::Json:
+      return json_body(notice);
   }
-  if (format == WebhookFormat::Slack) {
-    std::string text = "*" + title(c, n) + "*";
-    if (c.error) text += "\nThe cycle failed: " + c.error->describe();
-    for (const auto& l : lines) text += "\n• `" + l.tenant + "` (" + l.mode + "): " + sentence(l);
-    if (!where(reports).empty()) text += "\n" + where(reports);
-    return {{"text", text}};
-  }
-  nlohmann::json tenants = nlohmann::json::array();
-  for (const auto& l : lines) {
-    tenants.push_back({{"tenant", l.tenant},
-                       {"mode", l.mode},
-                       {"driftFound", l.found},
-                       {"applied", l.applied},
-                       {"failed", l.failed},
-                       {"blocked", l.blocked},
-                       {"driftLeft", l.left},
-                       {"seatsToBuy", l.seats_to_buy},
-                       {"mirror", l.mirror}});
-  }
-  nlohmann::json body = {{"source", "tenantsync"},
-                         {"cycle", n},
-                         {"started", format_iso8601(c.started)},
-                         {"seconds", c.seconds},
-                         {"status", cycle_status(c)},
-                         {"totals",
-                          {{"driftFound", c.found.totals.items},
-                           {"driftLeft", c.left.totals.items},
-                           {"tenantsWithDrift", c.left.tenants_with_drift}}},
-                         {"tenants", tenants},
-                         {"reports", {{"html", reports.html}, {"json", reports.json}}}};
-  if (c.error) body["error"] = redact_secrets(c.error->describe());
-  return body;
+  return json_body(notice);
 }
 
 }  // namespace tenantsync

@@ -1,15 +1,19 @@
-// What `tenantsync run` tells admins after a cycle worth telling (drift, failures,
-// blocked operations): the webhook body, one summary line per tenant plus where the
-// cycle's reports are. Three shapes (config `webhook.format`):
+// What `tenantsync run` tells admins when the policy says so (sync/notification_policy.h):
+// the cycle's outcome (sync/cycle_outcome.h) per tenant, what is new and what was
+// resolved since the last post, and links to the cycle's reports. Three shapes (config
+// `webhook.format`):
 // - json: {"source":"tenantsync","cycle":N,"started":ISO,"seconds":s,"status":...,
-//          "totals":{...},"tenants":[{"tenant","mode","driftFound","applied","failed",
-//          "blocked","driftLeft","seatsToBuy","mirror"}],"reports":{"html","json"}}
-//   status: "failed" (the cycle or a tenant's mirror failed), "partial" (operations
-//   failed or were blocked), "drift" (drift found or left), "ok".
-// - teams: an Office 365 connector MessageCard (title, text, one section of facts per
-//   tenant), which Teams incoming webhooks accept.
+//          "change":"changed|resolved|reminder","summary":...,"totals":{...},
+//          "tenants":[{"tenant","mode","status","detail","driftFound","applied","failed",
+//          "blocked","driftLeft","seatsToBuy","refused"?}],"new":[...],"newCount":n,
+//          "resolved":[...],"resolvedCount":n,"reports":{"html","json"},"error"?}
+//   status: the cycle's (ok | drift | partial | refused | failed); a refused tenant's
+//   "refused" says which limits ("maxRevocations"...), the counts, and its detail how to
+//   raise them in the config.
+// - teams: an Adaptive Card in the message Teams Workflows webhooks accept.
 // - slack: {"text": ...} with one mrkdwn line per tenant, for Slack incoming webhooks.
-// No secrets can reach it: it is built from counts, tenant names and file paths only.
+// Lists of new and resolved matters are cut at kListedMatters (the counts say how many).
+// No secrets can reach it: it is built from counts, names, redacted errors and links.
 #pragma once
 
 #include <string>
@@ -17,19 +21,29 @@
 #include <nlohmann/json.hpp>
 
 #include "model/config.h"
+#include "sync/cycle_outcome.h"
+#include "sync/notification_policy.h"
 #include "sync/reconcile_cycle.h"
 
 namespace tenantsync {
 
+inline constexpr size_t kListedMatters = 20;
+
+// Where a cycle's reports are: URLs when the reports are served (reports.baseUrl, or
+// `run --listen`), else file paths; empty when not written.
 struct CycleReportFiles {
-  std::string html;  // empty when not written
+  std::string html;
   std::string json;
 };
 
-// "failed" | "partial" | "drift" | "ok", as above.
-const char* cycle_status(const CycleResult& cycle);
+struct CycleNotice {
+  int cycle = 0;
+  const CycleResult& result;
+  const CycleOutcome& outcome;
+  const NoticeDecision& decision;
+  CycleReportFiles reports;
+};
 
-nlohmann::json cycle_notification(const CycleResult& cycle, int cycle_number,
-                                  const CycleReportFiles& reports, WebhookFormat format);
+nlohmann::json cycle_notification(const CycleNotice& notice, WebhookFormat format);
 
 }  // namespace tenantsync

@@ -236,10 +236,22 @@ TenantDrift tenant_drift(const TenantPlan& plan, const ServicePlanNames* names) 
   t.not_planned = plan.not_planned;
   // Once for the tenant, not on each of its items (they say "not sent: ... over ...").
   if (plan.over_limit) t.notes.push_back(plan.over_limit->message);
+  t.over_limit = plan.over_limit;
   for (const auto& item : t.items) t.totals.add(item);
   t.totals.ignored = static_cast<int>(t.ignored_users.size());
   for (const auto& seat : t.seats) t.totals.seats_to_buy += std::max(0, seat.shortfall);
   return t;
+}
+
+void count_totals(DriftReport& report) {
+  report.totals = DriftCounts{};
+  report.tenants_with_drift = 0;
+  report.tenants_not_planned = 0;
+  for (const auto& tenant : report.tenants) {
+    report.totals += tenant.totals;
+    if (tenant.has_drift()) ++report.tenants_with_drift;
+    if (!tenant.not_planned.empty()) ++report.tenants_not_planned;
+  }
 }
 
 }  // namespace
@@ -255,12 +267,19 @@ DriftReport build_drift_report(const Plan& plan, Clock::time_point generated_at,
                      if (a.tenant != b.tenant) return iless(a.tenant, b.tenant);
                      return a.tenant_id < b.tenant_id;
                    });
-  for (const auto& tenant : report.tenants) {
-    report.totals += tenant.totals;
-    if (tenant.has_drift()) ++report.tenants_with_drift;
-    if (!tenant.not_planned.empty()) ++report.tenants_not_planned;
-  }
+  count_totals(report);
   return report;
+}
+
+void mark_drift_unknown(DriftReport& report, const std::string& tenant, const std::string& why) {
+  for (auto& t : report.tenants) {
+    if (t.tenant_id != tenant && !iequals(t.name(), tenant)) continue;
+    t.not_planned = why;
+    t.items.clear();
+    t.totals = DriftCounts{};
+    t.totals.ignored = static_cast<int>(t.ignored_users.size());
+  }
+  count_totals(report);
 }
 
 bool has_drift(const DriftReport& report) {

@@ -15,6 +15,7 @@
 
 #include <array>
 #include <map>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -104,6 +105,7 @@ struct TenantDrift {
   // Why the tenant was not planned at all (TenantPlan::not_planned): its drift is
   // unknown, so reports list it apart, never as "no drift". "" when it was planned.
   std::string not_planned;
+  std::optional<OverLimit> over_limit;  // the plan's: apply refuses (or refused) the tenant
   DriftCounts totals;
 
   // The domain, or the id when the domain is unknown: what reports call the tenant.
@@ -143,6 +145,11 @@ class ServicePlanNames {
 // given, turns disabled-plan ids into names.
 DriftReport build_drift_report(const Plan& plan, Clock::time_point generated_at,
                                const ServicePlanNames* names = nullptr);
+
+// Says the drift of the tenant with this id (or name, when it has no id) is unknown: `why`
+// becomes its not_planned reason, its items are dropped (they came from a state that was
+// not read this time) and the report's totals are counted again. No-op for other names.
+void mark_drift_unknown(DriftReport& report, const std::string& tenant, const std::string& why);
 
 // True when any tenant has an item (blocked, failed and manual items included), or was
 // not planned (its drift is unknown, so it is never reported as matching). Ignored users

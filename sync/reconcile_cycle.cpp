@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "sync/cycle_outcome.h"
 #include "sync/executor.h"
 #include "sync/journal_settle.h"
 #include "sync/log.h"
@@ -28,18 +29,22 @@ void leave_out(Plan& plan, const std::vector<std::string>& tenants) {
   }
 }
 
+// A tenant that could not be read this cycle was planned from what the cache held: its
+// drift is unknown, and reports must never show it as matching.
+void mark_unread_tenants(CycleResult& r) {
+  for (const auto& m : r.mirror.tenants) {
+    if (m.ok()) continue;
+    std::string why =
+        "not read this cycle (" + redact_secrets(m.error->describe()) + "): its drift is unknown";
+    std::string key = m.tenant.id.empty() ? m.requested : m.tenant.id;
+    mark_drift_unknown(r.found, key, why);
+    mark_drift_unknown(r.left, key, why);
+  }
+}
+
 }  // namespace
 
-int CycleResult::exit_code() const {
-  if (error || mirror.error || mirror.failed() > 0) return 1;
-  return apply ? apply->exit_code() : 0;
-}
-
-bool CycleResult::worth_notifying() const {
-  if (error || mirror.error || mirror.failed() > 0) return true;
-  if (has_drift(found) || has_drift(left)) return true;
-  return apply && apply->exit_code() != 0;
-}
+int CycleResult::exit_code() const { return cycle_outcome(*this).exit_code(); }
 
 CycleResult run_reconcile_cycle(Directory& directory, Cache& cache, Clock& clock,
                                 const DesiredState& desired, const CycleOptions& options) {
@@ -49,6 +54,7 @@ CycleResult run_reconcile_cycle(Directory& directory, Cache& cache, Clock& clock
   auto finish = [&]() -> CycleResult {
     r.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
     r.interrupted = options.interrupt && options.interrupt->load();
+    mark_unread_tenants(r);
     return std::move(r);
   };
 

@@ -58,11 +58,8 @@ struct CycleResult {
   std::string passwords;
 
   bool interrupted = false;
-  // CLI.md exit codes: 1 when the cycle failed or a tenant's mirror failed, else the
-  // apply's (0, 3 or 4), 0 when nothing was to apply.
+  // `apply`'s exit codes, from the cycle's outcome (sync/cycle_outcome.h).
   int exit_code() const;
-  // Drift found, or anything failed or blocked: admins should hear of it.
-  bool worth_notifying() const;
 };
 
 CycleResult run_reconcile_cycle(Directory& directory, Cache& cache, Clock& clock,

@@ -21,6 +21,8 @@ OverLimit SafetyCheck::over_limit(bool ahead) const {
   o.revocations = revocations;
   o.updates_disabling_plans = updates_disabling_plans;
   o.deletions = deletions;
+  if (revocations_exceeded) o.limits.push_back("maxRevocations");
+  if (deletions_exceeded) o.limits.push_back("maxDeletions");
   o.message = ahead ? exceeded + ": apply will refuse; " + raise : reason;
   return o;
 }
@@ -67,7 +69,8 @@ SafetyCheck check_safety_limits(const TenantPlan& tenant, const SafetyLimits& li
          *limits.max_deletions, "--max-deletions", check.deletions);
   }
   if (!check.refused()) return check;
-  check.raise = limits.flags ? "raise with " + raise_flags : "raise " + raise_keys + " in the config";
+  check.raise =
+      limits.flags ? "raise with " + raise_flags : "raise " + raise_keys + " in the config";
   check.reason = check.exceeded + "; " + check.raise;
   return check;
 }

@@ -62,7 +62,10 @@ Result<UserFilter> parse_user_filter(std::string_view expr) {
         f.unlicensed = true;
         continue;
       }
-      return bad_part(index, part, std::string("unknown filter (") + kExpected + ")");
+      std::string problem = "unknown filter (";  // gcc 12: no -Warray-bounds false positive
+      problem += kExpected;
+      problem += ")";
+      return bad_part(index, part, problem);
     }
     std::string key(trim(part.substr(0, colon)));
     std::string value(trim(part.substr(colon + 1)));

@@ -14,6 +14,7 @@
 #include <atomic>
 #include <condition_variable>
 #include <cstdio>
+#include <filesystem>
 #include <mutex>
 #include <thread>
 
@@ -22,11 +23,13 @@
 #include "connector/cli/engine_session.h"
 #include "connector/cli/exit_codes.h"
 #include "connector/cpprest_transport.h"
+#include "connector/cycle_notifier.h"
 #include "connector/daemon_metrics.h"
 #include "connector/graph_directory.h"
 #include "connector/status_server.h"
 #include "connector/webhook_notifier.h"
 #include "sync/cycle_notification.h"
+#include "sync/cycle_outcome.h"
 #include "sync/log.h"
 #include "sync/reconcile_cycle.h"
 #include "sync/report_store.h"
@@ -99,31 +102,64 @@ std::vector<SeatGauge> free_seats(Cache& cache, const DriftReport& report) {
   return out;
 }
 
-std::unique_ptr<WebhookNotifier> make_notifier(const Config& config) {
+std::unique_ptr<CycleNotifier> make_notifier(const Config& config) {
   if (config.webhook_url.empty()) return nullptr;
   CpprestTransport::Options options;
   options.concurrency = 1;
   options.allow_insecure_http = config.remote.allow_insecure_http;
-  return std::make_unique<WebhookNotifier>(config.webhook_url,
-                                           std::make_unique<CpprestTransport>(options));
+  return std::make_unique<CycleNotifier>(
+      std::make_unique<WebhookNotifier>(config.webhook_url,
+                                        std::make_unique<CpprestTransport>(options)),
+      config.webhook_format, config.webhook_remind_every);
 }
 
-void print_cycle(int n, const CycleResult& c, const CycleReportFiles& files) {
-  std::printf("cycle %d: %s in %.2f s: %d drift found, %d left in %d tenants", n, cycle_status(c),
-              c.seconds, c.found.totals.items, c.left.totals.items, c.left.tenants_with_drift);
+// The cycle's reports as links: <reports.baseUrl>/<file>, else <listen URL>/reports/<file>
+// when `run --listen` serves them, else the paths.
+CycleReportFiles report_links(const CycleReportFiles& files, const Config& config,
+                              const std::string& served_at) {
+  std::string base = !config.reports_base_url.empty() ? config.reports_base_url
+                     : !served_at.empty()             ? served_at + "/reports"
+                                                      : "";
+  if (base.empty()) return files;
+  auto link = [&](const std::string& path) {
+    return path.empty() ? path : base + "/" + std::filesystem::path(path).filename().string();
+  };
+  return {link(files.html), link(files.json)};
+}
+
+// One line for the cycle, then one per thing that needs an admin: a failure (said once,
+// not again per tenant), a tenant refused by a safety limit (also a warning in the log),
+// a tenant that could not be read, is gone or stale.
+void print_cycle(int n, const CycleResult& c, const CycleOutcome& o,
+                 const CycleReportFiles& files) {
+  std::printf("cycle %d: %s in %.2f s: %d drift found, %d left in %d tenants", n,
+              to_string(o.status), c.seconds, c.found.totals.items, c.left.totals.items,
+              c.left.tenants_with_drift);
   if (c.apply) {
     auto s = c.apply->summary();
     std::printf("; applied %d, failed %d", s.applied, s.failed);
   }
   if (c.left.totals.blocked > 0) std::printf("; %d blocked", c.left.totals.blocked);
+  if (auto refused = o.with(TenantStatus::Refused); !refused.empty()) {
+    std::printf("; %zu refused by a safety limit", refused.size());
+  }
   if (!files.html.empty()) std::printf("; report %s", files.html.c_str());
   std::printf("\n");
   if (!c.passwords.empty()) std::printf("cycle %d: %s\n", n, c.passwords.c_str());
-  if (c.error) std::printf("cycle %d failed: %s\n", n, redact_secrets(c.error->describe()).c_str());
-  for (const auto& m : c.mirror.tenants) {
-    if (!m.ok()) {
-      std::printf("cycle %d: mirror of %s failed: %s\n", n, m.requested.c_str(),
-                  redact_secrets(m.error->describe()).c_str());
+  if (o.status == CycleStatus::Failed) {
+    std::printf("cycle %d failed: %s; no drift report written (the last complete one stays)\n", n,
+                o.error.c_str());
+  }
+  for (const auto& t : o.tenants) {
+    if (t.status == TenantStatus::Refused) {
+      std::printf("cycle %d: %s refused: %s\n", n, t.tenant.c_str(), t.detail.c_str());
+      log_warn("run: tenant over a safety limit: nothing was sent to it",
+               {{"tenant", t.tenant}, {"limit", t.detail}});
+    } else if (t.status == TenantStatus::Failed || t.status == TenantStatus::Gone ||
+               t.status == TenantStatus::Stale) {
+      if (o.status == CycleStatus::Failed && o.error.find(t.detail) != std::string::npos) continue;
+      std::printf("cycle %d: %s %s: %s\n", n, t.tenant.c_str(), to_string(t.status),
+                  t.detail.c_str());
     }
   }
   std::fflush(stdout);
@@ -145,13 +181,15 @@ int run_scheduler(const GlobalFlags& g, const RunFlags& o) {
   EngineSession& s = **session;
 
   auto every = [&] { return o.every.value_or(config->schedule_every); };
-  DaemonMetrics metrics(every(), s.clock().now());
+  DaemonMetrics metrics(every(), s.clock().now(), config->health_failed_cycles_before_unhealthy);
   std::unique_ptr<StatusServer> server;
+  std::string served_at;  // the base URL of --listen
   if (!o.listen.empty()) {
     server = std::make_unique<StatusServer>([&] { return metrics.health(s.clock().now()); },
                                             [&] { return metrics.prometheus(s.clock().now()); });
     auto url = server->start(o.listen);
     if (!url.ok()) return report_failure("run", url.error());
+    served_at = *url;
     std::fprintf(stderr, "tenantsync run: serving %s/healthz and %s/metrics\n", url->c_str(),
                  url->c_str());
   }
@@ -168,9 +206,12 @@ int run_scheduler(const GlobalFlags& g, const RunFlags& o) {
     options.request_timeout = std::chrono::seconds(config->remote.timeout_seconds);
     options.passwords_dir = config->passwords_dir;
     CycleResult cycle = run_reconcile_cycle(s.directory(), s.cache(), s.clock(), *desired, options);
+    CycleOutcome outcome = cycle_outcome(cycle);
 
+    // A failed cycle knows nothing current: its report would say "no drift" and push a
+    // real one out of reports.keep. The last complete report stays the newest.
     CycleReportFiles files;
-    if (!config->reports_dir.empty()) {
+    if (!config->reports_dir.empty() && outcome.status != CycleStatus::Failed) {
       auto written =
           write_cycle_reports(config->reports_dir, cycle.left, cycle.started, config->reports_keep);
       if (written.ok()) {
@@ -179,13 +220,14 @@ int run_scheduler(const GlobalFlags& g, const RunFlags& o) {
         log_error("run: " + written.error().message);
       }
     }
-    metrics.cycle_finished(cycle, s.clock().now(), free_seats(s.cache(), cycle.left));
+    metrics.cycle_finished(cycle, outcome, s.clock().now(), free_seats(s.cache(), cycle.left));
     if (s.graph()) metrics.http(s.graph()->stats());
-    print_cycle(n, cycle, files);
-    if (notifier && cycle.worth_notifying()) {
-      notifier->notify(cycle_notification(cycle, n, files, config->webhook_format));
+    print_cycle(n, cycle, outcome, files);
+    if (notifier) {
+      notifier->after_cycle(s.cache(), n, cycle, outcome, report_links(files, *config, served_at),
+                            s.clock().now());
     }
-    if (o.once) return cycle.exit_code();
+    if (o.once) return outcome.exit_code();
     if (signals.stopping()) break;
 
     auto due = started + every();

@@ -1,6 +1,6 @@
-// Webhook delivery: a POST of the JSON body; a failure is kept and sent again with the
-// next notification, oldest first; the queue is bounded; the URL (a secret for Teams and
-// Slack) never reaches a log.
+// Webhook delivery: a POST of the JSON body, true when the webhook took it; the URL (a
+// secret for Teams and Slack) never reaches a log. (Keeping what was not delivered is the
+// outbox's job: notification_store_test, SchedulerCliTest.)
 #include "connector/webhook_notifier.h"
 
 #include <gmock/gmock.h>
@@ -30,7 +30,7 @@ TEST(WebhookNotifierTest, PostsTheBodyAsJson) {
   ScriptedTransport* t = transport.get();
   WebhookNotifier notifier(kUrl, std::move(transport));
 
-  EXPECT_EQ(notifier.notify({{"cycle", 1}}), 1);
+  EXPECT_TRUE(notifier.deliver(R"({"cycle":1})"));
 
   auto sent = t->requests();
   ASSERT_EQ(sent.size(), 1u);
@@ -38,29 +38,16 @@ TEST(WebhookNotifierTest, PostsTheBodyAsJson) {
   EXPECT_EQ(sent[0].url, kUrl);
   EXPECT_EQ(sent[0].body, R"({"cycle":1})");
   EXPECT_EQ(*find_request_header(sent[0], "content-type"), "application/json");
-  EXPECT_EQ(notifier.queued(), 0u);
 }
 
-TEST(WebhookNotifierTest, AFailedDeliveryIsSentAgainBeforeTheNextOne) {
-  int status = 500;
+TEST(WebhookNotifierTest, AnAnswerOtherThan2xxIsNotDelivered) {
   auto transport =
-      std::make_unique<ScriptedTransport>([&](const HttpRequest&) { return answer(status); });
-  ScriptedTransport* t = transport.get();
+      std::make_unique<ScriptedTransport>([&](const HttpRequest&) { return answer(500); });
   WebhookNotifier notifier(kUrl, std::move(transport));
-
-  EXPECT_EQ(notifier.notify({{"cycle", 1}}), 0);
-  EXPECT_EQ(notifier.queued(), 1u);
-  status = 204;
-  EXPECT_EQ(notifier.notify({{"cycle", 2}}), 2);
-
-  auto sent = t->requests();
-  ASSERT_EQ(sent.size(), 3u);
-  EXPECT_EQ(sent[1].body, R"({"cycle":1})");
-  EXPECT_EQ(sent[2].body, R"({"cycle":2})");
-  EXPECT_EQ(notifier.queued(), 0u);
+  EXPECT_FALSE(notifier.deliver(R"({"cycle":1})"));
 }
 
-TEST(WebhookNotifierTest, TheQueueIsBoundedAndTheUrlIsNeverLogged) {
+TEST(WebhookNotifierTest, TheUrlIsNeverLogged) {
   auto transport =
       std::make_unique<ScriptedTransport>([](const HttpRequest&) -> Result<HttpResponse> {
         return make_error(ErrorKind::Transient, "cannot connect to " + kUrl);
@@ -69,10 +56,9 @@ TEST(WebhookNotifierTest, TheQueueIsBoundedAndTheUrlIsNeverLogged) {
   configure_logging(LogLevel::Info, false);
   ::testing::internal::CaptureStderr();
 
-  for (int i = 0; i < 25; ++i) notifier.notify({{"cycle", i}});
+  EXPECT_FALSE(notifier.deliver(R"({"cycle":1})"));
 
   std::string logged = ::testing::internal::GetCapturedStderr();
-  EXPECT_EQ(notifier.queued(), WebhookNotifier::kMaxQueued);
   EXPECT_THAT(logged, HasSubstr("hooks.example.invalid"));
   EXPECT_THAT(logged, Not(HasSubstr("s3cr3tPath")));
 }

@@ -21,6 +21,7 @@ namespace tenantsync::test {
 namespace {
 
 using ::testing::HasSubstr;
+using ::testing::Not;
 using namespace std::chrono_literals;
 
 const std::string kContoso = "contoso.onmicrosoft.com";
@@ -40,7 +41,7 @@ bool eventually(const std::function<bool()>& done, std::chrono::seconds limit = 
 
 // Cycles reported on stdout so far.
 int cycles_in(const std::string& out) {
-  return static_cast<int>(lines_with(out, {"cycle ", " in "}).size());
+  return static_cast<int>(lines_with(out, {"cycle ", " in ", " s: "}).size());
 }
 
 TEST(SchedulerCliTest, KeepsEnforceTenantsReconciledReportsTheOthersAndStopsCleanly) {
@@ -188,6 +189,185 @@ TEST(SchedulerCliTest, OnceRunsOneCycleAndExitsWithApplysCode) {
   ProgramResult second = f.run({"run", "--once"});
   EXPECT_THAT(second.out, HasSubstr("cycle 1:"));
   EXPECT_EQ(f.writes(), writes) << "a converged estate gets no writes";
+}
+
+// Reports written by `run` so far (the .json ones), oldest first.
+std::vector<std::string> json_reports_in(const std::string& dir) {
+  std::vector<std::string> out;
+  if (!std::filesystem::exists(dir)) return out;
+  for (const auto& e : std::filesystem::directory_iterator(dir)) {
+    if (e.path().extension() == ".json") out.push_back(e.path().string());
+  }
+  std::sort(out.begin(), out.end());
+  return out;
+}
+
+std::vector<nlohmann::json> bodies(const LocalHttpServer& hook) {
+  std::vector<nlohmann::json> out;
+  for (const auto& r : hook.requests()) out.push_back(nlohmann::json::parse(r.body));
+  return out;
+}
+
+// An admin's week, compressed: a good cycle, then a wrong secret for several cycles, then
+// the right one again.
+TEST(SchedulerCliTest, AWrongSecretFailsHonestlyOnceAndRecoveryIsAnnounced) {
+  CliFixture f;
+  LocalHttpServer hook([](const LocalHttpServer::Request&) { return http_reply(204, ""); });
+  std::string reports = f.dir().file("reports");
+  f.write_config({{"desired", examples_desired_path()},
+                  {"reports", {{"dir", reports}, {"keep", 2}}},
+                  {"webhook", {{"url", hook.url() + "/hook"}, {"format", "json"}}}});
+  ProgramResult good = f.run({"run", "--once"});
+  ASSERT_EQ(json_reports_in(reports).size(), 1u) << good.out << good.err;
+  std::string good_report = json_reports_in(reports).front();
+  size_t told = hook.requests().size();
+  ASSERT_EQ(told, 1u) << "the first cycle's drift is news";
+
+  auto wrong = f.environment();
+  for (auto& [name, value] : wrong) {
+    if (name != "TENANTSYNC_CONFIG") value = "not-the-secret";
+  }
+  int port = unused_port();
+  std::string base = "http://127.0.0.1:" + std::to_string(port);
+  std::string out = f.dir().file("wrong.out");
+  {
+    BackgroundProgram run(TENANTSYNC_BIN,
+                          {"--config", f.config_path(), "run", "--every", "1s", "--listen",
+                           "127.0.0.1:" + std::to_string(port)},
+                          wrong, out, f.dir().file("wrong.err"));
+    ASSERT_TRUE(eventually([&] { return cycles_in(read_file(out)) >= 4; }))
+        << read_file(out) << read_file(f.dir().file("wrong.err"));
+    HttpReply health = http_request("GET", base + "/healthz");
+    EXPECT_EQ(health.status, 503) << health.body;
+    EXPECT_THAT(health.body, HasSubstr("failed"));
+    EXPECT_THAT(health.body, HasSubstr("AADSTS"));
+    HttpReply metrics = http_request("GET", base + "/metrics");
+    EXPECT_THAT(metrics.body, HasSubstr("tenantsync_cycles_total{status=\"failed\"}"));
+    EXPECT_EQ(run.kill_and_wait(SIGTERM), 0);
+  }
+  std::string text = read_file(out);
+  EXPECT_THAT(text, HasSubstr("cycle 1: failed"));
+  EXPECT_THAT(text, HasSubstr("no drift report written (the last complete one stays)"));
+  EXPECT_THAT(text, Not(HasSubstr("No drift")));
+  // The error is said once per cycle, not once per tenant and again for the cycle.
+  EXPECT_EQ(lines_with(text, {"AADSTS"}).size(), static_cast<size_t>(cycles_in(text))) << text;
+  // No report for the failed cycles: the good one is still there, still the newest.
+  EXPECT_THAT(json_reports_in(reports), ::testing::ElementsAre(good_report));
+  // The webhook heard of the failure once, not every cycle.
+  auto posts = bodies(hook);
+  ASSERT_EQ(posts.size(), told + 1) << text;
+  EXPECT_EQ(posts.back()["status"], "failed");
+  EXPECT_THAT(posts.back()["error"].get<std::string>(), HasSubstr("AADSTS"));
+
+  // The right secret again: healthy, and the webhook hears the failure is over.
+  out = f.dir().file("right.out");
+  BackgroundProgram run(TENANTSYNC_BIN,
+                        {"--config", f.config_path(), "run", "--every", "1s", "--listen",
+                         "127.0.0.1:" + std::to_string(port)},
+                        f.environment(), out, f.dir().file("right.err"));
+  ASSERT_TRUE(eventually([&] { return cycles_in(read_file(out)) >= 2; })) << read_file(out);
+  EXPECT_EQ(http_request("GET", base + "/healthz").status, 200);
+  EXPECT_EQ(run.kill_and_wait(SIGTERM), 0);
+  posts = bodies(hook);
+  ASSERT_EQ(posts.size(), told + 2) << read_file(out);
+  EXPECT_NE(posts.back()["status"], "failed");
+  EXPECT_EQ(posts.back()["resolvedCount"], 1);
+  EXPECT_EQ(posts.back()["resolved"][0], "cycle, failed");
+  EXPECT_EQ(json_reports_in(reports).size(), 2u);
+}
+
+TEST(SchedulerCliTest, ARefusalIsSaidOnTheCycleLineInTheLogTheWebhookHealthAndMetrics) {
+  CliFixture f;
+  LocalHttpServer hook([](const LocalHttpServer::Request&) { return http_reply(204, ""); });
+  f.write_config({{"desired", f.write("desired.json", contoso_changes_desired())},
+                  {"safety", {{"maxRevocations", 0}}},
+                  {"reports", {{"dir", f.dir().file("reports")}}},
+                  {"webhook", {{"url", hook.url() + "/hook"}, {"format", "json"}}}});
+  int port = unused_port();
+  std::string base = "http://127.0.0.1:" + std::to_string(port);
+  std::string out = f.dir().file("run.out");
+  std::string err = f.dir().file("run.err");
+  BackgroundProgram run(TENANTSYNC_BIN,
+                        {"--config", f.config_path(), "run", "--every", "1s", "--listen",
+                         "127.0.0.1:" + std::to_string(port)},
+                        f.environment(), out, err);
+  ASSERT_TRUE(eventually([&] { return cycles_in(read_file(out)) >= 3; })) << read_file(err);
+  HttpReply health = http_request("GET", base + "/healthz");
+  HttpReply metrics = http_request("GET", base + "/metrics");
+  EXPECT_EQ(run.kill_and_wait(SIGTERM), 0);
+  EXPECT_EQ(f.writes(), 0) << "a refused tenant is sent nothing";
+
+  std::string text = read_file(out);
+  EXPECT_THAT(text, HasSubstr("cycle 1: refused"));
+  EXPECT_THAT(text, HasSubstr("1 refused by a safety limit"));
+  EXPECT_THAT(text, HasSubstr("contoso.onmicrosoft.com refused: "));
+  EXPECT_THAT(text, HasSubstr("raise safety.maxRevocations to 1 in the config"));
+  EXPECT_THAT(read_file(err), HasSubstr("tenant over a safety limit"));
+  EXPECT_EQ(health.status, 503) << health.body;
+  EXPECT_THAT(health.body, HasSubstr("refused: contoso.onmicrosoft.com"));
+  EXPECT_THAT(metrics.body, HasSubstr("tenantsync_safety_refusals_total{tenant=\"contoso."
+                                      "onmicrosoft.com\",limit=\"maxRevocations\"}"));
+  EXPECT_THAT(metrics.body, HasSubstr("tenantsync_tenant_status{tenant=\"contoso."
+                                      "onmicrosoft.com\",status=\"refused\"} 1"));
+  // Three refused cycles, one post: nothing changed after the first.
+  auto posts = bodies(hook);
+  ASSERT_EQ(posts.size(), 1u) << text;
+  EXPECT_EQ(posts[0]["status"], "refused");
+  const auto& contoso = posts[0]["tenants"][0];
+  EXPECT_EQ(contoso["status"], "refused");
+  EXPECT_EQ(contoso["refused"]["limits"][0], "maxRevocations");
+  EXPECT_EQ(contoso["refused"]["lossesOfAccess"], 1);
+  EXPECT_THAT(contoso["detail"].get<std::string>(),
+              HasSubstr("raise safety.maxRevocations to 1 in the config"));
+
+  ProgramResult once = f.run({"run", "--once"});
+  EXPECT_EQ(once.exit_code, 4) << once.out;
+}
+
+TEST(SchedulerCliTest, UnchangedDriftIsPostedOnce) {
+  CliFixture f;
+  LocalHttpServer hook([](const LocalHttpServer::Request&) { return http_reply(204, ""); });
+  f.write_config({{"desired", examples_desired_path()},
+                  {"reports", {{"dir", f.dir().file("reports")}}},
+                  {"webhook", {{"url", hook.url() + "/hook"}, {"format", "slack"}}}});
+  std::string out = f.dir().file("run.out");
+  BackgroundProgram run(TENANTSYNC_BIN, {"--config", f.config_path(), "run", "--every", "1s"},
+                        f.environment(), out, f.dir().file("run.err"));
+  ASSERT_TRUE(eventually([&] { return cycles_in(read_file(out)) >= 5; })) << read_file(out);
+  EXPECT_EQ(run.kill_and_wait(SIGTERM), 0);
+  // The first cycle puts Contoso right (a change), the second finds only what stays open
+  // (a change: Contoso's items resolved); from then on nothing changes: no more posts.
+  int cycles = cycles_in(read_file(out));
+  EXPECT_LE(hook.requests().size(), 2u) << cycles << " cycles";
+  EXPECT_GE(hook.requests().size(), 1u);
+}
+
+TEST(SchedulerCliTest, APostTheWebhookMissedIsDeliveredByTheNextRunAndItsPathIsNeverLogged) {
+  CliFixture f;
+  const std::string secret_path = "/workflows/SECRETPATH123/triggers?sig=SECRETSIG456";
+  int closed = unused_port();  // nothing listens there
+  f.write_config({{"desired", examples_desired_path()},
+                  {"reports", {{"dir", f.dir().file("reports")}}},
+                  {"webhook",
+                   {{"url", "http://127.0.0.1:" + std::to_string(closed) + secret_path},
+                    {"format", "json"}}}});
+  ProgramResult first = f.run({"--log-level", "debug", "run", "--once"});
+  EXPECT_THAT(first.err, HasSubstr("not delivered"));
+  EXPECT_THAT(first.err, HasSubstr("127.0.0.1"));
+
+  LocalHttpServer hook([](const LocalHttpServer::Request&) { return http_reply(204, ""); });
+  f.write_config({{"desired", examples_desired_path()},
+                  {"reports", {{"dir", f.dir().file("reports")}}},
+                  {"webhook", {{"url", hook.url() + secret_path}, {"format", "json"}}}});
+  ProgramResult second = f.run({"--log-level", "debug", "run", "--once"});
+  auto posts = bodies(hook);
+  ASSERT_EQ(posts.size(), 1u) << second.out << second.err;
+  EXPECT_EQ(posts[0]["cycle"], 1);
+  EXPECT_EQ(posts[0]["change"], "changed");
+  for (const auto* text : {&first.out, &first.err, &second.out, &second.err}) {
+    EXPECT_THAT(*text, Not(HasSubstr("SECRETPATH123")));
+    EXPECT_THAT(*text, Not(HasSubstr("SECRETSIG456")));
+  }
 }
 
 TEST(SchedulerCliTest, ABadListenAddressIsAUsageError) {

@@ -51,6 +51,25 @@ TEST(ConfigTest, ThrottleDeadlineIsADuration) {
   EXPECT_EQ(c->remote.throttle_deadline, std::chrono::seconds(90));
 }
 
+TEST(ConfigTest, TheSchedulersKeysHaveDefaultsAndParse) {
+  auto defaults =
+      parse_config(R"({ "remote": { "clientId": "c", "clientSecretEnv": "S" } })", "cfg.json");
+  ASSERT_TRUE(defaults.ok()) << defaults.error().message;
+  EXPECT_EQ(defaults->reports_base_url, "");
+  EXPECT_EQ(defaults->webhook_remind_every, std::chrono::hours(24));
+  EXPECT_EQ(defaults->health_failed_cycles_before_unhealthy, 1);
+
+  auto c = parse_config(R"({ "remote": { "clientId": "c", "clientSecretEnv": "S" },
+                             "reports": { "baseUrl": "https://reports.example.com/ts/" },
+                             "webhook": { "remindEvery": "6h" },
+                             "health": { "failedCyclesBeforeUnhealthy": 3 } })",
+                        "cfg.json");
+  ASSERT_TRUE(c.ok()) << c.error().message;
+  EXPECT_EQ(c->reports_base_url, "https://reports.example.com/ts");
+  EXPECT_EQ(c->webhook_remind_every, std::chrono::hours(6));
+  EXPECT_EQ(c->health_failed_cycles_before_unhealthy, 3);
+}
+
 struct BadConfig {
   std::string text;
   std::string expected;  // a part of the error message
@@ -103,6 +122,15 @@ INSTANTIATE_TEST_SUITE_P(
         BadConfig{"{ \"remote\": { \"clientId\": \"c\", \"clientSecretEnv\": \"S\", "
                   "\"throttleDeadline\": 600 } }",
                   "remote.throttleDeadline: expected"},
+        BadConfig{"{ \"remote\": { \"clientId\": \"c\", \"clientSecretEnv\": \"S\" }, "
+                  "\"reports\": { \"baseUrl\": \"reports.example.com\" } }",
+                  "reports.baseUrl: expected an http:// or https:// URL"},
+        BadConfig{"{ \"remote\": { \"clientId\": \"c\", \"clientSecretEnv\": \"S\" }, "
+                  "\"webhook\": { \"remindEvery\": \"10s\" } }",
+                  "webhook.remindEvery: expected a duration of 1m or more"},
+        BadConfig{"{ \"remote\": { \"clientId\": \"c\", \"clientSecretEnv\": \"S\" }, "
+                  "\"health\": { \"failedCyclesBeforeUnhealthy\": 0 } }",
+                  "health.failedCyclesBeforeUnhealthy"},
         BadConfig{"{ \"remote\": { \"clientId\": \"c\", ", "cfg.json:1:"}));
 
 TEST(ConfigTest, ReportsEveryErrorAtOnce) {

@@ -51,7 +51,8 @@ Plan sample_plan() {
   t.operations.push_back(create);
   t.seats.push_back({"SPE_E3", "sku-e3", 25, 24, 25, 1});
   t.notes = {"desired user ghost@contoso.com does not exist"};
-  t.over_limit = OverLimit{2, 1, 1, 0, "2 losses of access (...) > safety.maxRevocations 1"};
+  t.over_limit = OverLimit{
+      2, 1, 1, 0, {"maxRevocations"}, "2 losses of access (...) > safety.maxRevocations 1"};
   p.tenants.push_back(t);
   TenantPlan empty;
   empty.tenant = "fabrikam.onmicrosoft.com";
@@ -109,7 +110,7 @@ TEST(PlanTest, JsonHasTheDocumentedShape) {
   EXPECT_EQ(t["operations"][4]["disabledPlans"], json::array());
   EXPECT_EQ(t["overLimit"],
             json::parse(R"({"lossesOfAccess": 2, "revocations": 1, "updatesDisablingPlans": 1,
-                            "deletions": 0,
+                            "deletions": 0, "limits": ["maxRevocations"],
                             "message": "2 losses of access (...) > safety.maxRevocations 1"})"));
   EXPECT_FALSE(j["tenants"][1].contains("overLimit")) << "only on a tenant over a limit";
   EXPECT_EQ(t["seats"][0], json::parse(R"({"sku": "SPE_E3", "skuId": "sku-e3", "enabled": 25,

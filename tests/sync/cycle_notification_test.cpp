@@ -41,63 +41,94 @@ CycleResult sample_cycle() {
   return c;
 }
 
+nlohmann::json body_of(const CycleResult& c, WebhookFormat format,
+                       const CycleReportFiles& reports = {}) {
+  CycleOutcome outcome = cycle_outcome(c);
+  NoticeDecision decision = decide_notice(std::nullopt, open_matters(c, outcome),
+                                          Clock::time_point{}, std::chrono::hours(24));
+  decision.kind = NoticeKind::Changed;  // the sample has counts, not items
+  return cycle_notification({7, c, outcome, decision, reports}, format);
+}
+
 TEST(CycleNotificationTest, JsonSummarisesEachTenantAndPointsAtTheReports) {
-  nlohmann::json body =
-      cycle_notification(sample_cycle(), 7, {"r/d.html", "r/d.json"}, WebhookFormat::Json);
+  nlohmann::json body = body_of(sample_cycle(), WebhookFormat::Json, {"r/d.html", "r/d.json"});
   EXPECT_EQ(body["source"], "tenantsync");
   EXPECT_EQ(body["cycle"], 7);
   EXPECT_EQ(body["status"], "partial");
+  EXPECT_EQ(body["change"], "changed");
   EXPECT_EQ(body["totals"]["driftFound"], 5);
   EXPECT_EQ(body["totals"]["driftLeft"], 4);
   ASSERT_EQ(body["tenants"].size(), 2u);
   const auto& contoso = body["tenants"][0];
   EXPECT_EQ(contoso["tenant"], "contoso.onmicrosoft.com");
   EXPECT_EQ(contoso["mode"], "enforce");
+  EXPECT_EQ(contoso["status"], "partial");
   EXPECT_EQ(contoso["driftFound"], 2);
   EXPECT_EQ(contoso["applied"], 1);
   EXPECT_EQ(contoso["blocked"], 1);
   EXPECT_EQ(contoso["driftLeft"], 1);
   EXPECT_EQ(contoso["seatsToBuy"], 2);
-  EXPECT_EQ(contoso["mirror"], "ok");
   EXPECT_EQ(body["tenants"][1]["mode"], "report");
+  EXPECT_EQ(body["tenants"][1]["status"], "drift");
   EXPECT_EQ(body["reports"]["html"], "r/d.html");
 }
 
-TEST(CycleNotificationTest, TeamsGetsAMessageCardWithFactsPerTenant) {
-  nlohmann::json card =
-      cycle_notification(sample_cycle(), 7, {"r/d.html", ""}, WebhookFormat::Teams);
-  EXPECT_EQ(card["@type"], "MessageCard");
-  EXPECT_THAT(card["title"].get<std::string>(), HasSubstr("cycle 7: partial"));
-  ASSERT_EQ(card["sections"].size(), 2u);
-  EXPECT_EQ(card["sections"][0]["activityTitle"], "contoso.onmicrosoft.com (enforce)");
-  EXPECT_EQ(card["sections"][0]["facts"][1]["name"], "applied");
-  EXPECT_EQ(card["sections"][0]["facts"][1]["value"], "1");
-  EXPECT_THAT(card["text"].get<std::string>(), HasSubstr("r/d.html"));
-}
-
 TEST(CycleNotificationTest, SlackGetsOneLinePerTenant) {
-  nlohmann::json msg = cycle_notification(sample_cycle(), 7, {}, WebhookFormat::Slack);
+  nlohmann::json msg = body_of(sample_cycle(), WebhookFormat::Slack);
   std::string text = msg["text"];
-  EXPECT_THAT(text, HasSubstr("`contoso.onmicrosoft.com` (enforce): 2 drift found, 1 applied, "
-                              "0 failed, 1 blocked, 1 left; 2 seats to buy"));
-  EXPECT_THAT(text, HasSubstr("`fabrikam.onmicrosoft.com` (report): 3 drift found"));
+  EXPECT_THAT(text, HasSubstr("`contoso.onmicrosoft.com` (enforce): partial; 2 drift found, "
+                              "1 applied, 0 failed, 1 blocked, 1 left; 2 seats to buy"));
+  EXPECT_THAT(text, HasSubstr("`fabrikam.onmicrosoft.com` (report): drift; 3 drift found"));
 }
 
-TEST(CycleNotificationTest, AFailedMirrorIsNamedAndMakesTheCycleFailed) {
+TEST(CycleNotificationTest, AFailedMirrorIsNamedWithItsError) {
   CycleResult c = sample_cycle();
+  TenantMirrorResult ok;
+  ok.requested = "contoso.onmicrosoft.com";
+  c.mirror.tenants.push_back(ok);
   TenantMirrorResult m;
   m.requested = "northwind.onmicrosoft.com";
   m.error = make_error(ErrorKind::Transient, "connection dropped");
   c.mirror.tenants.push_back(m);
-  nlohmann::json body = cycle_notification(c, 1, {}, WebhookFormat::Json);
-  EXPECT_EQ(body["status"], "failed");
+  nlohmann::json body = body_of(c, WebhookFormat::Json);
+  EXPECT_EQ(body["status"], "partial");
+  ASSERT_EQ(body["tenants"].size(), 3u);
   EXPECT_EQ(body["tenants"][2]["tenant"], "northwind.onmicrosoft.com");
-  EXPECT_THAT(body["tenants"][2]["mirror"].get<std::string>(), HasSubstr("connection dropped"));
+  EXPECT_EQ(body["tenants"][2]["status"], "failed");
+  EXPECT_THAT(body["tenants"][2]["detail"].get<std::string>(), HasSubstr("connection dropped"));
 }
 
-TEST(CycleNotificationTest, AQuietCycleIsOk) {
-  EXPECT_STREQ(cycle_status(CycleResult{}), "ok");
-  EXPECT_FALSE(CycleResult{}.worth_notifying());
+TEST(CycleNotificationTest, ARefusedTenantSaysWhichLimitTheCountAndHowToRaiseIt) {
+  CycleResult c = sample_cycle();
+  OverLimit over;
+  over.losses_of_access = 60;
+  over.revocations = 60;
+  over.limits = {"maxRevocations"};
+  over.message =
+      "60 revocations > safety.maxRevocations 50: apply will refuse; raise "
+      "safety.maxRevocations to 60 in the config";
+  c.found.tenants[0].over_limit = over;
+  nlohmann::json body = body_of(c, WebhookFormat::Json);
+  EXPECT_EQ(body["status"], "refused");
+  const auto& contoso = body["tenants"][0];
+  EXPECT_EQ(contoso["status"], "refused");
+  EXPECT_EQ(contoso["refused"]["limits"][0], "maxRevocations");
+  EXPECT_EQ(contoso["refused"]["lossesOfAccess"], 60);
+  EXPECT_THAT(contoso["detail"].get<std::string>(),
+              HasSubstr("raise safety.maxRevocations to 60 in the config"));
+  EXPECT_THAT(body["summary"].get<std::string>(), HasSubstr("1 tenant over a safety limit"));
+}
+
+TEST(CycleNotificationTest, NewAndResolvedMattersAreListedAndCounted) {
+  CycleResult c = sample_cycle();
+  CycleOutcome outcome = cycle_outcome(c);
+  NotifiedState last{{"gone.example|failed"}, "failed", Clock::time_point{}};
+  NoticeDecision decision =
+      decide_notice(last, open_matters(c, outcome), Clock::time_point{}, std::chrono::hours(24));
+  nlohmann::json body = cycle_notification({3, c, outcome, decision, {}}, WebhookFormat::Json);
+  EXPECT_EQ(body["resolvedCount"], 1);
+  EXPECT_EQ(body["resolved"][0], "gone.example, failed");
+  EXPECT_EQ(body["newCount"], decision.added.size());
 }
 
 }  // namespace

@@ -157,7 +157,7 @@ TEST(PlanTextTest, EachTenantApplyWillRefuseIsNamedOnceBeforeTheSummary) {
   const std::string message =
       "60 losses of access (52 revocations, 8 updates that disable plans) > "
       "safety.maxRevocations 50: apply will refuse; raise with --max-revocations 60";
-  plan.tenants[0].over_limit = OverLimit{60, 52, 8, 0, message};
+  plan.tenants[0].over_limit = OverLimit{60, 52, 8, 0, {"maxRevocations"}, message};
   std::string text = render_plan_text(plan, false);
   EXPECT_THAT(text, HasSubstr("\ncontoso.onmicrosoft.com: " + message + "\n" +
                               plan_summary_line(plan) + "\n"));

@@ -3,6 +3,8 @@
 // stop request before apply sends nothing, a failing tenant does not stop the others.
 #include "sync/reconcile_cycle.h"
 
+#include "sync/cycle_outcome.h"
+
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
@@ -81,7 +83,7 @@ TEST_F(ReconcileCycleTest, PutsEnforceTenantsRightAndOnlyReportsReportTenants) {
   ASSERT_EQ(journal->size(), 1u);
   EXPECT_EQ(journal->at(0).tenant, kContoso);
   EXPECT_EQ(c.exit_code(), 0);
-  EXPECT_TRUE(c.worth_notifying());
+  EXPECT_EQ(cycle_outcome(c).status, CycleStatus::Drift);  // Fabrikam's drift stays
 }
 
 TEST_F(ReconcileCycleTest, ASecondCycleWithoutRemoteChangesSendsNothing) {
@@ -127,9 +129,31 @@ TEST_F(ReconcileCycleTest, ATenantWhoseMirrorFailsDoesNotStopTheOthers) {
 
   EXPECT_FALSE(c.error) << c.error->message;
   EXPECT_EQ(c.mirror.failed(), 1);
-  EXPECT_EQ(c.exit_code(), 1);
-  EXPECT_TRUE(c.worth_notifying());
+  EXPECT_EQ(cycle_outcome(c).status, CycleStatus::Partial);
+  EXPECT_EQ(c.exit_code(), 3);
   EXPECT_THAT(h.remote_state(kContoso).at("alice@" + kContoso), ElementsAre("SPE_E3"));
+  // Fabrikam was not read: its drift is unknown, never "no drift".
+  for (const auto* report : {&c.found, &c.left}) {
+    ASSERT_EQ(report->tenants.size(), 2u);
+    const TenantDrift& fabrikam = report->tenants[1];
+    EXPECT_EQ(fabrikam.tenant, kFabrikam);
+    EXPECT_THAT(fabrikam.not_planned, ::testing::HasSubstr("connection dropped"));
+    EXPECT_THAT(fabrikam.items, IsEmpty());
+    EXPECT_EQ(report->tenants_not_planned, 1);
+    EXPECT_TRUE(has_drift(*report));
+  }
+}
+
+TEST_F(ReconcileCycleTest, ACycleThatCannotReadAnyTenantFails) {
+  for (const auto& t : {kContoso, kFabrikam}) {
+    h.remote.fail_skus(h.tenant_id(t), make_error(ErrorKind::Auth, "AADSTS7000215: bad secret"));
+  }
+  CycleResult c = cycle();
+  CycleOutcome o = cycle_outcome(c);
+  EXPECT_EQ(o.status, CycleStatus::Failed);
+  EXPECT_THAT(o.error, ::testing::HasSubstr("AADSTS7000215"));
+  EXPECT_EQ(c.exit_code(), 1);
+  EXPECT_THAT(h.faulty.recorded(), IsEmpty());
 }
 
 }  // namespace
