@@ -1,15 +1,16 @@
 #include "connector/webhook_notifier.h"
 
-#include "connector/url.h"
+#include "connector/webhook_redaction.h"
 #include "sync/log.h"
 
 namespace tenantsync {
 
-WebhookNotifier::WebhookNotifier(std::string url, std::unique_ptr<HttpTransport> transport)
-    : url_(std::move(url)), transport_(std::move(transport)) {
-  auto parsed = parse_url(url_);
-  host_ = parsed ? parsed->host : "(unparsable URL)";
-}
+WebhookNotifier::WebhookNotifier(std::string url, std::unique_ptr<HttpTransport> transport,
+                                 std::chrono::milliseconds timeout)
+    : url_(std::move(url)),
+      name_(webhook_name(url_)),
+      transport_(std::move(transport)),
+      timeout_(timeout) {}
 
 bool WebhookNotifier::deliver(const std::string& body) {
   HttpRequest request;
@@ -17,7 +18,7 @@ bool WebhookNotifier::deliver(const std::string& body) {
   request.url = url_;
   request.headers = {{"Content-Type", "application/json"}};
   request.body = body;
-  request.timeout = std::chrono::seconds(15);
+  request.timeout = timeout_;
   request.reuse_connection = false;
   auto response = transport_->send(request);
   std::string problem;
@@ -26,15 +27,12 @@ bool WebhookNotifier::deliver(const std::string& body) {
   } else if (response->status < 200 || response->status > 299) {
     problem = "HTTP " + std::to_string(response->status);
   }
-  for (size_t at; !url_.empty() && (at = problem.find(url_)) != std::string::npos;) {
-    problem.replace(at, url_.size(), host_);
-  }
   if (problem.empty()) return true;
-  // Never the URL itself: Teams and Slack webhook URLs are secrets.
+  // Never the URL, its path or its query: Teams and Slack webhook URLs are secrets.
   log_warn(
       "webhook: notification not delivered; kept in the cache and sent again by the next "
       "cycle or run",
-      {{"host", host_}, {"error", redact_secrets(problem)}});
+      {{"webhook", name_}, {"error", redact_secrets(scrub_webhook_url(problem, url_))}});
   return false;
 }
 

@@ -5,7 +5,7 @@ set -euo pipefail
 
 packages=(
   build-essential cmake pkg-config
-  libcpprest-dev libssl-dev libsqlite3-dev nlohmann-json3-dev
+  libcpprest-dev libcpp-httplib-dev libssl-dev libsqlite3-dev nlohmann-json3-dev
   libgtest-dev libgmock-dev libcli11-dev
   sqlite3 curl python3
   "$@"

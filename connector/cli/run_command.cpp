@@ -114,11 +114,14 @@ std::unique_ptr<CycleNotifier> make_notifier(const Config& config) {
 }
 
 // The cycle's reports as links: <reports.baseUrl>/<file>, else <listen URL>/reports/<file>
-// when `run --listen` serves them, else the paths.
+// when `run --listen` serves them on a reachable address, else the paths.
 CycleReportFiles report_links(const CycleReportFiles& files, const Config& config,
                               const std::string& served_at) {
+  // An address bound to every interface (0.0.0.0, [::]) is no address an admin can open.
+  bool reachable = !served_at.empty() && served_at.find("://0.0.0.0") == std::string::npos &&
+                   served_at.find("://[::]") == std::string::npos;
   std::string base = !config.reports_base_url.empty() ? config.reports_base_url
-                     : !served_at.empty()             ? served_at + "/reports"
+                     : reachable                      ? served_at + "/reports"
                                                       : "";
   if (base.empty()) return files;
   auto link = [&](const std::string& path) {
@@ -186,7 +189,8 @@ int run_scheduler(const GlobalFlags& g, const RunFlags& o) {
   std::string served_at;  // the base URL of --listen
   if (!o.listen.empty()) {
     server = std::make_unique<StatusServer>([&] { return metrics.health(s.clock().now()); },
-                                            [&] { return metrics.prometheus(s.clock().now()); });
+                                            [&] { return metrics.prometheus(s.clock().now()); },
+                                            config->reports_dir);
     auto url = server->start(o.listen);
     if (!url.ok()) return report_failure("run", url.error());
     served_at = *url;

@@ -6,8 +6,11 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include "connector/cpprest_transport.h"
+#include "connector/webhook_redaction.h"
 #include "sync/log.h"
 #include "tests/connector/scripted_transport.h"
+#include "tests/support/local_http_server.h"
 
 namespace tenantsync {
 namespace {
@@ -61,6 +64,77 @@ TEST(WebhookNotifierTest, TheUrlIsNeverLogged) {
   std::string logged = ::testing::internal::GetCapturedStderr();
   EXPECT_THAT(logged, HasSubstr("hooks.example.invalid"));
   EXPECT_THAT(logged, Not(HasSubstr("s3cr3tPath")));
+}
+
+TEST(WebhookNotifierTest, TheWebhookIsNamedBySchemeHostAndPortOnly) {
+  EXPECT_EQ(webhook_name("https://Hooks.Example.com/services/T0/B0/x?y=z"),
+            "https://hooks.example.com");
+  EXPECT_EQ(webhook_name("https://hooks.example.com:8443/a"), "https://hooks.example.com:8443");
+  EXPECT_EQ(webhook_name("http://127.0.0.1:80/a"), "http://127.0.0.1");
+  EXPECT_EQ(webhook_name("http://[::1]:8080/a"), "http://[::1]:8080");
+  EXPECT_EQ(webhook_name("hooks.example.com/SECRET"), "(unparsable webhook URL)");
+}
+
+TEST(WebhookNotifierTest, TransportMessagesAreScrubbedOfThePathAndQuery) {
+  const std::string url =
+      "https://flow.example.com/workflows/SECRETPATH123/run?api=1&sig=SECRETSIG";
+  for (const std::string& message : std::vector<std::string>{
+           "POST " + url + " failed",
+           "POST https://flow.example.com:443/workflows/SECRETPATH123/run: reset",
+           "cannot send /workflows/SECRETPATH123/run?api=1&sig=SECRETSIG",
+           "bad query sig=SECRETSIG", "segment SECRETPATH123 refused",
+           "encoded %2Fworkflows%2FSECRETPATH123%2Frun"}) {
+    std::string scrubbed = scrub_webhook_url(message, url);
+    EXPECT_THAT(scrubbed, Not(HasSubstr("SECRETPATH123"))) << message;
+    EXPECT_THAT(scrubbed, Not(HasSubstr("SECRETSIG"))) << message;
+  }
+  EXPECT_EQ(scrub_webhook_url("POST " + url + " failed", url),
+            "POST https://flow.example.com failed");
+  EXPECT_EQ(
+      scrub_webhook_url("POST https://flow.example.com:443/workflows/SECRETPATH123/run: x", url),
+      "POST https://flow.example.com: x");
+}
+
+// A real transport failing in three ways; the log names scheme://host:port and nothing of
+// the path or query.
+class WebhookFailureLogTest : public ::testing::Test {
+ protected:
+  std::string deliver_once(int port) {
+    std::string url =
+        "http://127.0.0.1:" + std::to_string(port) + "/workflows/SECRETPATH123?sig=SECRETSIG";
+    CpprestTransport::Options options;
+    options.concurrency = 1;
+    WebhookNotifier notifier(url, std::make_unique<CpprestTransport>(options),
+                             std::chrono::milliseconds(300));
+    configure_logging(LogLevel::Trace, false);
+    ::testing::internal::CaptureStderr();
+    bool delivered = notifier.deliver(R"({"cycle":1})");
+    std::string logged = ::testing::internal::GetCapturedStderr();
+    configure_logging(LogLevel::Info, false);
+    EXPECT_FALSE(delivered);
+    EXPECT_THAT(logged, HasSubstr("not delivered"));
+    EXPECT_THAT(logged, HasSubstr("http://127.0.0.1:" + std::to_string(port)));
+    EXPECT_THAT(logged, Not(HasSubstr("SECRETPATH123")));
+    EXPECT_THAT(logged, Not(HasSubstr("SECRETSIG")));
+    return logged;
+  }
+};
+
+TEST_F(WebhookFailureLogTest, ConnectionRefused) { deliver_once(test::unused_port()); }
+
+TEST_F(WebhookFailureLogTest, ServerError) {
+  test::LocalHttpServer server(
+      [](const test::LocalHttpServer::Request&) { return test::http_reply(500, "boom"); });
+  EXPECT_THAT(deliver_once(server.port()), HasSubstr("500"));
+}
+
+TEST_F(WebhookFailureLogTest, NoAnswerBeforeTheTimeout) {
+  test::LocalHttpServer server([](const test::LocalHttpServer::Request&) {
+    test::LocalHttpServer::Reply reply;
+    reply.action = test::LocalHttpServer::Reply::Action::Hang;
+    return reply;
+  });
+  deliver_once(server.port());
 }
 
 }  // namespace
