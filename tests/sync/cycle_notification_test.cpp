@@ -5,10 +5,13 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include "tests/sync/adaptive_card_schema.h"
+
 namespace tenantsync {
 namespace {
 
 using ::testing::HasSubstr;
+using ::testing::IsEmpty;
 
 // Contoso had 2 drift items, 1 applied, 1 blocked (left); Fabrikam (report) 3 left.
 CycleResult sample_cycle() {
@@ -71,6 +74,23 @@ TEST(CycleNotificationTest, JsonSummarisesEachTenantAndPointsAtTheReports) {
   EXPECT_EQ(body["tenants"][1]["mode"], "report");
   EXPECT_EQ(body["tenants"][1]["status"], "drift");
   EXPECT_EQ(body["reports"]["html"], "r/d.html");
+}
+
+TEST(CycleNotificationTest, TeamsGetsAnAdaptiveCardInAWorkflowMessageThatFitsItsSchema) {
+  nlohmann::json message =
+      body_of(sample_cycle(), WebhookFormat::Teams, {"https://r.example/d.html", "r/d.json"});
+  EXPECT_THAT(test::workflow_message_violations(message), IsEmpty()) << message.dump(2);
+  EXPECT_EQ(message["type"], "message");
+  const auto& card = message["attachments"][0]["content"];
+  EXPECT_EQ(card["version"], "1.4");
+  std::string text = card.dump();
+  EXPECT_THAT(text, HasSubstr("cycle 7: partial"));
+  EXPECT_THAT(text, HasSubstr("contoso.onmicrosoft.com (enforce): partial"));
+  EXPECT_THAT(text, HasSubstr("seats to buy"));
+  // The HTML report is a button; a file path only a line of text.
+  ASSERT_EQ(card["actions"].size(), 1u);
+  EXPECT_EQ(card["actions"][0]["url"], "https://r.example/d.html");
+  EXPECT_THAT(text, HasSubstr("r/d.json"));
 }
 
 TEST(CycleNotificationTest, SlackGetsOneLinePerTenant) {
