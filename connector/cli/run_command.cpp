@@ -17,6 +17,7 @@
 #include <mutex>
 #include <thread>
 
+#include "connector/cli/cache_wait.h"
 #include "connector/cli/command_context.h"
 #include "connector/cli/commands.h"
 #include "connector/cli/engine_session.h"
@@ -140,9 +141,11 @@ int run_scheduler(const GlobalFlags& g, const RunFlags& o) {
   if (Status st = check_passwords_destination({"", config->passwords_dir}); !st.ok()) {
     return report_failure("run", st.error());
   }
-  auto session = EngineSession::open(*config, /*need_remote=*/true, "run");
+  auto session =
+      EngineSession::open(*config, /*need_remote=*/true, "run", cycle_lock_wait(signals.stopping()));
   if (!session.ok()) return report_failure("run", session.error());
   EngineSession& s = **session;
+  s.release_lock();  // held only while a cycle runs: hand tasks get in between cycles
 
   auto every = [&] { return o.every.value_or(config->schedule_every); };
   DaemonMetrics metrics(every(), s.clock().now());
@@ -167,7 +170,16 @@ int run_scheduler(const GlobalFlags& g, const RunFlags& o) {
     options.interrupt = &signals.stopping();
     options.request_timeout = std::chrono::seconds(config->remote.timeout_seconds);
     options.passwords_dir = config->passwords_dir;
-    CycleResult cycle = run_reconcile_cycle(s.directory(), s.cache(), s.clock(), *desired, options);
+    CycleResult cycle;
+    if (Status held = s.retake_lock(cycle_lock_wait(signals.stopping())); held.ok()) {
+      cycle = run_reconcile_cycle(s.directory(), s.cache(), s.clock(), *desired, options);
+      s.release_lock();
+    } else if (signals.stopping()) {
+      break;
+    } else {
+      cycle.started = s.clock().now();
+      cycle.error = held.error();
+    }
 
     CycleReportFiles files;
     if (!config->reports_dir.empty()) {
