@@ -16,8 +16,8 @@
 namespace tenantsync {
 
 struct LockHolder {
-  long pid = 0;                       // 0: the file names nobody usable
-  std::string command;                // "run", "assign", "users delete"; "" when not named
+  long pid = 0;                        // 0: the file names nobody usable
+  std::string command;                 // "run", "assign", "users delete"; "" when not named
   std::optional<std::time_t> started;  // when it took the lock; absent in old lock files
 };
 

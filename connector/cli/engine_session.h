@@ -18,8 +18,8 @@
 #include "sync/cache.h"
 #include "sync/cache_lock.h"
 #include "sync/clock.h"
-#include "sync/lock_wait.h"
 #include "sync/directory.h"
+#include "sync/lock_wait.h"
 #include "sync/mirror.h"
 
 namespace tenantsync {

@@ -141,8 +141,8 @@ int run_scheduler(const GlobalFlags& g, const RunFlags& o) {
   if (Status st = check_passwords_destination({"", config->passwords_dir}); !st.ok()) {
     return report_failure("run", st.error());
   }
-  auto session =
-      EngineSession::open(*config, /*need_remote=*/true, "run", cycle_lock_wait(signals.stopping()));
+  auto session = EngineSession::open(*config, /*need_remote=*/true, "run",
+                                     cycle_lock_wait(signals.stopping()));
   if (!session.ok()) return report_failure("run", session.error());
   EngineSession& s = **session;
   s.release_lock();  // held only while a cycle runs: hand tasks get in between cycles

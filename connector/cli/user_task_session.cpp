@@ -67,8 +67,8 @@ std::string journal_run_id(const std::string& command, Clock& clock) {
 Result<MirroredTenant> open_and_mirror(const Config& config, const std::string& command,
                                        const std::string& tenant, bool progress,
                                        std::chrono::seconds wait) {
-  auto session = EngineSession::open(config, /*need_remote=*/true, command,
-                                     command_lock_wait(command, wait));
+  auto session =
+      EngineSession::open(config, /*need_remote=*/true, command, command_lock_wait(command, wait));
   if (!session.ok()) return session.error();
   MirroredTenant m;
   m.session = std::move(*session);

@@ -56,7 +56,8 @@ class CacheWaitCliTest : public ::testing::Test {
   // `tenantsync run --every E` in the background, its output in run.out and run.err.
   std::unique_ptr<BackgroundProgram> start_run(const std::string& every) {
     return std::make_unique<BackgroundProgram>(
-        TENANTSYNC_BIN, std::vector<std::string>{"--config", f.config_path(), "run", "--every", every},
+        TENANTSYNC_BIN,
+        std::vector<std::string>{"--config", f.config_path(), "run", "--every", every},
         f.environment(), f.dir().file("run.out"), f.dir().file("run.err"));
   }
   bool cycles_printed(int n) {
@@ -113,12 +114,11 @@ TEST_F(CacheWaitCliTest, DuringACycleHandTasksWaitForItOrRefuseWithWaitZero) {
   EXPECT_THAT(refused.err,
               HasSubstr("is in use by pid " + std::to_string(run_pid) + " (tenantsync run)"));
 
-  BackgroundProgram assign(TENANTSYNC_BIN, with({"--config", f.config_path()}, with(kAssignToDiego, {"--yes"})),
-                           f.environment(), f.dir().file("assign.out"),
-                           f.dir().file("assign.err"));
-  std::string waiting =
-      "tenantsync assign: waiting for the running cycle of pid " + std::to_string(run_pid) +
-      " to finish (started ";
+  BackgroundProgram assign(TENANTSYNC_BIN,
+                           with({"--config", f.config_path()}, with(kAssignToDiego, {"--yes"})),
+                           f.environment(), f.dir().file("assign.out"), f.dir().file("assign.err"));
+  std::string waiting = "tenantsync assign: waiting for the running cycle of pid " +
+                        std::to_string(run_pid) + " to finish (started ";
   ASSERT_TRUE(eventually([&] {
     return read_file(f.dir().file("assign.err")).find(waiting) != std::string::npos;
   })) << read_file(f.dir().file("assign.err"));
@@ -142,8 +142,8 @@ TEST_F(CacheWaitCliTest, ACycleWaitsForAHandTaskAndThenRuns) {
     // This test process is the hand task: it takes the cache between cycles at once.
     auto hand_task = CacheLock::acquire(cache(), "assign");
     ASSERT_TRUE(hand_task.ok()) << hand_task.error().describe();
-    std::string waiting = "waiting for pid " + std::to_string(getpid()) +
-                          " (tenantsync assign) to finish (started ";
+    std::string waiting =
+        "waiting for pid " + std::to_string(getpid()) + " (tenantsync assign) to finish (started ";
     ASSERT_TRUE(eventually([&] {
       return read_file(f.dir().file("run.err")).find(waiting) != std::string::npos;
     })) << read_file(f.dir().file("run.err"));
@@ -164,9 +164,9 @@ TEST_F(CacheWaitCliTest, CtrlCWhileWaitingEndsAtOnceWithNothingSent) {
   ASSERT_TRUE(cycle.ok()) << cycle.error().describe();
   f.fake().reset_stats();
 
-  BackgroundProgram assign(TENANTSYNC_BIN, with({"--config", f.config_path()}, with(kAssignToDiego, {"--yes"})),
-                           f.environment(), f.dir().file("assign.out"),
-                           f.dir().file("assign.err"));
+  BackgroundProgram assign(TENANTSYNC_BIN,
+                           with({"--config", f.config_path()}, with(kAssignToDiego, {"--yes"})),
+                           f.environment(), f.dir().file("assign.out"), f.dir().file("assign.err"));
   ASSERT_TRUE(eventually([&] {
     return read_file(f.dir().file("assign.err")).find("waiting for the running cycle") !=
            std::string::npos;

@@ -222,9 +222,8 @@ TEST(CacheLockTest, WaitingGivesUpAtItsLimitNamingTheHolder) {
   EXPECT_GE(std::chrono::steady_clock::now() - started, 450ms);
   ASSERT_FALSE(second.ok());
   EXPECT_EQ(second.error().kind, ErrorKind::Conflict);
-  EXPECT_THAT(second.error().message,
-              HasSubstr("is in use by pid " + std::to_string(getpid()) +
-                        " (tenantsync users delete)"));
+  EXPECT_THAT(second.error().message, HasSubstr("is in use by pid " + std::to_string(getpid()) +
+                                                " (tenantsync users delete)"));
   EXPECT_THAT(second.error().message, HasSubstr("waited 0.5 s"));
   ASSERT_EQ(said.size(), 1u);
   EXPECT_THAT(said[0], HasSubstr("waiting for pid " + std::to_string(getpid()) +

@@ -21,7 +21,8 @@ TEST(LockHolderTest, AnOlderNoteHasNoStartTime) {
   EXPECT_EQ(holder.pid, 4242);
   EXPECT_EQ(holder.command, "run");
   EXPECT_FALSE(holder.started.has_value());
-  EXPECT_EQ(waiting_line(holder, 1700000000), "waiting for the running cycle of pid 4242 to finish");
+  EXPECT_EQ(waiting_line(holder, 1700000000),
+            "waiting for the running cycle of pid 4242 to finish");
 }
 
 TEST(LockHolderTest, AnEmptyNoteNamesNobody) {
