@@ -8,10 +8,17 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
+#include <chrono>
+#include <cstdio>
 #include <cstring>
+#include <ctime>
 #include <filesystem>
-#include <string_view>
+#include <thread>
+
+#include "model/duration.h"
+#include "sync/lock_holder.h"
 
 namespace tenantsync {
 
@@ -24,24 +31,6 @@ std::string read_all(int fd) {
   ssize_t n;
   while ((n = read(fd, buf, sizeof buf)) > 0 && text.size() < 4096) text.append(buf, n);
   return text;
-}
-
-// "4242 run\n" -> 4242; 0 when the file holds nothing usable.
-long holder_pid(std::string_view text) {
-  long pid = 0;
-  for (char c : text) {
-    if (c < '0' || c > '9') break;
-    pid = pid * 10 + (c - '0');
-    if (pid > 1L << 30) return 0;
-  }
-  return pid;
-}
-
-std::string holder_command(std::string_view text) {
-  auto space = text.find(' ');
-  if (space == std::string_view::npos) return "";
-  auto line = text.substr(space + 1);
-  return std::string(line.substr(0, line.find('\n')));
 }
 
 bool alive(long pid) {
@@ -67,6 +56,31 @@ Error in_use(const std::string& cache_path, const std::string& who) {
                                              "stop it");
 }
 
+// "2m", "1.5 s": how long a writer waited, for the message that gives up.
+std::string waited_text(std::chrono::milliseconds waited) {
+  if (waited.count() % 1000 == 0) {
+    return format_duration(std::chrono::duration_cast<std::chrono::seconds>(waited));
+  }
+  char text[32];
+  std::snprintf(text, sizeof text, "%.1f s", waited.count() / 1000.0);
+  return text;
+}
+
+Error gave_up_waiting(const std::string& cache_path, const LockHolder& holder,
+                      std::chrono::milliseconds waited) {
+  return make_error(ErrorKind::Conflict,
+                    "the cache " + cache_path + " is in use by " + describe_holder(holder) +
+                        started_ago(holder, std::time(nullptr)) + ": waited " +
+                        waited_text(waited) +
+                        " for it to finish; one writer at a time: try again later or "
+                        "pass a longer --wait");
+}
+
+Error stopped_waiting(const std::string& cache_path, const LockHolder& holder) {
+  return make_error(ErrorKind::Conflict, "stopped while waiting for the cache " + cache_path +
+                                             ", in use by " + describe_holder(holder));
+}
+
 // Another process holds the cache file itself although we got the lock file: that file
 // was removed (or replaced) while held.
 Error held_without_lock_file(const std::string& cache_path, const std::string& lock_path) {
@@ -74,50 +88,105 @@ Error held_without_lock_file(const std::string& cache_path, const std::string& l
                                 lock_path + " was removed or replaced while held)");
 }
 
-}  // namespace
+// Whether `fd` is the file now at `path`.
+bool is_file_at(int fd, const std::string& path) {
+  struct stat now {};
+  struct stat held {};
+  return fd >= 0 && stat(path.c_str(), &now) == 0 && fstat(fd, &held) == 0 &&
+         held.st_dev == now.st_dev && held.st_ino == now.st_ino;
+}
 
-Result<std::unique_ptr<CacheLock>> CacheLock::acquire(const std::string& cache_path,
-                                                      const std::string& command) {
-  std::string path = canonical_path(cache_path) + ".lock";
+Result<int> open_lock_file(const std::string& path) {
   int fd = open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0600);
   if (fd < 0) {
     return make_error(ErrorKind::Io,
                       "cannot open the cache lock " + path + ": " + std::strerror(errno));
   }
-  if (flock(fd, LOCK_EX | LOCK_NB) != 0) {
-    int err = errno;
-    std::string text = read_all(fd);
-    close(fd);
-    if (err != EWOULDBLOCK) {
-      return make_error(ErrorKind::Io, "cannot lock " + path + ": " + std::strerror(err));
-    }
-    long pid = holder_pid(text);
-    std::string who = pid > 0 ? "pid " + std::to_string(pid) : "another process";
-    std::string what = holder_command(text);
-    if (!what.empty()) who += " (tenantsync " + what + ")";
-    return in_use(cache_path, who);
-  }
-  std::unique_ptr<CacheLock> lock(new CacheLock(fd, std::move(path), cache_path, 0));
+  return fd;
+}
+
+}  // namespace
+
+Result<std::unique_ptr<CacheLock>> CacheLock::acquire(const std::string& cache_path,
+                                                      const std::string& command,
+                                                      const LockWait& wait) {
+  std::string path = canonical_path(cache_path) + ".lock";
+  auto fd = open_lock_file(path);
+  if (!fd.ok()) return fd.error();
+  std::unique_ptr<CacheLock> lock(new CacheLock(*fd, std::move(path), cache_path, command));
   // The cache file itself, when there is one (a new cache is held once it exists).
   lock->cache_fd_ = open(cache_path.c_str(), O_RDONLY | O_CLOEXEC);
-  if (lock->cache_fd_ >= 0 && flock(lock->cache_fd_, LOCK_EX | LOCK_NB) != 0) {
-    int err = errno;
-    std::string lock_path = lock->path_;
-    lock.reset();  // no Cache is open on the file yet: closing its descriptor is harmless
-    if (err != EWOULDBLOCK) {
-      return make_error(ErrorKind::Io, "cannot lock " + cache_path + ": " + std::strerror(err));
-    }
-    return held_without_lock_file(cache_path, lock_path);
-  }
-  // Ours now. A pid left in the file belongs to a process that died holding the lock.
-  long previous = holder_pid(read_all(fd));
-  lock->taken_over_from_ = previous > 0 && previous != getpid() && !alive(previous) ? previous : 0;
-  std::string mine = std::to_string(getpid()) + " " + command + "\n";
-  if (ftruncate(fd, 0) != 0 || pwrite(fd, mine.data(), mine.size(), 0) < 0) {
-    // The lock holds without the note; only the message naming us is lost.
-  }
+  if (Status taken = lock->take(wait); !taken.ok()) return taken.error();
   return lock;
 }
+
+Status CacheLock::take(const LockWait& wait) {
+  auto since = std::chrono::steady_clock::now();
+  bool told = false;
+  for (int tries = 1;; ++tries) {
+    if (flock(fd_, LOCK_EX | LOCK_NB) == 0) break;
+    if (errno != EWOULDBLOCK) {
+      return make_error(ErrorKind::Io, "cannot lock " + path_ + ": " + std::strerror(errno));
+    }
+    LockHolder holder = parse_lock_note(read_all(fd_));
+    auto waited = std::chrono::duration_cast<std::chrono::milliseconds>(
+        std::chrono::steady_clock::now() - since);
+    if (wait.limit && waited >= *wait.limit) {
+      if (wait.limit->count() == 0) return in_use(cache_path_, describe_holder(holder));
+      return gave_up_waiting(cache_path_, holder, *wait.limit);
+    }
+    if (wait.interrupt && wait.interrupt->load()) return stopped_waiting(cache_path_, holder);
+    // A holder writes its note just after it takes the lock: give it a moment to.
+    if (!told && wait.on_wait && (holder.pid > 0 || tries >= 3)) {
+      wait.on_wait(waiting_line(holder, std::time(nullptr)));
+      told = true;
+    }
+    auto pause = kLockPollInterval;
+    if (wait.limit) pause = std::min(pause, *wait.limit - waited);
+    std::this_thread::sleep_for(pause);
+  }
+  if (cache_fd_ >= 0 && flock(cache_fd_, LOCK_EX | LOCK_NB) != 0) {
+    int err = errno;
+    flock(fd_, LOCK_UN);
+    if (err != EWOULDBLOCK) {
+      return make_error(ErrorKind::Io, "cannot lock " + cache_path_ + ": " + std::strerror(err));
+    }
+    return held_without_lock_file(cache_path_, path_);
+  }
+  held_ = true;
+  // Ours now. A pid left in the file belongs to a process that died holding the lock.
+  long previous = parse_lock_note(read_all(fd_)).pid;
+  taken_over_from_ = previous > 0 && previous != getpid() && !alive(previous) ? previous : 0;
+  std::string mine = lock_note(getpid(), command_, std::time(nullptr));
+  if (ftruncate(fd_, 0) != 0 || pwrite(fd_, mine.data(), mine.size(), 0) < 0) {
+    // The lock holds without the note; only the message naming us is lost.
+  }
+  return {};
+}
+
+void CacheLock::release() {
+  if (!held_) return;
+  // Leave no pid behind: a later holder would report it as a dead process's lock.
+  if (ftruncate(fd_, 0) != 0) {
+  }
+  if (cache_fd_ >= 0) flock(cache_fd_, LOCK_UN);
+  flock(fd_, LOCK_UN);
+  held_ = false;
+}
+
+Status CacheLock::retake(const LockWait& wait) {
+  if (held_) return {};
+  if (!is_file_at(fd_, path_)) {
+    // The lock file was removed or replaced meanwhile: the next writer meets the new one.
+    auto fd = open_lock_file(path_);
+    if (!fd.ok()) return fd.error();
+    close(fd_);  // not the cache file: no SQLite lock is on it
+    fd_ = *fd;
+  }
+  return take(wait);
+}
+
+bool CacheLock::cache_file_replaced() const { return !is_file_at(cache_fd_, cache_path_); }
 
 Status CacheLock::hold_cache_file() {
   struct stat now {};
@@ -125,9 +194,7 @@ Status CacheLock::hold_cache_file() {
     return make_error(ErrorKind::Io,
                       "cannot lock the cache " + cache_path_ + ": " + std::strerror(errno));
   }
-  struct stat held {};
-  if (cache_fd_ >= 0 && fstat(cache_fd_, &held) == 0 && held.st_dev == now.st_dev &&
-      held.st_ino == now.st_ino) {
+  if (is_file_at(cache_fd_, cache_path_)) {
     return {};  // opening it again here, and closing that, would drop SQLite's locks
   }
   int fd = open(cache_path_.c_str(), O_RDONLY | O_CLOEXEC);
@@ -148,11 +215,10 @@ Status CacheLock::hold_cache_file() {
 }
 
 CacheLock::~CacheLock() {
-  // Leave no pid behind: a later holder would report it as a dead process's lock.
-  if (ftruncate(fd_, 0) != 0) {
-  }
-  close(fd_);  // closing the last descriptor releases the flock
+  release();
+  // The cache file first: the lock file is what the next writer waits on.
   if (cache_fd_ >= 0) close(cache_fd_);
+  close(fd_);
 }
 
 }  // namespace tenantsync

@@ -10,6 +10,7 @@
 #include <nlohmann/json.hpp>
 
 #include "connector/cli/apply_progress.h"
+#include "connector/cli/cache_wait.h"
 #include "connector/cli/command_context.h"
 #include "connector/cli/commands.h"
 #include "connector/cli/engine_session.h"
@@ -83,7 +84,8 @@ int run_apply(const GlobalFlags& g, const ApplyFlags& o) {
     if (!d.ok()) return report_failure("apply", d.error());
     desired = std::move(*d);
   }
-  auto session = EngineSession::open(*config, /*need_remote=*/true, "apply");
+  auto session = EngineSession::open(*config, /*need_remote=*/true, "apply",
+                                     command_lock_wait("apply", o.wait));
   if (!session.ok()) return report_failure("apply", session.error());
   EngineSession& s = **session;
 

@@ -26,6 +26,7 @@ int run_bulk_license(const char* name, LicenseTask task, const GlobalFlags& g,
   UserTaskCommand command;
   command.name = name;
   command.tenant = o.tenant;
+  command.wait = o.wait;
   command.dry_run = o.dry_run;
   command.format = o.format;
   command.ask = true;

@@ -4,6 +4,7 @@
 #include <functional>
 #include <iostream>
 #include <memory>
+#include <optional>
 
 #include <CLI/CLI.hpp>
 
@@ -53,6 +54,25 @@ void add_selection(CLI::App* cmd, UserSelection& s, bool required) {
   }
 }
 
+// --wait DURATION on the commands that write: "0" refuses at once, else a duration as
+// --every takes it.
+std::optional<std::chrono::seconds> parse_wait(const std::string& text) {
+  if (text == "0") return std::chrono::seconds(0);
+  return parse_duration(text);
+}
+
+void add_wait(CLI::App* cmd, std::chrono::seconds& out) {
+  cmd->add_option_function<std::string>(
+         "--wait", [&out](const std::string& v) { out = *parse_wait(v); },
+         "How long to wait for another writer (e.g. a cycle of run) to finish: 90s, 15m; "
+         "0 = fail at once (default: 10m)")
+      ->type_name("DURATION")
+      ->check([](const std::string& v) {
+        return parse_wait(v) ? std::string()
+                             : std::string("expected 0 or a duration like 90s, 15m or 6h");
+      });
+}
+
 }  // namespace
 
 int run_cli(int argc, char** argv) {
@@ -84,6 +104,7 @@ int run_cli(int argc, char** argv) {
       app.add_subcommand("mirror", "Refresh the cache from the remote (delta where possible)");
   add_tenants(c, mirror.tenants);
   c->add_flag("--full", mirror.full, "Force a full read instead of a delta");
+  add_wait(c, mirror.wait);
   c->footer(example("  tenantsync mirror --tenant contoso.onmicrosoft.com --full"));
   c->callback([&] { action = [&] { return run_mirror(g, mirror); }; });
 
@@ -100,6 +121,7 @@ int run_cli(int argc, char** argv) {
   c->add_option("--format", plan.format, "text|json")->check(kTextJson);
   c->add_flag("--detailed-exitcode", plan.detailed_exitcode,
               "Exit 2 when there are operations to apply");
+  add_wait(c, plan.wait);
   c->footer(
       example("  tenantsync plan --desired examples/desired --out plan.json\n"
               "  tenantsync apply --plan plan.json --yes"));
@@ -125,6 +147,7 @@ int run_cli(int argc, char** argv) {
                 "CSV file for the temporary passwords of the users created (created 0600; "
                 "default: a new file in the config's passwords.dir)")
       ->type_name("F");
+  add_wait(c, apply.wait);
   c->footer(example("  tenantsync apply --desired examples/desired --yes"));
   c->callback([&] { action = [&] { return run_apply(g, apply); }; });
 
@@ -138,6 +161,7 @@ int run_cli(int argc, char** argv) {
   c->add_option("--out", drift.out, "Write the report to FILE instead of stdout")
       ->type_name("FILE");
   c->add_flag("--detailed-exitcode", drift.detailed_exitcode, "Exit 2 when any drift is found");
+  add_wait(c, drift.wait);
   c->footer(example("  tenantsync drift --format html --out drift.html"));
   c->callback([&] { action = [&] { return run_drift(g, drift); }; });
 
@@ -145,6 +169,7 @@ int run_cli(int argc, char** argv) {
   c = app.add_subcommand("export", "Write the current state as a desired-state file");
   add_tenants(c, exp.tenants);
   c->add_option("--out", exp.out, "Output file (default: stdout)")->type_name("FILE");
+  add_wait(c, exp.wait);
   c->footer(
       example("  tenantsync export --tenant contoso.onmicrosoft.com --out desired/contoso.json"));
   c->callback([&] { action = [&] { return run_export(g, exp); }; });
@@ -170,6 +195,7 @@ int run_cli(int argc, char** argv) {
   c->add_flag("--dry-run", assign.dry_run, "Show the plan; send nothing");
   c->add_flag("--yes", assign.yes, "Do not ask for confirmation");
   c->add_option("--format", assign.format, "text|json")->check(kTextJson);
+  add_wait(c, assign.wait);
   c->footer(
       example("  tenantsync assign --tenant contoso.onmicrosoft.com --filter department:Sales \\\n"
               "      --sku SPE_E3 --disable-plan YAMMER_ENTERPRISE --dry-run"));
@@ -185,6 +211,7 @@ int run_cli(int argc, char** argv) {
   c->add_flag("--dry-run", revoke.dry_run, "Show the plan; send nothing");
   c->add_flag("--yes", revoke.yes, "Do not ask for confirmation");
   c->add_option("--format", revoke.format, "text|json")->check(kTextJson);
+  add_wait(c, revoke.wait);
   c->footer(example(
       "  tenantsync revoke --tenant contoso.onmicrosoft.com --users bob@contoso.com --sku EMS"));
   c->callback([&] { action = [&] { return run_revoke(g, revoke); }; });
@@ -225,6 +252,7 @@ int run_cli(int argc, char** argv) {
       example("  tenantsync users add --tenant contoso.onmicrosoft.com --upn new@contoso.com \\\n"
               "      --display-name 'New Person' --usage-location US --license SPE_E3 "
               "--passwords-out pw.csv"));
+  add_wait(c, uadd.wait);
   c->callback([&] { action = [&] { return run_users_add(g, uadd); }; });
 
   UsersImportFlags uimp;
@@ -237,6 +265,7 @@ int run_cli(int argc, char** argv) {
                 "CSV file for temporary passwords (created 0600)")
       ->type_name("F");
   c->add_flag("--dry-run", uimp.dry_run, "Validate every row; create nothing");
+  add_wait(c, uimp.wait);
   c->footer(
       example("  tenantsync users import --tenant contoso.onmicrosoft.com --csv new-hires.csv "
               "--passwords-out pw.csv"));
@@ -255,6 +284,7 @@ int run_cli(int argc, char** argv) {
   c->footer(
       example("  tenantsync users reset-password --tenant contoso.onmicrosoft.com --user "
               "bob@contoso.com --passwords-out pw.csv"));
+  add_wait(c, ureset.wait);
   c->callback([&] { action = [&] { return run_users_reset_password(g, ureset); }; });
 
   UsersTargetFlags udel;
@@ -264,6 +294,7 @@ int run_cli(int argc, char** argv) {
       ->required()
       ->type_name("U");
   c->add_flag("--yes", udel.yes, "Do not ask for confirmation");
+  add_wait(c, udel.wait);
   c->footer(
       example("  tenantsync users delete --tenant contoso.onmicrosoft.com --user "
               "leaver@contoso.com --yes"));
@@ -278,6 +309,7 @@ int run_cli(int argc, char** argv) {
       ->type_name("U");
   c->footer(example(
       "  tenantsync users restore --tenant contoso.onmicrosoft.com --user leaver@contoso.com"));
+  add_wait(c, urest.wait);
   c->callback([&] { action = [&] { return run_users_restore(g, urest); }; });
 
   JournalFlags jour;

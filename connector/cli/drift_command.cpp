@@ -1,6 +1,7 @@
 // `tenantsync drift`: where the tenants differ from the desired state, in five formats.
 #include <cstdio>
 
+#include "connector/cli/cache_wait.h"
 #include "connector/cli/command_context.h"
 #include "connector/cli/commands.h"
 #include "connector/cli/engine_session.h"
@@ -18,7 +19,8 @@ int run_drift(const GlobalFlags& g, const DriftFlags& o) {
   if (!config.ok()) return report_failure("drift", config.error());
   auto desired = load_desired_for(*config, o.desired);
   if (!desired.ok()) return report_failure("drift", desired.error());
-  auto session = EngineSession::open(*config, /*need_remote=*/!o.no_refresh, "drift");
+  auto session = EngineSession::open(*config, /*need_remote=*/!o.no_refresh, "drift",
+                                     command_lock_wait("drift", o.wait));
   if (!session.ok()) return report_failure("drift", session.error());
   auto built = plan_desired(**session, *desired, o.tenants, !o.no_refresh, !g.no_progress);
   if (!built.ok()) return report_failure("drift", built.error());

@@ -28,10 +28,11 @@ EngineSession::EngineSession(Config config) : config_(std::move(config)) {}
 EngineSession::~EngineSession() = default;
 
 Result<std::unique_ptr<EngineSession>> EngineSession::open(const Config& config, bool need_remote,
-                                                           const std::string& command) {
+                                                           const std::string& command,
+                                                           const LockWait& wait) {
   std::unique_ptr<EngineSession> s(new EngineSession(config));
   if (need_remote) {
-    auto lock = CacheLock::acquire(config.cache, command);
+    auto lock = CacheLock::acquire(config.cache, command, wait);
     if (!lock.ok()) return lock.error();
     s->lock_ = std::move(*lock);
     if (long pid = s->lock_->taken_over_from(); pid > 0) {
@@ -39,16 +40,9 @@ Result<std::unique_ptr<EngineSession>> EngineSession::open(const Config& config,
                ", which is no longer running");
     }
   }
-  // Commands that change nothing skip the integrity check (it reads every page: seconds
-  // on a large cache); the writers run it, so a damaged cache is still caught and rebuilt.
-  // Only a writer, holding the lock, may move a damaged cache aside: a reader says so.
-  CacheOpenOptions options;
-  options.verify = need_remote;
-  options.repair = need_remote;
-  auto cache = Cache::open(config.cache, s->clock_, options);
+  auto cache = s->open_cache(need_remote);
   if (!cache.ok()) return cache.error();
   s->cache_ = std::move(*cache);
-  s->cache_->set_graph_host(graph_origin(config.remote.graph_url));
   if (s->lock_) {
     // A new cache, or a damaged one rebuilt, is a file the lock did not hold yet.
     if (Status held = s->lock_->hold_cache_file(); !held.ok()) return held.error();
@@ -67,6 +61,42 @@ Result<std::unique_ptr<EngineSession>> EngineSession::open(const Config& config,
     s->directory_ = s->graph_.get();
   }
   return s;
+}
+
+Result<std::unique_ptr<Cache>> EngineSession::open_cache(bool writer) {
+  // Commands that change nothing skip the integrity check (it reads every page: seconds
+  // on a large cache); the writers run it, so a damaged cache is still caught and rebuilt.
+  // Only a writer, holding the lock, may move a damaged cache aside: a reader says so.
+  CacheOpenOptions options;
+  options.verify = writer;
+  options.repair = writer;
+  auto cache = Cache::open(config_.cache, clock_, options);
+  if (cache.ok()) (*cache)->set_graph_host(graph_origin(config_.remote.graph_url));
+  return cache;
+}
+
+void EngineSession::release_lock() {
+  if (lock_) lock_->release();
+}
+
+Status EngineSession::retake_lock(const LockWait& wait) {
+  if (!lock_) return make_error(ErrorKind::Internal, "a session without the remote has no lock");
+  if (Status taken = lock_->retake(wait); !taken.ok()) return taken;
+  if (!lock_->cache_file_replaced()) return {};
+  log_info("the cache " + config_.cache + " was replaced since the last cycle; reopening it");
+  auto fresh = open_cache(/*writer=*/true);
+  if (!fresh.ok()) {
+    lock_->release();
+    return fresh.error();
+  }
+  // The old connection is on a file moved aside: SQLite neither checkpoints nor deletes
+  // the WAL of a database file that has moved, so closing it leaves the new one alone.
+  cache_ = std::move(*fresh);
+  if (Status held = lock_->hold_cache_file(); !held.ok()) {
+    lock_->release();
+    return held;
+  }
+  return {};
 }
 
 MirrorResult EngineSession::mirror(const std::vector<std::string>& tenants, bool full,

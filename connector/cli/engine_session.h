@@ -2,7 +2,9 @@
 // the cache (opened, migrated, rebuilt if corrupt), the Graph directory (only when the
 // command needs the remote, so `users list` and `journal` work offline) and the clock.
 // A session that needs the remote also holds the cache's lock (sync/cache_lock.h): one
-// writer at a time. Owned by the command; used from its thread and the mirror's workers.
+// writer at a time. A command holds it for its life; `run` only while a cycle runs
+// (release_lock / retake_lock), so hand tasks get in between cycles. Owned by the
+// command; used from its thread and the mirror's workers.
 #pragma once
 
 #include <memory>
@@ -17,6 +19,7 @@
 #include "sync/cache_lock.h"
 #include "sync/clock.h"
 #include "sync/directory.h"
+#include "sync/lock_wait.h"
 #include "sync/mirror.h"
 
 namespace tenantsync {
@@ -26,8 +29,10 @@ class GraphDirectory;
 class EngineSession {
  public:
   // `command` names the holder in the lock ("apply", "run"), for whoever is refused.
+  // `wait`: how long to wait for another writer holding it (connector/cli/cache_wait.h).
   static Result<std::unique_ptr<EngineSession>> open(const Config& config, bool need_remote,
-                                                     const std::string& command = "command");
+                                                     const std::string& command = "command",
+                                                     const LockWait& wait = {});
   ~EngineSession();
 
   const Config& config() const { return config_; }
@@ -41,8 +46,18 @@ class EngineSession {
   // and a progress bar on a terminal. Returns the result; failures are already reported.
   MirrorResult mirror(const std::vector<std::string>& tenants, bool full, bool progress);
 
+  // Between cycles of `run`: lets hand tasks (assign, users ...) take the cache. The Cache
+  // stays open; nothing may write it until retake_lock().
+  void release_lock();
+  // Before a cycle: takes the lock again, waiting as `wait` says. When a hand task moved a
+  // damaged cache aside and rebuilt it meanwhile, reopens the Cache on the new file (the
+  // Graph directory and its token stay). On an error the session keeps its old Cache.
+  Status retake_lock(const LockWait& wait);
+
  private:
   explicit EngineSession(Config config);
+  // Opens (verifying, and rebuilding when damaged, if `writer`) the config's cache.
+  Result<std::unique_ptr<Cache>> open_cache(bool writer);
 
   Config config_;
   SystemClock clock_;

@@ -4,6 +4,7 @@
 // fail their checksum.
 #include <cstdio>
 
+#include "connector/cli/cache_wait.h"
 #include "connector/cli/command_context.h"
 #include "connector/cli/commands.h"
 #include "connector/cli/engine_session.h"
@@ -16,7 +17,8 @@ namespace tenantsync {
 int run_export(const GlobalFlags& g, const ExportFlags& o) {
   auto config = load_command_config(g);
   if (!config.ok()) return report_failure("export", config.error());
-  auto session = EngineSession::open(*config, /*need_remote=*/true, "export");
+  auto session = EngineSession::open(*config, /*need_remote=*/true, "export",
+                                     command_lock_wait("export", o.wait));
   if (!session.ok()) return report_failure("export", session.error());
   Cache& cache = (*session)->cache();
   auto mirrored = (*session)->mirror(tenants_in_scope(*config, o.tenants), false, !g.no_progress);

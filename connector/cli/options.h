@@ -9,6 +9,10 @@
 
 namespace tenantsync {
 
+// --wait DURATION of the commands that write (they hold the cache's lock): how long to
+// wait for another writer, e.g. a cycle of `run`, to finish. 0 refuses at once.
+inline constexpr std::chrono::seconds kDefaultCacheWait = std::chrono::minutes(10);
+
 struct GlobalFlags {
   std::string config;      // --config, else $TENANTSYNC_CONFIG, else ./tenantsync.json
   std::string log_level;   // empty = the config's
@@ -26,6 +30,7 @@ struct UserSelection {
 struct MirrorFlags {
   std::vector<std::string> tenants;
   bool full = false;
+  std::chrono::seconds wait = kDefaultCacheWait;
 };
 
 struct PlanFlags {
@@ -35,6 +40,7 @@ struct PlanFlags {
   std::string out;
   std::string format = "text";
   bool detailed_exitcode = false;
+  std::chrono::seconds wait = kDefaultCacheWait;
 };
 
 struct ApplyFlags {
@@ -46,6 +52,7 @@ struct ApplyFlags {
   std::optional<int> max_revocations;
   std::optional<int> max_deletions;
   std::string passwords_out;  // temporary passwords of the users the plan creates
+  std::chrono::seconds wait = kDefaultCacheWait;
 };
 
 struct DriftFlags {
@@ -55,11 +62,13 @@ struct DriftFlags {
   std::string format = "text";
   std::string out;
   bool detailed_exitcode = false;
+  std::chrono::seconds wait = kDefaultCacheWait;
 };
 
 struct ExportFlags {
   std::vector<std::string> tenants;
   std::string out;
+  std::chrono::seconds wait = kDefaultCacheWait;
 };
 
 struct LicensesFlags {
@@ -76,6 +85,7 @@ struct BulkLicenseFlags {  // assign and revoke
   bool dry_run = false;
   bool yes = false;
   std::string format = "text";
+  std::chrono::seconds wait = kDefaultCacheWait;
 };
 
 struct UsersListFlags {
@@ -94,6 +104,7 @@ struct UsersAddFlags {
   std::string usage_location;
   std::vector<std::string> licenses;
   std::string passwords_out;
+  std::chrono::seconds wait = kDefaultCacheWait;
 };
 
 struct UsersImportFlags {
@@ -101,6 +112,7 @@ struct UsersImportFlags {
   std::string csv;
   std::string passwords_out;
   bool dry_run = false;
+  std::chrono::seconds wait = kDefaultCacheWait;
 };
 
 struct UsersTargetFlags {  // reset-password, delete, restore
@@ -108,6 +120,7 @@ struct UsersTargetFlags {  // reset-password, delete, restore
   std::vector<std::string> users;
   std::string passwords_out;  // reset-password only
   bool yes = false;
+  std::chrono::seconds wait = kDefaultCacheWait;
 };
 
 struct JournalFlags {

@@ -5,6 +5,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "connector/cli/cache_wait.h"
 #include "connector/cli/command_context.h"
 #include "connector/cli/commands.h"
 #include "connector/cli/engine_session.h"
@@ -23,7 +24,8 @@ int run_plan(const GlobalFlags& g, const PlanFlags& o) {
   if (!config.ok()) return report_failure("plan", config.error());
   auto desired = load_desired_for(*config, o.desired);
   if (!desired.ok()) return report_failure("plan", desired.error());
-  auto session = EngineSession::open(*config, /*need_remote=*/!o.no_refresh, "plan");
+  auto session = EngineSession::open(*config, /*need_remote=*/!o.no_refresh, "plan",
+                                     command_lock_wait("plan", o.wait));
   if (!session.ok()) return report_failure("plan", session.error());
   // Creates are ready only when apply will have a place for the new users' passwords.
   PlanOptions options;

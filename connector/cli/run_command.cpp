@@ -18,6 +18,7 @@
 #include <mutex>
 #include <thread>
 
+#include "connector/cli/cache_wait.h"
 #include "connector/cli/command_context.h"
 #include "connector/cli/commands.h"
 #include "connector/cli/engine_session.h"
@@ -179,9 +180,11 @@ int run_scheduler(const GlobalFlags& g, const RunFlags& o) {
   if (Status st = check_passwords_destination({"", config->passwords_dir}); !st.ok()) {
     return report_failure("run", st.error());
   }
-  auto session = EngineSession::open(*config, /*need_remote=*/true, "run");
+  auto session = EngineSession::open(*config, /*need_remote=*/true, "run",
+                                     cycle_lock_wait(signals.stopping()));
   if (!session.ok()) return report_failure("run", session.error());
   EngineSession& s = **session;
+  s.release_lock();  // held only while a cycle runs: hand tasks get in between cycles
 
   auto every = [&] { return o.every.value_or(config->schedule_every); };
   DaemonMetrics metrics(every(), s.clock().now(), config->health_failed_cycles_before_unhealthy);
@@ -209,7 +212,19 @@ int run_scheduler(const GlobalFlags& g, const RunFlags& o) {
     options.interrupt = &signals.stopping();
     options.request_timeout = std::chrono::seconds(config->remote.timeout_seconds);
     options.passwords_dir = config->passwords_dir;
-    CycleResult cycle = run_reconcile_cycle(s.directory(), s.cache(), s.clock(), *desired, options);
+    // The cache's writer lock is held for the cycle and what it records (reports, the
+    // webhook's outbox), and released before the wait for the next one.
+    CycleResult cycle;
+    bool held = false;
+    if (Status st = s.retake_lock(cycle_lock_wait(signals.stopping())); st.ok()) {
+      held = true;
+      cycle = run_reconcile_cycle(s.directory(), s.cache(), s.clock(), *desired, options);
+    } else if (signals.stopping()) {
+      break;
+    } else {
+      cycle.started = s.clock().now();
+      cycle.error = st.error();
+    }
     CycleOutcome outcome = cycle_outcome(cycle);
 
     // A failed cycle knows nothing current: its report would say "no drift" and push a
@@ -231,6 +246,7 @@ int run_scheduler(const GlobalFlags& g, const RunFlags& o) {
       notifier->after_cycle(s.cache(), n, cycle, outcome, report_links(files, *config, served_at),
                             s.clock().now());
     }
+    if (held) s.release_lock();
     if (o.once) return outcome.exit_code();
     if (signals.stopping()) break;
 

@@ -6,6 +6,7 @@
 #include <iostream>
 #include <random>
 
+#include "connector/cli/cache_wait.h"
 #include "connector/cli/command_context.h"
 #include "connector/cli/exit_codes.h"
 #include "connector/cli/interrupted_apply.h"
@@ -64,8 +65,10 @@ std::string journal_run_id(const std::string& command, Clock& clock) {
 }
 
 Result<MirroredTenant> open_and_mirror(const Config& config, const std::string& command,
-                                       const std::string& tenant, bool progress) {
-  auto session = EngineSession::open(config, /*need_remote=*/true, command);
+                                       const std::string& tenant, bool progress,
+                                       std::chrono::seconds wait) {
+  auto session =
+      EngineSession::open(config, /*need_remote=*/true, command, command_lock_wait(command, wait));
   if (!session.ok()) return session.error();
   MirroredTenant m;
   m.session = std::move(*session);
@@ -98,7 +101,7 @@ Result<MirroredTenant> open_and_mirror(const Config& config, const std::string& 
 int run_user_task(const GlobalFlags& g, const Config& config, const UserTaskCommand& command) {
   const std::string& name = command.name;
   StopSignal& stop = StopSignal::install();
-  auto mirrored = open_and_mirror(config, name, command.tenant, !g.no_progress);
+  auto mirrored = open_and_mirror(config, name, command.tenant, !g.no_progress, command.wait);
   if (!mirrored.ok()) return report_failure(name, mirrored.error());
   EngineSession& s = *mirrored->session;
 

@@ -7,6 +7,7 @@
 // (sync/user_task_report.h). Exit codes are CLI.md's.
 #pragma once
 
+#include <chrono>
 #include <functional>
 #include <memory>
 #include <optional>
@@ -28,16 +29,19 @@ struct MirroredTenant {
   TenantSnapshot now;                    // after the mirror
 };
 
-// Opens the session (taking the cache lock as `command`), settles what an interrupted run
+// Opens the session (taking the cache lock as `command`, waiting up to `wait` for another
+// writer), settles what an interrupted run
 // left in `tenant`, mirrors it (a failure is printed on stderr and the tenant stays stale:
 // the planner then refuses what a stale mirror cannot justify) and loads its snapshot.
 // Fails when the tenant is not one of the partner's customers.
 Result<MirroredTenant> open_and_mirror(const Config& config, const std::string& command,
-                                       const std::string& tenant, bool progress);
+                                       const std::string& tenant, bool progress,
+                                       std::chrono::seconds wait);
 
 struct UserTaskCommand {
   std::string name;  // "assign", "users delete", ... (messages, the cache lock, the journal)
   std::string tenant;
+  std::chrono::seconds wait = kDefaultCacheWait;  // --wait: for another writer's lock
   bool dry_run = false;
   std::string format = "text";  // text | json
   bool ask = false;             // on a terminal, ask before sending unless `yes`

@@ -33,6 +33,7 @@ int run_users_add(const GlobalFlags& g, const UsersAddFlags& o) {
   UserTaskCommand command;
   command.name = name;
   command.tenant = o.tenant;
+  command.wait = o.wait;
   command.passwords_out = o.passwords_out;
   command.build = [&](const TenantSnapshot& now, const TenantSnapshot*) {
     return create_task(now, {user}, "", /*skip_existing=*/false);

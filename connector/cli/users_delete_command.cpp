@@ -13,6 +13,7 @@ int run_users_delete(const GlobalFlags& g, const UsersTargetFlags& o) {
   UserTaskCommand command;
   command.name = "users delete";
   command.tenant = o.tenant;
+  command.wait = o.wait;
   command.ask = true;
   command.yes = o.yes;
   command.build = [&](const TenantSnapshot& now, const TenantSnapshot*) -> Result<UserTask> {

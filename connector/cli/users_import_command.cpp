@@ -45,6 +45,7 @@ int run_users_import(const GlobalFlags& g, const UsersImportFlags& o) {
   UserTaskCommand command;
   command.name = name;
   command.tenant = o.tenant;
+  command.wait = o.wait;
   command.dry_run = o.dry_run;
   command.passwords_out = o.passwords_out;
   command.build = [&](const TenantSnapshot& now, const TenantSnapshot*) {

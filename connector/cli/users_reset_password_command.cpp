@@ -27,7 +27,7 @@ int run_users_reset_password(const GlobalFlags& g, const UsersTargetFlags& o) {
     return report_failure(name, st.error());
   }
   StopSignal& stop = StopSignal::install();
-  auto mirrored = open_and_mirror(*config, name, o.tenant, !g.no_progress);
+  auto mirrored = open_and_mirror(*config, name, o.tenant, !g.no_progress, o.wait);
   if (!mirrored.ok()) return report_failure(name, mirrored.error());
   const TenantSnapshot& tenant = mirrored->now;
   std::vector<UserTaskTarget> targets = active_targets(tenant, o.users);

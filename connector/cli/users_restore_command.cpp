@@ -15,6 +15,7 @@ int run_users_restore(const GlobalFlags& g, const UsersTargetFlags& o) {
   UserTaskCommand command;
   command.name = "users restore";
   command.tenant = o.tenant;
+  command.wait = o.wait;
   command.build = [&](const TenantSnapshot& now, const TenantSnapshot* before) -> Result<UserTask> {
     return restore_task(now, o.users, before);
   };

@@ -229,7 +229,7 @@ TEST(CacheTrustCliTest, ASymlinkedCachePathOrADeletedLockFileAdmitsNoSecondWrite
 
   f.write_config({{"cache", f.dir().file("link.db")}});
   f.fake().reset_stats();
-  ProgramResult through_link = f.run({"mirror"});
+  ProgramResult through_link = f.run({"mirror", "--wait", "0"});
   EXPECT_EQ(through_link.exit_code, 1) << through_link.out << through_link.err;
   EXPECT_THAT(through_link.err,
               HasSubstr("is in use by pid " + std::to_string(getpid()) + " (tenantsync run)"));

@@ -79,6 +79,9 @@ INSTANTIATE_TEST_SUITE_P(
         UsageCase{{"users", "list", "--tenant", "t", "--page", "0"},
                   "tenantsync users list --help"},
         UsageCase{{"run", "--every", "soon"}, "tenantsync run --help"},
+        UsageCase{{"mirror", "--wait", "soon"}, "tenantsync mirror --help"},
+        UsageCase{{"assign", "--tenant", "t", "--users", "a", "--sku", "S", "--wait", "-1"},
+                  "tenantsync assign --help"},
         UsageCase{{"--log-level", "loud", "mirror"}, "tenantsync"}));
 
 TEST(CliTest, MissingConfigNamesTheFileAndExits1) {
