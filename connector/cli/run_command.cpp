@@ -180,6 +180,15 @@ int run_scheduler(const GlobalFlags& g, const RunFlags& o) {
   if (Status st = check_passwords_destination({"", config->passwords_dir}); !st.ok()) {
     return report_failure("run", st.error());
   }
+  // One scheduler per cache, for its whole life (apart from the writer lock it takes per
+  // cycle): two would take turns at the cycles and post everything twice.
+  auto one_scheduler = CacheLock::acquire(config->cache + ".run", "run");
+  if (!one_scheduler.ok()) {
+    return report_failure("run", make_error(ErrorKind::Conflict,
+                                            "another tenantsync run already serves the cache " +
+                                                config->cache + ": " +
+                                                one_scheduler.error().message));
+  }
   auto session = EngineSession::open(*config, /*need_remote=*/true, "run",
                                      cycle_lock_wait(signals.stopping()));
   if (!session.ok()) return report_failure("run", session.error());

@@ -66,6 +66,11 @@ TEST(SchedulerCliTest, KeepsEnforceTenantsReconciledReportsTheOthersAndStopsClea
   ProgramResult mirror = f.run({"mirror"});
   EXPECT_EQ(mirror.exit_code, 0) << mirror.err;
   EXPECT_THAT(mirror.err, Not(HasSubstr("in use")));
+  // A second scheduler on the same cache is refused: two would take turns at its cycles.
+  ProgramResult second = f.run({"run", "--once"});
+  EXPECT_EQ(second.exit_code, 1);
+  EXPECT_THAT(second.err, HasSubstr("another tenantsync run already serves the cache"));
+  EXPECT_THAT(second.err, HasSubstr("(tenantsync run)"));
 
   // Out of band: Allan (Contoso, enforce) and Aisha (Fabrikam, report) lose their licenses.
   f.fake().set_licenses(kContoso, kAllan, nlohmann::json::array());
