@@ -554,7 +554,7 @@ int run(const Options& o) {
   print(*base, baseline);
 
   FakeClock clock;
-  auto cache = Cache::open(dir + "/tenantsync.db", clock, CacheOpenOptions{false, 10000});
+  auto cache = Cache::open(dir + "/tenantsync.db", clock, CacheOpenOptions{.verify = false});
   if (!cache.ok()) return fail(cache.status());
   auto directory = std::make_unique<JsonPageDirectory>(tenants);
 
@@ -750,7 +750,7 @@ int run_graph(const Options& o, const std::string& dir) {
   malloc_trim(0);  // the pages are gone: later phases' RSS is their own
 
   SystemClock clock;  // tokens, Retry-After and backoff run on real time here
-  auto cache = Cache::open(dir + "/tenantsync.db", clock, CacheOpenOptions{false, 10000});
+  auto cache = Cache::open(dir + "/tenantsync.db", clock, CacheOpenOptions{.verify = false});
   if (!cache.ok()) return fail(cache.status());
   RemoteConfig remote =
       bench::fake_remote_config(*fake, bench::kGeneratedPartner, "MIRROR_BENCH_CLIENT_SECRET",

@@ -232,7 +232,7 @@ int run(const Options& o) {
 
   FakeClock clock;  // 2026-11-20T00:00:00Z: the deleted users' 30-day windows count from it
   if (!o.reuse) std::filesystem::remove(path);
-  auto cache = Cache::open(path, clock, CacheOpenOptions{false, 10000});
+  auto cache = Cache::open(path, clock, CacheOpenOptions{.verify = false});
   if (!cache.ok()) die(cache.error());
 
   if (!o.reuse) {

@@ -19,7 +19,7 @@ NoticeKind CycleNotifier::after_cycle(Cache& cache, int cycle_number, const Cycl
     return NoticeKind::None;
   }
   auto matters = open_matters(cycle, outcome);
-  NoticeDecision decision = decide_notice(*last, matters, now, remind_every_);
+  NoticeDecision decision = decide_notice(*last, matters, outcome.applied, now, remind_every_);
   if (decision.post()) {
     auto body = cycle_notification({cycle_number, cycle, outcome, decision, reports}, format_);
     NotifiedState state;

@@ -3,7 +3,7 @@
 // resolved since the last post, and links to the cycle's reports. Three shapes (config
 // `webhook.format`):
 // - json: {"source":"tenantsync","cycle":N,"started":ISO,"seconds":s,"status":...,
-//          "change":"changed|resolved|reminder","summary":...,"totals":{...},
+//          "change":"changed|resolved|applied|reminder","summary":...,"totals":{...},
 //          "tenants":[{"tenant","mode","status","detail","driftFound","applied","failed",
 //          "blocked","driftLeft","seatsToBuy","refused"?}],"new":[...],"newCount":n,
 //          "resolved":[...],"resolvedCount":n,"reports":{"html","json"},"error"?}

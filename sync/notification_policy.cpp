@@ -13,6 +13,8 @@ const char* to_string(NoticeKind kind) {
       return "changed";
     case NoticeKind::Resolved:
       return "resolved";
+    case NoticeKind::Applied:
+      return "applied";
     case NoticeKind::Reminder:
       return "reminder";
   }
@@ -58,7 +60,7 @@ std::vector<OpenMatter> open_matters(const CycleResult& cycle, const CycleOutcom
 }
 
 NoticeDecision decide_notice(const std::optional<NotifiedState>& last,
-                             const std::vector<OpenMatter>& now, Clock::time_point at,
+                             const std::vector<OpenMatter>& now, int applied, Clock::time_point at,
                              std::chrono::seconds remind_every) {
   NoticeDecision d;
   std::set<std::string> told;
@@ -73,6 +75,8 @@ NoticeDecision decide_notice(const std::optional<NotifiedState>& last,
   }
   if (!d.added.empty() || !d.resolved.empty()) {
     d.kind = now.empty() ? NoticeKind::Resolved : NoticeKind::Changed;
+  } else if (applied > 0) {
+    d.kind = NoticeKind::Applied;
   } else if (!now.empty() && last && at - last->sent_at >= remind_every) {
     d.kind = NoticeKind::Reminder;
   }

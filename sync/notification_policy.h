@@ -7,8 +7,10 @@
 //   the cycle failed; a tenant failed, is stale, gone or refused by a safety limit;
 //   every drift item still open (after apply); every SKU with seats to buy.
 // Compared with the matters last told: new ones or resolved ones -> post ("changed",
-// or "resolved" when nothing is open any more); the same ones -> a "reminder" once
-// `remind_every` has passed since the last post; nothing open and nothing told -> quiet.
+// or "resolved" when nothing is open any more); else a cycle that applied operations ->
+// post ("applied": tenantsync changed a tenant, e.g. put an out-of-band change back);
+// else the same matters -> a "reminder" once `remind_every` has passed since the last
+// post; nothing open and nothing told -> quiet.
 // Pure functions; safe from any thread.
 #pragma once
 
@@ -34,8 +36,8 @@ struct OpenMatter {
 // In a stable order (tenant, then kind).
 std::vector<OpenMatter> open_matters(const CycleResult& cycle, const CycleOutcome& outcome);
 
-enum class NoticeKind { None, Changed, Resolved, Reminder };
-// "changed" | "resolved" | "reminder" ("" for None)
+enum class NoticeKind { None, Changed, Resolved, Applied, Reminder };
+// "changed" | "resolved" | "applied" | "reminder" ("" for None)
 const char* to_string(NoticeKind kind);
 
 struct NoticeDecision {
@@ -45,8 +47,9 @@ struct NoticeDecision {
   bool post() const { return kind != NoticeKind::None; }
 };
 
+// `applied`: operations the cycle applied.
 NoticeDecision decide_notice(const std::optional<NotifiedState>& last,
-                             const std::vector<OpenMatter>& now, Clock::time_point at,
+                             const std::vector<OpenMatter>& now, int applied, Clock::time_point at,
                              std::chrono::seconds remind_every);
 
 }  // namespace tenantsync

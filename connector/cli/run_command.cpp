@@ -182,12 +182,13 @@ int run_scheduler(const GlobalFlags& g, const RunFlags& o) {
   }
   // One scheduler per cache, for its whole life (apart from the writer lock it takes per
   // cycle): two would take turns at the cycles and post everything twice.
+  // Any other failure (a read-only folder, say) is the cache's own: opening it says so.
   auto one_scheduler = CacheLock::acquire(config->cache + ".run", "run");
-  if (!one_scheduler.ok()) {
-    return report_failure("run", make_error(ErrorKind::Conflict,
-                                            "another tenantsync run already serves the cache " +
-                                                config->cache + ": " +
-                                                one_scheduler.error().message));
+  if (!one_scheduler.ok() && one_scheduler.error().kind == ErrorKind::Conflict) {
+    return report_failure(
+        "run",
+        make_error(ErrorKind::Conflict, "another tenantsync run already serves the cache " +
+                                            config->cache + ": " + one_scheduler.error().message));
   }
   auto session = EngineSession::open(*config, /*need_remote=*/true, "run",
                                      cycle_lock_wait(signals.stopping()));

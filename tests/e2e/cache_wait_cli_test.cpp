@@ -34,16 +34,6 @@ const std::string kDiego = "diego.siciliani@contoso.onmicrosoft.com";
 const std::vector<std::string> kAssignToDiego = {"assign", "--tenant", kContoso, "--users",
                                                  kDiego,   "--sku",    "MCOEV"};
 
-// Polls `done` every 20 ms for up to `limit`; true when it held.
-bool eventually(const std::function<bool()>& done, std::chrono::seconds limit = 30s) {
-  auto until = std::chrono::steady_clock::now() + limit;
-  while (std::chrono::steady_clock::now() < until) {
-    if (done()) return true;
-    std::this_thread::sleep_for(20ms);
-  }
-  return done();
-}
-
 std::vector<std::string> with(std::vector<std::string> args, const std::vector<std::string>& more) {
   args.insert(args.end(), more.begin(), more.end());
   return args;

@@ -3,6 +3,7 @@
 #include <fstream>
 #include <sstream>
 #include <stdexcept>
+#include <thread>
 
 namespace tenantsync::test {
 
@@ -125,6 +126,15 @@ std::vector<std::string> lines_with(const std::string& text,
     if (all) found.push_back(line);
   }
   return found;
+}
+
+bool eventually(const std::function<bool()>& done, std::chrono::seconds limit) {
+  auto until = std::chrono::steady_clock::now() + limit;
+  while (std::chrono::steady_clock::now() < until) {
+    if (done()) return true;
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+  return done();
 }
 
 }  // namespace tenantsync::test

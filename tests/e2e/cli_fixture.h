@@ -3,6 +3,7 @@
 // with that config and the client secret in the environment, as a user's shell would.
 #pragma once
 
+#include <chrono>
 #include <functional>
 #include <map>
 #include <string>
@@ -72,6 +73,10 @@ std::string sku_id_of(const nlohmann::json& state, const std::string& part_numbe
 std::vector<std::string> direct_sku_ids(const nlohmann::json& user);
 // Free seats as the service counts them: enabled + warning - consumedUnits.
 int free_seats(const nlohmann::json& state, const std::string& part_number);
+
+// Polls `done` every 20 ms for up to `limit`; true when it held.
+bool eventually(const std::function<bool()>& done,
+                std::chrono::seconds limit = std::chrono::seconds(30));
 
 // The lines of `text`, without their line ends.
 std::vector<std::string> lines_of(const std::string& text);

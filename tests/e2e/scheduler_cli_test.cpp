@@ -29,16 +29,6 @@ const std::string kFabrikam = "fabrikam.onmicrosoft.com";
 const std::string kAllan = "allan.deyoung@contoso.onmicrosoft.com";  // desired: SPE_E3
 const std::string kAisha = "aisha.bello@fabrikam.onmicrosoft.com";   // rule: SPE_E3 + EMS
 
-// Polls `done` every 100 ms for up to `limit`; true when it held.
-bool eventually(const std::function<bool()>& done, std::chrono::seconds limit = 30s) {
-  auto until = std::chrono::steady_clock::now() + limit;
-  while (std::chrono::steady_clock::now() < until) {
-    if (done()) return true;
-    std::this_thread::sleep_for(100ms);
-  }
-  return done();
-}
-
 // Cycles reported on stdout so far.
 int cycles_in(const std::string& out) {
   return static_cast<int>(lines_with(out, {"cycle ", " in ", " s: "}).size());

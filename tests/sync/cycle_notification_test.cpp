@@ -47,7 +47,7 @@ CycleResult sample_cycle() {
 nlohmann::json body_of(const CycleResult& c, WebhookFormat format,
                        const CycleReportFiles& reports = {}) {
   CycleOutcome outcome = cycle_outcome(c);
-  NoticeDecision decision = decide_notice(std::nullopt, open_matters(c, outcome),
+  NoticeDecision decision = decide_notice(std::nullopt, open_matters(c, outcome), outcome.applied,
                                           Clock::time_point{}, std::chrono::hours(24));
   decision.kind = NoticeKind::Changed;  // the sample has counts, not items
   return cycle_notification({7, c, outcome, decision, reports}, format);
@@ -144,7 +144,7 @@ TEST(CycleNotificationTest, NewAndResolvedMattersAreListedAndCounted) {
   CycleOutcome outcome = cycle_outcome(c);
   NotifiedState last{{"gone.example|failed"}, "failed", Clock::time_point{}};
   NoticeDecision decision =
-      decide_notice(last, open_matters(c, outcome), Clock::time_point{}, std::chrono::hours(24));
+      decide_notice(last, open_matters(c, outcome), 0, Clock::time_point{}, std::chrono::hours(24));
   nlohmann::json body = cycle_notification({3, c, outcome, decision, {}}, WebhookFormat::Json);
   EXPECT_EQ(body["resolvedCount"], 1);
   EXPECT_EQ(body["resolved"][0], "gone.example, failed");

@@ -25,41 +25,48 @@ NotifiedState told(std::vector<std::string> keys, Clock::time_point at) {
 }
 
 TEST(NotificationPolicyTest, NothingOpenAndNothingToldIsQuiet) {
-  EXPECT_FALSE(decide_notice(std::nullopt, {}, t0, 24h).post());
+  EXPECT_FALSE(decide_notice(std::nullopt, {}, 0, t0, 24h).post());
 }
 
 TEST(NotificationPolicyTest, TheFirstOpenMattersArePosted) {
-  auto d = decide_notice(std::nullopt, matters({"a", "b"}), t0, 24h);
+  auto d = decide_notice(std::nullopt, matters({"a", "b"}), 0, t0, 24h);
   EXPECT_EQ(d.kind, NoticeKind::Changed);
   EXPECT_EQ(d.added.size(), 2u);
 }
 
 TEST(NotificationPolicyTest, TheSameMattersAreNotPostedAgainUntilTheReminderIsDue) {
   auto last = told({"a", "b"}, t0);
-  EXPECT_FALSE(decide_notice(last, matters({"a", "b"}), t0 + 15min, 24h).post());
-  EXPECT_FALSE(decide_notice(last, matters({"b", "a"}), t0 + 23h, 24h).post());
-  auto reminder = decide_notice(last, matters({"a", "b"}), t0 + 24h, 24h);
+  EXPECT_FALSE(decide_notice(last, matters({"a", "b"}), 0, t0 + 15min, 24h).post());
+  EXPECT_FALSE(decide_notice(last, matters({"b", "a"}), 0, t0 + 23h, 24h).post());
+  auto reminder = decide_notice(last, matters({"a", "b"}), 0, t0 + 24h, 24h);
   EXPECT_EQ(reminder.kind, NoticeKind::Reminder);
   EXPECT_THAT(reminder.added, IsEmpty());
 }
 
 TEST(NotificationPolicyTest, ANewMatterOrAResolvedOneIsAChange) {
   auto last = told({"a", "b"}, t0);
-  auto more = decide_notice(last, matters({"a", "b", "c"}), t0 + 15min, 24h);
+  auto more = decide_notice(last, matters({"a", "b", "c"}), 0, t0 + 15min, 24h);
   EXPECT_EQ(more.kind, NoticeKind::Changed);
   ASSERT_EQ(more.added.size(), 1u);
   EXPECT_EQ(more.added[0].key, "c");
 
-  auto fewer = decide_notice(last, matters({"a"}), t0 + 15min, 24h);
+  auto fewer = decide_notice(last, matters({"a"}), 0, t0 + 15min, 24h);
   EXPECT_EQ(fewer.kind, NoticeKind::Changed);
   EXPECT_THAT(fewer.resolved, ElementsAre("b"));
 }
 
+TEST(NotificationPolicyTest, ACycleThatAppliedOperationsIsNewsEvenWithNothingLeftOpen) {
+  auto d = decide_notice(told({}, t0), {}, 3, t0 + 15min, 24h);
+  EXPECT_EQ(d.kind, NoticeKind::Applied);
+  EXPECT_STREQ(to_string(d.kind), "applied");
+  EXPECT_FALSE(decide_notice(told({}, t0), {}, 0, t0 + 15min, 24h).post());
+}
+
 TEST(NotificationPolicyTest, EverythingResolvedIsSaidOnceAndThenQuiet) {
-  auto d = decide_notice(told({"cycle|failed"}, t0), {}, t0 + 15min, 24h);
+  auto d = decide_notice(told({"cycle|failed"}, t0), {}, 0, t0 + 15min, 24h);
   EXPECT_EQ(d.kind, NoticeKind::Resolved);
   EXPECT_THAT(d.resolved, ElementsAre("cycle|failed"));
-  EXPECT_FALSE(decide_notice(told({}, t0 + 15min), {}, t0 + 48h, 24h).post());
+  EXPECT_FALSE(decide_notice(told({}, t0 + 15min), {}, 0, t0 + 48h, 24h).post());
 }
 
 // The same problem keeps the same key when its error text changes (request ids, times).
