@@ -126,11 +126,14 @@ class TenantDirectory {
   // --- users ---
   const std::map<std::string, UserRecord>& active_users() const { return active_; }
   const std::map<std::string, UserRecord>& deleted_users() const { return deleted_; }
-  // By id (any case) or user principal name.
+  // By id (any case) or user principal name. By name, find_deleted picks one of the
+  // soft-deleted users holding it.
   const UserRecord* find_active(const std::string& id_or_upn) const;
   const UserRecord* find_deleted(const std::string& id_or_upn) const;
   // Active users in a department (case-insensitive), or nullptr when none.
   const std::set<std::string>* department_members(const std::string& department) const;
+  // True when an active user (or, with include_deleted, also a soft-deleted one) holds
+  // the name. Only active users block a name on create, rename and restore.
   bool upn_in_use(const std::string& upn, bool include_deleted) const;
   std::string new_user_id();
 
@@ -178,6 +181,8 @@ class TenantDirectory {
   std::unordered_map<std::string, int> consumed_;  // skuId -> active users holding it
   std::map<std::string, UserRecord> active_;       // by id: ordered for stable paging
   std::map<std::string, UserRecord> deleted_;
+  // An active user's name is unique among active users; soft-deleted users may share a
+  // name with each other and with an active user (who took it after they were deleted).
   std::unordered_map<std::string, std::string> active_upns_;            // lower upn -> id
   std::unordered_multimap<std::string, std::string> deleted_upns_;      // lower upn -> id
   std::unordered_map<std::string, std::set<std::string>> departments_;  // lower -> ids

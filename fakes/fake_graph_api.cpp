@@ -1,7 +1,9 @@
 #include "fakes/fake_graph_api.h"
 
 #include <algorithm>
+#include <cctype>
 #include <cstdio>
+#include <string_view>
 
 #include "fakes/fake_cursor.h"
 #include "fakes/fake_encoding.h"
@@ -194,6 +196,34 @@ class UserPage {
   std::vector<const UserRecord*> users_;
   bool more_ = false;
 };
+
+[[noreturn]] void required_property(const std::string& name) {
+  fail(400, msg::kBadRequest, "Property " + name + " value is required but is empty or missing.");
+}
+
+// mailNickname: required; at most 64 characters, none of @ ( ) \ [ ] " ; : < > , or
+// whitespace (the directory's rule).
+void check_mail_nickname(const json& body) {
+  auto it = body.find("mailNickname");
+  if (it == body.end() || it->is_null() || (it->is_string() && it->get<std::string>().empty())) {
+    required_property("mailNickname");
+  }
+  bool valid = it->is_string() && it->get<std::string>().size() <= 64;
+  if (valid) {
+    for (unsigned char ch : it->get<std::string>()) {
+      if (std::isspace(ch) || std::string_view("@()\\[]\";:<>,").find(static_cast<char>(ch)) !=
+                                  std::string_view::npos) {
+        valid = false;
+      }
+    }
+  }
+  if (!valid) {
+    const std::string message =
+        "Invalid value specified for property 'mailNickname' of resource 'User'.";
+    throw GraphError(400, msg::kBadRequest, message,
+                     json::array({{{"code", "InvalidValue"}, {"target", "mailNickname"}}}));
+  }
+}
 
 }  // namespace
 
@@ -479,15 +509,17 @@ ApiResponse GraphApi::create_user(const Caller& c, const std::string& body_text)
   std::string display_name = string_field(body, "displayName");
   if (upn.empty()) invalid_property("userPrincipalName");
   if (display_name.empty()) invalid_property("displayName");
-  password_field(body);  // checked, never stored
+  check_mail_nickname(body);  // checked; the fake derives it from the UPN when asked
+  password_field(body);       // checked, never stored
   auto enabled = body.find("accountEnabled");
   if (enabled != body.end() && !enabled->is_boolean()) invalid_property("accountEnabled");
 
   auto lock = c.tenant->acquire(clock_.now());
   TenantDirectory& t = *c.tenant;
   check_upn_domain(t, upn);
-  // Soft-deleted users keep their UPN until purged, as in the real directory.
-  if (t.upn_in_use(upn, /*include_deleted=*/true)) duplicate_upn();
+  // Only an active user blocks the name: a soft-deleted user's may be taken (restoring
+  // that user then conflicts until it gets a new name).
+  if (t.upn_in_use(upn, /*include_deleted=*/false)) duplicate_upn();
 
   UserRecord u;
   u.id = t.new_user_id();
@@ -551,7 +583,8 @@ ApiResponse GraphApi::patch_user(const Caller& c, const std::string& id,
     new_upn = string_field(body, "userPrincipalName");
     if (new_upn.empty()) invalid_property("userPrincipalName");
     check_upn_domain(t, new_upn);
-    if (!iequals(new_upn, existing->user_principal_name) && t.upn_in_use(new_upn, true)) {
+    if (!iequals(new_upn, existing->user_principal_name) &&
+        t.upn_in_use(new_upn, /*include_deleted=*/false)) {
       duplicate_upn();
     }
   }

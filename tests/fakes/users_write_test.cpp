@@ -1,5 +1,5 @@
-// Writes: create, patch, delete, restore (30-day window, UPN conflicts, licenses past the
-// seat count), and who may do them (roles -> 403).
+// Writes: create, patch, delete, restore (30-day window, UPN conflicts with active users,
+// licenses past the seat count), and who may do them (roles -> 403).
 #include <gtest/gtest.h>
 
 #include "tests/fakes/graph_test_support.h"
@@ -45,12 +45,84 @@ TEST_F(UsersWriteTest, CreateReturns201AndTheUserIsThere) {
   EXPECT_EQ(send("POST", "/users", new_user("rep@sales.contoso.com")).status, 201);
 }
 
-TEST_F(UsersWriteTest, DuplicateUpnConflictsWithActiveAndSoftDeletedUsers) {
+TEST_F(UsersWriteTest, DuplicateUpnConflictsWithActiveUsers) {
   expect_conflict(send("POST", "/users", new_user(contoso_upn("adele.vance"))));
   expect_conflict(send("POST", "/users", new_user("ADELE.VANCE@contoso.onmicrosoft.com")));
-  expect_conflict(send("POST", "/users", new_user(contoso_upn("cameron.white"))));  // soft-deleted
   // A purged user's name is free again.
   EXPECT_EQ(send("POST", "/users", new_user(contoso_upn("brian.johnson"))).status, 201);
+}
+
+// graph-contract.md: a soft-deleted user's UPN may be taken by a new user; restoring the
+// deleted one then fails with the conflict error until newUserPrincipalName is given.
+TEST_F(UsersWriteTest, ANewUserMayTakeASoftDeletedUsersNameAndRestoreThenConflicts) {
+  const std::string upn = contoso_upn("cameron.white");
+  std::string cameron = state_user(kContoso, upn)["id"];
+  HttpReply created = send("POST", "/users", new_user("Cameron.White@contoso.onmicrosoft.com"));
+  ASSERT_EQ(created.status, 201) << created.body;
+  std::string newcomer = body_of(created)["id"];
+  EXPECT_NE(newcomer, cameron);
+  // By name, /users finds the active user and deleted items the deleted one.
+  EXPECT_EQ(body_of(get("/users/" + enc(upn)))["id"], newcomer);
+  EXPECT_EQ(body_of(get("/directory/deletedItems/" + enc(upn)))["id"], cameron);
+  json filtered = body_of(get("/users?$filter=" + enc("userPrincipalName eq '" + upn + "'")));
+  ASSERT_EQ(filtered["value"].size(), 1u);
+  EXPECT_EQ(filtered["value"][0]["id"], newcomer);
+
+  expect_conflict(send("POST", "/directory/deletedItems/" + cameron + "/restore"));
+  expect_conflict(send("POST", "/directory/deletedItems/" + enc(upn) + "/restore"));
+  EXPECT_EQ(get("/directory/deletedItems/" + cameron).status, 200);  // still deleted
+  HttpReply restored = send("POST", "/directory/deletedItems/" + cameron + "/restore",
+                            {{"newUserPrincipalName", contoso_upn("cameron.white.old")}});
+  ASSERT_EQ(restored.status, 200) << restored.body;
+  EXPECT_EQ(body_of(restored)["id"], cameron);
+  EXPECT_EQ(body_of(restored)["userPrincipalName"], contoso_upn("cameron.white.old"));
+  EXPECT_EQ(body_of(get("/users/" + enc(upn)))["id"], newcomer);
+  EXPECT_EQ(body_of(get("/users/" + enc(contoso_upn("cameron.white.old"))))["id"], cameron);
+}
+
+// Two soft-deleted users may hold one name (each deleted after the other took it), and a
+// rename (PATCH) to a soft-deleted user's name is allowed like a create.
+TEST_F(UsersWriteTest, SoftDeletedNamesBlockNeitherRenamesNorALaterDeletion) {
+  const std::string upn = contoso_upn("cameron.white");
+  std::string cameron = state_user(kContoso, upn)["id"];
+  std::string irvin = "/users/" + enc(contoso_upn("irvin.sayers"));
+  ASSERT_EQ(send("PATCH", irvin, {{"userPrincipalName", upn}}).status, 204);
+  expect_conflict(
+      send("PATCH", "/users/" + enc(contoso_upn("adele.vance")), {{"userPrincipalName", upn}}));
+  std::string irvin_id = body_of(get("/users/" + enc(upn)))["id"];
+  ASSERT_EQ(send("DELETE", "/users/" + enc(upn)).status, 204);
+  // Both deleted users hold the name now; each restores on its own, the second conflicts.
+  ASSERT_EQ(send("POST", "/directory/deletedItems/" + irvin_id + "/restore").status, 200);
+  expect_conflict(send("POST", "/directory/deletedItems/" + cameron + "/restore"));
+  EXPECT_EQ(body_of(get("/users/" + enc(upn)))["id"], irvin_id);
+}
+
+TEST_F(UsersWriteTest, CreateNeedsAMailNickname) {
+  json missing = new_user(contoso_upn("no.nickname"));
+  missing.erase("mailNickname");
+  HttpReply r = send("POST", "/users", missing);
+  EXPECT_EQ(r.status, 400) << r.body;
+  EXPECT_EQ(error_code(r), "Request_BadRequest");
+  EXPECT_EQ(error_message(r), "Property mailNickname value is required but is empty or missing.");
+  json empty = new_user(contoso_upn("no.nickname"));
+  empty["mailNickname"] = "";
+  EXPECT_EQ(error_message(send("POST", "/users", empty)),
+            "Property mailNickname value is required but is empty or missing.");
+  for (const json& bad : {json(42), json("has space"), json("a@b"), json("naveen.mills,.jr.")}) {
+    json body = new_user(contoso_upn("bad.nickname"));
+    body["mailNickname"] = bad;
+    HttpReply refused = send("POST", "/users", body);
+    EXPECT_EQ(refused.status, 400) << bad;
+    EXPECT_EQ(error_message(refused),
+              "Invalid value specified for property 'mailNickname' of resource 'User'.")
+        << bad;
+    json details = body_of(refused)["error"]["details"];
+    ASSERT_TRUE(details.is_array()) << refused.body;
+    EXPECT_EQ(details[0]["code"], "InvalidValue");
+    EXPECT_EQ(details[0]["target"], "mailNickname");
+  }
+  EXPECT_TRUE(state_user(kContoso, contoso_upn("no.nickname")).is_null());
+  EXPECT_TRUE(state_user(kContoso, contoso_upn("bad.nickname")).is_null());
 }
 
 TEST_F(UsersWriteTest, PasswordComplexity) {
