@@ -235,6 +235,8 @@ void TenantDirectory::soft_delete(std::string id, double now) {
   user.deleted_at = now;
   auto [pos, inserted] = deleted_.emplace(id, std::move(user));
   index_deleted(pos->second);
+  std::erase_if(role_assignments_,
+                [&](const auto& entry) { return entry.second.principal_id == id; });
   record_change(id);
 }
 
@@ -266,6 +268,39 @@ void TenantDirectory::purge_expired(double now) {
     purged_.insert(id);
     record_change(id);
   }
+}
+
+const RoleAssignmentRecord* TenantDirectory::find_role_assignment(const std::string& id) const {
+  auto it = role_assignments_.find(id);
+  return it == role_assignments_.end() ? nullptr : &it->second;
+}
+
+const RoleAssignmentRecord* TenantDirectory::find_role_assignment(
+    const std::string& principal_id, const std::string& role_definition_id,
+    const std::string& scope) const {
+  for (const auto& [id, a] : role_assignments_) {
+    if (iequals(a.principal_id, principal_id) &&
+        iequals(a.role_definition_id, role_definition_id) && a.directory_scope_id == scope) {
+      return &a;
+    }
+  }
+  return nullptr;
+}
+
+const RoleAssignmentRecord& TenantDirectory::add_role_assignment(RoleAssignmentRecord assignment) {
+  assignment.principal_id = to_lower(assignment.principal_id);
+  assignment.role_definition_id = to_lower(assignment.role_definition_id);
+  std::string id = assignment.id;
+  auto [it, inserted] = role_assignments_.emplace(id, std::move(assignment));
+  if (!inserted) {
+    throw std::runtime_error("duplicate role assignment id " + id + " in tenant " +
+                             default_domain_);
+  }
+  return it->second;
+}
+
+bool TenantDirectory::remove_role_assignment(const std::string& id) {
+  return role_assignments_.erase(id) != 0;
 }
 
 std::vector<std::pair<uint64_t, std::string>> TenantDirectory::changes(uint64_t after,

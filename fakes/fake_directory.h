@@ -82,6 +82,16 @@ struct UserRecord {
   std::vector<std::string> held_skus() const;
 };
 
+// A directory role held by a user, tenant-wide (unifiedRoleAssignment). Principals are
+// active users only: soft-deleting a user removes its assignments (a restore does not
+// bring them back).
+struct RoleAssignmentRecord {
+  std::string id;
+  std::string principal_id;        // an active user's id
+  std::string role_definition_id;  // a built-in role's template id
+  std::string directory_scope_id = "/";
+};
+
 // What became of a user id that the change log mentions.
 enum class UserFate { kActive, kSoftDeleted, kPurged };
 
@@ -145,10 +155,25 @@ class TenantDirectory {
   const UserRecord& create_user(UserRecord user);
   // Edits an active user in place; indexes and seat counts follow the edit.
   const UserRecord& update_user(std::string id, const std::function<void(UserRecord&)>& edit);
+  // Also removes the user's role assignments.
   void soft_delete(std::string id, double now);
   const UserRecord& restore(std::string id, const std::optional<std::string>& new_upn);
   // Hard-deletes soft-deleted users whose deletion is older than the restore window.
   void purge_expired(double now);
+
+  // --- role assignments (few per tenant: lookups other than by id scan them) ---
+  const std::map<std::string, RoleAssignmentRecord>& role_assignments() const {
+    return role_assignments_;
+  }
+  const RoleAssignmentRecord* find_role_assignment(const std::string& id) const;
+  // The assignment of `role_definition_id` to `principal_id` at `scope`, if any.
+  const RoleAssignmentRecord* find_role_assignment(const std::string& principal_id,
+                                                   const std::string& role_definition_id,
+                                                   const std::string& scope) const;
+  // Throws std::runtime_error when the id is taken. Not a user change (no delta entry).
+  const RoleAssignmentRecord& add_role_assignment(RoleAssignmentRecord assignment);
+  // False when there is no such assignment.
+  bool remove_role_assignment(const std::string& id);
 
   // --- delta ---
   uint64_t current_sequence() const { return sequence_; }
@@ -187,6 +212,7 @@ class TenantDirectory {
   std::unordered_multimap<std::string, std::string> deleted_upns_;      // lower upn -> id
   std::unordered_map<std::string, std::set<std::string>> departments_;  // lower -> ids
   std::multimap<double, std::string> deletion_order_;                   // deleted_at -> id
+  std::map<std::string, RoleAssignmentRecord> role_assignments_;        // by id
   std::unordered_set<std::string> purged_;
   uint64_t sequence_ = 0;
   std::map<uint64_t, std::string> change_log_;  // one entry per user: its latest change

@@ -52,6 +52,9 @@ inline constexpr const char* kGroupInherited =
 inline constexpr const char* kPasswordComplexity =
     "The specified password does not comply with password complexity requirements. Please "
     "provide a different password.";
+inline constexpr const char* kConflictingObject =
+    "A conflicting object with one or more of the specified property values is present in the "
+    "directory.";
 inline constexpr const char* kDuplicateUpn =
     "Another object with the same value for property userPrincipalName already exists.";
 }  // namespace msg

@@ -6,6 +6,7 @@
 
 #include "fakes/fake_clock.h"
 #include "fakes/fake_encoding.h"
+#include "fakes/fake_roles.h"
 
 namespace tenantsync::fake {
 
@@ -97,6 +98,32 @@ std::unique_ptr<TenantDirectory> tenant_from_fixture(const json& t, double now) 
       auto when = parse_iso8601(str(u, "deletedDateTime"));
       user.deleted_at = when ? *when : now;
       tenant->load_deleted(std::move(user));
+    }
+  }
+  // Role assignments, after the users: `principalId` an active user's id or UPN,
+  // `roleDefinitionId` a built-in role's template id or display name, `directoryScopeId`
+  // "/" (or absent), `id` optional (else the one Graph would give).
+  if (auto it = t.find("roleAssignments"); it != t.end() && !it->is_null()) {
+    for (const auto& a : *it) {
+      std::string principal = required(a, "principalId", where + " roleAssignment");
+      std::string role_name = required(a, "roleDefinitionId", where + " roleAssignment");
+      const UserRecord* user = tenant->find_active(principal);
+      if (user == nullptr) {
+        throw std::runtime_error(where + ": roleAssignment principal '" + principal +
+                                 "' is not an active user");
+      }
+      const RoleDefinition* role = find_role_by_id_or_name(role_name);
+      if (role == nullptr) {
+        throw std::runtime_error(where + ": unknown role '" + role_name + "'");
+      }
+      std::string scope = str(a, "directoryScopeId", "/");
+      if (scope != "/") throw std::runtime_error(where + ": directoryScopeId must be \"/\"");
+      if (tenant->find_role_assignment(user->id, role->template_id, scope) != nullptr) {
+        throw std::runtime_error(where + ": role " + role->display_name + " assigned twice to " +
+                                 user->user_principal_name);
+      }
+      std::string id = str(a, "id", role_assignment_id(role->template_id, user->id));
+      tenant->add_role_assignment({id, user->id, role->template_id, scope});
     }
   }
   return tenant;
@@ -246,6 +273,13 @@ json dump_tenant(const TenantDirectory& tenant) {
   for (const auto& [id, u] : tenant.active_users()) users.push_back(user_to_fixture(u));
   json deleted = json::array();
   for (const auto& [id, u] : tenant.deleted_users()) deleted.push_back(user_to_fixture(u));
+  json roles = json::array();
+  for (const auto& [id, a] : tenant.role_assignments()) {
+    roles.push_back({{"id", a.id},
+                     {"principalId", a.principal_id},
+                     {"roleDefinitionId", a.role_definition_id},
+                     {"directoryScopeId", a.directory_scope_id}});
+  }
   return {{"id", tenant.id()},
           {"defaultDomainName", tenant.default_domain()},
           {"displayName", tenant.display_name()},
@@ -255,7 +289,8 @@ json dump_tenant(const TenantDirectory& tenant) {
           {"planDependencies", std::move(deps)},
           {"prohibitedLocations", std::move(prohibited)},
           {"users", std::move(users)},
-          {"deletedUsers", std::move(deleted)}};
+          {"deletedUsers", std::move(deleted)},
+          {"roleAssignments", std::move(roles)}};
 }
 
 }  // namespace tenantsync::fake

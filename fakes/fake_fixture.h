@@ -15,6 +15,10 @@ namespace tenantsync::fake {
 std::unique_ptr<Estate> load_fixture(const nlohmann::json& fixture);
 std::unique_ptr<Estate> load_fixture_file(const std::string& path);
 
+// A tenant may carry "roleAssignments": [{"id"?, "principalId", "roleDefinitionId",
+// "directoryScopeId"?}] (principal: an active user's id or UPN; role: a built-in role's
+// template id or display name; scope "/"); the dump lists them with ids and template ids.
+
 // One user in fixture shape (direct licenses as assignedLicenses, inherited ones as
 // groupLicenses; deletedDateTime for soft-deleted users).
 nlohmann::json user_to_fixture(const UserRecord& user);

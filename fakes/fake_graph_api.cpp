@@ -9,6 +9,7 @@
 #include "fakes/fake_encoding.h"
 #include "fakes/fake_errors.h"
 #include "fakes/fake_projection.h"
+#include "fakes/fake_roles.h"
 #include "fakes/fake_rules.h"
 
 namespace tenantsync::fake {
@@ -43,6 +44,11 @@ json parse_body(const std::string& body, bool optional = false) {
 [[noreturn]] void invalid_property(const std::string& name) {
   fail(400, msg::kBadRequest,
        "Invalid value specified for property '" + name + "' of resource 'User'.");
+}
+
+[[noreturn]] void invalid_assignment_property(const std::string& name) {
+  fail(400, msg::kBadRequest,
+       "Invalid value specified for property '" + name + "' of resource 'UnifiedRoleAssignment'.");
 }
 
 std::string string_field(const json& body, const char* name) {
@@ -225,6 +231,47 @@ void check_mail_nickname(const json& body) {
   }
 }
 
+// A required string property of a role assignment: absent or empty is 400 "required",
+// another type 400 "invalid value".
+std::string assignment_field(const json& body, const char* name) {
+  auto it = body.find(name);
+  if (it == body.end() || it->is_null() || (it->is_string() && it->get<std::string>().empty())) {
+    required_property(name);
+  }
+  if (!it->is_string()) invalid_assignment_property(name);
+  return it->get<std::string>();
+}
+
+// $select on role definitions: the named properties only; an unknown name is 400.
+json select_role_properties(json role, const std::optional<std::string>& select) {
+  if (!select) return role;
+  json out = json::object();
+  for (const std::string& part : split(*select, ',')) {
+    std::string name = trim(part);
+    if (name.empty()) continue;
+    bool found = false;
+    for (const auto& [key, value] : role.items()) {
+      if (iequals(key, name)) {
+        out[key] = value;
+        found = true;
+      }
+    }
+    if (!found) {
+      fail(400, msg::kBadRequest,
+           "Could not find a property named '" + name +
+               "' on type 'microsoft.graph.unifiedRoleDefinition'.");
+    }
+  }
+  return out;
+}
+
+json project_assignment(const RoleAssignmentRecord& a) {
+  return {{"id", a.id},
+          {"principalId", a.principal_id},
+          {"roleDefinitionId", a.role_definition_id},
+          {"directoryScopeId", a.directory_scope_id}};
+}
+
 }  // namespace
 
 ApiResponse GraphApi::handle(const Caller& c, const ResolvedRoute& route, const QueryParams& q,
@@ -260,6 +307,18 @@ ApiResponse GraphApi::handle(const Caller& c, const ResolvedRoute& route, const 
       return get_deleted(c, route.id, q);
     case Route::kRestore:
       return restore_user(c, route.id, body);
+    case Route::kListRoleDefinitions:
+      return list_role_definitions(c, q);
+    case Route::kGetRoleDefinition:
+      return get_role_definition(c, route.id, q);
+    case Route::kListRoleAssignments:
+      return list_role_assignments(c, q);
+    case Route::kCreateRoleAssignment:
+      return create_role_assignment(c, body);
+    case Route::kGetRoleAssignment:
+      return get_role_assignment(c, route.id);
+    case Route::kDeleteRoleAssignment:
+      return delete_role_assignment(c, route.id);
     case Route::kMethodNotAllowed:
       fail(405, msg::kBadRequest, "Specified HTTP method is not allowed for the request target.");
     case Route::kBatch:
@@ -696,6 +755,145 @@ ApiResponse GraphApi::assign_license(const Caller& c, const std::string& id,
                                          UserView::kActive)["assignedLicenses"];
   out["@odata.context"] = graph_url("$metadata#users/$entity");
   return {200, std::move(out), {}};
+}
+
+// Built-in roles only (the fake has no custom roles); any read role may list them.
+ApiResponse GraphApi::list_role_definitions(const Caller& c, const QueryParams& q) const {
+  require_read(c);
+  std::vector<FilterClause> filter;
+  if (auto text = q.get("$filter")) filter = parse_eq_filter(*text, {"displayName", "id"});
+  auto select = q.get("$select");
+  json value = json::array();
+  for (const RoleDefinition& role : builtin_roles()) {
+    bool keep = std::all_of(filter.begin(), filter.end(), [&](const FilterClause& f) {
+      return iequals(f.property == "id" ? role.template_id : role.display_name, f.value);
+    });
+    if (keep) value.push_back(select_role_properties(project_role_definition(role), select));
+  }
+  return {
+      200,
+      collection(graph_url("$metadata#roleManagement/directory/roleDefinitions"), std::move(value)),
+      {}};
+}
+
+ApiResponse GraphApi::get_role_definition(const Caller& c, const std::string& id,
+                                          const QueryParams& q) const {
+  require_read(c);
+  const RoleDefinition* role = find_role(id);
+  if (role == nullptr) throw not_found(id);
+  json out = select_role_properties(project_role_definition(*role), q.get("$select"));
+  out["@odata.context"] = graph_url("$metadata#roleManagement/directory/roleDefinitions/$entity");
+  return {200, std::move(out), {}};
+}
+
+// In id order, paged like /users ($top, signed $skiptoken); $filter on principalId,
+// roleDefinitionId, directoryScopeId or id (eq, joined by and). Other options are ignored.
+ApiResponse GraphApi::list_role_assignments(const Caller& c, const QueryParams& q) const {
+  require_read(c);
+  static const std::vector<std::string> kFilterable = {"principalId", "roleDefinitionId",
+                                                       "directoryScopeId", "id"};
+  auto filter_text = q.get("$filter");
+  std::vector<FilterClause> filter;
+  if (filter_text) filter = parse_eq_filter(*filter_text, kFilterable);
+  int top = parse_top(q.get("$top"));
+  const std::string list = "roleAssignments";
+  std::string qhash =
+      hex64(stable_hash(list + "|" + filter_text.value_or("") + "|" + std::to_string(top)));
+  double now = clock_.now();
+  auto lock = c.tenant->acquire(now);
+  const TenantDirectory& t = *c.tenant;
+  std::string after;
+  if (auto token = q.get("$skiptoken")) {
+    auto cursor = open_page(signer_, *token);
+    if (!cursor || cursor->list != list || cursor->tenant_id != t.id() ||
+        cursor->query_hash != qhash || cursor->expires_at < now) {
+      fail(400, kExpiredPageToken, kExpiredPageTokenText);
+    }
+    after = cursor->after_id;
+  }
+  auto matches_filter = [&](const RoleAssignmentRecord& a) {
+    return std::all_of(filter.begin(), filter.end(), [&](const FilterClause& f) {
+      const std::string& actual = f.property == "principalId"        ? a.principal_id
+                                  : f.property == "roleDefinitionId" ? a.role_definition_id
+                                  : f.property == "directoryScopeId" ? a.directory_scope_id
+                                                                     : a.id;
+      return f.property == "id" ? actual == f.value : iequals(actual, f.value);
+    });
+  };
+  json value = json::array();
+  std::string last;
+  bool more = false;
+  const auto& all = t.role_assignments();
+  for (auto it = all.upper_bound(after); it != all.end(); ++it) {
+    if (!matches_filter(it->second)) continue;
+    if (value.size() == static_cast<size_t>(top)) {
+      more = true;
+      break;
+    }
+    value.push_back(project_assignment(it->second));
+    last = it->first;
+  }
+  json out =
+      collection(graph_url("$metadata#roleManagement/directory/roleAssignments"), std::move(value));
+  if (more) {
+    PageCursor next{list, t.id(), last, qhash, now + kSkipTokenLifetime};
+    std::string link = graph_url("roleManagement/directory/roleAssignments?");
+    if (filter_text) link += "$filter=" + percent_encode(*filter_text) + "&";
+    if (q.get("$top")) link += "$top=" + std::to_string(top) + "&";
+    out["@odata.nextLink"] = link + "$skiptoken=" + seal_page(signer_, next);
+  }
+  return {200, std::move(out), {}};
+}
+
+// Tenant-wide ("/") assignments of a built-in role to an active user of the tenant, by
+// Privileged Role Administrators (or Global Administrators).
+ApiResponse GraphApi::create_role_assignment(const Caller& c, const std::string& body_text) const {
+  json body = parse_body(body_text);
+  require(c, {"PrivilegedRoleAdministrator"});
+  std::string principal_id = assignment_field(body, "principalId");
+  std::string role_id = assignment_field(body, "roleDefinitionId");
+  std::string scope = assignment_field(body, "directoryScopeId");
+  const RoleDefinition* role = find_role(role_id);
+  if (role == nullptr) invalid_assignment_property("roleDefinitionId");
+  // The fake models tenant-wide assignments only (no administrative units or app scopes).
+  if (scope != "/") invalid_assignment_property("directoryScopeId");
+
+  auto lock = c.tenant->acquire(clock_.now());
+  TenantDirectory& t = *c.tenant;
+  // By object id only, as the service: a user principal name is no principal id.
+  auto principal = t.active_users().find(to_lower(principal_id));
+  if (principal == t.active_users().end()) throw not_found(principal_id);
+  const std::string& user_id = principal->first;
+  RoleAssignmentRecord record{role_assignment_id(role->template_id, user_id), user_id,
+                              role->template_id, scope};
+  if (t.find_role_assignment(user_id, role->template_id, scope) != nullptr ||
+      t.find_role_assignment(record.id) != nullptr) {
+    fail(400, msg::kBadRequest, msg::kConflictingObject);
+  }
+  const RoleAssignmentRecord& created = t.add_role_assignment(std::move(record));
+  json out = project_assignment(created);
+  out["@odata.context"] = graph_url("$metadata#roleManagement/directory/roleAssignments/$entity");
+  return {201,
+          std::move(out),
+          {{"Location",
+            graph_url("roleManagement/directory/roleAssignments/" + percent_encode(created.id))}}};
+}
+
+ApiResponse GraphApi::get_role_assignment(const Caller& c, const std::string& id) const {
+  require_read(c);
+  auto lock = c.tenant->acquire(clock_.now());
+  const RoleAssignmentRecord* a = c.tenant->find_role_assignment(id);
+  if (a == nullptr) throw not_found(id);
+  json out = project_assignment(*a);
+  out["@odata.context"] = graph_url("$metadata#roleManagement/directory/roleAssignments/$entity");
+  return {200, std::move(out), {}};
+}
+
+ApiResponse GraphApi::delete_role_assignment(const Caller& c, const std::string& id) const {
+  require(c, {"PrivilegedRoleAdministrator"});
+  auto lock = c.tenant->acquire(clock_.now());
+  if (!c.tenant->remove_role_assignment(id)) throw not_found(id);
+  return {204, nullptr, {}};
 }
 
 }  // namespace tenantsync::fake

@@ -1,6 +1,7 @@
 // The Graph v1.0 operations of graph-contract.md, for one authenticated caller: reads
-// (contracts, SKUs, users, delta, deleted users) and writes (create, patch, delete,
-// restore, assignLicense) with the service's rules and role checks. Each call locks only
+// (contracts, SKUs, users, delta, deleted users, role definitions and assignments) and
+// writes (create, patch, delete, restore, assignLicense, role assignments) with the
+// service's rules and role checks. Each call locks only
 // the caller's tenant. $batch, faults, limits and statistics wrap this in FakeService.
 #pragma once
 
@@ -56,6 +57,13 @@ class GraphApi {
   ApiResponse delete_user(const Caller& c, const std::string& id) const;
   ApiResponse restore_user(const Caller& c, const std::string& id, const std::string& body) const;
   ApiResponse assign_license(const Caller& c, const std::string& id, const std::string& body) const;
+  ApiResponse list_role_definitions(const Caller& c, const QueryParams& q) const;
+  ApiResponse get_role_definition(const Caller& c, const std::string& id,
+                                  const QueryParams& q) const;
+  ApiResponse list_role_assignments(const Caller& c, const QueryParams& q) const;
+  ApiResponse create_role_assignment(const Caller& c, const std::string& body) const;
+  ApiResponse get_role_assignment(const Caller& c, const std::string& id) const;
+  ApiResponse delete_role_assignment(const Caller& c, const std::string& id) const;
 
   std::string graph_url(const std::string& path) const { return base_url_ + "/v1.0/" + path; }
 

@@ -1,5 +1,6 @@
 #include "fakes/fake_query.h"
 
+#include <algorithm>
 #include <cctype>
 
 #include "fakes/fake_encoding.h"
@@ -50,29 +51,29 @@ std::string read_literal(const std::string& s, size_t& i) {
 
 }  // namespace
 
-std::vector<FilterClause> parse_user_filter(const std::string& filter) {
+std::vector<FilterClause> parse_eq_filter(const std::string& filter,
+                                          const std::vector<std::string>& properties) {
   std::vector<FilterClause> out;
   size_t i = 0;
   while (true) {
     skip_spaces(filter, i);
-    std::string property = read_word(filter, i);
-    if (iequals(property, "userPrincipalName")) {
-      property = "userPrincipalName";
-    } else if (iequals(property, "id")) {
-      property = "id";
-    } else if (iequals(property, "department")) {
-      property = "department";
-    } else {
-      unsupported();
-    }
+    std::string word = read_word(filter, i);
+    auto known = std::find_if(properties.begin(), properties.end(),
+                              [&](const std::string& p) { return iequals(p, word); });
+    if (known == properties.end()) unsupported();
     skip_spaces(filter, i);
     if (!iequals(read_word(filter, i), "eq")) unsupported();
     skip_spaces(filter, i);
-    out.push_back({property, read_literal(filter, i)});
+    out.push_back({*known, read_literal(filter, i)});
     skip_spaces(filter, i);
     if (i == filter.size()) return out;
     if (!iequals(read_word(filter, i), "and")) unsupported();
   }
+}
+
+std::vector<FilterClause> parse_user_filter(const std::string& filter) {
+  static const std::vector<std::string> kProperties = {"userPrincipalName", "id", "department"};
+  return parse_eq_filter(filter, kProperties);
 }
 
 int parse_top(const std::optional<std::string>& value) {

@@ -1,6 +1,7 @@
-// OData query options the fake understands: $top bounds and the $filter forms tenantsync
-// uses on /users (`userPrincipalName eq 'x'`, `id eq 'x'`, `department eq 'x'`, joined by
-// ` and `). Anything else in $filter is 400 Request_UnsupportedQuery.
+// OData query options the fake understands: $top bounds and `$filter`s made of
+// `property eq 'x'` clauses joined by ` and ` over a fixed set of properties per list
+// (on /users: userPrincipalName, id, department). Anything else in $filter is 400
+// Request_UnsupportedQuery.
 #pragma once
 
 #include <optional>
@@ -24,11 +25,15 @@ class QueryParams {
 };
 
 struct FilterClause {
-  std::string property;  // userPrincipalName | id | department
+  std::string property;  // one of the allowed names, spelled as given there
   std::string value;
 };
 
+// `p eq 'x' and q eq 'y'` with p, q among `properties` (matched case-insensitively).
 // Throws GraphError 400 Request_UnsupportedQuery for any other form.
+std::vector<FilterClause> parse_eq_filter(const std::string& filter,
+                                          const std::vector<std::string>& properties);
+// The /users form: userPrincipalName, id, department.
 std::vector<FilterClause> parse_user_filter(const std::string& filter);
 
 // Default page size when no $top is given.

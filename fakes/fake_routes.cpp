@@ -60,6 +60,32 @@ ResolvedRoute resolve_route(const std::string& method, const std::vector<std::st
              is(seg[3], "restore") && post) {
     r.id = seg[2];
     set(Route::kRestore, "directory/deletedItems/{id}/restore", true);
+  } else if (n >= 3 && is(seg[0], "roleManagement") && is(seg[1], "directory") &&
+             is(seg[2], "roleDefinitions") && n <= 4) {
+    const std::string base = "roleManagement/directory/roleDefinitions";
+    if (n == 4) r.id = seg[3];
+    if (!get) {
+      set(Route::kMethodNotAllowed, n == 3 ? base : base + "/{id}");
+    } else {
+      set(n == 3 ? Route::kListRoleDefinitions : Route::kGetRoleDefinition,
+          n == 3 ? base : base + "/{id}");
+    }
+  } else if (n >= 3 && is(seg[0], "roleManagement") && is(seg[1], "directory") &&
+             is(seg[2], "roleAssignments") && n <= 4) {
+    const std::string base = "roleManagement/directory/roleAssignments";
+    if (n == 3 && get) {
+      set(Route::kListRoleAssignments, base);
+    } else if (n == 3 && post) {
+      set(Route::kCreateRoleAssignment, base, true);
+    } else if (n == 4 && get) {
+      r.id = seg[3];
+      set(Route::kGetRoleAssignment, base + "/{id}");
+    } else if (n == 4 && method == "DELETE") {
+      r.id = seg[3];
+      set(Route::kDeleteRoleAssignment, base + "/{id}", true);
+    } else {
+      set(Route::kMethodNotAllowed, n == 3 ? base : base + "/{id}");
+    }
   } else {
     std::string pattern = n == 0 ? std::string() : seg[0];
     for (size_t i = 1; i < n; ++i) pattern += "/{id}";

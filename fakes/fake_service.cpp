@@ -184,10 +184,14 @@ ApiResponse FakeService::perform(const Caller& caller, const ResolvedRoute& rout
   }
   if (route.write && r.status >= 200 && r.status < 300) {
     // The user the write took effect on: the one the service returned (create, restore,
-    // assign), else the one the request named (patch, delete).
+    // assign; a role assignment's principal), else the id the request named (patch,
+    // delete; a deleted role assignment's id).
     std::string user = route.id;
-    if (r.body.is_object() && r.body.contains("id") && r.body["id"].is_string()) {
-      user = r.body["id"].get<std::string>();
+    for (const char* key : {"principalId", "id"}) {
+      if (r.body.is_object() && r.body.contains(key) && r.body[key].is_string()) {
+        user = r.body[key].get<std::string>();
+        break;
+      }
     }
     stats_.add_write(caller.tenant->id(), user, route.folded);
   }

@@ -61,8 +61,9 @@ TEST_F(StatsAndControlTest, StateByIdOrDomainIsFixtureShaped) {
   json by_domain = fake_->state(kContoso);
   json by_id = fake_->state(by_domain["id"]);
   EXPECT_EQ(by_domain, by_id);
-  for (const char* key : {"id", "defaultDomainName", "displayName", "skus", "users", "deletedUsers",
-                          "mutuallyExclusivePlans", "planDependencies", "prohibitedLocations"}) {
+  for (const char* key :
+       {"id", "defaultDomainName", "displayName", "skus", "users", "deletedUsers",
+        "mutuallyExclusivePlans", "planDependencies", "prohibitedLocations", "roleAssignments"}) {
     EXPECT_TRUE(by_domain.contains(key)) << key;
   }
   EXPECT_EQ(by_domain["users"].size(), 23u);
