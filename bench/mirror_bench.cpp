@@ -307,7 +307,7 @@ class JsonPageDirectory final : public Directory {
   }
   std::vector<WriteResult> write(const std::string&, const std::vector<WriteRequest>& r) override {
     return std::vector<WriteResult>(r.size(),
-                                    WriteResult{make_error(ErrorKind::Invalid, "read-only"), {}});
+                                    failed_write(make_error(ErrorKind::Invalid, "read-only")));
   }
 
  private:

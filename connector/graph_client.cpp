@@ -10,6 +10,7 @@
 #include <nlohmann/json.hpp>
 
 #include "connector/graph_errors.h"
+#include "connector/url.h"
 #include "sync/log.h"
 
 namespace tenantsync {
@@ -329,20 +330,45 @@ Result<std::vector<Sku>> GraphClient::subscribed_skus(const std::string& tenant)
   return skus;
 }
 
-Result<std::vector<Domain>> GraphClient::domains(const std::string& tenant) {
-  std::vector<Domain> domains;
+// Every page of a list, each item decoded as T.
+template <typename T>
+Result<std::vector<T>> GraphClient::list_all(const std::string& tenant, const std::string& first,
+                                             const char* what) {
+  std::vector<T> out;
   Status st = for_each_page(
-      tenant, url("/domains"), "domains",
+      tenant, first, what,
       [&](const nlohmann::json& page, int n) -> Status {
-        auto decoded = decode_array<Domain>(
-            page["value"], "tenant " + tenant + ": domains page " + std::to_string(n));
+        auto decoded = decode_array<T>(
+            page["value"], "tenant " + tenant + ": " + what + " page " + std::to_string(n));
         if (!decoded) return decoded.error();
-        for (auto& d : *decoded) domains.push_back(std::move(d));
+        for (auto& item : *decoded) out.push_back(std::move(item));
         return Status();
       },
       nullptr);
   if (!st.ok()) return st;
-  return domains;
+  return out;
+}
+
+Result<std::vector<Domain>> GraphClient::domains(const std::string& tenant) {
+  return list_all<Domain>(tenant, url("/domains"), "domains");
+}
+
+Result<std::vector<RoleDefinition>> GraphClient::role_definitions(const std::string& tenant) {
+  return list_all<RoleDefinition>(tenant, url("/roleManagement/directory/roleDefinitions"),
+                                  "roleDefinitions");
+}
+
+Result<std::vector<RoleAssignment>> GraphClient::role_assignments(const std::string& tenant,
+                                                                  const std::string& principal_id) {
+  std::string path = "/roleManagement/directory/roleAssignments";
+  if (!principal_id.empty()) {
+    path += "?$filter=" + url_encode("principalId eq '" + principal_id + "'");
+  }
+  auto all = list_all<RoleAssignment>(tenant, url(path), "roleAssignments");
+  if (!all.ok()) return all;
+  // Assignments scoped to an administrative unit or an app are not tenant-wide admin roles.
+  std::erase_if(*all, [](const RoleAssignment& a) { return a.directory_scope_id != "/"; });
+  return all;
 }
 
 Status GraphClient::list_users(const std::string& tenant, const UsersSink& sink) {
@@ -508,6 +534,13 @@ GraphWriteResult GraphClient::success(const GraphWrite& write, const nlohmann::j
                                       int attempts) {
   GraphWriteResult r;
   r.attempts = attempts;
+  if (write.kind == GraphWrite::Kind::AddRole && body.is_object()) {
+    try {
+      r.role_assignment = body.get<RoleAssignment>();
+    } catch (const nlohmann::json::exception& e) {
+      log_debug("could not decode the role assignment a write returned", {{"error", e.what()}});
+    }
+  }
   if (write.returns_user() && body.is_object() && body.contains("id")) {
     try {
       r.user = body.get<User>();
@@ -566,6 +599,26 @@ GraphWriteResult GraphClient::resolve_failure(const std::string& tenant, const G
             r.user = std::move(user).value();
             return r;
           }
+        }
+        break;
+      case GraphWrite::Kind::AddRole: {
+        // The resend may be refused as a duplicate, or fail otherwise: look whether it holds.
+        auto held = role_assignments(tenant, write.user);
+        if (!held) break;
+        for (const RoleAssignment& a : *held) {
+          if (a.role_definition_id != write.role_definition_id) continue;
+          log_info("addRole: an earlier attempt took effect (its answer was lost)",
+                   {{"tenant", tenant}, {"user", write.user}});
+          r.role_assignment = a;
+          return r;
+        }
+        break;
+      }
+      case GraphWrite::Kind::RemoveRole:
+        if (error.kind == ErrorKind::NotFound) {
+          log_info("removeRole: an earlier attempt took effect (its answer was lost)",
+                   {{"tenant", tenant}, {"assignment", write.role_assignment_id}});
+          return r;
         }
         break;
       case GraphWrite::Kind::Update:

@@ -57,6 +57,7 @@
 #include "connector/write_pacer.h"
 #include "model/domain.h"
 #include "model/result.h"
+#include "model/role.h"
 #include "model/sku.h"
 #include "model/tenant.h"
 #include "model/user.h"
@@ -77,7 +78,8 @@ struct GraphClientOptions {
 struct GraphWriteResult {
   Status status;
   std::optional<User> user;  // when the service returned one (assign, create, restore)
-  int attempts = 0;          // requests that carried this write
+  std::optional<RoleAssignment> role_assignment;  // AddRole: the assignment made
+  int attempts = 0;                               // requests that carried this write
 };
 
 class GraphClient {
@@ -105,6 +107,12 @@ class GraphClient {
   Result<std::vector<Sku>> subscribed_skus(const std::string& tenant);
   // GET /domains: every domain of the tenant, verified or not.
   Result<std::vector<Domain>> domains(const std::string& tenant);
+  // GET /roleManagement/directory/roleDefinitions: the tenant's admin roles.
+  Result<std::vector<RoleDefinition>> role_definitions(const std::string& tenant);
+  // GET /roleManagement/directory/roleAssignments: who holds a role tenant-wide
+  // (directoryScopeId "/"); with `principal_id`, only that user's ($filter=principalId eq).
+  Result<std::vector<RoleAssignment>> role_assignments(const std::string& tenant,
+                                                       const std::string& principal_id = "");
   // GET /users?$select=...&$top=999, every page.
   Status list_users(const std::string& tenant, const UsersSink& sink);
   // GET /users/delta: from the start (empty `delta_link`, the whole directory) or from a
@@ -149,6 +157,9 @@ class GraphClient {
 
   // Sends `call` until it succeeds or `budget` ends it (retry_budget.h).
   Sent send(const std::string& tenant, const Call& call, RetryBudget& budget);
+  template <typename T>
+  Result<std::vector<T>> list_all(const std::string& tenant, const std::string& first,
+                                  const char* what);
   Status for_each_page(const std::string& tenant, const std::string& first_url,
                        const std::string& what, const PageHandler& on_page,
                        std::string* delta_link);

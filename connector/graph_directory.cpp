@@ -46,6 +46,10 @@ GraphWrite to_graph_write(const WriteRequest& request) {
       return GraphWrite::remove(request.user);
     case WriteRequest::Kind::RestoreUser:
       return GraphWrite::restore(request.user, request.new_user_principal_name);
+    case WriteRequest::Kind::AddRole:
+      return GraphWrite::add_role(request.user, request.role_definition_id);
+    case WriteRequest::Kind::RemoveRole:
+      return GraphWrite::remove_role(request.role_assignment_id);
   }
   return GraphWrite::remove(request.user);  // unreachable
 }
@@ -66,6 +70,14 @@ Result<std::vector<Sku>> GraphDirectory::subscribed_skus(const std::string& tena
 
 Result<std::vector<Domain>> GraphDirectory::domains(const std::string& tenant) {
   return client_.domains(tenant);
+}
+
+Result<std::vector<RoleDefinition>> GraphDirectory::role_definitions(const std::string& tenant) {
+  return client_.role_definitions(tenant);
+}
+
+Result<std::vector<RoleAssignment>> GraphDirectory::role_assignments(const std::string& tenant) {
+  return client_.role_assignments(tenant);
 }
 
 Result<std::string> GraphDirectory::read_users(const std::string& tenant,
@@ -95,7 +107,10 @@ std::vector<WriteResult> GraphDirectory::write(const std::string& tenant,
   auto done = client_.write_batch(tenant, writes);
   std::vector<WriteResult> results;
   results.reserve(done.size());
-  for (auto& d : done) results.push_back(WriteResult{std::move(d.status), std::move(d.user)});
+  for (auto& d : done) {
+    results.push_back(
+        WriteResult{std::move(d.status), std::move(d.user), std::move(d.role_assignment)});
+  }
   return results;
 }
 

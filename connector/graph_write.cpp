@@ -46,15 +46,32 @@ GraphWrite GraphWrite::restore(std::string user, std::optional<std::string> new_
   return w;
 }
 
+GraphWrite GraphWrite::add_role(std::string user_id, std::string role_definition_id) {
+  GraphWrite w;
+  w.kind = Kind::AddRole;
+  w.user = std::move(user_id);
+  w.role_definition_id = std::move(role_definition_id);
+  return w;
+}
+
+GraphWrite GraphWrite::remove_role(std::string assignment_id) {
+  GraphWrite w;
+  w.kind = Kind::RemoveRole;
+  w.role_assignment_id = std::move(assignment_id);
+  return w;
+}
+
 const char* GraphWrite::method() const {
   switch (kind) {
     case Kind::AssignLicense:
     case Kind::Create:
     case Kind::Restore:
+    case Kind::AddRole:
       return "POST";
     case Kind::Update:
       return "PATCH";
     case Kind::Delete:
+    case Kind::RemoveRole:
       return "DELETE";
   }
   return "POST";
@@ -71,6 +88,10 @@ std::string GraphWrite::path() const {
       return "/users/" + encode_path_segment(user);
     case Kind::Restore:
       return "/directory/deletedItems/" + encode_path_segment(user) + "/restore";
+    case Kind::AddRole:
+      return "/roleManagement/directory/roleAssignments";
+    case Kind::RemoveRole:
+      return "/roleManagement/directory/roleAssignments/" + encode_path_segment(role_assignment_id);
   }
   return "/";
 }
@@ -88,7 +109,12 @@ std::optional<nlohmann::json> GraphWrite::request_body() const {
     case Kind::Update:
       return body.is_null() ? nlohmann::json::object() : body;
     case Kind::Delete:
+    case Kind::RemoveRole:
       return std::nullopt;
+    case Kind::AddRole:
+      return nlohmann::json{{"principalId", user},
+                            {"roleDefinitionId", role_definition_id},
+                            {"directoryScopeId", "/"}};
     case Kind::Restore:
       if (!new_user_principal_name) return std::nullopt;
       return nlohmann::json{{"newUserPrincipalName", *new_user_principal_name}};
@@ -112,6 +138,10 @@ const char* to_string(GraphWrite::Kind kind) {
       return "delete";
     case GraphWrite::Kind::Restore:
       return "restore";
+    case GraphWrite::Kind::AddRole:
+      return "addRole";
+    case GraphWrite::Kind::RemoveRole:
+      return "removeRole";
   }
   return "write";
 }

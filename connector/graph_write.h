@@ -1,7 +1,8 @@
-// One Graph write (assignLicense, create, update, delete, restore) as GraphClient sends
-// it, alone or as an item of a $batch: its method, path relative to the API root and JSON
-// body, plus what the client needs to judge an ambiguous retry (the user it concerns and,
-// for assignLicense, the licenses it adds and removes). Plain values.
+// One Graph write (assignLicense, create, update, delete, restore, and adding or removing
+// an admin role assignment) as GraphClient sends it, alone or as an item of a $batch: its method,
+// path relative to the API root and JSON body, plus what the client needs to judge an ambiguous
+// retry (the user it concerns and, for assignLicense, the licenses it adds and removes). Plain
+// values.
 #pragma once
 
 #include <optional>
@@ -16,14 +17,17 @@
 namespace tenantsync {
 
 struct GraphWrite {
-  enum class Kind { AssignLicense, Create, Update, Delete, Restore };
+  enum class Kind { AssignLicense, Create, Update, Delete, Restore, AddRole, RemoveRole };
 
   Kind kind = Kind::AssignLicense;
-  std::string user;  // id or UPN; Create: the new user's UPN (for the existence check)
+  std::string user;  // id or UPN; Create: the new user's UPN (for the existence check);
+                     // AddRole: the principal's id
   std::vector<AssignedLicense> add_licenses;           // AssignLicense
   std::vector<std::string> remove_licenses;            // AssignLicense: sku ids
   nlohmann::json body;                                 // Create, Update (may hold a password)
   std::optional<std::string> new_user_principal_name;  // Restore
+  std::string role_definition_id;                      // AddRole
+  std::string role_assignment_id;                      // RemoveRole
 
   static GraphWrite assign_license(std::string user, std::vector<AssignedLicense> add,
                                    std::vector<std::string> remove);
@@ -31,6 +35,9 @@ struct GraphWrite {
   static GraphWrite update(std::string user, nlohmann::json patch);
   static GraphWrite remove(std::string user);
   static GraphWrite restore(std::string user, std::optional<std::string> new_upn = std::nullopt);
+  // A tenant-wide (directoryScopeId "/") assignment of the role to the user, or its removal.
+  static GraphWrite add_role(std::string user_id, std::string role_definition_id);
+  static GraphWrite remove_role(std::string assignment_id);
 
   const char* method() const;
   // Relative to the API root ("/users/{id}/assignLicense"), as $batch items need it.

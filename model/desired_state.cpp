@@ -451,9 +451,9 @@ class DesiredStateReader {
 
   CreateSpec read_create(const json& j, const std::string& path) {
     CreateSpec spec;
-    if (!object_with_keys(
-            j, path,
-            {"displayName", "usageLocation", "givenName", "surname", "department", "jobTitle"})) {
+    if (!object_with_keys(j, path,
+                          {"displayName", "usageLocation", "givenName", "surname", "department",
+                           "jobTitle", "roles"})) {
       return spec;
     }
     if (auto name = string_field(j, path, "displayName", true)) spec.display_name = *name;
@@ -469,6 +469,13 @@ class DesiredStateReader {
     spec.surname = string_field(j, path, "surname", false);
     spec.department = string_field(j, path, "department", false);
     spec.job_title = string_field(j, path, "jobTitle", false);
+    if (const json* roles = find(j, "roles")) {
+      spec.roles = string_array(*roles, path_key(path, "roles"));
+      for (size_t i = 0; i < spec.roles.size(); ++i) {
+        if (spec.roles[i].empty())
+          problem(path_index(path_key(path, "roles"), i), "empty role name");
+      }
+    }
     return spec;
   }
 
@@ -555,6 +562,7 @@ Json user_form(const DesiredUser& user) {
     put_optional(c, "surname", user.create->surname);
     put_optional(c, "department", user.create->department);
     put_optional(c, "jobTitle", user.create->job_title);
+    if (!user.create->roles.empty()) c["roles"] = user.create->roles;
     j["create"] = std::move(c);
   }
   return j;

@@ -62,6 +62,8 @@ struct CreateSpec {
   std::optional<std::string> surname;
   std::optional<std::string> department;
   std::optional<std::string> job_title;
+  // Admin roles (display names or template ids) given right after the user is created.
+  std::vector<std::string> roles;
 
   bool operator==(const CreateSpec&) const = default;
 };
@@ -72,11 +74,21 @@ struct DesiredUser {
   DesiredUserState state = DesiredUserState::Unspecified;
   bool ignore = false;
   std::optional<CreateSpec> create;
+  // Admin roles to give / take away (names or ids), set by `users roles` only: a file
+  // gives roles only to the users it creates (create.roles).
+  std::vector<std::string> add_roles;
+  std::vector<std::string> remove_roles;
+  // Set by `users restore --new-upn` only: restore the deleted user under this name.
+  std::optional<std::string> restore_as;
+  // Set by `users add / import --reuse-deleted-upn` only: `create` makes a new user even
+  // though a soft-deleted user had this name (which is otherwise restored).
+  bool create_over_deleted = false;
   SourceLocation location;  // of the entry
 
   bool operator==(const DesiredUser& o) const {
     return upn == o.upn && licenses == o.licenses && state == o.state && ignore == o.ignore &&
-           create == o.create;
+           create == o.create && add_roles == o.add_roles && remove_roles == o.remove_roles &&
+           restore_as == o.restore_as && create_over_deleted == o.create_over_deleted;
   }
 };
 

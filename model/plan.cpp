@@ -25,6 +25,10 @@ const char* to_string(OpKind kind) {
       return "create";
     case OpKind::ResetPassword:
       return "reset-password";
+    case OpKind::AddRole:
+      return "add-role";
+    case OpKind::RemoveRole:
+      return "remove-role";
   }
   return "assign";
 }
@@ -46,8 +50,9 @@ const char* to_string(OpStatus status) {
 }
 
 std::optional<OpKind> parse_op_kind(std::string_view text) {
-  for (OpKind kind : {OpKind::Assign, OpKind::Revoke, OpKind::Update, OpKind::Restore,
-                      OpKind::Delete, OpKind::Create, OpKind::ResetPassword}) {
+  for (OpKind kind :
+       {OpKind::Assign, OpKind::Revoke, OpKind::Update, OpKind::Restore, OpKind::Delete,
+        OpKind::Create, OpKind::ResetPassword, OpKind::AddRole, OpKind::RemoveRole}) {
     if (text == to_string(kind)) return kind;
   }
   return std::nullopt;
@@ -66,6 +71,17 @@ bool Operation::operator==(const Operation& o) const {
          sku_id == o.sku_id && disabled_plans == o.disabled_plans &&
          newly_disabled_plans == o.newly_disabled_plans && status == o.status &&
          reason == o.reason && error == o.error && details == o.details;
+}
+
+std::string role_name(const Operation& op) {
+  if (!op.details || !op.details->is_object()) return "";
+  for (const char* key : {"role", "roleDefinitionId"}) {
+    auto it = op.details->find(key);
+    if (it != op.details->end() && it->is_string() && !it->get<std::string>().empty()) {
+      return it->get<std::string>();
+    }
+  }
+  return "";
 }
 
 PlanSummary Plan::summary() const {
@@ -106,6 +122,10 @@ PlanSummary Plan::summary() const {
           break;
         case OpKind::Create:
           ++s.create;
+          break;
+        case OpKind::AddRole:
+        case OpKind::RemoveRole:
+          ++s.roles;
           break;
         case OpKind::ResetPassword:
           break;
@@ -159,9 +179,9 @@ void to_json(nlohmann::json& j, const TenantPlan& t) {
 }
 
 void to_json(nlohmann::json& j, const PlanSummary& s) {
-  j = {{"assign", s.assign}, {"revoke", s.revoke},  {"update", s.update},   {"restore", s.restore},
-       {"delete", s.del},    {"create", s.create},  {"blocked", s.blocked}, {"applied", s.applied},
-       {"failed", s.failed}, {"skipped", s.skipped}};
+  j = {{"assign", s.assign},   {"revoke", s.revoke}, {"update", s.update},  {"restore", s.restore},
+       {"delete", s.del},      {"create", s.create}, {"roles", s.roles},    {"blocked", s.blocked},
+       {"applied", s.applied}, {"failed", s.failed}, {"skipped", s.skipped}};
 }
 
 void to_json(nlohmann::json& j, const Plan& p) {

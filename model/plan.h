@@ -19,7 +19,19 @@
 namespace tenantsync {
 
 // ResetPassword is journal-only (`users reset-password`): never an operation of a plan.
-enum class OpKind { Assign, Revoke, Update, Restore, Delete, Create, ResetPassword };
+// AddRole / RemoveRole: a tenant-wide admin role assignment made or removed; `details`
+// says which ({"role", "roleDefinitionId"}, plus "roleAssignmentId" for RemoveRole).
+enum class OpKind {
+  Assign,
+  Revoke,
+  Update,
+  Restore,
+  Delete,
+  Create,
+  ResetPassword,
+  AddRole,
+  RemoveRole
+};
 enum class OpStatus { Ready, Blocked, Applied, Failed, Skipped };
 
 const char* to_string(OpKind kind);
@@ -51,6 +63,9 @@ struct Operation {
 
   bool operator==(const Operation& o) const;
 };
+
+// The role an AddRole / RemoveRole names: details.role, else details.roleDefinitionId.
+std::string role_name(const Operation& op);
 
 struct SeatLine {
   std::string sku;
@@ -98,7 +113,7 @@ struct TenantPlan {
 };
 
 struct PlanSummary {
-  int assign = 0, revoke = 0, update = 0, restore = 0, del = 0, create = 0, blocked = 0;
+  int assign = 0, revoke = 0, update = 0, restore = 0, del = 0, create = 0, roles = 0, blocked = 0;
   int applied = 0, failed = 0, skipped = 0;
 
   bool operator==(const PlanSummary&) const = default;
@@ -123,7 +138,7 @@ struct Plan {
 // disabledPlans and status; reason and newlyDisabledPlans only when not empty, error and
 // details only when set. A tenant always carries operations, seats and notes, notPlanned
 // when set, and overLimit {lossesOfAccess, revocations, updatesDisablingPlans, deletions,
-// message} when apply refuses (or refused) it; the summary always carries all ten counts
+// message} when apply refuses (or refused) it; the summary always carries all eleven counts
 // ("delete" for del). Reading ignores the summary (it is recomputed) and refuses unknown
 // keys, as a saved plan is replayed verbatim.
 void to_json(nlohmann::json& j, const Operation& op);

@@ -30,13 +30,13 @@ enum class ErrorKind {
 // Why the service refused a write; parsed from its message (graph-contract.md).
 enum class Refusal {
   None,
-  Seats,               // no free seat
-  UsageLocation,       // missing or prohibited usage location
-  ExclusivePlans,      // mutually exclusive service plans
-  Dependency,          // a plan depends on another
-  UnknownSku,          // SKU not in tenant
-  NoSuchLicense,       // removing a license the user lacks
-  GroupInherited,      // removing a group-inherited license
+  Seats,           // no free seat
+  UsageLocation,   // missing or prohibited usage location
+  ExclusivePlans,  // mutually exclusive service plans
+  Dependency,      // a plan depends on another
+  UnknownSku,      // SKU not in tenant
+  NoSuchLicense,   // removing a license the user lacks
+  GroupInherited,  // removing a group-inherited license
   PasswordComplexity,
   DuplicateUpn,
   Other,
@@ -77,8 +77,8 @@ class Status {
 template <class T>
 class Result {
  public:
-  Result(T value) : v_(std::move(value)) {}      // NOLINT: implicit by design
-  Result(Error error) : v_(std::move(error)) {}  // NOLINT
+  Result(T value) : v_(std::move(value)) {}             // NOLINT: implicit by design
+  Result(Error error) : v_(std::move(error)) {}         // NOLINT
   Result(const Status& status) : v_(status.error()) {}  // NOLINT: only from a failed Status
 
   bool ok() const { return v_.index() == 0; }

@@ -7,8 +7,8 @@ namespace tenantsync {
 
 struct SourceLocation {
   std::string file;
-  int line = 0;    // 1-based; 0 = unknown
-  int column = 0;  // 1-based
+  int line = 0;      // 1-based; 0 = unknown
+  int column = 0;    // 1-based
   std::string path;  // field path, e.g. tenants[0].users[3].licenses[1].sku
 
   // "file:line:column: path: " (parts that are unknown are left out).

@@ -108,6 +108,10 @@ std::string describe_operation(const Operation& op, bool done, const ServicePlan
       return done ? "password reset" : "reset password";
     case OpKind::Delete:
       return done ? "deleted" : "delete";
+    case OpKind::AddRole:
+      return std::string(done ? "given role " : "give role ") + role_name(op);
+    case OpKind::RemoveRole:
+      return std::string(done ? "removed role " : "remove role ") + role_name(op);
     case OpKind::Create: {
       std::string name;
       if (op.details && op.details->is_object()) {

@@ -13,6 +13,7 @@
 #include "sync/cache_rows.h"
 #include "sync/domain_rows.h"
 #include "sync/log.h"
+#include "sync/role_rows.h"
 
 namespace tenantsync {
 
@@ -192,6 +193,48 @@ Status Cache::replace_skus(const std::string& tenant, const std::vector<Sku>& sk
 Status Cache::replace_domains(const std::string& tenant, const std::vector<Domain>& domains) {
   return replace_tenant_part(*db_, tenant, [&](Database& db, std::int64_t key, bool& changed) {
     return cache_rows::replace_domains(db, key, domains, changed);
+  });
+}
+
+Result<bool> Cache::role_definitions_known(const std::string& tenant) {
+  return db_->with_reader([&](Database& db) -> Result<bool> {
+    auto row = resolve_tenant(db, tenant);
+    if (!row.ok()) return row.error();
+    auto s = db.cached("SELECT 1 FROM role_definitions WHERE tenant = ?1 LIMIT 1");
+    if (!s.ok()) return s.error();
+    (*s)->bind(1, row->key);
+    bool any = false;
+    Status read = for_each_row(**s, [&](const Statement&) { any = true; });
+    if (!read.ok()) return read.error();
+    return any;
+  });
+}
+
+Status Cache::replace_role_definitions(const std::string& tenant,
+                                       const std::vector<RoleDefinition>& roles) {
+  return replace_tenant_part(*db_, tenant, [&](Database& db, std::int64_t key, bool& changed) {
+    return cache_rows::replace_role_definitions(db, key, roles, changed);
+  });
+}
+
+Status Cache::replace_role_assignments(const std::string& tenant,
+                                       const std::vector<RoleAssignment>& assignments) {
+  return replace_tenant_part(*db_, tenant, [&](Database& db, std::int64_t key, bool& changed) {
+    return cache_rows::replace_role_assignments(db, key, assignments, changed);
+  });
+}
+
+Status Cache::add_role_assignment(const std::string& tenant, const RoleAssignment& assignment) {
+  return replace_tenant_part(*db_, tenant, [&](Database& db, std::int64_t key, bool& changed) {
+    changed = true;
+    return cache_rows::insert_role_assignment(db, key, assignment);
+  });
+}
+
+Status Cache::remove_role_assignment(const std::string& tenant, const std::string& assignment_id) {
+  return replace_tenant_part(*db_, tenant, [&](Database& db, std::int64_t key, bool& changed) {
+    changed = true;
+    return cache_rows::delete_role_assignment(db, key, assignment_id);
   });
 }
 
@@ -739,6 +782,12 @@ Result<TenantSnapshot> Cache::load_snapshot(const std::string& tenant) {
     auto domains = cache_rows::load_domains(db, row->key);
     if (!domains.ok()) return domains.error();
     snap.domains = std::move(domains).value();
+    auto roles = cache_rows::load_role_definitions(db, row->key);
+    if (!roles.ok()) return roles.error();
+    snap.roles = std::move(roles).value();
+    auto holders = cache_rows::load_role_assignments(db, row->key);
+    if (!holders.ok()) return holders.error();
+    snap.role_assignments = std::move(holders).value();
     auto loaded = load_users(db, row->key);
     if (!loaded.ok()) return loaded.error();
     for (size_t i : failing_checksum(*loaded)) {

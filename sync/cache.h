@@ -29,6 +29,7 @@
 #include <vector>
 
 #include "model/result.h"
+#include "model/role.h"
 #include "model/sku.h"
 #include "model/tenant.h"
 #include "model/user.h"
@@ -130,6 +131,13 @@ class Cache {
   Status replace_skus(const std::string& tenant, const std::vector<Sku>& skus);
   // Replaces the tenant's domains (GET /domains); no write when nothing changed.
   Status replace_domains(const std::string& tenant, const std::vector<Domain>& domains);
+  // Whether the tenant's role definitions were ever read.
+  Result<bool> role_definitions_known(const std::string& tenant);
+  // Replace the tenant's admin roles / who holds them tenant-wide; no write when unchanged.
+  Status replace_role_definitions(const std::string& tenant,
+                                  const std::vector<RoleDefinition>& roles);
+  Status replace_role_assignments(const std::string& tenant,
+                                  const std::vector<RoleAssignment>& assignments);
 
   // Applies one delta page in one transaction: upserts (a soft-deleted user that comes back
   // is restored), soft removals (kept with deleted_at = now until the deleted-user read
@@ -177,6 +185,9 @@ class Cache {
   Status restore_user(const std::string& tenant, const User& user) {
     return fold_user(tenant, user);
   }
+  // A role assignment the service made, or removed (by assignment id).
+  Status add_role_assignment(const std::string& tenant, const RoleAssignment& assignment);
+  Status remove_role_assignment(const std::string& tenant, const std::string& assignment_id);
   // The user is gone for good (or was never there): removes it, active or deleted.
   Status remove_user(const std::string& tenant, const std::string& user_id);
 

@@ -182,6 +182,27 @@ CREATE TABLE notification_outbox (
 );
 )sql";
 
+// v6: each tenant's admin roles (role definitions) and who holds them tenant-wide (role
+// assignments at directoryScopeId "/"), as role management lists them. No definitions =
+// never read: role changes wait for a mirror that reads them.
+constexpr std::string_view kSchemaV6 = R"sql(
+CREATE TABLE role_definitions (
+  tenant INTEGER NOT NULL,
+  id TEXT NOT NULL,
+  display_name TEXT NOT NULL,
+  is_built_in INTEGER NOT NULL DEFAULT 0,
+  is_privileged INTEGER NOT NULL DEFAULT 0,
+  PRIMARY KEY (tenant, id)
+) WITHOUT ROWID;
+CREATE TABLE role_assignments (
+  tenant INTEGER NOT NULL,
+  id TEXT NOT NULL,
+  principal_id TEXT NOT NULL,
+  role_definition_id TEXT NOT NULL,
+  PRIMARY KEY (tenant, id)
+) WITHOUT ROWID;
+)sql";
+
 }  // namespace
 
 std::string_view cache_migration_sql(int version) {
@@ -196,6 +217,8 @@ std::string_view cache_migration_sql(int version) {
       return kSchemaV4;
     case 5:
       return kSchemaV5;
+    case 6:
+      return kSchemaV6;
     default:
       return {};
   }

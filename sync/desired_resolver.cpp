@@ -6,6 +6,7 @@
 
 #include "model/json_source.h"
 #include "sync/ascii_case.h"
+#include "sync/role_catalogue.h"
 
 namespace tenantsync {
 
@@ -76,6 +77,16 @@ class Resolver {
       r.state = user.state;
       r.ignore = user.ignore;
       r.create = user.create;
+      if (user.create) {
+        SourceLocation at = user.location;
+        at.path = path_key(path_key(user.location.path, "create"), "roles");
+        r.add_roles = resolve_roles(user.create->roles, at);
+      }
+      auto added = resolve_roles(user.add_roles, user.location);
+      r.add_roles.insert(r.add_roles.end(), added.begin(), added.end());
+      r.remove_roles = resolve_roles(user.remove_roles, user.location);
+      r.restore_as = user.restore_as;
+      r.create_over_deleted = user.create_over_deleted;
       r.location = user.location;
       out.users.push_back(std::move(r));
     }
@@ -89,6 +100,26 @@ class Resolver {
   void problem(const SourceLocation& at, const std::string& message) {
     if (!problems_.empty()) problems_ += "\n";
     problems_ += at.prefix() + message;
+  }
+
+  // Roles by id or display name. While the tenant's roles were never read, the names stay
+  // as written (the planner blocks their changes until a mirror reads them).
+  std::vector<RoleDefinition> resolve_roles(const std::vector<std::string>& names,
+                                            const SourceLocation& at) {
+    std::vector<RoleDefinition> out;
+    for (const auto& name : names) {
+      if (snapshot_.roles.empty()) {
+        out.push_back({"", name, false, false});
+      } else if (const RoleDefinition* role = find_role(snapshot_.roles, name)) {
+        out.push_back(*role);
+      } else {
+        std::vector<std::string> known;
+        for (const auto& d : snapshot_.roles) known.push_back(d.display_name);
+        problem(at, "unknown admin role " + json_quote(name) + " in " +
+                        snapshot_.tenant.default_domain_name + " (roles: " + join(known) + ")");
+      }
+    }
+    return out;
   }
 
   const Sku* find_sku(const std::string& name, const SourceLocation& at) {

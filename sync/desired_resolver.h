@@ -5,7 +5,8 @@
 // or skuId) and every disabled plan (servicePlanName or servicePlanId, case-insensitive,
 // within that SKU) to the tenant's spelling, and reports every name it cannot map with
 // the file, line and column it came from: an unknown SKU lists the tenant's SKU part
-// numbers, an unknown plan lists the SKU's plans. All problems are reported at once, one
+// numbers, an unknown plan lists the SKU's plans. Admin role names (create.roles) map to
+// the tenant's role definitions the same way. All problems are reported at once, one
 // per line (ErrorKind::Invalid, code "InvalidDesiredState"), like the parser's.
 //
 // What resolution does not judge: a desired user that does not exist in the tenant is
@@ -48,7 +49,13 @@ struct ResolvedUser {
   DesiredUserState state = DesiredUserState::Unspecified;
   bool ignore = false;
   std::optional<CreateSpec> create;
-  SourceLocation location;  // of the entry
+  // Admin roles to give (create.roles, or `users roles --add`) and to take away. While
+  // the tenant's roles were never read, each carries only the name as written (id "").
+  std::vector<RoleDefinition> add_roles;
+  std::vector<RoleDefinition> remove_roles;
+  std::optional<std::string> restore_as;  // `users restore --new-upn`
+  bool create_over_deleted = false;       // `--reuse-deleted-upn`
+  SourceLocation location;                // of the entry
 };
 
 struct ResolvedTenant {

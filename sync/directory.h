@@ -17,6 +17,7 @@
 
 #include "model/domain.h"
 #include "model/result.h"
+#include "model/role.h"
 #include "model/sku.h"
 #include "model/tenant.h"
 #include "model/user.h"
@@ -32,7 +33,15 @@ struct UserPage {
 
 // One write. The adapter sends many at once ($batch of up to 20, throttled items resent).
 struct WriteRequest {
-  enum class Kind { AssignLicense, CreateUser, UpdateUser, DeleteUser, RestoreUser };
+  enum class Kind {
+    AssignLicense,
+    CreateUser,
+    UpdateUser,
+    DeleteUser,
+    RestoreUser,
+    AddRole,    // a tenant-wide assignment of `role_definition_id` to `user` (an id)
+    RemoveRole  // the assignment `role_assignment_id`
+  };
   Kind kind = Kind::AssignLicense;
   std::string user;  // id or user principal name; unused for CreateUser
   // AssignLicense: one atomic call; an exclusive swap removes and adds together.
@@ -42,12 +51,21 @@ struct WriteRequest {
   nlohmann::json body;
   // RestoreUser: optional new UPN when the old one is taken.
   std::optional<std::string> new_user_principal_name;
+  std::string role_definition_id;  // AddRole
+  std::string role_assignment_id;  // RemoveRole
 };
 
 struct WriteResult {
   Status status;
   std::optional<User> user;  // the user the service returned (assign, create, restore)
+  std::optional<RoleAssignment> role_assignment;  // AddRole: the assignment made
 };
+
+inline WriteResult failed_write(Error error) {
+  WriteResult r;
+  r.status = std::move(error);
+  return r;
+}
 
 class Directory {
  public:
@@ -66,6 +84,16 @@ class Directory {
   virtual Result<std::vector<Domain>> domains(const std::string& /*tenant*/) {
     return make_error(ErrorKind::Internal, "this directory cannot list domains",
                       "domains-unsupported");
+  }
+
+  // The tenant's admin roles and who holds them tenant-wide (role management). The
+  // defaults say this directory cannot list them: the mirror keeps what it knew, and role
+  // changes wait until they are known.
+  virtual Result<std::vector<RoleDefinition>> role_definitions(const std::string& /*tenant*/) {
+    return make_error(ErrorKind::Internal, "this directory cannot list roles", "roles-unsupported");
+  }
+  virtual Result<std::vector<RoleAssignment>> role_assignments(const std::string& /*tenant*/) {
+    return make_error(ErrorKind::Internal, "this directory cannot list roles", "roles-unsupported");
   }
 
   // Reads users page by page into `sink`; a sink error stops the read and is returned.

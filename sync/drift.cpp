@@ -128,6 +128,8 @@ DriftKind kind_of(OpKind op) {
     case OpKind::Create:
       return DriftKind::ShouldBeCreated;
     case OpKind::ResetPassword:  // journal-only, never planned
+    case OpKind::AddRole:        // part of a create: tenant_drift() leaves them out
+    case OpKind::RemoveRole:
       break;
   }
   return DriftKind::MissingLicense;
@@ -164,6 +166,8 @@ std::string detail_of(const Operation& op, const std::vector<std::string>& disab
     case OpKind::Delete:
       return "active; the desired state wants it deleted";
     case OpKind::ResetPassword:  // journal-only, never planned
+    case OpKind::AddRole:
+    case OpKind::RemoveRole:
       return "";
     case OpKind::Create: {
       std::string detail = "does not exist; its entry says to create it";
@@ -213,6 +217,8 @@ TenantDrift tenant_drift(const TenantPlan& plan, const ServicePlanNames* names) 
   t.mode = plan.mode;
   for (const auto& op : plan.operations) {
     if (op.status == OpStatus::Applied) continue;
+    // Desired state gives roles only to users it creates: the create item stands for them.
+    if (op.op == OpKind::AddRole || op.op == OpKind::RemoveRole) continue;
     t.items.push_back(item_of(op, names));
   }
   for (const auto& upn : plan.missing_users) {

@@ -88,6 +88,7 @@ struct UserWork {
   size_t restore = kNone;
   size_t remove = kNone;  // the delete operation
   std::vector<size_t> license_ops;
+  std::vector<size_t> role_ops;  // AddRole / RemoveRole: one request each
 };
 
 // One request and the operations it carries.
@@ -118,6 +119,7 @@ class TenantRun {
   bool load_users();
   void create_and_restore();
   void licenses(ApplyPhase phase);
+  void roles();
   void deletions();
   void send(ApplyPhase phase, std::vector<Call>& calls);
   void finish(Call& call, WriteResult& result, std::vector<JournalOutcome>& outcomes);
@@ -170,6 +172,7 @@ void TenantRun::run() {
   licenses(ApplyPhase::FreeSeats);
   licenses(ApplyPhase::Swap);
   licenses(ApplyPhase::Assign);
+  roles();
   deletions();
   if (shared_.stop) return;
   if (broken_) skip_remaining("not sent: the journal could not be written");
@@ -200,6 +203,10 @@ bool TenantRun::load_users() {
         break;
       case OpKind::Delete:
         u.remove = i;
+        break;
+      case OpKind::AddRole:
+      case OpKind::RemoveRole:
+        u.role_ops.push_back(i);
         break;
       default:
         u.license_ops.push_back(i);
@@ -267,6 +274,10 @@ void TenantRun::create_and_restore() {
       c.ops = {w.restore};
       c.request.kind = WriteRequest::Kind::RestoreUser;
       c.request.user = op(w.restore).user_id;
+      const auto& details = op(w.restore).details;
+      if (details && details->contains("newUserPrincipalName")) {
+        c.request.new_user_principal_name = details->value("newUserPrincipalName", "");
+      }
       calls.push_back(std::move(c));
     }
   }
@@ -404,6 +415,31 @@ void TenantRun::count_seats(const std::optional<User>& before, const User& after
   }
 }
 
+// Each role change is its own request, sent once the user exists (after its create).
+void TenantRun::roles() {
+  std::vector<Call> calls;
+  for (size_t u = 0; u < users_.size(); ++u) {
+    UserWork& w = users_[u];
+    for (size_t i : w.role_ops) {
+      if (!ready(i)) continue;
+      const nlohmann::json details = op(i).details.value_or(nlohmann::json::object());
+      Call c;
+      c.user = u;
+      c.ops = {i};
+      if (op(i).op == OpKind::AddRole) {
+        c.request.kind = WriteRequest::Kind::AddRole;
+        c.request.user = w.target;
+        c.request.role_definition_id = details.value("roleDefinitionId", "");
+      } else {
+        c.request.kind = WriteRequest::Kind::RemoveRole;
+        c.request.role_assignment_id = details.value("roleAssignmentId", "");
+      }
+      calls.push_back(std::move(c));
+    }
+  }
+  send(ApplyPhase::Roles, calls);
+}
+
 void TenantRun::deletions() {
   std::vector<Call> calls;
   for (size_t u = 0; u < users_.size(); ++u) {
@@ -452,9 +488,8 @@ void TenantRun::send(ApplyPhase phase, std::vector<Call>& calls) {
     std::vector<JournalOutcome> outcomes;
     for (size_t c = start; c < end; ++c) {
       size_t r = c - start;
-      WriteResult missing{
-          make_error(ErrorKind::Internal, "the directory returned no result for this request"),
-          std::nullopt};
+      WriteResult missing = failed_write(
+          make_error(ErrorKind::Internal, "the directory returned no result for this request"));
       finish(calls[c], r < results.size() ? results[r] : missing, outcomes);
       calls[c].password.assign(calls[c].password.size(), '\0');
     }
@@ -500,6 +535,17 @@ void TenantRun::finish(Call& call, WriteResult& result, std::vector<JournalOutco
       const std::string& id = op(w.remove).user_id;
       fold_deleted(id.empty() ? w.target : id);
       w.user.reset();
+      break;
+    }
+    case WriteRequest::Kind::AddRole:
+      if (result.role_assignment) {
+        Status s = shared_.cache.add_role_assignment(tenant_key_, *result.role_assignment);
+        if (!s.ok()) cache_failed(s.error());
+      }
+      break;
+    case WriteRequest::Kind::RemoveRole: {
+      Status s = shared_.cache.remove_role_assignment(tenant_key_, call.request.role_assignment_id);
+      if (!s.ok()) cache_failed(s.error());
       break;
     }
     case WriteRequest::Kind::UpdateUser:
@@ -623,8 +669,10 @@ void TenantRun::settle(size_t i, OpStatus status, std::string reason, std::optio
 
 void TenantRun::skip_license_ops(UserWork& u, const std::string& reason,
                                  std::vector<JournalOutcome>& outcomes) {
-  for (size_t i : u.license_ops) {
-    if (ready(i)) settle(i, OpStatus::Skipped, reason, std::nullopt, outcomes);
+  for (const auto* ops : {&u.license_ops, &u.role_ops}) {
+    for (size_t i : *ops) {
+      if (ready(i)) settle(i, OpStatus::Skipped, reason, std::nullopt, outcomes);
+    }
   }
   if (u.remove != kNone && ready(u.remove)) {
     settle(u.remove, OpStatus::Skipped, reason, std::nullopt, outcomes);
@@ -727,6 +775,8 @@ const char* to_string(ApplyPhase phase) {
       return "swap";
     case ApplyPhase::Assign:
       return "assign";
+    case ApplyPhase::Roles:
+      return "roles";
     case ApplyPhase::Delete:
       return "delete";
   }
@@ -745,7 +795,23 @@ nlohmann::json journal_request_body(const Operation& op) {
       if (body.is_object()) body.erase("passwordProfile");
       return body;
     }
+    case OpKind::AddRole: {
+      const nlohmann::json details = op.details.value_or(nlohmann::json::object());
+      return {{"principalId", op.user_id},
+              {"roleDefinitionId", details.value("roleDefinitionId", "")},
+              {"directoryScopeId", "/"}};
+    }
+    case OpKind::RemoveRole: {
+      // DELETE has no body: the journal keeps which assignment it removes.
+      const nlohmann::json details = op.details.value_or(nlohmann::json::object());
+      return {{"roleAssignmentId", details.value("roleAssignmentId", "")},
+              {"roleDefinitionId", details.value("roleDefinitionId", "")}};
+    }
     case OpKind::Restore:
+      if (op.details && op.details->contains("newUserPrincipalName")) {
+        return {{"newUserPrincipalName", (*op.details)["newUserPrincipalName"]}};
+      }
+      break;
     case OpKind::Delete:
     case OpKind::ResetPassword:  // journal-only, never planned
       break;

@@ -25,7 +25,9 @@
 //    A call that takes a seat that is not free, of a SKU whose seat-freeing call (phase b
 //    or c) failed in this run, is not sent: the service would refuse it. Its operations
 //    are `blocked` with that failure as the reason;
-//      e. deletions, last.
+//      e. admin role changes (AddRole / RemoveRole), one request each, after the
+//         user's create; then
+//      f. deletions, last.
 //    A user's license operations are ONE assignLicense call (adds, updates and removes
 //    together: atomic), sent once its create or restore succeeded, else `skipped`.
 //    Before each chunk its entries are marked `sending`; after it, its results are folded
@@ -64,7 +66,7 @@ namespace tenantsync {
 // The reason of an operation not sent because a stop was asked for (ExecuteOptions::interrupt).
 inline constexpr const char* kStoppedBeforeSending = "not sent: interrupted";
 
-enum class ApplyPhase { CreateRestore, FreeSeats, Swap, Assign, Delete };
+enum class ApplyPhase { CreateRestore, FreeSeats, Swap, Assign, Roles, Delete };
 const char* to_string(ApplyPhase phase);  // "create-restore", "free-seats", ...
 
 struct ApplyProgress {
@@ -120,8 +122,9 @@ Result<ApplyReport> execute_plan(const Plan& plan, Directory& directory, Cache& 
                                  const ExecuteOptions& options = {});
 
 // The request body the journal keeps for an operation: {addLicenses, removeLicenses}
-// for license operations, the new user's properties for create (no password), {} for
-// restore and delete.
+// for license operations, the new user's properties for create (no password), the role
+// assignment for AddRole / RemoveRole, {newUserPrincipalName} for a restore under a new
+// name, {} for other restores and delete.
 nlohmann::json journal_request_body(const Operation& op);
 
 }  // namespace tenantsync

@@ -70,8 +70,8 @@ class TenantSettle {
       return;
     }
     if (changed_) reread_seats();
-    bool unresolved =
-        std::any_of(users_.begin(), users_.end(), [](const UserEntries& u) { return !u.read; });
+    bool unresolved = roles_unread_ || std::any_of(users_.begin(), users_.end(),
+                                                   [](const UserEntries& u) { return !u.read; });
     if (unresolved) {
       std::lock_guard<std::mutex> lock(report_mu_);
       report_.unresolved_tenants.push_back(tenant_name_);
@@ -119,6 +119,9 @@ class TenantSettle {
       case OpKind::Restore:
         return u.active ? settle(e, JournalState::Applied, kTookEffectBeforeInterruption)
                         : not_in_effect(e);
+      case OpKind::AddRole:
+      case OpKind::RemoveRole:
+        return judge_role(u, e);
       case OpKind::Delete:
         if (u.active) return not_in_effect(e);
         if (!j.user_id.empty()) {
@@ -134,6 +137,41 @@ class TenantSettle {
         return not_in_effect(e);
       }
     }
+  }
+
+  // A role change took effect when the assignment is there (AddRole: the user holds the
+  // role) or gone (RemoveRole), by one read of the tenant's role assignments. When that
+  // read fails, the entry stays unfinished for the next settle.
+  void judge_role(const UserEntries& u, SettledEntry& e) {
+    if (!role_assignments_) {
+      role_assignments_ = directory_.role_assignments(tenant_key_);
+      if (!role_assignments_->ok()) {
+        log_warn("settle: cannot read the admin roles; role changes stay unfinished",
+                 {{"tenant", tenant_name_}, {"error", role_assignments_->error().describe()}});
+      } else {
+        Status s = cache_.replace_role_assignments(tenant_key_, **role_assignments_);
+        if (!s.ok()) local_error(s.error());
+      }
+    }
+    if (!role_assignments_->ok()) {
+      roles_unread_ = true;
+      e.outcome = e.entry.state;
+      return;
+    }
+    const JournalEntry& j = e.entry;
+    // A role given right after a create was journalled before the user had an id.
+    std::string principal = !j.user_id.empty() ? j.user_id : u.active ? u.active->id : "";
+    std::string role = j.request.value("roleDefinitionId", "");
+    std::string id = j.request.value("roleAssignmentId", "");
+    bool present = std::any_of(
+        (*role_assignments_)->begin(), (*role_assignments_)->end(), [&](const RoleAssignment& a) {
+          return j.op == OpKind::AddRole
+                     ? a.principal_id == principal && a.role_definition_id == role
+                     : a.id == id;
+        });
+    bool in_effect = j.op == OpKind::AddRole ? present : !present;
+    if (in_effect) return settle(e, JournalState::Applied, kTookEffectBeforeInterruption);
+    not_in_effect(e);
   }
 
   void not_in_effect(SettledEntry& e) { settle(e, JournalState::Skipped, kNoEffectNotResent); }
@@ -177,6 +215,8 @@ class TenantSettle {
   std::unordered_map<std::string, size_t> index_;
   std::vector<JournalOutcome> outcomes_;
   bool changed_ = false;
+  std::optional<Result<std::vector<RoleAssignment>>> role_assignments_;  // read on first need
+  bool roles_unread_ = false;
 };
 
 // What needs no read of the service is closed at once: entries that never left, and

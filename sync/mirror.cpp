@@ -99,6 +99,8 @@ class TenantMirror {
     if (!s.ok()) return s;
     s = mirror_domains(r);
     if (!s.ok()) return s;
+    s = mirror_roles(r);
+    if (!s.ok()) return s;
 
     auto state = cache_.sync_state(id);
     if (!state.ok()) return state.error();
@@ -176,6 +178,31 @@ class TenantMirror {
       return Status();
     }
     return cache_.replace_domains(r.tenant.id, *domains);
+  }
+
+  // Admin roles, the same way: a failed read (an app without RoleManagement.Read.Directory)
+  // keeps what the cache knew, and role changes wait for a read. Role definitions change
+  // rarely (built-in ones never), so they are read only until cached, or on --full.
+  Status mirror_roles(const TenantMirrorResult& r) {
+    const std::string& id = r.tenant.id;
+    auto warn = [&](const Error& e) {
+      log_warn(
+          "cannot read the tenant's admin roles; roles cannot be changed in it until they "
+          "are read",
+          {{"tenant", r.tenant.default_domain_name}, {"error", e.describe()}});
+      return Status();
+    };
+    auto known = cache_.role_definitions_known(id);
+    if (!known.ok()) return known.error();
+    if (full_ || !*known) {
+      auto roles = dir_.role_definitions(id);
+      if (!roles.ok()) return warn(roles.error());
+      Status s = cache_.replace_role_definitions(id, *roles);
+      if (!s.ok()) return s;
+    }
+    auto assignments = dir_.role_assignments(id);
+    if (!assignments.ok()) return warn(assignments.error());
+    return cache_.replace_role_assignments(id, *assignments);
   }
 
   Status full_read(TenantMirrorResult& r) {

@@ -57,8 +57,8 @@ Result<std::vector<PasswordResetResult>> reset_passwords(Directory& directory,
     if (interrupt && interrupt->load()) {
       std::vector<JournalOutcome> outcomes;
       for (size_t i = start; i < resets.size(); ++i) {
-        outcomes.push_back({journal.run_id, entries[i].seq, JournalState::Skipped, "",
-                            kStoppedBeforeSending});
+        outcomes.push_back(
+            {journal.run_id, entries[i].seq, JournalState::Skipped, "", kStoppedBeforeSending});
         results.push_back({resets[i].upn, resets[i].user_id,
                            make_error(ErrorKind::Internal, kStoppedBeforeSending, "interrupted")});
       }

@@ -53,12 +53,11 @@ struct PasswordResetJournal {
 
 // Journals every reset, then sends them, `chunk` per Directory::write; one result per
 // reset, in order. Once `interrupt` is set, no further chunk is sent: the rest are
-// journalled `skipped` and their results say "not sent: interrupted". An error, with nothing sent, when the journal cannot be written first;
-// a reset whose chunk cannot be marked `sending` is not sent and fails with that error.
-Result<std::vector<PasswordResetResult>> reset_passwords(Directory& directory,
-                                                         PasswordResetJournal& journal,
-                                                         const std::vector<PasswordReset>& resets,
-                                                         size_t chunk = 200,
-                                                         const std::atomic<bool>* interrupt = nullptr);
+// journalled `skipped` and their results say "not sent: interrupted". An error, with nothing sent,
+// when the journal cannot be written first; a reset whose chunk cannot be marked `sending` is not
+// sent and fails with that error.
+Result<std::vector<PasswordResetResult>> reset_passwords(
+    Directory& directory, PasswordResetJournal& journal, const std::vector<PasswordReset>& resets,
+    size_t chunk = 200, const std::atomic<bool>* interrupt = nullptr);
 
 }  // namespace tenantsync

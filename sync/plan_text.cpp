@@ -94,6 +94,14 @@ class Writer {
         code = kRed;
         text = "delete";
         break;
+      case OpKind::AddRole:
+        code = kGreen;
+        text = "+ role " + role_name(op);
+        break;
+      case OpKind::RemoveRole:
+        code = kRed;
+        text = "- role " + role_name(op);
+        break;
       case OpKind::Create: {
         code = kGreen;
         text = "create";

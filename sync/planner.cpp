@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "sync/ascii_case.h"
+#include "sync/role_catalogue.h"
 #include "sync/seat_ledger.h"
 #include "sync/user_import.h"
 
@@ -47,6 +48,9 @@ std::string why_nothing_is_planned(const TenantSnapshot& snapshot) {
 
 constexpr size_t kNone = static_cast<size_t>(-1);
 
+const char* const kRolesUnknown =
+    "the tenant's admin roles are not known yet: the next mirror reads them (the app needs "
+    "RoleManagement.Read.Directory)";
 const char* const kDomainsUnknown =
     "the tenant's domains are not known yet, so the user's domain cannot be checked: re-run "
     "mirror (it reads GET /domains, which needs the Domain.Read.All permission)";
@@ -74,10 +78,14 @@ int kind_rank(OpKind kind) {
       return 4;
     case OpKind::Create:
       return 5;
+    case OpKind::RemoveRole:
+      return 6;
+    case OpKind::AddRole:
+      return 7;
     case OpKind::ResetPassword:  // journal-only, never planned
       break;
   }
-  return 6;
+  return 8;
 }
 
 bool contains(const std::vector<int>& sorted, int value) {
@@ -229,7 +237,7 @@ class Planner {
   struct AfterLicense {
     int sku;
     const std::vector<int>* disabled;
-    size_t op;  // the ready assign/update that brings it, or kNone when kept as is
+    size_t op;               // the ready assign/update that brings it, or kNone when kept as is
     bool inherited = false;  // from a group: the user keeps it whatever it is sent
   };
 
@@ -268,12 +276,14 @@ class Planner {
   void plan_deleted(const User& user, const std::string& upn, const ResolvedUser& entry);
   void plan_create(const ResolvedUser& entry);
   void plan_licenses(size_t user, const std::vector<Want>& wants, bool governed);
+  void plan_roles(const ResolvedUser& entry, const std::string& upn, const std::string& user_id);
 
   size_t add_op(OpKind kind, const std::string& upn, const std::string& user_id, int sku);
   size_t add_license_op(size_t user, OpKind kind, int sku);
   std::string stale_reason() const;
   void static_checks(size_t op);
-  void check_create(size_t op);  // the UPN's domain, and whether users can be created now
+  void check_create(size_t op);      // the UPN's domain, and whether users can be created now
+  void check_upn_domain(size_t op);  // the operation's UPN is in a verified domain
   void block(size_t op, std::string reason);
   bool is_ready(size_t op) const { return ops_[op].op.status == OpStatus::Ready; }
 
@@ -489,6 +499,7 @@ void Planner::plan_active(const User& user) {
     static_checks(op);
     return;
   }
+  if (entry) plan_roles(*entry, user.user_principal_name, user.id);
   Attributes attrs{user.user_principal_name, user.department, user.job_title, &user.usage_location};
   bool governed = false;
   const std::vector<Want>& wants = wants_for(entry, attrs, governed);
@@ -516,16 +527,26 @@ void Planner::plan_deleted(const User& user, const std::string& upn, const Resol
   u.id = user.id;
   u.seat_class = SeatClass::Explicit;
   u.usage_location = user.usage_location;
-  size_t op = add_op(OpKind::Restore, upn, user.id, -1);
+  if (entry.restore_as) {
+    u.upn = *entry.restore_as;
+    u.key = ascii_lower(u.upn);
+  }
+  size_t op = add_op(OpKind::Restore, u.upn, user.id, -1);
   ops_[op].user = index;
   u.restore_op = op;
+  if (entry.restore_as) {
+    ops_[op].op.details = nlohmann::json{{"newUserPrincipalName", *entry.restore_as}};
+    ops_[op].op.reason = "as " + *entry.restore_as + ", not " + upn;
+  }
   static_checks(op);
+  if (is_ready(op) && entry.restore_as) check_upn_domain(op);
   if (is_ready(op)) {
-    if (const User* holder = active_holder(upn)) {
+    if (const User* holder = active_holder(u.upn)) {
       block(op, "its name is held by active user " + holder->user_principal_name + " (" +
                     holder->id +
-                    "): rename or delete that user first (Another object with the same value "
-                    "for property userPrincipalName already exists.)");
+                    "): restore it under another name with --new-upn, or rename or delete that "
+                    "user first (Another object with the same value for property "
+                    "userPrincipalName already exists.)");
     }
   }
   Clock::time_point deleted;
@@ -574,6 +595,41 @@ void Planner::plan_create(const ResolvedUser& entry) {
   const std::vector<Want>& wants = wants_for(&entry, attrs, governed);
   plan_licenses(index, wants, governed);
   if (users_.back().ops.empty()) users_.pop_back();
+  plan_roles(entry, entry.upn, "");  // given once the executor created the user
+}
+
+void Planner::plan_roles(const ResolvedUser& entry, const std::string& upn,
+                         const std::string& user_id) {
+  auto held = [&](const RoleDefinition& role) -> const RoleAssignment* {
+    if (user_id.empty()) return nullptr;
+    for (const RoleAssignment& a : snapshot_.role_assignments) {
+      if (a.principal_id == user_id && iequals(a.role_definition_id, role.id)) return &a;
+    }
+    return nullptr;
+  };
+  auto add = [&](OpKind kind, const RoleDefinition& role, const std::string& assignment) {
+    size_t op = add_op(kind, upn, user_id, -1);
+    nlohmann::json details = {{"role", role.display_name}, {"roleDefinitionId", role.id}};
+    if (!assignment.empty()) details["roleAssignmentId"] = assignment;
+    ops_[op].op.details = std::move(details);
+    static_checks(op);
+    if (!is_ready(op)) return;
+    if (kind == OpKind::AddRole && is_privileged_role(role) && !options_.allow_privileged_roles) {
+      block(op, role.display_name +
+                    " is a privileged role (it can change who may do what in the tenant): "
+                    "pass --allow-privileged to give it");
+    }
+  };
+  for (const RoleDefinition& role : entry.add_roles) {
+    if (role.id.empty() || !held(role)) add(OpKind::AddRole, role, "");
+  }
+  for (const RoleDefinition& role : entry.remove_roles) {
+    if (role.id.empty()) {
+      add(OpKind::RemoveRole, role, "");
+    } else if (const RoleAssignment* a = held(role)) {
+      add(OpKind::RemoveRole, role, a->id);
+    }
+  }
 }
 
 void Planner::plan_licenses(size_t user, const std::vector<Want>& wants, bool governed) {
@@ -617,17 +673,18 @@ void Planner::plan_licenses(size_t user, const std::vector<Want>& wants, bool go
 }
 
 void Planner::check_create(size_t index) {
+  check_upn_domain(index);
+  if (is_ready(index) && !options_.creates_blocked.empty()) block(index, options_.creates_blocked);
+}
+
+void Planner::check_upn_domain(size_t index) {
   if (snapshot_.domains.empty()) {
     block(index, kDomainsUnknown);
     return;
   }
   std::string why =
       upn_domain_problem(ops_[index].op.user, verified_domain_names(snapshot_.domains));
-  if (!why.empty()) {
-    block(index, why + " (" + kUnverifiedDomainMessage + ")");
-    return;
-  }
-  if (!options_.creates_blocked.empty()) block(index, options_.creates_blocked);
+  if (!why.empty()) block(index, why + " (" + kUnverifiedDomainMessage + ")");
 }
 
 void Planner::static_checks(size_t index) {
@@ -647,6 +704,16 @@ void Planner::static_checks(size_t index) {
       }
       return;
     case OpKind::ResetPassword:  // journal-only, never planned
+      return;
+    case OpKind::AddRole:
+    case OpKind::RemoveRole:
+      if (snapshot_.roles.empty() || role_name(w.op).empty() ||
+          !w.op.details->contains("roleDefinitionId") ||
+          (*w.op.details)["roleDefinitionId"].get<std::string>().empty()) {
+        block(index, kRolesUnknown);
+      } else if (!complete) {
+        block(index, stale_reason());
+      }
       return;
     case OpKind::Update:
     case OpKind::Assign: {
@@ -840,12 +907,12 @@ bool Planner::check_dependencies(const UserWork& user) {
           if (!takes) continue;
           // A restored license that cannot come back takes what needs it along, rather
           // than staying over the seats.
-          std::string why = "cannot come back: needs " + needed + " of " + part(w.sku) +
-                            (w.seatless ? ", which has no free seat"
-                                        : ", which cannot come back either");
+          std::string why =
+              "cannot come back: needs " + needed + " of " + part(w.sku) +
+              (w.seatless ? ", which has no free seat" : ", which cannot come back either");
           if (w.forced && leaves_with(user, p, why, leaving)) continue;
-          culprits.emplace_back(op, plan_name(p) + " of " + part(l.sku) + " still needs " +
-                                        needed + " of " + part(w.sku) + message);
+          culprits.emplace_back(op, plan_name(p) + " of " + part(l.sku) + " still needs " + needed +
+                                        " of " + part(w.sku) + message);
         }
       }
     }
@@ -870,8 +937,8 @@ bool Planner::leaves_with(const UserWork& user, int plan, const std::string& why
     skus.push_back(m.sku);
   }
   for (int sku : skus) {
-    bool listed = std::any_of(leaving.begin(), leaving.end(),
-                              [&](const auto& l) { return l.first == sku; });
+    bool listed =
+        std::any_of(leaving.begin(), leaving.end(), [&](const auto& l) { return l.first == sku; });
     if (!listed) leaving.emplace_back(sku, why);
   }
   return !skus.empty();
@@ -1076,6 +1143,8 @@ TenantPlan Planner::run() {
     auto it = entry_by_key_.find(ascii_lower(user->id));
     if (it == entry_by_key_.end() || entry_used_[it->second]) {
       it = entry_by_key_.find(ascii_lower(upn));
+      // --reuse-deleted-upn: the entry is for a new user that takes this one's name.
+      if (it != entry_by_key_.end() && desired_.users[it->second].create_over_deleted) continue;
     }
     if (it == entry_by_key_.end() || entry_used_[it->second]) continue;
     entry_used_[it->second] = true;
@@ -1117,7 +1186,8 @@ TenantPlan Planner::run() {
     if (x.user != y.user) return iless(x.user, y.user);
     if (x.op != y.op) return kind_rank(x.op) < kind_rank(y.op);
     if (x.sku != y.sku) return iless(x.sku, y.sku);
-    return x.sku_id < y.sku_id;
+    if (x.sku_id != y.sku_id) return x.sku_id < y.sku_id;
+    return iless(role_name(x), role_name(y));
   });
   plan_.operations.reserve(order.size());
   for (size_t i : order) plan_.operations.push_back(std::move(ops_[i].op));

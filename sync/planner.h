@@ -37,6 +37,12 @@
 //   block too), or with PlanOptions::creates_blocked. Without `create` the user is noted
 //   ("file:line: x does not exist in tenant; not created ...") and listed in
 //   `missing_users`.
+// - Admin roles (create.roles, `users roles`): an AddRole per role the user does not hold
+//   tenant-wide, a RemoveRole per assignment of a role to take away (after the create for
+//   a new user). Blocked while the tenant's roles were never read, while its mirror is
+//   not complete, and for a privileged role without PlanOptions::allow_privileged_roles.
+// - `users restore --new-upn` (restore_as): the restore carries newUserPrincipalName; the
+//   new name must be in a verified domain and free.
 //
 // Every operation is checked against what the service would refuse (ServiceRules) and is
 // `blocked`, with the service's message in its reason, when it would fail:
@@ -100,6 +106,9 @@ struct PlanOptions {
   // Why users cannot be created by this command ("" = they can): it has no place for
   // their temporary passwords. Every create is then blocked with this reason.
   std::string creates_blocked;
+  // Privileged admin roles (sync/role_catalogue.h) may be given: --allow-privileged.
+  // Without it every AddRole of one is blocked, saying how to allow it.
+  bool allow_privileged_roles = false;
 };
 
 // Plans one tenant. `desired` must be resolved against `snapshot`.

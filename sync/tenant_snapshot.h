@@ -4,14 +4,15 @@
 // more than one tenant in memory. `mirror` says whether the state can be trusted: the
 // planner refuses revocations and deletions for a tenant whose last read failed part way
 // (stale), and plans nothing at all for one that was never read whole, is gone from the
-// partner's contracts, was read from another remote than the configured one, or whose cached rows fail
-// their checksum (failing_checksum).
+// partner's contracts, was read from another remote than the configured one, or whose cached rows
+// fail their checksum (failing_checksum).
 #pragma once
 
 #include <string>
 #include <vector>
 
 #include "model/domain.h"
+#include "model/role.h"
 #include "model/sku.h"
 #include "model/tenant.h"
 #include "model/user.h"
@@ -42,10 +43,12 @@ struct TenantSnapshot {
   // the cache is used with now; "" when they agree or either is unknown.
   std::string other_graph_host;
   std::vector<Sku> skus;
-  std::vector<Domain> domains;      // as GET /domains listed them; empty = never read
-  std::vector<User> users;          // active users, sorted by user_principal_name
-  std::vector<User> deleted_users;  // soft-deleted, deleted_date_time set, with the
-                                    // licenses they held when deleted
+  std::vector<Domain> domains;                   // as GET /domains listed them; empty = never read
+  std::vector<RoleDefinition> roles;             // admin roles; empty = never read
+  std::vector<RoleAssignment> role_assignments;  // who holds them tenant-wide
+  std::vector<User> users;                       // active users, sorted by user_principal_name
+  std::vector<User> deleted_users;               // soft-deleted, deleted_date_time set, with the
+                                                 // licenses they held when deleted
   // UPNs (as cached, sorted) of users whose cached rows fail their checksum: the cache
   // was damaged, so nothing of this tenant is planned until a full re-read.
   std::vector<std::string> failing_checksum;

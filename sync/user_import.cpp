@@ -24,8 +24,9 @@ enum class Field {
   UsageLocation,
   Country,
   Licenses,
+  Roles,
 };
-constexpr size_t kFieldCount = 9;
+constexpr size_t kFieldCount = 10;
 
 struct FieldInfo {
   const char* own_name;       // tenantsync's column name
@@ -45,6 +46,7 @@ constexpr std::array<FieldInfo, kFieldCount> kFields = {{
     {"usageLocation", "Usage Location", "the usage location", 0},
     {"country", "Country or Region", "the country", 0},
     {"licenses", "licenses", "the licenses", 0},
+    {"roles", "Roles", "the admin roles", 0},
 }};
 
 const FieldInfo& info(Field f) { return kFields[static_cast<size_t>(f)]; }
@@ -71,6 +73,8 @@ constexpr Alias kAliases[] = {
     {"country", Field::Country, false},
     {"licenses", Field::Licenses, false},
     {"license", Field::Licenses, false},
+    {"roles", Field::Roles, false},
+    {"role", Field::Roles, false},
 };
 
 // Admin center template columns tenantsync accepts and does not set.
@@ -275,6 +279,24 @@ std::vector<std::string> parse_licenses(std::string_view value, const Report& re
     }
     bool repeated = false;
     for (const std::string& l : out) repeated = repeated || iequals(l, token);
+    if (!repeated) out.emplace_back(token);
+  }
+  return out;
+}
+
+// Splits a roles value on '+' and ';' (role names hold spaces: "User Administrator");
+// drops repeats. Whether the tenant has the role is the caller's check.
+std::vector<std::string> parse_roles(std::string_view value) {
+  std::vector<std::string> out;
+  size_t start = 0;
+  while (start <= value.size()) {
+    size_t end = value.find_first_of("+;", start);
+    if (end == std::string_view::npos) end = value.size();
+    std::string_view token = trim(value.substr(start, end - start));
+    start = end + 1;
+    if (token.empty()) continue;
+    bool repeated = false;
+    for (const std::string& r : out) repeated = repeated || iequals(r, token);
     if (!repeated) out.emplace_back(token);
   }
   return out;
@@ -488,7 +510,8 @@ Result<UserImport> import_users(const CsvTable& table, const UserImportOptions& 
       } else {
         problems.push_back(at(table.header_line) + "unknown column " + shown(name) +
                            "; expected userPrincipalName, displayName, givenName, surname, "
-                           "jobTitle, department, usageLocation, licenses, or the columns of "
+                           "jobTitle, department, usageLocation, licenses, roles, or the columns "
+                           "of "
                            "the Microsoft 365 admin center template");
       }
       continue;
@@ -566,6 +589,7 @@ Result<UserImport> import_users(const CsvTable& table, const UserImportOptions& 
       }
     }
     user.licenses = parse_licenses(value(Field::Licenses), report);
+    user.roles = parse_roles(value(Field::Roles));
     if (user.display_name.empty() && !user.given_name.empty() && !user.surname.empty()) {
       user.display_name = user.given_name + " " + user.surname;
     }

@@ -3,7 +3,7 @@
 //
 // Columns. Header names match ignoring ASCII case, spaces and underscores. tenantsync's own
 // names are userPrincipalName, displayName, givenName, surname, jobTitle, department,
-// usageLocation and licenses; the Microsoft 365 admin center's "Add multiple users" template
+// usageLocation, licenses and roles; the Microsoft 365 admin center's "Add multiple users" template
 // is read as it comes: "User Name" (the UPN), "First Name", "Last Name", "Display Name",
 // "Job Title", "Department", "Country or Region", plus "Usage Location". The template's
 // other columns ("Office Number", "Office Phone", "Mobile Phone", "Fax", "Alternate email
@@ -30,6 +30,9 @@
 //     each of letters, digits, `_`, `-` and `.`; repeats are dropped. Licenses need a usage
 //     location, so a row with licenses and no usage location is an error. Whether the
 //     tenant has the SKU is the caller's check (against the mirror).
+//   - roles: admin role display names ("User Administrator") or template ids, several
+//     separated by `+` or `;`; repeats are dropped. Whether the tenant has the role, and
+//     whether it is privileged, is the caller's check.
 // All problems of all rows come back together, one per line of Error::message
 // (ErrorKind::Invalid, code "InvalidUserImport"), in file order, e.g.
 //   new-hires.csv:7: column "User Name": "bob@" is not a valid user principal name: nothing after @
@@ -61,6 +64,7 @@ struct ImportUser {
   std::string department;             // "" = not set
   std::string usage_location;         // ISO 3166-1 alpha-2, upper case; "" = not set
   std::vector<std::string> licenses;  // SKU part numbers or sku ids, as written
+  std::vector<std::string> roles;     // admin role names or template ids, as written
 
   bool operator==(const ImportUser&) const = default;
 };

@@ -6,6 +6,7 @@
 #include <unordered_set>
 
 #include "sync/ascii_case.h"
+#include "sync/role_catalogue.h"
 
 namespace tenantsync {
 
@@ -163,6 +164,45 @@ const Sku* find_sku(const TenantSnapshot& snapshot, const std::string& name, std
   }
   problem = "unknown SKU " + name + " in " + snapshot.tenant.default_domain_name + "; " +
             sku_names(snapshot);
+  return nullptr;
+}
+
+// Why the roles `names` cannot be given (`adding`) or taken away as asked, one line each:
+// the tenant's roles were never read, a name is unknown, or a role to give is privileged
+// and the command did not allow it. Empty when all is well.
+std::vector<std::string> role_problems(const TenantSnapshot& snapshot,
+                                       const std::vector<std::string>& names, bool adding,
+                                       bool allow_privileged) {
+  std::vector<std::string> out;
+  if (names.empty()) return out;
+  if (snapshot.roles.empty()) {
+    out.push_back("the admin roles of " + snapshot.tenant.default_domain_name +
+                  " are not known yet: the mirror could not read them (the app needs "
+                  "RoleManagement.Read.Directory)");
+    return out;
+  }
+  for (const auto& name : names) {
+    const RoleDefinition* role = find_role(snapshot.roles, name);
+    if (!role) {
+      std::vector<std::string> known;
+      for (const auto& d : snapshot.roles) known.push_back(d.display_name);
+      std::sort(known.begin(), known.end());
+      out.push_back("unknown admin role \"" + name + "\" in " +
+                    snapshot.tenant.default_domain_name + " (roles: " + join(known) + ")");
+    } else if (adding && !allow_privileged && is_privileged_role(*role)) {
+      out.push_back(role->display_name +
+                    " is a privileged role (it can change who may do what in the tenant): "
+                    "pass --allow-privileged to give it");
+    }
+  }
+  return out;
+}
+
+const RoleAssignment* held_role(const TenantSnapshot& snapshot, const std::string& user_id,
+                                const RoleDefinition& role) {
+  for (const RoleAssignment& a : snapshot.role_assignments) {
+    if (a.principal_id == user_id && iequals(a.role_definition_id, role.id)) return &a;
+  }
   return nullptr;
 }
 
@@ -345,6 +385,61 @@ std::vector<UserTaskTarget> active_targets(const TenantSnapshot& snapshot,
   return found;
 }
 
+Result<UserTask> roles_task(const TenantSnapshot& snapshot, const std::vector<std::string>& names,
+                            const RoleRequest& request) {
+  std::vector<std::string> problems =
+      role_problems(snapshot, request.add, /*adding=*/true, request.allow_privileged);
+  for (auto& p : role_problems(snapshot, request.remove, /*adding=*/false, false)) {
+    problems.push_back(std::move(p));
+  }
+  if (!problems.empty()) {
+    std::string message;
+    for (const auto& p : problems) message += (message.empty() ? "" : "\n") + p;
+    return make_error(ErrorKind::Invalid, message, "InvalidRoleRequest");
+  }
+  UserTask task;
+  task.kind = UserTaskKind::Roles;
+  task.desired = desired_for(snapshot);
+  task.targets = active_targets(snapshot, names);
+  for (UserTaskTarget& t : task.targets) {
+    if (t.user_id.empty()) continue;
+    DesiredUser entry;
+    entry.upn = t.upn;
+    for (const auto& name : request.add) {
+      const RoleDefinition& role = *find_role(snapshot.roles, name);
+      if (held_role(snapshot, t.user_id, role)) {
+        t.unchanged.push_back("already holds " + role.display_name);
+      } else {
+        entry.add_roles.push_back(role.id);
+      }
+    }
+    for (const auto& name : request.remove) {
+      const RoleDefinition& role = *find_role(snapshot.roles, name);
+      if (held_role(snapshot, t.user_id, role)) {
+        entry.remove_roles.push_back(role.id);
+      } else {
+        t.unchanged.push_back("does not hold " + role.display_name);
+      }
+    }
+    if (!entry.add_roles.empty() || !entry.remove_roles.empty()) {
+      task.desired.users.push_back(std::move(entry));
+    }
+  }
+  return task;
+}
+
+std::vector<std::string> roles_of(const TenantSnapshot& snapshot, const std::string& user_id) {
+  std::vector<std::string> out;
+  for (const RoleAssignment& a : snapshot.role_assignments) {
+    if (a.principal_id != user_id) continue;
+    const RoleDefinition* role = find_role(snapshot.roles, a.role_definition_id);
+    out.push_back(role ? role->display_name : a.role_definition_id);
+  }
+  std::sort(out.begin(), out.end(),
+            [](const std::string& a, const std::string& b) { return iless(a, b); });
+  return out;
+}
+
 UserTask delete_task(const TenantSnapshot& snapshot, const std::vector<std::string>& names) {
   Lookup lookup(snapshot);
   UserTask task;
@@ -380,7 +475,7 @@ UserTask delete_task(const TenantSnapshot& snapshot, const std::vector<std::stri
 }
 
 UserTask restore_task(const TenantSnapshot& snapshot, const std::vector<std::string>& names,
-                      const TenantSnapshot* before) {
+                      const TenantSnapshot* before, const std::optional<std::string>& new_upn) {
   Lookup lookup(snapshot);
   std::optional<Lookup> earlier;
   if (before) earlier.emplace(*before);
@@ -395,6 +490,7 @@ UserTask restore_task(const TenantSnapshot& snapshot, const std::vector<std::str
       DesiredUser entry;
       entry.upn = d->id;  // this deleted user, whoever else has (had) its name
       entry.state = DesiredUserState::Active;
+      entry.restore_as = new_upn;
       task.desired.users.push_back(std::move(entry));
       UserTaskTarget t = target_of(*d, name);
       t.upn = upn_before_deletion(*d);
@@ -432,7 +528,8 @@ UserTask restore_task(const TenantSnapshot& snapshot, const std::vector<std::str
 }
 
 Result<UserTask> create_task(const TenantSnapshot& snapshot, const std::vector<ImportUser>& users,
-                             const std::string& source, bool skip_existing) {
+                             const std::string& source, bool skip_existing,
+                             const CreateTaskOptions& options) {
   Lookup lookup(snapshot);
   UserTask task;
   task.kind = UserTaskKind::Create;
@@ -458,11 +555,13 @@ Result<UserTask> create_task(const TenantSnapshot& snapshot, const std::vector<I
       task.targets.push_back(std::move(t));
       continue;
     }
-    if (const User* deleted = lookup.deleted_by_upn(u.upn)) {
+    const User* deleted = lookup.deleted_by_upn(u.upn);
+    if (deleted && !options.reuse_deleted_upn) {
       t.blocked.push_back("a soft-deleted user (" + deleted->id + ", deleted on " +
                           deleted->deleted_date_time.value_or("?") +
-                          ") holds this name: restore it (tenantsync users restore) or wait "
-                          "until it is purged");
+                          ") holds this name: restore it (tenantsync users restore), or "
+                          "create a new user under it with --reuse-deleted-upn (the deleted "
+                          "one can then only be restored under another name)");
       task.targets.push_back(std::move(t));
       continue;
     }
@@ -481,6 +580,7 @@ Result<UserTask> create_task(const TenantSnapshot& snapshot, const std::vector<I
     }
     DesiredUser entry;
     entry.upn = u.upn;
+    entry.create_over_deleted = deleted != nullptr;
     entry.licenses.emplace();
     for (const auto& name : u.licenses) {
       std::string why;
@@ -505,6 +605,15 @@ Result<UserTask> create_task(const TenantSnapshot& snapshot, const std::vector<I
     set(spec.surname, u.surname);
     set(spec.department, u.department);
     set(spec.job_title, u.job_title);
+    for (const auto& why :
+         role_problems(snapshot, u.roles, /*adding=*/true, options.allow_privileged_roles)) {
+      problem((source.empty() ? std::string("--role: ") : row + "column \"roles\": ") + why);
+    }
+    for (const auto& name : u.roles) {
+      if (const RoleDefinition* role = find_role(snapshot.roles, name)) {
+        spec.roles.push_back(role->id);
+      }
+    }
     entry.create = std::move(spec);
     task.desired.users.push_back(std::move(entry));
     task.targets.push_back(std::move(t));

@@ -23,8 +23,15 @@
 //   those that cannot and says why, and blocks a restore past 30 days or onto a name an
 //   active user holds.
 // - create: an entry with `create` per new user, its licenses from the row (managedSkus =
-//   every SKU named). Users that exist already are skipped; a name a soft-deleted user
-//   holds is refused (the service would answer ObjectConflict; restore that user instead).
+//   every SKU named) and its admin roles (create.roles). Users that exist already are
+//   skipped; a name a soft-deleted user holds is refused unless `reuse_deleted_upn` (the
+//   service lets a new user take it, but then that deleted user can only come back under
+//   another name: usually the admin meant to restore it).
+// - roles: per selected user an entry with the roles to add and remove; a role the user
+//   already holds (or lacks, to remove) is unchanged.
+// Roles are named by display name or template id. An unknown role, a privileged one
+// (sync/role_catalogue.h) to give without `allow_privileged_roles`, or a tenant whose roles
+// were never read is an error: nothing is sent.
 // Pure functions; thread-safe.
 #pragma once
 
@@ -39,7 +46,7 @@
 
 namespace tenantsync {
 
-enum class UserTaskKind { Assign, Revoke, Create, Delete, Restore };
+enum class UserTaskKind { Assign, Revoke, Create, Delete, Restore, Roles };
 
 // A user the command named, as found in the snapshot.
 struct UserTaskTarget {
@@ -81,15 +88,35 @@ UserTask delete_task(const TenantSnapshot& snapshot, const std::vector<std::stri
 // deleted users with one name, the latest deleted). `before`, the cache as it was before
 // this command's mirror (may be null), explains a user the mirror no longer lists: the
 // service purged it 30 days after its deletion.
+// `new_upn` (`users restore --new-upn`, one user): restore it under that name, for when
+// an active user took its old one.
 UserTask restore_task(const TenantSnapshot& snapshot, const std::vector<std::string>& names,
-                      const TenantSnapshot* before);
+                      const TenantSnapshot* before,
+                      const std::optional<std::string>& new_upn = std::nullopt);
 
 // Create `users` (checked by import_users() / check_new_user() already). An existing
 // active user is skipped (`skip_existing`: unchanged, as `users import` does on a re-run)
 // or a problem (`users add`). Invalid, naming each row and column, when a license names
 // a SKU the tenant lacks or one for the company; `source` names the CSV ("" for flags).
+struct CreateTaskOptions {
+  bool reuse_deleted_upn = false;       // --reuse-deleted-upn
+  bool allow_privileged_roles = false;  // --allow-privileged
+};
 Result<UserTask> create_task(const TenantSnapshot& snapshot, const std::vector<ImportUser>& users,
-                             const std::string& source, bool skip_existing);
+                             const std::string& source, bool skip_existing,
+                             const CreateTaskOptions& options = {});
+
+// Give `add` and take away `remove` (admin roles) for the active users `names` name.
+struct RoleRequest {
+  std::vector<std::string> add;
+  std::vector<std::string> remove;
+  bool allow_privileged = false;
+};
+Result<UserTask> roles_task(const TenantSnapshot& snapshot, const std::vector<std::string>& names,
+                            const RoleRequest& request);
+
+// The display names of the roles `user_id` holds tenant-wide, sorted.
+std::vector<std::string> roles_of(const TenantSnapshot& snapshot, const std::string& user_id);
 
 // The active users `names` name, as targets; a name that names nobody carries a problem
 // (saying so when it names a soft-deleted user). Each user once, by UPN, then the names

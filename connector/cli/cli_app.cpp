@@ -245,13 +245,23 @@ int run_cli(int argc, char** argv) {
       ->type_name("CC");
   c->add_option("--license", uadd.licenses, "SKU to assign after creation (repeatable)")
       ->type_name("S");
+  c->add_option("--role", uadd.roles,
+                "Admin role to give after creation, by name or template id (repeatable)")
+      ->type_name("R");
+  c->add_flag("--allow-privileged", uadd.allow_privileged,
+              "Allow privileged roles (Global Administrator, User Administrator, ...)");
+  c->add_flag("--reuse-deleted-upn", uadd.reuse_deleted_upn,
+              "Create the user even though a soft-deleted user holds the name");
   c->add_option("--passwords-out", uadd.passwords_out,
                 "CSV file for the temporary password (created 0600)")
       ->type_name("F");
-  c->footer(
-      example("  tenantsync users add --tenant contoso.onmicrosoft.com --upn new@contoso.com \\\n"
-              "      --display-name 'New Person' --usage-location US --license SPE_E3 "
-              "--passwords-out pw.csv"));
+  c->footer(example(
+      "  tenantsync users add --tenant contoso.onmicrosoft.com --upn new@contoso.com \\\n"
+      "      --display-name 'New Person' --usage-location US --license SPE_E3 "
+      "--passwords-out pw.csv\n"
+      "  tenantsync users add --tenant contoso.onmicrosoft.com --upn admin2@contoso.com \\\n"
+      "      --display-name 'Helpdesk' --role 'Helpdesk Administrator' --allow-privileged "
+      "--passwords-out pw.csv"));
   add_wait(c, uadd.wait);
   c->callback([&] { action = [&] { return run_users_add(g, uadd); }; });
 
@@ -265,6 +275,10 @@ int run_cli(int argc, char** argv) {
                 "CSV file for temporary passwords (created 0600)")
       ->type_name("F");
   c->add_flag("--dry-run", uimp.dry_run, "Validate every row; create nothing");
+  c->add_flag("--allow-privileged", uimp.allow_privileged,
+              "Allow privileged roles in the Roles column");
+  c->add_flag("--reuse-deleted-upn", uimp.reuse_deleted_upn,
+              "Create users even where a soft-deleted user holds the name");
   add_wait(c, uimp.wait);
   c->footer(
       example("  tenantsync users import --tenant contoso.onmicrosoft.com --csv new-hires.csv "
@@ -307,10 +321,38 @@ int run_cli(int argc, char** argv) {
   c->add_option("--user", urest.users, "User principal name or id (repeatable)")
       ->required()
       ->type_name("U");
+  c->add_option("--new-upn", urest.new_upn,
+                "Restore the one --user under this name (when an active user took its old one)")
+      ->type_name("U");
   c->footer(example(
-      "  tenantsync users restore --tenant contoso.onmicrosoft.com --user leaver@contoso.com"));
+      "  tenantsync users restore --tenant contoso.onmicrosoft.com --user leaver@contoso.com\n"
+      "  tenantsync users restore --tenant contoso.onmicrosoft.com --user leaver@contoso.com \\\n"
+      "      --new-upn leaver2@contoso.com"));
   add_wait(c, urest.wait);
   c->callback([&] { action = [&] { return run_users_restore(g, urest); }; });
+
+  UsersRolesFlags uroles;
+  c = users->add_subcommand("roles", "Show, give or take away admin roles (\"permissions\")");
+  add_required_tenant(c, uroles.tenant);
+  c->add_option("--user", uroles.users, "User principal name or id (repeatable)")
+      ->required()
+      ->type_name("U");
+  c->add_option("--add", uroles.add, "Role to give, by name or template id (repeatable)")
+      ->type_name("R");
+  c->add_option("--remove", uroles.remove, "Role to take away (repeatable)")->type_name("R");
+  c->add_flag("--allow-privileged", uroles.allow_privileged,
+              "Allow giving privileged roles (Global Administrator, User Administrator, ...)");
+  c->add_flag("--dry-run", uroles.dry_run, "Show the changes; send nothing");
+  c->add_flag("--yes", uroles.yes, "Do not ask for confirmation");
+  c->add_option("--format", uroles.format, "text|json")->check(kTextJson);
+  add_wait(c, uroles.wait);
+  c->footer(example(
+      "  tenantsync users roles --tenant contoso.onmicrosoft.com --user bob@contoso.com\n"
+      "  tenantsync users roles --tenant contoso.onmicrosoft.com --user bob@contoso.com \\\n"
+      "      --add 'License Administrator' --remove 'Helpdesk Administrator'\n"
+      "  tenantsync users roles --tenant contoso.onmicrosoft.com --user it@contoso.com \\\n"
+      "      --add 'Global Administrator' --allow-privileged"));
+  c->callback([&] { action = [&] { return run_users_roles(g, uroles); }; });
 
   JournalFlags jour;
   c = app.add_subcommand("journal", "The audit trail of every operation sent, with outcome");

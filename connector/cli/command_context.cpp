@@ -36,4 +36,10 @@ int report_failure(const std::string& command, const Error& error) {
   return kExitFailed;
 }
 
+int usage_error(const std::string& command, const std::string& message) {
+  std::fprintf(stderr, "tenantsync %s: %s\nRun 'tenantsync %s --help' for usage.\n",
+               command.c_str(), message.c_str(), command.c_str());
+  return kExitUsage;
+}
+
 }  // namespace tenantsync

@@ -20,4 +20,8 @@ Result<Config> load_command_config(const GlobalFlags& g);
 // Prints "tenantsync <command>: <error>" on stderr and returns kExitFailed.
 int report_failure(const std::string& command, const Error& error);
 
+// Prints "tenantsync <command>: <message>" and where to find the usage on stderr, and
+// returns kExitUsage (64).
+int usage_error(const std::string& command, const std::string& message);
+
 }  // namespace tenantsync

@@ -20,6 +20,7 @@ int run_users_import(const GlobalFlags& g, const UsersImportFlags& o);
 int run_users_reset_password(const GlobalFlags& g, const UsersTargetFlags& o);
 int run_users_delete(const GlobalFlags& g, const UsersTargetFlags& o);
 int run_users_restore(const GlobalFlags& g, const UsersTargetFlags& o);
+int run_users_roles(const GlobalFlags& g, const UsersRolesFlags& o);
 int run_journal(const GlobalFlags& g, const JournalFlags& o);
 int run_scheduler(const GlobalFlags& g, const RunFlags& o);
 

@@ -103,6 +103,9 @@ struct UsersAddFlags {
   std::string display_name;
   std::string usage_location;
   std::vector<std::string> licenses;
+  std::vector<std::string> roles;  // admin roles: display names or template ids
+  bool allow_privileged = false;
+  bool reuse_deleted_upn = false;
   std::string passwords_out;
   std::chrono::seconds wait = kDefaultCacheWait;
 };
@@ -111,6 +114,8 @@ struct UsersImportFlags {
   std::string tenant;
   std::string csv;
   std::string passwords_out;
+  bool allow_privileged = false;
+  bool reuse_deleted_upn = false;
   bool dry_run = false;
   std::chrono::seconds wait = kDefaultCacheWait;
 };
@@ -119,7 +124,20 @@ struct UsersTargetFlags {  // reset-password, delete, restore
   std::string tenant;
   std::vector<std::string> users;
   std::string passwords_out;  // reset-password only
+  std::string new_upn;        // restore only: restore the (one) user under this name
   bool yes = false;
+  std::chrono::seconds wait = kDefaultCacheWait;
+};
+
+struct UsersRolesFlags {
+  std::string tenant;
+  std::vector<std::string> users;
+  std::vector<std::string> add;     // roles to give: display names or template ids
+  std::vector<std::string> remove;  // roles to take away
+  bool allow_privileged = false;
+  bool dry_run = false;
+  bool yes = false;
+  std::string format = "text";
   std::chrono::seconds wait = kDefaultCacheWait;
 };
 

@@ -107,8 +107,10 @@ int run_user_task(const GlobalFlags& g, const Config& config, const UserTaskComm
 
   auto task = command.build(mirrored->now, mirrored->before ? &*mirrored->before : nullptr);
   if (!task.ok()) return report_failure(name, task.error());
+  PlanOptions plan_options;
+  plan_options.allow_privileged_roles = command.allow_privileged_roles;
   auto built = build_tenant_plan(s.cache(), mirrored->now, task->desired, ServiceRules::builtin(),
-                                 s.clock().now());
+                                 s.clock().now(), plan_options);
   if (!built.ok()) return report_failure(name, built.error());
   const TenantPlan& planned = built->plan.tenants.front();
 

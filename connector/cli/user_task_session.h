@@ -52,6 +52,7 @@ struct UserTaskCommand {
   // Where the temporary passwords of created users go (checked by the caller before).
   // Empty: the task creates nobody.
   std::string passwords_out;
+  bool allow_privileged_roles = false;  // --allow-privileged
 };
 
 // Runs the command as above; returns its exit code.

@@ -1,6 +1,6 @@
 // `tenantsync users add`: create one user with a generated temporary password (written
-// only to --passwords-out), optionally with a usage location and licenses assigned right
-// after the creation, all through the planner and the executor.
+// only to --passwords-out), optionally with a usage location, and licenses and admin roles
+// given right after the creation, all through the planner and the executor.
 #include <cstdio>
 
 #include "connector/cli/command_context.h"
@@ -25,18 +25,17 @@ int run_users_add(const GlobalFlags& g, const UsersAddFlags& o) {
   user.display_name = o.display_name;
   user.usage_location = o.usage_location;
   user.licenses = o.licenses;
-  if (Status st = check_new_user(user, {}); !st.ok()) {
-    std::fprintf(stderr, "tenantsync %s: %s\nRun 'tenantsync %s --help' for usage.\n", name,
-                 st.error().message.c_str(), name);
-    return kExitUsage;
-  }
+  user.roles = o.roles;
+  if (Status st = check_new_user(user, {}); !st.ok()) return usage_error(name, st.error().message);
   UserTaskCommand command;
   command.name = name;
   command.tenant = o.tenant;
   command.wait = o.wait;
   command.passwords_out = o.passwords_out;
+  command.allow_privileged_roles = o.allow_privileged;
   command.build = [&](const TenantSnapshot& now, const TenantSnapshot*) {
-    return create_task(now, {user}, "", /*skip_existing=*/false);
+    return create_task(now, {user}, "", /*skip_existing=*/false,
+                       {o.reuse_deleted_upn, o.allow_privileged});
   };
   return run_user_task(g, *config, command);
 }

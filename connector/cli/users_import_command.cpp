@@ -48,8 +48,10 @@ int run_users_import(const GlobalFlags& g, const UsersImportFlags& o) {
   command.wait = o.wait;
   command.dry_run = o.dry_run;
   command.passwords_out = o.passwords_out;
+  command.allow_privileged_roles = o.allow_privileged;
   command.build = [&](const TenantSnapshot& now, const TenantSnapshot*) {
-    return create_task(now, users->users, o.csv, /*skip_existing=*/true);
+    return create_task(now, users->users, o.csv, /*skip_existing=*/true,
+                       {o.reuse_deleted_upn, o.allow_privileged});
   };
   return run_user_task(g, *config, command);
 }

@@ -9,6 +9,7 @@
 #include "connector/cli/engine_session.h"
 #include "connector/cli/exit_codes.h"
 #include "model/json_text.h"
+#include "sync/user_task.h"
 
 namespace tenantsync {
 
@@ -52,13 +53,20 @@ int run_users_list(const GlobalFlags& g, const UsersListFlags& o) {
   UserListQuery query{*filter, o.deleted, o.page, o.page_size};
   auto page = cache.list_users(tenant->id, query);
   if (!page.ok()) return report_failure("users list", page.error());
-  auto snapshot_skus = cache.load_snapshot(tenant->id);
-  std::vector<Sku> skus = snapshot_skus.ok() ? snapshot_skus->skus : std::vector<Sku>{};
+  auto loaded = cache.load_snapshot(tenant->id);
+  TenantSnapshot snapshot = loaded.ok() ? std::move(*loaded) : TenantSnapshot{};
+  const std::vector<Sku>& skus = snapshot.skus;
+  auto role_text = [&](const User& u) {
+    std::string out;
+    for (const auto& r : roles_of(snapshot, u.id)) out += (out.empty() ? "" : "+") + r;
+    return out;
+  };
 
   if (o.format == "json") {
     nlohmann::json users = nlohmann::json::array();
     for (const auto& row : page->users) {
       nlohmann::json u = row.user;
+      u["roles"] = roles_of(snapshot, row.user.id);
       if (row.days_left) u["daysLeftToRestore"] = *row.days_left;
       users.push_back(std::move(u));
     }
@@ -74,12 +82,12 @@ int run_users_list(const GlobalFlags& g, const UsersListFlags& o) {
   if (o.format == "csv") {
     CsvWriter csv(stdout);
     csv.row({"userPrincipalName", "displayName", "department", "jobTitle", "usageLocation",
-             "accountEnabled", "licenses", o.deleted ? "daysLeftToRestore" : "id"});
+             "accountEnabled", "licenses", "roles", o.deleted ? "daysLeftToRestore" : "id"});
     for (const auto& row : page->users) {
       const User& u = row.user;
       csv.row({u.user_principal_name, u.display_name, u.department, u.job_title,
                u.usage_location.value_or(""), u.account_enabled ? "true" : "false",
-               license_names(u, skus),
+               license_names(u, skus), role_text(u),
                o.deleted ? std::to_string(row.days_left.value_or(0)) : u.id});
     }
     return kExitOk;
@@ -91,7 +99,9 @@ int run_users_list(const GlobalFlags& g, const UsersListFlags& o) {
     std::printf("%-40s %-28s %-14s %-4s ", u.user_principal_name.c_str(), u.display_name.c_str(),
                 u.department.c_str(), u.usage_location.value_or("-").c_str());
     if (o.deleted) std::printf("%-10d ", row.days_left.value_or(0));
-    std::printf("%s\n", license_names(u, skus).c_str());
+    std::string roles = role_text(u);
+    std::printf("%s%s%s\n", license_names(u, skus).c_str(),
+                roles.empty() ? "" : "  roles: ", roles.c_str());
   }
   std::printf("\npage %d of %d (%d %susers", page->page, page->page_count, page->total,
               o.deleted ? "deleted " : "");

@@ -140,7 +140,7 @@ TEST_F(CacheViewsCliTest, UsersListJsonAndCsvCarryTheSameUsers) {
   ASSERT_EQ(rows.size(), contoso["users"].size() + 1);
   EXPECT_EQ(rows[0],
             "userPrincipalName,displayName,department,jobTitle,usageLocation,"
-            "accountEnabled,licenses,id");
+            "accountEnabled,licenses,roles,id");
   for (const auto& u : listed["users"]) {
     auto row = lines_with(csv.out, {u["userPrincipalName"].get<std::string>() + ","});
     ASSERT_EQ(row.size(), 1u) << u["userPrincipalName"];

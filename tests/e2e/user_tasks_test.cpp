@@ -565,7 +565,10 @@ TEST(UserTasksTest, DeleteSoftDeletesWithinTheDeletionLimit) {
   estate.fake().reset_stats();
   auto refused = estate.run(three);
   EXPECT_EQ(refused.exit_code, 4) << refused.out << refused.err;
-  EXPECT_THAT(refused.out, HasSubstr("3 deletions > safety.maxDeletions 2; raise safety.maxDeletions to 3 in the config"));
+  EXPECT_THAT(
+      refused.out,
+      HasSubstr(
+          "3 deletions > safety.maxDeletions 2; raise safety.maxDeletions to 3 in the config"));
   EXPECT_EQ(estate.change_requests(), 0);
 
   auto r = estate.run({"users", "delete", "--tenant", kContoso, "--user",
@@ -653,8 +656,57 @@ TEST(UserTasksTest, RestoreOntoATakenNameNamesTheActiveUserAndSendsNothing) {
   EXPECT_THAT(r.out, HasSubstr("! restore blocked: its name is held by active user "
                                "cameron.white@contoso.onmicrosoft.com "
                                "(0badc0de-0000-4000-8000-000000000001)"));
+  EXPECT_THAT(r.out, HasSubstr("restore it under another name with --new-upn"));
   EXPECT_EQ(estate.change_requests(), 0);
   json state = estate.fake().state(kContoso);
+  EXPECT_NE(find_deleted(state, "cameron.white@contoso.onmicrosoft.com"), nullptr);
+
+  // Under a new name it comes back, with the licenses it held.
+  auto renamed = estate.run({"users", "restore", "--tenant", kContoso, "--user",
+                             "cameron.white@contoso.onmicrosoft.com", "--new-upn",
+                             "cameron.white2@contoso.onmicrosoft.com"});
+  EXPECT_EQ(renamed.exit_code, 0) << renamed.out << renamed.err;
+  state = estate.fake().state(kContoso);
+  EXPECT_EQ(find_deleted(state, "cameron.white@contoso.onmicrosoft.com"), nullptr);
+  const json* back = find_user(state, "cameron.white2@contoso.onmicrosoft.com");
+  ASSERT_NE(back, nullptr);
+  EXPECT_EQ(skus_of(*back), (std::set<std::string>{kE3, kEms}));
+  EXPECT_EQ((*find_user(state, "cameron.white@contoso.onmicrosoft.com"))["displayName"],
+            "Cameron White (new)");
+  auto journal = estate.run({"journal", "--tenant", kContoso, "--format", "json"});
+  EXPECT_THAT(journal.out, HasSubstr("newUserPrincipalName"));
+}
+
+TEST(UserTasksTest, NewUpnRestoresOneUserAndMustBeAName) {
+  Estate estate = demo_estate();
+  estate.fake().reset_stats();
+  auto two = estate.run({"users", "restore", "--tenant", kContoso, "--user", "a@x", "--user", "b@x",
+                         "--new-upn", "c@contoso.onmicrosoft.com"});
+  EXPECT_EQ(two.exit_code, 64) << two.err;
+  EXPECT_THAT(two.err, HasSubstr("give exactly one --user"));
+  auto bad = estate.run({"users", "restore", "--tenant", kContoso, "--user",
+                         "cameron.white@contoso.onmicrosoft.com", "--new-upn", "nobody"});
+  EXPECT_EQ(bad.exit_code, 64) << bad.err;
+  EXPECT_EQ(estate.fake().stats()["requests"].size(), 0u);
+}
+
+// The service lets a new user take a deleted user's name; tenantsync asks first.
+TEST(UserTasksTest, ANewUserTakesADeletedUsersNameOnlyWithReuseDeletedUpn) {
+  Estate estate = demo_estate();
+  std::string pw = estate.dir().file("pw.csv");
+  auto guarded = estate.run({"users", "add", "--tenant", kContoso, "--upn",
+                             "cameron.white@contoso.onmicrosoft.com", "--display-name",
+                             "Cameron Two", "--passwords-out", pw});
+  EXPECT_EQ(guarded.exit_code, 3) << guarded.out << guarded.err;
+  EXPECT_THAT(guarded.out, HasSubstr("--reuse-deleted-upn"));
+  EXPECT_EQ(find_user(estate.fake().state(kContoso), "cameron.white@contoso.onmicrosoft.com"),
+            nullptr);
+  auto reused = estate.run({"users", "add", "--tenant", kContoso, "--upn",
+                            "cameron.white@contoso.onmicrosoft.com", "--display-name",
+                            "Cameron Two", "--reuse-deleted-upn", "--passwords-out", pw});
+  EXPECT_EQ(reused.exit_code, 0) << reused.out << reused.err;
+  json state = estate.fake().state(kContoso);
+  ASSERT_NE(find_user(state, "cameron.white@contoso.onmicrosoft.com"), nullptr);
   EXPECT_NE(find_deleted(state, "cameron.white@contoso.onmicrosoft.com"), nullptr);
 }
 

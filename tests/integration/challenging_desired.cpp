@@ -162,7 +162,7 @@ DesiredTenant challenging_desired(const TenantSnapshot& snapshot) {
     t.users.push_back(desired_user(u.user_principal_name, licenses({"SPE_E3"})));
   }
   DesiredUser hire = desired_user("integration.newhire@" + t.tenant, licenses({"SPE_E3"}));
-  hire.create = CreateSpec{"Integration Newhire", "US", "Integration", "Newhire", "Sales", {}};
+  hire.create = CreateSpec{"Integration Newhire", "US", "Integration", "Newhire", "Sales", {}, {}};
   t.users.push_back(hire);
   return t;
 }

@@ -40,6 +40,16 @@ WriteRequest request_for(const Operation& op) {
       r.body["passwordProfile"] = {{"forceChangePasswordNextSignIn", true},
                                    {"password", "Probe-Passw0rd!"}};
       break;
+    case OpKind::AddRole:
+      r.kind = WriteRequest::Kind::AddRole;
+      r.role_definition_id =
+          op.details.value_or(nlohmann::json::object()).value("roleDefinitionId", "");
+      break;
+    case OpKind::RemoveRole:
+      r.kind = WriteRequest::Kind::RemoveRole;
+      r.role_assignment_id =
+          op.details.value_or(nlohmann::json::object()).value("roleAssignmentId", "");
+      break;
     case OpKind::ResetPassword:  // journal-only, never planned
       break;
   }

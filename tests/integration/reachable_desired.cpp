@@ -124,7 +124,7 @@ DesiredTenant reachable_desired(const TenantSnapshot& snapshot) {
       [&](const User& u) { return deleted_user(u.user_principal_name); });
   DesiredUser hire = desired_user("chaos.newhire@" + t.tenant, {});
   if (e3 != nullptr && free["SPE_E3"] >= 1) hire.licenses = std::vector<DesiredLicense>{e3_license};
-  hire.create = CreateSpec{"Chaos Newhire", "US", "Chaos", "Newhire", "Sales", {}};
+  hire.create = CreateSpec{"Chaos Newhire", "US", "Chaos", "Newhire", "Sales", {}, {}};
   t.users.push_back(hire);
   return t;
 }

@@ -460,7 +460,7 @@ TEST(DesiredStateTest, CanonicalTextPutsKeysInDocumentedOrder) {
   DesiredUser u;
   u.upn = "a@contoso.onmicrosoft.com";
   u.licenses = std::vector<DesiredLicense>{{"EMS", {}, {}}};
-  u.create = CreateSpec{"A", "US", std::nullopt, std::nullopt, std::nullopt, std::nullopt};
+  u.create = CreateSpec{"A", "US", std::nullopt, std::nullopt, std::nullopt, std::nullopt, {}};
   t.users.push_back(u);
   s.tenants.push_back(t);
   std::string text = desired_state_to_text(s);

@@ -117,7 +117,7 @@ TEST(PlanTest, JsonHasTheDocumentedShape) {
                                           "consumed": 24, "afterPlan": 25, "shortfall": 1})"));
   EXPECT_EQ(j["summary"],
             json::parse(R"({"assign": 1, "revoke": 0, "update": 1, "restore": 0, "delete": 0,
-                            "create": 1, "blocked": 1, "applied": 0, "failed": 1,
+                            "create": 1, "roles": 0, "blocked": 1, "applied": 0, "failed": 1,
                             "skipped": 0})"));
 }
 

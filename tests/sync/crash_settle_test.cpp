@@ -185,8 +185,7 @@ void crash_after_assigning_e3(ApplyHarness& h) {
   h.add_tenant(kContoso, {make_user("id-a", "a@" + kContoso, {})});
   h.mirror();
   h.faulty.crash_after_requests(1);
-  EXPECT_THROW(h.apply(h.plan(one_user_desired("a@" + kContoso, R"(["SPE_E3"])"))),
-               SimulatedCrash);
+  EXPECT_THROW(h.apply(h.plan(one_user_desired("a@" + kContoso, R"(["SPE_E3"])"))), SimulatedCrash);
 }
 
 TEST(CrashSettleSingleTest, AWriteThatTookEffectIsConfirmedByReadingNotResent) {
@@ -217,8 +216,7 @@ TEST(CrashSettleSingleTest, AWriteThatDidNotTakeEffectIsClosedAndNeverResent) {
   h.add_tenant(kContoso, {make_user("id-a", "a@" + kContoso, {kExs})});
   h.mirror();
   h.faulty.crash_after_requests(0);  // the swap was sent, and lost on the way
-  EXPECT_THROW(h.apply(h.plan(one_user_desired("a@" + kContoso, R"(["SPE_E3"])"))),
-               SimulatedCrash);
+  EXPECT_THROW(h.apply(h.plan(one_user_desired("a@" + kContoso, R"(["SPE_E3"])"))), SimulatedCrash);
   int sent = h.faulty.requests();
 
   SettleReport settled = h.settle();

@@ -96,6 +96,10 @@ std::string describe(const WriteRequest& r) {
       return "delete";
     case WriteRequest::Kind::UpdateUser:
       return "update";
+    case WriteRequest::Kind::AddRole:
+      return "add-role " + r.user + " " + r.role_definition_id;
+    case WriteRequest::Kind::RemoveRole:
+      return "remove-role " + r.role_assignment_id;
   }
   return "";
 }
@@ -242,17 +246,21 @@ TEST_F(ExecutorTest, PhasesRestoreFirstFreeSeatsBeforeTakingThemAndDeleteLast) {
       case WriteRequest::Kind::AssignLicense:
         rank = w.add_licenses.empty() ? 1 : w.remove_licenses.empty() ? 3 : 2;
         break;
-      case WriteRequest::Kind::DeleteUser:
+      case WriteRequest::Kind::AddRole:
+      case WriteRequest::Kind::RemoveRole:
         rank = 4;
         break;
-      case WriteRequest::Kind::UpdateUser:
+      case WriteRequest::Kind::DeleteUser:
         rank = 5;
+        break;
+      case WriteRequest::Kind::UpdateUser:
+        rank = 6;
         break;
     }
     ranks.push_back(rank);
   }
   EXPECT_TRUE(std::is_sorted(ranks.begin(), ranks.end())) << ::testing::PrintToString(ranks);
-  EXPECT_THAT(ranks, ElementsAre(0, 0, 0, 1, 2, 2, 2, 3, 3, 3, 4));
+  EXPECT_THAT(ranks, ElementsAre(0, 0, 0, 1, 2, 2, 2, 3, 3, 3, 5));
   EXPECT_EQ(h.faulty.write_calls(), 5);  // one call per phase
 }
 
@@ -327,7 +335,8 @@ TEST_F(ExecutorTest, ASafetyLimitRefusesTheTenantWithNothingSentAndJournalsIt) {
   EXPECT_EQ(h.faulty.write_calls(), 0);
   EXPECT_TRUE(report.nothing_sent());
   EXPECT_EQ(report.exit_code(), 4);
-  const std::string reason = "3 revocations > safety.maxRevocations 2; raise with --max-revocations 3";
+  const std::string reason =
+      "3 revocations > safety.maxRevocations 2; raise with --max-revocations 3";
   const std::string not_sent = "not sent: the tenant is over safety.maxRevocations";
   ASSERT_THAT(report.refusals, SizeIs(1));
   EXPECT_EQ(report.refusals[0].reason, reason);
@@ -601,6 +610,53 @@ TEST_F(ExecutorTest, CreatesWithoutAPasswordGeneratorAreSkipped) {
   }
   EXPECT_EQ(h.faulty.write_calls(), 0);
   EXPECT_EQ(report->exit_code(), 3);
+}
+
+// create.roles of a desired state: the roles go to the id the service gave the new user,
+// after its create, and the cache knows them so the next plan is empty.
+TEST_F(ExecutorTest, ACreatedUserGetsItsRolesOnceItExists) {
+  h.add_tenant(kContoso, {});
+  h.remote.set_roles(h.tenant_id(kContoso),
+                     {{"role-reports", "Reports Reader", true, false},
+                      {"role-license", "License Administrator", true, false}});
+  h.mirror();
+  const std::string upn = "new@" + kContoso;
+  std::string wanted = desired(kContoso, R"({"upn": ")" + upn + R"(", "licenses": ["SPE_E3"],
+      "create": {"displayName": "New", "usageLocation": "US",
+                 "roles": ["Reports Reader", "role-license"]}})");
+  ApplyReport report = h.apply(h.plan(wanted));
+  EXPECT_EQ(report.exit_code(), 0);
+  EXPECT_EQ(report.plan.summary().roles, 2);
+  auto created = h.remote.get_user(h.tenant_id(kContoso), upn);
+  ASSERT_TRUE(created.ok());
+  std::vector<std::string> held;
+  for (const auto& a : h.remote.held_roles(h.tenant_id(kContoso))) {
+    EXPECT_EQ(a.principal_id, created->id);
+    held.push_back(a.role_definition_id);
+  }
+  EXPECT_THAT(held, ::testing::UnorderedElementsAre("role-reports", "role-license"));
+  auto snapshot = h.cache->load_snapshot(h.tenant_id(kContoso));
+  ASSERT_TRUE(snapshot.ok());
+  EXPECT_EQ(snapshot->role_assignments.size(), 2u);
+  EXPECT_THAT(h.plan(wanted).tenants[0].operations, IsEmpty());
+}
+
+// A create that fails takes its roles with it: nothing is sent for a user that is not there.
+TEST_F(ExecutorTest, AFailedCreateSkipsItsRoles) {
+  h.add_tenant(kContoso, {});
+  h.remote.set_roles(h.tenant_id(kContoso), {{"role-reports", "Reports Reader", true, false}});
+  h.mirror();
+  h.faulty.refuse([](const std::string&,
+                     const WriteRequest& r) { return r.kind == WriteRequest::Kind::CreateUser; },
+                  service_error("Request_BadRequest", "nope"));
+  ApplyReport report = h.apply(h.plan(desired(kContoso, R"({"upn": "new@)" + kContoso + R"(",
+      "licenses": [], "create": {"displayName": "New", "roles": ["Reports Reader"]}})")));
+  for (const auto* o : ops_of(report, "new@")) {
+    if (o->op != OpKind::AddRole) continue;
+    EXPECT_EQ(o->status, OpStatus::Skipped);
+    EXPECT_THAT(o->reason, HasSubstr("creating the user failed"));
+  }
+  EXPECT_THAT(h.remote.held_roles(h.tenant_id(kContoso)), IsEmpty());
 }
 
 TEST_F(ExecutorTest, TenantsRunInParallelWithinTheConcurrencyBound) {

@@ -150,6 +150,12 @@ void FaultyDirectory::count_effects(const WriteRequest& request, const std::stri
     case WriteRequest::Kind::RestoreUser:
       ++effects_["restore " + who];
       break;
+    case WriteRequest::Kind::AddRole:
+      ++effects_["add-role " + who + " " + request.role_definition_id];
+      break;
+    case WriteRequest::Kind::RemoveRole:
+      ++effects_["remove-role " + request.role_assignment_id];
+      break;
   }
 }
 
@@ -191,7 +197,7 @@ std::vector<WriteResult> FaultyDirectory::write(const std::string& tenant,
       }
     }
     if (refusal) {
-      results.push_back({*refusal, std::nullopt});
+      results.push_back(failed_write(*refusal));
       continue;
     }
     // Deletions and restores: name the user before it moves.
@@ -200,9 +206,9 @@ std::vector<WriteResult> FaultyDirectory::write(const std::string& tenant,
                            ? ""
                            : who(tenant, request);
     auto forwarded = backend_.write(tenant, {request});
-    WriteResult result =
-        forwarded.empty() ? WriteResult{make_error(ErrorKind::Internal, "no result"), std::nullopt}
-                          : std::move(forwarded.front());
+    WriteResult result = forwarded.empty()
+                             ? failed_write(make_error(ErrorKind::Internal, "no result"))
+                             : std::move(forwarded.front());
     if (result.status.ok()) {
       if (name.empty()) {
         name = result.user ? ascii_lower(result.user->user_principal_name) : who(tenant, request);

@@ -251,6 +251,33 @@ Result<std::vector<Domain>> MemoryDirectory::domains(const std::string& tenant) 
   return std::vector<Domain>{{t->tenant.default_domain_name, true, true, true}};
 }
 
+void MemoryDirectory::set_roles(const std::string& tenant_id, std::vector<RoleDefinition> roles) {
+  std::lock_guard<std::mutex> lock(mu_);
+  at(tenant_id).roles = std::move(roles);
+}
+
+std::vector<RoleAssignment> MemoryDirectory::held_roles(const std::string& tenant_id) const {
+  std::lock_guard<std::mutex> lock(mu_);
+  const TenantData* t = find(tenant_id);
+  return t ? t->role_assignments : std::vector<RoleAssignment>{};
+}
+
+Result<std::vector<RoleDefinition>> MemoryDirectory::role_definitions(const std::string& tenant) {
+  std::lock_guard<std::mutex> lock(mu_);
+  TenantData* t = find(tenant);
+  if (!t) return make_error(ErrorKind::NotFound, "unknown tenant " + tenant);
+  if (!t->roles) return Directory::role_definitions(tenant);
+  return *t->roles;
+}
+
+Result<std::vector<RoleAssignment>> MemoryDirectory::role_assignments(const std::string& tenant) {
+  std::lock_guard<std::mutex> lock(mu_);
+  TenantData* t = find(tenant);
+  if (!t) return make_error(ErrorKind::NotFound, "unknown tenant " + tenant);
+  if (!t->roles) return Directory::role_assignments(tenant);
+  return t->role_assignments;
+}
+
 Result<std::vector<Sku>> MemoryDirectory::subscribed_skus(const std::string& tenant) {
   std::lock_guard<std::mutex> lock(mu_);
   TenantData* t = find(tenant);
@@ -505,6 +532,30 @@ std::vector<WriteResult> MemoryDirectory::write(const std::string& tenant,
               loc.is_null() ? std::nullopt : std::optional<std::string>(loc.get<std::string>());
         }
         t->change_log.push_back(u->id);
+        break;
+      }
+      case WriteRequest::Kind::AddRole: {
+        if (!find_user(t->users)) {
+          r.status = not_found();
+          break;
+        }
+        RoleAssignment a{"ra-" + std::to_string(t->next_assignment++), req.user,
+                         req.role_definition_id, "/"};
+        t->role_assignments.push_back(a);
+        r.role_assignment = a;
+        break;
+      }
+      case WriteRequest::Kind::RemoveRole: {
+        auto& held = t->role_assignments;
+        auto it = std::find_if(held.begin(), held.end(), [&](const RoleAssignment& a) {
+          return a.id == req.role_assignment_id;
+        });
+        if (it == held.end()) {
+          r.status = make_error(ErrorKind::NotFound, "no role assignment " + req.role_assignment_id,
+                                "Request_ResourceNotFound");
+          break;
+        }
+        held.erase(it);
         break;
       }
     }

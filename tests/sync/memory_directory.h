@@ -42,6 +42,10 @@ class MemoryDirectory : public Directory {
   void set_skus(const std::string& tenant_id, std::vector<Sku> skus);
   // What domains() lists; by default the tenant's default domain, verified and initial.
   void set_domains(const std::string& tenant_id, std::vector<Domain> domains);
+  // What role_definitions() lists; unset: this directory cannot list roles.
+  void set_roles(const std::string& tenant_id, std::vector<RoleDefinition> roles);
+  // Who holds a role now (AddRole / RemoveRole change it; soft deletion does not).
+  std::vector<RoleAssignment> held_roles(const std::string& tenant_id) const;
   // A deleted user that passed its 30 days: no longer listed (no delta entry, as Graph).
   void purge_deleted_user(const std::string& tenant_id, const std::string& user_id);
 
@@ -80,6 +84,8 @@ class MemoryDirectory : public Directory {
   Result<std::vector<Tenant>> customer_tenants() override;
   Result<std::vector<Sku>> subscribed_skus(const std::string& tenant) override;
   Result<std::vector<Domain>> domains(const std::string& tenant) override;
+  Result<std::vector<RoleDefinition>> role_definitions(const std::string& tenant) override;
+  Result<std::vector<RoleAssignment>> role_assignments(const std::string& tenant) override;
   Result<std::string> read_users(const std::string& tenant, const std::string& delta_link,
                                  const UserPageSink& sink) override;
   Status read_deleted_users(const std::string& tenant, const DeletedUserSink& sink) override;
@@ -100,6 +106,9 @@ class MemoryDirectory : public Directory {
     std::optional<Error> skus_fault;
     std::optional<std::vector<Domain>> domains;  // unset: the default domain only
     std::optional<Error> domains_fault;
+    std::optional<std::vector<RoleDefinition>> roles;
+    std::vector<RoleAssignment> role_assignments;
+    int next_assignment = 1;
     std::optional<std::pair<int, Error>> users_fault;  // pages to deliver, then the error
     std::optional<Error> deleted_fault;
     bool contracted = true;

@@ -576,7 +576,7 @@ TEST(PlannerTest, CreatesUserWithItsLicenses) {
 // The service creates users only in verified domains: a create anywhere else is blocked,
 // its licenses with it, and the reason names the domain and the verified ones.
 TEST(PlannerTest, CreateOutsideAVerifiedDomainIsBlocked) {
-  auto create = [](DesiredUser& u) { u.create = CreateSpec{"New", "US", {}, {}, {}, {}}; };
+  auto create = [](DesiredUser& u) { u.create = CreateSpec{"New", "US", {}, {}, {}, {}, {}}; };
   TenantPlan p = plan(TenantBuilder(), DesiredBuilder()
                                            .user("ok@CONTOSO.onmicrosoft.com", {{L("EMS")}}, create)
                                            .user("mallory@evil.example", {{L("EMS")}}, create)
@@ -592,7 +592,7 @@ TEST(PlannerTest, CreateOutsideAVerifiedDomainIsBlocked) {
 TEST(PlannerTest, CreatesAreBlockedWhileTheTenantsDomainsAreUnknown) {
   TenantPlan p = plan(TenantBuilder().domains({}),
                       DesiredBuilder().user("nina", {{L("EMS")}}, [](DesiredUser& u) {
-                        u.create = CreateSpec{"Nina", "US", {}, {}, {}, {}};
+                        u.create = CreateSpec{"Nina", "US", {}, {}, {}, {}, {}};
                       }));
   expect_ops(p, {"!nina create (the tenant's domains are not known yet"});
 }
@@ -606,7 +606,7 @@ TEST(PlannerTest, CreatesAreBlockedWithTheCommandsReason) {
       TenantBuilder().build(),
       DesiredBuilder()
           .user("nina", {{L("EMS")}},
-                [](DesiredUser& u) { u.create = CreateSpec{"Nina", "US", {}, {}, {}, {}}; })
+                [](DesiredUser& u) { u.create = CreateSpec{"Nina", "US", {}, {}, {}, {}, {}}; })
           .get(),
       ServiceRules::builtin(), kNow, options);
   ASSERT_TRUE(result.ok());
@@ -880,7 +880,7 @@ TEST(PlannerTest, StaleMirrorBlocksWhatRemovesAccess) {
           .user("carol", std::nullopt, [](DesiredUser& u) { u.state = DesiredUserState::Deleted; })
           .user("dave", {{}})
           .user("erin", {{}},
-                [](DesiredUser& u) { u.create = CreateSpec{"Erin", "US", {}, {}, {}, {}}; }));
+                [](DesiredUser& u) { u.create = CreateSpec{"Erin", "US", {}, {}, {}, {}, {}}; }));
   const std::string stale =
       "(tenant mirror is stale: users page 3: 503 ServiceUnavailable; re-run mirror)";
   expect_ops(

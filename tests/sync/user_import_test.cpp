@@ -320,11 +320,12 @@ TEST(UserImportTest, FieldLengthLimitsCountCharactersNotBytes) {
 }
 
 TEST(UserImportTest, HeaderProblems) {
-  EXPECT_THAT(import_problems("userPrincipalName,displayName,Shoe Size\nann@contoso.com,Ann,9\n"),
-              ElementsAre("new-hires.csv:1: unknown column \"Shoe Size\"; expected "
-                          "userPrincipalName, displayName, givenName, surname, jobTitle, "
-                          "department, usageLocation, licenses, or the columns of the Microsoft "
-                          "365 admin center template"));
+  EXPECT_THAT(
+      import_problems("userPrincipalName,displayName,Shoe Size\nann@contoso.com,Ann,9\n"),
+      ElementsAre("new-hires.csv:1: unknown column \"Shoe Size\"; expected "
+                  "userPrincipalName, displayName, givenName, surname, jobTitle, "
+                  "department, usageLocation, licenses, roles, or the columns of the Microsoft "
+                  "365 admin center template"));
   EXPECT_THAT(
       import_problems("User Name,userPrincipalName,displayName\na@contoso.com,a@contoso.com,A\n"),
       ElementsAre("new-hires.csv:1: columns \"User Name\" and \"userPrincipalName\" both "

@@ -6,6 +6,7 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include "sync/executor.h"
 #include "sync/planner.h"
 #include "sync/service_rules.h"
 #include "sync/user_task_report.h"
@@ -227,9 +228,10 @@ TEST(UserTaskTest, RestoreOfAPurgedUserSaysWhenItWasDeleted) {
 TEST(UserTaskTest, CreateSkipsExistingUsersAndRefusesNamesOfDeletedOnes) {
   TenantSnapshot s =
       tenant({make_user("alice")}, {deleted_user("carol", {}, "2026-11-01T00:00:00Z")});
-  ImportUser alice{2, "alice@contoso.com", "Alice", "", "", "", "", "", {}};
-  ImportUser carol{3, "carol@contoso.com", "Carol", "", "", "", "", "", {}};
-  ImportUser nina{4, "nina@contoso.com", "Nina", "Nina", "North", "Lead", "Sales", "US", {"ems"}};
+  ImportUser alice{2, "alice@contoso.com", "Alice", "", "", "", "", "", {}, {}};
+  ImportUser carol{3, "carol@contoso.com", "Carol", "", "", "", "", "", {}, {}};
+  ImportUser nina{4, "nina@contoso.com", "Nina", "Nina", "North", "Lead", "Sales", "US", {"ems"},
+                  {}};
   auto task = create_task(s, {alice, carol, nina}, "hires.csv", /*skip_existing=*/true);
   ASSERT_TRUE(task.ok()) << task.error().message;
   EXPECT_THAT(task->targets[0].unchanged, ElementsAre("already exists: skipped"));
@@ -244,7 +246,7 @@ TEST(UserTaskTest, CreateSkipsExistingUsersAndRefusesNamesOfDeletedOnes) {
   ASSERT_TRUE(add.ok());
   EXPECT_THAT(add->targets[0].blocked, ElementsAre("already exists: not created"));
 
-  ImportUser bad{7, "zoe@contoso.com", "Zoe", "", "", "", "", "US", {"E9"}};
+  ImportUser bad{7, "zoe@contoso.com", "Zoe", "", "", "", "", "US", {"E9"}, {}};
   auto refused = create_task(s, {nina, bad}, "hires.csv", true);
   ASSERT_FALSE(refused.ok());
   EXPECT_THAT(refused.error().message,
@@ -256,9 +258,9 @@ TEST(UserTaskTest, CreateSkipsExistingUsersAndRefusesNamesOfDeletedOnes) {
 // anything is sent, naming the CSV line, the domain and the verified domains.
 TEST(UserTaskTest, CreateRefusesDomainsTheTenantHasNotVerified) {
   TenantSnapshot s = tenant({});
-  ImportUser ok{2, "nina@CONTOSO.ONMICROSOFT.COM", "Nina", "", "", "", "", "", {}};
-  ImportUser evil{3, "other@evil.example", "Other", "", "", "", "", "", {}};
-  ImportUser unproven{4, "pat@unproven.contoso.com", "Pat", "", "", "", "", "", {}};
+  ImportUser ok{2, "nina@CONTOSO.ONMICROSOFT.COM", "Nina", "", "", "", "", "", {}, {}};
+  ImportUser evil{3, "other@evil.example", "Other", "", "", "", "", "", {}, {}};
+  ImportUser unproven{4, "pat@unproven.contoso.com", "Pat", "", "", "", "", "", {}, {}};
   const std::string verified =
       " is not a verified domain of this tenant (verified: contoso.onmicrosoft.com, contoso.com)";
   auto refused = create_task(s, {ok, evil, unproven}, "hires.csv", true);
@@ -277,6 +279,162 @@ TEST(UserTaskTest, CreateRefusesDomainsTheTenantHasNotVerified) {
   EXPECT_THAT(unknown.error().message, HasSubstr("the domains of contoso.onmicrosoft.com are not "
                                                  "known yet"));
   EXPECT_TRUE(create_task(tenant({}), {ok}, "hires.csv", true).ok());
+}
+
+// Admin roles of the test tenant: two plain ones, and Global Administrator with its real
+// template id (privileged by Microsoft's list even when the service leaves the flag out).
+constexpr const char* kGlobalAdmin = "62e90394-69f5-4237-9190-012177145e10";
+
+TenantSnapshot with_roles(TenantSnapshot s) {
+  s.roles = {{"role-license", "License Administrator", true, false},
+             {"role-reports", "Reports Reader", true, false},
+             {kGlobalAdmin, "Global Administrator", true, false}};
+  return s;
+}
+
+// "user op role" per role operation, "!" first when blocked.
+std::vector<std::string> role_ops(const TenantPlan& p) {
+  std::vector<std::string> out;
+  for (const auto& o : p.operations) {
+    if (o.op != OpKind::AddRole && o.op != OpKind::RemoveRole) continue;
+    out.push_back(std::string(o.status == OpStatus::Blocked ? "!" : "") +
+                  o.user.substr(0, o.user.find('@')) + " " + to_string(o.op) + " " + role_name(o));
+  }
+  return out;
+}
+
+TEST(UserTaskTest, RolesAddWhatIsMissingAndRemoveWhatIsHeld) {
+  TenantSnapshot s = with_roles(tenant({make_user("alice"), make_user("bob")}));
+  s.role_assignments = {{"ra-1", "id-alice", "role-reports", "/"}};
+  auto task = roles_task(s, {"alice@contoso.com", "bob@contoso.com", "zed@contoso.com"},
+                         {{"license administrator"}, {"Reports Reader"}, false});
+  ASSERT_TRUE(task.ok()) << task.error().message;
+  ASSERT_EQ(task->targets.size(), 3u);
+  EXPECT_THAT(task->targets[1].unchanged, ElementsAre("does not hold Reports Reader"));
+  EXPECT_THAT(task->targets[2].problems[0], HasSubstr("no user zed@contoso.com"));
+  TenantPlan p = plan(s, *task);
+  EXPECT_THAT(role_ops(p), ElementsAre("alice remove-role Reports Reader",
+                                       "alice add-role License Administrator",
+                                       "bob add-role License Administrator"));
+  EXPECT_EQ(p.operations[0].details->at("roleAssignmentId"), "ra-1");
+  EXPECT_EQ(p.operations[1].user_id, "id-alice");
+  EXPECT_EQ(journal_request_body(p.operations[1]),
+            nlohmann::json({{"principalId", "id-alice"},
+                            {"roleDefinitionId", "role-license"},
+                            {"directoryScopeId", "/"}}));
+
+  s.role_assignments.push_back({"ra-2", "id-bob", "role-license", "/"});
+  auto again = roles_task(s, {"bob@contoso.com"}, {{"License Administrator"}, {}, false});
+  ASSERT_TRUE(again.ok());
+  EXPECT_THAT(again->targets[0].unchanged, ElementsAre("already holds License Administrator"));
+  EXPECT_THAT(role_ops(plan(s, *again)), IsEmpty());
+}
+
+TEST(UserTaskTest, RolesRefusePrivilegedUnknownAndUnreadRolesBeforeAnythingIsSent) {
+  TenantSnapshot s = with_roles(tenant({make_user("alice")}));
+  auto privileged = roles_task(s, {"alice@contoso.com"}, {{kGlobalAdmin}, {}, false});
+  ASSERT_FALSE(privileged.ok());
+  EXPECT_THAT(privileged.error().message,
+              HasSubstr("Global Administrator is a privileged role (it can change who may do "
+                        "what in the tenant): pass --allow-privileged to give it"));
+  auto allowed = roles_task(s, {"alice@contoso.com"}, {{"Global Administrator"}, {}, true});
+  ASSERT_TRUE(allowed.ok());
+  // The planner blocks it too unless the command allowed it.
+  EXPECT_THAT(role_ops(plan(s, *allowed)), ElementsAre("!alice add-role Global Administrator"));
+  PlanOptions options;
+  options.allow_privileged_roles = true;
+  auto p = plan_tenant(s, allowed->desired, ServiceRules::builtin(), kNow, options);
+  ASSERT_TRUE(p.ok());
+  EXPECT_THAT(role_ops(*p), ElementsAre("alice add-role Global Administrator"));
+
+  auto unknown = roles_task(s, {"alice@contoso.com"}, {{"Chief Wizard"}, {}, false});
+  ASSERT_FALSE(unknown.ok());
+  EXPECT_THAT(unknown.error().message,
+              HasSubstr("unknown admin role \"Chief Wizard\" in contoso.onmicrosoft.com (roles: "
+                        "Global Administrator, License Administrator, Reports Reader)"));
+  s.roles.clear();
+  auto unread = roles_task(s, {"alice@contoso.com"}, {{"Reports Reader"}, {}, false});
+  ASSERT_FALSE(unread.ok());
+  EXPECT_THAT(unread.error().message, HasSubstr("admin roles of contoso.onmicrosoft.com are not "
+                                                "known yet"));
+}
+
+TEST(UserTaskTest, RolesOfAStaleTenantAreBlocked) {
+  TenantSnapshot s = with_roles(tenant({make_user("alice")}));
+  s.role_assignments = {{"ra-1", "id-alice", "role-reports", "/"}};
+  s.mirror = MirrorState::Stale;
+  s.ever_complete = true;
+  auto task =
+      roles_task(s, {"alice@contoso.com"}, {{"License Administrator"}, {"Reports Reader"}, false});
+  ASSERT_TRUE(task.ok());
+  EXPECT_THAT(role_ops(plan(s, *task)), ElementsAre("!alice remove-role Reports Reader",
+                                                    "!alice add-role License Administrator"));
+}
+
+TEST(UserTaskTest, CreateGivesRolesAfterTheUserExists) {
+  TenantSnapshot s = with_roles(tenant({}));
+  ImportUser nina{4, "nina@contoso.com", "Nina", "", "", "", "", "US", {"EMS"}, {}};
+  nina.roles = {"License Administrator", "reports reader"};
+  auto task = create_task(s, {nina}, "hires.csv", true);
+  ASSERT_TRUE(task.ok()) << task.error().message;
+  TenantPlan p = plan(s, *task);
+  EXPECT_THAT(ops(p),
+              ElementsAre("nina assign EMS", "nina create", "nina add-role", "nina add-role"));
+  EXPECT_THAT(role_ops(p),
+              ElementsAre("nina add-role License Administrator", "nina add-role Reports Reader"));
+  EXPECT_EQ(p.operations[2].user_id, "");  // the executor addresses it once created
+
+  nina.roles = {"Global Administrator"};
+  auto refused = create_task(s, {nina}, "hires.csv", true);
+  ASSERT_FALSE(refused.ok());
+  EXPECT_THAT(refused.error().message,
+              HasSubstr("hires.csv:4: column \"roles\": Global Administrator is a privileged "
+                        "role"));
+  EXPECT_TRUE(create_task(s, {nina}, "hires.csv", true, {false, true}).ok());
+  ImportUser zoe{0, "zoe@contoso.com", "Zoe", "", "", "", "", "", {}, {}};
+  zoe.roles = {"Nobody"};
+  auto add = create_task(s, {zoe}, "", false);
+  ASSERT_FALSE(add.ok());
+  EXPECT_THAT(add.error().message, HasSubstr("--role: unknown admin role \"Nobody\""));
+}
+
+TEST(UserTaskTest, CreateOverADeletedUsersNameOnlyWhenAsked) {
+  TenantSnapshot s = tenant({}, {deleted_user("carol", {}, "2026-11-01T00:00:00Z")});
+  ImportUser carol{0, "carol@contoso.com", "Carol", "", "", "", "", "", {}, {}};
+  auto guarded = create_task(s, {carol}, "", false);
+  ASSERT_TRUE(guarded.ok());
+  EXPECT_THAT(guarded->targets[0].blocked[0], HasSubstr("--reuse-deleted-upn"));
+  auto reused = create_task(s, {carol}, "", false, {true, false});
+  ASSERT_TRUE(reused.ok());
+  EXPECT_THAT(reused->targets[0].blocked, IsEmpty());
+  EXPECT_THAT(ops(plan(s, *reused)), ElementsAre("carol create"));
+}
+
+TEST(UserTaskTest, RestoreOntoATakenNameNamesTheHolderAndRestoresUnderANewOne) {
+  User gone = deleted_user("carol", {"EMS"}, "2026-11-15T00:00:00Z", "id-carol-old");
+  User taker = make_user("carol");
+  taker.id = "id-carol-new";
+  TenantSnapshot s = tenant({taker}, {gone});
+  UserTask task = restore_task(s, {"id-carol-old"}, nullptr);
+  TenantPlan blocked = plan(s, task);
+  ASSERT_FALSE(blocked.operations.empty());
+  EXPECT_EQ(blocked.operations[0].status, OpStatus::Blocked);
+  EXPECT_THAT(blocked.operations[0].reason,
+              HasSubstr("its name is held by active user carol@contoso.com (id-carol-new): "
+                        "restore it under another name with --new-upn"));
+
+  UserTask renamed = restore_task(s, {"id-carol-old"}, nullptr, "carol.old@contoso.com");
+  TenantPlan p = plan(s, renamed);
+  EXPECT_THAT(ops(p), ElementsAre("carol.old restore"));
+  EXPECT_EQ(p.operations[0].user_id, "id-carol-old");
+  EXPECT_EQ(p.operations[0].details->at("newUserPrincipalName"), "carol.old@contoso.com");
+  EXPECT_EQ(journal_request_body(p.operations[0]),
+            nlohmann::json({{"newUserPrincipalName", "carol.old@contoso.com"}}));
+
+  UserTask elsewhere = restore_task(s, {"id-carol-old"}, nullptr, "carol@evil.example");
+  TenantPlan refused = plan(s, elsewhere);
+  EXPECT_EQ(refused.operations[0].status, OpStatus::Blocked);
+  EXPECT_THAT(refused.operations[0].reason, HasSubstr("evil.example is not a verified domain"));
 }
 
 TEST(UserTaskReportTest, ResultsPerUserAndExitCodes) {

@@ -1,0 +1,77 @@
+// `tenantsync users roles`: show each named user's admin roles (after a fresh mirror), or
+// give (--add) and take away (--remove) roles through the planner and the executor, so
+// every change is journalled and a stale mirror changes nothing. Giving a privileged role
+// needs --allow-privileged; without it nothing is sent.
+#include <cstdio>
+
+#include <nlohmann/json.hpp>
+
+#include "connector/cli/command_context.h"
+#include "connector/cli/commands.h"
+#include "connector/cli/exit_codes.h"
+#include "connector/cli/user_task_session.h"
+#include "sync/user_task.h"
+
+namespace tenantsync {
+
+namespace {
+
+int show_roles(const GlobalFlags& g, const Config& config, const UsersRolesFlags& o) {
+  const char* name = "users roles";
+  auto mirrored = open_and_mirror(config, name, o.tenant, !g.no_progress, o.wait);
+  if (!mirrored.ok()) return report_failure(name, mirrored.error());
+  const TenantSnapshot& now = mirrored->now;
+  if (now.roles.empty()) {
+    return report_failure(
+        name,
+        make_error(ErrorKind::Stale, "the admin roles of " + now.tenant.default_domain_name +
+                                         " are not known yet: the mirror could not read "
+                                         "them (the app needs RoleManagement.Read.Directory)"));
+  }
+  int exit_code = kExitOk;
+  nlohmann::json users = nlohmann::json::array();
+  for (const UserTaskTarget& t : active_targets(now, o.users)) {
+    if (t.user_id.empty()) {
+      for (const auto& p : t.problems) std::fprintf(stderr, "tenantsync %s: %s\n", name, p.c_str());
+      exit_code = kExitFailed;
+      continue;
+    }
+    std::vector<std::string> roles = roles_of(now, t.user_id);
+    if (o.format == "json") {
+      users.push_back({{"user", t.upn}, {"userId", t.user_id}, {"roles", roles}});
+      continue;
+    }
+    std::string line;
+    for (const auto& r : roles) line += (line.empty() ? "" : ", ") + r;
+    std::printf("%s: %s\n", t.upn.c_str(), line.empty() ? "no admin roles" : line.c_str());
+  }
+  if (o.format == "json") std::printf("%s\n", nlohmann::json{{"users", users}}.dump(2).c_str());
+  return exit_code;
+}
+
+}  // namespace
+
+int run_users_roles(const GlobalFlags& g, const UsersRolesFlags& o) {
+  const char* name = "users roles";
+  auto config = load_command_config(g);
+  if (!config.ok()) return report_failure(name, config.error());
+  if (o.add.empty() && o.remove.empty()) {
+    if (o.dry_run) return usage_error(name, "--dry-run needs --add or --remove");
+    return show_roles(g, *config, o);
+  }
+  UserTaskCommand command;
+  command.name = name;
+  command.tenant = o.tenant;
+  command.wait = o.wait;
+  command.dry_run = o.dry_run;
+  command.format = o.format;
+  command.ask = true;
+  command.yes = o.yes;
+  command.allow_privileged_roles = o.allow_privileged;
+  command.build = [&](const TenantSnapshot& now, const TenantSnapshot*) {
+    return roles_task(now, o.users, {o.add, o.remove, o.allow_privileged});
+  };
+  return run_user_task(g, *config, command);
+}
+
+}  // namespace tenantsync
