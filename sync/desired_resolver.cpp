@@ -49,6 +49,7 @@ class Resolver {
     out.tenant_id = snapshot_.tenant.id;
     out.mode = desired_.mode;
     out.unlisted = desired_.unlisted;
+    out.default_usage_location = desired_.default_usage_location;
     for (size_t i = 0; i < desired_.managed_skus.size(); ++i) {
       SourceLocation at = i < desired_.managed_sku_locations.size()
                               ? desired_.managed_sku_locations[i]
@@ -76,6 +77,7 @@ class Resolver {
       r.state = user.state;
       r.ignore = user.ignore;
       r.create = user.create;
+      r.properties = user.properties;
       r.location = user.location;
       out.users.push_back(std::move(r));
     }

@@ -48,6 +48,7 @@ struct ResolvedUser {
   DesiredUserState state = DesiredUserState::Unspecified;
   bool ignore = false;
   std::optional<CreateSpec> create;
+  UserProperties properties;
   SourceLocation location;  // of the entry
 };
 
@@ -57,6 +58,7 @@ struct ResolvedTenant {
   TenantMode mode = TenantMode::Enforce;
   std::vector<std::string> managed_sku_ids;  // as the tenant spells them, in file order
   UnlistedPolicy unlisted = UnlistedPolicy::Keep;
+  std::optional<std::string> default_usage_location;
   std::vector<ResolvedRule> rules;
   std::vector<ResolvedUser> users;
 };

@@ -17,6 +17,9 @@
 //    adapter batches them by 20 and paces them):
 //      a. creates (CreateUser, with a temporary password from `passwords`) and restores
 //         (RestoreUser: the user comes back with the licenses it held when deleted);
+//      a2. sets of properties (UpdateUser, PATCH /users/{id}, the operation's `details`),
+//         one per user: a user's license operations may need the usage location it sets,
+//         so when a set carrying usageLocation fails they are `skipped` with its failure;
 //      b. assignLicense calls that only remove licenses: they free seats;
 //      c. assignLicense calls that remove and add (exclusive swaps), in rounds: a swap
 //         whose new seat is not free yet waits for the swaps that free one (seats are
@@ -27,7 +30,8 @@
 //    are `blocked` with that failure as the reason;
 //      e. deletions, last.
 //    A user's license operations are ONE assignLicense call (adds, updates and removes
-//    together: atomic), sent once its create or restore succeeded, else `skipped`.
+//    together: atomic), sent once its create or restore succeeded, else `skipped` (its
+//    set too).
 //    Before each chunk its entries are marked `sending`; after it, its results are folded
 //    into the cache (one transaction), then journalled (a crash between the two leaves
 //    `sending` entries that crash resume confirms, never an applied operation the cache
@@ -64,7 +68,7 @@ namespace tenantsync {
 // The reason of an operation not sent because a stop was asked for (ExecuteOptions::interrupt).
 inline constexpr const char* kStoppedBeforeSending = "not sent: interrupted";
 
-enum class ApplyPhase { CreateRestore, FreeSeats, Swap, Assign, Delete };
+enum class ApplyPhase { CreateRestore, SetProperties, FreeSeats, Swap, Assign, Delete };
 const char* to_string(ApplyPhase phase);  // "create-restore", "free-seats", ...
 
 struct ApplyProgress {
@@ -120,8 +124,8 @@ Result<ApplyReport> execute_plan(const Plan& plan, Directory& directory, Cache& 
                                  const ExecuteOptions& options = {});
 
 // The request body the journal keeps for an operation: {addLicenses, removeLicenses}
-// for license operations, the new user's properties for create (no password), {} for
-// restore and delete.
+// for license operations, the new user's properties for create (no password), the PATCH
+// body for set, {} for restore and delete.
 nlohmann::json journal_request_body(const Operation& op);
 
 }  // namespace tenantsync

@@ -6,6 +6,7 @@
 #include <unordered_set>
 
 #include "sync/ascii_case.h"
+#include "sync/property_change.h"
 
 namespace tenantsync {
 
@@ -325,6 +326,32 @@ Result<UserTask> assign_task(const TenantSnapshot& snapshot, const UserFilter& s
 Result<UserTask> revoke_task(const TenantSnapshot& snapshot, const UserFilter& selection,
                              const LicenseRequest& request) {
   return license_task(UserTaskKind::Revoke, snapshot, selection, request);
+}
+
+Result<UserTask> set_properties_task(const TenantSnapshot& snapshot, const UserFilter& selection,
+                                     const UserProperties& properties) {
+  Lookup lookup(snapshot);
+  auto targets = selected_targets(snapshot, selection, lookup);
+  if (!targets.ok()) return targets.error();
+  UserTask task;
+  task.kind = UserTaskKind::SetProperties;
+  task.desired = desired_for(snapshot);
+  for (auto& target : *targets) {
+    const User* user = target.user_id.empty() ? nullptr : lookup.active(target.user_id);
+    if (user && target.unchanged.empty()) {
+      if (property_patch(*user, properties).empty()) {
+        target.unchanged.push_back("already has " +
+                                   describe_property_patch(patch_body(properties)));
+      } else {
+        DesiredUser entry;
+        entry.upn = user->user_principal_name;
+        entry.properties = properties;
+        task.desired.users.push_back(std::move(entry));
+      }
+    }
+    task.targets.push_back(std::move(target));
+  }
+  return task;
 }
 
 std::vector<UserTaskTarget> active_targets(const TenantSnapshot& snapshot,

@@ -25,6 +25,8 @@
 // - create: an entry with `create` per new user, its licenses from the row (managedSkus =
 //   every SKU named). Users that exist already are skipped; a name a soft-deleted user
 //   holds is refused (the service would answer ObjectConflict; restore that user instead).
+// - set: an entry with the properties per selected user, no managed SKU; a user that has
+//   them all already is unchanged ("already has usageLocation US").
 // Pure functions; thread-safe.
 #pragma once
 
@@ -39,7 +41,7 @@
 
 namespace tenantsync {
 
-enum class UserTaskKind { Assign, Revoke, Create, Delete, Restore };
+enum class UserTaskKind { Assign, Revoke, Create, Delete, Restore, SetProperties };
 
 // A user the command named, as found in the snapshot.
 struct UserTaskTarget {
@@ -72,6 +74,11 @@ Result<UserTask> assign_task(const TenantSnapshot& snapshot, const UserFilter& s
                              const LicenseRequest& request);
 Result<UserTask> revoke_task(const TenantSnapshot& snapshot, const UserFilter& selection,
                              const LicenseRequest& request);
+
+// `users set`: give the users `selection` matches `properties` (PATCH /users/{id}).
+// Invalid when a SKU the filter names is unknown.
+Result<UserTask> set_properties_task(const TenantSnapshot& snapshot, const UserFilter& selection,
+                                     const UserProperties& properties);
 
 // Soft-delete the named active users (UPN any case, or object id). A name that is
 // already soft-deleted is unchanged; one that names nobody is a problem.
