@@ -533,6 +533,7 @@ Result<UserTask> create_task(const TenantSnapshot& snapshot, const std::vector<I
     set(spec.department, u.department);
     set(spec.job_title, u.job_title);
     entry.create = std::move(spec);
+    if (u.block_sign_in) entry.properties.account_enabled = false;  // in the create body
     task.desired.users.push_back(std::move(entry));
     task.targets.push_back(std::move(t));
   }

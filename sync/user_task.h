@@ -1,4 +1,4 @@
-// Imperative user tasks (assign, revoke, users add / import / delete / restore) as the
+// Imperative user tasks (assign, revoke, users add / import / set / delete / restore) as the
 // desired state of one tenant, so the planner checks them like any desired state and the
 // executor carries them out: one engine for declarative and imperative changes.
 //

@@ -40,6 +40,10 @@ WriteRequest request_for(const Operation& op) {
       r.body["passwordProfile"] = {{"forceChangePasswordNextSignIn", true},
                                    {"password", "Probe-Passw0rd!"}};
       break;
+    case OpKind::SetProperties:
+      r.kind = WriteRequest::Kind::UpdateUser;
+      r.body = op.details.value_or(nlohmann::json::object());
+      break;
     case OpKind::ResetPassword:  // journal-only, never planned
       break;
   }
