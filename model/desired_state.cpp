@@ -256,6 +256,18 @@ class DesiredStateReader {
     return string_value(*value, path_key(path, std::string(key)));
   }
 
+  // A usage location the service takes: an assigned ISO 3166 alpha-2 code.
+  std::optional<std::string> usage_location_field(const json& object, const std::string& path,
+                                                  std::string_view key) {
+    auto code = country_field(object, path, key);
+    if (!code) return std::nullopt;
+    if (std::string why = country_code_problem(*code); !why.empty()) {
+      problem(path_key(path, std::string(key)), why);
+      return std::nullopt;
+    }
+    return code;
+  }
+
   // ISO 3166 alpha-2, stored upper-case as the service reports it.
   std::optional<std::string> country_field(const json& object, const std::string& path,
                                            std::string_view key) {
@@ -302,9 +314,11 @@ class DesiredStateReader {
     DesiredTenant tenant;
     tenant.location = source_.locate(path);
     if (!object_with_keys(j, path,
-                          {"tenant", "mode", "managedSkus", "unlisted", "rules", "users"})) {
+                          {"tenant", "mode", "managedSkus", "unlisted", "defaultUsageLocation",
+                           "rules", "users"})) {
       return tenant;
     }
+    tenant.default_usage_location = usage_location_field(j, path, "defaultUsageLocation");
     if (auto name = string_field(j, path, "tenant", true)) tenant.tenant = *name;
     if (auto mode = enum_field<TenantMode>(
             j, path, "mode", {{"enforce", TenantMode::Enforce}, {"report", TenantMode::Report}})) {
@@ -403,7 +417,10 @@ class DesiredStateReader {
   DesiredUser read_user(const json& j, const std::string& path, const ManagedSkus& managed) {
     DesiredUser user;
     user.location = source_.locate(path);
-    if (!object_with_keys(j, path, {"upn", "licenses", "state", "ignore", "create"})) return user;
+    if (!object_with_keys(j, path,
+                          {"upn", "licenses", "state", "ignore", "usageLocation", "create"})) {
+      return user;
+    }
     if (auto upn = string_field(j, path, "upn", true)) {
       if (upn->find('@') == std::string::npos) {
         problem(path_key(path, "upn"),
@@ -427,9 +444,10 @@ class DesiredStateReader {
     if (const json* create = find(j, "create")) {
       user.create = read_create(*create, path_key(path, "create"));
     }
+    user.properties.usage_location = usage_location_field(j, path, "usageLocation");
     // Combinations that cannot mean anything sensible.
     if (user.ignore) {
-      for (const char* key : {"licenses", "state", "create"}) {
+      for (const char* key : {"licenses", "state", "usageLocation", "create"}) {
         if (j.contains(key)) {
           problem(path_key(path, key), std::string("\"ignore\": true cannot be combined with \"") +
                                            key + "\" (an ignored user is left alone)");
@@ -441,9 +459,11 @@ class DesiredStateReader {
         problem(path_key(path, "licenses"),
                 "a user with \"state\": \"deleted\" cannot have licenses");
       }
-      if (j.contains("create")) {
-        problem(path_key(path, "create"),
-                "\"create\" cannot be combined with \"state\": \"deleted\"");
+      for (const char* key : {"create", "usageLocation"}) {
+        if (j.contains(key)) {
+          problem(path_key(path, key),
+                  std::string("\"") + key + "\" cannot be combined with \"state\": \"deleted\"");
+        }
       }
     }
     return user;
@@ -457,14 +477,7 @@ class DesiredStateReader {
       return spec;
     }
     if (auto name = string_field(j, path, "displayName", true)) spec.display_name = *name;
-    spec.usage_location = country_field(j, path, "usageLocation");
-    if (spec.usage_location) {
-      // The service takes only real codes as a new user's usage location.
-      if (std::string why = country_code_problem(*spec.usage_location); !why.empty()) {
-        problem(path_key(path, "usageLocation"), why);
-        spec.usage_location.reset();
-      }
-    }
+    spec.usage_location = usage_location_field(j, path, "usageLocation");
     spec.given_name = string_field(j, path, "givenName", false);
     spec.surname = string_field(j, path, "surname", false);
     spec.department = string_field(j, path, "department", false);
@@ -553,6 +566,7 @@ Json user_form(const DesiredUser& user) {
   j["upn"] = user.upn;
   if (user.state != DesiredUserState::Unspecified) j["state"] = to_string(user.state);
   if (user.ignore) j["ignore"] = true;
+  put_optional(j, "usageLocation", user.properties.usage_location);
   if (user.licenses) j["licenses"] = licenses_form<Json>(*user.licenses);
   if (user.create) {
     Json c = Json::object();
@@ -590,6 +604,7 @@ Json state_form(const DesiredState& state) {
     j["mode"] = to_string(t.mode);
     j["managedSkus"] = t.managed_skus;
     j["unlisted"] = to_string(t.unlisted);
+    put_optional(j, "defaultUsageLocation", t.default_usage_location);
     if (!t.rules.empty()) {
       Json rules = Json::array();
       for (const auto& r : t.rules) rules.push_back(rule_form<Json>(r));

@@ -68,6 +68,21 @@ struct CreateSpec {
   bool operator==(const CreateSpec&) const = default;
 };
 
+// User properties to set with PATCH /users/{id} (OpKind::SetProperties). A file sets only
+// `usageLocation` (on a user entry); `users set` builds desired state with any of them.
+struct UserProperties {
+  std::optional<std::string> usage_location;  // ISO 3166 alpha-2, upper case
+  std::optional<std::string> display_name;
+  std::optional<std::string> given_name;
+  std::optional<std::string> surname;
+  std::optional<std::string> department;
+  std::optional<std::string> job_title;
+  std::optional<bool> account_enabled;  // false: sign-in blocked
+
+  bool empty() const { return *this == UserProperties{}; }
+  bool operator==(const UserProperties&) const = default;
+};
+
 struct DesiredUser {
   std::string upn;
   std::optional<std::vector<DesiredLicense>> licenses;  // set = overrides rules
@@ -83,12 +98,14 @@ struct DesiredUser {
   // Set by `users add / import --reuse-deleted-upn` only: `create` makes a new user even
   // though a soft-deleted user had this name (which is otherwise restored).
   bool create_over_deleted = false;
-  SourceLocation location;  // of the entry
+  UserProperties properties;  // set on the user when they differ (see UserProperties)
+  SourceLocation location;    // of the entry
 
   bool operator==(const DesiredUser& o) const {
     return upn == o.upn && licenses == o.licenses && state == o.state && ignore == o.ignore &&
            create == o.create && add_roles == o.add_roles && remove_roles == o.remove_roles &&
-           restore_as == o.restore_as && create_over_deleted == o.create_over_deleted;
+           restore_as == o.restore_as && create_over_deleted == o.create_over_deleted &&
+           properties == o.properties;
   }
 };
 
@@ -98,13 +115,16 @@ struct DesiredTenant {
   std::vector<std::string> managed_skus;
   std::vector<SourceLocation> managed_sku_locations;  // parallel to managed_skus
   UnlistedPolicy unlisted = UnlistedPolicy::Keep;
+  // Fills a missing usage location of the users the file governs; never changes one.
+  std::optional<std::string> default_usage_location;
   std::vector<LicenseRule> rules;
   std::vector<DesiredUser> users;
   SourceLocation location;  // of the tenant entry
 
   bool operator==(const DesiredTenant& o) const {
     return tenant == o.tenant && mode == o.mode && managed_skus == o.managed_skus &&
-           unlisted == o.unlisted && rules == o.rules && users == o.users;
+           unlisted == o.unlisted && default_usage_location == o.default_usage_location &&
+           rules == o.rules && users == o.users;
   }
 };
 
@@ -127,13 +147,15 @@ struct DesiredState {
 // compared case-insensitively); every license names a SKU listed in managedSkus, spelled
 // the same way (case-insensitive); a `where` has at least one key; usage locations are
 // two letters (stored upper-case); a user with "state": "deleted" has no licenses and no
-// "create"; "ignore": true stands with nothing but "upn"; a upn contains '@'.
+// "create"; "ignore": true stands with nothing but "upn"; a upn contains '@'; a user's
+// `usageLocation` and a tenant's `defaultUsageLocation` are ISO 3166 codes.
 // Unknown keys are errors, with a "did you mean" for near misses.
 Result<DesiredState> parse_desired_state(std::string_view text, const std::string& file);
 
 // The canonical JSON form (what `export` writes); parse_desired_state() reads it back
 // to an equal DesiredState. Licenses without disabled plans are plain strings; default
-// values are left out except `mode` and `unlisted`, which are always written.
+// values are left out except `mode` and `unlisted`, which are always written. Of a user's
+// properties only usageLocation is written (the only one a file can set).
 nlohmann::json desired_state_to_json(const DesiredState& state);
 
 // The same canonical form as text, keys in the order CLI.md shows them (tenant first,

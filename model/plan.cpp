@@ -29,6 +29,8 @@ const char* to_string(OpKind kind) {
       return "add-role";
     case OpKind::RemoveRole:
       return "remove-role";
+    case OpKind::SetProperties:
+      return "set";
   }
   return "assign";
 }
@@ -50,9 +52,9 @@ const char* to_string(OpStatus status) {
 }
 
 std::optional<OpKind> parse_op_kind(std::string_view text) {
-  for (OpKind kind :
-       {OpKind::Assign, OpKind::Revoke, OpKind::Update, OpKind::Restore, OpKind::Delete,
-        OpKind::Create, OpKind::ResetPassword, OpKind::AddRole, OpKind::RemoveRole}) {
+  for (OpKind kind : {OpKind::Assign, OpKind::Revoke, OpKind::Update, OpKind::Restore,
+                      OpKind::Delete, OpKind::Create, OpKind::ResetPassword, OpKind::AddRole,
+                      OpKind::RemoveRole, OpKind::SetProperties}) {
     if (text == to_string(kind)) return kind;
   }
   return std::nullopt;
@@ -127,6 +129,9 @@ PlanSummary Plan::summary() const {
         case OpKind::RemoveRole:
           ++s.roles;
           break;
+        case OpKind::SetProperties:
+          ++s.set;
+          break;
         case OpKind::ResetPassword:
           break;
       }
@@ -173,14 +178,16 @@ void to_json(nlohmann::json& j, const TenantPlan& t) {
                       {"revocations", o.revocations},
                       {"updatesDisablingPlans", o.updates_disabling_plans},
                       {"deletions", o.deletions},
+                      {"signInBlocks", o.sign_in_blocks},
                       {"limits", o.limits},
                       {"message", o.message}};
   }
 }
 
 void to_json(nlohmann::json& j, const PlanSummary& s) {
-  j = {{"assign", s.assign},   {"revoke", s.revoke}, {"update", s.update},  {"restore", s.restore},
-       {"delete", s.del},      {"create", s.create}, {"roles", s.roles},    {"blocked", s.blocked},
+  j = {{"assign", s.assign},   {"revoke", s.revoke}, {"update", s.update},
+       {"restore", s.restore}, {"delete", s.del},    {"create", s.create},
+       {"roles", s.roles},     {"set", s.set},       {"blocked", s.blocked},
        {"applied", s.applied}, {"failed", s.failed}, {"skipped", s.skipped}};
 }
 
@@ -398,13 +405,14 @@ class PlanReader {
     OverLimit o;
     if (!object_with_keys(j, path,
                           {"lossesOfAccess", "revocations", "updatesDisablingPlans", "deletions",
-                           "limits", "message"})) {
+                           "signInBlocks", "limits", "message"})) {
       return o;
     }
     o.losses_of_access = int_field(j, path, "lossesOfAccess");
     o.revocations = int_field(j, path, "revocations");
     o.updates_disabling_plans = int_field(j, path, "updatesDisablingPlans");
     o.deletions = int_field(j, path, "deletions");
+    o.sign_in_blocks = int_field(j, path, "signInBlocks");
     o.message = string_field(j, path, "message", false);
     if (auto it = j.find("limits"); it != j.end()) {
       if (!it->is_array()) {

@@ -21,6 +21,7 @@ namespace tenantsync {
 // ResetPassword is journal-only (`users reset-password`): never an operation of a plan.
 // AddRole / RemoveRole: a tenant-wide admin role assignment made or removed; `details`
 // says which ({"role", "roleDefinitionId"}, plus "roleAssignmentId" for RemoveRole).
+// SetProperties ("set") is PATCH /users/{id}; `details` holds the PATCH body.
 enum class OpKind {
   Assign,
   Revoke,
@@ -30,7 +31,8 @@ enum class OpKind {
   Create,
   ResetPassword,
   AddRole,
-  RemoveRole
+  RemoveRole,
+  SetProperties
 };
 enum class OpStatus { Ready, Blocked, Applied, Failed, Skipped };
 
@@ -59,7 +61,8 @@ struct Operation {
   OpStatus status = OpStatus::Ready;
   std::string reason;                   // why blocked, or a note (e.g. "inherited from group ...")
   std::optional<OperationError> error;  // failed: the service's code and message
-  std::optional<nlohmann::json> details;  // create: displayName, usageLocation, ...
+  std::optional<nlohmann::json> details;  // create: displayName, usageLocation, ...; set: the
+                                          // PATCH body (usageLocation, accountEnabled, ...)
 
   bool operator==(const Operation& o) const;
 };
@@ -91,6 +94,7 @@ struct OverLimit {
   // "60 revocations > safety.maxRevocations 50: apply will refuse; raise with
   // --max-revocations 60"
   std::string message;
+  int sign_in_blocks = 0;  // sets accountEnabled false: against maxDeletions with deletions
 
   bool operator==(const OverLimit&) const = default;
 };
@@ -113,7 +117,8 @@ struct TenantPlan {
 };
 
 struct PlanSummary {
-  int assign = 0, revoke = 0, update = 0, restore = 0, del = 0, create = 0, roles = 0, blocked = 0;
+  int assign = 0, revoke = 0, update = 0, restore = 0, del = 0, create = 0, roles = 0, set = 0,
+      blocked = 0;
   int applied = 0, failed = 0, skipped = 0;
 
   bool operator==(const PlanSummary&) const = default;
@@ -134,13 +139,12 @@ struct Plan {
 };
 
 // The Plan JSON shape of CLI.md. Operations always carry op, user, userId, sku, skuId,
-// The Plan JSON shape of CLI.md. Operations always carry op, user, userId, sku, skuId,
 // disabledPlans and status; reason and newlyDisabledPlans only when not empty, error and
 // details only when set. A tenant always carries operations, seats and notes, notPlanned
 // when set, and overLimit {lossesOfAccess, revocations, updatesDisablingPlans, deletions,
-// message} when apply refuses (or refused) it; the summary always carries all eleven counts
-// ("delete" for del). Reading ignores the summary (it is recomputed) and refuses unknown
-// keys, as a saved plan is replayed verbatim.
+// signInBlocks, limits, message} when apply refuses (or refused) it; the summary always
+// carries all twelve counts ("delete" for del). Reading ignores the summary (it is recomputed) and
+// refuses unknown keys, as a saved plan is replayed verbatim.
 void to_json(nlohmann::json& j, const Operation& op);
 void to_json(nlohmann::json& j, const SeatLine& s);
 void to_json(nlohmann::json& j, const TenantPlan& t);

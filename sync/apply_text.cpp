@@ -1,6 +1,7 @@
 #include "sync/apply_text.h"
 
 #include "sync/plan_text.h"
+#include "sync/property_change.h"
 #include "sync/terminal_colors.h"
 
 namespace tenantsync {
@@ -106,6 +107,8 @@ std::string describe_operation(const Operation& op, bool done, const ServicePlan
       return done ? "restored" : "restore";
     case OpKind::ResetPassword:
       return done ? "password reset" : "reset password";
+    case OpKind::SetProperties:
+      return "set " + describe_property_patch(op.details.value_or(nlohmann::json()));
     case OpKind::Delete:
       return done ? "deleted" : "delete";
     case OpKind::AddRole:

@@ -50,6 +50,7 @@ class Resolver {
     out.tenant_id = snapshot_.tenant.id;
     out.mode = desired_.mode;
     out.unlisted = desired_.unlisted;
+    out.default_usage_location = desired_.default_usage_location;
     for (size_t i = 0; i < desired_.managed_skus.size(); ++i) {
       SourceLocation at = i < desired_.managed_sku_locations.size()
                               ? desired_.managed_sku_locations[i]
@@ -87,6 +88,7 @@ class Resolver {
       r.remove_roles = resolve_roles(user.remove_roles, user.location);
       r.restore_as = user.restore_as;
       r.create_over_deleted = user.create_over_deleted;
+      r.properties = user.properties;
       r.location = user.location;
       out.users.push_back(std::move(r));
     }

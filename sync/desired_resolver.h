@@ -55,7 +55,8 @@ struct ResolvedUser {
   std::vector<RoleDefinition> remove_roles;
   std::optional<std::string> restore_as;  // `users restore --new-upn`
   bool create_over_deleted = false;       // `--reuse-deleted-upn`
-  SourceLocation location;                // of the entry
+  UserProperties properties;
+  SourceLocation location;  // of the entry
 };
 
 struct ResolvedTenant {
@@ -64,6 +65,7 @@ struct ResolvedTenant {
   TenantMode mode = TenantMode::Enforce;
   std::vector<std::string> managed_sku_ids;  // as the tenant spells them, in file order
   UnlistedPolicy unlisted = UnlistedPolicy::Keep;
+  std::optional<std::string> default_usage_location;
   std::vector<ResolvedRule> rules;
   std::vector<ResolvedUser> users;
 };

@@ -5,6 +5,7 @@
 #include <utility>
 
 #include "sync/ascii_case.h"
+#include "sync/property_change.h"
 
 namespace tenantsync {
 
@@ -24,6 +25,8 @@ const char* to_string(DriftKind kind) {
       return "should-be-created";
     case DriftKind::UserNotFound:
       return "user-not-found";
+    case DriftKind::PropertiesDiffer:
+      return "properties-differ";
   }
   return "missing-license";
 }
@@ -44,6 +47,8 @@ const char* drift_kind_label(DriftKind kind) {
       return "should be created";
     case DriftKind::UserNotFound:
       return "desired user does not exist";
+    case DriftKind::PropertiesDiffer:
+      return "different properties";
   }
   return "missing license";
 }
@@ -127,6 +132,8 @@ DriftKind kind_of(OpKind op) {
       return DriftKind::ShouldBeDeleted;
     case OpKind::Create:
       return DriftKind::ShouldBeCreated;
+    case OpKind::SetProperties:
+      return DriftKind::PropertiesDiffer;
     case OpKind::ResetPassword:  // journal-only, never planned
     case OpKind::AddRole:        // part of a create: tenant_drift() leaves them out
     case OpKind::RemoveRole:
@@ -169,6 +176,8 @@ std::string detail_of(const Operation& op, const std::vector<std::string>& disab
     case OpKind::AddRole:
     case OpKind::RemoveRole:
       return "";
+    case OpKind::SetProperties:
+      return "should have " + describe_property_patch(op.details.value_or(nlohmann::json()));
     case OpKind::Create: {
       std::string detail = "does not exist; its entry says to create it";
       if (op.details && op.details->is_object()) {

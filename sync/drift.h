@@ -36,15 +36,16 @@ enum class DriftKind {
   ShouldBeDeleted,      // delete: active, desired deleted
   ShouldBeCreated,      // create: desired, absent, and the entry says how to create it
   UserNotFound,         // desired, absent, no "create": reported only
+  PropertiesDiffer,     // set: e.g. no usage location where the tenant has a default
 };
-inline constexpr std::array<DriftKind, 7> kAllDriftKinds = {
+inline constexpr std::array<DriftKind, 8> kAllDriftKinds = {
     DriftKind::MissingLicense,   DriftKind::ExtraLicense,    DriftKind::DisabledPlansDiffer,
     DriftKind::ShouldBeRestored, DriftKind::ShouldBeDeleted, DriftKind::ShouldBeCreated,
-    DriftKind::UserNotFound};
+    DriftKind::UserNotFound,     DriftKind::PropertiesDiffer};
 
 // Stable identifier for JSON and CSV: "missing-license", "extra-license",
 // "disabled-plans-differ", "should-be-restored", "should-be-deleted", "should-be-created",
-// "user-not-found".
+// "user-not-found", "properties-differ".
 const char* to_string(DriftKind kind);
 // Words for people: "missing license", ..., "desired user does not exist".
 const char* drift_kind_label(DriftKind kind);

@@ -21,7 +21,7 @@
 //         "items": [
 //           { "kind": "missing-license|extra-license|disabled-plans-differ|"
 //                     "should-be-restored|should-be-deleted|should-be-created|"
-//                     "user-not-found",
+//                     "user-not-found|properties-differ",
 //             "user": "alice@contoso.onmicrosoft.com", "userId": "...",
 //             "sku": "SPE_E3",                   // "" for user-level kinds
 //             "disabledPlans": ["YAMMER_ENTERPRISE"],  // names where known, else ids
@@ -40,7 +40,7 @@
 //                     "byKind": { "missing-license": 1, "extra-license": 1,
 //                                 "disabled-plans-differ": 0, "should-be-restored": 0,
 //                                 "should-be-deleted": 0, "should-be-created": 0,
-//                                 "user-not-found": 1 } } } ],
+//                                 "user-not-found": 1, "properties-differ": 0 } } } ],
 //     "totals": { "tenants": 2, "tenantsWithDrift": 1, "tenantsNotPlanned": 0,
 //                 "items": 3, "blocked": 1,
 //                 "failed": 0, "ignored": 1, "seatsToBuy": 1, "byKind": { ...all seven } },

@@ -15,6 +15,7 @@
 #include "sync/ascii_case.h"
 #include "sync/license_change.h"
 #include "sync/log.h"
+#include "sync/property_change.h"
 
 namespace tenantsync {
 
@@ -87,6 +88,7 @@ struct UserWork {
   size_t create = kNone;
   size_t restore = kNone;
   size_t remove = kNone;  // the delete operation
+  size_t set = kNone;     // the set of properties (PATCH)
   std::vector<size_t> license_ops;
   std::vector<size_t> role_ops;  // AddRole / RemoveRole: one request each
 };
@@ -118,6 +120,7 @@ class TenantRun {
 
   bool load_users();
   void create_and_restore();
+  void set_properties();
   void licenses(ApplyPhase phase);
   void roles();
   void deletions();
@@ -126,6 +129,7 @@ class TenantRun {
   void finish_create(Call& call, const WriteResult& result);
   void finish_restore(Call& call, const WriteResult& result);
   void finish_license(Call& call, const WriteResult& result);
+  void finish_set(Call& call);
   void settle(size_t i, OpStatus status, std::string reason, std::optional<Error> error,
               std::vector<JournalOutcome>& outcomes);
   void skip_license_ops(UserWork& u, const std::string& reason,
@@ -169,6 +173,7 @@ void TenantRun::run() {
   if (!load_users()) return;
   report_progress();
   create_and_restore();
+  set_properties();
   licenses(ApplyPhase::FreeSeats);
   licenses(ApplyPhase::Swap);
   licenses(ApplyPhase::Assign);
@@ -207,6 +212,9 @@ bool TenantRun::load_users() {
       case OpKind::AddRole:
       case OpKind::RemoveRole:
         u.role_ops.push_back(i);
+        break;
+      case OpKind::SetProperties:
+        u.set = i;
         break;
       default:
         u.license_ops.push_back(i);
@@ -287,6 +295,24 @@ void TenantRun::create_and_restore() {
     report_progress();
   }
   send(ApplyPhase::CreateRestore, calls);
+}
+
+// One PATCH per user, after its restore and before its licenses: an assignment may need
+// the usage location it sets.
+void TenantRun::set_properties() {
+  std::vector<Call> calls;
+  for (size_t u = 0; u < users_.size(); ++u) {
+    UserWork& w = users_[u];
+    if (w.set == kNone || !ready(w.set)) continue;
+    Call c;
+    c.user = u;
+    c.ops = {w.set};
+    c.request.kind = WriteRequest::Kind::UpdateUser;
+    c.request.user = w.target;
+    c.request.body = op(w.set).details.value_or(nlohmann::json::object());
+    calls.push_back(std::move(c));
+  }
+  send(ApplyPhase::SetProperties, calls);
 }
 
 void TenantRun::licenses(ApplyPhase phase) {
@@ -518,6 +544,13 @@ void TenantRun::finish(Call& call, WriteResult& result, std::vector<JournalOutco
       skip_license_ops(w, "not sent: creating the user failed", outcomes);
     } else if (call.request.kind == WriteRequest::Kind::RestoreUser) {
       skip_license_ops(w, "not sent: the restore failed", outcomes);
+    } else if (call.request.kind == WriteRequest::Kind::UpdateUser &&
+               sets_usage_location(op(w.set))) {
+      // Its licenses were planned with the usage location that did not come.
+      skip_license_ops(
+          w,
+          "not sent: setting the usage location failed (" + result.status.error().describe() + ")",
+          outcomes);
     }
     return;
   }
@@ -549,6 +582,7 @@ void TenantRun::finish(Call& call, WriteResult& result, std::vector<JournalOutco
       break;
     }
     case WriteRequest::Kind::UpdateUser:
+      finish_set(call);
       break;
   }
   for (size_t i : call.ops) settle(i, OpStatus::Applied, "", std::nullopt, outcomes);
@@ -634,6 +668,21 @@ void TenantRun::finish_license(Call& call, const WriteResult& result) {
   fold(*w.user);
 }
 
+void TenantRun::finish_set(Call& call) {
+  UserWork& w = users_[call.user];
+  if (!w.user) {
+    auto read = shared_.directory.get_user(tenant_key_, w.target);
+    if (!read.ok()) {
+      cache_failed(read.error());
+      return;
+    }
+    w.user = std::move(read).value();
+  } else {
+    apply_property_patch(*w.user, op(w.set).details.value_or(nlohmann::json::object()));
+  }
+  fold(*w.user);
+}
+
 void TenantRun::settle(size_t i, OpStatus status, std::string reason, std::optional<Error> error,
                        std::vector<JournalOutcome>& outcomes) {
   Operation& o = op(i);
@@ -669,6 +718,9 @@ void TenantRun::settle(size_t i, OpStatus status, std::string reason, std::optio
 
 void TenantRun::skip_license_ops(UserWork& u, const std::string& reason,
                                  std::vector<JournalOutcome>& outcomes) {
+  if (u.set != kNone && ready(u.set)) {
+    settle(u.set, OpStatus::Skipped, reason, std::nullopt, outcomes);
+  }
   for (const auto* ops : {&u.license_ops, &u.role_ops}) {
     for (size_t i : *ops) {
       if (ready(i)) settle(i, OpStatus::Skipped, reason, std::nullopt, outcomes);
@@ -769,6 +821,8 @@ const char* to_string(ApplyPhase phase) {
   switch (phase) {
     case ApplyPhase::CreateRestore:
       return "create-restore";
+    case ApplyPhase::SetProperties:
+      return "set-properties";
     case ApplyPhase::FreeSeats:
       return "free-seats";
     case ApplyPhase::Swap:
@@ -807,6 +861,8 @@ nlohmann::json journal_request_body(const Operation& op) {
       return {{"roleAssignmentId", details.value("roleAssignmentId", "")},
               {"roleDefinitionId", details.value("roleDefinitionId", "")}};
     }
+    case OpKind::SetProperties:  // the PATCH body
+      return op.details.value_or(nlohmann::json::object());
     case OpKind::Restore:
       if (op.details && op.details->contains("newUserPrincipalName")) {
         return {{"newUserPrincipalName", (*op.details)["newUserPrincipalName"]}};

@@ -17,6 +17,9 @@
 //    adapter batches them by 20 and paces them):
 //      a. creates (CreateUser, with a temporary password from `passwords`) and restores
 //         (RestoreUser: the user comes back with the licenses it held when deleted);
+//      a2. sets of properties (UpdateUser, PATCH /users/{id}, the operation's `details`),
+//         one per user: a user's license operations may need the usage location it sets,
+//         so when a set carrying usageLocation fails they are `skipped` with its failure;
 //      b. assignLicense calls that only remove licenses: they free seats;
 //      c. assignLicense calls that remove and add (exclusive swaps), in rounds: a swap
 //         whose new seat is not free yet waits for the swaps that free one (seats are
@@ -29,7 +32,8 @@
 //         user's create; then
 //      f. deletions, last.
 //    A user's license operations are ONE assignLicense call (adds, updates and removes
-//    together: atomic), sent once its create or restore succeeded, else `skipped`.
+//    together: atomic), sent once its create or restore succeeded, else `skipped` (its
+//    set too).
 //    Before each chunk its entries are marked `sending`; after it, its results are folded
 //    into the cache (one transaction), then journalled (a crash between the two leaves
 //    `sending` entries that crash resume confirms, never an applied operation the cache
@@ -66,7 +70,7 @@ namespace tenantsync {
 // The reason of an operation not sent because a stop was asked for (ExecuteOptions::interrupt).
 inline constexpr const char* kStoppedBeforeSending = "not sent: interrupted";
 
-enum class ApplyPhase { CreateRestore, FreeSeats, Swap, Assign, Roles, Delete };
+enum class ApplyPhase { CreateRestore, SetProperties, FreeSeats, Swap, Assign, Roles, Delete };
 const char* to_string(ApplyPhase phase);  // "create-restore", "free-seats", ...
 
 struct ApplyProgress {
@@ -122,9 +126,9 @@ Result<ApplyReport> execute_plan(const Plan& plan, Directory& directory, Cache& 
                                  const ExecuteOptions& options = {});
 
 // The request body the journal keeps for an operation: {addLicenses, removeLicenses}
-// for license operations, the new user's properties for create (no password), the role
-// assignment for AddRole / RemoveRole, {newUserPrincipalName} for a restore under a new
-// name, {} for other restores and delete.
+// for license operations, the new user's properties for create (no password), the PATCH
+// body for set, the role assignment for AddRole / RemoveRole, {newUserPrincipalName} for a
+// restore under a new name, {} for other restores and delete.
 nlohmann::json journal_request_body(const Operation& op);
 
 }  // namespace tenantsync

@@ -13,6 +13,7 @@
 #include "sync/ascii_case.h"
 #include "sync/license_change.h"
 #include "sync/log.h"
+#include "sync/property_change.h"
 
 namespace tenantsync {
 
@@ -122,6 +123,10 @@ class TenantSettle {
       case OpKind::AddRole:
       case OpKind::RemoveRole:
         return judge_role(u, e);
+      case OpKind::SetProperties:
+        return u.active && property_patch_in_effect(*u.active, j.request)
+                   ? settle(e, JournalState::Applied, kTookEffectBeforeInterruption)
+                   : not_in_effect(e);
       case OpKind::Delete:
         if (u.active) return not_in_effect(e);
         if (!j.user_id.empty()) {

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cstdio>
+#include "sync/property_change.h"
 #include "sync/tenant_snapshot.h"
 #include "sync/terminal_colors.h"
 
@@ -89,6 +90,10 @@ class Writer {
         break;
       case OpKind::ResetPassword:  // journal-only, never planned
         text = "reset password";
+        break;
+      case OpKind::SetProperties:
+        code = kYellow;
+        text = "set " + describe_property_patch(op.details.value_or(nlohmann::json()));
         break;
       case OpKind::Delete:
         code = kRed;
@@ -188,7 +193,8 @@ std::string plan_summary_line(const Plan& plan) {
   return "Plan: " + std::to_string(s.assign) + " to assign, " + std::to_string(s.revoke) +
          " to revoke, " + std::to_string(s.update) + " to update, " + std::to_string(s.restore) +
          " to restore, " + std::to_string(s.del) + " to delete, " + std::to_string(s.create) +
-         " to create; " + std::to_string(s.blocked) + " blocked.";
+         " to create" + (s.set > 0 ? ", " + std::to_string(s.set) + " to set properties" : "") +
+         "; " + std::to_string(s.blocked) + " blocked.";
 }
 
 std::string render_plan_text(const Plan& plan, bool color, const ServicePlanNames* names) {

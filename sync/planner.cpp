@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "sync/ascii_case.h"
+#include "sync/property_change.h"
 #include "sync/role_catalogue.h"
 #include "sync/seat_ledger.h"
 #include "sync/user_import.h"
@@ -68,24 +69,26 @@ int kind_rank(OpKind kind) {
   switch (kind) {
     case OpKind::Restore:
       return 0;
-    case OpKind::Revoke:
+    case OpKind::SetProperties:  // before the licenses that need its usage location
       return 1;
-    case OpKind::Update:
+    case OpKind::Revoke:
       return 2;
-    case OpKind::Assign:
+    case OpKind::Update:
       return 3;
-    case OpKind::Delete:
+    case OpKind::Assign:
       return 4;
-    case OpKind::Create:
+    case OpKind::Delete:
       return 5;
-    case OpKind::RemoveRole:
+    case OpKind::Create:
       return 6;
-    case OpKind::AddRole:
+    case OpKind::RemoveRole:
       return 7;
+    case OpKind::AddRole:
+      return 8;
     case OpKind::ResetPassword:  // journal-only, never planned
       break;
   }
-  return 8;
+  return 9;
 }
 
 bool contains(const std::vector<int>& sorted, int value) {
@@ -277,6 +280,8 @@ class Planner {
   void plan_create(const ResolvedUser& entry);
   void plan_licenses(size_t user, const std::vector<Want>& wants, bool governed);
   void plan_roles(const ResolvedUser& entry, const std::string& upn, const std::string& user_id);
+  bool plan_properties(const User& user, const std::string& upn, const ResolvedUser* entry,
+                       bool governed, std::optional<std::string>& location);
 
   size_t add_op(OpKind kind, const std::string& upn, const std::string& user_id, int sku);
   size_t add_license_op(size_t user, OpKind kind, int sku);
@@ -500,11 +505,15 @@ void Planner::plan_active(const User& user) {
     return;
   }
   if (entry) plan_roles(*entry, user.user_principal_name, user.id);
-  Attributes attrs{user.user_principal_name, user.department, user.job_title, &user.usage_location};
+  std::optional<std::string> location = user.usage_location;
+  Attributes attrs{user.user_principal_name, user.department, user.job_title, &location};
   bool governed = false;
-  const std::vector<Want>& wants = wants_for(entry, attrs, governed);
+  const std::vector<Want>* wants = &wants_for(entry, attrs, governed);
+  if (plan_properties(user, user.user_principal_name, entry, governed, location)) {
+    wants = &wants_for(entry, attrs, governed);  // rules see the new usage location
+  }
   std::vector<Held> held = held_of(user);
-  if (wants.empty() && (held.empty() || !governed)) return;  // the common case: nothing to do
+  if (wants->empty() && (held.empty() || !governed)) return;  // the common case: nothing to do
 
   users_.push_back({});
   UserWork& u = users_.back();
@@ -512,9 +521,9 @@ void Planner::plan_active(const User& user) {
   u.key = std::move(key);
   u.id = user.id;
   u.seat_class = entry ? SeatClass::Explicit : SeatClass::Rule;
-  u.usage_location = user.usage_location;
+  u.usage_location = std::move(location);
   u.held = std::move(held);
-  plan_licenses(users_.size() - 1, wants, governed);
+  plan_licenses(users_.size() - 1, *wants, governed);
   if (users_.back().ops.empty()) users_.pop_back();
 }
 
@@ -558,10 +567,35 @@ void Planner::plan_deleted(const User& user, const std::string& upn, const Resol
   if (!is_ready(op)) return;  // what it would hold afterwards cannot be planned
   u.held = held_of(user);
   for (const Held& h : u.held) touched_[h.sku] = true;
-  Attributes attrs{upn, user.department, user.job_title, &user.usage_location};
+  std::optional<std::string> location = user.usage_location;
+  Attributes attrs{upn, user.department, user.job_title, &location};
   bool governed = false;
-  const std::vector<Want>& wants = wants_for(&entry, attrs, governed);
-  plan_licenses(index, wants, governed);
+  const std::vector<Want>* wants = &wants_for(&entry, attrs, governed);
+  if (plan_properties(user, upn, &entry, governed, location)) {
+    wants = &wants_for(&entry, attrs, governed);
+  }
+  users_[index].usage_location = std::move(location);
+  plan_licenses(index, *wants, governed);
+}
+
+// The PATCH of the user's properties its entry asks for, and for a governed user without
+// a usage location the tenant's defaultUsageLocation. True when it is ready and gives the
+// user a new usage location: `location` is then that one, and its licenses plan with it.
+bool Planner::plan_properties(const User& user, const std::string& upn, const ResolvedUser* entry,
+                              bool governed, std::optional<std::string>& location) {
+  UserProperties wanted = entry ? entry->properties : UserProperties{};
+  bool missing = !user.usage_location || user.usage_location->empty();
+  if (!wanted.usage_location && governed && missing) {
+    wanted.usage_location = desired_.default_usage_location;
+  }
+  nlohmann::json patch = property_patch(user, wanted);
+  if (patch.empty()) return false;
+  size_t op = add_op(OpKind::SetProperties, upn, user.id, -1);
+  ops_[op].op.details = patch;
+  static_checks(op);
+  if (!is_ready(op) || !patch.contains("usageLocation")) return false;
+  location = patch["usageLocation"].get<std::string>();
+  return true;
 }
 
 void Planner::plan_create(const ResolvedUser& entry) {
@@ -571,11 +605,21 @@ void Planner::plan_create(const ResolvedUser& entry) {
                             {"displayName", spec.display_name},
                             {"mailNickname", entry.upn.substr(0, entry.upn.find('@'))},
                             {"accountEnabled", true}};
-  if (spec.usage_location) details["usageLocation"] = *spec.usage_location;
-  if (spec.given_name) details["givenName"] = *spec.given_name;
-  if (spec.surname) details["surname"] = *spec.surname;
-  if (spec.department) details["department"] = *spec.department;
-  if (spec.job_title) details["jobTitle"] = *spec.job_title;
+  // `create` first, then the entry's own properties, then the tenant's default location.
+  const UserProperties& props = entry.properties;
+  std::optional<std::string> location = spec.usage_location    ? spec.usage_location
+                                        : props.usage_location ? props.usage_location
+                                                               : desired_.default_usage_location;
+  auto put = [&](const char* key, const std::optional<std::string>& first,
+                 const std::optional<std::string>& second) {
+    if (first || second) details[key] = first ? *first : *second;
+  };
+  if (location) details["usageLocation"] = *location;
+  put("givenName", spec.given_name, props.given_name);
+  put("surname", spec.surname, props.surname);
+  put("department", spec.department, props.department);
+  put("jobTitle", spec.job_title, props.job_title);
+  if (props.account_enabled) details["accountEnabled"] = *props.account_enabled;
   ops_[op].op.details = std::move(details);
   static_checks(op);
   if (!is_ready(op)) return;
@@ -586,11 +630,11 @@ void Planner::plan_create(const ResolvedUser& entry) {
   u.upn = entry.upn;
   u.key = ascii_lower(entry.upn);
   u.seat_class = SeatClass::Explicit;
-  u.usage_location = spec.usage_location;
+  u.usage_location = location;
   ops_[op].user = index;
   static const std::string kEmpty;
   Attributes attrs{entry.upn, spec.department ? *spec.department : kEmpty,
-                   spec.job_title ? *spec.job_title : kEmpty, &spec.usage_location};
+                   spec.job_title ? *spec.job_title : kEmpty, &location};
   bool governed = false;
   const std::vector<Want>& wants = wants_for(&entry, attrs, governed);
   plan_licenses(index, wants, governed);
@@ -714,6 +758,9 @@ void Planner::static_checks(size_t index) {
       } else if (!complete) {
         block(index, stale_reason());
       }
+      return;
+    case OpKind::SetProperties:
+      if (!complete && blocks_sign_in(w.op)) block(index, stale_reason());  // takes access
       return;
     case OpKind::Update:
     case OpKind::Assign: {

@@ -43,6 +43,15 @@
 //   not complete, and for a privileged role without PlanOptions::allow_privileged_roles.
 // - `users restore --new-upn` (restore_as): the restore carries newUserPrincipalName; the
 //   new name must be in a verified domain and free.
+// - Properties (`set`, PATCH /users/{id}, the body in `details`): those of the user's entry
+//   (`usageLocation` in a file; any of UserProperties from `users set`) that the user does
+//   not have. A governed user (an entry, a matching rule, or `unlisted: revoke`) without a
+//   usage location gets the tenant's `defaultUsageLocation`; an entry's own usageLocation
+//   wins, and the default never changes a location a user has. Licenses (and rules on
+//   usageLocation) are planned with the location the set gives, so an assignment the set
+//   makes possible is not blocked: the executor sends the set first. A created user gets
+//   them in its create body instead. A set that blocks sign-in (accountEnabled false)
+//   takes access away: a stale mirror blocks it.
 //
 // Every operation is checked against what the service would refuse (ServiceRules) and is
 // `blocked`, with the service's message in its reason, when it would fail:
@@ -77,7 +86,7 @@
 //   whole (never mirrored, or its first read failed part way), and one whose cached rows
 //   fail their checksum (snapshot.failing_checksum: checksum_failure_message()).
 //
-// Output order: operations by user (UPN, ASCII case ignored), then restore, revoke,
+// Output order: operations by user (UPN, ASCII case ignored), then restore, set, revoke,
 // update, assign, delete, create, then SKU part number. Seat lines for every managed SKU
 // and every other SKU the plan touches, by part number. Notes by user, then missing users
 // in file order.

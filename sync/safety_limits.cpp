@@ -1,5 +1,7 @@
 #include "sync/safety_limits.h"
 
+#include "sync/property_change.h"
+
 namespace tenantsync {
 
 namespace {
@@ -21,6 +23,7 @@ OverLimit SafetyCheck::over_limit(bool ahead) const {
   o.revocations = revocations;
   o.updates_disabling_plans = updates_disabling_plans;
   o.deletions = deletions;
+  o.sign_in_blocks = sign_in_blocks;
   if (revocations_exceeded) o.limits.push_back("maxRevocations");
   if (deletions_exceeded) o.limits.push_back("maxDeletions");
   o.message = ahead ? exceeded + ": apply will refuse; " + raise : reason;
@@ -43,6 +46,7 @@ SafetyCheck check_safety_limits(const TenantPlan& tenant, const SafetyLimits& li
       ++check.updates_disabling_plans;
     }
     if (op.op == OpKind::Delete) ++check.deletions;
+    if (blocks_sign_in(op)) ++check.sign_in_blocks;
   }
   std::string raise_flags, raise_keys;
   auto over = [&](const std::string& what, const char* key, int limit, const char* flag,
@@ -63,10 +67,16 @@ SafetyCheck check_safety_limits(const TenantPlan& tenant, const SafetyLimits& li
                                  ")";
     over(what, "safety.maxRevocations", *limits.max_revocations, "--max-revocations", losses);
   }
-  if (limits.max_deletions && check.deletions > *limits.max_deletions) {
+  int taken = check.users_losing_sign_in();
+  if (limits.max_deletions && taken > *limits.max_deletions) {
     check.deletions_exceeded = true;
-    over(count(check.deletions, "deletion", "deletions"), "safety.maxDeletions",
-         *limits.max_deletions, "--max-deletions", check.deletions);
+    std::string what =
+        check.sign_in_blocks == 0
+            ? count(taken, "deletion", "deletions")
+            : count(taken, "deletion or sign-in block", "deletions and sign-in blocks") + " (" +
+                  count(check.deletions, "deletion", "deletions") + ", " +
+                  count(check.sign_in_blocks, "sign-in block", "sign-in blocks") + ")";
+    over(what, "safety.maxDeletions", *limits.max_deletions, "--max-deletions", taken);
   }
   if (!check.refused()) return check;
   check.raise =

@@ -5,8 +5,9 @@
 //
 // Counted per tenant over the ready operations. Every loss of access counts against
 // maxRevocations: `revoke` operations, and `update` operations that disable a plan the
-// user has enabled today (Operation::newly_disabled_plans). `delete` operations count
-// against maxDeletions. (No operation blocks sign-in; one that did would count too.)
+// user has enabled today (Operation::newly_disabled_plans). `delete` operations, and
+// `set` operations that block sign-in (accountEnabled false: all access goes, as with a
+// deletion), count against maxDeletions.
 // Pure functions; safe from any thread.
 #pragma once
 
@@ -29,11 +30,13 @@ struct SafetyCheck {
   int revocations = 0;              // ready revoke operations
   int updates_disabling_plans = 0;  // ready updates that disable a plan the user has enabled
   int deletions = 0;                // ready delete operations
+  int sign_in_blocks = 0;           // ready sets with accountEnabled false
   bool revocations_exceeded = false;
   bool deletions_exceeded = false;
   // Empty when within the limits. What is over, e.g. "60 losses of access (52 revocations,
-  // 8 updates that disable plans) > safety.maxRevocations 50" or "12 revocations >
-  // safety.maxRevocations 10", both limits joined with ", "; and how to allow it:
+  // 8 updates that disable plans) > safety.maxRevocations 50", "12 revocations >
+  // safety.maxRevocations 10" or "3 deletions and sign-in blocks (1 deletion, 2 sign-in
+  // blocks) > safety.maxDeletions 2", both limits joined with ", "; and how to allow it:
   // "raise with --max-revocations 60" or, without flags, "raise safety.maxRevocations to
   // 60 in the config".
   std::string exceeded;
@@ -42,6 +45,7 @@ struct SafetyCheck {
   std::string reason;
 
   int losses_of_access() const { return revocations + updates_disabling_plans; }
+  int users_losing_sign_in() const { return deletions + sign_in_blocks; }
   bool refused() const { return revocations_exceeded || deletions_exceeded; }
   // The tenant's OverLimit; `ahead` (plan, drift) words it as "<exceeded>: apply will
   // refuse; <raise>", else (apply) as `reason`.

@@ -65,6 +65,7 @@ struct ImportUser {
   std::string usage_location;         // ISO 3166-1 alpha-2, upper case; "" = not set
   std::vector<std::string> licenses;  // SKU part numbers or sku ids, as written
   std::vector<std::string> roles;     // admin role names or template ids, as written
+  bool block_sign_in = false;         // `users add --block-sign-in`; the CSV has no column
 
   bool operator==(const ImportUser&) const = default;
 };

@@ -6,6 +6,7 @@
 #include <unordered_set>
 
 #include "sync/ascii_case.h"
+#include "sync/property_change.h"
 #include "sync/role_catalogue.h"
 
 namespace tenantsync {
@@ -367,6 +368,32 @@ Result<UserTask> revoke_task(const TenantSnapshot& snapshot, const UserFilter& s
   return license_task(UserTaskKind::Revoke, snapshot, selection, request);
 }
 
+Result<UserTask> set_properties_task(const TenantSnapshot& snapshot, const UserFilter& selection,
+                                     const UserProperties& properties) {
+  Lookup lookup(snapshot);
+  auto targets = selected_targets(snapshot, selection, lookup);
+  if (!targets.ok()) return targets.error();
+  UserTask task;
+  task.kind = UserTaskKind::SetProperties;
+  task.desired = desired_for(snapshot);
+  for (auto& target : *targets) {
+    const User* user = target.user_id.empty() ? nullptr : lookup.active(target.user_id);
+    if (user && target.unchanged.empty()) {
+      if (property_patch(*user, properties).empty()) {
+        target.unchanged.push_back("already has " +
+                                   describe_property_patch(patch_body(properties)));
+      } else {
+        DesiredUser entry;
+        entry.upn = user->user_principal_name;
+        entry.properties = properties;
+        task.desired.users.push_back(std::move(entry));
+      }
+    }
+    task.targets.push_back(std::move(target));
+  }
+  return task;
+}
+
 std::vector<UserTaskTarget> active_targets(const TenantSnapshot& snapshot,
                                            const std::vector<std::string>& names) {
   Lookup lookup(snapshot);
@@ -615,6 +642,7 @@ Result<UserTask> create_task(const TenantSnapshot& snapshot, const std::vector<I
       }
     }
     entry.create = std::move(spec);
+    if (u.block_sign_in) entry.properties.account_enabled = false;  // in the create body
     task.desired.users.push_back(std::move(entry));
     task.targets.push_back(std::move(t));
   }

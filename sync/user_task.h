@@ -1,4 +1,4 @@
-// Imperative user tasks (assign, revoke, users add / import / delete / restore) as the
+// Imperative user tasks (assign, revoke, users add / import / set / delete / restore) as the
 // desired state of one tenant, so the planner checks them like any desired state and the
 // executor carries them out: one engine for declarative and imperative changes.
 //
@@ -29,6 +29,8 @@
 //   another name: usually the admin meant to restore it).
 // - roles: per selected user an entry with the roles to add and remove; a role the user
 //   already holds (or lacks, to remove) is unchanged.
+// - set: an entry with the properties per selected user, no managed SKU; a user that has
+//   them all already is unchanged ("already has usageLocation US").
 // Roles are named by display name or template id. An unknown role, a privileged one
 // (sync/role_catalogue.h) to give without `allow_privileged_roles`, or a tenant whose roles
 // were never read is an error: nothing is sent.
@@ -46,7 +48,7 @@
 
 namespace tenantsync {
 
-enum class UserTaskKind { Assign, Revoke, Create, Delete, Restore, Roles };
+enum class UserTaskKind { Assign, Revoke, Create, Delete, Restore, Roles, SetProperties };
 
 // A user the command named, as found in the snapshot.
 struct UserTaskTarget {
@@ -79,6 +81,11 @@ Result<UserTask> assign_task(const TenantSnapshot& snapshot, const UserFilter& s
                              const LicenseRequest& request);
 Result<UserTask> revoke_task(const TenantSnapshot& snapshot, const UserFilter& selection,
                              const LicenseRequest& request);
+
+// `users set`: give the users `selection` matches `properties` (PATCH /users/{id}).
+// Invalid when a SKU the filter names is unknown.
+Result<UserTask> set_properties_task(const TenantSnapshot& snapshot, const UserFilter& selection,
+                                     const UserProperties& properties);
 
 // Soft-delete the named active users (UPN any case, or object id). A name that is
 // already soft-deleted is unchanged; one that names nobody is a problem.

@@ -66,11 +66,14 @@ UserTaskReport build(const std::string& command, const UserTask& task, const Ten
     r.users[it->second].operations.push_back(op);
   }
   for (auto& line : r.users) {
-    // In the order they happen: a user is created (or restored) before it gets licenses.
+    // In the order they happen: a user is created (or restored), then its properties are
+    // set, before it gets licenses.
+    auto rank = [](const Operation& o) {
+      if (o.op == OpKind::Create || o.op == OpKind::Restore) return 0;
+      return o.op == OpKind::SetProperties ? 1 : 2;
+    };
     std::stable_sort(line.operations.begin(), line.operations.end(),
-                     [](const Operation& a, const Operation& b) {
-                       return (a.op == OpKind::Create) > (b.op == OpKind::Create);
-                     });
+                     [&](const Operation& a, const Operation& b) { return rank(a) < rank(b); });
     line.result = result_of(line, dry_run);
   }
   return r;

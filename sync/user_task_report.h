@@ -1,7 +1,7 @@
 // What an imperative user task (user_task.h) did, per user the command named, like a
 // confirmation page: every success and every error, the service's message verbatim, the
 // seats that ran short, and a summary (CLI.md: assign, revoke, users add / import /
-// delete / restore).
+// set / delete / restore).
 //
 // A user's result: `failed` when an operation failed or the user is not there (no such
 // user, purged); else `blocked` when an operation was blocked (the planner's reason, e.g.

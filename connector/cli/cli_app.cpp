@@ -54,6 +54,22 @@ void add_selection(CLI::App* cmd, UserSelection& s, bool required) {
   }
 }
 
+// The property flags shared by users set and users add (`can_allow`: --allow-sign-in too).
+void add_property_flags(CLI::App* cmd, UserPropertyFlags& p, bool can_allow) {
+  cmd->add_option("--given-name", p.given_name, "First name")->type_name("G");
+  cmd->add_option("--surname", p.surname, "Last name")->type_name("S");
+  cmd->add_option("--department", p.department, "Department")->type_name("D");
+  cmd->add_option("--job-title", p.job_title, "Job title")->type_name("J");
+  auto* block = cmd->add_flag_callback(
+      "--block-sign-in", [&p] { p.account_enabled = false; },
+      "Block sign-in (accountEnabled false); counts against safety.maxDeletions");
+  if (can_allow) {
+    auto* allow = cmd->add_flag_callback(
+        "--allow-sign-in", [&p] { p.account_enabled = true; }, "Allow sign-in again");
+    block->excludes(allow);
+  }
+}
+
 // --wait DURATION on the commands that write: "0" refuses at once, else a duration as
 // --every takes it.
 std::optional<std::chrono::seconds> parse_wait(const std::string& text) {
@@ -243,6 +259,7 @@ int run_cli(int argc, char** argv) {
   c->add_option("--usage-location", uadd.usage_location,
                 "ISO 3166 country code (needed for licenses)")
       ->type_name("CC");
+  add_property_flags(c, uadd.properties, /*can_allow=*/false);
   c->add_option("--license", uadd.licenses, "SKU to assign after creation (repeatable)")
       ->type_name("S");
   c->add_option("--role", uadd.roles,
@@ -261,7 +278,10 @@ int run_cli(int argc, char** argv) {
       "--passwords-out pw.csv\n"
       "  tenantsync users add --tenant contoso.onmicrosoft.com --upn admin2@contoso.com \\\n"
       "      --display-name 'Helpdesk' --role 'Helpdesk Administrator' --allow-privileged "
-      "--passwords-out pw.csv"));
+      "--passwords-out pw.csv\n"
+      "  tenantsync users add --tenant contoso.onmicrosoft.com --upn temp@contoso.com \\\n"
+      "      --display-name 'Temp Hire' --given-name Temp --surname Hire --department Sales \\\n"
+      "      --job-title Intern --block-sign-in --passwords-out pw.csv"));
   add_wait(c, uadd.wait);
   c->callback([&] { action = [&] { return run_users_add(g, uadd); }; });
 
@@ -284,6 +304,37 @@ int run_cli(int argc, char** argv) {
       example("  tenantsync users import --tenant contoso.onmicrosoft.com --csv new-hires.csv "
               "--passwords-out pw.csv"));
   c->callback([&] { action = [&] { return run_users_import(g, uimp); }; });
+
+  UsersSetFlags uset;
+  c = users->add_subcommand("set",
+                            "Change user properties (PATCH): usage location, names, department, "
+                            "job title, sign-in");
+  add_required_tenant(c, uset.tenant);
+  auto* who = c->add_option_group("selection", "Which users (one of)");
+  who->add_option("--user", uset.selection.users, "User principal name or id (repeatable)")
+      ->type_name("U");
+  who->add_option("--users-file", uset.selection.users_file, "File with one user per line")
+      ->type_name("F");
+  who->add_option("--filter", uset.selection.filter,
+                  "unlicensed, sku:S, no-sku:S, department:D, usage-location:none, upn:GLOB "
+                  "(joined with ',': all must match)")
+      ->type_name("EXPR");
+  who->require_option(1);
+  c->add_option("--usage-location", uset.properties.usage_location,
+                "ISO 3166 country code (needed for licenses)")
+      ->type_name("CC");
+  c->add_option("--display-name", uset.properties.display_name, "Display name")->type_name("D");
+  add_property_flags(c, uset.properties, /*can_allow=*/true);
+  c->add_flag("--dry-run", uset.dry_run, "Show what would change; send nothing");
+  c->add_flag("--yes", uset.yes, "Do not ask for confirmation");
+  c->add_option("--format", uset.format, "text|json")->check(kTextJson);
+  add_wait(c, uset.wait);
+  c->footer(example(
+      "  tenantsync users set --tenant contoso.onmicrosoft.com --filter usage-location:none "
+      "\\\n      --usage-location US --dry-run\n"
+      "  tenantsync users set --tenant contoso.onmicrosoft.com --user leaver@contoso.com "
+      "--block-sign-in --yes"));
+  c->callback([&] { action = [&] { return run_users_set(g, uset); }; });
 
   UsersTargetFlags ureset;
   c = users->add_subcommand("reset-password",

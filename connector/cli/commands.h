@@ -16,6 +16,7 @@ int run_assign(const GlobalFlags& g, const BulkLicenseFlags& o);
 int run_revoke(const GlobalFlags& g, const BulkLicenseFlags& o);
 int run_users_list(const GlobalFlags& g, const UsersListFlags& o);
 int run_users_add(const GlobalFlags& g, const UsersAddFlags& o);
+int run_users_set(const GlobalFlags& g, const UsersSetFlags& o);
 int run_users_import(const GlobalFlags& g, const UsersImportFlags& o);
 int run_users_reset_password(const GlobalFlags& g, const UsersTargetFlags& o);
 int run_users_delete(const GlobalFlags& g, const UsersTargetFlags& o);

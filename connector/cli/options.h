@@ -97,11 +97,34 @@ struct UsersListFlags {
   std::string format = "text";
 };
 
+// The property flags of `users set` and `users add` (--usage-location, --department, ...);
+// nullopt = not given. `account_enabled` false: --block-sign-in, true: --allow-sign-in.
+struct UserPropertyFlags {
+  std::optional<std::string> usage_location;
+  std::optional<std::string> display_name;  // users set only: users add has its own
+  std::optional<std::string> given_name;
+  std::optional<std::string> surname;
+  std::optional<std::string> department;
+  std::optional<std::string> job_title;
+  std::optional<bool> account_enabled;
+};
+
+struct UsersSetFlags {
+  std::string tenant;
+  UserSelection selection;  // --user U (repeatable) / --users-file / --filter
+  UserPropertyFlags properties;
+  bool dry_run = false;
+  bool yes = false;
+  std::string format = "text";
+  std::chrono::seconds wait = kDefaultCacheWait;
+};
+
 struct UsersAddFlags {
   std::string tenant;
   std::string upn;
   std::string display_name;
   std::string usage_location;
+  UserPropertyFlags properties;  // given name, surname, department, job title, sign-in
   std::vector<std::string> licenses;
   std::vector<std::string> roles;  // admin roles: display names or template ids
   bool allow_privileged = false;

@@ -1,5 +1,6 @@
 // `tenantsync users add`: create one user with a generated temporary password (written
-// only to --passwords-out), optionally with a usage location, and licenses and admin roles
+// only to --passwords-out), optionally with a usage location, names, department, job title,
+// sign-in blocked (accountEnabled false in the create body), and licenses and admin roles
 // given right after the creation, all through the planner and the executor.
 #include <cstdio>
 
@@ -24,6 +25,11 @@ int run_users_add(const GlobalFlags& g, const UsersAddFlags& o) {
   user.upn = o.upn;
   user.display_name = o.display_name;
   user.usage_location = o.usage_location;
+  user.given_name = o.properties.given_name.value_or("");
+  user.surname = o.properties.surname.value_or("");
+  user.department = o.properties.department.value_or("");
+  user.job_title = o.properties.job_title.value_or("");
+  user.block_sign_in = o.properties.account_enabled == false;
   user.licenses = o.licenses;
   user.roles = o.roles;
   if (Status st = check_new_user(user, {}); !st.ok()) return usage_error(name, st.error().message);

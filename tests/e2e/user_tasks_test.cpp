@@ -585,6 +585,99 @@ TEST(UserTasksTest, DeleteSoftDeletesWithinTheDeletionLimit) {
   EXPECT_EQ(estate.count("DELETE /v1.0/users/{id}"), 1);
 }
 
+// ---- users set ------------------------------------------------------------------------
+
+TEST(UserTasksTest, UsersSetGivesAUsageLocationSoTheAssignmentThenSucceeds) {
+  Estate estate = demo_estate();
+  const std::string irvin = "irvin.sayers@contoso.onmicrosoft.com";  // no usage location
+
+  // Without a property to set, or with a code that is not one: usage errors, nothing sent.
+  estate.fake().reset_stats();
+  auto nothing = estate.run({"users", "set", "--tenant", kContoso, "--user", irvin});
+  EXPECT_EQ(nothing.exit_code, 64) << nothing.err;
+  EXPECT_THAT(nothing.err, HasSubstr("--usage-location"));
+  auto bad =
+      estate.run({"users", "set", "--tenant", kContoso, "--user", irvin, "--usage-location", "UK"});
+  EXPECT_EQ(bad.exit_code, 64) << bad.err;
+  EXPECT_THAT(bad.err, HasSubstr("the United Kingdom is GB"));
+  EXPECT_EQ(estate.fake().stats()["requests"].size(), 0u);
+
+  auto blocked = estate.run({"assign", "--tenant", kContoso, "--users", irvin, "--sku", "EMS"});
+  EXPECT_EQ(blocked.exit_code, 3) << blocked.out << blocked.err;
+  EXPECT_THAT(blocked.out, HasSubstr("the user has no usage location"));
+
+  auto dry = estate.run({"users", "set", "--tenant", kContoso, "--user", irvin, "--usage-location",
+                         "us", "--department", "Support", "--dry-run"});
+  EXPECT_EQ(dry.exit_code, 0) << dry.out << dry.err;
+  EXPECT_THAT(dry.out, HasSubstr("> would set usageLocation US, department \"Support\""));
+  EXPECT_EQ(estate.count("PATCH /v1.0/users/{id}"), 0);
+
+  auto set = estate.run({"users", "set", "--tenant", kContoso, "--user", irvin, "--usage-location",
+                         "us", "--department", "Support", "--format", "json"});
+  EXPECT_EQ(set.exit_code, 0) << set.out << set.err;
+  json report = json::parse(set.out);
+  EXPECT_EQ(report["users"][0]["result"], "done");
+  EXPECT_EQ(report["users"][0]["operations"][0]["op"], "set");
+  EXPECT_EQ(report["users"][0]["operations"][0]["details"],
+            (json{{"usageLocation", "US"}, {"department", "Support"}}));
+  EXPECT_EQ(estate.count("POST /v1.0/$batch", "200"), 1) << "sent in a $batch";
+  json state = estate.fake().state(kContoso);
+  EXPECT_EQ((*find_user(state, irvin))["usageLocation"], "US");
+  EXPECT_EQ((*find_user(state, irvin))["department"], "Support");
+
+  auto again =
+      estate.run({"users", "set", "--tenant", kContoso, "--user", irvin, "--usage-location", "US"});
+  EXPECT_EQ(again.exit_code, 0) << again.out << again.err;
+  EXPECT_THAT(again.out, HasSubstr("= already has usageLocation US"));
+
+  auto assigned = estate.run({"assign", "--tenant", kContoso, "--users", irvin, "--sku", "EMS"});
+  EXPECT_EQ(assigned.exit_code, 0) << assigned.out << assigned.err;
+  EXPECT_EQ(skus_of(*find_user(estate.fake().state(kContoso), irvin)), std::set<std::string>{kEms});
+
+  auto journal = estate.run({"journal", "--tenant", kContoso, "--format", "json"});
+  ASSERT_EQ(journal.exit_code, 0) << journal.err;
+  EXPECT_THAT(journal.out, HasSubstr("\"op\": \"set\""));
+  EXPECT_THAT(journal.out, HasSubstr("\"usageLocation\": \"US\"")) << "the PATCH body";
+}
+
+TEST(UserTasksTest, BlockingSignInCountsAgainstTheDeletionLimit) {
+  Estate estate = demo_estate(/*max_deletions=*/1);
+  estate.fake().reset_stats();
+  auto refused = estate.run({"users", "set", "--tenant", kContoso, "--user",
+                             "megan.bowen@contoso.onmicrosoft.com", "--user",
+                             "lidia.holloway@contoso.onmicrosoft.com", "--block-sign-in"});
+  EXPECT_EQ(refused.exit_code, 4) << refused.out << refused.err;
+  EXPECT_THAT(refused.out, HasSubstr("2 deletions and sign-in blocks (0 deletions, 2 sign-in "
+                                     "blocks) > safety.maxDeletions 1"));
+  EXPECT_EQ(estate.change_requests(), 0);
+
+  auto r = estate.run({"users", "set", "--tenant", kContoso, "--user",
+                       "megan.bowen@contoso.onmicrosoft.com", "--block-sign-in"});
+  EXPECT_EQ(r.exit_code, 0) << r.out << r.err;
+  EXPECT_THAT(r.out, HasSubstr("\u2713 set sign-in blocked"));
+  json state = estate.fake().state(kContoso);
+  EXPECT_EQ((*find_user(state, "megan.bowen@contoso.onmicrosoft.com"))["accountEnabled"], false);
+}
+
+TEST(UserTasksTest, UsersAddSetsTheNewPropertiesInTheCreateBody) {
+  Estate estate = demo_estate();
+  std::string pw = estate.dir().file("pw.csv");
+  auto r = estate.run({"users", "add", "--tenant", kContoso, "--upn",
+                       "temp.hire@contoso.onmicrosoft.com", "--display-name", "Temp Hire",
+                       "--given-name", "Temp", "--surname", "Hire", "--department", "Sales",
+                       "--job-title", "Intern", "--block-sign-in", "--passwords-out", pw});
+  EXPECT_EQ(r.exit_code, 0) << r.out << r.err;
+  json state = estate.fake().state(kContoso);
+  const json* u = find_user(state, "temp.hire@contoso.onmicrosoft.com");
+  ASSERT_NE(u, nullptr);
+  EXPECT_EQ((*u)["givenName"], "Temp");
+  EXPECT_EQ((*u)["surname"], "Hire");
+  EXPECT_EQ((*u)["department"], "Sales");
+  EXPECT_EQ((*u)["jobTitle"], "Intern");
+  EXPECT_EQ((*u)["accountEnabled"], false);
+  EXPECT_EQ(estate.count("PATCH /v1.0/users/{id}"), 0) << "all in the create body";
+}
+
 TEST(UserTasksTest, RestoreAfterTheSeatsShrankSaysWhichLicensesCouldNotComeBack) {
   Estate estate = demo_estate();
   // Someone else takes every free EMS seat: Cameron's EMS has no seat to come back to.

@@ -268,6 +268,39 @@ TEST(ApplyIntegrationTest, OverLimitPlanIsRefusedWithNothingSent) {
   EXPECT_GT(applied->summary().applied, 5);
 }
 
+TEST(ApplyIntegrationTest, DefaultUsageLocationIsSetAndTheLicenseAssignedInOneApply) {
+  EngineHarness h(demo_estate());
+  ASSERT_TRUE(h.mirror().ok());
+  // Irvin has no usage location: without the default his assignment would be blocked.
+  DesiredState desired = parse_desired(R"({"version": 1, "tenants": [
+    { "tenant": "contoso.onmicrosoft.com", "managedSkus": ["EMS"],
+      "defaultUsageLocation": "DE", "users": [
+        { "upn": "irvin.sayers@contoso.onmicrosoft.com", "licenses": ["EMS"] } ] } ]})");
+  auto built = h.plan(desired);
+  ASSERT_TRUE(built.ok()) << built.error().describe();
+  const auto& ops = built->plan.tenants.at(0).operations;
+  ASSERT_EQ(ops.size(), 2u);
+  EXPECT_EQ(ops[0].op, OpKind::SetProperties);
+  EXPECT_EQ(ops[1].op, OpKind::Assign);
+  EXPECT_EQ(built->plan.summary().blocked, 0);
+
+  auto report = h.apply(built->plan);
+  ASSERT_TRUE(report.ok()) << report.error().describe();
+  EXPECT_TRUE(ready_operations_not_applied(*report).empty())
+      << lines(ready_operations_not_applied(*report));
+  EXPECT_EQ(report->exit_code(), 0);
+  json state = h.fake().state(kContoso);
+  for (const auto& u : state["users"]) {
+    if (u["userPrincipalName"] != contoso_upn("irvin.sayers")) continue;
+    EXPECT_EQ(u["usageLocation"], "DE");
+    ASSERT_EQ(u["assignedLicenses"].size(), 1u);
+    EXPECT_EQ(u["assignedLicenses"][0]["skuId"], kEms);
+  }
+  auto again = h.plan(desired);
+  ASSERT_TRUE(again.ok());
+  EXPECT_FALSE(again->plan.has_ready_operations()) << "converged";
+}
+
 TEST(ApplyIntegrationTest, SwapThatTakesASeatWaitsForTheSwapThatFreesIt) {
   EngineHarness h(demo_estate());
   ASSERT_TRUE(h.mirror().ok());

@@ -50,6 +50,10 @@ WriteRequest request_for(const Operation& op) {
       r.role_assignment_id =
           op.details.value_or(nlohmann::json::object()).value("roleAssignmentId", "");
       break;
+    case OpKind::SetProperties:
+      r.kind = WriteRequest::Kind::UpdateUser;
+      r.body = op.details.value_or(nlohmann::json::object());
+      break;
     case OpKind::ResetPassword:  // journal-only, never planned
       break;
   }

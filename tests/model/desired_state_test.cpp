@@ -188,8 +188,11 @@ TEST(DesiredStateTest, MissingKeyIsReportedWhenNoTypoExplainsIt) {
 
 TEST(DesiredStateTest, UnknownKeyWithoutNearMatchListsAllowedKeys) {
   std::string message = error_of(one_tenant(R"("colour": "blue")"));
-  EXPECT_THAT(message, HasSubstr("tenants[0]: unknown key \"colour\"; expected one of \"tenant\", "
-                                 "\"mode\", \"managedSkus\", \"unlisted\", \"rules\", \"users\""));
+  EXPECT_THAT(
+      message,
+      HasSubstr("tenants[0]: unknown key \"colour\"; expected one of \"tenant\", "
+                "\"mode\", \"managedSkus\", \"unlisted\", \"defaultUsageLocation\", \"rules\", "
+                "\"users\""));
 }
 
 TEST(DesiredStateTest, WrongEnumValuePointsAtTheKey) {
@@ -538,6 +541,51 @@ TEST(DesiredStateTest, MutatedFilesNeverCrash) {
       EXPECT_THAT(r.error().message, StartsWith("m.json:"));
     }
   }
+}
+
+TEST(DesiredStateTest, ReadsUsageLocationOfAnEntryAndTheTenantDefault) {
+  auto r = parse_desired_state(
+      one_tenant(R"("defaultUsageLocation": "us", )" +
+                 user(R"("upn": "a@contoso.com", "usageLocation": "de", "licenses": ["EMS"])")),
+      "state.json");
+  ASSERT_TRUE(r.ok()) << r.error().message;
+  const DesiredTenant& t = r->tenants[0];
+  EXPECT_EQ(t.default_usage_location, "US");
+  EXPECT_EQ(t.users[0].properties.usage_location, "DE");
+  EXPECT_EQ(t.users[0].properties.department, std::nullopt);
+
+  std::string text = desired_state_to_text(*r);
+  EXPECT_THAT(text, HasSubstr("\"defaultUsageLocation\": \"US\""));
+  EXPECT_THAT(text, HasSubstr("\"usageLocation\": \"DE\""));
+  auto back = parse_desired_state(text, "export.json");
+  ASSERT_TRUE(back.ok()) << back.error().message;
+  EXPECT_EQ(*back, *r);
+  EXPECT_EQ(reparse(desired_state_to_json(*r)), *r);
+}
+
+TEST(DesiredStateTest, BadUsageLocationsNameFileLineColumnAndPath) {
+  std::string text = one_tenant(R"("defaultUsageLocation": "UK", )" +
+                                user(R"("upn": "a@contoso.com", "usageLocation": "USA")"));
+  std::string message = error_of(text);
+  auto [line, column] = position_of(text, "\"defaultUsageLocation\"");
+  EXPECT_THAT(message,
+              HasSubstr("state.json:" + std::to_string(line) + ":" + std::to_string(column) +
+                        ": tenants[0].defaultUsageLocation: "
+                        "\"UK\" is not an ISO 3166 code"));
+  EXPECT_THAT(message, HasSubstr("tenants[0].users[0].usageLocation: expected a two-letter "
+                                 "country code like \"US\", got \"USA\""));
+  EXPECT_THAT(error_of(one_tenant(user(R"("upn": "a@contoso.com", "usageLocatoin": "US")"))),
+              HasSubstr("unknown key \"usageLocatoin\"; did you mean \"usageLocation\"?"));
+  EXPECT_THAT(error_of(one_tenant(R"("defaultUsageLocatio": "US")")),
+              HasSubstr("did you mean \"defaultUsageLocation\"?"));
+  EXPECT_THAT(
+      error_of(
+          one_tenant(user(R"("upn": "a@contoso.com", "state": "deleted", "usageLocation": "US")"))),
+      HasSubstr("users[0].usageLocation: \"usageLocation\" cannot be combined with \"state\": "
+                "\"deleted\""));
+  EXPECT_THAT(error_of(one_tenant(
+                  user(R"("upn": "a@contoso.com", "ignore": true, "usageLocation": "US")"))),
+              HasSubstr("\"ignore\": true cannot be combined with \"usageLocation\""));
 }
 
 TEST(DesiredStateTest, EnumNamesMatchTheFileFormat) {

@@ -49,6 +49,11 @@ Plan sample_plan() {
   create.sku_id.clear();
   create.details = json{{"displayName", "New"}, {"usageLocation", "US"}};
   t.operations.push_back(create);
+  Operation set = op(OpKind::SetProperties, OpStatus::Ready, "e@contoso.com");
+  set.sku.clear();
+  set.sku_id.clear();
+  set.details = json{{"usageLocation", "US"}, {"accountEnabled", false}};
+  t.operations.push_back(set);
   t.seats.push_back({"SPE_E3", "sku-e3", 25, 24, 25, 1});
   t.notes = {"desired user ghost@contoso.com does not exist"};
   t.over_limit = OverLimit{
@@ -62,7 +67,7 @@ Plan sample_plan() {
 
 TEST(PlanTest, KindAndStatusNamesRoundTrip) {
   for (OpKind k : {OpKind::Assign, OpKind::Revoke, OpKind::Update, OpKind::Restore, OpKind::Delete,
-                   OpKind::Create}) {
+                   OpKind::Create, OpKind::SetProperties}) {
     EXPECT_EQ(parse_op_kind(to_string(k)), k);
   }
   for (OpStatus s : {OpStatus::Ready, OpStatus::Blocked, OpStatus::Applied, OpStatus::Failed,
@@ -70,6 +75,7 @@ TEST(PlanTest, KindAndStatusNamesRoundTrip) {
     EXPECT_EQ(parse_op_status(to_string(s)), s);
   }
   EXPECT_STREQ(to_string(OpKind::Delete), "delete");
+  EXPECT_STREQ(to_string(OpKind::SetProperties), "set");
   EXPECT_EQ(parse_op_kind("asign"), std::nullopt);
   EXPECT_EQ(parse_op_kind("Assign"), std::nullopt);
   EXPECT_EQ(parse_op_status(""), std::nullopt);
@@ -77,6 +83,7 @@ TEST(PlanTest, KindAndStatusNamesRoundTrip) {
 
 TEST(PlanTest, RoundTripsThroughJson) {
   Plan p = sample_plan();
+  p.tenants[0].over_limit->sign_in_blocks = 3;
   json j = p;
   auto back = plan_from_json(j);
   ASSERT_TRUE(back.ok()) << back.error().message;
@@ -108,16 +115,20 @@ TEST(PlanTest, JsonHasTheDocumentedShape) {
   EXPECT_EQ(t["operations"][4]["details"]["displayName"], "New");
   EXPECT_EQ(t["operations"][4]["userId"], "");  // keys stay stable even when empty
   EXPECT_EQ(t["operations"][4]["disabledPlans"], json::array());
+  EXPECT_EQ(t["operations"][5],
+            json::parse(R"({"op": "set", "user": "e@contoso.com", "userId": "id-e@contoso.com",
+                            "sku": "", "skuId": "", "disabledPlans": [], "status": "ready",
+                            "details": {"usageLocation": "US", "accountEnabled": false}})"));
   EXPECT_EQ(t["overLimit"],
             json::parse(R"({"lossesOfAccess": 2, "revocations": 1, "updatesDisablingPlans": 1,
-                            "deletions": 0, "limits": ["maxRevocations"],
+                            "deletions": 0, "signInBlocks": 0, "limits": ["maxRevocations"],
                             "message": "2 losses of access (...) > safety.maxRevocations 1"})"));
   EXPECT_FALSE(j["tenants"][1].contains("overLimit")) << "only on a tenant over a limit";
   EXPECT_EQ(t["seats"][0], json::parse(R"({"sku": "SPE_E3", "skuId": "sku-e3", "enabled": 25,
                                           "consumed": 24, "afterPlan": 25, "shortfall": 1})"));
   EXPECT_EQ(j["summary"],
             json::parse(R"({"assign": 1, "revoke": 0, "update": 1, "restore": 0, "delete": 0,
-                            "create": 1, "roles": 0, "blocked": 1, "applied": 0, "failed": 1,
+                            "create": 1, "roles": 0, "set": 1, "blocked": 1, "applied": 0, "failed": 1,
                             "skipped": 0})"));
 }
 

@@ -211,6 +211,35 @@ TEST(CrashSettleSingleTest, AWriteThatTookEffectIsConfirmedByReadingNotResent) {
   EXPECT_EQ(h.cache_state(kContoso).at("a@" + kContoso), LicenseView{"SPE_E3"});
 }
 
+TEST(CrashSettleSingleTest, ASetThatTookEffectIsConfirmedAndTheAssignmentPlannedAfresh) {
+  ApplyHarness h;
+  User a = make_user("id-a", "a@" + kContoso, {});
+  a.usage_location.reset();
+  h.add_tenant(kContoso, {a});
+  h.mirror();
+  h.faulty.crash_after_requests(1);  // the PATCH took effect, its answer was lost
+  std::string desired = R"({"version": 1, "tenants": [{"tenant": ")" + kContoso +
+                        R"(", "managedSkus": ["SPE_E3"], "users": [{"upn": "a@)" + kContoso +
+                        R"(", "usageLocation": "DE", "licenses": ["SPE_E3"]}]}]})";
+  EXPECT_THROW(h.apply(h.plan(desired)), SimulatedCrash);
+  int sent = h.faulty.requests();
+
+  SettleReport settled = h.settle();
+
+  EXPECT_EQ(h.faulty.requests(), sent);
+  EXPECT_EQ(settled.took_effect, 1);
+  auto entries = h.cache->journal().list();
+  ASSERT_TRUE(entries.ok());
+  ASSERT_THAT(*entries, SizeIs(2));
+  EXPECT_EQ(entries->at(0).op, OpKind::SetProperties);
+  EXPECT_EQ(entries->at(0).state, JournalState::Applied);
+  EXPECT_EQ(entries->at(1).state, JournalState::Skipped);  // the assignment never left
+  Plan again = h.plan(desired);
+  ASSERT_THAT(again.tenants[0].operations, SizeIs(1));
+  EXPECT_EQ(again.tenants[0].operations[0].op, OpKind::Assign);
+  EXPECT_EQ(again.tenants[0].operations[0].status, OpStatus::Ready);
+}
+
 TEST(CrashSettleSingleTest, AWriteThatDidNotTakeEffectIsClosedAndNeverResent) {
   ApplyHarness h;
   h.add_tenant(kContoso, {make_user("id-a", "a@" + kContoso, {kExs})});

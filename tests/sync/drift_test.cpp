@@ -526,12 +526,13 @@ TEST(DriftJsonTest, HasTheDocumentedShape) {
                                            {"should-be-restored", 1},
                                            {"should-be-deleted", 1},
                                            {"should-be-created", 1},
-                                           {"user-not-found", 1}}}}));
+                                           {"user-not-found", 1},
+                                           {"properties-differ", 0}}}}));
 
   const auto& f = j["tenants"][1];
   EXPECT_EQ(f["mode"], "report");
   EXPECT_TRUE(f["items"].empty());
-  EXPECT_EQ(f["totals"]["byKind"].size(), 7u);  // every kind, even at 0
+  EXPECT_EQ(f["totals"]["byKind"].size(), 8u);  // every kind, even at 0
 
   EXPECT_EQ(j["totals"]["tenants"], 2);
   EXPECT_EQ(j["totals"]["tenantsWithDrift"], 1);

@@ -539,6 +539,81 @@ TEST_F(ExecutorTest, EntriesAreJournalledBeforeAndSendingWhileTheDirectoryIsCall
   }
 }
 
+// Alice and bob have no usage location; the tenant's default gives them one.
+Plan plan_locations_then_licenses(ApplyHarness& h) {
+  User alice = user("alice", kContoso, {});
+  alice.usage_location.reset();
+  User bob = user("bob", kContoso, {});
+  bob.usage_location.reset();
+  h.add_tenant(kContoso, {alice, bob});
+  h.mirror();
+  return h.plan(desired(
+      kContoso, entry("alice", kContoso, R"("SPE_E3")") + "," + entry("bob", kContoso, R"("EMS")"),
+      R"(, "defaultUsageLocation": "US")"));
+}
+
+TEST_F(ExecutorTest, ASetOfPropertiesGoesBeforeTheLicensesThatNeedIt) {
+  Plan plan = plan_locations_then_licenses(h);
+  EXPECT_EQ(plan.summary().set, 2);
+  EXPECT_EQ(plan.summary().blocked, 0);
+
+  ApplyReport report = h.apply(plan);
+
+  EXPECT_THAT(statuses(report), Each(OpStatus::Applied));
+  std::vector<std::string> sent;
+  for (const auto& r : h.faulty.recorded()) sent.push_back(describe(r.request));
+  EXPECT_THAT(sent, ElementsAre("update", "update", "assign id-alice-" + kContoso + " +sku-e3",
+                                "assign id-bob-" + kContoso + " +sku-ems"));
+  auto alice = h.remote.get_user(h.tenant_id(kContoso), "alice@" + kContoso);
+  ASSERT_TRUE(alice.ok());
+  EXPECT_EQ(alice->usage_location, "US");
+  EXPECT_FALSE(h.plan(desired(kContoso,
+                              entry("alice", kContoso, R"("SPE_E3")") + "," +
+                                  entry("bob", kContoso, R"("EMS")"),
+                              R"(, "defaultUsageLocation": "US")"))
+                   .has_ready_operations())
+      << "the cache holds the new locations";
+}
+
+TEST_F(ExecutorTest, AFailedSetSkipsTheLicensesThatNeededItsLocation) {
+  Plan plan = plan_locations_then_licenses(h);
+  h.faulty.refuse(user_is("id-alice", WriteRequest::Kind::UpdateUser),
+                  service_error("Authorization_RequestDenied",
+                                "Insufficient privileges to complete the operation.", 403));
+
+  ApplyReport report = h.apply(plan);
+
+  auto alice = ops_of(report, "alice@");
+  ASSERT_THAT(alice, SizeIs(2));
+  EXPECT_EQ(alice[0]->op, OpKind::SetProperties);
+  EXPECT_EQ(alice[0]->status, OpStatus::Failed);
+  EXPECT_EQ(alice[0]->error->code, "Authorization_RequestDenied");
+  EXPECT_EQ(alice[1]->status, OpStatus::Skipped);
+  EXPECT_EQ(alice[1]->reason,
+            "not sent: setting the usage location failed (Authorization_RequestDenied: "
+            "Insufficient privileges to complete the operation.)");
+  EXPECT_THAT(ops_of(report, "bob@"), Each(Field(&Operation::status, OpStatus::Applied)));
+  for (const auto& r : h.faulty.recorded()) {
+    if (r.request.kind == WriteRequest::Kind::AssignLicense) {
+      EXPECT_THAT(r.request.user, Not(HasSubstr("alice")));
+    }
+  }
+  EXPECT_EQ(report.exit_code(), 3);
+}
+
+TEST_F(ExecutorTest, TheJournalKeepsThePatchBodyOfASet) {
+  Plan plan = plan_locations_then_licenses(h);
+  h.apply(plan);
+  auto entries = h.cache->journal().list();
+  ASSERT_TRUE(entries.ok());
+  std::vector<nlohmann::json> bodies;
+  for (const auto& e : *entries) {
+    if (e.op == OpKind::SetProperties) bodies.push_back(e.request);
+  }
+  EXPECT_THAT(bodies, ElementsAre(nlohmann::json{{"usageLocation", "US"}},
+                                  nlohmann::json{{"usageLocation", "US"}}));
+}
+
 TEST_F(ExecutorTest, TheJournalKeepsEachOperationsRequestBody) {
   h.add_tenant(kContoso, {user("alice", kContoso, {kExs})});
   h.mirror();

@@ -7,6 +7,8 @@
 #include <filesystem>
 #include <set>
 
+#include "sync/property_change.h"
+
 namespace tenantsync {
 
 namespace {
@@ -526,11 +528,7 @@ std::vector<WriteResult> MemoryDirectory::write(const std::string& tenant,
           r.status = not_found();
           break;
         }
-        if (req.body.contains("usageLocation")) {
-          const auto& loc = req.body["usageLocation"];
-          u->usage_location =
-              loc.is_null() ? std::nullopt : std::optional<std::string>(loc.get<std::string>());
-        }
+        apply_property_patch(*u, req.body);
         t->change_log.push_back(u->id);
         break;
       }

@@ -11,6 +11,8 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include "sync/property_change.h"
+
 namespace tenantsync {
 namespace {
 
@@ -200,6 +202,10 @@ class DesiredBuilder {
     t_.unlisted = p;
     return *this;
   }
+  DesiredBuilder& default_location(std::string code) {
+    t_.default_usage_location = std::move(code);
+    return *this;
+  }
   DesiredBuilder& mode(TenantMode m) {
     t_.mode = m;
     return *this;
@@ -247,6 +253,7 @@ std::string line(const Operation& op) {
   std::string s = op.status == OpStatus::Blocked ? "!" : "";
   s += op.user.substr(0, op.user.find('@')) + " " + to_string(op.op);
   if (!op.sku.empty()) s += " " + op.sku;
+  if (op.details && op.op == OpKind::SetProperties) s += " " + describe_property_patch(*op.details);
   for (const auto& d : op.disabled_plans) s += " -" + d.substr(3);
   if (!op.reason.empty()) s += " (" + op.reason + ")";
   return s;
@@ -864,6 +871,101 @@ TEST(PlannerTest, UsageLocation) {
        {"!li assign MCOPSTN1 (MCOPSTN1 may not be used in usage location CN (License assignment "
         "cannot be done for user with invalid usage location.))"}},
   });
+}
+
+DesiredUser& with_location(DesiredUser& u, const std::string& code) {
+  u.properties.usage_location = code;
+  return u;
+}
+
+TEST(PlannerTest, SetsUsageLocationBeforeTheAssignmentThatNeedsIt) {
+  run_cases({
+      {"the tenant default fills a missing location; the assignment is not blocked",
+       TenantBuilder().add(U("alice").location(std::nullopt)),
+       DesiredBuilder().default_location("US").user("alice", {{L("SPE_E3")}}),
+       {"alice set usageLocation US", "alice assign SPE_E3"}},
+      {"an empty location counts as missing",
+       TenantBuilder().add(U("alice").location("")),
+       DesiredBuilder().default_location("US").user("alice", {{L("SPE_E3")}}),
+       {"alice set usageLocation US", "alice assign SPE_E3"}},
+      {"the default never changes a location a user has",
+       TenantBuilder().add(U("alice").location("DE")),
+       DesiredBuilder().default_location("US").user("alice", {{L("SPE_E3")}}),
+       {"alice assign SPE_E3"}},
+      {"the entry's location overrides the default and changes the user's",
+       TenantBuilder().add(U("alice").location("DE")).add(U("bob").location(std::nullopt)),
+       DesiredBuilder()
+           .default_location("US")
+           .user("alice", {{L("SPE_E3")}}, [](DesiredUser& u) { with_location(u, "FR"); })
+           .user("bob", {{L("EMS")}}, [](DesiredUser& u) { with_location(u, "GB"); }),
+       {"alice set usageLocation FR", "alice assign SPE_E3", "bob set usageLocation GB",
+        "bob assign EMS"}},
+      {"no set when the user has the location already (any case)",
+       TenantBuilder().add(U("alice").location("fr").lic("SPE_E3")),
+       DesiredBuilder().user("alice", {{L("SPE_E3")}},
+                             [](DesiredUser& u) { with_location(u, "FR"); }),
+       {}},
+      {"the default reaches users a rule governs, not ungoverned ones",
+       TenantBuilder()
+           .add(U("sam").department("Sales").location(std::nullopt))
+           .add(U("olga").department("Ops").location(std::nullopt)),
+       DesiredBuilder().default_location("US").rule(dept("Sales"), {L("EMS")}),
+       {"sam set usageLocation US", "sam assign EMS"}},
+      {"a rule on usageLocation sees the location the set gives",
+       TenantBuilder().add(U("alice").location(std::nullopt)),
+       DesiredBuilder()
+           .rule(
+               [] {
+                 RuleMatch m;
+                 m.usage_location = "DE";
+                 return m;
+               }(),
+               {L("EMS")})
+           .user("alice", std::nullopt, [](DesiredUser& u) { with_location(u, "DE"); }),
+       {"alice set usageLocation DE", "alice assign EMS"}},
+      {"the new location is checked against prohibited locations",
+       TenantBuilder().add(U("li").location(std::nullopt).lic("SPE_E3").lic("MCOEV")),
+       DesiredBuilder().user("li", {{L("SPE_E3"), L("MCOEV"), L("MCOPSTN1")}},
+                             [](DesiredUser& u) { with_location(u, "CN"); }),
+       {"li set usageLocation CN",
+        "!li assign MCOPSTN1 (MCOPSTN1 may not be used in usage location CN"}},
+      {"a created user gets the default in its create body, no set",
+       TenantBuilder(),
+       DesiredBuilder().default_location("US").user(
+           "erin", {{L("EMS")}},
+           [](DesiredUser& u) { u.create = CreateSpec{"Erin", {}, {}, {}, {}, {}, {}}; }),
+       {"erin assign EMS", "erin create"}},
+  });
+}
+
+TEST(PlannerTest, CreateBodyTakesTheEntryPropertiesAndTheDefault) {
+  TenantPlan p = plan(TenantBuilder(), DesiredBuilder().default_location("US").user(
+                                           "erin", {{}}, [](DesiredUser& u) {
+                                             u.create = CreateSpec{"Erin", {}, {}, {}, {}, {}, {}};
+                                             u.properties.department = "Sales";
+                                             u.properties.account_enabled = false;
+                                           }));
+  ASSERT_EQ(p.operations.size(), 1u);
+  EXPECT_EQ((*p.operations[0].details)["usageLocation"], "US");
+  EXPECT_EQ((*p.operations[0].details)["department"], "Sales");
+  EXPECT_EQ((*p.operations[0].details)["accountEnabled"], false);
+}
+
+TEST(PlannerTest, SetCarriesEveryChangedPropertyAndStaleMirrorKeepsSignInOpen) {
+  auto desired = DesiredBuilder().user("alice", std::nullopt, [](DesiredUser& u) {
+    u.properties.department = "Sales";
+    u.properties.job_title = "Lead";  // has it already
+    u.properties.account_enabled = false;
+  });
+  TenantBuilder tenant;
+  tenant.add(U("alice").department("Ops").title("Lead"));
+  TenantPlan p = plan(tenant, desired);
+  expect_ops(p, {"alice set department \"Sales\", sign-in blocked"});
+  EXPECT_EQ(*p.operations[0].details,
+            nlohmann::json({{"department", "Sales"}, {"accountEnabled", false}}));
+  tenant.mirror(MirrorState::Stale, "users page 3: 503");
+  expect_ops(plan(tenant, desired),
+             {"!alice set department \"Sales\", sign-in blocked (tenant mirror is stale"});
 }
 
 TEST(PlannerTest, StaleMirrorBlocksWhatRemovesAccess) {

@@ -7,6 +7,7 @@
 #include <vector>
 
 #include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
 
 namespace tenantsync {
 namespace {
@@ -41,6 +42,34 @@ TEST(SafetyLimitsTest, CountsReadyLossesOfAccessAndDeletionsOnly) {
   EXPECT_EQ(check.deletions, 1);
   EXPECT_FALSE(check.refused());
   EXPECT_EQ(check.reason, "");
+}
+
+Operation set(nlohmann::json body, OpStatus status = OpStatus::Ready) {
+  Operation o = op(OpKind::SetProperties, status);
+  o.details = std::move(body);
+  return o;
+}
+
+TEST(SafetyLimitsTest, SignInBlocksCountWithDeletionsAgainstMaxDeletions) {
+  TenantPlan t = tenant_with({op(OpKind::Delete), set({{"accountEnabled", false}}),
+                              set({{"accountEnabled", false}, {"department", "X"}}),
+                              set({{"accountEnabled", false}}, OpStatus::Blocked),
+                              set({{"accountEnabled", true}}), set({{"usageLocation", "US"}})});
+  SafetyCheck check = check_safety_limits(t, {std::nullopt, 2});
+  EXPECT_EQ(check.deletions, 1);
+  EXPECT_EQ(check.sign_in_blocks, 2);
+  EXPECT_TRUE(check.deletions_exceeded);
+  EXPECT_EQ(check.reason,
+            "3 deletions and sign-in blocks (1 deletion, 2 sign-in blocks) > "
+            "safety.maxDeletions 2; raise with --max-deletions 3");
+  OverLimit o = check.over_limit(/*ahead=*/false);
+  EXPECT_EQ(o.deletions, 1);
+  EXPECT_EQ(o.sign_in_blocks, 2);
+  EXPECT_EQ(o.limits, std::vector<std::string>{"maxDeletions"});
+  EXPECT_FALSE(check_safety_limits(t, {std::nullopt, 3}).refused());
+  EXPECT_EQ(check_safety_limits(tenant_with({set({{"accountEnabled", false}})}), {0, 0}).reason,
+            "1 deletion or sign-in block (0 deletions, 1 sign-in block) > safety.maxDeletions 0; "
+            "raise with --max-deletions 1");
 }
 
 TEST(SafetyLimitsTest, AnUpdateThatDisablesAPlanIsRefusedByMaxRevocationsZero) {

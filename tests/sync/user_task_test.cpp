@@ -130,6 +130,26 @@ TEST(UserTaskTest, AssignTargetsTheSelectionAndTheFreeSeatsGoByUpn) {
   EXPECT_EQ(p.seats[0].shortfall, 2);
 }
 
+TEST(UserTaskTest, SetTargetsTheSelectionAndSaysWhoHasTheValuesAlready) {
+  TenantSnapshot s = tenant({make_user("alice", {}, std::nullopt), make_user("bob", {}, "US")});
+  UserProperties props;
+  props.usage_location = "US";
+  auto task =
+      set_properties_task(s, names({"bob@contoso.com", "alice@contoso.com", "zed@x.com"}), props);
+  ASSERT_TRUE(task.ok()) << task.error().message;
+  ASSERT_EQ(task->targets.size(), 3u);
+  EXPECT_THAT(task->targets[1].unchanged, ElementsAre("already has usageLocation US"));
+  EXPECT_THAT(task->targets[2].problems, ElementsAre(HasSubstr("no user zed@x.com")));
+  TenantPlan p = plan(s, *task);
+  EXPECT_THAT(ops(p), ElementsAre("alice set"));
+  EXPECT_EQ(*p.operations[0].details, (nlohmann::json{{"usageLocation", "US"}}));
+
+  UserTaskReport r = planned_user_task("users set", *task, p, {});
+  EXPECT_EQ(r.users[0].result, "ready");
+  EXPECT_EQ(r.users[1].result, "unchanged");
+  EXPECT_THAT(render_user_task_text(r), HasSubstr("> would set usageLocation US"));
+}
+
 TEST(UserTaskTest, AssignWithoutDisablePlanKeepsTheDisabledPlansAUserHas) {
   User alice = make_user("alice", {"SPE_E3"});
   alice.assigned_licenses[0].disabled_plans = {"plan-YAMMER_ENTERPRISE"};

@@ -1,0 +1,61 @@
+// `tenantsync users set`: change properties of the selected users (usage location, names,
+// department, job title, sign-in) with PATCH /users/{id}, through the planner and the
+// executor like every user task: journalled, in $batch, a user that has the values already
+// is unchanged, and blocking sign-in counts against safety.maxDeletions.
+#include <cstdio>
+
+#include "connector/cli/command_context.h"
+#include "connector/cli/commands.h"
+#include "connector/cli/exit_codes.h"
+#include "connector/cli/user_selection.h"
+#include "connector/cli/user_task_session.h"
+#include "model/country_code.h"
+
+namespace tenantsync {
+
+namespace {
+
+int usage_error(const std::string& message) {
+  std::fprintf(stderr, "tenantsync users set: %s\nRun 'tenantsync users set --help' for usage.\n",
+               message.c_str());
+  return kExitUsage;
+}
+
+}  // namespace
+
+int run_users_set(const GlobalFlags& g, const UsersSetFlags& o) {
+  const char* name = "users set";
+  const UserPropertyFlags& f = o.properties;
+  UserProperties properties{f.usage_location, f.display_name, f.given_name,     f.surname,
+                            f.department,     f.job_title,    f.account_enabled};
+  if (properties.empty()) {
+    return usage_error(
+        "say what to set: --usage-location, --display-name, --given-name, --surname, "
+        "--department, --job-title, --block-sign-in or --allow-sign-in");
+  }
+  if (properties.usage_location) {
+    std::string& code = *properties.usage_location;
+    for (char& c : code) c = static_cast<char>(c >= 'a' && c <= 'z' ? c - 'a' + 'A' : c);
+    if (std::string why = country_code_problem(code); !why.empty()) {
+      return usage_error("--usage-location: " + why);
+    }
+  }
+  auto config = load_command_config(g);
+  if (!config.ok()) return report_failure(name, config.error());
+  auto selection = selection_filter(o.selection);
+  if (!selection.ok()) return report_failure(name, selection.error());
+  UserTaskCommand command;
+  command.name = name;
+  command.tenant = o.tenant;
+  command.wait = o.wait;
+  command.dry_run = o.dry_run;
+  command.format = o.format;
+  command.ask = true;
+  command.yes = o.yes;
+  command.build = [&](const TenantSnapshot& now, const TenantSnapshot*) {
+    return set_properties_task(now, *selection, properties);
+  };
+  return run_user_task(g, *config, command);
+}
+
+}  // namespace tenantsync
