@@ -81,10 +81,9 @@ class Resolver {
       if (user.create) {
         SourceLocation at = user.location;
         at.path = path_key(path_key(user.location.path, "create"), "roles");
-        r.add_roles = resolve_roles(user.create->roles, at);
+        r.create_roles = resolve_roles(user.create->roles, at);
       }
-      auto added = resolve_roles(user.add_roles, user.location);
-      r.add_roles.insert(r.add_roles.end(), added.begin(), added.end());
+      r.add_roles = resolve_roles(user.add_roles, user.location);
       r.remove_roles = resolve_roles(user.remove_roles, user.location);
       r.restore_as = user.restore_as;
       r.create_over_deleted = user.create_over_deleted;

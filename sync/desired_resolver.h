@@ -49,8 +49,10 @@ struct ResolvedUser {
   DesiredUserState state = DesiredUserState::Unspecified;
   bool ignore = false;
   std::optional<CreateSpec> create;
-  // Admin roles to give (create.roles, or `users roles --add`) and to take away. While
-  // the tenant's roles were never read, each carries only the name as written (id "").
+  // Admin roles to give the user once created (create.roles), to give an existing user and
+  // to take away (`users roles`). While the tenant's roles were never read, each carries
+  // only the name as written (id "").
+  std::vector<RoleDefinition> create_roles;
   std::vector<RoleDefinition> add_roles;
   std::vector<RoleDefinition> remove_roles;
   std::optional<std::string> restore_as;  // `users restore --new-upn`

@@ -124,6 +124,8 @@ class TenantRun {
   void licenses(ApplyPhase phase);
   void roles();
   void deletions();
+  // One call of `kind` per user whose operation `which` (set, remove) is ready.
+  std::vector<Call> user_calls(size_t UserWork::*which, WriteRequest::Kind kind);
   void send(ApplyPhase phase, std::vector<Call>& calls);
   void finish(Call& call, WriteResult& result, std::vector<JournalOutcome>& outcomes);
   void finish_create(Call& call, const WriteResult& result);
@@ -300,18 +302,8 @@ void TenantRun::create_and_restore() {
 // One PATCH per user, after its restore and before its licenses: an assignment may need
 // the usage location it sets.
 void TenantRun::set_properties() {
-  std::vector<Call> calls;
-  for (size_t u = 0; u < users_.size(); ++u) {
-    UserWork& w = users_[u];
-    if (w.set == kNone || !ready(w.set)) continue;
-    Call c;
-    c.user = u;
-    c.ops = {w.set};
-    c.request.kind = WriteRequest::Kind::UpdateUser;
-    c.request.user = w.target;
-    c.request.body = op(w.set).details.value_or(nlohmann::json::object());
-    calls.push_back(std::move(c));
-  }
+  std::vector<Call> calls = user_calls(&UserWork::set, WriteRequest::Kind::UpdateUser);
+  for (Call& c : calls) c.request.body = op(c.ops[0]).details.value_or(nlohmann::json::object());
   send(ApplyPhase::SetProperties, calls);
 }
 
@@ -467,18 +459,24 @@ void TenantRun::roles() {
 }
 
 void TenantRun::deletions() {
+  std::vector<Call> calls = user_calls(&UserWork::remove, WriteRequest::Kind::DeleteUser);
+  send(ApplyPhase::Delete, calls);
+}
+
+std::vector<Call> TenantRun::user_calls(size_t UserWork::*which, WriteRequest::Kind kind) {
   std::vector<Call> calls;
   for (size_t u = 0; u < users_.size(); ++u) {
     UserWork& w = users_[u];
-    if (w.remove == kNone || !ready(w.remove)) continue;
+    size_t i = w.*which;
+    if (i == kNone || !ready(i)) continue;
     Call c;
     c.user = u;
-    c.ops = {w.remove};
-    c.request.kind = WriteRequest::Kind::DeleteUser;
+    c.ops = {i};
+    c.request.kind = kind;
     c.request.user = w.target;
     calls.push_back(std::move(c));
   }
-  send(ApplyPhase::Delete, calls);
+  return calls;
 }
 
 void TenantRun::send(ApplyPhase phase, std::vector<Call>& calls) {

@@ -194,7 +194,8 @@ std::string plan_summary_line(const Plan& plan) {
          " to revoke, " + std::to_string(s.update) + " to update, " + std::to_string(s.restore) +
          " to restore, " + std::to_string(s.del) + " to delete, " + std::to_string(s.create) +
          " to create" + (s.set > 0 ? ", " + std::to_string(s.set) + " to set properties" : "") +
-         "; " + std::to_string(s.blocked) + " blocked.";
+         (s.roles > 0 ? ", " + std::to_string(s.roles) + " role changes" : "") + "; " +
+         std::to_string(s.blocked) + " blocked.";
 }
 
 std::string render_plan_text(const Plan& plan, bool color, const ServicePlanNames* names) {

@@ -279,7 +279,8 @@ class Planner {
   void plan_deleted(const User& user, const std::string& upn, const ResolvedUser& entry);
   void plan_create(const ResolvedUser& entry);
   void plan_licenses(size_t user, const std::vector<Want>& wants, bool governed);
-  void plan_roles(const ResolvedUser& entry, const std::string& upn, const std::string& user_id);
+  void plan_roles(const std::vector<RoleDefinition>& add, const std::vector<RoleDefinition>& remove,
+                  const std::string& upn, const std::string& user_id);
   bool plan_properties(const User& user, const std::string& upn, const ResolvedUser* entry,
                        bool governed, std::optional<std::string>& location);
 
@@ -504,7 +505,7 @@ void Planner::plan_active(const User& user) {
     static_checks(op);
     return;
   }
-  if (entry) plan_roles(*entry, user.user_principal_name, user.id);
+  if (entry) plan_roles(entry->add_roles, entry->remove_roles, user.user_principal_name, user.id);
   std::optional<std::string> location = user.usage_location;
   Attributes attrs{user.user_principal_name, user.department, user.job_title, &location};
   bool governed = false;
@@ -603,7 +604,7 @@ void Planner::plan_create(const ResolvedUser& entry) {
   size_t op = add_op(OpKind::Create, entry.upn, "", -1);
   nlohmann::json details = {{"userPrincipalName", entry.upn},
                             {"displayName", spec.display_name},
-                            {"mailNickname", entry.upn.substr(0, entry.upn.find('@'))},
+                            {"mailNickname", mail_nickname_for(entry.upn)},
                             {"accountEnabled", true}};
   // `create` first, then the entry's own properties, then the tenant's default location.
   const UserProperties& props = entry.properties;
@@ -639,10 +640,11 @@ void Planner::plan_create(const ResolvedUser& entry) {
   const std::vector<Want>& wants = wants_for(&entry, attrs, governed);
   plan_licenses(index, wants, governed);
   if (users_.back().ops.empty()) users_.pop_back();
-  plan_roles(entry, entry.upn, "");  // given once the executor created the user
+  plan_roles(entry.create_roles, {}, entry.upn, "");  // given once the executor created it
 }
 
-void Planner::plan_roles(const ResolvedUser& entry, const std::string& upn,
+void Planner::plan_roles(const std::vector<RoleDefinition>& add_roles,
+                         const std::vector<RoleDefinition>& remove_roles, const std::string& upn,
                          const std::string& user_id) {
   auto held = [&](const RoleDefinition& role) -> const RoleAssignment* {
     if (user_id.empty()) return nullptr;
@@ -664,10 +666,10 @@ void Planner::plan_roles(const ResolvedUser& entry, const std::string& upn,
                     "pass --allow-privileged to give it");
     }
   };
-  for (const RoleDefinition& role : entry.add_roles) {
+  for (const RoleDefinition& role : add_roles) {
     if (role.id.empty() || !held(role)) add(OpKind::AddRole, role, "");
   }
-  for (const RoleDefinition& role : entry.remove_roles) {
+  for (const RoleDefinition& role : remove_roles) {
     if (role.id.empty()) {
       add(OpKind::RemoveRole, role, "");
     } else if (const RoleAssignment* a = held(role)) {

@@ -37,9 +37,10 @@
 //   block too), or with PlanOptions::creates_blocked. Without `create` the user is noted
 //   ("file:line: x does not exist in tenant; not created ...") and listed in
 //   `missing_users`.
-// - Admin roles (create.roles, `users roles`): an AddRole per role the user does not hold
-//   tenant-wide, a RemoveRole per assignment of a role to take away (after the create for
-//   a new user). Blocked while the tenant's roles were never read, while its mirror is
+// - Admin roles: create.roles are given once the user is created (never to an existing
+//   user: like the rest of `create`, they describe the creation); `users roles` gives an
+//   AddRole per role the user does not hold tenant-wide and a RemoveRole per assignment of
+//   a role to take away. Blocked while the tenant's roles were never read, while its mirror is
 //   not complete, and for a privileged role without PlanOptions::allow_privileged_roles.
 // - `users restore --new-upn` (restore_as): the restore carries newUserPrincipalName; the
 //   new name must be in a verified domain and free.

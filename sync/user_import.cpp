@@ -261,8 +261,9 @@ bool valid_license_token(std::string_view token) {
 
 using Report = std::function<void(Field, const std::string&)>;
 
-// Splits a licenses value on '+' and ';'; reports bad parts, drops repeats.
-std::vector<std::string> parse_licenses(std::string_view value, const Report& report) {
+// The parts of a value separated by '+' or ';' (licenses, roles), trimmed, without empty
+// parts and repeats (ignoring case). Role names hold spaces: "User Administrator".
+std::vector<std::string> split_list(std::string_view value) {
   std::vector<std::string> out;
   size_t start = 0;
   while (start <= value.size()) {
@@ -271,33 +272,24 @@ std::vector<std::string> parse_licenses(std::string_view value, const Report& re
     std::string_view token = trim(value.substr(start, end - start));
     start = end + 1;
     if (token.empty()) continue;
+    bool repeated = false;
+    for (const std::string& seen : out) repeated = repeated || iequals(seen, token);
+    if (!repeated) out.emplace_back(token);
+  }
+  return out;
+}
+
+// A licenses value's SKUs; reports parts that cannot be one.
+std::vector<std::string> parse_licenses(std::string_view value, const Report& report) {
+  std::vector<std::string> out;
+  for (std::string& token : split_list(value)) {
     if (!valid_license_token(token)) {
       report(Field::Licenses, shown(token) +
                                   " is not a SKU part number (such as SPE_E3) or sku id; "
                                   "separate several with + or ;");
       continue;
     }
-    bool repeated = false;
-    for (const std::string& l : out) repeated = repeated || iequals(l, token);
-    if (!repeated) out.emplace_back(token);
-  }
-  return out;
-}
-
-// Splits a roles value on '+' and ';' (role names hold spaces: "User Administrator");
-// drops repeats. Whether the tenant has the role is the caller's check.
-std::vector<std::string> parse_roles(std::string_view value) {
-  std::vector<std::string> out;
-  size_t start = 0;
-  while (start <= value.size()) {
-    size_t end = value.find_first_of("+;", start);
-    if (end == std::string_view::npos) end = value.size();
-    std::string_view token = trim(value.substr(start, end - start));
-    start = end + 1;
-    if (token.empty()) continue;
-    bool repeated = false;
-    for (const std::string& r : out) repeated = repeated || iequals(r, token);
-    if (!repeated) out.emplace_back(token);
+    out.push_back(std::move(token));
   }
   return out;
 }
@@ -589,7 +581,7 @@ Result<UserImport> import_users(const CsvTable& table, const UserImportOptions& 
       }
     }
     user.licenses = parse_licenses(value(Field::Licenses), report);
-    user.roles = parse_roles(value(Field::Roles));
+    user.roles = split_list(value(Field::Roles));  // the tenant's roles are checked later
     if (user.display_name.empty() && !user.given_name.empty() && !user.surname.empty()) {
       user.display_name = user.given_name + " " + user.surname;
     }

@@ -110,6 +110,7 @@ int run_apply(const GlobalFlags& g, const ApplyFlags& o) {
   }
   PlanOptions plan_options;
   if (passwords_to.empty()) plan_options.creates_blocked = kCreatesNeedPasswordsFile;
+  plan_options.allow_privileged_roles = o.allow_privileged;
 
   Plan plan;
   ServicePlanNames names;

@@ -23,14 +23,7 @@ int run_bulk_license(const char* name, LicenseTask task, const GlobalFlags& g,
   if (!config.ok()) return report_failure(name, config.error());
   auto selection = selection_filter(o.selection);
   if (!selection.ok()) return report_failure(name, selection.error());
-  UserTaskCommand command;
-  command.name = name;
-  command.tenant = o.tenant;
-  command.wait = o.wait;
-  command.dry_run = o.dry_run;
-  command.format = o.format;
-  command.ask = true;
-  command.yes = o.yes;
+  UserTaskCommand command = asking_command(name, o.tenant, o.wait, o.dry_run, o.format, o.yes);
   LicenseRequest request{o.skus, o.disabled_plans};  // revoke has no --disable-plan
   command.build = [&](const TenantSnapshot& now, const TenantSnapshot*) {
     return task(now, *selection, request);

@@ -163,6 +163,8 @@ int run_cli(int argc, char** argv) {
                 "CSV file for the temporary passwords of the users created (created 0600; "
                 "default: a new file in the config's passwords.dir)")
       ->type_name("F");
+  c->add_flag("--allow-privileged", apply.allow_privileged,
+              "Let create.roles give privileged admin roles (Global Administrator, ...)");
   add_wait(c, apply.wait);
   c->footer(example("  tenantsync apply --desired examples/desired --yes"));
   c->callback([&] { action = [&] { return run_apply(g, apply); }; });

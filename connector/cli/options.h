@@ -51,7 +51,8 @@ struct ApplyFlags {
   std::string format = "text";
   std::optional<int> max_revocations;
   std::optional<int> max_deletions;
-  std::string passwords_out;  // temporary passwords of the users the plan creates
+  std::string passwords_out;      // temporary passwords of the users the plan creates
+  bool allow_privileged = false;  // create.roles may give privileged admin roles
   std::chrono::seconds wait = kDefaultCacheWait;
 };
 

@@ -98,6 +98,19 @@ Result<MirroredTenant> open_and_mirror(const Config& config, const std::string& 
   return m;
 }
 
+UserTaskCommand asking_command(std::string name, std::string tenant, std::chrono::seconds wait,
+                               bool dry_run, std::string format, bool yes) {
+  UserTaskCommand command;
+  command.name = std::move(name);
+  command.tenant = std::move(tenant);
+  command.wait = wait;
+  command.dry_run = dry_run;
+  command.format = std::move(format);
+  command.ask = true;
+  command.yes = yes;
+  return command;
+}
+
 int run_user_task(const GlobalFlags& g, const Config& config, const UserTaskCommand& command) {
   const std::string& name = command.name;
   StopSignal& stop = StopSignal::install();

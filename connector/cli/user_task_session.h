@@ -55,6 +55,11 @@ struct UserTaskCommand {
   bool allow_privileged_roles = false;  // --allow-privileged
 };
 
+// A command that asks before sending on a terminal (assign, revoke, users set / roles),
+// from its flags.
+UserTaskCommand asking_command(std::string name, std::string tenant, std::chrono::seconds wait,
+                               bool dry_run, std::string format, bool yes);
+
 // Runs the command as above; returns its exit code.
 int run_user_task(const GlobalFlags& g, const Config& config, const UserTaskCommand& command);
 

@@ -59,14 +59,7 @@ int run_users_roles(const GlobalFlags& g, const UsersRolesFlags& o) {
     if (o.dry_run) return usage_error(name, "--dry-run needs --add or --remove");
     return show_roles(g, *config, o);
   }
-  UserTaskCommand command;
-  command.name = name;
-  command.tenant = o.tenant;
-  command.wait = o.wait;
-  command.dry_run = o.dry_run;
-  command.format = o.format;
-  command.ask = true;
-  command.yes = o.yes;
+  UserTaskCommand command = asking_command(name, o.tenant, o.wait, o.dry_run, o.format, o.yes);
   command.allow_privileged_roles = o.allow_privileged;
   command.build = [&](const TenantSnapshot& now, const TenantSnapshot*) {
     return roles_task(now, o.users, {o.add, o.remove, o.allow_privileged});

@@ -139,6 +139,33 @@ TEST(AdminRolesCliTest, ImportGivesTheRolesOfTheRolesColumn) {
   EXPECT_THAT(roles_held(cli, "sam.plain@contoso.onmicrosoft.com"), IsEmpty());
 }
 
+// create.roles in a desired state: apply creates the user and gives its roles; a
+// privileged one needs --allow-privileged, with the reason in the plan.
+TEST(AdminRolesCliTest, ApplyGivesTheRolesOfCreateEntries) {
+  CliFixture cli;
+  std::string desired = cli.write("desired.json", R"({"version": 1, "tenants": [
+    {"tenant": "contoso.onmicrosoft.com", "managedSkus": ["EMS"], "users": [
+      {"upn": "ops.lead@contoso.onmicrosoft.com", "licenses": [],
+       "create": {"displayName": "Ops Lead", "roles": ["Reports Reader", "Global Administrator"]}}
+    ]}]})");
+  std::string pw = cli.dir().file("pw.csv");
+  auto first = cli.run(
+      {"apply", "--desired", desired, "--tenant", kContoso, "--yes", "--passwords-out", pw});
+  EXPECT_EQ(first.exit_code, 3) << first.out << first.err;
+  EXPECT_THAT(first.out, HasSubstr("Global Administrator is a privileged role"));
+  EXPECT_THAT(roles_held(cli, "ops.lead@contoso.onmicrosoft.com"),
+              UnorderedElementsAre(kReportsReader));
+  // The roles belong to the creation: once the user exists the entry plans none.
+  auto again = cli.run({"plan", "--desired", desired, "--tenant", kContoso, "--format", "json"});
+  EXPECT_EQ(json::parse(again.out)["summary"]["roles"], 0) << again.out;
+  auto given =
+      cli.run({"users", "roles", "--tenant", kContoso, "--user", "ops.lead@contoso.onmicrosoft.com",
+               "--add", "Global Administrator", "--allow-privileged"});
+  EXPECT_EQ(given.exit_code, 0) << given.out << given.err;
+  EXPECT_THAT(roles_held(cli, "ops.lead@contoso.onmicrosoft.com"),
+              UnorderedElementsAre(kReportsReader, kGlobalAdmin));
+}
+
 // An app the customer gave User and License Administrator only (GDAP): the service refuses
 // role changes, and tenantsync shows its answer verbatim.
 TEST(AdminRolesCliTest, AClientWithoutRoleRightsGetsTheServicesRefusalVerbatim) {

@@ -103,7 +103,8 @@ TEST(ApplyCliTest, AStaleSavedPlanIsRefusedWith4AndNothingIsSent) {
 TEST(ApplyCliTest, OverTheRevocationLimitItIsRefusedWith4NamingLimitCountAndFlag) {
   CliFixture f;
   auto desired = f.write("desired.json", contoso_changes_desired());
-  const std::string reason = "1 revocation > safety.maxRevocations 0; raise with --max-revocations 1";
+  const std::string reason =
+      "1 revocation > safety.maxRevocations 0; raise with --max-revocations 1";
 
   auto flag = f.run({"apply", "--desired", desired, "--yes", "--max-revocations", "0"});
   EXPECT_EQ(flag.exit_code, 4) << flag.out << flag.err;

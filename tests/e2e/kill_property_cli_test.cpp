@@ -32,14 +32,13 @@ std::string desired(const char* mode, const std::vector<std::string>& department
   for (const auto& d : departments) {
     rules.push_back({{"where", {{"department", d}}}, {"licenses", {"SPE_E3"}}});
   }
-  nlohmann::json doc = {
-      {"version", 1},
-      {"tenants",
-       {{{"tenant", "tenant0001.onmicrosoft.com"},
-         {"mode", mode},
-         {"managedSkus", {"SPE_E3"}},
-         {"unlisted", "revoke"},
-         {"rules", rules}}}}};
+  nlohmann::json doc = {{"version", 1},
+                        {"tenants",
+                         {{{"tenant", "tenant0001.onmicrosoft.com"},
+                           {"mode", mode},
+                           {"managedSkus", {"SPE_E3"}},
+                           {"unlisted", "revoke"},
+                           {"rules", rules}}}}};
   return doc.dump(2);
 }
 
@@ -124,8 +123,8 @@ TEST(KillPropertyCliTest, AfterAnyKillOnlyTheNewDesiredStateIsSent) {
         extra = {"--max-revocations", "0"};
         break;
     }
-    std::vector<std::string> args = {"apply", "--desired", next_desired, "--yes", "--format",
-                                     "json"};
+    std::vector<std::string> args = {"apply", "--desired", next_desired,
+                                     "--yes", "--format",  "json"};
     args.insert(args.end(), extra.begin(), extra.end());
     auto next = f.run(args);
     ASSERT_NE(next.exit_code, 1) << next.out << next.err;

@@ -28,12 +28,11 @@ TEST(RemoteIdentityCliTest, AChangedGraphUrlIsReadFullyAndNothingIsPlannedFromTh
   ASSERT_EQ(f.run({"mirror"}).exit_code, 0);  // delta links stored
 
   FakeGraphProcess other({"--fixture", demo_fixture_path()});
-  f.write_config(
-      {{"remote",
-        {{"graphUrl", other.graph_url()},
-         {"authorityUrl", other.url()},
-         {"maxAttempts", 1},
-         {"throttleDeadline", "1s"}}}});
+  f.write_config({{"remote",
+                   {{"graphUrl", other.graph_url()},
+                    {"authorityUrl", other.url()},
+                    {"maxAttempts", 1},
+                    {"throttleDeadline", "1s"}}}});
 
   // From the cache alone: the data came from the old host, so nothing is planned.
   auto offline = f.run({"plan", "--desired", desired, "--no-refresh", "--format", "json"});

@@ -69,7 +69,8 @@ TEST(SafetyLimitsCliTest, AnUpdateThatDisablesPlansIsRefusedByMaxRevocationsZero
   auto r = f.run({"apply", "--desired", desired, "--yes"});
 
   EXPECT_EQ(r.exit_code, 4) << r.out << r.err;
-  EXPECT_THAT(r.out, HasSubstr("Refused: " + kOver + "; raise with --max-revocations 1; "
+  EXPECT_THAT(r.out, HasSubstr("Refused: " + kOver +
+                               "; raise with --max-revocations 1; "
                                "nothing was sent."));
   EXPECT_THAT(r.out, HasSubstr("skipped: not sent: the tenant is over safety.maxRevocations"));
   EXPECT_EQ(f.writes(), 0);
@@ -86,8 +87,8 @@ TEST(SafetyLimitsCliTest, PlanWarnsPerTenantThatApplyWillRefuse) {
   CliFixture f;
   f.write_config({{"safety", {{"maxRevocations", 0}}}});
   auto desired = f.write("desired.json", disable_plans_desired());
-  const std::string warning = std::string(kContoso) + ": " + kOver +
-                              ": apply will refuse; raise with --max-revocations 1";
+  const std::string warning =
+      std::string(kContoso) + ": " + kOver + ": apply will refuse; raise with --max-revocations 1";
 
   auto text = f.run({"plan", "--desired", desired});
   EXPECT_EQ(text.exit_code, 0) << text.out << text.err;
@@ -123,9 +124,8 @@ TEST(SafetyLimitsCliTest, RunSaysItOncePerTenantAndNamesTheConfigKey) {
 }
 )");
   std::string reports = f.dir().file("reports");
-  f.write_config({{"desired", desired},
-                  {"safety", {{"maxRevocations", 1}}},
-                  {"reports", {{"dir", reports}}}});
+  f.write_config(
+      {{"desired", desired}, {"safety", {{"maxRevocations", 1}}}, {"reports", {{"dir", reports}}}});
 
   auto r = f.run({"run", "--once"});
   EXPECT_EQ(r.exit_code, 4) << r.out << r.err;

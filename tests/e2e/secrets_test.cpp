@@ -239,27 +239,37 @@ TEST_F(SecretsTest, CertificateRunNeverShowsThePrivateKeyOrTheSignedAssertion) {
 }
 
 // The user tasks (users add, import, reset-password) are a separate case: their passwords
-// may appear in their --passwords-out file and nowhere else.
+// may appear in their --passwords-out file and nowhere else, also when the same commands
+// give admin roles and properties, and through users set / roles.
 TEST_F(SecretsTest, PasswordsAppearOnlyInThePasswordsFile) {
   TempDir fixture_dir;
   CliFixture f(fake_args(fixture_dir), kSecret);
   run(f, {"mirror"});
   std::string csv = f.write("new-hires.csv",
-                            "userPrincipalName,displayName,usageLocation,licenses\n"
-                            "nina.north@contoso.onmicrosoft.com,Nina North,US,EMS\n"
-                            "omar.olsen@contoso.onmicrosoft.com,Omar Olsen,DE,\n");
+                            "userPrincipalName,displayName,usageLocation,licenses,roles\n"
+                            "nina.north@contoso.onmicrosoft.com,Nina North,US,EMS,Reports Reader\n"
+                            "omar.olsen@contoso.onmicrosoft.com,Omar Olsen,DE,,\n");
   std::vector<std::string> files = {f.dir().file("add.csv"), f.dir().file("import.csv"),
                                     f.dir().file("reset.csv")};
   std::set<std::string> passwords_files(files.begin(), files.end());
   run(f,
       {"users", "add", "--tenant", kContoso, "--upn", "new.person@contoso.onmicrosoft.com",
-       "--display-name", "New Person", "--usage-location", "US", "--passwords-out", files[0]},
+       "--display-name", "New Person", "--usage-location", "US", "--department", "Sales", "--role",
+       "License Administrator", "--passwords-out", files[0]},
       passwords_files);
   run(f, {"users", "import", "--tenant", kContoso, "--csv", csv, "--passwords-out", files[1]},
       passwords_files);
   run(f,
       {"users", "reset-password", "--tenant", kContoso, "--user",
        "megan.bowen@contoso.onmicrosoft.com", "--passwords-out", files[2]},
+      passwords_files);
+  run(f,
+      {"users", "set", "--tenant", kContoso, "--user", "new.person@contoso.onmicrosoft.com",
+       "--job-title", "Lead"},
+      passwords_files);
+  run(f,
+      {"users", "roles", "--tenant", kContoso, "--user", "omar.olsen@contoso.onmicrosoft.com",
+       "--add", "Reports Reader"},
       passwords_files);
   run(f, {"journal", "--format", "json"}, passwords_files);
   run(f, {"export", "--out", f.dir().file("export.json")}, passwords_files);
