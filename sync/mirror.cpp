@@ -43,8 +43,9 @@ constexpr const char* kInterruptedRead =
 
 class TenantMirror {
  public:
-  TenantMirror(Directory& directory, Cache& cache, ProgressReporter& progress, bool full)
-      : dir_(directory), cache_(cache), progress_(progress), full_(full) {}
+  TenantMirror(Directory& directory, Cache& cache, ProgressReporter& progress, bool full,
+               bool roles)
+      : dir_(directory), cache_(cache), progress_(progress), full_(full), roles_(roles) {}
 
   void run(TenantMirrorResult& r) {
     auto start = std::chrono::steady_clock::now();
@@ -99,8 +100,6 @@ class TenantMirror {
     if (!s.ok()) return s;
     s = mirror_domains(r);
     if (!s.ok()) return s;
-    s = mirror_roles(r);
-    if (!s.ok()) return s;
 
     auto state = cache_.sync_state(id);
     if (!state.ok()) return state.error();
@@ -150,6 +149,9 @@ class TenantMirror {
       if (!s.ok()) return s;
     }
 
+    s = mirror_roles(r);
+    if (!s.ok()) return s;
+
     progress_.report(name, MirrorProgress::Phase::DeletedUsers, r.changes_read);
     s = cache_.begin_deleted_read(id);
     if (!s.ok()) return s;
@@ -182,7 +184,8 @@ class TenantMirror {
 
   // Admin roles, the same way: a failed read (an app without RoleManagement.Read.Directory)
   // keeps what the cache knew, and role changes wait for a read. Role definitions change
-  // rarely (built-in ones never), so they are read only until cached, or on --full.
+  // rarely (built-in ones never), so they are read only until cached, or on --full; who
+  // holds them, when the caller asks (MirrorOptions::roles), on full reads, or until known.
   Status mirror_roles(const TenantMirrorResult& r) {
     const std::string& id = r.tenant.id;
     auto warn = [&](const Error& e) {
@@ -194,6 +197,7 @@ class TenantMirror {
     };
     auto known = cache_.role_definitions_known(id);
     if (!known.ok()) return known.error();
+    if (!roles_ && r.kind != ReadKind::Full && *known) return Status();
     if (full_ || !*known) {
       auto roles = dir_.role_definitions(id);
       if (!roles.ok()) return warn(roles.error());
@@ -245,6 +249,7 @@ class TenantMirror {
   Cache& cache_;
   ProgressReporter& progress_;
   bool full_;
+  bool roles_;            // MirrorOptions::roles
   bool refused_ = false;  // the tenant's reads were refused as a whole (403/404)
 };
 
@@ -365,7 +370,7 @@ MirrorResult mirror_tenants(Directory& directory, Cache& cache, const MirrorOpti
     for (size_t w = next++; w < work.size(); w = next++) {
       TenantMirrorResult& r = result.tenants[work[w]];
       try {
-        TenantMirror(directory, cache, reporter, options.full).run(r);
+        TenantMirror(directory, cache, reporter, options.full, options.roles).run(r);
       } catch (const std::exception& e) {  // never let a worker take the process down
         r.error = make_error(ErrorKind::Internal, std::string("mirror failed: ") + e.what());
         (void)cache.mark_stale(r.tenant.id, r.error->describe());

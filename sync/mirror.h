@@ -38,6 +38,10 @@ struct MirrorOptions {
   std::vector<std::string> tenants;  // tenant ids or default domains; empty = every customer
   bool full = false;                 // ignore stored delta links
   int concurrency = 4;               // tenants mirrored at once (at least 1)
+  // Read who holds which admin role on every read (`mirror`, the user tasks). Otherwise
+  // (plan, apply, run) only on full reads and while the tenant's roles are unknown: a
+  // delta cycle then costs no request for them.
+  bool roles = false;
 };
 
 struct TenantMirrorResult {

@@ -100,10 +100,11 @@ Status EngineSession::retake_lock(const LockWait& wait) {
 }
 
 MirrorResult EngineSession::mirror(const std::vector<std::string>& tenants, bool full,
-                                   bool progress) {
+                                   bool progress, bool roles) {
   MirrorOptions options;
   options.tenants = tenants;
   options.full = full;
+  options.roles = roles;
   options.concurrency = tenant_concurrency(config_);
   ProgressBar bar(progress && isatty(STDERR_FILENO), "mirror");
   bar.set_note(throttle_note(graph_.get()));

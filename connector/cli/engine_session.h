@@ -44,7 +44,9 @@ class EngineSession {
 
   // Mirrors `tenants` (empty: the config's scope), printing a line per tenant on stderr
   // and a progress bar on a terminal. Returns the result; failures are already reported.
-  MirrorResult mirror(const std::vector<std::string>& tenants, bool full, bool progress);
+  // `roles`: read who holds admin roles on delta reads too (MirrorOptions::roles).
+  MirrorResult mirror(const std::vector<std::string>& tenants, bool full, bool progress,
+                      bool roles = false);
 
   // Between cycles of `run`: lets hand tasks (assign, users ...) take the cache. The Cache
   // stays open; nothing may write it until retake_lock().

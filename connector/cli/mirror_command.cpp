@@ -13,7 +13,8 @@ int run_mirror(const GlobalFlags& g, const MirrorFlags& o) {
   auto session = EngineSession::open(*config, /*need_remote=*/true, "mirror",
                                      command_lock_wait("mirror", o.wait));
   if (!session.ok()) return report_failure("mirror", session.error());
-  auto result = (*session)->mirror(tenants_in_scope(*config, o.tenants), o.full, !g.no_progress);
+  auto result = (*session)->mirror(tenants_in_scope(*config, o.tenants), o.full, !g.no_progress,
+                                   /*roles=*/true);
   print_mirror_result(result, /*to_stdout=*/true);
   return result.ok() ? kExitOk : kExitFailed;
 }

@@ -80,7 +80,7 @@ Result<MirroredTenant> open_and_mirror(const Config& config, const std::string& 
   if (auto settled = settle_interrupted_apply(s, command, tenant, stderr); !settled.ok()) {
     return settled.error();
   }
-  MirrorResult mirrored = s.mirror({tenant}, /*full=*/false, progress);
+  MirrorResult mirrored = s.mirror({tenant}, /*full=*/false, progress, /*roles=*/true);
   if (mirrored.error) return *mirrored.error;
   for (const auto& t : mirrored.tenants) {
     if (t.error && t.error->code == "unknown-tenant") return *t.error;

@@ -446,6 +446,43 @@ TEST_F(MirrorTest, AFailedDomainsReadKeepsTheKnownDomainsAndTheTenantComplete) {
   EXPECT_EQ(snapshot(1).domains, known);
 }
 
+// Roles: read with the first (full) read; on delta reads only when the caller asks (the
+// user tasks and `mirror`), so a scheduled delta cycle costs no request for them.
+TEST_F(MirrorTest, AdminRolesAreReadOnFullReadsAndWhenAsked) {
+  add_tenant(remote_, 1, 3);
+  remote_.set_roles(tenant_id(1), {{"role-reports", "Reports Reader", true, false}});
+  WriteRequest give;
+  give.kind = WriteRequest::Kind::AddRole;
+  give.user = "t1-u0";
+  give.role_definition_id = "role-reports";
+  ASSERT_TRUE(remote_.write(tenant_id(1), {give})[0].status.ok());
+  ASSERT_TRUE(mirror().ok());
+  EXPECT_EQ(snapshot(1).roles.size(), 1u);
+  ASSERT_EQ(snapshot(1).role_assignments.size(), 1u);
+  EXPECT_EQ(snapshot(1).role_assignments[0].principal_id, "t1-u0");
+
+  give.user = "t1-u1";
+  ASSERT_TRUE(remote_.write(tenant_id(1), {give})[0].status.ok());
+  ASSERT_TRUE(mirror().ok());  // a delta read: who holds roles is not read again
+  EXPECT_EQ(snapshot(1).role_assignments.size(), 1u);
+  MirrorOptions asked;
+  asked.roles = true;
+  ASSERT_TRUE(mirror(asked).ok());
+  EXPECT_EQ(snapshot(1).role_assignments.size(), 2u);
+}
+
+// A directory that cannot list roles (an app without RoleManagement.Read.Directory) keeps
+// the tenant complete; its roles stay unknown.
+TEST_F(MirrorTest, ATenantWhoseRolesCannotBeReadIsStillMirroredWhole) {
+  add_tenant(remote_, 1, 3);
+  MirrorOptions asked;
+  asked.roles = true;
+  MirrorResult r = mirror(asked);
+  EXPECT_TRUE(r.ok());
+  expect_mirrored(1);
+  EXPECT_TRUE(snapshot(1).roles.empty());
+}
+
 TEST_F(MirrorTest, MirrorsManyTenantsInParallel) {
   constexpr int kTenants = 40;
   for (int i = 1; i <= kTenants; ++i) add_tenant(remote_, i, 5 + i % 13, i % 3);
