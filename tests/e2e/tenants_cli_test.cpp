@@ -87,7 +87,8 @@ TEST(TenantsCliTest, WithADesiredStateShowsModeDriftAndSeatsToBuy) {
   auto drift = f.run({"drift", "--desired", desired, "--no-refresh", "--format", "json"});
   ASSERT_EQ(drift.exit_code, 0) << drift.err;
   json contoso_drift;
-  for (const auto& t : json::parse(drift.out)["tenants"]) {
+  json drift_report = json::parse(drift.out);
+  for (const auto& t : drift_report["tenants"]) {
     if (t["tenant"] == kContoso) contoso_drift = t;
   }
   ASSERT_FALSE(contoso_drift.is_null()) << drift.out;
