@@ -201,6 +201,17 @@ int run_cli(int argc, char** argv) {
       example("  tenantsync licenses --tenant contoso.onmicrosoft.com --filter department:Sales"));
   c->callback([&] { action = [&] { return run_licenses(g, lic); }; });
 
+  TenantsFlags ten;
+  c = app.add_subcommand("tenants",
+                         "Every cached tenant: counts, last mirror, status, drift (cache only)");
+  c->add_option("--desired", ten.desired,
+                "Desired state to count drift against (default: config 'desired', if set)")
+      ->type_name("PATH");
+  c->add_option("--format", ten.format, "text|json|csv")
+      ->check(CLI::IsMember({"text", "json", "csv"}));
+  c->footer(example("  tenantsync tenants --desired examples/desired"));
+  c->callback([&] { action = [&] { return run_tenants(g, ten); }; });
+
   BulkLicenseFlags assign;
   c = app.add_subcommand("assign", "Assign licenses to many users at once, seats checked first");
   add_required_tenant(c, assign.tenant);

@@ -12,6 +12,7 @@ int run_apply(const GlobalFlags& g, const ApplyFlags& o);
 int run_drift(const GlobalFlags& g, const DriftFlags& o);
 int run_export(const GlobalFlags& g, const ExportFlags& o);
 int run_licenses(const GlobalFlags& g, const LicensesFlags& o);
+int run_tenants(const GlobalFlags& g, const TenantsFlags& o);
 int run_assign(const GlobalFlags& g, const BulkLicenseFlags& o);
 int run_revoke(const GlobalFlags& g, const BulkLicenseFlags& o);
 int run_users_list(const GlobalFlags& g, const UsersListFlags& o);

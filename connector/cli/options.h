@@ -78,6 +78,11 @@ struct LicensesFlags {
   std::string format = "text";
 };
 
+struct TenantsFlags {
+  std::string desired;  // "" = the config's `desired`, if any
+  std::string format = "text";
+};
+
 struct BulkLicenseFlags {  // assign and revoke
   std::string tenant;
   UserSelection selection;
