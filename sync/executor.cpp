@@ -130,6 +130,7 @@ class TenantRun {
   void finish(Call& call, WriteResult& result, std::vector<JournalOutcome>& outcomes);
   void finish_create(Call& call, const WriteResult& result);
   void finish_restore(Call& call, const WriteResult& result);
+  bool read_unknown_user(UserWork& w);
   void finish_license(Call& call, const WriteResult& result);
   void finish_set(Call& call);
   void settle(size_t i, OpStatus status, std::string reason, std::optional<Error> error,
@@ -647,17 +648,23 @@ void TenantRun::finish_restore(Call& call, const WriteResult& result) {
   fold(restored);
 }
 
+// A user the cache did not hold: the service's own view is the only truth there is. True
+// when `w.user` was unknown (and is read now, or the failed read is reported).
+bool TenantRun::read_unknown_user(UserWork& w) {
+  if (w.user) return false;
+  auto read = shared_.directory.get_user(tenant_key_, w.target);
+  if (!read.ok()) {
+    cache_failed(read.error());
+    return true;
+  }
+  w.user = std::move(read).value();
+  return true;
+}
+
 void TenantRun::finish_license(Call& call, const WriteResult& result) {
   UserWork& w = users_[call.user];
-  if (!w.user) {
-    // Not in the cache: the service's own view is the only truth there is.
-    auto read = shared_.directory.get_user(tenant_key_, w.target);
-    if (!read.ok()) {
-      cache_failed(read.error());
-      return;
-    }
-    w.user = std::move(read).value();
-    fold(*w.user);
+  if (read_unknown_user(w)) {
+    if (w.user) fold(*w.user);
     return;
   }
   User after = user_after_call(*w.user, call.change, result.user);
@@ -668,17 +675,10 @@ void TenantRun::finish_license(Call& call, const WriteResult& result) {
 
 void TenantRun::finish_set(Call& call) {
   UserWork& w = users_[call.user];
-  if (!w.user) {
-    auto read = shared_.directory.get_user(tenant_key_, w.target);
-    if (!read.ok()) {
-      cache_failed(read.error());
-      return;
-    }
-    w.user = std::move(read).value();
-  } else {
+  if (!read_unknown_user(w)) {
     apply_property_patch(*w.user, op(w.set).details.value_or(nlohmann::json::object()));
   }
-  fold(*w.user);
+  if (w.user) fold(*w.user);  // unset only when the read failed (reported)
 }
 
 void TenantRun::settle(size_t i, OpStatus status, std::string reason, std::optional<Error> error,
