@@ -638,6 +638,15 @@ nlohmann::json desired_state_to_json(const DesiredState& state) {
   return state_form<nlohmann::json>(state);
 }
 
+bool creates_with_roles(const DesiredState& state) {
+  for (const auto& tenant : state.tenants) {
+    for (const auto& user : tenant.users) {
+      if (user.create && !user.create->roles.empty()) return true;
+    }
+  }
+  return false;
+}
+
 std::string desired_state_to_text(const DesiredState& state) {
   return dump_json(state_form<nlohmann::ordered_json>(state), 2) + "\n";
 }

@@ -137,6 +137,10 @@ struct DesiredState {
   }
 };
 
+// Whether any entry's `create` gives admin roles: then planning it needs the tenants'
+// role definitions read.
+bool creates_with_roles(const DesiredState& state);
+
 // Parses one desired-state document. `file` names it in errors. On failure the error
 // (ErrorKind::Invalid) lists every problem found, one per line in file order, each
 // "file:line:col: path: what"; a syntax error is reported alone (code "InvalidJson"),

@@ -185,7 +185,7 @@ class TenantMirror {
   // Admin roles, the same way: a failed read (an app without RoleManagement.Read.Directory)
   // keeps what the cache knew, and role changes wait for a read. Role definitions change
   // rarely (built-in ones never), so they are read only until cached, or on --full; who
-  // holds them, when the caller asks (MirrorOptions::roles), on full reads, or until known.
+  // holds them on every read. Only when the caller asks (MirrorOptions::roles).
   Status mirror_roles(const TenantMirrorResult& r) {
     const std::string& id = r.tenant.id;
     auto warn = [&](const Error& e) {
@@ -197,7 +197,7 @@ class TenantMirror {
     };
     auto known = cache_.role_definitions_known(id);
     if (!known.ok()) return known.error();
-    if (!roles_ && r.kind != ReadKind::Full && *known) return Status();
+    if (!roles_) return Status();
     if (full_ || !*known) {
       auto roles = dir_.role_definitions(id);
       if (!roles.ok()) return warn(roles.error());

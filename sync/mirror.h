@@ -38,9 +38,10 @@ struct MirrorOptions {
   std::vector<std::string> tenants;  // tenant ids or default domains; empty = every customer
   bool full = false;                 // ignore stored delta links
   int concurrency = 4;               // tenants mirrored at once (at least 1)
-  // Read who holds which admin role on every read (`mirror`, the user tasks). Otherwise
-  // (plan, apply, run) only on full reads and while the tenant's roles are unknown: a
-  // delta cycle then costs no request for them.
+  // Read the tenants' admin roles: their definitions until known (and with `full`), and
+  // who holds them, on every read. Asked for by `mirror`, the user tasks, and plan, apply
+  // and run when the desired state gives roles (create.roles); otherwise a mirror sends no
+  // request for them.
   bool roles = false;
 };
 

@@ -73,6 +73,7 @@ CycleResult run_reconcile_cycle(Directory& directory, Cache& cache, Clock& clock
   MirrorOptions mirror;
   mirror.tenants = desired_tenant_names(desired, {});
   mirror.concurrency = std::max(1, options.concurrency);
+  mirror.roles = creates_with_roles(desired);
   if (!mirror.tenants.empty()) r.mirror = mirror_tenants(directory, cache, mirror);
   if (r.mirror.error) {
     r.error = r.mirror.error;

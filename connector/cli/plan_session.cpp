@@ -10,7 +10,7 @@ Result<BuiltPlan> plan_desired(EngineSession& session, const DesiredState& desir
   if (refresh) {
     auto names = desired_tenant_names(desired, tenant_filter);
     if (!names.empty()) {
-      auto mirrored = session.mirror(names, /*full=*/false, progress);
+      auto mirrored = session.mirror(names, /*full=*/false, progress, creates_with_roles(desired));
       if (mirrored.error) return *mirrored.error;
       if (!mirrored.ok()) print_mirror_result(mirrored, /*to_stdout=*/false);
     }

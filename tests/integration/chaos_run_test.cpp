@@ -101,7 +101,13 @@ RunFigures mirror_plan_apply_once(const json& faults) {
   MirrorResult mirrored = h.mirror();
   figures.mirror_seconds =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - mirror_started).count();
-  EXPECT_TRUE(mirrored.ok());
+  EXPECT_TRUE(mirrored.ok()) << [&] {
+    std::string why;
+    for (const auto& t : mirrored.tenants) {
+      if (t.error) why += t.tenant.default_domain_name + ": " + t.error->describe() + "\n";
+    }
+    return why;
+  }();
   EXPECT_EQ(mirrored.tenants.size(), static_cast<size_t>(kTenants));
   DesiredState desired;
   std::map<std::string, TenantSnapshot> before;  // by tenant id

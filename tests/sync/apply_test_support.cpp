@@ -151,6 +151,7 @@ void ApplyHarness::mirror() {
   MirrorOptions options;
   options.full = true;
   options.concurrency = 1;
+  options.roles = true;  // as `mirror` does
   MirrorResult result = mirror_tenants(remote, *cache, options);
   ASSERT_TRUE(result.ok());
   ASSERT_EQ(result.failed(), 0);

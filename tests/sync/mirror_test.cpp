@@ -446,9 +446,9 @@ TEST_F(MirrorTest, AFailedDomainsReadKeepsTheKnownDomainsAndTheTenantComplete) {
   EXPECT_EQ(snapshot(1).domains, known);
 }
 
-// Roles: read with the first (full) read; on delta reads only when the caller asks (the
-// user tasks and `mirror`), so a scheduled delta cycle costs no request for them.
-TEST_F(MirrorTest, AdminRolesAreReadOnFullReadsAndWhenAsked) {
+// Roles are read only when the caller asks (`mirror`, the user tasks, a desired state that
+// gives roles): a plain cycle costs no request for them.
+TEST_F(MirrorTest, AdminRolesAreReadWhenAsked) {
   add_tenant(remote_, 1, 3);
   remote_.set_roles(tenant_id(1), {{"role-reports", "Reports Reader", true, false}});
   WriteRequest give;
@@ -457,16 +457,18 @@ TEST_F(MirrorTest, AdminRolesAreReadOnFullReadsAndWhenAsked) {
   give.role_definition_id = "role-reports";
   ASSERT_TRUE(remote_.write(tenant_id(1), {give})[0].status.ok());
   ASSERT_TRUE(mirror().ok());
+  EXPECT_TRUE(snapshot(1).roles.empty());
+  MirrorOptions asked;
+  asked.roles = true;
+  ASSERT_TRUE(mirror(asked).ok());
   EXPECT_EQ(snapshot(1).roles.size(), 1u);
   ASSERT_EQ(snapshot(1).role_assignments.size(), 1u);
   EXPECT_EQ(snapshot(1).role_assignments[0].principal_id, "t1-u0");
 
   give.user = "t1-u1";
   ASSERT_TRUE(remote_.write(tenant_id(1), {give})[0].status.ok());
-  ASSERT_TRUE(mirror().ok());  // a delta read: who holds roles is not read again
+  ASSERT_TRUE(mirror().ok());  // not asked: who holds roles is not read again
   EXPECT_EQ(snapshot(1).role_assignments.size(), 1u);
-  MirrorOptions asked;
-  asked.roles = true;
   ASSERT_TRUE(mirror(asked).ok());
   EXPECT_EQ(snapshot(1).role_assignments.size(), 2u);
 }
