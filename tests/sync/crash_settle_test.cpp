@@ -240,6 +240,39 @@ TEST(CrashSettleSingleTest, ASetThatTookEffectIsConfirmedAndTheAssignmentPlanned
   EXPECT_EQ(again.tenants[0].operations[0].status, OpStatus::Ready);
 }
 
+// A role given right after a create, cut short by a crash; meanwhile the desired state
+// drops the user. Settle confirms both from the service (the role by its assignments)
+// and sends nothing; the new plan sends nothing either.
+TEST(CrashSettleSingleTest, ARoleCutShortIsConfirmedAndNothingTheNewPlanLacksIsSent) {
+  ApplyHarness h;
+  h.add_tenant(kContoso, {});
+  h.remote.set_roles(h.tenant_id(kContoso), {{"role-reports", "Reports Reader", true, false}});
+  h.mirror();
+  h.faulty.crash_after_requests(2);  // the create and the role took effect, answers lost
+  std::string desired = R"({"version": 1, "tenants": [{"tenant": ")" + kContoso +
+                        R"(", "managedSkus": ["SPE_E3"], "users": [{"upn": "n@)" + kContoso +
+                        R"(", "licenses": [], "create": {"displayName": "N",
+                        "roles": ["Reports Reader"]}}]}]})";
+  EXPECT_THROW(h.apply(h.plan(desired)), SimulatedCrash);
+  int sent = h.faulty.requests();
+
+  SettleReport settled = h.settle();
+  EXPECT_EQ(h.faulty.requests(), sent);
+  auto entries = h.cache->journal().list();
+  ASSERT_TRUE(entries.ok());
+  ASSERT_THAT(*entries, SizeIs(2));
+  for (const auto& e : *entries) EXPECT_EQ(e.state, JournalState::Applied) << to_string(e.op);
+  EXPECT_EQ(entries->at(1).op, OpKind::AddRole);
+
+  std::string without = R"({"version": 1, "tenants": [{"tenant": ")" + kContoso +
+                        R"(", "managedSkus": ["SPE_E3"], "users": []}]})";
+  Plan now = h.plan(without);
+  EXPECT_TRUE(now.tenants[0].operations.empty());
+  h.apply(now);
+  EXPECT_EQ(h.faulty.requests(), sent);
+  EXPECT_THAT(h.remote.held_roles(h.tenant_id(kContoso)), SizeIs(1));
+}
+
 TEST(CrashSettleSingleTest, AWriteThatDidNotTakeEffectIsClosedAndNeverResent) {
   ApplyHarness h;
   h.add_tenant(kContoso, {make_user("id-a", "a@" + kContoso, {kExs})});

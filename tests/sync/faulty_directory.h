@@ -75,6 +75,12 @@ class FaultyDirectory : public Directory {
   Result<std::vector<Tenant>> customer_tenants() override;
   Result<std::vector<Sku>> subscribed_skus(const std::string& tenant) override;
   Result<std::vector<Domain>> domains(const std::string& tenant) override;
+  Result<std::vector<RoleDefinition>> role_definitions(const std::string& tenant) override {
+    return backend_.role_definitions(tenant);
+  }
+  Result<std::vector<RoleAssignment>> role_assignments(const std::string& tenant) override {
+    return backend_.role_assignments(tenant);
+  }
   Result<std::string> read_users(const std::string& tenant, const std::string& delta_link,
                                  const UserPageSink& sink) override;
   Status read_deleted_users(const std::string& tenant, const DeletedUserSink& sink) override;
