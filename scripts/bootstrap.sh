@@ -8,6 +8,7 @@ packages=(
   libcpprest-dev libcpp-httplib-dev libssl-dev libsqlite3-dev nlohmann-json3-dev
   libgtest-dev libgmock-dev libcli11-dev
   sqlite3 curl python3
+  tmux  # the terminal test of the progress bar (tests/e2e/progress_terminal_test.cpp)
   "$@"
 )
 

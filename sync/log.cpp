@@ -17,6 +17,9 @@ namespace {
 std::atomic<LogLevel> g_level{LogLevel::Info};
 std::atomic<bool> g_json{false};
 std::mutex g_write_mu;
+std::string g_status_line;  // guarded by g_write_mu; "" = none drawn
+
+constexpr const char* kClearLine = "\r\033[K";
 
 const char* level_name(LogLevel level) {
   switch (level) {
@@ -88,7 +91,25 @@ void log(LogLevel level, std::string_view message, LogFields fields) {
   }
   line += '\n';
   std::lock_guard<std::mutex> lock(g_write_mu);
+  if (!g_status_line.empty()) line = kClearLine + line + g_status_line;
   std::fwrite(line.data(), 1, line.size(), stderr);
+  std::fflush(stderr);
+}
+
+void set_status_line(const std::string& text) {
+  std::lock_guard<std::mutex> lock(g_write_mu);
+  g_status_line = text;
+  std::string out = kClearLine + text;
+  std::fwrite(out.data(), 1, out.size(), stderr);
+  std::fflush(stderr);
+}
+
+void clear_status_line() {
+  std::lock_guard<std::mutex> lock(g_write_mu);
+  if (g_status_line.empty()) return;
+  g_status_line.clear();
+  std::fputs(kClearLine, stderr);
+  std::fflush(stderr);
 }
 
 }  // namespace tenantsync

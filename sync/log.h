@@ -21,6 +21,12 @@ bool log_enabled(LogLevel level);
 using LogFields = std::initializer_list<std::pair<std::string_view, std::string>>;
 void log(LogLevel level, std::string_view message, LogFields fields = {});
 
+// The status line at the bottom of the terminal (a progress bar on stderr): drawn with
+// set_status_line(), cleared with clear_status_line(). Log lines are written above it and
+// it is drawn again under them, so a log line never overwrites a bar or lands inside it.
+void set_status_line(const std::string& text);
+void clear_status_line();
+
 inline void log_trace(std::string_view m, LogFields f = {}) { log(LogLevel::Trace, m, f); }
 inline void log_debug(std::string_view m, LogFields f = {}) { log(LogLevel::Debug, m, f); }
 inline void log_info(std::string_view m, LogFields f = {}) { log(LogLevel::Info, m, f); }

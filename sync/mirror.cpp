@@ -365,6 +365,7 @@ MirrorResult mirror_tenants(Directory& directory, Cache& cache, const MirrorOpti
   }
 
   ProgressReporter reporter(progress);
+  reporter.report("", MirrorProgress::Phase::Counted, static_cast<std::int64_t>(work.size()));
   std::atomic<size_t> next{0};
   auto worker = [&] {
     for (size_t w = next++; w < work.size(); w = next++) {

@@ -80,11 +80,13 @@ struct MirrorResult {
   int failed() const;
 };
 
+// Counted comes first, once, with `tenants` = how many will be read (so a progress bar
+// knows its total before it starts); then per tenant Started ... Done or Failed.
 struct MirrorProgress {
-  enum class Phase { Started, Skus, Users, DeletedUsers, Done, Failed };
-  std::string tenant;  // default domain
+  enum class Phase { Counted, Started, Skus, Users, DeletedUsers, Done, Failed };
+  std::string tenant;  // default domain ("" for Counted)
   Phase phase = Phase::Started;
-  std::int64_t changes_read = 0;  // so far
+  std::int64_t changes_read = 0;  // so far; Counted: the tenants to read
 };
 using MirrorProgressFn = std::function<void(const MirrorProgress&)>;
 

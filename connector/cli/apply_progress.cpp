@@ -1,11 +1,14 @@
 #include "connector/cli/apply_progress.h"
 
+#include <utility>
+
 #include "connector/cli/throttle_note.h"
 
 namespace tenantsync {
 
-ApplyProgressBar::ApplyProgressBar(bool enabled, const Plan& plan, const GraphDirectory* graph)
-    : bar_(enabled, "apply") {
+ApplyProgressBar::ApplyProgressBar(bool enabled, const Plan& plan, const GraphDirectory* graph,
+                                   std::string label)
+    : bar_(enabled, std::move(label)) {
   int ready = 0;
   for (const auto& tenant : plan.tenants) {
     for (const auto& op : tenant.operations) ready += op.status == OpStatus::Ready ? 1 : 0;

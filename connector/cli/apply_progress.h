@@ -1,6 +1,8 @@
-// apply's progress bar: one step per operation carried out (applied, failed, blocked or
-// skipped), fed by the executor's per-tenant progress, with the throttling note. Shown
-// only where ProgressBar shows (stderr a terminal, no --no-progress).
+// The progress bar of apply and the user tasks: one step per operation carried out
+// (applied, failed, blocked or skipped), its total the plan's ready operations (known
+// before anything is sent), fed by the executor's per-tenant progress, with the
+// throttling note. Shown only where ProgressBar shows (stderr a terminal, no
+// --no-progress).
 #pragma once
 
 #include <functional>
@@ -17,7 +19,8 @@ class GraphDirectory;
 
 class ApplyProgressBar {
  public:
-  ApplyProgressBar(bool enabled, const Plan& plan, const GraphDirectory* graph);
+  ApplyProgressBar(bool enabled, const Plan& plan, const GraphDirectory* graph,
+                   std::string label = "apply");
 
   // For ExecuteOptions::progress (the executor calls it one call at a time).
   std::function<void(const ApplyProgress&)> callback();

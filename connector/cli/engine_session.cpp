@@ -111,8 +111,8 @@ MirrorResult EngineSession::mirror(const std::vector<std::string>& tenants, bool
   auto result = mirror_tenants(*directory_, *cache_, options, [&](const MirrorProgress& p) {
     if (p.phase == MirrorProgress::Phase::Done || p.phase == MirrorProgress::Phase::Failed) {
       bar.tick(p.tenant);
-    } else if (p.phase == MirrorProgress::Phase::Started) {
-      bar.add_total(1);
+    } else if (p.phase == MirrorProgress::Phase::Counted) {
+      bar.add_total(static_cast<int>(p.changes_read));
     }
   });
   bar.finish();

@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <cstdio>
 
+#include "sync/log.h"
+
 namespace tenantsync {
 
 void ProgressBar::add_total(int n) {
@@ -24,7 +26,7 @@ void ProgressBar::set_note(std::function<std::string()> note) {
 void ProgressBar::finish() {
   if (!enabled_) return;
   std::lock_guard<std::mutex> lock(mu_);
-  if (drawn_) std::fputs("\r\033[K", stderr);
+  if (drawn_) clear_status_line();
   drawn_ = false;
 }
 
@@ -47,8 +49,7 @@ std::string ProgressBar::render(const std::string& item) {
 }
 
 void ProgressBar::draw(const std::string& item) {
-  std::fprintf(stderr, "\r\033[K%s", render(item).c_str());
-  std::fflush(stderr);
+  set_status_line(render(item));  // through the log, which writes its lines above it
   drawn_ = true;
 }
 

@@ -1,5 +1,6 @@
 // A one-line progress bar on stderr, shown only when stderr is a terminal and
-// --no-progress was not given. An optional note is appended to the line at each draw
+// --no-progress was not given. Drawn as the log's status line (sync/log.h), so log lines
+// go above it, never over it. An optional note is appended to the line at each draw
 // (what throttling looks like now: throttle_note.h). Thread-safe: the mirror's and
 // apply's workers tick it.
 #pragma once

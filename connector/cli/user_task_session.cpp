@@ -6,6 +6,7 @@
 #include <iostream>
 #include <random>
 
+#include "connector/cli/apply_progress.h"
 #include "connector/cli/cache_wait.h"
 #include "connector/cli/command_context.h"
 #include "connector/cli/exit_codes.h"
@@ -122,6 +123,7 @@ int run_user_task(const GlobalFlags& g, const Config& config, const UserTaskComm
   if (!task.ok()) return report_failure(name, task.error());
   PlanOptions plan_options;
   plan_options.allow_privileged_roles = command.allow_privileged_roles;
+  plan_options.use_grace_seats = config.use_grace_seats;
   auto built = build_tenant_plan(s.cache(), mirrored->now, task->desired, ServiceRules::builtin(),
                                  s.clock().now(), plan_options);
   if (!built.ok()) return report_failure(name, built.error());
@@ -165,8 +167,12 @@ int run_user_task(const GlobalFlags& g, const Config& config, const UserTaskComm
   options.interrupt = &stop.stopping();
   options.chunk_size = kChunkBetweenStopChecks;
   if (file) options.passwords = passwords.callbacks();
+  // A 100-row import under latency takes a while: say how far it is, on a terminal.
+  ApplyProgressBar progress(!g.no_progress && isatty(STDERR_FILENO), built->plan, s.graph(), name);
+  options.progress = progress.callback();
   stop.sending_starts();
   auto applied = execute_plan(built->plan, s.directory(), s.cache(), s.clock(), options);
+  progress.finish();
   if (!applied.ok()) {
     if (file) file->discard();
     return report_failure(name, applied.error());
