@@ -186,7 +186,9 @@ Result<Config> parse_config(std::string_view text, const std::string& file) {
                       {{"maxRevocations",
                         [&](auto& v, auto& q) { r.integer(v, q, c.max_revocations, 0, 1000000); }},
                        {"maxDeletions",
-                        [&](auto& v, auto& q) { r.integer(v, q, c.max_deletions, 0, 1000000); }}});
+                        [&](auto& v, auto& q) { r.integer(v, q, c.max_deletions, 0, 1000000); }},
+                       {"useGraceSeats",
+                        [&](auto& v, auto& q) { r.boolean(v, q, c.use_grace_seats); }}});
            }},
           {"reports",
            [&](const json& j, const std::string& p) {

@@ -45,6 +45,9 @@ struct Config {
   std::chrono::seconds schedule_every{15 * 60};
   int max_revocations = 50;
   int max_deletions = 10;
+  // Grace units (prepaidUnits.warning: an expired subscription's seats, still usable until
+  // the grace period ends) count as free seats for the planner only when true.
+  bool use_grace_seats = false;
   std::string reports_dir = "reports";
   int reports_keep = 30;
   // Where admins reach the report folder over HTTP ("https://reports.example.com/tenantsync"):

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <initializer_list>
 #include <limits>
+#include <set>
 #include <utility>
 
 #include "model/json_source.h"
@@ -89,6 +90,11 @@ std::string role_name(const Operation& op) {
 PlanSummary Plan::summary() const {
   PlanSummary s;
   for (const auto& tenant : tenants) {
+    std::set<std::string> users;
+    for (const auto& op : tenant.operations)
+      users.insert(op.user_id.empty() ? op.user : op.user_id);
+    s.users += static_cast<int>(users.size());
+    s.operations += static_cast<int>(tenant.operations.size());
     for (const auto& op : tenant.operations) {
       switch (op.status) {
         case OpStatus::Ready:
@@ -166,6 +172,10 @@ void to_json(nlohmann::json& j, const Operation& op) {
 void to_json(nlohmann::json& j, const SeatLine& s) {
   j = {{"sku", s.sku},           {"skuId", s.sku_id},         {"enabled", s.enabled},
        {"consumed", s.consumed}, {"afterPlan", s.after_plan}, {"shortfall", s.shortfall}};
+  if (s.grace > 0) {
+    j["grace"] = s.grace;
+    j["graceCounted"] = s.grace_counted;
+  }
 }
 
 void to_json(nlohmann::json& j, const TenantPlan& t) {
@@ -185,10 +195,11 @@ void to_json(nlohmann::json& j, const TenantPlan& t) {
 }
 
 void to_json(nlohmann::json& j, const PlanSummary& s) {
-  j = {{"assign", s.assign},   {"revoke", s.revoke}, {"update", s.update},
-       {"restore", s.restore}, {"delete", s.del},    {"create", s.create},
-       {"roles", s.roles},     {"set", s.set},       {"blocked", s.blocked},
-       {"applied", s.applied}, {"failed", s.failed}, {"skipped", s.skipped}};
+  j = {{"assign", s.assign},         {"revoke", s.revoke}, {"update", s.update},
+       {"restore", s.restore},       {"delete", s.del},    {"create", s.create},
+       {"roles", s.roles},           {"set", s.set},       {"blocked", s.blocked},
+       {"applied", s.applied},       {"failed", s.failed}, {"skipped", s.skipped},
+       {"operations", s.operations}, {"users", s.users}};
 }
 
 void to_json(nlohmann::json& j, const Plan& p) {
@@ -429,7 +440,8 @@ class PlanReader {
   SeatLine read_seat(const json& j, const std::string& path) {
     SeatLine seat;
     if (!object_with_keys(j, path,
-                          {"sku", "skuId", "enabled", "consumed", "afterPlan", "shortfall"})) {
+                          {"sku", "skuId", "enabled", "consumed", "afterPlan", "shortfall", "grace",
+                           "graceCounted"})) {
       return seat;
     }
     seat.sku = string_field(j, path, "sku", true);
@@ -438,6 +450,14 @@ class PlanReader {
     seat.consumed = int_field(j, path, "consumed");
     seat.after_plan = int_field(j, path, "afterPlan");
     seat.shortfall = int_field(j, path, "shortfall");
+    seat.grace = int_field(j, path, "grace");
+    if (auto it = j.find("graceCounted"); it != j.end()) {
+      if (it->is_boolean()) {
+        seat.grace_counted = it->get<bool>();
+      } else {
+        problem(path_key(path, "graceCounted"), "expected true or false");
+      }
+    }
     return seat;
   }
 

@@ -73,10 +73,13 @@ std::string role_name(const Operation& op);
 struct SeatLine {
   std::string sku;
   std::string sku_id;
-  int enabled = 0;  // enabled + warning: the seats the service counts against
+  int enabled = 0;  // the seats the plan counted on: paid (prepaidUnits.enabled), plus the
+                    // grace units when grace_counted
   int consumed = 0;
-  int after_plan = 0;  // consumed after the ready operations
-  int shortfall = 0;   // seats missing for blocked assignments
+  int after_plan = 0;          // consumed after the ready operations
+  int shortfall = 0;           // seats missing for blocked assignments
+  int grace = 0;               // grace units (prepaidUnits.warning) the tenant has
+  bool grace_counted = false;  // safety.useGraceSeats: the plan may hand out grace units
 
   bool operator==(const SeatLine&) const = default;
 };
@@ -120,6 +123,8 @@ struct PlanSummary {
   int assign = 0, revoke = 0, update = 0, restore = 0, del = 0, create = 0, roles = 0, set = 0,
       blocked = 0;
   int applied = 0, failed = 0, skipped = 0;
+  int operations = 0;  // every operation, whatever its status
+  int users = 0;       // the users they are for (by id, else UPN, per tenant)
 
   bool operator==(const PlanSummary&) const = default;
 };

@@ -1,6 +1,7 @@
 // A subscribed SKU (product) of a tenant, with its seats and service plans.
 #pragma once
 
+#include <algorithm>
 #include <string>
 #include <vector>
 
@@ -41,6 +42,11 @@ struct Sku {
   int free_seats() const;
   // enabled + warning: the seats the service counts against.
   int usable_seats() const { return prepaid_units.enabled + prepaid_units.warning; }
+  // Seats tenantsync may hand out: paid (enabled) - consumed, with the grace units
+  // (warning: an expired subscription's) only when `count_grace` (safety.useGraceSeats).
+  int available_seats(bool count_grace) const;
+  // Units consumed beyond the paid count: the tenant already runs on grace units.
+  int over_paid() const { return std::max(0, consumed_units - prepaid_units.enabled); }
   const ServicePlan* find_plan(const std::string& id_or_name) const;
 
   bool operator==(const Sku&) const = default;

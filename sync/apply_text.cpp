@@ -1,6 +1,7 @@
 #include "sync/apply_text.h"
 
 #include "sync/plan_text.h"
+#include "sync/plural.h"
 #include "sync/property_change.h"
 #include "sync/terminal_colors.h"
 
@@ -146,8 +147,9 @@ std::string apply_summary_line(const ApplyReport& report) {
   if (total == 0) return "Nothing to apply." + unknown;
   PlanSummary s = report.summary();
   return "Applied " + std::to_string(s.applied) + " of " + std::to_string(total) +
-         " operations: " + std::to_string(s.failed) + " failed, " + std::to_string(s.blocked) +
-         " blocked, " + std::to_string(s.skipped) + " skipped." + unknown;
+         " operations for " + plural(s.users, "user", "users") + ": " + std::to_string(s.failed) +
+         " failed, " + std::to_string(s.blocked) + " blocked, " + std::to_string(s.skipped) +
+         " skipped." + unknown;
 }
 
 std::string render_apply_text(const ApplyReport& report, const ApplyTextOptions& options) {

@@ -1,4 +1,5 @@
 #include "sync/drift.h"
+#include "sync/plural.h"
 
 #include <algorithm>
 #include <tuple>
@@ -112,10 +113,6 @@ std::string join(const std::vector<std::string>& parts, std::string_view separat
     out += part;
   }
   return out;
-}
-
-std::string plural(int n, std::string_view one, std::string_view many) {
-  return std::to_string(n) + " " + std::string(n == 1 ? one : many);
 }
 
 DriftKind kind_of(OpKind op) {
@@ -304,7 +301,20 @@ bool has_drift(const DriftReport& report) {
 
 std::string seat_advice(const SeatLine& seat) {
   if (seat.shortfall <= 0) return {};
-  return "buy " + plural(seat.shortfall, "more seat", "more seats") + " of " + seat.sku;
+  std::string advice =
+      "buy " + plural(seat.shortfall, "more seat", "more seats") + " of " + seat.sku;
+  if (seat.grace > 0 && !seat.grace_counted) {
+    advice += " (its " + plural(seat.grace, "grace unit is", "grace units are") +
+              " not counted: safety.useGraceSeats is off)";
+  }
+  return advice;
+}
+
+std::string grace_note(const SeatLine& seat) {
+  return seat.sku + " has " + plural(seat.grace, "grace unit", "grace units") +
+         " (an expired subscription's seats): " +
+         (seat.grace_counted ? "counted as free seats (safety.useGraceSeats)"
+                             : "not counted (safety.useGraceSeats is off)");
 }
 
 std::string describe_counts(const DriftCounts& counts) {

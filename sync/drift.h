@@ -160,6 +160,11 @@ bool has_drift(const DriftReport& report);
 // "buy 3 more seats of SPE_E3" ("1 more seat"); empty when the line has no shortfall.
 std::string seat_advice(const SeatLine& seat);
 
+// What the plan did with a SKU's grace units: "SPE_E3 has 2 grace units (an expired
+// subscription's seats): counted as free seats (safety.useGraceSeats)" or "... not counted
+// (safety.useGraceSeats is off)".
+std::string grace_note(const SeatLine& seat);
+
 // The counts as one sentence, e.g. "4 drift items: 2 missing license, 1 extra license,
 // 1 desired user does not exist; 1 blocked; 1 ignored user; 1 seat to buy". Kinds with no
 // items are left out; "no drift" when there are no items.

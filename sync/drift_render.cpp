@@ -8,6 +8,7 @@
 #include "model/json_text.h"
 #include "sync/csv_field.h"
 #include "sync/drift_html.h"
+#include "sync/plural.h"
 
 namespace tenantsync {
 
@@ -38,10 +39,6 @@ std::optional<DriftFormat> parse_drift_format(std::string_view text) {
 namespace {
 
 using Json = nlohmann::ordered_json;
-
-std::string plural(int n, std::string_view one, std::string_view many) {
-  return std::to_string(n) + " " + std::string(n == 1 ? one : many);
-}
 
 // ---- JSON ----
 

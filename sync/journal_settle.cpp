@@ -13,6 +13,7 @@
 #include "sync/ascii_case.h"
 #include "sync/license_change.h"
 #include "sync/log.h"
+#include "sync/plural.h"
 #include "sync/property_change.h"
 
 namespace tenantsync {
@@ -22,10 +23,6 @@ namespace {
 constexpr const char* kCreatedNote =
     "took effect before the interruption (if its temporary password is not in the passwords "
     "file, reset it)";
-
-std::string plural(int n, const char* one, const char* many) {
-  return std::to_string(n) + " " + (n == 1 ? one : many);
-}
 
 // The `sending` entries of one user, and what the service says of that user now.
 struct UserEntries {

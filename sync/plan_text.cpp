@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cstdio>
+#include "sync/plural.h"
 #include "sync/property_change.h"
 #include "sync/tenant_snapshot.h"
 #include "sync/terminal_colors.h"
@@ -162,6 +163,8 @@ class Writer {
     for (const auto* s : seats) {
       std::string advice = seat_advice(*s);
       if (!advice.empty()) out_ += "    " + paint(kBold, advice) + "\n";
+      if (s->grace > 0 && (advice.empty() || s->grace_counted))
+        out_ += "    " + grace_note(*s) + "\n";
     }
   }
 
@@ -195,7 +198,9 @@ std::string plan_summary_line(const Plan& plan) {
          " to restore, " + std::to_string(s.del) + " to delete, " + std::to_string(s.create) +
          " to create" + (s.set > 0 ? ", " + std::to_string(s.set) + " to set properties" : "") +
          (s.roles > 0 ? ", " + std::to_string(s.roles) + " role changes" : "") + "; " +
-         std::to_string(s.blocked) + " blocked.";
+         std::to_string(s.blocked) + " blocked (" +
+         plural(s.operations, "operation", "operations") + " for " +
+         plural(s.users, "user", "users") + ").";
 }
 
 std::string render_plan_text(const Plan& plan, bool color, const ServicePlanNames* names) {

@@ -230,7 +230,7 @@ class Planner {
         options_(options),
         skus_(sorted_skus(snapshot.skus)),
         tenant_rules_(rules.for_tenant(skus_)),
-        ledger_(skus_),
+        ledger_(skus_, options.use_grace_seats),
         before_(tenant_rules_.plan_count()),
         after_(tenant_rules_.plan_count()) {}
 
@@ -1138,8 +1138,16 @@ std::vector<SeatLine> Planner::seat_lines() const {
   for (size_t s = 0; s < skus_.size(); ++s) {
     if (!managed_[s] && !touched_[s]) continue;
     const Sku& sku = skus_[s];
-    out.push_back({sku.sku_part_number, sku.sku_id, sku.usable_seats(), sku.consumed_units,
-                   sku.consumed_units + delta[s], shortfall_[s]});
+    SeatLine line;
+    line.sku = sku.sku_part_number;
+    line.sku_id = sku.sku_id;
+    line.grace = sku.prepaid_units.warning;
+    line.grace_counted = options_.use_grace_seats && line.grace > 0;
+    line.enabled = line.grace_counted ? sku.usable_seats() : sku.prepaid_units.enabled;
+    line.consumed = sku.consumed_units;
+    line.after_plan = sku.consumed_units + delta[s];
+    line.shortfall = shortfall_[s];
+    out.push_back(std::move(line));
   }
   return out;
 }

@@ -119,6 +119,8 @@ struct PlanOptions {
   // Privileged admin roles (sync/role_catalogue.h) may be given: --allow-privileged.
   // Without it every AddRole of one is blocked, saying how to allow it.
   bool allow_privileged_roles = false;
+  // safety.useGraceSeats: grace units (prepaidUnits.warning) count as free seats.
+  bool use_grace_seats = false;
 };
 
 // Plans one tenant. `desired` must be resolved against `snapshot`.

@@ -82,6 +82,7 @@ CycleResult run_reconcile_cycle(Directory& directory, Cache& cache, Clock& clock
 
   PlanOptions plan_options;
   if (options.passwords_dir.empty()) plan_options.creates_blocked = kCreatesNeedPasswordsFolder;
+  plan_options.use_grace_seats = options.use_grace_seats;
   auto built = build_plan(cache, desired, {}, ServiceRules::builtin(), clock.now(), plan_options);
   if (!built.ok()) {
     r.error = built.error();

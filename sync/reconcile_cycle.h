@@ -40,6 +40,7 @@ struct CycleOptions {
   // Where the temporary passwords of created users go (config passwords.dir: one new file
   // per cycle that creates users). Empty: creates are planned blocked.
   std::string passwords_dir;
+  bool use_grace_seats = false;  // safety.useGraceSeats
 };
 
 struct CycleResult {

@@ -4,11 +4,12 @@
 
 namespace tenantsync {
 
-SeatLedger::SeatLedger(const std::vector<Sku>& skus) : skus_(skus.size()) {
+SeatLedger::SeatLedger(const std::vector<Sku>& skus, bool count_grace) : skus_(skus.size()) {
   for (size_t i = 0; i < skus.size(); ++i) {
     const Sku& sku = skus[i];
     skus_[i].assignable = sku.capability_status == "Enabled" || sku.capability_status == "Warning";
-    skus_[i].start = sku.usable_seats() - sku.consumed_units;
+    int seats = count_grace ? sku.usable_seats() : sku.prepaid_units.enabled;
+    skus_[i].start = seats - sku.consumed_units;
   }
 }
 

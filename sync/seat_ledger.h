@@ -1,6 +1,7 @@
 // Seat accounting for one tenant's plan: which seat demands of each SKU get a seat.
 //
-// Per SKU it starts from what the service counts, enabled + warning - consumed (below zero
+// Per SKU it starts from the paid seats (enabled; + warning, the grace units, only when the
+// caller counts them: safety.useGraceSeats) - consumed (below zero
 // when a restore has pushed consumption past the seats), and follows what the plan does:
 // a revocation releases a seat, a license that comes back with a restore is forced in
 // whatever the count, and a demand (an assignment, or a license a restore should keep)
@@ -24,7 +25,7 @@ namespace tenantsync {
 class SeatLedger {
  public:
   // SKUs are indexed as in `skus`.
-  explicit SeatLedger(const std::vector<Sku>& skus);
+  SeatLedger(const std::vector<Sku>& skus, bool count_grace);
 
   void release(int sku);    // a ready revocation frees one seat
   void unrelease(int sku);  // ... that revocation was held back after all
@@ -36,7 +37,7 @@ class SeatLedger {
   // longer hold a seat.
   std::vector<size_t> overflow(int sku);
 
-  // Seats the plan may hand out: max(0, enabled + warning - consumed + released - forced),
+  // Seats the plan may hand out: max(0, seats - consumed + released - forced),
   // or 0 for a SKU that cannot be assigned.
   int capacity(int sku) const;
   int granted(int sku) const { return static_cast<int>(skus_[sku].winners.size()); }
@@ -44,7 +45,7 @@ class SeatLedger {
  private:
   struct Account {
     bool assignable = true;
-    int start = 0;  // enabled + warning - consumed
+    int start = 0;  // seats - consumed
     int released = 0;
     int forced = 0;
     std::vector<size_t> winners;  // in grant order

@@ -250,65 +250,152 @@ Result<std::vector<UserTaskTarget>> selected_targets(const TenantSnapshot& snaps
   return found;
 }
 
-// The requested SKUs, resolved; every unknown one reported at once.
+// The SKUs `names` name (`flag` says which option gave them), resolved; every unknown
+// one reported at once.
 Result<std::vector<const Sku*>> requested_skus(const TenantSnapshot& snapshot,
-                                               const std::vector<std::string>& names) {
+                                               const std::vector<std::string>& names,
+                                               const std::string& flag) {
   std::vector<const Sku*> skus;
   std::string problems;
   for (const auto& name : names) {
     std::string problem;
     const Sku* sku = find_sku(snapshot, name, problem);
     if (!sku) {
-      problems += (problems.empty() ? "" : "\n") + ("--sku: " + problem);
+      problems += (problems.empty() ? "" : "\n") + (flag + ": " + problem);
       continue;
     }
     if (std::find(skus.begin(), skus.end(), sku) == skus.end()) skus.push_back(sku);
   }
   if (!problems.empty()) return make_error(ErrorKind::Invalid, problems);
-  if (skus.empty()) return make_error(ErrorKind::Invalid, "--sku: no SKU given");
   return skus;
 }
 
-// Per requested SKU, the ids of the --disable-plan plans it has. A plan none of them has
-// is an error listing their plans.
-Result<std::vector<std::vector<std::string>>> disabled_plans_per_sku(
-    const std::vector<const Sku*>& skus, const std::vector<std::string>& names) {
-  std::vector<std::vector<std::string>> out(skus.size());
+std::string plan_list(const Sku& sku) {
+  std::vector<std::string> names;
+  for (const auto& p : sku.service_plans) names.push_back(p.service_plan_name);
+  std::sort(names.begin(), names.end());
+  return sku.sku_part_number + "'s plans are " + join(names);
+}
+
+std::string plan_name(const Sku& sku, const std::string& id) {
+  const ServicePlan* p = sku.find_plan(id);
+  return p ? p->service_plan_name : id;
+}
+
+// Per requested SKU, the plan ids the request disables: the --disable-plan plans it has,
+// or with --enable-only every plan it has but those; nullopt when the request says
+// nothing about the SKU's plans. A plan no SKU has, or (--enable-only) a SKU none of the
+// named plans belongs to, is an error listing the plans.
+using RequestedPlans = std::vector<std::optional<std::vector<std::string>>>;
+Result<RequestedPlans> requested_plans(const std::vector<const Sku*>& skus,
+                                       const LicenseRequest& request) {
+  bool enable_only = !request.enabled_only.empty();
+  const auto& names = enable_only ? request.enabled_only : request.disabled_plans;
+  const std::string flag = enable_only ? "--enable-only" : "--disable-plan";
+  std::vector<std::vector<std::string>> named(skus.size());
   std::string problems;
+  auto problem = [&](const std::string& text) {
+    problems += (problems.empty() ? "" : "\n") + (flag + ": " + text);
+  };
   for (const auto& name : names) {
     bool found = false;
     for (size_t i = 0; i < skus.size(); ++i) {
       for (const auto& p : skus[i]->service_plans) {
         if (!iequals(p.service_plan_name, name) && !iequals(p.service_plan_id, name)) continue;
         found = true;
-        out[i].push_back(p.service_plan_id);
+        named[i].push_back(p.service_plan_id);
       }
     }
     if (found) continue;
     std::string plans;
-    for (const Sku* sku : skus) {
-      std::vector<std::string> names_of_sku;
-      for (const auto& p : sku->service_plans) names_of_sku.push_back(p.service_plan_name);
-      std::sort(names_of_sku.begin(), names_of_sku.end());
-      plans +=
-          (plans.empty() ? "" : "; ") + sku->sku_part_number + "'s plans are " + join(names_of_sku);
+    for (const Sku* sku : skus) plans += (plans.empty() ? "" : "; ") + plan_list(*sku);
+    problem("no service plan " + name + " in the SKUs given (" + plans + ")");
+  }
+  RequestedPlans out(skus.size());
+  for (size_t i = 0; i < skus.size(); ++i) {
+    if (!enable_only) {
+      if (!named[i].empty()) out[i] = named[i];
+      continue;
     }
-    problems += (problems.empty() ? "" : "\n") +
-                ("--disable-plan: no service plan " + name + " in the SKUs given (" + plans + ")");
+    if (named[i].empty()) {
+      if (!names.empty()) {
+        problem("names no plan of " + skus[i]->sku_part_number + " (" + plan_list(*skus[i]) +
+                "); assign it in a command of its own");
+      }
+      continue;
+    }
+    std::vector<std::string> off;
+    for (const auto& p : skus[i]->service_plans) {
+      if (std::none_of(named[i].begin(), named[i].end(),
+                       [&](const std::string& id) { return iequals(id, p.service_plan_id); }))
+        off.push_back(p.service_plan_id);
+    }
+    out[i] = std::move(off);
   }
   if (!problems.empty()) return make_error(ErrorKind::Invalid, problems);
   return out;
 }
 
+// The plans a user gets disabled on `sku`: what the request asks, except that a direct
+// holder keeps what it has disabled unless the request resets plans. Notes what was kept.
+std::vector<std::string> plans_for(const Sku& sku, const Holding& h,
+                                   const std::optional<std::vector<std::string>>& requested,
+                                   HolderPlans mode, UserTaskTarget& target) {
+  if (!h.direct) return requested.value_or(std::vector<std::string>{});
+  if (mode == HolderPlans::Reset) return requested.value_or(std::vector<std::string>{});
+  std::vector<std::string> plans = h.direct_disabled;
+  if (!requested) return plans;
+  std::vector<std::string> kept;
+  for (const auto& id : h.direct_disabled) {
+    if (std::none_of(requested->begin(), requested->end(),
+                     [&](const std::string& r) { return iequals(r, id); }))
+      kept.push_back(plan_name(sku, id));
+  }
+  for (const auto& id : *requested) {
+    if (std::none_of(plans.begin(), plans.end(),
+                     [&](const std::string& p) { return iequals(p, id); }))
+      plans.push_back(id);
+  }
+  if (!kept.empty()) {
+    std::sort(kept.begin(), kept.end());
+    target.unchanged.push_back("keeps " + join(kept) + " of " + sku.sku_part_number +
+                               " disabled as before (--reset-plans to enable)");
+  }
+  return plans;
+}
+
+// Revoke's view of one SKU for a user: whether its direct assignment goes (true), noting
+// why not when it cannot or need not.
+bool revocable(const Sku& sku, const Holding& h, UserTaskTarget& target) {
+  if (!h.direct && !h.group) {
+    target.unchanged.push_back("does not hold " + sku.sku_part_number);
+  } else if (!h.direct) {
+    target.blocked.push_back(sku.sku_part_number + " comes from group " + *h.group +
+                             ": remove the user from that group to take it away");
+  } else if (h.group) {
+    target.unchanged.push_back("keeps " + sku.sku_part_number + " through group " + *h.group);
+  }
+  return h.direct;
+}
+
 Result<UserTask> license_task(UserTaskKind kind, const TenantSnapshot& snapshot,
                               const UserFilter& selection, const LicenseRequest& request) {
-  auto skus = requested_skus(snapshot, request.skus);
+  auto skus = requested_skus(snapshot, request.skus, "--sku");
   if (!skus.ok()) return skus.error();
-  std::vector<std::vector<std::string>> disabled(skus->size());
+  if (skus->empty()) return make_error(ErrorKind::Invalid, "--sku: no SKU given");
+  auto removed = requested_skus(snapshot, request.remove_skus, "--remove-sku");
+  if (!removed.ok()) return removed.error();
+  for (const Sku* r : *removed) {
+    if (std::find(skus->begin(), skus->end(), r) != skus->end()) {
+      return make_error(ErrorKind::Invalid,
+                        r->sku_part_number + " is both in --sku and in --remove-sku");
+    }
+  }
+  RequestedPlans plans(skus->size());
   if (kind == UserTaskKind::Assign) {
-    auto plans = disabled_plans_per_sku(*skus, request.disabled_plans);
-    if (!plans.ok()) return plans.error();
-    disabled = std::move(*plans);
+    auto requested = requested_plans(*skus, request);
+    if (!requested.ok()) return requested.error();
+    plans = std::move(*requested);
   }
   Lookup lookup(snapshot);
   auto targets = selected_targets(snapshot, selection, lookup);
@@ -318,39 +405,45 @@ Result<UserTask> license_task(UserTaskKind kind, const TenantSnapshot& snapshot,
   task.kind = kind;
   task.desired = desired_for(snapshot);
   for (const Sku* sku : *skus) task.desired.managed_skus.push_back(sku->sku_id);
+  for (const Sku* sku : *removed) task.desired.managed_skus.push_back(sku->sku_id);
   for (auto& target : *targets) {
     const User* user = target.user_id.empty() ? nullptr : lookup.active(target.user_id);
-    if (user && target.unchanged.empty()) {
-      DesiredUser entry;
-      entry.upn = user->user_principal_name;
-      entry.licenses.emplace();
-      for (size_t i = 0; i < skus->size(); ++i) {
-        const Sku& sku = *(*skus)[i];
-        Holding h = holding(*user, sku.sku_id);
-        if (kind == UserTaskKind::Revoke) {
-          if (!h.direct && !h.group) {
-            target.unchanged.push_back("does not hold " + sku.sku_part_number);
-          } else if (!h.direct) {
-            target.blocked.push_back(sku.sku_part_number + " comes from group " + *h.group +
-                                     ": remove the user from that group to take it away");
-          } else if (h.group) {
-            target.unchanged.push_back("keeps " + sku.sku_part_number + " through group " +
-                                       *h.group);
-          }
-          continue;
-        }
-        std::vector<std::string> plans = disabled[i];
-        if (plans.empty() && h.direct) plans = h.direct_disabled;
-        if (h.direct && same_ids(h.direct_disabled, plans)) {
-          target.unchanged.push_back("already holds " + sku.sku_part_number);
-        } else if (!h.direct && h.group) {
-          target.unchanged.push_back("already holds " + sku.sku_part_number + " through group " +
-                                     *h.group);
-        }
-        entry.licenses->push_back({sku.sku_id, std::move(plans), {}});
-      }
-      task.desired.users.push_back(std::move(entry));
+    if (!user || !target.unchanged.empty()) {
+      task.targets.push_back(std::move(target));
+      continue;
     }
+    DesiredUser entry;
+    entry.upn = user->user_principal_name;
+    entry.licenses.emplace();
+    bool swap_blocked = false;
+    for (const Sku* sku : *removed) {
+      Holding h = holding(*user, sku->sku_id);
+      if (!h.direct && h.group) {
+        swap_blocked = true;
+        target.blocked.push_back(sku->sku_part_number + " comes from group " + *h.group +
+                                 ": remove the user from that group first; nothing is sent "
+                                 "for this user");
+      } else {
+        revocable(*sku, h, target);
+      }
+    }
+    for (size_t i = 0; i < skus->size() && !swap_blocked; ++i) {
+      const Sku& sku = *(*skus)[i];
+      Holding h = holding(*user, sku.sku_id);
+      if (kind == UserTaskKind::Revoke) {
+        revocable(sku, h, target);
+        continue;
+      }
+      std::vector<std::string> disabled = plans_for(sku, h, plans[i], request.holder_plans, target);
+      if (h.direct && same_ids(h.direct_disabled, disabled)) {
+        target.unchanged.push_back("already holds " + sku.sku_part_number);
+      } else if (!h.direct && h.group) {
+        target.unchanged.push_back("already holds " + sku.sku_part_number + " through group " +
+                                   *h.group);
+      }
+      entry.licenses->push_back({sku.sku_id, std::move(disabled), {}});
+    }
+    if (!swap_blocked) task.desired.users.push_back(std::move(entry));
     task.targets.push_back(std::move(target));
   }
   return task;

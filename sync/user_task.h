@@ -10,12 +10,18 @@
 // contoso.onmicrosoft.com"). A user the command names is never dropped silently.
 //
 // How each request reads as desired state:
-// - assign: managedSkus = the SKUs, unlisted keep, per selected user an entry whose
-//   licenses are those SKUs (an entry's licenses are its exact set among managedSkus).
-//   Disabled plans: the --disable-plan plans that belong to the SKU; when none does, a
-//   SKU the user holds directly keeps its disabled plans (so assigning what a user has
-//   changes nothing). The planner checks seats, usage location, exclusive and dependent
-//   plans and prohibited locations.
+// - assign: managedSkus = the SKUs and the SKUs to remove, unlisted keep, per selected
+//   user an entry whose licenses are the SKUs (an entry's licenses are its exact set among
+//   managedSkus), so the planner takes the removed ones away in the same call: a swap
+//   (EXCHANGESTANDARD -> SPE_E3) is one atomic assignLicense. A user who has a SKU to
+//   remove only through a group is blocked whole: the swap cannot be done for it.
+//   Disabled plans of a user who does not hold the SKU: the --disable-plan plans of the
+//   SKU, or with --enable-only every plan of the SKU but those. A user who holds the SKU
+//   directly keeps the plans it has disabled (HolderPlans::Keep): the request can only
+//   disable more, and says which it left off; HolderPlans::Reset gives holders exactly
+//   the requested plans. So assigning what a user has changes nothing.
+//   The planner checks seats, usage location, exclusive and dependent plans and
+//   prohibited locations.
 // - revoke: the same, each selected user's entry with licenses [].
 // - delete: an entry with state deleted per user.
 // - restore: an entry naming the soft-deleted user's object id with state active and no
@@ -70,13 +76,21 @@ struct UserTask {
                                         // names that name nobody, as given
 };
 
+// What a holder of a SKU gets on assign: its disabled plans kept (plus any the request
+// disables), or exactly the plans the request gives.
+enum class HolderPlans { Keep, Reset };
+
 struct LicenseRequest {
   std::vector<std::string> skus;            // part numbers or sku ids, any case
-  std::vector<std::string> disabled_plans;  // assign: service plan names or ids, any case
+  std::vector<std::string> disabled_plans;  // assign --disable-plan: plan names or ids
+  std::vector<std::string> enabled_only;    // assign --enable-only: the plans to leave on
+  std::vector<std::string> remove_skus;     // assign --remove-sku: taken away in the call
+  HolderPlans holder_plans = HolderPlans::Keep;
 };
 
 // assign / revoke for the users `selection` matches (its `users` list and its filter
-// parts). Invalid when a SKU, a --disable-plan or a SKU the filter names is unknown.
+// parts). Invalid when a SKU, a plan, or a SKU the filter names is unknown, when a SKU is
+// both to assign and to remove, or when --enable-only names no plan of a SKU.
 Result<UserTask> assign_task(const TenantSnapshot& snapshot, const UserFilter& selection,
                              const LicenseRequest& request);
 Result<UserTask> revoke_task(const TenantSnapshot& snapshot, const UserFilter& selection,

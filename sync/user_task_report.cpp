@@ -6,6 +6,7 @@
 
 #include "sync/apply_text.h"
 #include "sync/ascii_case.h"
+#include "sync/plural.h"
 #include "sync/terminal_colors.h"
 
 namespace tenantsync {
@@ -94,6 +95,29 @@ UserTaskSummary UserTaskReport::summary() const {
   UserTaskSummary s;
   for (const auto& line : users) {
     ++s.users;
+    s.not_found += line.target.user_id.empty() && !line.target.problems.empty() ? 1 : 0;
+    auto blocked_asks = static_cast<int>(line.target.blocked.size());
+    s.operations.total += static_cast<int>(line.operations.size()) + blocked_asks;
+    s.operations.blocked += blocked_asks;
+    for (const auto& op : line.operations) {
+      switch (op.status) {
+        case OpStatus::Applied:
+          ++s.operations.done;
+          break;
+        case OpStatus::Ready:
+          ++(dry_run ? s.operations.ready : s.operations.skipped);
+          break;
+        case OpStatus::Blocked:
+          ++s.operations.blocked;
+          break;
+        case OpStatus::Failed:
+          ++s.operations.failed;
+          break;
+        case OpStatus::Skipped:
+          ++s.operations.skipped;
+          break;
+      }
+    }
     if (line.result == "done") ++s.done;
     if (line.result == "ready") ++s.ready;
     if (line.result == "unchanged") ++s.unchanged;
@@ -131,11 +155,15 @@ UserTaskReport applied_user_task(const std::string& command, const UserTask& tas
 
 std::string user_task_summary_line(const UserTaskReport& report) {
   UserTaskSummary s = report.summary();
-  std::string line = std::to_string(s.users) + (s.users == 1 ? " user: " : " users: ");
+  const auto& o = s.operations;
+  std::string line =
+      plural(s.users, "user", "users") + ", " + plural(o.total, "operation", "operations") + ": ";
   line +=
-      report.dry_run ? std::to_string(s.ready) + " ready, " : std::to_string(s.done) + " done, ";
-  line += std::to_string(s.blocked) + " blocked, " + std::to_string(s.failed) + " failed, " +
-          std::to_string(s.skipped) + " skipped, " + std::to_string(s.unchanged) + " unchanged";
+      report.dry_run ? std::to_string(o.ready) + " ready, " : std::to_string(o.done) + " done, ";
+  line += std::to_string(o.blocked) + " blocked, " + std::to_string(o.failed) + " failed, " +
+          std::to_string(o.skipped) + " skipped; " +
+          plural(s.unchanged, "user unchanged", "users unchanged");
+  if (s.not_found > 0) line += ", " + std::to_string(s.not_found) + " not found";
   line += report.dry_run ? "; nothing was sent." : ".";
   return line;
 }
@@ -234,7 +262,15 @@ nlohmann::json user_task_json(const UserTaskReport& report) {
                         {"unchanged", s.unchanged},
                         {"blocked", s.blocked},
                         {"failed", s.failed},
-                        {"skipped", s.skipped}}}};
+                        {"skipped", s.skipped},
+                        {"notFound", s.not_found},
+                        {"operations",
+                         {{"total", s.operations.total},
+                          {"done", s.operations.done},
+                          {"ready", s.operations.ready},
+                          {"blocked", s.operations.blocked},
+                          {"failed", s.operations.failed},
+                          {"skipped", s.operations.skipped}}}}}};
   if (!report.refusal.empty()) j["refusal"] = report.refusal;
   return j;
 }

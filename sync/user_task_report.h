@@ -20,7 +20,7 @@
 //     ✗ no user bob@contoso.com in contoso.onmicrosoft.com
 //   (dry run: "> would assign SPE_E3"), then the seats the task changes or runs short of
 // with "buy N more seats of X", a safety-limit refusal, local errors, and the summary
-// "200 users: 150 done, 50 blocked, 0 failed, 0 skipped, 0 unchanged." (dry run: "...
+// "4 users, 7 operations: 4 done, 3 blocked, 0 failed, 0 skipped; 1 user unchanged." (dry run: "...
 // 150 ready ...; nothing was sent."). JSON: see user_task_json().
 // Pure functions; deterministic.
 #pragma once
@@ -44,8 +44,15 @@ struct UserTaskLine {
   std::string result;                 // done|ready|unchanged|blocked|failed|skipped
 };
 
+// Users by result, and the operations (each change asked for one user) by outcome: a
+// change refused before planning (a license from a group) counts as a blocked operation,
+// an operation a real run did not send as skipped.
 struct UserTaskSummary {
   int users = 0, done = 0, ready = 0, unchanged = 0, blocked = 0, failed = 0, skipped = 0;
+  int not_found = 0;  // names that name no user
+  struct Operations {
+    int total = 0, done = 0, ready = 0, blocked = 0, failed = 0, skipped = 0;
+  } operations;
 };
 
 struct UserTaskReport {

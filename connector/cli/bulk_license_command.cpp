@@ -1,5 +1,6 @@
 // `tenantsync assign` and `tenantsync revoke`: give or take one or more SKUs for a
 // selection of users at once, through the planner and the executor like apply.
+// assign --remove-sku swaps: one assignLicense per user adds and removes together.
 // assign: the planner checks seats (the free seats go to the selected users by UPN; the
 // rest are blocked with the shortfall), usage location, exclusive and dependent plans and
 // prohibited locations first. revoke: a stale mirror revokes nothing, a license from a
@@ -24,7 +25,12 @@ int run_bulk_license(const char* name, LicenseTask task, const GlobalFlags& g,
   auto selection = selection_filter(o.selection);
   if (!selection.ok()) return report_failure(name, selection.error());
   UserTaskCommand command = asking_command(name, o.tenant, o.wait, o.dry_run, o.format, o.yes);
-  LicenseRequest request{o.skus, o.disabled_plans};  // revoke has no --disable-plan
+  LicenseRequest request;  // revoke has only --sku
+  request.skus = o.skus;
+  request.disabled_plans = o.disabled_plans;
+  request.enabled_only = o.enabled_only;
+  request.remove_skus = o.remove_skus;
+  request.holder_plans = o.reset_plans ? HolderPlans::Reset : HolderPlans::Keep;
   command.build = [&](const TenantSnapshot& now, const TenantSnapshot*) {
     return task(now, *selection, request);
   };

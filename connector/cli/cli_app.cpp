@@ -194,12 +194,30 @@ int run_cli(int argc, char** argv) {
 
   LicensesFlags lic;
   c = app.add_subcommand("licenses", "Seats per product, and which selected users hold it");
-  add_required_tenant(c, lic.tenant);
+  auto* one_tenant = c->add_option("--tenant", lic.tenant, "Tenant domain or id")->type_name("T");
+  c->add_flag("--all-tenants", lic.all_tenants,
+              "Every cached tenant: one row per tenant and product, worst first")
+      ->excludes(one_tenant);
+  c->add_option("--desired", lic.desired,
+                "--all-tenants: shortfall against this desired state (default: config 'desired')")
+      ->type_name("PATH");
+  auto* plans = c->add_option("--plans", lic.plans_sku,
+                              "List the service plans of SKU (every SKU without one), with who "
+                              "has each on")
+                    ->expected(0, 1)
+                    ->type_name("[SKU]");
   add_selection(c, lic.selection, false);
-  c->add_option("--format", lic.format, "text|json")->check(kTextJson);
+  c->add_option("--format", lic.format, "text|json|csv")
+      ->check(CLI::IsMember({"text", "json", "csv"}));
   c->footer(
-      example("  tenantsync licenses --tenant contoso.onmicrosoft.com --filter department:Sales"));
-  c->callback([&] { action = [&] { return run_licenses(g, lic); }; });
+      example("  tenantsync licenses --tenant contoso.onmicrosoft.com --filter department:Sales\n"
+              "  tenantsync licenses --tenant contoso.onmicrosoft.com --plans SPE_E3 \\\n"
+              "      --filter department:Sales\n"
+              "  tenantsync licenses --all-tenants --desired examples/desired"));
+  c->callback([&, plans] {
+    lic.plans = plans->count() > 0;
+    action = [&] { return run_licenses(g, lic); };
+  });
 
   TenantsFlags ten;
   c = app.add_subcommand("tenants",
@@ -219,15 +237,31 @@ int run_cli(int argc, char** argv) {
   c->add_option("--sku", assign.skus, "SKU part number or id (repeatable)")
       ->required()
       ->type_name("S");
-  c->add_option("--disable-plan", assign.disabled_plans, "Service plan to disable (repeatable)")
-      ->type_name("P");
+  c->add_option("--remove-sku", assign.remove_skus,
+                "SKU to take away in the same call: a swap (repeatable)")
+      ->type_name("R");
+  auto* disable =
+      c->add_option("--disable-plan", assign.disabled_plans, "Service plan to disable (repeatable)")
+          ->type_name("P");
+  c->add_option("--enable-only", assign.enabled_only,
+                "Service plan to leave on, every other plan of its SKU off (repeatable)")
+      ->type_name("P")
+      ->excludes(disable);
+  auto* keep = c->add_flag("--keep-plans", assign.keep_plans,
+                           "Users who hold the SKU keep the plans they have "
+                           "disabled; the request disables more (default)");
+  c->add_flag("--reset-plans", assign.reset_plans,
+              "Users who hold the SKU get exactly the plans asked, re-enabling others")
+      ->excludes(keep);
   c->add_flag("--dry-run", assign.dry_run, "Show the plan; send nothing");
   c->add_flag("--yes", assign.yes, "Do not ask for confirmation");
   c->add_option("--format", assign.format, "text|json")->check(kTextJson);
   add_wait(c, assign.wait);
   c->footer(
       example("  tenantsync assign --tenant contoso.onmicrosoft.com --filter department:Sales \\\n"
-              "      --sku SPE_E3 --disable-plan YAMMER_ENTERPRISE --dry-run"));
+              "      --sku SPE_E3 --disable-plan YAMMER_ENTERPRISE --dry-run\n"
+              "  tenantsync assign --tenant contoso.onmicrosoft.com --users-file movers.csv \\\n"
+              "      --sku SPE_E3 --remove-sku EXCHANGESTANDARD --disable-plan YAMMER_ENTERPRISE"));
   c->callback([&] { action = [&] { return run_assign(g, assign); }; });
 
   BulkLicenseFlags revoke;

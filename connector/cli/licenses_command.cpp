@@ -1,5 +1,6 @@
-// `tenantsync licenses`: per product the seats (total, consumed, available) and, for a
-// selection of users, whether all, some or none of them hold it, and which do.
+// `tenantsync licenses`: per product the seats (paid, grace, consumed, available) and, for
+// a selection of users, whether all, some or none of them hold it, and which do. --plans
+// and --all-tenants are other views (licenses_views.h).
 #include <algorithm>
 #include <cstdio>
 
@@ -7,8 +8,11 @@
 
 #include "connector/cli/command_context.h"
 #include "connector/cli/commands.h"
+#include "connector/cli/csv_writer.h"
 #include "connector/cli/engine_session.h"
 #include "connector/cli/exit_codes.h"
+#include "connector/cli/licenses_views.h"
+#include "connector/cli/text_table.h"
 #include "connector/cli/user_selection.h"
 #include "model/json_text.h"
 #include "sync/ascii_case.h"
@@ -33,8 +37,16 @@ const char* coverage(const ProductLine& p) {
 }  // namespace
 
 int run_licenses(const GlobalFlags& g, const LicensesFlags& o) {
+  if (o.all_tenants && (o.plans || !o.selection.users.empty() || !o.selection.users_file.empty() ||
+                        !o.selection.filter.empty()))
+    return usage_error("licenses", "--all-tenants shows seats only: no --plans or selection");
+  if (!o.all_tenants && o.tenant.empty())
+    return usage_error("licenses", "give --tenant T, or --all-tenants");
+  if (!o.all_tenants && !o.desired.empty())
+    return usage_error("licenses", "--desired goes with --all-tenants");
   auto config = load_command_config(g);
   if (!config.ok()) return report_failure("licenses", config.error());
+  if (o.all_tenants) return run_licenses_all_tenants(*config, o);
   auto selection = selection_filter(o.selection);
   if (!selection.ok()) return report_failure("licenses", selection.error());
   bool has_selection = !selection->empty();
@@ -78,6 +90,13 @@ int run_licenses(const GlobalFlags& g, const LicensesFlags& o) {
       if (matches(*selection, u, snapshot->skus)) selected.push_back(&u);
     }
   }
+  if (o.plans) {
+    if (!has_selection) {
+      for (const auto& u : snapshot->users) selected.push_back(&u);
+    }
+    return print_license_plans(*snapshot, selected, o.plans_sku, o.format);
+  }
+  const bool grace = config->use_grace_seats;
   std::vector<ProductLine> lines;
   for (const auto& sku : snapshot->skus) {
     if (sku.applies_to != "User") continue;
@@ -89,7 +108,8 @@ int run_licenses(const GlobalFlags& g, const LicensesFlags& o) {
       p.holders.push_back(u->user_principal_name +
                           (u->has_direct_license(sku.sku_id) ? "" : " (group)"));
     }
-    p.need = std::max(0, p.selected - static_cast<int>(p.holders.size()) - sku.free_seats());
+    p.need =
+        std::max(0, p.selected - static_cast<int>(p.holders.size()) - sku.available_seats(grace));
     lines.push_back(std::move(p));
   }
   std::sort(lines.begin(), lines.end(), [](const ProductLine& a, const ProductLine& b) {
@@ -99,11 +119,11 @@ int run_licenses(const GlobalFlags& g, const LicensesFlags& o) {
   if (o.format == "json") {
     nlohmann::json products = nlohmann::json::array();
     for (const auto& p : lines) {
-      nlohmann::json j = {{"sku", p.sku->sku_part_number},
-                          {"skuId", p.sku->sku_id},
-                          {"total", p.sku->usable_seats()},
-                          {"consumed", p.sku->consumed_units},
-                          {"available", p.sku->free_seats()}};
+      nlohmann::json j = {
+          {"sku", p.sku->sku_part_number},         {"skuId", p.sku->sku_id},
+          {"total", p.sku->prepaid_units.enabled}, {"grace", p.sku->prepaid_units.warning},
+          {"consumed", p.sku->consumed_units},     {"available", p.sku->available_seats(grace)},
+          {"overPaidBy", p.sku->over_paid()}};
       if (has_selection) {
         j["selected"] = p.selected;
         j["holding"] = p.holders.size();
@@ -113,31 +133,81 @@ int run_licenses(const GlobalFlags& g, const LicensesFlags& o) {
       }
       products.push_back(std::move(j));
     }
-    nlohmann::json out{{"tenant", tenant->default_domain_name}, {"products", products}};
+    nlohmann::json out{
+        {"tenant", tenant->default_domain_name}, {"graceCounted", grace}, {"products", products}};
     std::printf("%s\n", dump_json(out, 2).c_str());
     return kExitOk;
   }
-  std::printf("%-28s %7s %9s %10s", "PRODUCT", "TOTAL", "CONSUMED", "AVAILABLE");
-  if (has_selection) std::printf("  SELECTED (%zu users)", selected.size());
-  std::printf("\n");
-  for (const auto& p : lines) {
-    std::printf("%-28s %7d %9d %10d", p.sku->sku_part_number.c_str(), p.sku->usable_seats(),
-                p.sku->consumed_units, p.sku->free_seats());
-    if (has_selection) {
-      std::printf("  %s (%zu of %d)", coverage(p), p.holders.size(), p.selected);
-    }
-    if (p.sku->free_seats() == 0 || p.need > 0) {
-      int buy = has_selection ? p.need : 0;
-      if (buy > 0) {
-        std::printf("  no room: buy %d more seat%s for this selection", buy, buy == 1 ? "" : "s");
-      } else if (p.sku->free_seats() == 0) {
-        std::printf("  no free seat: buy more to assign it");
+  if (o.format == "csv") {
+    CsvWriter csv(stdout);
+    std::vector<std::string> header = {"sku",      "skuId",     "total",     "grace",
+                                       "consumed", "available", "overPaidBy"};
+    if (has_selection) header.insert(header.end(), {"selected", "holding", "seatsNeeded"});
+    csv.row(header);
+    for (const auto& p : lines) {
+      std::vector<std::string> row = {p.sku->sku_part_number,
+                                      p.sku->sku_id,
+                                      std::to_string(p.sku->prepaid_units.enabled),
+                                      std::to_string(p.sku->prepaid_units.warning),
+                                      std::to_string(p.sku->consumed_units),
+                                      std::to_string(p.sku->available_seats(grace)),
+                                      std::to_string(p.sku->over_paid())};
+      if (has_selection) {
+        row.insert(row.end(), {std::to_string(p.selected), std::to_string(p.holders.size()),
+                               std::to_string(p.need)});
       }
+      csv.row(row);
     }
-    std::printf("\n");
+    return kExitOk;
+  }
+  std::vector<std::vector<std::string>> table = {
+      {"PRODUCT", "TOTAL", "GRACE", "CONSUMED", "AVAILABLE"}};
+  if (has_selection) table[0].push_back("SELECTED (" + std::to_string(selected.size()) + " users)");
+  table[0].push_back("");
+  std::vector<std::vector<std::string>> holders(1);  // printed under each product's line
+  for (const auto& p : lines) {
+    const Sku& sku = *p.sku;
+    std::vector<std::string> row = {
+        cell(sku.sku_part_number, 40), std::to_string(sku.prepaid_units.enabled),
+        std::to_string(sku.prepaid_units.warning), std::to_string(sku.consumed_units),
+        std::to_string(sku.available_seats(grace))};
+    if (has_selection) {
+      row.push_back(std::string(coverage(p)) + " (" + std::to_string(p.holders.size()) + " of " +
+                    std::to_string(p.selected) + ")");
+    }
+    std::vector<std::string> notes;
+    if (sku.over_paid() > 0) {
+      notes.push_back("over the paid count by " + std::to_string(sku.over_paid()) +
+                      ": runs on grace units");
+    }
+    if (p.need > 0) {
+      notes.push_back("no room: buy " + std::to_string(p.need) + " more seat" +
+                      (p.need == 1 ? "" : "s") + " for this selection");
+    } else if (sku.available_seats(grace) == 0) {
+      notes.push_back("no free seat: buy more to assign it");
+    }
+    std::string note;
+    for (const auto& n : notes) note += (note.empty() ? "" : "; ") + n;
+    row.push_back(note);
+    table.push_back(std::move(row));
+    holders.emplace_back();
     if (has_selection && !p.holders.empty() && p.holders.size() < selected.size()) {
-      for (const auto& h : p.holders) std::printf("    holds it: %s\n", h.c_str());
+      holders.back() = p.holders;
     }
+  }
+  std::string text = render_table(table);
+  size_t line = 0, start = 0;
+  for (size_t end; (end = text.find('\n', start)) != std::string::npos; start = end + 1, ++line) {
+    std::printf("%s\n", text.substr(start, end - start).c_str());
+    for (const auto& h : holders[line]) std::printf("    holds it: %s\n", cell(h, 100).c_str());
+  }
+  bool any_grace = std::any_of(lines.begin(), lines.end(), [](const ProductLine& p) {
+    return p.sku->prepaid_units.warning > 0;
+  });
+  if (any_grace) {
+    std::printf("%s\n", grace ? "AVAILABLE counts grace units (safety.useGraceSeats)."
+                              : "GRACE units (an expired subscription's seats) are not counted "
+                                "as available (safety.useGraceSeats is off).");
   }
   return kExitOk;
 }

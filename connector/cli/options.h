@@ -74,6 +74,10 @@ struct ExportFlags {
 
 struct LicensesFlags {
   std::string tenant;
+  bool all_tenants = false;  // --all-tenants: one row per tenant and product
+  std::string desired;       // --all-tenants: shortfall against it ("" = config's)
+  bool plans = false;        // --plans [SKU]
+  std::string plans_sku;     // "" = every SKU
   UserSelection selection;
   std::string format = "text";
 };
@@ -87,7 +91,11 @@ struct BulkLicenseFlags {  // assign and revoke
   std::string tenant;
   UserSelection selection;
   std::vector<std::string> skus;
-  std::vector<std::string> disabled_plans;  // assign only
+  std::vector<std::string> disabled_plans;  // assign only, as the rest
+  std::vector<std::string> enabled_only;    // --enable-only
+  std::vector<std::string> remove_skus;     // --remove-sku: swapped out in the same call
+  bool keep_plans = false;                  // --keep-plans: the default, said explicitly
+  bool reset_plans = false;                 // --reset-plans
   bool dry_run = false;
   bool yes = false;
   std::string format = "text";

@@ -15,8 +15,10 @@ Result<BuiltPlan> plan_desired(EngineSession& session, const DesiredState& desir
       if (!mirrored.ok()) print_mirror_result(mirrored, /*to_stdout=*/false);
     }
   }
+  PlanOptions with_config = options;
+  with_config.use_grace_seats = session.config().use_grace_seats;
   return build_plan(session.cache(), desired, tenant_filter, ServiceRules::builtin(),
-                    session.clock().now(), options);
+                    session.clock().now(), with_config);
 }
 
 }  // namespace tenantsync

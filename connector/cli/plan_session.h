@@ -12,7 +12,8 @@
 namespace tenantsync {
 
 // Mirror failures do not stop planning: the failed tenant is stale, and the planner
-// blocks what a stale mirror cannot justify. They are printed on stderr.
+// blocks what a stale mirror cannot justify. They are printed on stderr. The config's
+// safety.useGraceSeats goes into `options`.
 Result<BuiltPlan> plan_desired(EngineSession& session, const DesiredState& desired,
                                const std::vector<std::string>& tenant_filter, bool refresh,
                                bool progress, const PlanOptions& options = {});

@@ -92,13 +92,13 @@ class SignalWatch {
   std::condition_variable cv_;
 };
 
-std::vector<SeatGauge> free_seats(Cache& cache, const DriftReport& report) {
+std::vector<SeatGauge> free_seats(Cache& cache, const DriftReport& report, bool count_grace) {
   std::vector<SeatGauge> out;
   for (const auto& t : report.tenants) {
     auto seats = cache.sku_seats(t.tenant_id.empty() ? t.tenant : t.tenant_id);
     if (!seats.ok()) continue;
     for (const auto& s : *seats)
-      out.push_back({t.name(), s.sku.sku_part_number, s.sku.free_seats()});
+      out.push_back({t.name(), s.sku.sku_part_number, s.sku.available_seats(count_grace)});
   }
   return out;
 }
@@ -222,6 +222,7 @@ int run_scheduler(const GlobalFlags& g, const RunFlags& o) {
     options.interrupt = &signals.stopping();
     options.request_timeout = std::chrono::seconds(config->remote.timeout_seconds);
     options.passwords_dir = config->passwords_dir;
+    options.use_grace_seats = config->use_grace_seats;
     // The cache's writer lock is held for the cycle and what it records (reports, the
     // webhook's outbox), and released before the wait for the next one.
     CycleResult cycle;
@@ -249,7 +250,8 @@ int run_scheduler(const GlobalFlags& g, const RunFlags& o) {
         log_error("run: " + written.error().message);
       }
     }
-    metrics.cycle_finished(cycle, outcome, s.clock().now(), free_seats(s.cache(), cycle.left));
+    metrics.cycle_finished(cycle, outcome, s.clock().now(),
+                           free_seats(s.cache(), cycle.left, config->use_grace_seats));
     if (s.graph()) metrics.http(s.graph()->stats());
     print_cycle(n, cycle, outcome, files);
     if (notifier) {

@@ -8,11 +8,13 @@
 
 #include <nlohmann/json.hpp>
 
+#include "connector/cli/cached_estate.h"
 #include "connector/cli/command_context.h"
 #include "connector/cli/commands.h"
 #include "connector/cli/csv_writer.h"
 #include "connector/cli/engine_session.h"
 #include "connector/cli/exit_codes.h"
+#include "connector/cli/text_table.h"
 #include "model/json_text.h"
 #include "sync/ascii_case.h"
 #include "sync/drift.h"
@@ -28,31 +30,6 @@ namespace {
 constexpr size_t kMaxDomain = 40;
 constexpr size_t kMaxName = 28;
 constexpr size_t kMaxStatus = 90;
-
-bool names(const std::string& name, const Tenant& t) {
-  return name == t.id || iequals(name, t.default_domain_name);
-}
-
-// Terminal-safe (control characters become '?') and at most `max` code points.
-std::string cell(const std::string& text, size_t max) {
-  std::string safe;
-  size_t points = 0, cut = std::string::npos;
-  for (char c : text) {
-    auto u = static_cast<unsigned char>(c);
-    if ((u & 0xC0) != 0x80) {
-      if (points == max - 3) cut = safe.size();
-      ++points;
-    }
-    safe += (u < 0x20 || u == 0x7f) ? '?' : c;
-  }
-  return points > max ? safe.substr(0, cut) + "..." : safe;
-}
-
-size_t width(const std::string& s) {
-  size_t n = 0;
-  for (char c : s) n += (static_cast<unsigned char>(c) & 0xC0) != 0x80 ? 1 : 0;
-  return n;
-}
 
 std::string optional_number(const TenantOverviewRow& r, const std::optional<int>& n) {
   if (n) return std::to_string(*n);
@@ -77,18 +54,7 @@ void print_text(const std::vector<TenantOverviewRow>& rows, bool planned, Clock:
     line.push_back(cell(r.status_text, kMaxStatus));
     table.push_back(std::move(line));
   }
-  std::vector<size_t> widths(header.size(), 0);
-  for (const auto& line : table) {
-    for (size_t i = 0; i < line.size(); ++i) widths[i] = std::max(widths[i], width(line[i]));
-  }
-  for (const auto& line : table) {
-    std::string out;
-    for (size_t i = 0; i < line.size(); ++i) {
-      out += line[i];
-      if (i + 1 < line.size()) out += std::string(widths[i] - width(line[i]) + 2, ' ');
-    }
-    std::printf("%s\n", out.c_str());
-  }
+  std::printf("%s", render_table(table).c_str());
 }
 
 nlohmann::json optional_json(const std::optional<int>& n) {
@@ -111,68 +77,20 @@ int run_tenants(const GlobalFlags& g, const TenantsFlags& o) {
   Cache& cache = (*session)->cache();
   const auto now = (*session)->clock().now();
 
-  auto cached = cache.tenants();
-  if (!cached.ok()) return report_failure("tenants", cached.error());
-  if (cached->empty()) {
-    return report_failure("tenants", make_error(ErrorKind::NotFound,
-                                                "the cache knows no tenant: run `tenantsync "
-                                                "mirror` first"));
-  }
-  std::vector<std::string> scope = tenants_in_scope(*config, {});
-  auto in_scope = [&](const Tenant& t) {
-    return scope.empty() ||
-           std::any_of(scope.begin(), scope.end(), [&](const auto& n) { return names(n, t); });
-  };
-  // A tenant the config names that the cache does not know is not silently left out.
-  for (const auto& name : scope) {
-    bool known = std::any_of(cached->begin(), cached->end(),
-                             [&](const CachedTenant& c) { return names(name, c.tenant); });
-    if (!known) {
-      std::fprintf(stderr,
-                   "tenantsync tenants: warning: tenant %s (config 'tenants') is not in the "
-                   "cache: run `tenantsync mirror --tenant %s` first\n",
-                   name.c_str(), name.c_str());
-    }
-  }
-
+  auto snapshots = cached_tenants_in_scope("tenants", cache, *config);
+  if (!snapshots.ok()) return report_failure("tenants", snapshots.error());
   std::vector<TenantOverviewRow> rows;
-  for (const auto& c : *cached) {
-    if (!in_scope(c.tenant)) continue;
-    auto snapshot = cache.load_snapshot(c.tenant.id);
-    if (!snapshot.ok()) return report_failure("tenants", snapshot.error());
-    TenantOverviewRow row = overview_row(*snapshot);
-    row.users = static_cast<int>(snapshot->users.size());
-    row.deleted_users = static_cast<int>(snapshot->deleted_users.size());
+  for (const auto& snapshot : *snapshots) {
+    TenantOverviewRow row = overview_row(snapshot);
+    row.users = static_cast<int>(snapshot.users.size());
+    row.deleted_users = static_cast<int>(snapshot.deleted_users.size());
     rows.push_back(std::move(row));
   }
-
   if (desired) {
-    // Plan only what the desired state names among the tenants shown: `plan --no-refresh`
-    // for each of them, nothing read from the remote.
-    std::vector<std::string> filter;
-    for (const auto& name : desired_tenant_names(*desired, {})) {
-      bool shown = std::any_of(rows.begin(), rows.end(), [&](const TenantOverviewRow& r) {
-        return name == r.tenant_id || iequals(name, r.domain);
-      });
-      if (shown) {
-        filter.push_back(name);
-        continue;
-      }
-      bool cached_elsewhere = std::any_of(cached->begin(), cached->end(),
-                                          [&](const auto& c) { return names(name, c.tenant); });
-      if (!cached_elsewhere) {
-        std::fprintf(stderr,
-                     "tenantsync tenants: warning: the desired state names tenant %s, which the "
-                     "cache does not know: run `tenantsync mirror --tenant %s` first\n",
-                     name.c_str(), name.c_str());
-      }
-    }
+    auto built = plan_from_cache("tenants", cache, *config, *desired, *snapshots, now);
+    if (!built.ok()) return report_failure("tenants", built.error());
     DriftReport report;
-    if (!filter.empty()) {
-      auto built = build_plan(cache, *desired, filter, ServiceRules::builtin(), now);
-      if (!built.ok()) return report_failure("tenants", built.error());
-      report = build_drift_report(built->plan, now, &built->plan_names);
-    }
+    if (*built) report = build_drift_report((*built)->plan, now, &(*built)->plan_names);
     add_drift(rows, report);
   }
   sort_worst_first(rows);

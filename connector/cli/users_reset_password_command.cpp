@@ -14,6 +14,7 @@
 #include "connector/cli/user_task_session.h"
 #include "sync/password_file.h"
 #include "sync/password_reset.h"
+#include "sync/plural.h"
 #include "sync/temporary_password.h"
 
 namespace tenantsync {
@@ -76,14 +77,14 @@ int run_users_reset_password(const GlobalFlags& g, const UsersTargetFlags& o) {
   auto paint = [&](const char* code, const std::string& text) {
     return tty ? code + text + "\x1b[0m" : text;
   };
-  int done = 0, failed = 0;
+  int done = 0, failed = 0, not_found = 0;
   std::string out = tenant.tenant.default_domain_name + "\n";
   size_t next = 0;
   for (const auto& t : targets) {
     out += "  " + t.upn + "\n";
     for (const auto& p : t.problems) out += "    " + paint("\x1b[31m", "\u2717 " + p) + "\n";
     if (!t.problems.empty()) {
-      ++failed;
+      ++not_found;
       continue;
     }
     const PasswordResetResult& r = results[next++];
@@ -101,8 +102,11 @@ int run_users_reset_password(const GlobalFlags& g, const UsersTargetFlags& o) {
              "\n";
     }
   }
-  out += std::to_string(targets.size()) + (targets.size() == 1 ? " user: " : " users: ") +
-         std::to_string(done) + " done, " + std::to_string(failed) + " failed.\n";
+  out += plural(static_cast<int>(targets.size()), "user", "users") + ", " +
+         plural(done + failed, "operation", "operations") + ": " + std::to_string(done) +
+         " done, " + std::to_string(failed) + " failed";
+  if (not_found > 0) out += "; " + std::to_string(not_found) + " not found";
+  out += ".\n";
   std::fputs(out.c_str(), stdout);
   if (!set.empty() || done > 0) {
     std::fprintf(stderr, "tenantsync %s: the temporary passwords of %d user%s are in %s\n", name,
@@ -115,7 +119,7 @@ int run_users_reset_password(const GlobalFlags& g, const UsersTargetFlags& o) {
                  name);
     return code;
   }
-  return failed > 0 ? kExitPartial : kExitOk;
+  return failed + not_found > 0 ? kExitPartial : kExitOk;
 }
 
 }  // namespace tenantsync

@@ -68,7 +68,8 @@ TEST(ApplyCliTest, ASavedPlanIsCarriedOut) {
         << user << " " << done << "\n"
         << r.out;
   }
-  EXPECT_EQ(lines_of(r.out).back(), "Applied 5 of 5 operations: 0 failed, 0 blocked, 0 skipped.");
+  EXPECT_EQ(lines_of(r.out).back(),
+            "Applied 5 of 5 operations for 5 users: 0 failed, 0 blocked, 0 skipped.");
   EXPECT_EQ(f.writes(), 5) << "one assignLicense per user";
   expect_contoso_changed(f.fake());
 }
@@ -251,7 +252,8 @@ TEST(ApplyCliTest, APartlyFailedApplyExits3AndListsEachFailureInTheServicesWords
   EXPECT_NE(r.out.find(std::string("  ") + kAllan + "\n    \u2713 assigned SPE_E3"),
             std::string::npos)
       << r.out;
-  EXPECT_EQ(lines_of(r.out).back(), "Applied 3 of 5 operations: 2 failed, 0 blocked, 0 skipped.");
+  EXPECT_EQ(lines_of(r.out).back(),
+            "Applied 3 of 5 operations for 5 users: 2 failed, 0 blocked, 0 skipped.");
   auto state = f.fake().state(kContoso);
   EXPECT_TRUE(holds(state, kAllan, "SPE_E3"));
   EXPECT_FALSE(holds(state, kIsaiah, "EMS"));

@@ -56,7 +56,7 @@ TEST(PlanCliTest, TextShowsEachChangeTheSeatTableAndTheSummary) {
 
   EXPECT_EQ(lines_of(r.out).back(),
             "Plan: 3 to assign, 1 to revoke, 1 to update, 0 to restore, 0 to delete, "
-            "0 to create; 0 blocked.")
+            "0 to create; 0 blocked (5 operations for 5 users).")
       << r.out;
 }
 

@@ -229,7 +229,7 @@ TEST(UserTasksTest, BulkAssignBeyondTheSeatsAssignsWhatFitsAndReportsTheShortfal
   args.push_back("--dry-run");
   auto dry = estate.run(args);
   EXPECT_EQ(dry.exit_code, 3) << dry.out << dry.err;
-  EXPECT_THAT(dry.out, HasSubstr("200 users: 150 ready, 50 blocked, 0 failed"));
+  EXPECT_THAT(dry.out, HasSubstr("200 users, 200 operations: 150 ready, 50 blocked, 0 failed"));
   EXPECT_THAT(dry.out, HasSubstr("buy 50 more seats of SPE_E3"));
   EXPECT_THAT(dry.out, HasSubstr("nothing was sent"));
   EXPECT_EQ(estate.change_requests(), 0);
@@ -238,7 +238,8 @@ TEST(UserTasksTest, BulkAssignBeyondTheSeatsAssignsWhatFitsAndReportsTheShortfal
   estate.fake().reset_stats();
   auto r = estate.run(assign);
   EXPECT_EQ(r.exit_code, 3) << r.out << r.err;
-  EXPECT_THAT(r.out, HasSubstr("200 users: 150 done, 50 blocked, 0 failed, 0 skipped"));
+  EXPECT_THAT(r.out,
+              HasSubstr("200 users, 200 operations: 150 done, 50 blocked, 0 failed, 0 skipped"));
   EXPECT_THAT(r.out, HasSubstr("buy 50 more seats of SPE_E3"));
   // Nothing was sent for the 50: exactly 150 assignLicense calls reached the service.
   EXPECT_EQ(estate.writes(), 150);
@@ -338,7 +339,10 @@ TEST(UserTasksTest, RevokeTakesTheSkuAndSaysWhoDidNotHoldItOrGetsItFromAGroup) {
   EXPECT_THAT(r.out, HasSubstr("megan.bowen@contoso.onmicrosoft.com\n    = does not hold EMS"));
   EXPECT_THAT(r.out,
               HasSubstr("christie.cline@contoso.onmicrosoft.com\n    ! EMS comes from group"));
-  EXPECT_THAT(r.out, HasSubstr("4 users: 2 done, 1 blocked, 0 failed, 0 skipped, 1 unchanged."));
+  EXPECT_THAT(
+      r.out,
+      HasSubstr(
+          "4 users, 3 operations: 2 done, 1 blocked, 0 failed, 0 skipped; 1 user unchanged."));
   json state = estate.fake().state(kContoso);
   EXPECT_EQ(skus_of(*find_user(state, "joni.sherman@contoso.onmicrosoft.com")),
             std::set<std::string>{kE3});
@@ -439,14 +443,14 @@ TEST(UserTasksTest, ImportCreatesTheRowsOnceAndARerunSkipsThem) {
   auto dry = estate.run({"users", "import", "--tenant", kContoso, "--csv", csv, "--dry-run"});
   EXPECT_EQ(dry.exit_code, 0) << dry.out << dry.err;
   EXPECT_THAT(dry.out, HasSubstr("> would create \"Nina North\""));
-  EXPECT_THAT(dry.out, HasSubstr("2 users: 2 ready"));
+  EXPECT_THAT(dry.out, HasSubstr("2 users, 3 operations: 3 ready, 0 blocked"));
   EXPECT_EQ(estate.change_requests(), 0);
 
   std::string pw = estate.dir().file("pw.csv");
   auto r =
       estate.run({"users", "import", "--tenant", kContoso, "--csv", csv, "--passwords-out", pw});
   EXPECT_EQ(r.exit_code, 0) << r.out << r.err;
-  EXPECT_THAT(r.out, HasSubstr("2 users: 2 done"));
+  EXPECT_THAT(r.out, HasSubstr("2 users, 3 operations: 3 done, 0 blocked"));
   json state = estate.fake().state(kContoso);
   const json* nina = find_user(state, "nina.north@contoso.onmicrosoft.com");
   const json* omar = find_user(state, "omar.olsen@sales.contoso.com");
@@ -469,8 +473,10 @@ TEST(UserTasksTest, ImportCreatesTheRowsOnceAndARerunSkipsThem) {
   EXPECT_EQ(rerun.exit_code, 0) << rerun.out << rerun.err;
   EXPECT_THAT(rerun.out, HasSubstr("nina.north@contoso.onmicrosoft.com\n    = already exists: "
                                    "skipped"));
-  EXPECT_THAT(rerun.out,
-              HasSubstr("2 users: 0 done, 0 blocked, 0 failed, 0 skipped, 2 unchanged."));
+  EXPECT_THAT(
+      rerun.out,
+      HasSubstr(
+          "2 users, 0 operations: 0 done, 0 blocked, 0 failed, 0 skipped; 2 users unchanged."));
   EXPECT_EQ(estate.change_requests(), 0);
   EXPECT_FALSE(exists(pw2));
 }
@@ -489,7 +495,7 @@ TEST(UserTasksTest, ImportOf500UsersCreatesAllWithLicensesAndNoPasswordLeaks) {
   auto r = estate.run({"--log-level", "trace", "users", "import", "--tenant", kNorthwind, "--csv",
                        csv, "--passwords-out", pw});
   ASSERT_EQ(r.exit_code, 0) << r.out.substr(0, 2000) << r.err.substr(0, 2000);
-  EXPECT_THAT(r.out, HasSubstr("500 users: 500 done, 0 blocked, 0 failed"));
+  EXPECT_THAT(r.out, HasSubstr("500 users, 1000 operations: 1000 done, 0 blocked, 0 failed"));
 
   json state = estate.fake().state(kNorthwind);
   int hires = 0;
@@ -530,7 +536,7 @@ TEST(UserTasksTest, ResetPasswordSetsNewPasswordsToBeChangedAtNextSignIn) {
   EXPECT_THAT(r.out,
               HasSubstr("lidia.holloway@contoso.onmicrosoft.com\n    \u2713 password reset"));
   EXPECT_THAT(r.out, HasSubstr("no user ghost@contoso.onmicrosoft.com"));
-  EXPECT_THAT(r.out, HasSubstr("3 users: 2 done, 1 failed."));
+  EXPECT_THAT(r.out, HasSubstr("3 users, 2 operations: 2 done, 0 failed; 1 not found."));
   // Two PATCHes the service accepted (a password change is not a "write" it counts).
   EXPECT_EQ(estate.count("PATCH /v1.0/users/{id}", "204"), 2);
   EXPECT_EQ(file_mode(pw), 0600);

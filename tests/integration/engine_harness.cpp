@@ -70,8 +70,8 @@ MirrorResult EngineHarness::mirror(const std::vector<std::string>& tenants, bool
   return mirror_tenants(*directory_, *cache_, options);
 }
 
-Result<BuiltPlan> EngineHarness::plan(const DesiredState& desired) {
-  return build_plan(*cache_, desired, {}, ServiceRules::builtin(), fake_now());
+Result<BuiltPlan> EngineHarness::plan(const DesiredState& desired, const PlanOptions& options) {
+  return build_plan(*cache_, desired, {}, ServiceRules::builtin(), fake_now(), options);
 }
 
 Result<ApplyReport> EngineHarness::apply(const Plan& plan, ExecuteOptions options) {

@@ -59,7 +59,7 @@ class EngineHarness {
   // mirror_tenants() with the CLI's concurrency; `tenants` empty = every customer.
   MirrorResult mirror(const std::vector<std::string>& tenants = {}, bool full = false);
   // build_plan() over every tenant of `desired`, at the fake's current time.
-  Result<BuiltPlan> plan(const DesiredState& desired);
+  Result<BuiltPlan> plan(const DesiredState& desired, const PlanOptions& options = {});
   // execute_plan() with the CLI's concurrency, temporary passwords for creates and no
   // safety limits unless `options` sets them.
   Result<ApplyReport> apply(const Plan& plan, ExecuteOptions options = {});

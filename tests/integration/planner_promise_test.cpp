@@ -125,7 +125,11 @@ void expect_seats_as_planned(EngineHarness& h, const Plan& plan,
 // seats the plan does not count on), else once apply is done. Returns the service's
 // refusals of them by rule, for the caller to check what was covered.
 std::map<std::string, int> expect_planner_promise(EngineHarness& h, const DesiredState& desired) {
-  auto built = h.plan(desired);
+  // The service hands out grace units; the planner only when told to (safety.useGraceSeats).
+  // The promise is about the service's rules, so the planner counts them here.
+  PlanOptions grace;
+  grace.use_grace_seats = true;
+  auto built = h.plan(desired, grace);
   if (!built.ok()) {
     ADD_FAILURE() << built.error().describe();
     return {};

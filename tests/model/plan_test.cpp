@@ -54,7 +54,7 @@ Plan sample_plan() {
   set.sku_id.clear();
   set.details = json{{"usageLocation", "US"}, {"accountEnabled", false}};
   t.operations.push_back(set);
-  t.seats.push_back({"SPE_E3", "sku-e3", 25, 24, 25, 1});
+  t.seats.push_back({"SPE_E3", "sku-e3", 25, 24, 25, 1, 2, false});
   t.notes = {"desired user ghost@contoso.com does not exist"};
   t.over_limit = OverLimit{
       2, 1, 1, 0, {"maxRevocations"}, "2 losses of access (...) > safety.maxRevocations 1"};
@@ -125,11 +125,12 @@ TEST(PlanTest, JsonHasTheDocumentedShape) {
                             "message": "2 losses of access (...) > safety.maxRevocations 1"})"));
   EXPECT_FALSE(j["tenants"][1].contains("overLimit")) << "only on a tenant over a limit";
   EXPECT_EQ(t["seats"][0], json::parse(R"({"sku": "SPE_E3", "skuId": "sku-e3", "enabled": 25,
-                                          "consumed": 24, "afterPlan": 25, "shortfall": 1})"));
+                                          "consumed": 24, "afterPlan": 25, "shortfall": 1,
+                                          "grace": 2, "graceCounted": false})"));
   EXPECT_EQ(j["summary"],
             json::parse(R"({"assign": 1, "revoke": 0, "update": 1, "restore": 0, "delete": 0,
                             "create": 1, "roles": 0, "set": 1, "blocked": 1, "applied": 0, "failed": 1,
-                            "skipped": 0})"));
+                            "skipped": 0, "operations": 6, "users": 6})"));
 }
 
 TEST(PlanTest, SummaryCountsReadyAndAppliedByKindAndTheRestByStatus) {

@@ -85,7 +85,7 @@ TEST(ApplyTextTest, ListsEveryOutcomePerTenantAndUserLikeAConfirmationPage) {
             "  zoe@fabrikam.com\n"
             "    - assign EMS skipped: tenant is in report mode\n"
             "\n"
-            "Applied 6 of 10 operations: 1 failed, 1 blocked, 2 skipped.\n");
+            "Applied 6 of 10 operations for 9 users: 1 failed, 1 blocked, 2 skipped.\n");
 }
 
 TEST(ApplyTextTest, AsciiMarkersAndPlanNames) {
@@ -128,7 +128,7 @@ TEST(ApplyTextTest, ASafetyRefusalIsStatedUnderItsTenant) {
                 not_sent +
                 "\n"
                 "\n"
-                "Applied 0 of 1 operations: 0 failed, 0 blocked, 1 skipped.\n");
+                "Applied 0 of 1 operations for 1 user: 0 failed, 0 blocked, 1 skipped.\n");
 }
 
 TEST(ApplyTextTest, StalePlansAndLocalErrorsAreSaid) {

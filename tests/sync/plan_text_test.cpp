@@ -102,7 +102,7 @@ TEST(PlanTextTest, RendersTenantsUsersOperationsNotesAndSeats) {
             "      + EMS\n"
             "\n"
             "Plan: 3 to assign, 2 to revoke, 1 to update, 1 to restore, 1 to delete, 1 to "
-            "create; 1 blocked.\n");
+            "create; 1 blocked (10 operations for 7 users).\n");
 }
 
 TEST(PlanTextTest, UnknownPlanIdsAreShownAsIds) {
@@ -139,7 +139,7 @@ TEST(PlanTextTest, SummaryCountsReadyByKindAndBlocked) {
                                 op(OpKind::Revoke, "a", "F", OpStatus::Blocked, "y")};
   EXPECT_EQ(plan_summary_line(plan),
             "Plan: 0 to assign, 0 to revoke, 0 to update, 0 to restore, 0 to delete, 0 to "
-            "create; 2 blocked.");
+            "create; 2 blocked (2 operations for 1 user).");
 }
 
 TEST(PlanTextTest, ColorMarksAdditionsRemovalsAndBlocks) {

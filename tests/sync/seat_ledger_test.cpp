@@ -17,27 +17,29 @@ Sku seats(int enabled, int consumed, int warning = 0, const char* status = "Enab
   return s;
 }
 
-TEST(PlanSeatLedgerTest, CapacityCountsEnabledPlusWarningMinusConsumed) {
+TEST(PlanSeatLedgerTest, CapacityCountsPaidSeatsMinusConsumedAndGraceUnitsOnlyWhenAsked) {
   struct Case {
     Sku sku;
     int capacity;
+    int with_grace;
   };
   for (const Case& c : std::vector<Case>{
-           {seats(25, 24), 1},
-           {seats(25, 25), 0},
-           {seats(25, 27), 0},  // over (a restore): never below 0
-           {seats(20, 20, 5), 5},
-           {seats(0, 0, 0, "Suspended"), 0},
-           {seats(10, 0, 0, "LockedOut"), 0},
-           {seats(10, 0, 0, "Warning"), 10},
+           {seats(25, 24), 1, 1},
+           {seats(25, 25), 0, 0},
+           {seats(25, 27), 0, 0},  // over (a restore): never below 0
+           {seats(20, 20, 5), 0, 5},
+           {seats(10, 11, 2), 0, 1},  // already running on a grace unit
+           {seats(0, 0, 0, "Suspended"), 0, 0},
+           {seats(10, 0, 0, "LockedOut"), 0, 0},
+           {seats(10, 0, 0, "Warning"), 10, 10},
        }) {
-    SeatLedger ledger({c.sku});
-    EXPECT_EQ(ledger.capacity(0), c.capacity);
+    EXPECT_EQ(SeatLedger({c.sku}, false).capacity(0), c.capacity);
+    EXPECT_EQ(SeatLedger({c.sku}, true).capacity(0), c.with_grace);
   }
 }
 
 TEST(PlanSeatLedgerTest, ReleasesAddSeatsAndForcedLicensesTakeThem) {
-  SeatLedger ledger({seats(25, 27)});
+  SeatLedger ledger({seats(25, 27)}, false);
   ledger.release(0);
   ledger.release(0);
   EXPECT_EQ(ledger.capacity(0), 0);  // 27 -> 25: still none free
@@ -48,7 +50,7 @@ TEST(PlanSeatLedgerTest, ReleasesAddSeatsAndForcedLicensesTakeThem) {
 }
 
 TEST(PlanSeatLedgerTest, GrantsInOrderUntilFull) {
-  SeatLedger ledger({seats(3, 1)});
+  SeatLedger ledger({seats(3, 1)}, false);
   EXPECT_TRUE(ledger.take(0, 10));
   EXPECT_TRUE(ledger.take(0, 11));
   EXPECT_FALSE(ledger.take(0, 12));
@@ -56,7 +58,7 @@ TEST(PlanSeatLedgerTest, GrantsInOrderUntilFull) {
 }
 
 TEST(PlanSeatLedgerTest, OverflowTakesBackTheLastGrantedSeats) {
-  SeatLedger ledger({seats(2, 2)});
+  SeatLedger ledger({seats(2, 2)}, false);
   ledger.release(0);
   ledger.release(0);
   ledger.release(0);

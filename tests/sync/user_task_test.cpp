@@ -87,6 +87,13 @@ UserFilter names(std::vector<std::string> users) {
   return f;
 }
 
+LicenseRequest request(std::vector<std::string> skus, std::vector<std::string> disabled = {}) {
+  LicenseRequest r;
+  r.skus = std::move(skus);
+  r.disabled_plans = std::move(disabled);
+  return r;
+}
+
 TenantPlan plan(const TenantSnapshot& snapshot, const UserTask& task) {
   auto p = plan_tenant(snapshot, task.desired, ServiceRules::builtin(), kNow);
   EXPECT_TRUE(p.ok()) << p.error().message;
@@ -112,7 +119,7 @@ TEST(UserTaskTest, AssignTargetsTheSelectionAndTheFreeSeatsGoByUpn) {
   auto task = assign_task(s,
                           names({"dave@contoso.com", "alice@contoso.com", "bob@contoso.com",
                                  "carol@contoso.com", "zed@contoso.com"}),
-                          {{"SPE_E3"}, {}});
+                          request({"SPE_E3"}));
   ASSERT_TRUE(task.ok()) << task.error().message;
   std::vector<std::string> order;
   for (const auto& t : task->targets) order.push_back(t.upn);
@@ -156,31 +163,118 @@ TEST(UserTaskTest, AssignWithoutDisablePlanKeepsTheDisabledPlansAUserHas) {
   alice.license_states[0].disabled_plans = {"plan-YAMMER_ENTERPRISE"};
   TenantSnapshot s = tenant({alice, make_user("bob", {"SPE_E3"})});
 
-  auto keep = assign_task(s, names({"alice@contoso.com"}), {{"spe_e3"}, {}});
+  auto keep = assign_task(s, names({"alice@contoso.com"}), request({"spe_e3"}));
   ASSERT_TRUE(keep.ok());
   EXPECT_THAT(keep->targets[0].unchanged, ElementsAre("already holds SPE_E3"));
   EXPECT_THAT(ops(plan(s, *keep)), IsEmpty());
 
-  auto disable =
-      assign_task(s, names({"alice@contoso.com", "bob@contoso.com"}), {{"SPE_E3"}, {"teams1"}});
+  auto disable = assign_task(s, names({"alice@contoso.com", "bob@contoso.com"}),
+                             request({"SPE_E3"}, {"teams1"}));
   ASSERT_TRUE(disable.ok());
   EXPECT_THAT(ops(plan(s, *disable)), ElementsAre("alice update SPE_E3", "bob update SPE_E3"));
 }
 
+// The plans the task's entry for `upn` disables on its only SKU, by name.
+std::vector<std::string> disabled_plans_of(const UserTask& task, const std::string& upn) {
+  for (const auto& u : task.desired.users) {
+    if (u.upn != upn) continue;
+    std::vector<std::string> out;
+    for (const auto& id : u.licenses->at(0).disabled_plans) out.push_back(id.substr(5));
+    std::sort(out.begin(), out.end());
+    return out;
+  }
+  ADD_FAILURE() << "no entry for " << upn;
+  return {};
+}
+
+TEST(UserTaskTest, AssignWithRemoveSkuSwapsInTheSameEntryAndBlocksAGroupHolder) {
+  User gina = make_user("gina");
+  gina.assigned_licenses.push_back({"sku-EMS", {}});
+  LicenseAssignmentState st;
+  st.sku_id = "sku-EMS";
+  st.assigned_by_group = "group-1";
+  gina.license_states.push_back(st);
+  TenantSnapshot s = tenant({make_user("alice", {"EMS"}), make_user("bob"), gina});
+  LicenseRequest swap = request({"SPE_E3"});
+  swap.remove_skus = {"ems"};
+  auto task =
+      assign_task(s, names({"alice@contoso.com", "bob@contoso.com", "gina@contoso.com"}), swap);
+  ASSERT_TRUE(task.ok()) << task.error().message;
+  EXPECT_THAT(task->desired.managed_skus, ElementsAre("sku-SPE_E3", "sku-EMS"));
+  EXPECT_THAT(task->targets[1].unchanged, ElementsAre("does not hold EMS"));
+  EXPECT_THAT(task->targets[2].blocked,
+              ElementsAre(HasSubstr("EMS comes from group group-1: remove the user from that "
+                                    "group first; nothing is sent for this user")));
+  EXPECT_THAT(ops(plan(s, *task)),
+              ElementsAre("alice revoke EMS", "alice assign SPE_E3", "bob assign SPE_E3"));
+
+  swap.remove_skus = {"SPE_E3"};
+  auto both = assign_task(s, names({"alice@contoso.com"}), swap);
+  ASSERT_FALSE(both.ok());
+  EXPECT_EQ(both.error().message, "SPE_E3 is both in --sku and in --remove-sku");
+  swap.remove_skus = {"E9"};
+  auto unknown = assign_task(s, names({"alice@contoso.com"}), swap);
+  ASSERT_FALSE(unknown.ok());
+  EXPECT_THAT(unknown.error().message, HasSubstr("--remove-sku: unknown SKU E9"));
+}
+
+TEST(UserTaskTest, AHolderKeepsItsDisabledPlansUnlessPlansAreReset) {
+  User alice = make_user("alice", {"SPE_E3"});
+  alice.assigned_licenses[0].disabled_plans = {"plan-YAMMER_ENTERPRISE"};
+  alice.license_states[0].disabled_plans = {"plan-YAMMER_ENTERPRISE"};
+  TenantSnapshot s = tenant({alice, make_user("bob")});
+  LicenseRequest teams_off = request({"SPE_E3"});
+  teams_off.disabled_plans = {"TEAMS1"};
+  auto keep = assign_task(s, names({"alice@contoso.com", "bob@contoso.com"}), teams_off);
+  ASSERT_TRUE(keep.ok()) << keep.error().message;
+  EXPECT_THAT(disabled_plans_of(*keep, "alice@contoso.com"),
+              ElementsAre("TEAMS1", "YAMMER_ENTERPRISE"));
+  EXPECT_THAT(disabled_plans_of(*keep, "bob@contoso.com"), ElementsAre("TEAMS1"));
+  EXPECT_THAT(keep->targets[0].unchanged,
+              ElementsAre("keeps YAMMER_ENTERPRISE of SPE_E3 disabled as before (--reset-plans "
+                          "to enable)"));
+
+  teams_off.holder_plans = HolderPlans::Reset;
+  auto reset = assign_task(s, names({"alice@contoso.com"}), teams_off);
+  ASSERT_TRUE(reset.ok());
+  EXPECT_THAT(disabled_plans_of(*reset, "alice@contoso.com"), ElementsAre("TEAMS1"));
+  EXPECT_THAT(reset->targets[0].unchanged, IsEmpty());
+}
+
+TEST(UserTaskTest, EnableOnlyDisablesEveryOtherPlanOfTheSku) {
+  TenantSnapshot s = tenant({make_user("bob")});
+  LicenseRequest only_teams = request({"SPE_E3"});
+  only_teams.enabled_only = {"teams1"};
+  auto task = assign_task(s, names({"bob@contoso.com"}), only_teams);
+  ASSERT_TRUE(task.ok()) << task.error().message;
+  EXPECT_THAT(disabled_plans_of(*task, "bob@contoso.com"), ElementsAre("YAMMER_ENTERPRISE"));
+
+  only_teams.skus = {"SPE_E3", "EMS"};
+  auto other_sku = assign_task(s, names({"bob@contoso.com"}), only_teams);
+  ASSERT_FALSE(other_sku.ok());
+  EXPECT_EQ(other_sku.error().message,
+            "--enable-only: names no plan of EMS (EMS's plans are INTUNE_A); assign it in a "
+            "command of its own");
+  only_teams.enabled_only = {"NOPE"};
+  auto unknown = assign_task(s, names({"bob@contoso.com"}), only_teams);
+  ASSERT_FALSE(unknown.ok());
+  EXPECT_THAT(unknown.error().message, HasSubstr("--enable-only: no service plan NOPE"));
+}
+
 TEST(UserTaskTest, UnknownSkusPlansAndFilterSkusAreRefusedWithWhatTheTenantHas) {
   TenantSnapshot s = tenant({make_user("alice")});
-  auto sku = assign_task(s, names({"alice@contoso.com"}), {{"E9", "EMS"}, {}});
+  auto sku = assign_task(s, names({"alice@contoso.com"}), request({"E9", "EMS"}));
   ASSERT_FALSE(sku.ok());
   EXPECT_EQ(sku.error().message,
             "--sku: unknown SKU E9 in contoso.onmicrosoft.com; the tenant's SKUs are EMS, SPE_E3");
-  auto plan_name = assign_task(s, names({"alice@contoso.com"}), {{"EMS"}, {"TEAMS1"}});
+  auto plan_name = assign_task(s, names({"alice@contoso.com"}), request({"EMS"}, {"TEAMS1"}));
   ASSERT_FALSE(plan_name.ok());
   EXPECT_THAT(plan_name.error().message,
               HasSubstr("--disable-plan: no service plan TEAMS1 in the SKUs given (EMS's plans "
                         "are INTUNE_A)"));
   auto filter = parse_user_filter("sku:NOPE");
   ASSERT_TRUE(filter.ok());
-  auto filtered = revoke_task(s, *filter, {{"EMS"}, {}});
+  auto filtered = revoke_task(s, *filter, request({"EMS"}));
   ASSERT_FALSE(filtered.ok());
   EXPECT_THAT(filtered.error().message, HasSubstr("--filter: unknown SKU NOPE"));
 }
@@ -195,7 +289,7 @@ TEST(UserTaskTest, RevokeSaysWhoDoesNotHoldItAndWhoGetsItFromAGroup) {
   TenantSnapshot s = tenant({make_user("alice", {"SPE_E3", "EMS"}), make_user("bob"), grouped});
   auto filter = parse_user_filter("upn:*@contoso.com");
   ASSERT_TRUE(filter.ok());
-  auto task = revoke_task(s, *filter, {{"EMS"}, {}});
+  auto task = revoke_task(s, *filter, request({"EMS"}));
   ASSERT_TRUE(task.ok());
   ASSERT_EQ(task->targets.size(), 3u);
   EXPECT_THAT(task->targets[1].unchanged, ElementsAre("does not hold EMS"));
@@ -462,7 +556,7 @@ TEST(UserTaskReportTest, ResultsPerUserAndExitCodes) {
       {make_user("alice"), make_user("bob", {"SPE_E3"}), make_user("carol", {}, std::nullopt)});
   auto task = assign_task(
       s, names({"alice@contoso.com", "bob@contoso.com", "carol@contoso.com", "zed@contoso.com"}),
-      {{"SPE_E3"}, {}});
+      request({"SPE_E3"}));
   ASSERT_TRUE(task.ok());
   TenantPlan p = plan(s, *task);
   UserTaskReport dry = planned_user_task("assign", *task, p, {});
@@ -475,8 +569,8 @@ TEST(UserTaskReportTest, ResultsPerUserAndExitCodes) {
   EXPECT_THAT(text, HasSubstr("bob@contoso.com\n    = already holds SPE_E3\n"));
   EXPECT_THAT(text, HasSubstr("carol@contoso.com\n    ! assign SPE_E3 blocked: the user has no "
                               "usage location"));
-  EXPECT_THAT(text, HasSubstr("4 users: 1 ready, 1 blocked, 1 failed, 0 skipped, 1 unchanged; "
-                              "nothing was sent.\n"));
+  EXPECT_THAT(text, HasSubstr("4 users, 2 operations: 1 ready, 1 blocked, 0 failed, 0 skipped; 1 "
+                              "user unchanged, 1 not found; nothing was sent.\n"));
 
   // After the executor: alice applied; the JSON carries the service's outcome.
   ApplyReport applied;
@@ -492,7 +586,7 @@ TEST(UserTaskReportTest, ResultsPerUserAndExitCodes) {
   EXPECT_EQ(j["summary"]["failed"], 1);
 
   // Only the ones that can be done: exit 0.
-  auto clean = assign_task(s, names({"alice@contoso.com", "bob@contoso.com"}), {{"SPE_E3"}, {}});
+  auto clean = assign_task(s, names({"alice@contoso.com", "bob@contoso.com"}), request({"SPE_E3"}));
   ASSERT_TRUE(clean.ok());
   EXPECT_EQ(planned_user_task("assign", *clean, plan(s, *clean), {}).exit_code, 0);
 }
