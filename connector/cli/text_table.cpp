@@ -1,0 +1,67 @@
+#include "connector/cli/text_table.h"
+
+#include <algorithm>
+
+namespace tenantsync {
+
+namespace {
+
+bool is_continuation(char c) { return (static_cast<unsigned char>(c) & 0xC0) == 0x80; }
+
+}  // namespace
+
+size_t text_width(const std::string& text) {
+  return static_cast<size_t>(
+      std::count_if(text.begin(), text.end(), [](char c) { return !is_continuation(c); }));
+}
+
+std::string fit_width(const std::string& text, size_t max_width) {
+  if (text_width(text) <= max_width) return text;
+  const std::string ellipsis = "...";
+  size_t keep = max_width > ellipsis.size() ? max_width - ellipsis.size() : 0;
+  // Cut after `keep` characters, never inside one.
+  size_t end = 0, chars = 0;
+  while (end < text.size() && chars < keep) {
+    ++end;
+    while (end < text.size() && is_continuation(text[end])) ++end;
+    ++chars;
+  }
+  return text.substr(0, end) + ellipsis.substr(0, std::min(ellipsis.size(), max_width));
+}
+
+void TextTable::add_row(std::vector<std::string> cells) {
+  cells.resize(columns_.size());
+  rows_.push_back(std::move(cells));
+}
+
+std::string TextTable::render() const {
+  std::vector<std::vector<std::string>> lines;
+  std::vector<std::string> header;
+  for (const auto& c : columns_) header.push_back(c.title);
+  lines.push_back(std::move(header));
+  for (const auto& row : rows_) {
+    std::vector<std::string> cut;
+    for (size_t i = 0; i < row.size(); ++i) {
+      bool last = i + 1 == columns_.size();
+      cut.push_back(last ? row[i] : fit_width(row[i], columns_[i].max_width));
+    }
+    lines.push_back(std::move(cut));
+  }
+  std::vector<size_t> widths(columns_.size(), 0);
+  for (const auto& line : lines) {
+    for (size_t i = 0; i < line.size(); ++i) widths[i] = std::max(widths[i], text_width(line[i]));
+  }
+  std::string out;
+  for (const auto& line : lines) {
+    std::string text;
+    for (size_t i = 0; i < line.size(); ++i) {
+      text += line[i];
+      if (i + 1 < line.size()) text += std::string(widths[i] - text_width(line[i]) + 2, ' ');
+    }
+    while (!text.empty() && text.back() == ' ') text.pop_back();
+    out += text + "\n";
+  }
+  return out;
+}
+
+}  // namespace tenantsync

@@ -1,0 +1,40 @@
+// A plain-text table for the CLI's text output: each column as wide as its widest cell on
+// the rows shown (not a fixed printf width), so long values never push the next column
+// out of line; a cell wider than its column's maximum is cut to it, ending in "...".
+// Widths count UTF-8 characters, not bytes, so a non-ASCII display name lines up too.
+// The last column is never padded nor cut. Not thread-safe; build, then render.
+#pragma once
+
+#include <cstddef>
+#include <string>
+#include <vector>
+
+namespace tenantsync {
+
+class TextTable {
+ public:
+  struct Column {
+    std::string title;
+    size_t max_width = 32;  // cells wider than this are cut, ending in "..."
+  };
+
+  explicit TextTable(std::vector<Column> columns) : columns_(std::move(columns)) {}
+
+  // One cell per column; missing cells are empty, extra ones ignored.
+  void add_row(std::vector<std::string> cells);
+
+  // The header and the rows, two spaces between columns, trailing blanks trimmed.
+  std::string render() const;
+
+ private:
+  std::vector<Column> columns_;
+  std::vector<std::vector<std::string>> rows_;
+};
+
+// The number of UTF-8 characters in `text` (continuation bytes do not count).
+size_t text_width(const std::string& text);
+
+// `text` cut to at most `max_width` characters, the last three being "..." when cut.
+std::string fit_width(const std::string& text, size_t max_width);
+
+}  // namespace tenantsync
