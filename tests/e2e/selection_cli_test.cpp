@@ -355,5 +355,27 @@ TEST_F(SelectionCliTest, UsersDeleteByFilterSkipsBlockedAccountsUnlessTheFilterS
   EXPECT_THAT(deleted.out, HasSubstr(std::string(kBen) + "\n    \u2713 deleted"));
 }
 
+TEST_F(SelectionCliTest, ResetPasswordByFilterSkipsBlockedAccountsAndAllowSignInDoesNot) {
+  // Engineering: Ben (sign-in blocked) and four others.
+  std::string pw = f.dir().file("pw.csv");
+  auto r = f.run({"users", "reset-password", "--tenant", kContoso, "--filter",
+                  "department:Engineering", "--passwords-out", pw});
+  EXPECT_EQ(r.exit_code, 0) << r.out << r.err;
+  EXPECT_THAT(r.out, HasSubstr(std::string(kBen) + "\n    = not selected: sign-in blocked: "
+                                                   "skipped; --include-disabled to include"));
+  EXPECT_THAT(r.out, HasSubstr("5 users: 4 done, 0 failed, 1 not selected (sign-in blocked)."));
+  EXPECT_THAT(r.err, HasSubstr("tenantsync users reset-password: warning: skipped 1 user"));
+  std::string passwords = read_file(pw);
+  EXPECT_THAT(passwords, Not(HasSubstr("ben.walters")));
+  EXPECT_THAT(passwords, HasSubstr("grady.archie@contoso.onmicrosoft.com,"));
+
+  // Allowing sign-in is meant for the blocked accounts: the filter keeps them.
+  auto allow = f.run({"users", "set", "--tenant", kContoso, "--filter", "department:Engineering",
+                      "--allow-sign-in", "--dry-run"});
+  EXPECT_EQ(allow.exit_code, 0) << allow.out << allow.err;
+  EXPECT_THAT(allow.out, HasSubstr(std::string(kBen) + "\n    > would set sign-in allowed"));
+  EXPECT_THAT(allow.err, Not(HasSubstr("warning: skipped")));
+}
+
 }  // namespace
 }  // namespace tenantsync::test
