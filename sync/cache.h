@@ -75,8 +75,9 @@ struct TenantCounts {
 
 struct UserListQuery {
   UserFilter filter;
-  bool deleted = false;  // list soft-deleted users instead of active ones
-  int page = 1;          // 1-based
+  bool deleted = false;    // list soft-deleted users instead of active ones
+  int page = 1;            // 1-based; past the last page: no users (the caller says why)
+  bool last_page = false;  // --page last: the last page, whatever `page` says
   int page_size = 50;
 };
 

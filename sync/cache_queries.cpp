@@ -91,6 +91,9 @@ Result<FilterSql> filter_sql(const UserFilter& f, bool deleted, const std::vecto
   if (f.unlicensed) {
     q.where += " AND NOT EXISTS (SELECT 1 FROM assigned_licenses al WHERE al.user_key = u.key)";
   }
+  if (f.account_enabled) {
+    q.where += *f.account_enabled ? " AND u.account_enabled <> 0" : " AND u.account_enabled = 0";
+  }
   for (const auto& name : f.skus) {
     auto id = sku_id_for(name, skus, tenant, "sku");
     if (!id.ok()) return id.error();
@@ -162,6 +165,7 @@ Result<UserListPage> Cache::list_users(const std::string& tenant, const UserList
       page.total = s->column_int(0);
     }
     page.page_count = std::max(1, (page.total + query.page_size - 1) / query.page_size);
+    if (query.last_page) page.page = page.page_count;
 
     // Appended piece by piece: gcc 12 warns (-Warray-bounds, a false positive) on one
     // long chain of operator+ here.
@@ -169,7 +173,7 @@ Result<UserListPage> Cache::list_users(const std::string& tenant, const UserList
     sql += cache_rows::kUserColumns;
     sql += " FROM users u WHERE " + filter->where;
     sql += " ORDER BY u.upn COLLATE NOCASE, u.id LIMIT " + std::to_string(query.page_size);
-    sql += " OFFSET " + std::to_string(static_cast<std::int64_t>(query.page - 1) * query.page_size);
+    sql += " OFFSET " + std::to_string(static_cast<std::int64_t>(page.page - 1) * query.page_size);
     auto s = db.prepare(sql);
     if (!s.ok()) return s.error();
     filter->bind(*s, row->key);

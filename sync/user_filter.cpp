@@ -25,7 +25,7 @@ bool iequals(std::string_view a, std::string_view b) {
 }
 
 constexpr const char* kExpected =
-    "expected unlicensed, sku:, no-sku:, department:, usage-location:, upn:";
+    "expected unlicensed, enabled, disabled, sku:, no-sku:, department:, usage-location:, upn:";
 
 Error bad_part(size_t index, std::string_view part, const std::string& why) {
   return make_error(ErrorKind::Invalid,
@@ -41,7 +41,8 @@ bool holds(const User& user, const std::string& sku_id) {
 
 bool UserFilter::empty() const {
   return !unlicensed && skus.empty() && no_skus.empty() && departments.empty() &&
-         !no_usage_location && usage_locations.empty() && upn_patterns.empty() && users.empty();
+         !no_usage_location && usage_locations.empty() && upn_patterns.empty() &&
+         !account_enabled && users.empty();
 }
 
 Result<UserFilter> parse_user_filter(std::string_view expr) {
@@ -62,6 +63,14 @@ Result<UserFilter> parse_user_filter(std::string_view expr) {
         f.unlicensed = true;
         continue;
       }
+      if (iequals(part, "enabled") || iequals(part, "disabled")) {
+        bool enabled = iequals(part, "enabled");
+        if (f.account_enabled && *f.account_enabled != enabled) {
+          return bad_part(index, part, "'enabled' and 'disabled' together match nobody");
+        }
+        f.account_enabled = enabled;
+        continue;
+      }
       std::string problem = "unknown filter (";  // gcc 12: no -Warray-bounds false positive
       problem += kExpected;
       problem += ")";
@@ -71,7 +80,9 @@ Result<UserFilter> parse_user_filter(std::string_view expr) {
     std::string value(trim(part.substr(colon + 1)));
     std::transform(key.begin(), key.end(), key.begin(),
                    [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-    if (key == "unlicensed") return bad_part(index, part, "'unlicensed' takes no value");
+    if (key == "unlicensed" || key == "enabled" || key == "disabled") {
+      return bad_part(index, part, "'" + key + "' takes no value");
+    }
     bool known = key == "sku" || key == "no-sku" || key == "department" ||
                  key == "usage-location" || key == "upn";
     if (!known) {
@@ -103,6 +114,7 @@ Result<UserFilter> parse_user_filter(std::string_view expr) {
 std::string to_string(const UserFilter& f) {
   std::vector<std::string> parts;
   if (f.unlicensed) parts.push_back("unlicensed");
+  if (f.account_enabled) parts.push_back(*f.account_enabled ? "enabled" : "disabled");
   for (const auto& s : f.skus) parts.push_back("sku:" + s);
   for (const auto& s : f.no_skus) parts.push_back("no-sku:" + s);
   for (const auto& d : f.departments) parts.push_back("department:" + d);
@@ -151,6 +163,7 @@ std::string resolve_sku_id(std::string_view part_number_or_id, const std::vector
 
 bool matches(const UserFilter& f, const User& user, const std::vector<Sku>& skus) {
   if (f.unlicensed && !user.assigned_licenses.empty()) return false;
+  if (f.account_enabled && user.account_enabled != *f.account_enabled) return false;
   for (const auto& s : f.skus) {
     if (!holds(user, resolve_sku_id(s, skus))) return false;
   }

@@ -207,10 +207,8 @@ const RoleAssignment* held_role(const TenantSnapshot& snapshot, const std::strin
   return nullptr;
 }
 
-// The users a selection names or matches, as targets (see assign_task).
-Result<std::vector<UserTaskTarget>> selected_targets(const TenantSnapshot& snapshot,
-                                                     const UserFilter& selection,
-                                                     const Lookup& lookup) {
+// Every SKU the filter names is the tenant's, else an error naming each unknown one.
+Status filter_skus_known(const TenantSnapshot& snapshot, const UserFilter& selection) {
   std::string problems;
   for (const auto* list : {&selection.skus, &selection.no_skus}) {
     for (const auto& name : *list) {
@@ -221,12 +219,35 @@ Result<std::vector<UserTaskTarget>> selected_targets(const TenantSnapshot& snaps
     }
   }
   if (!problems.empty()) return make_error(ErrorKind::Invalid, problems);
+  return Status{};
+}
 
+// A named user whose sign-in is blocked is acted on (the admin named it) but said so.
+void note_sign_in_blocked(const User& user, UserTaskTarget& target) {
+  if (!user.account_enabled) {
+    target.notes.push_back("sign-in is blocked (named explicitly, so not skipped)");
+  }
+}
+
+// The users a selection names or matches, as targets (see select_users).
+Result<std::vector<UserTaskTarget>> selected_targets(const TenantSnapshot& snapshot,
+                                                     const UserFilter& selection,
+                                                     const Lookup& lookup) {
+  if (Status known = filter_skus_known(snapshot, selection); !known.ok()) return known.error();
+
+  // Blocked accounts are left out of a filter's match unless the command or the filter
+  // asks for them: seats and changes go to people who can sign in.
+  bool skip_blocked = !selection.include_disabled && selection.account_enabled != false;
   std::vector<UserTaskTarget> found, missing;
   if (selection.users.empty()) {
     for (const auto& u : snapshot.users) {
-      if (matches(selection, u, snapshot.skus))
-        found.push_back(target_of(u, u.user_principal_name));
+      if (!matches(selection, u, snapshot.skus)) continue;
+      found.push_back(target_of(u, u.user_principal_name));
+      if (skip_blocked && !u.account_enabled) {
+        found.back().skipped_sign_in_blocked = true;
+        found.back().unchanged.push_back(
+            "not selected: sign-in blocked: skipped; --include-disabled to include");
+      }
     }
   } else {
     UserFilter rest = selection;
@@ -240,6 +261,7 @@ Result<std::vector<UserTaskTarget>> selected_targets(const TenantSnapshot& snaps
       }
       if (!seen.insert(u->id).second) continue;
       found.push_back(target_of(*u, name));
+      note_sign_in_blocked(*u, found.back());
       if (!matches(rest, *u, snapshot.skus)) {
         found.back().unchanged.push_back("not selected: does not match the filter");
       }
@@ -498,6 +520,7 @@ std::vector<UserTaskTarget> active_targets(const TenantSnapshot& snapshot,
       missing.push_back(missing_target(name, snapshot, lookup));
     } else if (seen.insert(u->id).second) {
       found.push_back(target_of(*u, name));
+      note_sign_in_blocked(*u, found.back());
     }
   }
   sort_found(found);
@@ -546,6 +569,30 @@ Result<UserTask> roles_task(const TenantSnapshot& snapshot, const std::vector<st
     }
   }
   return task;
+}
+
+Result<std::vector<UserTaskTarget>> select_users(const TenantSnapshot& snapshot,
+                                                 const UserFilter& selection) {
+  Lookup lookup(snapshot);
+  return selected_targets(snapshot, selection, lookup);
+}
+
+Result<std::vector<std::string>> deleted_users_matching(const TenantSnapshot& snapshot,
+                                                        const UserFilter& selection) {
+  if (Status known = filter_skus_known(snapshot, selection); !known.ok()) return known.error();
+  std::vector<std::pair<std::string, std::string>> found;  // former UPN, id
+  for (const User& d : snapshot.deleted_users) {
+    User as_it_was = d;
+    as_it_was.user_principal_name = upn_before_deletion(d);
+    if (matches(selection, as_it_was, snapshot.skus)) {
+      found.emplace_back(as_it_was.user_principal_name, d.id);
+    }
+  }
+  std::stable_sort(found.begin(), found.end(),
+                   [](const auto& a, const auto& b) { return iless(a.first, b.first); });
+  std::vector<std::string> ids;
+  for (auto& f : found) ids.push_back(std::move(f.second));
+  return ids;
 }
 
 std::vector<std::string> roles_of(const TenantSnapshot& snapshot, const std::string& user_id) {

@@ -65,6 +65,10 @@ struct UserTaskTarget {
   std::vector<std::string> blocked;    // the user is there, but (part of) the request cannot
                                        // be done: why ("EMS comes from group ...")
   std::vector<std::string> problems;   // the user is not there: "no user x in ..."
+  std::vector<std::string> notes;      // worth a word, stops nothing: "sign-in is blocked ..."
+  // A filter matched the user but its sign-in is blocked, so it was left out (see
+  // select_users); `unchanged` says so.
+  bool skipped_sign_in_blocked = false;
 
   bool operator==(const UserTaskTarget&) const = default;
 };
@@ -89,8 +93,9 @@ struct LicenseRequest {
 };
 
 // assign / revoke for the users `selection` matches (its `users` list and its filter
-// parts). Invalid when a SKU, a plan, or a SKU the filter names is unknown, when a SKU is
-// both to assign and to remove, or when --enable-only names no plan of a SKU.
+// parts; see select_users). Invalid when a SKU, a plan, or a SKU the filter names is
+// unknown, when a SKU is both to assign and to remove, or when --enable-only names no plan
+// of a SKU.
 Result<UserTask> assign_task(const TenantSnapshot& snapshot, const UserFilter& selection,
                              const LicenseRequest& request);
 Result<UserTask> revoke_task(const TenantSnapshot& snapshot, const UserFilter& selection,
@@ -136,12 +141,30 @@ struct RoleRequest {
 Result<UserTask> roles_task(const TenantSnapshot& snapshot, const std::vector<std::string>& names,
                             const RoleRequest& request);
 
+// The active users a selection names (its `users`, kept even when their sign-in is
+// blocked, with a note saying so) or its filter parts match, as targets: each user once, by
+// UPN, then the names that name nobody. A user a filter matches whose sign-in is blocked
+// (accountEnabled false) is not selected, unless `selection.include_disabled` or the
+// filter itself says `disabled`: its target is `skipped_sign_in_blocked`, with "not
+// selected: sign-in blocked: skipped; --include-disabled to include" in `unchanged`, so a
+// filter such as `unlicensed` never hands seats to blocked accounts without a word.
+// Invalid when a SKU the filter names is unknown.
+Result<std::vector<UserTaskTarget>> select_users(const TenantSnapshot& snapshot,
+                                                 const UserFilter& selection);
+
+// The object ids of the soft-deleted users the filter parts of `selection` match, judged by
+// the UPN each had before its deletion (the service prefixes it with the id), in that
+// UPN's order; `upn:` is the useful part. For `users restore --filter`. Invalid when a SKU
+// the filter names is unknown.
+Result<std::vector<std::string>> deleted_users_matching(const TenantSnapshot& snapshot,
+                                                        const UserFilter& selection);
+
 // The display names of the roles `user_id` holds tenant-wide, sorted.
 std::vector<std::string> roles_of(const TenantSnapshot& snapshot, const std::string& user_id);
 
 // The active users `names` name, as targets; a name that names nobody carries a problem
-// (saying so when it names a soft-deleted user). Each user once, by UPN, then the names
-// that name nobody.
+// (saying so when it names a soft-deleted user), one whose sign-in is blocked a note. Each
+// user once, by UPN, then the names that name nobody.
 std::vector<UserTaskTarget> active_targets(const TenantSnapshot& snapshot,
                                            const std::vector<std::string>& names);
 

@@ -214,6 +214,7 @@ std::string render_user_task_text(const UserTaskReport& report,
     for (const auto& u : line.target.unchanged) out += "    = " + u + "\n";
     for (const auto& b : line.target.blocked) out += "    " + paint(kYellow, "! " + b) + "\n";
     for (const auto& p : line.target.problems) out += "    " + paint(kRed, "\u2717 " + p) + "\n";
+    for (const auto& n : line.target.notes) out += "    " + paint(kYellow, "note: " + n) + "\n";
   }
   bool header = false;
   for (const auto& seat : report.seats) {
@@ -242,7 +243,8 @@ nlohmann::json user_task_json(const UserTaskReport& report) {
                      {"operations", line.operations},
                      {"unchanged", line.target.unchanged},
                      {"blocked", line.target.blocked},
-                     {"problems", line.target.problems}});
+                     {"problems", line.target.problems},
+                     {"notes", line.target.notes}});
   }
   nlohmann::json errors = nlohmann::json::array();
   for (const auto& e : report.local_errors) errors.push_back(e.message);

@@ -18,6 +18,7 @@
 //     = already holds EMS
 //     ! EMS comes from group 1234: remove the user from that group to take it away
 //     ✗ no user bob@contoso.com in contoso.onmicrosoft.com
+//     note: sign-in is blocked (named explicitly, so not skipped)
 //   (dry run: "> would assign SPE_E3"), then the seats the task changes or runs short of
 // with "buy N more seats of X", a safety-limit refusal, local errors, and the summary
 // "4 users, 7 operations: 4 done, 3 blocked, 0 failed, 0 skipped; 1 user unchanged." (dry run: "...
@@ -91,7 +92,7 @@ std::string user_task_summary_line(const UserTaskReport& report);
 
 // {"command", "tenant", "tenantId", "dryRun", "users": [{"user", "userId", "result",
 //  "operations": [<plan operation>...], "unchanged": [...], "blocked": [...],
-//  "problems": [...]}],
+//  "problems": [...], "notes": [...]}],
 //  "seats": [<plan seat line>...], "notes", "refusal" (when refused), "errors": [...],
 //  "summary": {"users", "done", "ready", "unchanged", "blocked", "failed", "skipped"}}.
 nlohmann::json user_task_json(const UserTaskReport& report);

@@ -35,22 +35,42 @@ void add_required_tenant(CLI::App* cmd, std::string& out) {
       ->type_name("T");
 }
 
-// --users / --users-file / --filter: exactly one of them.
-void add_selection(CLI::App* cmd, UserSelection& s, bool required) {
+constexpr const char* kFilterHelp =
+    "unlicensed, enabled, disabled, sku:S, no-sku:S, department:D, usage-location:none, "
+    "upn:GLOB (joined with ',': all must match)";
+
+// How a command names users: `--users U,U` (assign, revoke, licenses) or `--user U`,
+// repeatable (the users commands), both beside --users-file and --filter.
+enum class UsersFlag { CommaList, Repeated };
+
+// The selection: exactly one of the flags (`required`) or at most one. `writes`: the
+// command changes users, so it takes --include-disabled too (a filter skips the users
+// whose sign-in is blocked without it).
+void add_selection(CLI::App* cmd, UserSelection& s, bool required, UsersFlag users_flag,
+                   bool writes) {
   auto* group = cmd->add_option_group("selection", "Which users (one of)");
-  group->add_option("--users", s.users, "User principal names or ids, comma-separated")
-      ->delimiter(',')
-      ->type_name("U,U,...");
-  group->add_option("--users-file", s.users_file, "File with one user per line")->type_name("F");
+  if (users_flag == UsersFlag::CommaList) {
+    group->add_option("--users", s.users, "User principal names or ids, comma-separated")
+        ->delimiter(',')
+        ->type_name("U,U,...");
+  } else {
+    group->add_option("--user", s.users, "User principal name or id (repeatable)")->type_name("U");
+  }
   group
-      ->add_option("--filter", s.filter,
-                   "unlicensed, sku:S, no-sku:S, department:D, usage-location:none, upn:GLOB "
-                   "(joined with ',': all must match)")
-      ->type_name("EXPR");
+      ->add_option("--users-file", s.users_file,
+                   "One UPN or id per line ('#' comments), or a CSV with a userPrincipalName, "
+                   "UPN or User Name column (',' or ';', as the admin center exports)")
+      ->type_name("F");
+  group->add_option("--filter", s.filter, kFilterHelp)->type_name("EXPR");
   if (required) {
     group->require_option(1);
   } else {
     group->require_option(0, 1);
+  }
+  if (writes) {
+    cmd->add_flag("--include-disabled", s.include_disabled,
+                  "With --filter: include users whose sign-in is blocked (skipped otherwise, "
+                  "unless the filter says 'disabled')");
   }
 }
 
@@ -206,7 +226,7 @@ int run_cli(int argc, char** argv) {
                               "has each on")
                     ->expected(0, 1)
                     ->type_name("[SKU]");
-  add_selection(c, lic.selection, false);
+  add_selection(c, lic.selection, false, UsersFlag::CommaList, /*writes=*/false);
   c->add_option("--format", lic.format, "text|json|csv")
       ->check(CLI::IsMember({"text", "json", "csv"}));
   c->footer(
@@ -233,7 +253,7 @@ int run_cli(int argc, char** argv) {
   BulkLicenseFlags assign;
   c = app.add_subcommand("assign", "Assign licenses to many users at once, seats checked first");
   add_required_tenant(c, assign.tenant);
-  add_selection(c, assign.selection, true);
+  add_selection(c, assign.selection, true, UsersFlag::CommaList, /*writes=*/true);
   c->add_option("--sku", assign.skus, "SKU part number or id (repeatable)")
       ->required()
       ->type_name("S");
@@ -257,17 +277,19 @@ int run_cli(int argc, char** argv) {
   c->add_flag("--yes", assign.yes, "Do not ask for confirmation");
   c->add_option("--format", assign.format, "text|json")->check(kTextJson);
   add_wait(c, assign.wait);
-  c->footer(
-      example("  tenantsync assign --tenant contoso.onmicrosoft.com --filter department:Sales \\\n"
-              "      --sku SPE_E3 --disable-plan YAMMER_ENTERPRISE --dry-run\n"
-              "  tenantsync assign --tenant contoso.onmicrosoft.com --users-file movers.csv \\\n"
-              "      --sku SPE_E3 --remove-sku EXCHANGESTANDARD --disable-plan YAMMER_ENTERPRISE"));
+  c->footer(example(
+      "  tenantsync assign --tenant contoso.onmicrosoft.com --filter department:Sales \\\n"
+      "      --sku SPE_E3 --disable-plan YAMMER_ENTERPRISE --dry-run\n"
+      "  tenantsync assign --tenant contoso.onmicrosoft.com --users-file movers.csv \\\n"
+      "      --sku SPE_E3 --remove-sku EXCHANGESTANDARD --disable-plan YAMMER_ENTERPRISE\n"
+      "  tenantsync assign --tenant contoso.onmicrosoft.com --filter unlicensed --sku SPE_E3 "
+      "\\\n      --include-disabled   # blocked accounts too (skipped without it)"));
   c->callback([&] { action = [&] { return run_assign(g, assign); }; });
 
   BulkLicenseFlags revoke;
   c = app.add_subcommand("revoke", "Revoke licenses from many users at once");
   add_required_tenant(c, revoke.tenant);
-  add_selection(c, revoke.selection, true);
+  add_selection(c, revoke.selection, true, UsersFlag::CommaList, /*writes=*/true);
   c->add_option("--sku", revoke.skus, "SKU part number or id (repeatable)")
       ->required()
       ->type_name("S");
@@ -276,7 +298,9 @@ int run_cli(int argc, char** argv) {
   c->add_option("--format", revoke.format, "text|json")->check(kTextJson);
   add_wait(c, revoke.wait);
   c->footer(example(
-      "  tenantsync revoke --tenant contoso.onmicrosoft.com --users bob@contoso.com --sku EMS"));
+      "  tenantsync revoke --tenant contoso.onmicrosoft.com --users bob@contoso.com --sku EMS\n"
+      "  tenantsync revoke --tenant contoso.onmicrosoft.com --filter disabled,sku:SPE_E3 "
+      "--sku SPE_E3"));
   c->callback([&] { action = [&] { return run_revoke(g, revoke); }; });
 
   auto* users = app.add_subcommand("users", "Partner-portal user tasks");
@@ -285,17 +309,17 @@ int run_cli(int argc, char** argv) {
   UsersListFlags ulist;
   c = users->add_subcommand("list", "List users from the cache, paged");
   add_required_tenant(c, ulist.tenant);
-  c->add_option("--filter", ulist.filter,
-                "unlicensed, sku:S, no-sku:S, department:D, usage-location:none, upn:GLOB")
-      ->type_name("EXPR");
+  c->add_option("--filter", ulist.filter, kFilterHelp)->type_name("EXPR");
   c->add_flag("--deleted", ulist.deleted, "Soft-deleted users, with days left to restore");
-  c->add_option("--page", ulist.page, "Page number (1 = first; 'last' is the page count shown)")
-      ->check(CLI::PositiveNumber);
+  c->add_option("--page", ulist.page, "first, last, or a page number from 1 (default: 1)")
+      ->type_name("first|last|N");
   c->add_option("--page-size", ulist.page_size, "Users per page")->check(CLI::Range(1, 10000));
   c->add_option("--format", ulist.format, "text|json|csv")
       ->check(CLI::IsMember({"text", "json", "csv"}));
   c->footer(example(
-      "  tenantsync users list --tenant contoso.onmicrosoft.com --filter unlicensed --page 2"));
+      "  tenantsync users list --tenant contoso.onmicrosoft.com --filter unlicensed --page 2\n"
+      "  tenantsync users list --tenant contoso.onmicrosoft.com --filter disabled --page-size 20 "
+      "--page last"));
   c->callback([&] { action = [&] { return run_users_list(g, ulist); }; });
 
   UsersAddFlags uadd;
@@ -357,16 +381,7 @@ int run_cli(int argc, char** argv) {
                             "Change user properties (PATCH): usage location, names, department, "
                             "job title, sign-in");
   add_required_tenant(c, uset.tenant);
-  auto* who = c->add_option_group("selection", "Which users (one of)");
-  who->add_option("--user", uset.selection.users, "User principal name or id (repeatable)")
-      ->type_name("U");
-  who->add_option("--users-file", uset.selection.users_file, "File with one user per line")
-      ->type_name("F");
-  who->add_option("--filter", uset.selection.filter,
-                  "unlicensed, sku:S, no-sku:S, department:D, usage-location:none, upn:GLOB "
-                  "(joined with ',': all must match)")
-      ->type_name("EXPR");
-  who->require_option(1);
+  add_selection(c, uset.selection, true, UsersFlag::Repeated, /*writes=*/true);
   c->add_option("--usage-location", uset.properties.usage_location,
                 "ISO 3166 country code (needed for licenses)")
       ->type_name("CC");
@@ -380,61 +395,67 @@ int run_cli(int argc, char** argv) {
       "  tenantsync users set --tenant contoso.onmicrosoft.com --filter usage-location:none "
       "\\\n      --usage-location US --dry-run\n"
       "  tenantsync users set --tenant contoso.onmicrosoft.com --user leaver@contoso.com "
-      "--block-sign-in --yes"));
+      "--block-sign-in --yes\n"
+      "  tenantsync users set --tenant contoso.onmicrosoft.com --filter department:Sales "
+      "\\\n      --job-title Seller --include-disabled"));
   c->callback([&] { action = [&] { return run_users_set(g, uset); }; });
 
   UsersTargetFlags ureset;
   c = users->add_subcommand("reset-password",
                             "Set new temporary passwords (change required at next sign-in)");
   add_required_tenant(c, ureset.tenant);
-  c->add_option("--user", ureset.users, "User principal name or id (repeatable)")
-      ->required()
-      ->type_name("U");
+  add_selection(c, ureset.selection, true, UsersFlag::Repeated, /*writes=*/true);
   c->add_option("--passwords-out", ureset.passwords_out,
                 "CSV file for the temporary passwords (created 0600)")
       ->type_name("F");
   c->footer(
       example("  tenantsync users reset-password --tenant contoso.onmicrosoft.com --user "
-              "bob@contoso.com --passwords-out pw.csv"));
+              "bob@contoso.com --passwords-out pw.csv\n"
+              "  tenantsync users reset-password --tenant contoso.onmicrosoft.com "
+              "--users-file exported.csv \\\n      --passwords-out pw.csv"));
   add_wait(c, ureset.wait);
   c->callback([&] { action = [&] { return run_users_reset_password(g, ureset); }; });
 
   UsersTargetFlags udel;
   c = users->add_subcommand("delete", "Soft-delete users (restorable for 30 days)");
   add_required_tenant(c, udel.tenant);
-  c->add_option("--user", udel.users, "User principal name or id (repeatable)")
-      ->required()
-      ->type_name("U");
+  add_selection(c, udel.selection, true, UsersFlag::Repeated, /*writes=*/true);
   c->add_flag("--yes", udel.yes, "Do not ask for confirmation");
   add_wait(c, udel.wait);
   c->footer(
       example("  tenantsync users delete --tenant contoso.onmicrosoft.com --user "
-              "leaver@contoso.com --yes"));
+              "leaver@contoso.com --yes\n"
+              "  tenantsync users delete --tenant contoso.onmicrosoft.com --users-file "
+              "leavers.csv --yes\n"
+              "  tenantsync users delete --tenant contoso.onmicrosoft.com --filter "
+              "disabled,upn:*@old.contoso.com"));
   c->callback([&] { action = [&] { return run_users_delete(g, udel); }; });
 
   UsersTargetFlags urest;
   c = users->add_subcommand(
       "restore", "Restore soft-deleted users with their earlier licenses where seats allow");
   add_required_tenant(c, urest.tenant);
-  c->add_option("--user", urest.users, "User principal name or id (repeatable)")
-      ->required()
-      ->type_name("U");
+  add_selection(c, urest.selection, true, UsersFlag::Repeated, /*writes=*/false);
   c->add_option("--new-upn", urest.new_upn,
                 "Restore the one --user under this name (when an active user took its old one)")
       ->type_name("U");
-  c->footer(example(
-      "  tenantsync users restore --tenant contoso.onmicrosoft.com --user leaver@contoso.com\n"
-      "  tenantsync users restore --tenant contoso.onmicrosoft.com --user leaver@contoso.com \\\n"
-      "      --new-upn leaver2@contoso.com"));
+  c->footer(
+      "\nA --filter here matches the soft-deleted users, by the UPN each had before its "
+      "deletion\n(upn:GLOB is the useful part); they are restored whatever their sign-in.\n" +
+      example(
+          "  tenantsync users restore --tenant contoso.onmicrosoft.com --user leaver@contoso.com\n"
+          "  tenantsync users restore --tenant contoso.onmicrosoft.com --filter "
+          "'upn:*@sales.contoso.com'\n"
+          "  tenantsync users restore --tenant contoso.onmicrosoft.com --user leaver@contoso.com "
+          "\\\n"
+          "      --new-upn leaver2@contoso.com"));
   add_wait(c, urest.wait);
   c->callback([&] { action = [&] { return run_users_restore(g, urest); }; });
 
   UsersRolesFlags uroles;
   c = users->add_subcommand("roles", "Show, give or take away admin roles (\"permissions\")");
   add_required_tenant(c, uroles.tenant);
-  c->add_option("--user", uroles.users, "User principal name or id (repeatable)")
-      ->required()
-      ->type_name("U");
+  add_selection(c, uroles.selection, true, UsersFlag::Repeated, /*writes=*/true);
   c->add_option("--add", uroles.add, "Role to give, by name or template id (repeatable)")
       ->type_name("R");
   c->add_option("--remove", uroles.remove, "Role to take away (repeatable)")->type_name("R");
@@ -449,7 +470,9 @@ int run_cli(int argc, char** argv) {
       "  tenantsync users roles --tenant contoso.onmicrosoft.com --user bob@contoso.com \\\n"
       "      --add 'License Administrator' --remove 'Helpdesk Administrator'\n"
       "  tenantsync users roles --tenant contoso.onmicrosoft.com --user it@contoso.com \\\n"
-      "      --add 'Global Administrator' --allow-privileged"));
+      "      --add 'Global Administrator' --allow-privileged\n"
+      "  tenantsync users roles --tenant contoso.onmicrosoft.com --filter department:IT \\\n"
+      "      --add 'Helpdesk Administrator'"));
   c->callback([&] { action = [&] { return run_users_roles(g, uroles); }; });
 
   JournalFlags jour;

@@ -20,11 +20,12 @@ struct GlobalFlags {
   bool no_progress = false;
 };
 
-// --users U,U / --users-file F / --filter EXPR: exactly one.
+// --users U,U (or --user U, repeatable) / --users-file F / --filter EXPR: exactly one.
 struct UserSelection {
   std::vector<std::string> users;
   std::string users_file;
   std::string filter;
+  bool include_disabled = false;  // --include-disabled (commands that write)
 };
 
 struct MirrorFlags {
@@ -106,7 +107,7 @@ struct UsersListFlags {
   std::string tenant;
   std::string filter;
   bool deleted = false;
-  int page = 1;
+  std::string page = "1";  // first | last | N (N >= 1), checked by the command
   int page_size = 50;
   std::string format = "text";
 };
@@ -159,7 +160,7 @@ struct UsersImportFlags {
 
 struct UsersTargetFlags {  // reset-password, delete, restore
   std::string tenant;
-  std::vector<std::string> users;
+  UserSelection selection;    // --user U (repeatable) / --users-file / --filter
   std::string passwords_out;  // reset-password only
   std::string new_upn;        // restore only: restore the (one) user under this name
   bool yes = false;
@@ -168,7 +169,7 @@ struct UsersTargetFlags {  // reset-password, delete, restore
 
 struct UsersRolesFlags {
   std::string tenant;
-  std::vector<std::string> users;
+  UserSelection selection;          // --user U (repeatable) / --users-file / --filter
   std::vector<std::string> add;     // roles to give: display names or template ids
   std::vector<std::string> remove;  // roles to take away
   bool allow_privileged = false;

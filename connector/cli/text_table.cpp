@@ -4,42 +4,78 @@
 
 namespace tenantsync {
 
-std::string cell(const std::string& text, size_t max) {
-  std::string safe;
-  size_t points = 0, cut = std::string::npos;
-  for (char c : text) {
-    auto u = static_cast<unsigned char>(c);
-    if ((u & 0xC0) != 0x80) {
-      if (points == max - 3) cut = safe.size();
-      ++points;
-    }
-    safe += (u < 0x20 || u == 0x7f) ? '?' : c;
-  }
-  return points > max ? safe.substr(0, cut) + "..." : safe;
+namespace {
+
+bool is_continuation(char c) { return (static_cast<unsigned char>(c) & 0xC0) == 0x80; }
+
+}  // namespace
+
+size_t text_width(const std::string& text) {
+  return static_cast<size_t>(
+      std::count_if(text.begin(), text.end(), [](char c) { return !is_continuation(c); }));
 }
 
-size_t display_width(const std::string& text) {
-  size_t n = 0;
-  for (char c : text) n += (static_cast<unsigned char>(c) & 0xC0) != 0x80 ? 1 : 0;
-  return n;
+std::string fit_width(const std::string& text, size_t max_width) {
+  if (text_width(text) <= max_width) return text;
+  const std::string ellipsis = "...";
+  size_t keep = max_width > ellipsis.size() ? max_width - ellipsis.size() : 0;
+  // Cut after `keep` characters, never inside one.
+  size_t end = 0, chars = 0;
+  while (end < text.size() && chars < keep) {
+    ++end;
+    while (end < text.size() && is_continuation(text[end])) ++end;
+    ++chars;
+  }
+  return text.substr(0, end) + ellipsis.substr(0, std::min(ellipsis.size(), max_width));
+}
+
+std::string cell(const std::string& text, size_t max_width) {
+  std::string safe = text;
+  for (char& c : safe) {
+    auto u = static_cast<unsigned char>(c);
+    if (u < 0x20 || u == 0x7f) c = '?';
+  }
+  return fit_width(safe, max_width);
 }
 
 std::string render_table(const std::vector<std::vector<std::string>>& rows) {
   std::vector<size_t> widths;
   for (const auto& row : rows) {
     if (widths.size() < row.size()) widths.resize(row.size(), 0);
-    for (size_t i = 0; i < row.size(); ++i) widths[i] = std::max(widths[i], display_width(row[i]));
+    for (size_t i = 0; i < row.size(); ++i) widths[i] = std::max(widths[i], text_width(row[i]));
   }
   std::string out;
   for (const auto& row : rows) {
+    std::string text;
     for (size_t i = 0; i < row.size(); ++i) {
-      out += row[i];
-      if (i + 1 < row.size()) out += std::string(widths[i] - display_width(row[i]) + 2, ' ');
+      text += row[i];
+      if (i + 1 < row.size()) text += std::string(widths[i] - text_width(row[i]) + 2, ' ');
     }
-    while (!out.empty() && out.back() == ' ') out.pop_back();  // an empty last cell
-    out += "\n";
+    while (!text.empty() && text.back() == ' ') text.pop_back();
+    out += text + "\n";
   }
   return out;
+}
+
+void TextTable::add_row(std::vector<std::string> cells) {
+  cells.resize(columns_.size());
+  rows_.push_back(std::move(cells));
+}
+
+std::string TextTable::render() const {
+  std::vector<std::vector<std::string>> lines;
+  std::vector<std::string> header;
+  for (const auto& c : columns_) header.push_back(c.title);
+  lines.push_back(std::move(header));
+  for (const auto& row : rows_) {
+    std::vector<std::string> cut;
+    for (size_t i = 0; i < row.size(); ++i) {
+      bool last = i + 1 == columns_.size();
+      cut.push_back(last ? cell(row[i], std::string::npos) : cell(row[i], columns_[i].max_width));
+    }
+    lines.push_back(std::move(cut));
+  }
+  return render_table(lines);
 }
 
 }  // namespace tenantsync

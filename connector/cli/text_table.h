@@ -1,6 +1,8 @@
-// Plain-text tables of the CLI's text output: columns as wide as their widest cell (in
-// code points), two spaces apart, and cells made terminal-safe and cut with "..." past a
-// maximum, so a long UPN or a hostile display name cannot misalign or garble the table.
+// Plain-text tables of the CLI's text output: each column as wide as its widest cell on
+// the rows shown (not a fixed printf width), two spaces apart, so a long UPN never pushes
+// the next column out of line; a cell wider than its column's maximum is cut to it,
+// ending in "...". Widths count UTF-8 characters, not bytes, so a non-ASCII display name
+// lines up too. The last column is never padded. Not thread-safe; build, then render.
 #pragma once
 
 #include <cstddef>
@@ -9,14 +11,39 @@
 
 namespace tenantsync {
 
-// `text` with control characters as '?' and, past `max` code points, cut to end in "...".
-std::string cell(const std::string& text, size_t max);
+class TextTable {
+ public:
+  struct Column {
+    std::string title;
+    size_t max_width = 32;  // cells wider than this are cut, ending in "..."
+  };
 
-// Code points in UTF-8 `text`.
-size_t display_width(const std::string& text);
+  explicit TextTable(std::vector<Column> columns) : columns_(std::move(columns)) {}
 
-// The rows (the first is the header), one line each, columns padded to their widest cell;
-// the last column is not padded.
+  // One cell per column; missing cells are empty, extra ones ignored. The last column's
+  // cells are never cut.
+  void add_row(std::vector<std::string> cells);
+
+  // The header and the rows, two spaces between columns, trailing blanks trimmed.
+  std::string render() const;
+
+ private:
+  std::vector<Column> columns_;
+  std::vector<std::vector<std::string>> rows_;
+};
+
+// The rows as they are (the first is the header; cut cells with cell() first), one line
+// each, columns padded to their widest cell, trailing blanks trimmed.
 std::string render_table(const std::vector<std::vector<std::string>>& rows);
+
+// The number of UTF-8 characters in `text` (continuation bytes do not count).
+size_t text_width(const std::string& text);
+
+// `text` cut to at most `max_width` characters, the last three being "..." when cut.
+std::string fit_width(const std::string& text, size_t max_width);
+
+// `text` made terminal-safe (control characters as '?') and cut with fit_width(): for
+// cells that come from the service or a file (a display name could hold an escape).
+std::string cell(const std::string& text, size_t max_width);
 
 }  // namespace tenantsync

@@ -1,40 +1,50 @@
 #include "connector/cli/user_selection.h"
 
 #include <fstream>
+#include <iterator>
 
-#include "sync/ascii_case.h"
+#include "sync/users_file.h"
 
 namespace tenantsync {
 
 Result<UserFilter> selection_filter(const UserSelection& selection) {
   auto filter = parse_user_filter(selection.filter);
   if (!filter.ok()) return make_error(ErrorKind::Invalid, "--filter: " + filter.error().message);
+  filter->include_disabled = selection.include_disabled;
   for (const auto& u : selection.users) {
     if (!u.empty()) filter->users.push_back(u);
   }
   if (!selection.users_file.empty()) {
-    std::ifstream in(selection.users_file);
+    std::ifstream in(selection.users_file, std::ios::binary);
     if (!in) return make_error(ErrorKind::Io, "cannot read --users-file " + selection.users_file);
-    std::string line;
-    int number = 0;
-    while (std::getline(in, line)) {
-      ++number;
-      if (!line.empty() && line.back() == '\r') line.pop_back();
-      if (number == 1 && line.rfind("\xEF\xBB\xBF", 0) == 0) line.erase(0, 3);
-      line = line.substr(0, line.find(','));
-      auto first = line.find_first_not_of(" \t\"");
-      auto last = line.find_last_not_of(" \t\"");
-      if (first == std::string::npos || line[first] == '#') continue;
-      line = line.substr(first, last - first + 1);
-      if (number == 1 && iequals(line, "userPrincipalName")) continue;
-      filter->users.push_back(line);
+    std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    auto users = parse_users_file(text, selection.users_file);
+    if (!users.ok()) {
+      Error e = users.error();
+      e.message = "--users-file: " + e.message;
+      return e;
     }
-    if (filter->users.empty()) {
-      return make_error(ErrorKind::Invalid,
-                        "--users-file " + selection.users_file + " names no user");
-    }
+    for (auto& u : *users) filter->users.push_back(std::move(u));
   }
   return filter;
+}
+
+Result<SelectedNames> selected_names(const TenantSnapshot& snapshot, const UserFilter& selection) {
+  SelectedNames out;
+  if (!selection.users.empty()) {
+    out.names = selection.users;
+    return out;
+  }
+  auto targets = select_users(snapshot, selection);
+  if (!targets.ok()) return targets.error();
+  for (auto& t : *targets) {
+    if (t.skipped_sign_in_blocked) {
+      out.skipped.push_back(std::move(t));
+    } else {
+      out.names.push_back(t.upn);
+    }
+  }
+  return out;
 }
 
 }  // namespace tenantsync

@@ -1,16 +1,36 @@
-// Turns --users / --users-file / --filter into one UserFilter (sync/user_filter.h), so
-// every command that takes a selection reads it the same way.
+// Turns --users / --user / --users-file / --filter (and --include-disabled) into one
+// UserFilter (sync/user_filter.h), so every command that takes a selection reads it the
+// same way; and resolves a selection to the names that the tasks taking names (users
+// delete, restore, reset-password, roles) are given.
 #pragma once
+
+#include <string>
+#include <vector>
 
 #include "connector/cli/options.h"
 #include "model/result.h"
+#include "sync/tenant_snapshot.h"
 #include "sync/user_filter.h"
+#include "sync/user_task.h"
 
 namespace tenantsync {
 
-// A users file holds one UPN or id per line; blank lines and lines starting with '#' are
-// skipped, a header line "userPrincipalName" is allowed, and only the first CSV column is
-// read (so an export from `users list --format csv` works as is).
+// The selection as a filter: its --filter parts, `users` from --users/--user or the
+// --users-file (read by parse_users_file, sync/users_file.h), and `include_disabled` from
+// --include-disabled.
 Result<UserFilter> selection_filter(const UserSelection& selection);
+
+// What a selection comes to for a task that takes names.
+struct SelectedNames {
+  std::vector<std::string> names;  // as named (explicit users), or the UPNs a filter selects
+  // Users a filter matched but left out (sign-in blocked; see select_users), for the
+  // report: append them to the task's targets.
+  std::vector<UserTaskTarget> skipped;
+};
+
+// Explicit users (`selection.users`) are passed on as named, so the task reports each as
+// it always has (already deleted, no such user ...); a filter is matched against the
+// active users of `snapshot`.
+Result<SelectedNames> selected_names(const TenantSnapshot& snapshot, const UserFilter& selection);
 
 }  // namespace tenantsync

@@ -2,6 +2,7 @@
 
 #include <unistd.h>
 
+#include <algorithm>
 #include <cstdio>
 #include <iostream>
 #include <random>
@@ -39,6 +40,17 @@ void print_report(const UserTaskReport& report, const std::string& format,
 }
 
 }  // namespace
+
+void warn_of_skipped_blocked_users(const std::string& name,
+                                   const std::vector<UserTaskTarget>& targets) {
+  auto skipped = std::count_if(targets.begin(), targets.end(),
+                               [](const UserTaskTarget& t) { return t.skipped_sign_in_blocked; });
+  if (skipped == 0) return;
+  std::fprintf(stderr,
+               "tenantsync %s: warning: skipped %ld user%s the filter matched whose sign-in is "
+               "blocked (--include-disabled to include them)\n",
+               name.c_str(), static_cast<long>(skipped), skipped == 1 ? "" : "s");
+}
 
 bool confirmed_on_terminal(const std::string& question, bool yes) {
   if (yes || !isatty(STDIN_FILENO)) return true;
@@ -121,6 +133,7 @@ int run_user_task(const GlobalFlags& g, const Config& config, const UserTaskComm
 
   auto task = command.build(mirrored->now, mirrored->before ? &*mirrored->before : nullptr);
   if (!task.ok()) return report_failure(name, task.error());
+  warn_of_skipped_blocked_users(name, task->targets);
   PlanOptions plan_options;
   plan_options.allow_privileged_roles = command.allow_privileged_roles;
   plan_options.use_grace_seats = config.use_grace_seats;

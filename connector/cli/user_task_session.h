@@ -12,6 +12,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "connector/cli/engine_session.h"
 #include "connector/cli/options.h"
@@ -62,6 +63,11 @@ UserTaskCommand asking_command(std::string name, std::string tenant, std::chrono
 
 // Runs the command as above; returns its exit code.
 int run_user_task(const GlobalFlags& g, const Config& config, const UserTaskCommand& command);
+
+// One line on stderr when a filter matched users whose sign-in is blocked and left them
+// out (each is listed in the output too), so nobody misses it in a long output.
+void warn_of_skipped_blocked_users(const std::string& command,
+                                   const std::vector<UserTaskTarget>& targets);
 
 // For confirmations: on a terminal (and without --yes) asks `question` [y/N] on stderr.
 // Anywhere else the command line was the confirmation: true.

@@ -1,5 +1,12 @@
-// `tenantsync users list`: users from the cache, filtered and paged.
+// `tenantsync users list`: users from the cache, filtered and paged. --page is first, last
+// or a number; a page past the end is a usage error naming the last page (an empty result
+// is page 1 of 1). Text: a table sized to the page shown with a STATUS column (sign-in
+// enabled / disabled), then the commands that show the other pages.
+#include <algorithm>
+#include <cctype>
 #include <cstdio>
+#include <cstring>
+#include <optional>
 
 #include <nlohmann/json.hpp>
 
@@ -8,6 +15,7 @@
 #include "connector/cli/csv_writer.h"
 #include "connector/cli/engine_session.h"
 #include "connector/cli/exit_codes.h"
+#include "connector/cli/text_table.h"
 #include "model/json_text.h"
 #include "sync/user_task.h"
 
@@ -29,9 +37,55 @@ std::string license_names(const User& u, const std::vector<Sku>& skus) {
   return out;
 }
 
+// --page: "first", "last" or a number from 1; nullopt when it is none of them.
+struct PageChoice {
+  int number = 1;
+  bool last = false;
+};
+std::optional<PageChoice> parse_page(const std::string& text) {
+  if (text == "first") return PageChoice{1, false};
+  if (text == "last") return PageChoice{1, true};
+  if (text.empty() || text.size() > 9 ||
+      !std::all_of(text.begin(), text.end(), [](char c) { return c >= '0' && c <= '9'; })) {
+    return std::nullopt;
+  }
+  int n = std::stoi(text);
+  if (n < 1) return std::nullopt;
+  return PageChoice{n, false};
+}
+
+// `value` as one shell word: as is when it holds only safe characters, else in single
+// quotes, so a hint can be pasted back into a shell.
+std::string shell_word(const std::string& value) {
+  bool safe = !value.empty() && std::all_of(value.begin(), value.end(), [](char c) {
+    return std::isalnum(static_cast<unsigned char>(c)) || std::strchr("@%+=:,./_-", c) != nullptr;
+  });
+  if (safe) return value;
+  std::string out = "'";
+  for (char c : value) out += c == '\'' ? std::string("'\\''") : std::string(1, c);
+  return out + "'";
+}
+
+// The command that shows another page of this listing: every flag that chose the rows
+// (config, tenant, filter, deleted, page size) is repeated, so the hint can be pasted.
+std::string page_command(const GlobalFlags& g, const UsersListFlags& o, const std::string& page) {
+  std::string out = "tenantsync";
+  if (!g.config.empty()) out += " --config " + shell_word(g.config);
+  out += " users list --tenant " + shell_word(o.tenant);
+  if (!o.filter.empty()) out += " --filter " + shell_word(o.filter);
+  if (o.deleted) out += " --deleted";
+  out += " --page-size " + std::to_string(o.page_size) + " --page " + page;
+  return out;
+}
+
 }  // namespace
 
 int run_users_list(const GlobalFlags& g, const UsersListFlags& o) {
+  std::optional<PageChoice> page_choice = parse_page(o.page);
+  if (!page_choice) {
+    return usage_error("users list",
+                       "--page " + o.page + ": expected first, last or a page number from 1");
+  }
   auto config = load_command_config(g);
   if (!config.ok()) return report_failure("users list", config.error());
   auto filter = parse_user_filter(o.filter);
@@ -39,6 +93,7 @@ int run_users_list(const GlobalFlags& g, const UsersListFlags& o) {
     std::fprintf(stderr, "tenantsync users list: --filter: %s\n", filter.error().message.c_str());
     return kExitUsage;
   }
+
   auto session = EngineSession::open(*config, /*need_remote=*/false);
   if (!session.ok()) return report_failure("users list", session.error());
   Cache& cache = (*session)->cache();
@@ -50,9 +105,23 @@ int run_users_list(const GlobalFlags& g, const UsersListFlags& o) {
                                                               "`tenantsync mirror --tenant " +
                                                               o.tenant + "` first"));
   }
-  UserListQuery query{*filter, o.deleted, o.page, o.page_size};
+  UserListQuery query;
+  query.filter = *filter;
+  query.deleted = o.deleted;
+  query.page = page_choice->number;
+  query.last_page = page_choice->last;
+  query.page_size = o.page_size;
   auto page = cache.list_users(tenant->id, query);
   if (!page.ok()) return report_failure("users list", page.error());
+  if (page->page > page->page_count) {
+    // Past the end is a mistake (a script would loop on empty pages), not an empty page.
+    return usage_error(
+        "users list",
+        "--page " + o.page + ": there " +
+            (page->page_count == 1 ? "is 1 page"
+                                   : "are " + std::to_string(page->page_count) + " pages") +
+            " (--page last)");
+  }
   auto loaded = cache.load_snapshot(tenant->id);
   TenantSnapshot snapshot = loaded.ok() ? std::move(*loaded) : TenantSnapshot{};
   const std::vector<Sku>& skus = snapshot.skus;
@@ -92,26 +161,40 @@ int run_users_list(const GlobalFlags& g, const UsersListFlags& o) {
     }
     return kExitOk;
   }
-  std::printf("%-40s %-28s %-14s %-4s %s\n", "USER", "DISPLAY NAME", "DEPARTMENT", "LOC",
-              o.deleted ? "DAYS LEFT  LICENSES" : "LICENSES");
+  // Columns as wide as this page needs; long names are cut with "..." so they cannot
+  // push the next column out of line.
+  std::vector<TextTable::Column> columns = {
+      {"USER", 48}, {"DISPLAY NAME", 32}, {"DEPARTMENT", 32}, {"LOC", 4}, {"STATUS", 8}};
+  if (o.deleted) columns.push_back({"DAYS LEFT", 9});
+  columns.push_back({"LICENSES", 0});
+  TextTable table(std::move(columns));
   for (const auto& row : page->users) {
     const User& u = row.user;
-    std::printf("%-40s %-28s %-14s %-4s ", u.user_principal_name.c_str(), u.display_name.c_str(),
-                u.department.c_str(), u.usage_location.value_or("-").c_str());
-    if (o.deleted) std::printf("%-10d ", row.days_left.value_or(0));
+    std::vector<std::string> cells = {u.user_principal_name, u.display_name, u.department,
+                                      u.usage_location.value_or("-"),
+                                      u.account_enabled ? "enabled" : "disabled"};
+    if (o.deleted) cells.push_back(std::to_string(row.days_left.value_or(0)));
     std::string roles = role_text(u);
-    std::printf("%s%s%s\n", license_names(u, skus).c_str(),
-                roles.empty() ? "" : "  roles: ", roles.c_str());
+    cells.push_back(license_names(u, skus) + (roles.empty() ? "" : "  roles: " + roles));
+    table.add_row(std::move(cells));
   }
+  std::fputs(table.render().c_str(), stdout);
   std::printf("\npage %d of %d (%d %susers", page->page, page->page_count, page->total,
               o.deleted ? "deleted " : "");
   if (!o.filter.empty()) std::printf(" matching %s", o.filter.c_str());
-  std::printf(")");
-  if (page->page > 1) std::printf("  first: --page 1  previous: --page %d", page->page - 1);
-  if (page->page < page->page_count) {
-    std::printf("  next: --page %d  last: --page %d", page->page + 1, page->page_count);
+  std::printf(")\n");
+  // Every hint is a whole command: paste it to get that page.
+  auto hint = [&](const char* label, const std::string& which) {
+    std::printf("  %-9s %s\n", label, page_command(g, o, which).c_str());
+  };
+  if (page->page > 1) {
+    hint("first:", "first");
+    if (page->page > 2) hint("previous:", std::to_string(page->page - 1));
   }
-  std::printf("\n");
+  if (page->page < page->page_count) {
+    hint("next:", std::to_string(page->page + 1));
+    hint("last:", "last");
+  }
   return kExitOk;
 }
 

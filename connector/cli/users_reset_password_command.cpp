@@ -11,6 +11,7 @@
 #include "connector/cli/commands.h"
 #include "connector/cli/exit_codes.h"
 #include "connector/cli/stop_signal.h"
+#include "connector/cli/user_selection.h"
 #include "connector/cli/user_task_session.h"
 #include "sync/password_file.h"
 #include "sync/password_reset.h"
@@ -24,6 +25,8 @@ int run_users_reset_password(const GlobalFlags& g, const UsersTargetFlags& o) {
   auto config = load_command_config(g);
   if (!config.ok()) return report_failure(name, config.error());
   if (o.passwords_out.empty()) return refuse_without_passwords_out(name);
+  auto selection = selection_filter(o.selection);
+  if (!selection.ok()) return report_failure(name, selection.error());
   if (Status st = check_passwords_path(o.passwords_out); !st.ok()) {
     return report_failure(name, st.error());
   }
@@ -31,11 +34,15 @@ int run_users_reset_password(const GlobalFlags& g, const UsersTargetFlags& o) {
   auto mirrored = open_and_mirror(*config, name, o.tenant, !g.no_progress, o.wait);
   if (!mirrored.ok()) return report_failure(name, mirrored.error());
   const TenantSnapshot& tenant = mirrored->now;
-  std::vector<UserTaskTarget> targets = active_targets(tenant, o.users);
+  auto selected = selected_names(tenant, *selection);
+  if (!selected.ok()) return report_failure(name, selected.error());
+  std::vector<UserTaskTarget> targets = active_targets(tenant, selected->names);
+  warn_of_skipped_blocked_users(name, selected->skipped);
+  for (auto& t : selected->skipped) targets.push_back(std::move(t));
 
   std::vector<PasswordReset> resets;
   for (const auto& t : targets) {
-    if (!t.problems.empty()) continue;
+    if (!t.problems.empty() || t.skipped_sign_in_blocked) continue;
     auto password = generate_temporary_password();
     if (!password.ok()) return report_failure(name, password.error());
     resets.push_back({t.upn, t.user_id, std::move(*password)});
@@ -77,12 +84,18 @@ int run_users_reset_password(const GlobalFlags& g, const UsersTargetFlags& o) {
   auto paint = [&](const char* code, const std::string& text) {
     return tty ? code + text + "\x1b[0m" : text;
   };
-  int done = 0, failed = 0, not_found = 0;
+  int done = 0, failed = 0, not_found = 0, skipped = 0;
   std::string out = tenant.tenant.default_domain_name + "\n";
   size_t next = 0;
   for (const auto& t : targets) {
     out += "  " + t.upn + "\n";
     for (const auto& p : t.problems) out += "    " + paint("\x1b[31m", "\u2717 " + p) + "\n";
+    for (const auto& n : t.notes) out += "    " + paint("\x1b[33m", "note: " + n) + "\n";
+    if (t.skipped_sign_in_blocked) {
+      ++skipped;
+      for (const auto& u : t.unchanged) out += "    = " + u + "\n";
+      continue;
+    }
     if (!t.problems.empty()) {
       ++not_found;
       continue;
@@ -106,6 +119,7 @@ int run_users_reset_password(const GlobalFlags& g, const UsersTargetFlags& o) {
          plural(done + failed, "operation", "operations") + ": " + std::to_string(done) +
          " done, " + std::to_string(failed) + " failed";
   if (not_found > 0) out += "; " + std::to_string(not_found) + " not found";
+  if (skipped > 0) out += "; " + std::to_string(skipped) + " not selected (sign-in blocked)";
   out += ".\n";
   std::fputs(out.c_str(), stdout);
   if (!set.empty() || done > 0) {

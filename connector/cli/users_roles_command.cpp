@@ -9,6 +9,7 @@
 #include "connector/cli/command_context.h"
 #include "connector/cli/commands.h"
 #include "connector/cli/exit_codes.h"
+#include "connector/cli/user_selection.h"
 #include "connector/cli/user_task_session.h"
 #include "sync/user_task.h"
 
@@ -16,8 +17,10 @@ namespace tenantsync {
 
 namespace {
 
-int show_roles(const GlobalFlags& g, const Config& config, const UsersRolesFlags& o) {
+int show_roles(const GlobalFlags& g, const Config& config, const UsersRolesFlags& o,
+               UserFilter selection) {
   const char* name = "users roles";
+  selection.include_disabled = true;  // showing changes nothing: every match is shown
   auto mirrored = open_and_mirror(config, name, o.tenant, !g.no_progress, o.wait);
   if (!mirrored.ok()) return report_failure(name, mirrored.error());
   const TenantSnapshot& now = mirrored->now;
@@ -30,7 +33,9 @@ int show_roles(const GlobalFlags& g, const Config& config, const UsersRolesFlags
   }
   int exit_code = kExitOk;
   nlohmann::json users = nlohmann::json::array();
-  for (const UserTaskTarget& t : active_targets(now, o.users)) {
+  auto selected = selected_names(now, selection);
+  if (!selected.ok()) return report_failure(name, selected.error());
+  for (const UserTaskTarget& t : active_targets(now, selected->names)) {
     if (t.user_id.empty()) {
       for (const auto& p : t.problems) std::fprintf(stderr, "tenantsync %s: %s\n", name, p.c_str());
       exit_code = kExitFailed;
@@ -55,14 +60,22 @@ int run_users_roles(const GlobalFlags& g, const UsersRolesFlags& o) {
   const char* name = "users roles";
   auto config = load_command_config(g);
   if (!config.ok()) return report_failure(name, config.error());
+  auto selection = selection_filter(o.selection);
+  if (!selection.ok()) return report_failure(name, selection.error());
   if (o.add.empty() && o.remove.empty()) {
     if (o.dry_run) return usage_error(name, "--dry-run needs --add or --remove");
-    return show_roles(g, *config, o);
+    return show_roles(g, *config, o, *selection);
   }
   UserTaskCommand command = asking_command(name, o.tenant, o.wait, o.dry_run, o.format, o.yes);
   command.allow_privileged_roles = o.allow_privileged;
   command.build = [&](const TenantSnapshot& now, const TenantSnapshot*) {
-    return roles_task(now, o.users, {o.add, o.remove, o.allow_privileged});
+    auto selected = selected_names(now, *selection);
+    if (!selected.ok()) return Result<UserTask>(selected.error());
+    auto task = roles_task(now, selected->names, {o.add, o.remove, o.allow_privileged});
+    if (task.ok()) {
+      for (auto& t : selected->skipped) task->targets.push_back(std::move(t));
+    }
+    return task;
   };
   return run_user_task(g, *config, command);
 }

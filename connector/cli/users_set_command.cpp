@@ -1,7 +1,9 @@
 // `tenantsync users set`: change properties of the selected users (usage location, names,
 // department, job title, sign-in) with PATCH /users/{id}, through the planner and the
 // executor like every user task: journalled, in $batch, a user that has the values already
-// is unchanged, and blocking sign-in counts against safety.maxDeletions.
+// is unchanged, and blocking sign-in counts against safety.maxDeletions. A --filter skips
+// users whose sign-in is blocked unless --include-disabled, the filter says `disabled`, or
+// the change is --allow-sign-in.
 #include <cstdio>
 
 #include "connector/cli/command_context.h"
@@ -44,6 +46,8 @@ int run_users_set(const GlobalFlags& g, const UsersSetFlags& o) {
   if (!config.ok()) return report_failure(name, config.error());
   auto selection = selection_filter(o.selection);
   if (!selection.ok()) return report_failure(name, selection.error());
+  // Allowing sign-in is meant for the blocked accounts: a filter must not skip them.
+  if (properties.account_enabled == true) selection->include_disabled = true;
   UserTaskCommand command = asking_command(name, o.tenant, o.wait, o.dry_run, o.format, o.yes);
   command.build = [&](const TenantSnapshot& now, const TenantSnapshot*) {
     return set_properties_task(now, *selection, properties);

@@ -35,7 +35,9 @@ class CacheViewsCliTest : public ::testing::Test {
 std::vector<std::string> listed_users(const std::string& out) {
   std::vector<std::string> users;
   for (const auto& line : lines_of(out)) {
-    if (line.find('@') == std::string::npos || line.rfind("page ", 0) == 0) continue;
+    if (line.find('@') == std::string::npos || line.rfind("page ", 0) == 0 || line[0] == ' ') {
+      continue;  // the paging line and the hints under it
+    }
     users.push_back(line.substr(0, line.find(' ')));
   }
   return users;
@@ -87,16 +89,22 @@ TEST_F(CacheViewsCliTest, UsersListPagesSayPageNOfMWithTheFlagsToMove) {
     auto users = listed_users(r.out);
     EXPECT_EQ(static_cast<int>(users.size()), page < pages ? size : total - size * (pages - 1));
     seen.insert(users.begin(), users.end());
-    auto paging = lines_of(r.out).back();
-    EXPECT_EQ(paging.rfind("page " + std::to_string(page) + " of " + std::to_string(pages) + " (" +
-                               std::to_string(total) + " users)",
-                           0),
-              0u)
-        << paging;
-    if (page == 2) {
-      EXPECT_NE(paging.find("previous: --page 1"), std::string::npos) << paging;
-      EXPECT_NE(paging.find("next: --page 3"), std::string::npos) << paging;
-      EXPECT_NE(paging.find("last: --page " + std::to_string(pages)), std::string::npos);
+    auto paging = lines_with(r.out, {"page " + std::to_string(page) + " of "});
+    ASSERT_EQ(paging.size(), 1u) << r.out;
+    EXPECT_EQ(paging[0], "page " + std::to_string(page) + " of " + std::to_string(pages) + " (" +
+                             std::to_string(total) + " users)")
+        << r.out;
+    // Under it, the commands for the other pages, with the page size that made these.
+    const std::string list = " users list --tenant " + std::string(kContoso) + " --page-size 5";
+    if (page == 3) {
+      EXPECT_EQ(lines_with(r.out, {"  first:", list + " --page first"}).size(), 1u) << r.out;
+      EXPECT_EQ(lines_with(r.out, {"  previous:", list + " --page 2"}).size(), 1u) << r.out;
+      EXPECT_EQ(lines_with(r.out, {"  next:", list + " --page 4"}).size(), 1u) << r.out;
+    }
+    if (page < pages) {
+      EXPECT_EQ(lines_with(r.out, {"  last:", list + " --page last"}).size(), 1u) << r.out;
+    } else {
+      EXPECT_TRUE(lines_with(r.out, {"next:"}).empty()) << r.out;
     }
   }
   EXPECT_EQ(static_cast<int>(seen.size()), total) << "every user on exactly one page";

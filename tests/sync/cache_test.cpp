@@ -5,12 +5,14 @@
 #include <sqlite3.h>
 #include <sys/stat.h>
 
+#include <algorithm>
 #include <fstream>
 #include <iterator>
 
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include "sync/ascii_case.h"
 #include "sync/cache_schema.h"
 #include "sync/log.h"
 #include "tests/sync/memory_directory.h"
@@ -535,10 +537,11 @@ class CacheQueryTest : public CacheTest {
     CacheTest::SetUp();
     User nolo = make_user("u4", "dave@sales.contoso.onmicrosoft.com", {}, "Sales");
     nolo.usage_location.reset();
+    User blocked = make_user("u3", "carol@contoso.onmicrosoft.com", {kEms}, "IT");
+    blocked.account_enabled = false;  // sign-in blocked
     full_read(kContoso,
               {make_user("u1", "alice@contoso.onmicrosoft.com", {kE3, kEms}, "Sales"),
-               make_user("u2", "Bob@sales.contoso.onmicrosoft.com", {kE3}, "sales"),
-               make_user("u3", "carol@contoso.onmicrosoft.com", {kEms}, "IT"), nolo,
+               make_user("u2", "Bob@sales.contoso.onmicrosoft.com", {kE3}, "sales"), blocked, nolo,
                make_user("u5", "erin@contoso.onmicrosoft.com", {}, "IT")},
               {deleted_user("d1", "old@contoso.onmicrosoft.com", "2026-11-15T12:00:00Z", {kE3}),
                deleted_user("d2", "older@contoso.onmicrosoft.com", "2026-10-01T00:00:00Z", {})});
@@ -575,6 +578,30 @@ TEST_F(CacheQueryTest, FiltersUsers) {
   EXPECT_THAT(list("upn:?ob@*"), ElementsAre(bob));
   EXPECT_THAT(list("upn:*@SALES.*,unlicensed"), ElementsAre(dave));
   EXPECT_THAT(list("upn:a_ice@*"), ElementsAre());  // `_` is literal, not LIKE's wildcard
+  EXPECT_THAT(list("disabled"), ElementsAre(carol));
+  EXPECT_THAT(list("enabled"), ElementsAre(alice, bob, dave, erin));
+  EXPECT_THAT(list("enabled,sku:EMS"), ElementsAre(alice));
+  EXPECT_THAT(list("DISABLED,department:it"), ElementsAre(carol));
+}
+
+// The SQL of list_users and the in-memory matches() select the same users, whatever the
+// filter (the CLI lists with one and the user tasks select with the other).
+TEST_F(CacheQueryTest, SqlQueryAgreesWithInMemoryMatch) {
+  TenantSnapshot snap = snapshot(kContoso.id);
+  for (const char* expr :
+       {"", "unlicensed", "sku:SPE_E3", "no-sku:EMS", "department:sales", "usage-location:none",
+        "usage-location:US", "upn:*@sales.*", "enabled", "disabled", "disabled,sku:EMS",
+        "enabled,unlicensed", "enabled,department:Sales,no-sku:SPE_E3"}) {
+    UserFilter f = *parse_user_filter(expr);
+    std::vector<std::string> in_memory;
+    for (const User& u : snap.users) {
+      if (matches(f, u, snap.skus)) in_memory.push_back(u.user_principal_name);
+    }
+    std::sort(in_memory.begin(), in_memory.end(), [](const std::string& a, const std::string& b) {
+      return ascii_lower(a) < ascii_lower(b);
+    });
+    EXPECT_EQ(list(expr), in_memory) << expr;
+  }
 }
 
 TEST_F(CacheQueryTest, ExplicitUserSelection) {
@@ -608,11 +635,20 @@ TEST_F(CacheQueryTest, PagesWithTotals) {
   EXPECT_TRUE(page->users.empty());
   EXPECT_EQ(page->total, 5);
 
+  q.last_page = true;  // --page last
+  page = cache_->list_users(kContoso.id, q);
+  EXPECT_EQ(page->page, 3);
+  EXPECT_THAT(upns(page->users), ElementsAre("erin@contoso.onmicrosoft.com"));
+  q.last_page = false;
+
   q.filter = *parse_user_filter("department:nobody");
   q.page = 1;
   page = cache_->list_users(kContoso.id, q);
   EXPECT_EQ(page->total, 0);
   EXPECT_EQ(page->page_count, 1);
+  q.last_page = true;  // an empty result is page 1 of 1
+  EXPECT_EQ(cache_->list_users(kContoso.id, q)->page, 1);
+  q.last_page = false;
 
   q.page = 0;
   EXPECT_EQ(cache_->list_users(kContoso.id, q).error().kind, ErrorKind::Invalid);
@@ -665,9 +701,10 @@ TEST_F(CacheQueryTest, SeatsPerSkuWithSelection) {
 TEST(UserFilterTest, ParsesEveryPart) {
   auto f = parse_user_filter(
       " unlicensed , sku:SPE_E3,no-sku:EMS,department:Sales,usage-location:none,"
-      "usage-location:de,upn:*@sales.contoso.com");
+      "usage-location:de,upn:*@sales.contoso.com, Disabled");
   ASSERT_TRUE(f.ok()) << f.error().describe();
   EXPECT_TRUE(f->unlicensed);
+  EXPECT_EQ(f->account_enabled, false);
   EXPECT_THAT(f->skus, ElementsAre("SPE_E3"));
   EXPECT_THAT(f->no_skus, ElementsAre("EMS"));
   EXPECT_THAT(f->departments, ElementsAre("Sales"));
@@ -675,9 +712,11 @@ TEST(UserFilterTest, ParsesEveryPart) {
   EXPECT_THAT(f->usage_locations, ElementsAre("de"));
   EXPECT_THAT(f->upn_patterns, ElementsAre("*@sales.contoso.com"));
   EXPECT_EQ(to_string(*f),
-            "unlicensed,sku:SPE_E3,no-sku:EMS,department:Sales,usage-location:none,"
+            "unlicensed,disabled,sku:SPE_E3,no-sku:EMS,department:Sales,usage-location:none,"
             "usage-location:de,upn:*@sales.contoso.com");
   EXPECT_TRUE(parse_user_filter("")->empty());
+  EXPECT_EQ(parse_user_filter("enabled")->account_enabled, true);
+  EXPECT_FALSE(parse_user_filter("enabled")->empty());
 }
 
 TEST(UserFilterTest, ErrorsNameTheBadPart) {
@@ -687,17 +726,21 @@ TEST(UserFilterTest, ErrorsNameTheBadPart) {
   };
   const Case cases[] = {
       {"unlicensed,skew:E3",
-       "filter part 2 'skew:E3': unknown key 'skew' (expected unlicensed, sku:, no-sku:, "
-       "department:, usage-location:, upn:)"},
+       "filter part 2 'skew:E3': unknown key 'skew' (expected unlicensed, enabled, disabled, "
+       "sku:, no-sku:, department:, usage-location:, upn:)"},
       {"sku:", "filter part 1 'sku:': 'sku:' needs a value"},
       {"sku:E3,,unlicensed", "filter part 2 '': empty part (two commas in a row?)"},
       {"licensed",
-       "filter part 1 'licensed': unknown filter (expected unlicensed, sku:, no-sku:, "
-       "department:, usage-location:, upn:)"},
+       "filter part 1 'licensed': unknown filter (expected unlicensed, enabled, disabled, sku:, "
+       "no-sku:, department:, usage-location:, upn:)"},
       {"usage-location:USA",
        "filter part 1 'usage-location:USA': usage location must be 'none' or a two-letter "
        "country code"},
       {"unlicensed:yes", "filter part 1 'unlicensed:yes': 'unlicensed' takes no value"},
+      {"disabled:yes", "filter part 1 'disabled:yes': 'disabled' takes no value"},
+      {"enabled,disabled",
+       "filter part 2 'disabled': 'enabled' and 'disabled' together match "
+       "nobody"},
   };
   for (const auto& c : cases) {
     auto f = parse_user_filter(c.expr);
@@ -725,6 +768,11 @@ TEST(UserFilterTest, InMemoryMatchAgreesWithTheGrammar) {
   EXPECT_FALSE(matches(*parse_user_filter("no-sku:SPE_E3"), u, skus));
   EXPECT_FALSE(matches(*parse_user_filter("usage-location:none"), u, skus));
   EXPECT_TRUE(matches(*parse_user_filter("usage-location:US"), u, skus));
+  EXPECT_TRUE(matches(*parse_user_filter("enabled"), u, skus));
+  EXPECT_FALSE(matches(*parse_user_filter("disabled"), u, skus));
+  u.account_enabled = false;
+  EXPECT_TRUE(matches(*parse_user_filter("disabled,sku:SPE_E3"), u, skus));
+  EXPECT_FALSE(matches(*parse_user_filter("enabled"), u, skus));
   UserFilter by_id;
   by_id.users = {"1"};
   EXPECT_TRUE(matches(by_id, u, skus));

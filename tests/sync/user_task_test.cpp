@@ -551,6 +551,112 @@ TEST(UserTaskTest, RestoreOntoATakenNameNamesTheHolderAndRestoresUnderANewOne) {
   EXPECT_THAT(refused.operations[0].reason, HasSubstr("evil.example is not a verified domain"));
 }
 
+// ---- blocked accounts in a filter's selection ----
+
+User blocked_user(const std::string& name, std::vector<std::string> skus = {}) {
+  User u = make_user(name, std::move(skus));
+  u.account_enabled = false;  // sign-in blocked
+  return u;
+}
+
+UserFilter filter_of(const std::string& expr, bool include_disabled = false) {
+  auto f = parse_user_filter(expr);
+  EXPECT_TRUE(f.ok()) << expr;
+  UserFilter out = f.ok() ? *f : UserFilter{};
+  out.include_disabled = include_disabled;
+  return out;
+}
+
+TEST(UserTaskSelectionTest, AFilterSkipsBlockedAccountsAndSaysSo) {
+  TenantSnapshot s = tenant({make_user("alice"), blocked_user("bob"), make_user("carol")});
+  auto task = assign_task(s, filter_of("unlicensed"), request({"SPE_E3"}));
+  ASSERT_TRUE(task.ok()) << task.error().message;
+  ASSERT_EQ(task->targets.size(), 3u);
+  const UserTaskTarget& bob = task->targets[1];
+  EXPECT_EQ(bob.upn, "bob@contoso.com");
+  EXPECT_TRUE(bob.skipped_sign_in_blocked);
+  EXPECT_THAT(bob.unchanged, ElementsAre("not selected: sign-in blocked: skipped; "
+                                         "--include-disabled to include"));
+  // No seat goes to bob.
+  EXPECT_THAT(ops(plan(s, *task)), ElementsAre("alice assign SPE_E3", "carol assign SPE_E3"));
+  UserTaskReport r = planned_user_task("assign", *task, plan(s, *task), {});
+  EXPECT_EQ(r.users[1].result, "unchanged");
+  EXPECT_THAT(render_user_task_text(r),
+              HasSubstr("bob@contoso.com\n    = not selected: sign-in blocked: skipped; "
+                        "--include-disabled to include\n"));
+}
+
+TEST(UserTaskSelectionTest, IncludeDisabledOrADisabledFilterSelectsBlockedAccounts) {
+  TenantSnapshot s = tenant({make_user("alice"), blocked_user("bob")});
+  auto included =
+      assign_task(s, filter_of("unlicensed", /*include_disabled=*/true), request({"SPE_E3"}));
+  ASSERT_TRUE(included.ok());
+  EXPECT_THAT(ops(plan(s, *included)), ElementsAre("alice assign SPE_E3", "bob assign SPE_E3"));
+  for (const auto& t : included->targets) EXPECT_FALSE(t.skipped_sign_in_blocked) << t.upn;
+
+  auto asked = assign_task(s, filter_of("disabled,unlicensed"), request({"SPE_E3"}));
+  ASSERT_TRUE(asked.ok());
+  EXPECT_THAT(ops(plan(s, *asked)), ElementsAre("bob assign SPE_E3"));
+
+  auto enabled_only = select_users(s, filter_of("enabled", /*include_disabled=*/true));
+  ASSERT_TRUE(enabled_only.ok());
+  ASSERT_EQ(enabled_only->size(), 1u);
+  EXPECT_EQ((*enabled_only)[0].upn, "alice@contoso.com");
+}
+
+TEST(UserTaskSelectionTest, NamedBlockedAccountsAreKeptWithANote) {
+  TenantSnapshot s = tenant({make_user("alice"), blocked_user("bob")});
+  auto task = assign_task(s, names({"bob@contoso.com", "alice@contoso.com"}), request({"SPE_E3"}));
+  ASSERT_TRUE(task.ok());
+  EXPECT_THAT(ops(plan(s, *task)), ElementsAre("alice assign SPE_E3", "bob assign SPE_E3"));
+  EXPECT_THAT(task->targets[0].notes, IsEmpty());
+  EXPECT_THAT(task->targets[1].notes,
+              ElementsAre("sign-in is blocked (named explicitly, so not skipped)"));
+  EXPECT_FALSE(task->targets[1].skipped_sign_in_blocked);
+  UserTaskReport r = planned_user_task("assign", *task, plan(s, *task), {});
+  EXPECT_THAT(render_user_task_text(r),
+              HasSubstr("    note: sign-in is blocked (named explicitly, so not skipped)\n"));
+  EXPECT_EQ(user_task_json(r)["users"][1]["notes"][0],
+            "sign-in is blocked (named explicitly, so not skipped)");
+  // The tasks that take names say it too.
+  EXPECT_THAT(active_targets(s, {"bob@contoso.com"})[0].notes, ElementsAre(HasSubstr("blocked")));
+}
+
+TEST(UserTaskSelectionTest, SetAndRevokeByFilterSkipBlockedAccountsToo) {
+  TenantSnapshot s = tenant({make_user("alice", {"SPE_E3"}), blocked_user("bob", {"SPE_E3"})});
+  UserProperties props;
+  props.department = "Sales";
+  auto set = set_properties_task(s, filter_of("sku:SPE_E3"), props);
+  ASSERT_TRUE(set.ok());
+  EXPECT_THAT(ops(plan(s, *set)), ElementsAre("alice set"));
+  auto revoke = revoke_task(s, filter_of("sku:SPE_E3"), request({"SPE_E3"}));
+  ASSERT_TRUE(revoke.ok());
+  EXPECT_THAT(ops(plan(s, *revoke)), ElementsAre("alice revoke SPE_E3"));
+  EXPECT_TRUE(revoke->targets[1].skipped_sign_in_blocked);
+}
+
+TEST(UserTaskSelectionTest, DeletedUsersMatchByTheUpnTheyHad) {
+  // The service prefixes a deleted user's UPN with its id (no dashes).
+  User carol = deleted_user("carol", {}, "2026-11-10T00:00:00Z", "c-1");
+  carol.user_principal_name = "c1carol@sales.contoso.com";
+  User dave = deleted_user("dave", {"SPE_E3"}, "2026-11-12T00:00:00Z", "d-2");
+  User erin = deleted_user("erin", {}, "2026-11-12T00:00:00Z", "e-3");
+  erin.user_principal_name = "erin@sales.contoso.com";
+  TenantSnapshot s = tenant({make_user("alice")}, {dave, carol, erin});
+  auto sales = deleted_users_matching(s, filter_of("upn:*@sales.contoso.com"));
+  ASSERT_TRUE(sales.ok());
+  EXPECT_THAT(*sales, ElementsAre("c-1", "e-3"));
+  auto by_name = deleted_users_matching(s, filter_of("upn:carol@*"));
+  ASSERT_TRUE(by_name.ok());
+  EXPECT_THAT(*by_name, ElementsAre("c-1"));
+  auto licensed = deleted_users_matching(s, filter_of("sku:SPE_E3"));
+  ASSERT_TRUE(licensed.ok());
+  EXPECT_THAT(*licensed, ElementsAre("d-2"));
+  EXPECT_FALSE(deleted_users_matching(s, filter_of("sku:NOPE")).ok());
+  // Active users are not among them.
+  EXPECT_THAT(*deleted_users_matching(s, filter_of("upn:alice@*")), IsEmpty());
+}
+
 TEST(UserTaskReportTest, ResultsPerUserAndExitCodes) {
   TenantSnapshot s = tenant(
       {make_user("alice"), make_user("bob", {"SPE_E3"}), make_user("carol", {}, std::nullopt)});
