@@ -331,11 +331,12 @@ Result<UserTask> license_task(UserTaskKind kind, const TenantSnapshot& snapshot,
           if (!h.direct && !h.group) {
             target.unchanged.push_back("does not hold " + sku.sku_part_number);
           } else if (!h.direct) {
-            target.blocked.push_back(sku.sku_part_number + " comes from group " + *h.group +
+            target.blocked.push_back(sku.sku_part_number + " comes from group " +
+                                     snapshot.group_label(*h.group) +
                                      ": remove the user from that group to take it away");
           } else if (h.group) {
             target.unchanged.push_back("keeps " + sku.sku_part_number + " through group " +
-                                       *h.group);
+                                       snapshot.group_label(*h.group));
           }
           continue;
         }
@@ -345,7 +346,7 @@ Result<UserTask> license_task(UserTaskKind kind, const TenantSnapshot& snapshot,
           target.unchanged.push_back("already holds " + sku.sku_part_number);
         } else if (!h.direct && h.group) {
           target.unchanged.push_back("already holds " + sku.sku_part_number + " through group " +
-                                     *h.group);
+                                     snapshot.group_label(*h.group));
         }
         entry.licenses->push_back({sku.sku_id, std::move(plans), {}});
       }

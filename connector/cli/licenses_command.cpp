@@ -12,14 +12,24 @@
 #include "connector/cli/user_selection.h"
 #include "model/json_text.h"
 #include "sync/ascii_case.h"
+#include "sync/product_names.h"
 
 namespace tenantsync {
 
 namespace {
 
+// A selected user who holds a product only through a group.
+struct Inherited {
+  std::string user;
+  std::string group_id;
+  std::string group_name;  // "" when the group's name is not cached
+};
+
 struct ProductLine {
   const Sku* sku = nullptr;
-  std::vector<std::string> holders;  // selected users holding it; "(group)" when inherited
+  std::string label;                 // "Microsoft 365 E3 (SPE_E3)", or the part number
+  std::vector<std::string> holders;  // selected users holding it; "(group ...)" when inherited
+  std::vector<Inherited> inherited;
   int selected = 0;
   int need = 0;  // seats missing to give it to every selected user who lacks it
 };
@@ -83,11 +93,21 @@ int run_licenses(const GlobalFlags& g, const LicensesFlags& o) {
     if (sku.applies_to != "User") continue;
     ProductLine p;
     p.sku = &sku;
+    p.label = product_names().label(sku.sku_part_number);
     p.selected = static_cast<int>(selected.size());
     for (const User* u : selected) {
       if (!u->find_license(sku.sku_id)) continue;
-      p.holders.push_back(u->user_principal_name +
-                          (u->has_direct_license(sku.sku_id) ? "" : " (group)"));
+      if (u->has_direct_license(sku.sku_id)) {
+        p.holders.push_back(u->user_principal_name);
+        continue;
+      }
+      // Inherited: say from which group, by name where the mirror read it.
+      std::string group = u->inheriting_group(sku.sku_id).value_or("");
+      auto name = snapshot->group_names.find(group);
+      p.inherited.push_back(
+          {u->user_principal_name, group, name == snapshot->group_names.end() ? "" : name->second});
+      p.holders.push_back(u->user_principal_name + " (group" +
+                          (group.empty() ? "" : " " + snapshot->group_label(group)) + ")");
     }
     p.need = std::max(0, p.selected - static_cast<int>(p.holders.size()) - sku.free_seats());
     lines.push_back(std::move(p));
@@ -100,6 +120,7 @@ int run_licenses(const GlobalFlags& g, const LicensesFlags& o) {
     nlohmann::json products = nlohmann::json::array();
     for (const auto& p : lines) {
       nlohmann::json j = {{"sku", p.sku->sku_part_number},
+                          {"productName", product_names().name_of(p.sku->sku_part_number)},
                           {"skuId", p.sku->sku_id},
                           {"total", p.sku->usable_seats()},
                           {"consumed", p.sku->consumed_units},
@@ -109,6 +130,12 @@ int run_licenses(const GlobalFlags& g, const LicensesFlags& o) {
         j["holding"] = p.holders.size();
         j["coverage"] = coverage(p);
         j["holders"] = p.holders;
+        nlohmann::json inherited = nlohmann::json::array();
+        for (const auto& i : p.inherited) {
+          inherited.push_back(
+              {{"user", i.user}, {"groupId", i.group_id}, {"groupName", i.group_name}});
+        }
+        j["inherited"] = std::move(inherited);
         j["seatsNeeded"] = p.need;
       }
       products.push_back(std::move(j));
@@ -117,11 +144,14 @@ int run_licenses(const GlobalFlags& g, const LicensesFlags& o) {
     std::printf("%s\n", dump_json(out, 2).c_str());
     return kExitOk;
   }
-  std::printf("%-28s %7s %9s %10s", "PRODUCT", "TOTAL", "CONSUMED", "AVAILABLE");
+  // The product column is as wide as its longest name (at least the old 28).
+  int width = 28;
+  for (const auto& p : lines) width = std::max(width, static_cast<int>(p.label.size()));
+  std::printf("%-*s %7s %9s %10s", width, "PRODUCT", "TOTAL", "CONSUMED", "AVAILABLE");
   if (has_selection) std::printf("  SELECTED (%zu users)", selected.size());
   std::printf("\n");
   for (const auto& p : lines) {
-    std::printf("%-28s %7d %9d %10d", p.sku->sku_part_number.c_str(), p.sku->usable_seats(),
+    std::printf("%-*s %7d %9d %10d", width, p.label.c_str(), p.sku->usable_seats(),
                 p.sku->consumed_units, p.sku->free_seats());
     if (has_selection) {
       std::printf("  %s (%zu of %d)", coverage(p), p.holders.size(), p.selected);

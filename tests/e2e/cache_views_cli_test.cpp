@@ -151,7 +151,10 @@ TEST_F(CacheViewsCliTest, UsersListJsonAndCsvCarryTheSameUsers) {
 // The `licenses` row of a product.
 std::string product_row(const std::string& out, const std::string& sku) {
   for (const auto& line : lines_of(out)) {
-    if (line.rfind(sku + " ", 0) == 0) return line;
+    // "SPE_E3 ..." or, with a known product name, "Microsoft 365 E3 (SPE_E3) ...".
+    if (line.rfind(sku + " ", 0) == 0 || line.find("(" + sku + ") ") != std::string::npos) {
+      return line;
+    }
   }
   return "(no row for " + sku + ")";
 }
