@@ -133,7 +133,8 @@ class GraphClient {
 
   // GET /groups/{id}?$select=id,displayName. NotFound when there is no such group.
   Result<Group> get_group(const std::string& tenant, const std::string& id);
-  // Many groups, in $batch requests like get_users(); one result per id, in order.
+  // Many groups, in $batch requests like get_users() (one alone with a plain GET); one
+  // result per id, in order.
   std::vector<Result<Group>> get_groups(const std::string& tenant,
                                         const std::vector<std::string>& ids);
 
