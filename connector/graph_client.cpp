@@ -438,34 +438,31 @@ Status GraphClient::deleted_users(const std::string& tenant, const UsersSink& si
       nullptr);
 }
 
-Result<User> GraphClient::get_user(const std::string& tenant, const std::string& id_or_upn) {
+template <typename T>
+Result<T> GraphClient::get_one(const std::string& tenant, const std::string& relative_url,
+                               const std::string& what) {
   RetryBudget budget(retry_);
-  Sent sent =
-      send(tenant,
-           Call::get(url("/users/" + encode_path_segment(id_or_upn) + "?$select=" + kUserSelect)),
-           budget);
+  Sent sent = send(tenant, Call::get(url(relative_url)), budget);
   if (!sent.response) return sent.response.error();
-  const std::string what = "tenant " + tenant + ": user " + id_or_upn;
   auto json = parse_json(*sent.response, what, options_.max_response_bytes);
   if (!json) return json.error();
   try {
-    return json->get<User>();
+    return json->get<T>();
   } catch (const nlohmann::json::exception& e) {
     return invalid(what + ": unexpected data: " + e.what());
   }
 }
 
-std::vector<Result<User>> GraphClient::get_users(const std::string& tenant,
-                                                 const std::vector<std::string>& ids_or_upns) {
-  std::vector<std::optional<Result<User>>> read(ids_or_upns.size());
+template <typename T>
+std::vector<Result<T>> GraphClient::get_many(
+    const std::string& tenant, const std::vector<std::string>& relative_urls,
+    const std::string& what, const std::function<Result<T>(std::size_t)>& read_one) {
+  std::vector<std::optional<Result<T>>> read(relative_urls.size());
   // One $batch of GETs; each answer lands in its own slot of `read`.
   auto read_batch = [&](std::size_t start, std::size_t end) {
     nlohmann::json requests = nlohmann::json::array();
     for (std::size_t i = start; i < end; ++i) {
-      requests.push_back(
-          {{"id", std::to_string(i)},
-           {"method", "GET"},
-           {"url", "/users/" + encode_path_segment(ids_or_upns[i]) + "?$select=" + kUserSelect}});
+      requests.push_back({{"id", std::to_string(i)}, {"method", "GET"}, {"url", relative_urls[i]}});
     }
     Call call;
     call.method = "POST";
@@ -476,7 +473,7 @@ std::vector<Result<User>> GraphClient::get_users(const std::string& tenant,
     std::map<std::string, const nlohmann::json*> by_id;
     Result<nlohmann::json> json = make_error(ErrorKind::Internal, "no answer");
     if (sent.response) {
-      json = parse_json(*sent.response, "tenant " + tenant + ": $batch of users",
+      json = parse_json(*sent.response, "tenant " + tenant + ": $batch of " + what,
                         options_.max_response_bytes);
     }
     if (json && json->is_object() && json->contains("responses") &&
@@ -494,7 +491,7 @@ std::vector<Result<User>> GraphClient::get_users(const std::string& tenant,
                        : 0;
       if (status == 200 && item->contains("body")) {
         try {
-          read[i] = (*item)["body"].get<User>();
+          read[i] = (*item)["body"].get<T>();
           continue;
         } catch (const nlohmann::json::exception&) {
           // Read it again on its own below: that path reports what was wrong.
@@ -506,16 +503,17 @@ std::vector<Result<User>> GraphClient::get_users(const std::string& tenant,
             item->value("body", nlohmann::json()));
         continue;
       }
-      read[i] = get_user(tenant, ids_or_upns[i]);  // throttled, 5xx or malformed
+      read[i] = read_one(i);  // throttled, 5xx or malformed
     }
   };
   // A few batches at once, as the service allows per app and tenant.
-  const std::size_t batches = (ids_or_upns.size() + options_.batch_size - 1) / options_.batch_size;
+  const std::size_t batches =
+      (relative_urls.size() + options_.batch_size - 1) / options_.batch_size;
   std::atomic<std::size_t> next{0};
   auto worker = [&] {
     for (std::size_t b = next++; b < batches; b = next++) {
       std::size_t start = b * options_.batch_size;
-      read_batch(start, std::min(ids_or_upns.size(), start + options_.batch_size));
+      read_batch(start, std::min(relative_urls.size(), start + options_.batch_size));
     }
   };
   std::vector<std::thread> pool;
@@ -524,10 +522,50 @@ std::vector<Result<User>> GraphClient::get_users(const std::string& tenant,
   worker();
   for (auto& t : pool) t.join();
 
-  std::vector<Result<User>> out;
+  std::vector<Result<T>> out;
   out.reserve(read.size());
   for (auto& r : read) out.push_back(std::move(*r));
   return out;
+}
+
+namespace {
+
+std::string user_url(const std::string& id_or_upn) {
+  return "/users/" + encode_path_segment(id_or_upn) + "?$select=" + GraphClient::kUserSelect;
+}
+
+std::string group_url(const std::string& id) {
+  return "/groups/" + encode_path_segment(id) + "?$select=id,displayName";
+}
+
+}  // namespace
+
+Result<User> GraphClient::get_user(const std::string& tenant, const std::string& id_or_upn) {
+  return get_one<User>(tenant, user_url(id_or_upn), "tenant " + tenant + ": user " + id_or_upn);
+}
+
+std::vector<Result<User>> GraphClient::get_users(const std::string& tenant,
+                                                 const std::vector<std::string>& ids_or_upns) {
+  std::vector<std::string> urls;
+  urls.reserve(ids_or_upns.size());
+  for (const auto& name : ids_or_upns) urls.push_back(user_url(name));
+  return get_many<User>(tenant, urls, "users",
+                        [&](std::size_t i) { return get_user(tenant, ids_or_upns[i]); });
+}
+
+Result<Group> GraphClient::get_group(const std::string& tenant, const std::string& id) {
+  return get_one<Group>(tenant, group_url(id), "tenant " + tenant + ": group " + id);
+}
+
+std::vector<Result<Group>> GraphClient::get_groups(const std::string& tenant,
+                                                   const std::vector<std::string>& ids) {
+  // One group (the usual case: a tenant licenses through a group or two) needs no $batch.
+  if (ids.size() == 1) return {get_group(tenant, ids[0])};
+  std::vector<std::string> urls;
+  urls.reserve(ids.size());
+  for (const auto& id : ids) urls.push_back(group_url(id));
+  return get_many<Group>(tenant, urls, "groups",
+                         [&](std::size_t i) { return get_group(tenant, ids[i]); });
 }
 
 GraphWriteResult GraphClient::success(const GraphWrite& write, const nlohmann::json& body,

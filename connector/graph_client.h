@@ -56,6 +56,7 @@
 #include "connector/url.h"
 #include "connector/write_pacer.h"
 #include "model/domain.h"
+#include "model/group.h"
 #include "model/result.h"
 #include "model/role.h"
 #include "model/sku.h"
@@ -130,6 +131,13 @@ class GraphClient {
   std::vector<Result<User>> get_users(const std::string& tenant,
                                       const std::vector<std::string>& ids_or_upns);
 
+  // GET /groups/{id}?$select=id,displayName. NotFound when there is no such group.
+  Result<Group> get_group(const std::string& tenant, const std::string& id);
+  // Many groups, in $batch requests like get_users() (one alone with a plain GET); one
+  // result per id, in order.
+  std::vector<Result<Group>> get_groups(const std::string& tenant,
+                                        const std::vector<std::string>& ids);
+
   // One write on its own request.
   GraphWriteResult write(const std::string& tenant, const GraphWrite& write);
   // Many writes: creates one by one, the rest in $batch requests. One result per write,
@@ -157,6 +165,17 @@ class GraphClient {
 
   // Sends `call` until it succeeds or `budget` ends it (retry_budget.h).
   Sent send(const std::string& tenant, const Call& call, RetryBudget& budget);
+  // One GET of `relative_url` (under graph_url) decoded as T; `what` names it in errors.
+  template <typename T>
+  Result<T> get_one(const std::string& tenant, const std::string& relative_url,
+                    const std::string& what);
+  // GETs of `relative_urls` in $batch requests; an item the batch could not answer is
+  // read again on its own with `read_one(index)`.
+  template <typename T>
+  std::vector<Result<T>> get_many(const std::string& tenant,
+                                  const std::vector<std::string>& relative_urls,
+                                  const std::string& what,
+                                  const std::function<Result<T>(std::size_t)>& read_one);
   template <typename T>
   Result<std::vector<T>> list_all(const std::string& tenant, const std::string& first,
                                   const char* what);

@@ -99,6 +99,11 @@ std::vector<Result<User>> GraphDirectory::get_users(const std::string& tenant,
   return client_.get_users(tenant, ids_or_upns);
 }
 
+std::vector<Result<Group>> GraphDirectory::groups(const std::string& tenant,
+                                                  const std::vector<std::string>& ids) {
+  return client_.get_groups(tenant, ids);
+}
+
 std::vector<WriteResult> GraphDirectory::write(const std::string& tenant,
                                                const std::vector<WriteRequest>& requests) {
   std::vector<GraphWrite> writes;

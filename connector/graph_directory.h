@@ -49,6 +49,8 @@ class GraphDirectory final : public Directory {
                                  const UserPageSink& sink) override;
   Status read_deleted_users(const std::string& tenant, const DeletedUserSink& sink) override;
   Result<User> get_user(const std::string& tenant, const std::string& id_or_upn) override;
+  std::vector<Result<Group>> groups(const std::string& tenant,
+                                    const std::vector<std::string>& ids) override;
   std::vector<Result<User>> get_users(const std::string& tenant,
                                       const std::vector<std::string>& ids_or_upns) override;
   std::vector<WriteResult> write(const std::string& tenant,

@@ -44,6 +44,15 @@ TenantDirectory::TenantDirectory(std::string id, std::string default_domain,
       display_name_(std::move(display_name)),
       verified_domains_{default_domain_} {}
 
+void TenantDirectory::set_group_name(std::string id, std::string display_name) {
+  groups_[to_lower(id)] = std::move(display_name);
+}
+
+const std::string* TenantDirectory::group_name(const std::string& id) const {
+  auto it = groups_.find(to_lower(id));
+  return it == groups_.end() ? nullptr : &it->second;
+}
+
 void TenantDirectory::set_verified_domains(std::vector<std::string> domains) {
   if (std::none_of(domains.begin(), domains.end(),
                    [&](const std::string& d) { return iequals(d, default_domain_); })) {

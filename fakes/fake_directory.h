@@ -161,6 +161,13 @@ class TenantDirectory {
   // Hard-deletes soft-deleted users whose deletion is older than the restore window.
   void purge_expired(double now);
 
+  // --- groups: only their names (GET /groups/{id}); membership lives in the users'
+  // groupLicenses. Ids are lower case. ---
+  const std::map<std::string, std::string>& groups() const { return groups_; }
+  void set_group_name(std::string id, std::string display_name);
+  // The group's display name, or nullptr when there is no such group (id in any case).
+  const std::string* group_name(const std::string& id) const;
+
   // --- role assignments (few per tenant: lookups other than by id scan them) ---
   const std::map<std::string, RoleAssignmentRecord>& role_assignments() const {
     return role_assignments_;
@@ -212,7 +219,8 @@ class TenantDirectory {
   std::unordered_multimap<std::string, std::string> deleted_upns_;      // lower upn -> id
   std::unordered_map<std::string, std::set<std::string>> departments_;  // lower -> ids
   std::multimap<double, std::string> deletion_order_;                   // deleted_at -> id
-  std::map<std::string, RoleAssignmentRecord> role_assignments_;        // by id
+  std::map<std::string, std::string> groups_;                     // lower-case id -> display name
+  std::map<std::string, RoleAssignmentRecord> role_assignments_;  // by id
   std::unordered_set<std::string> purged_;
   uint64_t sequence_ = 0;
   std::map<uint64_t, std::string> change_log_;  // one entry per user: its latest change

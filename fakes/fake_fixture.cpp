@@ -100,6 +100,25 @@ std::unique_ptr<TenantDirectory> tenant_from_fixture(const json& t, double now) 
       tenant->load_deleted(std::move(user));
     }
   }
+  // Groups: {id, displayName}. A group that groupLicenses name but the list lacks still
+  // exists (a user cannot inherit from nothing), named "Group <id>".
+  if (auto it = t.find("groups"); it != t.end() && !it->is_null()) {
+    for (const auto& g : *it) {
+      std::string id = to_lower(required(g, "id", where + " group"));
+      std::string name = str(g, "displayName");
+      if (name.empty()) throw std::runtime_error(where + ": group " + id + " has no displayName");
+      tenant->set_group_name(id, name);
+    }
+  }
+  for (const auto* users : {&tenant->active_users(), &tenant->deleted_users()}) {
+    for (const auto& [id, u] : *users) {
+      for (const auto& l : u.group_licenses) {
+        if (tenant->group_name(l.group_id) == nullptr) {
+          tenant->set_group_name(l.group_id, "Group " + l.group_id);
+        }
+      }
+    }
+  }
   // Role assignments, after the users: `principalId` an active user's id or UPN,
   // `roleDefinitionId` a built-in role's template id or display name, `directoryScopeId`
   // "/" (or absent), `id` optional (else the one Graph would give).
@@ -280,6 +299,10 @@ json dump_tenant(const TenantDirectory& tenant) {
                      {"roleDefinitionId", a.role_definition_id},
                      {"directoryScopeId", a.directory_scope_id}});
   }
+  json groups = json::array();
+  for (const auto& [id, name] : tenant.groups()) {
+    groups.push_back({{"id", id}, {"displayName", name}});
+  }
   return {{"id", tenant.id()},
           {"defaultDomainName", tenant.default_domain()},
           {"displayName", tenant.display_name()},
@@ -290,6 +313,7 @@ json dump_tenant(const TenantDirectory& tenant) {
           {"prohibitedLocations", std::move(prohibited)},
           {"users", std::move(users)},
           {"deletedUsers", std::move(deleted)},
+          {"groups", std::move(groups)},
           {"roleAssignments", std::move(roles)}};
 }
 

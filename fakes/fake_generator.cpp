@@ -167,6 +167,7 @@ void populate_generated_tenant(TenantDirectory& t, const GenerateSpec& spec, int
   }
   const std::string group_id =
       guid_from(stable_hash(t.id() + "/group/all-staff-ems"), stable_hash("group" + t.id()));
+  if (!ems.empty()) t.set_group_name(group_id, "All Staff EMS");
 
   std::map<std::string, int> consumed;
   auto add = [&](UserRecord& u, const std::string& sku) {

@@ -242,15 +242,16 @@ std::string assignment_field(const json& body, const char* name) {
   return it->get<std::string>();
 }
 
-// $select on role definitions: the named properties only; an unknown name is 400.
-json select_role_properties(json role, const std::optional<std::string>& select) {
-  if (!select) return role;
+// $select on an entity of `type` (microsoft.graph.…): the named properties only; an
+// unknown name is 400.
+json select_properties(json entity, const std::optional<std::string>& select, const char* type) {
+  if (!select) return entity;
   json out = json::object();
   for (const std::string& part : split(*select, ',')) {
     std::string name = trim(part);
     if (name.empty()) continue;
     bool found = false;
-    for (const auto& [key, value] : role.items()) {
+    for (const auto& [key, value] : entity.items()) {
       if (iequals(key, name)) {
         out[key] = value;
         found = true;
@@ -258,11 +259,28 @@ json select_role_properties(json role, const std::optional<std::string>& select)
     }
     if (!found) {
       fail(400, msg::kBadRequest,
-           "Could not find a property named '" + name +
-               "' on type 'microsoft.graph.unifiedRoleDefinition'.");
+           "Could not find a property named '" + name + "' on type '" + type + "'.");
     }
   }
   return out;
+}
+
+json select_role_properties(json role, const std::optional<std::string>& select) {
+  return select_properties(std::move(role), select, "microsoft.graph.unifiedRoleDefinition");
+}
+
+// A security group as Graph shows it by default (the fake keeps only names).
+json project_group(const std::string& id, const std::string& display_name) {
+  return {{"id", id},
+          {"deletedDateTime", nullptr},
+          {"description", nullptr},
+          {"displayName", display_name},
+          {"groupTypes", json::array()},
+          {"mail", nullptr},
+          {"mailEnabled", false},
+          {"mailNickname", id.substr(0, 8)},
+          {"securityEnabled", true},
+          {"visibility", nullptr}};
 }
 
 json project_assignment(const RoleAssignmentRecord& a) {
@@ -311,6 +329,8 @@ ApiResponse GraphApi::handle(const Caller& c, const ResolvedRoute& route, const 
       return list_role_definitions(c, q);
     case Route::kGetRoleDefinition:
       return get_role_definition(c, route.id, q);
+    case Route::kGetGroup:
+      return get_group(c, route.id, q);
     case Route::kListRoleAssignments:
       return list_role_assignments(c, q);
     case Route::kCreateRoleAssignment:
@@ -774,6 +794,20 @@ ApiResponse GraphApi::list_role_definitions(const Caller& c, const QueryParams& 
       200,
       collection(graph_url("$metadata#roleManagement/directory/roleDefinitions"), std::move(value)),
       {}};
+}
+
+// Groups are known by id only (no names in the path, as Graph).
+ApiResponse GraphApi::get_group(const Caller& c, const std::string& id,
+                                const QueryParams& q) const {
+  require_read(c);
+  auto select = q.get("$select");
+  auto lock = c.tenant->acquire(clock_.now());  // fills a generated tenant on first use
+  const std::string* name = c.tenant->group_name(id);
+  if (name == nullptr) throw not_found(id);
+  json out = select_properties(project_group(to_lower(id), *name), select, "microsoft.graph.group");
+  out["@odata.context"] =
+      graph_url(select ? "$metadata#groups(" + *select + ")/$entity" : "$metadata#groups/$entity");
+  return {200, std::move(out), {}};
 }
 
 ApiResponse GraphApi::get_role_definition(const Caller& c, const std::string& id,

@@ -58,6 +58,7 @@ class GraphApi {
   ApiResponse restore_user(const Caller& c, const std::string& id, const std::string& body) const;
   ApiResponse assign_license(const Caller& c, const std::string& id, const std::string& body) const;
   ApiResponse list_role_definitions(const Caller& c, const QueryParams& q) const;
+  ApiResponse get_group(const Caller& c, const std::string& id, const QueryParams& q) const;
   ApiResponse get_role_definition(const Caller& c, const std::string& id,
                                   const QueryParams& q) const;
   ApiResponse list_role_assignments(const Caller& c, const QueryParams& q) const;

@@ -60,6 +60,9 @@ ResolvedRoute resolve_route(const std::string& method, const std::vector<std::st
              is(seg[3], "restore") && post) {
     r.id = seg[2];
     set(Route::kRestore, "directory/deletedItems/{id}/restore", true);
+  } else if (n == 2 && is(seg[0], "groups")) {
+    r.id = seg[1];
+    set(get ? Route::kGetGroup : Route::kMethodNotAllowed, "groups/{id}");
   } else if (n >= 3 && is(seg[0], "roleManagement") && is(seg[1], "directory") &&
              is(seg[2], "roleDefinitions") && n <= 4) {
     const std::string base = "roleManagement/directory/roleDefinitions";

@@ -23,6 +23,7 @@ enum class Route {
   kRestore,
   kListRoleDefinitions,
   kGetRoleDefinition,
+  kGetGroup,
   kListRoleAssignments,
   kCreateRoleAssignment,
   kGetRoleAssignment,

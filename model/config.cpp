@@ -170,6 +170,8 @@ Result<Config> parse_config(std::string_view text, const std::string& file) {
              c.tenants = std::move(list);
            }},
           {"desired", [&](const json& j, const std::string& p) { r.string(j, p, c.desired); }},
+          {"productNames",
+           [&](const json& j, const std::string& p) { r.string(j, p, c.product_names); }},
           {"schedule",
            [&](const json& j, const std::string& p) {
              r.object(j, p, {{"every", [&](auto& v, auto& q) {
@@ -275,6 +277,7 @@ Result<Config> parse_config(std::string_view text, const std::string& file) {
   std::string base = file.empty() ? "" : std::filesystem::path(file).parent_path().string();
   c.cache = resolve(base, c.cache);
   c.desired = resolve(base, c.desired);
+  c.product_names = resolve(base, c.product_names);
   c.reports_dir = resolve(base, c.reports_dir);
   c.passwords_dir = resolve(base, c.passwords_dir);
   m.certificate_file = resolve(base, m.certificate_file);

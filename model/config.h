@@ -42,6 +42,9 @@ struct Config {
   RemoteConfig remote;
   std::optional<std::vector<std::string>> tenants;  // nullopt = "all"
   std::string desired;                              // default --desired
+  // A file naming products beyond the built-in table (sync/product_names_file.h): a JSON
+  // object {"PART_NUMBER": "Display name"} or Microsoft's licensing CSV. "" = none.
+  std::string product_names;
   std::chrono::seconds schedule_every{15 * 60};
   int max_revocations = 50;
   int max_deletions = 10;

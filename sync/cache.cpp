@@ -12,6 +12,7 @@
 #include "sync/cache_codec.h"
 #include "sync/cache_rows.h"
 #include "sync/domain_rows.h"
+#include "sync/group_rows.h"
 #include "sync/log.h"
 #include "sync/role_rows.h"
 
@@ -221,6 +222,33 @@ Status Cache::replace_role_assignments(const std::string& tenant,
                                        const std::vector<RoleAssignment>& assignments) {
   return replace_tenant_part(*db_, tenant, [&](Database& db, std::int64_t key, bool& changed) {
     return cache_rows::replace_role_assignments(db, key, assignments, changed);
+  });
+}
+
+Result<std::vector<std::string>> Cache::inheriting_group_ids(const std::string& tenant) {
+  return db_->with_reader([&](Database& db) -> Result<std::vector<std::string>> {
+    auto row = resolve_tenant(db, tenant);
+    if (!row.ok()) return row.error();
+    return cache_rows::load_inheriting_group_ids(db, row->key);
+  });
+}
+
+Result<std::map<std::string, std::string>> Cache::group_names(const std::string& tenant) {
+  return db_->with_reader([&](Database& db) -> Result<std::map<std::string, std::string>> {
+    auto row = resolve_tenant(db, tenant);
+    if (!row.ok()) return row.error();
+    return cache_rows::load_group_names(db, row->key);
+  });
+}
+
+Status Cache::store_group_names(const std::string& tenant, const std::vector<Group>& groups) {
+  return db_->with_writer([&](Database& db) -> Status {
+    auto tx = Transaction::begin(db);
+    if (!tx.ok()) return tx.error();
+    auto row = resolve_tenant(db, tenant);
+    if (!row.ok()) return row.error();
+    if (Status st = cache_rows::upsert_group_names(db, row->key, groups); !st.ok()) return st;
+    return tx->commit();
   });
 }
 
@@ -788,6 +816,9 @@ Result<TenantSnapshot> Cache::load_snapshot(const std::string& tenant) {
     auto holders = cache_rows::load_role_assignments(db, row->key);
     if (!holders.ok()) return holders.error();
     snap.role_assignments = std::move(holders).value();
+    auto group_names = cache_rows::load_group_names(db, row->key);
+    if (!group_names.ok()) return group_names.error();
+    snap.group_names = std::move(group_names).value();
     auto loaded = load_users(db, row->key);
     if (!loaded.ok()) return loaded.error();
     for (size_t i : failing_checksum(*loaded)) {

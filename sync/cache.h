@@ -140,6 +140,14 @@ class Cache {
   Status replace_role_assignments(const std::string& tenant,
                                   const std::vector<RoleAssignment>& assignments);
 
+  // The ids of the groups the tenant's users inherit licenses from, sorted, each once.
+  Result<std::vector<std::string>> inheriting_group_ids(const std::string& tenant);
+  // Group id -> display name, as last read; empty when none was.
+  Result<std::map<std::string, std::string>> group_names(const std::string& tenant);
+  // Records these groups' names (others stay). Labels only: the state version (and so a
+  // plan's fingerprint) does not move.
+  Status store_group_names(const std::string& tenant, const std::vector<Group>& groups);
+
   // Applies one delta page in one transaction: upserts (a soft-deleted user that comes back
   // is restored), soft removals (kept with deleted_at = now until the deleted-user read
   // gives the service's time), hard removals.

@@ -203,6 +203,18 @@ CREATE TABLE role_assignments (
 ) WITHOUT ROWID;
 )sql";
 
+// v7: the display names of the groups users inherit licenses from (GET /groups/{id}), so
+// reports say "Sales Team (<id>)". Labels only: nothing is planned from them, and a group
+// without a row is shown by its id.
+constexpr std::string_view kSchemaV7 = R"sql(
+CREATE TABLE group_names (
+  tenant INTEGER NOT NULL,
+  id TEXT NOT NULL,
+  display_name TEXT NOT NULL,
+  PRIMARY KEY (tenant, id)
+) WITHOUT ROWID;
+)sql";
+
 }  // namespace
 
 std::string_view cache_migration_sql(int version) {
@@ -219,6 +231,8 @@ std::string_view cache_migration_sql(int version) {
       return kSchemaV5;
     case 6:
       return kSchemaV6;
+    case 7:
+      return kSchemaV7;
     default:
       return {};
   }

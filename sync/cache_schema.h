@@ -13,6 +13,8 @@
 //   v4  domains (each tenant's domains from GET /domains: where users may be created)
 //   v5  notification_state and notification_outbox (what `run` told the webhook, and what
 //       it has not delivered yet)
+//   v6  role_definitions and role_assignments (each tenant's admin roles and who holds them)
+//   v7  group_names (display names of the groups users inherit licenses from)
 //
 // Stateless; safe from any thread.
 #pragma once
@@ -27,7 +29,7 @@ namespace tenantsync {
 class Database;
 
 // The newest schema this build writes and reads.
-inline constexpr int kCacheSchemaVersion = 6;
+inline constexpr int kCacheSchemaVersion = 7;
 
 // The SQL of migration `version` (1..kCacheSchemaVersion), without the user_version
 // update. Exposed so tests can build an old file exactly as an old release wrote it.

@@ -16,6 +16,7 @@
 #include <nlohmann/json.hpp>
 
 #include "model/domain.h"
+#include "model/group.h"
 #include "model/result.h"
 #include "model/role.h"
 #include "model/sku.h"
@@ -94,6 +95,21 @@ class Directory {
   }
   virtual Result<std::vector<RoleAssignment>> role_assignments(const std::string& /*tenant*/) {
     return make_error(ErrorKind::Internal, "this directory cannot list roles", "roles-unsupported");
+  }
+
+  // Groups by id (GET /groups/{id}?$select=id,displayName), one result per id, in order;
+  // NotFound for a group that does not exist. Only their names are read: reports name the
+  // groups users inherit licenses from. The default says this directory cannot read them:
+  // the mirror then keeps the names it knew, and reports show group ids.
+  virtual std::vector<Result<Group>> groups(const std::string& /*tenant*/,
+                                            const std::vector<std::string>& ids) {
+    std::vector<Result<Group>> out;
+    out.reserve(ids.size());
+    for (size_t i = 0; i < ids.size(); ++i) {
+      out.push_back(make_error(ErrorKind::Internal, "this directory cannot read groups",
+                               "groups-unsupported"));
+    }
+    return out;
   }
 
   // Reads users page by page into `sink`; a sink error stops the read and is returned.

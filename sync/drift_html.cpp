@@ -6,6 +6,8 @@
 #include <string_view>
 #include <vector>
 
+#include "sync/product_names.h"
+
 namespace tenantsync {
 
 namespace {
@@ -182,7 +184,8 @@ void append_tenant(std::string& out, const TenantDrift& t) {
     const char* status = to_string(item.status);
     out += "<tr class=\"item " + std::string(status) + "\" data-kind=\"" + to_string(item.kind) +
            "\" data-status=\"" + status + "\">" + td(item.user) + td(drift_kind_label(item.kind)) +
-           td(item.sku) + td(status) + td(item.detail) + td(item.reason) + "</tr>\n";
+           td(product_names().label(item.sku)) + td(status) + td(item.detail) + td(item.reason) +
+           "</tr>\n";
   }
   out += "</tbody>\n</table>\n";
   if (!t.ignored_users.empty()) {
@@ -198,8 +201,8 @@ void append_tenant(std::string& out, const TenantDrift& t) {
         "</tr></thead>\n<tbody>\n";
     for (const auto& seat : t.seats) {
       out += "<tr" + std::string(seat.shortfall > 0 ? " class=\"blocked\"" : "") + ">" +
-             td(seat.sku) + num(seat.enabled) + num(seat.consumed) + num(seat.after_plan) +
-             num(seat.shortfall) + td(seat_advice(seat)) + "</tr>\n";
+             td(product_names().label(seat.sku)) + num(seat.enabled) + num(seat.consumed) +
+             num(seat.after_plan) + num(seat.shortfall) + td(seat_advice(seat)) + "</tr>\n";
     }
     out += "</tbody>\n</table>\n";
   }

@@ -9,6 +9,7 @@
 #include "sync/csv_field.h"
 #include "sync/drift_html.h"
 #include "sync/plural.h"
+#include "sync/product_names.h"
 
 namespace tenantsync {
 
@@ -60,6 +61,7 @@ Json item_json(const DriftItem& item) {
   j["user"] = item.user;
   j["userId"] = item.user_id;
   j["sku"] = item.sku;
+  j["productName"] = product_names().name_of(item.sku);
   j["disabledPlans"] = item.disabled_plans;
   j["detail"] = item.detail;
   j["status"] = to_string(item.status);
@@ -71,6 +73,7 @@ Json item_json(const DriftItem& item) {
 Json seat_json(const SeatLine& s) {
   Json j = Json::object();
   j["sku"] = s.sku;
+  j["productName"] = product_names().name_of(s.sku);
   j["skuId"] = s.sku_id;
   j["enabled"] = s.enabled;
   j["consumed"] = s.consumed;
@@ -151,8 +154,8 @@ std::string render_text(const DriftReport& report) {
         std::string detail = item.detail;
         if (!item.reason.empty()) detail += " (" + item.reason + ")";
         rows.push_back({terminal_safe(item.user), drift_kind_label(item.kind),
-                        terminal_safe(item.sku.empty() ? "-" : item.sku), to_string(item.status),
-                        terminal_safe(detail)});
+                        terminal_safe(item.sku.empty() ? "-" : product_names().label(item.sku)),
+                        to_string(item.status), terminal_safe(detail)});
       }
       std::vector<size_t> widths(rows.front().size(), 0);
       for (const auto& row : rows) {
@@ -188,14 +191,16 @@ std::string render_text(const DriftReport& report) {
 // ---- CSV ----
 
 std::string render_csv(const DriftReport& report) {
-  std::string out = "tenant,user,kind,sku,detail,status,reason\r\n";
+  // productName last: scripts that read columns by position keep working.
+  std::string out = "tenant,user,kind,sku,detail,status,reason,productName\r\n";
   for (const auto& t : report.tenants) {
     const std::string& tenant = t.name();
     for (const auto& item : t.items) {
-      const std::array<std::string_view, 7> fields = {
-          tenant,     item.user,   to_string(item.kind),
-          item.sku,   item.detail, to_string(item.status),
-          item.reason};
+      const std::string product = product_names().name_of(item.sku);
+      const std::array<std::string_view, 8> fields = {
+          tenant,      item.user,   to_string(item.kind),
+          item.sku,    item.detail, to_string(item.status),
+          item.reason, product};
       for (size_t i = 0; i < fields.size(); ++i) {
         if (i > 0) out += ',';
         out += csv_field(fields[i]);
@@ -203,8 +208,8 @@ std::string render_csv(const DriftReport& report) {
       out += "\r\n";
     }
     if (!t.not_planned.empty()) {
-      const std::array<std::string_view, 7> fields = {
-          tenant, "", "not-planned", "", t.not_planned, "unknown", ""};
+      const std::array<std::string_view, 8> fields = {
+          tenant, "", "not-planned", "", t.not_planned, "unknown", "", ""};
       for (size_t i = 0; i < fields.size(); ++i) {
         if (i > 0) out += ',';
         out += csv_field(fields[i]);
@@ -295,8 +300,9 @@ std::string render_markdown(const DriftReport& report) {
       out += "\n| User | Kind | SKU | Status | Detail | Reason |\n";
       out += "| --- | --- | --- | --- | --- | --- |\n";
       for (const auto& item : t.items) {
-        out += md_row({md(item.user), drift_kind_label(item.kind), md(item.sku),
-                       to_string(item.status), md(item.detail), md(item.reason)});
+        out +=
+            md_row({md(item.user), drift_kind_label(item.kind), md(product_names().label(item.sku)),
+                    to_string(item.status), md(item.detail), md(item.reason)});
       }
     }
     if (!t.ignored_users.empty()) {

@@ -6,7 +6,8 @@
 // escaped for each format. Pure functions; safe from any thread.
 //
 // text: for a terminal. One block per tenant that has something to say (drift, ignored
-//   users, seats to buy, notes), with aligned columns USER KIND SKU STATUS DETAIL, then a
+//   users, seats to buy, notes), with aligned columns USER KIND SKU STATUS DETAIL (SKU as
+//   "Microsoft 365 E3 (SPE_E3)" where the product's name is known), then a
 //   totals line ("Totals: ..."), or "No drift: every tenant matches the desired state."
 //   A tenant not planned is one line "<tenant> (mode): NOT PLANNED, drift unknown: why".
 //
@@ -24,13 +25,15 @@
 //                     "user-not-found|properties-differ",
 //             "user": "alice@contoso.onmicrosoft.com", "userId": "...",
 //             "sku": "SPE_E3",                   // "" for user-level kinds
+//             "productName": "Microsoft 365 E3", // "" when unknown (sync/product_names.h)
 //             "disabledPlans": ["YAMMER_ENTERPRISE"],  // names where known, else ids
 //             "detail": "should hold SPE_E3 ...", // one sentence for people
 //             "status": "ready|blocked|failed|skipped|manual",
 //             "blocked": false,                  // status == "blocked"
 //             "reason": "" } ],                  // why blocked / service error / note
 //         "ignored": ["ceo@contoso.onmicrosoft.com"],   // accepted deviations, not drift
-//         "seats": [ { "sku": "SPE_E3", "skuId": "...", "enabled": 25, "consumed": 24,
+//         "seats": [ { "sku": "SPE_E3", "productName": "Microsoft 365 E3", "skuId": "...",
+//         "enabled": 25, "consumed": 24,
 //                      "afterPlan": 26, "shortfall": 1,
 //                      "advice": "buy 1 more seat of SPE_E3" } ],  // "" when no shortfall
 //         "notes": ["..."],
@@ -48,7 +51,8 @@
 //   }
 //
 // csv: RFC 4180 (CRLF line ends; a field holding a comma, quote, CR or LF is quoted, with
-//   quotes doubled), UTF-8 without BOM. Header `tenant,user,kind,sku,detail,status,reason`,
+//   quotes doubled), UTF-8 without BOM. Header
+//   `tenant,user,kind,sku,detail,status,reason,productName`,
 //   then one row per drift item; kind and status as in JSON, and per tenant not planned
 //   one row with kind "not-planned", status "unknown" and the reason as detail. Ignored
 //   users and totals are not rows. A field that would start with = + - @ (a spreadsheet

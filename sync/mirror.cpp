@@ -151,6 +151,7 @@ class TenantMirror {
 
     s = mirror_roles(r);
     if (!s.ok()) return s;
+    mirror_group_names(r);
 
     progress_.report(name, MirrorProgress::Phase::DeletedUsers, r.changes_read);
     s = cache_.begin_deleted_read(id);
@@ -207,6 +208,42 @@ class TenantMirror {
     auto assignments = dir_.role_assignments(id);
     if (!assignments.ok()) return warn(assignments.error());
     return cache_.replace_role_assignments(id, *assignments);
+  }
+
+  // The names of the groups users inherit licenses from, for reports: read for groups
+  // whose name is not cached yet (all of them on --full), in $batch reads where the
+  // directory can. They only label ids, so nothing about them fails the tenant: a group
+  // that cannot be read is a warning and keeps showing as its id (or its last known name).
+  void mirror_group_names(const TenantMirrorResult& r) {
+    const std::string& id = r.tenant.id;
+    auto warn = [&](const std::string& what, const Error& e) {
+      log_warn(what, {{"tenant", r.tenant.default_domain_name}, {"error", e.describe()}});
+    };
+    auto ids = cache_.inheriting_group_ids(id);
+    if (!ids.ok()) return warn("cannot list the groups users inherit licenses from", ids.error());
+    auto known = cache_.group_names(id);
+    if (!known.ok()) return warn("cannot read the cached group names", known.error());
+    std::vector<std::string> wanted;
+    for (const auto& g : *ids) {
+      if (full_ || !known->contains(g)) wanted.push_back(g);
+    }
+    if (wanted.empty()) return;
+    auto read = dir_.groups(id, wanted);
+    std::vector<Group> found;
+    for (size_t i = 0; i < read.size() && i < wanted.size(); ++i) {
+      if (read[i].ok()) {
+        found.push_back(std::move(read[i]).value());
+        if (found.back().id.empty()) found.back().id = wanted[i];
+        continue;
+      }
+      log_warn("cannot read the name of a group users inherit licenses from; reports show its id",
+               {{"tenant", r.tenant.default_domain_name},
+                {"group", wanted[i]},
+                {"error", read[i].error().describe()}});
+    }
+    if (found.empty()) return;
+    Status s = cache_.store_group_names(id, found);
+    if (!s.ok()) warn("cannot record group names in the cache", s.error());
   }
 
   Status full_read(TenantMirrorResult& r) {

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cstdio>
 #include "sync/plural.h"
+#include "sync/product_names.h"
 #include "sync/property_change.h"
 #include "sync/tenant_snapshot.h"
 #include "sync/terminal_colors.h"
@@ -72,16 +73,16 @@ class Writer {
     switch (op.op) {
       case OpKind::Assign:
         code = kGreen;
-        text = "+ " + op.sku;
+        text = "+ " + product_names().label(op.sku);
         if (!op.disabled_plans.empty()) text += " (disable " + plans(op.disabled_plans) + ")";
         break;
       case OpKind::Revoke:
         code = kRed;
-        text = "- " + op.sku;
+        text = "- " + product_names().label(op.sku);
         break;
       case OpKind::Update:
         code = kYellow;
-        text = "~ " + op.sku +
+        text = "~ " + product_names().label(op.sku) +
                (op.disabled_plans.empty() ? " (enable all plans)"
                                           : " (disable " + plans(op.disabled_plans) + ")");
         break;

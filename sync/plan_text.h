@@ -2,7 +2,8 @@
 //
 // Per tenant (in plan order) the users with operations, in plan order, one line per
 // operation: `+ SPE_E3` assign, `- EMS` revoke, `~ SPE_E3 (disable YAMMER_ENTERPRISE)`
-// update, `restore`, `delete`, `create "Display Name"`; a blocked operation starts with `!`
+// update, `restore`, `delete`, `create "Display Name"` (a SKU whose product name is known
+// reads `+ Microsoft 365 E3 (SPE_E3)`, sync/product_names.h); a blocked operation starts with `!`
 // and ends with its reason, a ready one with a note shows the note. Then the tenant's
 // notes, its ignored users, a seat table of the SKUs the plan changes or runs short of, and
 // "buy N more seats of X" lines. Tenants with nothing to show are left out. Then one line

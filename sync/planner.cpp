@@ -705,7 +705,8 @@ void Planner::plan_licenses(size_t user, const std::vector<Want>& wants, bool go
         std::any_of(wants.begin(), wants.end(), [&](const Want& w) { return w.sku == h.sku; });
     if (wanted) continue;
     if (h.group) {
-      plan_.notes.push_back(u.upn + " gets " + part(h.sku) + " from group " + *h.group +
+      plan_.notes.push_back(u.upn + " gets " + part(h.sku) + " from group " +
+                            snapshot_.group_label(*h.group) +
                             "; remove the user from that group to take it away");
     }
     if (!h.direct) continue;

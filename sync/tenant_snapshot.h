@@ -8,10 +8,12 @@
 // fail their checksum (failing_checksum).
 #pragma once
 
+#include <map>
 #include <string>
 #include <vector>
 
 #include "model/domain.h"
+#include "model/group.h"
 #include "model/role.h"
 #include "model/sku.h"
 #include "model/tenant.h"
@@ -46,12 +48,21 @@ struct TenantSnapshot {
   std::vector<Domain> domains;                   // as GET /domains listed them; empty = never read
   std::vector<RoleDefinition> roles;             // admin roles; empty = never read
   std::vector<RoleAssignment> role_assignments;  // who holds them tenant-wide
-  std::vector<User> users;                       // active users, sorted by user_principal_name
-  std::vector<User> deleted_users;               // soft-deleted, deleted_date_time set, with the
-                                                 // licenses they held when deleted
+  // Display names of the groups users inherit licenses from, by group id; a group not
+  // here is shown by its id (group_label).
+  std::map<std::string, std::string> group_names;
+  std::vector<User> users;          // active users, sorted by user_principal_name
+  std::vector<User> deleted_users;  // soft-deleted, deleted_date_time set, with the
+                                    // licenses they held when deleted
   // UPNs (as cached, sorted) of users whose cached rows fail their checksum: the cache
   // was damaged, so nothing of this tenant is planned until a full re-read.
   std::vector<std::string> failing_checksum;
+
+  // "Sales Team (<id>)", or the id when the group's name is unknown.
+  std::string group_label(const std::string& group_id) const {
+    auto it = group_names.find(group_id);
+    return tenantsync::group_label(group_id, it == group_names.end() ? "" : it->second);
+  }
 };
 
 }  // namespace tenantsync

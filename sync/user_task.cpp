@@ -388,14 +388,17 @@ std::vector<std::string> plans_for(const Sku& sku, const Holding& h,
 
 // Revoke's view of one SKU for a user: whether its direct assignment goes (true), noting
 // why not when it cannot or need not.
-bool revocable(const Sku& sku, const Holding& h, UserTaskTarget& target) {
+bool revocable(const TenantSnapshot& snapshot, const Sku& sku, const Holding& h,
+               UserTaskTarget& target) {
   if (!h.direct && !h.group) {
     target.unchanged.push_back("does not hold " + sku.sku_part_number);
   } else if (!h.direct) {
-    target.blocked.push_back(sku.sku_part_number + " comes from group " + *h.group +
+    target.blocked.push_back(sku.sku_part_number + " comes from group " +
+                             snapshot.group_label(*h.group) +
                              ": remove the user from that group to take it away");
   } else if (h.group) {
-    target.unchanged.push_back("keeps " + sku.sku_part_number + " through group " + *h.group);
+    target.unchanged.push_back("keeps " + sku.sku_part_number + " through group " +
+                               snapshot.group_label(*h.group));
   }
   return h.direct;
 }
@@ -442,18 +445,19 @@ Result<UserTask> license_task(UserTaskKind kind, const TenantSnapshot& snapshot,
       Holding h = holding(*user, sku->sku_id);
       if (!h.direct && h.group) {
         swap_blocked = true;
-        target.blocked.push_back(sku->sku_part_number + " comes from group " + *h.group +
+        target.blocked.push_back(sku->sku_part_number + " comes from group " +
+                                 snapshot.group_label(*h.group) +
                                  ": remove the user from that group first; nothing is sent "
                                  "for this user");
       } else {
-        revocable(*sku, h, target);
+        revocable(snapshot, *sku, h, target);
       }
     }
     for (size_t i = 0; i < skus->size() && !swap_blocked; ++i) {
       const Sku& sku = *(*skus)[i];
       Holding h = holding(*user, sku.sku_id);
       if (kind == UserTaskKind::Revoke) {
-        revocable(sku, h, target);
+        revocable(snapshot, sku, h, target);
         continue;
       }
       std::vector<std::string> disabled = plans_for(sku, h, plans[i], request.holder_plans, target);
@@ -461,7 +465,7 @@ Result<UserTask> license_task(UserTaskKind kind, const TenantSnapshot& snapshot,
         target.unchanged.push_back("already holds " + sku.sku_part_number);
       } else if (!h.direct && h.group) {
         target.unchanged.push_back("already holds " + sku.sku_part_number + " through group " +
-                                   *h.group);
+                                   snapshot.group_label(*h.group));
       }
       entry.licenses->push_back({sku.sku_id, std::move(disabled), {}});
     }

@@ -6,6 +6,7 @@
 #include "connector/cli/exit_codes.h"
 #include "sync/cache_database.h"
 #include "sync/log.h"
+#include "sync/product_names_file.h"
 
 namespace tenantsync {
 
@@ -23,6 +24,12 @@ Result<Config> load_command_config(const GlobalFlags& g) {
   parse_log_level(g.log_level.empty() ? config->log_level : g.log_level, level);
   std::string format = g.log_format.empty() ? config->log_format : g.log_format;
   configure_logging(level, format == "json");
+  // Installed before any command starts a thread: every report of this run reads them.
+  if (!config->product_names.empty()) {
+    auto names = load_product_names(config->product_names);
+    if (!names.ok()) return names.error();
+    install_product_names(std::move(names).value());
+  }
   return config;
 }
 

@@ -11,6 +11,7 @@
 #include "connector/cli/text_table.h"
 #include "model/json_text.h"
 #include "sync/ascii_case.h"
+#include "sync/product_names.h"
 
 namespace tenantsync {
 
@@ -100,6 +101,7 @@ int print_license_plans(const TenantSnapshot& snapshot, const std::vector<const 
                          {"disabledFor", p.off}});
       }
       products.push_back({{"sku", s.sku->sku_part_number},
+                          {"productName", product_names().name_of(s.sku->sku_part_number)},
                           {"skuId", s.sku->sku_id},
                           {"holders", s.holders},
                           {"servicePlans", std::move(plans)}});
@@ -127,8 +129,8 @@ int print_license_plans(const TenantSnapshot& snapshot, const std::vector<const 
   bool first = true;
   for (const auto& s : skus) {
     std::printf("%s%s: %zu service plans; %d %s hold it\n", first ? "" : "\n",
-                cell(s.sku->sku_part_number, 40).c_str(), s.plans.size(), s.holders,
-                s.holders == 1 ? "user" : "users");
+                cell(product_names().label(s.sku->sku_part_number), 80).c_str(), s.plans.size(),
+                s.holders, s.holders == 1 ? "user" : "users");
     first = false;
     std::vector<std::vector<std::string>> table = {{"  PLAN", "ID", "ON FOR", "OFF FOR"}};
     for (const auto& p : s.plans) {

@@ -16,6 +16,7 @@
 #include "connector/cli/text_table.h"
 #include "model/json_text.h"
 #include "sync/ascii_case.h"
+#include "sync/product_names.h"
 #include "sync/tenant_overview.h"
 
 namespace tenantsync {
@@ -117,6 +118,7 @@ int run_licenses_all_tenants(const Config& config, const LicensesFlags& o) {
            {"tenantId", r.tenant_id},
            {"tenantStatus", r.tenant_status},
            {"sku", r.sku->sku_part_number},
+           {"productName", product_names().name_of(r.sku->sku_part_number)},
            {"skuId", r.sku->sku_id},
            {"paid", r.sku->prepaid_units.enabled},
            {"grace", r.sku->prepaid_units.warning},
@@ -145,7 +147,7 @@ int run_licenses_all_tenants(const Config& config, const LicensesFlags& o) {
   std::vector<std::vector<std::string>> table = {
       {"TENANT", "PRODUCT", "PAID", "GRACE", "CONSUMED", "AVAILABLE", "SHORT", "NOTE"}};
   for (const auto& r : rows) {
-    table.push_back({cell(r.tenant, 40), cell(r.sku->sku_part_number, 40),
+    table.push_back({cell(r.tenant, 40), cell(product_names().label(r.sku->sku_part_number), 60),
                      std::to_string(r.sku->prepaid_units.enabled),
                      std::to_string(r.sku->prepaid_units.warning),
                      std::to_string(r.sku->consumed_units), std::to_string(r.available),

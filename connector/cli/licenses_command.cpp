@@ -16,14 +16,24 @@
 #include "connector/cli/user_selection.h"
 #include "model/json_text.h"
 #include "sync/ascii_case.h"
+#include "sync/product_names.h"
 
 namespace tenantsync {
 
 namespace {
 
+// A selected user who holds a product only through a group.
+struct Inherited {
+  std::string user;
+  std::string group_id;
+  std::string group_name;  // "" when the group's name is not cached
+};
+
 struct ProductLine {
   const Sku* sku = nullptr;
-  std::vector<std::string> holders;  // selected users holding it; "(group)" when inherited
+  std::string label;                 // "Microsoft 365 E3 (SPE_E3)", or the part number
+  std::vector<std::string> holders;  // selected users holding it; "(group ...)" when inherited
+  std::vector<Inherited> inherited;
   int selected = 0;
   int need = 0;  // seats missing to give it to every selected user who lacks it
 };
@@ -102,11 +112,21 @@ int run_licenses(const GlobalFlags& g, const LicensesFlags& o) {
     if (sku.applies_to != "User") continue;
     ProductLine p;
     p.sku = &sku;
+    p.label = product_names().label(sku.sku_part_number);
     p.selected = static_cast<int>(selected.size());
     for (const User* u : selected) {
       if (!u->find_license(sku.sku_id)) continue;
-      p.holders.push_back(u->user_principal_name +
-                          (u->has_direct_license(sku.sku_id) ? "" : " (group)"));
+      if (u->has_direct_license(sku.sku_id)) {
+        p.holders.push_back(u->user_principal_name);
+        continue;
+      }
+      // Inherited: say from which group, by name where the mirror read it.
+      std::string group = u->inheriting_group(sku.sku_id).value_or("");
+      auto name = snapshot->group_names.find(group);
+      p.inherited.push_back(
+          {u->user_principal_name, group, name == snapshot->group_names.end() ? "" : name->second});
+      p.holders.push_back(u->user_principal_name + " (group" +
+                          (group.empty() ? "" : " " + snapshot->group_label(group)) + ")");
     }
     p.need =
         std::max(0, p.selected - static_cast<int>(p.holders.size()) - sku.available_seats(grace));
@@ -119,17 +139,26 @@ int run_licenses(const GlobalFlags& g, const LicensesFlags& o) {
   if (o.format == "json") {
     nlohmann::json products = nlohmann::json::array();
     for (const auto& p : lines) {
-      nlohmann::json j = {
-          {"sku", p.sku->sku_part_number},         {"skuId", p.sku->sku_id},
-          {"total", p.sku->prepaid_units.enabled}, {"grace", p.sku->prepaid_units.warning},
-          {"consumed", p.sku->consumed_units},     {"available", p.sku->available_seats(grace)},
-          {"overPaidBy", p.sku->over_paid()}};
+      nlohmann::json j = {{"sku", p.sku->sku_part_number},
+                          {"productName", product_names().name_of(p.sku->sku_part_number)},
+                          {"skuId", p.sku->sku_id},
+                          {"total", p.sku->prepaid_units.enabled},
+                          {"grace", p.sku->prepaid_units.warning},
+                          {"consumed", p.sku->consumed_units},
+                          {"available", p.sku->available_seats(grace)},
+                          {"overPaidBy", p.sku->over_paid()}};
       if (has_selection) {
         j["selected"] = p.selected;
         j["holding"] = p.holders.size();
         j["coverage"] = coverage(p);
         j["holders"] = p.holders;
         j["seatsNeeded"] = p.need;
+        nlohmann::json inherited = nlohmann::json::array();
+        for (const auto& i : p.inherited) {
+          inherited.push_back(
+              {{"user", i.user}, {"groupId", i.group_id}, {"groupName", i.group_name}});
+        }
+        j["inherited"] = std::move(inherited);
       }
       products.push_back(std::move(j));
     }
@@ -140,12 +169,13 @@ int run_licenses(const GlobalFlags& g, const LicensesFlags& o) {
   }
   if (o.format == "csv") {
     CsvWriter csv(stdout);
-    std::vector<std::string> header = {"sku",      "skuId",     "total",     "grace",
-                                       "consumed", "available", "overPaidBy"};
+    std::vector<std::string> header = {"sku",   "productName", "skuId",     "total",
+                                       "grace", "consumed",    "available", "overPaidBy"};
     if (has_selection) header.insert(header.end(), {"selected", "holding", "seatsNeeded"});
     csv.row(header);
     for (const auto& p : lines) {
       std::vector<std::string> row = {p.sku->sku_part_number,
+                                      product_names().name_of(p.sku->sku_part_number),
                                       p.sku->sku_id,
                                       std::to_string(p.sku->prepaid_units.enabled),
                                       std::to_string(p.sku->prepaid_units.warning),
@@ -167,10 +197,10 @@ int run_licenses(const GlobalFlags& g, const LicensesFlags& o) {
   std::vector<std::vector<std::string>> holders(1);  // printed under each product's line
   for (const auto& p : lines) {
     const Sku& sku = *p.sku;
-    std::vector<std::string> row = {
-        cell(sku.sku_part_number, 40), std::to_string(sku.prepaid_units.enabled),
-        std::to_string(sku.prepaid_units.warning), std::to_string(sku.consumed_units),
-        std::to_string(sku.available_seats(grace))};
+    std::vector<std::string> row = {cell(p.label, 60), std::to_string(sku.prepaid_units.enabled),
+                                    std::to_string(sku.prepaid_units.warning),
+                                    std::to_string(sku.consumed_units),
+                                    std::to_string(sku.available_seats(grace))};
     if (has_selection) {
       row.push_back(std::string(coverage(p)) + " (" + std::to_string(p.holders.size()) + " of " +
                     std::to_string(p.selected) + ")");
@@ -199,7 +229,7 @@ int run_licenses(const GlobalFlags& g, const LicensesFlags& o) {
   size_t line = 0, start = 0;
   for (size_t end; (end = text.find('\n', start)) != std::string::npos; start = end + 1, ++line) {
     std::printf("%s\n", text.substr(start, end - start).c_str());
-    for (const auto& h : holders[line]) std::printf("    holds it: %s\n", cell(h, 100).c_str());
+    for (const auto& h : holders[line]) std::printf("    holds it: %s\n", cell(h, 200).c_str());
   }
   bool any_grace = std::any_of(lines.begin(), lines.end(), [](const ProductLine& p) {
     return p.sku->prepaid_units.warning > 0;

@@ -17,6 +17,7 @@
 #include "connector/cli/exit_codes.h"
 #include "connector/cli/text_table.h"
 #include "model/json_text.h"
+#include "sync/product_names.h"
 #include "sync/user_task.h"
 
 namespace tenantsync {
@@ -78,6 +79,31 @@ std::string page_command(const GlobalFlags& g, const UsersListFlags& o, const st
   return out;
 }
 
+// A user's licenses for scripts, with what people call them: part number, product name
+// ("" when unknown) and, for inherited ones, the groups they come from with their names.
+nlohmann::json license_details(const User& u, const TenantSnapshot& snapshot) {
+  nlohmann::json out = nlohmann::json::array();
+  for (const auto& l : u.assigned_licenses) {
+    std::string part;
+    for (const auto& s : snapshot.skus) {
+      if (s.sku_id == l.sku_id) part = s.sku_part_number;
+    }
+    nlohmann::json groups = nlohmann::json::array();
+    for (const auto& state : u.license_states) {
+      if (state.sku_id != l.sku_id || !state.assigned_by_group) continue;
+      auto name = snapshot.group_names.find(*state.assigned_by_group);
+      groups.push_back({{"id", *state.assigned_by_group},
+                        {"displayName", name == snapshot.group_names.end() ? "" : name->second}});
+    }
+    out.push_back({{"skuId", l.sku_id},
+                   {"skuPartNumber", part},
+                   {"productName", part.empty() ? "" : product_names().name_of(part)},
+                   {"direct", u.has_direct_license(l.sku_id)},
+                   {"groups", std::move(groups)}});
+  }
+  return out;
+}
+
 }  // namespace
 
 int run_users_list(const GlobalFlags& g, const UsersListFlags& o) {
@@ -136,6 +162,7 @@ int run_users_list(const GlobalFlags& g, const UsersListFlags& o) {
     for (const auto& row : page->users) {
       nlohmann::json u = row.user;
       u["roles"] = roles_of(snapshot, row.user.id);
+      u["licenses"] = license_details(row.user, snapshot);
       if (row.days_left) u["daysLeftToRestore"] = *row.days_left;
       users.push_back(std::move(u));
     }

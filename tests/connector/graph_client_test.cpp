@@ -270,6 +270,62 @@ TEST_F(GraphClientTest, GetUserEncodesTheUpn) {
             kGraph + "/users/ext_a%23EXT%23@contoso.onmicrosoft.com?$select=" + kSelect);
 }
 
+// Group names: one group with a plain GET, several in one $batch of GETs; a 404 item is
+// that group's NotFound, a throttled item is read again on its own.
+TEST_F(GraphClientTest, GroupsAreReadByIdWithTheirDisplayNames) {
+  const std::string select = "?$select=id,displayName";
+  transport_.set_handler([&](const HttpRequest& r) -> Result<HttpResponse> {
+    if (ScriptedTransport::path_of(r) != "/v1.0/$batch") {
+      EXPECT_EQ(r.method, "GET");
+      std::string id = r.url.substr((kGraph + "/groups/").size());
+      id = id.substr(0, id.find('?'));
+      return test::json_response(200, {{"id", id}, {"displayName", "Group " + id}});
+    }
+    json responses = json::array();
+    const json request = json::parse(r.body);  // alive for the loop
+    for (const auto& item : request["requests"]) {
+      std::string url = item["url"];
+      EXPECT_EQ(item["method"], "GET");
+      json answer = {{"id", item["id"]}};
+      if (url == "/groups/g-gone" + select) {
+        answer["status"] = 404;
+        answer["body"] = {{"error",
+                           {{"code", "Request_ResourceNotFound"},
+                            {"message", "Resource 'g-gone' does not exist."}}}};
+      } else if (url == "/groups/g-busy" + select) {
+        answer["status"] = 429;
+        answer["headers"] = {{"Retry-After", "1"}};
+        answer["body"] = {{"error", {{"code", "TooManyRequests"}, {"message", "Slow down."}}}};
+      } else {
+        answer["status"] = 200;
+        answer["body"] = {{"id", "g-sales"}, {"displayName", "Sales Team"}};
+      }
+      responses.push_back(answer);
+    }
+    return test::json_response(200, {{"responses", responses}});
+  });
+
+  auto one = client_.get_groups("contoso", {"g-1"});
+  ASSERT_EQ(one.size(), 1u);
+  ASSERT_TRUE(one[0].ok()) << one[0].error().describe();
+  EXPECT_EQ(one[0]->display_name, "Group g-1");
+  ASSERT_EQ(transport_.requests().size(), 1u);
+  EXPECT_EQ(transport_.requests()[0].url, kGraph + "/groups/g-1" + select);
+
+  auto many = client_.get_groups("contoso", {"g-sales", "g-gone", "g-busy"});
+  ASSERT_EQ(many.size(), 3u);
+  ASSERT_TRUE(many[0].ok()) << many[0].error().describe();
+  EXPECT_EQ(many[0]->display_name, "Sales Team");
+  ASSERT_FALSE(many[1].ok());
+  EXPECT_EQ(many[1].error().kind, ErrorKind::NotFound);
+  ASSERT_TRUE(many[2].ok()) << many[2].error().describe();
+  EXPECT_EQ(many[2]->display_name, "Group g-busy");  // read again on its own
+  auto requests = transport_.requests();
+  ASSERT_EQ(requests.size(), 3u);
+  EXPECT_EQ(ScriptedTransport::path_of(requests[1]), "/v1.0/$batch");
+  EXPECT_EQ(requests[2].url, kGraph + "/groups/g-busy" + select);
+}
+
 // ---- writes -------------------------------------------------------------------------
 
 json batch_requests(const HttpRequest& r) { return json::parse(r.body)["requests"]; }

@@ -160,7 +160,10 @@ TEST_F(CacheViewsCliTest, UsersListJsonAndCsvCarryTheSameUsers) {
 // The `licenses` row of a product.
 std::string product_row(const std::string& out, const std::string& sku) {
   for (const auto& line : lines_of(out)) {
-    if (line.rfind(sku + " ", 0) == 0) return line;
+    // "SPE_E3 ..." or, with a known product name, "Microsoft 365 E3 (SPE_E3) ...".
+    if (line.rfind(sku + " ", 0) == 0 || line.find("(" + sku + ") ") != std::string::npos) {
+      return line;
+    }
   }
   return "(no row for " + sku + ")";
 }
@@ -172,10 +175,12 @@ TEST_F(CacheViewsCliTest, LicensesShowsSeatsAndWhetherAllSomeOrNoneOfASelectionH
     if (s["appliesTo"] != "User") continue;
     // PRODUCT TOTAL GRACE CONSUMED AVAILABLE: paid seats, grace apart, grace not available.
     const int paid = s["enabled"], grace = s["warning"], consumed = s["consumedUnits"];
-    std::istringstream row(product_row(all.out, s["skuPartNumber"]));
-    std::string product;
+    const std::string sku = s["skuPartNumber"], line = product_row(all.out, sku);
+    size_t label_end = line.find("(" + sku + ")");
+    label_end = label_end == std::string::npos ? sku.size() : label_end + sku.size() + 2;
+    std::istringstream row(line.substr(std::min(label_end, line.size())));
     int total = -1, grace_shown = -1, consumed_shown = -1, available = -1;
-    row >> product >> total >> grace_shown >> consumed_shown >> available;
+    row >> total >> grace_shown >> consumed_shown >> available;
     EXPECT_EQ(std::vector<int>({total, grace_shown, consumed_shown, available}),
               std::vector<int>({paid, grace, consumed, std::max(0, paid - consumed)}))
         << s["skuPartNumber"] << "\n"

@@ -139,7 +139,7 @@ TEST(LicenseSwapCliTest, PlansListsEachServicePlanAndWhoHasItOff) {
   }
   auto text = f.run({"licenses", "--tenant", kContoso, "--plans", "SPE_E3"});
   ASSERT_EQ(text.exit_code, 0) << text.err;
-  EXPECT_EQ(lines_with(text.out, {"SPE_E3: 13 service plans", std::to_string(e3_holders)}).size(),
+  EXPECT_EQ(lines_with(text.out, {"(SPE_E3): 13 service plans", std::to_string(e3_holders)}).size(),
             1u)
       << text.out;
   auto yammer = lines_with(text.out, {"YAMMER_ENTERPRISE"});
@@ -165,7 +165,7 @@ TEST(LicenseSwapCliTest, PlansListsEachServicePlanAndWhoHasItOff) {
   // Every SKU without a name; an unknown one lists the tenant's.
   auto every = f.run({"licenses", "--tenant", kContoso, "--plans"});
   ASSERT_EQ(every.exit_code, 0) << every.err;
-  EXPECT_EQ(lines_with(every.out, {"EMS: 5 service plans"}).size(), 1u) << every.out;
+  EXPECT_EQ(lines_with(every.out, {"(EMS): 5 service plans"}).size(), 1u) << every.out;
   auto unknown = f.run({"licenses", "--tenant", kContoso, "--plans", "E9"});
   EXPECT_EQ(unknown.exit_code, 1);
   EXPECT_NE(unknown.err.find("no SKU E9 in contoso.onmicrosoft.com; its SKUs are EMS"),

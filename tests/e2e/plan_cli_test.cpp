@@ -30,11 +30,14 @@ TEST(PlanCliTest, TextShowsEachChangeTheSeatTableAndTheSummary) {
   auto r = f.run({"plan", "--desired", desired});
   ASSERT_EQ(r.exit_code, 0) << r.err;
   EXPECT_EQ(lines_of(r.out).front(), kContoso) << r.out;
-  EXPECT_EQ(line_after(r.out, "allan.deyoung@contoso.onmicrosoft.com"), "      + SPE_E3");
-  EXPECT_EQ(line_after(r.out, "alex.wilber@contoso.onmicrosoft.com"), "      - EMS");
-  EXPECT_EQ(line_after(r.out, "isaiah.langer@contoso.onmicrosoft.com"), "      + EMS");
+  EXPECT_EQ(line_after(r.out, "allan.deyoung@contoso.onmicrosoft.com"),
+            "      + Microsoft 365 E3 (SPE_E3)");
+  EXPECT_EQ(line_after(r.out, "alex.wilber@contoso.onmicrosoft.com"),
+            "      - Enterprise Mobility + Security E3 (EMS)");
+  EXPECT_EQ(line_after(r.out, "isaiah.langer@contoso.onmicrosoft.com"),
+            "      + Enterprise Mobility + Security E3 (EMS)");
   EXPECT_EQ(line_after(r.out, "adele.vance@contoso.onmicrosoft.com"),
-            "      ~ SPE_E3 (enable all plans)");
+            "      ~ Microsoft 365 E3 (SPE_E3) (enable all plans)");
 
   // Seats: SPE_E3 takes one more seat; EMS two more and one back.
   auto seats = lines_with(r.out, {"SKU", "seats", "consumed", "after plan", "shortfall"});

@@ -104,7 +104,7 @@ TEST_F(DriftCliTest, CsvHasAHeaderAndOneRowPerItem) {
   ASSERT_EQ(r.exit_code, 0) << r.err;
   auto lines = lines_of(r.out);
   ASSERT_FALSE(lines.empty());
-  EXPECT_EQ(lines[0], "tenant,user,kind,sku,detail,status,reason");
+  EXPECT_EQ(lines[0], "tenant,user,kind,sku,detail,status,reason,productName");
   EXPECT_EQ(lines.size(), items.size() + 1) << r.out;
   for (const auto& t : report["tenants"]) {
     for (const auto& i : t["items"]) {
@@ -220,7 +220,8 @@ TEST(ExportCliTest, AnExportPlansToNoChangesAndShowsNoDrift) {
                         nlohmann::json::array());
   auto old_plan = f.run({"plan", "--desired", file, "--detailed-exitcode"});
   EXPECT_EQ(old_plan.exit_code, 2) << old_plan.out << old_plan.err;
-  EXPECT_NE(old_plan.out.find("nancy.davolio@northwind.onmicrosoft.com\n      + SPE_E3"),
+  EXPECT_NE(old_plan.out.find(
+                "nancy.davolio@northwind.onmicrosoft.com\n      + Microsoft 365 E3 (SPE_E3)"),
             std::string::npos)
       << old_plan.out;
   auto fresh = f.dir().file("fresh.json");

@@ -363,7 +363,9 @@ TEST_F(SelectionCliTest, ResetPasswordByFilterSkipsBlockedAccountsAndAllowSignIn
   EXPECT_EQ(r.exit_code, 0) << r.out << r.err;
   EXPECT_THAT(r.out, HasSubstr(std::string(kBen) + "\n    = not selected: sign-in blocked: "
                                                    "skipped; --include-disabled to include"));
-  EXPECT_THAT(r.out, HasSubstr("5 users, 4 operations: 4 done, 0 failed; 1 not selected (sign-in blocked)."));
+  EXPECT_THAT(
+      r.out,
+      HasSubstr("5 users, 4 operations: 4 done, 0 failed; 1 not selected (sign-in blocked)."));
   EXPECT_THAT(r.err, HasSubstr("tenantsync users reset-password: warning: skipped 1 user"));
   std::string passwords = read_file(pw);
   EXPECT_THAT(passwords, Not(HasSubstr("ben.walters")));

@@ -22,6 +22,10 @@ class PageHookDirectory final : public Directory {
   Result<std::vector<Domain>> domains(const std::string& tenant) override {
     return inner_.domains(tenant);
   }
+  std::vector<Result<Group>> groups(const std::string& tenant,
+                                    const std::vector<std::string>& ids) override {
+    return inner_.groups(tenant, ids);
+  }
   Result<std::string> read_users(const std::string& tenant, const std::string& delta_link,
                                  const UserPageSink& sink) override {
     int pages = 0;

@@ -31,6 +31,23 @@ TEST(ConfigTest, DefaultsFillEveryOmittedKey) {
   EXPECT_EQ(c->log_level, "info");
 }
 
+// The product names file resolves like the other paths: against the config's folder.
+TEST(ConfigTest, ProductNamesIsAPathRelativeToTheConfig) {
+  auto none = parse_config(kMinimal, "/etc/ts/tenantsync.json");
+  ASSERT_TRUE(none.ok()) << none.error().message;
+  EXPECT_EQ(none->product_names, "");
+  auto c = parse_config(
+      R"({ "remote": { "clientId": "c", "clientSecretEnv": "S" }, "productNames": "names.csv" })",
+      "/etc/ts/tenantsync.json");
+  ASSERT_TRUE(c.ok()) << c.error().message;
+  EXPECT_EQ(c->product_names, "/etc/ts/names.csv");
+  auto absolute = parse_config(
+      R"({ "remote": { "clientId": "c", "clientSecretEnv": "S" }, "productNames": "/srv/n.json" })",
+      "/etc/ts/tenantsync.json");
+  ASSERT_TRUE(absolute.ok()) << absolute.error().message;
+  EXPECT_EQ(absolute->product_names, "/srv/n.json");
+}
+
 TEST(ConfigTest, TheExampleConfigParses) {
   std::ifstream in(std::string(TENANTSYNC_SOURCE_DIR) + "/config.example.json");
   std::stringstream text;
@@ -125,6 +142,9 @@ INSTANTIATE_TEST_SUITE_P(
         BadConfig{"{ \"remote\": { \"clientId\": \"c\", \"clientSecretEnv\": \"S\" }, "
                   "\"reports\": { \"baseUrl\": \"reports.example.com\" } }",
                   "reports.baseUrl: expected an http:// or https:// URL"},
+        BadConfig{"{ \"remote\": { \"clientId\": \"c\", \"clientSecretEnv\": \"S\" }, "
+                  "\"productNames\": [\"names.json\"] }",
+                  "productNames: expected a string"},
         BadConfig{"{ \"remote\": { \"clientId\": \"c\", \"clientSecretEnv\": \"S\" }, "
                   "\"webhook\": { \"remindEvery\": \"10s\" } }",
                   "webhook.remindEvery: expected a duration of 1m or more"},

@@ -210,6 +210,40 @@ TEST(CacheFileTest, MigratesASchemaV1FileKeepingItsData) {
   EXPECT_EQ((*again)->journal().list()->size(), 1u);
 }
 
+// v7 adds the names of the groups users inherit licenses from: a v6 file keeps its data,
+// gains the (empty) table, and stores and loads names from then on.
+TEST(CacheFileTest, MigratesASchemaV6FileToGroupNames) {
+  configure_logging(LogLevel::Error, false);
+  TempDir dir;
+  std::string path = dir.file("v6.db");
+  std::string v6;
+  for (int v = 1; v <= 6; ++v) v6 += std::string(cache_migration_sql(v)) + ";\n";
+  raw_exec(path, v6 + "PRAGMA user_version = 6;");
+  raw_exec(path, "INSERT INTO tenants (key, id, domain, display_name) VALUES (1, '" + kContoso.id +
+                     "', 'contoso.onmicrosoft.com', 'Contoso');"
+                     "INSERT INTO sync_state (tenant, outcome) VALUES (1, 'never');");
+  EXPECT_EQ(raw_int(path, "SELECT count(*) FROM sqlite_master WHERE name = 'group_names'"), 0);
+
+  FakeClock clock;
+  auto cache = Cache::open(path, clock);
+  ASSERT_TRUE(cache.ok()) << cache.error().describe();
+  EXPECT_EQ(raw_int(path, "PRAGMA user_version"), 7);
+  EXPECT_EQ(raw_int(path, "SELECT count(*) FROM sqlite_master WHERE name = 'group_names'"), 1);
+  auto before = (*cache)->load_snapshot(kContoso.id);
+  ASSERT_TRUE(before.ok()) << before.error().describe();
+  EXPECT_EQ(before->tenant.display_name, "Contoso");
+  EXPECT_TRUE(before->group_names.empty());
+
+  ASSERT_TRUE((*cache)->store_group_names(kContoso.id, {{"g-1", "Sales Team"}}).ok());
+  ASSERT_TRUE((*cache)->store_group_names(kContoso.id, {{"g-1", "Sales"}, {"g-2", "IT"}}).ok());
+  auto after = (*cache)->load_snapshot(kContoso.id);
+  ASSERT_TRUE(after.ok()) << after.error().describe();
+  EXPECT_EQ(after->group_names,
+            (std::map<std::string, std::string>{{"g-1", "Sales"}, {"g-2", "IT"}}));
+  EXPECT_EQ(after->group_label("g-2"), "IT (g-2)");
+  EXPECT_EQ(after->group_label("g-3"), "g-3");
+}
+
 TEST(CacheFileTest, RefusesACacheFromANewerTenantsync) {
   configure_logging(LogLevel::Error, false);
   TempDir dir;

@@ -488,6 +488,7 @@ TEST(DriftJsonTest, HasTheDocumentedShape) {
                                      {"user", "Aaron@contoso.onmicrosoft.com"},
                                      {"userId", "id-Aaron@contoso.onmicrosoft.com"},
                                      {"sku", "SPE_E3"},
+                                     {"productName", "Microsoft 365 E3"},
                                      {"disabledPlans", nlohmann::json::array()},
                                      {"detail", "should hold SPE_E3"},
                                      {"status", "blocked"},
@@ -501,11 +502,13 @@ TEST(DriftJsonTest, HasTheDocumentedShape) {
   EXPECT_EQ(zoe["kind"], "user-not-found");
   EXPECT_EQ(zoe["status"], "manual");
   EXPECT_EQ(zoe["sku"], "");
+  EXPECT_EQ(zoe["productName"], "") << "no SKU, no name; the key is always there";
 
   EXPECT_EQ(t["ignored"],
             (nlohmann::json{"ceo@contoso.onmicrosoft.com", "cfo@contoso.onmicrosoft.com"}));
   ASSERT_EQ(t["seats"].size(), 2u);
   EXPECT_EQ(t["seats"][0], (nlohmann::json{{"sku", "SPE_E3"},
+                                           {"productName", "Microsoft 365 E3"},
                                            {"skuId", "sku-SPE_E3"},
                                            {"enabled", 25},
                                            {"consumed", 25},
@@ -550,8 +553,8 @@ TEST(DriftJsonTest, KeysComeInTheDocumentedOrder) {
               ElementsAre("version", "generatedAt", "fingerprint", "tenants", "totals", "drift"));
   keys.clear();
   for (const auto& [key, value] : root["tenants"][0]["items"][0].items()) keys.push_back(key);
-  EXPECT_THAT(keys, ElementsAre("kind", "user", "userId", "sku", "disabledPlans", "detail",
-                                "status", "blocked", "reason"));
+  EXPECT_THAT(keys, ElementsAre("kind", "user", "userId", "sku", "productName", "disabledPlans",
+                                "detail", "status", "blocked", "reason"));
 }
 
 TEST(DriftJsonTest, CleanReportSaysNoDrift) {
@@ -563,12 +566,12 @@ TEST(DriftJsonTest, CleanReportSaysNoDrift) {
 
 TEST(DriftCsvTest, HeaderThenOneRowPerItemWithCrlf) {
   const std::string csv = render_drift(sample_report(), DriftFormat::Csv);
-  EXPECT_EQ(csv.rfind("tenant,user,kind,sku,detail,status,reason\r\n", 0), 0u);
+  EXPECT_EQ(csv.rfind("tenant,user,kind,sku,detail,status,reason,productName\r\n", 0), 0u);
   EXPECT_EQ(std::count(csv.begin(), csv.end(), '\n'), 9);  // header + 8 items
   EXPECT_EQ(std::count(csv.begin(), csv.end(), '\r'), 9);
   EXPECT_THAT(csv, HasSubstr("\r\ncontoso.onmicrosoft.com,Aaron@contoso.onmicrosoft.com,"
                              "missing-license,SPE_E3,should hold SPE_E3,blocked,"
-                             "no free seat of SPE_E3\r\n"));
+                             "no free seat of SPE_E3,Microsoft 365 E3\r\n"));
   EXPECT_THAT(csv, HasSubstr("\r\ncontoso.onmicrosoft.com,zoe@contoso.onmicrosoft.com,"
                              "user-not-found,,"));
   EXPECT_THAT(csv, Not(HasSubstr("ceo@")));  // ignored users are not rows
@@ -581,10 +584,10 @@ TEST(DriftCsvTest, QuotesFieldsWithCommasAndQuotes) {
   plan.tenants[0].operations.push_back(create);
   const std::string csv = render_drift(build_drift_report(plan, kGenerated), DriftFormat::Csv);
   EXPECT_EQ(csv,
-            "tenant,user,kind,sku,detail,status,reason\r\n"
+            "tenant,user,kind,sku,detail,status,reason,productName\r\n"
             "contoso.onmicrosoft.com,jd@contoso.onmicrosoft.com,should-be-created,,"
             "\"does not exist; its entry says to create it as \"\"Doe, John \"\"JD\"\"\"\"\","
-            "ready,\r\n");
+            "ready,,\r\n");
 }
 
 TEST(DriftCsvTest, QuotesLineBreaksAndDefusesFormulas) {
@@ -592,7 +595,7 @@ TEST(DriftCsvTest, QuotesLineBreaksAndDefusesFormulas) {
   plan.tenants[0].operations.push_back(op(OpKind::Assign, "a@contoso.onmicrosoft.com", "SPE_E3",
                                           OpStatus::Blocked, "=HYPERLINK(\"x\")\nsecond"));
   const std::string csv = render_drift(build_drift_report(plan, kGenerated), DriftFormat::Csv);
-  EXPECT_THAT(csv, HasSubstr(",blocked,\"'=HYPERLINK(\"\"x\"\")\nsecond\"\r\n"));
+  EXPECT_THAT(csv, HasSubstr(",blocked,\"'=HYPERLINK(\"\"x\"\")\nsecond\",Microsoft 365 E3\r\n"));
 }
 
 TEST(DriftMarkdownTest, HeadingAndTablePerTenantWithTotals) {
@@ -607,11 +610,13 @@ TEST(DriftMarkdownTest, HeadingAndTablePerTenantWithTotals) {
                             "| fabrikam.onmicrosoft.com | report | 0 | 0 | 1 | 0 |\n"));
   EXPECT_THAT(md, HasSubstr("\n## contoso.onmicrosoft.com (enforce)\n"));
   EXPECT_THAT(md, HasSubstr("\n## fabrikam.onmicrosoft.com (report)\n"));
-  EXPECT_THAT(md,
-              HasSubstr("| User | Kind | SKU | Status | Detail | Reason |\n"
-                        "| --- | --- | --- | --- | --- | --- |\n"
-                        "| Aaron@contoso.onmicrosoft.com | missing license | SPE\\_E3 | blocked "
-                        "| should hold SPE\\_E3 | no free seat of SPE\\_E3 |\n"));
+  EXPECT_THAT(
+      md,
+      HasSubstr("| User | Kind | SKU | Status | Detail | Reason |\n"
+                "| --- | --- | --- | --- | --- | --- |\n"
+                "| Aaron@contoso.onmicrosoft.com | missing license | Microsoft 365 E3 (SPE\\_E3) "
+                "| blocked "
+                "| should hold SPE\\_E3 | no free seat of SPE\\_E3 |\n"));
   EXPECT_THAT(md, HasSubstr("- ceo@contoso.onmicrosoft.com\n"));
   EXPECT_THAT(md, HasSubstr("- buy 1 more seat of SPE\\_E3 (25 enabled"));
 }
@@ -705,9 +710,11 @@ TEST(DriftHtmlTest, TotalsAndTenantSectionsCanBeFound) {
   EXPECT_THAT(fabrikam, HasSubstr("<li>boss@fabrikam.onmicrosoft.com</li>"));
   const std::string contoso = between(html, "id=\"tenant-contoso.onmicrosoft.com\">", "</section>");
   EXPECT_THAT(contoso, HasSubstr("<table class=\"drift sortable\">"));
-  EXPECT_THAT(contoso, HasSubstr("<tr class=\"item blocked\" data-kind=\"missing-license\" "
-                                 "data-status=\"blocked\"><td>Aaron@contoso.onmicrosoft.com</td>"
-                                 "<td>missing license</td><td>SPE_E3</td><td>blocked</td>"));
+  EXPECT_THAT(
+      contoso,
+      HasSubstr("<tr class=\"item blocked\" data-kind=\"missing-license\" "
+                "data-status=\"blocked\"><td>Aaron@contoso.onmicrosoft.com</td>"
+                "<td>missing license</td><td>Microsoft 365 E3 (SPE_E3)</td><td>blocked</td>"));
   EXPECT_THAT(contoso, HasSubstr("<td>buy 1 more seat of SPE_E3</td>"));
   EXPECT_THAT(html, Not(HasSubstr("id=\"no-drift\"")));
 }

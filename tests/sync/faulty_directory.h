@@ -81,6 +81,10 @@ class FaultyDirectory : public Directory {
   Result<std::vector<RoleAssignment>> role_assignments(const std::string& tenant) override {
     return backend_.role_assignments(tenant);
   }
+  std::vector<Result<Group>> groups(const std::string& tenant,
+                                    const std::vector<std::string>& ids) override {
+    return backend_.groups(tenant, ids);
+  }
   Result<std::string> read_users(const std::string& tenant, const std::string& delta_link,
                                  const UserPageSink& sink) override;
   Status read_deleted_users(const std::string& tenant, const DeletedUserSink& sink) override;

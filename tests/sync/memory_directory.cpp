@@ -253,6 +253,51 @@ Result<std::vector<Domain>> MemoryDirectory::domains(const std::string& tenant) 
   return std::vector<Domain>{{t->tenant.default_domain_name, true, true, true}};
 }
 
+void MemoryDirectory::set_group(const std::string& tenant_id, Group group) {
+  std::lock_guard<std::mutex> lock(mu_);
+  TenantData& t = at(tenant_id);
+  t.group_faults.erase(group.id);
+  t.groups[group.id] = std::move(group);
+}
+
+void MemoryDirectory::fail_group(const std::string& tenant_id, const std::string& group_id,
+                                 Error error) {
+  std::lock_guard<std::mutex> lock(mu_);
+  at(tenant_id).group_faults[group_id] = std::move(error);
+}
+
+std::vector<std::string> MemoryDirectory::group_reads(const std::string& tenant_id) const {
+  std::lock_guard<std::mutex> lock(mu_);
+  const TenantData* t = find(tenant_id);
+  return t ? t->group_reads : std::vector<std::string>{};
+}
+
+std::vector<Result<Group>> MemoryDirectory::groups(const std::string& tenant,
+                                                   const std::vector<std::string>& ids) {
+  std::lock_guard<std::mutex> lock(mu_);
+  std::vector<Result<Group>> out;
+  TenantData* t = find(tenant);
+  for (const auto& id : ids) {
+    if (!t) {
+      out.push_back(make_error(ErrorKind::NotFound, "unknown tenant " + tenant));
+      continue;
+    }
+    t->group_reads.push_back(id);
+    if (auto fault = t->group_faults.find(id); fault != t->group_faults.end()) {
+      out.push_back(fault->second);
+    } else if (auto g = t->groups.find(id); g != t->groups.end()) {
+      out.push_back(g->second);
+    } else {
+      out.push_back(make_error(ErrorKind::NotFound,
+                               "Resource '" + id +
+                                   "' does not exist or one of its queried "
+                                   "reference-property objects are not present.",
+                               "Request_ResourceNotFound"));
+    }
+  }
+  return out;
+}
+
 void MemoryDirectory::set_roles(const std::string& tenant_id, std::vector<RoleDefinition> roles) {
   std::lock_guard<std::mutex> lock(mu_);
   at(tenant_id).roles = std::move(roles);

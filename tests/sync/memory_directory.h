@@ -46,6 +46,12 @@ class MemoryDirectory : public Directory {
   void set_roles(const std::string& tenant_id, std::vector<RoleDefinition> roles);
   // Who holds a role now (AddRole / RemoveRole change it; soft deletion does not).
   std::vector<RoleAssignment> held_roles(const std::string& tenant_id) const;
+  // What groups() reads: a group's name (unknown ids are 404 Request_ResourceNotFound), and
+  // a group whose read fails with `error` until set again.
+  void set_group(const std::string& tenant_id, Group group);
+  void fail_group(const std::string& tenant_id, const std::string& group_id, Error error);
+  // The group ids groups() was asked for, in order, over all calls.
+  std::vector<std::string> group_reads(const std::string& tenant_id) const;
   // A deleted user that passed its 30 days: no longer listed (no delta entry, as Graph).
   void purge_deleted_user(const std::string& tenant_id, const std::string& user_id);
 
@@ -86,6 +92,8 @@ class MemoryDirectory : public Directory {
   Result<std::vector<Domain>> domains(const std::string& tenant) override;
   Result<std::vector<RoleDefinition>> role_definitions(const std::string& tenant) override;
   Result<std::vector<RoleAssignment>> role_assignments(const std::string& tenant) override;
+  std::vector<Result<Group>> groups(const std::string& tenant,
+                                    const std::vector<std::string>& ids) override;
   Result<std::string> read_users(const std::string& tenant, const std::string& delta_link,
                                  const UserPageSink& sink) override;
   Status read_deleted_users(const std::string& tenant, const DeletedUserSink& sink) override;
@@ -107,6 +115,9 @@ class MemoryDirectory : public Directory {
     std::optional<std::vector<Domain>> domains;  // unset: the default domain only
     std::optional<Error> domains_fault;
     std::optional<std::vector<RoleDefinition>> roles;
+    std::map<std::string, Group> groups;        // by id
+    std::map<std::string, Error> group_faults;  // by group id
+    std::vector<std::string> group_reads;
     std::vector<RoleAssignment> role_assignments;
     int next_assignment = 1;
     std::optional<std::pair<int, Error>> users_fault;  // pages to deliver, then the error

@@ -485,6 +485,74 @@ TEST_F(MirrorTest, ATenantWhoseRolesCannotBeReadIsStillMirroredWhole) {
   EXPECT_TRUE(snapshot(1).roles.empty());
 }
 
+// The names of the groups users inherit licenses from are read once (reports name the
+// group); a later mirror reads only groups it does not know yet, --full all of them again.
+TEST_F(MirrorTest, ReadsTheNamesOfTheGroupsUsersInheritLicensesFrom) {
+  add_tenant(remote_, 1, 3);  // user 0 inherits EMS from group-1
+  remote_.set_group(tenant_id(1), {"group-1", "Sales Team"});
+  ASSERT_TRUE(mirror().ok());
+  EXPECT_EQ(snapshot(1).group_names,
+            (std::map<std::string, std::string>{{"group-1", "Sales Team"}}));
+  EXPECT_EQ(snapshot(1).group_label("group-1"), "Sales Team (group-1)");
+  EXPECT_THAT(remote_.group_reads(tenant_id(1)), ElementsAre("group-1"));
+
+  // Known: not read again by a delta round.
+  remote_.set_group(tenant_id(1), {"group-1", "Sales Team EMEA"});
+  ASSERT_TRUE(mirror().ok());
+  EXPECT_THAT(remote_.group_reads(tenant_id(1)), ElementsAre("group-1"));
+  EXPECT_EQ(snapshot(1).group_label("group-1"), "Sales Team (group-1)");
+
+  // A new group is read on its own.
+  User user = remote_.users(tenant_id(1))[1];
+  user.license_states.push_back({kEms, "group-2", {}, "Active", "None"});
+  user.assigned_licenses.push_back({kEms, {}});
+  remote_.put_user(tenant_id(1), user);
+  remote_.set_group(tenant_id(1), {"group-2", "Finance"});
+  ASSERT_TRUE(mirror().ok());
+  EXPECT_THAT(remote_.group_reads(tenant_id(1)), ElementsAre("group-1", "group-2"));
+
+  MirrorOptions full;
+  full.full = true;
+  ASSERT_TRUE(mirror(full).ok());
+  EXPECT_EQ(snapshot(1).group_label("group-1"), "Sales Team EMEA (group-1)");
+  EXPECT_EQ(snapshot(1).group_label("group-2"), "Finance (group-2)");
+}
+
+// A group that cannot be read (deleted, no Group.Read.All, a 503) is a warning: the tenant
+// is mirrored whole, and reports show the group by its id (or the name it had).
+TEST_F(MirrorTest, AGroupThatCannotBeReadIsAWarningNotAFailure) {
+  add_tenant(remote_, 1, 3);
+  remote_.fail_group(tenant_id(1), "group-1", access_denied());
+  MirrorResult r = mirror();
+  EXPECT_TRUE(r.ok());
+  ASSERT_EQ(r.tenants.size(), 1u);
+  EXPECT_FALSE(r.tenants[0].error.has_value());
+  expect_mirrored(1);
+  EXPECT_TRUE(snapshot(1).group_names.empty());
+  EXPECT_EQ(snapshot(1).group_label("group-1"), "group-1");
+
+  // Read again by the next mirror, since it is still unknown.
+  remote_.set_group(tenant_id(1), {"group-1", "Sales Team"});
+  ASSERT_TRUE(mirror().ok());
+  EXPECT_EQ(snapshot(1).group_label("group-1"), "Sales Team (group-1)");
+
+  // A directory that cannot read groups at all (the port's default) changes nothing.
+  class NoGroups : public MemoryDirectory {
+   public:
+    std::vector<Result<Group>> groups(const std::string& tenant,
+                                      const std::vector<std::string>& ids) override {
+      return Directory::groups(tenant, ids);
+    }
+  };
+  NoGroups plain;
+  add_tenant(plain, 2, 3);
+  MirrorOptions full;
+  full.full = true;
+  MirrorResult other = mirror_tenants(plain, *cache_, full);
+  EXPECT_TRUE(other.ok());
+  EXPECT_EQ(snapshot(2).mirror, MirrorState::Complete);
+}
+
 TEST_F(MirrorTest, MirrorsManyTenantsInParallel) {
   constexpr int kTenants = 40;
   for (int i = 1; i <= kTenants; ++i) add_tenant(remote_, i, 5 + i % 13, i % 3);

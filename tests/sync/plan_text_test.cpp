@@ -74,19 +74,20 @@ TEST(PlanTextTest, RendersTenantsUsersOperationsNotesAndSeats) {
   EXPECT_EQ(render_plan_text(sample(), false, &names),
             "contoso.onmicrosoft.com\n"
             "  alice@contoso.com\n"
-            "      - EXCHANGESTANDARD\n"
-            "      ~ EMS (enable all plans)\n"
-            "      + SPE_E3 (disable YAMMER_ENTERPRISE)\n"
+            "      - Exchange Online (Plan 1) (EXCHANGESTANDARD)\n"
+            "      ~ Enterprise Mobility + Security E3 (EMS) (enable all plans)\n"
+            "      + Microsoft 365 E3 (SPE_E3) (disable YAMMER_ENTERPRISE)\n"
             "  bob@contoso.com\n"
-            "    ! + SPE_E3  blocked: no free seat of SPE_E3 (Subscription with SKU s-SPE_E3 does "
+            "    ! + Microsoft 365 E3 (SPE_E3)  blocked: no free seat of SPE_E3 (Subscription with "
+            "SKU s-SPE_E3 does "
             "not have any available licenses.)\n"
             "  carol@contoso.com\n"
             "      delete\n"
             "  dave@contoso.com\n"
             "      restore\n"
-            "      - SPE_E3  (cannot come back: no free seat of SPE_E3)\n"
+            "      - Microsoft 365 E3 (SPE_E3)  (cannot come back: no free seat of SPE_E3)\n"
             "  nina@contoso.com\n"
-            "      + EMS\n"
+            "      + Enterprise Mobility + Security E3 (EMS)\n"
             "      create \"Nina New\" (usage location FR)\n"
             "  Notes:\n"
             "    desired.json:12: zoe@contoso.com does not exist in tenant; not created (add "
@@ -99,14 +100,15 @@ TEST(PlanTextTest, RendersTenantsUsersOperationsNotesAndSeats) {
             "    buy 2 more seats of SPE_E3\n"
             "tailspin.onmicrosoft.com (report mode: apply leaves it alone)\n"
             "  xavier@contoso.com\n"
-            "      + EMS\n"
+            "      + Enterprise Mobility + Security E3 (EMS)\n"
             "\n"
             "Plan: 3 to assign, 2 to revoke, 1 to update, 1 to restore, 1 to delete, 1 to "
             "create; 1 blocked (10 operations for 7 users).\n");
 }
 
 TEST(PlanTextTest, UnknownPlanIdsAreShownAsIds) {
-  EXPECT_THAT(render_plan_text(sample(), false), HasSubstr("+ SPE_E3 (disable id-yammer)"));
+  EXPECT_THAT(render_plan_text(sample(), false),
+              HasSubstr("+ Microsoft 365 E3 (SPE_E3) (disable id-yammer)"));
 }
 
 TEST(PlanTextTest, NoOperationsMeansNoChanges) {
@@ -146,10 +148,15 @@ TEST(PlanTextTest, ColorMarksAdditionsRemovalsAndBlocks) {
   std::string plain = render_plan_text(sample(), false);
   std::string color = render_plan_text(sample(), true);
   EXPECT_THAT(plain, Not(HasSubstr("\x1b[")));
-  EXPECT_THAT(color, HasSubstr("\x1b[32m+ EMS\x1b[0m"));
-  EXPECT_THAT(color, HasSubstr("\x1b[31m- EXCHANGESTANDARD\x1b[0m"));
-  EXPECT_THAT(color, HasSubstr("\x1b[33m~ EMS (enable all plans)\x1b[0m"));
-  EXPECT_THAT(color, HasSubstr("\x1b[1;31m! \x1b[0m\x1b[32m+ SPE_E3\x1b[0m  \x1b[1;31mblocked:"));
+  EXPECT_THAT(color, HasSubstr("\x1b[32m+ Enterprise Mobility + Security E3 (EMS)\x1b[0m"));
+  EXPECT_THAT(color, HasSubstr("\x1b[31m- Exchange Online (Plan 1) (EXCHANGESTANDARD)\x1b[0m"));
+  EXPECT_THAT(
+      color,
+      HasSubstr("\x1b[33m~ Enterprise Mobility + Security E3 (EMS) (enable all plans)\x1b[0m"));
+  EXPECT_THAT(
+      color,
+      HasSubstr(
+          "\x1b[1;31m! \x1b[0m\x1b[32m+ Microsoft 365 E3 (SPE_E3)\x1b[0m  \x1b[1;31mblocked:"));
 }
 
 TEST(PlanTextTest, EachTenantApplyWillRefuseIsNamedOnceBeforeTheSummary) {
