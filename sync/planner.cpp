@@ -1070,8 +1070,15 @@ void Planner::lose(size_t d) {
   const Sku& sku = skus_[demand.sku];
   if (demand.op != kNone) {
     if (!is_ready(demand.op)) return;  // blocked meanwhile for another reason
-    block(demand.op, "no free seat of " + sku.sku_part_number + " (Subscription with SKU " +
-                         sku.sku_id + " does not have any available licenses.)");
+    if (!options_.use_grace_seats && sku.prepaid_units.warning > 0) {
+      // The service would take a grace unit: the refusal is this tool's, not the service's.
+      block(demand.op, "no paid seat of " + sku.sku_part_number + " left; its " +
+                           std::to_string(sku.prepaid_units.warning) +
+                           " grace units are not handed out (safety.useGraceSeats is off)");
+    } else {
+      block(demand.op, "no free seat of " + sku.sku_part_number + " (Subscription with SKU " +
+                           sku.sku_id + " does not have any available licenses.)");
+    }
   } else {
     size_t revoke = license_op(users_[demand.user], demand.sku);
     if (revoke != kNone && ops_[revoke].forced && is_ready(revoke)) {

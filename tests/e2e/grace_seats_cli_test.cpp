@@ -79,7 +79,10 @@ TEST(GraceSeatsCliTest, TheGraceUnitsAreHandedOutOnlyWithUseGraceSeats) {
   auto off =
       f.run({"assign", "--tenant", kFabrikam, "--users", kKenji, "--sku", "SPE_E3", "--yes"});
   EXPECT_EQ(off.exit_code, 3) << off.out << off.err;
-  EXPECT_NE(off.out.find("no free seat of SPE_E3"), std::string::npos) << off.out;
+  EXPECT_NE(off.out.find("no paid seat of SPE_E3 left; its 2 grace units are not handed out "
+                         "(safety.useGraceSeats is off)"),
+            std::string::npos)
+      << off.out;
   EXPECT_NE(off.out.find("grace units are not counted: safety.useGraceSeats is off"),
             std::string::npos)
       << off.out;
