@@ -187,13 +187,19 @@ std::vector<std::string> disabled_plans_of(const UserTask& task, const std::stri
   return {};
 }
 
-TEST(UserTaskTest, AssignWithRemoveSkuSwapsInTheSameEntryAndBlocksAGroupHolder) {
-  User gina = make_user("gina");
-  gina.assigned_licenses.push_back({"sku-EMS", {}});
+// A user who holds EMS only through group-1.
+User ems_from_group(const std::string& name) {
+  User u = make_user(name);
+  u.assigned_licenses.push_back({"sku-EMS", {}});
   LicenseAssignmentState st;
   st.sku_id = "sku-EMS";
   st.assigned_by_group = "group-1";
-  gina.license_states.push_back(st);
+  u.license_states.push_back(st);
+  return u;
+}
+
+TEST(UserTaskTest, AssignWithRemoveSkuSwapsInTheSameEntryAndBlocksAGroupHolder) {
+  User gina = ems_from_group("gina");
   TenantSnapshot s = tenant({make_user("alice", {"EMS"}), make_user("bob"), gina});
   LicenseRequest swap = request({"SPE_E3"});
   swap.remove_skus = {"ems"};
@@ -280,12 +286,7 @@ TEST(UserTaskTest, UnknownSkusPlansAndFilterSkusAreRefusedWithWhatTheTenantHas) 
 }
 
 TEST(UserTaskTest, RevokeSaysWhoDoesNotHoldItAndWhoGetsItFromAGroup) {
-  User grouped = make_user("gina");
-  grouped.assigned_licenses.push_back({"sku-EMS", {}});
-  LicenseAssignmentState st;
-  st.sku_id = "sku-EMS";
-  st.assigned_by_group = "group-1";
-  grouped.license_states.push_back(st);
+  User grouped = ems_from_group("gina");
   TenantSnapshot s = tenant({make_user("alice", {"SPE_E3", "EMS"}), make_user("bob"), grouped});
   auto filter = parse_user_filter("upn:*@contoso.com");
   ASSERT_TRUE(filter.ok());
