@@ -20,6 +20,10 @@
 // are changed out of band through the fake's control endpoint. Each phase also reports
 // the HTTP requests the adapter sent (GraphDirectory::stats()) and the fake counted
 // (/_fake/stats), and the fake's CPU time: it shares the machine.
+//
+// Against Microsoft's Graph SDK (--peer, issue #19): the tenantsync program itself
+// (`mirror --full`) and bench/peers/graph-sdk-mirror (Node.js) as child processes against
+// one fake-graph, N runs each; see bench/mirror_peer.h.
 #include <malloc.h>
 #include <unistd.h>
 
@@ -46,6 +50,7 @@
 
 #include "bench/bench_measure.h"
 #include "bench/fake_graph_target.h"
+#include "bench/mirror_peer.h"
 #include "bench/raw_graph_pages.h"
 #include "connector/graph_directory.h"
 #include "sync/cache.h"
@@ -72,6 +77,11 @@ struct Options {
   int skus = 4;
   int seed = 1;
   int http_concurrency = 8;  // remote.concurrency: connections of the adapter
+  // Against the Graph SDK peer (--peer): whole programs, `runs` times each.
+  bool peer = false;
+  int runs = 5;
+  double wait_load = 0;
+  int wait_max_seconds = 600;
 };
 
 void add_options(CLI::App& app, Options& o) {
@@ -91,7 +101,18 @@ void add_options(CLI::App& app, Options& o) {
   bench::count_option(app, "--skus", o.skus, "SKUs per tenant (over HTTP)");
   app.add_option("--seed", o.seed, "fake-graph's seed (over HTTP)")->capture_default_str();
   bench::count_option(app, "--http-concurrency", o.http_concurrency,
-                      "connections of the Graph adapter");
+                      "connections of the Graph adapter (--peer: tenantsync's "
+                      "remote.concurrency and the peer's tenants at once)");
+  app.add_flag("--peer", o.peer,
+               "tenantsync mirror --full against the Graph SDK peer (bench/peers/"
+               "graph-sdk-mirror) on fake-graph --generate, as child processes");
+  bench::count_option(app, "--runs", o.runs, "runs of each program (--peer)");
+  app.add_option("--wait-load", o.wait_load,
+                 "before measuring, wait for the 1-minute load to drop below this (--peer)")
+      ->check(CLI::Range(0.0, 1000.0))
+      ->capture_default_str();
+  bench::count_option(app, "--wait-max", o.wait_max_seconds, "longest wait for the load, seconds",
+                      bench::kNonNegative);
 }
 
 // ---- generated estate, as Graph JSON ----
@@ -520,6 +541,22 @@ int run(const Options& o) {
   configure_logging(LogLevel::Warn, false);
   std::string dir = work_dir(o);
   if (dir.empty()) return 1;
+  if (o.peer) {
+    bench::PeerOptions p{.tenants = o.tenants,
+                         .users = o.users,
+                         .skus = o.skus,
+                         .seed = o.seed,
+                         .runs = o.runs,
+                         .concurrency = o.http_concurrency,
+                         .wait_load = o.wait_load,
+                         .wait_max_seconds = o.wait_max_seconds,
+                         .dir = dir,
+                         .keep = o.keep};
+    int code = bench::run_peer_comparison(p);
+    std::error_code ec;
+    if (!o.keep && o.dir.empty()) std::filesystem::remove_all(dir, ec);
+    return code;
+  }
   if (o.graph) return run_graph(o, dir);
 
   long cores = sysconf(_SC_NPROCESSORS_ONLN);

@@ -1,0 +1,263 @@
+#!/usr/bin/env node
+// The benchmark peer of `tenantsync mirror --full` (issue #19): the same read of every
+// customer tenant, written on Microsoft's own libraries as a competent admin would write
+// it: @azure/msal-node for app tokens (client credentials, one app per customer tenant),
+// @microsoft/microsoft-graph-client for the reads ($select, $top=999, @odata.nextLink),
+// better-sqlite3 for the store (one transaction per page). Tenants run 8 at once.
+//
+// Usage:
+//   GRAPH_CLIENT_SECRET=... node mirror.mjs --url http://127.0.0.1:PORT \
+//     --partner partner.onmicrosoft.com --client-id ID --db out.db [--concurrency 8]
+//
+// --url is fake-graph's root: Graph at URL/v1.0, tokens at URL/{tenant}/oauth2/v2.0/token.
+// The libraries are used unmodified; what it takes to point them at a plain-http loopback
+// server (and nothing else) is in loopbackHttp() and appAuthority() below, and README.md.
+// On success it prints one JSON line of counts to stdout; errors go to stderr, exit 1.
+import { parseArgs } from "node:util";
+
+import { ConfidentialClientApplication } from "@azure/msal-node";
+import { Client, HTTPMessageHandler, MiddlewareFactory } from "@microsoft/microsoft-graph-client";
+import Database from "better-sqlite3";
+
+const GRAPH_SCOPE = "https://graph.microsoft.com/.default";
+// The fields tenantsync reads (connector/graph_client.h, kUserSelect and kDeletedUserSelect).
+const USER_SELECT = [
+  "id", "userPrincipalName", "displayName", "mail", "givenName", "surname", "jobTitle",
+  "department", "accountEnabled", "usageLocation", "assignedLicenses", "licenseAssignmentStates",
+];
+const DELETED_USER_SELECT = [...USER_SELECT, "deletedDateTime"];
+const PAGE_SIZE = 999;  // Graph's largest $top
+
+function usage(message) {
+  process.stderr.write(
+    `mirror.mjs: ${message}\n` +
+      "usage: GRAPH_CLIENT_SECRET=... node mirror.mjs --url URL --partner TENANT " +
+      "--client-id ID --db PATH [--concurrency N]\n");
+  process.exit(64);
+}
+
+function options() {
+  let values;
+  try {
+    ({ values } = parseArgs({
+      options: {
+        url: { type: "string" },
+        partner: { type: "string" },
+        "client-id": { type: "string" },
+        db: { type: "string" },
+        concurrency: { type: "string", default: "8" },
+      },
+    }));
+  } catch (e) {
+    usage(e.message);
+  }
+  for (const name of ["url", "partner", "client-id", "db"]) {
+    if (!values[name]) usage(`--${name} is required`);
+  }
+  const concurrency = Number.parseInt(values.concurrency, 10);
+  if (!(concurrency >= 1)) usage("--concurrency must be a positive number");
+  const secret = process.env.GRAPH_CLIENT_SECRET;
+  if (!secret) usage("GRAPH_CLIENT_SECRET is not set");
+  const root = new URL(values.url);
+  if (root.protocol !== "http:") usage("--url must be fake-graph's http:// root");
+  return {
+    root: root.origin,        // http://127.0.0.1:PORT
+    host: root.host,          // 127.0.0.1:PORT
+    hostname: root.hostname,  // 127.0.0.1
+    partner: values.partner,
+    clientId: values["client-id"],
+    secret,
+    db: values.db,
+    concurrency,
+  };
+}
+
+// msal-node refuses an authority that is not https (ClientConfigurationError
+// authority_uri_insecure), and would discover the endpoints of any authority over the
+// network (instance discovery, then openid-configuration). So the authority is named as
+// https, the host is declared known, and both discovery answers are given in the
+// configuration, as an air-gapped deployment would: the token endpoint they name is the
+// fake's plain-http one, which msal-node's fetch-based client posts to as given.
+function appAuthority(o, tenant) {
+  const base = `${o.root}/${tenant}`;
+  return {
+    authority: `https://${o.host}/${tenant}`,
+    knownAuthorities: [o.host],
+    authorityMetadata: JSON.stringify({
+      token_endpoint: `${base}/oauth2/v2.0/token`,
+      issuer: `${base}/v2.0`,
+      authorization_endpoint: `${base}/oauth2/v2.0/authorize`,
+      end_session_endpoint: `${base}/oauth2/v2.0/logout`,
+      jwks_uri: `${base}/discovery/v2.0/keys`,
+    }),
+    cloudDiscoveryMetadata: JSON.stringify({
+      tenant_discovery_endpoint: `${base}/v2.0/.well-known/openid-configuration`,
+      "api-version": "1.1",
+      metadata: [{ preferred_network: o.host, preferred_cache: o.host, aliases: [o.host] }],
+    }),
+  };
+}
+
+// The Graph SDK attaches the token (AuthenticationHandler) and its telemetry headers only
+// to https URLs of Graph or of `customHosts`, and parses only https:// absolute URLs
+// (nextLinks) into host + version + path. So the client is given the fake as an https
+// base URL and custom host, keeps the SDK's whole default middleware chain (auth, retry,
+// redirect, telemetry), and only its last link, the one that calls fetch, is swapped for
+// one that sends https://HOST:PORT as http://HOST:PORT.
+class LoopbackHttpHandler {
+  constructor(o) {
+    this.httpsRoot = `https://${o.host}`;
+    this.httpRoot = o.root;
+    this.inner = new HTTPMessageHandler();
+  }
+  async execute(context) {
+    if (typeof context.request === "string" && context.request.startsWith(this.httpsRoot)) {
+      context.request = this.httpRoot + context.request.slice(this.httpsRoot.length);
+    }
+    return this.inner.execute(context);
+  }
+}
+
+function graphClient(o, tenant) {
+  const app = new ConfidentialClientApplication({
+    auth: { clientId: o.clientId, clientSecret: o.secret, ...appAuthority(o, tenant) },
+  });
+  const authProvider = {
+    // msal-node caches the token in memory: one token request per tenant.
+    getAccessToken: async () =>
+      (await app.acquireTokenByClientCredential({ scopes: [GRAPH_SCOPE] })).accessToken,
+  };
+  const middleware = MiddlewareFactory.getDefaultMiddlewareChain(authProvider);
+  middleware[middleware.length - 1] = new LoopbackHttpHandler(o);
+  return Client.initWithMiddleware({
+    middleware,
+    baseUrl: `https://${o.host}`,
+    defaultVersion: "v1.0",
+    customHosts: new Set([o.hostname]),
+  });
+}
+
+// The fake's nextLinks are http://HOST:PORT/v1.0/...: named as https they parse as a
+// Graph URL does (an absolute https nextLink from Graph is passed through unchanged).
+function nextPage(o, link) {
+  return link.startsWith(`${o.root}/`) ? `https://${o.host}${link.slice(o.root.length)}` : link;
+}
+
+// Every page of a collection, one at a time: `first` is the SDK request of page one.
+async function forEachPage(o, client, first, onPage) {
+  let page = await first.get();
+  for (;;) {
+    onPage(page.value ?? []);
+    const link = page["@odata.nextLink"];
+    if (!link) return;
+    page = await client.api(nextPage(o, link)).get();
+  }
+}
+
+function openStore(path) {
+  const db = new Database(path);
+  db.pragma("journal_mode = WAL");
+  db.pragma("synchronous = NORMAL");
+  const userColumns = `tenant_id TEXT NOT NULL, id TEXT NOT NULL, user_principal_name TEXT,
+    display_name TEXT, mail TEXT, given_name TEXT, surname TEXT, job_title TEXT,
+    department TEXT, account_enabled INTEGER, usage_location TEXT,
+    assigned_licenses TEXT, license_assignment_states TEXT`;
+  db.exec(`
+    CREATE TABLE IF NOT EXISTS tenants (id TEXT PRIMARY KEY, default_domain_name TEXT,
+      display_name TEXT);
+    CREATE TABLE IF NOT EXISTS skus (tenant_id TEXT NOT NULL, sku_id TEXT NOT NULL,
+      sku_part_number TEXT, applies_to TEXT, capability_status TEXT, consumed_units INTEGER,
+      enabled_units INTEGER, suspended_units INTEGER, warning_units INTEGER,
+      service_plans TEXT, PRIMARY KEY (tenant_id, sku_id));
+    CREATE TABLE IF NOT EXISTS users (${userColumns}, PRIMARY KEY (tenant_id, id));
+    CREATE TABLE IF NOT EXISTS deleted_users (${userColumns}, deleted_date_time TEXT,
+      PRIMARY KEY (tenant_id, id));`);
+  const userValues = (tenant, u) => [
+    tenant, u.id, u.userPrincipalName ?? null, u.displayName ?? null, u.mail ?? null,
+    u.givenName ?? null, u.surname ?? null, u.jobTitle ?? null, u.department ?? null,
+    u.accountEnabled === false ? 0 : 1, u.usageLocation ?? null,
+    JSON.stringify(u.assignedLicenses ?? []), JSON.stringify(u.licenseAssignmentStates ?? []),
+  ];
+  const insertTenant = db.prepare("INSERT OR REPLACE INTO tenants VALUES (?, ?, ?)");
+  const insertSku = db.prepare("INSERT OR REPLACE INTO skus VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+  const insertUser = db.prepare(
+    "INSERT OR REPLACE INTO users VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+  const insertDeleted = db.prepare(
+    "INSERT OR REPLACE INTO deleted_users VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+  return {
+    db,
+    tenants: db.transaction((tenants) => {
+      for (const t of tenants) {
+        insertTenant.run(t.customerId, t.defaultDomainName ?? null, t.displayName ?? null);
+      }
+    }),
+    skus: db.transaction((tenant, skus) => {
+      for (const s of skus) {
+        const units = s.prepaidUnits ?? {};
+        insertSku.run(tenant, s.skuId, s.skuPartNumber ?? null, s.appliesTo ?? null,
+                      s.capabilityStatus ?? null, s.consumedUnits ?? 0, units.enabled ?? 0,
+                      units.suspended ?? 0, units.warning ?? 0,
+                      JSON.stringify(s.servicePlans ?? []));
+      }
+    }),
+    users: db.transaction((tenant, users) => {
+      for (const u of users) insertUser.run(userValues(tenant, u));
+    }),
+    deletedUsers: db.transaction((tenant, users) => {
+      for (const u of users) insertDeleted.run([...userValues(tenant, u), u.deletedDateTime ?? null]);
+    }),
+  };
+}
+
+async function mirrorTenant(o, store, tenant, counts) {
+  const client = graphClient(o, tenant);
+  const skus = await client.api("/subscribedSkus").get();
+  store.skus(tenant, skus.value ?? []);
+  counts.skus += (skus.value ?? []).length;
+  await forEachPage(o, client,
+                    client.api("/users").select(USER_SELECT).top(PAGE_SIZE), (users) => {
+                      store.users(tenant, users);
+                      counts.users += users.length;
+                    });
+  await forEachPage(o, client,
+                    client.api("/directory/deletedItems/microsoft.graph.user")
+                        .select(DELETED_USER_SELECT).top(PAGE_SIZE),
+                    (users) => {
+                      store.deletedUsers(tenant, users);
+                      counts.deletedUsers += users.length;
+                    });
+}
+
+async function main() {
+  const o = options();
+  const started = process.hrtime.bigint();
+  const store = openStore(o.db);
+  const partner = graphClient(o, o.partner);
+  const tenants = [];
+  await forEachPage(o, partner, partner.api("/contracts"), (page) => tenants.push(...page));
+  store.tenants(tenants);
+
+  const counts = { tenants: tenants.length, skus: 0, users: 0, deletedUsers: 0 };
+  let next = 0;
+  const worker = async () => {
+    while (next < tenants.length) {
+      const t = tenants[next++];
+      try {
+        await mirrorTenant(o, store, t.customerId, counts);
+      } catch (e) {
+        // The SDK's GraphError carries the service's code and message.
+        throw new Error(`tenant ${t.defaultDomainName ?? t.customerId}: ` +
+                        `${e.statusCode ?? ""} ${e.code ?? e.name}: ${e.message}`);
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(o.concurrency, tenants.length) }, worker));
+  store.db.close();
+  counts.seconds = Number(process.hrtime.bigint() - started) / 1e9;
+  process.stdout.write(JSON.stringify(counts) + "\n");
+}
+
+main().catch((e) => {
+  process.stderr.write(`mirror.mjs: ${e.message}\n`);
+  process.exit(1);
+});
