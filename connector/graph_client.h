@@ -116,10 +116,14 @@ class GraphClient {
                                                        const std::string& principal_id = "");
   // GET /users?$select=...&$top=999, every page.
   Status list_users(const std::string& tenant, const UsersSink& sink);
-  // GET /users/delta: from the start (empty `delta_link`, the whole directory) or from a
-  // stored delta link. Returns the new delta link. ResyncNeeded when the link expired.
+  // From a stored delta link: GET /users/delta, the changes since. With an empty
+  // `delta_link`, the whole directory (users_full_read). Returns the new delta link.
+  // ResyncNeeded when the link expired.
   Result<std::string> users_delta(const std::string& tenant, const std::string& delta_link,
                                   const UserPageSink& sink);
+  // The whole directory: GET /users/delta?$deltatoken=latest (a link, no data), then
+  // list_users(). Returns that link.
+  Result<std::string> users_full_read(const std::string& tenant, const UserPageSink& sink);
   // GET /directory/deletedItems/microsoft.graph.user, every page.
   Status deleted_users(const std::string& tenant, const UsersSink& sink);
   // GET /users/{id or upn}. NotFound when no active user has that name.

@@ -504,6 +504,21 @@ ApiResponse GraphApi::users_delta(const Caller& c, const QueryParams& q) const {
   };
 
   DeltaCursor cursor;
+  if (auto token = q.get("$deltatoken"); token && *token == "latest") {
+    // "Sync from now" (users and groups support it): no data, only a deltaLink at the
+    // current state, whose round returns the changes made after this request.
+    Selection requested = parse_select(q.get("$select"));
+    DeltaCursor link;
+    link.phase = DeltaCursor::Phase::kLink;
+    link.tenant_id = t.id();
+    link.after_seq = t.current_sequence();
+    link.select = requested.defaults ? "" : requested.to_string();
+    link.page_size = parse_top(q.get("$top"));
+    link.issued_at = now;
+    json out = collection(graph_url("$metadata#users"), json::array());
+    out["@odata.deltaLink"] = graph_url("users/delta?$deltatoken=") + seal_delta(signer_, link);
+    return {200, std::move(out), {}};
+  }
   if (auto token = q.get("$deltatoken")) {
     auto opened = open_delta(signer_, *token);
     if (!opened || opened->phase != DeltaCursor::Phase::kLink || opened->tenant_id != t.id() ||

@@ -66,9 +66,11 @@ json graph_sku(const std::string& capability = "Enabled") {
           {"servicePlans", json::array()}};
 }
 
-// A minimal Graph for a partner with two customers, contoso (three users over two delta
-// pages) and fabrikam (one user). Tokens are "token-for-<tenant>"; a Graph call's tenant
-// is the one its token names, as on the real service. Any answer can be replaced.
+// A minimal Graph for a partner with two customers, contoso (three users over two pages)
+// and fabrikam (one user). A full read asks /users/delta?$deltatoken=latest for its link,
+// then pages /users; a delta round pages /users/delta from that link. Both are served
+// the same scripted pages. Tokens are "token-for-<tenant>"; a Graph call's tenant is the
+// one its token names, as on the real service. Any answer can be replaced.
 class ScriptedGraph {
  public:
   ScriptedGraph() : server_([this](const LocalHttpServer::Request& r) { return answer(r); }) {
@@ -84,12 +86,18 @@ class ScriptedGraph {
     users_[kContoso] = {json_answer({{"value",
                                       {graph_user("u1", "adele@contoso.com"),
                                        graph_user("u2", "alex@contoso.com")}},
-                                     {"@odata.nextLink", base + "/users/delta?page=2"}}),
+                                     {"@odata.nextLink", base + "/users?page=2"}}),
                         json_answer({{"value", {graph_user("u3", "megan@contoso.com")}},
                                      {"@odata.deltaLink", base + "/users/delta?token=contoso-1"}})};
     users_[kFabrikam] = {
         json_answer({{"value", {graph_user("f1", "anna@fabrikam.com")}},
                      {"@odata.deltaLink", base + "/users/delta?token=fabrikam-1"}})};
+    for (const auto& [t, name] :
+         {std::pair{kContoso, "contoso"}, std::pair{kFabrikam, "fabrikam"}}) {
+      latest_[t] = json_answer(
+          {{"value", json::array()},
+           {"@odata.deltaLink", base + "/users/delta?token=" + std::string(name) + "-1"}});
+    }
   }
 
   std::string url() const { return server_.url(); }
@@ -100,6 +108,11 @@ class ScriptedGraph {
     std::lock_guard<std::mutex> lock(mu_);
     users_[tenant].resize(std::max(users_[tenant].size(), n));
     users_[tenant][n - 1] = std::move(answer);
+  }
+  // The answer to /users/delta?$deltatoken=latest ("sync from now").
+  void set_latest(const std::string& tenant, Answer answer) {
+    std::lock_guard<std::mutex> lock(mu_);
+    latest_[tenant] = std::move(answer);
   }
   void set_skus(const std::string& tenant, Answer answer) {
     std::lock_guard<std::mutex> lock(mu_);
@@ -142,7 +155,11 @@ class ScriptedGraph {
     const std::string tenant = auth->second.substr(prefix.size());
     if (path == "/v1.0/contracts" && tenant == kPartner) return reply(contracts_);
     if (path == "/v1.0/subscribedSkus" && skus_.count(tenant)) return reply(skus_[tenant]);
-    if (path == "/v1.0/users/delta" && users_.count(tenant)) {
+    if (path == "/v1.0/users/delta" && query.find("deltatoken=latest") != std::string::npos &&
+        latest_.count(tenant)) {
+      return reply(latest_[tenant]);
+    }
+    if ((path == "/v1.0/users/delta" || path == "/v1.0/users") && users_.count(tenant)) {
       size_t page = query.find("page=2") != std::string::npos ? 2 : 1;
       if (page <= users_[tenant].size()) return reply(users_[tenant][page - 1]);
     }
@@ -156,6 +173,7 @@ class ScriptedGraph {
   Answer contracts_;                                  // guarded by mu_
   std::map<std::string, Answer> skus_;                // guarded by mu_
   std::map<std::string, std::vector<Answer>> users_;  // guarded by mu_
+  std::map<std::string, Answer> latest_;              // guarded by mu_
   std::map<std::string, Answer> tokens_;              // guarded by mu_
   LocalHttpServer server_;  // last: stops (joins its threads) before the state goes
 };
@@ -327,7 +345,7 @@ INSTANTIATE_TEST_SUITE_P(
                 [](const std::string&) {
                   return Answer{200, "application/json", "null"};
                 },
-                "users delta page 2: the response has no \"value\" array"},
+                "users page 2: the response has no \"value\" array"},
         BadPage{"ValueIsAnObject",
                 [](const std::string& g) {
                   return json_answer({{"value", graph_user("u3", "megan@contoso.com")},
@@ -338,7 +356,7 @@ INSTANTIATE_TEST_SUITE_P(
                 [](const std::string& g) {
                   return json_answer(last_page_with(user_with("accountEnabled", "yes"), g));
                 },
-                "users delta page 2: unexpected data in item 0"},
+                "users page 2: unexpected data in item 0"},
         BadPage{"UpnIsANumber",
                 [](const std::string& g) {
                   return json_answer(last_page_with(user_with("userPrincipalName", 42), g));
@@ -368,11 +386,6 @@ INSTANTIATE_TEST_SUITE_P(
                                      g));
                 },
                 "unexpected data in item 0"},
-        BadPage{"LastPageWithoutDeltaLink",
-                [](const std::string&) {
-                  return json_answer({{"value", {graph_user("u3", "megan@contoso.com")}}});
-                },
-                "the users delta round ended without a deltaLink"},
         BadPage{"HugePage",
                 [](const std::string& g) {
                   return Answer{200, "application/json", huge_page(g)};
@@ -381,6 +394,22 @@ INSTANTIATE_TEST_SUITE_P(
     [](const ::testing::TestParamInfo<BadPage>& info) { return std::string(info.param.name); });
 
 // ---- the other reads ------------------------------------------------------------------
+
+TEST_F(BadRemoteDataTest, SyncFromNowWithoutADeltaLinkFailsTheFullRead) {
+  TenantState before = mirror_once();
+  graph_.set_latest(kContoso, json_answer({{"value", json::array()}}));
+  expect_contoso_failed_and_kept(mirror(/*full=*/true), before,
+                                 "the users delta ($deltatoken=latest) gave no deltaLink");
+  graph_.set_latest(kContoso, Answer{200, "text/html", "<html>oops</html>"});
+  expect_contoso_failed_and_kept(mirror(/*full=*/true), before, "not valid JSON");
+}
+
+TEST_F(BadRemoteDataTest, ADeltaRoundWithoutADeltaLinkKeepsTheStoredOne) {
+  TenantState before = mirror_once();
+  graph_.set_users_page(kContoso, 1, json_answer({{"value", json::array()}}));
+  expect_contoso_failed_and_kept(mirror(/*full=*/false), before,
+                                 "the users delta round ended without a deltaLink");
+}
 
 TEST_F(BadRemoteDataTest, NextLinkToAnotherHostIsRefusedAndNoTokenGoesThere) {
   LocalHttpServer elsewhere([](const LocalHttpServer::Request&) {

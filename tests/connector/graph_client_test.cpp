@@ -169,7 +169,40 @@ TEST_F(GraphClientTest, SkusAndContractsDecodeAndUseTheRightTenant) {
             (std::vector<std::string>{"partner.onmicrosoft.com", "contoso.onmicrosoft.com"}));
 }
 
-TEST_F(GraphClientTest, DeltaInitialRoundStreamsPagesAndReturnsDeltaLink) {
+TEST_F(GraphClientTest, FullReadTakesTheLinkFirstThenPagesUsersByTheThousand) {
+  const std::string latest = kGraph + "/users/delta?$select=" + kSelect + "&$deltatoken=latest";
+  const std::string first = kGraph + "/users?$select=" + kSelect + "&$top=999";
+  const std::string page2 = kGraph + "/users?$skiptoken=p2";
+  const std::string link = kGraph + "/users/delta?$deltatoken=now";
+  transport_.set_handler([&](const HttpRequest& r) -> Result<HttpResponse> {
+    if (r.url == latest) {
+      return test::json_response(200,
+                                 {{"value", nlohmann::json::array()}, {"@odata.deltaLink", link}});
+    }
+    if (r.url == first) {
+      return test::json_response(
+          200, {{"value", {user_json("u1"), user_json("u2")}}, {"@odata.nextLink", page2}});
+    }
+    if (r.url == page2) return test::json_response(200, {{"value", {user_json("u3")}}});
+    return test::graph_error(404, "Request_ResourceNotFound", "unexpected " + r.url);
+  });
+  std::vector<UserPage> pages;
+  auto read = client_.users_delta("contoso", "", [&](UserPage&& p) {
+    pages.push_back(std::move(p));
+    return Status();
+  });
+  ASSERT_TRUE(read.ok()) << read.error().describe();
+  EXPECT_EQ(*read, link) << "the link taken before the read: changes made meanwhile come again";
+  ASSERT_EQ(pages.size(), 2u);
+  EXPECT_EQ(pages[0].users.size(), 2u);
+  EXPECT_EQ(pages[1].users.size(), 1u);
+  ASSERT_EQ(transport_.requests().size(), 3u);
+  EXPECT_EQ(transport_.requests()[0].url, latest);
+  EXPECT_EQ(transport_.requests()[1].url, first);
+}
+
+TEST_F(GraphClientTest, DeltaRoundStreamsChangesAndRemovalsAndReturnsTheNextLink) {
+  const std::string stored = kGraph + "/users/delta?$deltatoken=d0";
   const std::string page2 = kGraph + "/users/delta?$skiptoken=p2";
   const std::string delta = kGraph + "/users/delta?$deltatoken=d1";
   transport_.set_handler([&](const HttpRequest& r) -> Result<HttpResponse> {
@@ -184,7 +217,7 @@ TEST_F(GraphClientTest, DeltaInitialRoundStreamsPagesAndReturnsDeltaLink) {
         200, {{"value", {user_json("u1"), user_json("u2")}}, {"@odata.nextLink", page2}});
   });
   std::vector<UserPage> pages;
-  auto link = client_.users_delta("contoso", "", [&](UserPage&& p) {
+  auto link = client_.users_delta("contoso", stored, [&](UserPage&& p) {
     pages.push_back(std::move(p));
     return Status();
   });
@@ -195,7 +228,7 @@ TEST_F(GraphClientTest, DeltaInitialRoundStreamsPagesAndReturnsDeltaLink) {
   EXPECT_EQ(pages[1].users.size(), 1u);
   EXPECT_EQ(pages[1].removed_soft, std::vector<std::string>{"u4"});
   EXPECT_EQ(pages[1].removed_hard, std::vector<std::string>{"u5"});
-  EXPECT_EQ(transport_.requests()[0].url, kGraph + "/users/delta?$select=" + kSelect);
+  EXPECT_EQ(transport_.requests()[0].url, stored);
 }
 
 TEST_F(GraphClientTest, DeltaResumesFromStoredLinkAndExpiredLinkNeedsResync) {

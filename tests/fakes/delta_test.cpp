@@ -56,6 +56,23 @@ TEST_F(DeltaTest, InitialRoundReturnsEveryUserPageByPage) {
   EXPECT_FALSE(round.delta_link.empty());
 }
 
+TEST_F(DeltaTest, SyncFromNowGivesALinkWithoutDataWhoseRoundHasOnlyLaterChanges) {
+  Round now = follow(fake_->graph_url() +
+                     "/users/delta?$select=userPrincipalName,department&$deltatoken=latest");
+  EXPECT_EQ(now.pages, 1);
+  EXPECT_TRUE(now.items.empty()) << "no data, only the link";
+  ASSERT_FALSE(now.delta_link.empty());
+  EXPECT_EQ(follow(now.delta_link).items.size(), 0u);
+
+  ASSERT_EQ(
+      send("PATCH", "/users/" + enc(contoso_upn("megan.bowen")), {{"department", "Sales"}}).status,
+      204);
+  Round later = follow(now.delta_link);
+  ASSERT_EQ(later.items.size(), 1u);
+  EXPECT_EQ(later.items[0]["department"], "Sales");
+  EXPECT_FALSE(later.items[0].contains("assignedLicenses")) << "the link keeps its $select";
+}
+
 TEST_F(DeltaTest, LaterRoundCarriesChangesAndRemovalsWithReasons) {
   Round first = initial();
   EXPECT_EQ(follow(first.delta_link).items.size(), 0u);

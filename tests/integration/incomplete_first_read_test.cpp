@@ -26,11 +26,11 @@ DesiredState everyone_gets_ems() {
 }
 
 TEST(IncompleteFirstReadTest, PlansNothingAndSendsNothingUntilAReadCompletes) {
-  // 250 users: three pages; the service throttles everything after the first, and a
-  // throttled read gives up after remote.throttleDeadline (1 s here).
+  // 2,500 users: three pages of 999; the service throttles everything after the first,
+  // and a throttled read gives up after remote.throttleDeadline (1 s here).
   HarnessOptions options;
   options.throttle_deadline = std::chrono::seconds(1);
-  EngineHarness h(generated_estate(1, 250, 4, 5), options);
+  EngineHarness h(generated_estate(1, 2500, 4, 5), options);
   PageHookDirectory failing(h.directory(), [&](int page) {
     if (page == 1) h.fake().set_faults({{"throttleRate", 1.0}, {"retryAfterSeconds", 0.001}});
   });
@@ -41,7 +41,7 @@ TEST(IncompleteFirstReadTest, PlansNothingAndSendsNothingUntilAReadCompletes) {
   TenantSnapshot partial = h.snapshot(kTenant);
   ASSERT_EQ(partial.mirror, MirrorState::Stale);
   ASSERT_GT(partial.users.size(), 0u) << "the first page is cached";
-  ASSERT_LT(partial.users.size(), 250u);
+  ASSERT_LT(partial.users.size(), 2500u);
   EXPECT_FALSE(partial.ever_complete);
 
   auto built = h.plan(everyone_gets_ems());

@@ -172,9 +172,9 @@ TEST(MirrorIntegrationTest, ExpiredDeltaLinkLeadsToAFullReadByItself) {
 }
 
 TEST(MirrorIntegrationTest, ReadFailingMidWayKeepsTheLastCompleteStateAndBlocksRevocations) {
-  // 250 users: three pages in a full read; the service starts refusing after the first.
-  // Throttling is not an attempt: a 1 s throttle deadline is what ends the read.
-  EngineHarness h(generated_estate(1, 250, 4, 5), HarnessOptions{6, 8, std::chrono::seconds(1)});
+  // 2,500 users: three pages of 999 in a full read; the service starts refusing after the
+  // first. Throttling is not an attempt: a 1 s throttle deadline is what ends the read.
+  EngineHarness h(generated_estate(1, 2500, 4, 5), HarnessOptions{6, 8, std::chrono::seconds(1)});
   const std::string tenant = "tenant0001.onmicrosoft.com";
   ASSERT_TRUE(h.mirror().ok());
   TenantSnapshot complete = h.snapshot(tenant);
