@@ -1,5 +1,8 @@
 #include "fakes/fake_service.h"
 
+#include <algorithm>
+#include <ctime>
+
 #include "fakes/fake_batch.h"
 #include "fakes/fake_encoding.h"
 #include "fakes/fake_routes.h"
@@ -17,6 +20,37 @@ bool is_control(const std::string& path) {
 // /{tenant}/oauth2/v2.0/token
 bool is_token_path(const std::vector<std::string>& seg) {
   return seg.size() == 4 && seg[1] == "oauth2" && seg[2] == "v2.0" && seg[3] == "token";
+}
+
+// The client's id for its request: the client-request-id header (the Graph SDKs), else
+// the query string's or a form body's (MSAL sends it there to the token endpoint).
+std::string client_request_id(const FakeRequest& request) {
+  if (std::string header = request.header("client-request-id"); !header.empty()) return header;
+  for (const auto& [key, value] : parse_query(request.query)) {
+    if (key == "client-request-id") return value;
+  }
+  if (starts_with_icase(request.header("content-type"), "application/x-www-form-urlencoded")) {
+    for (const auto& [key, value] : parse_query(request.body, /*form=*/true)) {
+      if (key == "client-request-id") return value;
+    }
+  }
+  return {};
+}
+
+// An HTTP date (RFC 9110 IMF-fixdate) of the real time: the wire's clock, not the fixture's.
+std::string http_date() {
+  std::time_t now = std::time(nullptr);
+  std::tm utc{};
+  gmtime_r(&now, &utc);
+  char buf[64];
+  std::strftime(buf, sizeof buf, "%a, %d %b %Y %H:%M:%S GMT", &utc);
+  return buf;
+}
+
+bool has_header(const FakeResponse& r, const std::string& name) {
+  return std::any_of(r.headers.begin(), r.headers.end(), [&](const auto& h) {
+    return starts_with_icase(h.first, name) && h.first.size() == name.size();
+  });
 }
 
 }  // namespace
@@ -38,7 +72,7 @@ int FakeService::latency_ms(const FakeRequest& request) const {
 RequestContext FakeService::new_context(const FakeRequest& request) {
   RequestContext ctx;
   ctx.request_id = guid_from(request_prefix_, ++request_counter_);
-  ctx.client_request_id = request.header("client-request-id");
+  ctx.client_request_id = client_request_id(request);
   if (ctx.client_request_id.empty()) ctx.client_request_id = ctx.request_id;
   ctx.now = clock_.now();
   return ctx;
@@ -72,6 +106,21 @@ FakeResponse FakeService::dropped(FakeResponse r) const {
 
 FakeResponse FakeService::handle(const FakeRequest& request) {
   RequestContext ctx = new_context(request);
+  FakeResponse r = route(request, ctx);
+  // What every answer of the service carries: its date, and for Graph the OData version;
+  // the identity platform names its request x-ms-request-id and echoes the client's id.
+  r.set_header("Date", http_date());
+  if (request.path.rfind("/v1.0", 0) == 0) {
+    r.set_header("OData-Version", "4.0");
+  } else if (!is_control(request.path)) {
+    r.set_header("x-ms-request-id", ctx.request_id);
+    if (!has_header(r, "client-request-id"))
+      r.set_header("client-request-id", ctx.client_request_id);
+  }
+  return r;
+}
+
+FakeResponse FakeService::route(const FakeRequest& request, const RequestContext& ctx) {
   if (is_control(request.path)) {
     auto seg = path_segments(request.path);
     seg.erase(seg.begin());

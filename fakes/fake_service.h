@@ -37,6 +37,7 @@ class FakeService {
   FakeClock& clock() { return clock_; }
 
  private:
+  FakeResponse route(const FakeRequest& request, const RequestContext& ctx);
   FakeResponse handle_graph(const FakeRequest& request, const RequestContext& ctx);
   FakeResponse handle_batch(const FakeRequest& request, const Caller& caller,
                             const ResolvedRoute& route, const RequestContext& ctx);

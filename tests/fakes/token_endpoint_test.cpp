@@ -10,6 +10,7 @@
 
 #include <ctime>
 #include <memory>
+#include <regex>
 
 #include "tests/fakes/graph_test_support.h"
 
@@ -123,6 +124,29 @@ TEST_F(TokenEndpointTest, IssuesBearerTokenForClientSecret) {
   EXPECT_EQ(body["expires_in"], 3599);
   EXPECT_TRUE(body.contains("ext_expires_in"));
   EXPECT_EQ(get("/users?$top=1", body["access_token"].get<std::string>()).status, 200);
+}
+
+// MSAL sends its client-request-id in the query string (or the form), not as a header:
+// the answer echoes it, names its own request x-ms-request-id and carries a Date, as the
+// identity platform does; the id is the error's correlation_id.
+TEST_F(TokenEndpointTest, EchoesTheClientRequestIdFromTheQueryOrFormWithItsOwnHeaders) {
+  const std::string url = fake_->url() + "/" + kContoso + "/oauth2/v2.0/token";
+  HttpReply ok = http_request("POST", url + "?client-request-id=abc-123",
+                              secret_form(kAdminClient, kAdminSecret),
+                              {{"Content-Type", "application/x-www-form-urlencoded"}});
+  ASSERT_EQ(ok.status, 200) << ok.body;
+  EXPECT_EQ(ok.headers["client-request-id"], "abc-123");
+  EXPECT_FALSE(ok.headers["x-ms-request-id"].empty());
+  EXPECT_TRUE(
+      std::regex_match(ok.headers["date"],
+                       std::regex(R"([A-Z][a-z]{2}, \d\d [A-Z][a-z]{2} \d{4} \d\d:\d\d:\d\d GMT)")))
+      << ok.headers["date"];
+
+  HttpReply refused = token_request(fake_->url(), kContoso,
+                                    secret_form(kAdminClient, "wrong") + "&client-request-id=f-9");
+  EXPECT_EQ(refused.status, 401);
+  EXPECT_EQ(refused.headers["client-request-id"], "f-9");
+  EXPECT_EQ(aad_error(refused)["correlation_id"], "f-9");
 }
 
 TEST_F(TokenEndpointTest, WrongSecretIsInvalidClient7000215WithoutEchoingTheSecret) {

@@ -16,6 +16,20 @@ std::set<std::string> keys_of(const json& object) {
   return out;
 }
 
+TEST_F(UsersReadTest, GraphAnswersCarryODataVersionDateAndTheClientsRequestId) {
+  HttpReply r =
+      http_request("GET", fake_->graph_url() + "/subscribedSkus", "",
+                   {{"Authorization", "Bearer " + token()}, {"client-request-id", "sdk-req-1"}});
+  ASSERT_EQ(r.status, 200) << r.body;
+  EXPECT_EQ(r.headers["odata-version"], "4.0");
+  EXPECT_EQ(r.headers["client-request-id"], "sdk-req-1");
+  EXPECT_FALSE(r.headers["request-id"].empty());
+  EXPECT_NE(r.headers["date"].find(" GMT"), std::string::npos) << r.headers["date"];
+  HttpReply missing = get("/users/nobody@contoso.onmicrosoft.com");
+  EXPECT_EQ(missing.status, 404);
+  EXPECT_EQ(missing.headers["odata-version"], "4.0");
+}
+
 TEST_F(UsersReadTest, ContractsListTheCustomersForThePartnerOnly) {
   HttpReply r = get("/contracts", token(kPartner));
   ASSERT_EQ(r.status, 200) << r.body;
