@@ -4,6 +4,7 @@
 #include <array>
 
 #include "fakes/fake_clock.h"
+#include "fakes/fake_crypto.h"
 #include "fakes/fake_encoding.h"
 #include "fakes/fake_errors.h"
 
@@ -147,7 +148,12 @@ json project_sku(const TenantDirectory& tenant, const SkuRecord& sku) {
                      {"provisioningStatus", "Success"},
                      {"appliesTo", sku.applies_to}});
   }
+  // One subscription per product, its id stable for the tenant and SKU.
+  std::string subscription = guid_from(stable_hash(tenant.id()), stable_hash(sku.sku_id));
   return {{"id", tenant.id() + "_" + sku.sku_id},
+          {"accountId", tenant.id()},
+          {"accountName", tenant.display_name()},
+          {"subscriptionIds", json::array({subscription})},
           {"skuId", sku.sku_id},
           {"skuPartNumber", sku.part_number},
           {"appliesTo", sku.applies_to},

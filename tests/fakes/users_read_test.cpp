@@ -76,10 +76,15 @@ TEST_F(UsersReadTest, SubscribedSkusDeriveConsumedUnitsCountingGroupLicensesOnce
   json skus = body_of(r)["value"];
   ASSERT_EQ(skus.size(), 7u);
   for (const auto& s : skus) {
-    for (const char* key : {"id", "skuId", "skuPartNumber", "appliesTo", "capabilityStatus",
-                            "consumedUnits", "prepaidUnits", "servicePlans"}) {
+    for (const char* key :
+         {"id", "accountId", "accountName", "subscriptionIds", "skuId", "skuPartNumber",
+          "appliesTo", "capabilityStatus", "consumedUnits", "prepaidUnits", "servicePlans"}) {
       EXPECT_TRUE(s.contains(key)) << key;
     }
+    EXPECT_EQ(s["accountName"], "Contoso");
+    EXPECT_EQ(s["id"], s["accountId"].get<std::string>() + "_" + s["skuId"].get<std::string>());
+    ASSERT_EQ(s["subscriptionIds"].size(), 1u);
+    EXPECT_EQ(s["subscriptionIds"][0].get<std::string>().size(), 36u);
     if (s["skuId"] == kEms) {
       // 4 direct (Alex, Joni, Lynne, Patti) + 2 via group (Christie, Grady).
       EXPECT_EQ(s["consumedUnits"], 6);
