@@ -134,6 +134,12 @@ void walk_users(const std::map<std::string, UserRecord>& users, const std::strin
   }
 }
 
+// "users" -> "users(id,displayName)" under a $select, as the service names the context of
+// what it returns; the entity set alone without one.
+std::string selected_set(const std::string& set, const std::string& selection) {
+  return selection.empty() ? set : set + "(" + selection + ")";
+}
+
 // One page of a users or deleted-users list: the query it answers ($filter, $select,
 // $top), where it starts (the $skiptoken's cursor, which must come from the same list
 // and query and not have expired) and the users it holds.
@@ -160,6 +166,7 @@ class UserPage {
   }
 
   const std::vector<FilterClause>& filter() const { return filter_; }
+  const Selection& selection() const { return sel_; }
   // The id the page starts after ("" for the first page).
   const std::string& after() const { return after_; }
 
@@ -449,8 +456,9 @@ ApiResponse GraphApi::list_users(const Caller& c, const QueryParams& q) const {
     walk_users(t.active_users(), page.after(), visit);
   }
   return {200,
-          page.render(t, UserView::kActive, graph_url("$metadata#users"), graph_url("users?"),
-                      signer_, now),
+          page.render(t, UserView::kActive,
+                      graph_url("$metadata#" + selected_set("users", page.selection().to_string())),
+                      graph_url("users?"), signer_, now),
           {}};
 }
 
@@ -476,7 +484,8 @@ ApiResponse GraphApi::get_user(const Caller& c, const std::string& id, const Que
   const UserRecord* u = c.tenant->find_active(id);
   if (u == nullptr) throw not_found(id);
   json out = project_user(*c.tenant, *u, sel, UserView::kActive);
-  out["@odata.context"] = graph_url("$metadata#users/$entity");
+  out["@odata.context"] =
+      graph_url("$metadata#" + selected_set("users", sel.to_string()) + "/$entity");
   return {200, std::move(out), {}};
 }
 
@@ -583,7 +592,8 @@ ApiResponse GraphApi::users_delta(const Caller& c, const QueryParams& q) const {
     }
   }
 
-  json out = collection(graph_url("$metadata#users"), std::move(value));
+  json out =
+      collection(graph_url("$metadata#" + selected_set("users", cursor.select)), std::move(value));
   if (more) {
     out["@odata.nextLink"] = graph_url("users/delta?$skiptoken=") + seal_delta(signer_, next);
   } else {

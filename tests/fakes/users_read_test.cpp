@@ -30,6 +30,20 @@ TEST_F(UsersReadTest, GraphAnswersCarryODataVersionDateAndTheClientsRequestId) {
   EXPECT_EQ(missing.headers["odata-version"], "4.0");
 }
 
+TEST_F(UsersReadTest, TheContextNamesTheSelectedPropertiesAsTheServiceDoes) {
+  auto context = [&](const std::string& path) {
+    return body_of(get(path))["@odata.context"].get<std::string>();
+  };
+  const std::string base = fake_->graph_url() + "/$metadata#";
+  EXPECT_EQ(context("/users?$top=1"), base + "users");
+  EXPECT_EQ(context("/users?$select=id,displayName&$top=1"), base + "users(id,displayName)");
+  const std::string megan = "/users/" + enc(contoso_upn("megan.bowen"));
+  EXPECT_EQ(context(megan), base + "users/$entity");
+  EXPECT_EQ(context(megan + "?$select=id"), base + "users(id)/$entity");
+  EXPECT_EQ(context("/users/delta?$select=userPrincipalName&$top=50"),
+            base + "users(userPrincipalName)");
+}
+
 TEST_F(UsersReadTest, ContractsListTheCustomersForThePartnerOnly) {
   HttpReply r = get("/contracts", token(kPartner));
   ASSERT_EQ(r.status, 200) << r.body;
