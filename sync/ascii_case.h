@@ -18,5 +18,7 @@ bool iends_with(std::string_view text, std::string_view suffix);
 // Lexicographic order of the ASCII-lower-cased texts, then byte order, so different
 // spellings of one name still sort deterministically.
 bool iless(std::string_view a, std::string_view b);
+// `text` without the ASCII white space (space, tab, CR, LF, FF, VT) at either end.
+std::string_view trim_blanks(std::string_view text);
 
 }  // namespace tenantsync

@@ -5,6 +5,8 @@
 #include <cctype>
 #include <utility>
 
+#include "sync/ascii_case.h"
+
 namespace tenantsync {
 
 namespace {
@@ -104,12 +106,6 @@ constexpr std::array kBuiltinProducts = {
     ProductEntry{"WIN_DEF_ATP", "Microsoft Defender for Endpoint"},
 };
 
-std::string upper(std::string_view text) {
-  std::string out(text);
-  for (char& c : out) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
-  return out;
-}
-
 // Byte order of the upper-cased strings.
 bool less_ignoring_case(std::string_view a, std::string_view b) {
   return std::lexicographical_compare(a.begin(), a.end(), b.begin(), b.end(), [](char x, char y) {
@@ -142,18 +138,19 @@ std::string_view builtin_product_part_number(std::size_t index) {
 
 void ProductNames::set(std::string_view part_number, std::string name) {
   if (part_number.empty() || name.empty()) return;
-  overrides_[upper(part_number)] = std::move(name);
+  overrides_[ascii_upper(part_number)] = std::move(name);
 }
 
 std::string ProductNames::name_of(std::string_view part_number) const {
-  if (auto it = overrides_.find(upper(part_number)); it != overrides_.end()) return it->second;
+  if (auto it = overrides_.find(ascii_upper(part_number)); it != overrides_.end())
+    return it->second;
   return std::string(builtin_product_name(part_number));
 }
 
 std::string ProductNames::label(std::string_view part_number) const {
   std::string name = name_of(part_number);
   // A name that is the part number itself adds nothing.
-  if (name.empty() || upper(name) == upper(part_number)) return std::string(part_number);
+  if (name.empty() || iequals(name, part_number)) return std::string(part_number);
   return name + " (" + std::string(part_number) + ")";
 }
 

@@ -1,11 +1,11 @@
 #include "sync/product_names_file.h"
 
-#include <cctype>
 #include <fstream>
-#include <map>
+#include <set>
 #include <sstream>
 
 #include "model/json_source.h"
+#include "sync/ascii_case.h"
 #include "sync/csv_reader.h"
 
 namespace tenantsync {
@@ -15,13 +15,6 @@ namespace {
 constexpr const char* kCode = "InvalidProductNames";
 
 Error invalid(const std::string& message) { return make_error(ErrorKind::Invalid, message, kCode); }
-
-std::string trim(std::string_view text) {
-  size_t b = text.find_first_not_of(" \t\r\n");
-  if (b == std::string_view::npos) return {};
-  size_t e = text.find_last_not_of(" \t\r\n");
-  return std::string(text.substr(b, e - b + 1));
-}
 
 // JSON when the first thing after a BOM, white space and `//` or `/* */` comments is '{'
 // (the CSV's header is a column name).
@@ -56,11 +49,12 @@ Result<ProductNames> parse_json_names(std::string_view text, const std::string& 
   ProductNames names;
   for (const auto& [part, name] : root.items()) {
     std::string path = path_key("", part);
-    if (trim(part).empty()) return invalid(source->locate(path).prefix() + "empty part number");
-    if (!name.is_string() || trim(name.get<std::string>()).empty()) {
+    if (trim_blanks(part).empty())
+      return invalid(source->locate(path).prefix() + "empty part number");
+    if (!name.is_string() || trim_blanks(name.get<std::string>()).empty()) {
       return invalid(source->locate(path).prefix() + "expected the product's name (a string)");
     }
-    names.set(trim(part), trim(name.get<std::string>()));
+    names.set(trim_blanks(part), std::string(trim_blanks(name.get<std::string>())));
   }
   return names;
 }
@@ -72,7 +66,7 @@ Result<ProductNames> parse_csv_names(std::string_view text, const std::string& f
   if (!table.ok()) return table.error();
   int part_column = -1, name_column = -1;
   for (size_t i = 0; i < table->header.size(); ++i) {
-    std::string h = trim(table->header[i]);
+    std::string h(trim_blanks(table->header[i]));
     if (h == "String_Id") part_column = static_cast<int>(i);
     if (h == "Product_Display_Name") name_column = static_cast<int>(i);
   }
@@ -82,18 +76,16 @@ Result<ProductNames> parse_csv_names(std::string_view text, const std::string& f
                    "licensing CSV) or a JSON object");
   }
   ProductNames names;
-  std::map<std::string, bool, std::less<>> seen;
+  std::set<std::string> seen;  // upper-cased part numbers
   for (const CsvRecord& row : table->rows) {
-    std::string part = trim(row.fields[static_cast<size_t>(part_column)]);
-    std::string name = trim(row.fields[static_cast<size_t>(name_column)]);
+    std::string part(trim_blanks(row.fields[static_cast<size_t>(part_column)]));
+    std::string name(trim_blanks(row.fields[static_cast<size_t>(name_column)]));
     if (part.empty() || name.empty()) {
       return invalid(file + ":" + std::to_string(row.line) + ": " +
                      (part.empty() ? "String_Id" : "Product_Display_Name") + " is empty");
     }
     // One row per service plan: the product's first row names it.
-    std::string key = part;
-    for (char& c : key) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
-    if (!seen.emplace(key, true).second) continue;
+    if (!seen.insert(ascii_upper(part)).second) continue;
     names.set(part, name);
   }
   return names;

@@ -3,26 +3,11 @@
 #include <algorithm>
 #include <cctype>
 
+#include "sync/ascii_case.h"
+
 namespace tenantsync {
 
 namespace {
-
-std::string_view trim(std::string_view s) {
-  while (!s.empty() && std::isspace(static_cast<unsigned char>(s.front()))) s.remove_prefix(1);
-  while (!s.empty() && std::isspace(static_cast<unsigned char>(s.back()))) s.remove_suffix(1);
-  return s;
-}
-
-bool iequals(std::string_view a, std::string_view b) {
-  if (a.size() != b.size()) return false;
-  for (size_t i = 0; i < a.size(); ++i) {
-    if (std::tolower(static_cast<unsigned char>(a[i])) !=
-        std::tolower(static_cast<unsigned char>(b[i]))) {
-      return false;
-    }
-  }
-  return true;
-}
 
 constexpr const char* kExpected =
     "expected unlicensed, enabled, disabled, sku:, no-sku:, department:, usage-location:, upn:";
@@ -47,13 +32,13 @@ bool UserFilter::empty() const {
 
 Result<UserFilter> parse_user_filter(std::string_view expr) {
   UserFilter f;
-  if (trim(expr).empty()) return f;
+  if (trim_blanks(expr).empty()) return f;
   size_t index = 0;
   size_t start = 0;
   while (start <= expr.size()) {
     size_t comma = expr.find(',', start);
     if (comma == std::string_view::npos) comma = expr.size();
-    std::string_view part = trim(expr.substr(start, comma - start));
+    std::string_view part = trim_blanks(expr.substr(start, comma - start));
     start = comma + 1;
     ++index;
     if (part.empty()) return bad_part(index, part, "empty part (two commas in a row?)");
@@ -76,8 +61,8 @@ Result<UserFilter> parse_user_filter(std::string_view expr) {
       problem += ")";
       return bad_part(index, part, problem);
     }
-    std::string key(trim(part.substr(0, colon)));
-    std::string value(trim(part.substr(colon + 1)));
+    std::string key(trim_blanks(part.substr(0, colon)));
+    std::string value(trim_blanks(part.substr(colon + 1)));
     std::transform(key.begin(), key.end(), key.begin(),
                    [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
     if (key == "unlicensed" || key == "enabled" || key == "disabled") {

@@ -16,17 +16,9 @@ constexpr std::string_view kUtf8Bom = "\xEF\xBB\xBF";
 constexpr const char* kUpnColumns[] = {"userPrincipalName", "User principal name", "UPN",
                                        "User Name"};
 
-std::string_view trim(std::string_view s) {
-  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
-  while (!s.empty() && (s.back() == ' ' || s.back() == '\t' || s.back() == '\r')) {
-    s.remove_suffix(1);
-  }
-  return s;
-}
-
 bool is_upn_column(std::string_view name) {
   for (const char* column : kUpnColumns) {
-    if (iequals(trim(name), column)) return true;
+    if (iequals(trim_blanks(name), column)) return true;
   }
   return false;
 }
@@ -50,7 +42,7 @@ Result<std::vector<std::string>> read_csv_users(const std::string& text,
   size_t column = table->header.size();
   for (const char* wanted : kUpnColumns) {
     for (size_t i = 0; i < table->header.size() && column == table->header.size(); ++i) {
-      if (iequals(trim(table->header[i]), wanted)) column = i;
+      if (iequals(trim_blanks(table->header[i]), wanted)) column = i;
     }
   }
   if (column == table->header.size()) {
@@ -62,7 +54,7 @@ Result<std::vector<std::string>> read_csv_users(const std::string& text,
   }
   std::vector<std::string> users;
   for (const auto& row : table->rows) {
-    std::string_view name = trim(row.fields[column]);
+    std::string_view name = trim_blanks(row.fields[column]);
     if (name.empty()) continue;
     if (!names_one_user(name)) {
       return file_error(source, row.line,
@@ -90,7 +82,7 @@ Result<std::vector<std::string>> parse_users_file(std::string_view input,
   std::vector<std::string> users;
   bool csv = false;
   for (size_t i = 0; i < lines.size(); ++i) {
-    std::string_view line = trim(lines[i]);
+    std::string_view line = trim_blanks(lines[i]);
     if (line.empty() || line.front() == '#') continue;
     int number = static_cast<int>(i + 1);
     bool quoted = line.size() > 2 && line.front() == '"' && line.back() == '"';
