@@ -37,11 +37,6 @@ int count_field(const nlohmann::json& j, const char* key) {
 
 int Sku::free_seats() const { return std::max(0, usable_seats() - consumed_units); }
 
-int Sku::available_seats(bool count_grace) const {
-  int seats = count_grace ? usable_seats() : prepaid_units.enabled;
-  return std::max(0, seats - consumed_units);
-}
-
 const ServicePlan* Sku::find_plan(const std::string& id_or_name) const {
   for (const auto& p : service_plans) {
     if (p.service_plan_id == id_or_name || p.service_plan_name == id_or_name) return &p;

@@ -42,9 +42,15 @@ struct Sku {
   int free_seats() const;
   // enabled + warning: the seats the service counts against.
   int usable_seats() const { return prepaid_units.enabled + prepaid_units.warning; }
-  // Seats tenantsync may hand out: paid (enabled) - consumed, with the grace units
-  // (warning: an expired subscription's) only when `count_grace` (safety.useGraceSeats).
-  int available_seats(bool count_grace) const;
+  // The seats tenantsync counts on: paid (enabled), plus the grace units (warning: an
+  // expired subscription's) only when `count_grace` (safety.useGraceSeats).
+  int counted_seats(bool count_grace) const {
+    return count_grace ? usable_seats() : prepaid_units.enabled;
+  }
+  // counted_seats() - consumed, never below 0.
+  int available_seats(bool count_grace) const {
+    return std::max(0, counted_seats(count_grace) - consumed_units);
+  }
   // Units consumed beyond the paid count: the tenant already runs on grace units.
   int over_paid() const { return std::max(0, consumed_units - prepaid_units.enabled); }
   const ServicePlan* find_plan(const std::string& id_or_name) const;

@@ -1151,7 +1151,7 @@ std::vector<SeatLine> Planner::seat_lines() const {
     line.sku_id = sku.sku_id;
     line.grace = sku.prepaid_units.warning;
     line.grace_counted = options_.use_grace_seats && line.grace > 0;
-    line.enabled = line.grace_counted ? sku.usable_seats() : sku.prepaid_units.enabled;
+    line.enabled = sku.counted_seats(options_.use_grace_seats);
     line.consumed = sku.consumed_units;
     line.after_plan = sku.consumed_units + delta[s];
     line.shortfall = shortfall_[s];

@@ -8,8 +8,7 @@ SeatLedger::SeatLedger(const std::vector<Sku>& skus, bool count_grace) : skus_(s
   for (size_t i = 0; i < skus.size(); ++i) {
     const Sku& sku = skus[i];
     skus_[i].assignable = sku.capability_status == "Enabled" || sku.capability_status == "Warning";
-    int seats = count_grace ? sku.usable_seats() : sku.prepaid_units.enabled;
-    skus_[i].start = seats - sku.consumed_units;
+    skus_[i].start = sku.counted_seats(count_grace) - sku.consumed_units;
   }
 }
 

@@ -46,9 +46,7 @@ bool worse(const SeatRow& a, const SeatRow& b) {
 std::string note(const SeatRow& r) {
   std::vector<std::string> parts;
   if (r.tenant_status != "complete") parts.push_back("tenant " + r.tenant_status);
-  if (int over = r.sku->over_paid(); over > 0) {
-    parts.push_back("over its paid count by " + std::to_string(over) + ": runs on grace units");
-  }
+  if (std::string over = over_paid_note(*r.sku); !over.empty()) parts.push_back(over);
   if (r.shortfall.value_or(0) > 0) {
     parts.push_back("buy " + std::to_string(*r.shortfall) + " for the desired state");
   } else if (r.available == 0) {

@@ -46,6 +46,11 @@ const char* coverage(const ProductLine& p) {
 
 }  // namespace
 
+std::string over_paid_note(const Sku& sku) {
+  if (sku.over_paid() == 0) return {};
+  return "over its paid count by " + std::to_string(sku.over_paid()) + ": runs on grace units";
+}
+
 int run_licenses(const GlobalFlags& g, const LicensesFlags& o) {
   if (o.all_tenants && (o.plans || !o.selection.users.empty() || !o.selection.users_file.empty() ||
                         !o.selection.filter.empty()))
@@ -206,10 +211,7 @@ int run_licenses(const GlobalFlags& g, const LicensesFlags& o) {
                     std::to_string(p.selected) + ")");
     }
     std::vector<std::string> notes;
-    if (sku.over_paid() > 0) {
-      notes.push_back("over the paid count by " + std::to_string(sku.over_paid()) +
-                      ": runs on grace units");
-    }
+    if (std::string over = over_paid_note(sku); !over.empty()) notes.push_back(over);
     if (p.need > 0) {
       notes.push_back("no room: buy " + std::to_string(p.need) + " more seat" +
                       (p.need == 1 ? "" : "s") + " for this selection");

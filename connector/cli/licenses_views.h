@@ -11,6 +11,10 @@
 
 namespace tenantsync {
 
+// "over its paid count by 1: runs on grace units" when the SKU consumes more than it paid
+// for, else "": both seat views say it so.
+std::string over_paid_note(const Sku& sku);
+
 // `licenses --tenant T --plans [SKU]`: per SKU (the one named, else every SKU for users)
 // its service plans with names and ids and, of the holders among `selected` (every user
 // when there is no selection), how many have each plan on and who has it off.
