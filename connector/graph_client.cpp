@@ -11,6 +11,7 @@
 
 #include "connector/graph_errors.h"
 #include "connector/url.h"
+#include "connector/user_page_decoder.h"
 #include "sync/log.h"
 
 namespace tenantsync {
@@ -24,23 +25,35 @@ std::string trim_trailing_slash(std::string url) {
   return url;
 }
 
-// Parses a response body, naming what was being read when it is not JSON (a proxy's HTML
-// login page with 200, a truncated body) or too large to parse safely.
+// A body too large to parse safely.
+std::optional<Error> too_large(const HttpResponse& response, const std::string& what,
+                               std::size_t max_bytes) {
+  if (response.body.size() <= max_bytes) return std::nullopt;
+  return invalid(what + ": the response is " + std::to_string(response.body.size()) +
+                 " bytes, more than the " + std::to_string(max_bytes) +
+                 " bytes tenantsync reads in one answer");
+}
+
+// Names what was being read when the answer is not JSON (a proxy's HTML login page with
+// 200, a truncated body).
+Error not_json(const HttpResponse& response, const std::string& what) {
+  const std::string* type = response.header("content-type");
+  return invalid(what + ": the response is not valid JSON (HTTP " +
+                 std::to_string(response.status) + ", content-type " +
+                 (type ? *type : std::string("none")) + ", " +
+                 std::to_string(response.body.size()) + " bytes)");
+}
+
+Error no_value_array(const std::string& what) {
+  return invalid(what + ": the response has no \"value\" array");
+}
+
+// Parses a response body as a JSON tree.
 Result<nlohmann::json> parse_json(const HttpResponse& response, const std::string& what,
                                   std::size_t max_bytes) {
-  if (response.body.size() > max_bytes) {
-    return invalid(what + ": the response is " + std::to_string(response.body.size()) +
-                   " bytes, more than the " + std::to_string(max_bytes) +
-                   " bytes tenantsync reads in one answer");
-  }
+  if (auto error = too_large(response, what, max_bytes)) return *error;
   nlohmann::json j = nlohmann::json::parse(response.body, nullptr, /*allow_exceptions=*/false);
-  if (j.is_discarded()) {
-    const std::string* type = response.header("content-type");
-    return invalid(what + ": the response is not valid JSON (HTTP " +
-                   std::to_string(response.status) + ", content-type " +
-                   (type ? *type : std::string("none")) + ", " +
-                   std::to_string(response.body.size()) + " bytes)");
-  }
+  if (j.is_discarded()) return not_json(response, what);
   return j;
 }
 
@@ -265,9 +278,9 @@ GraphClient::Sent GraphClient::send(const std::string& tenant, const Call& call,
   }
 }
 
-Status GraphClient::for_each_page(const std::string& tenant, const std::string& first_url,
-                                  const std::string& what, const PageHandler& on_page,
-                                  std::string* delta_link) {
+Status GraphClient::read_pages(const std::string& tenant, const std::string& first_url,
+                               const std::string& what, const PageReader& read,
+                               std::string* delta_link) {
   std::string next = first_url;
   for (int page = 1;; ++page) {
     const std::string page_what =
@@ -275,26 +288,66 @@ Status GraphClient::for_each_page(const std::string& tenant, const std::string& 
     RetryBudget budget(retry_);
     Sent sent = send(tenant, Call::get(next), budget);
     if (!sent.response) return sent.response.error();
-    auto json = parse_json(*sent.response, page_what, options_.max_response_bytes);
+    if (auto error = too_large(*sent.response, page_what, options_.max_response_bytes)) {
+      return *error;
+    }
+    auto links = read(*sent.response, page_what, page);
+    if (!links) return links.error();
+    if (!links->next.empty()) {
+      next = std::move(links->next);  // verbatim: the skip token is opaque
+      continue;
+    }
+    if (delta_link) *delta_link = std::move(links->delta);
+    return Status();
+  }
+}
+
+Status GraphClient::for_each_page(const std::string& tenant, const std::string& first_url,
+                                  const std::string& what, const PageHandler& on_page,
+                                  std::string* delta_link) {
+  auto read = [&](const HttpResponse& response, const std::string& page_what,
+                  int page) -> Result<PageLinks> {
+    auto json = parse_json(response, page_what, options_.max_response_bytes);
     if (!json) return json.error();
     auto value = json->is_object() ? json->find("value") : json->end();
     if (!json->is_object() || value == json->end() || !value->is_array()) {
-      return invalid(page_what + ": the response has no \"value\" array");
+      return no_value_array(page_what);
     }
     Status st = on_page(*json, page);
-    if (!st.ok()) return st;
+    if (!st.ok()) return st.error();
+    PageLinks links;
     auto next_link = json->find("@odata.nextLink");
-    if (next_link != json->end() && next_link->is_string() &&
-        !next_link->get<std::string>().empty()) {
-      next = next_link->get<std::string>();  // verbatim: the skip token is opaque
-      continue;
+    if (next_link != json->end() && next_link->is_string()) links.next = *next_link;
+    auto link = json->find("@odata.deltaLink");
+    if (link != json->end() && link->is_string()) links.delta = *link;
+    return links;
+  };
+  return read_pages(tenant, first_url, what, read, delta_link);
+}
+
+Status GraphClient::for_each_user_page(const std::string& tenant, const std::string& first_url,
+                                       const std::string& what, bool delta,
+                                       const UserPageSink& sink, std::string* delta_link) {
+  auto read = [&](const HttpResponse& response, const std::string& page_what,
+                  int) -> Result<PageLinks> {
+    DecodedUserPage decoded;
+    UserPageFailure failure;
+    if (!decode_user_page(response.body, delta, decoded, failure)) {
+      switch (failure.kind) {
+        case UserPageFailure::Kind::NotJson:
+          return not_json(response, page_what);
+        case UserPageFailure::Kind::NoValueArray:
+          return no_value_array(page_what);
+        case UserPageFailure::Kind::BadItem:
+          return invalid(page_what + ": unexpected data in item " + std::to_string(failure.item) +
+                         ": " + failure.detail);
+      }
     }
-    if (delta_link) {
-      auto link = json->find("@odata.deltaLink");
-      if (link != json->end() && link->is_string()) *delta_link = link->get<std::string>();
-    }
-    return Status();
-  }
+    Status st = sink(std::move(decoded.page));
+    if (!st.ok()) return st.error();
+    return PageLinks{std::move(decoded.next_link), std::move(decoded.delta_link)};
+  };
+  return read_pages(tenant, first_url, what, read, delta_link);
 }
 
 Result<std::vector<Tenant>> GraphClient::contracts(const std::string& partner_tenant) {
@@ -374,49 +427,18 @@ Result<std::vector<RoleAssignment>> GraphClient::role_assignments(const std::str
 Status GraphClient::list_users(const std::string& tenant, const UsersSink& sink) {
   std::string first = url(std::string("/users?$select=") + kUserSelect +
                           "&$top=" + std::to_string(options_.page_size));
-  return for_each_page(
-      tenant, first, "users",
-      [&](const nlohmann::json& page, int n) -> Status {
-        auto decoded = decode_array<User>(page["value"],
-                                          "tenant " + tenant + ": users page " + std::to_string(n));
-        if (!decoded) return decoded.error();
-        return sink(std::move(decoded).value());
-      },
-      nullptr);
+  return for_each_user_page(
+      tenant, first, "users", /*delta=*/false,
+      [&](UserPage&& page) { return sink(std::move(page.users)); }, nullptr);
 }
 
 Result<std::string> GraphClient::users_delta(const std::string& tenant,
                                              const std::string& delta_link,
                                              const UserPageSink& sink) {
   if (delta_link.empty()) return users_full_read(tenant, sink);
-  const std::string& first = delta_link;
   std::string new_delta_link;
-  Status st = for_each_page(
-      tenant, first, "users delta",
-      [&](const nlohmann::json& page, int n) -> Status {
-        const std::string what = "tenant " + tenant + ": users delta page " + std::to_string(n);
-        UserPage out;
-        std::size_t index = 0;
-        try {
-          for (const auto& item : page["value"]) {
-            auto removed = item.find("@removed");
-            if (removed != item.end()) {
-              std::string reason = removed->is_object() ? removed->value("reason", "") : "";
-              // "deleted": gone for good; "changed" (and anything unknown): soft-deleted.
-              (reason == "deleted" ? out.removed_hard : out.removed_soft)
-                  .push_back(item.at("id").get<std::string>());
-            } else {
-              out.users.push_back(item.get<User>());
-            }
-            ++index;
-          }
-        } catch (const nlohmann::json::exception& e) {
-          return invalid(what + ": unexpected data in item " + std::to_string(index) + ": " +
-                         e.what());
-        }
-        return sink(std::move(out));
-      },
-      &new_delta_link);
+  Status st =
+      for_each_user_page(tenant, delta_link, "users delta", /*delta=*/true, sink, &new_delta_link);
   if (!st.ok()) return st;
   if (new_delta_link.empty()) {
     return invalid("tenant " + tenant + ": the users delta round ended without a deltaLink");
@@ -431,14 +453,14 @@ Result<std::string> GraphClient::users_full_read(const std::string& tenant,
   // requests. A change made during the read is in the link's next round as well: replayed,
   // which is harmless, never lost.
   std::string link;
-  Status st = for_each_page(
+  Status st = for_each_user_page(
       tenant, url(std::string("/users/delta?$select=") + kUserSelect + "&$deltatoken=latest"),
-      "users delta", [](const nlohmann::json&, int) { return Status(); }, &link);
+      "users delta", /*delta=*/true, [](UserPage&&) { return Status(); }, &link);
   if (!st.ok()) return st;
   if (link.empty()) {
     return invalid("tenant " + tenant + ": the users delta ($deltatoken=latest) gave no deltaLink");
   }
-  st = list_users(tenant, [&](std::vector<User> users) {
+  st = list_users(tenant, [&](std::vector<User>&& users) {
     UserPage page;
     page.users = std::move(users);
     return sink(std::move(page));
@@ -450,15 +472,9 @@ Result<std::string> GraphClient::users_full_read(const std::string& tenant,
 Status GraphClient::deleted_users(const std::string& tenant, const UsersSink& sink) {
   std::string first = url(std::string("/directory/deletedItems/microsoft.graph.user?$select=") +
                           kDeletedUserSelect + "&$top=" + std::to_string(options_.page_size));
-  return for_each_page(
-      tenant, first, "deleted users",
-      [&](const nlohmann::json& page, int n) -> Status {
-        auto decoded = decode_array<User>(
-            page["value"], "tenant " + tenant + ": deleted users page " + std::to_string(n));
-        if (!decoded) return decoded.error();
-        return sink(std::move(decoded).value());
-      },
-      nullptr);
+  return for_each_user_page(
+      tenant, first, "deleted users", /*delta=*/false,
+      [&](UserPage&& page) { return sink(std::move(page.users)); }, nullptr);
 }
 
 template <typename T>

@@ -166,6 +166,14 @@ class GraphClient {
   struct Call;
   struct Sent;
   using PageHandler = std::function<Status(const nlohmann::json& page, int page_number)>;
+  // A page's links, as its reader found them.
+  struct PageLinks {
+    std::string next;
+    std::string delta;
+  };
+  // Reads one page's answer; `what` names the page in errors.
+  using PageReader = std::function<Result<PageLinks>(const HttpResponse& response,
+                                                     const std::string& what, int page_number)>;
 
   // Sends `call` until it succeeds or `budget` ends it (retry_budget.h).
   Sent send(const std::string& tenant, const Call& call, RetryBudget& budget);
@@ -183,9 +191,18 @@ class GraphClient {
   template <typename T>
   Result<std::vector<T>> list_all(const std::string& tenant, const std::string& first,
                                   const char* what);
+  // Follows @odata.nextLink from `first_url`, each page read by `read`; the last page's
+  // @odata.deltaLink goes to `delta_link` when given.
+  Status read_pages(const std::string& tenant, const std::string& first_url,
+                    const std::string& what, const PageReader& read, std::string* delta_link);
+  // read_pages() with each page parsed as a JSON tree.
   Status for_each_page(const std::string& tenant, const std::string& first_url,
                        const std::string& what, const PageHandler& on_page,
                        std::string* delta_link);
+  // read_pages() with each page decoded straight into users (user_page_decoder.h).
+  Status for_each_user_page(const std::string& tenant, const std::string& first_url,
+                            const std::string& what, bool delta, const UserPageSink& sink,
+                            std::string* delta_link);
   GraphWriteResult create(const std::string& tenant, const GraphWrite& write);
   // Final answer for a write whose last attempt ended in `error`, after judging a retry
   // that may follow an attempt that took effect (see the header comment).
