@@ -11,6 +11,7 @@
 #include <semaphore>
 #include <string>
 
+#include <cpprest/containerstream.h>
 #include <cpprest/http_client.h>
 #include <pplx/pplxtasks.h>
 
@@ -150,6 +151,10 @@ Result<HttpResponse> CpprestTransport::send_unguarded(const HttpRequest& request
   }
   auto exchange = std::make_shared<Exchange>();
   auto future = exchange->promise.get_future();
+  // The body is written straight into this buffer as it arrives, not through the client's
+  // own buffer first (a page of 999 users is about 1 MB).
+  concurrency::streams::container_buffer<std::vector<std::uint8_t>> body_buffer;
+  message.set_response_stream(body_buffer.create_ostream());
   pplx::cancellation_token_source cancel;
   try {
     client->request(message, cancel.get_token())
@@ -158,13 +163,14 @@ Result<HttpResponse> CpprestTransport::send_unguarded(const HttpRequest& request
           for (const auto& [name, value] : response.headers()) {
             exchange->response.headers[lower(name)] = value;
           }
-          return response.extract_vector();
+          return response.content_ready();
         })
         // Task-based: runs whatever happened before and observes every failure, so no
         // exception is left unobserved; it never blocks (the task is complete).
-        .then([exchange, slots, what](pplx::task<std::vector<unsigned char>> body) {
+        .then([exchange, slots, what, body_buffer](pplx::task<http::http_response> done) {
           try {
-            auto bytes = body.get();
+            done.get();
+            const auto& bytes = body_buffer.collection();
             exchange->response.body.assign(bytes.begin(), bytes.end());
             exchange->finish(std::move(exchange->response));
           } catch (const pplx::task_canceled&) {

@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <functional>
 #include <map>
+#include <optional>
 #include <tuple>
 #include <unordered_map>
 #include <utility>
@@ -342,19 +343,23 @@ Status stage_page(Database& db, std::map<std::pair<std::int64_t, int>, bool>& re
     return make_error(ErrorKind::Internal,
                       std::string("no ") + scope_name(scope) + " in progress for tenant " + tenant);
   }
-  auto as_read = [&](const User& u) {
-    User copy = u;
+  // Active users carry no deletion date; deleted ones always do (the service always sends
+  // it; NULL is never stored here). Copied only when that needs mending, which is rare.
+  auto as_read = [&](const User& u, std::optional<User>& mended) -> const User& {
+    if ((scope == ReadScope::Active) == !u.deleted_date_time) return u;
+    mended = u;
     if (scope == ReadScope::Active) {
-      copy.deleted_date_time.reset();
-    } else if (!copy.deleted_date_time) {
-      copy.deleted_date_time = now;  // the service always sends it; never store NULL here
+      mended->deleted_date_time.reset();
+    } else {
+      mended->deleted_date_time = now;
     }
-    return copy;
+    return *mended;
   };
+  std::optional<User> mended;
   if (it->second) {  // direct
     bool changed = false;
     for (const auto& u : users) {
-      Status st = cache_rows::write_user(db, row->key, as_read(u), changed);
+      Status st = cache_rows::write_user(db, row->key, as_read(u, mended), changed);
       if (!st.ok()) return st;
     }
     if (changed) {
@@ -368,7 +373,7 @@ Status stage_page(Database& db, std::map<std::pair<std::int64_t, int>, bool>& re
       "VALUES (?1, ?2, ?3, ?4, ?5)");
   if (!stage.ok()) return stage.error();
   for (const auto& original : users) {
-    User u = as_read(original);
+    const User& u = as_read(original, mended);
     std::int64_t hash = user_content_hash(u);
     auto existing = cache_rows::find_user(db, row->key, u.id);
     if (!existing.ok()) return existing.error();
