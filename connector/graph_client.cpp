@@ -402,26 +402,110 @@ Result<std::vector<T>> GraphClient::list_all(const std::string& tenant, const st
   return out;
 }
 
+namespace {
+
+constexpr char kSkusPath[] = "/subscribedSkus";
+constexpr char kDomainsPath[] = "/domains";
+constexpr char kRoleDefinitionsPath[] = "/roleManagement/directory/roleDefinitions";
+constexpr char kRoleAssignmentsPath[] = "/roleManagement/directory/roleAssignments";
+
+template <class T>
+Result<std::vector<T>> decode_items(Result<std::vector<nlohmann::json>> items,
+                                    const std::string& what) {
+  if (!items.ok()) return items.error();
+  return decode_array<T>(nlohmann::json(std::move(*items)), what);
+}
+
+// Assignments scoped to an administrative unit or an app are not tenant-wide admin roles.
+Result<std::vector<RoleAssignment>> tenant_wide(Result<std::vector<RoleAssignment>> all) {
+  if (all.ok()) {
+    std::erase_if(*all, [](const RoleAssignment& a) { return a.directory_scope_id != "/"; });
+  }
+  return all;
+}
+
+}  // namespace
+
 Result<std::vector<Domain>> GraphClient::domains(const std::string& tenant) {
-  return list_all<Domain>(tenant, url("/domains"), "domains");
+  return list_all<Domain>(tenant, url(kDomainsPath), "domains");
 }
 
 Result<std::vector<RoleDefinition>> GraphClient::role_definitions(const std::string& tenant) {
-  return list_all<RoleDefinition>(tenant, url("/roleManagement/directory/roleDefinitions"),
-                                  "roleDefinitions");
+  return list_all<RoleDefinition>(tenant, url(kRoleDefinitionsPath), "roleDefinitions");
 }
 
 Result<std::vector<RoleAssignment>> GraphClient::role_assignments(const std::string& tenant,
                                                                   const std::string& principal_id) {
-  std::string path = "/roleManagement/directory/roleAssignments";
+  std::string path = kRoleAssignmentsPath;
   if (!principal_id.empty()) {
     path += "?$filter=" + url_encode("principalId eq '" + principal_id + "'");
   }
-  auto all = list_all<RoleAssignment>(tenant, url(path), "roleAssignments");
-  if (!all.ok()) return all;
-  // Assignments scoped to an administrative unit or an app are not tenant-wide admin roles.
-  std::erase_if(*all, [](const RoleAssignment& a) { return a.directory_scope_id != "/"; });
-  return all;
+  return tenant_wide(list_all<RoleAssignment>(tenant, url(path), "roleAssignments"));
+}
+
+TenantLists GraphClient::tenant_lists(const std::string& tenant, bool role_definitions,
+                                      bool role_assignments) {
+  std::vector<std::string> paths = {kSkusPath, kDomainsPath};
+  std::vector<std::string> whats = {"subscribedSkus", "domains"};
+  if (role_definitions) {
+    paths.push_back(kRoleDefinitionsPath);
+    whats.push_back("roleDefinitions");
+  }
+  if (role_assignments) {
+    paths.push_back(kRoleAssignmentsPath);
+    whats.push_back("roleAssignments");
+  }
+  // A list's first page from the batch, and the rest of it by its nextLink.
+  auto rest = [&](std::size_t i, nlohmann::json first) -> Result<std::vector<nlohmann::json>> {
+    const std::string what = "tenant " + tenant + ": " + whats[i] + " page 1";
+    auto value = first.is_object() ? first.find("value") : first.end();
+    if (value == first.end() || !value->is_array()) return no_value_array(what);
+    std::vector<nlohmann::json> items = std::move(*value).get<std::vector<nlohmann::json>>();
+    auto next = first.find("@odata.nextLink");
+    if (next == first.end() || !next->is_string() || next->get<std::string>().empty()) {
+      return items;
+    }
+    Status st = for_each_page(
+        tenant, next->get<std::string>(), whats[i],
+        [&](const nlohmann::json& page, int) {
+          for (const auto& item : page["value"]) items.push_back(item);
+          return Status();
+        },
+        nullptr);
+    if (!st.ok()) return st.error();
+    return items;
+  };
+  // A list the batch could not answer is read on its own; `rest` then finds no nextLink.
+  auto alone = [&](std::size_t i) -> Result<nlohmann::json> {
+    nlohmann::json items = nlohmann::json::array();
+    Status st = for_each_page(
+        tenant, url(paths[i]), whats[i],
+        [&](const nlohmann::json& page, int) {
+          for (const auto& item : page["value"]) items.push_back(item);
+          return Status();
+        },
+        nullptr);
+    if (!st.ok()) return st.error();
+    return nlohmann::json{{"value", std::move(items)}};
+  };
+  auto read = get_many<nlohmann::json>(tenant, paths, "the tenant's lists", alone);
+  std::vector<Result<std::vector<nlohmann::json>>> items;
+  for (std::size_t i = 0; i < read.size(); ++i) {
+    items.push_back(read[i].ok() ? rest(i, std::move(read[i]).value()) : read[i].error());
+  }
+  auto what = [&](std::size_t i) { return "tenant " + tenant + ": " + whats[i] + " page 1"; };
+  TenantLists out;
+  out.skus = decode_items<Sku>(std::move(items[0]), what(0));
+  out.domains = decode_items<Domain>(std::move(items[1]), what(1));
+  std::size_t i = 2;
+  if (role_definitions) {
+    out.role_definitions = decode_items<RoleDefinition>(std::move(items[i]), what(i));
+    ++i;
+  }
+  if (role_assignments) {
+    out.role_assignments = tenant_wide(decode_items<RoleAssignment>(std::move(items[i]), what(i)));
+  }
+  return out;
 }
 
 Status GraphClient::list_users(const std::string& tenant, const UsersSink& sink) {

@@ -114,6 +114,10 @@ class GraphClient {
   // (directoryScopeId "/"); with `principal_id`, only that user's ($filter=principalId eq).
   Result<std::vector<RoleAssignment>> role_assignments(const std::string& tenant,
                                                        const std::string& principal_id = "");
+  // subscribedSkus, domains and, when asked, roleDefinitions and roleAssignments (as the
+  // methods above), their first pages in one $batch; a list the batch could not answer
+  // (throttled, 5xx, refused, malformed) is read again on its own, as the methods above.
+  TenantLists tenant_lists(const std::string& tenant, bool role_definitions, bool role_assignments);
   // GET /users?$select=...&$top=999, every page.
   Status list_users(const std::string& tenant, const UsersSink& sink);
   // From a stored delta link: GET /users/delta, the changes since. With an empty

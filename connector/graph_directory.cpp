@@ -80,6 +80,11 @@ Result<std::vector<RoleAssignment>> GraphDirectory::role_assignments(const std::
   return client_.role_assignments(tenant);
 }
 
+TenantLists GraphDirectory::tenant_lists(const std::string& tenant, bool role_definitions,
+                                         bool role_assignments) {
+  return client_.tenant_lists(tenant, role_definitions, role_assignments);
+}
+
 Result<std::string> GraphDirectory::read_users(const std::string& tenant,
                                                const std::string& delta_link,
                                                const UserPageSink& sink) {

@@ -62,6 +62,15 @@ struct WriteResult {
   std::optional<RoleAssignment> role_assignment;  // AddRole: the assignment made
 };
 
+// The small lists the mirror reads of a tenant besides its users, asked for together so
+// that an adapter can fetch them in one request (Graph: one $batch). Roles only when asked.
+struct TenantLists {
+  Result<std::vector<Sku>> skus = std::vector<Sku>();
+  Result<std::vector<Domain>> domains = std::vector<Domain>();
+  std::optional<Result<std::vector<RoleDefinition>>> role_definitions;
+  std::optional<Result<std::vector<RoleAssignment>>> role_assignments;
+};
+
 inline WriteResult failed_write(Error error) {
   WriteResult r;
   r.status = std::move(error);
@@ -95,6 +104,18 @@ class Directory {
   }
   virtual Result<std::vector<RoleAssignment>> role_assignments(const std::string& /*tenant*/) {
     return make_error(ErrorKind::Internal, "this directory cannot list roles", "roles-unsupported");
+  }
+
+  // subscribed_skus(), domains() and, when asked, role_definitions() and role_assignments()
+  // of one tenant. The default calls each in turn.
+  virtual TenantLists tenant_lists(const std::string& tenant, bool role_definitions,
+                                   bool role_assignments) {
+    TenantLists out;
+    out.skus = subscribed_skus(tenant);
+    out.domains = domains(tenant);
+    if (role_definitions) out.role_definitions = this->role_definitions(tenant);
+    if (role_assignments) out.role_assignments = this->role_assignments(tenant);
+    return out;
   }
 
   // Groups by id (GET /groups/{id}?$select=id,displayName), one result per id, in order;

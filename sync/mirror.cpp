@@ -89,7 +89,17 @@ class TenantMirror {
     const std::string& name = r.tenant.default_domain_name;
 
     progress_.report(name, MirrorProgress::Phase::Skus, 0);
-    auto skus = dir_.subscribed_skus(id);
+    // Role definitions change rarely (built-in ones never), so they are read only until
+    // cached, or on --full; who holds them on every read. Only when the caller asks
+    // (MirrorOptions::roles).
+    bool read_definitions = false;
+    if (roles_) {
+      auto known = cache_.role_definitions_known(id);
+      if (!known.ok()) return known.error();
+      read_definitions = full_ || !*known;
+    }
+    TenantLists lists = dir_.tenant_lists(id, read_definitions, roles_);
+    const auto& skus = lists.skus;
     if (!skus.ok()) {
       // The tenant's first read refused as a whole: the partner cannot see it any more.
       refused_ =
@@ -98,7 +108,7 @@ class TenantMirror {
     }
     Status s = cache_.replace_skus(id, *skus);
     if (!s.ok()) return s;
-    s = mirror_domains(r);
+    s = mirror_domains(r, lists.domains);
     if (!s.ok()) return s;
 
     auto state = cache_.sync_state(id);
@@ -149,7 +159,7 @@ class TenantMirror {
       if (!s.ok()) return s;
     }
 
-    s = mirror_roles(r);
+    s = mirror_roles(r, lists);
     if (!s.ok()) return s;
     mirror_group_names(r);
 
@@ -171,8 +181,7 @@ class TenantMirror {
   // The tenant's domains decide only where users may be created, so a failed read of them
   // (an app without Domain.Read.All, say) does not fail the tenant: the cache keeps what it
   // knew, and creates stay blocked until the domains are known. Cache errors still count.
-  Status mirror_domains(const TenantMirrorResult& r) {
-    auto domains = dir_.domains(r.tenant.id);
+  Status mirror_domains(const TenantMirrorResult& r, const Result<std::vector<Domain>>& domains) {
     if (!domains.ok()) {
       log_warn(
           "cannot read the tenant's domains; users cannot be created in it until they are "
@@ -184,10 +193,8 @@ class TenantMirror {
   }
 
   // Admin roles, the same way: a failed read (an app without RoleManagement.Read.Directory)
-  // keeps what the cache knew, and role changes wait for a read. Role definitions change
-  // rarely (built-in ones never), so they are read only until cached, or on --full; who
-  // holds them on every read. Only when the caller asks (MirrorOptions::roles).
-  Status mirror_roles(const TenantMirrorResult& r) {
+  // keeps what the cache knew, and role changes wait for a read.
+  Status mirror_roles(const TenantMirrorResult& r, const TenantLists& lists) {
     const std::string& id = r.tenant.id;
     auto warn = [&](const Error& e) {
       log_warn(
@@ -196,18 +203,15 @@ class TenantMirror {
           {{"tenant", r.tenant.default_domain_name}, {"error", e.describe()}});
       return Status();
     };
-    auto known = cache_.role_definitions_known(id);
-    if (!known.ok()) return known.error();
-    if (!roles_) return Status();
-    if (full_ || !*known) {
-      auto roles = dir_.role_definitions(id);
-      if (!roles.ok()) return warn(roles.error());
-      Status s = cache_.replace_role_definitions(id, *roles);
+    if (const auto& roles = lists.role_definitions) {
+      if (!roles->ok()) return warn(roles->error());
+      Status s = cache_.replace_role_definitions(id, **roles);
       if (!s.ok()) return s;
     }
-    auto assignments = dir_.role_assignments(id);
-    if (!assignments.ok()) return warn(assignments.error());
-    return cache_.replace_role_assignments(id, *assignments);
+    const auto& assignments = lists.role_assignments;
+    if (!assignments) return Status();
+    if (!assignments->ok()) return warn(assignments->error());
+    return cache_.replace_role_assignments(id, **assignments);
   }
 
   // The names of the groups users inherit licenses from, for reports: read for groups

@@ -359,6 +359,89 @@ TEST_F(GraphClientTest, GroupsAreReadByIdWithTheirDisplayNames) {
   EXPECT_EQ(requests[2].url, kGraph + "/groups/g-busy" + select);
 }
 
+// The lists the mirror reads besides users: their first pages in one $batch, a list's next
+// pages by its nextLink, a throttled list read again on its own, admin roles scoped to an
+// administrative unit left out as role_assignments() leaves them out.
+TEST_F(GraphClientTest, TenantListsComeInOneBatchAndAThrottledListIsReadAlone) {
+  auto sku = [](const std::string& id) {
+    return json{{"skuId", id},
+                {"skuPartNumber", "P" + id},
+                {"consumedUnits", 1},
+                {"prepaidUnits", {{"enabled", 5}}}};
+  };
+  transport_.set_handler([&](const HttpRequest& r) -> Result<HttpResponse> {
+    std::string path = ScriptedTransport::path_of(r);
+    if (path == "/v1.0/subscribedSkus") {  // page 2, by the nextLink
+      EXPECT_EQ(r.url, kGraph + "/subscribedSkus?$skiptoken=2");
+      return test::json_response(200, {{"value", {sku("s2")}}});
+    }
+    if (path == "/v1.0/domains") {  // alone, after the batch was throttled for it
+      return test::json_response(200, {{"value", {{{"id", "contoso.com"}, {"isVerified", true}}}}});
+    }
+    EXPECT_EQ(path, "/v1.0/$batch");
+    json responses = json::array();
+    const json request = json::parse(r.body);  // alive for the loop
+    for (const auto& item : request["requests"]) {
+      std::string url = item["url"];
+      json answer = {{"id", item["id"]}, {"status", 200}};
+      if (url == "/subscribedSkus") {
+        answer["body"] = {{"value", {sku("s1")}},
+                          {"@odata.nextLink", kGraph + "/subscribedSkus?$skiptoken=2"}};
+      } else if (url == "/domains") {
+        answer["status"] = 429;
+        answer["headers"] = {{"Retry-After", "1"}};
+        answer["body"] = {{"error", {{"code", "TooManyRequests"}, {"message", "Slow down."}}}};
+      } else if (url == "/roleManagement/directory/roleDefinitions") {
+        answer["body"] = {{"value", {{{"id", "r1"}, {"displayName", "User Administrator"}}}}};
+      } else {
+        EXPECT_EQ(url, "/roleManagement/directory/roleAssignments");
+        answer["body"] = {{"value",
+                           {{{"id", "a1"},
+                             {"principalId", "u1"},
+                             {"roleDefinitionId", "r1"},
+                             {"directoryScopeId", "/"}},
+                            {{"id", "a2"},
+                             {"principalId", "u2"},
+                             {"roleDefinitionId", "r1"},
+                             {"directoryScopeId", "/administrativeUnits/au1"}}}}};
+      }
+      responses.push_back(answer);
+    }
+    return test::json_response(200, {{"responses", responses}});
+  });
+
+  TenantLists lists = client_.tenant_lists("contoso", true, true);
+  ASSERT_TRUE(lists.skus.ok()) << lists.skus.error().describe();
+  ASSERT_EQ(lists.skus->size(), 2u);
+  EXPECT_EQ((*lists.skus)[1].sku_id, "s2");
+  ASSERT_TRUE(lists.domains.ok()) << lists.domains.error().describe();
+  ASSERT_EQ(lists.domains->size(), 1u);
+  EXPECT_TRUE((*lists.domains)[0].is_verified);
+  ASSERT_TRUE(lists.role_definitions && lists.role_definitions->ok());
+  EXPECT_EQ((**lists.role_definitions)[0].display_name, "User Administrator");
+  ASSERT_TRUE(lists.role_assignments && lists.role_assignments->ok());
+  ASSERT_EQ((*lists.role_assignments)->size(), 1u) << "the unit-scoped one is left out";
+  EXPECT_EQ((**lists.role_assignments)[0].id, "a1");
+  EXPECT_EQ(transport_.count("POST", "/v1.0/$batch"), 1);
+  EXPECT_EQ(transport_.requests().size(), 3u) << "the batch, skus page 2, domains alone";
+
+  // Without roles the batch asks for two lists only.
+  transport_.set_handler([&](const HttpRequest& r) -> Result<HttpResponse> {
+    json responses = json::array();
+    const json request = json::parse(r.body);
+    EXPECT_EQ(request["requests"].size(), 2u);
+    for (const auto& item : request["requests"]) {
+      responses.push_back(
+          {{"id", item["id"]}, {"status", 200}, {"body", {{"value", json::array()}}}});
+    }
+    return test::json_response(200, {{"responses", responses}});
+  });
+  TenantLists plain = client_.tenant_lists("contoso", false, false);
+  EXPECT_TRUE(plain.skus.ok() && plain.skus->empty());
+  EXPECT_FALSE(plain.role_definitions.has_value());
+  EXPECT_FALSE(plain.role_assignments.has_value());
+}
+
 // ---- writes -------------------------------------------------------------------------
 
 json batch_requests(const HttpRequest& r) { return json::parse(r.body)["requests"]; }

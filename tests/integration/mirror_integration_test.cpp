@@ -54,11 +54,18 @@ void expect_cache_equals_service(EngineHarness& h, const MirrorResult& result) {
 
 TEST(MirrorIntegrationTest, FullMirrorOfTheDemoEqualsTheServiceForEveryTenant) {
   EngineHarness h(demo_estate());
+  h.fake().reset_stats();
   MirrorResult result = h.mirror();
   ASSERT_TRUE(result.ok());
   ASSERT_EQ(result.tenants.size(), 3u);
   for (const auto& t : result.tenants) EXPECT_EQ(t.kind, ReadKind::Full) << t.requested;
   expect_cache_equals_service(h, result);
+  // A tenant's SKUs and domains come in one $batch (each group's name alone: the demo's
+  // tenants inherit from one group at most), nothing read twice.
+  json stats = h.fake().stats();
+  EXPECT_EQ(stats["batches"], 3) << stats.dump();
+  EXPECT_EQ(stats["requests"]["GET /v1.0/subscribedSkus"]["200"], 3) << stats.dump();
+  EXPECT_EQ(stats["requests"]["GET /v1.0/domains"]["200"], 3) << stats.dump();
 
   // The demo's particular cases are there, not only equal: a disabled plan, a license
   // inherited from a group, a soft-deleted user with its licenses and deletion time.

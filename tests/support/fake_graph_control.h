@@ -41,7 +41,9 @@ class FakeGraphControl {
 };
 
 // Requests in GET /_fake/stats that could change something: every Graph POST, PATCH and
-// DELETE ($batch included), whatever their answer; token requests are not Graph requests.
+// DELETE, whatever their answer, $batch items included (they count under their own routes;
+// the batch itself is not counted, so a batch of reads is none); token requests are not
+// Graph requests.
 long write_requests(const nlohmann::json& stats);
 
 }  // namespace tenantsync::test
