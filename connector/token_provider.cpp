@@ -154,9 +154,13 @@ Result<AadTokenProvider::Token> AadTokenProvider::fetch(const std::string& tenan
     }
     auto delay = budget.next_delay(result.error());
     if (!delay) {
-      log_warn("token request failed", {{"tenant", tenant},
-                                        {"error", result.error().describe()},
-                                        {"gaveUp", budget.gave_up_because()}});
+      // The caller reports the error itself, once; a log line of its own only says why
+      // the retries stopped, when there were any.
+      log(RetryPolicy::is_retryable(result.error()) ? LogLevel::Warn : LogLevel::Debug,
+          "token request failed",
+          {{"tenant", tenant},
+           {"error", result.error().describe()},
+           {"gaveUp", budget.gave_up_because()}});
       return result.error();
     }
     transport_.stats().record_retry();

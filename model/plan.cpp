@@ -155,6 +155,16 @@ bool Plan::has_ready_operations() const {
   return false;
 }
 
+bool Plan::has_operations_to_send() const {
+  for (const auto& tenant : tenants) {
+    if (tenant.mode == TenantMode::Report) continue;
+    for (const auto& op : tenant.operations) {
+      if (op.status == OpStatus::Ready) return true;
+    }
+  }
+  return false;
+}
+
 void to_json(nlohmann::json& j, const Operation& op) {
   j = {{"op", to_string(op.op)},
        {"user", op.user},

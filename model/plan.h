@@ -140,6 +140,9 @@ struct Plan {
   // applied).
   PlanSummary summary() const;
   bool has_ready_operations() const;
+  // A ready operation in a tenant in enforce mode: what apply would send. Report-mode
+  // tenants are planned and shown, never changed.
+  bool has_operations_to_send() const;
   bool operator==(const Plan&) const = default;
 };
 

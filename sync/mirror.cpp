@@ -364,16 +364,13 @@ MirrorResult mirror_tenants(Directory& directory, Cache& cache, const MirrorOpti
   MirrorResult result;
   auto customers = directory.customer_tenants();
   if (!customers.ok()) {
-    result.error = customers.error();
-    log_error("cannot list the customer tenants", {{"error", customers.error().describe()}});
+    result.error = customers.error();  // the caller reports it
     return result;
   }
   // Membership is data: whoever left the contracts is marked gone before anything is read.
   auto gone = cache.mark_missing_from_contracts(*customers);
   if (!gone.ok()) {
-    result.error = gone.error();
-    log_error("cannot record the customer tenants in the cache",
-              {{"error", gone.error().describe()}});
+    result.error = gone.error();  // the caller reports it
     return result;
   }
   result.tenants = resolve_scope(*customers, *gone, options.tenants);
@@ -400,8 +397,7 @@ MirrorResult mirror_tenants(Directory& directory, Cache& cache, const MirrorOpti
   if (Status s = cache.upsert_tenants(in_scope); !s.ok()) {
     // Nothing was mirrored: no tenant may look done (locked, full or read-only cache).
     result.tenants.clear();
-    result.error = s.error();
-    log_error("cannot record the customer tenants in the cache", {{"error", s.error().describe()}});
+    result.error = s.error();  // the caller reports it
     return result;
   }
 

@@ -42,13 +42,17 @@ Result<Plan> load_saved_plan(const std::string& path) {
   }
 }
 
-// Asks on a terminal; anywhere else the answer is no (scripts pass --yes).
-bool confirmed(const Plan& plan) {
+// Asks on a terminal, after showing the whole plan as `plan` prints it (on stderr: stdout
+// stays the report, JSON or text); anywhere else the answer is no (scripts pass --yes).
+bool confirmed(const Plan& plan, const ServicePlanNames& names) {
   if (!isatty(STDIN_FILENO)) {
-    std::fprintf(stderr, "tenantsync apply: not a terminal, so not asking: pass --yes to apply\n");
+    std::fprintf(stderr,
+                 "tenantsync apply: not a terminal, so not asking: pass --yes (or "
+                 "--auto-approve) to apply\n");
     return false;
   }
-  std::fprintf(stderr, "%s\nApply these operations? [y/N] ", plan_summary_line(plan).c_str());
+  std::fputs(render_plan_text(plan, isatty(STDERR_FILENO), &names).c_str(), stderr);
+  std::fprintf(stderr, "Apply these operations? [y/N] ");
   std::string answer;
   std::getline(std::cin, answer);
   return answer == "y" || answer == "Y" || answer == "yes";
@@ -135,7 +139,9 @@ int run_apply(const GlobalFlags& g, const ApplyFlags& o) {
     print_report(nothing_sent, o.format, names);
     return nothing_sent.exit_code();
   }
-  if (!o.yes && !confirmed(plan)) return kExitFailed;
+  // Only report-mode tenants differ: nothing will be sent, so nothing to ask; the run
+  // records them as skipped.
+  if (!o.yes && plan.has_operations_to_send() && !confirmed(plan, names)) return kExitFailed;
   stop.sending_starts();
 
   ExecuteOptions options;

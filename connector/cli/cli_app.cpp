@@ -156,7 +156,7 @@ int run_cli(int argc, char** argv) {
       ->type_name("FILE");
   c->add_option("--format", plan.format, "text|json")->check(kTextJson);
   c->add_flag("--detailed-exitcode", plan.detailed_exitcode,
-              "Exit 2 when there are operations to apply");
+              "Exit 2 when apply would send something (report-mode tenants do not count)");
   add_wait(c, plan.wait);
   c->footer(
       example("  tenantsync plan --desired examples/desired --out plan.json\n"
@@ -171,7 +171,8 @@ int run_cli(int argc, char** argv) {
       c->add_option("--plan", apply.plan_file, "A plan saved by plan --out")->type_name("FILE");
   desired_opt->excludes(plan_opt);
   add_tenants(c, apply.tenants);
-  c->add_flag("--yes", apply.yes, "Do not ask for confirmation");
+  c->add_flag("--yes,--auto-approve", apply.yes,
+              "Do not ask for confirmation (--auto-approve: Terraform's name for it)");
   c->add_option("--format", apply.format, "text|json")->check(kTextJson);
   c->add_option("--max-revocations", apply.max_revocations,
                 "Per-tenant revocation limit (default: config safety.maxRevocations)")

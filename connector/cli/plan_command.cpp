@@ -48,7 +48,9 @@ int run_plan(const GlobalFlags& g, const PlanFlags& o) {
                   o.out.c_str(), o.out.c_str());
     }
   }
-  if (o.detailed_exitcode && plan.has_ready_operations()) return kExitChanges;
+  // 2 only when apply would send something: report-mode tenants are drift (`drift
+  // --detailed-exitcode`), not changes.
+  if (o.detailed_exitcode && plan.has_operations_to_send()) return kExitChanges;
   return kExitOk;
 }
 

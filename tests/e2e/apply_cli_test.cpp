@@ -2,8 +2,12 @@
 // nothing (no --yes off a terminal, a stale plan, a safety limit: exits 1 and 4), a
 // second apply that finds nothing to do, the JSON outcome per operation, and a partly
 // failed apply (exit 3) listing each failure with the service's words.
+#include <unistd.h>
+
 #include <algorithm>
+#include <string>
 #include <utility>
+#include <vector>
 
 #include <gtest/gtest.h>
 
@@ -81,6 +85,67 @@ TEST(ApplyCliTest, WithoutYesAndNoTerminalItRefusesAndSendsNothing) {
   auto r = f.run({"apply", "--desired", desired}, "y\n");
   EXPECT_EQ(r.exit_code, 1) << r.out << r.err;
   EXPECT_NE(r.err.find("pass --yes"), std::string::npos) << r.err;
+  EXPECT_EQ(f.writes(), 0);
+  expect_contoso_untouched(f.fake());
+}
+
+// Runs `tenantsync args...` on a terminal (util-linux `script` gives it a pseudo-terminal)
+// with `answer` typed in; what the terminal showed, stdout and stderr together.
+ProgramResult run_on_terminal(const CliFixture& f, const std::vector<std::string>& args,
+                              const std::string& answer) {
+  auto quote = [](const std::string& s) {
+    std::string out = "'";
+    for (char c : s) out += c == '\'' ? std::string("'\\''") : std::string(1, c);
+    return out + "'";
+  };
+  std::string command = "env -u TENANTSYNC_CONFIG " + quote(TENANTSYNC_BIN) + " --config " +
+                        quote(f.config_path()) + " --no-progress";
+  for (const auto& a : args) command += " " + quote(a);
+  return run_program("/usr/bin/script", {"-qec", command, "/dev/null"}, f.environment(), answer);
+}
+
+bool have_script() { return access("/usr/bin/script", X_OK) == 0; }
+
+TEST(ApplyCliTest, OnATerminalThePlanIsShownBeforeTheQuestionAndNoSendsNothing) {
+  if (!have_script()) GTEST_SKIP() << "util-linux script is not installed";
+  CliFixture f;
+  auto desired = f.write("desired.json", contoso_changes_desired());
+  auto no = run_on_terminal(f, {"apply", "--desired", desired}, "n\n");
+  EXPECT_EQ(no.exit_code, 1) << no.out;
+  auto question = no.out.find("Apply these operations? [y/N]");
+  ASSERT_NE(question, std::string::npos) << no.out;
+  // Every operation, as `plan` prints it, comes before the question.
+  for (const std::string& shown :
+       {std::string(kAllan), std::string(kAlex), std::string(kIsaiah), std::string(kEnrico),
+        std::string(kAdele), std::string("Plan: 3 to assign, 1 to revoke, 1 to update")}) {
+    auto at = no.out.find(shown);
+    EXPECT_LT(at, question) << shown << " is not shown before the question:\n" << no.out;
+  }
+  EXPECT_EQ(f.writes(), 0);
+  expect_contoso_untouched(f.fake());
+
+  auto yes = run_on_terminal(f, {"apply", "--desired", desired}, "y\n");
+  EXPECT_EQ(yes.exit_code, 0) << yes.out;
+  expect_contoso_changed(f.fake());
+}
+
+TEST(ApplyCliTest, AutoApproveIsYes) {
+  CliFixture f;
+  auto desired = f.write("desired.json", contoso_changes_desired());
+  auto r = f.run({"apply", "--desired", desired, "--auto-approve"});
+  EXPECT_EQ(r.exit_code, 0) << r.out << r.err;
+  expect_contoso_changed(f.fake());
+}
+
+TEST(ApplyCliTest, WhenOnlyReportModeTenantsDifferNothingIsAskedOrSent) {
+  CliFixture f;
+  std::string report = contoso_changes_desired();
+  report.replace(report.find("\"enforce\""), 9, "\"report\"");
+  auto desired = f.write("desired.json", report);
+  auto r = f.run({"apply", "--desired", desired});
+  EXPECT_EQ(r.exit_code, 0) << r.out << r.err;
+  EXPECT_EQ(r.err.find("pass --yes"), std::string::npos) << "nothing to confirm:\n" << r.err;
+  EXPECT_NE(r.out.find("report mode"), std::string::npos) << r.out;
   EXPECT_EQ(f.writes(), 0);
   expect_contoso_untouched(f.fake());
 }

@@ -158,6 +158,20 @@ TEST(PlanCliTest, DetailedExitcodeIs2WithChangesAnd0Without) {
       << none.out;
 }
 
+// Terraform's meaning: 2 when apply would change something. A report-mode tenant is drift
+// (drift --detailed-exitcode says 2), but apply leaves it alone, so plan says 0.
+TEST(PlanCliTest, DetailedExitcodeCountsOnlyWhatApplyWouldSend) {
+  CliFixture f;
+  std::string report = contoso_changes_desired();
+  report.replace(report.find("\"enforce\""), 9, "\"report\"");
+  auto desired = f.write("report.json", report);
+  auto plan = f.run({"plan", "--desired", desired, "--detailed-exitcode"});
+  EXPECT_EQ(plan.exit_code, 0) << plan.out << plan.err;
+  EXPECT_NE(plan.out.find("report mode"), std::string::npos) << "still shown:\n" << plan.out;
+  auto drift = f.run({"drift", "--desired", desired, "--detailed-exitcode"});
+  EXPECT_EQ(drift.exit_code, 2) << drift.out << drift.err;
+}
+
 TEST(PlanCliTest, NoRefreshPlansFromTheCacheWithoutContactingTheRemote) {
   CliFixture f;
   auto desired = f.write("desired.json", contoso_changes_desired());

@@ -166,6 +166,22 @@ TEST(PlanTest, HasReadyOperationsOnlyWhenSomethingIsReady) {
   EXPECT_TRUE(p.has_ready_operations());
 }
 
+TEST(PlanTest, OperationsToSendOnlyInTenantsInEnforceMode) {
+  Plan p;
+  TenantPlan reported;
+  reported.mode = TenantMode::Report;
+  reported.operations = {op(OpKind::Assign, OpStatus::Ready)};
+  p.tenants = {reported};
+  EXPECT_TRUE(p.has_ready_operations());
+  EXPECT_FALSE(p.has_operations_to_send()) << "apply never changes a report-mode tenant";
+  TenantPlan enforced;
+  enforced.operations = {op(OpKind::Revoke, OpStatus::Blocked)};
+  p.tenants.push_back(enforced);
+  EXPECT_FALSE(p.has_operations_to_send());
+  p.tenants[1].operations.push_back(op(OpKind::Revoke, OpStatus::Ready));
+  EXPECT_TRUE(p.has_operations_to_send());
+}
+
 TEST(PlanTest, OperationEqualityComparesEveryField) {
   Operation a = op(OpKind::Assign, OpStatus::Ready);
   Operation b = a;
