@@ -45,6 +45,20 @@ Error transient(std::string message) {
   return make_error(ErrorKind::Transient, std::move(message));
 }
 
+// What a failed exchange was: a TLS handshake refused (the server's certificate is not
+// trusted, or no common protocol) does not heal by retrying, and nothing was sent; any
+// other failure may be passing.
+Error exchange_failure(const std::string& what, const std::string& reason) {
+  if (reason.find("SSL handshake") != std::string::npos ||
+      reason.find("certificate") != std::string::npos) {
+    return make_error(ErrorKind::Invalid,
+                      what + ": TLS handshake failed (" + reason +
+                          "): is the server's certificate trusted? remote.caFile adds a CA",
+                      "TlsHandshake");
+  }
+  return transient(what + ": " + reason);
+}
+
 // Bounds the sends in flight. Shared with the completions, which release their slot
 // when the exchange has really finished (also after the caller gave up waiting).
 struct Slots {
@@ -71,11 +85,16 @@ struct CpprestTransport::Impl {
   std::mutex mu;
   std::map<std::string, std::shared_ptr<http::client::http_client>> clients;  // guarded by mu
 
-  static std::shared_ptr<http::client::http_client> make_client(const std::string& base,
-                                                                std::chrono::milliseconds timeout) {
+  std::shared_ptr<http::client::http_client> make_client(const std::string& base,
+                                                         std::chrono::milliseconds timeout) const {
     http::client::http_client_config config;
     config.set_max_redirects(0);  // a redirect would carry our Authorization header along
     config.set_validate_certificates(true);
+    if (!options.ca_file.empty()) {
+      // Added to the system's roots (cpprestsdk loads those first), not instead of them.
+      config.set_ssl_context_callback(
+          [file = options.ca_file](boost::asio::ssl::context& ctx) { ctx.load_verify_file(file); });
+    }
     // Only an idle timer; the real deadline is enforced in send().
     config.set_timeout(std::chrono::duration_cast<std::chrono::seconds>(timeout) +
                        std::chrono::seconds(1));
@@ -176,7 +195,7 @@ Result<HttpResponse> CpprestTransport::send_unguarded(const HttpRequest& request
           } catch (const pplx::task_canceled&) {
             exchange->finish(transient(what + ": cancelled"));
           } catch (const std::exception& e) {
-            exchange->finish(transient(what + ": " + e.what()));
+            exchange->finish(exchange_failure(what, e.what()));
           } catch (...) {
             exchange->finish(transient(what + ": unknown failure"));
           }

@@ -25,6 +25,7 @@
 #pragma once
 
 #include <memory>
+#include <string>
 
 #include "connector/http_transport.h"
 
@@ -35,6 +36,7 @@ class CpprestTransport final : public HttpTransport {
   struct Options {
     int concurrency = 8;
     bool allow_insecure_http = false;
+    std::string ca_file;  // PEM certificates trusted besides the system's; "" = none
   };
 
   explicit CpprestTransport(Options options);

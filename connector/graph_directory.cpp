@@ -1,5 +1,10 @@
 #include "connector/graph_directory.h"
 
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+
 #include <nlohmann/json.hpp>
 
 #include "connector/cpprest_transport.h"
@@ -142,11 +147,16 @@ Result<std::unique_ptr<GraphDirectory>> make_graph_directory(const RemoteConfig&
     Status st = check_url(*url, key, config.allow_insecure_http);
     if (!st.ok()) return st.error();
   }
+  if (!config.ca_file.empty() && ::access(config.ca_file.c_str(), R_OK) != 0) {
+    return make_error(ErrorKind::Invalid,
+                      "remote.caFile: cannot read " + config.ca_file + ": " + std::strerror(errno));
+  }
   auto credential = load_client_credential(config);
   if (!credential) return credential.error();
   CpprestTransport::Options transport_options;
   transport_options.concurrency = config.concurrency;
   transport_options.allow_insecure_http = config.allow_insecure_http;
+  transport_options.ca_file = config.ca_file;
   RetrySettings retry;
   retry.max_attempts = config.max_attempts;
   retry.throttle_deadline = config.throttle_deadline;

@@ -74,6 +74,7 @@ struct FakeHttpServer::Impl {
   FakeService& service;
   std::string host;
   int port;
+  std::optional<TlsFiles> tls;
   std::unique_ptr<http_listener> listener;
 
   void serve(http_request req, std::vector<unsigned char> body) {
@@ -102,8 +103,9 @@ struct FakeHttpServer::Impl {
   }
 };
 
-FakeHttpServer::FakeHttpServer(FakeService& service, std::string host, int port)
-    : impl_(new Impl{service, std::move(host), port, nullptr}) {}
+FakeHttpServer::FakeHttpServer(FakeService& service, std::string host, int port,
+                               std::optional<TlsFiles> tls)
+    : impl_(new Impl{service, std::move(host), port, std::move(tls), nullptr}) {}
 
 FakeHttpServer::~FakeHttpServer() { stop(); }
 
@@ -129,9 +131,19 @@ int FakeHttpServer::find_free_port(const std::string& host) {
 
 std::string FakeHttpServer::start() {
   if (impl_->port == 0) impl_->port = find_free_port(impl_->host);
-  std::string url = "http://" + impl_->host + ":" + std::to_string(impl_->port);
+  std::string url = std::string(impl_->tls ? "https" : "http") + "://" + impl_->host + ":" +
+                    std::to_string(impl_->port);
   http_listener_config config;
   config.set_timeout(std::chrono::seconds(120));
+  if (impl_->tls) {
+    config.set_ssl_context_callback([files = *impl_->tls](boost::asio::ssl::context& ctx) {
+      ctx.set_options(boost::asio::ssl::context::default_workarounds |
+                      boost::asio::ssl::context::no_sslv2 | boost::asio::ssl::context::no_sslv3 |
+                      boost::asio::ssl::context::no_tlsv1 | boost::asio::ssl::context::no_tlsv1_1);
+      ctx.use_certificate_chain_file(files.certificate);
+      ctx.use_private_key_file(files.private_key, boost::asio::ssl::context::pem);
+    });
+  }
   impl_->listener = std::make_unique<http_listener>(url, config);
   Impl* impl = impl_.get();
   impl_->listener->support([impl](http_request req) {

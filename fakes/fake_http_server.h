@@ -7,7 +7,10 @@
 #pragma once
 
 #include <memory>
+#include <optional>
 #include <string>
+
+#include "fakes/fake_tls.h"
 
 namespace tenantsync::fake {
 
@@ -15,11 +18,14 @@ class FakeService;
 
 class FakeHttpServer {
  public:
-  // Binds nothing yet. `port` 0 picks a free port on `host`.
-  FakeHttpServer(FakeService& service, std::string host, int port);
+  // Binds nothing yet. `port` 0 picks a free port on `host`. With `tls`, serves https
+  // with that certificate and key.
+  FakeHttpServer(FakeService& service, std::string host, int port,
+                 std::optional<TlsFiles> tls = std::nullopt);
   ~FakeHttpServer();
 
-  // Opens the listener; throws std::runtime_error when it cannot. Returns the URL.
+  // Opens the listener; throws std::runtime_error when it cannot. Returns the URL
+  // (http://HOST:PORT, or https:// with TLS).
   std::string start();
   // Stops accepting and closes open connections. Idempotent.
   void stop();

@@ -62,6 +62,7 @@ FakeService::FakeService(std::unique_ptr<Estate> estate, std::string base_url)
       tokens_(signer_),
       graph_(*estate_, clock_, signer_, base_url_),
       token_endpoint_(*estate_, clock_, tokens_, base_url_),
+      authority_(*estate_, base_url_),
       control_(*estate_, clock_, faults_, limits_, stats_),
       request_prefix_(stable_hash(random_guid())) {}
 
@@ -152,6 +153,11 @@ FakeResponse FakeService::route(const FakeRequest& request, const RequestContext
       return dropped(std::move(r));
     }
     stats_.count(folded, std::to_string(r.status));
+    return r;
+  }
+  if (auto key = AuthorityDocuments::route_of(seg)) {
+    FakeResponse r = authority_.handle(request, seg, ctx);
+    stats_.count(*key, std::to_string(r.status));
     return r;
   }
   return graph_error_response(

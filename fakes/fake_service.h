@@ -1,14 +1,15 @@
 // The whole fake behind one call: FakeRequest in, FakeResponse out. Routes control
-// endpoints, the token endpoint and Graph v1.0; around every Graph operation (top-level or
-// $batch item) it authenticates, rolls injected faults, charges service limits and counts
-// statistics. Thread-safe: many server threads call handle() at once; tenants lock
-// individually, the shared counters briefly.
+// endpoints, the token endpoint and its discovery documents (fake_authority.h), and Graph
+// v1.0; around every Graph operation (top-level or $batch item) it authenticates, rolls
+// injected faults, charges service limits and counts statistics. Thread-safe: many server
+// threads call handle() at once; tenants lock individually, the shared counters briefly.
 #pragma once
 
 #include <atomic>
 #include <memory>
 #include <string>
 
+#include "fakes/fake_authority.h"
 #include "fakes/fake_clock.h"
 #include "fakes/fake_control.h"
 #include "fakes/fake_crypto.h"
@@ -59,6 +60,7 @@ class FakeService {
   Stats stats_;
   GraphApi graph_;
   TokenEndpoint token_endpoint_;
+  AuthorityDocuments authority_;
   ControlApi control_;
   uint64_t request_prefix_;
   std::atomic<uint64_t> request_counter_{0};

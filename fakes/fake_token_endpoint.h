@@ -14,6 +14,10 @@
 
 namespace tenantsync::fake {
 
+// An error in the identity platform's shape (above), e.g. 400 invalid_request 90002.
+FakeResponse identity_error(int status, const std::string& error, int code,
+                            const std::string& description, const RequestContext& ctx);
+
 class TokenEndpoint {
  public:
   TokenEndpoint(const Estate& estate, const FakeClock& clock, const AccessTokens& tokens,

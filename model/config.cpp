@@ -138,6 +138,7 @@ Result<Config> parse_config(std::string_view text, const std::string& file) {
                       [&](auto& v, auto& q) { r.string(v, q, m.private_key_file); }},
                      {"allowInsecureHttp",
                       [&](auto& v, auto& q) { r.boolean(v, q, m.allow_insecure_http); }},
+                     {"caFile", [&](auto& v, auto& q) { r.string(v, q, m.ca_file); }},
                      {"concurrency",
                       [&](auto& v, auto& q) { r.integer(v, q, m.concurrency, 1, 256); }},
                      {"timeoutSeconds",
@@ -282,6 +283,7 @@ Result<Config> parse_config(std::string_view text, const std::string& file) {
   c.passwords_dir = resolve(base, c.passwords_dir);
   m.certificate_file = resolve(base, m.certificate_file);
   m.private_key_file = resolve(base, m.private_key_file);
+  m.ca_file = resolve(base, m.ca_file);
   return c;
 }
 

@@ -25,6 +25,9 @@ struct RemoteConfig {
   std::string certificate_file;   // PEM certificate (absolute path after loading)
   std::string private_key_file;   // PEM private key (absolute path after loading)
   bool allow_insecure_http = false;
+  // PEM certificates to trust besides the system's (absolute path after loading): a test
+  // CA such as fake-graph --tls-self-signed writes, or a TLS-inspecting proxy's. "" = none.
+  std::string ca_file;
   int concurrency = 8;
   int timeout_seconds = 30;
   int max_attempts = 6;  // transient failures per operation; 429s do not count

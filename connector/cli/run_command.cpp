@@ -108,6 +108,7 @@ std::unique_ptr<CycleNotifier> make_notifier(const Config& config) {
   CpprestTransport::Options options;
   options.concurrency = 1;
   options.allow_insecure_http = config.remote.allow_insecure_http;
+  options.ca_file = config.remote.ca_file;
   return std::make_unique<CycleNotifier>(
       std::make_unique<WebhookNotifier>(config.webhook_url,
                                         std::make_unique<CpprestTransport>(options)),

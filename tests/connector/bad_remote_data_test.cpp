@@ -203,7 +203,7 @@ class BadRemoteDataTest : public ::testing::Test {
     credential.client_id = config.client_id;
     credential.secret = "bad-data-secret";
     GraphDirectory::Parts parts;
-    parts.transport = std::make_unique<CpprestTransport>(CpprestTransport::Options{4, false});
+    parts.transport = std::make_unique<CpprestTransport>(CpprestTransport::Options{4, false, ""});
     parts.retry = std::make_unique<RetryPolicy>(clock_, RetrySettings{2, 1ms, 2ms, 10ms, 1});
     parts.tokens = std::make_unique<AadTokenProvider>(graph_.url(), credential, *parts.transport,
                                                       *parts.retry, clock_, 20s);

@@ -175,7 +175,7 @@ TEST(CpprestTransportTest, ConcurrencyIsBounded) {
     r.delay = 150ms;
     return r;
   });
-  CpprestTransport transport({2, false});
+  CpprestTransport transport({2, false, ""});
   std::vector<std::thread> threads;
   std::atomic<int> ok{0};
   for (int i = 0; i < 6; ++i) {

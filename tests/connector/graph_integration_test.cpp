@@ -57,7 +57,7 @@ std::unique_ptr<GraphDirectory> make_directory(
   config.partner_tenant = kPartner;
   config.client_id = credential.client_id;
   GraphDirectory::Parts parts;
-  parts.transport = std::make_unique<CpprestTransport>(CpprestTransport::Options{4, false});
+  parts.transport = std::make_unique<CpprestTransport>(CpprestTransport::Options{4, false, ""});
   parts.retry =
       std::make_unique<RetryPolicy>(clock, RetrySettings{max_attempts, 20ms, 400ms, 5000ms, 1});
   parts.pacer = std::make_unique<WritePacer>(clock, write_budget, write_window);

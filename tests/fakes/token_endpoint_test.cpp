@@ -231,7 +231,8 @@ class AssertionTest : public FakeGraphTest {
     start({"--fixture", file_->path()});
   }
   json claims(std::time_t now_offset = 0) {
-    std::time_t now = kFixtureNow + now_offset;
+    // Assertion lifetimes are checked against real time, whatever the fixture's clock says.
+    std::time_t now = std::time(nullptr) + now_offset;
     return {{"aud", fake_->url() + "/" + kContoso + "/oauth2/v2.0/token"},
             {"iss", kCertClient},
             {"sub", kCertClient},
@@ -297,6 +298,16 @@ TEST_F(AssertionTest, ExpiredOrFutureAssertionIsRefusedBeyondFiveMinutesOfSkew) 
   EXPECT_EQ(aad_error(expired)["error_codes"], json::array({700024}));
   // nbf 10 minutes ahead: refused.
   EXPECT_EQ(exchange(sign_jwt(keys_.key, "RS256", claims(600))).status, 401);
+}
+
+// The fixture's clock stands at 2026-11-20; a client's clock tells real time. An assertion
+// made for the fixture's day is as old as that day is to the token endpoint.
+TEST_F(AssertionTest, LifetimesAreCheckedAgainstRealTimeNotTheFixturesClock) {
+  std::time_t fixture_day = kFixtureNow - std::time(nullptr);
+  ASSERT_LT(fixture_day, -3600) << "the test assumes real time is past the fixture's day";
+  HttpReply r = exchange(sign_jwt(keys_.key, "RS256", claims(fixture_day)));
+  EXPECT_EQ(r.status, 401);
+  EXPECT_EQ(aad_error(r)["error_codes"], json::array({700024}));
 }
 
 TEST_F(AssertionTest, GarbageAssertionIsMalformed) {
