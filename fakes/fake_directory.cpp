@@ -8,6 +8,16 @@
 
 namespace tenantsync::fake {
 
+namespace {
+
+// Whether two assignments of the same SKU come the same way (direct ones always do).
+bool same_group(const LicenseRecord&, const LicenseRecord&) { return true; }
+bool same_group(const GroupLicenseRecord& a, const GroupLicenseRecord& b) {
+  return a.group_id == b.group_id;
+}
+
+}  // namespace
+
 bool SkuRecord::has_plan(const std::string& plan_id) const {
   return std::any_of(plans.begin(), plans.end(),
                      [&](const ServicePlanRecord& p) { return p.id == plan_id; });
@@ -85,6 +95,14 @@ std::unique_lock<std::mutex> TenantDirectory::acquire(double now) {
     loader(*this);
   }
   purge_expired(now);
+  now_ = now;
+  if (!stamped_) {
+    // Assignments the estate started with date from when the fake first served the tenant.
+    stamped_ = true;
+    for (auto* users : {&active_, &deleted_}) {
+      for (auto& [id, user] : *users) stamp_licenses(user, nullptr);
+    }
+  }
   return lock;
 }
 
@@ -220,17 +238,42 @@ void TenantDirectory::load_deleted(UserRecord user) {
 }
 
 const UserRecord& TenantDirectory::create_user(UserRecord user) {
-  std::string id = user.id;
+  std::string id = to_lower(user.id);
   load_active(std::move(user));
+  stamp_licenses(active_.at(id), nullptr);
   record_change(id);
   return active_.at(id);
+}
+
+void TenantDirectory::stamp_licenses(UserRecord& user, const UserRecord* before) {
+  // An assignment keeps its time while it stays the same (SKU, group, disabled plans).
+  auto stamp = [&](auto& records, const auto& old_records) {
+    for (auto& r : records) {
+      r.updated_at = now_;
+      for (const auto& old : old_records) {
+        if (old.sku_id == r.sku_id && old.disabled_plans == r.disabled_plans &&
+            same_group(old, r)) {
+          r.updated_at = old.updated_at;
+        }
+      }
+    }
+  };
+  if (before == nullptr) {
+    for (auto& r : user.licenses) r.updated_at = r.updated_at > 0 ? r.updated_at : now_;
+    for (auto& r : user.group_licenses) r.updated_at = r.updated_at > 0 ? r.updated_at : now_;
+    return;
+  }
+  stamp(user.licenses, before->licenses);
+  stamp(user.group_licenses, before->group_licenses);
 }
 
 const UserRecord& TenantDirectory::update_user(std::string id,
                                                const std::function<void(UserRecord&)>& edit) {
   UserRecord& user = active_.at(id);
   unindex_active(user);
+  const UserRecord before = user;
   edit(user);
+  stamp_licenses(user, &before);
   index_active(user);
   record_change(id);
   return user;

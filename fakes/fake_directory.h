@@ -44,15 +44,19 @@ struct SkuRecord {
   bool has_plan(const std::string& plan_id) const;
 };
 
+// updated_at: when the assignment last changed (licenseAssignmentStates'
+// lastUpdatedDateTime), epoch seconds of the fake's clock; set by the directory.
 struct LicenseRecord {
   std::string sku_id;
   std::vector<std::string> disabled_plans;
+  double updated_at = 0;
 };
 
 struct GroupLicenseRecord {
   std::string sku_id;
   std::string group_id;
   std::vector<std::string> disabled_plans;
+  double updated_at = 0;
 };
 
 struct PlanDependency {
@@ -160,6 +164,9 @@ class TenantDirectory {
   const UserRecord& restore(std::string id, const std::optional<std::string>& new_upn);
   // Hard-deletes soft-deleted users whose deletion is older than the restore window.
   void purge_expired(double now);
+  // Dates the user's license assignments that are new or changed since `before` (all
+  // undated ones when null) with the clock of the last acquire().
+  void stamp_licenses(UserRecord& user, const UserRecord* before);
 
   // --- groups: only their names (GET /groups/{id}); membership lives in the users'
   // groupLicenses. Ids are lower case. ---
@@ -205,6 +212,8 @@ class TenantDirectory {
   std::vector<std::string> verified_domains_;
 
   std::mutex mu_;
+  double now_ = 0;        // the clock at the last acquire(): stamps license changes
+  bool stamped_ = false;  // the estate's own assignments carry the first acquire's time
   std::function<void(TenantDirectory&)> loader_;  // guarded by mu_
 
   // All below guarded by mu_.

@@ -59,6 +59,7 @@ json assignment_states(const UserRecord& u) {
     out.push_back({{"assignedByGroup", nullptr},
                    {"disabledPlans", l.disabled_plans},
                    {"error", "None"},
+                   {"lastUpdatedDateTime", format_iso8601(l.updated_at)},
                    {"skuId", l.sku_id},
                    {"state", "Active"}});
   }
@@ -66,6 +67,7 @@ json assignment_states(const UserRecord& u) {
     out.push_back({{"assignedByGroup", g.group_id},
                    {"disabledPlans", g.disabled_plans},
                    {"error", "None"},
+                   {"lastUpdatedDateTime", format_iso8601(g.updated_at)},
                    {"skuId", g.sku_id},
                    {"state", "Active"}});
   }

@@ -1,6 +1,7 @@
 // Reads: /contracts, /subscribedSkus, /users (paging, $top, $select, $filter), /users/{id}.
 #include <gtest/gtest.h>
 
+#include <map>
 #include <set>
 
 #include "tests/fakes/graph_test_support.h"
@@ -225,6 +226,36 @@ TEST_F(UsersReadTest, LicensesShowDirectAndGroupSourcesEachSkuOnce) {
   json adele =
       body_of(get("/users/" + enc(contoso_upn("adele.vance")) + "?$select=assignedLicenses"));
   EXPECT_EQ(adele["assignedLicenses"][0]["disabledPlans"], json::array({kPlanYammer}));
+}
+
+// lastUpdatedDateTime: when the assignment last changed, on the fake's clock; an
+// assignment that stays the same keeps its time when others of the user change.
+TEST_F(UsersReadTest, EachAssignmentStateSaysWhenItLastChanged) {
+  const std::string christie =
+      "/users/" + enc(contoso_upn("christie.cline")) + "?$select=licenseAssignmentStates";
+  auto times = [&] {
+    std::map<std::string, std::string> by_sku;
+    const json user = body_of(get(christie));  // alive for the loop
+    for (const auto& s : user["licenseAssignmentStates"]) {
+      EXPECT_TRUE(s["lastUpdatedDateTime"].is_string()) << s;
+      by_sku[s["skuId"]] = s.value("lastUpdatedDateTime", "");
+    }
+    return by_sku;
+  };
+  auto before = times();
+  ASSERT_TRUE(before.count(kSpeE3) && before.count(kEms)) << get(christie).body;
+  EXPECT_EQ(before[kSpeE3].rfind("2026-11-20T", 0), 0u) << "the fixture's day: " << before[kSpeE3];
+
+  fake_->advance_clock(3 * 24 * 3600);
+  tokens_.clear();  // expired with the days
+  ASSERT_EQ(
+      assign(contoso_upn("christie.cline"),
+             json::array({{{"skuId", kSpeE3}, {"disabledPlans", {kPlanYammer}}}}), json::array())
+          .status,
+      200);
+  auto after = times();
+  EXPECT_EQ(after[kSpeE3].rfind("2026-11-23T", 0), 0u) << "changed now: " << after[kSpeE3];
+  EXPECT_EQ(after[kEms], before[kEms]) << "the group's EMS did not change";
 }
 
 TEST_F(UsersReadTest, FiltersByUpnIdDepartmentAndTheirConjunction) {
