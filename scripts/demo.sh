@@ -15,8 +15,9 @@ rm -rf "$out" && mkdir -p "$out"
 
 step() { printf '\n\033[1m== %s\033[0m\n' "$*"; }
 
-step "Starting fake-graph with fakes/fixtures/demo.json"
-"$bin/fake-graph" --listen 127.0.0.1:0 --fixture fakes/fixtures/demo.json >"$out/fake-graph.out" 2>"$out/fake-graph.log" &
+step "Starting fake-graph with fakes/fixtures/demo.json, over https with a test CA"
+"$bin/fake-graph" --listen 127.0.0.1:0 --tls-self-signed "$out/tls" \
+  --fixture fakes/fixtures/demo.json >"$out/fake-graph.out" 2>"$out/fake-graph.log" &
 fake_pid=$!
 trap 'kill $fake_pid 2>/dev/null || true; wait $fake_pid 2>/dev/null || true' EXIT
 for _ in $(seq 100); do
@@ -28,8 +29,9 @@ done
 [ -n "$url" ] || { echo "fake-graph did not start" >&2; exit 1; }
 echo "fake-graph is serving $url"
 
-# The example config with the fake's port and the demo's paths.
+# The example config with the fake's address, its test CA and the demo's paths.
 sed -e "s#http://127.0.0.1:8765#$url#g" \
+    -e "s#// \"caFile\": \"ca.pem\",#\"caFile\": \"$out/tls/ca.pem\",#" \
     -e "s#\"desired\": \"examples/desired\"#\"desired\": \"$root/examples/desired\"#" \
     config.example.json >"$out/tenantsync.json"
 export TENANTSYNC_CONFIG="$out/tenantsync.json"
