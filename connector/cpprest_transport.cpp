@@ -23,6 +23,11 @@ namespace {
 
 namespace http = web::http;
 
+// How much of a body cpprestsdk reads per step. Each step is a task handed between pool
+// threads; a page of 999 users is about 1 MB, so 64 KiB steps (its default) meant ~16
+// hand-offs a page (measured: 24,000 voluntary context switches per 100-tenant mirror).
+constexpr std::size_t kChunkBytes = 1 << 20;
+
 std::string lower(std::string s) {
   std::transform(s.begin(), s.end(), s.begin(),
                  [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
@@ -89,6 +94,7 @@ struct CpprestTransport::Impl {
                                                          std::chrono::milliseconds timeout) const {
     http::client::http_client_config config;
     config.set_max_redirects(0);  // a redirect would carry our Authorization header along
+    config.set_chunksize(kChunkBytes);
     config.set_validate_certificates(true);
     if (!options.ca_file.empty()) {
       // Added to the system's roots (cpprestsdk loads those first), not instead of them.

@@ -1,6 +1,10 @@
 // tenantsync: the program. Everything happens in run_cli (connector/cli/).
 #include <malloc.h>
 
+#include <utility>  // boost/asio (in threadpool.h) uses std::exchange without it
+
+#include <pplx/threadpool.h>
+
 #include "connector/cli/commands.h"
 
 int main(int argc, char** argv) {
@@ -12,5 +16,10 @@ int main(int argc, char** argv) {
   mallopt(M_MMAP_THRESHOLD, 32 << 20);
   mallopt(M_TRIM_THRESHOLD, 128 << 20);
   mallopt(M_ARENA_MAX, 2);
+  // cpprestsdk's pool runs every I/O handler and continuation; by default it has 40
+  // threads, and each handler posted wakes an idle one through one mutex and condition
+  // variable (measured: 52,000 futex calls per 100-tenant mirror, nearly all there). The
+  // work is asynchronous, so a few threads serve any concurrency.
+  crossplat::threadpool::initialize_with_threads(4);
   return tenantsync::run_cli(argc, argv);
 }
