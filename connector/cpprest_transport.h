@@ -1,7 +1,7 @@
 // HttpTransport over cpprestsdk (the only file pair that knows about it; its headers are
 // included by cpprest_transport.cpp alone, behind a pimpl).
 //
-// Designed around cpprestsdk's traps (STYLE.md):
+// Designed around cpprestsdk's traps (docs/architecture.md):
 //  - redirects are never followed (max_redirects 0): a 3xx comes back as a response, so
 //    an Authorization header never travels to another host;
 //  - concurrency is bounded by a counting semaphore (remote.concurrency sends at once);

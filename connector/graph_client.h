@@ -1,4 +1,4 @@
-// Typed Microsoft Graph calls (graph-contract.md) over an HttpTransport: the layer that
+// Typed Microsoft Graph calls (docs/graph.md) over an HttpTransport: the layer that
 // knows URLs, paging, $batch, tokens, retries and which writes are safe to repeat.
 //
 // Every call returns a Result/Status and never throws. The service's error code and

@@ -1,4 +1,4 @@
-// Turns the service's error responses into Error values (graph-contract.md "Errors").
+// Turns the service's error responses into Error values (docs/graph.md "Errors").
 //
 // The service's code and message are kept verbatim in Error::code and Error::message so
 // users see what the service said; `kind` and `refusal` are tenantsync's reading of them

@@ -1,6 +1,6 @@
 // Client-side pacing of writes, per tenant, under the service's write budget.
 //
-// The service allows 3,000 writes per 150 s per app and tenant (graph-contract.md
+// The service allows 3,000 writes per 150 s per app and tenant (docs/graph.md
 // "Throttling"); running into that limit costs 429s and long Retry-After waits. The pacer
 // books every write before it is sent (a $batch of n writes costs n, a resend costs
 // again) in a sliding window, and when the window is full it waits on the Clock until

@@ -1,4 +1,4 @@
-// The fixture format (graph-contract.md, "Fixture"): loading a whole estate from it, and
+// The fixture format (docs/fake-graph.md, "Fixture"): loading a whole estate from it, and
 // dumping one tenant back into it for GET /_fake/state/{tenant}.
 #pragma once
 

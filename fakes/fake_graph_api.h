@@ -1,4 +1,4 @@
-// The Graph v1.0 operations of graph-contract.md, for one authenticated caller: reads
+// The Graph v1.0 operations of docs/fake-graph.md, for one authenticated caller: reads
 // (contracts, SKUs, users, delta, deleted users, role definitions and assignments) and
 // writes (create, patch, delete, restore, assignLicense, role assignments) with the
 // service's rules and role checks. Each call locks only

@@ -1,4 +1,4 @@
-// fake-graph: a faithful multi-tenant stand-in for the Graph API (shared/graph-contract.md)
+// fake-graph: a faithful multi-tenant stand-in for the Graph API (docs/fake-graph.md)
 // for tests, benchmarks and the demo.
 //
 //   fake-graph [--listen 127.0.0.1:PORT] [--public-url URL] [--tls-cert F --tls-key F |

@@ -1,4 +1,4 @@
-// tenantsync's configuration file (CLI.md "Config file"): JSON with `//` comments.
+// tenantsync's configuration file (docs/cli.md "Config file"): JSON with `//` comments.
 //
 // Every key but remote.clientId and one credential has a default; unknown keys are
 // errors that point at file, line and column. Secrets are never in the file: the client

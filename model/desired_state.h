@@ -1,4 +1,4 @@
-// Declarative desired state: the licenses each tenant's users should hold (CLI.md).
+// Declarative desired state: the licenses each tenant's users should hold (docs/cli.md).
 //
 // Parsed from a JSON file (`//` comments allowed). Every problem is reported with file,
 // line, column and field path; unknown keys are errors. SKU and plan names are kept as
@@ -146,7 +146,7 @@ bool creates_with_roles(const DesiredState& state);
 // "file:line:col: path: what"; a syntax error is reported alone (code "InvalidJson"),
 // validation problems under code "InvalidDesiredState" (at most 100, then a count).
 //
-// Beyond the shape in CLI.md it checks: version is 1; tenant and managedSkus
+// Beyond the shape in docs/cli.md it checks: version is 1; tenant and managedSkus
 // (non-empty) are required; no tenant twice in a file, no user twice in a tenant (UPNs
 // compared case-insensitively); every license names a SKU listed in managedSkus, spelled
 // the same way (case-insensitive); a `where` has at least one key; usage locations are
@@ -162,7 +162,7 @@ Result<DesiredState> parse_desired_state(std::string_view text, const std::strin
 // properties only usageLocation is written (the only one a file can set).
 nlohmann::json desired_state_to_json(const DesiredState& state);
 
-// The same canonical form as text, keys in the order CLI.md shows them (tenant first,
+// The same canonical form as text, keys in the order docs/cli.md shows them (tenant first,
 // upn first), indented by 2, ending in a newline. nlohmann::json sorts keys, so export
 // should write this rather than desired_state_to_json(...).dump().
 std::string desired_state_to_text(const DesiredState& state);

@@ -1,4 +1,4 @@
-// Durations as users write them: "90s", "15m", "6h", "1d" (CLI.md's DURATION).
+// Durations as users write them: "90s", "15m", "6h", "1d" (docs/cli.md's DURATION).
 #pragma once
 
 #include <chrono>

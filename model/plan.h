@@ -1,4 +1,4 @@
-// A plan: the operations apply would send, per tenant, with seat accounting (CLI.md).
+// A plan: the operations apply would send, per tenant, with seat accounting (docs/cli.md).
 //
 // The same shape serves `plan --format json`, a saved plan (`plan --out`, `apply --plan`)
 // and `apply --format json`, where each operation's status becomes its outcome.
@@ -146,7 +146,7 @@ struct Plan {
   bool operator==(const Plan&) const = default;
 };
 
-// The Plan JSON shape of CLI.md. Operations always carry op, user, userId, sku, skuId,
+// The Plan JSON shape of docs/cli.md. Operations always carry op, user, userId, sku, skuId,
 // disabledPlans and status; reason and newlyDisabledPlans only when not empty, error and
 // details only when set. A tenant always carries operations, seats and notes, notPlanned
 // when set, and overLimit {lossesOfAccess, revocations, updatesDisablingPlans, deletions,

@@ -27,7 +27,7 @@ enum class ErrorKind {
   Internal,
 };
 
-// Why the service refused a write; parsed from its message (graph-contract.md).
+// Why the service refused a write; parsed from its message (docs/graph.md).
 enum class Refusal {
   None,
   Seats,           // no free seat

@@ -58,7 +58,7 @@ struct Sku {
   bool operator==(const Sku&) const = default;
 };
 
-// Graph subscribedSku shape (graph-contract.md).
+// Graph subscribedSku shape (docs/graph.md).
 void to_json(nlohmann::json& j, const ServicePlan& p);
 void from_json(const nlohmann::json& j, ServicePlan& p);
 void to_json(nlohmann::json& j, const PrepaidUnits& u);

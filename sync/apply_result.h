@@ -1,5 +1,5 @@
 // What an apply did: the plan with each operation's outcome, the tenants a safety limit
-// refused, local failures, and the exit code CLI.md gives it.
+// refused, local failures, and the exit code docs/cli.md gives it.
 //
 // The annotated plan keeps the plan's shape (to_json(Plan) is `apply --format json`):
 // every operation that was ready is now `applied`, `failed` (error = the service's code
@@ -44,7 +44,7 @@ struct ApplyReport {
   PlanSummary summary() const { return plan.summary(); }
   // True when no request reached the directory.
   bool nothing_sent() const { return write_requests == 0; }
-  // CLI.md exit codes, see apply_exit_code().
+  // docs/cli.md exit codes, see apply_exit_code().
   int exit_code() const;
 };
 

@@ -1,5 +1,5 @@
 // The result of an apply as text for people, like a confirmation page: what `apply`
-// prints by default (CLI.md). The JSON form is to_json(Plan) of the annotated plan.
+// prints by default (docs/cli.md). The JSON form is to_json(Plan) of the annotated plan.
 //
 // Per tenant (plan order) with operations: its name ("(report mode: not changed)" after a
 // report-mode one), a refusal line when a safety limit refused it ("Not planned: <why>;

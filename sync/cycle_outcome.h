@@ -52,7 +52,7 @@ struct CycleOutcome {
   std::vector<TenantOutcome> tenants;  // by name
   int applied = 0;                     // operations sent and applied, all tenants
 
-  // `apply`'s codes (CLI.md): failed 1; refused 4 when nothing was applied, else 3;
+  // `apply`'s codes (docs/cli.md): failed 1; refused 4 when nothing was applied, else 3;
   // partial 3; drift and ok 0.
   int exit_code() const;
   // The tenants with this status.

@@ -624,7 +624,7 @@ void TenantRun::finish_restore(Call& call, const WriteResult& result) {
   UserWork& w = users_[call.user];
   User restored;
   if (w.deleted) {
-    // It comes back with the licenses it held when deleted (graph-contract.md).
+    // It comes back with the licenses it held when deleted (docs/graph.md).
     restored = *w.deleted;
     if (result.user && !result.user->assigned_licenses.empty()) {
       restored.assigned_licenses = result.user->assigned_licenses;

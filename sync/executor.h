@@ -1,4 +1,4 @@
-// The executor: carries out a plan against the remote directory (DESIGN.md, data flow
+// The executor: carries out a plan against the remote directory (docs/architecture.md, data flow
 // step 3 "Apply"), journalling every operation before it is sent and folding every
 // result back into the cache, so the next plan starts from the truth.
 //

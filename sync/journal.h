@@ -1,6 +1,6 @@
 // The apply journal: every operation the executor sends, written before it is sent and
 // updated with its outcome, so a crash never loses or repeats work and `journal` can
-// show the audit trail (CLI.md).
+// show the audit trail (docs/cli.md).
 //
 // Life of an entry: append() writes a plan's operations as `pending` in one transaction
 // (or `blocked`/`skipped` when they will not be sent); mark_sending() just before the

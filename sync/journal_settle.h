@@ -1,4 +1,4 @@
-// Settling what an interrupted run left in the journal (DESIGN.md: "The journal settles,
+// Settling what an interrupted run left in the journal (docs/architecture.md: "The journal settles,
 // it never replays").
 //
 // An apply or user task stopped without finishing (kill -9, a power cut, a crash) leaves

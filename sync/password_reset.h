@@ -1,7 +1,7 @@
 // `users reset-password`: a new temporary password per user, which the user must change
 // at the next sign-in. Sent through the Directory port as WriteRequest::Kind::UpdateUser,
 // i.e. PATCH /users/{id} {"passwordProfile": {"forceChangePasswordNextSignIn": true,
-// "password": "..."}} (graph-contract.md), the adapter batching them by 20.
+// "password": "..."}} (docs/graph.md), the adapter batching them by 20.
 //
 // Not a planner operation: it touches no license, seat or user lifecycle, so there is
 // nothing to check against the mirror beyond the user existing (user_task.h,

@@ -1,5 +1,5 @@
 // Plans a whole desired state against the cache: the step `plan`, `apply --desired`,
-// `drift` and `run` share (DESIGN.md data flow, step 2).
+// `drift` and `run` share (docs/architecture.md data flow, step 2).
 //
 // Tenants are planned one at a time from their snapshots, so memory holds one tenant
 // whatever the estate's size. The plan carries the fingerprint of the mirror it was

@@ -1,4 +1,4 @@
-// A plan as text for people: what `plan` prints by default (CLI.md).
+// A plan as text for people: what `plan` prints by default (docs/cli.md).
 //
 // Per tenant (in plan order) the users with operations, in plan order, one line per
 // operation: `+ SPE_E3` assign, `- EMS` revoke, `~ SPE_E3 (disable YAMMER_ENTERPRISE)`

@@ -1,7 +1,7 @@
 // The planner: one tenant's mirror plus its desired state in, the operations apply would
-// send out (DESIGN.md, data flow step 2). A pure function: no I/O, no clock but the `now`
-// it is given, the same output for the same input whatever the order of the snapshot's
-// users or SKUs. Work is O(users x licenses) with hash lookups; one tenant at a time.
+// send out (docs/architecture.md, data flow step 2). A pure function: no I/O, no clock but
+// the `now` it is given, the same output for the same input whatever the order of the
+// snapshot's users or SKUs. Work is O(users x licenses) with hash lookups; one tenant at a time.
 //
 // What each user should hold, among the tenant's managedSkus (other SKUs are never
 // touched, with one exception below):

@@ -1,4 +1,4 @@
-// One reconcile cycle of `tenantsync run` (DESIGN.md data flow, steps 1-4 in a row):
+// One reconcile cycle of `tenantsync run` (docs/architecture.md data flow, steps 1-4 in a row):
 //   1. settle what an interrupted apply left in the journal (journal_settle.h: nothing of
 //      it is sent again);
 //   2. mirror the desired state's tenants (delta where possible);

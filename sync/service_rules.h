@@ -12,7 +12,7 @@
 // (add_learned()) name plans by id. Every key matches case-insensitively against a plan's
 // name or id (for prohibited locations: a SKU's part number or id).
 //
-// Semantics, the same as the service's (graph-contract.md):
+// Semantics, the same as the service's (docs/graph.md):
 // - Exclusive: two plans may not both be enabled in a user's licenses (direct or inherited).
 // - Dependency: a plan enabled in a user's licenses needs every plan it requires enabled
 //   too (all of them, as fake-graph's `planDependencies` fixture reads). A dependency on a
@@ -52,7 +52,7 @@ class ServiceRules {
   // `sku` is a part number or sku id; `usage_location` an ISO 3166 alpha-2 code.
   void add_prohibited_location(std::string_view sku, std::string_view usage_location);
 
-  // Learns from a refusal message the service gave (graph-contract.md): "...service plans
+  // Learns from a refusal message the service gave (docs/graph.md): "...service plans
   // {id1},{id2} are mutually exclusive." or "...service plan {id} depends on the service
   // plan(s) {id2}[,{id3}...].". Returns true when the message taught a rule not known
   // before; other messages are ignored.

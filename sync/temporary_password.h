@@ -15,7 +15,7 @@
 // of 16 gives about 95 bits of entropy.
 //
 // Passwords are secrets: nothing here logs, and callers must not put one in a log, the
-// cache, a report or an error message (DESIGN.md). Thread-safe.
+// cache, a report or an error message (docs/architecture.md). Thread-safe.
 #pragma once
 
 #include <cstddef>
@@ -48,7 +48,7 @@ Result<std::string> generate_temporary_password(size_t length = kDefaultTemporar
 // production.
 Result<std::string> generate_temporary_password(size_t length, const RandomBytes& random);
 
-// The service's password rule (graph-contract.md): 8 to 256 characters, only characters
+// The service's password rule (docs/graph.md): 8 to 256 characters, only characters
 // the service accepts (printable ASCII, including space), and at least three of the four
 // classes: lower-case letter, upper-case letter, digit, symbol (any other printable
 // ASCII character, space included).

@@ -1,4 +1,4 @@
-// The user filter expression of the CLI (`--filter EXPR`, CLI.md):
+// The user filter expression of the CLI (`--filter EXPR`, docs/cli.md):
 //
 //   unlicensed              no license at all (direct or group-inherited)
 //   sku:SPE_E3              holds this SKU (part number or sku id, any case)

@@ -1,6 +1,6 @@
 // What an imperative user task (user_task.h) did, per user the command named, like a
 // confirmation page: every success and every error, the service's message verbatim, the
-// seats that ran short, and a summary (CLI.md: assign, revoke, users add / import /
+// seats that ran short, and a summary (docs/cli.md: assign, revoke, users add / import /
 // set / delete / restore).
 //
 // A user's result: `failed` when an operation failed or the user is not there (no such
@@ -66,7 +66,7 @@ struct UserTaskReport {
   std::vector<std::string> notes;  // the planner's notes
   std::string refusal;             // a safety limit refused the task: why (nothing sent)
   std::vector<Error> local_errors;
-  int exit_code = 0;  // CLI.md
+  int exit_code = 0;  // docs/cli.md
 
   UserTaskSummary summary() const;
 };

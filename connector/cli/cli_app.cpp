@@ -1,4 +1,4 @@
-// Command-line parsing with CLI11: every command and flag of CLI.md, a --help with an
+// Command-line parsing with CLI11: every command and flag of docs/cli.md, a --help with an
 // example for each, and exit code 64 with a one-line hint on any usage error.
 #include <cstdio>
 #include <functional>

@@ -1,4 +1,4 @@
-// The exit codes of CLI.md: scripts depend on them.
+// The exit codes of docs/cli.md: scripts depend on them.
 #pragma once
 
 namespace tenantsync {

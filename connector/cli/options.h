@@ -1,4 +1,4 @@
-// What the command line said, one struct per command (CLI.md). Filled by cli_app.cpp;
+// What the command line said, one struct per command (docs/cli.md). Filled by cli_app.cpp;
 // read by the command implementations. No behaviour here.
 #pragma once
 

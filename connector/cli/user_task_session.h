@@ -4,7 +4,7 @@
 // changes no license) turn the request into a task (sync/user_task.h), plan it with the
 // planner, and either print that plan (--dry-run: nothing is sent) or carry it out with
 // the executor (journal, batching, safety limits) and print a result per user
-// (sync/user_task_report.h). Exit codes are CLI.md's.
+// (sync/user_task_report.h). Exit codes are docs/cli.md's.
 #pragma once
 
 #include <chrono>
@@ -73,7 +73,7 @@ void warn_of_skipped_blocked_users(const std::string& command,
 // Anywhere else the command line was the confirmation: true.
 bool confirmed_on_terminal(const std::string& question, bool yes);
 
-// Commands that create passwords refuse to run without a file for them (CLI.md): says so
+// Commands that create passwords refuse to run without a file for them (docs/cli.md): says so
 // with a hint and returns 64 (usage).
 int refuse_without_passwords_out(const std::string& command);
 

@@ -1,5 +1,5 @@
 // `tenantsync plan` as a user sees it: the text with +/-/~, the seat table and the
-// summary; the JSON of CLI.md; a saved plan; --detailed-exitcode; --no-refresh working
+// summary; the JSON of docs/cli.md; a saved plan; --detailed-exitcode; --no-refresh working
 // from the cache alone; errors in the desired state named by file, line and column.
 #include <cstdio>
 #include <map>

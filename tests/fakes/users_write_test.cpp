@@ -52,7 +52,7 @@ TEST_F(UsersWriteTest, DuplicateUpnConflictsWithActiveUsers) {
   EXPECT_EQ(send("POST", "/users", new_user(contoso_upn("brian.johnson"))).status, 201);
 }
 
-// graph-contract.md: a soft-deleted user's UPN may be taken by a new user; restoring the
+// docs/fake-graph.md: a soft-deleted user's UPN may be taken by a new user; restoring the
 // deleted one then fails with the conflict error until newUserPrincipalName is given.
 TEST_F(UsersWriteTest, ANewUserMayTakeASoftDeletedUsersNameAndRestoreThenConflicts) {
   const std::string upn = contoso_upn("cameron.white");

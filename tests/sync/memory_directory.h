@@ -1,7 +1,7 @@
 // An in-memory Directory for the engine's tests: tenants with SKUs, users and soft-deleted
 // users, a delta change log, a page size, and fault injection.
 //
-// Delta semantics follow graph-contract.md: a full read ends with a delta link; a delta
+// Delta semantics follow docs/graph.md: a full read ends with a delta link; a delta
 // read returns every user changed since that link once (whole objects), soft-deleted
 // users as removed_soft ("changed"), users gone for good as removed_hard ("deleted"). A
 // restore shows the user again. expire_delta_links() makes every link issued so far fail
