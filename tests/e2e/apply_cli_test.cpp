@@ -139,8 +139,7 @@ TEST(ApplyCliTest, AutoApproveIsYes) {
 
 TEST(ApplyCliTest, WhenOnlyReportModeTenantsDifferNothingIsAskedOrSent) {
   CliFixture f;
-  std::string report = contoso_changes_desired();
-  report.replace(report.find("\"enforce\""), 9, "\"report\"");
+  std::string report = contoso_changes_desired("report");
   auto desired = f.write("desired.json", report);
   auto r = f.run({"apply", "--desired", desired});
   EXPECT_EQ(r.exit_code, 0) << r.out << r.err;

@@ -48,11 +48,12 @@ ProgramResult CliFixture::run(const std::vector<std::string>& args,
 
 int CliFixture::writes() { return fake_.stats().at("writes").get<int>(); }
 
-std::string contoso_changes_desired() {
+std::string contoso_changes_desired(const std::string& mode) {
   return R"({
   "version": 1,
   "tenants": [
-    { "tenant": "contoso.onmicrosoft.com", "mode": "enforce",
+    { "tenant": "contoso.onmicrosoft.com", "mode": ")" +
+         mode + R"(",
       "managedSkus": ["SPE_E3", "EMS"], "unlisted": "keep",
       "users": [
         { "upn": "allan.deyoung@contoso.onmicrosoft.com", "licenses": ["SPE_E3"] },

@@ -56,7 +56,8 @@ class CliFixture {
 // A desired state for contoso alone whose plan against the demo fixture has one of each
 // license change: allan.deyoung + SPE_E3 (the last free seat), alex.wilber - EMS,
 // isaiah.langer and enrico.cattaneo + EMS, adele.vance ~ SPE_E3 (enable all plans).
-std::string contoso_changes_desired();
+// `mode`: the tenant's mode, "enforce" or "report".
+std::string contoso_changes_desired(const std::string& mode = "enforce");
 
 // The repository's example desired state: contoso enforced, fabrikam in report mode.
 std::string examples_desired_path();

@@ -162,8 +162,7 @@ TEST(PlanCliTest, DetailedExitcodeIs2WithChangesAnd0Without) {
 // (drift --detailed-exitcode says 2), but apply leaves it alone, so plan says 0.
 TEST(PlanCliTest, DetailedExitcodeCountsOnlyWhatApplyWouldSend) {
   CliFixture f;
-  std::string report = contoso_changes_desired();
-  report.replace(report.find("\"enforce\""), 9, "\"report\"");
+  std::string report = contoso_changes_desired("report");
   auto desired = f.write("report.json", report);
   auto plan = f.run({"plan", "--desired", desired, "--detailed-exitcode"});
   EXPECT_EQ(plan.exit_code, 0) << plan.out << plan.err;
