@@ -6,6 +6,7 @@
 #include <map>
 #include <set>
 #include <thread>
+#include <type_traits>
 
 #include <nlohmann/json.hpp>
 
@@ -409,13 +410,6 @@ constexpr char kDomainsPath[] = "/domains";
 constexpr char kRoleDefinitionsPath[] = "/roleManagement/directory/roleDefinitions";
 constexpr char kRoleAssignmentsPath[] = "/roleManagement/directory/roleAssignments";
 
-template <class T>
-Result<std::vector<T>> decode_items(Result<std::vector<nlohmann::json>> items,
-                                    const std::string& what) {
-  if (!items.ok()) return items.error();
-  return decode_array<T>(nlohmann::json(std::move(*items)), what);
-}
-
 // Assignments scoped to an administrative unit or an app are not tenant-wide admin roles.
 Result<std::vector<RoleAssignment>> tenant_wide(Result<std::vector<RoleAssignment>> all) {
   if (all.ok()) {
@@ -455,55 +449,36 @@ TenantLists GraphClient::tenant_lists(const std::string& tenant, bool role_defin
     paths.push_back(kRoleAssignmentsPath);
     whats.push_back("roleAssignments");
   }
-  // A list's first page from the batch, and the rest of it by its nextLink.
-  auto rest = [&](std::size_t i, nlohmann::json first) -> Result<std::vector<nlohmann::json>> {
-    const std::string what = "tenant " + tenant + ": " + whats[i] + " page 1";
-    auto value = first.is_object() ? first.find("value") : first.end();
-    if (value == first.end() || !value->is_array()) return no_value_array(what);
-    std::vector<nlohmann::json> items = std::move(*value).get<std::vector<nlohmann::json>>();
-    auto next = first.find("@odata.nextLink");
-    if (next == first.end() || !next->is_string() || next->get<std::string>().empty()) {
+  auto page_one = [&](std::size_t i) { return "tenant " + tenant + ": " + whats[i] + " page 1"; };
+  // Each list's first page, in one $batch; one the batch could not answer (throttled, 5xx,
+  // malformed) is asked for again on its own.
+  std::vector<Result<nlohmann::json>> first = get_many<nlohmann::json>(
+      tenant, paths, "the tenant's lists",
+      [&](std::size_t i) { return get_one<nlohmann::json>(tenant, paths[i], page_one(i)); });
+  // A whole list: its first page's items, then the rest by its nextLink, as list_all reads.
+  auto whole = [&]<class T>(std::size_t i, std::type_identity<T>) -> Result<std::vector<T>> {
+    if (!first[i].ok()) return first[i].error();
+    const nlohmann::json& page = *first[i];
+    auto value = page.is_object() ? page.find("value") : page.end();
+    if (value == page.end() || !value->is_array()) return no_value_array(page_one(i));
+    auto items = decode_array<T>(*value, page_one(i));
+    if (!items.ok()) return items;
+    auto next = page.find("@odata.nextLink");
+    if (next == page.end() || !next->is_string() || next->get<std::string>().empty()) {
       return items;
     }
-    Status st = for_each_page(
-        tenant, next->get<std::string>(), whats[i],
-        [&](const nlohmann::json& page, int) {
-          for (const auto& item : page["value"]) items.push_back(item);
-          return Status();
-        },
-        nullptr);
-    if (!st.ok()) return st.error();
+    auto rest = list_all<T>(tenant, next->get<std::string>(), whats[i].c_str());
+    if (!rest.ok()) return rest;
+    for (auto& item : *rest) items->push_back(std::move(item));
     return items;
   };
-  // A list the batch could not answer is read on its own; `rest` then finds no nextLink.
-  auto alone = [&](std::size_t i) -> Result<nlohmann::json> {
-    nlohmann::json items = nlohmann::json::array();
-    Status st = for_each_page(
-        tenant, url(paths[i]), whats[i],
-        [&](const nlohmann::json& page, int) {
-          for (const auto& item : page["value"]) items.push_back(item);
-          return Status();
-        },
-        nullptr);
-    if (!st.ok()) return st.error();
-    return nlohmann::json{{"value", std::move(items)}};
-  };
-  auto read = get_many<nlohmann::json>(tenant, paths, "the tenant's lists", alone);
-  std::vector<Result<std::vector<nlohmann::json>>> items;
-  for (std::size_t i = 0; i < read.size(); ++i) {
-    items.push_back(read[i].ok() ? rest(i, std::move(read[i]).value()) : read[i].error());
-  }
-  auto what = [&](std::size_t i) { return "tenant " + tenant + ": " + whats[i] + " page 1"; };
   TenantLists out;
-  out.skus = decode_items<Sku>(std::move(items[0]), what(0));
-  out.domains = decode_items<Domain>(std::move(items[1]), what(1));
+  out.skus = whole(0, std::type_identity<Sku>());
+  out.domains = whole(1, std::type_identity<Domain>());
   std::size_t i = 2;
-  if (role_definitions) {
-    out.role_definitions = decode_items<RoleDefinition>(std::move(items[i]), what(i));
-    ++i;
-  }
+  if (role_definitions) out.role_definitions = whole(i++, std::type_identity<RoleDefinition>());
   if (role_assignments) {
-    out.role_assignments = tenant_wide(decode_items<RoleAssignment>(std::move(items[i]), what(i)));
+    out.role_assignments = tenant_wide(whole(i, std::type_identity<RoleAssignment>()));
   }
   return out;
 }

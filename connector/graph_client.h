@@ -115,8 +115,8 @@ class GraphClient {
   Result<std::vector<RoleAssignment>> role_assignments(const std::string& tenant,
                                                        const std::string& principal_id = "");
   // subscribedSkus, domains and, when asked, roleDefinitions and roleAssignments (as the
-  // methods above), their first pages in one $batch; a list the batch could not answer
-  // (throttled, 5xx, refused, malformed) is read again on its own, as the methods above.
+  // methods above): their first pages in one $batch (a page the batch could not answer,
+  // throttled, 5xx or malformed, is asked for again on its own), the rest by nextLink.
   TenantLists tenant_lists(const std::string& tenant, bool role_definitions, bool role_assignments);
   // GET /users?$select=...&$top=999, every page.
   Status list_users(const std::string& tenant, const UsersSink& sink);
