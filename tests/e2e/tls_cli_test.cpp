@@ -36,6 +36,25 @@ TEST(TlsCliTest, MirrorsOverHttpsTrustingTheTestCaFromRemoteCaFile) {
       << delta.out << delta.err;
 }
 
+// --tls-cert/--tls-key: a certificate of one's own (here the one a first fake wrote).
+TEST(TlsCliTest, ServesHttpsWithTheCertificateAndKeyItIsGiven) {
+  TempDir certificates;
+  const std::string dir = certificates.file("tls");
+  { FakeGraphProcess writer({"--fixture", demo_fixture_path(), "--tls-self-signed", dir}); }
+  CliFixture f({"--fixture", demo_fixture_path(), "--tls-cert", dir + "/server.pem", "--tls-key",
+                dir + "/server-key.pem"},
+               "demo-secret");
+  ASSERT_EQ(f.fake().url().rfind("https://", 0), 0u) << f.fake().url();
+  f.write_config({{"remote", {{"caFile", dir + "/ca.pem"}}}});
+  auto r = f.run({"mirror", "--tenant", "contoso.onmicrosoft.com"});
+  EXPECT_EQ(r.exit_code, 0) << r.out << r.err;
+
+  auto alone = run_program(FAKE_GRAPH_BIN,
+                           {"--fixture", demo_fixture_path(), "--tls-cert", dir + "/server.pem"});
+  EXPECT_EQ(alone.exit_code, 64) << "a certificate without its key is a usage error";
+  EXPECT_NE(alone.err.find("--tls-cert and --tls-key go together"), std::string::npos) << alone.err;
+}
+
 TEST(TlsCliTest, AnUnreadableCaFileIsNamed) {
   CliFixture f;
   f.write_config({{"remote", {{"caFile", "no-such-ca.pem"}}}});
