@@ -23,6 +23,7 @@
 #include "model/desired_state.h"
 #include "model/plan.h"
 #include "sync/clock.h"
+#include "sync/service_plan_names.h"
 #include "sync/tenant_snapshot.h"
 
 namespace tenantsync {
@@ -124,21 +125,6 @@ struct DriftReport {
   int tenants_not_planned = 0;  // tenants whose drift is unknown (TenantDrift::not_planned)
 
   bool operator==(const DriftReport&) const = default;
-};
-
-// Service plan id -> servicePlanName, gathered from the snapshots a plan was computed from,
-// so reports say "YAMMER_ENTERPRISE" where the plan only carries a GUID. Service plan ids
-// are the same in every tenant, so one table serves them all; it holds SKU metadata only,
-// a few hundred entries, never users.
-class ServicePlanNames {
- public:
-  void add(const TenantSnapshot& snapshot);
-  void add(const Sku& sku);
-  // The name of the plan with this id, or the id itself when unknown.
-  const std::string& name_or_id(const std::string& plan_id) const;
-
- private:
-  std::map<std::string, std::string, std::less<>> names_;  // id -> name
 };
 
 // The report of a plan. Applied operations are not drift any more (a report built from

@@ -15,7 +15,7 @@
 #include "model/result.h"
 #include "sync/cache.h"
 #include "sync/clock.h"
-#include "sync/drift.h"
+#include "sync/service_plan_names.h"
 #include "sync/planner.h"
 #include "sync/service_rules.h"
 #include "sync/tenant_snapshot.h"
