@@ -43,11 +43,11 @@
 #include "bench/fake_graph_target.h"
 #include "connector/cpprest_transport.h"
 #include "connector/graph_directory.h"
-#include "sync/cache.h"
+#include "sync/apply/executor.h"
 #include "sync/clock.h"
-#include "sync/executor.h"
 #include "sync/log.h"
-#include "sync/mirror.h"
+#include "sync/mirror/mirror.h"
+#include "sync/store/cache.h"
 #include "tests/sync/memory_directory.h"
 
 namespace tenantsync {

@@ -53,12 +53,12 @@
 #include "bench/mirror_peer.h"
 #include "bench/raw_graph_pages.h"
 #include "connector/graph_directory.h"
-#include "sync/cache.h"
 #include "sync/clock.h"
 #include "sync/directory.h"
 #include "sync/log.h"
-#include "sync/mirror.h"
-#include "sync/sqlite.h"
+#include "sync/mirror/mirror.h"
+#include "sync/store/cache.h"
+#include "sync/store/sqlite.h"
 
 namespace tenantsync {
 namespace {

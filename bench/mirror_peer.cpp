@@ -19,7 +19,7 @@
 #include "bench/bench_measure.h"
 #include "bench/child_run.h"
 #include "bench/fake_graph_target.h"
-#include "sync/sqlite.h"
+#include "sync/store/sqlite.h"
 
 namespace tenantsync::bench {
 namespace {

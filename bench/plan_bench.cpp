@@ -7,7 +7,7 @@
 // the same spec is used instead. Then, on that cache:
 //   (a) baseline: find_tenant + Cache::load_snapshot for every tenant of the desired
 //       state, one at a time, dropping each: the reading build_plan cannot avoid;
-//   (b) build_plan (sync/plan_builder.h) over the whole desired state, with the built-in
+//   (b) build_plan (sync/plan/plan_builder.h) over the whole desired state, with the built-in
 //       service rules: snapshots, resolution, rules, seats and checks, the whole plan kept.
 // Each phase: wall and CPU time, its own peak RSS (VmHWM reset per phase) and the RSS it
 // started from, the ratio to (a) and the machine's load. Also the fill's peak (getrusage
@@ -30,12 +30,12 @@
 #include "bench/bench_measure.h"
 #include "bench/bench_options.h"
 #include "bench/plan_workload.h"
-#include "sync/cache.h"
 #include "sync/clock.h"
 #include "sync/log.h"
-#include "sync/mirror.h"
-#include "sync/plan_builder.h"
-#include "sync/service_rules.h"
+#include "sync/mirror/mirror.h"
+#include "sync/plan/plan_builder.h"
+#include "sync/plan/service_rules.h"
+#include "sync/store/cache.h"
 
 namespace tenantsync {
 namespace {

@@ -2,7 +2,7 @@
 
 #include "model/json_text.h"
 #include "sync/log.h"
-#include "sync/notification_policy.h"
+#include "sync/run/notification_policy.h"
 
 namespace tenantsync {
 

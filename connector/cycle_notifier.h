@@ -1,6 +1,6 @@
 // The webhook side of `tenantsync run`: after each cycle, asks the policy
-// (sync/notification_policy.h) whether admins need to hear of it, records the decision
-// with the post in the cache's outbox (sync/notification_store.h), then delivers the
+// (sync/run/notification_policy.h) whether admins need to hear of it, records the decision
+// with the post in the cache's outbox (sync/store/notification_store.h), then delivers the
 // outbox oldest first, stopping at the first failure. So a post the webhook missed is
 // sent again by the next cycle, or by the next `run` after `run --once`, and a crash
 // between deciding and sending loses nothing.
@@ -11,9 +11,9 @@
 
 #include "connector/webhook_notifier.h"
 #include "model/config.h"
-#include "sync/cache.h"
-#include "sync/cycle_notification.h"
-#include "sync/cycle_outcome.h"
+#include "sync/run/cycle_notification.h"
+#include "sync/run/cycle_outcome.h"
+#include "sync/store/cache.h"
 
 namespace tenantsync {
 

@@ -3,7 +3,7 @@
 #include <algorithm>
 #include <cstdio>
 
-#include "sync/cycle_outcome.h"
+#include "sync/run/cycle_outcome.h"
 
 namespace tenantsync {
 

@@ -27,8 +27,8 @@
 #include "connector/http_transport.h"
 #include "connector/status_server.h"
 #include "sync/clock.h"
-#include "sync/cycle_outcome.h"
-#include "sync/reconcile_cycle.h"
+#include "sync/run/cycle_outcome.h"
+#include "sync/run/reconcile_cycle.h"
 
 namespace tenantsync {
 

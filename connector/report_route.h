@@ -1,5 +1,5 @@
 // GET /reports/<name> of the status server: the drift reports `tenantsync run` writes to
-// its report folder (sync/report_store.h). <name> is latest.html or latest.json (the
+// its report folder (sync/run/report_store.h). <name> is latest.html or latest.json (the
 // newest report of that format) or a report's own file name. Only names shaped like the
 // report store's (drift-<UTC time>[-n].html|json: letters, digits, ':', '.', '_', '-',
 // never "..") are looked up, and only as plain files directly in the folder, so a request

@@ -1,8 +1,8 @@
 // Sends `tenantsync run`'s cycle notifications to the configured webhook (config
-// `webhook.url`, shaped by `webhook.format`: sync/cycle_notification.h).
+// `webhook.url`, shaped by `webhook.format`: sync/run/cycle_notification.h).
 //
 // A failed POST (no answer, or not 2xx) is never fatal: it is logged, and the caller keeps
-// the body (the cache's outbox, sync/notification_store.h) to send again later.
+// the body (the cache's outbox, sync/store/notification_store.h) to send again later.
 // The webhook URL may carry a secret (Teams and Slack put one in the path or query), so it
 // is never logged: messages name the webhook as scheme://host[:port] only, and the
 // transport's error text is scrubbed of the URL, its path and its query

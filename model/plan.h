@@ -84,7 +84,7 @@ struct SeatLine {
   bool operator==(const SeatLine&) const = default;
 };
 
-// A tenant's plan over a safety limit (sync/safety_limits.h): apply refuses the whole
+// A tenant's plan over a safety limit (sync/plan/safety_limits.h): apply refuses the whole
 // tenant. Set outside the planner, which knows no limits: by plan, drift and run ahead of
 // apply ("apply will refuse"), and by apply when it refused.
 struct OverLimit {

@@ -16,7 +16,7 @@ struct RoleDefinition {
   std::string id;  // for built-in roles, the template id (the same in every tenant)
   std::string display_name;
   bool is_built_in = false;
-  // Graph marks privileged roles (beta; v1.0 may leave it out): see sync/role_catalogue.h.
+  // Graph marks privileged roles (beta; v1.0 may leave it out): see sync/plan/role_catalogue.h.
   bool is_privileged = false;
 
   bool operator==(const RoleDefinition&) const = default;

@@ -19,10 +19,10 @@
 #include "connector/cli/plan_session.h"
 #include "connector/cli/stop_signal.h"
 #include "model/json_text.h"
-#include "sync/apply_text.h"
-#include "sync/executor.h"
-#include "sync/plan_text.h"
-#include "sync/run_passwords.h"
+#include "sync/apply/executor.h"
+#include "sync/apply/run_passwords.h"
+#include "sync/report/apply_text.h"
+#include "sync/report/plan_text.h"
 
 namespace tenantsync {
 

@@ -11,7 +11,7 @@
 
 #include "connector/cli/progress_bar.h"
 #include "model/plan.h"
-#include "sync/executor.h"
+#include "sync/apply/executor.h"
 
 namespace tenantsync {
 

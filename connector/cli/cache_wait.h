@@ -1,4 +1,4 @@
-// How commands wait for the cache lock another writer holds (sync/lock_wait.h).
+// How commands wait for the cache lock another writer holds (sync/store/lock_wait.h).
 // - A writer command waits up to its --wait (default 10 minutes; 0 refuses at once, as
 //   before --wait existed) and says so once on stderr. Ctrl-C while it waits ends it at
 //   once with nothing sent (stop_signal.h: sending has not started).
@@ -10,7 +10,7 @@
 #include <chrono>
 #include <string>
 
-#include "sync/lock_wait.h"
+#include "sync/store/lock_wait.h"
 
 namespace tenantsync {
 

@@ -5,7 +5,7 @@
 
 #include "connector/cli/engine_session.h"
 #include "sync/ascii_case.h"
-#include "sync/service_rules.h"
+#include "sync/plan/service_rules.h"
 
 namespace tenantsync {
 

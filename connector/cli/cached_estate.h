@@ -11,8 +11,8 @@
 
 #include "model/config.h"
 #include "model/desired_state.h"
-#include "sync/cache.h"
-#include "sync/plan_builder.h"
+#include "sync/plan/plan_builder.h"
+#include "sync/store/cache.h"
 
 namespace tenantsync {
 

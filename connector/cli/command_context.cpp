@@ -4,9 +4,9 @@
 #include <cstdlib>
 
 #include "connector/cli/exit_codes.h"
-#include "sync/cache_database.h"
 #include "sync/log.h"
 #include "sync/product_names_file.h"
+#include "sync/store/cache_database.h"
 
 namespace tenantsync {
 

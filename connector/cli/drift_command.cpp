@@ -7,10 +7,10 @@
 #include "connector/cli/engine_session.h"
 #include "connector/cli/exit_codes.h"
 #include "connector/cli/plan_session.h"
-#include "sync/drift.h"
-#include "sync/drift_render.h"
+#include "sync/plan/safety_limits.h"
 #include "sync/private_file.h"
-#include "sync/safety_limits.h"
+#include "sync/report/drift.h"
+#include "sync/report/drift_render.h"
 
 namespace tenantsync {
 

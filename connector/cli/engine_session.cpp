@@ -8,8 +8,8 @@
 #include "connector/cli/throttle_note.h"
 #include "connector/graph_directory.h"
 #include "connector/url.h"
-#include "sync/desired_loader.h"
 #include "sync/log.h"
+#include "sync/plan/desired_loader.h"
 
 namespace tenantsync {
 

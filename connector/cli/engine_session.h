@@ -1,7 +1,7 @@
 // What a command that touches the cache or the remote works with, built from the config:
 // the cache (opened, migrated, rebuilt if corrupt), the Graph directory (only when the
 // command needs the remote, so `users list` and `journal` work offline) and the clock.
-// A session that needs the remote also holds the cache's lock (sync/cache_lock.h): one
+// A session that needs the remote also holds the cache's lock (sync/store/cache_lock.h): one
 // writer at a time. A command holds it for its life; `run` only while a cycle runs
 // (release_lock / retake_lock), so hand tasks get in between cycles. Owned by the
 // command; used from its thread and the mirror's workers.
@@ -15,12 +15,12 @@
 #include "model/config.h"
 #include "model/desired_state.h"
 #include "model/result.h"
-#include "sync/cache.h"
-#include "sync/cache_lock.h"
 #include "sync/clock.h"
 #include "sync/directory.h"
-#include "sync/lock_wait.h"
-#include "sync/mirror.h"
+#include "sync/mirror/mirror.h"
+#include "sync/store/cache.h"
+#include "sync/store/cache_lock.h"
+#include "sync/store/lock_wait.h"
 
 namespace tenantsync {
 

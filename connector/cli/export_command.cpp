@@ -9,8 +9,8 @@
 #include "connector/cli/commands.h"
 #include "connector/cli/engine_session.h"
 #include "connector/cli/exit_codes.h"
-#include "sync/exporter.h"
 #include "sync/private_file.h"
+#include "sync/report/exporter.h"
 
 namespace tenantsync {
 

@@ -1,6 +1,6 @@
 // Before a command plans anything: settle what an interrupted apply (or an interrupted
 // assign, revoke, users ... command: they share the journal) left unfinished. Nothing of
-// it is sent again (sync/journal_settle.h): the command then plans afresh.
+// it is sent again (sync/apply/journal_settle.h): the command then plans afresh.
 #pragma once
 
 #include <cstdio>
@@ -8,7 +8,7 @@
 
 #include "connector/cli/engine_session.h"
 #include "model/result.h"
-#include "sync/journal_settle.h"
+#include "sync/apply/journal_settle.h"
 
 namespace tenantsync {
 

@@ -17,7 +17,7 @@
 #include "model/json_text.h"
 #include "sync/ascii_case.h"
 #include "sync/product_names.h"
-#include "sync/tenant_overview.h"
+#include "sync/report/tenant_overview.h"
 
 namespace tenantsync {
 

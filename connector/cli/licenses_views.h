@@ -7,7 +7,7 @@
 
 #include "connector/cli/options.h"
 #include "model/config.h"
-#include "sync/tenant_snapshot.h"
+#include "sync/store/tenant_snapshot.h"
 
 namespace tenantsync {
 

@@ -12,10 +12,10 @@
 #include "connector/cli/exit_codes.h"
 #include "connector/cli/plan_session.h"
 #include "model/json_text.h"
-#include "sync/plan_text.h"
+#include "sync/apply/run_passwords.h"
+#include "sync/plan/safety_limits.h"
 #include "sync/private_file.h"
-#include "sync/run_passwords.h"
-#include "sync/safety_limits.h"
+#include "sync/report/plan_text.h"
 
 namespace tenantsync {
 

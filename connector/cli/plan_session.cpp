@@ -1,6 +1,6 @@
 #include "connector/cli/plan_session.h"
 
-#include "sync/service_rules.h"
+#include "sync/plan/service_rules.h"
 
 namespace tenantsync {
 

@@ -7,7 +7,7 @@
 
 #include "connector/cli/engine_session.h"
 #include "model/desired_state.h"
-#include "sync/plan_builder.h"
+#include "sync/plan/plan_builder.h"
 
 namespace tenantsync {
 

@@ -29,12 +29,12 @@
 #include "connector/graph_directory.h"
 #include "connector/status_server.h"
 #include "connector/webhook_notifier.h"
-#include "sync/cycle_notification.h"
-#include "sync/cycle_outcome.h"
+#include "sync/apply/run_passwords.h"
 #include "sync/log.h"
-#include "sync/reconcile_cycle.h"
-#include "sync/report_store.h"
-#include "sync/run_passwords.h"
+#include "sync/run/cycle_notification.h"
+#include "sync/run/cycle_outcome.h"
+#include "sync/run/reconcile_cycle.h"
+#include "sync/run/report_store.h"
 
 namespace tenantsync {
 

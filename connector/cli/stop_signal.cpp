@@ -6,7 +6,7 @@
 #include <cstdio>
 #include <cstring>
 
-#include "sync/executor.h"
+#include "sync/apply/executor.h"
 
 namespace tenantsync {
 

@@ -15,7 +15,7 @@
 #include <atomic>
 #include <string>
 
-#include "sync/apply_result.h"
+#include "sync/apply/apply_result.h"
 
 namespace tenantsync {
 

@@ -17,10 +17,10 @@
 #include "connector/cli/text_table.h"
 #include "model/json_text.h"
 #include "sync/ascii_case.h"
-#include "sync/drift.h"
-#include "sync/plan_builder.h"
-#include "sync/service_rules.h"
-#include "sync/tenant_overview.h"
+#include "sync/plan/plan_builder.h"
+#include "sync/plan/service_rules.h"
+#include "sync/report/drift.h"
+#include "sync/report/tenant_overview.h"
 
 namespace tenantsync {
 

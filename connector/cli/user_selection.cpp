@@ -3,7 +3,7 @@
 #include <fstream>
 #include <iterator>
 
-#include "sync/users_file.h"
+#include "sync/plan/users_file.h"
 
 namespace tenantsync {
 

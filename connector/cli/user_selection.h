@@ -1,5 +1,5 @@
 // Turns --users / --user / --users-file / --filter (and --include-disabled) into one
-// UserFilter (sync/user_filter.h), so every command that takes a selection reads it the
+// UserFilter (sync/store/user_filter.h), so every command that takes a selection reads it the
 // same way; and resolves a selection to the names that the tasks taking names (users
 // delete, restore, reset-password, roles) are given.
 #pragma once
@@ -9,14 +9,14 @@
 
 #include "connector/cli/options.h"
 #include "model/result.h"
-#include "sync/tenant_snapshot.h"
-#include "sync/user_filter.h"
-#include "sync/user_task.h"
+#include "sync/store/tenant_snapshot.h"
+#include "sync/store/user_filter.h"
+#include "sync/tasks/user_task.h"
 
 namespace tenantsync {
 
 // The selection as a filter: its --filter parts, `users` from --users/--user or the
-// --users-file (read by parse_users_file, sync/users_file.h), and `include_disabled` from
+// --users-file (read by parse_users_file, sync/plan/users_file.h), and `include_disabled` from
 // --include-disabled.
 Result<UserFilter> selection_filter(const UserSelection& selection);
 

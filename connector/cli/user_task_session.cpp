@@ -14,14 +14,14 @@
 #include "connector/cli/interrupted_apply.h"
 #include "connector/cli/stop_signal.h"
 #include "model/json_text.h"
+#include "sync/apply/created_passwords.h"
+#include "sync/apply/executor.h"
+#include "sync/apply/password_file.h"
 #include "sync/ascii_case.h"
-#include "sync/created_passwords.h"
-#include "sync/executor.h"
-#include "sync/password_file.h"
-#include "sync/plan_builder.h"
-#include "sync/plan_text.h"
-#include "sync/service_rules.h"
-#include "sync/user_task_report.h"
+#include "sync/plan/plan_builder.h"
+#include "sync/plan/service_rules.h"
+#include "sync/report/plan_text.h"
+#include "sync/tasks/user_task_report.h"
 
 namespace tenantsync {
 

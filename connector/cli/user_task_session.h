@@ -1,10 +1,10 @@
 // The shared body of the imperative user commands (assign, revoke, users add / import /
 // reset-password / delete / restore): open the engine, settle an interrupted run, mirror
 // the tenant so everything is decided from the truth, then (except reset-password, which
-// changes no license) turn the request into a task (sync/user_task.h), plan it with the
+// changes no license) turn the request into a task (sync/tasks/user_task.h), plan it with the
 // planner, and either print that plan (--dry-run: nothing is sent) or carry it out with
 // the executor (journal, batching, safety limits) and print a result per user
-// (sync/user_task_report.h). Exit codes are docs/cli.md's.
+// (sync/tasks/user_task_report.h). Exit codes are docs/cli.md's.
 #pragma once
 
 #include <chrono>
@@ -18,8 +18,8 @@
 #include "connector/cli/options.h"
 #include "model/config.h"
 #include "model/result.h"
-#include "sync/tenant_snapshot.h"
-#include "sync/user_task.h"
+#include "sync/store/tenant_snapshot.h"
+#include "sync/tasks/user_task.h"
 
 namespace tenantsync {
 

@@ -9,8 +9,8 @@
 #include "connector/cli/commands.h"
 #include "connector/cli/exit_codes.h"
 #include "connector/cli/user_task_session.h"
+#include "sync/apply/password_file.h"
 #include "sync/csv_reader.h"
-#include "sync/password_file.h"
 #include "sync/user_import.h"
 
 namespace tenantsync {

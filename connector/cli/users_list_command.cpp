@@ -18,7 +18,7 @@
 #include "connector/cli/text_table.h"
 #include "model/json_text.h"
 #include "sync/product_names.h"
-#include "sync/user_task.h"
+#include "sync/tasks/user_task.h"
 
 namespace tenantsync {
 

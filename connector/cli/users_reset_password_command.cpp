@@ -1,5 +1,5 @@
 // `tenantsync users reset-password`: a new temporary password for each user, to be
-// changed at the next sign-in (sync/password_reset.h), written to --passwords-out once the
+// changed at the next sign-in (sync/tasks/password_reset.h), written to --passwords-out once the
 // service took them. The command refuses to run without that file and before anything
 // is sent when the file exists. A result per user; exit 0 when every reset took, 3 when
 // some did not.
@@ -13,10 +13,10 @@
 #include "connector/cli/stop_signal.h"
 #include "connector/cli/user_selection.h"
 #include "connector/cli/user_task_session.h"
-#include "sync/password_file.h"
-#include "sync/password_reset.h"
+#include "sync/apply/password_file.h"
+#include "sync/apply/temporary_password.h"
 #include "sync/plural.h"
-#include "sync/temporary_password.h"
+#include "sync/tasks/password_reset.h"
 
 namespace tenantsync {
 

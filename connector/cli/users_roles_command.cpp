@@ -11,7 +11,7 @@
 #include "connector/cli/exit_codes.h"
 #include "connector/cli/user_selection.h"
 #include "connector/cli/user_task_session.h"
-#include "sync/user_task.h"
+#include "sync/tasks/user_task.h"
 
 namespace tenantsync {
 

@@ -17,9 +17,9 @@
 
 #include "connector/cpprest_transport.h"
 #include "connector/graph_directory.h"
-#include "sync/cache.h"
 #include "sync/clock.h"
-#include "sync/mirror.h"
+#include "sync/mirror/mirror.h"
+#include "sync/store/cache.h"
 #include "tests/support/local_http_server.h"
 #include "tests/support/run_program.h"
 

@@ -18,10 +18,10 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
-#include "sync/cache.h"
-#include "sync/cache_lock.h"
 #include "sync/clock.h"
-#include "sync/sqlite.h"
+#include "sync/store/cache.h"
+#include "sync/store/cache_lock.h"
+#include "sync/store/sqlite.h"
 #include "tests/e2e/cli_fixture.h"
 
 namespace tenantsync::test {

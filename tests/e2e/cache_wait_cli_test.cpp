@@ -15,8 +15,8 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
-#include "sync/cache_lock.h"
-#include "sync/lock_holder.h"
+#include "sync/store/cache_lock.h"
+#include "sync/store/lock_holder.h"
 #include "tests/e2e/background_program.h"
 #include "tests/e2e/cli_fixture.h"
 

@@ -15,7 +15,7 @@
 #include <string>
 #include <vector>
 
-#include "sync/cache_lock.h"
+#include "sync/store/cache_lock.h"
 #include "tests/e2e/cli_fixture.h"
 
 namespace tenantsync::test {

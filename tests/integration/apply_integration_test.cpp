@@ -6,8 +6,8 @@
 
 #include <set>
 
-#include "sync/apply_text.h"
-#include "sync/desired_loader.h"
+#include "sync/plan/desired_loader.h"
+#include "sync/report/apply_text.h"
 #include "tests/integration/challenging_desired.h"
 #include "tests/integration/engine_harness.h"
 #include "tests/integration/mirror_comparison.h"

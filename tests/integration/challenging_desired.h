@@ -3,7 +3,7 @@
 #pragma once
 
 #include "model/desired_state.h"
-#include "sync/tenant_snapshot.h"
+#include "sync/store/tenant_snapshot.h"
 
 namespace tenantsync::test {
 

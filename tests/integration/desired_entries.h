@@ -9,7 +9,7 @@
 #include <vector>
 
 #include "model/desired_state.h"
-#include "sync/tenant_snapshot.h"
+#include "sync/store/tenant_snapshot.h"
 
 namespace tenantsync::test {
 

@@ -4,9 +4,9 @@
 #include <stdexcept>
 
 #include "connector/graph_directory.h"
+#include "sync/apply/temporary_password.h"
 #include "sync/log.h"
-#include "sync/service_rules.h"
-#include "sync/temporary_password.h"
+#include "sync/plan/service_rules.h"
 #include "tests/support/test_http.h"
 
 namespace tenantsync::test {

@@ -4,7 +4,7 @@
 // nothing; the first complete read makes it plannable again.
 #include <gtest/gtest.h>
 
-#include "sync/service_rules.h"
+#include "sync/plan/service_rules.h"
 #include "tests/integration/engine_harness.h"
 #include "tests/integration/page_hook_directory.h"
 #include "tests/integration/planner_promise.h"

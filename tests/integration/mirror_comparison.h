@@ -7,7 +7,7 @@
 
 #include <nlohmann/json.hpp>
 
-#include "sync/tenant_snapshot.h"
+#include "sync/store/tenant_snapshot.h"
 
 namespace tenantsync::test {
 

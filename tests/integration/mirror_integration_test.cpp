@@ -9,7 +9,7 @@
 #include <functional>
 
 #include "model/config.h"
-#include "sync/service_rules.h"
+#include "sync/plan/service_rules.h"
 #include "tests/integration/cache_rows.h"
 #include "tests/integration/engine_harness.h"
 #include "tests/integration/mirror_comparison.h"

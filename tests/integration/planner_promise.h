@@ -8,7 +8,7 @@
 #include <vector>
 
 #include "model/plan.h"
-#include "sync/apply_result.h"
+#include "sync/apply/apply_result.h"
 #include "sync/directory.h"
 
 namespace tenantsync::test {

@@ -9,7 +9,7 @@
 #include <mutex>
 #include <set>
 
-#include "sync/exporter.h"
+#include "sync/report/exporter.h"
 #include "tests/integration/challenging_desired.h"
 #include "tests/integration/engine_harness.h"
 #include "tests/integration/mirror_comparison.h"

@@ -10,7 +10,7 @@
 #include <nlohmann/json.hpp>
 
 #include "model/desired_state.h"
-#include "sync/tenant_snapshot.h"
+#include "sync/store/tenant_snapshot.h"
 
 namespace tenantsync::test {
 

@@ -1,4 +1,4 @@
-// Reads a passwords file as tenantsync writes it (sync/password_file.h): the header
+// Reads a passwords file as tenantsync writes it (sync/apply/password_file.h): the header
 // `userPrincipalName,temporaryPassword`, then one row per user.
 #pragma once
 

@@ -1,6 +1,6 @@
 // Teams Workflows notifications: a message with one Adaptive Card attachment that is valid
 // for the schema version it declares, with names shown as text and no empty parts.
-#include "sync/adaptive_card.h"
+#include "sync/run/adaptive_card.h"
 
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>

@@ -7,8 +7,8 @@
 #include "model/desired_state.h"
 #include "sync/ascii_case.h"
 #include "sync/log.h"
-#include "sync/mirror.h"
-#include "sync/planner.h"
+#include "sync/mirror/mirror.h"
+#include "sync/plan/planner.h"
 
 namespace tenantsync {
 

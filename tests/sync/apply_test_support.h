@@ -13,10 +13,10 @@
 #include <vector>
 
 #include "model/plan.h"
-#include "sync/cache.h"
+#include "sync/apply/executor.h"
+#include "sync/apply/journal_settle.h"
 #include "sync/clock.h"
-#include "sync/executor.h"
-#include "sync/journal_settle.h"
+#include "sync/store/cache.h"
 #include "tests/sync/faulty_directory.h"
 #include "tests/sync/memory_directory.h"
 

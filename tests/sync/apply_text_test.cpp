@@ -1,5 +1,5 @@
 // The apply result as text: one line per operation outcome, refusals, the summary.
-#include "sync/apply_text.h"
+#include "sync/report/apply_text.h"
 
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>

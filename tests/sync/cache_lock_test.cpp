@@ -3,7 +3,7 @@
 // The lock keys on the cache file, not its path string: a symlinked path, a deleted lock
 // file and a rebuilt cache file admit no second writer. `run` releases it between cycles
 // and takes it again; a writer that finds it held waits, as long as it was told to.
-#include "sync/cache_lock.h"
+#include "sync/store/cache_lock.h"
 
 #include <sys/wait.h>
 #include <unistd.h>
@@ -19,7 +19,7 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
-#include "sync/lock_holder.h"
+#include "sync/store/lock_holder.h"
 #include "tests/sync/memory_directory.h"
 
 namespace tenantsync {

@@ -8,9 +8,9 @@
 
 #include <gtest/gtest.h>
 
-#include "sync/cache.h"
-#include "sync/cache_lock.h"
 #include "sync/log.h"
+#include "sync/store/cache.h"
+#include "sync/store/cache_lock.h"
 #include "tests/sync/memory_directory.h"
 
 namespace tenantsync {

@@ -1,6 +1,6 @@
 // Cache: schema, migrations, recovery, the staged full read, state versions and
 // fingerprints, executor write-backs, CLI queries, and the user filter grammar.
-#include "sync/cache.h"
+#include "sync/store/cache.h"
 
 #include <sqlite3.h>
 #include <sys/stat.h>
@@ -13,8 +13,8 @@
 #include <gtest/gtest.h>
 
 #include "sync/ascii_case.h"
-#include "sync/cache_schema.h"
 #include "sync/log.h"
+#include "sync/store/cache_schema.h"
 #include "tests/sync/memory_directory.h"
 
 namespace tenantsync {

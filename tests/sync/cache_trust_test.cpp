@@ -12,10 +12,10 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
-#include "sync/cache.h"
 #include "sync/log.h"
-#include "sync/planner.h"
-#include "sync/sqlite.h"
+#include "sync/plan/planner.h"
+#include "sync/store/cache.h"
+#include "sync/store/sqlite.h"
 #include "tests/sync/memory_directory.h"
 
 namespace tenantsync {

@@ -5,7 +5,7 @@
 // leaves it, with every write having taken effect exactly once, and the cache must match
 // the remote. And what counts after a crash is the desired state as it is now: nothing of
 // the interrupted plan is ever sent again.
-#include "sync/journal_settle.h"
+#include "sync/apply/journal_settle.h"
 
 #include <algorithm>
 

@@ -1,6 +1,6 @@
 // The webhook bodies of `tenantsync run`: the JSON summary per tenant, and the Teams and
 // Slack shapes of the same facts.
-#include "sync/cycle_notification.h"
+#include "sync/run/cycle_notification.h"
 
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>

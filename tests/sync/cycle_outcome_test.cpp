@@ -2,7 +2,7 @@
 // the exit code, health, metrics and notifications follow. A cycle that read nothing is
 // failed; a tenant over a safety limit makes it refused; a tenant not read, gone or with
 // operations not done makes it partial; drift alone is drift.
-#include "sync/cycle_outcome.h"
+#include "sync/run/cycle_outcome.h"
 
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>

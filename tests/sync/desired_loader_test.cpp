@@ -1,5 +1,5 @@
 // Loading desired state from a file or a folder of *.json files.
-#include "sync/desired_loader.h"
+#include "sync/plan/desired_loader.h"
 
 #include <filesystem>
 #include <fstream>

@@ -1,6 +1,6 @@
 // Resolution of desired-state names against a tenant's SKUs and service plans, and the
 // check that every desired tenant is one the cache knows.
-#include "sync/desired_resolver.h"
+#include "sync/plan/desired_resolver.h"
 
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>

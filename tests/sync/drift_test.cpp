@@ -1,5 +1,5 @@
 // Drift reports built from hand-made plans, and each of their formats.
-#include "sync/drift.h"
+#include "sync/report/drift.h"
 
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
@@ -11,8 +11,8 @@
 
 #include <nlohmann/json.hpp>
 
-#include "sync/drift_html.h"
-#include "sync/drift_render.h"
+#include "sync/report/drift_html.h"
+#include "sync/report/drift_render.h"
 
 namespace tenantsync {
 namespace {

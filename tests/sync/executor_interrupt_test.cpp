@@ -4,7 +4,7 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
-#include "sync/executor.h"
+#include "sync/apply/executor.h"
 #include "tests/sync/apply_test_support.h"
 
 namespace tenantsync {

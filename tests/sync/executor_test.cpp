@@ -2,7 +2,7 @@
 // fault-injecting wrapper: convergence, phase order, atomic swaps, report mode, safety
 // limits, failures kept verbatim, journalling before sending, creates and passwords,
 // parallel tenants, chunking, stale plans, exit codes.
-#include "sync/executor.h"
+#include "sync/apply/executor.h"
 
 #include <algorithm>
 #include <chrono>
@@ -11,9 +11,9 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include "sync/apply/license_change.h"
 #include "sync/ascii_case.h"
-#include "sync/license_change.h"
-#include "sync/safety_limits.h"
+#include "sync/plan/safety_limits.h"
 #include "tests/sync/apply_test_support.h"
 
 namespace tenantsync {

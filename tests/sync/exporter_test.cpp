@@ -1,5 +1,5 @@
 // Export: a hand-built snapshot written as desired state, read back, and planned again.
-#include "sync/exporter.h"
+#include "sync/report/exporter.h"
 
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
@@ -7,8 +7,8 @@
 #include <string>
 #include <vector>
 
-#include "sync/planner.h"
-#include "sync/service_rules.h"
+#include "sync/plan/planner.h"
+#include "sync/plan/service_rules.h"
 
 namespace tenantsync {
 namespace {

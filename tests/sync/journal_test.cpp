@@ -1,11 +1,11 @@
 // Journal: append, the pending -> sending -> outcome life, resume, listing, no secrets.
-#include "sync/journal.h"
+#include "sync/store/journal.h"
 
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
-#include "sync/cache.h"
 #include "sync/log.h"
+#include "sync/store/cache.h"
 #include "tests/sync/memory_directory.h"
 
 namespace tenantsync {

@@ -1,7 +1,7 @@
 // The note in the cache's lock file and the lines shown about its holder: a refused or
 // waiting writer names the holder, says whether it is a cycle of `run`, and how long ago
 // it started; a note from an older version (no start time) still names its holder.
-#include "sync/lock_holder.h"
+#include "sync/store/lock_holder.h"
 
 #include <gtest/gtest.h>
 

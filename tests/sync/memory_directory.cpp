@@ -7,7 +7,7 @@
 #include <filesystem>
 #include <set>
 
-#include "sync/property_change.h"
+#include "sync/plan/property_change.h"
 
 namespace tenantsync {
 

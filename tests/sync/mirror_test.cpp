@@ -1,6 +1,6 @@
 // Mirror against the in-memory directory: full and delta reads, expired delta links,
 // failures part way, no-change runs, many tenants in parallel, and streaming.
-#include "sync/mirror.h"
+#include "sync/mirror/mirror.h"
 
 #include <atomic>
 #include <map>

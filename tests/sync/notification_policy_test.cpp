@@ -1,6 +1,6 @@
 // When `run` posts to the webhook: on a change of what is open (new or resolved matters),
 // a reminder every remindEvery while the same matters stay open, nothing otherwise.
-#include "sync/notification_policy.h"
+#include "sync/run/notification_policy.h"
 
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>

@@ -1,11 +1,11 @@
 // What `run` told the webhook, and what it has not delivered yet, survive a restart in
 // the cache; the outbox keeps its order and is bounded.
-#include "sync/notification_store.h"
+#include "sync/store/notification_store.h"
 
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
-#include "sync/cache.h"
+#include "sync/store/cache.h"
 #include "tests/sync/memory_directory.h"
 
 namespace tenantsync {

@@ -1,6 +1,6 @@
 // The passwords file: created 0600 whatever the umask, never overwriting anything, checked
 // before any remote call, removed when a write fails.
-#include "sync/password_file.h"
+#include "sync/apply/password_file.h"
 
 #include "sync/csv_field.h"
 

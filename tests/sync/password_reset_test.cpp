@@ -2,12 +2,12 @@
 // Graph contract gives (passwordProfile, change forced at next sign-in), each result with
 // the service's error verbatim, each reset in the journal without its password, and a
 // reset cut short settled without being sent again.
-#include "sync/password_reset.h"
+#include "sync/tasks/password_reset.h"
 
 #include <gtest/gtest.h>
 
-#include "sync/journal_settle.h"
-#include "sync/temporary_password.h"
+#include "sync/apply/journal_settle.h"
+#include "sync/apply/temporary_password.h"
 #include "tests/sync/apply_test_support.h"
 
 namespace tenantsync {

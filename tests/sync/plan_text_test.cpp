@@ -1,5 +1,5 @@
 // Plan text: the grouping, markers, seat table and summary line `plan` prints.
-#include "sync/plan_text.h"
+#include "sync/report/plan_text.h"
 
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>

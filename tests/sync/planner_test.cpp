@@ -1,7 +1,7 @@
-// The planner: every rule of sync/planner.h, table-driven where cases multiply. Snapshots
+// The planner: every rule of sync/plan/planner.h, table-driven where cases multiply. Snapshots
 // and desired states are built in code; operations are compared as one line each:
 // "alice assign SPE_E3 -YAMMER_ENTERPRISE (reason)", blocked ones prefixed with "!".
-#include "sync/planner.h"
+#include "sync/plan/planner.h"
 
 #include <algorithm>
 #include <functional>
@@ -11,7 +11,7 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
-#include "sync/property_change.h"
+#include "sync/plan/property_change.h"
 
 namespace tenantsync {
 namespace {

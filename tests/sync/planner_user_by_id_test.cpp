@@ -4,7 +4,7 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
-#include "sync/planner.h"
+#include "sync/plan/planner.h"
 
 namespace tenantsync {
 namespace {

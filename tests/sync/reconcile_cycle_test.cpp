@@ -1,9 +1,9 @@
 // One reconcile cycle of `tenantsync run` against the in-memory remote: enforce tenants
 // are put right, report tenants only reported, a quiet second cycle sends nothing, a
 // stop request before apply sends nothing, a failing tenant does not stop the others.
-#include "sync/reconcile_cycle.h"
+#include "sync/run/reconcile_cycle.h"
 
-#include "sync/cycle_outcome.h"
+#include "sync/run/cycle_outcome.h"
 
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>

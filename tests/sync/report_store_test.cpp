@@ -1,6 +1,6 @@
 // The report folder of `tenantsync run`: each cycle's HTML and JSON, the newest `keep`
 // kept, other files left alone.
-#include "sync/report_store.h"
+#include "sync/run/report_store.h"
 
 #include <filesystem>
 #include <fstream>

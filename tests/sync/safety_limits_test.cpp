@@ -1,7 +1,7 @@
 // Safety limits: every loss of access counts (revocations and updates that disable a plan
 // the user has enabled against maxRevocations, deletions against maxDeletions), and the
 // reason names the counts, the limit and how to raise it (flag or config key).
-#include "sync/safety_limits.h"
+#include "sync/plan/safety_limits.h"
 
 #include <utility>
 #include <vector>

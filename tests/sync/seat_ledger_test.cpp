@@ -1,5 +1,5 @@
 // SeatLedger: who gets the free seats of a SKU, and taking seats back when capacity shrinks.
-#include "sync/seat_ledger.h"
+#include "sync/plan/seat_ledger.h"
 
 #include <gtest/gtest.h>
 

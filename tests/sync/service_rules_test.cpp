@@ -1,6 +1,6 @@
 // ServiceRules: the built-in catalogue, rules learned from refusals, and the per-tenant
 // compiled form the planner uses.
-#include "sync/service_rules.h"
+#include "sync/plan/service_rules.h"
 
 #include <gtest/gtest.h>
 

@@ -16,11 +16,11 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
-#include "sync/cache.h"
-#include "sync/executor.h"
-#include "sync/journal_settle.h"
+#include "sync/apply/executor.h"
+#include "sync/apply/journal_settle.h"
 #include "sync/log.h"
-#include "sync/mirror.h"
+#include "sync/mirror/mirror.h"
+#include "sync/store/cache.h"
 #include "tests/sync/apply_test_support.h"
 #include "tests/sync/full_disk_vfs.h"
 #include "tests/sync/memory_directory.h"

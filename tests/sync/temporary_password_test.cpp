@@ -1,6 +1,6 @@
 // Temporary passwords: always complex enough for the service, typeable, CSV- and
 // shell-safe, uniform, distinct; and the service's complexity rule itself.
-#include "sync/temporary_password.h"
+#include "sync/apply/temporary_password.h"
 
 #include <gtest/gtest.h>
 

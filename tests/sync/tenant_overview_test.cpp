@@ -1,4 +1,4 @@
-#include "sync/tenant_overview.h"
+#include "sync/report/tenant_overview.h"
 
 #include <gtest/gtest.h>
 

@@ -1,15 +1,15 @@
-// Imperative user tasks as desired state (sync/user_task.h), planned by the real planner,
-// and their per-user report (sync/user_task_report.h): who is targeted, what is already
+// Imperative user tasks as desired state (sync/tasks/user_task.h), planned by the real planner,
+// and their per-user report (sync/tasks/user_task_report.h): who is targeted, what is already
 // so, what is refused before planning, and what the planner then decides.
-#include "sync/user_task.h"
+#include "sync/tasks/user_task.h"
 
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
-#include "sync/executor.h"
-#include "sync/planner.h"
-#include "sync/service_rules.h"
-#include "sync/user_task_report.h"
+#include "sync/apply/executor.h"
+#include "sync/plan/planner.h"
+#include "sync/plan/service_rules.h"
+#include "sync/tasks/user_task_report.h"
 
 namespace tenantsync {
 namespace {

@@ -1,6 +1,6 @@
-// --users-file (sync/users_file.h): a plain list or a CSV as Excel and the Microsoft 365
+// --users-file (sync/plan/users_file.h): a plain list or a CSV as Excel and the Microsoft 365
 // admin center save it, and errors that name the file and line.
-#include "sync/users_file.h"
+#include "sync/plan/users_file.h"
 
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>

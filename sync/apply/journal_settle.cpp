@@ -1,0 +1,343 @@
+#include "sync/apply/journal_settle.h"
+
+#include <algorithm>
+#include <atomic>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <thread>
+#include <unordered_map>
+#include <utility>
+
+#include "sync/apply/license_change.h"
+#include "sync/ascii_case.h"
+#include "sync/log.h"
+#include "sync/plan/property_change.h"
+#include "sync/plural.h"
+
+namespace tenantsync {
+
+namespace {
+
+constexpr const char* kCreatedNote =
+    "took effect before the interruption (if its temporary password is not in the passwords "
+    "file, reset it)";
+
+// The `sending` entries of one user, and what the service says of that user now.
+struct UserEntries {
+  std::string target;  // what the read addresses: the id, else the UPN (a create)
+  std::vector<SettledEntry*> entries;
+  bool read = false;           // the service answered (found or not found)
+  std::optional<User> active;  // the active user, when found
+  std::string read_error;
+};
+
+// The `sending` entries of one tenant, settled together: one batched read of its users.
+class TenantSettle {
+ public:
+  TenantSettle(Directory& directory, Cache& cache, SettleReport& report, std::mutex& report_mu,
+               std::string tenant_key, std::string tenant_name)
+      : directory_(directory),
+        cache_(cache),
+        report_(report),
+        report_mu_(report_mu),
+        tenant_key_(std::move(tenant_key)),
+        tenant_name_(std::move(tenant_name)) {}
+
+  void add(SettledEntry& e) {
+    const JournalEntry& j = e.entry;
+    std::string key = j.user_id.empty() ? "upn:" + ascii_lower(j.user) : j.user_id;
+    auto [it, inserted] = index_.emplace(key, users_.size());
+    if (inserted) users_.push_back({j.user_id.empty() ? j.user : j.user_id, {}, false, {}, {}});
+    users_[it->second].entries.push_back(&e);
+  }
+
+  void run() {
+    read_users();
+    for (auto& u : users_) {
+      if (!u.read) continue;
+      for (SettledEntry* e : u.entries) judge(u, *e);
+    }
+    Status recorded = cache_.journal().record_outcomes(outcomes_);
+    if (!recorded.ok()) {
+      local_error(recorded.error());
+      // Not recorded: these entries stay unfinished for the next settle.
+      for (auto& u : users_)
+        for (SettledEntry* e : u.entries) e->outcome = e->entry.state;
+      return;
+    }
+    if (changed_) reread_seats();
+    bool unresolved = roles_unread_ || std::any_of(users_.begin(), users_.end(),
+                                                   [](const UserEntries& u) { return !u.read; });
+    if (unresolved) {
+      std::lock_guard<std::mutex> lock(report_mu_);
+      report_.unresolved_tenants.push_back(tenant_name_);
+    }
+  }
+
+ private:
+  void read_users() {
+    std::vector<std::string> targets;
+    targets.reserve(users_.size());
+    for (const auto& u : users_) targets.push_back(u.target);
+    std::vector<Result<User>> read = directory_.get_users(tenant_key_, targets);
+    {
+      std::lock_guard<std::mutex> lock(report_mu_);
+      report_.users_read += static_cast<int>(targets.size());
+    }
+    for (size_t i = 0; i < users_.size(); ++i) {
+      UserEntries& u = users_[i];
+      if (i >= read.size()) {
+        u.read_error = "the directory returned no answer for this user";
+      } else if (read[i].ok()) {
+        u.read = true;
+        u.active = std::move(read[i]).value();
+        fold(*u.active);
+      } else if (read[i].error().kind == ErrorKind::NotFound) {
+        u.read = true;
+      } else {
+        u.read_error = read[i].error().describe();
+      }
+      if (!u.read) {
+        log_warn("settle: cannot read the user; its journal entries stay unfinished",
+                 {{"tenant", tenant_name_},
+                  {"user", u.entries.front()->entry.user},
+                  {"error", u.read_error}});
+      }
+    }
+  }
+
+  // Whether the entry's effect is there, from the user as the service has it now.
+  void judge(const UserEntries& u, SettledEntry& e) {
+    const JournalEntry& j = e.entry;
+    switch (j.op) {
+      case OpKind::Create:
+        return u.active ? settle(e, JournalState::Applied, kCreatedNote) : not_in_effect(e);
+      case OpKind::Restore:
+        return u.active ? settle(e, JournalState::Applied, kTookEffectBeforeInterruption)
+                        : not_in_effect(e);
+      case OpKind::AddRole:
+      case OpKind::RemoveRole:
+        return judge_role(u, e);
+      case OpKind::SetProperties:
+        return u.active && property_patch_in_effect(*u.active, j.request)
+                   ? settle(e, JournalState::Applied, kTookEffectBeforeInterruption)
+                   : not_in_effect(e);
+      case OpKind::Delete:
+        if (u.active) return not_in_effect(e);
+        if (!j.user_id.empty()) {
+          Status s = cache_.mark_deleted(tenant_key_, j.user_id);
+          if (!s.ok()) local_error(s.error());
+        }
+        return settle(e, JournalState::Applied, kTookEffectBeforeInterruption);
+      default: {
+        auto change = license_change_from_body(j.request);
+        if (u.active && change && license_change_in_effect(*u.active, *change)) {
+          return settle(e, JournalState::Applied, kTookEffectBeforeInterruption);
+        }
+        return not_in_effect(e);
+      }
+    }
+  }
+
+  // A role change took effect when the assignment is there (AddRole: the user holds the
+  // role) or gone (RemoveRole), by one read of the tenant's role assignments. When that
+  // read fails, the entry stays unfinished for the next settle.
+  void judge_role(const UserEntries& u, SettledEntry& e) {
+    if (!role_assignments_) {
+      role_assignments_ = directory_.role_assignments(tenant_key_);
+      if (!role_assignments_->ok()) {
+        log_warn("settle: cannot read the admin roles; role changes stay unfinished",
+                 {{"tenant", tenant_name_}, {"error", role_assignments_->error().describe()}});
+      } else {
+        Status s = cache_.replace_role_assignments(tenant_key_, **role_assignments_);
+        if (!s.ok()) local_error(s.error());
+      }
+    }
+    if (!role_assignments_->ok()) {
+      roles_unread_ = true;
+      e.outcome = e.entry.state;
+      return;
+    }
+    const JournalEntry& j = e.entry;
+    // A role given right after a create was journalled before the user had an id.
+    std::string principal = !j.user_id.empty() ? j.user_id : u.active ? u.active->id : "";
+    std::string role = j.request.value("roleDefinitionId", "");
+    std::string id = j.request.value("roleAssignmentId", "");
+    bool present = std::any_of(
+        (*role_assignments_)->begin(), (*role_assignments_)->end(), [&](const RoleAssignment& a) {
+          return j.op == OpKind::AddRole
+                     ? a.principal_id == principal && a.role_definition_id == role
+                     : a.id == id;
+        });
+    bool in_effect = j.op == OpKind::AddRole ? present : !present;
+    if (in_effect) return settle(e, JournalState::Applied, kTookEffectBeforeInterruption);
+    not_in_effect(e);
+  }
+
+  void not_in_effect(SettledEntry& e) { settle(e, JournalState::Skipped, kNoEffectNotResent); }
+
+  void settle(SettledEntry& e, JournalState state, const char* note) {
+    e.outcome = state;
+    e.note = note;
+    if (state == JournalState::Applied) changed_ = true;
+    outcomes_.push_back({e.entry.plan_id, e.entry.seq, state, "", note});
+  }
+
+  void reread_seats() {
+    auto skus = directory_.subscribed_skus(tenant_key_);
+    if (!skus.ok()) {
+      log_warn("settle: could not read the seats again; the next mirror will",
+               {{"tenant", tenant_name_}, {"error", skus.error().describe()}});
+      return;
+    }
+    Status s = cache_.replace_skus(tenant_key_, *skus);
+    if (!s.ok()) local_error(s.error());
+  }
+
+  void fold(const User& user) {
+    Status s = cache_.fold_user(tenant_key_, user);
+    if (!s.ok()) local_error(s.error());
+  }
+
+  void local_error(const Error& e) {
+    log_error("settle: " + e.message, {{"tenant", tenant_name_}});
+    std::lock_guard<std::mutex> lock(report_mu_);
+    report_.local_errors.push_back(e);
+  }
+
+  Directory& directory_;
+  Cache& cache_;
+  SettleReport& report_;  // shared by the tenants settled at once: under report_mu_
+  std::mutex& report_mu_;
+  std::string tenant_key_;
+  std::string tenant_name_;
+  std::vector<UserEntries> users_;
+  std::unordered_map<std::string, size_t> index_;
+  std::vector<JournalOutcome> outcomes_;
+  bool changed_ = false;
+  std::optional<Result<std::vector<RoleAssignment>>> role_assignments_;  // read on first need
+  bool roles_unread_ = false;
+};
+
+// What needs no read of the service is closed at once: entries that never left, and
+// password resets (whether one took or not, nobody knows that password).
+const char* closed_without_reading(const JournalEntry& e) {
+  if (e.state == JournalState::Pending) return kNotSentInterrupted;
+  if (e.op == OpKind::ResetPassword) return kResetNotKnownAfterInterruption;
+  return nullptr;
+}
+
+void close_without_reading(Cache& cache, SettleReport& report) {
+  std::vector<JournalOutcome> outcomes;
+  for (auto& e : report.entries) {
+    if (const char* note = closed_without_reading(e.entry))
+      outcomes.push_back({e.entry.plan_id, e.entry.seq, JournalState::Skipped, "", note});
+  }
+  if (outcomes.empty()) return;
+  Status s = cache.journal().record_outcomes(outcomes);
+  if (!s.ok()) {
+    log_error("settle: " + s.error().message, {});
+    report.local_errors.push_back(s.error());
+    return;
+  }
+  for (auto& e : report.entries) {
+    if (const char* note = closed_without_reading(e.entry)) {
+      e.outcome = JournalState::Skipped;
+      e.note = note;
+    }
+  }
+}
+
+// Until every request of the interrupted process has timed out: a read before then could
+// miss a write still on its way.
+std::chrono::seconds time_to_wait(const SettleReport& report, const Clock& clock,
+                                  std::chrono::seconds timeout) {
+  Clock::time_point latest{};
+  for (const auto& e : report.entries) {
+    Clock::time_point sent;
+    if (e.outcome == JournalState::Sending && parse_iso8601(e.entry.updated_at, sent))
+      latest = std::max(latest, sent);
+  }
+  if (latest == Clock::time_point{}) return std::chrono::seconds(0);
+  auto left = std::chrono::ceil<std::chrono::seconds>(latest + timeout - clock.now());
+  return std::max(left, std::chrono::seconds(0));
+}
+
+}  // namespace
+
+std::string SettleReport::summary() const {
+  std::string line = "Settled " +
+                     plural(static_cast<int>(entries.size()), "operation", "operations") +
+                     " an interrupted run left unfinished";
+  if (users_read > 0) line += " (read " + plural(users_read, "user", "users") + ")";
+  line += ": " + std::to_string(took_effect) + " had taken effect, " + std::to_string(no_effect) +
+          " had not, " + std::to_string(never_sent) + " were never sent";
+  if (unresolved > 0) line += ", " + std::to_string(unresolved) + " could not be checked";
+  return line + "; none is sent again.";
+}
+
+Result<SettleReport> settle_unfinished(Directory& directory, Cache& cache, Clock& clock,
+                                       const SettleOptions& options) {
+  auto unfinished = cache.journal().unfinished(options.tenant);
+  if (!unfinished.ok()) return unfinished.error();
+  SettleReport report;
+  report.entries.reserve(unfinished->size());
+  for (auto& e : *unfinished) {
+    SettledEntry s;
+    s.outcome = e.state;
+    s.entry = std::move(e);
+    report.entries.push_back(std::move(s));
+  }
+  close_without_reading(cache, report);
+
+  report.waited = time_to_wait(report, clock, options.request_timeout);
+  if (report.waited.count() > 0) {
+    if (options.on_wait) options.on_wait(report.waited);
+    clock.sleep_for(report.waited);
+  }
+
+  // Per tenant, several tenants at once; a user's entries of every plan read once.
+  std::mutex report_mu;
+  std::vector<std::string> order;
+  std::map<std::string, std::unique_ptr<TenantSettle>> tenants;
+  for (auto& e : report.entries) {
+    if (e.outcome != JournalState::Sending) continue;
+    const JournalEntry& j = e.entry;
+    std::string key = j.tenant_id.empty() ? j.tenant : j.tenant_id;
+    auto [it, inserted] = tenants.try_emplace(key);
+    if (inserted) {
+      it->second =
+          std::make_unique<TenantSettle>(directory, cache, report, report_mu, key, j.tenant);
+      order.push_back(key);
+    }
+    it->second->add(e);
+  }
+  std::atomic<size_t> next{0};
+  auto worker = [&] {
+    for (size_t i = next++; i < order.size(); i = next++) tenants[order[i]]->run();
+  };
+  size_t threads = std::min(order.size(), static_cast<size_t>(std::max(1, options.concurrency)));
+  std::vector<std::thread> pool;
+  for (size_t t = 1; t < threads; ++t) pool.emplace_back(worker);
+  worker();  // the calling thread works too
+  for (auto& t : pool) t.join();
+
+  for (const auto& e : report.entries) {
+    if (e.outcome == JournalState::Applied) {
+      ++report.took_effect;
+    } else if (e.outcome == JournalState::Skipped) {
+      ++(e.entry.state == JournalState::Pending ? report.never_sent : report.no_effect);
+    } else {
+      ++report.unresolved;
+    }
+  }
+  std::sort(report.unresolved_tenants.begin(), report.unresolved_tenants.end());
+  report.unresolved_tenants.erase(
+      std::unique(report.unresolved_tenants.begin(), report.unresolved_tenants.end()),
+      report.unresolved_tenants.end());
+  return report;
+}
+
+}  // namespace tenantsync

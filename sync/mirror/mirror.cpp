@@ -1,0 +1,434 @@
+#include "sync/mirror/mirror.h"
+
+#include <algorithm>
+#include <atomic>
+#include <cctype>
+#include <chrono>
+#include <exception>
+#include <mutex>
+#include <set>
+#include <system_error>
+#include <thread>
+
+#include "sync/log.h"
+
+namespace tenantsync {
+
+namespace {
+
+bool iequals(const std::string& a, const std::string& b) {
+  return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
+           return std::tolower(static_cast<unsigned char>(x)) ==
+                  std::tolower(static_cast<unsigned char>(y));
+         });
+}
+
+// Serializes progress callbacks from the workers.
+class ProgressReporter {
+ public:
+  explicit ProgressReporter(const MirrorProgressFn& fn) : fn_(fn) {}
+  void report(const std::string& tenant, MirrorProgress::Phase phase, std::int64_t changes) {
+    if (!fn_) return;
+    std::lock_guard<std::mutex> lock(mu_);
+    fn_(MirrorProgress{tenant, phase, changes});
+  }
+
+ private:
+  const MirrorProgressFn& fn_;
+  std::mutex mu_;  // guards calls of fn_
+};
+
+constexpr const char* kInterruptedRead =
+    "a delta read of this tenant was under way or cut short; the next mirror reads it again";
+
+class TenantMirror {
+ public:
+  TenantMirror(Directory& directory, Cache& cache, ProgressReporter& progress, bool full,
+               bool roles)
+      : dir_(directory), cache_(cache), progress_(progress), full_(full), roles_(roles) {}
+
+  void run(TenantMirrorResult& r) {
+    auto start = std::chrono::steady_clock::now();
+    const Tenant& t = r.tenant;
+    progress_.report(t.default_domain_name, MirrorProgress::Phase::Started, 0);
+    Status s = mirror(r);
+    if (!s.ok()) {
+      r.error = s.error();
+      Status marked = cache_.mark_stale(t.id, s.error().describe());
+      if (marked.ok() && refused_) marked = mark_refused(r);
+      if (!marked.ok()) {
+        log_error("cannot mark tenant stale",
+                  {{"tenant", t.default_domain_name}, {"error", marked.error().describe()}});
+      }
+      log_warn("mirror of tenant failed; it keeps its last complete state and is marked stale",
+               {{"tenant", t.default_domain_name}, {"error", s.error().describe()}});
+    }
+    auto counts = cache_.counts(t.id);
+    if (counts.ok()) {
+      r.users = counts->users;
+      r.deleted_users = counts->deleted_users;
+      r.skus = counts->skus;
+    }
+    r.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    if (r.ok()) {
+      log_info("mirrored tenant", {{"tenant", t.default_domain_name},
+                                   {"read", to_string(r.kind)},
+                                   {"users", std::to_string(r.users)},
+                                   {"deleted_users", std::to_string(r.deleted_users)},
+                                   {"skus", std::to_string(r.skus)},
+                                   {"seconds", std::to_string(r.seconds)}});
+    }
+    progress_.report(t.default_domain_name,
+                     r.ok() ? MirrorProgress::Phase::Done : MirrorProgress::Phase::Failed,
+                     r.changes_read);
+  }
+
+ private:
+  Status mirror(TenantMirrorResult& r) {
+    const std::string& id = r.tenant.id;
+    const std::string& name = r.tenant.default_domain_name;
+
+    progress_.report(name, MirrorProgress::Phase::Skus, 0);
+    // Role definitions change rarely (built-in ones never), so they are read only until
+    // cached, or on --full; who holds them on every read. Only when the caller asks
+    // (MirrorOptions::roles).
+    bool read_definitions = false;
+    if (roles_) {
+      auto known = cache_.role_definitions_known(id);
+      if (!known.ok()) return known.error();
+      read_definitions = full_ || !*known;
+    }
+    TenantLists lists = dir_.tenant_lists(id, read_definitions, roles_);
+    const auto& skus = lists.skus;
+    if (!skus.ok()) {
+      // The tenant's first read refused as a whole: the partner cannot see it any more.
+      refused_ =
+          skus.error().kind == ErrorKind::Forbidden || skus.error().kind == ErrorKind::NotFound;
+      return skus.error();
+    }
+    Status s = cache_.replace_skus(id, *skus);
+    if (!s.ok()) return s;
+    s = mirror_domains(r, lists.domains);
+    if (!s.ok()) return s;
+
+    auto state = cache_.sync_state(id);
+    if (!state.ok()) return state.error();
+    r.returned = !state->gone_since.empty();
+    std::string link = full_ ? std::string() : state->delta_link;
+    const std::string& host = cache_.graph_host();
+    if (!state->graph_host.empty() && !host.empty() && state->graph_host != host) {
+      // Its delta link belongs to the other remote; its data may not describe this one.
+      log_info(
+          "remote.graphUrl changed since this tenant was read; dropping its delta link "
+          "and reading all users",
+          {{"tenant", name}, {"from", state->graph_host}, {"to", host}});
+      r.host_changed = true;
+      link.clear();
+      if (!state->delta_link.empty()) {
+        s = cache_.set_delta_link(id, "");
+        if (!s.ok()) return s;
+      }
+    }
+    if (!link.empty()) {
+      r.kind = ReadKind::Delta;
+      // A delta round applies its pages as they come, so until its last page is in, the
+      // cache must not claim a complete state: if tenantsync dies part way, the tenant
+      // stays stale (plans block revocations) and the next mirror reads the round again
+      // from the delta link, which only moves once the round is whole.
+      s = cache_.mark_stale(id, kInterruptedRead);
+      if (!s.ok()) return s;
+      auto next = dir_.read_users(id, link, [&](UserPage&& page) -> Status {
+        count(r, page);
+        return cache_.apply_user_page(id, page);
+      });
+      if (!next.ok() && next.error().kind == ErrorKind::ResyncNeeded) {
+        log_info("delta link expired; reading all users",
+                 {{"tenant", name}, {"error", next.error().describe()}});
+        r.resynced = true;
+        link.clear();
+      } else if (!next.ok()) {
+        return next.error();
+      } else {
+        s = cache_.set_delta_link(id, *next);
+        if (!s.ok()) return s;
+      }
+    }
+    if (link.empty()) {
+      r.kind = ReadKind::Full;
+      s = full_read(r);
+      if (!s.ok()) return s;
+    }
+
+    s = mirror_roles(r, lists);
+    if (!s.ok()) return s;
+    mirror_group_names(r);
+
+    progress_.report(name, MirrorProgress::Phase::DeletedUsers, r.changes_read);
+    s = cache_.begin_deleted_read(id);
+    if (!s.ok()) return s;
+    s = dir_.read_deleted_users(id, [&](std::vector<User>&& users) -> Status {
+      r.changes_read += static_cast<std::int64_t>(users.size());
+      return cache_.stage_deleted_page(id, users);
+    });
+    if (s.ok()) s = cache_.commit_deleted_read(id);
+    if (!s.ok()) {
+      (void)cache_.abort_deleted_read(id);
+      return s;
+    }
+    return cache_.mark_complete(id, r.kind);
+  }
+
+  // The tenant's domains decide only where users may be created, so a failed read of them
+  // (an app without Domain.Read.All, say) does not fail the tenant: the cache keeps what it
+  // knew, and creates stay blocked until the domains are known. Cache errors still count.
+  Status mirror_domains(const TenantMirrorResult& r, const Result<std::vector<Domain>>& domains) {
+    if (!domains.ok()) {
+      log_warn(
+          "cannot read the tenant's domains; users cannot be created in it until they are "
+          "read",
+          {{"tenant", r.tenant.default_domain_name}, {"error", domains.error().describe()}});
+      return Status();
+    }
+    return cache_.replace_domains(r.tenant.id, *domains);
+  }
+
+  // Admin roles, the same way: a failed read (an app without RoleManagement.Read.Directory)
+  // keeps what the cache knew, and role changes wait for a read.
+  Status mirror_roles(const TenantMirrorResult& r, const TenantLists& lists) {
+    const std::string& id = r.tenant.id;
+    auto warn = [&](const Error& e) {
+      log_warn(
+          "cannot read the tenant's admin roles; roles cannot be changed in it until they "
+          "are read",
+          {{"tenant", r.tenant.default_domain_name}, {"error", e.describe()}});
+      return Status();
+    };
+    if (const auto& roles = lists.role_definitions) {
+      if (!roles->ok()) return warn(roles->error());
+      Status s = cache_.replace_role_definitions(id, **roles);
+      if (!s.ok()) return s;
+    }
+    const auto& assignments = lists.role_assignments;
+    if (!assignments) return Status();
+    if (!assignments->ok()) return warn(assignments->error());
+    return cache_.replace_role_assignments(id, **assignments);
+  }
+
+  // The names of the groups users inherit licenses from, for reports: read for groups
+  // whose name is not cached yet (all of them on --full), in $batch reads where the
+  // directory can. They only label ids, so nothing about them fails the tenant: a group
+  // that cannot be read is a warning and keeps showing as its id (or its last known name).
+  void mirror_group_names(const TenantMirrorResult& r) {
+    const std::string& id = r.tenant.id;
+    auto warn = [&](const std::string& what, const Error& e) {
+      log_warn(what, {{"tenant", r.tenant.default_domain_name}, {"error", e.describe()}});
+    };
+    auto ids = cache_.inheriting_group_ids(id);
+    if (!ids.ok()) return warn("cannot list the groups users inherit licenses from", ids.error());
+    auto known = cache_.group_names(id);
+    if (!known.ok()) return warn("cannot read the cached group names", known.error());
+    std::vector<std::string> wanted;
+    for (const auto& g : *ids) {
+      if (full_ || !known->contains(g)) wanted.push_back(g);
+    }
+    if (wanted.empty()) return;
+    auto read = dir_.groups(id, wanted);
+    std::vector<Group> found;
+    for (size_t i = 0; i < read.size() && i < wanted.size(); ++i) {
+      if (read[i].ok()) {
+        found.push_back(std::move(read[i]).value());
+        if (found.back().id.empty()) found.back().id = wanted[i];
+        continue;
+      }
+      log_warn("cannot read the name of a group users inherit licenses from; reports show its id",
+               {{"tenant", r.tenant.default_domain_name},
+                {"group", wanted[i]},
+                {"error", read[i].error().describe()}});
+    }
+    if (found.empty()) return;
+    Status s = cache_.store_group_names(id, found);
+    if (!s.ok()) warn("cannot record group names in the cache", s.error());
+  }
+
+  Status full_read(TenantMirrorResult& r) {
+    const std::string& id = r.tenant.id;
+    Status s = cache_.begin_full_read(id);
+    if (!s.ok()) return s;
+    // Removals cannot occur in a full read; users it does not list are removed at commit.
+    auto link = dir_.read_users(id, "", [&](UserPage&& page) -> Status {
+      count(r, page);
+      return cache_.stage_full_page(id, page.users);
+    });
+    if (link.ok()) {
+      s = cache_.commit_full_read(id, *link);
+    } else {
+      s = link.status();
+    }
+    if (!s.ok()) (void)cache_.abort_full_read(id);
+    return s;
+  }
+
+  Status mark_refused(TenantMirrorResult& r) {
+    const std::string& id = r.tenant.id;
+    Status s =
+        cache_.mark_gone(id, "has refused the partner's reads (" + r.error->describe() + ")");
+    if (!s.ok()) return s;
+    auto state = cache_.sync_state(id);
+    if (!state.ok()) return state.error();
+    r.gone_since = state->gone_since;
+    r.gone_reason = state->gone_reason;
+    return {};
+  }
+
+  void count(TenantMirrorResult& r, const UserPage& page) {
+    r.changes_read += static_cast<std::int64_t>(page.users.size() + page.removed_soft.size() +
+                                                page.removed_hard.size());
+    progress_.report(r.tenant.default_domain_name, MirrorProgress::Phase::Users, r.changes_read);
+  }
+
+  Directory& dir_;
+  Cache& cache_;
+  ProgressReporter& progress_;
+  bool full_;
+  bool roles_;            // MirrorOptions::roles
+  bool refused_ = false;  // the tenant's reads were refused as a whole (403/404)
+};
+
+TenantMirrorResult gone_result(const CachedTenant& t) {
+  TenantMirrorResult r;
+  r.requested = t.tenant.default_domain_name;
+  r.tenant = t.tenant;
+  r.gone_since = t.state.gone_since;
+  r.gone_reason = t.state.gone_reason;
+  return r;
+}
+
+// The tenants in scope, in the order to report them; unknown names carry an error, and
+// cached tenants gone from the contracts are reported gone.
+std::vector<TenantMirrorResult> resolve_scope(const std::vector<Tenant>& customers,
+                                              const std::vector<CachedTenant>& gone,
+                                              const std::vector<std::string>& requested) {
+  std::vector<TenantMirrorResult> out;
+  if (requested.empty()) {
+    for (const auto& t : customers) {
+      TenantMirrorResult r;
+      r.requested = t.default_domain_name;
+      r.tenant = t;
+      out.push_back(std::move(r));
+    }
+    for (const auto& t : gone) out.push_back(gone_result(t));
+    std::sort(out.begin(), out.end(), [](const auto& a, const auto& b) {
+      return a.tenant.default_domain_name < b.tenant.default_domain_name;
+    });
+    return out;
+  }
+  std::set<std::string> seen;
+  for (const auto& name : requested) {
+    TenantMirrorResult r;
+    r.requested = name;
+    auto it = std::find_if(customers.begin(), customers.end(), [&](const Tenant& t) {
+      return t.id == name || iequals(t.default_domain_name, name);
+    });
+    auto was = std::find_if(gone.begin(), gone.end(), [&](const CachedTenant& t) {
+      return t.tenant.id == name || iequals(t.tenant.default_domain_name, name);
+    });
+    if (it == customers.end() && was != gone.end()) {
+      if (!seen.insert(was->tenant.id).second) continue;
+      out.push_back(gone_result(*was));
+      continue;
+    }
+    if (it == customers.end()) {
+      r.error = make_error(ErrorKind::NotFound,
+                           "tenant " + name + " is not among the partner's customer tenants",
+                           "unknown-tenant");
+    } else {
+      if (!seen.insert(it->id).second) continue;  // named twice (by id and by domain)
+      r.tenant = *it;
+    }
+    out.push_back(std::move(r));
+  }
+  return out;
+}
+
+}  // namespace
+
+bool MirrorResult::ok() const { return !error && failed() == 0; }
+
+int MirrorResult::failed() const {
+  return static_cast<int>(std::count_if(tenants.begin(), tenants.end(),
+                                        [](const TenantMirrorResult& t) { return !t.ok(); }));
+}
+
+MirrorResult mirror_tenants(Directory& directory, Cache& cache, const MirrorOptions& options,
+                            const MirrorProgressFn& progress) {
+  MirrorResult result;
+  auto customers = directory.customer_tenants();
+  if (!customers.ok()) {
+    result.error = customers.error();  // the caller reports it
+    return result;
+  }
+  // Membership is data: whoever left the contracts is marked gone before anything is read.
+  auto gone = cache.mark_missing_from_contracts(*customers);
+  if (!gone.ok()) {
+    result.error = gone.error();  // the caller reports it
+    return result;
+  }
+  result.tenants = resolve_scope(*customers, *gone, options.tenants);
+
+  std::vector<Tenant> in_scope;
+  std::vector<size_t> work;
+  for (size_t i = 0; i < result.tenants.size(); ++i) {
+    if (!result.tenants[i].ok()) {  // not a customer: its outcome is logged like any other's
+      log_warn("mirror of tenant failed", {{"tenant", result.tenants[i].requested},
+                                           {"error", result.tenants[i].error->describe()}});
+      continue;
+    }
+    if (result.tenants[i].gone()) {
+      log_warn(
+          "tenant is gone from the partner's contracts: it is not read and nothing is "
+          "planned for it until it is back",
+          {{"tenant", result.tenants[i].tenant.default_domain_name},
+           {"since", result.tenants[i].gone_since}});
+      continue;
+    }
+    in_scope.push_back(result.tenants[i].tenant);
+    work.push_back(i);
+  }
+  if (Status s = cache.upsert_tenants(in_scope); !s.ok()) {
+    // Nothing was mirrored: no tenant may look done (locked, full or read-only cache).
+    result.tenants.clear();
+    result.error = s.error();  // the caller reports it
+    return result;
+  }
+
+  ProgressReporter reporter(progress);
+  reporter.report("", MirrorProgress::Phase::Counted, static_cast<std::int64_t>(work.size()));
+  std::atomic<size_t> next{0};
+  auto worker = [&] {
+    for (size_t w = next++; w < work.size(); w = next++) {
+      TenantMirrorResult& r = result.tenants[work[w]];
+      try {
+        TenantMirror(directory, cache, reporter, options.full, options.roles).run(r);
+      } catch (const std::exception& e) {  // never let a worker take the process down
+        r.error = make_error(ErrorKind::Internal, std::string("mirror failed: ") + e.what());
+        (void)cache.mark_stale(r.tenant.id, r.error->describe());
+      }
+    }
+  };
+  size_t threads = std::clamp<size_t>(static_cast<size_t>(std::max(1, options.concurrency)), 1,
+                                      std::max<size_t>(1, work.size()));
+  std::vector<std::thread> pool;
+  for (size_t i = 1; i < threads; ++i) {
+    try {
+      pool.emplace_back(worker);
+    } catch (const std::system_error& e) {
+      log_warn("cannot start another mirror thread", {{"error", e.what()}});
+      break;
+    }
+  }
+  worker();  // the calling thread works too
+  for (auto& t : pool) t.join();
+  return result;
+}
+
+}  // namespace tenantsync

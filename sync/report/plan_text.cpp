@@ -1,0 +1,220 @@
+#include "sync/report/plan_text.h"
+
+#include <algorithm>
+#include <cstdio>
+#include "sync/plan/property_change.h"
+#include "sync/plural.h"
+#include "sync/product_names.h"
+#include "sync/store/tenant_snapshot.h"
+#include "sync/terminal_colors.h"
+
+namespace tenantsync {
+
+namespace {
+
+using namespace ansi;
+
+class Writer {
+ public:
+  Writer(bool color, const ServicePlanNames* names) : color_(color), names_(names) {}
+
+  void tenant(const TenantPlan& t) {
+    std::vector<const SeatLine*> seats;
+    for (const auto& s : t.seats) {
+      if (s.after_plan != s.consumed || s.shortfall > 0) seats.push_back(&s);
+    }
+    if (t.operations.empty() && t.notes.empty() && t.ignored_users.empty() && seats.empty()) {
+      return;
+    }
+    out_ += paint(kBold, t.tenant);
+    if (t.mode == TenantMode::Report) out_ += " (report mode: apply leaves it alone)";
+    out_ += "\n";
+    const std::string* user = nullptr;
+    for (const auto& op : t.operations) {
+      if (!user || *user != op.user) {
+        user = &op.user;
+        out_ += "  " + op.user + "\n";
+      }
+      operation(op);
+    }
+    if (!t.notes.empty()) {
+      out_ += "  Notes:\n";
+      for (const auto& note : t.notes) out_ += "    " + note + "\n";
+    }
+    if (!t.ignored_users.empty()) {
+      out_ += "  Ignored (accepted deviations):";
+      for (size_t i = 0; i < t.ignored_users.size(); ++i) {
+        out_ += (i == 0 ? " " : ", ") + t.ignored_users[i];
+      }
+      out_ += "\n";
+    }
+    if (!seats.empty()) seat_table(seats);
+  }
+
+  std::string take() { return std::move(out_); }
+
+ private:
+  std::string paint(const char* code, const std::string& text) const {
+    return color_ ? code + text + kReset : text;
+  }
+
+  std::string plans(const std::vector<std::string>& ids) const {
+    std::string out;
+    for (const auto& id : ids) {
+      if (!out.empty()) out += ", ";
+      out += names_ ? names_->name_or_id(id) : id;
+    }
+    return out;
+  }
+
+  void operation(const Operation& op) {
+    std::string text;
+    const char* code = kReset;
+    switch (op.op) {
+      case OpKind::Assign:
+        code = kGreen;
+        text = "+ " + product_names().label(op.sku);
+        if (!op.disabled_plans.empty()) text += " (disable " + plans(op.disabled_plans) + ")";
+        break;
+      case OpKind::Revoke:
+        code = kRed;
+        text = "- " + product_names().label(op.sku);
+        break;
+      case OpKind::Update:
+        code = kYellow;
+        text = "~ " + product_names().label(op.sku) +
+               (op.disabled_plans.empty() ? " (enable all plans)"
+                                          : " (disable " + plans(op.disabled_plans) + ")");
+        break;
+      case OpKind::Restore:
+        code = kCyan;
+        text = "restore";
+        break;
+      case OpKind::ResetPassword:  // journal-only, never planned
+        text = "reset password";
+        break;
+      case OpKind::SetProperties:
+        code = kYellow;
+        text = "set " + describe_property_patch(op.details.value_or(nlohmann::json()));
+        break;
+      case OpKind::Delete:
+        code = kRed;
+        text = "delete";
+        break;
+      case OpKind::AddRole:
+        code = kGreen;
+        text = "+ role " + role_name(op);
+        break;
+      case OpKind::RemoveRole:
+        code = kRed;
+        text = "- role " + role_name(op);
+        break;
+      case OpKind::Create: {
+        code = kGreen;
+        text = "create";
+        if (op.details && op.details->is_object()) {
+          auto name = op.details->find("displayName");
+          if (name != op.details->end() && name->is_string()) {
+            text += " \"" + name->get<std::string>() + "\"";
+          }
+          auto location = op.details->find("usageLocation");
+          if (location != op.details->end() && location->is_string()) {
+            text += " (usage location " + location->get<std::string>() + ")";
+          }
+        }
+        break;
+      }
+    }
+    std::string line = "    ";
+    switch (op.status) {
+      case OpStatus::Blocked:
+        line += paint(kBoldRed, "! ") + paint(code, text) + "  " + paint(kBoldRed, "blocked:") +
+                " " + op.reason;
+        break;
+      case OpStatus::Failed:
+        line += paint(kBoldRed, "! ") + paint(code, text) + "  " + paint(kBoldRed, "failed:") +
+                " " + (op.error ? op.error->code + ": " + op.error->message : op.reason);
+        break;
+      default:
+        line += "  " + paint(code, text);
+        if (op.status == OpStatus::Applied) line += "  [applied]";
+        if (op.status == OpStatus::Skipped) line += "  [skipped]";
+        if (!op.reason.empty()) line += "  (" + op.reason + ")";
+        break;
+    }
+    out_ += line + "\n";
+  }
+
+  void seat_table(const std::vector<const SeatLine*>& seats) {
+    size_t width = 3;
+    for (const auto* s : seats) width = std::max(width, s->sku.size());
+    auto row = [&](const std::string& sku, const std::string& a, const std::string& b,
+                   const std::string& c, const std::string& d) {
+      char buf[128];
+      std::snprintf(buf, sizeof buf, "%6s  %8s  %10s  %9s", a.c_str(), b.c_str(), c.c_str(),
+                    d.c_str());
+      out_ += "    " + sku + std::string(width - sku.size(), ' ') + "  " + buf + "\n";
+    };
+    out_ += "  Seats:\n";
+    row("SKU", "seats", "consumed", "after plan", "shortfall");
+    for (const auto* s : seats) {
+      row(s->sku, std::to_string(s->enabled), std::to_string(s->consumed),
+          std::to_string(s->after_plan), std::to_string(s->shortfall));
+    }
+    for (const auto* s : seats) {
+      std::string advice = seat_advice(*s);
+      if (!advice.empty()) out_ += "    " + paint(kBold, advice) + "\n";
+      if (s->grace > 0 && (advice.empty() || s->grace_counted))
+        out_ += "    " + grace_note(*s) + "\n";
+    }
+  }
+
+  bool color_;
+  const ServicePlanNames* names_;
+  std::string out_;
+};
+
+}  // namespace
+
+int tenants_failing_checksum(const Plan& plan) {
+  int n = 0;
+  for (const auto& t : plan.tenants) {
+    n += static_cast<int>(
+        std::count(t.notes.begin(), t.notes.end(), checksum_failure_message(t.tenant)));
+  }
+  return n;
+}
+
+std::string plan_summary_line(const Plan& plan) {
+  bool any = std::any_of(plan.tenants.begin(), plan.tenants.end(),
+                         [](const TenantPlan& t) { return !t.operations.empty(); });
+  if (int untrusted = tenants_failing_checksum(plan); !any && untrusted > 0) {
+    return "No changes planned; " + std::to_string(untrusted) +
+           " tenant(s) not planned: cached rows fail their checksum (see above).";
+  }
+  if (!any) return "No changes. The tenants match the desired state.";
+  PlanSummary s = plan.summary();
+  return "Plan: " + std::to_string(s.assign) + " to assign, " + std::to_string(s.revoke) +
+         " to revoke, " + std::to_string(s.update) + " to update, " + std::to_string(s.restore) +
+         " to restore, " + std::to_string(s.del) + " to delete, " + std::to_string(s.create) +
+         " to create" + (s.set > 0 ? ", " + std::to_string(s.set) + " to set properties" : "") +
+         (s.roles > 0 ? ", " + std::to_string(s.roles) + " role changes" : "") + "; " +
+         std::to_string(s.blocked) + " blocked (" +
+         plural(s.operations, "operation", "operations") + " for " +
+         plural(s.users, "user", "users") + ").";
+}
+
+std::string render_plan_text(const Plan& plan, bool color, const ServicePlanNames* names) {
+  Writer writer(color, names);
+  for (const auto& tenant : plan.tenants) writer.tenant(tenant);
+  std::string out = writer.take();
+  if (!out.empty()) out += "\n";
+  for (const auto& tenant : plan.tenants) {
+    if (!tenant.over_limit) continue;
+    std::string line = tenant.tenant + ": " + tenant.over_limit->message;
+    out += (color ? ansi::kBoldRed + line + ansi::kReset : line) + "\n";
+  }
+  return out + plan_summary_line(plan) + "\n";
+}
+
+}  // namespace tenantsync

@@ -1,0 +1,951 @@
+#include "sync/store/cache.h"
+
+#include <openssl/evp.h>
+
+#include <algorithm>
+#include <functional>
+#include <map>
+#include <optional>
+#include <tuple>
+#include <unordered_map>
+#include <utility>
+
+#include "sync/log.h"
+#include "sync/store/cache_codec.h"
+#include "sync/store/cache_rows.h"
+#include "sync/store/domain_rows.h"
+#include "sync/store/group_rows.h"
+#include "sync/store/role_rows.h"
+
+namespace tenantsync {
+
+using cache_rows::resolve_tenant;
+using cache_rows::TenantRow;
+
+namespace {
+
+// Which users a staged read covers: kind 0 active users (the full user read), kind 1
+// soft-deleted users (the deleted-user read). Stored in staged_users.kind.
+enum class ReadScope : int { Active = 0, Deleted = 1 };
+
+const char* scope_name(ReadScope scope) {
+  return scope == ReadScope::Active ? "full read" : "deleted-user read";
+}
+
+MirrorState parse_outcome(const std::string& text) {
+  if (text == "complete") return MirrorState::Complete;
+  if (text == "stale") return MirrorState::Stale;
+  return MirrorState::Never;
+}
+
+std::string hex(const unsigned char* data, unsigned len) {
+  static const char* const kDigits = "0123456789abcdef";
+  std::string out;
+  out.reserve(len * 2);
+  for (unsigned i = 0; i < len; ++i) {
+    out += kDigits[data[i] >> 4];
+    out += kDigits[data[i] & 0xf];
+  }
+  return out;
+}
+
+// The sync_state columns every reader takes, in the order read_sync_columns() reads them.
+constexpr const char* kSyncColumns =
+    "s.delta_link, s.last_full_sync, s.last_delta_sync, s.synced_at, s.outcome, s.error, "
+    "s.state_version, s.gone_since, s.gone_reason, s.graph_host";
+
+SyncState read_sync_columns(const Statement& r, int first) {
+  SyncState state;
+  state.delta_link = r.column_text(first);
+  state.last_full_sync = r.column_text(first + 1);
+  state.last_delta_sync = r.column_text(first + 2);
+  state.synced_at = r.column_text(first + 3);
+  state.outcome = parse_outcome(r.column_text(first + 4));
+  state.error = r.column_text(first + 5);
+  state.state_version = r.column_int64(first + 6);
+  state.gone_since = r.column_text(first + 7);
+  state.gone_reason = r.column_text(first + 8);
+  state.graph_host = r.column_text(first + 9);
+  return state;
+}
+
+Result<SyncState> read_sync_state(Database& db, std::int64_t key) {
+  // Built once: Database::cached() knows a statement by the address of its text.
+  static const std::string kSql =
+      std::string("SELECT ") + kSyncColumns + " FROM sync_state s WHERE s.tenant = ?1";
+  auto s = db.cached(kSql.c_str());
+  if (!s.ok()) return s.error();
+  (*s)->bind(1, key);
+  auto r = (*s)->step();
+  if (!r.ok()) return r.error();
+  if (!*r) return SyncState{};
+  return read_sync_columns(**s, 0);
+}
+
+}  // namespace
+
+const char* to_string(ReadKind kind) { return kind == ReadKind::Full ? "full" : "delta"; }
+
+// State shared by the write paths. Touched only inside CacheDatabase::with_writer, so it
+// is guarded by the write connection's mutex (CacheDatabase::write_mu_).
+struct Cache::Impl {
+  // Staged reads in progress: (tenant key, scope) -> written directly (no previous users
+  // of that scope to protect) rather than staged.
+  std::map<std::pair<std::int64_t, int>, bool> reads;  // guarded by write_mu_
+};
+
+Cache::Cache(std::unique_ptr<CacheDatabase> db)
+    : db_(std::move(db)), impl_(std::make_unique<Impl>()), journal_(*db_), notifications_(*db_) {}
+
+Cache::~Cache() = default;
+
+Result<std::unique_ptr<Cache>> Cache::open(const std::string& path, Clock& clock,
+                                           const CacheOpenOptions& options) {
+  auto db = CacheDatabase::open(path, clock, options);
+  if (!db.ok()) return db.error();
+  return std::unique_ptr<Cache>(new Cache(std::move(db).value()));
+}
+
+// ---- tenants ----
+
+Status Cache::upsert_tenants(const std::vector<Tenant>& tenants) {
+  return db_->with_writer([&](Database& db) -> Status {
+    auto tx = Transaction::begin(db);
+    if (!tx.ok()) return tx.error();
+    auto s = db.cached(
+        "INSERT INTO tenants (id, domain, display_name) VALUES (?1, ?2, ?3) "
+        "ON CONFLICT (id) DO UPDATE SET domain = excluded.domain, "
+        "display_name = excluded.display_name "
+        "WHERE domain IS NOT excluded.domain OR display_name IS NOT excluded.display_name");
+    if (!s.ok()) return s.error();
+    for (const auto& t : tenants) {
+      if (t.id.empty()) return make_error(ErrorKind::Invalid, "a tenant without an id");
+      (*s)->reset();
+      (*s)->bind(1, t.id);
+      (*s)->bind(2, t.default_domain_name);
+      (*s)->bind(3, t.display_name);
+      Status st = (*s)->run();
+      if (!st.ok()) return st;
+      bool changed = db.changes() > 0;
+      auto row = resolve_tenant(db, t.id);
+      if (!row.ok()) return row.error();
+      st = changed ? cache_rows::bump_state_version(db, row->key)
+                   : cache_rows::ensure_sync_row(db, row->key);
+      if (!st.ok()) return st;
+    }
+    return tx->commit();
+  });
+}
+
+Result<std::vector<CachedTenant>> Cache::tenants() {
+  return db_->with_reader([&](Database& db) -> Result<std::vector<CachedTenant>> {
+    auto s = db.prepare(std::string("SELECT t.id, t.domain, t.display_name, ") + kSyncColumns +
+                        " FROM tenants t LEFT JOIN sync_state s ON s.tenant = t.key "
+                        "ORDER BY t.domain COLLATE NOCASE");
+    if (!s.ok()) return s.error();
+    std::vector<CachedTenant> out;
+    Status read = for_each_row(*s, [&](const Statement& r) {
+      CachedTenant t;
+      t.tenant = {r.column_text(0), r.column_text(1), r.column_text(2)};
+      t.state = read_sync_columns(r, 3);
+      out.push_back(std::move(t));
+    });
+    if (!read.ok()) return read.error();
+    return out;
+  });
+}
+
+Result<Tenant> Cache::find_tenant(const std::string& tenant) {
+  return db_->with_reader([&](Database& db) -> Result<Tenant> {
+    auto row = resolve_tenant(db, tenant);
+    if (!row.ok()) return row.error();
+    return row->tenant;
+  });
+}
+
+// ---- mirror writes ----
+
+namespace {
+
+// One transaction replacing a part of the tenant's data with `replace(db, tenant key,
+// changed)`; the state version moves only when something changed.
+template <class Replace>
+Status replace_tenant_part(CacheDatabase& cache_db, const std::string& tenant, Replace replace) {
+  return cache_db.with_writer([&](Database& db) -> Status {
+    auto tx = Transaction::begin(db);
+    if (!tx.ok()) return tx.error();
+    auto row = resolve_tenant(db, tenant);
+    if (!row.ok()) return row.error();
+    bool changed = false;
+    Status st = replace(db, row->key, changed);
+    if (st.ok() && changed) st = cache_rows::bump_state_version(db, row->key);
+    if (!st.ok()) return st;
+    return tx->commit();
+  });
+}
+
+}  // namespace
+
+Status Cache::replace_skus(const std::string& tenant, const std::vector<Sku>& skus) {
+  return replace_tenant_part(*db_, tenant, [&](Database& db, std::int64_t key, bool& changed) {
+    return cache_rows::replace_skus(db, key, skus, changed);
+  });
+}
+
+Status Cache::replace_domains(const std::string& tenant, const std::vector<Domain>& domains) {
+  return replace_tenant_part(*db_, tenant, [&](Database& db, std::int64_t key, bool& changed) {
+    return cache_rows::replace_domains(db, key, domains, changed);
+  });
+}
+
+Result<bool> Cache::role_definitions_known(const std::string& tenant) {
+  return db_->with_reader([&](Database& db) -> Result<bool> {
+    auto row = resolve_tenant(db, tenant);
+    if (!row.ok()) return row.error();
+    auto s = db.cached("SELECT 1 FROM role_definitions WHERE tenant = ?1 LIMIT 1");
+    if (!s.ok()) return s.error();
+    (*s)->bind(1, row->key);
+    bool any = false;
+    Status read = for_each_row(**s, [&](const Statement&) { any = true; });
+    if (!read.ok()) return read.error();
+    return any;
+  });
+}
+
+Status Cache::replace_role_definitions(const std::string& tenant,
+                                       const std::vector<RoleDefinition>& roles) {
+  return replace_tenant_part(*db_, tenant, [&](Database& db, std::int64_t key, bool& changed) {
+    return cache_rows::replace_role_definitions(db, key, roles, changed);
+  });
+}
+
+Status Cache::replace_role_assignments(const std::string& tenant,
+                                       const std::vector<RoleAssignment>& assignments) {
+  return replace_tenant_part(*db_, tenant, [&](Database& db, std::int64_t key, bool& changed) {
+    return cache_rows::replace_role_assignments(db, key, assignments, changed);
+  });
+}
+
+Result<std::vector<std::string>> Cache::inheriting_group_ids(const std::string& tenant) {
+  return db_->with_reader([&](Database& db) -> Result<std::vector<std::string>> {
+    auto row = resolve_tenant(db, tenant);
+    if (!row.ok()) return row.error();
+    return cache_rows::load_inheriting_group_ids(db, row->key);
+  });
+}
+
+Result<std::map<std::string, std::string>> Cache::group_names(const std::string& tenant) {
+  return db_->with_reader([&](Database& db) -> Result<std::map<std::string, std::string>> {
+    auto row = resolve_tenant(db, tenant);
+    if (!row.ok()) return row.error();
+    return cache_rows::load_group_names(db, row->key);
+  });
+}
+
+Status Cache::store_group_names(const std::string& tenant, const std::vector<Group>& groups) {
+  return db_->with_writer([&](Database& db) -> Status {
+    auto tx = Transaction::begin(db);
+    if (!tx.ok()) return tx.error();
+    auto row = resolve_tenant(db, tenant);
+    if (!row.ok()) return row.error();
+    if (Status st = cache_rows::upsert_group_names(db, row->key, groups); !st.ok()) return st;
+    return tx->commit();
+  });
+}
+
+Status Cache::add_role_assignment(const std::string& tenant, const RoleAssignment& assignment) {
+  return replace_tenant_part(*db_, tenant, [&](Database& db, std::int64_t key, bool& changed) {
+    changed = true;
+    return cache_rows::insert_role_assignment(db, key, assignment);
+  });
+}
+
+Status Cache::remove_role_assignment(const std::string& tenant, const std::string& assignment_id) {
+  return replace_tenant_part(*db_, tenant, [&](Database& db, std::int64_t key, bool& changed) {
+    changed = true;
+    return cache_rows::delete_role_assignment(db, key, assignment_id);
+  });
+}
+
+Status Cache::apply_user_page(const std::string& tenant, const UserPage& page) {
+  std::string now = format_iso8601(db_->clock().now());
+  return db_->with_writer([&](Database& db) -> Status {
+    auto tx = Transaction::begin(db);
+    if (!tx.ok()) return tx.error();
+    auto row = resolve_tenant(db, tenant);
+    if (!row.ok()) return row.error();
+    bool changed = false;
+    for (const auto& u : page.users) {
+      Status st = cache_rows::write_user(db, row->key, u, changed);
+      if (!st.ok()) return st;
+    }
+    // Deleted now, as far as we know: the deleted-user read rewrites the row with the
+    // service's deletedDateTime (a different hash, so it is never skipped as unchanged).
+    for (const auto& id : page.removed_soft) {
+      Status st = cache_rows::soft_delete_user(db, row->key, id, now, changed);
+      if (!st.ok()) return st;
+    }
+    for (const auto& id : page.removed_hard) {
+      auto existing = cache_rows::find_user(db, row->key, id);
+      if (!existing.ok()) return existing.error();
+      if (!*existing) continue;
+      Status st = cache_rows::delete_user(db, (*existing)->key);
+      if (!st.ok()) return st;
+      changed = true;
+    }
+    if (changed) {
+      Status st = cache_rows::bump_state_version(db, row->key);
+      if (!st.ok()) return st;
+    }
+    return tx->commit();
+  });
+}
+
+namespace {
+
+Status begin_read(Database& db, std::map<std::pair<std::int64_t, int>, bool>& reads,
+                  const std::string& tenant, ReadScope scope) {
+  auto tx = Transaction::begin(db);
+  if (!tx.ok()) return tx.error();
+  auto row = resolve_tenant(db, tenant);
+  if (!row.ok()) return row.error();
+  // Leftovers of a read that crashed or was aborted.
+  auto clear = db.cached("DELETE FROM staged_users WHERE tenant = ?1 AND kind = ?2");
+  if (!clear.ok()) return clear.error();
+  (*clear)->bind(1, row->key);
+  (*clear)->bind(2, static_cast<int>(scope));
+  Status st = (*clear)->run();
+  if (!st.ok()) return st;
+  auto any = db.cached(
+      "SELECT EXISTS (SELECT 1 FROM users WHERE tenant = ?1 "
+      "AND (deleted_at IS NOT NULL) = (?2 = 1))");
+  if (!any.ok()) return any.error();
+  (*any)->bind(1, row->key);
+  (*any)->bind(2, static_cast<int>(scope));
+  auto r = (*any)->step();
+  if (!r.ok()) return r.error();
+  bool direct = !(*any)->column_bool(0);
+  st = tx->commit();
+  if (!st.ok()) return st;
+  reads[{row->key, static_cast<int>(scope)}] = direct;
+  return {};
+}
+
+Status stage_page(Database& db, std::map<std::pair<std::int64_t, int>, bool>& reads,
+                  const std::string& tenant, ReadScope scope, const std::vector<User>& users,
+                  const std::string& now) {
+  auto tx = Transaction::begin(db);
+  if (!tx.ok()) return tx.error();
+  auto row = resolve_tenant(db, tenant);
+  if (!row.ok()) return row.error();
+  auto it = reads.find({row->key, static_cast<int>(scope)});
+  if (it == reads.end()) {
+    return make_error(ErrorKind::Internal,
+                      std::string("no ") + scope_name(scope) + " in progress for tenant " + tenant);
+  }
+  // Active users carry no deletion date; deleted ones always do (the service always sends
+  // it; NULL is never stored here). Copied only when that needs mending, which is rare.
+  auto as_read = [&](const User& u, std::optional<User>& mended) -> const User& {
+    if ((scope == ReadScope::Active) == !u.deleted_date_time) return u;
+    mended = u;
+    if (scope == ReadScope::Active) {
+      mended->deleted_date_time.reset();
+    } else {
+      mended->deleted_date_time = now;
+    }
+    return *mended;
+  };
+  std::optional<User> mended;
+  if (it->second) {  // direct
+    bool changed = false;
+    for (const auto& u : users) {
+      Status st = cache_rows::write_user(db, row->key, as_read(u, mended), changed);
+      if (!st.ok()) return st;
+    }
+    if (changed) {
+      Status st = cache_rows::bump_state_version(db, row->key);
+      if (!st.ok()) return st;
+    }
+    return tx->commit();
+  }
+  auto stage = db.cached(
+      "INSERT OR REPLACE INTO staged_users (tenant, kind, id, content_hash, payload) "
+      "VALUES (?1, ?2, ?3, ?4, ?5)");
+  if (!stage.ok()) return stage.error();
+  for (const auto& original : users) {
+    const User& u = as_read(original, mended);
+    std::int64_t hash = user_content_hash(u);
+    auto existing = cache_rows::find_user(db, row->key, u.id);
+    if (!existing.ok()) return existing.error();
+    // The payload is needed only when the cache's row differs (hash covers deletedAt).
+    bool same = *existing && (*existing)->content_hash == hash;
+    Statement& s = **stage;
+    s.reset();
+    s.bind(1, row->key);
+    s.bind(2, static_cast<int>(scope));
+    s.bind(3, u.id);
+    s.bind(4, hash);
+    if (same) {
+      s.bind_null(5);
+    } else {
+      s.bind(5, encode_staged_user(u));
+    }
+    Status st = s.run();
+    if (!st.ok()) return st;
+  }
+  return tx->commit();
+}
+
+// Swaps a staged read in. Sets `changed` when the tenant's data changed.
+Status commit_staged(Database& db, std::int64_t tenant_key, ReadScope scope, bool& changed) {
+  int kind = static_cast<int>(scope);
+  // Users of this scope the read did not see are gone (or moved to the other scope, which
+  // its own read or a delta brings back).
+  constexpr const char* kUnseen =
+      "SELECT u.key FROM users u WHERE u.tenant = ?1 AND (u.deleted_at IS NOT NULL) = (?2 = 1) "
+      "AND NOT EXISTS (SELECT 1 FROM staged_users s WHERE s.tenant = ?1 AND s.kind = ?2 "
+      "AND s.id = u.id)";
+  std::vector<std::int64_t> unseen;
+  {
+    auto s = db.cached(kUnseen);
+    if (!s.ok()) return s.error();
+    (*s)->bind(1, tenant_key);
+    (*s)->bind(2, kind);
+    Status read =
+        for_each_row(**s, [&](const Statement& r) { unseen.push_back(r.column_int64(0)); });
+    if (!read.ok()) return read;
+  }
+  for (std::int64_t key : unseen) {
+    Status st = cache_rows::delete_user(db, key);
+    if (!st.ok()) return st;
+    changed = true;
+  }
+  {
+    auto s = db.cached(
+        "SELECT payload FROM staged_users WHERE tenant = ?1 AND kind = ?2 "
+        "AND payload IS NOT NULL");
+    if (!s.ok()) return s.error();
+    (*s)->bind(1, tenant_key);
+    (*s)->bind(2, kind);
+    Status applied = for_each_row(**s, [&](const Statement& r) -> Status {
+      auto user = decode_staged_user(r.column_text(0));
+      if (!user.ok()) return user.error();
+      return cache_rows::write_user(db, tenant_key, *user, changed);
+    });
+    if (!applied.ok()) return applied;
+  }
+  auto clear = db.cached("DELETE FROM staged_users WHERE tenant = ?1 AND kind = ?2");
+  if (!clear.ok()) return clear.error();
+  (*clear)->bind(1, tenant_key);
+  (*clear)->bind(2, kind);
+  return (*clear)->run();
+}
+
+Status commit_read(Database& db, std::map<std::pair<std::int64_t, int>, bool>& reads,
+                   const std::string& tenant, ReadScope scope,
+                   const std::optional<std::string>& delta_link) {
+  auto tx = Transaction::begin(db);
+  if (!tx.ok()) return tx.error();
+  auto row = resolve_tenant(db, tenant);
+  if (!row.ok()) return row.error();
+  auto it = reads.find({row->key, static_cast<int>(scope)});
+  if (it == reads.end()) {
+    return make_error(ErrorKind::Internal,
+                      std::string("no ") + scope_name(scope) + " in progress for tenant " + tenant);
+  }
+  bool changed = false;
+  if (!it->second) {
+    Status st = commit_staged(db, row->key, scope, changed);
+    if (!st.ok()) return st;
+  }
+  if (delta_link) {
+    Status st = cache_rows::ensure_sync_row(db, row->key);
+    if (!st.ok()) return st;
+    auto s = db.cached("UPDATE sync_state SET delta_link = ?2 WHERE tenant = ?1");
+    if (!s.ok()) return s.error();
+    (*s)->bind(1, row->key);
+    (*s)->bind(2, *delta_link);
+    st = (*s)->run();
+    if (!st.ok()) return st;
+  }
+  if (changed) {
+    Status st = cache_rows::bump_state_version(db, row->key);
+    if (!st.ok()) return st;
+  }
+  Status st = tx->commit();
+  if (st.ok()) reads.erase(it);
+  return st;
+}
+
+Status abort_read(Database& db, std::map<std::pair<std::int64_t, int>, bool>& reads,
+                  const std::string& tenant, ReadScope scope) {
+  auto row = resolve_tenant(db, tenant);
+  if (!row.ok()) return row.error();
+  reads.erase({row->key, static_cast<int>(scope)});
+  auto clear = db.cached("DELETE FROM staged_users WHERE tenant = ?1 AND kind = ?2");
+  if (!clear.ok()) return clear.error();
+  (*clear)->bind(1, row->key);
+  (*clear)->bind(2, static_cast<int>(scope));
+  return (*clear)->run();
+}
+
+}  // namespace
+
+Status Cache::begin_full_read(const std::string& tenant) {
+  return db_->with_writer(
+      [&](Database& db) { return begin_read(db, impl_->reads, tenant, ReadScope::Active); });
+}
+
+Status Cache::stage_full_page(const std::string& tenant, const std::vector<User>& users) {
+  std::string now = format_iso8601(db_->clock().now());
+  return db_->with_writer([&](Database& db) {
+    return stage_page(db, impl_->reads, tenant, ReadScope::Active, users, now);
+  });
+}
+
+Status Cache::commit_full_read(const std::string& tenant, const std::string& delta_link) {
+  return db_->with_writer([&](Database& db) {
+    return commit_read(db, impl_->reads, tenant, ReadScope::Active, delta_link);
+  });
+}
+
+Status Cache::abort_full_read(const std::string& tenant) {
+  return db_->with_writer(
+      [&](Database& db) { return abort_read(db, impl_->reads, tenant, ReadScope::Active); });
+}
+
+Status Cache::begin_deleted_read(const std::string& tenant) {
+  return db_->with_writer(
+      [&](Database& db) { return begin_read(db, impl_->reads, tenant, ReadScope::Deleted); });
+}
+
+Status Cache::stage_deleted_page(const std::string& tenant, const std::vector<User>& users) {
+  std::string now = format_iso8601(db_->clock().now());
+  return db_->with_writer([&](Database& db) {
+    return stage_page(db, impl_->reads, tenant, ReadScope::Deleted, users, now);
+  });
+}
+
+Status Cache::commit_deleted_read(const std::string& tenant) {
+  return db_->with_writer([&](Database& db) {
+    return commit_read(db, impl_->reads, tenant, ReadScope::Deleted, std::nullopt);
+  });
+}
+
+Status Cache::abort_deleted_read(const std::string& tenant) {
+  return db_->with_writer(
+      [&](Database& db) { return abort_read(db, impl_->reads, tenant, ReadScope::Deleted); });
+}
+
+Status Cache::replace_deleted_users(const std::string& tenant, const std::vector<User>& users) {
+  Status st = begin_deleted_read(tenant);
+  if (st.ok()) st = stage_deleted_page(tenant, users);
+  if (st.ok()) st = commit_deleted_read(tenant);
+  if (!st.ok()) (void)abort_deleted_read(tenant);
+  return st;
+}
+
+// ---- sync state ----
+
+Result<SyncState> Cache::sync_state(const std::string& tenant) {
+  return db_->with_reader([&](Database& db) -> Result<SyncState> {
+    auto row = resolve_tenant(db, tenant);
+    if (!row.ok()) return row.error();
+    return read_sync_state(db, row->key);
+  });
+}
+
+namespace {
+
+// Runs `sql` (?1 = tenant key, ?2... = `texts`) on the tenant's sync_state row, in one
+// transaction. When `changes_plans` says, of the row as it was, that the update changes
+// what may be planned for the tenant, its state version is bumped too, so a plan saved
+// before no longer passes for current.
+Status update_sync_row(CacheDatabase& cdb, const std::string& tenant, const char* sql,
+                       const std::vector<std::string>& texts,
+                       const std::function<bool(const SyncState&)>& changes_plans = {}) {
+  return cdb.with_writer([&](Database& db) -> Status {
+    auto tx = Transaction::begin(db);
+    if (!tx.ok()) return tx.error();
+    auto row = resolve_tenant(db, tenant);
+    if (!row.ok()) return row.error();
+    Status st = cache_rows::ensure_sync_row(db, row->key);
+    if (!st.ok()) return st;
+    bool bump = false;
+    if (changes_plans) {
+      auto before = read_sync_state(db, row->key);
+      if (!before.ok()) return before.error();
+      bump = changes_plans(*before);
+    }
+    auto s = db.cached(sql);
+    if (!s.ok()) return s.error();
+    (*s)->bind(1, row->key);
+    for (size_t i = 0; i < texts.size(); ++i) (*s)->bind(static_cast<int>(i) + 2, texts[i]);
+    st = (*s)->run();
+    if (st.ok() && bump) st = cache_rows::bump_state_version(db, row->key);
+    if (!st.ok()) return st;
+    return tx->commit();
+  });
+}
+
+}  // namespace
+
+Status Cache::set_delta_link(const std::string& tenant, const std::string& delta_link) {
+  return update_sync_row(*db_, tenant, "UPDATE sync_state SET delta_link = ?2 WHERE tenant = ?1",
+                         {delta_link});
+}
+
+Status Cache::mark_complete(const std::string& tenant, ReadKind kind) {
+  std::string now = format_iso8601(db_->clock().now());
+  // A tenant back from gone, or now read from another remote, plans differently.
+  auto changes_plans = [&](const SyncState& before) {
+    return !before.gone_since.empty() || (!graph_host_.empty() && graph_host_ != before.graph_host);
+  };
+  return update_sync_row(
+      *db_, tenant,
+      kind == ReadKind::Full
+          ? "UPDATE sync_state SET outcome = 'complete', error = '', synced_at = ?2, "
+            "last_full_sync = ?2, gone_since = NULL, gone_reason = '', "
+            "graph_host = CASE WHEN ?3 = '' THEN graph_host ELSE ?3 END WHERE tenant = ?1"
+          : "UPDATE sync_state SET outcome = 'complete', error = '', synced_at = ?2, "
+            "last_delta_sync = ?2, gone_since = NULL, gone_reason = '', "
+            "graph_host = CASE WHEN ?3 = '' THEN graph_host ELSE ?3 END WHERE tenant = ?1",
+      {now, graph_host_}, changes_plans);
+}
+
+Status Cache::mark_stale(const std::string& tenant, const std::string& error) {
+  return update_sync_row(*db_, tenant,
+                         "UPDATE sync_state SET outcome = 'stale', error = ?2 WHERE tenant = ?1",
+                         {error});
+}
+
+Status Cache::mark_gone(const std::string& tenant, const std::string& reason) {
+  std::string now = format_iso8601(db_->clock().now());
+  return update_sync_row(
+      *db_, tenant,
+      "UPDATE sync_state SET gone_since = coalesce(gone_since, ?2), gone_reason = ?3, "
+      "delta_link = '' WHERE tenant = ?1",
+      {now, reason}, [](const SyncState& before) { return before.gone_since.empty(); });
+}
+
+Result<std::vector<CachedTenant>> Cache::mark_missing_from_contracts(
+    const std::vector<Tenant>& customers) {
+  auto cached = tenants();
+  if (!cached.ok()) return cached.error();
+  std::vector<CachedTenant> gone;
+  for (auto& t : *cached) {
+    bool contracted = std::any_of(customers.begin(), customers.end(),
+                                  [&](const Tenant& c) { return c.id == t.tenant.id; });
+    if (contracted) continue;
+    if (t.state.gone_since.empty() || t.state.gone_reason != kGoneFromContracts) {
+      Status st = mark_gone(t.tenant.id, kGoneFromContracts);
+      if (!st.ok()) return st.error();
+      auto state = sync_state(t.tenant.id);
+      if (!state.ok()) return state.error();
+      t.state = std::move(state).value();
+    }
+    gone.push_back(std::move(t));
+  }
+  return gone;
+}
+
+// ---- executor results ----
+
+Status Cache::fold_user(const std::string& tenant, const User& user) {
+  User active = user;
+  active.deleted_date_time.reset();
+  return db_->with_writer([&](Database& db) -> Status {
+    auto tx = Transaction::begin(db);
+    if (!tx.ok()) return tx.error();
+    auto row = resolve_tenant(db, tenant);
+    if (!row.ok()) return row.error();
+    bool changed = false;
+    Status st = cache_rows::write_user(db, row->key, active, changed);
+    if (st.ok() && changed) st = cache_rows::bump_state_version(db, row->key);
+    if (!st.ok()) return st;
+    return tx->commit();
+  });
+}
+
+Status Cache::mark_deleted(const std::string& tenant, const std::string& user_id) {
+  std::string now = format_iso8601(db_->clock().now());
+  return db_->with_writer([&](Database& db) -> Status {
+    auto tx = Transaction::begin(db);
+    if (!tx.ok()) return tx.error();
+    auto row = resolve_tenant(db, tenant);
+    if (!row.ok()) return row.error();
+    bool changed = false;
+    Status st = cache_rows::soft_delete_user(db, row->key, user_id, now, changed);
+    if (st.ok() && changed) st = cache_rows::bump_state_version(db, row->key);
+    if (!st.ok()) return st;
+    return tx->commit();
+  });
+}
+
+Status Cache::remove_user(const std::string& tenant, const std::string& user_id) {
+  return db_->with_writer([&](Database& db) -> Status {
+    auto tx = Transaction::begin(db);
+    if (!tx.ok()) return tx.error();
+    auto row = resolve_tenant(db, tenant);
+    if (!row.ok()) return row.error();
+    auto existing = cache_rows::find_user(db, row->key, user_id);
+    if (!existing.ok()) return existing.error();
+    if (*existing) {
+      Status st = cache_rows::delete_user(db, (*existing)->key);
+      if (st.ok()) st = cache_rows::bump_state_version(db, row->key);
+      if (!st.ok()) return st;
+    }
+    return tx->commit();
+  });
+}
+
+// ---- reads ----
+
+namespace {
+
+// The users of one tenant as their rows hold them, with what is needed to verify each
+// against the content hash stored beside it.
+struct LoadedUsers {
+  std::vector<User> users;
+  std::vector<std::int64_t> keys;         // users.key of each
+  std::vector<std::int64_t> stored_hash;  // users.content_hash of each
+  std::vector<char> undecodable;          // a license row of the user does not decode
+};
+
+// Runs `sql` (bound to the tenant) and appends each row, decoded from its second column
+// on, to `member` of the user whose key is its first column. A row that does not decode
+// marks its user undecodable (damaged bytes; verification fails it) and is skipped.
+template <typename Decode, typename Row>
+Status attach_rows(Database& db, const char* sql, std::int64_t tenant_key,
+                   const std::unordered_map<std::int64_t, size_t>& index, LoadedUsers& loaded,
+                   Decode decode, std::vector<Row> User::*member) {
+  auto s = db.prepare(sql);
+  if (!s.ok()) return s.error();
+  s->bind(1, tenant_key);
+  return for_each_row(*s, [&](const Statement& r) {
+    auto it = index.find(r.column_int64(0));
+    if (it == index.end()) return;
+    auto row = decode(r, 1);
+    if (!row.ok()) {
+      loaded.undecodable[it->second] = 1;
+      return;
+    }
+    (loaded.users[it->second].*member).push_back(std::move(row).value());
+  });
+}
+
+// All users of the tenant (active and deleted) with their licenses, in three queries.
+Result<LoadedUsers> load_users(Database& db, std::int64_t tenant_key) {
+  LoadedUsers loaded;
+  std::unordered_map<std::int64_t, size_t> index;
+  {
+    auto s = db.prepare(std::string("SELECT ") + cache_rows::kUserColumns +
+                        ", u.content_hash FROM users u WHERE u.tenant = ?1");
+    if (!s.ok()) return s.error();
+    s->bind(1, tenant_key);
+    constexpr int kHashColumn = 12;  // after kUserColumns' twelve
+    Status read = for_each_row(*s, [&](const Statement& r) {
+      index.emplace(r.column_int64(0), loaded.users.size());
+      loaded.users.push_back(cache_rows::read_user_columns(r));
+      loaded.keys.push_back(r.column_int64(0));
+      loaded.stored_hash.push_back(r.column_int64(kHashColumn));
+    });
+    if (!read.ok()) return read.error();
+    loaded.undecodable.assign(loaded.users.size(), 0);
+  }
+  Status read = attach_rows(db,
+                            "SELECT al.user_key, al.sku_id, al.disabled_plans FROM users u "
+                            "JOIN assigned_licenses al ON al.user_key = u.key WHERE u.tenant = ?1 "
+                            "ORDER BY al.user_key, al.position",
+                            tenant_key, index, loaded, cache_rows::read_assigned_license,
+                            &User::assigned_licenses);
+  if (read.ok()) {
+    read = attach_rows(db,
+                       "SELECT ls.user_key, ls.sku_id, ls.assigned_by_group, ls.disabled_plans, "
+                       "ls.state, ls.error FROM users u JOIN license_states ls "
+                       "ON ls.user_key = u.key WHERE u.tenant = ?1 "
+                       "ORDER BY ls.user_key, ls.position",
+                       tenant_key, index, loaded, cache_rows::read_license_state,
+                       &User::license_states);
+  }
+  if (!read.ok()) return read.error();
+  return loaded;
+}
+
+// Indexes of the loaded users whose rows (user and license rows) no longer hash to the
+// content hash stored with them. One pass over them; hash 0 ("unknown") never verifies.
+std::vector<size_t> failing_checksum(const LoadedUsers& loaded) {
+  std::vector<size_t> failing;
+  for (size_t i = 0; i < loaded.users.size(); ++i) {
+    if (loaded.undecodable[i] || loaded.stored_hash[i] != user_content_hash(loaded.users[i])) {
+      failing.push_back(i);
+    }
+  }
+  return failing;
+}
+
+}  // namespace
+
+Result<TenantSnapshot> Cache::load_snapshot(const std::string& tenant) {
+  std::int64_t tenant_key = 0;
+  std::vector<std::int64_t> damaged_keys;
+  auto snapshot = db_->with_reader([&](Database& db) -> Result<TenantSnapshot> {
+    // One read transaction: every query sees the same committed state.
+    auto tx = Transaction::begin(db, Transaction::Mode::Deferred);
+    if (!tx.ok()) return tx.error();
+    auto row = resolve_tenant(db, tenant);
+    if (!row.ok()) return row.error();
+    tenant_key = row->key;
+    TenantSnapshot snap;
+    snap.tenant = row->tenant;
+    auto state = read_sync_state(db, row->key);
+    if (!state.ok()) return state.error();
+    snap.mirror = state->outcome;
+    snap.stale_reason = state->outcome == MirrorState::Stale ? state->error : "";
+    snap.synced_at = state->synced_at;
+    snap.ever_complete = state->outcome == MirrorState::Complete || !state->last_full_sync.empty();
+    snap.gone_since = state->gone_since;
+    snap.gone_reason = state->gone_since.empty() ? "" : state->gone_reason;
+    if (!state->graph_host.empty() && !graph_host_.empty() && state->graph_host != graph_host_) {
+      snap.other_graph_host = state->graph_host;
+    }
+    auto skus = cache_rows::load_skus(db, row->key);
+    if (!skus.ok()) return skus.error();
+    snap.skus = std::move(skus).value();
+    auto domains = cache_rows::load_domains(db, row->key);
+    if (!domains.ok()) return domains.error();
+    snap.domains = std::move(domains).value();
+    auto roles = cache_rows::load_role_definitions(db, row->key);
+    if (!roles.ok()) return roles.error();
+    snap.roles = std::move(roles).value();
+    auto holders = cache_rows::load_role_assignments(db, row->key);
+    if (!holders.ok()) return holders.error();
+    snap.role_assignments = std::move(holders).value();
+    auto group_names = cache_rows::load_group_names(db, row->key);
+    if (!group_names.ok()) return group_names.error();
+    snap.group_names = std::move(group_names).value();
+    auto loaded = load_users(db, row->key);
+    if (!loaded.ok()) return loaded.error();
+    for (size_t i : failing_checksum(*loaded)) {
+      damaged_keys.push_back(loaded->keys[i]);
+      snap.failing_checksum.push_back(loaded->users[i].user_principal_name);
+    }
+    std::sort(snap.failing_checksum.begin(), snap.failing_checksum.end());
+    for (auto& u : loaded->users) {
+      (u.deleted_date_time ? snap.deleted_users : snap.users).push_back(std::move(u));
+    }
+    auto by_upn = [](const User& a, const User& b) {
+      return std::tie(a.user_principal_name, a.id) < std::tie(b.user_principal_name, b.id);
+    };
+    std::sort(snap.users.begin(), snap.users.end(), by_upn);
+    std::sort(snap.deleted_users.begin(), snap.deleted_users.end(), by_upn);
+    Status st = tx->commit();
+    if (!st.ok()) return st.error();
+    return snap;
+  });
+  if (snapshot.ok() && !damaged_keys.empty()) {
+    log_warn("cached rows fail their checksum; the next mirror re-reads the tenant fully",
+             {{"tenant", snapshot->tenant.default_domain_name},
+              {"users", std::to_string(damaged_keys.size())},
+              {"first", snapshot->failing_checksum.front()}});
+    // Best effort: the snapshot says it cannot be trusted whether or not this lands, and
+    // the next load asks again.
+    Status marked = request_full_reread(tenant_key, damaged_keys);
+    if (!marked.ok()) {
+      log_warn(
+          "could not mark the tenant for a full re-read",
+          {{"tenant", snapshot->tenant.default_domain_name}, {"error", marked.error().describe()}});
+    }
+  }
+  return snapshot;
+}
+
+Status Cache::request_full_reread(std::int64_t tenant_key,
+                                  const std::vector<std::int64_t>& user_keys) {
+  return db_->with_writer([&](Database& db) -> Status {
+    auto tx = Transaction::begin(db);
+    if (!tx.ok()) return tx.error();
+    // Hash 0 fails verification until a read writes the row again, and never equals the
+    // hash of the user the service sends, so the re-read rewrites the row even when the
+    // damage left the stored hash equal to the service's.
+    auto unknown = db.cached("UPDATE users SET content_hash = 0 WHERE key = ?1 AND tenant = ?2");
+    if (!unknown.ok()) return unknown.error();
+    for (std::int64_t key : user_keys) {
+      (*unknown)->reset();
+      (*unknown)->bind(1, key);
+      (*unknown)->bind(2, tenant_key);
+      Status st = (*unknown)->run();
+      if (!st.ok()) return st;
+    }
+    Status st = cache_rows::ensure_sync_row(db, tenant_key);
+    if (!st.ok()) return st;
+    // No delta link: the next mirror reads every user.
+    auto full = db.cached("UPDATE sync_state SET delta_link = '' WHERE tenant = ?1");
+    if (!full.ok()) return full.error();
+    (*full)->bind(1, tenant_key);
+    st = (*full)->run();
+    if (!st.ok()) return st;
+    return tx->commit();
+  });
+}
+
+Result<TenantCounts> Cache::counts(const std::string& tenant) {
+  return db_->with_reader([&](Database& db) -> Result<TenantCounts> {
+    auto tx = Transaction::begin(db, Transaction::Mode::Deferred);
+    if (!tx.ok()) return tx.error();
+    auto row = resolve_tenant(db, tenant);
+    if (!row.ok()) return row.error();
+    TenantCounts c;
+    auto s = db.cached(
+        "SELECT count(*) FILTER (WHERE deleted_at IS NULL), "
+        "count(*) FILTER (WHERE deleted_at IS NOT NULL) FROM users WHERE tenant = ?1");
+    if (!s.ok()) return s.error();
+    (*s)->bind(1, row->key);
+    auto r = (*s)->step();
+    if (!r.ok()) return r.error();
+    c.users = (*s)->column_int(0);
+    c.deleted_users = (*s)->column_int(1);
+    auto k = db.cached("SELECT count(*) FROM skus WHERE tenant = ?1");
+    if (!k.ok()) return k.error();
+    (*k)->bind(1, row->key);
+    r = (*k)->step();
+    if (!r.ok()) return r.error();
+    c.skus = (*k)->column_int(0);
+    return c;
+  });
+}
+
+Result<std::string> Cache::fingerprint(const std::vector<std::string>& tenant_ids) {
+  auto lines = db_->with_reader([&](Database& db) -> Result<std::vector<std::string>> {
+    auto tx = Transaction::begin(db, Transaction::Mode::Deferred);
+    if (!tx.ok()) return tx.error();
+    std::vector<std::string> out;
+    for (const auto& name : tenant_ids) {
+      auto row = resolve_tenant(db, name);
+      if (!row.ok() && row.error().kind != ErrorKind::NotFound) return row.error();
+      std::int64_t version = 0;
+      std::string id = name;
+      if (row.ok()) {
+        id = row->tenant.id;
+        auto state = read_sync_state(db, row->key);
+        if (!state.ok()) return state.error();
+        version = state->state_version;
+      }
+      out.push_back(id + "\t" + std::to_string(version) + "\n");
+    }
+    return out;
+  });
+  if (!lines.ok()) return lines.error();
+  std::sort(lines->begin(), lines->end());
+  lines->erase(std::unique(lines->begin(), lines->end()), lines->end());
+  std::string text;
+  for (const auto& l : *lines) text += l;
+  unsigned char digest[EVP_MAX_MD_SIZE];
+  unsigned len = 0;
+  if (EVP_Digest(text.data(), text.size(), digest, &len, EVP_sha256(), nullptr) != 1) {
+    return make_error(ErrorKind::Internal, "SHA-256 failed");
+  }
+  return "sha256:" + hex(digest, len);
+}
+
+}  // namespace tenantsync

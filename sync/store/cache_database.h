@@ -1,0 +1,92 @@
+// The cache file: creating it (mode 0600), recognising a corrupt or foreign file,
+// migrating its schema, and the two connections everything else goes through.
+//
+// Opening: a new cache is only ever made where no file is (the path is plainly new). The
+// file is created with open(O_CREAT, 0600) before SQLite sees it, so it never exists with
+// wider permissions (SQLite gives its -wal and -shm files the same mode). What is refused
+// and left untouched (ErrorKind::Invalid, code "cache-not-tenantsync"): an empty (0-byte)
+// file, a file that is not an SQLite database (no SQLite header), an SQLite database
+// without tenantsync's tables, and a file from a newer tenantsync. An SQLite file that
+// SQLite cannot read as a database, or that fails `PRAGMA quick_check`, is damaged: with
+// `repair` (writers, which hold the lock) it is logged (warn), renamed to
+// `<file>.corrupt-<UTC timestamp>` and replaced by an empty cache that the next mirror
+// refills from the remote; without it (read-only commands) it is an Io error, code
+// "cache-damaged", naming the command that repairs it, and the file stays where it is. A
+// file that cannot be opened at all (permissions, missing folder) is an Io error, and is
+// left alone.
+//
+// Connections and threads: one write connection, guarded by `write_mu_`, owned by
+// whichever thread holds the mutex (the mirror's workers, the executor, the CLI thread);
+// every write transaction is short (one page, one result), so funnelling all writers
+// through it costs little and SQLite never sees two writers. One read connection,
+// guarded by `read_mu_`: in WAL mode it reads the last committed state while a write is
+// in progress. All of CacheDatabase's methods may be called from any thread.
+#pragma once
+
+#include <memory>
+#include <mutex>
+#include <string>
+
+#include "model/result.h"
+#include "sync/clock.h"
+#include "sync/store/sqlite.h"
+
+namespace tenantsync {
+
+struct CacheOpenOptions {
+  // Run `PRAGMA quick_check` when opening (reads every page: about 1 s per GB).
+  bool verify = true;
+  // A damaged file may be moved aside and rebuilt (only for a caller holding the lock).
+  bool repair = true;
+  int busy_timeout_ms = 10000;
+};
+
+// What to do about a damaged cache, for messages.
+inline constexpr const char* kRepairDamagedCache =
+    "run `tenantsync mirror` to move it aside and rebuild it from the remote (the old file, "
+    "journal included, is kept beside it)";
+
+// The error is SQLite saying the file is not a healthy database (SQLITE_CORRUPT,
+// SQLITE_NOTADB).
+bool is_cache_corruption(const Error& e);
+
+class CacheDatabase {
+ public:
+  static Result<std::unique_ptr<CacheDatabase>> open(const std::string& path, Clock& clock,
+                                                     const CacheOpenOptions& options = {});
+
+  CacheDatabase(const CacheDatabase&) = delete;
+  CacheDatabase& operator=(const CacheDatabase&) = delete;
+
+  const std::string& path() const { return path_; }
+  Clock& clock() const { return clock_; }
+  // Where a corrupt file was moved at open, or "" when it was healthy.
+  const std::string& moved_aside_to() const { return moved_aside_to_; }
+
+  // Runs fn(Database&) on the write connection, holding write_mu_ throughout.
+  template <class Fn>
+  auto with_writer(Fn&& fn) {
+    std::lock_guard<std::mutex> lock(write_mu_);
+    return fn(*writer_);
+  }
+  // Runs fn(Database&) on the read connection, holding read_mu_ throughout.
+  template <class Fn>
+  auto with_reader(Fn&& fn) {
+    std::lock_guard<std::mutex> lock(read_mu_);
+    return fn(*reader_);
+  }
+
+ private:
+  CacheDatabase(std::string path, Clock& clock) : path_(std::move(path)), clock_(clock) {}
+
+  std::string path_;
+  Clock& clock_;
+  std::string moved_aside_to_;
+
+  std::mutex write_mu_;
+  std::unique_ptr<Database> writer_;  // guarded by write_mu_
+  std::mutex read_mu_;
+  std::unique_ptr<Database> reader_;  // guarded by read_mu_
+};
+
+}  // namespace tenantsync

@@ -1,0 +1,394 @@
+#include "sync/store/cache_rows.h"
+
+#include "sync/store/cache_codec.h"
+
+namespace tenantsync::cache_rows {
+
+Result<TenantRow> resolve_tenant(Database& db, const std::string& tenant) {
+  auto s = db.cached(
+      "SELECT key, id, domain, display_name FROM tenants "
+      "WHERE id = ?1 OR domain = ?1 COLLATE NOCASE ORDER BY id = ?1 DESC LIMIT 1");
+  if (!s.ok()) return s.error();
+  (*s)->bind(1, tenant);
+  auto row = (*s)->step();
+  if (!row.ok()) return row.error();
+  if (!*row) {
+    return make_error(ErrorKind::NotFound,
+                      "tenant " + tenant + " is not in the cache; run `tenantsync mirror` first",
+                      "unknown-tenant");
+  }
+  TenantRow out;
+  out.key = (*s)->column_int64(0);
+  out.tenant.id = (*s)->column_text(1);
+  out.tenant.default_domain_name = (*s)->column_text(2);
+  out.tenant.display_name = (*s)->column_text(3);
+  return out;
+}
+
+Status ensure_sync_row(Database& db, std::int64_t tenant_key) {
+  auto s = db.cached("INSERT OR IGNORE INTO sync_state (tenant) VALUES (?1)");
+  if (!s.ok()) return s.error();
+  (*s)->bind(1, tenant_key);
+  return (*s)->run();
+}
+
+Status bump_state_version(Database& db, std::int64_t tenant_key) {
+  auto s = db.cached(
+      "INSERT INTO sync_state (tenant, state_version) VALUES (?1, 1) "
+      "ON CONFLICT (tenant) DO UPDATE SET state_version = state_version + 1");
+  if (!s.ok()) return s.error();
+  (*s)->bind(1, tenant_key);
+  return (*s)->run();
+}
+
+Result<std::vector<Sku>> load_skus(Database& db, std::int64_t tenant_key) {
+  std::vector<Sku> skus;
+  {
+    auto s = db.cached(
+        "SELECT sku_id, object_id, part_number, applies_to, capability_status, consumed_units, "
+        "enabled, suspended, warning, locked_out FROM skus WHERE tenant = ?1 ORDER BY position");
+    if (!s.ok()) return s.error();
+    (*s)->bind(1, tenant_key);
+    Status read = for_each_row(**s, [&](const Statement& r) {
+      Sku sku;
+      sku.sku_id = r.column_text(0);
+      sku.id = r.column_text(1);
+      sku.sku_part_number = r.column_text(2);
+      sku.applies_to = r.column_text(3);
+      sku.capability_status = r.column_text(4);
+      sku.consumed_units = r.column_int(5);
+      sku.prepaid_units.enabled = r.column_int(6);
+      sku.prepaid_units.suspended = r.column_int(7);
+      sku.prepaid_units.warning = r.column_int(8);
+      sku.prepaid_units.locked_out = r.column_int(9);
+      skus.push_back(std::move(sku));
+    });
+    if (!read.ok()) return read.error();
+  }
+  auto s = db.cached(
+      "SELECT plan_id, name, provisioning_status, applies_to FROM service_plans "
+      "WHERE tenant = ?1 AND sku_id = ?2 ORDER BY position");
+  if (!s.ok()) return s.error();
+  for (auto& sku : skus) {
+    (*s)->reset();
+    (*s)->bind(1, tenant_key);
+    (*s)->bind(2, sku.sku_id);
+    Status read = for_each_row(**s, [&](const Statement& r) {
+      ServicePlan p;
+      p.service_plan_id = r.column_text(0);
+      p.service_plan_name = r.column_text(1);
+      p.provisioning_status = r.column_text(2);
+      p.applies_to = r.column_text(3);
+      sku.service_plans.push_back(std::move(p));
+    });
+    if (!read.ok()) return read.error();
+  }
+  return skus;
+}
+
+Status replace_skus(Database& db, std::int64_t tenant_key, const std::vector<Sku>& skus,
+                    bool& changed) {
+  auto existing = load_skus(db, tenant_key);
+  if (!existing.ok()) return existing.error();
+  if (*existing == skus) return {};
+  changed = true;
+  for (const char* sql :
+       {"DELETE FROM skus WHERE tenant = ?1", "DELETE FROM service_plans WHERE tenant = ?1"}) {
+    auto s = db.cached(sql);
+    if (!s.ok()) return s.error();
+    (*s)->bind(1, tenant_key);
+    Status st = (*s)->run();
+    if (!st.ok()) return st;
+  }
+  auto insert_sku = db.cached(
+      "INSERT OR REPLACE INTO skus (tenant, sku_id, object_id, part_number, applies_to, "
+      "capability_status, consumed_units, enabled, suspended, warning, locked_out, position) "
+      "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)");
+  if (!insert_sku.ok()) return insert_sku.error();
+  auto insert_plan = db.cached(
+      "INSERT OR REPLACE INTO service_plans (tenant, sku_id, position, plan_id, name, "
+      "provisioning_status, applies_to) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)");
+  if (!insert_plan.ok()) return insert_plan.error();
+  for (size_t i = 0; i < skus.size(); ++i) {
+    const Sku& sku = skus[i];
+    Statement& s = **insert_sku;
+    s.reset();
+    s.bind(1, tenant_key);
+    s.bind(2, sku.sku_id);
+    s.bind(3, sku.id);
+    s.bind(4, sku.sku_part_number);
+    s.bind(5, sku.applies_to);
+    s.bind(6, sku.capability_status);
+    s.bind(7, sku.consumed_units);
+    s.bind(8, sku.prepaid_units.enabled);
+    s.bind(9, sku.prepaid_units.suspended);
+    s.bind(10, sku.prepaid_units.warning);
+    s.bind(11, sku.prepaid_units.locked_out);
+    s.bind(12, static_cast<std::int64_t>(i));
+    Status st = s.run();
+    if (!st.ok()) return st;
+    for (size_t j = 0; j < sku.service_plans.size(); ++j) {
+      const ServicePlan& p = sku.service_plans[j];
+      Statement& ps = **insert_plan;
+      ps.reset();
+      ps.bind(1, tenant_key);
+      ps.bind(2, sku.sku_id);
+      ps.bind(3, static_cast<std::int64_t>(j));
+      ps.bind(4, p.service_plan_id);
+      ps.bind(5, p.service_plan_name);
+      ps.bind(6, p.provisioning_status);
+      ps.bind(7, p.applies_to);
+      st = ps.run();
+      if (!st.ok()) return st;
+    }
+  }
+  return {};
+}
+
+Result<std::optional<UserRowInfo>> find_user(Database& db, std::int64_t tenant_key,
+                                             const std::string& user_id) {
+  auto s = db.cached(
+      "SELECT key, content_hash, deleted_at IS NOT NULL FROM users WHERE tenant = ?1 AND id = ?2");
+  if (!s.ok()) return s.error();
+  (*s)->bind(1, tenant_key);
+  (*s)->bind(2, user_id);
+  auto row = (*s)->step();
+  if (!row.ok()) return row.error();
+  if (!*row) return std::optional<UserRowInfo>();
+  return std::optional<UserRowInfo>(
+      UserRowInfo{(*s)->column_int64(0), (*s)->column_int64(1), (*s)->column_bool(2)});
+}
+
+namespace {
+
+Status delete_licenses(Database& db, std::int64_t user_key) {
+  for (const char* sql : {"DELETE FROM assigned_licenses WHERE user_key = ?1",
+                          "DELETE FROM license_states WHERE user_key = ?1"}) {
+    auto s = db.cached(sql);
+    if (!s.ok()) return s.error();
+    (*s)->bind(1, user_key);
+    Status st = (*s)->run();
+    if (!st.ok()) return st;
+  }
+  return {};
+}
+
+void bind_user_fields(Statement& s, const User& u, std::int64_t hash) {
+  // ?3.. as in the INSERT and UPDATE below.
+  s.bind(3, u.user_principal_name);
+  s.bind(4, u.display_name);
+  s.bind(5, u.mail);
+  s.bind(6, u.given_name);
+  s.bind(7, u.surname);
+  s.bind(8, u.job_title);
+  s.bind(9, u.department);
+  s.bind(10, u.account_enabled);
+  s.bind(11, u.usage_location);
+  s.bind(12, u.deleted_date_time);
+  s.bind(13, hash);
+}
+
+}  // namespace
+
+namespace {
+
+// The user as its rows read back: assigned_licenses is keyed by SKU, so of two entries for
+// one SKU only the later stays (INSERT OR REPLACE). The stored hash must be of that, or
+// the row would fail its checksum on every load.
+std::int64_t stored_content_hash(const User& u) {
+  const auto& licenses = u.assigned_licenses;
+  bool repeated = false;
+  for (size_t i = 0; i < licenses.size() && !repeated; ++i) {
+    for (size_t j = i + 1; j < licenses.size() && !repeated; ++j) {
+      repeated = licenses[i].sku_id == licenses[j].sku_id;
+    }
+  }
+  if (!repeated) return user_content_hash(u);
+  User stored = u;
+  stored.assigned_licenses.clear();
+  for (size_t i = 0; i < licenses.size(); ++i) {
+    bool later = false;
+    for (size_t j = i + 1; j < licenses.size(); ++j)
+      later |= licenses[j].sku_id == licenses[i].sku_id;
+    if (!later) stored.assigned_licenses.push_back(licenses[i]);
+  }
+  return user_content_hash(stored);
+}
+
+}  // namespace
+
+Status write_user(Database& db, std::int64_t tenant_key, const User& u, bool& changed) {
+  std::int64_t hash = stored_content_hash(u);
+  auto existing = find_user(db, tenant_key, u.id);
+  if (!existing.ok()) return existing.error();
+  std::int64_t user_key = 0;
+  if (*existing) {
+    if ((*existing)->content_hash == hash) return {};
+    user_key = (*existing)->key;
+    auto s = db.cached(
+        "UPDATE users SET upn = ?3, display_name = ?4, mail = ?5, given_name = ?6, "
+        "surname = ?7, job_title = ?8, department = ?9, account_enabled = ?10, "
+        "usage_location = ?11, deleted_at = ?12, content_hash = ?13 "
+        "WHERE key = ?1 AND id = ?2");
+    if (!s.ok()) return s.error();
+    (*s)->bind(1, user_key);
+    (*s)->bind(2, u.id);
+    bind_user_fields(**s, u, hash);
+    Status st = (*s)->run();
+    if (!st.ok()) return st;
+    st = delete_licenses(db, user_key);
+    if (!st.ok()) return st;
+  } else {
+    auto s = db.cached(
+        "INSERT INTO users (tenant, id, upn, display_name, mail, given_name, surname, "
+        "job_title, department, account_enabled, usage_location, deleted_at, content_hash) "
+        "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13) RETURNING key");
+    if (!s.ok()) return s.error();
+    (*s)->bind(1, tenant_key);
+    (*s)->bind(2, u.id);
+    bind_user_fields(**s, u, hash);
+    auto row = (*s)->step();
+    if (!row.ok()) return row.error();
+    user_key = (*s)->column_int64(0);
+    Status st = (*s)->run();  // finish the statement
+    if (!st.ok()) return st;
+  }
+  changed = true;
+  if (!u.assigned_licenses.empty()) {
+    auto s = db.cached(
+        "INSERT OR REPLACE INTO assigned_licenses (user_key, sku_id, tenant, position, "
+        "disabled_plans) VALUES (?1, ?2, ?3, ?4, ?5)");
+    if (!s.ok()) return s.error();
+    for (size_t i = 0; i < u.assigned_licenses.size(); ++i) {
+      const auto& l = u.assigned_licenses[i];
+      (*s)->reset();
+      (*s)->bind(1, user_key);
+      (*s)->bind(2, l.sku_id);
+      (*s)->bind(3, tenant_key);
+      (*s)->bind(4, static_cast<std::int64_t>(i));
+      (*s)->bind(5, encode_plan_list(l.disabled_plans));
+      Status st = (*s)->run();
+      if (!st.ok()) return st;
+    }
+  }
+  if (!u.license_states.empty()) {
+    auto s = db.cached(
+        "INSERT INTO license_states (user_key, position, sku_id, assigned_by_group, "
+        "disabled_plans, state, error) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)");
+    if (!s.ok()) return s.error();
+    for (size_t i = 0; i < u.license_states.size(); ++i) {
+      const auto& ls = u.license_states[i];
+      (*s)->reset();
+      (*s)->bind(1, user_key);
+      (*s)->bind(2, static_cast<std::int64_t>(i));
+      (*s)->bind(3, ls.sku_id);
+      (*s)->bind(4, ls.assigned_by_group);
+      (*s)->bind(5, encode_plan_list(ls.disabled_plans));
+      (*s)->bind(6, ls.state);
+      (*s)->bind(7, ls.error);
+      Status st = (*s)->run();
+      if (!st.ok()) return st;
+    }
+  }
+  return {};
+}
+
+Status delete_user(Database& db, std::int64_t user_key) {
+  Status st = delete_licenses(db, user_key);
+  if (!st.ok()) return st;
+  auto s = db.cached("DELETE FROM users WHERE key = ?1");
+  if (!s.ok()) return s.error();
+  (*s)->bind(1, user_key);
+  return (*s)->run();
+}
+
+Status soft_delete_user(Database& db, std::int64_t tenant_key, const std::string& user_id,
+                        const std::string& deleted_at, bool& changed) {
+  auto s = db.prepare(std::string("SELECT ") + kUserColumns +
+                      " FROM users u WHERE u.tenant = ?1 AND u.id = ?2 AND u.deleted_at IS NULL");
+  if (!s.ok()) return s.error();
+  s->bind(1, tenant_key);
+  s->bind(2, user_id);
+  auto row = s->step();
+  if (!row.ok()) return row.error();
+  if (!*row) return {};
+  std::int64_t user_key = s->column_int64(0);
+  User user = read_user_columns(*s);
+  user.deleted_date_time = deleted_at;
+  // A license row that no longer decodes leaves hash 0, which never verifies: the row is
+  // re-read rather than trusted.
+  Status loaded = load_licenses(db, user_key, user);
+  std::int64_t hash = loaded.ok() ? user_content_hash(user) : 0;
+  auto update = db.cached("UPDATE users SET deleted_at = ?2, content_hash = ?3 WHERE key = ?1");
+  if (!update.ok()) return update.error();
+  (*update)->bind(1, user_key);
+  (*update)->bind(2, deleted_at);
+  (*update)->bind(3, hash);
+  Status st = (*update)->run();
+  if (st.ok()) changed = true;
+  return st;
+}
+
+User read_user_columns(const Statement& s) {
+  User u;
+  u.id = s.column_text(1);
+  u.user_principal_name = s.column_text(2);
+  u.display_name = s.column_text(3);
+  u.mail = s.column_text(4);
+  u.given_name = s.column_text(5);
+  u.surname = s.column_text(6);
+  u.job_title = s.column_text(7);
+  u.department = s.column_text(8);
+  u.account_enabled = s.column_bool(9);
+  u.usage_location = s.column_optional_text(10);
+  u.deleted_date_time = s.column_optional_text(11);
+  return u;
+}
+
+Status load_licenses(Database& db, std::int64_t user_key, User& user) {
+  {
+    auto s = db.cached(
+        "SELECT sku_id, disabled_plans FROM assigned_licenses WHERE user_key = ?1 "
+        "ORDER BY position");
+    if (!s.ok()) return s.error();
+    (*s)->bind(1, user_key);
+    Status read = for_each_row(**s, [&](const Statement& r) -> Status {
+      auto license = read_assigned_license(r, 0);
+      if (!license.ok()) return license.error();
+      user.assigned_licenses.push_back(std::move(license).value());
+      return {};
+    });
+    if (!read.ok()) return read;
+  }
+  auto s = db.cached(
+      "SELECT sku_id, assigned_by_group, disabled_plans, state, error FROM license_states "
+      "WHERE user_key = ?1 ORDER BY position");
+  if (!s.ok()) return s.error();
+  (*s)->bind(1, user_key);
+  return for_each_row(**s, [&](const Statement& r) -> Status {
+    auto state = read_license_state(r, 0);
+    if (!state.ok()) return state.error();
+    user.license_states.push_back(std::move(state).value());
+    return {};
+  });
+}
+
+Result<AssignedLicense> read_assigned_license(const Statement& s, int first) {
+  auto plans = decode_plan_list(s.column_text(first + 1));
+  if (!plans.ok()) return plans.error();
+  return AssignedLicense{s.column_text(first), std::move(plans).value()};
+}
+
+Result<LicenseAssignmentState> read_license_state(const Statement& s, int first) {
+  auto plans = decode_plan_list(s.column_text(first + 2));
+  if (!plans.ok()) return plans.error();
+  LicenseAssignmentState ls;
+  ls.sku_id = s.column_text(first);
+  ls.assigned_by_group = s.column_optional_text(first + 1);
+  ls.disabled_plans = std::move(plans).value();
+  ls.state = s.column_text(first + 3);
+  ls.error = s.column_text(first + 4);
+  return ls;
+}
+
+}  // namespace tenantsync::cache_rows

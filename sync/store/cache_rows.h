@@ -1,0 +1,74 @@
+// How tenants, SKUs and users map to rows of the cache schema (cache_schema.cpp): the
+// reads and writes Cache and Journal build their transactions from.
+//
+// Internal to sync/cache*. Every function works on the connection it is given, inside
+// the caller's transaction, and holds no state; the caller holds that connection's mutex.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "model/result.h"
+#include "model/sku.h"
+#include "model/tenant.h"
+#include "model/user.h"
+#include "sync/store/sqlite.h"
+
+namespace tenantsync::cache_rows {
+
+struct TenantRow {
+  std::int64_t key = 0;
+  Tenant tenant;
+};
+
+// By tenant id or default domain (any case). NotFound when the cache has no such tenant.
+Result<TenantRow> resolve_tenant(Database& db, const std::string& tenant);
+
+// Makes sure the tenant has a sync_state row.
+Status ensure_sync_row(Database& db, std::int64_t tenant_key);
+// state_version += 1: the tenant's data changed in this transaction.
+Status bump_state_version(Database& db, std::int64_t tenant_key);
+
+// The tenant's SKUs in the order the service listed them, with their service plans.
+Result<std::vector<Sku>> load_skus(Database& db, std::int64_t tenant_key);
+// Replaces them; `changed` is set when they differed.
+Status replace_skus(Database& db, std::int64_t tenant_key, const std::vector<Sku>& skus,
+                    bool& changed);
+
+struct UserRowInfo {
+  std::int64_t key = 0;
+  std::int64_t content_hash = 0;
+  bool deleted = false;
+};
+Result<std::optional<UserRowInfo>> find_user(Database& db, std::int64_t tenant_key,
+                                             const std::string& user_id);
+
+// Inserts or updates the user (active when deleted_date_time is unset, soft-deleted
+// otherwise) with its licenses; skips the write and leaves `changed` alone when the row
+// already holds exactly this user.
+Status write_user(Database& db, std::int64_t tenant_key, const User& user, bool& changed);
+// Removes the user and its licenses.
+Status delete_user(Database& db, std::int64_t user_key);
+// Marks the active user soft-deleted at `deleted_at`, keeping its licenses, and stores the
+// content hash of the row as it now is (so the row still verifies, see
+// Cache::load_snapshot). Sets `changed` when there was such an active user.
+Status soft_delete_user(Database& db, std::int64_t tenant_key, const std::string& user_id,
+                        const std::string& deleted_at, bool& changed);
+
+// The user columns every user SELECT starts with, and their decoding. The key is column 0.
+inline constexpr const char* kUserColumns =
+    "u.key, u.id, u.upn, u.display_name, u.mail, u.given_name, u.surname, u.job_title, "
+    "u.department, u.account_enabled, u.usage_location, u.deleted_at";
+User read_user_columns(const Statement& s);
+// Fills assigned_licenses and license_states of one user.
+Status load_licenses(Database& db, std::int64_t user_key, User& user);
+
+// One row of assigned_licenses (sku_id, disabled_plans) or of license_states (sku_id,
+// assigned_by_group, disabled_plans, state, error), read from column `first` on: the
+// per-user and the per-tenant loads select the same columns after different keys.
+Result<AssignedLicense> read_assigned_license(const Statement& s, int first);
+Result<LicenseAssignmentState> read_license_state(const Statement& s, int first);
+
+}  // namespace tenantsync::cache_rows

@@ -1,0 +1,275 @@
+#include "sync/store/cache_schema.h"
+
+#include <string>
+
+#include "sync/log.h"
+#include "sync/store/sqlite.h"
+
+namespace tenantsync {
+
+namespace {
+
+// v1: the mirror. Tenants get a small integer key so the big tables repeat 8 bytes per
+// row instead of a 36-character tenant id. Users hold active and soft-deleted users alike
+// (deleted_at set for the latter), so deleting and restoring moves nothing and a deleted
+// user keeps the licenses it held. content_hash (of every field of the user, see
+// cache_codec.h) lets a write skip users that did not change.
+constexpr std::string_view kSchemaV1 = R"sql(
+CREATE TABLE tenants (
+  key INTEGER PRIMARY KEY,
+  id TEXT NOT NULL UNIQUE,
+  domain TEXT NOT NULL,
+  display_name TEXT NOT NULL DEFAULT ''
+);
+CREATE INDEX tenants_by_domain ON tenants (domain COLLATE NOCASE);
+
+CREATE TABLE skus (
+  tenant INTEGER NOT NULL,
+  sku_id TEXT NOT NULL,
+  object_id TEXT NOT NULL DEFAULT '',
+  part_number TEXT NOT NULL,
+  applies_to TEXT NOT NULL DEFAULT 'User',
+  capability_status TEXT NOT NULL DEFAULT 'Enabled',
+  consumed_units INTEGER NOT NULL DEFAULT 0,
+  enabled INTEGER NOT NULL DEFAULT 0,
+  suspended INTEGER NOT NULL DEFAULT 0,
+  warning INTEGER NOT NULL DEFAULT 0,
+  locked_out INTEGER NOT NULL DEFAULT 0,
+  position INTEGER NOT NULL,
+  PRIMARY KEY (tenant, sku_id)
+) WITHOUT ROWID;
+CREATE INDEX skus_by_part_number ON skus (tenant, part_number COLLATE NOCASE);
+
+CREATE TABLE service_plans (
+  tenant INTEGER NOT NULL,
+  sku_id TEXT NOT NULL,
+  position INTEGER NOT NULL,
+  plan_id TEXT NOT NULL,
+  name TEXT NOT NULL DEFAULT '',
+  provisioning_status TEXT NOT NULL DEFAULT 'Success',
+  applies_to TEXT NOT NULL DEFAULT 'User',
+  PRIMARY KEY (tenant, sku_id, position)
+) WITHOUT ROWID;
+
+CREATE TABLE users (
+  key INTEGER PRIMARY KEY,
+  tenant INTEGER NOT NULL,
+  id TEXT NOT NULL,
+  upn TEXT NOT NULL,
+  display_name TEXT NOT NULL DEFAULT '',
+  mail TEXT NOT NULL DEFAULT '',
+  given_name TEXT NOT NULL DEFAULT '',
+  surname TEXT NOT NULL DEFAULT '',
+  job_title TEXT NOT NULL DEFAULT '',
+  department TEXT NOT NULL DEFAULT '',
+  account_enabled INTEGER NOT NULL DEFAULT 1,
+  usage_location TEXT,
+  deleted_at TEXT,
+  content_hash INTEGER NOT NULL DEFAULT 0,
+  UNIQUE (tenant, id)
+);
+CREATE INDEX users_by_upn ON users (tenant, upn COLLATE NOCASE);
+
+CREATE TABLE assigned_licenses (
+  user_key INTEGER NOT NULL,
+  sku_id TEXT NOT NULL,
+  tenant INTEGER NOT NULL,
+  position INTEGER NOT NULL,
+  disabled_plans TEXT NOT NULL DEFAULT '[]',
+  PRIMARY KEY (user_key, sku_id)
+) WITHOUT ROWID;
+CREATE INDEX assigned_licenses_by_sku ON assigned_licenses (tenant, sku_id);
+
+CREATE TABLE license_states (
+  user_key INTEGER NOT NULL,
+  position INTEGER NOT NULL,
+  sku_id TEXT NOT NULL,
+  assigned_by_group TEXT,
+  disabled_plans TEXT NOT NULL DEFAULT '[]',
+  state TEXT NOT NULL DEFAULT 'Active',
+  error TEXT NOT NULL DEFAULT 'None',
+  PRIMARY KEY (user_key, position)
+) WITHOUT ROWID;
+
+CREATE TABLE sync_state (
+  tenant INTEGER PRIMARY KEY,
+  delta_link TEXT NOT NULL DEFAULT '',
+  last_full_sync TEXT,
+  last_delta_sync TEXT,
+  synced_at TEXT,
+  outcome TEXT NOT NULL DEFAULT 'never' CHECK (outcome IN ('never', 'complete', 'stale')),
+  error TEXT NOT NULL DEFAULT ''
+);
+
+CREATE TABLE staged_users (
+  tenant INTEGER NOT NULL,
+  kind INTEGER NOT NULL,
+  id TEXT NOT NULL,
+  content_hash INTEGER NOT NULL,
+  payload TEXT,
+  PRIMARY KEY (tenant, kind, id)
+) WITHOUT ROWID;
+)sql";
+
+// v2: the state version (the fingerprint's input; existing tenants start at 1 so a
+// migrated cache never fingerprints like an empty one) and the apply journal. The
+// journal's rowid is its append order; `request` is the request body with secrets removed.
+constexpr std::string_view kSchemaV2 = R"sql(
+ALTER TABLE sync_state ADD COLUMN state_version INTEGER NOT NULL DEFAULT 0;
+UPDATE sync_state SET state_version = 1;
+
+CREATE TABLE journal (
+  entry INTEGER PRIMARY KEY,
+  plan_id TEXT NOT NULL,
+  seq INTEGER NOT NULL,
+  tenant_id TEXT NOT NULL,
+  tenant TEXT NOT NULL DEFAULT '',
+  user_name TEXT NOT NULL DEFAULT '',
+  user_id TEXT NOT NULL DEFAULT '',
+  op TEXT NOT NULL,
+  sku TEXT NOT NULL DEFAULT '',
+  request TEXT NOT NULL DEFAULT '{}',
+  state TEXT NOT NULL
+    CHECK (state IN ('pending', 'sending', 'applied', 'failed', 'blocked', 'skipped')),
+  error_code TEXT NOT NULL DEFAULT '',
+  error_message TEXT NOT NULL DEFAULT '',
+  created_at TEXT NOT NULL,
+  updated_at TEXT NOT NULL,
+  UNIQUE (plan_id, seq)
+);
+CREATE INDEX journal_by_tenant ON journal (tenant_id, created_at);
+CREATE INDEX journal_by_time ON journal (created_at);
+CREATE INDEX journal_unfinished ON journal (state) WHERE state IN ('pending', 'sending');
+)sql";
+
+// v3: tenant membership and remote identity. gone_since is set when a tenant left the
+// partner's /contracts (or refused every read) and cleared by its next complete read;
+// gone_reason says which. graph_host is the origin of remote.graphUrl the tenant's data
+// was last read from completely ('' = not recorded yet: caches from before v3).
+constexpr std::string_view kSchemaV3 = R"sql(
+ALTER TABLE sync_state ADD COLUMN gone_since TEXT;
+ALTER TABLE sync_state ADD COLUMN gone_reason TEXT NOT NULL DEFAULT '';
+ALTER TABLE sync_state ADD COLUMN graph_host TEXT NOT NULL DEFAULT '';
+)sql";
+
+// v4: each tenant's domains as GET /domains lists them, so a user is created only in a
+// verified domain. No rows = never read (a tenant always has its initial domain).
+constexpr std::string_view kSchemaV4 = R"sql(
+CREATE TABLE domains (
+  tenant INTEGER NOT NULL,
+  position INTEGER NOT NULL,
+  name TEXT NOT NULL,
+  is_default INTEGER NOT NULL DEFAULT 0,
+  is_initial INTEGER NOT NULL DEFAULT 0,
+  is_verified INTEGER NOT NULL DEFAULT 0,
+  PRIMARY KEY (tenant, position)
+) WITHOUT ROWID;
+)sql";
+
+// v5: what `run` last told the webhook (to post only what changed) and the posts not
+// delivered yet (sent again by the next run, also after `run --once`).
+constexpr std::string_view kSchemaV5 = R"sql(
+CREATE TABLE notification_state (
+  id INTEGER PRIMARY KEY CHECK (id = 1),
+  matters TEXT NOT NULL,
+  status TEXT NOT NULL,
+  sent_at TEXT NOT NULL
+);
+CREATE TABLE notification_outbox (
+  id INTEGER PRIMARY KEY AUTOINCREMENT,
+  body TEXT NOT NULL,
+  created_at TEXT NOT NULL
+);
+)sql";
+
+// v6: each tenant's admin roles (role definitions) and who holds them tenant-wide (role
+// assignments at directoryScopeId "/"), as role management lists them. No definitions =
+// never read: role changes wait for a mirror that reads them.
+constexpr std::string_view kSchemaV6 = R"sql(
+CREATE TABLE role_definitions (
+  tenant INTEGER NOT NULL,
+  id TEXT NOT NULL,
+  display_name TEXT NOT NULL,
+  is_built_in INTEGER NOT NULL DEFAULT 0,
+  is_privileged INTEGER NOT NULL DEFAULT 0,
+  PRIMARY KEY (tenant, id)
+) WITHOUT ROWID;
+CREATE TABLE role_assignments (
+  tenant INTEGER NOT NULL,
+  id TEXT NOT NULL,
+  principal_id TEXT NOT NULL,
+  role_definition_id TEXT NOT NULL,
+  PRIMARY KEY (tenant, id)
+) WITHOUT ROWID;
+)sql";
+
+// v7: the display names of the groups users inherit licenses from (GET /groups/{id}), so
+// reports say "Sales Team (<id>)". Labels only: nothing is planned from them, and a group
+// without a row is shown by its id.
+constexpr std::string_view kSchemaV7 = R"sql(
+CREATE TABLE group_names (
+  tenant INTEGER NOT NULL,
+  id TEXT NOT NULL,
+  display_name TEXT NOT NULL,
+  PRIMARY KEY (tenant, id)
+) WITHOUT ROWID;
+)sql";
+
+}  // namespace
+
+std::string_view cache_migration_sql(int version) {
+  switch (version) {
+    case 1:
+      return kSchemaV1;
+    case 2:
+      return kSchemaV2;
+    case 3:
+      return kSchemaV3;
+    case 4:
+      return kSchemaV4;
+    case 5:
+      return kSchemaV5;
+    case 6:
+      return kSchemaV6;
+    case 7:
+      return kSchemaV7;
+    default:
+      return {};
+  }
+}
+
+Error newer_schema_error(const std::string& path, std::int64_t version) {
+  return make_error(ErrorKind::Invalid,
+                    "cache " + path + " was written by a newer tenantsync (schema " +
+                        std::to_string(version) + "); upgrade tenantsync or remove the file",
+                    "cache-schema-newer");
+}
+
+Status migrate_cache_schema(Database& db) {
+  auto current = db.query_int("PRAGMA user_version");
+  if (!current.ok()) return current.error();
+  if (*current > kCacheSchemaVersion) return newer_schema_error(db.path(), *current);
+  for (int target = static_cast<int>(*current) + 1; target <= kCacheSchemaVersion; ++target) {
+    auto tx = Transaction::begin(db);
+    if (!tx.ok()) return tx.error();
+    // Another process may have migrated while we waited for the write lock.
+    auto now = db.query_int("PRAGMA user_version");
+    if (!now.ok()) return now.error();
+    if (*now > kCacheSchemaVersion) return newer_schema_error(db.path(), *now);
+    if (*now >= target) continue;
+    Status s = db.exec(cache_migration_sql(target),
+                       "migrate cache schema to version " + std::to_string(target));
+    if (!s.ok()) return s;
+    s = db.exec("PRAGMA user_version = " + std::to_string(target), "set schema version");
+    if (!s.ok()) return s;
+    s = tx->commit();
+    if (!s.ok()) return s;
+    if (target > 1) {
+      log_info("cache schema migrated",
+               {{"cache", db.path()}, {"version", std::to_string(target)}});
+    }
+  }
+  return {};
+}
+
+}  // namespace tenantsync
