@@ -64,13 +64,6 @@ Error exchange_failure(const std::string& what, const std::string& reason) {
   return transient(what + ": " + reason);
 }
 
-// Bounds the sends in flight. Shared with the completions, which release their slot
-// when the exchange has really finished (also after the caller gave up waiting).
-struct Slots {
-  explicit Slots(int n) : semaphore(n) {}
-  std::counting_semaphore<1 << 16> semaphore;
-};
-
 // One request's outcome, shared by the waiting caller and the pool-thread completions.
 struct Exchange {
   std::promise<Result<HttpResponse>> promise;
@@ -83,6 +76,15 @@ struct Exchange {
 };
 
 }  // namespace
+
+// Bounds the sends in flight. Shared with the completions, which release their slot
+// when the exchange has really finished (also after the caller gave up waiting). Outside
+// the anonymous namespace: Impl, which has external linkage, holds one.
+struct CpprestSendSlots {
+  explicit CpprestSendSlots(int n) : semaphore(n) {}
+  std::counting_semaphore<1 << 16> semaphore;
+};
+using Slots = CpprestSendSlots;
 
 struct CpprestTransport::Impl {
   Options options;

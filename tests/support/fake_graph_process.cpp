@@ -1,5 +1,7 @@
 #include "tests/support/fake_graph_process.h"
 
+#include "tests/support/run_program.h"
+
 #include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
@@ -14,17 +16,6 @@
 #include <thread>
 
 namespace tenantsync::test {
-
-namespace {
-
-std::string read_file(const std::string& path) {
-  std::ifstream in(path);
-  std::stringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
-
-}  // namespace
 
 FakeGraphProcess::FakeGraphProcess(std::vector<std::string> args) {
   char stderr_template[] = "/tmp/fake-graph-stderr-XXXXXX";

@@ -1,5 +1,7 @@
 #include "tests/support/local_http_server.h"
 
+#include "sync/ascii_case.h"
+
 #include <arpa/inet.h>
 #include <netinet/in.h>
 #include <poll.h>
@@ -13,12 +15,6 @@
 namespace tenantsync::test {
 
 namespace {
-
-std::string lower(std::string s) {
-  std::transform(s.begin(), s.end(), s.begin(),
-                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-  return s;
-}
 
 bool write_all(int fd, const char* data, size_t size) {
   while (size > 0) {
@@ -130,7 +126,7 @@ void LocalHttpServer::serve(int fd, int connection) {
       if (colon != std::string::npos) {
         std::string value = line.substr(colon + 1);
         value.erase(0, value.find_first_not_of(' '));
-        req.headers[lower(line.substr(0, colon))] = value;
+        req.headers[ascii_lower(line.substr(0, colon))] = value;
       }
       if (next == std::string::npos) break;
       pos = next + 2;

@@ -1,5 +1,7 @@
 #include "tests/support/test_http.h"
 
+#include "sync/ascii_case.h"
+
 #include <netdb.h>
 #include <sys/socket.h>
 #include <sys/time.h>
@@ -31,11 +33,6 @@ Url parse_url(const std::string& url) {
   out.host = authority.substr(0, colon);
   out.port = colon == std::string::npos ? "80" : authority.substr(colon + 1);
   return out;
-}
-
-std::string lower(std::string s) {
-  for (char& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return s;
 }
 
 class Socket {
@@ -114,7 +111,7 @@ HttpReply http_request(const std::string& method, const std::string& url, const 
   request += "Connection: close\r\n";
   bool has_length = false;
   for (const auto& [name, value] : headers) {
-    if (lower(name) == "content-length") has_length = true;
+    if (ascii_lower(name) == "content-length") has_length = true;
     request += name + ": " + value + "\r\n";
   }
   if (!has_length && (!body.empty() || method == "POST" || method == "PATCH" || method == "PUT")) {
@@ -145,7 +142,7 @@ HttpReply http_request(const std::string& method, const std::string& url, const 
     std::string line = head.substr(pos, next - pos);
     auto colon = line.find(':');
     if (colon != std::string::npos) {
-      std::string name = lower(line.substr(0, colon));
+      std::string name = ascii_lower(line.substr(0, colon));
       std::string value = line.substr(colon + 1);
       while (!value.empty() && value.front() == ' ') value.erase(value.begin());
       while (!value.empty() && (value.back() == ' ' || value.back() == '\r')) value.pop_back();
@@ -159,7 +156,7 @@ HttpReply http_request(const std::string& method, const std::string& url, const 
                  (reply.status >= 100 && reply.status < 200);
   if (no_body) return reply;
   auto te = reply.headers.find("transfer-encoding");
-  if (te != reply.headers.end() && lower(te->second).find("chunked") != std::string::npos) {
+  if (te != reply.headers.end() && ascii_lower(te->second).find("chunked") != std::string::npos) {
     while (!decode_chunked(rest, reply.body)) {
       if (!socket.receive(rest)) {
         reply.dropped = true;
