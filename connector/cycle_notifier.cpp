@@ -7,8 +7,11 @@
 namespace tenantsync {
 
 CycleNotifier::CycleNotifier(std::unique_ptr<WebhookNotifier> webhook, WebhookFormat format,
-                             std::chrono::seconds remind_every)
-    : webhook_(std::move(webhook)), format_(format), remind_every_(remind_every) {}
+                             std::chrono::seconds remind_every, std::string shard)
+    : webhook_(std::move(webhook)),
+      format_(format),
+      remind_every_(remind_every),
+      shard_(std::move(shard)) {}
 
 NoticeKind CycleNotifier::after_cycle(Cache& cache, int cycle_number, const CycleResult& cycle,
                                       const CycleOutcome& outcome, const CycleReportFiles& reports,
@@ -21,7 +24,8 @@ NoticeKind CycleNotifier::after_cycle(Cache& cache, int cycle_number, const Cycl
   auto matters = open_matters(cycle, outcome);
   NoticeDecision decision = decide_notice(*last, matters, outcome.applied, now, remind_every_);
   if (decision.post()) {
-    auto body = cycle_notification({cycle_number, cycle, outcome, decision, reports}, format_);
+    auto body =
+        cycle_notification({cycle_number, cycle, outcome, decision, reports, shard_}, format_);
     NotifiedState state;
     for (const auto& m : matters) state.matters.push_back(m.key);
     state.status = to_string(outcome.status);

@@ -19,8 +19,9 @@ namespace tenantsync {
 
 class CycleNotifier {
  public:
+  // `shard`: "k/N" of a sharded run (every post names it), "" otherwise.
   CycleNotifier(std::unique_ptr<WebhookNotifier> webhook, WebhookFormat format,
-                std::chrono::seconds remind_every);
+                std::chrono::seconds remind_every, std::string shard = "");
 
   // Decides on, records and delivers the cycle's post. Returns the decision (None when
   // the cycle told nothing new).
@@ -34,6 +35,7 @@ class CycleNotifier {
   std::unique_ptr<WebhookNotifier> webhook_;
   WebhookFormat format_;
   std::chrono::seconds remind_every_;
+  std::string shard_;
 };
 
 }  // namespace tenantsync

@@ -40,7 +40,36 @@ void header(std::string& out, const char* name, const char* type, const char* he
   out += std::string("# TYPE tenantsync_") + name + " " + type + "\n";
 }
 
+// Every sample line of `text` with shard="spec" as its first label.
+std::string with_shard_label(const std::string& text, const std::string& spec) {
+  std::string out;
+  out.reserve(text.size() + text.size() / 4);
+  const std::string shard = "shard=\"" + label(spec) + "\"";
+  size_t start = 0;
+  while (start < text.size()) {
+    size_t end = text.find('\n', start);
+    if (end == std::string::npos) end = text.size();
+    std::string_view line(text.data() + start, end - start);
+    size_t cut = line.find_first_of("{ ");
+    if (line.empty() || line[0] == '#' || cut == std::string_view::npos) {
+      out += line;
+    } else if (line[cut] == '{') {
+      out.append(line.substr(0, cut + 1)).append(shard).append(",").append(line.substr(cut + 1));
+    } else {
+      out.append(line.substr(0, cut)).append("{" + shard + "}").append(line.substr(cut));
+    }
+    out += '\n';
+    start = end + 1;
+  }
+  return out;
+}
+
 }  // namespace
+
+void DaemonMetrics::set_shard(std::string spec) {
+  std::lock_guard<std::mutex> lock(mu_);
+  shard_ = std::move(spec);
+}
 
 DaemonMetrics::DaemonMetrics(std::chrono::seconds every, Clock::time_point started,
                              int failed_cycles_before_unhealthy)
@@ -195,6 +224,7 @@ StatusReply DaemonMetrics::prometheus(Clock::time_point now) const {
     out += "tenantsync_seats_free{tenant=\"" + label(key.first) + "\",sku=\"" + label(key.second) +
            "\"} " + std::to_string(n) + "\n";
   }
+  if (!shard_.empty()) out = with_shard_label(out, shard_);
   return r;
 }
 

@@ -16,6 +16,7 @@
 // the last cycle), safety_refusals_total{tenant,limit}, operations_total{op,outcome},
 // http_requests_total{status}, http_throttled_total, http_retries_total,
 // http_dropped_total, seats_free{tenant,sku}, up. Timestamps keep millisecond precision.
+// A sharded run (--shard k/N) adds shard="k/N" to every sample.
 #pragma once
 
 #include <chrono>
@@ -44,6 +45,9 @@ class DaemonMetrics {
                 int failed_cycles_before_unhealthy = 1);
 
   void set_interval(std::chrono::seconds every);
+  // `run --shard k/N`: every sample carries shard="k/N", so one Prometheus query sees the
+  // whole estate and tells the shards apart.
+  void set_shard(std::string spec);
   void cycle_finished(const CycleResult& cycle, const CycleOutcome& outcome,
                       Clock::time_point finished, const std::vector<SeatGauge>& seats);
   void http(const TransportStats::Snapshot& snapshot);
@@ -54,6 +58,7 @@ class DaemonMetrics {
  private:
   mutable std::mutex mu_;
   std::chrono::seconds every_;
+  std::string shard_;  // "" = not sharded: no shard label
   Clock::time_point started_;
   int failed_cycles_before_unhealthy_;
   int failing_in_a_row_ = 0;  // failed or refused cycles since the last good one

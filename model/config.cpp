@@ -171,6 +171,14 @@ Result<Config> parse_config(std::string_view text, const std::string& file) {
              c.tenants = std::move(list);
            }},
           {"desired", [&](const json& j, const std::string& p) { r.string(j, p, c.desired); }},
+          {"shard",
+           [&](const json& j, const std::string& p) {
+             std::string spec, why;
+             r.string(j, p, spec);
+             if (!j.is_string()) return;
+             c.shard = parse_shard(spec, &why);
+             if (!c.shard) r.fail(p, why);
+           }},
           {"productNames",
            [&](const json& j, const std::string& p) { r.string(j, p, c.product_names); }},
           {"schedule",

@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "model/result.h"
+#include "model/shard.h"
 
 namespace tenantsync {
 
@@ -45,6 +46,8 @@ struct Config {
   RemoteConfig remote;
   std::optional<std::vector<std::string>> tenants;  // nullopt = "all"
   std::string desired;                              // default --desired
+  // This process's share of the tenants (`shard: "k/N"`, or --shard); nullopt = all of them.
+  std::optional<Shard> shard;
   // A file naming products beyond the built-in table (sync/product_names_file.h): a JSON
   // object {"PART_NUMBER": "Display name"} or Microsoft's licensing CSV. "" = none.
   std::string product_names;

@@ -11,6 +11,7 @@
 #include "connector/cli/commands.h"
 #include "connector/cli/exit_codes.h"
 #include "model/duration.h"
+#include "model/shard.h"
 
 #ifndef TENANTSYNC_VERSION
 #define TENANTSYNC_VERSION "0.0.0"
@@ -109,6 +110,18 @@ void add_wait(CLI::App* cmd, std::chrono::seconds& out) {
       });
 }
 
+// --shard k/N (docs/cli.md "Shards"): the process's share of the tenants.
+void add_shard(CLI::App* cmd, std::string& out) {
+  cmd->add_option("--shard", out,
+                  "Work on shard k of N (0-based): only the tenants it owns (default: config "
+                  "'shard', else every tenant)")
+      ->type_name("k/N")
+      ->check([](const std::string& v) {
+        std::string why;
+        return parse_shard(v, &why) ? std::string() : why;
+      });
+}
+
 }  // namespace
 
 int run_cli(int argc, char** argv) {
@@ -141,6 +154,7 @@ int run_cli(int argc, char** argv) {
   add_tenants(c, mirror.tenants);
   c->add_flag("--full", mirror.full, "Force a full read instead of a delta");
   add_wait(c, mirror.wait);
+  add_shard(c, g.shard);
   c->footer(example("  tenantsync mirror --tenant contoso.onmicrosoft.com --full"));
   c->callback([&] { action = [&] { return run_mirror(g, mirror); }; });
 
@@ -158,6 +172,7 @@ int run_cli(int argc, char** argv) {
   c->add_flag("--detailed-exitcode", plan.detailed_exitcode,
               "Exit 2 when apply would send something (report-mode tenants do not count)");
   add_wait(c, plan.wait);
+  add_shard(c, g.shard);
   c->footer(
       example("  tenantsync plan --desired examples/desired --out plan.json\n"
               "  tenantsync apply --plan plan.json --yes"));
@@ -187,6 +202,7 @@ int run_cli(int argc, char** argv) {
   c->add_flag("--allow-privileged", apply.allow_privileged,
               "Let create.roles give privileged admin roles (Global Administrator, ...)");
   add_wait(c, apply.wait);
+  add_shard(c, g.shard);
   c->footer(example("  tenantsync apply --desired examples/desired --yes"));
   c->callback([&] { action = [&] { return run_apply(g, apply); }; });
 
@@ -201,6 +217,7 @@ int run_cli(int argc, char** argv) {
       ->type_name("FILE");
   c->add_flag("--detailed-exitcode", drift.detailed_exitcode, "Exit 2 when any drift is found");
   add_wait(c, drift.wait);
+  add_shard(c, g.shard);
   c->footer(example("  tenantsync drift --format html --out drift.html"));
   c->callback([&] { action = [&] { return run_drift(g, drift); }; });
 
@@ -209,6 +226,7 @@ int run_cli(int argc, char** argv) {
   add_tenants(c, exp.tenants);
   c->add_option("--out", exp.out, "Output file (default: stdout)")->type_name("FILE");
   add_wait(c, exp.wait);
+  add_shard(c, g.shard);
   c->footer(
       example("  tenantsync export --tenant contoso.onmicrosoft.com --out desired/contoso.json"));
   c->callback([&] { action = [&] { return run_export(g, exp); }; });
@@ -486,6 +504,24 @@ int run_cli(int argc, char** argv) {
   c->footer(example("  tenantsync journal --tenant contoso.onmicrosoft.com --since 2026-11-01"));
   c->callback([&] { action = [&] { return run_journal(g, jour); }; });
 
+  auto* report = app.add_subcommand("report", "Work with saved drift reports");
+  report->require_subcommand(1);
+  ReportMergeFlags merge;
+  c = report->add_subcommand(
+      "merge", "One drift report of the estate from the JSON drift reports of its shards");
+  c->add_option("FILE", merge.files, "drift --format json reports (one per shard)")
+      ->required()
+      ->type_name("FILE...");
+  c->add_option("--format", merge.format, "text|json|csv|md|html")
+      ->check(CLI::IsMember({"text", "json", "csv", "md", "html"}));
+  c->add_option("--out", merge.out, "Write the report to FILE instead of stdout")
+      ->type_name("FILE");
+  c->add_flag("--detailed-exitcode", merge.detailed_exitcode, "Exit 2 when any drift is found");
+  c->footer(
+      example("  tenantsync report merge shard-0/drift.json shard-1/drift.json --format html --out "
+              "estate.html"));
+  c->callback([&] { action = [&] { return run_report_merge(g, merge); }; });
+
   RunFlags run;
   std::string every;
   c = app.add_subcommand("run",
@@ -499,6 +535,7 @@ int run_cli(int argc, char** argv) {
   c->add_flag("--once", run.once, "Run one cycle and exit with apply's exit code");
   c->add_option("--listen", run.listen, "Serve /healthz and /metrics on HOST:PORT")
       ->type_name("HOST:PORT");
+  add_shard(c, g.shard);
   c->footer(example("  tenantsync run --every 15m --listen 127.0.0.1:9464"));
   c->callback([&] {
     if (!every.empty()) run.every = parse_duration(every);

@@ -24,6 +24,7 @@ int run_users_delete(const GlobalFlags& g, const UsersTargetFlags& o);
 int run_users_restore(const GlobalFlags& g, const UsersTargetFlags& o);
 int run_users_roles(const GlobalFlags& g, const UsersRolesFlags& o);
 int run_journal(const GlobalFlags& g, const JournalFlags& o);
+int run_report_merge(const GlobalFlags& g, const ReportMergeFlags& o);
 int run_scheduler(const GlobalFlags& g, const RunFlags& o);
 
 // The whole program: parse argv, run the command, return its exit code.

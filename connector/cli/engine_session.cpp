@@ -3,6 +3,7 @@
 #include <unistd.h>
 
 #include <cstdio>
+#include <set>
 
 #include "connector/cli/progress_bar.h"
 #include "connector/cli/throttle_note.h"
@@ -53,6 +54,7 @@ Result<std::unique_ptr<EngineSession>> EngineSession::open(const Config& config,
                  "from the remote\n",
                  config.cache.c_str(), s->cache_->moved_aside_to().c_str());
   }
+  if (Status st = s->check_shard(command, need_remote); !st.ok()) return st.error();
   if (need_remote) {
     if (Status st = check_credentials(config); !st.ok()) return st.error();
     auto graph = make_graph_directory(config.remote, s->clock_);
@@ -61,6 +63,20 @@ Result<std::unique_ptr<EngineSession>> EngineSession::open(const Config& config,
     s->directory_ = s->graph_.get();
   }
   return s;
+}
+
+Status EngineSession::check_shard(const std::string& command, bool writer) {
+  // The commands that take --shard work on the shard they are told, or on every tenant;
+  // the others (assign, users ...) work in whatever shard the cache is.
+  static const std::set<std::string> kSharded = {"mirror", "plan",   "apply",
+                                                 "drift",  "export", "run"};
+  if (config_.shard || kSharded.count(command) > 0) {
+    return writer ? cache_->shards().claim(config_.shard) : cache_->shards().check(config_.shard);
+  }
+  auto held = cache_->shards().claimed();
+  if (!held.ok()) return held.error();
+  if (*held && !(*held)->empty()) config_.shard = parse_shard(**held);
+  return {};
 }
 
 Result<std::unique_ptr<Cache>> EngineSession::open_cache(bool writer) {
@@ -96,6 +112,10 @@ Status EngineSession::retake_lock(const LockWait& wait) {
     lock_->release();
     return held;
   }
+  if (Status claimed = cache_->shards().claim(config_.shard); !claimed.ok()) {
+    lock_->release();
+    return claimed;
+  }
   return {};
 }
 
@@ -106,6 +126,7 @@ MirrorResult EngineSession::mirror(const std::vector<std::string>& tenants, bool
   options.full = full;
   options.roles = roles;
   options.concurrency = tenant_concurrency(config_);
+  options.shard = config_.shard;
   ProgressBar bar(progress && isatty(STDERR_FILENO), "mirror");
   bar.set_note(throttle_note(graph_.get()));
   auto result = mirror_tenants(*directory_, *cache_, options, [&](const MirrorProgress& p) {

@@ -60,6 +60,9 @@ class EngineSession {
   explicit EngineSession(Config config);
   // Opens (verifying, and rebuilding when damaged, if `writer`) the config's cache.
   Result<std::unique_ptr<Cache>> open_cache(bool writer);
+  // Refuses a cache of another shard than the config's (docs/cli.md "Shards"); a writer
+  // claims an unclaimed one. Commands without --shard take the cache's shard.
+  Status check_shard(const std::string& command, bool writer);
 
   Config config_;
   SystemClock clock_;

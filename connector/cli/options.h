@@ -18,6 +18,7 @@ struct GlobalFlags {
   std::string log_level;   // empty = the config's
   std::string log_format;  // empty = the config's
   bool no_progress = false;
+  std::string shard;  // --shard k/N of mirror, plan, apply, drift, export, run; "" = config's
 };
 
 // --users U,U (or --user U, repeatable) / --users-file F / --filter EXPR: exactly one.
@@ -183,6 +184,13 @@ struct JournalFlags {
   std::string tenant;
   std::string since;
   std::string format = "text";
+};
+
+struct ReportMergeFlags {
+  std::vector<std::string> files;  // drift reports in JSON, one per shard
+  std::string format = "text";
+  std::string out;
+  bool detailed_exitcode = false;
 };
 
 struct RunFlags {

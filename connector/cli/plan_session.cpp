@@ -17,6 +17,7 @@ Result<BuiltPlan> plan_desired(EngineSession& session, const DesiredState& desir
   }
   PlanOptions with_config = options;
   with_config.use_grace_seats = session.config().use_grace_seats;
+  with_config.shard = session.config().shard;
   return build_plan(session.cache(), desired, tenant_filter, ServiceRules::builtin(),
                     session.clock().now(), with_config);
 }

@@ -112,7 +112,7 @@ std::unique_ptr<CycleNotifier> make_notifier(const Config& config) {
   return std::make_unique<CycleNotifier>(
       std::make_unique<WebhookNotifier>(config.webhook_url,
                                         std::make_unique<CpprestTransport>(options)),
-      config.webhook_format, config.webhook_remind_every);
+      config.webhook_format, config.webhook_remind_every, config.shard ? config.shard->spec() : "");
 }
 
 // The cycle's reports as links: <reports.baseUrl>/<file>, else <listen URL>/reports/<file>
@@ -199,6 +199,7 @@ int run_scheduler(const GlobalFlags& g, const RunFlags& o) {
 
   auto every = [&] { return o.every.value_or(config->schedule_every); };
   DaemonMetrics metrics(every(), s.clock().now(), config->health_failed_cycles_before_unhealthy);
+  if (s.config().shard) metrics.set_shard(s.config().shard->spec());
   std::unique_ptr<StatusServer> server;
   std::string served_at;  // the base URL of --listen
   if (!o.listen.empty()) {
@@ -224,6 +225,7 @@ int run_scheduler(const GlobalFlags& g, const RunFlags& o) {
     options.request_timeout = std::chrono::seconds(config->remote.timeout_seconds);
     options.passwords_dir = config->passwords_dir;
     options.use_grace_seats = config->use_grace_seats;
+    options.shard = s.config().shard;
     // The cache's writer lock is held for the cycle and what it records (reports, the
     // webhook's outbox), and released before the wait for the next one.
     CycleResult cycle;

@@ -350,6 +350,30 @@ std::vector<TenantMirrorResult> resolve_scope(const std::vector<Tenant>& custome
   return out;
 }
 
+// The requested names that are `shard`'s: a name another shard's customer answers to is
+// skipped with a note; one no customer answers to stays only with the shard that owns the
+// name itself, so exactly one shard reports it unknown.
+std::vector<std::string> names_this_shard_owns(const Shard& shard,
+                                               const std::vector<Tenant>& customers,
+                                               const std::vector<std::string>& requested) {
+  std::vector<std::string> mine;
+  for (const auto& name : requested) {
+    auto it = std::find_if(customers.begin(), customers.end(), [&](const Tenant& t) {
+      return iequals(t.id, name) || iequals(t.default_domain_name, name);
+    });
+    std::string owner_key = it == customers.end() ? name : it->id;
+    if (shard.owns(owner_key)) {
+      mine.push_back(name);
+    } else if (it != customers.end()) {
+      log_info("tenant belongs to another shard: skipped",
+               {{"tenant", name},
+                {"shard",
+                 std::to_string(shard.owner_of(owner_key)) + "/" + std::to_string(shard.count)}});
+    }
+  }
+  return mine;
+}
+
 }  // namespace
 
 bool MirrorResult::ok() const { return !error && failed() == 0; }
@@ -367,13 +391,23 @@ MirrorResult mirror_tenants(Directory& directory, Cache& cache, const MirrorOpti
     result.error = customers.error();  // the caller reports it
     return result;
   }
+  if (Status s = cache.shards().record_contracts(*customers); !s.ok()) {
+    result.error = s.error();  // the caller reports it
+    return result;
+  }
+  std::vector<std::string> requested = options.tenants;
+  if (options.shard) {
+    requested = names_this_shard_owns(*options.shard, *customers, requested);
+    if (requested.empty() && !options.tenants.empty()) return result;  // all another's
+    std::erase_if(*customers, [&](const Tenant& t) { return !options.shard->owns(t.id); });
+  }
   // Membership is data: whoever left the contracts is marked gone before anything is read.
   auto gone = cache.mark_missing_from_contracts(*customers);
   if (!gone.ok()) {
     result.error = gone.error();  // the caller reports it
     return result;
   }
-  result.tenants = resolve_scope(*customers, *gone, options.tenants);
+  result.tenants = resolve_scope(*customers, *gone, requested);
 
   std::vector<Tenant> in_scope;
   std::vector<size_t> work;

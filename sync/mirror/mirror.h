@@ -30,6 +30,7 @@
 #include <vector>
 
 #include "model/result.h"
+#include "model/shard.h"
 #include "model/tenant.h"
 #include "sync/directory.h"
 #include "sync/store/cache.h"
@@ -45,6 +46,9 @@ struct MirrorOptions {
   // and run when the desired state gives roles (create.roles); otherwise a mirror sends no
   // request for them.
   bool roles = false;
+  // This process's share of the tenants (docs/cli.md "Shards"): only the customers it owns
+  // are read or marked gone; a requested name another shard owns is skipped with a note.
+  std::optional<Shard> shard;
 };
 
 struct TenantMirrorResult {

@@ -26,6 +26,38 @@ std::vector<std::string> desired_tenant_names(const DesiredState& desired,
   return names;
 }
 
+namespace {
+
+// build_plan over the tenants `options.shard` owns, of the desired state and of the filter.
+Result<BuiltPlan> build_shard_plan(Cache& cache, const DesiredState& desired,
+                                   const std::vector<std::string>& tenant_filter,
+                                   const ServiceRules& rules, Clock::time_point now,
+                                   const PlanOptions& options) {
+  const Shard shard = *options.shard;
+  auto owned = [&](const std::string& name) -> Result<bool> {
+    return shard_owns(shard, cache.shards(), name);
+  };
+  DesiredState mine;
+  mine.version = desired.version;
+  for (const auto& t : desired.tenants) {
+    auto own = owned(t.tenant);
+    if (!own.ok()) return own.error();
+    if (*own) mine.tenants.push_back(t);
+  }
+  std::vector<std::string> filter;
+  for (const auto& f : tenant_filter) {
+    auto own = owned(f);
+    if (!own.ok()) return own.error();
+    if (*own) filter.push_back(f);
+  }
+  PlanOptions rest = options;
+  rest.shard.reset();
+  if (!tenant_filter.empty() && filter.empty()) mine.tenants.clear();  // all another's
+  return build_plan(cache, mine, filter, rules, now, rest);
+}
+
+}  // namespace
+
 Result<BuiltPlan> build_tenant_plan(Cache& cache, const TenantSnapshot& snapshot,
                                     const DesiredTenant& desired, const ServiceRules& rules,
                                     Clock::time_point now, const PlanOptions& options) {
@@ -44,6 +76,7 @@ Result<BuiltPlan> build_plan(Cache& cache, const DesiredState& desired,
                              const std::vector<std::string>& tenant_filter,
                              const ServiceRules& rules, Clock::time_point now,
                              const PlanOptions& options) {
+  if (options.shard) return build_shard_plan(cache, desired, tenant_filter, rules, now, options);
   auto known = cache.tenants();
   if (!known.ok()) return known.error();
   std::vector<Tenant> known_tenants;

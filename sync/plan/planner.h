@@ -97,10 +97,12 @@
 #pragma once
 
 #include <chrono>
+#include <optional>
 
 #include "model/desired_state.h"
 #include "model/plan.h"
 #include "model/result.h"
+#include "model/shard.h"
 #include "sync/clock.h"
 #include "sync/plan/desired_resolver.h"
 #include "sync/plan/service_rules.h"
@@ -121,6 +123,9 @@ struct PlanOptions {
   bool allow_privileged_roles = false;
   // safety.useGraceSeats: grace units (prepaidUnits.warning) count as free seats.
   bool use_grace_seats = false;
+  // This process's share of the tenants (docs/cli.md "Shards"): build_plan plans only the
+  // desired-state tenants it owns and skips the others, as if they were not declared.
+  std::optional<Shard> shard;
 };
 
 // Plans one tenant. `desired` must be resolved against `snapshot`.

@@ -238,7 +238,14 @@ TenantDrift tenant_drift(const TenantPlan& plan, const ServicePlanNames* names) 
   return t;
 }
 
-void count_totals(DriftReport& report) {
+bool tenant_before(const TenantDrift& a, const TenantDrift& b) {
+  if (a.tenant != b.tenant) return iless(a.tenant, b.tenant);
+  return a.tenant_id < b.tenant_id;
+}
+
+}  // namespace
+
+void count_drift_totals(DriftReport& report) {
   report.totals = DriftCounts{};
   report.tenants_with_drift = 0;
   report.tenants_not_planned = 0;
@@ -249,21 +256,44 @@ void count_totals(DriftReport& report) {
   }
 }
 
-}  // namespace
-
 DriftReport build_drift_report(const Plan& plan, Clock::time_point generated_at,
                                const ServicePlanNames* names) {
   DriftReport report;
   report.generated_at = generated_at;
   report.fingerprint = plan.fingerprint;
   for (const auto& tenant : plan.tenants) report.tenants.push_back(tenant_drift(tenant, names));
-  std::stable_sort(report.tenants.begin(), report.tenants.end(),
-                   [](const TenantDrift& a, const TenantDrift& b) {
-                     if (a.tenant != b.tenant) return iless(a.tenant, b.tenant);
-                     return a.tenant_id < b.tenant_id;
-                   });
-  count_totals(report);
+  std::stable_sort(report.tenants.begin(), report.tenants.end(), tenant_before);
+  count_drift_totals(report);
   return report;
+}
+
+Result<DriftReport> merge_drift_reports(const std::vector<DriftReport>& parts,
+                                        const std::vector<std::string>& sources) {
+  DriftReport merged;
+  std::map<std::string, size_t> seen;  // tenant id (or name) -> part it came from
+  std::string problems;
+  for (size_t i = 0; i < parts.size(); ++i) {
+    const DriftReport& part = parts[i];
+    merged.generated_at = std::max(merged.generated_at, part.generated_at);
+    if (!part.fingerprint.empty()) {
+      merged.fingerprint += (merged.fingerprint.empty() ? "" : ",") + part.fingerprint;
+    }
+    for (const auto& t : part.tenants) {
+      auto [at, fresh] = seen.emplace(ascii_lower(t.tenant_id.empty() ? t.name() : t.tenant_id), i);
+      if (!fresh) {
+        problems += (problems.empty() ? "" : "\n") +
+                    ("tenant " + t.name() + " is in both " + sources.at(at->second) + " and " +
+                     sources.at(i) +
+                     ": reports to merge come from the shards of one --shard k/N, each once");
+        continue;
+      }
+      merged.tenants.push_back(t);
+    }
+  }
+  if (!problems.empty()) return make_error(ErrorKind::Invalid, problems, "overlapping-reports");
+  std::stable_sort(merged.tenants.begin(), merged.tenants.end(), tenant_before);
+  count_drift_totals(merged);
+  return merged;
 }
 
 void mark_drift_unknown(DriftReport& report, const std::string& tenant, const std::string& why) {
@@ -274,7 +304,7 @@ void mark_drift_unknown(DriftReport& report, const std::string& tenant, const st
     t.totals = DriftCounts{};
     t.totals.ignored = static_cast<int>(t.ignored_users.size());
   }
-  count_totals(report);
+  count_drift_totals(report);
 }
 
 bool has_drift(const DriftReport& report) {

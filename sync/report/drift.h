@@ -24,6 +24,7 @@
 
 #include "model/desired_state.h"
 #include "model/plan.h"
+#include "model/result.h"
 #include "sync/clock.h"
 #include "sync/store/service_plan_names.h"
 #include "sync/store/tenant_snapshot.h"
@@ -134,6 +135,16 @@ struct DriftReport {
 // given, turns disabled-plan ids into names.
 DriftReport build_drift_report(const Plan& plan, Clock::time_point generated_at,
                                const ServicePlanNames* names = nullptr);
+
+// Counts the report's totals and tenants with drift again from its tenants' totals.
+void count_drift_totals(DriftReport& report);
+
+// One report of the estate from the reports of its shards (`tenantsync report merge`):
+// their tenants in report order, totals counted again, the latest generation time, and
+// their fingerprints joined by commas. A tenant in two parts is an error (Invalid, code
+// "overlapping-reports") naming both `sources` (parallel to `parts`).
+Result<DriftReport> merge_drift_reports(const std::vector<DriftReport>& parts,
+                                        const std::vector<std::string>& sources);
 
 // Says the drift of the tenant with this id (or name, when it has no id) is unknown: `why`
 // becomes its not_planned reason, its items are dropped (they came from a state that was

@@ -79,6 +79,8 @@ Json seat_json(const SeatLine& s) {
   j["consumed"] = s.consumed;
   j["afterPlan"] = s.after_plan;
   j["shortfall"] = s.shortfall;
+  j["grace"] = s.grace;
+  j["graceCounted"] = s.grace_counted;
   j["advice"] = seat_advice(s);
   return j;
 }

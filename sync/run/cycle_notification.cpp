@@ -17,7 +17,8 @@ std::string counts(const TenantOutcome& t) {
 
 std::string summary(const CycleNotice& n) {
   const CycleOutcome& o = n.outcome;
-  std::string s = "tenantsync cycle " + std::to_string(n.cycle) + ": " + to_string(o.status);
+  std::string s = "tenantsync cycle " + std::to_string(n.cycle) +
+                  (n.shard.empty() ? "" : " (shard " + n.shard + ")") + ": " + to_string(o.status);
   if (o.status == CycleStatus::Failed) return s + " (" + o.error + ")";
   auto refused = o.with(TenantStatus::Refused);
   if (!refused.empty()) {
@@ -98,6 +99,7 @@ nlohmann::json json_body(const CycleNotice& n) {
                          {"resolvedCount", n.decision.resolved.size()},
                          {"reports", {{"html", n.reports.html}, {"json", n.reports.json}}}};
   if (!o.error.empty()) body["error"] = o.error;
+  if (!n.shard.empty()) body["shard"] = n.shard;
   return body;
 }
 

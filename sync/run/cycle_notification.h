@@ -42,6 +42,7 @@ struct CycleNotice {
   const CycleOutcome& outcome;
   const NoticeDecision& decision;
   CycleReportFiles reports;
+  std::string shard{};  // "k/N" of a sharded run: the summary and the JSON body name it
 };
 
 nlohmann::json cycle_notification(const CycleNotice& notice, WebhookFormat format);

@@ -74,6 +74,7 @@ CycleResult run_reconcile_cycle(Directory& directory, Cache& cache, Clock& clock
   mirror.tenants = desired_tenant_names(desired, {});
   mirror.concurrency = std::max(1, options.concurrency);
   mirror.roles = creates_with_roles(desired);
+  mirror.shard = options.shard;
   if (!mirror.tenants.empty()) r.mirror = mirror_tenants(directory, cache, mirror);
   if (r.mirror.error) {
     r.error = r.mirror.error;
@@ -83,6 +84,7 @@ CycleResult run_reconcile_cycle(Directory& directory, Cache& cache, Clock& clock
   PlanOptions plan_options;
   if (options.passwords_dir.empty()) plan_options.creates_blocked = kCreatesNeedPasswordsFolder;
   plan_options.use_grace_seats = options.use_grace_seats;
+  plan_options.shard = options.shard;
   auto built = build_plan(cache, desired, {}, ServiceRules::builtin(), clock.now(), plan_options);
   if (!built.ok()) {
     r.error = built.error();

@@ -43,6 +43,7 @@ struct CycleOptions {
   // per cycle that creates users). Empty: creates are planned blocked.
   std::string passwords_dir;
   bool use_grace_seats = false;  // safety.useGraceSeats
+  std::optional<Shard> shard;    // this process's share of the tenants (--shard)
 };
 
 struct CycleResult {

@@ -95,7 +95,11 @@ struct Cache::Impl {
 };
 
 Cache::Cache(std::unique_ptr<CacheDatabase> db)
-    : db_(std::move(db)), impl_(std::make_unique<Impl>()), journal_(*db_), notifications_(*db_) {}
+    : db_(std::move(db)),
+      impl_(std::make_unique<Impl>()),
+      journal_(*db_),
+      notifications_(*db_),
+      shards_(*db_) {}
 
 Cache::~Cache() = default;
 

@@ -40,6 +40,7 @@
 #include "sync/store/cache_database.h"
 #include "sync/store/journal.h"
 #include "sync/store/notification_store.h"
+#include "sync/store/shard_rows.h"
 #include "sync/store/tenant_snapshot.h"
 #include "sync/store/user_filter.h"
 
@@ -115,6 +116,7 @@ class Cache {
   const std::string& moved_aside_to() const { return db_->moved_aside_to(); }
   Journal& journal() { return journal_; }
   NotificationStore& notifications() { return notifications_; }
+  ShardRows& shards() { return shards_; }
 
   // The remote this cache is used with now (the origin of remote.graphUrl); "" = unknown.
   // Set once, before any other call: mark_complete() records it per tenant, and a
@@ -234,6 +236,7 @@ class Cache {
   std::unique_ptr<Impl> impl_;
   Journal journal_;
   NotificationStore notifications_;
+  ShardRows shards_;
   std::string graph_host_;  // set before use, then only read
 };
 

@@ -215,6 +215,21 @@ CREATE TABLE group_names (
 ) WITHOUT ROWID;
 )sql";
 
+// v8: which shard of the partner's tenants the cache mirrors (`--shard k/N`), so a cache is
+// never used by another shard, and every tenant the partner's /contracts lists (id and
+// default domain, all shards' alike), so each shard knows which desired-state tenants are
+// another's without the network.
+constexpr std::string_view kSchemaV8 = R"sql(
+CREATE TABLE cache_identity (
+  key TEXT PRIMARY KEY,
+  value TEXT NOT NULL
+) WITHOUT ROWID;
+CREATE TABLE contracts (
+  tenant_id TEXT PRIMARY KEY COLLATE NOCASE,
+  default_domain TEXT NOT NULL COLLATE NOCASE
+) WITHOUT ROWID;
+)sql";
+
 }  // namespace
 
 std::string_view cache_migration_sql(int version) {
@@ -233,6 +248,8 @@ std::string_view cache_migration_sql(int version) {
       return kSchemaV6;
     case 7:
       return kSchemaV7;
+    case 8:
+      return kSchemaV8;
     default:
       return {};
   }

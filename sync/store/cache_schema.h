@@ -15,6 +15,8 @@
 //       it has not delivered yet)
 //   v6  role_definitions and role_assignments (each tenant's admin roles and who holds them)
 //   v7  group_names (display names of the groups users inherit licenses from)
+//   v8  cache_identity (the shard the cache mirrors) and contracts (every tenant the
+//       partner's /contracts lists, for telling another shard's tenants from unknown ones)
 //
 // Stateless; safe from any thread.
 #pragma once
@@ -29,7 +31,7 @@ namespace tenantsync {
 class Database;
 
 // The newest schema this build writes and reads.
-inline constexpr int kCacheSchemaVersion = 7;
+inline constexpr int kCacheSchemaVersion = 8;
 
 // The SQL of migration `version` (1..kCacheSchemaVersion), without the user_version
 // update. Exposed so tests can build an old file exactly as an old release wrote it.

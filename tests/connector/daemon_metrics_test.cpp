@@ -5,6 +5,8 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include <sstream>
+
 namespace tenantsync {
 namespace {
 
@@ -123,6 +125,24 @@ TEST(DaemonMetricsTest, PrometheusTextHasTheLastCyclesFigures) {
       HasSubstr("tenantsync_seats_free{tenant=\"contoso.onmicrosoft.com\",sku=\"SPE_E3\"} 2\n"));
   EXPECT_THAT(text, HasSubstr("tenantsync_last_success_timestamp_seconds 0\n"));  // exit 3 twice
   EXPECT_EQ(m.prometheus(t0()).content_type, "text/plain; version=0.0.4; charset=utf-8");
+}
+
+TEST(DaemonMetricsTest, EverySampleOfAShardedRunCarriesItsShard) {
+  DaemonMetrics m(60s, t0());
+  m.set_shard("2/4");
+  finished(m, cycle_with_drift(), t0() + 10s, {{"contoso.onmicrosoft.com", "SPE_E3", 4}});
+  std::string text = m.prometheus(t0() + 11s).body;
+  EXPECT_THAT(text, HasSubstr("# TYPE tenantsync_cycles_total counter\n"));
+  EXPECT_THAT(text, HasSubstr("tenantsync_up{shard=\"2/4\"} 1\n"));
+  EXPECT_THAT(text, HasSubstr("tenantsync_cycles_total{shard=\"2/4\",status=\"partial\"} 1\n"));
+  EXPECT_THAT(text,
+              HasSubstr("tenantsync_seats_free{shard=\"2/4\",tenant=\"contoso.onmicrosoft.com\","
+                        "sku=\"SPE_E3\"} 4\n"));
+  std::istringstream lines(text);
+  for (std::string line; std::getline(lines, line);) {
+    if (line.empty() || line[0] == '#') continue;
+    EXPECT_THAT(line, HasSubstr("{shard=\"2/4\"")) << line;
+  }
 }
 
 TEST(DaemonMetricsTest, LabelValuesAreEscaped) {

@@ -68,6 +68,25 @@ TEST(ConfigTest, ThrottleDeadlineIsADuration) {
   EXPECT_EQ(c->remote.throttle_deadline, std::chrono::seconds(90));
 }
 
+TEST(ConfigTest, ShardIsKSlashNAndAbsentMeansEveryTenant) {
+  auto none =
+      parse_config(R"({ "remote": { "clientId": "c", "clientSecretEnv": "S" } })", "cfg.json");
+  ASSERT_TRUE(none.ok()) << none.error().message;
+  EXPECT_FALSE(none->shard);
+  auto c = parse_config(R"({ "remote": { "clientId": "c", "clientSecretEnv": "S" },
+                             "shard": "1/3" })",
+                        "cfg.json");
+  ASSERT_TRUE(c.ok()) << c.error().message;
+  ASSERT_TRUE(c->shard);
+  EXPECT_EQ(c->shard->spec(), "1/3");
+  auto bad = parse_config(R"({ "remote": { "clientId": "c", "clientSecretEnv": "S" },
+                               "shard": "3/3" })",
+                          "cfg.json");
+  ASSERT_FALSE(bad.ok());
+  EXPECT_NE(bad.error().message.find("shard: shard 3/3: k counts from 0"), std::string::npos)
+      << bad.error().message;
+}
+
 TEST(ConfigTest, TheSchedulersKeysHaveDefaultsAndParse) {
   auto defaults =
       parse_config(R"({ "remote": { "clientId": "c", "clientSecretEnv": "S" } })", "cfg.json");

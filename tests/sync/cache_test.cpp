@@ -227,7 +227,7 @@ TEST(CacheFileTest, MigratesASchemaV6FileToGroupNames) {
   FakeClock clock;
   auto cache = Cache::open(path, clock);
   ASSERT_TRUE(cache.ok()) << cache.error().describe();
-  EXPECT_EQ(raw_int(path, "PRAGMA user_version"), 7);
+  EXPECT_EQ(raw_int(path, "PRAGMA user_version"), kCacheSchemaVersion);
   EXPECT_EQ(raw_int(path, "SELECT count(*) FROM sqlite_master WHERE name = 'group_names'"), 1);
   auto before = (*cache)->load_snapshot(kContoso.id);
   ASSERT_TRUE(before.ok()) << before.error().describe();

@@ -139,6 +139,21 @@ TEST(CycleNotificationTest, ARefusedTenantSaysWhichLimitTheCountAndHowToRaiseIt)
   EXPECT_THAT(body["summary"].get<std::string>(), HasSubstr("1 tenant over a safety limit"));
 }
 
+TEST(CycleNotificationTest, ASharedRunNamesItsShardInTheSummaryAndTheBody) {
+  CycleResult c = sample_cycle();
+  CycleOutcome outcome = cycle_outcome(c);
+  NoticeDecision decision = decide_notice(std::nullopt, open_matters(c, outcome), outcome.applied,
+                                          Clock::time_point{}, std::chrono::hours(24));
+  nlohmann::json body =
+      cycle_notification({7, c, outcome, decision, {}, "1/4"}, WebhookFormat::Json);
+  EXPECT_EQ(body["shard"], "1/4");
+  EXPECT_EQ(body["summary"].get<std::string>().rfind("tenantsync cycle 7 (shard 1/4): ", 0), 0u)
+      << body["summary"];
+  nlohmann::json unsharded = body_of(c, WebhookFormat::Json);
+  EXPECT_FALSE(unsharded.contains("shard"));
+  EXPECT_EQ(unsharded["summary"].get<std::string>().rfind("tenantsync cycle 7: ", 0), 0u);
+}
+
 TEST(CycleNotificationTest, NewAndResolvedMattersAreListedAndCounted) {
   CycleResult c = sample_cycle();
   CycleOutcome outcome = cycle_outcome(c);

@@ -12,6 +12,7 @@
 #include <nlohmann/json.hpp>
 
 #include "sync/report/drift_html.h"
+#include "sync/report/drift_json.h"
 #include "sync/report/drift_render.h"
 
 namespace tenantsync {
@@ -514,6 +515,8 @@ TEST(DriftJsonTest, HasTheDocumentedShape) {
                                            {"consumed", 25},
                                            {"afterPlan", 26},
                                            {"shortfall", 1},
+                                           {"grace", 0},
+                                           {"graceCounted", false},
                                            {"advice", "buy 1 more seat of SPE_E3"}}));
   EXPECT_EQ(t["seats"][1]["advice"], "");
   EXPECT_EQ(t["notes"].size(), 1u);
@@ -749,6 +752,60 @@ TEST(DriftHtmlTest, CleanPageSaysNoDrift) {
 
 TEST(DriftHtmlTest, EscapeCoversAllFiveCharacters) {
   EXPECT_EQ(html_escape("a&b<c>d\"e'f"), "a&amp;b&lt;c&gt;d&quot;e&#39;f");
+}
+
+}  // namespace
+}  // namespace tenantsync
+
+namespace tenantsync {
+namespace {
+
+// What `report merge` reads is what `drift --format json` wrote: every format renders the
+// read-back report exactly as the original (over_limit lives on in the notes).
+TEST(DriftJsonTest, AReportReadsBackFromItsJson) {
+  DriftReport report = sample_report();
+  report.tenants[0].seats[0].grace = 5;  // contoso, SPE_E3: the grace note is in the advice
+  auto back = drift_report_from_json(render_drift(report, DriftFormat::Json), "r.json");
+  ASSERT_TRUE(back.ok()) << back.error().describe();
+  for (DriftFormat format : {DriftFormat::Text, DriftFormat::Json, DriftFormat::Csv,
+                             DriftFormat::Markdown, DriftFormat::Html}) {
+    EXPECT_EQ(render_drift(*back, format), render_drift(report, format)) << to_string(format);
+  }
+  EXPECT_EQ(back->totals, report.totals);
+}
+
+TEST(DriftJsonTest, ABadReportIsRefusedNamingTheFileAndTheValue) {
+  auto not_json = drift_report_from_json("{", "a.json");
+  ASSERT_FALSE(not_json.ok());
+  EXPECT_EQ(not_json.error().message, "a.json: not JSON (a report of `drift --format json` is)");
+  nlohmann::json j = nlohmann::json::parse(render_drift(sample_report(), DriftFormat::Json));
+  j["tenants"][0]["items"][0]["kind"] = "missing-licence";
+  auto bad_kind = drift_report_from_json(j.dump(), "b.json");
+  ASSERT_FALSE(bad_kind.ok());
+  EXPECT_EQ(bad_kind.error().message,
+            "b.json: $.tenants[0].items[0].kind: expected a known value, not \"missing-licence\"");
+  EXPECT_EQ(bad_kind.error().code, "InvalidDriftReport");
+}
+
+TEST(DriftMergeTest, TheShardsReportsMergeIntoTheWholeReport) {
+  DriftReport whole = sample_report();
+  DriftReport contoso = whole, fabrikam = whole;
+  contoso.tenants = {whole.tenants[0]};
+  fabrikam.tenants = {whole.tenants[1]};
+  contoso.generated_at = kGenerated + std::chrono::seconds(5);
+  auto merged = merge_drift_reports({contoso, fabrikam}, {"c.json", "f.json"});
+  ASSERT_TRUE(merged.ok()) << merged.error().describe();
+  EXPECT_EQ(merged->tenants, whole.tenants) << "tenants in report order";
+  EXPECT_EQ(merged->totals, whole.totals);
+  EXPECT_EQ(merged->tenants_with_drift, whole.tenants_with_drift);
+  EXPECT_EQ(merged->generated_at, contoso.generated_at) << "the latest part's time";
+  EXPECT_EQ(merged->fingerprint, "sha256:abc,sha256:abc");
+
+  auto overlap = merge_drift_reports({whole, fabrikam}, {"all.json", "f.json"});
+  ASSERT_FALSE(overlap.ok());
+  EXPECT_EQ(overlap.error().message,
+            "tenant fabrikam.onmicrosoft.com is in both all.json and f.json: reports to merge "
+            "come from the shards of one --shard k/N, each once");
 }
 
 }  // namespace

@@ -1,0 +1,27 @@
+#include "connector/cli/drift_output.h"
+
+#include <cstdio>
+
+#include "connector/cli/command_context.h"
+#include "connector/cli/exit_codes.h"
+#include "sync/private_file.h"
+#include "sync/report/drift_render.h"
+
+namespace tenantsync {
+
+int emit_drift_report(const DriftReport& report, const std::string& format, const std::string& out,
+                      bool detailed_exitcode, const std::string& command) {
+  std::string text = render_drift(report, *parse_drift_format(format));
+  if (out.empty()) {
+    std::fputs(text.c_str(), stdout);
+  } else {
+    Status saved = write_private_file(out, text);
+    if (!saved.ok()) return report_failure(command, saved.error());
+    std::printf("Wrote the drift report to %s (%d drift items in %d of %zu tenants).\n",
+                out.c_str(), report.totals.items, report.tenants_with_drift, report.tenants.size());
+  }
+  if (detailed_exitcode && has_drift(report)) return kExitChanges;
+  return kExitOk;
+}
+
+}  // namespace tenantsync

@@ -1,0 +1,84 @@
+// The cache's shard (schema v8): claimed by the first writer, refused to any other shard;
+// the partner's contracts answer which tenant a name means, for every shard alike.
+#include "sync/store/shard_rows.h"
+
+#include <gtest/gtest.h>
+
+#include "sync/log.h"
+#include "sync/store/cache.h"
+#include "tests/sync/memory_directory.h"
+
+namespace tenantsync {
+namespace {
+
+const Tenant kContoso =
+    make_tenant("11111111-0000-0000-0000-000000000001", "contoso.onmicrosoft.com");
+const Tenant kFabrikam =
+    make_tenant("22222222-0000-0000-0000-000000000002", "fabrikam.onmicrosoft.com");
+
+class ShardRowsTest : public ::testing::Test {
+ protected:
+  void SetUp() override { configure_logging(LogLevel::Error, false); }
+  std::unique_ptr<Cache> open() {
+    auto c = Cache::open(path_, clock_);
+    EXPECT_TRUE(c.ok()) << (c.ok() ? "" : c.error().describe());
+    return c.ok() ? std::move(c).value() : nullptr;
+  }
+  TempDir dir_;
+  std::string path_ = dir_.file("tenantsync.db");
+  FakeClock clock_;
+};
+
+TEST_F(ShardRowsTest, TheFirstWriterClaimsTheCacheAndAnotherShardIsRefused) {
+  auto cache = open();
+  ASSERT_TRUE(cache->shards().check(Shard{1, 4}).ok()) << "an unclaimed cache suits anyone";
+  EXPECT_FALSE(*cache->shards().claimed());
+  ASSERT_TRUE(cache->shards().claim(Shard{1, 4}).ok());
+  EXPECT_EQ(*cache->shards().claimed(), "1/4");
+  EXPECT_TRUE(cache->shards().claim(Shard{1, 4}).ok());
+
+  cache.reset();
+  cache = open();
+  Status other = cache->shards().claim(Shard{2, 4});
+  ASSERT_FALSE(other.ok());
+  EXPECT_EQ(other.error().code, "wrong-shard");
+  EXPECT_EQ(other.error().message,
+            "cache " + path_ +
+                " holds shard 1/4, and this command runs as shard 2/4: each shard needs a cache "
+                "of its own (config `cache`); start this one with a new cache file");
+  Status all = cache->shards().check(std::nullopt);
+  ASSERT_FALSE(all.ok());
+  EXPECT_NE(all.error().message.find("runs as every tenant (no shard)"), std::string::npos);
+  EXPECT_EQ(*cache->shards().claimed(), "1/4") << "a refusal changes nothing";
+}
+
+TEST_F(ShardRowsTest, ACacheWithTenantsAndNoShardHoldsEveryTenant) {
+  auto cache = open();
+  ASSERT_TRUE(cache->upsert_tenants({kContoso}).ok());
+  EXPECT_EQ(*cache->shards().claimed(), "");
+  EXPECT_FALSE(cache->shards().claim(Shard{0, 2}).ok());
+  EXPECT_TRUE(cache->shards().claim(std::nullopt).ok());
+}
+
+TEST_F(ShardRowsTest, ContractsNameTenantsByIdOrDomainInAnyCase) {
+  auto cache = open();
+  Status recorded = cache->shards().record_contracts({kContoso, kFabrikam});
+  ASSERT_TRUE(recorded.ok()) << recorded.error().describe();
+  EXPECT_EQ(*cache->shards().contract_id("CONTOSO.onmicrosoft.com"), kContoso.id);
+  EXPECT_EQ(*cache->shards().contract_id(kFabrikam.id), kFabrikam.id);
+  EXPECT_EQ(*cache->shards().contract_id("nowhere.example"), "");
+  ASSERT_TRUE(cache->shards().record_contracts({kFabrikam}).ok());
+  EXPECT_EQ(*cache->shards().contract_id(kContoso.id), "") << "the list is replaced";
+
+  // A name resolves to its contract's id: the shard that owns that id owns the name.
+  for (int n : {2, 3, 5}) {
+    for (int k = 0; k < n; ++k) {
+      Shard s{k, n};
+      EXPECT_EQ(*shard_owns(s, cache->shards(), "fabrikam.onmicrosoft.com"), s.owns(kFabrikam.id));
+      EXPECT_EQ(*shard_owns(s, cache->shards(), "nowhere.example"), s.owns("nowhere.example"));
+    }
+  }
+}
+
+}  // namespace
+}  // namespace tenantsync
