@@ -1,3 +1,5 @@
+// Over 500 lines: every route fake-graph serves, one handler each, sharing the request
+// checks (roles, locks, bodies) of the top of this file; docs/fake-graph.md lists them.
 #include "fakes/fake_graph_api.h"
 
 #include <algorithm>
@@ -8,6 +10,7 @@
 #include "fakes/fake_cursor.h"
 #include "fakes/fake_encoding.h"
 #include "fakes/fake_errors.h"
+#include "fakes/fake_paging.h"
 #include "fakes/fake_projection.h"
 #include "fakes/fake_roles.h"
 #include "fakes/fake_rules.h"
@@ -17,10 +20,6 @@ namespace tenantsync::fake {
 namespace {
 
 using nlohmann::json;
-
-constexpr const char* kExpiredPageToken = "Directory_ExpiredPageToken";
-constexpr const char* kExpiredPageTokenText =
-    "The specified page token value has expired and can no longer be included in your request.";
 
 void require_read(const Caller& c) {
   if (!c.client->has_any_role()) fail(403, msg::kDenied, msg::kDeniedText);
@@ -56,12 +55,6 @@ std::string string_field(const json& body, const char* name) {
   if (it == body.end() || it->is_null()) return "";
   if (!it->is_string()) invalid_property(name);
   return it->get<std::string>();
-}
-
-std::string hex64(uint64_t v) {
-  char buf[20];
-  std::snprintf(buf, sizeof buf, "%016llx", static_cast<unsigned long long>(v));
-  return buf;
 }
 
 bool matches(const UserRecord& u, const std::vector<FilterClause>& filter) {
@@ -145,35 +138,24 @@ std::string selected_set(const std::string& set, const std::string& selection) {
 // and query and not have expired) and the users it holds.
 class UserPage {
  public:
-  UserPage(std::string list, const QueryParams& q, const Signer& signer,
+  UserPage(const std::string& list, const QueryParams& q, const Signer& signer,
            const std::string& tenant_id, double now)
-      : list_(std::move(list)),
-        sel_(parse_select(q.get("$select"))),
-        top_(parse_top(q.get("$top"))),
-        top_given_(q.get("$top").has_value()),
-        filter_text_(q.get("$filter")) {
+      : sel_(parse_select(q.get("$select"))),
+        filter_text_(q.get("$filter")),
+        paging_(list, q, filter_text_.value_or("") + "|" + sel_.to_string(), tenant_id, signer,
+                now) {
     if (filter_text_) filter_ = parse_user_filter(*filter_text_);
-    qhash_ = hex64(stable_hash(list_ + "|" + filter_text_.value_or("") + "|" + sel_.to_string() +
-                               "|" + std::to_string(top_)));
-    if (auto token = q.get("$skiptoken")) {
-      auto cursor = open_page(signer, *token);
-      if (!cursor || cursor->list != list_ || cursor->tenant_id != tenant_id ||
-          cursor->query_hash != qhash_ || cursor->expires_at < now) {
-        fail(400, kExpiredPageToken, kExpiredPageTokenText);
-      }
-      after_ = cursor->after_id;
-    }
   }
 
   const std::vector<FilterClause>& filter() const { return filter_; }
   const Selection& selection() const { return sel_; }
   // The id the page starts after ("" for the first page).
-  const std::string& after() const { return after_; }
+  const std::string& after() const { return paging_.after(); }
 
   // Takes `u` when it matches the filter; false once the page is full.
   bool visit(const UserRecord& u) {
     if (!matches(u, filter_)) return true;
-    if (users_.size() == static_cast<size_t>(top_)) {
+    if (users_.size() == static_cast<size_t>(paging_.top())) {
       more_ = true;
       return false;
     }
@@ -183,29 +165,23 @@ class UserPage {
 
   // The collection, with a nextLink (`link_base` plus the query) when more users follow.
   json render(const TenantDirectory& t, UserView view, const std::string& context,
-              std::string link_base, const Signer& signer, double now) const {
+              std::string link_base) const {
     json value = json::array();
     for (const UserRecord* u : users_) value.push_back(project_user(t, *u, sel_, view));
     json out = collection(context, std::move(value));
     if (more_) {
-      PageCursor next{list_, t.id(), users_.back()->id, qhash_, now + GraphApi::kSkipTokenLifetime};
       if (filter_text_) link_base += "$filter=" + percent_encode(*filter_text_) + "&";
       if (!sel_.defaults) link_base += "$select=" + percent_encode(sel_.to_string(), ",") + "&";
-      if (top_given_) link_base += "$top=" + std::to_string(top_) + "&";
-      out["@odata.nextLink"] = link_base + "$skiptoken=" + seal_page(signer, next);
+      out["@odata.nextLink"] = paging_.next_link(std::move(link_base), users_.back()->id);
     }
     return out;
   }
 
  private:
-  std::string list_;  // "users" | "deleted": one list's tokens are refused by the other
   Selection sel_;
-  int top_;
-  bool top_given_;
   std::optional<std::string> filter_text_;
+  ListPaging paging_;  // list "users" | "deleted": one list's tokens are refused by the other
   std::vector<FilterClause> filter_;
-  std::string qhash_;
-  std::string after_;
   std::vector<const UserRecord*> users_;
   bool more_ = false;
 };
@@ -359,22 +335,12 @@ ApiResponse GraphApi::handle(const Caller& c, const ResolvedRoute& route, const 
 ApiResponse GraphApi::contracts(const Caller& c, const QueryParams& q) const {
   require_read(c);
   if (c.tenant != estate_.partner()) fail(403, msg::kDenied, msg::kDeniedText);
-  int top = parse_top(q.get("$top"));
-  std::string qhash = hex64(stable_hash("contracts|" + std::to_string(top)));
-  double now = clock_.now();
-  size_t start = 0;
-  if (auto token = q.get("$skiptoken")) {
-    auto cursor = open_page(signer_, *token);
-    if (!cursor || cursor->list != "contracts" || cursor->tenant_id != c.tenant->id() ||
-        cursor->query_hash != qhash || cursor->expires_at < now) {
-      fail(400, kExpiredPageToken, kExpiredPageTokenText);
-    }
-    start = std::stoul(cursor->after_id) + 1;
-  }
+  ListPaging paging("contracts", q, "", c.tenant->id(), signer_, clock_.now());
+  size_t start = paging.after().empty() ? 0 : std::stoul(paging.after()) + 1;
   const auto& customers = estate_.customers();
   json value = json::array();
   size_t i = start;
-  for (; i < customers.size() && value.size() < static_cast<size_t>(top); ++i) {
+  for (; i < customers.size() && value.size() < static_cast<size_t>(paging.top()); ++i) {
     const TenantDirectory* t = customers[i];
     if (!t->under_contract()) continue;
     value.push_back({{"id", guid_from(stable_hash("contract:" + t->id()), stable_hash(t->id()))},
@@ -385,11 +351,7 @@ ApiResponse GraphApi::contracts(const Caller& c, const QueryParams& q) const {
   }
   json out = collection(graph_url("$metadata#contracts"), std::move(value));
   if (i < customers.size()) {
-    PageCursor next{"contracts", c.tenant->id(), std::to_string(i - 1), qhash,
-                    now + kSkipTokenLifetime};
-    std::string link = graph_url("contracts?");
-    if (q.get("$top")) link += "$top=" + std::to_string(top) + "&";
-    out["@odata.nextLink"] = link + "$skiptoken=" + seal_page(signer_, next);
+    out["@odata.nextLink"] = paging.next_link(graph_url("contracts?"), std::to_string(i - 1));
   }
   return {200, std::move(out), {}};
 }
@@ -458,7 +420,7 @@ ApiResponse GraphApi::list_users(const Caller& c, const QueryParams& q) const {
   return {200,
           page.render(t, UserView::kActive,
                       graph_url("$metadata#" + selected_set("users", page.selection().to_string())),
-                      graph_url("users?"), signer_, now),
+                      graph_url("users?")),
           {}};
 }
 
@@ -473,7 +435,7 @@ ApiResponse GraphApi::list_deleted(const Caller& c, const QueryParams& q) const 
   return {200,
           page.render(t, UserView::kDeleted,
                       graph_url("$metadata#directoryObjects/microsoft.graph.user"),
-                      graph_url("directory/deletedItems/microsoft.graph.user?"), signer_, now),
+                      graph_url("directory/deletedItems/microsoft.graph.user?")),
           {}};
 }
 
@@ -854,22 +816,10 @@ ApiResponse GraphApi::list_role_assignments(const Caller& c, const QueryParams& 
   auto filter_text = q.get("$filter");
   std::vector<FilterClause> filter;
   if (filter_text) filter = parse_eq_filter(*filter_text, kFilterable);
-  int top = parse_top(q.get("$top"));
-  const std::string list = "roleAssignments";
-  std::string qhash =
-      hex64(stable_hash(list + "|" + filter_text.value_or("") + "|" + std::to_string(top)));
   double now = clock_.now();
+  ListPaging paging("roleAssignments", q, filter_text.value_or(""), c.tenant->id(), signer_, now);
   auto lock = c.tenant->acquire(now);
   const TenantDirectory& t = *c.tenant;
-  std::string after;
-  if (auto token = q.get("$skiptoken")) {
-    auto cursor = open_page(signer_, *token);
-    if (!cursor || cursor->list != list || cursor->tenant_id != t.id() ||
-        cursor->query_hash != qhash || cursor->expires_at < now) {
-      fail(400, kExpiredPageToken, kExpiredPageTokenText);
-    }
-    after = cursor->after_id;
-  }
   auto matches_filter = [&](const RoleAssignmentRecord& a) {
     return std::all_of(filter.begin(), filter.end(), [&](const FilterClause& f) {
       const std::string& actual = f.property == "principalId"        ? a.principal_id
@@ -883,9 +833,9 @@ ApiResponse GraphApi::list_role_assignments(const Caller& c, const QueryParams& 
   std::string last;
   bool more = false;
   const auto& all = t.role_assignments();
-  for (auto it = all.upper_bound(after); it != all.end(); ++it) {
+  for (auto it = all.upper_bound(paging.after()); it != all.end(); ++it) {
     if (!matches_filter(it->second)) continue;
-    if (value.size() == static_cast<size_t>(top)) {
+    if (value.size() == static_cast<size_t>(paging.top())) {
       more = true;
       break;
     }
@@ -895,11 +845,9 @@ ApiResponse GraphApi::list_role_assignments(const Caller& c, const QueryParams& 
   json out =
       collection(graph_url("$metadata#roleManagement/directory/roleAssignments"), std::move(value));
   if (more) {
-    PageCursor next{list, t.id(), last, qhash, now + kSkipTokenLifetime};
     std::string link = graph_url("roleManagement/directory/roleAssignments?");
     if (filter_text) link += "$filter=" + percent_encode(*filter_text) + "&";
-    if (q.get("$top")) link += "$top=" + std::to_string(top) + "&";
-    out["@odata.nextLink"] = link + "$skiptoken=" + seal_page(signer_, next);
+    out["@odata.nextLink"] = paging.next_link(std::move(link), last);
   }
   return {200, std::move(out), {}};
 }

@@ -34,7 +34,6 @@ struct ApiResponse {
 class GraphApi {
  public:
   static constexpr double kDeltaTokenLifetime = 7.0 * 24 * 3600;
-  static constexpr double kSkipTokenLifetime = 3600;
 
   GraphApi(const Estate& estate, const FakeClock& clock, const Signer& signer, std::string base_url)
       : estate_(estate), clock_(clock), signer_(signer), base_url_(std::move(base_url)) {}
