@@ -1,0 +1,248 @@
+// The planner's working state (planner.h's plan_tenant): one Planner per tenant plan,
+// its work split by concern over three files: what each user should hold and the
+// operations that bring it (planner.cpp), the service's rules each operation is checked
+// against (planner_checks.cpp), and who gets the seats there are (planner_seats.cpp).
+// Internal to sync/plan/.
+#pragma once
+
+#include <algorithm>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <utility>
+#include <vector>
+
+#include "sync/ascii_case.h"
+#include "sync/plan/planner.h"
+#include "sync/plan/seat_ledger.h"
+
+namespace tenantsync::planning {
+
+constexpr size_t kNone = static_cast<size_t>(-1);
+
+inline bool contains(const std::vector<int>& sorted, int value) {
+  return std::binary_search(sorted.begin(), sorted.end(), value);
+}
+
+// The ids of `after` that `before` lacks: the plans an update disables that were enabled.
+inline std::vector<std::string> newly_disabled(const std::vector<std::string>& before,
+                                               const std::vector<std::string>& after) {
+  std::vector<std::string> out;
+  for (const auto& id : after) {
+    bool found = std::any_of(before.begin(), before.end(),
+                             [&](const std::string& b) { return iequals(b, id); });
+    if (!found) out.push_back(id);
+  }
+  return out;
+}
+
+// The attributes rules match on.
+struct Attributes {
+  std::string_view upn;
+  std::string_view department;
+  std::string_view job_title;
+  const std::optional<std::string>* usage_location;
+};
+
+// A license a user should hold.
+struct Want {
+  int sku = -1;
+  std::vector<std::string> disabled_ids;  // canonical ids, sorted
+  std::vector<int> disabled;              // plan indices, sorted
+};
+
+// A license a user holds (or will hold again once restored), direct and/or inherited.
+struct Held {
+  int sku = -1;
+  bool direct = false;
+  std::vector<std::string> direct_disabled_ids;
+  std::vector<int> direct_disabled;  // plan indices, sorted
+  std::optional<std::string> group;  // the first group it is inherited from
+  std::vector<int> group_disabled;
+};
+
+enum class SeatClass { Restore = 0, Explicit = 1, Rule = 2 };
+
+// One operation being planned.
+struct Work {
+  Operation op;
+  int sku = -1;
+  size_t user = kNone;        // index into Planner::users_
+  std::vector<int> disabled;  // assign/update: plan indices the new license disables
+  bool frees = false;         // revoke: the SKU is not also inherited, so a seat comes free
+  bool releases = false;      // revoke: counted as a released seat in the ledger right now
+  bool restored = false;      // revoke of a license a restore brings back (frees nothing)
+  bool forced = false;        // revoke of a license a restore brings back that cannot stay
+  bool seatless = false;      // forced because its SKU has no free seat
+};
+
+struct UserWork {
+  std::string upn;
+  std::string key;  // ascii_lower(upn), the sort key
+  std::string id;
+  SeatClass seat_class = SeatClass::Rule;
+  std::optional<std::string> usage_location;
+  std::vector<Held> held;   // by SKU index
+  std::vector<size_t> ops;  // its license operations (assign, revoke, update)
+  size_t restore_op = kNone;
+};
+
+struct Demand {
+  SeatClass seat_class;
+  size_t user;
+  int sku;
+  size_t op;  // the assignment; kNone for a license a restore brings back
+};
+
+// Enabled service plans of a set of licenses, as counts per plan index. Reused across
+// users: clear() resets only what was touched.
+class PlanCounts {
+ public:
+  explicit PlanCounts(int plans) : count_(static_cast<size_t>(plans), 0) {}
+  void add(const std::vector<int>& plans, const std::vector<int>& disabled) {
+    for (int p : plans) {
+      if (contains(disabled, p)) continue;
+      if (count_[p]++ == 0) touched_.push_back(p);
+    }
+  }
+  int operator[](int plan) const { return count_[plan]; }
+  void clear() {
+    for (int p : touched_) count_[p] = 0;
+    touched_.clear();
+  }
+
+ private:
+  std::vector<int> count_;
+  std::vector<int> touched_;
+};
+
+class Planner {
+ public:
+  Planner(const TenantSnapshot& snapshot, const ResolvedTenant& desired, const ServiceRules& rules,
+          Clock::time_point now, const PlanOptions& options)
+      : snapshot_(snapshot),
+        desired_(desired),
+        now_(now),
+        options_(options),
+        skus_(sorted_skus(snapshot.skus)),
+        tenant_rules_(rules.for_tenant(skus_)),
+        ledger_(skus_, options.use_grace_seats),
+        before_(tenant_rules_.plan_count()),
+        after_(tenant_rules_.plan_count()) {}
+
+  TenantPlan run();
+
+ private:
+  struct AfterLicense {
+    int sku;
+    const std::vector<int>* disabled;
+    size_t op;               // the ready assign/update that brings it, or kNone when kept as is
+    bool inherited = false;  // from a group: the user keeps it whatever it is sent
+  };
+
+  static std::vector<Sku> sorted_skus(std::vector<Sku> skus) {
+    std::sort(skus.begin(), skus.end(), [](const Sku& a, const Sku& b) {
+      if (a.sku_part_number != b.sku_part_number) {
+        return iless(a.sku_part_number, b.sku_part_number);
+      }
+      return a.sku_id < b.sku_id;
+    });
+    return skus;
+  }
+
+  void index();
+  std::vector<Want> wants_of(const std::vector<ResolvedLicense>& licenses) const;
+  std::vector<int> plan_indices(const std::vector<std::string>& ids) const;
+  int sku_index(const std::string& sku_id) const {
+    auto it = sku_by_id_.find(ascii_lower(sku_id));
+    return it == sku_by_id_.end() ? -1 : it->second;
+  }
+  const ResolvedUser* entry_for(const std::string& key) {
+    auto it = entry_by_key_.find(key);
+    if (it == entry_by_key_.end()) return nullptr;
+    entry_used_[it->second] = true;
+    return &desired_.users[it->second];
+  }
+
+  std::vector<Held> held_of(const User& user) const;
+  // The active user whose UPN is `upn` (any case), or nullptr.
+  const User* active_holder(const std::string& upn);
+  // What the user should hold; `governed` says whether undesired managed SKUs go.
+  const std::vector<Want>& wants_for(const ResolvedUser* entry, const Attributes& attrs,
+                                     bool& governed);
+
+  void plan_active(const User& user);
+  void plan_deleted(const User& user, const std::string& upn, const ResolvedUser& entry);
+  void plan_create(const ResolvedUser& entry);
+  void plan_licenses(size_t user, const std::vector<Want>& wants, bool governed);
+  void plan_roles(const std::vector<RoleDefinition>& add, const std::vector<RoleDefinition>& remove,
+                  const std::string& upn, const std::string& user_id);
+  bool plan_properties(const User& user, const std::string& upn, const ResolvedUser* entry,
+                       bool governed, std::optional<std::string>& location);
+
+  size_t add_op(OpKind kind, const std::string& upn, const std::string& user_id, int sku);
+  size_t add_license_op(size_t user, OpKind kind, int sku);
+  std::string stale_reason() const;
+  void static_checks(size_t op);
+  void check_create(size_t op);      // the UPN's domain, and whether users can be created now
+  void check_upn_domain(size_t op);  // the operation's UPN is in a verified domain
+  void block(size_t op, std::string reason);
+  bool is_ready(size_t op) const { return ops_[op].op.status == OpStatus::Ready; }
+
+  void build_sets(const UserWork& user);
+  bool enables(int sku, const std::vector<int>& disabled, int plan) const {
+    return contains(tenant_rules_.sku_plans(sku), plan) && !contains(disabled, plan);
+  }
+  const Held* held_for(const UserWork& user, int sku) const;
+  size_t license_op(const UserWork& user, int sku) const;
+  void validate(size_t user);
+  bool check_exclusive();
+  bool check_dependencies(const UserWork& user);
+  bool leaves_with(const UserWork& user, int plan, const std::string& why,
+                   std::vector<std::pair<int, std::string>>& leaving) const;
+  void cannot_come_back(size_t user, int sku, std::string reason, bool holds_seat);
+  bool check_held_back(const UserWork& user);
+
+  void allocate_seats();
+  void lose(size_t demand);
+  void settle();
+  std::vector<SeatLine> seat_lines() const;
+  const std::string& part(int sku) const { return skus_[sku].sku_part_number; }
+  const std::string& plan_name(int plan) const {
+    const ServicePlan& p = tenant_rules_.plan(plan);
+    return p.service_plan_name.empty() ? p.service_plan_id : p.service_plan_name;
+  }
+
+  const TenantSnapshot& snapshot_;
+  const ResolvedTenant& desired_;
+  Clock::time_point now_;
+  const PlanOptions& options_;
+  std::vector<Sku> skus_;  // sorted by part number
+  TenantServiceRules tenant_rules_;
+  SeatLedger ledger_;
+  PlanCounts before_, after_;
+  std::vector<AfterLicense> after_licenses_;
+
+  std::unordered_map<std::string, int> sku_by_id_;  // lower-case sku id -> index
+  std::vector<bool> managed_;
+  std::unordered_map<std::string, size_t> entry_by_key_;        // lower-case upn (or id) -> entry
+  std::unordered_map<std::string, const User*> active_by_upn_;  // lower-case upn; on demand
+  std::vector<bool> entry_used_;
+  std::vector<std::optional<std::vector<Want>>> entry_wants_;
+  std::vector<std::vector<Want>> rule_wants_;
+  std::vector<Want> merged_wants_;  // scratch for users matching several rules
+  const std::vector<Want> no_wants_;
+
+  std::vector<Work> ops_;
+  std::vector<UserWork> users_;  // users with license operations or a restore
+  std::vector<Demand> demands_;
+  std::vector<size_t> worklist_;  // users to validate again
+  std::vector<int> dirty_;        // SKUs whose seat capacity shrank
+  std::vector<int> shortfall_;
+  std::vector<bool> touched_;  // SKUs the plan touches
+  bool seats_open_ = false;
+  TenantPlan plan_;
+};
+
+}  // namespace tenantsync::planning
