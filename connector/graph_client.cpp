@@ -1,3 +1,5 @@
+// Over 500 lines: one typed call per Graph operation of docs/graph.md, each short, all on
+// the paging, $batch and retry helpers at the top; the transport and tokens are apart.
 #include "connector/graph_client.h"
 
 #include <algorithm>

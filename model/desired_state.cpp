@@ -1,3 +1,5 @@
+// Over 500 lines on purpose: the whole desired-state format, key by key with its checks
+// and messages, in one place, in the order docs/desired-state.md describes it.
 #include "model/desired_state.h"
 
 #include <algorithm>

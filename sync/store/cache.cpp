@@ -1,3 +1,5 @@
+// Over 500 lines: the Cache facade's methods, each one short transaction; the row mapping
+// (cache_rows.cpp), queries (cache_queries.cpp) and schema (cache_schema.cpp) are apart.
 #include "sync/store/cache.h"
 
 #include <openssl/evp.h>

@@ -1,3 +1,5 @@
+// Over 500 lines: one builder per task (assign, revoke, users add / import / set / delete
+// / restore / roles), each short, all turning a command into a desired state the same way.
 #include "sync/tasks/user_task.h"
 
 #include <algorithm>
