@@ -6,6 +6,7 @@
 #include <filesystem>
 #include <set>
 
+#include "model/shard.h"
 #include "tests/e2e/cli_fixture.h"
 
 namespace tenantsync::test {
@@ -35,8 +36,7 @@ std::string drift_json(CliFixture& f, const std::string& cache, const std::strin
 std::string mixed_estate(CliFixture& f) {
   std::filesystem::create_directories(f.dir().file("desired"));
   for (const char* name : {"contoso.json", "fabrikam.json"}) {
-    f.write(std::string("desired/") + name,
-            read_file(examples_desired_path() + "/" + name));
+    f.write(std::string("desired/") + name, read_file(examples_desired_path() + "/" + name));
   }
   f.write("desired/northwind.json", R"({"version": 1, "tenants": [
     {"tenant": "northwind.onmicrosoft.com", "mode": "report", "managedSkus": ["VISIOCLIENT"],
@@ -101,6 +101,34 @@ TEST(ShardCliTest, TheShardsReportsMergeIntoTheReportOfOneProcess) {
   EXPECT_EQ(refused.exit_code, 1);
   EXPECT_NE(refused.err.find(bad + ": $.tenants[0].tenantId: expected a value"), std::string::npos)
       << refused.err;
+}
+
+// contoso's tenant id in fakes/fixtures/demo.json.
+const char* kContosoId = "de88018a-924d-561a-a95e-7a0f8c6a9db3";
+
+TEST(ShardCliTest, OnlyTheShardThatOwnsATenantWritesIt) {
+  CliFixture f;
+  auto desired = f.write("desired.json", contoso_changes_desired());
+  const int owner = Shard{0, 2}.owner_of(kContosoId);
+  const int other = 1 - owner;
+  const std::string other_spec = std::to_string(other) + "/2";
+
+  f.write_config({{"cache", "other.db"}, {"desired", desired}});
+  auto skipped = f.run({"apply", "--desired", desired, "--yes", "--shard", other_spec});
+  EXPECT_EQ(skipped.exit_code, 0) << skipped.out << skipped.err;
+  EXPECT_EQ(f.writes(), 0) << "another shard's tenant: nothing sent\n" << skipped.out;
+  auto once = f.run({"run", "--once", "--shard", other_spec});
+  EXPECT_EQ(once.exit_code, 0) << once.out << once.err;
+  EXPECT_EQ(f.writes(), 0) << once.out;
+  auto exported = f.run({"export", "--shard", other_spec});
+  ASSERT_EQ(exported.exit_code, 0) << exported.err;
+  EXPECT_EQ(exported.out.find("contoso.onmicrosoft.com"), std::string::npos) << exported.out;
+
+  f.write_config({{"cache", "owner.db"}});
+  auto applied =
+      f.run({"apply", "--desired", desired, "--yes", "--shard", std::to_string(owner) + "/2"});
+  EXPECT_EQ(applied.exit_code, 0) << applied.out << applied.err;
+  EXPECT_EQ(f.writes(), 5) << "the owner applies contoso's plan\n" << applied.out;
 }
 
 TEST(ShardCliTest, ACacheServesOneShardOnly) {
