@@ -178,6 +178,7 @@ Result<Config> parse_config(std::string_view text, const std::string& file) {
              if (!j.is_string()) return;
              c.shard = parse_shard(spec, &why);
              if (!c.shard) r.fail(p, why);
+             if (c.shard && c.shard->count == 1) c.shard.reset();  // 0/1 is every tenant
            }},
           {"productNames",
            [&](const json& j, const std::string& p) { r.string(j, p, c.product_names); }},

@@ -20,7 +20,10 @@ std::string config_path(const GlobalFlags& g) {
 Result<Config> load_command_config(const GlobalFlags& g) {
   auto config = load_config(config_path(g));
   if (!config.ok()) return config;
-  if (!g.shard.empty()) config->shard = parse_shard(g.shard);  // checked by the parser
+  if (!g.shard.empty()) {
+    config->shard = parse_shard(g.shard);  // checked by the parser
+    if (config->shard->count == 1) config->shard.reset();  // 0/1 is every tenant
+  }
   LogLevel level = LogLevel::Info;
   parse_log_level(g.log_level.empty() ? config->log_level : g.log_level, level);
   std::string format = g.log_format.empty() ? config->log_format : g.log_format;

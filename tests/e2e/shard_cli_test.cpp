@@ -157,6 +157,7 @@ TEST(ShardCliTest, ACacheServesOneShardOnly) {
   EXPECT_NE(sharded.err.find("holds every tenant (no shard), and this command runs as shard 0/2"),
             std::string::npos)
       << sharded.err;
+  EXPECT_EQ(f.run({"mirror", "--shard", "0/1"}).exit_code, 0) << "0/1 is every tenant";
   auto usage = f.run({"mirror", "--shard", "2/2"});
   EXPECT_EQ(usage.exit_code, 64);
   EXPECT_NE(usage.err.find("k counts from 0 and must be below N"), std::string::npos) << usage.err;

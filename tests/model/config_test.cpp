@@ -85,6 +85,11 @@ TEST(ConfigTest, ShardIsKSlashNAndAbsentMeansEveryTenant) {
   ASSERT_FALSE(bad.ok());
   EXPECT_NE(bad.error().message.find("shard: shard 3/3: k counts from 0"), std::string::npos)
       << bad.error().message;
+  auto one = parse_config(R"({ "remote": { "clientId": "c", "clientSecretEnv": "S" },
+                               "shard": "0/1" })",
+                          "cfg.json");
+  ASSERT_TRUE(one.ok()) << one.error().message;
+  EXPECT_FALSE(one->shard) << "one shard of one is every tenant";
 }
 
 TEST(ConfigTest, TheSchedulersKeysHaveDefaultsAndParse) {
