@@ -39,6 +39,23 @@ void print_report(const UserTaskReport& report, const std::string& format,
   std::fputs(render_user_task_text(report, text).c_str(), stdout);
 }
 
+// Refuses a hand task on a tenant another shard owns (docs/cli.md "Shards"): its cache
+// would never hold the tenant, and its writes belong to the owner.
+Status owned_by_this_shard(EngineSession& s, const std::string& tenant) {
+  const auto& shard = s.config().shard;
+  if (!shard) return {};
+  auto id = s.cache().shards().contract_id(tenant);
+  if (!id.ok()) return id.error();
+  int owner = shard->owner_of(id->empty() ? tenant : *id);
+  if (owner == shard->index) return {};
+  return make_error(ErrorKind::Invalid,
+                    "tenant " + tenant + " belongs to shard " + std::to_string(owner) + "/" +
+                        std::to_string(shard->count) + ", and the cache " + s.config().cache +
+                        " holds shard " + shard->spec() +
+                        ": run the task with that shard's cache (its config's `cache`)",
+                    "wrong-shard");
+}
+
 }  // namespace
 
 void warn_of_skipped_blocked_users(const std::string& name,
@@ -98,6 +115,7 @@ Result<MirroredTenant> open_and_mirror(const Config& config, const std::string& 
   for (const auto& t : mirrored.tenants) {
     if (t.error && t.error->code == "unknown-tenant") return *t.error;
   }
+  if (Status mine = owned_by_this_shard(s, tenant); !mine.ok()) return mine.error();
   if (!mirrored.ok()) print_mirror_result(mirrored, /*to_stdout=*/false);
   auto found = s.cache().find_tenant(tenant);
   if (!found.ok()) return found.error();

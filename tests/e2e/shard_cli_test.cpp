@@ -129,6 +129,21 @@ TEST(ShardCliTest, OnlyTheShardThatOwnsATenantWritesIt) {
       f.run({"apply", "--desired", desired, "--yes", "--shard", std::to_string(owner) + "/2"});
   EXPECT_EQ(applied.exit_code, 0) << applied.out << applied.err;
   EXPECT_EQ(f.writes(), 5) << "the owner applies contoso's plan\n" << applied.out;
+
+  // A hand task has no --shard: it works in the shard of the cache it is given.
+  auto assign = f.run({"assign", "--tenant", "contoso.onmicrosoft.com", "--users",
+                       "diego.siciliani@contoso.onmicrosoft.com", "--sku", "MCOEV", "--yes"});
+  EXPECT_EQ(assign.exit_code, 0) << assign.out << assign.err;
+  EXPECT_EQ(f.writes(), 6) << assign.out;
+  f.write_config({{"cache", "other.db"}});
+  auto elsewhere = f.run({"assign", "--tenant", "contoso.onmicrosoft.com", "--users",
+                          "diego.siciliani@contoso.onmicrosoft.com", "--sku", "EMS", "--yes"});
+  EXPECT_EQ(elsewhere.exit_code, 1) << elsewhere.out << elsewhere.err;
+  EXPECT_NE(elsewhere.err.find("tenant contoso.onmicrosoft.com belongs to shard " +
+                               std::to_string(owner) + "/2"),
+            std::string::npos)
+      << elsewhere.err;
+  EXPECT_EQ(f.writes(), 6) << "another shard's cache sends nothing for contoso";
 }
 
 TEST(ShardCliTest, ACacheServesOneShardOnly) {
