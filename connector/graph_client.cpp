@@ -23,11 +23,6 @@ namespace {
 
 Error invalid(std::string message) { return make_error(ErrorKind::Invalid, std::move(message)); }
 
-std::string trim_trailing_slash(std::string url) {
-  while (!url.empty() && url.back() == '/') url.pop_back();
-  return url;
-}
-
 // A body too large to parse safely.
 std::optional<Error> too_large(const HttpResponse& response, const std::string& what,
                                std::size_t max_bytes) {

@@ -38,7 +38,9 @@ std::unique_ptr<BIO, BioDeleter> memory_bio(std::string_view data) {
       BIO_new_mem_buf(data.data(), static_cast<int>(data.size())));
 }
 
-Error invalid(std::string message) { return make_error(ErrorKind::Invalid, std::move(message)); }
+Error invalid_input(std::string message) {
+  return make_error(ErrorKind::Invalid, std::move(message));
+}
 
 std::optional<std::string> digest(const EVP_MD* md, const unsigned char* data, size_t size) {
   std::array<unsigned char, EVP_MAX_MD_SIZE> out{};
@@ -49,7 +51,7 @@ std::optional<std::string> digest(const EVP_MD* md, const unsigned char* data, s
 
 Result<std::string> read_file(const std::string& path, const char* what) {
   std::ifstream in(path, std::ios::binary);
-  if (!in) return invalid(std::string("cannot read ") + what + " file " + path);
+  if (!in) return invalid_input(std::string("cannot read ") + what + " file " + path);
   std::ostringstream ss;
   ss << in.rdbuf();
   return ss.str();
@@ -145,20 +147,20 @@ Result<ClientCertificate> ClientCertificate::from_pem(std::string_view certifica
         bio ? PEM_read_bio_X509(bio.get(), nullptr, nullptr, nullptr) : nullptr);
     if (!x509) {
       clear_openssl_errors();
-      return invalid("the client certificate is not a PEM X.509 certificate");
+      return invalid_input("the client certificate is not a PEM X.509 certificate");
     }
     unsigned char* der = nullptr;
     int der_len = i2d_X509(x509.get(), &der);
     if (der_len <= 0) {
       clear_openssl_errors();
-      return invalid("cannot encode the client certificate as DER");
+      return invalid_input("cannot encode the client certificate as DER");
     }
     auto sha1 = digest(EVP_sha1(), der, static_cast<size_t>(der_len));
     auto sha256 = digest(EVP_sha256(), der, static_cast<size_t>(der_len));
     OPENSSL_free(der);
     if (!sha1 || !sha256) {
       clear_openssl_errors();
-      return invalid("cannot compute the client certificate's thumbprint");
+      return invalid_input("cannot compute the client certificate's thumbprint");
     }
     cert.x5t_ = base64url_encode(*sha1);
     cert.x5t_s256_ = base64url_encode(*sha256);
@@ -171,15 +173,15 @@ Result<ClientCertificate> ClientCertificate::from_pem(std::string_view certifica
         key_bio ? PEM_read_bio_PrivateKey(key_bio.get(), nullptr, nullptr, empty) : nullptr;
     if (!key) {
       clear_openssl_errors();
-      return invalid("the private key is not an unencrypted PEM private key");
+      return invalid_input("the private key is not an unencrypted PEM private key");
     }
     cert.key_ = std::shared_ptr<evp_pkey_st>(key, EVP_PKEY_free);
     if (!EVP_PKEY_is_a(key, "RSA")) {
-      return invalid("the private key is not an RSA key (RS256/PS256 need RSA)");
+      return invalid_input("the private key is not an RSA key (RS256/PS256 need RSA)");
     }
     if (X509_check_private_key(x509.get(), key) != 1) {
       clear_openssl_errors();
-      return invalid("the private key does not match the client certificate");
+      return invalid_input("the private key does not match the client certificate");
     }
   }
   return cert;
@@ -195,8 +197,8 @@ Result<ClientCertificate> ClientCertificate::from_files(const std::string& certi
   // Scrub the key material from our copy before it is freed.
   OPENSSL_cleanse(key_pem->data(), key_pem->size());
   if (!cert) {
-    return invalid(cert.error().message + " (certificate " + certificate_file + ", key " +
-                   private_key_file + ")");
+    return invalid_input(cert.error().message + " (certificate " + certificate_file + ", key " +
+                         private_key_file + ")");
   }
   return cert;
 }

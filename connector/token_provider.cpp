@@ -18,11 +18,6 @@ namespace {
 constexpr char kScope[] = "https://graph.microsoft.com/.default";
 constexpr char kAssertionType[] = "urn:ietf:params:oauth:client-assertion-type:jwt-bearer";
 
-std::string trim_trailing_slash(std::string url) {
-  while (!url.empty() && url.back() == '/') url.pop_back();
-  return url;
-}
-
 void replace_all(std::string& text, const std::string& what, const std::string& with) {
   if (what.empty()) return;
   for (size_t pos = text.find(what); pos != std::string::npos; pos = text.find(what, pos)) {

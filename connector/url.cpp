@@ -32,7 +32,8 @@ std::optional<Url> parse_url(std::string_view text) {
   std::string_view rest = text.substr(scheme_end + 3);
   auto path_start = rest.find_first_of("/?#");
   std::string_view authority = rest.substr(0, path_start);
-  url.path_and_query = path_start == std::string_view::npos ? "/" : std::string(rest.substr(path_start));
+  url.path_and_query =
+      path_start == std::string_view::npos ? "/" : std::string(rest.substr(path_start));
   if (url.path_and_query[0] != '/') url.path_and_query = "/" + url.path_and_query;
   if (authority.find('@') != std::string_view::npos) return std::nullopt;  // no userinfo
   std::string_view port_text;
@@ -53,7 +54,8 @@ std::optional<Url> parse_url(std::string_view text) {
   if (port_text.empty()) {
     url.port = url.scheme == "https" ? 443 : 80;
   } else {
-    auto [end, ec] = std::from_chars(port_text.data(), port_text.data() + port_text.size(), url.port);
+    auto [end, ec] =
+        std::from_chars(port_text.data(), port_text.data() + port_text.size(), url.port);
     if (ec != std::errc() || end != port_text.data() + port_text.size() || url.port <= 0 ||
         url.port > 65535) {
       return std::nullopt;
@@ -79,6 +81,11 @@ std::string url_encode(std::string_view text) {
     }
   }
   return out;
+}
+
+std::string trim_trailing_slash(std::string url) {
+  while (!url.empty() && url.back() == '/') url.pop_back();
+  return url;
 }
 
 }  // namespace tenantsync

@@ -10,9 +10,9 @@
 namespace tenantsync {
 
 struct Url {
-  std::string scheme;  // lower-case: "http" or "https"
-  std::string host;    // lower-case, without brackets for IPv6
-  int port = 0;        // explicit or the scheme's default
+  std::string scheme;          // lower-case: "http" or "https"
+  std::string host;            // lower-case, without brackets for IPv6
+  int port = 0;                // explicit or the scheme's default
   std::string path_and_query;  // "/v1.0/users?$top=999" ("/" when empty)
 
   // scheme://host:port, the part that must match for a token to be sent.
@@ -27,5 +27,8 @@ bool same_origin(const Url& a, const Url& b);
 
 // Percent-encodes a query or path component (RFC 3986 unreserved characters kept).
 std::string url_encode(std::string_view text);
+
+// `url` without the slashes it ends with: base URLs from the config join with "/path".
+std::string trim_trailing_slash(std::string url);
 
 }  // namespace tenantsync

@@ -6,6 +6,7 @@
 
 #include "fakes/fake_clock.h"
 #include "fakes/fake_encoding.h"
+#include "fakes/fake_projection.h"
 #include "fakes/fake_roles.h"
 
 namespace tenantsync::fake {
@@ -35,8 +36,6 @@ std::vector<std::string> lower_list(const json& j, const char* key) {
   for (const auto& v : *it) out.push_back(to_lower(v.get<std::string>()));
   return out;
 }
-
-json null_if_empty(const std::string& s) { return s.empty() ? json(nullptr) : json(s); }
 
 SkuRecord sku_from_fixture(const json& j, const std::string& where) {
   SkuRecord sku;

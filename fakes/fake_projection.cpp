@@ -37,8 +37,6 @@ constexpr std::array<const char*, 11> kDefaults = {
     "id",       "userPrincipalName", "displayName", "mail",           "givenName",        "surname",
     "jobTitle", "businessPhones",    "mobilePhone", "officeLocation", "preferredLanguage"};
 
-json null_if_empty(const std::string& s) { return s.empty() ? json(nullptr) : json(s); }
-
 json assigned_licenses(const UserRecord& u) {
   json out = json::array();
   for (const auto& l : u.licenses) {
@@ -168,5 +166,7 @@ json project_sku(const TenantDirectory& tenant, const SkuRecord& sku) {
             {"lockedOut", sku.locked_out}}},
           {"servicePlans", std::move(plans)}};
 }
+
+json null_if_empty(const std::string& s) { return s.empty() ? json(nullptr) : json(s); }
 
 }  // namespace tenantsync::fake

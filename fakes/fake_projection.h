@@ -39,4 +39,7 @@ nlohmann::json project_user(const TenantDirectory& tenant, const UserRecord& use
                             const Selection& selection, UserView view);
 nlohmann::json project_sku(const TenantDirectory& tenant, const SkuRecord& sku);
 
+// A string property as Graph gives it: null when it has no value.
+nlohmann::json null_if_empty(const std::string& s);
+
 }  // namespace tenantsync::fake

@@ -10,8 +10,7 @@ namespace tenantsync {
 
 namespace {
 
-constexpr std::string_view kUtf8Bom = "\xEF\xBB\xBF";
-constexpr const char* kCode = "InvalidCsv";
+constexpr const char* kCsvCode = "InvalidCsv";
 
 std::string hex_byte(unsigned char b) {
   static const char* const kDigits = "0123456789ABCDEF";
@@ -104,7 +103,7 @@ class CsvParser {
         problems_ += "... and " + std::to_string(problem_count_ - options_.max_reported_problems) +
                      " more problems";
       }
-      return make_error(ErrorKind::Invalid, std::move(problems_), kCode);
+      return make_error(ErrorKind::Invalid, std::move(problems_), kCsvCode);
     }
     return table;
   }
@@ -118,7 +117,7 @@ class CsvParser {
   }
 
   Error fail(int line, const std::string& message) {
-    return make_error(ErrorKind::Invalid, where(line) + message, kCode);
+    return make_error(ErrorKind::Invalid, where(line) + message, kCsvCode);
   }
 
   void set_fatal(int line, const std::string& message) {
@@ -301,13 +300,13 @@ Result<CsvTable> parse_csv(std::string_view text, const CsvOptions& options) {
     return out.empty() ? out : out + ": ";
   };
   if (text.size() >= static_cast<size_t>(INT_MAX)) {
-    return make_error(ErrorKind::Invalid, where(0) + "the file is too large", kCode);
+    return make_error(ErrorKind::Invalid, where(0) + "the file is too large", kCsvCode);
   }
   if (text.size() >= 2 &&
       ((text[0] == '\xFF' && text[1] == '\xFE') || (text[0] == '\xFE' && text[1] == '\xFF'))) {
     return make_error(
         ErrorKind::Invalid,
-        where(0) + "the file is UTF-16 text; save it as \"CSV UTF-8 (Comma delimited)\"", kCode);
+        where(0) + "the file is UTF-16 text; save it as \"CSV UTF-8 (Comma delimited)\"", kCsvCode);
   }
   if (text.substr(0, kUtf8Bom.size()) == kUtf8Bom) text.remove_prefix(kUtf8Bom.size());
   int first_line = 1;
@@ -321,7 +320,7 @@ Result<CsvTable> parse_csv(std::string_view text, const CsvOptions& options) {
   if (!separator) separator = detect_separator(text);
   if (*separator == '"' || *separator == '\r' || *separator == '\n') {
     return make_error(ErrorKind::Invalid,
-                      where(0) + "a quote or a line break cannot separate fields", kCode);
+                      where(0) + "a quote or a line break cannot separate fields", kCsvCode);
   }
   return CsvParser(text, options, first_line, *separator).run();
 }
@@ -346,7 +345,7 @@ Result<CsvTable> read_csv_file(const std::filesystem::path& path, CsvOptions opt
         return make_error(ErrorKind::Invalid,
                           options.source_name + ": the file is larger than " +
                               std::to_string(options.max_file_bytes) + " bytes",
-                          kCode);
+                          kCsvCode);
       }
       text.append(buffer, got);
     }

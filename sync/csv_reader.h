@@ -35,6 +35,9 @@
 
 namespace tenantsync {
 
+// The byte-order mark Excel writes at the start of "CSV UTF-8" files.
+inline constexpr std::string_view kUtf8Bom = "\xEF\xBB\xBF";
+
 struct CsvOptions {
   // Names the input in messages ("new-hires.csv:7: ..."); read_csv_file() uses the path
   // as given when this is empty.

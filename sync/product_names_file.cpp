@@ -12,9 +12,11 @@ namespace tenantsync {
 
 namespace {
 
-constexpr const char* kCode = "InvalidProductNames";
+constexpr const char* kProductNamesCode = "InvalidProductNames";
 
-Error invalid(const std::string& message) { return make_error(ErrorKind::Invalid, message, kCode); }
+Error invalid(const std::string& message) {
+  return make_error(ErrorKind::Invalid, message, kProductNamesCode);
+}
 
 // JSON when the first thing after a BOM, white space and `//` or `/* */` comments is '{'
 // (the CSV's header is a column name).

@@ -10,18 +10,12 @@
 #include <system_error>
 #include <thread>
 
+#include "sync/ascii_case.h"
 #include "sync/log.h"
 
 namespace tenantsync {
 
 namespace {
-
-bool iequals(const std::string& a, const std::string& b) {
-  return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
-           return std::tolower(static_cast<unsigned char>(x)) ==
-                  std::tolower(static_cast<unsigned char>(y));
-         });
-}
 
 // Serializes progress callbacks from the workers.
 class ProgressReporter {

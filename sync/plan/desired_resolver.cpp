@@ -1,4 +1,5 @@
 #include "sync/plan/desired_resolver.h"
+#include "sync/text_join.h"
 
 #include <algorithm>
 #include <unordered_map>
@@ -12,14 +13,9 @@ namespace tenantsync {
 
 namespace {
 
-std::string join(std::vector<std::string> items) {
+std::string sorted_list(std::vector<std::string> items) {
   std::sort(items.begin(), items.end());
-  std::string out;
-  for (const auto& s : items) {
-    if (!out.empty()) out += ", ";
-    out += s;
-  }
-  return out;
+  return join(items);
 }
 
 // `where` of a license points at its sku; a disabled plan's path is its own.
@@ -117,7 +113,8 @@ class Resolver {
         std::vector<std::string> known;
         for (const auto& d : snapshot_.roles) known.push_back(d.display_name);
         problem(at, "unknown admin role " + json_quote(name) + " in " +
-                        snapshot_.tenant.default_domain_name + " (roles: " + join(known) + ")");
+                        snapshot_.tenant.default_domain_name + " (roles: " + sorted_list(known) +
+                        ")");
       }
     }
     return out;
@@ -131,7 +128,7 @@ class Resolver {
       problem(at, "unknown SKU " + json_quote(name) + " in " +
                       snapshot_.tenant.default_domain_name +
                       (names.empty() ? "; the tenant has no SKUs"
-                                     : "; the tenant's SKUs are " + join(names)));
+                                     : "; the tenant's SKUs are " + sorted_list(names)));
       return nullptr;
     }
     const Sku& sku = snapshot_.skus[it->second];
@@ -170,10 +167,10 @@ class Resolver {
         if (!plan) {
           std::vector<std::string> names;
           for (const auto& p : sku->service_plans) names.push_back(p.service_plan_name);
-          problem(
-              plan_location(license.where, i),
-              "unknown service plan " + json_quote(name) + " in " + sku->sku_part_number +
-                  (names.empty() ? "; it has no service plans" : "; its plans are " + join(names)));
+          problem(plan_location(license.where, i),
+                  "unknown service plan " + json_quote(name) + " in " + sku->sku_part_number +
+                      (names.empty() ? "; it has no service plans"
+                                     : "; its plans are " + sorted_list(names)));
           continue;
         }
         r.disabled_plans.push_back(plan->service_plan_id);

@@ -10,7 +10,7 @@ std::string count(int n, const char* noun, const char* plural) {
   return std::to_string(n) + " " + (n == 1 ? noun : plural);
 }
 
-void join(std::string& text, const std::string& part, const char* separator) {
+void append_joined(std::string& text, const std::string& part, const char* separator) {
   if (!text.empty()) text += separator;
   text += part;
 }
@@ -32,8 +32,8 @@ OverLimit SafetyCheck::over_limit(bool ahead) const {
 
 std::string SafetyCheck::skipped_reason() const {
   std::string keys;
-  if (revocations_exceeded) join(keys, "safety.maxRevocations", " and ");
-  if (deletions_exceeded) join(keys, "safety.maxDeletions", " and ");
+  if (revocations_exceeded) append_joined(keys, "safety.maxRevocations", " and ");
+  if (deletions_exceeded) append_joined(keys, "safety.maxDeletions", " and ");
   return "not sent: the tenant is over " + keys;
 }
 
@@ -51,9 +51,9 @@ SafetyCheck check_safety_limits(const TenantPlan& tenant, const SafetyLimits& li
   std::string raise_flags, raise_keys;
   auto over = [&](const std::string& what, const char* key, int limit, const char* flag,
                   int needed) {
-    join(check.exceeded, what + " > " + key + " " + std::to_string(limit), ", ");
-    join(raise_flags, std::string(flag) + " " + std::to_string(needed), " ");
-    join(raise_keys, std::string(key) + " to " + std::to_string(needed), " and ");
+    append_joined(check.exceeded, what + " > " + key + " " + std::to_string(limit), ", ");
+    append_joined(raise_flags, std::string(flag) + " " + std::to_string(needed), " ");
+    append_joined(raise_keys, std::string(key) + " to " + std::to_string(needed), " and ");
   };
   int losses = check.losses_of_access();
   if (limits.max_revocations && losses > *limits.max_revocations) {

@@ -8,7 +8,7 @@ namespace tenantsync {
 
 namespace {
 
-std::string_view trim(std::string_view s) {
+std::string_view trim_braces(std::string_view s) {
   while (!s.empty() && (s.front() == ' ' || s.front() == '{')) s.remove_prefix(1);
   while (!s.empty() && (s.back() == ' ' || s.back() == '}' || s.back() == '.')) s.remove_suffix(1);
   return s;
@@ -18,7 +18,7 @@ std::vector<std::string> split_ids(std::string_view list) {
   std::vector<std::string> out;
   while (!list.empty()) {
     size_t comma = list.find(',');
-    std::string_view item = trim(list.substr(0, comma));
+    std::string_view item = trim_braces(list.substr(0, comma));
     if (!item.empty()) out.emplace_back(item);
     if (comma == std::string_view::npos) break;
     list.remove_prefix(comma + 1);

@@ -9,8 +9,6 @@ namespace tenantsync {
 
 namespace {
 
-constexpr std::string_view kUtf8Bom = "\xEF\xBB\xBF";
-
 // The column names that hold a user's UPN, in order of preference; "User Name" is what
 // the Microsoft 365 admin center's user export calls it.
 constexpr const char* kUpnColumns[] = {"userPrincipalName", "User principal name", "UPN",

@@ -11,9 +11,9 @@ namespace {
 
 using namespace ansi;
 
-class Writer {
+class ApplyWriter {
  public:
-  explicit Writer(const ApplyTextOptions& options) : options_(options) {}
+  explicit ApplyWriter(const ApplyTextOptions& options) : options_(options) {}
 
   void stale(const std::string& why) {
     out_ += paint(kRed, "Refused: the plan is stale: " + why + "; nothing was sent.") + "\n\n";
@@ -153,7 +153,7 @@ std::string apply_summary_line(const ApplyReport& report) {
 }
 
 std::string render_apply_text(const ApplyReport& report, const ApplyTextOptions& options) {
-  Writer writer(options);
+  ApplyWriter writer(options);
   if (!report.stale.empty()) writer.stale(report.stale);
   for (const auto& tenant : report.plan.tenants) {
     const TenantRefusal* refusal = nullptr;
@@ -166,7 +166,7 @@ std::string render_apply_text(const ApplyReport& report, const ApplyTextOptions&
   if (!out.empty() && out.back() == '\n' && (out.size() < 2 || out[out.size() - 2] != '\n')) {
     out += "\n";
   }
-  Writer tail(options);
+  ApplyWriter tail(options);
   for (const auto& e : report.local_errors) tail.local_error(e);
   tail.line(apply_summary_line(report));
   return out + tail.take();

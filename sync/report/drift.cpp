@@ -7,6 +7,7 @@
 
 #include "sync/ascii_case.h"
 #include "sync/plan/property_change.h"
+#include "sync/text_join.h"
 
 namespace tenantsync {
 
@@ -88,15 +89,6 @@ DriftCounts& DriftCounts::operator+=(const DriftCounts& other) {
 }
 
 namespace {
-
-std::string join(const std::vector<std::string>& parts, std::string_view separator) {
-  std::string out;
-  for (const auto& part : parts) {
-    if (!out.empty()) out += separator;
-    out += part;
-  }
-  return out;
-}
 
 DriftKind kind_of(OpKind op) {
   switch (op) {

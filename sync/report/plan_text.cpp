@@ -14,9 +14,9 @@ namespace {
 
 using namespace ansi;
 
-class Writer {
+class PlanWriter {
  public:
-  Writer(bool color, const ServicePlanNames* names) : color_(color), names_(names) {}
+  PlanWriter(bool color, const ServicePlanNames* names) : color_(color), names_(names) {}
 
   void tenant(const TenantPlan& t) {
     std::vector<const SeatLine*> seats;
@@ -205,7 +205,7 @@ std::string plan_summary_line(const Plan& plan) {
 }
 
 std::string render_plan_text(const Plan& plan, bool color, const ServicePlanNames* names) {
-  Writer writer(color, names);
+  PlanWriter writer(color, names);
   for (const auto& tenant : plan.tenants) writer.tenant(tenant);
   std::string out = writer.take();
   if (!out.empty()) out += "\n";

@@ -1,6 +1,7 @@
 // Over 500 lines: one builder per task (assign, revoke, users add / import / set / delete
 // / restore / roles), each short, all turning a command into a desired state the same way.
 #include "sync/tasks/user_task.h"
+#include "sync/text_join.h"
 
 #include <algorithm>
 #include <optional>
@@ -14,12 +15,6 @@
 namespace tenantsync {
 
 namespace {
-
-std::string join(const std::vector<std::string>& items) {
-  std::string out;
-  for (const auto& s : items) out += (out.empty() ? "" : ", ") + s;
-  return out;
-}
 
 // The service prefixes a soft-deleted user's UPN with its id without dashes; the UPN the
 // user had (and gets back on restore) is what follows.

@@ -7,18 +7,12 @@
 #include <filesystem>
 #include <set>
 
+#include "sync/ascii_case.h"
 #include "sync/plan/property_change.h"
 
 namespace tenantsync {
 
 namespace {
-
-bool iequals(const std::string& a, const std::string& b) {
-  return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
-           return std::tolower(static_cast<unsigned char>(x)) ==
-                  std::tolower(static_cast<unsigned char>(y));
-         });
-}
 
 std::vector<User> values(const std::map<std::string, User>& m) {
   std::vector<User> out;
