@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <array>
+#include <cstdint>
 
 #include <nlohmann/json.hpp>
 
@@ -28,10 +29,14 @@ std::string text(const json& j, const char* key, const std::string& path) {
   return v.get<std::string>();
 }
 
+// Seat counts: whole numbers a tenant can have, so totals over any file stay in an int.
 int number(const json& j, const char* key, const std::string& path) {
+  constexpr std::int64_t kMax = 100'000'000;
   const json& v = field(j, key, path);
-  if (!v.is_number_integer()) throw BadValue{path + "." + key, "an integer"};
-  return v.get<int>();
+  if (!v.is_number_integer() || v.get<std::int64_t>() < 0 || v.get<std::int64_t>() > kMax) {
+    throw BadValue{path + "." + key, "a whole number from 0 to 100000000"};
+  }
+  return static_cast<int>(v.get<std::int64_t>());
 }
 
 std::vector<std::string> texts(const json& j, const char* key, const std::string& path) {
