@@ -78,6 +78,12 @@ bool parse_iso8601(const std::string& text, Clock::time_point& out) {
   tm.tm_mon -= 1;
   std::time_t secs = timegm(&tm);
   if (secs == static_cast<std::time_t>(-1)) return false;
+  // A time_point counts nanoseconds: years past 2262 (or before 1677) do not fit in it.
+  using std::chrono::duration_cast;
+  using std::chrono::seconds;
+  constexpr auto kMax = duration_cast<seconds>(Clock::time_point::max().time_since_epoch());
+  constexpr auto kMin = duration_cast<seconds>(Clock::time_point::min().time_since_epoch());
+  if (secs >= kMax.count() || secs <= kMin.count()) return false;
   out = std::chrono::system_clock::from_time_t(secs);
   return true;
 }

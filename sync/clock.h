@@ -45,7 +45,8 @@ bool sleep_unless_stopped(Clock& clock, std::chrono::milliseconds duration,
                           const std::atomic<bool>* stop);
 
 // ISO 8601 UTC ("2026-11-20T00:00:00Z") <-> time_point. Parsing accepts fractional
-// seconds and a trailing Z; returns false on anything else.
+// seconds and a trailing Z; returns false on anything else, and on a time a time_point
+// cannot hold (years before 1678 or after 2261).
 std::string format_iso8601(Clock::time_point t);
 bool parse_iso8601(const std::string& text, Clock::time_point& out);
 // "20261120T101500Z": the same time for file names (sorts by time, no ':' for Windows shares).

@@ -785,6 +785,12 @@ TEST(DriftJsonTest, ABadReportIsRefusedNamingTheFileAndTheValue) {
   EXPECT_EQ(bad_kind.error().message,
             "b.json: $.tenants[0].items[0].kind: expected a known value, not \"missing-licence\"");
   EXPECT_EQ(bad_kind.error().code, "InvalidDriftReport");
+  j["tenants"][0]["items"][0]["kind"] = "missing-license";
+  j["tenants"][0]["seats"][0]["shortfall"] = 3000000000;
+  auto huge = drift_report_from_json(j.dump(), "c.json");
+  ASSERT_FALSE(huge.ok());
+  EXPECT_EQ(huge.error().message,
+            "c.json: $.tenants[0].seats[0].shortfall: expected a whole number from 0 to 100000000");
 }
 
 TEST(DriftMergeTest, TheShardsReportsMergeIntoTheWholeReport) {
