@@ -14,8 +14,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   std::string_view text(reinterpret_cast<const char*>(data), size);
   auto report = drift_report_from_json(text, "shard.json");
   if (!report.ok()) return 0;
-  for (DriftFormat format : {DriftFormat::Text, DriftFormat::Csv, DriftFormat::Markdown,
-                             DriftFormat::Html}) {
+  for (DriftFormat format :
+       {DriftFormat::Text, DriftFormat::Csv, DriftFormat::Markdown, DriftFormat::Html}) {
     (void)render_drift(*report, format);
   }
   std::string json = render_drift(*report, DriftFormat::Json);

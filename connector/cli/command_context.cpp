@@ -21,7 +21,7 @@ Result<Config> load_command_config(const GlobalFlags& g) {
   auto config = load_config(config_path(g));
   if (!config.ok()) return config;
   if (!g.shard.empty()) {
-    config->shard = parse_shard(g.shard);  // checked by the parser
+    config->shard = parse_shard(g.shard);                  // checked by the parser
     if (config->shard->count == 1) config->shard.reset();  // 0/1 is every tenant
   }
   LogLevel level = LogLevel::Info;

@@ -44,9 +44,9 @@ void print_report(const UserTaskReport& report, const std::string& format,
 Status owned_by_this_shard(EngineSession& s, const std::string& tenant) {
   const auto& shard = s.config().shard;
   if (!shard) return {};
-  auto id = s.cache().shards().contract_id(tenant);
-  if (!id.ok()) return id.error();
-  int owner = shard->owner_of(id->empty() ? tenant : *id);
+  auto found = shard_owner(*shard, s.cache().shards(), tenant);
+  if (!found.ok()) return found.error();
+  const int owner = *found;
   if (owner == shard->index) return {};
   return make_error(ErrorKind::Invalid,
                     "tenant " + tenant + " belongs to shard " + std::to_string(owner) + "/" +

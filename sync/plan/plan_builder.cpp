@@ -35,7 +35,9 @@ Result<BuiltPlan> build_shard_plan(Cache& cache, const DesiredState& desired,
                                    const PlanOptions& options) {
   const Shard shard = *options.shard;
   auto owned = [&](const std::string& name) -> Result<bool> {
-    return shard_owns(shard, cache.shards(), name);
+    auto owner = shard_owner(shard, cache.shards(), name);
+    if (!owner.ok()) return owner.error();
+    return *owner == shard.index;
   };
   DesiredState mine;
   mine.version = desired.version;

@@ -224,9 +224,7 @@ TenantDrift tenant_drift(const TenantPlan& plan, const ServicePlanNames* names) 
   // Once for the tenant, not on each of its items (they say "not sent: ... over ...").
   if (plan.over_limit) t.notes.push_back(plan.over_limit->message);
   t.over_limit = plan.over_limit;
-  for (const auto& item : t.items) t.totals.add(item);
-  t.totals.ignored = static_cast<int>(t.ignored_users.size());
-  for (const auto& seat : t.seats) t.totals.seats_to_buy += std::max(0, seat.shortfall);
+  count_tenant_totals(t);
   return t;
 }
 
@@ -236,6 +234,13 @@ bool tenant_before(const TenantDrift& a, const TenantDrift& b) {
 }
 
 }  // namespace
+
+void count_tenant_totals(TenantDrift& t) {
+  t.totals = DriftCounts{};
+  for (const auto& item : t.items) t.totals.add(item);
+  t.totals.ignored = static_cast<int>(t.ignored_users.size());
+  for (const auto& seat : t.seats) t.totals.seats_to_buy += std::max(0, seat.shortfall);
+}
 
 void count_drift_totals(DriftReport& report) {
   report.totals = DriftCounts{};

@@ -136,6 +136,9 @@ struct DriftReport {
 DriftReport build_drift_report(const Plan& plan, Clock::time_point generated_at,
                                const ServicePlanNames* names = nullptr);
 
+// Counts a tenant's totals from its items, ignored users and seat shortfalls.
+void count_tenant_totals(TenantDrift& tenant);
+
 // Counts the report's totals and tenants with drift again from its tenants' totals.
 void count_drift_totals(DriftReport& report);
 

@@ -114,10 +114,7 @@ TenantDrift tenant_from(const json& j, const std::string& path) {
   }
   t.notes = texts(j, "notes", path);
   t.not_planned = text(j, "notPlanned", path);
-  // The counts, as build_drift_report makes them: from the items, never trusted from the file.
-  for (const auto& item : t.items) t.totals.add(item);
-  t.totals.ignored = static_cast<int>(t.ignored_users.size());
-  for (const auto& seat : t.seats) t.totals.seats_to_buy += std::max(0, seat.shortfall);
+  count_tenant_totals(t);  // from the items, never trusted from the file
   return t;
 }
 

@@ -107,10 +107,10 @@ Result<std::string> ShardRows::contract_id(const std::string& tenant) const {
   });
 }
 
-Result<bool> shard_owns(const Shard& shard, ShardRows& rows, const std::string& name) {
+Result<int> shard_owner(const Shard& shard, const ShardRows& rows, const std::string& name) {
   auto id = rows.contract_id(name);
   if (!id.ok()) return id.error();
-  return shard.owns(id->empty() ? name : *id);
+  return shard.owner_of(id->empty() ? name : *id);
 }
 
 }  // namespace tenantsync

@@ -47,6 +47,6 @@ class ShardRows {
 // The shard that owns the tenant a desired state or a flag names (`name`: an id or a
 // default domain): the owner of its contract's id, or of the name itself when no contract
 // lists it, so an unknown tenant is still reported by exactly one shard.
-Result<bool> shard_owns(const Shard& shard, ShardRows& rows, const std::string& name);
+Result<int> shard_owner(const Shard& shard, const ShardRows& rows, const std::string& name);
 
 }  // namespace tenantsync

@@ -9,7 +9,7 @@
 #include "tests/sync/memory_directory.h"
 
 namespace tenantsync {
-namespace {
+namespace shard_rows_test {
 
 const Tenant kContoso =
     make_tenant("11111111-0000-0000-0000-000000000001", "contoso.onmicrosoft.com");
@@ -74,11 +74,12 @@ TEST_F(ShardRowsTest, ContractsNameTenantsByIdOrDomainInAnyCase) {
   for (int n : {2, 3, 5}) {
     for (int k = 0; k < n; ++k) {
       Shard s{k, n};
-      EXPECT_EQ(*shard_owns(s, cache->shards(), "fabrikam.onmicrosoft.com"), s.owns(kFabrikam.id));
-      EXPECT_EQ(*shard_owns(s, cache->shards(), "nowhere.example"), s.owns("nowhere.example"));
+      EXPECT_EQ(*shard_owner(s, cache->shards(), "fabrikam.onmicrosoft.com"),
+                s.owner_of(kFabrikam.id));
+      EXPECT_EQ(*shard_owner(s, cache->shards(), "nowhere.example"), s.owner_of("nowhere.example"));
     }
   }
 }
 
-}  // namespace
+}  // namespace shard_rows_test
 }  // namespace tenantsync
