@@ -10,10 +10,9 @@
 #include <unordered_map>
 #include <utility>
 
-#include "sync/apply/license_change.h"
+#include "sync/apply/settle_effect.h"
 #include "sync/ascii_case.h"
 #include "sync/log.h"
-#include "sync/plan/property_change.h"
 #include "sync/plural.h"
 
 namespace tenantsync {
@@ -108,43 +107,31 @@ class TenantSettle {
     }
   }
 
-  // Whether the entry's effect is there, from the user as the service has it now.
+  // Settles the entry by whether its effect is there (settle_effect.h), from the user as
+  // the service has it now and, for role changes, the tenant's role assignments.
   void judge(const UserEntries& u, SettledEntry& e) {
     const JournalEntry& j = e.entry;
-    switch (j.op) {
-      case OpKind::Create:
-        return u.active ? settle(e, JournalState::Applied, kCreatedNote) : not_in_effect(e);
-      case OpKind::Restore:
-        return u.active ? settle(e, JournalState::Applied, kTookEffectBeforeInterruption)
-                        : not_in_effect(e);
-      case OpKind::AddRole:
-      case OpKind::RemoveRole:
-        return judge_role(u, e);
-      case OpKind::SetProperties:
-        return u.active && property_patch_in_effect(*u.active, j.request)
-                   ? settle(e, JournalState::Applied, kTookEffectBeforeInterruption)
-                   : not_in_effect(e);
-      case OpKind::Delete:
-        if (u.active) return not_in_effect(e);
-        if (!j.user_id.empty()) {
-          Status s = cache_.mark_deleted(tenant_key_, j.user_id);
-          if (!s.ok()) local_error(s.error());
-        }
-        return settle(e, JournalState::Applied, kTookEffectBeforeInterruption);
-      default: {
-        auto change = license_change_from_body(j.request);
-        if (u.active && change && license_change_in_effect(*u.active, *change)) {
-          return settle(e, JournalState::Applied, kTookEffectBeforeInterruption);
-        }
-        return not_in_effect(e);
+    const std::vector<RoleAssignment>* roles = nullptr;
+    if (needs_role_assignments(j)) {
+      roles = read_role_assignments();
+      if (!roles) {  // stays unfinished for the next settle
+        roles_unread_ = true;
+        e.outcome = j.state;
+        return;
       }
     }
+    if (!took_effect(j, u.active, roles)) return not_in_effect(e);
+    if (j.op == OpKind::Delete && !j.user_id.empty()) {
+      Status s = cache_.mark_deleted(tenant_key_, j.user_id);
+      if (!s.ok()) local_error(s.error());
+    }
+    settle(e, JournalState::Applied,
+           j.op == OpKind::Create ? kCreatedNote : kTookEffectBeforeInterruption);
   }
 
-  // A role change took effect when the assignment is there (AddRole: the user holds the
-  // role) or gone (RemoveRole), by one read of the tenant's role assignments. When that
-  // read fails, the entry stays unfinished for the next settle.
-  void judge_role(const UserEntries& u, SettledEntry& e) {
+  // The tenant's role assignments, read once on first need and folded into the cache;
+  // nullptr when that read failed.
+  const std::vector<RoleAssignment>* read_role_assignments() {
     if (!role_assignments_) {
       role_assignments_ = directory_.role_assignments(tenant_key_);
       if (!role_assignments_->ok()) {
@@ -155,25 +142,7 @@ class TenantSettle {
         if (!s.ok()) local_error(s.error());
       }
     }
-    if (!role_assignments_->ok()) {
-      roles_unread_ = true;
-      e.outcome = e.entry.state;
-      return;
-    }
-    const JournalEntry& j = e.entry;
-    // A role given right after a create was journalled before the user had an id.
-    std::string principal = !j.user_id.empty() ? j.user_id : u.active ? u.active->id : "";
-    std::string role = j.request.value("roleDefinitionId", "");
-    std::string id = j.request.value("roleAssignmentId", "");
-    bool present = std::any_of(
-        (*role_assignments_)->begin(), (*role_assignments_)->end(), [&](const RoleAssignment& a) {
-          return j.op == OpKind::AddRole
-                     ? a.principal_id == principal && a.role_definition_id == role
-                     : a.id == id;
-        });
-    bool in_effect = j.op == OpKind::AddRole ? present : !present;
-    if (in_effect) return settle(e, JournalState::Applied, kTookEffectBeforeInterruption);
-    not_in_effect(e);
+    return role_assignments_->ok() ? &**role_assignments_ : nullptr;
   }
 
   void not_in_effect(SettledEntry& e) { settle(e, JournalState::Skipped, kNoEffectNotResent); }
