@@ -24,7 +24,7 @@
 #include "tests/support/run_program.h"
 
 namespace tenantsync {
-namespace {
+namespace bad_remote_data_test {
 
 using namespace std::chrono_literals;
 using nlohmann::json;
@@ -520,5 +520,5 @@ TEST_F(BadRemoteDataTest, UnknownEnumValuesAreKeptVerbatimAndNeverReadAsMore) {
   EXPECT_EQ(after.snapshot.users[0].license_states[0].error, "SomethingNew");
 }
 
-}  // namespace
+}  // namespace bad_remote_data_test
 }  // namespace tenantsync

@@ -13,7 +13,7 @@
 #include "tests/support/local_http_server.h"
 
 namespace tenantsync {
-namespace {
+namespace cpprest_transport_test {
 
 using namespace std::chrono_literals;
 using test::http_reply;
@@ -222,5 +222,5 @@ TEST(CpprestTransportTest, TransportCanBeDestroyedWhileARequestIsStillCancelling
   std::this_thread::sleep_for(100ms);  // let the cancelled completion run after destruction
 }
 
-}  // namespace
+}  // namespace cpprest_transport_test
 }  // namespace tenantsync

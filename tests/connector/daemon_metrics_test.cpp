@@ -8,7 +8,7 @@
 #include <sstream>
 
 namespace tenantsync {
-namespace {
+namespace daemon_metrics_test {
 
 using ::testing::HasSubstr;
 using ::testing::Not;
@@ -217,5 +217,5 @@ TEST(DaemonMetricsTest, APartialCycleStaysHealthyButIsNoSuccess) {
               HasSubstr("tenantsync_last_success_timestamp_seconds 0\n"));
 }
 
-}  // namespace
+}  // namespace daemon_metrics_test
 }  // namespace tenantsync

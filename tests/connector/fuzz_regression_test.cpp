@@ -18,7 +18,7 @@
 #include "tests/connector/scripted_transport.h"
 
 namespace tenantsync {
-namespace {
+namespace fuzz_regression_test {
 
 using namespace std::chrono_literals;
 using nlohmann::json;
@@ -140,5 +140,5 @@ TEST(FuzzRegressionTest, ASkuPageWithASeatCountBeyondIntIsInvalid) {
       << skus.error().message;
 }
 
-}  // namespace
+}  // namespace fuzz_regression_test
 }  // namespace tenantsync

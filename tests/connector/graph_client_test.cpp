@@ -13,7 +13,7 @@
 #include "tests/connector/scripted_transport.h"
 
 namespace tenantsync {
-namespace {
+namespace graph_client_test {
 
 using namespace std::chrono_literals;
 using nlohmann::json;
@@ -811,5 +811,5 @@ TEST_F(GraphClientTest, WriteBodiesAndTokensNeverInErrors) {
   EXPECT_EQ(user.error().describe().find("token-1"), std::string::npos);
 }
 
-}  // namespace
+}  // namespace graph_client_test
 }  // namespace tenantsync

@@ -6,7 +6,7 @@
 #include <nlohmann/json.hpp>
 
 namespace tenantsync {
-namespace {
+namespace graph_errors_test {
 
 using nlohmann::json;
 
@@ -206,5 +206,5 @@ TEST(GraphErrorsTest, TokenErrorWithoutPrefixUsesErrorCodes) {
   EXPECT_EQ(classify_token_error(503, {}, "").kind, ErrorKind::Transient);
 }
 
-}  // namespace
+}  // namespace graph_errors_test
 }  // namespace tenantsync

@@ -16,7 +16,7 @@
 #include "tests/support/fake_graph_process.h"
 
 namespace tenantsync {
-namespace {
+namespace graph_integration_test {
 
 using namespace std::chrono_literals;
 using nlohmann::json;
@@ -638,5 +638,5 @@ TEST(GraphIntegrationTest, DroppedWritesAreNeverAppliedTwice) {
   }
 }
 
-}  // namespace
+}  // namespace graph_integration_test
 }  // namespace tenantsync

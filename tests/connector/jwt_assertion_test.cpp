@@ -9,7 +9,7 @@
 #include "tests/connector/test_certificate.h"
 
 namespace tenantsync {
-namespace {
+namespace jwt_assertion_test {
 
 using namespace std::chrono_literals;
 
@@ -123,5 +123,5 @@ TEST(JwtAssertionTest, Base64UrlRoundTrip) {
   EXPECT_FALSE(base64url_decode("a+b"));
 }
 
-}  // namespace
+}  // namespace jwt_assertion_test
 }  // namespace tenantsync

@@ -19,7 +19,7 @@
 #include "tests/connector/scripted_transport.h"
 
 namespace tenantsync {
-namespace {
+namespace retry_and_pacing_test {
 
 using namespace std::chrono_literals;
 using std::chrono::milliseconds;
@@ -503,5 +503,5 @@ TEST(WritePacerTest, BatchCostsItsItemCount) {
   EXPECT_EQ(transport.requests().size(), 3u);
 }
 
-}  // namespace
+}  // namespace retry_and_pacing_test
 }  // namespace tenantsync

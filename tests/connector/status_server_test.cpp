@@ -20,7 +20,7 @@
 #include "tests/support/test_http.h"
 
 namespace tenantsync {
-namespace {
+namespace status_server_test {
 
 using test::http_request;
 using test::TempDir;
@@ -319,5 +319,5 @@ TEST(StatusServerTest, AbandonedAndIdleConnectionsDoNotPileUp) {
   EXPECT_EQ(test::open_socket_fds(), fds_before);
 }
 
-}  // namespace
+}  // namespace status_server_test
 }  // namespace tenantsync

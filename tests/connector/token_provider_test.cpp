@@ -13,7 +13,7 @@
 #include "tests/connector/test_certificate.h"
 
 namespace tenantsync {
-namespace {
+namespace token_provider_test {
 
 using namespace std::chrono_literals;
 using nlohmann::json;
@@ -268,5 +268,5 @@ TEST(LoadClientCredentialTest, CertificateFilesAndMissingClientId) {
   EXPECT_FALSE(load_client_credential(config).ok());
 }
 
-}  // namespace
+}  // namespace token_provider_test
 }  // namespace tenantsync

@@ -10,7 +10,7 @@
 #include <nlohmann/json.hpp>
 
 namespace tenantsync {
-namespace {
+namespace user_page_decoder_test {
 
 using json = nlohmann::json;
 
@@ -225,5 +225,5 @@ TEST(UserPageDecoderTest, RemovedIsAnOrdinaryPropertyOutsideADeltaRound) {
   EXPECT_EQ(delta.page.removed_hard, std::vector<std::string>{"a"});
 }
 
-}  // namespace
+}  // namespace user_page_decoder_test
 }  // namespace tenantsync

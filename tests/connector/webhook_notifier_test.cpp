@@ -13,7 +13,7 @@
 #include "tests/support/local_http_server.h"
 
 namespace tenantsync {
-namespace {
+namespace webhook_notifier_test {
 
 using test::ScriptedTransport;
 using ::testing::HasSubstr;
@@ -137,5 +137,5 @@ TEST_F(WebhookFailureLogTest, NoAnswerBeforeTheTimeout) {
   deliver_once(server.port());
 }
 
-}  // namespace
+}  // namespace webhook_notifier_test
 }  // namespace tenantsync

@@ -10,7 +10,7 @@
 #include "tests/e2e/cli_fixture.h"
 
 namespace tenantsync::test {
-namespace {
+namespace admin_roles_cli_test {
 
 using ::testing::HasSubstr;
 using ::testing::IsEmpty;
@@ -185,5 +185,5 @@ TEST(AdminRolesCliTest, AClientWithoutRoleRightsGetsTheServicesRefusalVerbatim) 
   EXPECT_THAT(roles_held(cli, "alex.wilber@contoso.onmicrosoft.com"), IsEmpty());
 }
 
-}  // namespace
+}  // namespace admin_roles_cli_test
 }  // namespace tenantsync::test

@@ -14,7 +14,7 @@
 #include "tests/e2e/cli_fixture.h"
 
 namespace tenantsync::test {
-namespace {
+namespace apply_cli_test {
 
 const char* kContoso = "contoso.onmicrosoft.com";
 const char* kAllan = "allan.deyoung@contoso.onmicrosoft.com";
@@ -339,5 +339,5 @@ TEST(ApplyCliTest, APartlyFailedApplyExits3AndListsEachFailureInTheServicesWords
   EXPECT_EQ(applied["summary"]["failed"], 2);
 }
 
-}  // namespace
+}  // namespace apply_cli_test
 }  // namespace tenantsync::test

@@ -25,7 +25,7 @@
 #include "tests/e2e/cli_fixture.h"
 
 namespace tenantsync::test {
-namespace {
+namespace cache_trust_cli_test {
 
 using ::testing::AnyOf;
 using ::testing::HasSubstr;
@@ -284,5 +284,5 @@ TEST(CacheTrustCliTest, PlansExportsAndReportsAreOwnerOnlyUnderAnOpenUmask) {
   for (const auto& name : written) EXPECT_EQ(mode_of(reports + "/" + name), 0600) << name;
 }
 
-}  // namespace
+}  // namespace cache_trust_cli_test
 }  // namespace tenantsync::test

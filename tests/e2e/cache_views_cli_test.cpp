@@ -13,7 +13,7 @@
 #include "tests/e2e/cli_fixture.h"
 
 namespace tenantsync::test {
-namespace {
+namespace cache_views_cli_test {
 
 const char* kContoso = "contoso.onmicrosoft.com";
 
@@ -324,5 +324,5 @@ TEST(JournalCliTest, ListsEveryOperationApplySentWithItsOutcome) {
   }
 }
 
-}  // namespace
+}  // namespace cache_views_cli_test
 }  // namespace tenantsync::test

@@ -21,7 +21,7 @@
 #include "tests/e2e/cli_fixture.h"
 
 namespace tenantsync::test {
-namespace {
+namespace cache_wait_cli_test {
 
 using ::testing::HasSubstr;
 using ::testing::Not;
@@ -167,5 +167,5 @@ TEST_F(CacheWaitCliTest, CtrlCWhileWaitingEndsAtOnceWithNothingSent) {
   EXPECT_TRUE(f.fake().stats()["requests"].empty()) << "the waiting task sent requests";
 }
 
-}  // namespace
+}  // namespace cache_wait_cli_test
 }  // namespace tenantsync::test

@@ -14,7 +14,7 @@
 #include "tests/e2e/cli_fixture.h"
 
 namespace tenantsync::test {
-namespace {
+namespace cancel_cli_test {
 
 // Engineering keeps (or gets) SPE_E3; everyone else loses it: many revocations.
 std::string desired_in_mode(const std::string& mode) {
@@ -158,5 +158,5 @@ TEST_F(CancelCliTest, CtrlCBeforeAnythingIsSentEndsAtOnceWithNothingSent) {
             std::string::npos);
 }
 
-}  // namespace
+}  // namespace cancel_cli_test
 }  // namespace tenantsync::test

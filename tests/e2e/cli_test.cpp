@@ -7,7 +7,7 @@
 #include "tests/support/run_program.h"
 
 namespace tenantsync::test {
-namespace {
+namespace cli_test {
 
 const std::vector<std::string> kCommands = {"mirror", "plan",     "apply",  "drift",
                                             "export", "licenses", "assign", "revoke",
@@ -116,11 +116,11 @@ TEST(CliTest, ConfigFromEnvironmentVariable) {
   EXPECT_NE(r.err.find(path + ":1:3: cache: expected a string"), std::string::npos) << r.err;
 }
 
-}  // namespace
+}  // namespace cli_test
 }  // namespace tenantsync::test
 
 namespace tenantsync::test {
-namespace {
+namespace cli_test {
 
 struct DesiredCase {
   std::string text;
@@ -171,5 +171,5 @@ INSTANTIATE_TEST_SUITE_P(
                     "}\n",
                     "3:"}));
 
-}  // namespace
+}  // namespace cli_test
 }  // namespace tenantsync::test

@@ -22,7 +22,7 @@
 #include "tests/support/test_http.h"
 
 namespace tenantsync::test {
-namespace {
+namespace crash_cli_test {
 
 const char* kTenant = "tenant0001.onmicrosoft.com";
 
@@ -138,5 +138,5 @@ INSTANTIATE_TEST_SUITE_P(KillPoints, CrashCliTest,
                            return std::string(info.param.name);
                          });
 
-}  // namespace
+}  // namespace crash_cli_test
 }  // namespace tenantsync::test

@@ -16,7 +16,7 @@
 #include "tests/support/passwords_csv.h"
 
 namespace tenantsync::test {
-namespace {
+namespace create_users_cli_test {
 
 using ::testing::HasSubstr;
 using ::testing::Not;
@@ -238,5 +238,5 @@ TEST(CreateUsersCliTest, RunCreatesUsersIntoAPasswordsFileOfItsOwn) {
   EXPECT_TRUE(has_user(f.fake().state(kContoso), "nina.new@contoso.onmicrosoft.com"));
 }
 
-}  // namespace
+}  // namespace create_users_cli_test
 }  // namespace tenantsync::test

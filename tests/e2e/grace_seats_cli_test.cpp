@@ -7,7 +7,7 @@
 #include "tests/e2e/cli_fixture.h"
 
 namespace tenantsync::test {
-namespace {
+namespace grace_seats_cli_test {
 
 using nlohmann::json;
 
@@ -106,5 +106,5 @@ TEST(GraceSeatsCliTest, TheGraceUnitsAreHandedOutOnlyWithUseGraceSeats) {
   EXPECT_EQ(ids.size(), 1u);
 }
 
-}  // namespace
+}  // namespace grace_seats_cli_test
 }  // namespace tenantsync::test

@@ -10,7 +10,7 @@
 #include "tests/e2e/cli_fixture.h"
 
 namespace tenantsync::test {
-namespace {
+namespace html_report_browser_test {
 
 using ::testing::HasSubstr;
 
@@ -95,5 +95,5 @@ TEST(HtmlReportBrowserTest, AReaderSeesTheTotalsAndEachTenantsTableAndCanSortIt)
   EXPECT_EQ(seen["clicks"][1], "kenji.sato@fabrikam.onmicrosoft.com");
 }
 
-}  // namespace
+}  // namespace html_report_browser_test
 }  // namespace tenantsync::test

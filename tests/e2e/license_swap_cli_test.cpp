@@ -10,7 +10,7 @@
 #include "tests/e2e/cli_fixture.h"
 
 namespace tenantsync::test {
-namespace {
+namespace license_swap_cli_test {
 
 using nlohmann::json;
 
@@ -173,5 +173,5 @@ TEST(LicenseSwapCliTest, PlansListsEachServicePlanAndWhoHasItOff) {
       << unknown.err;
 }
 
-}  // namespace
+}  // namespace license_swap_cli_test
 }  // namespace tenantsync::test

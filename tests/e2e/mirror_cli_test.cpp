@@ -9,7 +9,7 @@
 #include "tests/e2e/cli_fixture.h"
 
 namespace tenantsync::test {
-namespace {
+namespace mirror_cli_test {
 
 const std::vector<std::string> kDemoTenants = {
     "contoso.onmicrosoft.com", "fabrikam.onmicrosoft.com", "northwind.onmicrosoft.com"};
@@ -112,5 +112,5 @@ TEST(MirrorCliTest, JsonLogsAreOneObjectPerLineWithEachTenantsOutcome) {
       << failed;
 }
 
-}  // namespace
+}  // namespace mirror_cli_test
 }  // namespace tenantsync::test

@@ -8,7 +8,7 @@
 #include "tests/e2e/cli_fixture.h"
 
 namespace tenantsync::test {
-namespace {
+namespace names_cli_test {
 
 using ::testing::HasSubstr;
 using ::testing::Not;
@@ -130,5 +130,5 @@ TEST_F(NamesCliTest, TheConfigsProductNamesFileWinsOverTheBuiltInTable) {
   EXPECT_THAT(bad.err, HasSubstr("bad.json:3:3: EMS: expected the product's name")) << bad.err;
 }
 
-}  // namespace
+}  // namespace names_cli_test
 }  // namespace tenantsync::test

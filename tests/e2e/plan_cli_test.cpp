@@ -10,7 +10,7 @@
 #include "tests/e2e/cli_fixture.h"
 
 namespace tenantsync::test {
-namespace {
+namespace plan_cli_test {
 
 const char* kContoso = "contoso.onmicrosoft.com";
 
@@ -211,5 +211,5 @@ TEST(PlanCliTest, AnErrorInTheDesiredStateNamesFileLineColumnAndNothingIsSent) {
   EXPECT_TRUE(f.fake().stats()["requests"].empty()) << f.fake().stats().dump();
 }
 
-}  // namespace
+}  // namespace plan_cli_test
 }  // namespace tenantsync::test

@@ -16,7 +16,7 @@
 #include "tests/e2e/cli_fixture.h"
 
 namespace tenantsync::test {
-namespace {
+namespace progress_terminal_test {
 
 bool have_tmux() { return std::system("tmux -V >/dev/null 2>&1") == 0; }
 
@@ -100,5 +100,5 @@ TEST(ProgressTerminalTest, LogLinesGoAboveTheMirrorBarAndNeverIntoIt) {
                                   << history;
 }
 
-}  // namespace
+}  // namespace progress_terminal_test
 }  // namespace tenantsync::test

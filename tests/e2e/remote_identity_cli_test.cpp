@@ -8,7 +8,7 @@
 #include "tests/e2e/cli_fixture.h"
 
 namespace tenantsync::test {
-namespace {
+namespace remote_identity_cli_test {
 
 using nlohmann::json;
 
@@ -75,5 +75,5 @@ TEST(RemoteIdentityCliTest, AChangedGraphUrlIsReadFullyAndNothingIsPlannedFromTh
   EXPECT_EQ(fresh["operations"].size(), 5u) << fresh.dump(2);
 }
 
-}  // namespace
+}  // namespace remote_identity_cli_test
 }  // namespace tenantsync::test

@@ -9,7 +9,7 @@
 #include "tests/e2e/cli_fixture.h"
 
 namespace tenantsync::test {
-namespace {
+namespace reports_cli_test {
 
 const char* kFabrikam = "fabrikam.onmicrosoft.com";
 
@@ -234,5 +234,5 @@ TEST(ExportCliTest, AnExportPlansToNoChangesAndShowsNoDrift) {
   EXPECT_EQ(f.run({"drift", "--desired", fresh, "--detailed-exitcode"}).exit_code, 0);
 }
 
-}  // namespace
+}  // namespace reports_cli_test
 }  // namespace tenantsync::test

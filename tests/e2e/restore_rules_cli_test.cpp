@@ -13,7 +13,7 @@
 #include "tests/e2e/cli_fixture.h"
 
 namespace tenantsync::test {
-namespace {
+namespace restore_rules_cli_test {
 
 using ::testing::HasSubstr;
 
@@ -85,5 +85,5 @@ TEST(RestoreRulesCliTest, WhatCannotComeBackLeavesWithWhatDependsOnItInOneAccept
   EXPECT_EQ(free_seats(after, "MCOEV"), free_phone_seats);
 }
 
-}  // namespace
+}  // namespace restore_rules_cli_test
 }  // namespace tenantsync::test

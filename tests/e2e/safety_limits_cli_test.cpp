@@ -13,7 +13,7 @@
 #include "tests/e2e/cli_fixture.h"
 
 namespace tenantsync::test {
-namespace {
+namespace safety_limits_cli_test {
 
 using ::testing::HasSubstr;
 using ::testing::Not;
@@ -153,5 +153,5 @@ TEST(SafetyLimitsCliTest, RunSaysItOncePerTenantAndNamesTheConfigKey) {
   EXPECT_THAT(drift.out, HasSubstr("raise with --max-revocations 3"));
 }
 
-}  // namespace
+}  // namespace safety_limits_cli_test
 }  // namespace tenantsync::test

@@ -18,7 +18,7 @@
 #include "tests/support/test_http.h"
 
 namespace tenantsync::test {
-namespace {
+namespace scheduler_cli_test {
 
 using ::testing::HasSubstr;
 using ::testing::Not;
@@ -373,5 +373,5 @@ TEST(SchedulerCliTest, ABadListenAddressIsAUsageError) {
   EXPECT_THAT(r.err, HasSubstr("--listen nonsense: expected HOST:PORT"));
 }
 
-}  // namespace
+}  // namespace scheduler_cli_test
 }  // namespace tenantsync::test

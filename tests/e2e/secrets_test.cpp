@@ -24,7 +24,7 @@
 #include "tests/support/local_http_server.h"
 
 namespace tenantsync::test {
-namespace {
+namespace secrets_test {
 
 using nlohmann::json;
 using ::testing::HasSubstr;
@@ -322,5 +322,5 @@ TEST_F(SecretsTest, PrivateKeyReadableByOthersIsRefusedBeforeAnythingIsSent) {
   EXPECT_EQ(ok.exit_code, 0) << ok.out << ok.err;
 }
 
-}  // namespace
+}  // namespace secrets_test
 }  // namespace tenantsync::test

@@ -12,7 +12,7 @@
 #include "tests/e2e/cli_fixture.h"
 
 namespace tenantsync::test {
-namespace {
+namespace selection_cli_test {
 
 using ::testing::HasSubstr;
 using ::testing::Not;
@@ -379,5 +379,5 @@ TEST_F(SelectionCliTest, ResetPasswordByFilterSkipsBlockedAccountsAndAllowSignIn
   EXPECT_THAT(allow.err, Not(HasSubstr("warning: skipped")));
 }
 
-}  // namespace
+}  // namespace selection_cli_test
 }  // namespace tenantsync::test

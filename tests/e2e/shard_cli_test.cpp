@@ -10,7 +10,7 @@
 #include "tests/e2e/cli_fixture.h"
 
 namespace tenantsync::test {
-namespace {
+namespace shard_cli_test {
 
 using nlohmann::json;
 
@@ -178,5 +178,5 @@ TEST(ShardCliTest, ACacheServesOneShardOnly) {
   EXPECT_NE(usage.err.find("k counts from 0 and must be below N"), std::string::npos) << usage.err;
 }
 
-}  // namespace
+}  // namespace shard_cli_test
 }  // namespace tenantsync::test

@@ -19,7 +19,7 @@
 #include "tests/e2e/cli_fixture.h"
 
 namespace tenantsync::test {
-namespace {
+namespace storage_faults_cli_test {
 
 using ::testing::AnyOf;
 using ::testing::HasSubstr;
@@ -164,5 +164,5 @@ TEST_F(StorageFaultsCliTest, ACacheHeldByAnotherProcessRefusesWritersAndServesRe
   EXPECT_EQ(mirror.exit_code, 0) << mirror.err;
 }
 
-}  // namespace
+}  // namespace storage_faults_cli_test
 }  // namespace tenantsync::test

@@ -7,7 +7,7 @@
 #include "tests/e2e/cli_fixture.h"
 
 namespace tenantsync::test {
-namespace {
+namespace tenant_membership_cli_test {
 
 using nlohmann::json;
 
@@ -91,5 +91,5 @@ TEST(TenantMembershipCliTest, ANamedTenantGoneFromContractsIsReportedGoneNotUnkn
   EXPECT_EQ(r.out.find("not among the partner's customer tenants"), std::string::npos) << r.out;
 }
 
-}  // namespace
+}  // namespace tenant_membership_cli_test
 }  // namespace tenantsync::test

@@ -6,7 +6,7 @@
 #include "tests/e2e/cli_fixture.h"
 
 namespace tenantsync::test {
-namespace {
+namespace tenants_cli_test {
 
 using nlohmann::json;
 
@@ -162,5 +162,5 @@ TEST(TenantsCliTest, AGoneAndAStaleTenantComeFirstSayingWhy) {
   EXPECT_NE(lines[3].find("complete"), std::string::npos) << text.out;
 }
 
-}  // namespace
+}  // namespace tenants_cli_test
 }  // namespace tenantsync::test

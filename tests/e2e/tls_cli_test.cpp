@@ -6,7 +6,7 @@
 #include "tests/e2e/cli_fixture.h"
 
 namespace tenantsync::test {
-namespace {
+namespace tls_cli_test {
 
 TEST(TlsCliTest, MirrorsOverHttpsTrustingTheTestCaFromRemoteCaFile) {
   TempDir certificates;
@@ -64,5 +64,5 @@ TEST(TlsCliTest, AnUnreadableCaFileIsNamed) {
   EXPECT_NE(r.err.find("no-such-ca.pem"), std::string::npos) << r.err;
 }
 
-}  // namespace
+}  // namespace tls_cli_test
 }  // namespace tenantsync::test

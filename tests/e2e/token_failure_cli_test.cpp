@@ -6,7 +6,7 @@
 #include "tests/e2e/cli_fixture.h"
 
 namespace tenantsync::test {
-namespace {
+namespace token_failure_cli_test {
 
 size_t occurrences(const std::string& text, const std::string& what) {
   size_t n = 0;
@@ -31,5 +31,5 @@ TEST(TokenFailureCliTest, AWrongSecretIsReportedOncePerCommand) {
   EXPECT_EQ(f.writes(), 0);
 }
 
-}  // namespace
+}  // namespace token_failure_cli_test
 }  // namespace tenantsync::test

@@ -19,7 +19,7 @@
 #include "tests/support/run_program.h"
 
 namespace tenantsync::test {
-namespace {
+namespace user_tasks_test {
 
 using ::testing::ContainsRegex;
 using ::testing::HasSubstr;
@@ -824,5 +824,5 @@ TEST(UserTasksTest, TheJournalRecordsWhatTheCommandsSent) {
   EXPECT_THAT(journal.out, HasSubstr("revoke-"));
 }
 
-}  // namespace
+}  // namespace user_tasks_test
 }  // namespace tenantsync::test

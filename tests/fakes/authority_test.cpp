@@ -7,7 +7,7 @@
 #include "tests/fakes/graph_test_support.h"
 
 namespace tenantsync::test {
-namespace {
+namespace authority_test {
 
 class AuthorityTest : public FakeGraphTest {
  protected:
@@ -80,5 +80,5 @@ TEST_F(AuthorityTest, PublicUrlNamesEveryLinkTheFakeBuilds) {
   EXPECT_EQ(doc["token_endpoint"].get<std::string>().rfind(front + "/", 0), 0u) << doc;
 }
 
-}  // namespace
+}  // namespace authority_test
 }  // namespace tenantsync::test

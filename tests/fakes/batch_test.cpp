@@ -7,7 +7,7 @@
 #include "tests/fakes/graph_test_support.h"
 
 namespace tenantsync::test {
-namespace {
+namespace batch_test {
 
 class BatchTest : public FakeGraphTest {
  protected:
@@ -137,5 +137,5 @@ TEST_F(BatchTest, MalformedBatchIs400) {
   EXPECT_EQ(batch(dangling).status, 400);
 }
 
-}  // namespace
+}  // namespace batch_test
 }  // namespace tenantsync::test

@@ -8,7 +8,7 @@
 #include "tests/fakes/graph_test_support.h"
 
 namespace tenantsync::test {
-namespace {
+namespace delta_test {
 
 class DeltaTest : public FakeGraphTest {
  protected:
@@ -160,5 +160,5 @@ TEST_F(DeltaTest, ForgedOrForeignDeltaTokenIsSyncStateNotFound) {
   EXPECT_EQ(get("/users/delta?$deltatoken=bm90LWEtdG9rZW4").status, 410);
 }
 
-}  // namespace
+}  // namespace delta_test
 }  // namespace tenantsync::test

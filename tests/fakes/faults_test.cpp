@@ -7,7 +7,7 @@
 #include "tests/fakes/graph_test_support.h"
 
 namespace tenantsync::test {
-namespace {
+namespace faults_test {
 
 class FaultsTest : public FakeGraphTest {};
 
@@ -97,5 +97,5 @@ TEST_F(FaultsTest, LatencyDelaysResponses) {
   EXPECT_NO_THROW(fake_->stats());
 }
 
-}  // namespace
+}  // namespace faults_test
 }  // namespace tenantsync::test

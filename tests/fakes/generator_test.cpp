@@ -9,7 +9,7 @@
 #include "tests/fakes/graph_test_support.h"
 
 namespace tenantsync::test {
-namespace {
+namespace generator_test {
 
 const std::string kGeneratedSecret = "generated-secret";
 
@@ -113,5 +113,5 @@ TEST(GenerateStartupTest, BadArgumentsFailToStartWithAReason) {
   }
 }
 
-}  // namespace
+}  // namespace generator_test
 }  // namespace tenantsync::test

@@ -8,7 +8,7 @@
 #include "tests/fakes/graph_test_support.h"
 
 namespace tenantsync::test {
-namespace {
+namespace groups_test {
 
 const std::string kContosoGroup = "a58b06e5-1a77-5374-9716-860191c1e2fa";  // EMS in the demo
 const std::string kFabrikamGroup = "865f70d9-6d8b-5b33-ac19-71897b9e2268";
@@ -114,5 +114,5 @@ TEST_F(GroupsTest, FixtureAndGeneratedGroupsHaveNames) {
   EXPECT_EQ(generated["groups"][0]["displayName"], "All Staff EMS");
 }
 
-}  // namespace
+}  // namespace groups_test
 }  // namespace tenantsync::test

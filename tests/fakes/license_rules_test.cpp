@@ -5,7 +5,7 @@
 #include "tests/fakes/graph_test_support.h"
 
 namespace tenantsync::test {
-namespace {
+namespace license_rules_test {
 
 class LicenseRulesTest : public FakeGraphTest {
  protected:
@@ -146,5 +146,5 @@ TEST_F(LicenseRulesTest, OutOfBandChangesAreTakenAsTheyCome) {
   EXPECT_EQ(u["assignedLicenses"][0]["skuId"], kEms);
 }
 
-}  // namespace
+}  // namespace license_rules_test
 }  // namespace tenantsync::test

@@ -7,7 +7,7 @@
 #include "tests/fakes/graph_test_support.h"
 
 namespace tenantsync::test {
-namespace {
+namespace limits_test {
 
 class LimitsTest : public FakeGraphTest {
  protected:
@@ -93,5 +93,5 @@ TEST_F(LimitsTest, WritesInsideABatchCountAndGetTheirOwn429) {
   EXPECT_EQ(throttled, 2);
 }
 
-}  // namespace
+}  // namespace limits_test
 }  // namespace tenantsync::test

@@ -9,7 +9,7 @@
 #include "tests/fakes/graph_test_support.h"
 
 namespace tenantsync::test {
-namespace {
+namespace roles_test {
 
 // Template ids as Microsoft's "Microsoft Entra built-in roles" page lists them.
 const std::string kGlobalAdministrator = "62e90394-69f5-4237-9190-012177145e10";
@@ -355,5 +355,5 @@ TEST_F(RolesTest, RoleWritesAreCountedAsWrites) {
             1);
 }
 
-}  // namespace
+}  // namespace roles_test
 }  // namespace tenantsync::test

@@ -9,7 +9,7 @@
 #include "tests/fakes/graph_test_support.h"
 
 namespace tenantsync::test {
-namespace {
+namespace stats_and_control_test {
 
 class StatsAndControlTest : public FakeGraphTest {};
 
@@ -99,5 +99,5 @@ TEST_F(StatsAndControlTest, ShutsDownOnSigterm) {
   EXPECT_NE(kill(pid, 0), 0);
 }
 
-}  // namespace
+}  // namespace stats_and_control_test
 }  // namespace tenantsync::test

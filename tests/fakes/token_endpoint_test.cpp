@@ -15,7 +15,7 @@
 #include "tests/fakes/graph_test_support.h"
 
 namespace tenantsync::test {
-namespace {
+namespace token_endpoint_test {
 
 const std::string kCertClient = "33333333-3333-3333-3333-333333333333";
 constexpr std::time_t kFixtureNow = 1795132800;  // 2026-11-20T00:00:00Z
@@ -316,5 +316,5 @@ TEST_F(AssertionTest, GarbageAssertionIsMalformed) {
   EXPECT_EQ(aad_error(r)["error_codes"], json::array({50027}));
 }
 
-}  // namespace
+}  // namespace token_endpoint_test
 }  // namespace tenantsync::test

@@ -7,7 +7,7 @@
 #include "tests/fakes/graph_test_support.h"
 
 namespace tenantsync::test {
-namespace {
+namespace users_read_test {
 
 class UsersReadTest : public FakeGraphTest {};
 
@@ -312,5 +312,5 @@ TEST_F(UsersReadTest, DeletedItemsListsSoftDeletedUsersWithinThirtyDays) {
   EXPECT_EQ(u["assignedLicenses"].size(), 2u);
 }
 
-}  // namespace
+}  // namespace users_read_test
 }  // namespace tenantsync::test

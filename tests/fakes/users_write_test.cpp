@@ -5,7 +5,7 @@
 #include "tests/fakes/graph_test_support.h"
 
 namespace tenantsync::test {
-namespace {
+namespace users_write_test {
 
 class UsersWriteTest : public FakeGraphTest {
  protected:
@@ -332,5 +332,5 @@ TEST_F(UsersWriteTest, LicenseAdministratorMayLicenseButNotManageUsers) {
   EXPECT_EQ(send("PATCH", irvin, {{"department", "IT"}}, pwd).status, 403);
 }
 
-}  // namespace
+}  // namespace users_write_test
 }  // namespace tenantsync::test

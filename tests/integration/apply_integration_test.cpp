@@ -15,7 +15,7 @@
 #include "tests/integration/planner_promise.h"
 
 namespace tenantsync::test {
-namespace {
+namespace apply_integration_test {
 
 using nlohmann::json;
 
@@ -386,5 +386,5 @@ TEST(ApplyIntegrationTest, PartialFailureExitsThreeAndListsEachFailure) {
   EXPECT_EQ(journalled, 2);
 }
 
-}  // namespace
+}  // namespace apply_integration_test
 }  // namespace tenantsync::test

@@ -16,7 +16,7 @@
 #include "tests/integration/reachable_desired.h"
 
 namespace tenantsync::test {
-namespace {
+namespace chaos_run_test {
 
 using nlohmann::json;
 
@@ -235,5 +235,5 @@ TEST(ChaosRunTest, TheSameEstateWithoutFaults) {
   print("fault-free run", f);
 }
 
-}  // namespace
+}  // namespace chaos_run_test
 }  // namespace tenantsync::test

@@ -10,7 +10,7 @@
 #include "tests/integration/planner_promise.h"
 
 namespace tenantsync::test {
-namespace {
+namespace incomplete_first_read_test {
 
 using nlohmann::json;
 
@@ -69,5 +69,5 @@ TEST(IncompleteFirstReadTest, PlansNothingAndSendsNothingUntilAReadCompletes) {
   EXPECT_GT(ready_operations(again->plan.tenants.at(0)), 0);
 }
 
-}  // namespace
+}  // namespace incomplete_first_read_test
 }  // namespace tenantsync::test

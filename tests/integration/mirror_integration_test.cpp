@@ -17,7 +17,7 @@
 #include "tests/integration/page_hook_directory.h"
 
 namespace tenantsync::test {
-namespace {
+namespace mirror_integration_test {
 
 using nlohmann::json;
 
@@ -326,5 +326,5 @@ TEST(MirrorIntegrationTest, TenantsListMirrorsOnlyThoseAndReportsUnknownOnes) {
   expect_cache_equals_service(h, both);
 }
 
-}  // namespace
+}  // namespace mirror_integration_test
 }  // namespace tenantsync::test

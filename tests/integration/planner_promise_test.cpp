@@ -16,7 +16,7 @@
 #include "tests/integration/planner_promise.h"
 
 namespace tenantsync::test {
-namespace {
+namespace planner_promise_test {
 
 using nlohmann::json;
 
@@ -268,5 +268,5 @@ TEST(ExportRoundTripTest, GeneratedTenantExportPlansNothing) {
   expect_export_round_trip(h);
 }
 
-}  // namespace
+}  // namespace planner_promise_test
 }  // namespace tenantsync::test

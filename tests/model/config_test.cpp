@@ -10,7 +10,7 @@
 #include <gtest/gtest.h>
 
 namespace tenantsync {
-namespace {
+namespace config_test {
 
 const char* kMinimal = R"({ "remote": { "clientId": "c", "clientSecretEnv": "TS_TEST_SECRET" } })";
 
@@ -226,5 +226,5 @@ TEST(ConfigTest, PrivateKeyReadableByOthersIsRefused) {
   std::filesystem::remove_all(dir);
 }
 
-}  // namespace
+}  // namespace config_test
 }  // namespace tenantsync

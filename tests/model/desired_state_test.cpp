@@ -11,7 +11,7 @@
 #include <nlohmann/json.hpp>
 
 namespace tenantsync {
-namespace {
+namespace desired_state_test {
 
 using ::testing::HasSubstr;
 using ::testing::Not;
@@ -599,5 +599,5 @@ TEST(DesiredStateTest, EnumNamesMatchTheFileFormat) {
   EXPECT_EQ(parse_tenant_mode("Report"), std::nullopt);
 }
 
-}  // namespace
+}  // namespace desired_state_test
 }  // namespace tenantsync

@@ -14,7 +14,7 @@
 #include "model/sku.h"
 
 namespace tenantsync {
-namespace {
+namespace fuzz_regression_test {
 
 using nlohmann::json;
 
@@ -65,5 +65,5 @@ TEST(FuzzRegressionTest, TheFuzzedSkuIsUnexpectedData) {
   EXPECT_THROW(j.get<Sku>(), json::exception);
 }
 
-}  // namespace
+}  // namespace fuzz_regression_test
 }  // namespace tenantsync

@@ -7,7 +7,7 @@
 #include <gtest/gtest.h>
 
 namespace tenantsync {
-namespace {
+namespace json_source_test {
 
 using ::testing::HasSubstr;
 using ::testing::StartsWith;
@@ -272,5 +272,5 @@ TEST(JsonSourceTest, JsonQuoteEscapesForMessages) {
   EXPECT_EQ(json_quote("bad\xFF"), "\"bad\xEF\xBF\xBD\"");  // replaced, never throws
 }
 
-}  // namespace
+}  // namespace json_source_test
 }  // namespace tenantsync

@@ -7,7 +7,7 @@
 #include <nlohmann/json.hpp>
 
 namespace tenantsync {
-namespace {
+namespace plan_test {
 
 using nlohmann::json;
 using ::testing::HasSubstr;
@@ -313,5 +313,5 @@ TEST(PlanTest, ApplyOutcomesRoundTrip) {
   EXPECT_EQ(*back, p);
 }
 
-}  // namespace
+}  // namespace plan_test
 }  // namespace tenantsync

@@ -7,7 +7,7 @@
 #include <vector>
 
 namespace tenantsync {
-namespace {
+namespace shard_test {
 
 Shard make_shard(int index, int count) { return Shard{index, count}; }
 
@@ -85,5 +85,5 @@ TEST(ShardTest, ParsesKSlashNAndNamesWhatIsWrong) {
   }
 }
 
-}  // namespace
+}  // namespace shard_test
 }  // namespace tenantsync

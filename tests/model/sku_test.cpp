@@ -4,7 +4,7 @@
 #include <nlohmann/json.hpp>
 
 namespace tenantsync {
-namespace {
+namespace sku_test {
 
 Sku make_sku(int enabled, int warning, int consumed) {
   Sku s;
@@ -70,5 +70,5 @@ TEST(SkuTest, FindsPlanByIdOrName) {
   EXPECT_EQ(s.find_plan("NOPE"), nullptr);
 }
 
-}  // namespace
+}  // namespace sku_test
 }  // namespace tenantsync

@@ -4,7 +4,7 @@
 #include <nlohmann/json.hpp>
 
 namespace tenantsync {
-namespace {
+namespace tenant_test {
 
 TEST(TenantTest, RoundTripsThroughContractShape) {
   Tenant t{"11111111-2222-3333-4444-555555555555", "contoso.onmicrosoft.com", "Contoso"};
@@ -29,5 +29,5 @@ TEST(TenantTest, MissingDisplayNameDecodesEmpty) {
   EXPECT_EQ(j.get<Tenant>().display_name, "");
 }
 
-}  // namespace
+}  // namespace tenant_test
 }  // namespace tenantsync

@@ -4,7 +4,7 @@
 #include <nlohmann/json.hpp>
 
 namespace tenantsync {
-namespace {
+namespace user_test {
 
 constexpr const char* kE3 = "05e9a617-0261-4cee-bb44-138d3ef5d965";
 constexpr const char* kEms = "efccb6f7-5641-4e0e-bd10-b4976e1bf68e";
@@ -94,5 +94,5 @@ TEST(UserTest, StateWithoutAssignedLicenseIsNotHeld) {
   EXPECT_EQ(u.find_license(kE3), nullptr);
 }
 
-}  // namespace
+}  // namespace user_test
 }  // namespace tenantsync

@@ -8,7 +8,7 @@
 #include "tests/sync/adaptive_card_schema.h"
 
 namespace tenantsync {
-namespace {
+namespace adaptive_card_test {
 
 using nlohmann::json;
 using test::adaptive_card_violations;
@@ -164,5 +164,5 @@ TEST(AdaptiveCardTest, EmptyPartsAreLeftOut) {
   EXPECT_THAT(texts, ElementsAre("tenantsync cycle 2: ok", "contoso.onmicrosoft.com"));
 }
 
-}  // namespace
+}  // namespace adaptive_card_test
 }  // namespace tenantsync

@@ -5,7 +5,7 @@
 #include <gtest/gtest.h>
 
 namespace tenantsync {
-namespace {
+namespace apply_text_test {
 
 using ::testing::HasSubstr;
 using ::testing::Not;
@@ -160,5 +160,5 @@ TEST(ApplyTextTest, AnOperationNeverSentSaysSo) {
   EXPECT_THAT(render_apply_text(r), HasSubstr("    ? assign EMS not sent\n"));
 }
 
-}  // namespace
+}  // namespace apply_text_test
 }  // namespace tenantsync

@@ -23,7 +23,7 @@
 #include "tests/sync/memory_directory.h"
 
 namespace tenantsync {
-namespace {
+namespace cache_lock_test {
 
 using ::testing::HasSubstr;
 using namespace std::chrono_literals;
@@ -300,5 +300,5 @@ TEST(CacheLockTest, ACacheReplacedWhileReleasedIsNoticed) {
   EXPECT_FALSE(second.ok()) << "the rebuilt file is held";
 }
 
-}  // namespace
+}  // namespace cache_lock_test
 }  // namespace tenantsync

@@ -14,7 +14,7 @@
 #include "tests/sync/memory_directory.h"
 
 namespace tenantsync {
-namespace {
+namespace cache_permissions_test {
 
 int file_mode(const std::string& path) {
   struct stat st {};
@@ -53,5 +53,5 @@ TEST(CachePermissionsTest, CacheWalShmAndLockAreOwnerOnlyEvenWithAnOpenUmask) {
   EXPECT_EQ(file_mode(path + ".lock"), 0600);
 }
 
-}  // namespace
+}  // namespace cache_permissions_test
 }  // namespace tenantsync

@@ -18,7 +18,7 @@
 #include "tests/sync/memory_directory.h"
 
 namespace tenantsync {
-namespace {
+namespace cache_test {
 
 using ::testing::ElementsAre;
 using ::testing::HasSubstr;
@@ -812,5 +812,5 @@ TEST(UserFilterTest, InMemoryMatchAgreesWithTheGrammar) {
   EXPECT_TRUE(matches(by_id, u, skus));
 }
 
-}  // namespace
+}  // namespace cache_test
 }  // namespace tenantsync

@@ -19,7 +19,7 @@
 #include "tests/sync/memory_directory.h"
 
 namespace tenantsync {
-namespace {
+namespace cache_trust_test {
 
 using ::testing::ElementsAre;
 using ::testing::HasSubstr;
@@ -261,5 +261,5 @@ TEST(CacheFileTrustTest, AWriterMovesADamagedCacheAsideAndRebuildsIt) {
   EXPECT_TRUE((*cache)->tenants()->empty());
 }
 
-}  // namespace
+}  // namespace cache_trust_test
 }  // namespace tenantsync

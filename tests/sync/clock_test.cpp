@@ -4,7 +4,7 @@
 #include <gtest/gtest.h>
 
 namespace tenantsync {
-namespace {
+namespace clock_test {
 
 TEST(Iso8601Test, ParsesWhatItFormatsWithFractionsAndZ) {
   Clock::time_point t;
@@ -26,5 +26,5 @@ TEST(Iso8601Test, RefusesATimeATimePointCannotHold) {
   EXPECT_TRUE(parse_iso8601("2261-12-31T00:00:00Z", t));
 }
 
-}  // namespace
+}  // namespace clock_test
 }  // namespace tenantsync

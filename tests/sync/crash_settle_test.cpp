@@ -15,7 +15,7 @@
 #include "tests/sync/apply_test_support.h"
 
 namespace tenantsync {
-namespace {
+namespace crash_settle_test {
 
 using ::testing::Each;
 using ::testing::ElementsAre;
@@ -421,5 +421,5 @@ TEST(CrashSettleSingleTest, NothingUnfinishedIsNothingToDo) {
   EXPECT_EQ(h.faulty.get_user_calls(), 0);
 }
 
-}  // namespace
+}  // namespace crash_settle_test
 }  // namespace tenantsync

@@ -10,7 +10,7 @@
 #include <random>
 
 namespace tenantsync {
-namespace {
+namespace csv_reader_test {
 
 using ::testing::ElementsAre;
 using ::testing::HasSubstr;
@@ -349,5 +349,5 @@ TEST(CsvReaderTest, ArbitraryInputNeverBreaksInvariants) {
   }
 }
 
-}  // namespace
+}  // namespace csv_reader_test
 }  // namespace tenantsync

@@ -8,7 +8,7 @@
 #include "tests/sync/adaptive_card_schema.h"
 
 namespace tenantsync {
-namespace {
+namespace cycle_notification_test {
 
 using ::testing::HasSubstr;
 using ::testing::IsEmpty;
@@ -166,5 +166,5 @@ TEST(CycleNotificationTest, NewAndResolvedMattersAreListedAndCounted) {
   EXPECT_EQ(body["newCount"], decision.added.size());
 }
 
-}  // namespace
+}  // namespace cycle_notification_test
 }  // namespace tenantsync

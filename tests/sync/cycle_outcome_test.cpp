@@ -8,7 +8,7 @@
 #include <gtest/gtest.h>
 
 namespace tenantsync {
-namespace {
+namespace cycle_outcome_test {
 
 using ::testing::HasSubstr;
 
@@ -154,5 +154,5 @@ TEST(CycleOutcomeTest, ATenantOverASafetyLimitIsRefusedWithTheLimitAndExits4) {
   EXPECT_EQ(cycle_outcome(c).exit_code(), 3);
 }
 
-}  // namespace
+}  // namespace cycle_outcome_test
 }  // namespace tenantsync

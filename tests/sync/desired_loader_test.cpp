@@ -8,7 +8,7 @@
 #include <gtest/gtest.h>
 
 namespace tenantsync {
-namespace {
+namespace desired_loader_test {
 
 namespace fs = std::filesystem;
 using ::testing::HasSubstr;
@@ -143,5 +143,5 @@ TEST(DesiredMergeTest, KeepsOrderAndRefusesDuplicates) {
   EXPECT_EQ(merged->tenants[1].tenant, "y.onmicrosoft.com");
 }
 
-}  // namespace
+}  // namespace desired_loader_test
 }  // namespace tenantsync

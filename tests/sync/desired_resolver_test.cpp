@@ -6,7 +6,7 @@
 #include <gtest/gtest.h>
 
 namespace tenantsync {
-namespace {
+namespace desired_resolver_test {
 
 using ::testing::ElementsAre;
 using ::testing::HasSubstr;
@@ -197,5 +197,5 @@ TEST(DesiredResolverTest, OneTenantUnderTwoNamesIsAnError) {
             "in one place only");
 }
 
-}  // namespace
+}  // namespace desired_resolver_test
 }  // namespace tenantsync

@@ -16,7 +16,7 @@
 #include "sync/report/drift_render.h"
 
 namespace tenantsync {
-namespace {
+namespace drift_test {
 
 using ::testing::ElementsAre;
 using ::testing::HasSubstr;
@@ -754,11 +754,11 @@ TEST(DriftHtmlTest, EscapeCoversAllFiveCharacters) {
   EXPECT_EQ(html_escape("a&b<c>d\"e'f"), "a&amp;b&lt;c&gt;d&quot;e&#39;f");
 }
 
-}  // namespace
+}  // namespace drift_test
 }  // namespace tenantsync
 
 namespace tenantsync {
-namespace {
+namespace drift_test {
 
 // What `report merge` reads is what `drift --format json` wrote: every format renders the
 // read-back report exactly as the original (over_limit lives on in the notes).
@@ -814,5 +814,5 @@ TEST(DriftMergeTest, TheShardsReportsMergeIntoTheWholeReport) {
             "come from the shards of one --shard k/N, each once");
 }
 
-}  // namespace
+}  // namespace drift_test
 }  // namespace tenantsync

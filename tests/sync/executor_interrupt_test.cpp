@@ -8,7 +8,7 @@
 #include "tests/sync/apply_test_support.h"
 
 namespace tenantsync {
-namespace {
+namespace executor_interrupt_test {
 
 using ::testing::Each;
 using ::testing::Field;
@@ -85,5 +85,5 @@ TEST(ExecutorInterruptTest, TenantsNotStartedAreJournalledAsNotSent) {
   EXPECT_TRUE(unfinished->empty());
 }
 
-}  // namespace
+}  // namespace executor_interrupt_test
 }  // namespace tenantsync

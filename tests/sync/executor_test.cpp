@@ -17,7 +17,7 @@
 #include "tests/sync/apply_test_support.h"
 
 namespace tenantsync {
-namespace {
+namespace executor_test {
 
 using ::testing::AllOf;
 using ::testing::Each;
@@ -950,5 +950,5 @@ TEST(ExecutorLicenseChangeTest, DisabledPlansCompareInAnyOrder) {
   EXPECT_FALSE(license_change_in_effect(u, {{{kE3, {"p1"}}}, {}}));
 }
 
-}  // namespace
+}  // namespace executor_test
 }  // namespace tenantsync

@@ -11,7 +11,7 @@
 #include "sync/plan/service_rules.h"
 
 namespace tenantsync {
-namespace {
+namespace exporter_test {
 
 using ::testing::ElementsAre;
 using ::testing::IsEmpty;
@@ -240,5 +240,5 @@ TEST(ExportTest, PlanOfAnUntouchedExportHasNoOperations) {
   }
 }
 
-}  // namespace
+}  // namespace exporter_test
 }  // namespace tenantsync

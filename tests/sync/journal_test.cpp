@@ -9,7 +9,7 @@
 #include "tests/sync/memory_directory.h"
 
 namespace tenantsync {
-namespace {
+namespace journal_test {
 
 using ::testing::ElementsAre;
 using ::testing::HasSubstr;
@@ -196,5 +196,5 @@ TEST_F(JournalTest, BlockedOperationsAreJournalledWithoutBeingSent) {
   EXPECT_EQ(journal().append(bad).error().kind, ErrorKind::Invalid);
 }
 
-}  // namespace
+}  // namespace journal_test
 }  // namespace tenantsync

@@ -6,7 +6,7 @@
 #include <gtest/gtest.h>
 
 namespace tenantsync {
-namespace {
+namespace lock_holder_test {
 
 TEST(LockHolderTest, TheNoteReadsBackAsWritten) {
   LockHolder holder = parse_lock_note(lock_note(4242, "users reset-password", 1700000000));
@@ -41,5 +41,5 @@ TEST(LockHolderTest, TheWaitingLineSaysWhoAndSinceWhen) {
             "waiting for pid 4243 (tenantsync assign) to finish (started 12 s ago)");
 }
 
-}  // namespace
+}  // namespace lock_holder_test
 }  // namespace tenantsync

@@ -13,7 +13,7 @@
 #include "tests/sync/memory_directory.h"
 
 namespace tenantsync {
-namespace {
+namespace mirror_test {
 
 using ::testing::ElementsAre;
 using ::testing::HasSubstr;
@@ -629,5 +629,5 @@ TEST_F(MirrorTest, StreamsOnePageAtATimeIntoTheCache) {
   EXPECT_EQ(remote_.max_pages_in_flight(), 1);
 }
 
-}  // namespace
+}  // namespace mirror_test
 }  // namespace tenantsync

@@ -6,7 +6,7 @@
 #include <gtest/gtest.h>
 
 namespace tenantsync {
-namespace {
+namespace notification_policy_test {
 
 using ::testing::ElementsAre;
 using ::testing::IsEmpty;
@@ -100,5 +100,5 @@ TEST(NotificationPolicyTest, KeysDoNotCarryErrorTextOrCounts) {
   EXPECT_EQ(first[0].key, "fabrikam.onmicrosoft.com|failed");
 }
 
-}  // namespace
+}  // namespace notification_policy_test
 }  // namespace tenantsync

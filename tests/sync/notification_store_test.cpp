@@ -9,7 +9,7 @@
 #include "tests/sync/memory_directory.h"
 
 namespace tenantsync {
-namespace {
+namespace notification_store_test {
 
 using ::testing::ElementsAre;
 
@@ -65,5 +65,5 @@ TEST_F(NotificationStoreTest, TheOutboxKeepsTheNewestPosts) {
   EXPECT_EQ(outbox->back().body, std::to_string(NotificationStore::kMaxOutbox + 4));
 }
 
-}  // namespace
+}  // namespace notification_store_test
 }  // namespace tenantsync

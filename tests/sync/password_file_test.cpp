@@ -17,7 +17,7 @@
 #include <sstream>
 
 namespace tenantsync {
-namespace {
+namespace password_file_test {
 
 namespace fs = std::filesystem;
 using ::testing::HasSubstr;
@@ -255,5 +255,5 @@ TEST(PasswordFileCsvTest, FieldsAreQuotedOnlyWhenNeeded) {
   }
 }
 
-}  // namespace
+}  // namespace password_file_test
 }  // namespace tenantsync

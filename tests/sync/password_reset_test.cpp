@@ -11,7 +11,7 @@
 #include "tests/sync/apply_test_support.h"
 
 namespace tenantsync {
-namespace {
+namespace password_reset_test {
 
 // Records the writes; refuses users named "missing" as the service does.
 class RecordingDirectory : public Directory {
@@ -130,5 +130,5 @@ TEST(PasswordResetTest, AResetCutShortIsSkippedWhenSettledAndNeverSentAgain) {
   EXPECT_TRUE(unfinished->empty());
 }
 
-}  // namespace
+}  // namespace password_reset_test
 }  // namespace tenantsync

@@ -5,7 +5,7 @@
 #include <gtest/gtest.h>
 
 namespace tenantsync {
-namespace {
+namespace plan_text_test {
 
 using ::testing::HasSubstr;
 using ::testing::Not;
@@ -176,5 +176,5 @@ TEST(PlanTextTest, SamePlanSameBytes) {
   EXPECT_EQ(render_plan_text(sample(), true), render_plan_text(sample(), true));
 }
 
-}  // namespace
+}  // namespace plan_text_test
 }  // namespace tenantsync

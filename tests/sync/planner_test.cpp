@@ -14,7 +14,7 @@
 #include "sync/plan/property_change.h"
 
 namespace tenantsync {
-namespace {
+namespace planner_test {
 
 using ::testing::ElementsAre;
 using ::testing::HasSubstr;
@@ -1137,5 +1137,5 @@ TEST(PlannerTest, LearnedRulesApply) {
   expect_ops(p, {"!alice assign EMS (INTUNE_A of EMS cannot be held with TEAMS1 of SPE_E3"});
 }
 
-}  // namespace
+}  // namespace planner_test
 }  // namespace tenantsync

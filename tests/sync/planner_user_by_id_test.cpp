@@ -7,7 +7,7 @@
 #include "sync/plan/planner.h"
 
 namespace tenantsync {
-namespace {
+namespace planner_user_by_id_test {
 
 using ::testing::ElementsAre;
 using ::testing::HasSubstr;
@@ -116,5 +116,5 @@ TEST(PlannerUserByIdTest, AnIdEntryGovernsThatActiveUser) {
               ElementsAre("alice-id delete"));
 }
 
-}  // namespace
+}  // namespace planner_user_by_id_test
 }  // namespace tenantsync

@@ -11,7 +11,7 @@
 #include "tests/sync/memory_directory.h"
 
 namespace tenantsync {
-namespace {
+namespace private_file_test {
 
 int mode_of(const std::string& path) {
   struct stat st {};
@@ -68,5 +68,5 @@ TEST_F(PrivateFileTest, ANewFolderIs0700AndAnExistingOneIsLeftAlone) {
   EXPECT_EQ(mode_of(shared), 0755);
 }
 
-}  // namespace
+}  // namespace private_file_test
 }  // namespace tenantsync

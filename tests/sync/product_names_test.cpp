@@ -11,7 +11,7 @@
 #include "tests/sync/memory_directory.h"
 
 namespace tenantsync {
-namespace {
+namespace product_names_test {
 
 using ::testing::HasSubstr;
 
@@ -151,5 +151,5 @@ TEST(ProductNamesTest, InstalledNamesAreWhatReportsUse) {
   EXPECT_EQ(product_names().label("SPE_E3"), "Microsoft 365 E3 (SPE_E3)");
 }
 
-}  // namespace
+}  // namespace product_names_test
 }  // namespace tenantsync

@@ -12,7 +12,7 @@
 #include "tests/sync/apply_test_support.h"
 
 namespace tenantsync {
-namespace {
+namespace reconcile_cycle_test {
 
 using ::testing::ElementsAre;
 using ::testing::IsEmpty;
@@ -156,5 +156,5 @@ TEST_F(ReconcileCycleTest, ACycleThatCannotReadAnyTenantFails) {
   EXPECT_THAT(h.faulty.recorded(), IsEmpty());
 }
 
-}  // namespace
+}  // namespace reconcile_cycle_test
 }  // namespace tenantsync

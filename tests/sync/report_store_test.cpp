@@ -11,7 +11,7 @@
 #include "tests/sync/memory_directory.h"
 
 namespace tenantsync {
-namespace {
+namespace report_store_test {
 
 namespace fs = std::filesystem;
 using ::testing::ElementsAre;
@@ -89,5 +89,5 @@ TEST(ReportStoreTest, AnUnwritableFolderIsAClearError) {
   EXPECT_THAT(r.error().message, HasSubstr("cannot create the report folder"));
 }
 
-}  // namespace
+}  // namespace report_store_test
 }  // namespace tenantsync

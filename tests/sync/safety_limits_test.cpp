@@ -10,7 +10,7 @@
 #include <nlohmann/json.hpp>
 
 namespace tenantsync {
-namespace {
+namespace safety_limits_test {
 
 Operation op(OpKind kind, OpStatus status = OpStatus::Ready,
              std::vector<std::string> newly_disabled = {}) {
@@ -129,5 +129,5 @@ TEST(SafetyLimitsTest, PlanMarksTheEnforcedTenantsApplyWillRefuse) {
   EXPECT_FALSE(plan.tenants[2].over_limit.has_value()) << "apply never changes report tenants";
 }
 
-}  // namespace
+}  // namespace safety_limits_test
 }  // namespace tenantsync

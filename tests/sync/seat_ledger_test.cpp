@@ -4,7 +4,7 @@
 #include <gtest/gtest.h>
 
 namespace tenantsync {
-namespace {
+namespace seat_ledger_test {
 
 Sku seats(int enabled, int consumed, int warning = 0, const char* status = "Enabled") {
   Sku s;
@@ -70,5 +70,5 @@ TEST(PlanSeatLedgerTest, OverflowTakesBackTheLastGrantedSeats) {
   EXPECT_EQ(ledger.granted(0), 1);
 }
 
-}  // namespace
+}  // namespace seat_ledger_test
 }  // namespace tenantsync

@@ -5,7 +5,7 @@
 #include <gtest/gtest.h>
 
 namespace tenantsync {
-namespace {
+namespace service_rules_test {
 
 ServicePlan plan(const std::string& name, const std::string& id = "") {
   ServicePlan p;
@@ -147,5 +147,5 @@ TEST(ServiceRulesTest, DependencyOnAPlanTheTenantLacksIsNotApplied) {
   EXPECT_TRUE(t.requirements(t.plan_index("id-MCOEV")).empty());
 }
 
-}  // namespace
+}  // namespace service_rules_test
 }  // namespace tenantsync

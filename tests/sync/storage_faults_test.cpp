@@ -26,7 +26,7 @@
 #include "tests/sync/memory_directory.h"
 
 namespace tenantsync {
-namespace {
+namespace storage_faults_test {
 
 using test::FullDiskVfs;
 using ::testing::AnyOf;
@@ -391,5 +391,5 @@ TEST(CacheLockedTest, AnotherWriterGivesAClearErrorAndLeavesEverythingAsItWas) {
   EXPECT_EQ(*cache.journal().list(), *journal_before);
 }
 
-}  // namespace
+}  // namespace storage_faults_test
 }  // namespace tenantsync

@@ -8,7 +8,7 @@
 #include <set>
 
 namespace tenantsync {
-namespace {
+namespace temporary_password_test {
 
 std::string generate(size_t length = kDefaultTemporaryPasswordLength) {
   Result<std::string> p = generate_temporary_password(length);
@@ -142,5 +142,5 @@ TEST(TemporaryPasswordTest, AlphabetIsWhatTheHeaderPromises) {
   EXPECT_EQ(all.size(), 64u);
 }
 
-}  // namespace
+}  // namespace temporary_password_test
 }  // namespace tenantsync

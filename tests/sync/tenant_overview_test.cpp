@@ -3,7 +3,7 @@
 #include <gtest/gtest.h>
 
 namespace tenantsync {
-namespace {
+namespace tenant_overview_test {
 
 TenantSnapshot snapshot(const std::string& domain, MirrorState mirror) {
   TenantSnapshot s;
@@ -116,5 +116,5 @@ TEST(TenantOverviewTest, AgeIsInItsLargestWholeUnit) {
   EXPECT_EQ(describe_age("yesterday", now), "yesterday");
 }
 
-}  // namespace
+}  // namespace tenant_overview_test
 }  // namespace tenantsync

@@ -10,7 +10,7 @@
 #include <random>
 
 namespace tenantsync {
-namespace {
+namespace user_import_test {
 
 using ::testing::ElementsAre;
 using ::testing::HasSubstr;
@@ -546,5 +546,5 @@ TEST(UserImportTest, ArbitraryTablesNeverBreakIt) {
   }
 }
 
-}  // namespace
+}  // namespace user_import_test
 }  // namespace tenantsync

@@ -12,7 +12,7 @@
 #include "sync/tasks/user_task_report.h"
 
 namespace tenantsync {
-namespace {
+namespace user_task_test {
 
 using ::testing::ElementsAre;
 using ::testing::HasSubstr;
@@ -710,5 +710,5 @@ TEST(UserTaskReportTest, ADryRunOverASafetyLimitSaysItWouldBeRefused) {
             "2 deletions > safety.maxDeletions 1; raise safety.maxDeletions to 2 in the config");
 }
 
-}  // namespace
+}  // namespace user_task_test
 }  // namespace tenantsync

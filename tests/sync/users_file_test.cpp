@@ -6,7 +6,7 @@
 #include <gtest/gtest.h>
 
 namespace tenantsync {
-namespace {
+namespace users_file_test {
 
 using ::testing::ElementsAre;
 using ::testing::HasSubstr;
@@ -75,5 +75,5 @@ TEST(UsersFileTest, ErrorsNameTheFileAndLine) {
   EXPECT_EQ(error_of("UPN\n"), "users.csv names no user");
 }
 
-}  // namespace
+}  // namespace users_file_test
 }  // namespace tenantsync
