@@ -1,5 +1,6 @@
 // The property behind "the journal settles, it never replays": 30 applies of 2,000+
-// operations are killed (kill -9) at moments spread over their run, each followed by an
+// operations are killed (kill -9) at moments spread over their run (in three slices of
+// 10, early, middle and late, that ctest runs side by side), each followed by an
 // apply of a *changed* desired state (the admin changed their mind, switched the tenant to
 // report mode, or lowered a safety limit). Whatever the moment of the kill:
 // - every write that reaches the service after the kill's requests landed is one the
@@ -21,9 +22,10 @@
 #include "tests/support/test_http.h"
 
 namespace tenantsync::test {
-namespace {
+namespace kill_property_cli_test {
 
 constexpr int kTrials = 30;
+constexpr int kSlices = 3;
 
 // Two desired states that move SPE_E3 between two halves of the departments: switching
 // from one to the other changes nearly every licensed user.
@@ -68,7 +70,10 @@ int ready_operations(const nlohmann::json& plan) {
   return n;
 }
 
-TEST(KillPropertyCliTest, AfterAnyKillOnlyTheNewDesiredStateIsSent) {
+// Which slice of the trials to run: 0 the earliest kills, kSlices - 1 the latest.
+class KillPropertyCliTest : public ::testing::TestWithParam<int> {};
+
+TEST_P(KillPropertyCliTest, AfterAnyKillOnlyTheNewDesiredStateIsSent) {
   CliFixture f({"--generate", "tenants=1,users=2600,skus=3,seed=3"}, "generated-secret");
   f.write_config({{"remote", {{"concurrency", 1}, {"timeoutSeconds", 1}}},
                   {"safety", {{"maxRevocations", 100000}}}});
@@ -87,7 +92,9 @@ TEST(KillPropertyCliTest, AfterAnyKillOnlyTheNewDesiredStateIsSent) {
   ASSERT_GT(ready, 2000) << "a large apply to kill";
 
   int kills = 0;
-  for (int trial = 0; trial < kTrials; ++trial) {
+  const int first_trial = GetParam() * kTrials / kSlices;
+  const int end_trial = (GetParam() + 1) * kTrials / kSlices;
+  for (int trial = first_trial; trial < end_trial; ++trial) {
     SCOPED_TRACE("trial " + std::to_string(trial));
 
     f.fake().set_faults({{"latencyMs", 25}});
@@ -171,8 +178,15 @@ TEST(KillPropertyCliTest, AfterAnyKillOnlyTheNewDesiredStateIsSent) {
       ASSERT_NE(converge.exit_code, 1) << converge.err;
     }
   }
-  EXPECT_GE(kills, kTrials - 2) << "most applies were killed part way";
+  EXPECT_GE(kills, end_trial - first_trial - 2) << "most applies were killed part way";
 }
 
-}  // namespace
+std::string slice_name(const ::testing::TestParamInfo<int>& info) {
+  static const char* const kNames[kSlices] = {"Early", "Middle", "Late"};
+  return kNames[info.param];
+}
+
+INSTANTIATE_TEST_SUITE_P(Kills, KillPropertyCliTest, ::testing::Range(0, kSlices), slice_name);
+
+}  // namespace kill_property_cli_test
 }  // namespace tenantsync::test
