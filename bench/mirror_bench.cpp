@@ -419,17 +419,10 @@ Status run_baseline(const std::vector<GeneratedTenant>& tenants, const std::stri
           if (users) ++*users;
           Statement& iu = *insert_user;
           iu.reset();
-          iu.bind(1, t.tenant.id);
-          iu.bind(2, str(u, "id"));
-          iu.bind(3, str(u, "userPrincipalName"));
-          iu.bind(4, str(u, "displayName"));
-          iu.bind(5, str(u, "mail"));
-          iu.bind(6, str(u, "givenName"));
-          iu.bind(7, str(u, "surname"));
-          iu.bind(8, str(u, "jobTitle"));
-          iu.bind(9, str(u, "department"));
-          iu.bind(10, u.value("accountEnabled", true));
-          iu.bind(11, str(u, "usageLocation"));
+          iu.bind_all(t.tenant.id, str(u, "id"), str(u, "userPrincipalName"), str(u, "displayName"),
+                      str(u, "mail"), str(u, "givenName"), str(u, "surname"), str(u, "jobTitle"),
+                      str(u, "department"), u.value("accountEnabled", true),
+                      str(u, "usageLocation"));
           auto row = iu.step();
           if (!row.ok()) return row.error();
           std::int64_t key = iu.column_int64(0);
@@ -438,21 +431,15 @@ Status run_baseline(const std::vector<GeneratedTenant>& tenants, const std::stri
           for (const auto& l : u.at("assignedLicenses")) {
             Statement& il = *insert_license;
             il.reset();
-            il.bind(1, key);
-            il.bind(2, str(l, "skuId"));
-            il.bind(3, l.at("disabledPlans").dump());
+            il.bind_all(key, str(l, "skuId"), l.at("disabledPlans").dump());
             s = il.run();
             if (!s.ok()) return s;
           }
           for (const auto& l : u.at("licenseAssignmentStates")) {
             Statement& is = *insert_state;
             is.reset();
-            is.bind(1, key);
-            is.bind(2, str(l, "skuId"));
-            is.bind(3, str(l, "assignedByGroup"));
-            is.bind(4, l.at("disabledPlans").dump());
-            is.bind(5, str(l, "state"));
-            is.bind(6, str(l, "error"));
+            is.bind_all(key, str(l, "skuId"), str(l, "assignedByGroup"),
+                        l.at("disabledPlans").dump(), str(l, "state"), str(l, "error"));
             s = is.run();
             if (!s.ok()) return s;
           }

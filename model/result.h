@@ -85,6 +85,12 @@ class Result {
   explicit operator bool() const { return ok(); }
   const Error& error() const { return std::get<1>(v_); }
   Status status() const { return ok() ? Status() : Status(error()); }
+  // Moves the value into `out`, or returns the error (leaving `out` as it was).
+  Status move_to(T& out) && {
+    if (!ok()) return error();
+    out = std::get<0>(std::move(v_));
+    return {};
+  }
 
   T& value() & { return std::get<0>(v_); }
   const T& value() const& { return std::get<0>(v_); }

@@ -8,6 +8,7 @@
 
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace tenantsync {
 
@@ -20,5 +21,8 @@ bool iends_with(std::string_view text, std::string_view suffix);
 bool iless(std::string_view a, std::string_view b);
 // `text` without the ASCII white space (space, tab, CR, LF, FF, VT) at either end.
 std::string_view trim_blanks(std::string_view text);
+// The parts of `text` between any of the `separators`, each trimmed as trim_blanks does;
+// empty parts are kept (callers refuse or skip them).
+std::vector<std::string_view> split_trimmed(std::string_view text, std::string_view separators);
 
 }  // namespace tenantsync

@@ -267,12 +267,7 @@ using Report = std::function<void(Field, const std::string&)>;
 // parts and repeats (ignoring case). Role names hold spaces: "User Administrator".
 std::vector<std::string> split_list(std::string_view value) {
   std::vector<std::string> out;
-  size_t start = 0;
-  while (start <= value.size()) {
-    size_t end = value.find_first_of("+;", start);
-    if (end == std::string_view::npos) end = value.size();
-    std::string_view token = trim(value.substr(start, end - start));
-    start = end + 1;
+  for (std::string_view token : split_trimmed(value, "+;")) {
     if (token.empty()) continue;
     bool repeated = false;
     for (const std::string& seen : out) repeated = repeated || iequals(seen, token);

@@ -158,15 +158,15 @@ class TenantMirror {
     mirror_group_names(r);
 
     progress_.report(name, MirrorProgress::Phase::DeletedUsers, r.changes_read);
-    s = cache_.begin_deleted_read(id);
+    s = cache_.begin_read(id, ReadScope::Deleted);
     if (!s.ok()) return s;
     s = dir_.read_deleted_users(id, [&](std::vector<User>&& users) -> Status {
       r.changes_read += static_cast<std::int64_t>(users.size());
-      return cache_.stage_deleted_page(id, users);
+      return cache_.stage_page(id, ReadScope::Deleted, users);
     });
-    if (s.ok()) s = cache_.commit_deleted_read(id);
+    if (s.ok()) s = cache_.commit_read(id, ReadScope::Deleted);
     if (!s.ok()) {
-      (void)cache_.abort_deleted_read(id);
+      (void)cache_.abort_read(id, ReadScope::Deleted);
       return s;
     }
     return cache_.mark_complete(id, r.kind);
@@ -246,19 +246,19 @@ class TenantMirror {
 
   Status full_read(TenantMirrorResult& r) {
     const std::string& id = r.tenant.id;
-    Status s = cache_.begin_full_read(id);
+    Status s = cache_.begin_read(id, ReadScope::Active);
     if (!s.ok()) return s;
     // Removals cannot occur in a full read; users it does not list are removed at commit.
     auto link = dir_.read_users(id, "", [&](UserPage&& page) -> Status {
       count(r, page);
-      return cache_.stage_full_page(id, page.users);
+      return cache_.stage_page(id, ReadScope::Active, page.users);
     });
     if (link.ok()) {
-      s = cache_.commit_full_read(id, *link);
+      s = cache_.commit_read(id, ReadScope::Active, *link);
     } else {
       s = link.status();
     }
-    if (!s.ok()) (void)cache_.abort_full_read(id);
+    if (!s.ok()) (void)cache_.abort_read(id, ReadScope::Active);
     return s;
   }
 

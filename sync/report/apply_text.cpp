@@ -30,14 +30,7 @@ class ApplyWriter {
     if (refusal) {
       out_ += "  " + paint(kRed, "Refused: " + refusal->reason + "; nothing was sent.") + "\n";
     }
-    const std::string* user = nullptr;
-    for (const auto& op : t.operations) {
-      if (!user || *user != op.user) {
-        user = &op.user;
-        out_ += "  " + op.user + "\n";
-      }
-      operation(op);
-    }
+    write_by_user(out_, t.operations, [&](const Operation& op) { operation(op); });
   }
 
   void local_error(const Error& e) { out_ += paint(kRed, "Error: " + e.message) + "\n"; }

@@ -245,13 +245,9 @@ std::string md(std::string_view s) {
         out += c;
         break;
       case '<':
-        out += "&lt;";
-        break;
       case '>':
-        out += "&gt;";
-        break;
       case '&':
-        out += "&amp;";
+        out += html_escape(std::string_view(&c, 1));
         break;
       case '\r':
       case '\n':

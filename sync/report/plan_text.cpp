@@ -29,14 +29,7 @@ class PlanWriter {
     out_ += paint(kBold, t.tenant);
     if (t.mode == TenantMode::Report) out_ += " (report mode: apply leaves it alone)";
     out_ += "\n";
-    const std::string* user = nullptr;
-    for (const auto& op : t.operations) {
-      if (!user || *user != op.user) {
-        user = &op.user;
-        out_ += "  " + op.user + "\n";
-      }
-      operation(op);
-    }
+    write_by_user(out_, t.operations, [&](const Operation& op) { operation(op); });
     if (!t.notes.empty()) {
       out_ += "  Notes:\n";
       for (const auto& note : t.notes) out_ += "    " + note + "\n";
@@ -175,6 +168,18 @@ class PlanWriter {
 };
 
 }  // namespace
+
+void write_by_user(std::string& out, const std::vector<Operation>& operations,
+                   const std::function<void(const Operation&)>& write_operation) {
+  const std::string* user = nullptr;
+  for (const Operation& op : operations) {
+    if (!user || *user != op.user) {
+      user = &op.user;
+      out += "  " + op.user + "\n";
+    }
+    write_operation(op);
+  }
+}
 
 int tenants_failing_checksum(const Plan& plan) {
   int n = 0;

@@ -20,6 +20,7 @@
 // the id is shown.
 #pragma once
 
+#include <functional>
 #include <string>
 
 #include "model/plan.h"
@@ -31,6 +32,11 @@ std::string render_plan_text(const Plan& plan, bool color, const ServicePlanName
 
 // "Plan: 5 to assign, ...; 1 blocked." or the no-changes sentence, as above.
 std::string plan_summary_line(const Plan& plan);
+// Appends a tenant's operations as plan and apply show them: a line naming the user
+// ("  user") before each run of one user's operations, then `write_operation` for each.
+void write_by_user(std::string& out, const std::vector<Operation>& operations,
+                   const std::function<void(const Operation&)>& write_operation);
+
 // Tenants of `plan` that planned nothing because their cached rows fail their checksum:
 // summaries never say those match the desired state.
 int tenants_failing_checksum(const Plan& plan);

@@ -26,9 +26,9 @@ using cache_rows::TenantRow;
 
 namespace {
 
-// Which users a staged read covers: kind 0 active users (the full user read), kind 1
-// soft-deleted users (the deleted-user read). Stored in staged_users.kind.
-enum class ReadScope : int { Active = 0, Deleted = 1 };
+// Staged reads in progress: (tenant key, scope) -> written directly (no previous users of
+// that scope to protect) rather than staged.
+using StagedReads = std::map<std::pair<std::int64_t, int>, bool>;
 
 const char* scope_name(ReadScope scope) {
   return scope == ReadScope::Active ? "full read" : "deleted-user read";
@@ -91,9 +91,7 @@ const char* to_string(ReadKind kind) { return kind == ReadKind::Full ? "full" : 
 // State shared by the write paths. Touched only inside CacheDatabase::with_writer, so it
 // is guarded by the write connection's mutex (CacheDatabase::write_mu_).
 struct Cache::Impl {
-  // Staged reads in progress: (tenant key, scope) -> written directly (no previous users
-  // of that scope to protect) rather than staged.
-  std::map<std::pair<std::int64_t, int>, bool> reads;  // guarded by write_mu_
+  StagedReads reads;  // guarded by write_mu_
 };
 
 Cache::Cache(std::unique_ptr<CacheDatabase> db)
@@ -127,9 +125,7 @@ Status Cache::upsert_tenants(const std::vector<Tenant>& tenants) {
     for (const auto& t : tenants) {
       if (t.id.empty()) return make_error(ErrorKind::Invalid, "a tenant without an id");
       (*s)->reset();
-      (*s)->bind(1, t.id);
-      (*s)->bind(2, t.default_domain_name);
-      (*s)->bind(3, t.display_name);
+      (*s)->bind_all(t.id, t.default_domain_name, t.display_name);
       Status st = (*s)->run();
       if (!st.ok()) return st;
       bool changed = db.changes() > 0;
@@ -309,8 +305,25 @@ Status Cache::apply_user_page(const std::string& tenant, const UserPage& page) {
 
 namespace {
 
-Status begin_read(Database& db, std::map<std::pair<std::int64_t, int>, bool>& reads,
-                  const std::string& tenant, ReadScope scope) {
+// The tenant's row and its read of `scope` begun by begin_staging, or an error naming both.
+struct ReadInProgress {
+  TenantRow row;
+  StagedReads::iterator read;
+};
+
+Result<ReadInProgress> read_in_progress(Database& db, StagedReads& reads, const std::string& tenant,
+                                        ReadScope scope) {
+  auto row = resolve_tenant(db, tenant);
+  if (!row.ok()) return row.error();
+  auto it = reads.find({row->key, static_cast<int>(scope)});
+  if (it == reads.end()) {
+    return make_error(ErrorKind::Internal,
+                      std::string("no ") + scope_name(scope) + " in progress for tenant " + tenant);
+  }
+  return ReadInProgress{*row, it};
+}
+
+Status begin_staging(Database& db, StagedReads& reads, const std::string& tenant, ReadScope scope) {
   auto tx = Transaction::begin(db);
   if (!tx.ok()) return tx.error();
   auto row = resolve_tenant(db, tenant);
@@ -318,16 +331,14 @@ Status begin_read(Database& db, std::map<std::pair<std::int64_t, int>, bool>& re
   // Leftovers of a read that crashed or was aborted.
   auto clear = db.cached("DELETE FROM staged_users WHERE tenant = ?1 AND kind = ?2");
   if (!clear.ok()) return clear.error();
-  (*clear)->bind(1, row->key);
-  (*clear)->bind(2, static_cast<int>(scope));
+  (*clear)->bind_all(row->key, static_cast<int>(scope));
   Status st = (*clear)->run();
   if (!st.ok()) return st;
   auto any = db.cached(
       "SELECT EXISTS (SELECT 1 FROM users WHERE tenant = ?1 "
       "AND (deleted_at IS NOT NULL) = (?2 = 1))");
   if (!any.ok()) return any.error();
-  (*any)->bind(1, row->key);
-  (*any)->bind(2, static_cast<int>(scope));
+  (*any)->bind_all(row->key, static_cast<int>(scope));
   auto r = (*any)->step();
   if (!r.ok()) return r.error();
   bool direct = !(*any)->column_bool(0);
@@ -337,18 +348,13 @@ Status begin_read(Database& db, std::map<std::pair<std::int64_t, int>, bool>& re
   return {};
 }
 
-Status stage_page(Database& db, std::map<std::pair<std::int64_t, int>, bool>& reads,
-                  const std::string& tenant, ReadScope scope, const std::vector<User>& users,
-                  const std::string& now) {
+Status stage_rows(Database& db, StagedReads& reads, const std::string& tenant, ReadScope scope,
+                  const std::vector<User>& users, const std::string& now) {
   auto tx = Transaction::begin(db);
   if (!tx.ok()) return tx.error();
-  auto row = resolve_tenant(db, tenant);
-  if (!row.ok()) return row.error();
-  auto it = reads.find({row->key, static_cast<int>(scope)});
-  if (it == reads.end()) {
-    return make_error(ErrorKind::Internal,
-                      std::string("no ") + scope_name(scope) + " in progress for tenant " + tenant);
-  }
+  auto found = read_in_progress(db, reads, tenant, scope);
+  if (!found.ok()) return found.error();
+  auto [row, it] = *found;
   // Active users carry no deletion date; deleted ones always do (the service always sends
   // it; NULL is never stored here). Copied only when that needs mending, which is rare.
   auto as_read = [&](const User& u, std::optional<User>& mended) -> const User& {
@@ -365,11 +371,11 @@ Status stage_page(Database& db, std::map<std::pair<std::int64_t, int>, bool>& re
   if (it->second) {  // direct
     bool changed = false;
     for (const auto& u : users) {
-      Status st = cache_rows::write_user(db, row->key, as_read(u, mended), changed);
+      Status st = cache_rows::write_user(db, row.key, as_read(u, mended), changed);
       if (!st.ok()) return st;
     }
     if (changed) {
-      Status st = cache_rows::bump_state_version(db, row->key);
+      Status st = cache_rows::bump_state_version(db, row.key);
       if (!st.ok()) return st;
     }
     return tx->commit();
@@ -381,16 +387,13 @@ Status stage_page(Database& db, std::map<std::pair<std::int64_t, int>, bool>& re
   for (const auto& original : users) {
     const User& u = as_read(original, mended);
     std::int64_t hash = user_content_hash(u);
-    auto existing = cache_rows::find_user(db, row->key, u.id);
+    auto existing = cache_rows::find_user(db, row.key, u.id);
     if (!existing.ok()) return existing.error();
     // The payload is needed only when the cache's row differs (hash covers deletedAt).
     bool same = *existing && (*existing)->content_hash == hash;
     Statement& s = **stage;
     s.reset();
-    s.bind(1, row->key);
-    s.bind(2, static_cast<int>(scope));
-    s.bind(3, u.id);
-    s.bind(4, hash);
+    s.bind_all(row.key, static_cast<int>(scope), u.id, hash);
     if (same) {
       s.bind_null(5);
     } else {
@@ -415,8 +418,7 @@ Status commit_staged(Database& db, std::int64_t tenant_key, ReadScope scope, boo
   {
     auto s = db.cached(kUnseen);
     if (!s.ok()) return s.error();
-    (*s)->bind(1, tenant_key);
-    (*s)->bind(2, kind);
+    (*s)->bind_all(tenant_key, kind);
     Status read =
         for_each_row(**s, [&](const Statement& r) { unseen.push_back(r.column_int64(0)); });
     if (!read.ok()) return read;
@@ -431,8 +433,7 @@ Status commit_staged(Database& db, std::int64_t tenant_key, ReadScope scope, boo
         "SELECT payload FROM staged_users WHERE tenant = ?1 AND kind = ?2 "
         "AND payload IS NOT NULL");
     if (!s.ok()) return s.error();
-    (*s)->bind(1, tenant_key);
-    (*s)->bind(2, kind);
+    (*s)->bind_all(tenant_key, kind);
     Status applied = for_each_row(**s, [&](const Statement& r) -> Status {
       auto user = decode_staged_user(r.column_text(0));
       if (!user.ok()) return user.error();
@@ -442,40 +443,33 @@ Status commit_staged(Database& db, std::int64_t tenant_key, ReadScope scope, boo
   }
   auto clear = db.cached("DELETE FROM staged_users WHERE tenant = ?1 AND kind = ?2");
   if (!clear.ok()) return clear.error();
-  (*clear)->bind(1, tenant_key);
-  (*clear)->bind(2, kind);
+  (*clear)->bind_all(tenant_key, kind);
   return (*clear)->run();
 }
 
-Status commit_read(Database& db, std::map<std::pair<std::int64_t, int>, bool>& reads,
-                   const std::string& tenant, ReadScope scope,
-                   const std::optional<std::string>& delta_link) {
+Status commit_staging(Database& db, StagedReads& reads, const std::string& tenant, ReadScope scope,
+                      const std::optional<std::string>& delta_link) {
   auto tx = Transaction::begin(db);
   if (!tx.ok()) return tx.error();
-  auto row = resolve_tenant(db, tenant);
-  if (!row.ok()) return row.error();
-  auto it = reads.find({row->key, static_cast<int>(scope)});
-  if (it == reads.end()) {
-    return make_error(ErrorKind::Internal,
-                      std::string("no ") + scope_name(scope) + " in progress for tenant " + tenant);
-  }
+  auto found = read_in_progress(db, reads, tenant, scope);
+  if (!found.ok()) return found.error();
+  auto [row, it] = *found;
   bool changed = false;
   if (!it->second) {
-    Status st = commit_staged(db, row->key, scope, changed);
+    Status st = commit_staged(db, row.key, scope, changed);
     if (!st.ok()) return st;
   }
   if (delta_link) {
-    Status st = cache_rows::ensure_sync_row(db, row->key);
+    Status st = cache_rows::ensure_sync_row(db, row.key);
     if (!st.ok()) return st;
     auto s = db.cached("UPDATE sync_state SET delta_link = ?2 WHERE tenant = ?1");
     if (!s.ok()) return s.error();
-    (*s)->bind(1, row->key);
-    (*s)->bind(2, *delta_link);
+    (*s)->bind_all(row.key, *delta_link);
     st = (*s)->run();
     if (!st.ok()) return st;
   }
   if (changed) {
-    Status st = cache_rows::bump_state_version(db, row->key);
+    Status st = cache_rows::bump_state_version(db, row.key);
     if (!st.ok()) return st;
   }
   Status st = tx->commit();
@@ -483,71 +477,46 @@ Status commit_read(Database& db, std::map<std::pair<std::int64_t, int>, bool>& r
   return st;
 }
 
-Status abort_read(Database& db, std::map<std::pair<std::int64_t, int>, bool>& reads,
-                  const std::string& tenant, ReadScope scope) {
+Status abort_staging(Database& db, StagedReads& reads, const std::string& tenant, ReadScope scope) {
   auto row = resolve_tenant(db, tenant);
   if (!row.ok()) return row.error();
   reads.erase({row->key, static_cast<int>(scope)});
   auto clear = db.cached("DELETE FROM staged_users WHERE tenant = ?1 AND kind = ?2");
   if (!clear.ok()) return clear.error();
-  (*clear)->bind(1, row->key);
-  (*clear)->bind(2, static_cast<int>(scope));
+  (*clear)->bind_all(row->key, static_cast<int>(scope));
   return (*clear)->run();
 }
 
 }  // namespace
 
-Status Cache::begin_full_read(const std::string& tenant) {
+Status Cache::begin_read(const std::string& tenant, ReadScope scope) {
   return db_->with_writer(
-      [&](Database& db) { return begin_read(db, impl_->reads, tenant, ReadScope::Active); });
+      [&](Database& db) { return begin_staging(db, impl_->reads, tenant, scope); });
 }
 
-Status Cache::stage_full_page(const std::string& tenant, const std::vector<User>& users) {
+Status Cache::stage_page(const std::string& tenant, ReadScope scope,
+                         const std::vector<User>& users) {
   std::string now = format_iso8601(db_->clock().now());
-  return db_->with_writer([&](Database& db) {
-    return stage_page(db, impl_->reads, tenant, ReadScope::Active, users, now);
-  });
-}
-
-Status Cache::commit_full_read(const std::string& tenant, const std::string& delta_link) {
-  return db_->with_writer([&](Database& db) {
-    return commit_read(db, impl_->reads, tenant, ReadScope::Active, delta_link);
-  });
-}
-
-Status Cache::abort_full_read(const std::string& tenant) {
   return db_->with_writer(
-      [&](Database& db) { return abort_read(db, impl_->reads, tenant, ReadScope::Active); });
+      [&](Database& db) { return stage_rows(db, impl_->reads, tenant, scope, users, now); });
 }
 
-Status Cache::begin_deleted_read(const std::string& tenant) {
+Status Cache::commit_read(const std::string& tenant, ReadScope scope,
+                          const std::optional<std::string>& delta_link) {
   return db_->with_writer(
-      [&](Database& db) { return begin_read(db, impl_->reads, tenant, ReadScope::Deleted); });
+      [&](Database& db) { return commit_staging(db, impl_->reads, tenant, scope, delta_link); });
 }
 
-Status Cache::stage_deleted_page(const std::string& tenant, const std::vector<User>& users) {
-  std::string now = format_iso8601(db_->clock().now());
-  return db_->with_writer([&](Database& db) {
-    return stage_page(db, impl_->reads, tenant, ReadScope::Deleted, users, now);
-  });
-}
-
-Status Cache::commit_deleted_read(const std::string& tenant) {
-  return db_->with_writer([&](Database& db) {
-    return commit_read(db, impl_->reads, tenant, ReadScope::Deleted, std::nullopt);
-  });
-}
-
-Status Cache::abort_deleted_read(const std::string& tenant) {
+Status Cache::abort_read(const std::string& tenant, ReadScope scope) {
   return db_->with_writer(
-      [&](Database& db) { return abort_read(db, impl_->reads, tenant, ReadScope::Deleted); });
+      [&](Database& db) { return abort_staging(db, impl_->reads, tenant, scope); });
 }
 
 Status Cache::replace_deleted_users(const std::string& tenant, const std::vector<User>& users) {
-  Status st = begin_deleted_read(tenant);
-  if (st.ok()) st = stage_deleted_page(tenant, users);
-  if (st.ok()) st = commit_deleted_read(tenant);
-  if (!st.ok()) (void)abort_deleted_read(tenant);
+  Status st = begin_read(tenant, ReadScope::Deleted);
+  if (st.ok()) st = stage_page(tenant, ReadScope::Deleted, users);
+  if (st.ok()) st = commit_read(tenant, ReadScope::Deleted);
+  if (!st.ok()) (void)abort_read(tenant, ReadScope::Deleted);
   return st;
 }
 
@@ -815,21 +784,14 @@ Result<TenantSnapshot> Cache::load_snapshot(const std::string& tenant) {
     if (!state->graph_host.empty() && !graph_host_.empty() && state->graph_host != graph_host_) {
       snap.other_graph_host = state->graph_host;
     }
-    auto skus = cache_rows::load_skus(db, row->key);
-    if (!skus.ok()) return skus.error();
-    snap.skus = std::move(skus).value();
-    auto domains = cache_rows::load_domains(db, row->key);
-    if (!domains.ok()) return domains.error();
-    snap.domains = std::move(domains).value();
-    auto roles = cache_rows::load_role_definitions(db, row->key);
-    if (!roles.ok()) return roles.error();
-    snap.roles = std::move(roles).value();
-    auto holders = cache_rows::load_role_assignments(db, row->key);
-    if (!holders.ok()) return holders.error();
-    snap.role_assignments = std::move(holders).value();
-    auto group_names = cache_rows::load_group_names(db, row->key);
-    if (!group_names.ok()) return group_names.error();
-    snap.group_names = std::move(group_names).value();
+    Status parts = cache_rows::load_skus(db, row->key).move_to(snap.skus);
+    if (parts.ok()) parts = cache_rows::load_domains(db, row->key).move_to(snap.domains);
+    if (parts.ok()) parts = cache_rows::load_role_definitions(db, row->key).move_to(snap.roles);
+    if (parts.ok()) {
+      parts = cache_rows::load_role_assignments(db, row->key).move_to(snap.role_assignments);
+    }
+    if (parts.ok()) parts = cache_rows::load_group_names(db, row->key).move_to(snap.group_names);
+    if (!parts.ok()) return parts.error();
     auto loaded = load_users(db, row->key);
     if (!loaded.ok()) return loaded.error();
     for (size_t i : failing_checksum(*loaded)) {
@@ -878,8 +840,7 @@ Status Cache::request_full_reread(std::int64_t tenant_key,
     if (!unknown.ok()) return unknown.error();
     for (std::int64_t key : user_keys) {
       (*unknown)->reset();
-      (*unknown)->bind(1, key);
-      (*unknown)->bind(2, tenant_key);
+      (*unknown)->bind_all(key, tenant_key);
       Status st = (*unknown)->run();
       if (!st.ok()) return st;
     }

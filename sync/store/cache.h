@@ -13,11 +13,11 @@
 // changes nothing (the same users again) bumps nothing, so an unchanged tenant keeps its
 // fingerprint. Users that did not change are not rewritten (content hash per user).
 //
-// Full reads are staged: begin_full_read(); stage_full_page() per page (one transaction
-// each); commit_full_read() swaps the read in atomically, removing users it did not see.
-// Until then readers see the previous complete state; abort_full_read() (or a crash)
-// leaves it untouched. A tenant with no users yet is written directly instead (nothing to
-// protect, half the writes). Deleted-user reads work the same way, independently.
+// Full reads are staged: begin_read(); stage_page() per page (one transaction each);
+// commit_read() swaps the read in atomically, removing users it did not see. Until then
+// readers see the previous complete state; abort_read() (or a crash) leaves it untouched.
+// A tenant with no users yet is written directly instead (nothing to protect, half the
+// writes). Deleted-user reads (ReadScope::Deleted) work the same way, independently.
 //
 // Reads run on the read connection inside one read transaction each, so a snapshot is
 // consistent even while a mirror writes. Every method returns errors as values (Io for
@@ -47,6 +47,10 @@
 namespace tenantsync {
 
 enum class ReadKind { Full, Delta };
+
+// Which users a staged read covers: the active users (the full user read) or the
+// soft-deleted ones (the deleted-user read). Stored as staged_users.kind (0, 1).
+enum class ReadScope : int { Active = 0, Deleted = 1 };
 const char* to_string(ReadKind kind);
 
 struct SyncState {
@@ -157,17 +161,14 @@ class Cache {
   // gives the service's time), hard removals.
   Status apply_user_page(const std::string& tenant, const UserPage& page);
 
-  Status begin_full_read(const std::string& tenant);
-  Status stage_full_page(const std::string& tenant, const std::vector<User>& users);
-  // Swaps the staged read in and stores the delta link it ended with, in one transaction.
-  Status commit_full_read(const std::string& tenant, const std::string& delta_link);
-  Status abort_full_read(const std::string& tenant);
-
-  // Soft-deleted users, read like a full read (each user has deleted_date_time set).
-  Status begin_deleted_read(const std::string& tenant);
-  Status stage_deleted_page(const std::string& tenant, const std::vector<User>& users);
-  Status commit_deleted_read(const std::string& tenant);
-  Status abort_deleted_read(const std::string& tenant);
+  // A staged read of one scope (the deleted-user read's users each have
+  // deleted_date_time set). commit_read swaps it in and, when given, stores the delta link
+  // the read ended with, in one transaction.
+  Status begin_read(const std::string& tenant, ReadScope scope);
+  Status stage_page(const std::string& tenant, ReadScope scope, const std::vector<User>& users);
+  Status commit_read(const std::string& tenant, ReadScope scope,
+                     const std::optional<std::string>& delta_link = std::nullopt);
+  Status abort_read(const std::string& tenant, ReadScope scope);
   // begin + stage + commit, for callers that hold the whole (small) list.
   Status replace_deleted_users(const std::string& tenant, const std::vector<User>& users);
 

@@ -94,21 +94,14 @@ Result<FilterSql> filter_sql(const UserFilter& f, bool deleted, const std::vecto
   if (f.account_enabled) {
     q.where += *f.account_enabled ? " AND u.account_enabled <> 0" : " AND u.account_enabled = 0";
   }
-  for (const auto& name : f.skus) {
-    auto id = sku_id_for(name, skus, tenant, "sku");
-    if (!id.ok()) return id.error();
-    q.where +=
-        " AND EXISTS (SELECT 1 FROM assigned_licenses al WHERE al.user_key = u.key "
-        "AND al.sku_id = " +
-        q.add(*id) + ")";
-  }
-  for (const auto& name : f.no_skus) {
-    auto id = sku_id_for(name, skus, tenant, "no-sku");
-    if (!id.ok()) return id.error();
-    q.where +=
-        " AND NOT EXISTS (SELECT 1 FROM assigned_licenses al WHERE al.user_key = u.key "
-        "AND al.sku_id = " +
-        q.add(*id) + ")";
+  for (bool holds : {true, false}) {
+    for (const auto& name : holds ? f.skus : f.no_skus) {
+      auto id = sku_id_for(name, skus, tenant, holds ? "sku" : "no-sku");
+      if (!id.ok()) return id.error();
+      q.where += holds ? " AND EXISTS" : " AND NOT EXISTS";
+      q.where += " (SELECT 1 FROM assigned_licenses al WHERE al.user_key = u.key AND al.sku_id = " +
+                 q.add(*id) + ")";
+    }
   }
   for (const auto& d : f.departments) {
     q.where += " AND u.department = " + q.add(d) + " COLLATE NOCASE";
@@ -137,6 +130,30 @@ std::optional<int> days_left(const std::optional<std::string>& deleted_at, Clock
   return std::clamp<int>(kRestoreWindowDays - static_cast<int>(age_days), 0, kRestoreWindowDays);
 }
 
+// How many of the tenant's users `f` selects.
+Result<int> count_users(Database& db, const FilterSql& f, std::int64_t tenant_key) {
+  auto s = db.prepare("SELECT count(*) FROM users u WHERE " + f.where);
+  if (!s.ok()) return s.error();
+  f.bind(*s, tenant_key);
+  auto r = s->step();
+  if (!r.ok()) return r.error();
+  return s->column_int(0);
+}
+
+// A tenant's row and SKUs, read in the caller's transaction: what a filter needs.
+struct TenantWithSkus {
+  cache_rows::TenantRow row;
+  std::vector<Sku> skus;
+};
+
+Result<TenantWithSkus> tenant_with_skus(Database& db, const std::string& tenant) {
+  auto row = cache_rows::resolve_tenant(db, tenant);
+  if (!row.ok()) return row.error();
+  auto skus = cache_rows::load_skus(db, row->key);
+  if (!skus.ok()) return skus.error();
+  return TenantWithSkus{*row, std::move(skus).value()};
+}
+
 }  // namespace
 
 Result<UserListPage> Cache::list_users(const std::string& tenant, const UserListQuery& query) {
@@ -146,24 +163,18 @@ Result<UserListPage> Cache::list_users(const std::string& tenant, const UserList
   return db_->with_reader([&](Database& db) -> Result<UserListPage> {
     auto tx = Transaction::begin(db, Transaction::Mode::Deferred);
     if (!tx.ok()) return tx.error();
-    auto row = cache_rows::resolve_tenant(db, tenant);
-    if (!row.ok()) return row.error();
-    auto skus = cache_rows::load_skus(db, row->key);
-    if (!skus.ok()) return skus.error();
-    auto filter = filter_sql(query.filter, query.deleted, *skus, row->tenant);
+    auto found = tenant_with_skus(db, tenant);
+    if (!found.ok()) return found.error();
+    auto& [row, skus] = *found;
+    auto filter = filter_sql(query.filter, query.deleted, skus, row.tenant);
     if (!filter.ok()) return filter.error();
 
     UserListPage page;
     page.page = query.page;
     page.page_size = query.page_size;
-    {
-      auto s = db.prepare("SELECT count(*) FROM users u WHERE " + filter->where);
-      if (!s.ok()) return s.error();
-      filter->bind(*s, row->key);
-      auto r = s->step();
-      if (!r.ok()) return r.error();
-      page.total = s->column_int(0);
-    }
+    auto total = count_users(db, *filter, row.key);
+    if (!total.ok()) return total.error();
+    page.total = *total;
     page.page_count = std::max(1, (page.total + query.page_size - 1) / query.page_size);
     if (query.last_page) page.page = page.page_count;
 
@@ -176,7 +187,7 @@ Result<UserListPage> Cache::list_users(const std::string& tenant, const UserList
     sql += " OFFSET " + std::to_string(static_cast<std::int64_t>(page.page - 1) * query.page_size);
     auto s = db.prepare(sql);
     if (!s.ok()) return s.error();
-    filter->bind(*s, row->key);
+    filter->bind(*s, row.key);
     std::vector<std::int64_t> keys;
     Status read = for_each_row(*s, [&](const Statement& r) {
       keys.push_back(r.column_int64(0));
@@ -199,10 +210,9 @@ Result<std::vector<SkuSeats>> Cache::sku_seats(const std::string& tenant,
   return db_->with_reader([&](Database& db) -> Result<std::vector<SkuSeats>> {
     auto tx = Transaction::begin(db, Transaction::Mode::Deferred);
     if (!tx.ok()) return tx.error();
-    auto row = cache_rows::resolve_tenant(db, tenant);
-    if (!row.ok()) return row.error();
-    auto skus = cache_rows::load_skus(db, row->key);
-    if (!skus.ok()) return skus.error();
+    auto found = tenant_with_skus(db, tenant);
+    if (!found.ok()) return found.error();
+    auto& [row, skus] = *found;
 
     // Holders per SKU among the users a WHERE clause selects.
     auto count_by_sku = [&](const FilterSql& f) -> Result<std::map<std::string, int>> {
@@ -211,7 +221,7 @@ Result<std::vector<SkuSeats>> Cache::sku_seats(const std::string& tenant,
           "JOIN assigned_licenses al ON al.user_key = u.key WHERE " +
           f.where + " GROUP BY al.sku_id");
       if (!s.ok()) return s.error();
-      f.bind(*s, row->key);
+      f.bind(*s, row.key);
       std::map<std::string, int> out;
       Status read =
           for_each_row(*s, [&](const Statement& r) { out[r.column_text(0)] = r.column_int(1); });
@@ -219,7 +229,7 @@ Result<std::vector<SkuSeats>> Cache::sku_seats(const std::string& tenant,
       return out;
     };
 
-    auto all = filter_sql(UserFilter{}, false, *skus, row->tenant);
+    auto all = filter_sql(UserFilter{}, false, skus, row.tenant);
     if (!all.ok()) return all.error();
     auto holders = count_by_sku(*all);
     if (!holders.ok()) return holders.error();
@@ -227,21 +237,18 @@ Result<std::vector<SkuSeats>> Cache::sku_seats(const std::string& tenant,
     std::map<std::string, int> selected_holding;
     int selected = 0;
     if (selection) {
-      auto f = filter_sql(*selection, false, *skus, row->tenant);
+      auto f = filter_sql(*selection, false, skus, row.tenant);
       if (!f.ok()) return f.error();
-      auto s = db.prepare("SELECT count(*) FROM users u WHERE " + f->where);
-      if (!s.ok()) return s.error();
-      f->bind(*s, row->key);
-      auto r = s->step();
-      if (!r.ok()) return r.error();
-      selected = s->column_int(0);
+      auto count = count_users(db, *f, row.key);
+      if (!count.ok()) return count.error();
+      selected = *count;
       auto held = count_by_sku(*f);
       if (!held.ok()) return held.error();
       selected_holding = std::move(held).value();
     }
 
     std::vector<SkuSeats> out;
-    for (auto& sku : *skus) {
+    for (auto& sku : skus) {
       SkuSeats line;
       line.holders = (*holders)[sku.sku_id];
       line.selected = selected;

@@ -71,8 +71,7 @@ Result<std::vector<Sku>> load_skus(Database& db, std::int64_t tenant_key) {
   if (!s.ok()) return s.error();
   for (auto& sku : skus) {
     (*s)->reset();
-    (*s)->bind(1, tenant_key);
-    (*s)->bind(2, sku.sku_id);
+    (*s)->bind_all(tenant_key, sku.sku_id);
     Status read = for_each_row(**s, [&](const Statement& r) {
       ServicePlan p;
       p.service_plan_id = r.column_text(0);
@@ -100,49 +99,28 @@ Status replace_skus(Database& db, std::int64_t tenant_key, const std::vector<Sku
     Status st = (*s)->run();
     if (!st.ok()) return st;
   }
-  auto insert_sku = db.cached(
+  Status st = insert_rows(
+      db,
       "INSERT OR REPLACE INTO skus (tenant, sku_id, object_id, part_number, applies_to, "
       "capability_status, consumed_units, enabled, suspended, warning, locked_out, position) "
-      "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)");
-  if (!insert_sku.ok()) return insert_sku.error();
-  auto insert_plan = db.cached(
-      "INSERT OR REPLACE INTO service_plans (tenant, sku_id, position, plan_id, name, "
-      "provisioning_status, applies_to) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)");
-  if (!insert_plan.ok()) return insert_plan.error();
-  for (size_t i = 0; i < skus.size(); ++i) {
-    const Sku& sku = skus[i];
-    Statement& s = **insert_sku;
-    s.reset();
-    s.bind(1, tenant_key);
-    s.bind(2, sku.sku_id);
-    s.bind(3, sku.id);
-    s.bind(4, sku.sku_part_number);
-    s.bind(5, sku.applies_to);
-    s.bind(6, sku.capability_status);
-    s.bind(7, sku.consumed_units);
-    s.bind(8, sku.prepaid_units.enabled);
-    s.bind(9, sku.prepaid_units.suspended);
-    s.bind(10, sku.prepaid_units.warning);
-    s.bind(11, sku.prepaid_units.locked_out);
-    s.bind(12, static_cast<std::int64_t>(i));
-    Status st = s.run();
-    if (!st.ok()) return st;
-    for (size_t j = 0; j < sku.service_plans.size(); ++j) {
-      const ServicePlan& p = sku.service_plans[j];
-      Statement& ps = **insert_plan;
-      ps.reset();
-      ps.bind(1, tenant_key);
-      ps.bind(2, sku.sku_id);
-      ps.bind(3, static_cast<std::int64_t>(j));
-      ps.bind(4, p.service_plan_id);
-      ps.bind(5, p.service_plan_name);
-      ps.bind(6, p.provisioning_status);
-      ps.bind(7, p.applies_to);
-      st = ps.run();
-      if (!st.ok()) return st;
-    }
+      "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
+      skus, [&](Statement& s, std::int64_t position, const Sku& sku) {
+        s.bind_all(tenant_key, sku.sku_id, sku.id, sku.sku_part_number, sku.applies_to,
+                   sku.capability_status, sku.consumed_units, sku.prepaid_units.enabled,
+                   sku.prepaid_units.suspended, sku.prepaid_units.warning,
+                   sku.prepaid_units.locked_out, position);
+      });
+  for (size_t i = 0; i < skus.size() && st.ok(); ++i) {
+    st = insert_rows(db,
+                     "INSERT OR REPLACE INTO service_plans (tenant, sku_id, position, plan_id, "
+                     "name, provisioning_status, applies_to) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+                     skus[i].service_plans,
+                     [&](Statement& s, std::int64_t position, const ServicePlan& p) {
+                       s.bind_all(tenant_key, skus[i].sku_id, position, p.service_plan_id,
+                                  p.service_plan_name, p.provisioning_status, p.applies_to);
+                     });
   }
-  return {};
+  return st;
 }
 
 Result<std::optional<UserRowInfo>> find_user(Database& db, std::int64_t tenant_key,
@@ -150,8 +128,7 @@ Result<std::optional<UserRowInfo>> find_user(Database& db, std::int64_t tenant_k
   auto s = db.cached(
       "SELECT key, content_hash, deleted_at IS NOT NULL FROM users WHERE tenant = ?1 AND id = ?2");
   if (!s.ok()) return s.error();
-  (*s)->bind(1, tenant_key);
-  (*s)->bind(2, user_id);
+  (*s)->bind_all(tenant_key, user_id);
   auto row = (*s)->step();
   if (!row.ok()) return row.error();
   if (!*row) return std::optional<UserRowInfo>();
@@ -231,8 +208,7 @@ Status write_user(Database& db, std::int64_t tenant_key, const User& u, bool& ch
         "usage_location = ?11, deleted_at = ?12, content_hash = ?13 "
         "WHERE key = ?1 AND id = ?2");
     if (!s.ok()) return s.error();
-    (*s)->bind(1, user_key);
-    (*s)->bind(2, u.id);
+    (*s)->bind_all(user_key, u.id);
     bind_user_fields(**s, u, hash);
     Status st = (*s)->run();
     if (!st.ok()) return st;
@@ -244,8 +220,7 @@ Status write_user(Database& db, std::int64_t tenant_key, const User& u, bool& ch
         "job_title, department, account_enabled, usage_location, deleted_at, content_hash) "
         "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13) RETURNING key");
     if (!s.ok()) return s.error();
-    (*s)->bind(1, tenant_key);
-    (*s)->bind(2, u.id);
+    (*s)->bind_all(tenant_key, u.id);
     bind_user_fields(**s, u, hash);
     auto row = (*s)->step();
     if (!row.ok()) return row.error();
@@ -254,43 +229,21 @@ Status write_user(Database& db, std::int64_t tenant_key, const User& u, bool& ch
     if (!st.ok()) return st;
   }
   changed = true;
-  if (!u.assigned_licenses.empty()) {
-    auto s = db.cached(
-        "INSERT OR REPLACE INTO assigned_licenses (user_key, sku_id, tenant, position, "
-        "disabled_plans) VALUES (?1, ?2, ?3, ?4, ?5)");
-    if (!s.ok()) return s.error();
-    for (size_t i = 0; i < u.assigned_licenses.size(); ++i) {
-      const auto& l = u.assigned_licenses[i];
-      (*s)->reset();
-      (*s)->bind(1, user_key);
-      (*s)->bind(2, l.sku_id);
-      (*s)->bind(3, tenant_key);
-      (*s)->bind(4, static_cast<std::int64_t>(i));
-      (*s)->bind(5, encode_plan_list(l.disabled_plans));
-      Status st = (*s)->run();
-      if (!st.ok()) return st;
-    }
-  }
-  if (!u.license_states.empty()) {
-    auto s = db.cached(
-        "INSERT INTO license_states (user_key, position, sku_id, assigned_by_group, "
-        "disabled_plans, state, error) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)");
-    if (!s.ok()) return s.error();
-    for (size_t i = 0; i < u.license_states.size(); ++i) {
-      const auto& ls = u.license_states[i];
-      (*s)->reset();
-      (*s)->bind(1, user_key);
-      (*s)->bind(2, static_cast<std::int64_t>(i));
-      (*s)->bind(3, ls.sku_id);
-      (*s)->bind(4, ls.assigned_by_group);
-      (*s)->bind(5, encode_plan_list(ls.disabled_plans));
-      (*s)->bind(6, ls.state);
-      (*s)->bind(7, ls.error);
-      Status st = (*s)->run();
-      if (!st.ok()) return st;
-    }
-  }
-  return {};
+  Status st = insert_rows(db,
+                          "INSERT OR REPLACE INTO assigned_licenses (user_key, sku_id, tenant, "
+                          "position, disabled_plans) VALUES (?1, ?2, ?3, ?4, ?5)",
+                          u.assigned_licenses, [&](Statement& s, std::int64_t i, const auto& l) {
+                            s.bind_all(user_key, l.sku_id, tenant_key, i,
+                                       encode_plan_list(l.disabled_plans));
+                          });
+  if (!st.ok()) return st;
+  return insert_rows(db,
+                     "INSERT INTO license_states (user_key, position, sku_id, assigned_by_group, "
+                     "disabled_plans, state, error) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+                     u.license_states, [&](Statement& s, std::int64_t i, const auto& ls) {
+                       s.bind_all(user_key, i, ls.sku_id, ls.assigned_by_group,
+                                  encode_plan_list(ls.disabled_plans), ls.state, ls.error);
+                     });
 }
 
 Status delete_user(Database& db, std::int64_t user_key) {
@@ -307,8 +260,7 @@ Status soft_delete_user(Database& db, std::int64_t tenant_key, const std::string
   auto s = db.prepare(std::string("SELECT ") + kUserColumns +
                       " FROM users u WHERE u.tenant = ?1 AND u.id = ?2 AND u.deleted_at IS NULL");
   if (!s.ok()) return s.error();
-  s->bind(1, tenant_key);
-  s->bind(2, user_id);
+  s->bind_all(tenant_key, user_id);
   auto row = s->step();
   if (!row.ok()) return row.error();
   if (!*row) return {};
@@ -321,9 +273,7 @@ Status soft_delete_user(Database& db, std::int64_t tenant_key, const std::string
   std::int64_t hash = loaded.ok() ? user_content_hash(user) : 0;
   auto update = db.cached("UPDATE users SET deleted_at = ?2, content_hash = ?3 WHERE key = ?1");
   if (!update.ok()) return update.error();
-  (*update)->bind(1, user_key);
-  (*update)->bind(2, deleted_at);
-  (*update)->bind(3, hash);
+  (*update)->bind_all(user_key, deleted_at, hash);
   Status st = (*update)->run();
   if (st.ok()) changed = true;
   return st;

@@ -27,22 +27,13 @@ Status replace_domains(Database& db, std::int64_t tenant_key, const std::vector<
   if (!clear.ok()) return clear.error();
   (*clear)->bind(1, tenant_key);
   if (Status st = (*clear)->run(); !st.ok()) return st;
-  auto insert = db.cached(
-      "INSERT INTO domains (tenant, position, name, is_default, is_initial, is_verified) "
-      "VALUES (?1, ?2, ?3, ?4, ?5, ?6)");
-  if (!insert.ok()) return insert.error();
-  for (size_t i = 0; i < domains.size(); ++i) {
-    Statement& s = **insert;
-    s.reset();
-    s.bind(1, tenant_key);
-    s.bind(2, static_cast<std::int64_t>(i));
-    s.bind(3, domains[i].id);
-    s.bind(4, domains[i].is_default ? 1 : 0);
-    s.bind(5, domains[i].is_initial ? 1 : 0);
-    s.bind(6, domains[i].is_verified ? 1 : 0);
-    if (Status st = s.run(); !st.ok()) return st;
-  }
-  return {};
+  return insert_rows(db,
+                     "INSERT INTO domains (tenant, position, name, is_default, is_initial, "
+                     "is_verified) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+                     domains, [&](Statement& s, std::int64_t position, const Domain& d) {
+                       s.bind_all(tenant_key, position, d.id, d.is_default, d.is_initial,
+                                  d.is_verified);
+                     });
 }
 
 }  // namespace tenantsync::cache_rows

@@ -28,19 +28,12 @@ Result<std::vector<std::string>> load_inheriting_group_ids(Database& db, std::in
 }
 
 Status upsert_group_names(Database& db, std::int64_t tenant_key, const std::vector<Group>& groups) {
-  auto insert = db.cached(
-      "INSERT INTO group_names (tenant, id, display_name) VALUES (?1, ?2, ?3) "
-      "ON CONFLICT (tenant, id) DO UPDATE SET display_name = excluded.display_name");
-  if (!insert.ok()) return insert.error();
-  for (const Group& g : groups) {
-    Statement& s = **insert;
-    s.reset();
-    s.bind(1, tenant_key);
-    s.bind(2, g.id);
-    s.bind(3, g.display_name);
-    if (Status st = s.run(); !st.ok()) return st;
-  }
-  return {};
+  return insert_rows(db,
+                     "INSERT INTO group_names (tenant, id, display_name) VALUES (?1, ?2, ?3) "
+                     "ON CONFLICT (tenant, id) DO UPDATE SET display_name = excluded.display_name",
+                     groups, [&](Statement& s, std::int64_t, const Group& g) {
+                       s.bind_all(tenant_key, g.id, g.display_name);
+                     });
 }
 
 }  // namespace tenantsync::cache_rows

@@ -76,8 +76,7 @@ Error entry_not_found(const std::string& plan_id, std::int64_t seq) {
 Result<JournalState> current_state(Database& db, const std::string& plan_id, std::int64_t seq) {
   auto s = db.cached("SELECT state FROM journal WHERE plan_id = ?1 AND seq = ?2");
   if (!s.ok()) return s.error();
-  (*s)->bind(1, plan_id);
-  (*s)->bind(2, seq);
+  (*s)->bind_all(plan_id, seq);
   auto row = (*s)->step();
   if (!row.ok()) return row.error();
   if (!*row) return entry_not_found(plan_id, seq);
@@ -91,12 +90,7 @@ Status set_state(Database& db, const std::string& now, const JournalOutcome& o) 
       "UPDATE journal SET state = ?3, error_code = ?4, error_message = ?5, updated_at = ?6 "
       "WHERE plan_id = ?1 AND seq = ?2");
   if (!s.ok()) return s.error();
-  (*s)->bind(1, o.plan_id);
-  (*s)->bind(2, o.seq);
-  (*s)->bind(3, to_string(o.state));
-  (*s)->bind(4, o.error_code);
-  (*s)->bind(5, o.error_message);
-  (*s)->bind(6, now);
+  (*s)->bind_all(o.plan_id, o.seq, to_string(o.state), o.error_code, o.error_message, now);
   return (*s)->run();
 }
 
@@ -169,19 +163,8 @@ Status Journal::append(std::vector<JournalEntry>& entries) {
       e.created_at = e.updated_at = now;
       auto& s = **insert;
       s.reset();
-      s.bind(1, e.plan_id);
-      s.bind(2, e.seq);
-      s.bind(3, e.tenant_id);
-      s.bind(4, e.tenant);
-      s.bind(5, e.user);
-      s.bind(6, e.user_id);
-      s.bind(7, to_string(e.op));
-      s.bind(8, e.sku);
-      s.bind(9, dump_json(e.request));
-      s.bind(10, to_string(e.state));
-      s.bind(11, e.error_code);
-      s.bind(12, e.error_message);
-      s.bind(13, now);
+      s.bind_all(e.plan_id, e.seq, e.tenant_id, e.tenant, e.user, e.user_id, to_string(e.op), e.sku,
+                 dump_json(e.request), to_string(e.state), e.error_code, e.error_message, now);
       Status st = s.run();
       if (!st.ok()) return st;
     }
@@ -257,8 +240,7 @@ Result<std::vector<JournalEntry>> Journal::list(const JournalQuery& query) {
                         "WHERE (?1 = '' OR tenant_id = ?1 OR tenant = ?1 COLLATE NOCASE) "
                         "AND (?2 = '' OR created_at >= ?2) ORDER BY entry");
     if (!s.ok()) return s.error();
-    s->bind(1, query.tenant);
-    s->bind(2, since);
+    s->bind_all(query.tenant, since);
     return read_all(*s);
   });
 }

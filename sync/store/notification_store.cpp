@@ -51,14 +51,12 @@ Status NotificationStore::record(const NotifiedState& state, const std::string& 
         "INSERT INTO notification_state (id, matters, status, sent_at) VALUES (1, ?1, ?2, ?3) "
         "ON CONFLICT (id) DO UPDATE SET matters = ?1, status = ?2, sent_at = ?3");
     if (!put.ok()) return put.error();
-    (*put)->bind(1, nlohmann::json(state.matters).dump());
-    (*put)->bind(2, state.status);
-    (*put)->bind(3, format_iso8601(state.sent_at));
+    (*put)->bind_all(nlohmann::json(state.matters).dump(), state.status,
+                     format_iso8601(state.sent_at));
     if (Status st = (*put)->run(); !st.ok()) return st;
     auto queue = db.cached("INSERT INTO notification_outbox (body, created_at) VALUES (?1, ?2)");
     if (!queue.ok()) return queue.error();
-    (*queue)->bind(1, body);
-    (*queue)->bind(2, format_iso8601(state.sent_at));
+    (*queue)->bind_all(body, format_iso8601(state.sent_at));
     if (Status st = (*queue)->run(); !st.ok()) return st;
     auto excess = db.query_int("SELECT count(*) FROM notification_outbox");
     if (!excess.ok()) return excess.error();

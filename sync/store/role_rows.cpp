@@ -58,21 +58,12 @@ Status replace_role_definitions(Database& db, std::int64_t tenant_key,
   changed = true;
   if (Status st = clear(db, "DELETE FROM role_definitions WHERE tenant = ?1", tenant_key); !st.ok())
     return st;
-  auto insert = db.cached(
-      "INSERT OR REPLACE INTO role_definitions (tenant, id, display_name, is_built_in, "
-      "is_privileged) VALUES (?1, ?2, ?3, ?4, ?5)");
-  if (!insert.ok()) return insert.error();
-  for (const RoleDefinition& d : roles) {
-    Statement& s = **insert;
-    s.reset();
-    s.bind(1, tenant_key);
-    s.bind(2, d.id);
-    s.bind(3, d.display_name);
-    s.bind(4, d.is_built_in ? 1 : 0);
-    s.bind(5, d.is_privileged ? 1 : 0);
-    if (Status st = s.run(); !st.ok()) return st;
-  }
-  return {};
+  return insert_rows(db,
+                     "INSERT OR REPLACE INTO role_definitions (tenant, id, display_name, "
+                     "is_built_in, is_privileged) VALUES (?1, ?2, ?3, ?4, ?5)",
+                     roles, [&](Statement& s, std::int64_t, const RoleDefinition& d) {
+                       s.bind_all(tenant_key, d.id, d.display_name, d.is_built_in, d.is_privileged);
+                     });
 }
 
 Status replace_role_assignments(Database& db, std::int64_t tenant_key,
@@ -96,10 +87,7 @@ Status insert_role_assignment(Database& db, std::int64_t tenant_key, const RoleA
   if (!s.ok()) return s.error();
   Statement& st = **s;
   st.reset();
-  st.bind(1, tenant_key);
-  st.bind(2, a.id);
-  st.bind(3, a.principal_id);
-  st.bind(4, a.role_definition_id);
+  st.bind_all(tenant_key, a.id, a.principal_id, a.role_definition_id);
   return st.run();
 }
 
@@ -107,8 +95,7 @@ Status delete_role_assignment(Database& db, std::int64_t tenant_key, const std::
   auto s = db.cached("DELETE FROM role_assignments WHERE tenant = ?1 AND id = ?2");
   if (!s.ok()) return s.error();
   (*s)->reset();
-  (*s)->bind(1, tenant_key);
-  (*s)->bind(2, id);
+  (*s)->bind_all(tenant_key, id);
   return (*s)->run();
 }
 

@@ -78,16 +78,12 @@ Status ShardRows::record_contracts(const std::vector<Tenant>& customers) {
     auto tx = Transaction::begin(db);
     if (!tx.ok()) return tx.error();
     if (Status s = db.exec("DELETE FROM contracts", "forget contracts"); !s.ok()) return s;
-    auto put =
-        db.cached("INSERT OR REPLACE INTO contracts (tenant_id, default_domain) VALUES (?1, ?2)");
-    if (!put.ok()) return put.error();
-    for (const auto& t : customers) {
-      (*put)->reset();
-      (*put)->bind(1, t.id);
-      (*put)->bind(2, t.default_domain_name);
-      if (Status s = (*put)->run(); !s.ok()) return s;
-    }
-    return tx->commit();
+    Status put = insert_rows(
+        db, "INSERT OR REPLACE INTO contracts (tenant_id, default_domain) VALUES (?1, ?2)",
+        customers, [](Statement& s, std::int64_t, const Tenant& t) {
+          s.bind_all(t.id, t.default_domain_name);
+        });
+    return put.ok() ? tx->commit() : put;
   });
 }
 

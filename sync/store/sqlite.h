@@ -52,6 +52,12 @@ class Statement {
   void bind(int index, const char* value) { bind(index, std::string_view(value)); }
   void bind(int index, const std::optional<std::string>& value);  // nullopt binds NULL
   void bind_null(int index);
+  // Binds `values` to ?1, ?2, ... in the order given.
+  template <typename... Values>
+  void bind_all(const Values&... values) {
+    int index = 0;
+    (bind(++index, values), ...);
+  }
 
   // Advances: true when a row is ready, false when the statement is done.
   Result<bool> step();
@@ -155,6 +161,23 @@ class Transaction {
   explicit Transaction(Database* db) : db_(db) {}
   Database* db_;
 };
+
+// Inserts one row per element of `rows` through the cached statement `sql`
+// (nothing, not even the prepare, for none);
+// `bind_row(statement, position, element)` binds its values.
+template <typename Row, typename BindRow>
+Status insert_rows(Database& db, const char* sql, const std::vector<Row>& rows, BindRow bind_row) {
+  if (rows.empty()) return {};
+  auto s = db.cached(sql);
+  if (!s.ok()) return s.error();
+  for (size_t i = 0; i < rows.size(); ++i) {
+    (*s)->reset();
+    bind_row(**s, static_cast<std::int64_t>(i), rows[i]);
+    Status st = (*s)->run();
+    if (!st.ok()) return st;
+  }
+  return {};
+}
 
 // Steps `statement` to its end, calling `on_row(statement)` for each row. Returns the
 // first step error, or the first error `on_row` returns when it returns a Status.

@@ -34,12 +34,7 @@ Result<UserFilter> parse_user_filter(std::string_view expr) {
   UserFilter f;
   if (trim_blanks(expr).empty()) return f;
   size_t index = 0;
-  size_t start = 0;
-  while (start <= expr.size()) {
-    size_t comma = expr.find(',', start);
-    if (comma == std::string_view::npos) comma = expr.size();
-    std::string_view part = trim_blanks(expr.substr(start, comma - start));
-    start = comma + 1;
+  for (std::string_view part : split_trimmed(expr, ",")) {
     ++index;
     if (part.empty()) return bad_part(index, part, "empty part (two commas in a row?)");
     size_t colon = part.find(':');

@@ -94,9 +94,9 @@ class CacheTest : public ::testing::Test {
   // A complete full read of `users` (and `deleted`) for the tenant.
   void full_read(const Tenant& t, const std::vector<User>& users,
                  const std::vector<User>& deleted = {}) {
-    ASSERT_TRUE(cache_->begin_full_read(t.id).ok());
-    ASSERT_TRUE(cache_->stage_full_page(t.id, users).ok());
-    ASSERT_TRUE(cache_->commit_full_read(t.id, "delta-link-1").ok());
+    ASSERT_TRUE(cache_->begin_read(t.id, ReadScope::Active).ok());
+    ASSERT_TRUE(cache_->stage_page(t.id, ReadScope::Active, users).ok());
+    ASSERT_TRUE(cache_->commit_read(t.id, ReadScope::Active, "delta-link-1").ok());
     ASSERT_TRUE(cache_->replace_deleted_users(t.id, deleted).ok());
     ASSERT_TRUE(cache_->mark_complete(t.id, ReadKind::Full).ok());
   }
@@ -304,9 +304,9 @@ TEST(CacheFileTest, MovesAFileFailingQuickCheckAside) {
       users.push_back(make_user("u" + std::to_string(i),
                                 "user" + std::to_string(i) + "@contoso.onmicrosoft.com", {kE3}));
     }
-    ASSERT_TRUE((*cache)->begin_full_read(kContoso.id).ok());
-    ASSERT_TRUE((*cache)->stage_full_page(kContoso.id, users).ok());
-    ASSERT_TRUE((*cache)->commit_full_read(kContoso.id, "").ok());
+    ASSERT_TRUE((*cache)->begin_read(kContoso.id, ReadScope::Active).ok());
+    ASSERT_TRUE((*cache)->stage_page(kContoso.id, ReadScope::Active, users).ok());
+    ASSERT_TRUE((*cache)->commit_read(kContoso.id, ReadScope::Active, "").ok());
   }  // closing the last connection checkpoints the WAL into the file
   std::string bytes = read_file(path);
   ASSERT_GT(bytes.size(), 4096u * 8);
@@ -388,12 +388,12 @@ TEST_F(CacheTest, FullReadRemovesUnseenUsersOnlyAtCommit) {
   User b2 = b;
   b2.assigned_licenses = {{kEms, {}}};
   b2.license_states = {};
-  ASSERT_TRUE(cache_->begin_full_read(kContoso.id).ok());
-  ASSERT_TRUE(cache_->stage_full_page(kContoso.id, {a}).ok());
-  ASSERT_TRUE(cache_->stage_full_page(kContoso.id, {b2}).ok());
+  ASSERT_TRUE(cache_->begin_read(kContoso.id, ReadScope::Active).ok());
+  ASSERT_TRUE(cache_->stage_page(kContoso.id, ReadScope::Active, {a}).ok());
+  ASSERT_TRUE(cache_->stage_page(kContoso.id, ReadScope::Active, {b2}).ok());
   // Mid-read, readers still see the last complete state.
   EXPECT_THAT(snapshot(kContoso.id).users, ElementsAre(a, b, c));
-  ASSERT_TRUE(cache_->commit_full_read(kContoso.id, "delta-link-2").ok());
+  ASSERT_TRUE(cache_->commit_read(kContoso.id, ReadScope::Active, "delta-link-2").ok());
   EXPECT_THAT(snapshot(kContoso.id).users, ElementsAre(a, b2));
   EXPECT_EQ(cache_->sync_state(kContoso.id)->delta_link, "delta-link-2");
   EXPECT_EQ(raw_int(path_, "SELECT count(*) FROM staged_users"), 0);
@@ -407,30 +407,32 @@ TEST_F(CacheTest, AnAbortedFullReadLeavesThePreviousStateUntouched) {
 
   User a2 = a;
   a2.department = "Changed";
-  ASSERT_TRUE(cache_->begin_full_read(kContoso.id).ok());
-  ASSERT_TRUE(cache_->stage_full_page(kContoso.id, {a2}).ok());
-  ASSERT_TRUE(cache_->abort_full_read(kContoso.id).ok());
+  ASSERT_TRUE(cache_->begin_read(kContoso.id, ReadScope::Active).ok());
+  ASSERT_TRUE(cache_->stage_page(kContoso.id, ReadScope::Active, {a2}).ok());
+  ASSERT_TRUE(cache_->abort_read(kContoso.id, ReadScope::Active).ok());
   EXPECT_THAT(snapshot(kContoso.id).users, ElementsAre(a, b));
   EXPECT_EQ(version(kContoso.id), before);
   EXPECT_EQ(cache_->sync_state(kContoso.id)->delta_link, "delta-link-1");
 
   // Committing without a read in progress is refused.
-  EXPECT_FALSE(cache_->commit_full_read(kContoso.id, "x").ok());
+  EXPECT_FALSE(cache_->commit_read(kContoso.id, ReadScope::Active, "x").ok());
 }
 
 TEST_F(CacheTest, ACrashedFullReadIsForgottenByTheNextOne) {
   User a = make_user("a", "a@contoso.onmicrosoft.com");
   User b = make_user("b", "b@contoso.onmicrosoft.com");
   full_read(kContoso, {a, b});
-  ASSERT_TRUE(cache_->begin_full_read(kContoso.id).ok());
-  ASSERT_TRUE(
-      cache_->stage_full_page(kContoso.id, {make_user("z", "z@contoso.onmicrosoft.com")}).ok());
+  ASSERT_TRUE(cache_->begin_read(kContoso.id, ReadScope::Active).ok());
+  ASSERT_TRUE(cache_
+                  ->stage_page(kContoso.id, ReadScope::Active,
+                               {make_user("z", "z@contoso.onmicrosoft.com")})
+                  .ok());
   cache_.reset();  // "crash": the staged rows stay in the file
   cache_ = open();
   EXPECT_THAT(snapshot(kContoso.id).users, ElementsAre(a, b));
-  ASSERT_TRUE(cache_->begin_full_read(kContoso.id).ok());
-  ASSERT_TRUE(cache_->stage_full_page(kContoso.id, {a}).ok());
-  ASSERT_TRUE(cache_->commit_full_read(kContoso.id, "").ok());
+  ASSERT_TRUE(cache_->begin_read(kContoso.id, ReadScope::Active).ok());
+  ASSERT_TRUE(cache_->stage_page(kContoso.id, ReadScope::Active, {a}).ok());
+  ASSERT_TRUE(cache_->commit_read(kContoso.id, ReadScope::Active, "").ok());
   EXPECT_THAT(snapshot(kContoso.id).users, ElementsAre(a));
 }
 

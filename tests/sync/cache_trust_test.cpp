@@ -58,9 +58,9 @@ class CacheChecksumTest : public ::testing::Test {
 
   // What a full mirror of the service's unchanged users does.
   void read_fully() {
-    ASSERT_TRUE(cache_->begin_full_read(kContoso.id).ok());
-    ASSERT_TRUE(cache_->stage_full_page(kContoso.id, service_users_).ok());
-    ASSERT_TRUE(cache_->commit_full_read(kContoso.id, "delta-link-1").ok());
+    ASSERT_TRUE(cache_->begin_read(kContoso.id, ReadScope::Active).ok());
+    ASSERT_TRUE(cache_->stage_page(kContoso.id, ReadScope::Active, service_users_).ok());
+    ASSERT_TRUE(cache_->commit_read(kContoso.id, ReadScope::Active, "delta-link-1").ok());
     ASSERT_TRUE(cache_->replace_deleted_users(kContoso.id, {}).ok());
     ASSERT_TRUE(cache_->mark_complete(kContoso.id, ReadKind::Full).ok());
   }

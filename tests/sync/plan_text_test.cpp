@@ -176,5 +176,23 @@ TEST(PlanTextTest, SamePlanSameBytes) {
   EXPECT_EQ(render_plan_text(sample(), true), render_plan_text(sample(), true));
 }
 
+TEST(WriteByUserTest, NamesTheUserBeforeEachRunOfTheirOperations) {
+  std::vector<Operation> ops = {op(OpKind::Assign, "alice", "EMS"),
+                                op(OpKind::Assign, "alice", "SPE_E3"),
+                                op(OpKind::Revoke, "bob", "EMS"), op(OpKind::Assign, "alice", "X")};
+  std::string out;
+  write_by_user(out, ops, [&](const Operation& o) { out += "    " + o.sku + "\n"; });
+  EXPECT_EQ(out,
+            "  alice@contoso.com\n    EMS\n    SPE_E3\n"
+            "  bob@contoso.com\n    EMS\n"
+            "  alice@contoso.com\n    X\n");
+}
+
+TEST(WriteByUserTest, WritesNothingForNoOperations) {
+  std::string out = "kept";
+  write_by_user(out, {}, [&](const Operation&) { out += "never"; });
+  EXPECT_EQ(out, "kept");
+}
+
 }  // namespace plan_text_test
 }  // namespace tenantsync

@@ -1,0 +1,48 @@
+// ASCII case folding, trimming and splitting of the names admins type.
+#include "sync/ascii_case.h"
+
+#include <gtest/gtest.h>
+
+#include <string_view>
+#include <vector>
+
+namespace tenantsync {
+namespace ascii_case_test {
+
+using Parts = std::vector<std::string_view>;
+
+TEST(AsciiCaseTest, FoldsAsciiLettersOnly) {
+  EXPECT_EQ(ascii_lower("Alice@Contoso.COM"), "alice@contoso.com");
+  EXPECT_EQ(ascii_upper("spe_e3"), "SPE_E3");
+  EXPECT_TRUE(iequals("Alice@Contoso.com", "alice@contoso.COM"));
+  EXPECT_FALSE(iequals("\xc3\x89quipe", "\xc3\xa9quipe"));  // Équipe vs équipe: not ASCII
+  EXPECT_FALSE(iequals("abc", "abcd"));
+  EXPECT_TRUE(iends_with("bob@Contoso.OnMicrosoft.com", "@contoso.onmicrosoft.com"));
+  EXPECT_FALSE(iends_with("com", "x.com"));
+}
+
+TEST(AsciiCaseTest, OrdersIgnoringCaseThenByBytes) {
+  EXPECT_TRUE(iless("alice", "Bob"));
+  EXPECT_TRUE(iless("Alice", "alice"));  // one name, two spellings: still a strict order
+  EXPECT_FALSE(iless("alice", "Alice"));
+}
+
+TEST(AsciiCaseTest, TrimsBlanksAtBothEnds) {
+  EXPECT_EQ(trim_blanks(" \t SPE_E3 \r\n"), "SPE_E3");
+  EXPECT_EQ(trim_blanks("a b"), "a b");
+  EXPECT_EQ(trim_blanks(" \t "), "");
+}
+
+TEST(AsciiCaseTest, SplitsAtAnySeparatorAndTrimsEachPart) {
+  EXPECT_EQ(split_trimmed(" SPE_E3 + EMS;User Administrator ", "+;"),
+            Parts({"SPE_E3", "EMS", "User Administrator"}));
+  EXPECT_EQ(split_trimmed("sku:EMS", ","), Parts({"sku:EMS"}));
+}
+
+TEST(AsciiCaseTest, SplitKeepsEmptyPartsForTheCallerToJudge) {
+  EXPECT_EQ(split_trimmed("a,,b,", ","), Parts({"a", "", "b", ""}));
+  EXPECT_EQ(split_trimmed("", ","), Parts({""}));
+}
+
+}  // namespace ascii_case_test
+}  // namespace tenantsync

@@ -1,0 +1,93 @@
+// The SQLite wrapper's helpers: positional binding, row inserts, row loops.
+#include "sync/store/sqlite.h"
+
+#include <gtest/gtest.h>
+
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace tenantsync {
+namespace sqlite_test {
+
+class SqliteTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    auto opened = Database::open(":memory:", /*create=*/true);
+    ASSERT_TRUE(opened.ok()) << opened.error().message;
+    db_ = std::move(opened).value();
+    ASSERT_TRUE(db_->exec("CREATE TABLE t (a INTEGER, b TEXT, c INTEGER, d TEXT)", "create").ok());
+  }
+
+  std::vector<std::string> rows() {
+    auto s = db_->prepare("SELECT a, b, c, coalesce(d, 'NULL') FROM t ORDER BY rowid");
+    EXPECT_TRUE(s.ok());
+    std::vector<std::string> out;
+    Status read = for_each_row(*s, [&](const Statement& r) {
+      out.push_back(std::to_string(r.column_int64(0)) + "|" + r.column_text(1) + "|" +
+                    std::to_string(r.column_int64(2)) + "|" + r.column_text(3));
+    });
+    EXPECT_TRUE(read.ok());
+    return out;
+  }
+
+  std::unique_ptr<Database> db_;
+};
+
+TEST_F(SqliteTest, BindAllBindsItsValuesToTheParametersInOrder) {
+  auto s = db_->prepare("INSERT INTO t (a, b, c, d) VALUES (?1, ?2, ?3, ?4)");
+  ASSERT_TRUE(s.ok());
+  s->bind_all(std::int64_t{7}, std::string("seven"), true, std::optional<std::string>());
+  ASSERT_TRUE(s->run().ok());
+  EXPECT_EQ(rows(), std::vector<std::string>({"7|seven|1|NULL"}));
+}
+
+TEST_F(SqliteTest, InsertRowsInsertsOneRowPerElementWithItsPosition) {
+  std::vector<std::string> names = {"x", "y", "z"};
+  Status st = insert_rows(*db_, "INSERT INTO t (a, b, c) VALUES (?1, ?2, ?3)", names,
+                          [](Statement& s, std::int64_t position, const std::string& name) {
+                            s.bind_all(position, name, false);
+                          });
+  ASSERT_TRUE(st.ok()) << st.error().message;
+  EXPECT_EQ(rows(), std::vector<std::string>({"0|x|0|NULL", "1|y|0|NULL", "2|z|0|NULL"}));
+}
+
+TEST_F(SqliteTest, InsertRowsOfNothingDoesNotEvenPrepare) {
+  std::vector<int> none;
+  Status st = insert_rows(*db_, "INSERT INTO no_such_table VALUES (?1)", none,
+                          [](Statement&, std::int64_t, int) { FAIL() << "nothing to bind"; });
+  EXPECT_TRUE(st.ok());
+}
+
+TEST_F(SqliteTest, InsertRowsStopsAtTheFirstFailingRowAndSaysWhy) {
+  ASSERT_TRUE(db_->exec("CREATE UNIQUE INDEX one_a ON t (a)", "index").ok());
+  std::vector<int> values = {1, 2, 2, 3};
+  int bound = 0;
+  Status st = insert_rows(*db_, "INSERT INTO t (a) VALUES (?1)", values,
+                          [&](Statement& s, std::int64_t, int v) {
+                            ++bound;
+                            s.bind_all(v);
+                          });
+  ASSERT_FALSE(st.ok());
+  EXPECT_NE(st.error().message.find("UNIQUE"), std::string::npos) << st.error().message;
+  EXPECT_EQ(bound, 3);
+  EXPECT_EQ(rows().size(), 2u);
+}
+
+TEST_F(SqliteTest, ForEachRowReturnsTheFirstErrorTheCallbackReturns) {
+  ASSERT_TRUE(db_->exec("INSERT INTO t (a) VALUES (1), (2), (3)", "fill").ok());
+  auto s = db_->prepare("SELECT a FROM t ORDER BY a");
+  ASSERT_TRUE(s.ok());
+  int seen = 0;
+  Status st = for_each_row(*s, [&](const Statement& r) -> Status {
+    ++seen;
+    if (r.column_int(0) == 2) return make_error(ErrorKind::Invalid, "two");
+    return {};
+  });
+  ASSERT_FALSE(st.ok());
+  EXPECT_EQ(st.error().message, "two");
+  EXPECT_EQ(seen, 2);
+}
+
+}  // namespace sqlite_test
+}  // namespace tenantsync
