@@ -169,33 +169,43 @@ Result<Tenant> Cache::find_tenant(const std::string& tenant) {
 
 namespace {
 
-// One transaction replacing a part of the tenant's data with `replace(db, tenant key,
-// changed)`; the state version moves only when something changed.
-template <class Replace>
-Status replace_tenant_part(CacheDatabase& cache_db, const std::string& tenant, Replace replace) {
+// One transaction writing the tenant's rows with `write(db, tenant key, changed)`; the
+// state version moves only when something changed.
+template <class Write>
+Status write_tenant_rows(CacheDatabase& cache_db, const std::string& tenant, Write write) {
   return cache_db.with_writer([&](Database& db) -> Status {
     auto tx = Transaction::begin(db);
     if (!tx.ok()) return tx.error();
     auto row = resolve_tenant(db, tenant);
     if (!row.ok()) return row.error();
     bool changed = false;
-    Status st = replace(db, row->key, changed);
+    Status st = write(db, row->key, changed);
     if (st.ok() && changed) st = cache_rows::bump_state_version(db, row->key);
     if (!st.ok()) return st;
     return tx->commit();
   });
 }
 
+// Removes the user's rows, if the cache holds any.
+Status remove_user_row(Database& db, std::int64_t tenant_key, const std::string& user_id,
+                       bool& changed) {
+  auto existing = cache_rows::find_user(db, tenant_key, user_id);
+  if (!existing.ok()) return existing.status();
+  if (!*existing) return {};
+  changed = true;
+  return cache_rows::delete_user(db, (*existing)->key);
+}
+
 }  // namespace
 
 Status Cache::replace_skus(const std::string& tenant, const std::vector<Sku>& skus) {
-  return replace_tenant_part(*db_, tenant, [&](Database& db, std::int64_t key, bool& changed) {
+  return write_tenant_rows(*db_, tenant, [&](Database& db, std::int64_t key, bool& changed) {
     return cache_rows::replace_skus(db, key, skus, changed);
   });
 }
 
 Status Cache::replace_domains(const std::string& tenant, const std::vector<Domain>& domains) {
-  return replace_tenant_part(*db_, tenant, [&](Database& db, std::int64_t key, bool& changed) {
+  return write_tenant_rows(*db_, tenant, [&](Database& db, std::int64_t key, bool& changed) {
     return cache_rows::replace_domains(db, key, domains, changed);
   });
 }
@@ -216,14 +226,14 @@ Result<bool> Cache::role_definitions_known(const std::string& tenant) {
 
 Status Cache::replace_role_definitions(const std::string& tenant,
                                        const std::vector<RoleDefinition>& roles) {
-  return replace_tenant_part(*db_, tenant, [&](Database& db, std::int64_t key, bool& changed) {
+  return write_tenant_rows(*db_, tenant, [&](Database& db, std::int64_t key, bool& changed) {
     return cache_rows::replace_role_definitions(db, key, roles, changed);
   });
 }
 
 Status Cache::replace_role_assignments(const std::string& tenant,
                                        const std::vector<RoleAssignment>& assignments) {
-  return replace_tenant_part(*db_, tenant, [&](Database& db, std::int64_t key, bool& changed) {
+  return write_tenant_rows(*db_, tenant, [&](Database& db, std::int64_t key, bool& changed) {
     return cache_rows::replace_role_assignments(db, key, assignments, changed);
   });
 }
@@ -256,14 +266,14 @@ Status Cache::store_group_names(const std::string& tenant, const std::vector<Gro
 }
 
 Status Cache::add_role_assignment(const std::string& tenant, const RoleAssignment& assignment) {
-  return replace_tenant_part(*db_, tenant, [&](Database& db, std::int64_t key, bool& changed) {
+  return write_tenant_rows(*db_, tenant, [&](Database& db, std::int64_t key, bool& changed) {
     changed = true;
     return cache_rows::insert_role_assignment(db, key, assignment);
   });
 }
 
 Status Cache::remove_role_assignment(const std::string& tenant, const std::string& assignment_id) {
-  return replace_tenant_part(*db_, tenant, [&](Database& db, std::int64_t key, bool& changed) {
+  return write_tenant_rows(*db_, tenant, [&](Database& db, std::int64_t key, bool& changed) {
     changed = true;
     return cache_rows::delete_role_assignment(db, key, assignment_id);
   });
@@ -271,35 +281,22 @@ Status Cache::remove_role_assignment(const std::string& tenant, const std::strin
 
 Status Cache::apply_user_page(const std::string& tenant, const UserPage& page) {
   std::string now = format_iso8601(db_->clock().now());
-  return db_->with_writer([&](Database& db) -> Status {
-    auto tx = Transaction::begin(db);
-    if (!tx.ok()) return tx.error();
-    auto row = resolve_tenant(db, tenant);
-    if (!row.ok()) return row.error();
-    bool changed = false;
+  return write_tenant_rows(*db_, tenant, [&](Database& db, std::int64_t key, bool& changed) {
     for (const auto& u : page.users) {
-      Status st = cache_rows::write_user(db, row->key, u, changed);
+      Status st = cache_rows::write_user(db, key, u, changed);
       if (!st.ok()) return st;
     }
     // Deleted now, as far as we know: the deleted-user read rewrites the row with the
     // service's deletedDateTime (a different hash, so it is never skipped as unchanged).
     for (const auto& id : page.removed_soft) {
-      Status st = cache_rows::soft_delete_user(db, row->key, id, now, changed);
+      Status st = cache_rows::soft_delete_user(db, key, id, now, changed);
       if (!st.ok()) return st;
     }
     for (const auto& id : page.removed_hard) {
-      auto existing = cache_rows::find_user(db, row->key, id);
-      if (!existing.ok()) return existing.error();
-      if (!*existing) continue;
-      Status st = cache_rows::delete_user(db, (*existing)->key);
-      if (!st.ok()) return st;
-      changed = true;
-    }
-    if (changed) {
-      Status st = cache_rows::bump_state_version(db, row->key);
+      Status st = remove_user_row(db, key, id, changed);
       if (!st.ok()) return st;
     }
-    return tx->commit();
+    return Status();
   });
 }
 
@@ -629,48 +626,21 @@ Result<std::vector<CachedTenant>> Cache::mark_missing_from_contracts(
 Status Cache::fold_user(const std::string& tenant, const User& user) {
   User active = user;
   active.deleted_date_time.reset();
-  return db_->with_writer([&](Database& db) -> Status {
-    auto tx = Transaction::begin(db);
-    if (!tx.ok()) return tx.error();
-    auto row = resolve_tenant(db, tenant);
-    if (!row.ok()) return row.error();
-    bool changed = false;
-    Status st = cache_rows::write_user(db, row->key, active, changed);
-    if (st.ok() && changed) st = cache_rows::bump_state_version(db, row->key);
-    if (!st.ok()) return st;
-    return tx->commit();
+  return write_tenant_rows(*db_, tenant, [&](Database& db, std::int64_t key, bool& changed) {
+    return cache_rows::write_user(db, key, active, changed);
   });
 }
 
 Status Cache::mark_deleted(const std::string& tenant, const std::string& user_id) {
   std::string now = format_iso8601(db_->clock().now());
-  return db_->with_writer([&](Database& db) -> Status {
-    auto tx = Transaction::begin(db);
-    if (!tx.ok()) return tx.error();
-    auto row = resolve_tenant(db, tenant);
-    if (!row.ok()) return row.error();
-    bool changed = false;
-    Status st = cache_rows::soft_delete_user(db, row->key, user_id, now, changed);
-    if (st.ok() && changed) st = cache_rows::bump_state_version(db, row->key);
-    if (!st.ok()) return st;
-    return tx->commit();
+  return write_tenant_rows(*db_, tenant, [&](Database& db, std::int64_t key, bool& changed) {
+    return cache_rows::soft_delete_user(db, key, user_id, now, changed);
   });
 }
 
 Status Cache::remove_user(const std::string& tenant, const std::string& user_id) {
-  return db_->with_writer([&](Database& db) -> Status {
-    auto tx = Transaction::begin(db);
-    if (!tx.ok()) return tx.error();
-    auto row = resolve_tenant(db, tenant);
-    if (!row.ok()) return row.error();
-    auto existing = cache_rows::find_user(db, row->key, user_id);
-    if (!existing.ok()) return existing.error();
-    if (*existing) {
-      Status st = cache_rows::delete_user(db, (*existing)->key);
-      if (st.ok()) st = cache_rows::bump_state_version(db, row->key);
-      if (!st.ok()) return st;
-    }
-    return tx->commit();
+  return write_tenant_rows(*db_, tenant, [&](Database& db, std::int64_t key, bool& changed) {
+    return remove_user_row(db, key, user_id, changed);
   });
 }
 
