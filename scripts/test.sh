@@ -6,4 +6,6 @@ cd "$(dirname "$0")/.."
 ./scripts/bootstrap.sh
 ./scripts/build.sh
 cd "${BUILD_DIR:-build}"
-ctest --output-on-failure -j "$(nproc)" --timeout 600 "$@"
+# Twice as many tests as cores: most of them wait on loopback HTTP, child processes or
+# sleeps, so the cores stay busy (measured on 2 cores: 160 s instead of 347 s).
+ctest --output-on-failure -j "$(( $(nproc) * 2 ))" --timeout 600 "$@"
