@@ -43,6 +43,7 @@
 #include "bench/fake_graph_target.h"
 #include "connector/cpprest_transport.h"
 #include "connector/graph_directory.h"
+#include "sync/allocator_tuning.h"
 #include "sync/apply/executor.h"
 #include "sync/clock.h"
 #include "sync/log.h"
@@ -440,6 +441,7 @@ int run(Options o) {
 }  // namespace tenantsync
 
 int main(int argc, char** argv) {
+  tenantsync::tune_allocator();  // as tenantsync runs
   tenantsync::Options options;
   CLI::App app{"apply_bench: execute_plan against sending one request per user and SKU"};
   tenantsync::add_options(app, options);

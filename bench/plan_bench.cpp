@@ -30,6 +30,7 @@
 #include "bench/bench_measure.h"
 #include "bench/bench_options.h"
 #include "bench/plan_workload.h"
+#include "sync/allocator_tuning.h"
 #include "sync/clock.h"
 #include "sync/log.h"
 #include "sync/mirror/mirror.h"
@@ -305,6 +306,7 @@ int run(const Options& o) {
 }  // namespace tenantsync
 
 int main(int argc, char** argv) {
+  tenantsync::tune_allocator();  // as tenantsync runs
   tenantsync::Options options;
   CLI::App app{"plan_bench: build_plan against loading the same snapshots from the cache"};
   tenantsync::add_options(app, options);

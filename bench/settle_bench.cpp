@@ -20,6 +20,7 @@
 #include "bench/fake_graph_target.h"
 #include "connector/graph_directory.h"
 #include "model/desired_state.h"
+#include "sync/allocator_tuning.h"
 #include "sync/apply/executor.h"
 #include "sync/apply/journal_settle.h"
 #include "sync/log.h"
@@ -145,6 +146,7 @@ int run(const Options& o) {
 }  // namespace tenantsync
 
 int main(int argc, char** argv) {
+  tenantsync::tune_allocator();  // as tenantsync runs
   tenantsync::Options o;
   CLI::App app{"settle_bench: settling an interrupted apply against the apply it settles"};
   tenantsync::bench::count_option(app, "--tenants", o.tenants, "tenants");

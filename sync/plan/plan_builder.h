@@ -3,10 +3,11 @@
 // Plans a whole desired state against the cache: the step `plan`, `apply --desired`,
 // `drift` and `run` share (docs/architecture.md data flow, step 2).
 //
-// Tenants are planned one at a time from their snapshots, so memory holds one tenant
-// whatever the estate's size. The plan carries the fingerprint of the mirror it was
+// Tenants are planned from their snapshots a few at a time (one per core, each on its own
+// read connection), so memory holds a few tenants whatever the estate's size; the plan
+// lists them in the desired state's order whichever finished first. The plan carries the fingerprint of the mirror it was
 // computed from (Cache::fingerprint over the planned tenants). Service plan names of the
-// SKUs seen are gathered for reports. Blocks its caller; uses the cache's read connection.
+// SKUs seen are gathered for reports. Blocks its caller.
 #pragma once
 
 #include <string>

@@ -226,13 +226,52 @@ Result<std::unique_ptr<CacheDatabase>> CacheDatabase::open(const std::string& pa
   s = migrate_cache_schema(*cache->writer_);
   if (!s.ok()) return s.error();
 
-  auto reader = Database::open(path, /*create=*/false);
+  cache->options_ = options;
+  auto reader = cache->open_reader();
   if (!reader.ok()) return reader.error();
-  cache->reader_ = std::move(reader).value();
-  s = configure(*cache->reader_, options);
-  if (s.ok()) s = cache->reader_->exec("PRAGMA query_only = ON", "configure reader");
-  if (!s.ok()) return s.error();
+  cache->idle_readers_.push_back(std::move(reader).value());
+  cache->open_readers_ = 1;
   return cache;
+}
+
+Result<std::unique_ptr<Database>> CacheDatabase::open_reader() const {
+  auto reader = Database::open(path_, /*create=*/false);
+  if (!reader.ok()) return reader.error();
+  Status s = configure(**reader, options_);
+  if (s.ok()) s = (*reader)->exec("PRAGMA query_only = ON", "configure reader");
+  if (!s.ok()) return s.error();
+  return std::move(reader).value();
+}
+
+std::unique_ptr<Database> CacheDatabase::take_reader() {
+  std::unique_lock<std::mutex> lock(read_mu_);
+  for (;;) {
+    if (!idle_readers_.empty()) {
+      auto reader = std::move(idle_readers_.back());
+      idle_readers_.pop_back();
+      return reader;
+    }
+    if (open_readers_ < max_readers_) {
+      auto reader = open_reader();
+      if (reader.ok()) {
+        ++open_readers_;
+        return std::move(reader).value();
+      }
+      // The first reader opened with the file; the others are only for speed.
+      log_warn("cache: cannot open another read connection; readers take turns",
+               {{"cache", path_}, {"error", reader.error().describe()}});
+      max_readers_ = open_readers_;
+    }
+    reader_returned_.wait(lock, [&] { return !idle_readers_.empty(); });
+  }
+}
+
+void CacheDatabase::give_back(std::unique_ptr<Database> reader) {
+  {
+    std::lock_guard<std::mutex> lock(read_mu_);
+    idle_readers_.push_back(std::move(reader));
+  }
+  reader_returned_.notify_one();
 }
 
 }  // namespace tenantsync

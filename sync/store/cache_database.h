@@ -18,14 +18,18 @@
 // Connections and threads: one write connection, guarded by `write_mu_`, owned by
 // whichever thread holds the mutex (the mirror's workers, the executor, the CLI thread);
 // every write transaction is short (one page, one result), so funnelling all writers
-// through it costs little and SQLite never sees two writers. One read connection,
-// guarded by `read_mu_`: in WAL mode it reads the last committed state while a write is
-// in progress. All of CacheDatabase's methods may be called from any thread.
+// through it costs little and SQLite never sees two writers. Read connections: one opened
+// with the file, more (up to kMaxReaders) opened when readers on several threads need one
+// at once (plan loads tenants side by side); each serves one caller at a time, and in WAL
+// mode each reads the last committed state while a write is in progress. All of
+// CacheDatabase's methods may be called from any thread.
 #pragma once
 
+#include <condition_variable>
 #include <memory>
 #include <mutex>
 #include <string>
+#include <vector>
 
 #include "model/result.h"
 #include "sync/clock.h"
@@ -69,12 +73,15 @@ class CacheDatabase {
     std::lock_guard<std::mutex> lock(write_mu_);
     return fn(*writer_);
   }
-  // Runs fn(Database&) on the read connection, holding read_mu_ throughout.
+  // Runs fn(Database&) on a read connection nobody else uses meanwhile: an idle one, a
+  // new one while fewer than kMaxReaders are open, or else the next one given back.
   template <class Fn>
   auto with_reader(Fn&& fn) {
-    std::lock_guard<std::mutex> lock(read_mu_);
-    return fn(*reader_);
+    ReaderLease lease(*this);
+    return fn(*lease.db);
   }
+
+  static constexpr size_t kMaxReaders = 4;
 
  private:
   CacheDatabase(std::string path, Clock& clock) : path_(std::move(path)), clock_(clock) {}
@@ -85,8 +92,24 @@ class CacheDatabase {
 
   std::mutex write_mu_;
   std::unique_ptr<Database> writer_;  // guarded by write_mu_
+  struct ReaderLease {
+    explicit ReaderLease(CacheDatabase& cache) : cache(cache), db(cache.take_reader()) {}
+    ~ReaderLease() { cache.give_back(std::move(db)); }
+    ReaderLease(const ReaderLease&) = delete;
+    ReaderLease& operator=(const ReaderLease&) = delete;
+    CacheDatabase& cache;
+    std::unique_ptr<Database> db;
+  };
+  std::unique_ptr<Database> take_reader();
+  void give_back(std::unique_ptr<Database> reader);
+  Result<std::unique_ptr<Database>> open_reader() const;
+
+  CacheOpenOptions options_;
   std::mutex read_mu_;
-  std::unique_ptr<Database> reader_;  // guarded by read_mu_
+  std::condition_variable reader_returned_;
+  std::vector<std::unique_ptr<Database>> idle_readers_;  // guarded by read_mu_
+  size_t open_readers_ = 0;                              // guarded by read_mu_
+  size_t max_readers_ = kMaxReaders;                     // guarded by read_mu_
 };
 
 }  // namespace tenantsync
