@@ -165,7 +165,8 @@ Result<UserListPage> Cache::list_users(const std::string& tenant, const UserList
     if (!tx.ok()) return tx.error();
     auto found = tenant_with_skus(db, tenant);
     if (!found.ok()) return found.error();
-    auto& [row, skus] = *found;
+    const cache_rows::TenantRow& row = found->row;  // not bound: clang 14 lambdas
+    std::vector<Sku>& skus = found->skus;
     auto filter = filter_sql(query.filter, query.deleted, skus, row.tenant);
     if (!filter.ok()) return filter.error();
 
@@ -212,7 +213,8 @@ Result<std::vector<SkuSeats>> Cache::sku_seats(const std::string& tenant,
     if (!tx.ok()) return tx.error();
     auto found = tenant_with_skus(db, tenant);
     if (!found.ok()) return found.error();
-    auto& [row, skus] = *found;
+    const cache_rows::TenantRow& row = found->row;  // not bound: clang 14 lambdas
+    std::vector<Sku>& skus = found->skus;
 
     // Holders per SKU among the users a WHERE clause selects.
     auto count_by_sku = [&](const FilterSql& f) -> Result<std::map<std::string, int>> {

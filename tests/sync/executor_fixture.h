@@ -23,6 +23,15 @@
 
 namespace tenantsync::executor_fixture {
 
+using ::testing::AllOf;
+using ::testing::Each;
+using ::testing::ElementsAre;
+using ::testing::Field;
+using ::testing::HasSubstr;
+using ::testing::IsEmpty;
+using ::testing::Not;
+using ::testing::SizeIs;
+
 inline const std::string kContoso = "contoso.onmicrosoft.com";
 inline const std::string kFabrikam = "fabrikam.onmicrosoft.com";
 inline const char* kSeatMessage =

@@ -7,14 +7,6 @@ namespace tenantsync {
 namespace tenant_run_test {
 
 using namespace executor_fixture;
-using ::testing::AllOf;
-using ::testing::Each;
-using ::testing::ElementsAre;
-using ::testing::Field;
-using ::testing::HasSubstr;
-using ::testing::IsEmpty;
-using ::testing::Not;
-using ::testing::SizeIs;
 
 using TenantRunTest = ExecutorFixture;
 
