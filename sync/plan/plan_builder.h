@@ -5,9 +5,9 @@
 //
 // Tenants are planned from their snapshots a few at a time (one per core, each on its own
 // read connection), so memory holds a few tenants whatever the estate's size; the plan
-// lists them in the desired state's order whichever finished first. The plan carries the fingerprint of the mirror it was
-// computed from (Cache::fingerprint over the planned tenants). Service plan names of the
-// SKUs seen are gathered for reports. Blocks its caller.
+// lists them in the desired state's order whichever finished first. The plan carries the
+// fingerprint of the mirror it was computed from (Cache::fingerprint over the planned tenants).
+// Service plan names of the SKUs seen are gathered for reports. Blocks its caller.
 #pragma once
 
 #include <string>
