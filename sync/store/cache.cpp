@@ -684,25 +684,9 @@ Status attach_rows(Database& db, const char* sql, std::int64_t tenant_key,
 }
 
 // All users of the tenant (active and deleted) with their licenses, in three queries.
-// The license queries are ordered as users_by_upn walks the users, so SQLite streams them
-// instead of sorting every row (only each user's few licenses by position); each row
-// finds its user through `index`.
 Result<LoadedUsers> load_users(Database& db, std::int64_t tenant_key) {
   LoadedUsers loaded;
   std::unordered_map<std::int64_t, size_t> index;
-  {
-    // Sized once: growing a vector of a thousand users moves every one of them again.
-    auto count = db.cached("SELECT count(*) FROM users WHERE tenant = ?1");
-    if (!count.ok()) return count.error();
-    (*count)->bind(1, tenant_key);
-    auto counted = (*count)->step();
-    if (!counted.ok()) return counted.error();
-    auto expected = static_cast<size_t>((*count)->column_int64(0));
-    loaded.users.reserve(expected);
-    loaded.keys.reserve(expected);
-    loaded.stored_hash.reserve(expected);
-    index.reserve(expected);
-  }
   {
     auto s = db.prepare(std::string("SELECT ") + cache_rows::kUserColumns +
                         ", u.content_hash FROM users u WHERE u.tenant = ?1");
@@ -721,7 +705,7 @@ Result<LoadedUsers> load_users(Database& db, std::int64_t tenant_key) {
   Status read = attach_rows(db,
                             "SELECT al.user_key, al.sku_id, al.disabled_plans FROM users u "
                             "JOIN assigned_licenses al ON al.user_key = u.key WHERE u.tenant = ?1 "
-                            "ORDER BY u.upn COLLATE NOCASE, u.key, al.position",
+                            "ORDER BY al.user_key, al.position",
                             tenant_key, index, loaded, cache_rows::read_assigned_license,
                             &User::assigned_licenses);
   if (read.ok()) {
@@ -729,7 +713,7 @@ Result<LoadedUsers> load_users(Database& db, std::int64_t tenant_key) {
                        "SELECT ls.user_key, ls.sku_id, ls.assigned_by_group, ls.disabled_plans, "
                        "ls.state, ls.error FROM users u JOIN license_states ls "
                        "ON ls.user_key = u.key WHERE u.tenant = ?1 "
-                       "ORDER BY u.upn COLLATE NOCASE, u.key, ls.position",
+                       "ORDER BY ls.user_key, ls.position",
                        tenant_key, index, loaded, cache_rows::read_license_state,
                        &User::license_states);
   }
@@ -789,7 +773,6 @@ Result<TenantSnapshot> Cache::load_snapshot(const std::string& tenant) {
       snap.failing_checksum.push_back(loaded->users[i].user_principal_name);
     }
     std::sort(snap.failing_checksum.begin(), snap.failing_checksum.end());
-    snap.users.reserve(loaded->users.size());
     for (auto& u : loaded->users) {
       (u.deleted_date_time ? snap.deleted_users : snap.users).push_back(std::move(u));
     }
