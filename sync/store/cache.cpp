@@ -351,9 +351,8 @@ Status stage_rows(Database& db, StagedReads& reads, const std::string& tenant, R
   if (!tx.ok()) return tx.error();
   auto found = read_in_progress(db, reads, tenant, scope);
   if (!found.ok()) return found.error();
-  // Named, not a structured binding: clang 14 cannot capture those in lambdas.
-  const TenantRow row = found->row;
-  auto it = found->read;
+  const TenantRow& row = found->row;
+  StagedReads::iterator it = found->read;
   // Active users carry no deletion date; deleted ones always do (the service always sends
   // it; NULL is never stored here). Copied only when that needs mending, which is rare.
   auto as_read = [&](const User& u, std::optional<User>& mended) -> const User& {
@@ -452,9 +451,8 @@ Status commit_staging(Database& db, StagedReads& reads, const std::string& tenan
   if (!tx.ok()) return tx.error();
   auto found = read_in_progress(db, reads, tenant, scope);
   if (!found.ok()) return found.error();
-  // Named, not a structured binding: clang 14 cannot capture those in lambdas.
-  const TenantRow row = found->row;
-  auto it = found->read;
+  const TenantRow& row = found->row;
+  StagedReads::iterator it = found->read;
   bool changed = false;
   if (!it->second) {
     Status st = commit_staged(db, row.key, scope, changed);

@@ -165,7 +165,7 @@ Result<UserListPage> Cache::list_users(const std::string& tenant, const UserList
     if (!tx.ok()) return tx.error();
     auto found = tenant_with_skus(db, tenant);
     if (!found.ok()) return found.error();
-    const cache_rows::TenantRow& row = found->row;  // not bound: clang 14 lambdas
+    const cache_rows::TenantRow& row = found->row;
     std::vector<Sku>& skus = found->skus;
     auto filter = filter_sql(query.filter, query.deleted, skus, row.tenant);
     if (!filter.ok()) return filter.error();
@@ -213,7 +213,7 @@ Result<std::vector<SkuSeats>> Cache::sku_seats(const std::string& tenant,
     if (!tx.ok()) return tx.error();
     auto found = tenant_with_skus(db, tenant);
     if (!found.ok()) return found.error();
-    const cache_rows::TenantRow& row = found->row;  // not bound: clang 14 lambdas
+    const cache_rows::TenantRow& row = found->row;
     std::vector<Sku>& skus = found->skus;
 
     // Holders per SKU among the users a WHERE clause selects.
