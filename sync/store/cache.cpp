@@ -331,11 +331,14 @@ Status begin_staging(Database& db, StagedReads& reads, const std::string& tenant
   (*clear)->bind_all(row->key, static_cast<int>(scope));
   Status st = (*clear)->run();
   if (!st.ok()) return st;
+  // Each scope spelled out: "deleted_at IS NOT NULL" reads the users_deleted index (schema
+  // v9), not every user of the tenant.
   auto any = db.cached(
-      "SELECT EXISTS (SELECT 1 FROM users WHERE tenant = ?1 "
-      "AND (deleted_at IS NOT NULL) = (?2 = 1))");
+      scope == ReadScope::Active
+          ? "SELECT EXISTS (SELECT 1 FROM users WHERE tenant = ?1 AND deleted_at IS NULL)"
+          : "SELECT EXISTS (SELECT 1 FROM users WHERE tenant = ?1 AND deleted_at IS NOT NULL)");
   if (!any.ok()) return any.error();
-  (*any)->bind_all(row->key, static_cast<int>(scope));
+  (*any)->bind(1, row->key);
   auto r = (*any)->step();
   if (!r.ok()) return r.error();
   bool direct = !(*any)->column_bool(0);
@@ -408,13 +411,18 @@ Status commit_staged(Database& db, std::int64_t tenant_key, ReadScope scope, boo
   int kind = static_cast<int>(scope);
   // Users of this scope the read did not see are gone (or moved to the other scope, which
   // its own read or a delta brings back).
-  constexpr const char* kUnseen =
-      "SELECT u.key FROM users u WHERE u.tenant = ?1 AND (u.deleted_at IS NOT NULL) = (?2 = 1) "
-      "AND NOT EXISTS (SELECT 1 FROM staged_users s WHERE s.tenant = ?1 AND s.kind = ?2 "
-      "AND s.id = u.id)";
+  // (Each scope spelled out, as in begin_staging.)
+  const char* unseen_sql =
+      scope == ReadScope::Active
+          ? "SELECT u.key FROM users u WHERE u.tenant = ?1 AND u.deleted_at IS NULL "
+            "AND NOT EXISTS (SELECT 1 FROM staged_users s WHERE s.tenant = ?1 AND s.kind = ?2 "
+            "AND s.id = u.id)"
+          : "SELECT u.key FROM users u WHERE u.tenant = ?1 AND u.deleted_at IS NOT NULL "
+            "AND NOT EXISTS (SELECT 1 FROM staged_users s WHERE s.tenant = ?1 AND s.kind = ?2 "
+            "AND s.id = u.id)";
   std::vector<std::int64_t> unseen;
   {
-    auto s = db.cached(kUnseen);
+    auto s = db.cached(unseen_sql);
     if (!s.ok()) return s.error();
     (*s)->bind_all(tenant_key, kind);
     Status read =
@@ -835,15 +843,16 @@ Result<TenantCounts> Cache::counts(const std::string& tenant) {
     auto row = resolve_tenant(db, tenant);
     if (!row.ok()) return row.error();
     TenantCounts c;
+    // Both counts come from indexes (users by upn; users_deleted), not from every row.
     auto s = db.cached(
-        "SELECT count(*) FILTER (WHERE deleted_at IS NULL), "
-        "count(*) FILTER (WHERE deleted_at IS NOT NULL) FROM users WHERE tenant = ?1");
+        "SELECT (SELECT count(*) FROM users u WHERE u.tenant = ?1), "
+        "(SELECT count(*) FROM users u WHERE u.tenant = ?1 AND u.deleted_at IS NOT NULL)");
     if (!s.ok()) return s.error();
     (*s)->bind(1, row->key);
     auto r = (*s)->step();
     if (!r.ok()) return r.error();
-    c.users = (*s)->column_int(0);
     c.deleted_users = (*s)->column_int(1);
+    c.users = (*s)->column_int(0) - c.deleted_users;
     auto k = db.cached("SELECT count(*) FROM skus WHERE tenant = ?1");
     if (!k.ok()) return k.error();
     (*k)->bind(1, row->key);

@@ -4,25 +4,44 @@
 
 namespace tenantsync::cache_rows {
 
-Result<TenantRow> resolve_tenant(Database& db, const std::string& tenant) {
-  auto s = db.cached(
-      "SELECT key, id, domain, display_name FROM tenants "
-      "WHERE id = ?1 OR domain = ?1 COLLATE NOCASE ORDER BY id = ?1 DESC LIMIT 1");
+namespace {
+
+// The tenant row `sql` finds for ?1, if any.
+Result<std::optional<TenantRow>> find_tenant(Database& db, const char* sql,
+                                             const std::string& tenant) {
+  auto s = db.cached(sql);
   if (!s.ok()) return s.error();
   (*s)->bind(1, tenant);
   auto row = (*s)->step();
   if (!row.ok()) return row.error();
-  if (!*row) {
-    return make_error(ErrorKind::NotFound,
-                      "tenant " + tenant + " is not in the cache; run `tenantsync mirror` first",
-                      "unknown-tenant");
-  }
+  if (!*row) return std::optional<TenantRow>();
   TenantRow out;
   out.key = (*s)->column_int64(0);
   out.tenant.id = (*s)->column_text(1);
   out.tenant.default_domain_name = (*s)->column_text(2);
   out.tenant.display_name = (*s)->column_text(3);
-  return out;
+  return std::optional<TenantRow>(std::move(out));
+}
+
+}  // namespace
+
+Result<TenantRow> resolve_tenant(Database& db, const std::string& tenant) {
+  // By id, else by domain: two index lookups (one query with OR sorts what it finds).
+  auto found =
+      find_tenant(db, "SELECT key, id, domain, display_name FROM tenants WHERE id = ?1", tenant);
+  if (found.ok() && !*found) {
+    found = find_tenant(db,
+                        "SELECT key, id, domain, display_name FROM tenants "
+                        "WHERE domain = ?1 COLLATE NOCASE LIMIT 1",
+                        tenant);
+  }
+  if (!found.ok()) return found.error();
+  if (!*found) {
+    return make_error(ErrorKind::NotFound,
+                      "tenant " + tenant + " is not in the cache; run `tenantsync mirror` first",
+                      "unknown-tenant");
+  }
+  return std::move(**found);
 }
 
 Status ensure_sync_row(Database& db, std::int64_t tenant_key) {
@@ -237,13 +256,14 @@ Status write_user(Database& db, std::int64_t tenant_key, const User& u, bool& ch
                                        encode_plan_list(l.disabled_plans));
                           });
   if (!st.ok()) return st;
-  return insert_rows(db,
-                     "INSERT INTO license_states (user_key, position, sku_id, assigned_by_group, "
-                     "disabled_plans, state, error) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
-                     u.license_states, [&](Statement& s, std::int64_t i, const auto& ls) {
-                       s.bind_all(user_key, i, ls.sku_id, ls.assigned_by_group,
-                                  encode_plan_list(ls.disabled_plans), ls.state, ls.error);
-                     });
+  return insert_rows(
+      db,
+      "INSERT INTO license_states (user_key, position, sku_id, assigned_by_group, "
+      "disabled_plans, state, error, tenant) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+      u.license_states, [&](Statement& s, std::int64_t i, const auto& ls) {
+        s.bind_all(user_key, i, ls.sku_id, ls.assigned_by_group,
+                   encode_plan_list(ls.disabled_plans), ls.state, ls.error, tenant_key);
+      });
 }
 
 Status delete_user(Database& db, std::int64_t user_key) {

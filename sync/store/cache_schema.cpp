@@ -230,6 +230,19 @@ CREATE TABLE contracts (
 ) WITHOUT ROWID;
 )sql";
 
+// v9: what every mirror round asks of a tenant comes from small indexes, not from every
+// user's rows: its soft-deleted users (counted and re-read each round), and the groups its
+// users inherit licenses from (whose names the mirror keeps), for which license_states
+// learns its tenant (filled in from the users table).
+constexpr std::string_view kSchemaV9 = R"sql(
+CREATE INDEX users_deleted ON users (tenant, id) WHERE deleted_at IS NOT NULL;
+ALTER TABLE license_states ADD COLUMN tenant INTEGER NOT NULL DEFAULT 0;
+UPDATE license_states
+  SET tenant = coalesce((SELECT u.tenant FROM users u WHERE u.key = user_key), 0);
+CREATE INDEX license_states_by_group ON license_states (tenant, assigned_by_group)
+  WHERE assigned_by_group IS NOT NULL AND assigned_by_group <> '';
+)sql";
+
 }  // namespace
 
 std::string_view cache_migration_sql(int version) {
@@ -250,6 +263,8 @@ std::string_view cache_migration_sql(int version) {
       return kSchemaV7;
     case 8:
       return kSchemaV8;
+    case 9:
+      return kSchemaV9;
     default:
       return {};
   }

@@ -17,6 +17,8 @@
 //   v7  group_names (display names of the groups users inherit licenses from)
 //   v8  cache_identity (the shard the cache mirrors) and contracts (every tenant the
 //       partner's /contracts lists, for telling another shard's tenants from unknown ones)
+//   v9  users_deleted (the soft-deleted users by tenant), license_states.tenant and
+//       license_states_by_group (the groups each tenant's users inherit licenses from)
 //
 // Stateless; safe from any thread.
 #pragma once
@@ -31,7 +33,7 @@ namespace tenantsync {
 class Database;
 
 // The newest schema this build writes and reads.
-inline constexpr int kCacheSchemaVersion = 8;
+inline constexpr int kCacheSchemaVersion = 9;
 
 // The SQL of migration `version` (1..kCacheSchemaVersion), without the user_version
 // update. Exposed so tests can build an old file exactly as an old release wrote it.

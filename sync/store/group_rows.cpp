@@ -15,10 +15,8 @@ Result<std::map<std::string, std::string>> load_group_names(Database& db, std::i
 
 Result<std::vector<std::string>> load_inheriting_group_ids(Database& db, std::int64_t tenant_key) {
   auto s = db.cached(
-      "SELECT DISTINCT ls.assigned_by_group FROM license_states ls "
-      "JOIN users u ON u.key = ls.user_key "
-      "WHERE u.tenant = ?1 AND ls.assigned_by_group IS NOT NULL "
-      "AND ls.assigned_by_group <> '' ORDER BY 1");
+      "SELECT DISTINCT assigned_by_group FROM license_states WHERE tenant = ?1 "
+      "AND assigned_by_group IS NOT NULL AND assigned_by_group <> '' ORDER BY 1");
   if (!s.ok()) return s.error();
   (*s)->bind(1, tenant_key);
   std::vector<std::string> out;

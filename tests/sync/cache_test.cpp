@@ -244,19 +244,60 @@ TEST(CacheFileTest, MigratesASchemaV6FileToGroupNames) {
   EXPECT_EQ(after->group_label("g-3"), "g-3");
 }
 
+// v9 indexes the soft-deleted users and the groups users inherit licenses from: a v8 file
+// gains both over the rows it holds, and counts, group ids and deleted-user reads give what
+// they gave before.
+TEST(CacheFileTest, MigratesASchemaV8FileToTheDeletedUsersIndex) {
+  configure_logging(LogLevel::Error, false);
+  TempDir dir;
+  std::string path = dir.file("v8.db");
+  std::string v8;
+  for (int v = 1; v <= 8; ++v) v8 += std::string(cache_migration_sql(v)) + ";\n";
+  raw_exec(path, v8 + "PRAGMA user_version = 8;");
+  raw_exec(path, "INSERT INTO tenants (key, id, domain, display_name) VALUES (1, '" + kContoso.id +
+                     "', 'contoso.onmicrosoft.com', 'Contoso');"
+                     "INSERT INTO sync_state (tenant, outcome) VALUES (1, 'complete');"
+                     "INSERT INTO users (key, tenant, id, upn) VALUES (5, 1, 'a', 'a@contoso.com');"
+                     "INSERT INTO license_states (user_key, position, sku_id, assigned_by_group) "
+                     "VALUES (5, 0, 'sku-1', 'g-sales'), (5, 1, 'sku-2', NULL);"
+                     "INSERT INTO users (tenant, id, upn) VALUES (1, 'b', 'b@contoso.com');"
+                     "INSERT INTO users (tenant, id, upn, deleted_at) "
+                     "VALUES (1, 'c', 'c@contoso.com', '2026-11-30T00:00:00Z');");
+
+  FakeClock clock;
+  auto cache = Cache::open(path, clock);
+  ASSERT_TRUE(cache.ok()) << cache.error().describe();
+  EXPECT_EQ(raw_int(path, "PRAGMA user_version"), kCacheSchemaVersion);
+  EXPECT_EQ(raw_int(path, "SELECT count(*) FROM sqlite_master WHERE name = 'users_deleted'"), 1);
+  auto counts = (*cache)->counts(kContoso.id);
+  ASSERT_TRUE(counts.ok()) << counts.error().describe();
+  EXPECT_EQ(counts->users, 2);
+  EXPECT_EQ(counts->deleted_users, 1);
+  auto groups = (*cache)->inheriting_group_ids(kContoso.id);
+  ASSERT_TRUE(groups.ok()) << groups.error().describe();
+  EXPECT_THAT(*groups, ElementsAre("g-sales"));
+
+  // A deleted-user read that no longer lists c removes it, and only it.
+  ASSERT_TRUE((*cache)->replace_deleted_users(kContoso.id, {}).ok());
+  counts = (*cache)->counts(kContoso.id);
+  ASSERT_TRUE(counts.ok()) << counts.error().describe();
+  EXPECT_EQ(counts->users, 2);
+  EXPECT_EQ(counts->deleted_users, 0);
+}
+
 TEST(CacheFileTest, RefusesACacheFromANewerTenantsync) {
   configure_logging(LogLevel::Error, false);
   TempDir dir;
   std::string path = dir.file("future.db");
-  raw_exec(path, "CREATE TABLE future (x); PRAGMA user_version = 9;");
+  const std::string newer = std::to_string(kCacheSchemaVersion + 1);
+  raw_exec(path, "CREATE TABLE future (x); PRAGMA user_version = " + newer + ";");
   FakeClock clock;
   auto cache = Cache::open(path, clock);
   ASSERT_FALSE(cache.ok());
   EXPECT_EQ(cache.error().kind, ErrorKind::Invalid);
-  EXPECT_EQ(cache.error().message, "cache " + path +
-                                       " was written by a newer tenantsync (schema 9); upgrade "
-                                       "tenantsync or remove the file");
-  EXPECT_EQ(raw_int(path, "PRAGMA user_version"), 9);  // left alone
+  EXPECT_EQ(cache.error().message, "cache " + path + " was written by a newer tenantsync (schema " +
+                                       newer + "); upgrade tenantsync or remove the file");
+  EXPECT_EQ(raw_int(path, "PRAGMA user_version"), kCacheSchemaVersion + 1);  // left alone
 }
 
 TEST(CacheFileTest, RefusesAnSqliteFileThatIsNotACache) {
