@@ -1,7 +1,9 @@
 // Decodes one page of users (/users, /users/delta, deleted users) from the response text
-// straight into the mirror's rows, with nlohmann's SAX interface: no JSON tree is built,
-// so a page of 999 users costs its strings and no map nodes (issue #19: the tree was a
-// third of the mirror's CPU, mostly malloc and free).
+// straight into the mirror's rows: simdjson parses the page onto its tape (no JSON tree of
+// nlohmann's: the tree was a third of the mirror's CPU, mostly malloc and free; its lexer
+// then a fifth, issue #19), and the values are read into users in document order as
+// nlohmann's SAX interface would hand them over. Text simdjson refuses is parsed again by
+// nlohmann's SAX parser, so what is accepted and refused is nlohmann's rule.
 //
 // It accepts and refuses exactly what decoding the tree with model/user.cpp's from_json
 // did: null strings are "", null usageLocation and deletedDateTime are unset, a missing

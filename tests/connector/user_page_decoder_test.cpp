@@ -213,6 +213,34 @@ TEST(UserPageDecoderTest, TextThatIsNotJsonIsSaidSoEvenAfterABadItem) {
   }
 }
 
+// simdjson reads pages first and refuses a few texts nlohmann's parser accepts; those pages
+// are decoded all the same, as before simdjson.
+TEST(UserPageDecoderTest, AcceptsWhatOnlyTheSlowerParserAccepts) {
+  const std::string deep = std::string(2000, '[') + std::string(2000, ']');
+  for (const std::string& odd : {std::string("123456789012345678901234567890"),
+                                 std::string("-123456789012345678901234567890"), deep}) {
+    const std::string text =
+        R"({"value":[{"id":"a","extension":)" + odd + R"(,"displayName":"A"}],"@odata.nextLink":"n"})";
+    DecodedUserPage out;
+    UserPageFailure failure;
+    ASSERT_TRUE(decode_user_page(text, false, out, failure)) << odd.substr(0, 40) << failure.detail;
+    ASSERT_EQ(out.page.users.size(), 1u);
+    EXPECT_EQ(out.page.users[0].display_name, "A");
+    EXPECT_EQ(out.next_link, "n");
+  }
+}
+
+TEST(UserPageDecoderTest, StringsKeepEveryEscapedCharacter) {
+  const char* text =
+      R"({"value":[{"id":"a\u0000b","displayName":"Jos\u00e9 \"JJ\" \ud83d\ude00\n"}]})";
+  DecodedUserPage out;
+  UserPageFailure failure;
+  ASSERT_TRUE(decode_user_page(text, false, out, failure)) << failure.detail;
+  ASSERT_EQ(out.page.users.size(), 1u);
+  EXPECT_EQ(out.page.users[0].id, std::string("a\0b", 3));
+  EXPECT_EQ(out.page.users[0].display_name, "Jos\u00e9 \"JJ\" \U0001F600\n");
+}
+
 TEST(UserPageDecoderTest, RemovedIsAnOrdinaryPropertyOutsideADeltaRound) {
   const char* text = R"({"value":[{"id":"a","@removed":{"reason":"deleted"}}]})";
   DecodedUserPage out;
