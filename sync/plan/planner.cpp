@@ -1,10 +1,9 @@
-// Over 500 lines: what each user should hold and the operations that bring it, user by
-// user, and the run that orders them; the checks and the seats are apart
-// (planner_checks.cpp, planner_seats.cpp, sharing planner_work.h).
+// The operations that bring each user what it should hold (license_targets.cpp decides
+// what that is), user by user, and the run that orders them; the checks and the seats are
+// apart (planner_checks.cpp, planner_seats.cpp, sharing planner_work.h).
 #include "sync/plan/planner.h"
 
 #include <algorithm>
-#include <iterator>
 #include <optional>
 #include <string>
 #include <utility>
@@ -91,145 +90,15 @@ bool same_ids(const std::vector<std::string>& a, const std::vector<std::string>&
   return x == y;
 }
 
-// "a@x.com" matches "@x.com" and "x.com"; "a@sales.x.com" matches "x.com" too.
-bool upn_suffix_matches(std::string_view upn, std::string_view suffix) {
-  if (suffix.empty() || !iends_with(upn, suffix)) return false;
-  if (suffix.front() == '@' || suffix.front() == '.') return true;
-  if (upn.size() == suffix.size()) return false;
-  char before = upn[upn.size() - suffix.size() - 1];
-  return before == '@' || before == '.';
-}
-
-bool rule_matches(const RuleMatch& where, const Attributes& a) {
-  if (where.department && !iequals(*where.department, a.department)) return false;
-  if (where.job_title && !iequals(*where.job_title, a.job_title)) return false;
-  if (where.usage_location &&
-      (!*a.usage_location || !iequals(*where.usage_location, **a.usage_location))) {
-    return false;
-  }
-  if (where.upn_suffix && !upn_suffix_matches(a.upn, *where.upn_suffix)) return false;
-  return true;
-}
-
 }  // namespace
 
 void Planner::index() {
-  for (size_t i = 0; i < skus_.size(); ++i) {
-    sku_by_id_.emplace(ascii_lower(skus_[i].sku_id), static_cast<int>(i));
-  }
-  managed_.assign(skus_.size(), false);
-  for (const auto& id : desired_.managed_sku_ids) {
-    int sku = sku_index(id);
-    if (sku >= 0) managed_[sku] = true;
-  }
   shortfall_.assign(skus_.size(), 0);
   touched_.assign(skus_.size(), false);
   entry_used_.assign(desired_.users.size(), false);
   for (size_t i = 0; i < desired_.users.size(); ++i) {
     entry_by_key_.emplace(ascii_lower(desired_.users[i].upn), i);  // the first entry wins
-    entry_wants_.push_back(desired_.users[i].licenses
-                               ? std::optional(wants_of(*desired_.users[i].licenses))
-                               : std::nullopt);
   }
-  for (const auto& rule : desired_.rules) rule_wants_.push_back(wants_of(rule.licenses));
-}
-
-std::vector<int> Planner::plan_indices(const std::vector<std::string>& ids) const {
-  std::vector<int> out;
-  for (const auto& id : ids) {
-    int p = tenant_rules_.plan_index(id);
-    if (p >= 0) out.push_back(p);
-  }
-  std::sort(out.begin(), out.end());
-  out.erase(std::unique(out.begin(), out.end()), out.end());
-  return out;
-}
-
-std::vector<Want> Planner::wants_of(const std::vector<ResolvedLicense>& licenses) const {
-  std::vector<Want> out;
-  for (const auto& l : licenses) {
-    int sku = sku_index(l.sku_id);
-    if (sku < 0 || !managed_[sku]) continue;  // resolution guarantees neither happens
-    out.push_back({sku, l.disabled_plans, plan_indices(l.disabled_plans)});
-  }
-  std::sort(out.begin(), out.end(), [](const Want& a, const Want& b) { return a.sku < b.sku; });
-  return out;
-}
-
-std::vector<Held> Planner::held_of(const User& user) const {
-  std::vector<Held> out;
-  auto slot = [&](int sku) -> Held& {
-    for (auto& h : out) {
-      if (h.sku == sku) return h;
-    }
-    out.push_back({});
-    out.back().sku = sku;
-    return out.back();
-  };
-  for (const auto& license : user.assigned_licenses) {
-    int sku = sku_index(license.sku_id);
-    if (sku < 0) continue;
-    Held& h = slot(sku);
-    bool any_state = false;
-    for (const auto& s : user.license_states) {
-      if (!iequals(s.sku_id, license.sku_id)) continue;
-      any_state = true;
-      if (s.assigned_by_group) {
-        if (!h.group) {
-          h.group = s.assigned_by_group;
-          h.group_disabled = plan_indices(s.disabled_plans);
-        }
-      } else if (!h.direct) {
-        h.direct = true;
-        h.direct_disabled_ids = s.disabled_plans;
-      }
-    }
-    if (!any_state && !h.direct) {
-      h.direct = true;
-      h.direct_disabled_ids = license.disabled_plans;
-    }
-  }
-  for (auto& h : out) h.direct_disabled = plan_indices(h.direct_disabled_ids);
-  std::sort(out.begin(), out.end(), [](const Held& a, const Held& b) { return a.sku < b.sku; });
-  return out;
-}
-
-const std::vector<Want>& Planner::wants_for(const ResolvedUser* entry, const Attributes& attrs,
-                                            bool& governed) {
-  if (entry && entry->licenses) {
-    governed = true;
-    return *entry_wants_[entry - desired_.users.data()];
-  }
-  const std::vector<Want>* single = nullptr;
-  size_t matched = 0;
-  for (size_t r = 0; r < desired_.rules.size(); ++r) {
-    if (!rule_matches(desired_.rules[r].where, attrs)) continue;
-    if (++matched == 1) {
-      single = &rule_wants_[r];
-      continue;
-    }
-    if (matched == 2) merged_wants_ = *single;
-    for (const Want& w : rule_wants_[r]) {
-      auto it = std::find_if(merged_wants_.begin(), merged_wants_.end(),
-                             [&](const Want& m) { return m.sku == w.sku; });
-      if (it == merged_wants_.end()) {
-        merged_wants_.push_back(w);
-        continue;
-      }
-      // A plan stays disabled only if every rule granting the SKU disables it.
-      std::vector<std::string> ids;
-      std::set_intersection(it->disabled_ids.begin(), it->disabled_ids.end(),
-                            w.disabled_ids.begin(), w.disabled_ids.end(), std::back_inserter(ids));
-      it->disabled_ids = std::move(ids);
-      it->disabled = plan_indices(it->disabled_ids);
-    }
-  }
-  governed = entry != nullptr || matched > 0 || desired_.unlisted == UnlistedPolicy::Revoke;
-  if (matched == 0) return no_wants_;
-  if (matched == 1) return *single;
-  std::sort(merged_wants_.begin(), merged_wants_.end(),
-            [](const Want& a, const Want& b) { return a.sku < b.sku; });
-  return merged_wants_;
 }
 
 std::string Planner::stale_reason() const {
@@ -274,11 +143,11 @@ void Planner::plan_active(const User& user) {
   std::optional<std::string> location = user.usage_location;
   Attributes attrs{user.user_principal_name, user.department, user.job_title, &location};
   bool governed = false;
-  const std::vector<Want>* wants = &wants_for(entry, attrs, governed);
+  const std::vector<Want>* wants = &targets_.wants_for(entry, attrs, governed);
   if (plan_properties(user, user.user_principal_name, entry, governed, location)) {
-    wants = &wants_for(entry, attrs, governed);  // rules see the new usage location
+    wants = &targets_.wants_for(entry, attrs, governed);  // rules see the new usage location
   }
-  std::vector<Held> held = held_of(user);
+  std::vector<Held> held = targets_.held_of(user);
   if (wants->empty() && (held.empty() || !governed)) return;  // the common case: nothing to do
 
   users_.push_back({});
@@ -331,14 +200,14 @@ void Planner::plan_deleted(const User& user, const std::string& upn, const Resol
                   ", more than 30 days ago: the service no longer restores it");
   }
   if (!is_ready(op)) return;  // what it would hold afterwards cannot be planned
-  u.held = held_of(user);
+  u.held = targets_.held_of(user);
   for (const Held& h : u.held) touched_[h.sku] = true;
   std::optional<std::string> location = user.usage_location;
   Attributes attrs{upn, user.department, user.job_title, &location};
   bool governed = false;
-  const std::vector<Want>* wants = &wants_for(&entry, attrs, governed);
+  const std::vector<Want>* wants = &targets_.wants_for(&entry, attrs, governed);
   if (plan_properties(user, upn, &entry, governed, location)) {
-    wants = &wants_for(&entry, attrs, governed);
+    wants = &targets_.wants_for(&entry, attrs, governed);
   }
   users_[index].usage_location = std::move(location);
   plan_licenses(index, *wants, governed);
@@ -402,7 +271,7 @@ void Planner::plan_create(const ResolvedUser& entry) {
   Attributes attrs{entry.upn, spec.department ? *spec.department : kEmpty,
                    spec.job_title ? *spec.job_title : kEmpty, &location};
   bool governed = false;
-  const std::vector<Want>& wants = wants_for(&entry, attrs, governed);
+  const std::vector<Want>& wants = targets_.wants_for(&entry, attrs, governed);
   plan_licenses(index, wants, governed);
   if (users_.back().ops.empty()) users_.pop_back();
   plan_roles(entry.create_roles, {}, entry.upn, "");  // given once the executor created it
@@ -465,7 +334,7 @@ void Planner::plan_licenses(size_t user, const std::vector<Want>& wants, bool go
   const UserWork& u = users_[user];
   for (size_t i = 0; i < u.held.size(); ++i) {
     const Held& h = users_[user].held[i];
-    if (!managed_[h.sku]) continue;
+    if (!targets_.managed(h.sku)) continue;
     bool wanted =
         std::any_of(wants.begin(), wants.end(), [&](const Want& w) { return w.sku == h.sku; });
     if (wanted) continue;

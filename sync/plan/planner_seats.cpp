@@ -131,7 +131,7 @@ std::vector<SeatLine> Planner::seat_lines() const {
   }
   std::vector<SeatLine> out;
   for (size_t s = 0; s < skus_.size(); ++s) {
-    if (!managed_[s] && !touched_[s]) continue;
+    if (!targets_.managed(static_cast<int>(s)) && !touched_[s]) continue;
     const Sku& sku = skus_[s];
     SeatLine line;
     line.sku = sku.sku_part_number;

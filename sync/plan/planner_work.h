@@ -1,6 +1,6 @@
 // The planner's working state (planner.h's plan_tenant): one Planner per tenant plan,
-// its work split by concern over three files: what each user should hold and the
-// operations that bring it (planner.cpp), the service's rules each operation is checked
+// its work split by concern: what each user should hold (license_targets.h, its own unit),
+// the operations that bring it (planner.cpp), the service's rules each operation is checked
 // against (planner_checks.cpp), and who gets the seats there are (planner_seats.cpp).
 // Internal to sync/plan/.
 #pragma once
@@ -8,12 +8,12 @@
 #include <algorithm>
 #include <optional>
 #include <string>
-#include <string_view>
 #include <unordered_map>
 #include <utility>
 #include <vector>
 
 #include "sync/ascii_case.h"
+#include "sync/plan/license_targets.h"
 #include "sync/plan/planner.h"
 #include "sync/plan/seat_ledger.h"
 
@@ -36,31 +36,6 @@ inline std::vector<std::string> newly_disabled(const std::vector<std::string>& b
   }
   return out;
 }
-
-// The attributes rules match on.
-struct Attributes {
-  std::string_view upn;
-  std::string_view department;
-  std::string_view job_title;
-  const std::optional<std::string>* usage_location;
-};
-
-// A license a user should hold.
-struct Want {
-  int sku = -1;
-  std::vector<std::string> disabled_ids;  // canonical ids, sorted
-  std::vector<int> disabled;              // plan indices, sorted
-};
-
-// A license a user holds (or will hold again once restored), direct and/or inherited.
-struct Held {
-  int sku = -1;
-  bool direct = false;
-  std::vector<std::string> direct_disabled_ids;
-  std::vector<int> direct_disabled;  // plan indices, sorted
-  std::optional<std::string> group;  // the first group it is inherited from
-  std::vector<int> group_disabled;
-};
 
 enum class SeatClass { Restore = 0, Explicit = 1, Rule = 2 };
 
@@ -127,6 +102,7 @@ class Planner {
         options_(options),
         skus_(sorted_skus(snapshot.skus)),
         tenant_rules_(rules.for_tenant(skus_)),
+        targets_(skus_, tenant_rules_, desired),
         ledger_(skus_, options.use_grace_seats),
         before_(tenant_rules_.plan_count()),
         after_(tenant_rules_.plan_count()) {}
@@ -152,12 +128,6 @@ class Planner {
   }
 
   void index();
-  std::vector<Want> wants_of(const std::vector<ResolvedLicense>& licenses) const;
-  std::vector<int> plan_indices(const std::vector<std::string>& ids) const;
-  int sku_index(const std::string& sku_id) const {
-    auto it = sku_by_id_.find(ascii_lower(sku_id));
-    return it == sku_by_id_.end() ? -1 : it->second;
-  }
   const ResolvedUser* entry_for(const std::string& key) {
     auto it = entry_by_key_.find(key);
     if (it == entry_by_key_.end()) return nullptr;
@@ -165,12 +135,8 @@ class Planner {
     return &desired_.users[it->second];
   }
 
-  std::vector<Held> held_of(const User& user) const;
   // The active user whose UPN is `upn` (any case), or nullptr.
   const User* active_holder(const std::string& upn);
-  // What the user should hold; `governed` says whether undesired managed SKUs go.
-  const std::vector<Want>& wants_for(const ResolvedUser* entry, const Attributes& attrs,
-                                     bool& governed);
 
   void plan_active(const User& user);
   void plan_deleted(const User& user, const std::string& upn, const ResolvedUser& entry);
@@ -220,19 +186,14 @@ class Planner {
   const PlanOptions& options_;
   std::vector<Sku> skus_;  // sorted by part number
   TenantServiceRules tenant_rules_;
+  LicenseTargets targets_;  // after skus_ and tenant_rules_: built from them
   SeatLedger ledger_;
   PlanCounts before_, after_;
   std::vector<AfterLicense> after_licenses_;
 
-  std::unordered_map<std::string, int> sku_by_id_;  // lower-case sku id -> index
-  std::vector<bool> managed_;
   std::unordered_map<std::string, size_t> entry_by_key_;        // lower-case upn (or id) -> entry
   std::unordered_map<std::string, const User*> active_by_upn_;  // lower-case upn; on demand
   std::vector<bool> entry_used_;
-  std::vector<std::optional<std::vector<Want>>> entry_wants_;
-  std::vector<std::vector<Want>> rule_wants_;
-  std::vector<Want> merged_wants_;  // scratch for users matching several rules
-  const std::vector<Want> no_wants_;
 
   std::vector<Work> ops_;
   std::vector<UserWork> users_;  // users with license operations or a restore

@@ -2,7 +2,8 @@
 // (TenantBuilder, DesiredBuilder), a plan of them, and its operations as one line each:
 // "alice assign SPE_E3 -YAMMER_ENTERPRISE (reason)", blocked ones prefixed with "!".
 // Shared by planner_test (what each user should hold), planner_checks_test (the service's
-// rules) and planner_seats_test (who gets the seats).
+// rules) and planner_seats_test (who gets the seats); license_targets_test builds its
+// tenant and desired state from it too.
 #pragma once
 
 #include <algorithm>
