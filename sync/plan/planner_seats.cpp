@@ -26,26 +26,19 @@ void Planner::allocate_seats() {
         if (h.group || (revoked && !is_ready(revoke))) {
           ledger_.force(h.sku);  // comes back and stays, seat or not
         } else if (!revoked) {
-          demands_.push_back({SeatClass::Restore, i, h.sku, kNone});
+          demands_.push_back({SeatClass::Restore, u.key, u.upn, h.sku, i, kNone});
         }
       }
     }
     for (size_t op : u.ops) {
       if (ops_[op].op.op == OpKind::Assign && is_ready(op)) {
-        demands_.push_back({u.seat_class, i, ops_[op].sku, op});
+        demands_.push_back({u.seat_class, u.key, u.upn, ops_[op].sku, i, op});
       }
     }
   }
-  std::sort(demands_.begin(), demands_.end(), [&](const Demand& a, const Demand& b) {
-    if (a.seat_class != b.seat_class) return a.seat_class < b.seat_class;
-    const UserWork& x = users_[a.user];
-    const UserWork& y = users_[b.user];
-    if (x.key != y.key) return x.key < y.key;
-    if (x.upn != y.upn) return x.upn < y.upn;
-    return a.sku < b.sku;
-  });
+  order_by_seat_priority(demands_);
   for (size_t d = 0; d < demands_.size(); ++d) {
-    const Demand& demand = demands_[d];
+    const SeatDemand& demand = demands_[d];
     if (demand.op != kNone && !is_ready(demand.op)) continue;
     if (!ledger_.take(demand.sku, d)) lose(d);
   }
@@ -53,7 +46,7 @@ void Planner::allocate_seats() {
 
 // Demand `d` gets no seat: its assignment is blocked, or the restored license goes again.
 void Planner::lose(size_t d) {
-  const Demand& demand = demands_[d];
+  const SeatDemand& demand = demands_[d];
   const Sku& sku = skus_[demand.sku];
   if (demand.op != kNone) {
     if (!is_ready(demand.op)) return;  // blocked meanwhile for another reason

@@ -16,6 +16,7 @@
 #include "sync/plan/license_targets.h"
 #include "sync/plan/planner.h"
 #include "sync/plan/seat_ledger.h"
+#include "sync/plan/seat_priority.h"
 
 namespace tenantsync::planning {
 
@@ -36,8 +37,6 @@ inline std::vector<std::string> newly_disabled(const std::vector<std::string>& b
   }
   return out;
 }
-
-enum class SeatClass { Restore = 0, Explicit = 1, Rule = 2 };
 
 // One operation being planned.
 struct Work {
@@ -61,13 +60,6 @@ struct UserWork {
   std::vector<Held> held;   // by SKU index
   std::vector<size_t> ops;  // its license operations (assign, revoke, update)
   size_t restore_op = kNone;
-};
-
-struct Demand {
-  SeatClass seat_class;
-  size_t user;
-  int sku;
-  size_t op;  // the assignment; kNone for a license a restore brings back
 };
 
 // Enabled service plans of a set of licenses, as counts per plan index. Reused across
@@ -197,7 +189,8 @@ class Planner {
 
   std::vector<Work> ops_;
   std::vector<UserWork> users_;  // users with license operations or a restore
-  std::vector<Demand> demands_;
+  // Their key and upn view users_, which no longer grows once seats are handed out.
+  std::vector<SeatDemand> demands_;
   std::vector<size_t> worklist_;  // users to validate again
   std::vector<int> dirty_;        // SKUs whose seat capacity shrank
   std::vector<int> shortfall_;
