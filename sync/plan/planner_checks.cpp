@@ -191,31 +191,15 @@ void Planner::validate(size_t index) {
 // ends up with is blocked (both sides, when both are new).
 bool Planner::check_exclusive() {
   std::vector<std::pair<size_t, std::string>> culprits;
-  for (const AfterLicense& l : after_licenses_) {
-    if (l.op == kNone) continue;
-    bool found = false;
-    for (int p : tenant_rules_.sku_plans(l.sku)) {
-      if (found) break;
-      if (contains(*l.disabled, p) || before_[p] > 0) continue;
-      for (int q : tenant_rules_.exclusive_with(p)) {
-        int others = after_[q] - (enables(l.sku, *l.disabled, q) ? 1 : 0);
-        if (others <= 0) continue;
-        std::string other;
-        for (const AfterLicense& m : after_licenses_) {
-          if (&m != &l && enables(m.sku, *m.disabled, q)) {
-            other = part(m.sku);
-            break;
-          }
-        }
-        culprits.emplace_back(
-            l.op, plan_name(p) + " of " + part(l.sku) + " cannot be held with " + plan_name(q) +
-                      " of " + other + " (License assignment failed because service plans " +
-                      tenant_rules_.plan(p).service_plan_id + "," +
-                      tenant_rules_.plan(q).service_plan_id + " are mutually exclusive.)");
-        found = true;
-        break;
-      }
-    }
+  for (const ExclusiveConflict& c :
+       exclusive_conflicts(tenant_rules_, before_, after_, after_licenses_)) {
+    const LicenseAfter& l = after_licenses_[c.license];
+    culprits.emplace_back(
+        l.op, plan_name(c.plan) + " of " + part(l.sku) + " cannot be held with " +
+                  plan_name(c.other_plan) + " of " + (c.other_sku >= 0 ? part(c.other_sku) : "") +
+                  " (License assignment failed because service plans " +
+                  tenant_rules_.plan(c.plan).service_plan_id + "," +
+                  tenant_rules_.plan(c.other_plan).service_plan_id + " are mutually exclusive.)");
   }
   for (auto& [op, reason] : culprits) block(op, std::move(reason));
   return !culprits.empty();
@@ -226,60 +210,42 @@ bool Planner::check_exclusive() {
 bool Planner::check_dependencies(const UserWork& user) {
   std::vector<std::pair<size_t, std::string>> culprits;
   std::vector<std::pair<int, std::string>> leaving;  // restored licenses that go too
-  std::vector<int> seen;
-  for (const AfterLicense& l : after_licenses_) {
-    for (int p : tenant_rules_.sku_plans(l.sku)) {
-      if (contains(*l.disabled, p) || tenant_rules_.requirements(p).empty()) continue;
-      if (std::find(seen.begin(), seen.end(), p) != seen.end()) continue;
-      seen.push_back(p);
-      for (const auto& req : tenant_rules_.requirements(p)) {
-        std::vector<int> lost;  // required plans enabled before, gone after
-        bool satisfied = true;
-        std::string needed;
-        for (const auto& alternatives : req.all_of) {
-          bool any = std::any_of(alternatives.begin(), alternatives.end(),
-                                 [&](int q) { return after_[q] > 0; });
-          if (any) continue;
-          satisfied = false;
-          if (!needed.empty()) needed += ", ";
-          needed += plan_name(alternatives.front());
-          for (int q : alternatives) {
-            if (before_[q] > 0) lost.push_back(q);
-          }
-        }
-        if (satisfied) continue;
-        std::string message = " (License assignment failed because service plan " +
-                              tenant_rules_.plan(p).service_plan_id +
-                              " depends on the service plan(s) " + req.ids + ".)";
-        if (before_[p] == 0) {
-          for (const AfterLicense& m : after_licenses_) {
-            if (m.op != kNone && enables(m.sku, *m.disabled, p)) {
-              culprits.emplace_back(
-                  m.op, plan_name(p) + " of " + part(m.sku) + " needs " + needed + message);
-            }
-          }
-          continue;
-        }
-        for (size_t op : user.ops) {
-          const Work& w = ops_[op];
-          if (w.op.op == OpKind::Assign || !is_ready(op)) continue;
-          const Held* h = held_for(user, w.sku);
-          if (!h || !h->direct) continue;
-          bool takes = std::any_of(lost.begin(), lost.end(), [&](int q) {
-            return enables(w.sku, h->direct_disabled, q) &&
-                   (w.op.op == OpKind::Revoke || !enables(w.sku, w.disabled, q));
-          });
-          if (!takes) continue;
-          // A restored license that cannot come back takes what needs it along, rather
-          // than staying over the seats.
-          std::string why =
-              "cannot come back: needs " + needed + " of " + part(w.sku) +
-              (w.seatless ? ", which has no free seat" : ", which cannot come back either");
-          if (w.forced && leaves_with(user, p, why, leaving)) continue;
-          culprits.emplace_back(op, plan_name(p) + " of " + part(l.sku) + " still needs " + needed +
-                                        " of " + part(w.sku) + message);
+  for (const UnmetRequirement& unmet :
+       unmet_requirements(tenant_rules_, before_, after_, after_licenses_)) {
+    const int p = unmet.plan;
+    const LicenseAfter& l = after_licenses_[unmet.license];
+    std::string needed;
+    for (int q : unmet.needed) needed += (needed.empty() ? "" : ", ") + plan_name(q);
+    std::string message = " (License assignment failed because service plan " +
+                          tenant_rules_.plan(p).service_plan_id +
+                          " depends on the service plan(s) " + unmet.requirement->ids + ".)";
+    if (unmet.newly_enabled) {
+      for (const LicenseAfter& m : after_licenses_) {
+        if (m.op != kNone && enables(m.sku, *m.disabled, p)) {
+          culprits.emplace_back(m.op,
+                                plan_name(p) + " of " + part(m.sku) + " needs " + needed + message);
         }
       }
+      continue;
+    }
+    for (size_t op : user.ops) {
+      const Work& w = ops_[op];
+      if (w.op.op == OpKind::Assign || !is_ready(op)) continue;
+      const Held* h = held_for(user, w.sku);
+      if (!h || !h->direct) continue;
+      bool takes = std::any_of(unmet.lost.begin(), unmet.lost.end(), [&](int q) {
+        return enables(w.sku, h->direct_disabled, q) &&
+               (w.op.op == OpKind::Revoke || !enables(w.sku, w.disabled, q));
+      });
+      if (!takes) continue;
+      // A restored license that cannot come back takes what needs it along, rather
+      // than staying over the seats.
+      std::string why =
+          "cannot come back: needs " + needed + " of " + part(w.sku) +
+          (w.seatless ? ", which has no free seat" : ", which cannot come back either");
+      if (w.forced && leaves_with(user, p, why, leaving)) continue;
+      culprits.emplace_back(op, plan_name(p) + " of " + part(l.sku) + " still needs " + needed +
+                                    " of " + part(w.sku) + message);
     }
   }
   for (auto& [op, reason] : culprits) block(op, std::move(reason));
@@ -294,7 +260,7 @@ bool Planner::check_dependencies(const UserWork& user) {
 bool Planner::leaves_with(const UserWork& user, int plan, const std::string& why,
                           std::vector<std::pair<int, std::string>>& leaving) const {
   std::vector<int> skus;
-  for (const AfterLicense& m : after_licenses_) {
+  for (const LicenseAfter& m : after_licenses_) {
     if (!enables(m.sku, *m.disabled, plan)) continue;
     if (m.inherited || (m.op != kNone && ops_[m.op].op.op == OpKind::Assign)) return false;
     size_t own = license_op(user, m.sku);

@@ -1,7 +1,8 @@
 // The planner's working state (planner.h's plan_tenant): one Planner per tenant plan,
 // its work split by concern: what each user should hold (license_targets.h, its own unit),
 // the operations that bring it (planner.cpp), the service's rules each operation is checked
-// against (planner_checks.cpp), and who gets the seats there are (planner_seats.cpp).
+// against (planner_checks.cpp, on license_set_checks.h's findings), and who gets the seats
+// there are (planner_seats.cpp, in seat_priority.h's order, on seat_ledger.h).
 // Internal to sync/plan/.
 #pragma once
 
@@ -13,18 +14,13 @@
 #include <vector>
 
 #include "sync/ascii_case.h"
+#include "sync/plan/license_set_checks.h"
 #include "sync/plan/license_targets.h"
 #include "sync/plan/planner.h"
 #include "sync/plan/seat_ledger.h"
 #include "sync/plan/seat_priority.h"
 
 namespace tenantsync::planning {
-
-constexpr size_t kNone = static_cast<size_t>(-1);
-
-inline bool contains(const std::vector<int>& sorted, int value) {
-  return std::binary_search(sorted.begin(), sorted.end(), value);
-}
 
 // The ids of `after` that `before` lacks: the plans an update disables that were enabled.
 inline std::vector<std::string> newly_disabled(const std::vector<std::string>& before,
@@ -62,28 +58,6 @@ struct UserWork {
   size_t restore_op = kNone;
 };
 
-// Enabled service plans of a set of licenses, as counts per plan index. Reused across
-// users: clear() resets only what was touched.
-class PlanCounts {
- public:
-  explicit PlanCounts(int plans) : count_(static_cast<size_t>(plans), 0) {}
-  void add(const std::vector<int>& plans, const std::vector<int>& disabled) {
-    for (int p : plans) {
-      if (contains(disabled, p)) continue;
-      if (count_[p]++ == 0) touched_.push_back(p);
-    }
-  }
-  int operator[](int plan) const { return count_[plan]; }
-  void clear() {
-    for (int p : touched_) count_[p] = 0;
-    touched_.clear();
-  }
-
- private:
-  std::vector<int> count_;
-  std::vector<int> touched_;
-};
-
 class Planner {
  public:
   Planner(const TenantSnapshot& snapshot, const ResolvedTenant& desired, const ServiceRules& rules,
@@ -102,13 +76,6 @@ class Planner {
   TenantPlan run();
 
  private:
-  struct AfterLicense {
-    int sku;
-    const std::vector<int>* disabled;
-    size_t op;               // the ready assign/update that brings it, or kNone when kept as is
-    bool inherited = false;  // from a group: the user keeps it whatever it is sent
-  };
-
   static std::vector<Sku> sorted_skus(std::vector<Sku> skus) {
     std::sort(skus.begin(), skus.end(), [](const Sku& a, const Sku& b) {
       if (a.sku_part_number != b.sku_part_number) {
@@ -181,7 +148,7 @@ class Planner {
   LicenseTargets targets_;  // after skus_ and tenant_rules_: built from them
   SeatLedger ledger_;
   PlanCounts before_, after_;
-  std::vector<AfterLicense> after_licenses_;
+  std::vector<LicenseAfter> after_licenses_;
 
   std::unordered_map<std::string, size_t> entry_by_key_;        // lower-case upn (or id) -> entry
   std::unordered_map<std::string, const User*> active_by_upn_;  // lower-case upn; on demand
