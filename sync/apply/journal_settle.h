@@ -14,9 +14,10 @@
 //   is active; delete: it is not; create: a user with that UPN exists; set: the user has
 //   every property of the PATCH body), else `skipped`: it did not take effect and is not
 //   sent again. A password reset is `skipped` either way: nobody knows that password.
-// - Every user read is folded into the cache, and the seats of a tenant where something
-//   took effect are read again, so the caller plans afresh from the truth: intent is
-//   always the current desired state, mode and limits, never the old plan.
+// - Every user read is folded into the cache (a tenant's in one transaction), and the
+//   seats of a tenant where something took effect are read again, so the caller plans
+//   afresh from the truth: intent is always the current desired state, mode and limits,
+//   never the old plan.
 // - A user that cannot be read (a transient error) leaves its entries `sending` and its
 //   tenant in `unresolved_tenants`: the caller must send nothing new there until a later
 //   settle reads it.
