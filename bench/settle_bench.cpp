@@ -5,7 +5,8 @@
 // departments (about one operation per licensed user): the baseline, timed. Then every
 // journal entry of that apply is put back to `sending`, as a kill -9 right after the last
 // request left would leave them, and settle_unfinished() (journal_settle.h) settles them
-// all: it reads every user concerned ($batch GETs of 20) and records what took effect.
+// all: it reads every user concerned (`in` filters of 15 users, 20 filters to a $batch)
+// and records what took effect.
 // Prints both times, entries per second and the ratio; exit 1 unless every entry was
 // found to have taken effect.
 #include <sqlite3.h>

@@ -9,12 +9,14 @@
 #include <set>
 #include <thread>
 #include <type_traits>
+#include <unordered_map>
 
 #include <nlohmann/json.hpp>
 
 #include "connector/graph_errors.h"
 #include "connector/url.h"
 #include "connector/user_page_decoder.h"
+#include "sync/ascii_case.h"
 #include "sync/log.h"
 
 namespace tenantsync {
@@ -629,6 +631,56 @@ std::string user_url(const std::string& id_or_upn) {
   return "/users/" + encode_path_segment(id_or_upn) + "?$select=" + GraphClient::kUserSelect;
 }
 
+// The most values Graph takes in one `in (...)` of a $filter by default (Microsoft Graph
+// known issues, query parameters); more is refused with 400.
+constexpr std::size_t kFilterInLimit = 15;
+
+// An OData string literal: quoted, a quote inside doubled ('o''brien@contoso.com').
+std::string odata_literal(const std::string& text) {
+  std::string out = "'";
+  for (char c : text) {
+    out += c;
+    if (c == '\'') out += '\'';
+  }
+  return out + "'";
+}
+
+// GET /users?$filter=<property> in ('a','b',...)&$select=..., the filter percent-encoded.
+std::string users_in_url(const std::string& property, const std::vector<std::string>& names) {
+  std::string filter = property + " in (";
+  for (std::size_t i = 0; i < names.size(); ++i) {
+    if (i > 0) filter += ',';
+    filter += odata_literal(names[i]);
+  }
+  filter += ')';
+  return "/users?$filter=" + url_encode(filter) + "&$select=" + GraphClient::kUserSelect;
+}
+
+// What GET /users/{name} answers when no active user has that name: the 404 a name absent
+// from a filtered list stands for.
+Error user_not_found(const std::string& name) {
+  Error e = make_error(ErrorKind::NotFound,
+                       "Resource '" + name +
+                           "' does not exist or one of its queried reference-property objects "
+                           "are not present.",
+                       "Request_ResourceNotFound");
+  e.http_status = 404;
+  return e;
+}
+
+// One page of a filtered /users list: {"value": [users], "@odata.nextLink"?}. Another
+// shape throws, as decoding any other answer as T does (get_many then reads it again).
+struct FilteredUsersPage {
+  std::vector<User> users;
+  std::string next_link;
+};
+
+void from_json(const nlohmann::json& j, FilteredUsersPage& page) {
+  page.users = j.at("value").get<std::vector<User>>();
+  auto next = j.find("@odata.nextLink");
+  if (next != j.end() && next->is_string()) page.next_link = next->get<std::string>();
+}
+
 std::string group_url(const std::string& id) {
   return "/groups/" + encode_path_segment(id) + "?$select=id,displayName";
 }
@@ -641,11 +693,125 @@ Result<User> GraphClient::get_user(const std::string& tenant, const std::string&
 
 std::vector<Result<User>> GraphClient::get_users(const std::string& tenant,
                                                  const std::vector<std::string>& ids_or_upns) {
+  // One name needs no list: the plain GET.
+  if (ids_or_upns.size() == 1) return {get_user(tenant, ids_or_upns[0])};
+  if (ids_or_upns.empty()) return {};
+
+  // Each name once (ignoring ASCII case), by kind: a name with '@' is a UPN, any other an
+  // object id (GET /users/{name} takes both).
+  std::vector<std::string> unique;                    // the names, each once
+  std::vector<std::size_t> slot_of;                   // input index -> index in `unique`
+  std::unordered_map<std::string, std::size_t> seen;  // kind + lower name -> index
+  std::vector<std::size_t> ids, upns;                 // indexes in `unique`
+  slot_of.reserve(ids_or_upns.size());
+  for (const std::string& name : ids_or_upns) {
+    const bool upn = name.find('@') != std::string::npos;
+    auto [it, inserted] = seen.emplace((upn ? "u:" : "i:") + ascii_lower(name), unique.size());
+    if (inserted) {
+      (upn ? upns : ids).push_back(unique.size());
+      unique.push_back(name);
+    }
+    slot_of.push_back(it->second);
+  }
+
+  // Lists of at most kFilterInLimit names of one kind: `id in (...)`, then
+  // `userPrincipalName in (...)`.
+  struct Chunk {
+    std::string property;
+    std::vector<std::size_t> names;  // indexes in `unique`
+  };
+  std::vector<Chunk> chunks;
+  auto add_chunks = [&chunks](const char* property, const std::vector<std::size_t>& kind) {
+    for (std::size_t start = 0; start < kind.size(); start += kFilterInLimit) {
+      std::size_t end = std::min(kind.size(), start + kFilterInLimit);
+      chunks.push_back({property,
+                        {kind.begin() + static_cast<std::ptrdiff_t>(start),
+                         kind.begin() + static_cast<std::ptrdiff_t>(end)}});
+    }
+  };
+  add_chunks("id", ids);
+  add_chunks("userPrincipalName", upns);
   std::vector<std::string> urls;
-  urls.reserve(ids_or_upns.size());
-  for (const auto& name : ids_or_upns) urls.push_back(user_url(name));
-  return get_many<User>(tenant, urls, "users",
-                        [&](std::size_t i) { return get_user(tenant, ids_or_upns[i]); });
+  urls.reserve(chunks.size());
+  for (const Chunk& chunk : chunks) {
+    std::vector<std::string> names;
+    names.reserve(chunk.names.size());
+    for (std::size_t u : chunk.names) names.push_back(unique[u]);
+    urls.push_back(users_in_url(chunk.property, names));
+  }
+  auto list_what = [&](std::size_t c) {
+    return "tenant " + tenant + ": users by " + chunks[c].property + " (" +
+           std::to_string(chunks[c].names.size()) + ")";
+  };
+  auto read_alone = [&](std::size_t c) {
+    return get_one<FilteredUsersPage>(tenant, urls[c], list_what(c));
+  };
+  // The lists in $batch requests (a list the batch could not answer read again on its
+  // own); a single list needs no $batch.
+  std::vector<Result<FilteredUsersPage>> pages;
+  if (chunks.size() == 1) {
+    pages.push_back(read_alone(0));
+  } else {
+    pages = get_many<FilteredUsersPage>(tenant, urls, "users", read_alone);
+  }
+
+  std::vector<std::optional<Result<User>>> found(unique.size());
+  for (std::size_t c = 0; c < chunks.size(); ++c) {
+    const Chunk& chunk = chunks[c];
+    Result<FilteredUsersPage>& page = pages[c];
+    if (page.ok() && !page->next_link.empty()) {
+      // At most 15 users match, fewer than a page holds; should the service page them
+      // anyway, the rest comes by the nextLink.
+      std::string next = std::move(page->next_link);
+      std::vector<User>& users = page->users;
+      Status rest = for_each_user_page(
+          tenant, next, "users by " + chunk.property, /*delta=*/false,
+          [&users](UserPage&& more) {
+            for (User& u : more.users) users.push_back(std::move(u));
+            return Status();
+          },
+          nullptr);
+      if (!rest.ok()) page = rest.error();
+    }
+    if (!page.ok()) {
+      const Error& error = page.error();
+      if (error.kind == ErrorKind::NotFound || error.http_status == 400) {
+        // The service refused the list (a name it cannot take in a filter, say): each
+        // name on its own, as get_user reads it.
+        for (std::size_t u : chunk.names) found[u] = get_user(tenant, unique[u]);
+      } else {
+        for (std::size_t u : chunk.names) found[u] = error;
+      }
+      continue;
+    }
+    // Match the answer to the names: ids ignoring case, as GUIDs compare; UPNs ignoring
+    // ASCII case, as the service compares them.
+    const bool by_id = chunk.property == "id";
+    std::unordered_map<std::string, const User*> by_name;
+    for (const User& user : page->users) {
+      by_name.emplace(ascii_lower(by_id ? user.id : user.user_principal_name), &user);
+    }
+    std::size_t matched = 0;
+    for (std::size_t u : chunk.names) {
+      auto hit = by_name.find(ascii_lower(unique[u]));
+      if (hit == by_name.end()) continue;
+      found[u] = *hit->second;
+      ++matched;
+    }
+    // A user in the answer that matches no name was found by a rule other than ours (a
+    // case the service folds and ASCII does not): the names left are read on their own.
+    const bool unmatched_users = matched < by_name.size();
+    for (std::size_t u : chunk.names) {
+      if (found[u]) continue;
+      found[u] =
+          unmatched_users ? get_user(tenant, unique[u]) : Result<User>(user_not_found(unique[u]));
+    }
+  }
+
+  std::vector<Result<User>> out;
+  out.reserve(ids_or_upns.size());
+  for (std::size_t slot : slot_of) out.push_back(*found[slot]);
+  return out;
 }
 
 Result<Group> GraphClient::get_group(const std::string& tenant, const std::string& id) {

@@ -132,9 +132,18 @@ class GraphClient {
   Status deleted_users(const std::string& tenant, const UsersSink& sink);
   // GET /users/{id or upn}. NotFound when no active user has that name.
   Result<User> get_user(const std::string& tenant, const std::string& id_or_upn);
-  // Many users, in $batch requests of GETs (batch_size each, kReadBatchesInFlight at
-  // once); one result per name, in order. An item the batch could not answer (throttled,
-  // 5xx, malformed) is read again on its own with get_user(), under the usual retries.
+  // Many users; one result per name, in order (a name given twice is read once), NotFound
+  // as get_user() says it. One name: get_user(). More: the names with '@' are UPNs, the
+  // others ids; each kind in lists of at most 15 (the service's limit for `in`):
+  // GET /users?$filter=id in ('a','b',...)&$select=... (or userPrincipalName in), quotes
+  // doubled, percent-encoded; those lists in $batch requests (batch_size each,
+  // kReadBatchesInFlight at once; a single list without one), so up to 300 users a request.
+  // Answers are matched to names ignoring ASCII case; a name absent from its list is
+  // NotFound. A list the batch could not answer (throttled, 5xx, malformed) is asked for
+  // again on its own, under the usual retries; if that fails, each of its names gets that
+  // error, except that a list the service refuses as a query (400) or as not found is read
+  // name by name with get_user(). Should a list hold a user that matches none of its
+  // names (a case rule other than ASCII's), its names not found are read with get_user().
   static constexpr std::size_t kReadBatchesInFlight = 4;
   std::vector<Result<User>> get_users(const std::string& tenant,
                                       const std::vector<std::string>& ids_or_upns);

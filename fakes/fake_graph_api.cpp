@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <cctype>
 #include <cstdio>
+#include <map>
 #include <string_view>
 
 #include "fakes/fake_cursor.h"
@@ -62,7 +63,13 @@ bool matches(const UserRecord& u, const std::vector<FilterClause>& filter) {
     const std::string& actual = clause.property == "id"                  ? u.id
                                 : clause.property == "userPrincipalName" ? u.user_principal_name
                                                                          : u.department;
-    if (!iequals(actual, clause.value)) return false;
+    if (clause.in) {
+      bool any = std::any_of(clause.values.begin(), clause.values.end(),
+                             [&](const std::string& v) { return iequals(actual, v); });
+      if (!any) return false;
+    } else if (!iequals(actual, clause.value)) {
+      return false;
+    }
   }
   return true;
 }
@@ -397,7 +404,8 @@ ApiResponse GraphApi::list_users(const Caller& c, const QueryParams& q) const {
   UserPage page("users", q, signer_, t.id(), now);
   auto visit = [&](const UserRecord& u) { return page.visit(u); };
 
-  // Use an index when the filter names one: id or UPN (one user), or department.
+  // Use an index when the filter names one: id or UPN (one user, or each of an `in`'s
+  // values), or department.
   const auto& filter = page.filter();
   auto by_key = std::find_if(filter.begin(), filter.end(), [](const FilterClause& f) {
     return f.property == "id" || f.property == "userPrincipalName";
@@ -406,8 +414,17 @@ ApiResponse GraphApi::list_users(const Caller& c, const QueryParams& q) const {
     return f.property == "department";
   });
   if (by_key != filter.end()) {
-    const UserRecord* u = t.find_active(by_key->value);
-    if (u != nullptr && u->id > page.after()) visit(*u);
+    // The users the names find, each once and in id order as every list is; visit()
+    // checks the property (find_active knows both ids and UPNs) and the other clauses.
+    std::map<std::string, const UserRecord*> named;
+    const std::vector<std::string> one = {by_key->value};
+    for (const std::string& name : by_key->in ? by_key->values : one) {
+      const UserRecord* u = t.find_active(name);
+      if (u != nullptr && u->id > page.after()) named.emplace(u->id, u);
+    }
+    for (const auto& entry : named) {
+      if (!visit(*entry.second)) break;
+    }
   } else if (by_department != filter.end()) {
     if (const auto* ids = t.department_members(by_department->value)) {
       for (auto it = ids->upper_bound(page.after()); it != ids->end(); ++it) {

@@ -49,10 +49,45 @@ std::string read_literal(const std::string& s, size_t& i) {
   unsupported();
 }
 
-}  // namespace
+// `('a', 'b', ...)`: one literal or more, comma-separated. More than kMaxInValues is
+// refused as the service refuses it.
+std::vector<std::string> read_list(const std::string& s, size_t& i) {
+  if (i >= s.size() || s[i] != '(') unsupported();
+  ++i;
+  std::vector<std::string> out;
+  while (true) {
+    skip_spaces(s, i);
+    out.push_back(read_literal(s, i));
+    skip_spaces(s, i);
+    if (i < s.size() && s[i] == ',') {
+      ++i;
+      continue;
+    }
+    if (i < s.size() && s[i] == ')') {
+      ++i;
+      break;
+    }
+    unsupported();
+  }
+  if (out.size() > kMaxInValues) {
+    fail(400, "Request_UnsupportedQuery",
+         "Too many child clauses specified in search filter expression containing 'OR' "
+         "operators: " +
+             std::to_string(out.size()) + ". Max allowed: " + std::to_string(kMaxInValues));
+  }
+  return out;
+}
 
-std::vector<FilterClause> parse_eq_filter(const std::string& filter,
-                                          const std::vector<std::string>& properties) {
+bool listed(const std::vector<std::string>& names, const std::string& name) {
+  return std::any_of(names.begin(), names.end(),
+                     [&](const std::string& n) { return iequals(n, name); });
+}
+
+// `eq` clauses over `properties`, and `in` clauses over those of them in `in_properties`,
+// joined by ` and `.
+std::vector<FilterClause> parse_filter(const std::string& filter,
+                                       const std::vector<std::string>& properties,
+                                       const std::vector<std::string>& in_properties) {
   std::vector<FilterClause> out;
   size_t i = 0;
   while (true) {
@@ -62,18 +97,36 @@ std::vector<FilterClause> parse_eq_filter(const std::string& filter,
                               [&](const std::string& p) { return iequals(p, word); });
     if (known == properties.end()) unsupported();
     skip_spaces(filter, i);
-    if (!iequals(read_word(filter, i), "eq")) unsupported();
+    std::string op = read_word(filter, i);
     skip_spaces(filter, i);
-    out.push_back({*known, read_literal(filter, i)});
+    FilterClause clause;
+    clause.property = *known;
+    if (iequals(op, "eq")) {
+      clause.value = read_literal(filter, i);
+    } else if (iequals(op, "in") && listed(in_properties, *known)) {
+      clause.in = true;
+      clause.values = read_list(filter, i);
+    } else {
+      unsupported();
+    }
+    out.push_back(std::move(clause));
     skip_spaces(filter, i);
     if (i == filter.size()) return out;
     if (!iequals(read_word(filter, i), "and")) unsupported();
   }
 }
 
+}  // namespace
+
+std::vector<FilterClause> parse_eq_filter(const std::string& filter,
+                                          const std::vector<std::string>& properties) {
+  return parse_filter(filter, properties, {});
+}
+
 std::vector<FilterClause> parse_user_filter(const std::string& filter) {
   static const std::vector<std::string> kProperties = {"userPrincipalName", "id", "department"};
-  return parse_eq_filter(filter, kProperties);
+  static const std::vector<std::string> kInProperties = {"userPrincipalName", "id"};
+  return parse_filter(filter, kProperties, kInProperties);
 }
 
 int parse_top(const std::optional<std::string>& value) {

@@ -146,7 +146,9 @@ class Directory {
   virtual Result<User> get_user(const std::string& tenant, const std::string& id_or_upn) = 0;
 
   // Many users by id or UPN, one result per name, in order (NotFound as for get_user).
-  // The Graph adapter reads them in $batch requests of 20; this default reads one by one.
+  // The Graph adapter reads up to 15 of one kind (ids, or UPNs) with one filtered list GET
+  // (`id in (...)`, `userPrincipalName in (...)`), 20 of those GETs to a $batch: up to 300
+  // users a request (GraphClient::get_users). This default reads one by one.
   virtual std::vector<Result<User>> get_users(const std::string& tenant,
                                               const std::vector<std::string>& ids_or_upns) {
     std::vector<Result<User>> out;

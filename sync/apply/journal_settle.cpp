@@ -85,6 +85,7 @@ class TenantSettle {
       std::lock_guard<std::mutex> lock(report_mu_);
       report_.users_read += static_cast<int>(targets.size());
     }
+    UserPage found;  // folded into the cache together, in one transaction
     for (size_t i = 0; i < users_.size(); ++i) {
       UserEntries& u = users_[i];
       if (i >= read.size()) {
@@ -92,7 +93,8 @@ class TenantSettle {
       } else if (read[i].ok()) {
         u.read = true;
         u.active = std::move(read[i]).value();
-        fold(*u.active);
+        found.users.push_back(*u.active);
+        found.users.back().deleted_date_time.reset();
       } else if (read[i].error().kind == ErrorKind::NotFound) {
         u.read = true;
       } else {
@@ -105,6 +107,7 @@ class TenantSettle {
                   {"error", u.read_error}});
       }
     }
+    fold(found);
   }
 
   // Settles the entry by whether its effect is there (settle_effect.h), from the user as
@@ -165,8 +168,10 @@ class TenantSettle {
     if (!s.ok()) local_error(s.error());
   }
 
-  void fold(const User& user) {
-    Status s = cache_.fold_user(tenant_key_, user);
+  // The users read, as the service has them now (Cache::fold_user for many).
+  void fold(const UserPage& users) {
+    if (users.users.empty()) return;
+    Status s = cache_.apply_user_page(tenant_key_, users);
     if (!s.ok()) local_error(s.error());
   }
 

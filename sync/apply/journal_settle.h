@@ -8,15 +8,16 @@
 // - pending: `skipped`, "not sent: interrupted before it was sent".
 // - sending: once `request_timeout` has passed since the entry was sent (so no request of
 //   the dead process can still land after the read), the users concerned are read again
-//   (Directory::get_users: $batch GETs of 20) and each entry becomes `applied` when its
-//   effect is there (assign/update: the SKU is assigned directly with those disabled
-//   plans; revoke: not assigned directly; restore: the user is active; delete: it is not;
-//   create: a user with that UPN exists; set: the user has every property of the PATCH
-//   body), else `skipped`: it did not take effect and is not sent again. A password reset is
-//   `skipped` either way: nobody knows that password.
-// - Every user read is folded into the cache, and the seats of a tenant where something
-//   took effect are read again, so the caller plans afresh from the truth: intent is
-//   always the current desired state, mode and limits, never the old plan.
+//   (Directory::get_users: over Graph, `in` filters of 15 users, 20 to a $batch) and each
+//   entry becomes `applied` when its effect is there (assign/update: the SKU is assigned
+//   directly with those disabled plans; revoke: not assigned directly; restore: the user
+//   is active; delete: it is not; create: a user with that UPN exists; set: the user has
+//   every property of the PATCH body), else `skipped`: it did not take effect and is not
+//   sent again. A password reset is `skipped` either way: nobody knows that password.
+// - Every user read is folded into the cache (a tenant's in one transaction), and the
+//   seats of a tenant where something took effect are read again, so the caller plans
+//   afresh from the truth: intent is always the current desired state, mode and limits,
+//   never the old plan.
 // - A user that cannot be read (a transient error) leaves its entries `sending` and its
 //   tenant in `unresolved_tenants`: the caller must send nothing new there until a later
 //   settle reads it.

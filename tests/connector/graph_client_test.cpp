@@ -6,8 +6,14 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <cctype>
+#include <cstdio>
+#include <functional>
 #include <map>
+#include <optional>
 #include <set>
+#include <utility>
+#include <vector>
 
 #include "sync/clock.h"
 #include "tests/connector/scripted_transport.h"
@@ -357,6 +363,322 @@ TEST_F(GraphClientTest, GroupsAreReadByIdWithTheirDisplayNames) {
   ASSERT_EQ(requests.size(), 3u);
   EXPECT_EQ(ScriptedTransport::path_of(requests[1]), "/v1.0/$batch");
   EXPECT_EQ(requests[2].url, kGraph + "/groups/g-busy" + select);
+}
+
+// ---- users read back: `in` filters of 15, 20 to a $batch ------------------------------
+
+std::string percent_decode(const std::string& s) {
+  std::string out;
+  for (std::size_t i = 0; i < s.size(); ++i) {
+    if (s[i] == '%' && i + 2 < s.size()) {
+      out += static_cast<char>(std::stoi(s.substr(i + 1, 2), nullptr, 16));
+      i += 2;
+    } else {
+      out += s[i];
+    }
+  }
+  return out;
+}
+
+// A /users list URL's filter `<property> in ('a','b',...)`, its values unquoted ('' is one
+// quote). The test fails on any other form.
+struct InFilter {
+  std::string property;
+  std::vector<std::string> values;
+};
+
+InFilter parse_in_filter(const std::string& relative_url) {
+  InFilter f;
+  const std::string prefix = "/users?$filter=";
+  EXPECT_EQ(relative_url.rfind(prefix, 0), 0u) << relative_url;
+  const std::string select = "&$select=" + kSelect;
+  EXPECT_TRUE(relative_url.size() > select.size() &&
+              relative_url.compare(relative_url.size() - select.size(), select.size(), select) == 0)
+      << relative_url;
+  std::string filter =
+      percent_decode(relative_url.substr(prefix.size(), relative_url.find('&') - prefix.size()));
+  std::size_t open = filter.find(" in (");
+  EXPECT_NE(open, std::string::npos) << filter;
+  if (open == std::string::npos) return f;
+  f.property = filter.substr(0, open);
+  std::size_t i = open + 5;
+  while (i < filter.size() && filter[i] == '\'') {
+    std::string value;
+    for (++i; i < filter.size(); ++i) {
+      if (filter[i] != '\'') {
+        value += filter[i];
+      } else if (i + 1 < filter.size() && filter[i + 1] == '\'') {
+        value += '\'';
+        ++i;
+      } else {
+        break;
+      }
+    }
+    f.values.push_back(value);
+    i += 1;  // the closing quote
+    if (i < filter.size() && filter[i] == ',') ++i;
+  }
+  EXPECT_EQ(filter.substr(i), ")") << filter;
+  return f;
+}
+
+std::string lower(std::string s) {
+  for (char& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return s;
+}
+
+// A directory of `n` users ("user.NN@contoso.onmicrosoft.com", user 7 is o'brien.07@...)
+// answering GET /users/{name}, GET /users?$filter=... in (...) and $batch of those, as
+// Graph does (names ignoring case, at most 15 values). `override_answer` may answer an
+// URL otherwise (in a batch or alone).
+class UsersGraph {
+ public:
+  using Override =
+      std::function<std::optional<std::pair<int, json>>(const std::string& url, bool in_batch)>;
+  explicit UsersGraph(int n) {
+    for (int i = 0; i < n; ++i) {
+      char id[64];
+      std::snprintf(id, sizeof id, "a0000000-0000-4000-8000-%012d", i);
+      char upn[64];
+      std::snprintf(
+          upn, sizeof upn,
+          i == 7 ? "o'brien.%02d@contoso.onmicrosoft.com" : "user.%02d@contoso.onmicrosoft.com", i);
+      users.push_back(user_json(id, upn));
+    }
+  }
+
+  std::pair<int, json> answer(const std::string& url, bool in_batch) const {
+    if (override_answer) {
+      if (auto a = override_answer(url, in_batch)) return *a;
+    }
+    auto not_found = [](const std::string& name) {
+      return std::pair<int, json>(
+          404, {{"error",
+                 {{"code", "Request_ResourceNotFound"},
+                  {"message", "Resource '" + name +
+                                  "' does not exist or one of its queried reference-property "
+                                  "objects are not present."}}}});
+    };
+    if (url.rfind("/users/", 0) == 0) {
+      std::string name = percent_decode(url.substr(7, url.find('?') - 7));
+      for (const auto& u : users) {
+        if (lower(u["id"]) == lower(name) || lower(u["userPrincipalName"]) == lower(name)) {
+          return {200, u};
+        }
+      }
+      return not_found(name);
+    }
+    InFilter f = parse_in_filter(url);
+    EXPECT_LE(f.values.size(), 15u);
+    if (f.values.size() > 15) return {400, {{"error", {{"code", "Request_UnsupportedQuery"}}}}};
+    json value = json::array();
+    for (const auto& u : users) {
+      for (const auto& v : f.values) {
+        if (lower(u[f.property]) == lower(v)) {
+          value.push_back(u);
+          break;
+        }
+      }
+    }
+    return {200, {{"value", value}}};
+  }
+
+  Result<HttpResponse> handle(const HttpRequest& r) const {
+    const std::string base = kGraph;
+    if (ScriptedTransport::path_of(r) != "/v1.0/$batch") {
+      EXPECT_EQ(r.method, "GET");
+      auto [status, body] = answer(r.url.substr(base.size()), false);
+      return test::json_response(status, body);
+    }
+    const json request = json::parse(r.body);
+    EXPECT_LE(request["requests"].size(), 20u);
+    json responses = json::array();
+    for (const auto& item : request["requests"]) {
+      EXPECT_EQ(item["method"], "GET");
+      auto [status, body] = answer(item["url"], true);
+      json headers = json::object();
+      if (status == 429) headers["Retry-After"] = "1";
+      responses.push_back(
+          {{"id", item["id"]}, {"status", status}, {"headers", headers}, {"body", body}});
+    }
+    std::reverse(responses.begin(), responses.end());  // any order
+    return test::json_response(200, {{"responses", responses}});
+  }
+
+  std::string id(int i) const { return users[i]["id"]; }
+  std::string upn(int i) const { return users[i]["userPrincipalName"]; }
+
+  std::vector<json> users;
+  Override override_answer;
+};
+
+// 40 names, ids and UPNs mixed, some in another case, one with a quote, one twice, four
+// unknown: one $batch of four filters (ids 15 + 7, UPNs 15 + 3); each name gets its user,
+// in the order asked, or NotFound as GET /users/{name} would say it.
+TEST_F(GraphClientTest, UsersAreReadFifteenToAFilterAndTwentyFiltersToABatch) {
+  UsersGraph graph(40);
+  transport_.set_handler([&](const HttpRequest& r) { return graph.handle(r); });
+  std::vector<std::string> names;
+  std::vector<std::string> expected;  // the UPN each name finds, "" for none
+  const std::string gone_id = "ffffffff-0000-4000-8000-000000000001";
+  const std::string gone_id2 = "ffffffff-0000-4000-8000-000000000002";
+  for (int i = 0; i < 20; ++i) {
+    // Ids of users 0..19 (user 3's upper case), UPNs of users 20..34 (user 21's upper case).
+    std::string id = graph.id(i);
+    if (i == 3) std::transform(id.begin(), id.end(), id.begin(), ::toupper);
+    names.push_back(id);
+    expected.push_back(graph.upn(i));
+    if (i < 15) {
+      std::string upn = graph.upn(20 + i);
+      if (i == 1) std::transform(upn.begin(), upn.end(), upn.begin(), ::toupper);
+      names.push_back(upn);
+      expected.push_back(graph.upn(20 + i));
+    }
+  }
+  names.insert(names.begin() + 5, gone_id);
+  expected.insert(expected.begin() + 5, "");
+  names.insert(names.begin() + 11, "nobody@contoso.onmicrosoft.com");
+  expected.insert(expected.begin() + 11, "");
+  names.push_back(graph.upn(7));  // o'brien.07@..., also asked for by id
+  expected.push_back(graph.upn(7));
+  names.push_back(gone_id2);
+  expected.push_back("");
+  names.push_back("gone@contoso.onmicrosoft.com");
+  expected.push_back("");
+  ASSERT_EQ(names.size(), 40u);
+
+  auto read = client_.get_users("contoso", names);
+  ASSERT_EQ(read.size(), names.size());
+  for (std::size_t i = 0; i < names.size(); ++i) {
+    SCOPED_TRACE(names[i]);
+    if (expected[i].empty()) {
+      ASSERT_FALSE(read[i].ok());
+      EXPECT_EQ(read[i].error().kind, ErrorKind::NotFound);
+      EXPECT_EQ(read[i].error().describe(),
+                "Request_ResourceNotFound: Resource '" + names[i] +
+                    "' does not exist or one of its queried reference-property objects are not "
+                    "present.");
+    } else {
+      ASSERT_TRUE(read[i].ok()) << read[i].error().describe();
+      EXPECT_EQ(read[i]->user_principal_name, expected[i]);
+    }
+  }
+
+  auto requests = transport_.requests();
+  ASSERT_EQ(requests.size(), 1u);
+  EXPECT_EQ(ScriptedTransport::path_of(requests[0]), "/v1.0/$batch");
+  std::vector<std::pair<std::string, std::size_t>> filters;  // property, values
+  const json batch = json::parse(requests[0].body);          // alive for the loop
+  for (const auto& item : batch["requests"]) {
+    InFilter f = parse_in_filter(item["url"]);
+    filters.emplace_back(f.property, f.values.size());
+  }
+  std::sort(filters.begin(), filters.end());
+  EXPECT_EQ(filters,
+            (std::vector<std::pair<std::string, std::size_t>>{
+                {"id", 7}, {"id", 15}, {"userPrincipalName", 3}, {"userPrincipalName", 15}}));
+}
+
+// One name: the plain GET. A few of one kind: one filtered GET, no $batch. 300 names: one
+// $batch of 20 filters; 301: two.
+TEST_F(GraphClientTest, FewUsersNeedNoBatchAndThreeHundredFitOne) {
+  UsersGraph graph(310);
+  transport_.set_handler([&](const HttpRequest& r) { return graph.handle(r); });
+
+  auto one = client_.get_users("contoso", {graph.upn(7)});
+  ASSERT_EQ(one.size(), 1u);
+  ASSERT_TRUE(one[0].ok()) << one[0].error().describe();
+  ASSERT_EQ(transport_.requests().size(), 1u);
+  EXPECT_EQ(transport_.requests()[0].url,
+            kGraph + "/users/o%27brien.07@contoso.onmicrosoft.com?$select=" + kSelect);
+
+  auto two = client_.get_users("contoso", {graph.upn(7), graph.upn(20)});
+  ASSERT_EQ(two.size(), 2u);
+  ASSERT_TRUE(two[0].ok() && two[1].ok());
+  EXPECT_EQ(two[0]->user_principal_name, graph.upn(7));
+  EXPECT_EQ(two[1]->user_principal_name, graph.upn(20));
+  ASSERT_EQ(transport_.requests().size(), 2u);
+  // The quote doubled, the whole filter percent-encoded.
+  EXPECT_EQ(transport_.requests()[1].url,
+            kGraph +
+                "/users?$filter=userPrincipalName%20in%20%28%27o%27%27brien.07%40contoso."
+                "onmicrosoft.com%27%2C%27user.20%40contoso.onmicrosoft.com%27%29&$select=" +
+                kSelect);
+
+  for (std::size_t n : {300u, 301u}) {
+    SCOPED_TRACE(n);
+    std::vector<std::string> ids;
+    for (std::size_t i = 0; i < n; ++i) ids.push_back(graph.id(static_cast<int>(i)));
+    std::size_t before = transport_.requests().size();
+    auto read = client_.get_users("contoso", ids);
+    ASSERT_EQ(read.size(), n);
+    for (std::size_t i = 0; i < n; ++i) {
+      ASSERT_TRUE(read[i].ok()) << read[i].error().describe();
+      EXPECT_EQ(read[i]->id, ids[i]);
+    }
+    auto requests = transport_.requests();
+    EXPECT_EQ(requests.size() - before, n == 300 ? 1u : 2u);
+    for (std::size_t r = before; r < requests.size(); ++r) {
+      EXPECT_EQ(ScriptedTransport::path_of(requests[r]), "/v1.0/$batch");
+    }
+  }
+}
+
+// A filter the service would not answer fails each of its names with its error; one the
+// batch could not answer (throttled) is asked for again on its own; one it refused as a
+// query (400) is read name by name, as GET /users/{name}.
+TEST_F(GraphClientTest, AFailedFilterFailsEachOfItsNames) {
+  UsersGraph graph(44);  // user.44 does not exist
+  graph.override_answer = [&](const std::string& url,
+                              bool in_batch) -> std::optional<std::pair<int, json>> {
+    if (url.rfind("/users?", 0) != 0) return std::nullopt;
+    std::string first = parse_in_filter(url).values.at(0);
+    if (first == graph.upn(0)) {
+      return std::pair<int, json>(
+          403,
+          {{"error",
+            {{"code", "Authorization_RequestDenied"}, {"message", "Insufficient privileges."}}}});
+    }
+    if (first == graph.upn(15) && in_batch) {
+      return std::pair<int, json>(
+          429, {{"error", {{"code", "TooManyRequests"}, {"message", "Slow down."}}}});
+    }
+    if (first == graph.upn(30)) {
+      return std::pair<int, json>(
+          400, {{"error", {{"code", "Request_BadRequest"}, {"message", "Invalid filter."}}}});
+    }
+    return std::nullopt;
+  };
+  transport_.set_handler([&](const HttpRequest& r) { return graph.handle(r); });
+  std::vector<std::string> names;
+  for (int i = 0; i < 44; ++i) names.push_back(graph.upn(i));
+  names.push_back("user.44@contoso.onmicrosoft.com");
+
+  auto read = client_.get_users("contoso", names);
+  ASSERT_EQ(read.size(), 45u);
+  for (std::size_t i = 0; i < 15; ++i) {
+    ASSERT_FALSE(read[i].ok()) << names[i];
+    EXPECT_EQ(read[i].error().kind, ErrorKind::Forbidden);
+    EXPECT_EQ(read[i].error().describe(), "Authorization_RequestDenied: Insufficient privileges.");
+  }
+  for (std::size_t i = 15; i < 44; ++i) {
+    ASSERT_TRUE(read[i].ok()) << names[i] << ": " << read[i].error().describe();
+    EXPECT_EQ(read[i]->user_principal_name, names[i]);
+  }
+  ASSERT_FALSE(read[44].ok());
+  EXPECT_EQ(read[44].error().kind, ErrorKind::NotFound);
+
+  // The batch; the refused filter and the throttled one again on their own (the 403 is
+  // final, the 429 is answered alone); the 400's 15 names one by one.
+  auto requests = transport_.requests();
+  EXPECT_EQ(transport_.count("POST", "/v1.0/$batch"), 1);
+  EXPECT_EQ(transport_.count("GET", "/v1.0/users"), 3);
+  int single = 0;
+  for (const auto& r : requests) {
+    if (ScriptedTransport::path_of(r).rfind("/v1.0/users/", 0) == 0) ++single;
+  }
+  EXPECT_EQ(single, 15);
+  EXPECT_EQ(requests.size(), 19u);
 }
 
 // The lists the mirror reads besides users: their first pages in one $batch, a list's next

@@ -1,6 +1,7 @@
 // Reads: /contracts, /subscribedSkus, /users (paging, $top, $select, $filter), /users/{id}.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <map>
 #include <set>
 
@@ -288,6 +289,92 @@ TEST_F(UsersReadTest, FiltersByUpnIdDepartmentAndTheirConjunction) {
   HttpReply unsupported = get("/users?$filter=" + enc("startswith(displayName,'A')"));
   EXPECT_EQ(unsupported.status, 400);
   EXPECT_EQ(error_code(unsupported), "Request_UnsupportedQuery");
+}
+
+// `id in (...)` and `userPrincipalName in (...)`: the users among the values, in id order,
+// names matched ignoring case, '' for a quote; unknown and soft-deleted names are simply
+// absent; at most 15 values, as the service allows by default.
+TEST_F(UsersReadTest, FiltersByIdsOrUpnsInAListOfAtMostFifteen) {
+  auto upns_of = [](const json& page) {
+    std::vector<std::string> out;
+    for (const auto& u : page["value"]) out.push_back(u["userPrincipalName"]);
+    return out;
+  };
+  auto in_list = [](const std::vector<std::string>& values) {
+    std::string list;
+    for (const auto& v : values) list += (list.empty() ? "'" : ", '") + v + "'";
+    return "(" + list + ")";
+  };
+  json created = {{"accountEnabled", true},
+                  {"displayName", "Pat O'Brien"},
+                  {"mailNickname", "pat.obrien"},
+                  {"userPrincipalName", "pat.o'brien@contoso.onmicrosoft.com"},
+                  {"passwordProfile", {{"password", "Tr0ub4dor&3x"}}}};
+  ASSERT_EQ(send("POST", "/users", created).status, 201);
+
+  json by_upn = body_of(
+      get("/users?$select=id,userPrincipalName&$filter=" +
+          enc("userPrincipalName in ('LEE.GU@Contoso.OnMicrosoft.com', 'pat.o''brien@contoso."
+              "onmicrosoft.com','nobody@contoso.onmicrosoft.com', '" +
+              contoso_upn("cameron.white") + "', '" + contoso_upn("adele.vance") + "')")));
+  // Id order: adele 9514db22-..., lee a8b89498-..., Pat's id is new.
+  std::vector<std::string> upns = upns_of(by_upn);
+  std::sort(upns.begin(), upns.end());
+  EXPECT_EQ(upns, (std::vector<std::string>{contoso_upn("adele.vance"), contoso_upn("lee.gu"),
+                                            "pat.o'brien@contoso.onmicrosoft.com"}));
+  std::vector<std::string> ids;
+  for (const auto& u : by_upn["value"]) ids.push_back(u["id"]);
+  EXPECT_TRUE(std::is_sorted(ids.begin(), ids.end())) << by_upn.dump();
+
+  json by_id = body_of(get("/users?$filter=" + enc("id in ('A8B89498-A256-538D-80B7-A369ADA082A4',"
+                                                   "'9514db22-c994-5750-906e-481b6a174377',"
+                                                   "'00000000-0000-4000-8000-000000000000')")));
+  EXPECT_EQ(upns_of(by_id),
+            (std::vector<std::string>{contoso_upn("adele.vance"), contoso_upn("lee.gu")}));
+  // The property is the one named: a UPN is no id, an id no UPN.
+  EXPECT_EQ(
+      body_of(get("/users?$filter=" + enc("id in ('" + contoso_upn("lee.gu") + "')")))["value"]
+          .size(),
+      0u);
+  EXPECT_EQ(
+      body_of(get("/users?$filter=" +
+                  enc("userPrincipalName in ('a8b89498-a256-538d-80b7-a369ada082a4')")))["value"]
+          .size(),
+      0u);
+  // With other clauses: lee.gu is in Operations, adele in Sales.
+  json sales = body_of(get("/users?$filter=" +
+                           enc("department eq 'Sales' and userPrincipalName in ('" +
+                               contoso_upn("lee.gu") + "','" + contoso_upn("adele.vance") + "')")));
+  EXPECT_EQ(upns_of(sales), (std::vector<std::string>{contoso_upn("adele.vance")}));
+
+  // 15 values are fine, 16 are not.
+  std::vector<std::string> fifteen;
+  for (const char* local :
+       {"adele.vance", "alex.wilber", "allan.deyoung", "christie.cline", "debra.berger",
+        "diego.siciliani", "grady.archie", "henrietta.mueller", "isaiah.langer", "johanna.lorenz",
+        "joni.sherman", "lee.gu", "lidia.holloway", "lynne.robbins", "megan.bowen"}) {
+    fifteen.push_back(contoso_upn(local));
+  }
+  EXPECT_EQ(
+      body_of(get("/users?$filter=" + enc("userPrincipalName in " + in_list(fifteen))))["value"]
+          .size(),
+      15u);
+  std::vector<std::string> sixteen = fifteen;
+  sixteen.push_back(contoso_upn("miriam.graham"));
+  HttpReply too_many = get("/users?$filter=" + enc("userPrincipalName in " + in_list(sixteen)));
+  EXPECT_EQ(too_many.status, 400);
+  EXPECT_EQ(error_code(too_many), "Request_UnsupportedQuery");
+  EXPECT_EQ(error_message(too_many),
+            "Too many child clauses specified in search filter expression containing 'OR' "
+            "operators: 16. Max allowed: 15");
+
+  // `in` on another property, an empty list, an unclosed one: unsupported.
+  for (const std::string& filter : {std::string("department in ('Sales')"), std::string("id in ()"),
+                                    std::string("id in ('9514db22-c994-5750-906e-481b6a174377'")}) {
+    HttpReply r = get("/users?$filter=" + enc(filter));
+    EXPECT_EQ(r.status, 400) << filter;
+    EXPECT_EQ(error_code(r), "Request_UnsupportedQuery") << filter;
+  }
 }
 
 TEST_F(UsersReadTest, GetUserByIdOrUpnAnd404) {
