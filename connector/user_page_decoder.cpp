@@ -530,8 +530,8 @@ bool decode_user_page(std::string_view text, bool delta, DecodedUserPage& out,
   // simdjson refuses a few texts nlohmann accepts (integers beyond 64 bits, nesting deeper
   // than 1,024): those, and text that is not JSON, go through nlohmann's parser, whose
   // verdict stands.
-  const bool parsed = parse_fast(text, sax) ||
-                      json::sax_parse(text.data(), text.data() + text.size(), &sax);
+  const bool parsed =
+      parse_fast(text, sax) || json::sax_parse(text.data(), text.data() + text.size(), &sax);
   if (!parsed) {
     failure = {UserPageFailure::Kind::NotJson, 0, {}};
     return false;

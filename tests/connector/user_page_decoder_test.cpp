@@ -219,8 +219,8 @@ TEST(UserPageDecoderTest, AcceptsWhatOnlyTheSlowerParserAccepts) {
   const std::string deep = std::string(2000, '[') + std::string(2000, ']');
   for (const std::string& odd : {std::string("123456789012345678901234567890"),
                                  std::string("-123456789012345678901234567890"), deep}) {
-    const std::string text =
-        R"({"value":[{"id":"a","extension":)" + odd + R"(,"displayName":"A"}],"@odata.nextLink":"n"})";
+    const std::string text = R"({"value":[{"id":"a","extension":)" + odd +
+                             R"(,"displayName":"A"}],"@odata.nextLink":"n"})";
     DecodedUserPage out;
     UserPageFailure failure;
     ASSERT_TRUE(decode_user_page(text, false, out, failure)) << odd.substr(0, 40) << failure.detail;
