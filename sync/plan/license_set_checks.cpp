@@ -4,8 +4,8 @@ namespace tenantsync::planning {
 
 namespace {
 
-bool enables(const TenantServiceRules& rules, const LicenseAfter& license, int plan) {
-  return contains(rules.sku_plans(license.sku), plan) && !contains(*license.disabled, plan);
+bool license_enables(const TenantServiceRules& rules, const LicenseAfter& license, int plan) {
+  return enables(rules, license.sku, *license.disabled, plan);
 }
 
 }  // namespace
@@ -23,11 +23,11 @@ std::vector<ExclusiveConflict> exclusive_conflicts(const TenantServiceRules& rul
       if (found) break;
       if (contains(*l.disabled, p) || before[p] > 0) continue;
       for (int q : rules.exclusive_with(p)) {
-        int others = after[q] - (enables(rules, l, q) ? 1 : 0);
+        int others = after[q] - (license_enables(rules, l, q) ? 1 : 0);
         if (others <= 0) continue;
         int other_sku = -1;
         for (const LicenseAfter& m : licenses) {
-          if (&m != &l && enables(rules, m, q)) {
+          if (&m != &l && license_enables(rules, m, q)) {
             other_sku = m.sku;
             break;
           }

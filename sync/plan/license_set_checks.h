@@ -23,6 +23,12 @@ inline bool contains(const std::vector<int>& sorted, int value) {
   return std::binary_search(sorted.begin(), sorted.end(), value);
 }
 
+// Whether SKU `sku`, with the plans `disabled` (sorted) turned off, enables `plan`.
+inline bool enables(const TenantServiceRules& rules, int sku, const std::vector<int>& disabled,
+                    int plan) {
+  return contains(rules.sku_plans(sku), plan) && !contains(disabled, plan);
+}
+
 // Enabled service plans of a set of licenses, as counts per plan index. Reused across
 // users: clear() resets only what was touched.
 class PlanCounts {

@@ -117,7 +117,7 @@ class Planner {
 
   void build_sets(const UserWork& user);
   bool enables(int sku, const std::vector<int>& disabled, int plan) const {
-    return contains(tenant_rules_.sku_plans(sku), plan) && !contains(disabled, plan);
+    return planning::enables(tenant_rules_, sku, disabled, plan);
   }
   const Held* held_for(const UserWork& user, int sku) const;
   size_t license_op(const UserWork& user, int sku) const;
