@@ -391,7 +391,7 @@ Status stage_rows(Database& db, StagedReads& reads, const std::string& tenant, R
     auto existing = cache_rows::find_user(db, row.key, u.id);
     if (!existing.ok()) return existing.error();
     // The payload is needed only when the cache's row differs (hash covers deletedAt).
-    bool same = *existing && (*existing)->content_hash == hash;
+    bool same = *existing && content_hash_matches((*existing)->content_hash, u);
     Statement& s = **stage;
     s.reset();
     s.bind_all(row.key, static_cast<int>(scope), u.id, hash);
@@ -732,7 +732,7 @@ Result<LoadedUsers> load_users(Database& db, std::int64_t tenant_key) {
 std::vector<size_t> failing_checksum(const LoadedUsers& loaded) {
   std::vector<size_t> failing;
   for (size_t i = 0; i < loaded.users.size(); ++i) {
-    if (loaded.undecodable[i] || loaded.stored_hash[i] != user_content_hash(loaded.users[i])) {
+    if (loaded.undecodable[i] || !content_hash_matches(loaded.stored_hash[i], loaded.users[i])) {
       failing.push_back(i);
     }
   }

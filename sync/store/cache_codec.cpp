@@ -1,5 +1,7 @@
 #include "sync/store/cache_codec.h"
 
+#include <cstring>
+
 #include <nlohmann/json.hpp>
 
 #include "model/json_text.h"
@@ -8,6 +10,51 @@ namespace tenantsync {
 
 namespace {
 
+// Little-endian on every machine, so a cache file hashes the same wherever it is read.
+std::uint64_t load_le64(const char* p) {
+  std::uint64_t w = 0;
+  std::memcpy(&w, p, sizeof w);
+#if __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
+  w = __builtin_bswap64(w);
+#endif
+  return w;
+}
+
+// Eight bytes per step. Each step is a bijection of the state for a given word, and of the
+// word for a given state, so two texts that differ in one word always hash apart.
+class WordHash {
+ public:
+  void add(std::string_view text) {
+    add_u64(text.size());  // length first, so ("ab","c") and ("a","bc") differ
+    size_t i = 0;
+    for (; i + 8 <= text.size(); i += 8) add_u64(load_le64(text.data() + i));
+    if (i < text.size()) {
+      char tail[8] = {};
+      std::memcpy(tail, text.data() + i, text.size() - i);
+      add_u64(load_le64(tail));
+    }
+  }
+  void add(const std::optional<std::string>& text) {
+    add_u64(text ? 1 : 0);
+    if (text) add(std::string_view(*text));
+  }
+  void add(bool b) { add_u64(b ? 1 : 0); }
+  void add(const std::vector<std::string>& list) {
+    add_u64(list.size());
+    for (const auto& s : list) add(std::string_view(s));
+  }
+  void add_u64(std::uint64_t w) {
+    h_ = (h_ ^ w) * 0x9e3779b97f4a7c15ULL;
+    h_ ^= h_ >> 29;
+  }
+  std::uint64_t value() const { return h_; }
+
+ private:
+  std::uint64_t h_ = 0x6a09e667f3bcc909ULL;
+};
+
+// The hash rows written before WordHash hold (they keep it until they change): one byte
+// a step, eight times WordHash's work.
 class Fnv1a {
  public:
   void add(std::string_view text) {
@@ -37,10 +84,10 @@ class Fnv1a {
   std::uint64_t h_ = 0xcbf29ce484222325ULL;
 };
 
-}  // namespace
-
-std::int64_t user_content_hash(const User& u) {
-  Fnv1a h;
+// Every field in a fixed order, through either hash.
+template <typename Hash>
+std::int64_t content_hash(const User& u) {
+  Hash h;
   h.add(std::string_view(u.id));
   h.add(std::string_view(u.user_principal_name));
   h.add(std::string_view(u.display_name));
@@ -69,13 +116,48 @@ std::int64_t user_content_hash(const User& u) {
   return v == 0 ? 1 : v;
 }
 
+}  // namespace
+
+std::int64_t user_content_hash(const User& u) { return content_hash<WordHash>(u); }
+
+bool content_hash_matches(std::int64_t stored, const User& u) {
+  if (stored == 0) return false;
+  return stored == content_hash<WordHash>(u) || stored == content_hash<Fnv1a>(u);
+}
+
 std::string encode_plan_list(const std::vector<std::string>& plans) {
   if (plans.empty()) return "[]";
   return dump_json(nlohmann::json(plans));
 }
 
+namespace {
+
+// ["a","b"] as encode_plan_list writes ids that need no escapes (every service plan id):
+// read without building a JSON tree. Anything else is left to the JSON parser.
+std::optional<std::vector<std::string>> plain_plan_list(std::string_view text) {
+  if (text.size() < 4 || text.front() != '[' || text.back() != ']') return std::nullopt;
+  std::vector<std::string> out;
+  size_t i = 1;
+  while (true) {
+    if (text[i] != '"') return std::nullopt;
+    size_t end = text.find_first_of("\\\"", i + 1);
+    if (end == std::string_view::npos || text[end] != '"') return std::nullopt;
+    for (size_t k = i + 1; k < end; ++k) {
+      if (static_cast<unsigned char>(text[k]) < 0x20) return std::nullopt;
+    }
+    out.emplace_back(text.substr(i + 1, end - i - 1));
+    i = end + 1;
+    if (text[i] == ']') return i + 1 == text.size() ? std::optional(std::move(out)) : std::nullopt;
+    if (text[i] != ',') return std::nullopt;
+    ++i;
+  }
+}
+
+}  // namespace
+
 Result<std::vector<std::string>> decode_plan_list(std::string_view text) {
   if (text.empty() || text == "[]") return std::vector<std::string>{};
+  if (auto plain = plain_plan_list(text)) return std::move(*plain);
   auto j = nlohmann::json::parse(text, nullptr, false);
   if (j.is_discarded() || !j.is_array()) {
     return make_error(ErrorKind::Io, "cache holds a malformed plan list: " + std::string(text));

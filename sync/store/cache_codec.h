@@ -2,8 +2,9 @@
 // (to skip writing users that did not change), lists of disabled plan ids, and the
 // payload of a user staged during a full read.
 //
-// Pure functions; safe from any thread. The hash is FNV-1a 64 over a canonical encoding
-// of every field, stable across runs and builds (it is stored in the cache).
+// Pure functions; safe from any thread. The hash covers a canonical encoding of every
+// field, eight bytes a step, and is stable across runs, builds and machines (it is stored
+// in the cache).
 #pragma once
 
 #include <cstdint>
@@ -19,6 +20,11 @@ namespace tenantsync {
 // Changes whenever any field of the user changes, deleted_date_time and the order of
 // licenses included. Never 0 (0 marks "unknown" in the cache).
 std::int64_t user_content_hash(const User& user);
+
+// Whether `stored` is the content hash of `user`: this function's, or the byte-wise
+// FNV-1a hash that rows written before it hold (a row keeps that until it changes, so an
+// older cache is neither rewritten nor distrusted). 0 never matches.
+bool content_hash_matches(std::int64_t stored, const User& user);
 
 // ["id","id"]: JSON, so any plan id round-trips.
 std::string encode_plan_list(const std::vector<std::string>& plans);

@@ -190,8 +190,8 @@ namespace {
 
 // The user as its rows read back: assigned_licenses is keyed by SKU, so of two entries for
 // one SKU only the later stays (INSERT OR REPLACE). The stored hash must be of that, or
-// the row would fail its checksum on every load.
-std::int64_t stored_content_hash(const User& u) {
+// the row would fail its checksum on every load. `u` itself unless a SKU repeats.
+const User& as_stored(const User& u, std::optional<User>& copy) {
   const auto& licenses = u.assigned_licenses;
   bool repeated = false;
   for (size_t i = 0; i < licenses.size() && !repeated; ++i) {
@@ -199,27 +199,29 @@ std::int64_t stored_content_hash(const User& u) {
       repeated = licenses[i].sku_id == licenses[j].sku_id;
     }
   }
-  if (!repeated) return user_content_hash(u);
-  User stored = u;
-  stored.assigned_licenses.clear();
+  if (!repeated) return u;
+  copy = u;
+  copy->assigned_licenses.clear();
   for (size_t i = 0; i < licenses.size(); ++i) {
     bool later = false;
     for (size_t j = i + 1; j < licenses.size(); ++j)
       later |= licenses[j].sku_id == licenses[i].sku_id;
-    if (!later) stored.assigned_licenses.push_back(licenses[i]);
+    if (!later) copy->assigned_licenses.push_back(licenses[i]);
   }
-  return user_content_hash(stored);
+  return *copy;
 }
 
 }  // namespace
 
 Status write_user(Database& db, std::int64_t tenant_key, const User& u, bool& changed) {
-  std::int64_t hash = stored_content_hash(u);
+  std::optional<User> copy;
+  const User& stored = as_stored(u, copy);
   auto existing = find_user(db, tenant_key, u.id);
   if (!existing.ok()) return existing.error();
   std::int64_t user_key = 0;
+  const std::int64_t hash = user_content_hash(stored);
   if (*existing) {
-    if ((*existing)->content_hash == hash) return {};
+    if (content_hash_matches((*existing)->content_hash, stored)) return {};
     user_key = (*existing)->key;
     auto s = db.cached(
         "UPDATE users SET upn = ?3, display_name = ?4, mail = ?5, given_name = ?6, "
@@ -278,19 +280,21 @@ Status delete_user(Database& db, std::int64_t user_key) {
 Status soft_delete_user(Database& db, std::int64_t tenant_key, const std::string& user_id,
                         const std::string& deleted_at, bool& changed) {
   auto s = db.prepare(std::string("SELECT ") + kUserColumns +
-                      " FROM users u WHERE u.tenant = ?1 AND u.id = ?2 AND u.deleted_at IS NULL");
+                      ", u.content_hash FROM users u "
+                      "WHERE u.tenant = ?1 AND u.id = ?2 AND u.deleted_at IS NULL");
   if (!s.ok()) return s.error();
   s->bind_all(tenant_key, user_id);
   auto row = s->step();
   if (!row.ok()) return row.error();
   if (!*row) return {};
   std::int64_t user_key = s->column_int64(0);
+  const std::int64_t stored_hash = s->column_int64(12);  // after kUserColumns' twelve
   User user = read_user_columns(*s);
+  // A row that no longer verifies (damaged, or a license row that does not decode) gets
+  // hash 0, which never verifies: it is re-read rather than blessed by a fresh hash.
+  bool intact = load_licenses(db, user_key, user).ok() && content_hash_matches(stored_hash, user);
   user.deleted_date_time = deleted_at;
-  // A license row that no longer decodes leaves hash 0, which never verifies: the row is
-  // re-read rather than trusted.
-  Status loaded = load_licenses(db, user_key, user);
-  std::int64_t hash = loaded.ok() ? user_content_hash(user) : 0;
+  std::int64_t hash = intact ? user_content_hash(user) : 0;
   auto update = db.cached("UPDATE users SET deleted_at = ?2, content_hash = ?3 WHERE key = ?1");
   if (!update.ok()) return update.error();
   (*update)->bind_all(user_key, deleted_at, hash);

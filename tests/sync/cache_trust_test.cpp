@@ -141,6 +141,49 @@ TEST_F(CacheChecksumTest, UsersSoftDeletedByApplyOrByADeltaStillVerify) {
   EXPECT_EQ(snap.deleted_users.size(), 2u);
 }
 
+TEST_F(CacheChecksumTest, ADamagedRowThatADeltaSoftDeletesStillFails) {
+  // Soft-deleting rewrites the row's hash; a row that was already damaged must not come
+  // out of that with a hash that blesses the damage.
+  tamper(path_, "UPDATE users SET department = 'Salez' WHERE upn = '" + kAlice + "'");
+  UserPage page;
+  page.removed_soft = {"u-alice"};
+  ASSERT_TRUE(cache_->apply_user_page(kContoso.id, page).ok());
+
+  TenantSnapshot snap = snapshot();
+  EXPECT_THAT(snap.failing_checksum, ElementsAre(kAlice));
+  ASSERT_EQ(snap.deleted_users.size(), 1u);
+}
+
+// The byte-wise FNV-1a hash rows written before the word-wise one hold, for Alice's row as
+// SetUp writes it: taken from a cache written by that build (and recomputed from the
+// encoding by an independent script).
+constexpr std::int64_t kAliceByteWiseHash = -8746544178369307670;
+
+TEST_F(CacheChecksumTest, ARowHashedTheEarlierByteWiseWayStillVerifiesAndIsNotRewritten) {
+  tamper(path_, "UPDATE users SET content_hash = " + std::to_string(kAliceByteWiseHash) +
+                    " WHERE upn = '" + kAlice + "'");
+  auto version = cache_->sync_state(kContoso.id);
+  ASSERT_TRUE(version.ok());
+
+  EXPECT_THAT(snapshot().failing_checksum, IsEmpty());
+  read_fully();
+
+  auto db = Database::open(path_, /*create=*/false);
+  ASSERT_TRUE(db.ok());
+  auto stored = (*db)->query_int("SELECT content_hash FROM users WHERE upn = '" + kAlice + "'");
+  ASSERT_TRUE(stored.ok());
+  EXPECT_EQ(*stored, kAliceByteWiseHash) << "an unchanged row is not rewritten";
+  auto after = cache_->sync_state(kContoso.id);
+  ASSERT_TRUE(after.ok());
+  EXPECT_EQ(after->state_version, version->state_version) << "plans made before stay valid";
+}
+
+TEST_F(CacheChecksumTest, ADamagedRowFailsUnderEitherHash) {
+  tamper(path_, "UPDATE users SET content_hash = " + std::to_string(kAliceByteWiseHash) +
+                    ", department = 'Salez' WHERE upn = '" + kAlice + "'");
+  EXPECT_THAT(snapshot().failing_checksum, ElementsAre(kAlice));
+}
+
 TEST_F(CacheChecksumTest, AUserListingOneSkuTwiceStillVerifies) {
   // The cache keeps one license row per SKU; the hash must be of what it keeps, or such a
   // user would block its tenant after every re-read.
