@@ -9,7 +9,6 @@
 #include <map>
 #include <optional>
 #include <tuple>
-#include <unordered_map>
 #include <utility>
 
 #include "sync/log.h"
@@ -667,40 +666,74 @@ struct LoadedUsers {
   std::vector<char> undecodable;          // a license row of the user does not decode
 };
 
+// Where a user's license rows go, by its key. The license queries list users in the order
+// the user query did, so the next row's user is almost always the one at or just after the
+// last; any other key is searched for from the start.
+class UserCursor {
+ public:
+  explicit UserCursor(const std::vector<std::int64_t>& keys) : keys_(keys) {}
+  std::optional<size_t> find(std::int64_t key) {
+    for (size_t from : {at_, size_t{0}}) {
+      auto it = std::find(keys_.begin() + static_cast<std::ptrdiff_t>(from), keys_.end(), key);
+      if (it != keys_.end()) {
+        at_ = static_cast<size_t>(it - keys_.begin());
+        return at_;
+      }
+    }
+    return std::nullopt;
+  }
+
+ private:
+  const std::vector<std::int64_t>& keys_;
+  size_t at_ = 0;
+};
+
 // Runs `sql` (bound to the tenant) and appends each row, decoded from its second column
 // on, to `member` of the user whose key is its first column. A row that does not decode
 // marks its user undecodable (damaged bytes; verification fails it) and is skipped.
 template <typename Decode, typename Row>
-Status attach_rows(Database& db, const char* sql, std::int64_t tenant_key,
-                   const std::unordered_map<std::int64_t, size_t>& index, LoadedUsers& loaded,
+Status attach_rows(Database& db, const char* sql, std::int64_t tenant_key, LoadedUsers& loaded,
                    Decode decode, std::vector<Row> User::*member) {
-  auto s = db.prepare(sql);
+  auto s = db.cached(sql);
   if (!s.ok()) return s.error();
-  s->bind(1, tenant_key);
-  return for_each_row(*s, [&](const Statement& r) {
-    auto it = index.find(r.column_int64(0));
-    if (it == index.end()) return;
+  (*s)->bind(1, tenant_key);
+  UserCursor users(loaded.keys);
+  return for_each_row(**s, [&](const Statement& r) {
+    auto at = users.find(r.column_int64(0));
+    if (!at) return;
     auto row = decode(r, 1);
     if (!row.ok()) {
-      loaded.undecodable[it->second] = 1;
+      loaded.undecodable[*at] = 1;
       return;
     }
-    (loaded.users[it->second].*member).push_back(std::move(row).value());
+    (loaded.users[*at].*member).push_back(std::move(row).value());
   });
 }
 
-// All users of the tenant (active and deleted) with their licenses, in three queries.
+// All users of the tenant (active and deleted) with their licenses, in three queries that
+// each walk the tenant's users in users_by_upn order (its entries end with the key, so
+// each user comes once) and a user's license rows by their primary key: no temporary
+// b-tree sorts anything, and each license row's user is found next to the last one's.
 Result<LoadedUsers> load_users(Database& db, std::int64_t tenant_key) {
   LoadedUsers loaded;
-  std::unordered_map<std::int64_t, size_t> index;
   {
-    auto s = db.prepare(std::string("SELECT ") + cache_rows::kUserColumns +
-                        ", u.content_hash FROM users u WHERE u.tenant = ?1");
+    static const std::string sql = std::string("SELECT ") + cache_rows::kUserColumns +
+                                   ", u.content_hash FROM users u WHERE u.tenant = ?1 "
+                                   "ORDER BY u.upn COLLATE NOCASE, u.key";
+    auto count = db.cached("SELECT count(*) FROM users WHERE tenant = ?1");
+    if (!count.ok()) return count.error();
+    (*count)->bind(1, tenant_key);
+    auto counted = (*count)->step();
+    if (!counted.ok()) return counted.error();
+    const auto n = static_cast<size_t>((*count)->column_int64(0));
+    loaded.users.reserve(n);
+    loaded.keys.reserve(n);
+    loaded.stored_hash.reserve(n);
+    auto s = db.cached(sql.c_str());
     if (!s.ok()) return s.error();
-    s->bind(1, tenant_key);
+    (*s)->bind(1, tenant_key);
     constexpr int kHashColumn = 12;  // after kUserColumns' twelve
-    Status read = for_each_row(*s, [&](const Statement& r) {
-      index.emplace(r.column_int64(0), loaded.users.size());
+    Status read = for_each_row(**s, [&](const Statement& r) {
       loaded.users.push_back(cache_rows::read_user_columns(r));
       loaded.keys.push_back(r.column_int64(0));
       loaded.stored_hash.push_back(r.column_int64(kHashColumn));
@@ -708,20 +741,19 @@ Result<LoadedUsers> load_users(Database& db, std::int64_t tenant_key) {
     if (!read.ok()) return read.error();
     loaded.undecodable.assign(loaded.users.size(), 0);
   }
-  Status read = attach_rows(db,
-                            "SELECT al.user_key, al.sku_id, al.disabled_plans FROM users u "
-                            "JOIN assigned_licenses al ON al.user_key = u.key WHERE u.tenant = ?1 "
-                            "ORDER BY al.user_key, al.position",
-                            tenant_key, index, loaded, cache_rows::read_assigned_license,
-                            &User::assigned_licenses);
+  Status read =
+      attach_rows(db,
+                  "SELECT al.user_key, al.sku_id, al.disabled_plans FROM users u "
+                  "JOIN assigned_licenses al ON al.user_key = u.key WHERE u.tenant = ?1 "
+                  "ORDER BY u.upn COLLATE NOCASE, u.key, al.position",
+                  tenant_key, loaded, cache_rows::read_assigned_license, &User::assigned_licenses);
   if (read.ok()) {
     read = attach_rows(db,
                        "SELECT ls.user_key, ls.sku_id, ls.assigned_by_group, ls.disabled_plans, "
                        "ls.state, ls.error FROM users u JOIN license_states ls "
                        "ON ls.user_key = u.key WHERE u.tenant = ?1 "
-                       "ORDER BY ls.user_key, ls.position",
-                       tenant_key, index, loaded, cache_rows::read_license_state,
-                       &User::license_states);
+                       "ORDER BY u.upn COLLATE NOCASE, u.key, ls.position",
+                       tenant_key, loaded, cache_rows::read_license_state, &User::license_states);
   }
   if (!read.ok()) return read.error();
   return loaded;
@@ -779,14 +811,23 @@ Result<TenantSnapshot> Cache::load_snapshot(const std::string& tenant) {
       snap.failing_checksum.push_back(loaded->users[i].user_principal_name);
     }
     std::sort(snap.failing_checksum.begin(), snap.failing_checksum.end());
+    size_t deleted = 0;
+    for (const auto& u : loaded->users) deleted += u.deleted_date_time ? 1 : 0;
+    snap.users.reserve(loaded->users.size() - deleted);
+    snap.deleted_users.reserve(deleted);
     for (auto& u : loaded->users) {
       (u.deleted_date_time ? snap.deleted_users : snap.users).push_back(std::move(u));
     }
+    // By UPN as written, then id. They come ordered by UPN ignoring case, then key: the
+    // same order unless UPNs hold capitals or repeat, so sorted only when it is not.
     auto by_upn = [](const User& a, const User& b) {
       return std::tie(a.user_principal_name, a.id) < std::tie(b.user_principal_name, b.id);
     };
-    std::sort(snap.users.begin(), snap.users.end(), by_upn);
-    std::sort(snap.deleted_users.begin(), snap.deleted_users.end(), by_upn);
+    for (auto* list : {&snap.users, &snap.deleted_users}) {
+      if (!std::is_sorted(list->begin(), list->end(), by_upn)) {
+        std::sort(list->begin(), list->end(), by_upn);
+      }
+    }
     Status st = tx->commit();
     if (!st.ok()) return st.error();
     return snap;
