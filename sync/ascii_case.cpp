@@ -1,5 +1,7 @@
 #include "sync/ascii_case.h"
 
+#include <cstdint>
+
 namespace tenantsync {
 
 namespace {
@@ -20,6 +22,15 @@ std::string ascii_upper(std::string_view text) {
     if (c >= 'a' && c <= 'z') c = static_cast<char>(c - 'a' + 'A');
   }
   return out;
+}
+
+size_t IHash::operator()(std::string_view text) const {
+  std::uint64_t h = 0xcbf29ce484222325ULL;  // FNV-1a over the folded bytes
+  for (char c : text) {
+    h ^= static_cast<unsigned char>(fold(c));
+    h *= 0x100000001b3ULL;
+  }
+  return static_cast<size_t>(h);
 }
 
 bool iequals(std::string_view a, std::string_view b) {

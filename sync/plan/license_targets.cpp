@@ -40,7 +40,7 @@ LicenseTargets::LicenseTargets(const std::vector<Sku>& skus, const TenantService
                                const ResolvedTenant& desired)
     : rules_(rules), desired_(desired) {
   for (size_t i = 0; i < skus.size(); ++i) {
-    sku_by_id_.emplace(ascii_lower(skus[i].sku_id), static_cast<int>(i));
+    sku_by_id_.emplace(skus[i].sku_id, static_cast<int>(i));
   }
   managed_.assign(skus.size(), false);
   for (const auto& id : desired_.managed_sku_ids) {

@@ -54,8 +54,8 @@ class LicenseTargets {
                  const ResolvedTenant& desired);
 
   // The index of the SKU with this id (any case), or -1.
-  int sku_index(const std::string& sku_id) const {
-    auto it = sku_by_id_.find(ascii_lower(sku_id));
+  int sku_index(std::string_view sku_id) const {
+    auto it = sku_by_id_.find(sku_id);
     return it == sku_by_id_.end() ? -1 : it->second;
   }
   bool managed(int sku) const { return managed_[sku]; }
@@ -74,7 +74,7 @@ class LicenseTargets {
 
   const TenantServiceRules& rules_;
   const ResolvedTenant& desired_;
-  std::unordered_map<std::string, int> sku_by_id_;  // lower-case sku id -> index
+  IMap<int> sku_by_id_;  // sku id (any case) -> index
   std::vector<bool> managed_;
   std::vector<std::optional<std::vector<Want>>> entry_wants_;  // by entry in desired.users
   std::vector<std::vector<Want>> rule_wants_;

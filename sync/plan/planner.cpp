@@ -97,7 +97,7 @@ void Planner::index() {
   touched_.assign(skus_.size(), false);
   entry_used_.assign(desired_.users.size(), false);
   for (size_t i = 0; i < desired_.users.size(); ++i) {
-    entry_by_key_.emplace(ascii_lower(desired_.users[i].upn), i);  // the first entry wins
+    entry_by_key_.emplace(desired_.users[i].upn, i);  // the first entry wins
   }
 }
 
@@ -130,9 +130,8 @@ size_t Planner::add_license_op(size_t user, OpKind kind, int sku) {
 }
 
 void Planner::plan_active(const User& user) {
-  std::string key = ascii_lower(user.user_principal_name);
-  const ResolvedUser* entry = entry_for(key);
-  if (!entry) entry = entry_for(ascii_lower(user.id));  // an entry may name the object id
+  const ResolvedUser* entry = entry_for(user.user_principal_name);
+  if (!entry) entry = entry_for(user.id);  // an entry may name the object id
   if (entry && entry->ignore) return;
   if (entry && entry->state == DesiredUserState::Deleted) {
     size_t op = add_op(OpKind::Delete, user.user_principal_name, user.id, -1);
@@ -153,7 +152,7 @@ void Planner::plan_active(const User& user) {
   users_.push_back({});
   UserWork& u = users_.back();
   u.upn = user.user_principal_name;
-  u.key = std::move(key);
+  u.key = ascii_lower(user.user_principal_name);
   u.id = user.id;
   u.seat_class = entry ? SeatClass::Explicit : SeatClass::Rule;
   u.usage_location = std::move(location);
@@ -368,9 +367,13 @@ TenantPlan Planner::run() {
   std::vector<const User*> active;
   active.reserve(snapshot_.users.size());
   for (const auto& u : snapshot_.users) active.push_back(&u);
-  std::sort(active.begin(), active.end(), [](const User* a, const User* b) {
+  auto by_upn = [](const User* a, const User* b) {
     return iless(a->user_principal_name, b->user_principal_name);
-  });
+  };
+  // A snapshot is by UPN already (as written; the same order unless capitals differ).
+  if (!std::is_sorted(active.begin(), active.end(), by_upn)) {
+    std::stable_sort(active.begin(), active.end(), by_upn);
+  }
   for (const User* u : active) plan_active(*u);
 
   // Soft-deleted users with an entry no active user took; the latest deleted first.
@@ -398,9 +401,9 @@ TenantPlan Planner::run() {
   for (const auto& [upn, user] : deleted) {
     // An entry naming this user's object id is for it alone; one naming the UPN goes to
     // the latest deleted user of that name, unless an active user took it.
-    auto it = entry_by_key_.find(ascii_lower(user->id));
+    auto it = entry_by_key_.find(user->id);
     if (it == entry_by_key_.end() || entry_used_[it->second]) {
-      it = entry_by_key_.find(ascii_lower(upn));
+      it = entry_by_key_.find(upn);
       // --reuse-deleted-upn: the entry is for a new user that takes this one's name.
       if (it != entry_by_key_.end() && desired_.users[it->second].create_over_deleted) continue;
     }
@@ -416,7 +419,7 @@ TenantPlan Planner::run() {
     const ResolvedUser& entry = desired_.users[i];
     if (entry.ignore) plan_.ignored_users.push_back(entry.upn);
     if (entry_used_[i] || entry.ignore || entry.state == DesiredUserState::Deleted) continue;
-    auto first = entry_by_key_.find(ascii_lower(entry.upn));
+    auto first = entry_by_key_.find(entry.upn);
     if (first->second != i) continue;  // a duplicate entry (resolution refuses those)
     if (entry.create) {
       plan_create(entry);

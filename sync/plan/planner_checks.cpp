@@ -118,10 +118,10 @@ void Planner::block(size_t index, std::string reason) {
 const User* Planner::active_holder(const std::string& upn) {
   if (active_by_upn_.empty()) {
     for (const auto& u : snapshot_.users) {
-      active_by_upn_.emplace(ascii_lower(u.user_principal_name), &u);
+      active_by_upn_.emplace(u.user_principal_name, &u);
     }
   }
-  auto it = active_by_upn_.find(ascii_lower(upn));
+  auto it = active_by_upn_.find(upn);
   return it == active_by_upn_.end() ? nullptr : it->second;
 }
 

@@ -87,7 +87,7 @@ class Planner {
   }
 
   void index();
-  const ResolvedUser* entry_for(const std::string& key) {
+  const ResolvedUser* entry_for(std::string_view key) {
     auto it = entry_by_key_.find(key);
     if (it == entry_by_key_.end()) return nullptr;
     entry_used_[it->second] = true;
@@ -150,8 +150,8 @@ class Planner {
   PlanCounts before_, after_;
   std::vector<LicenseAfter> after_licenses_;
 
-  std::unordered_map<std::string, size_t> entry_by_key_;        // lower-case upn (or id) -> entry
-  std::unordered_map<std::string, const User*> active_by_upn_;  // lower-case upn; on demand
+  IMap<size_t> entry_by_key_;        // upn or id (any case) -> entry
+  IMap<const User*> active_by_upn_;  // upn (any case); on demand
   std::vector<bool> entry_used_;
 
   std::vector<Work> ops_;

@@ -213,7 +213,7 @@ TenantServiceRules ServiceRules::for_tenant(const std::vector<Sku>& skus) const 
 }
 
 int TenantServiceRules::plan_index(std::string_view plan_id) const {
-  auto it = plan_by_id_.find(ascii_lower(plan_id));
+  auto it = plan_by_id_.find(plan_id);
   return it == plan_by_id_.end() ? -1 : it->second;
 }
 

@@ -33,6 +33,7 @@
 #include <vector>
 
 #include "model/sku.h"
+#include "sync/ascii_case.h"
 
 namespace tenantsync {
 
@@ -106,7 +107,7 @@ class TenantServiceRules {
  private:
   friend class ServiceRules;
   std::vector<ServicePlan> plans_;
-  std::unordered_map<std::string, int> plan_by_id_;  // lower-case id -> index
+  IMap<int> plan_by_id_;  // plan id (any case) -> index
   std::vector<std::vector<int>> sku_plans_;
   std::vector<std::vector<int>> exclusive_;
   std::vector<std::vector<Requirement>> requires_;

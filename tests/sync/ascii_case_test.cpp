@@ -21,6 +21,21 @@ TEST(AsciiCaseTest, FoldsAsciiLettersOnly) {
   EXPECT_FALSE(iends_with("com", "x.com"));
 }
 
+TEST(AsciiCaseTest, MapsFindAnyAsciiSpellingOfAKey) {
+  IMap<int> skus;
+  skus.emplace("05E9A617-0261-4cee-bb44-138d3ef5d965", 1);
+  EXPECT_FALSE(skus.emplace("05e9a617-0261-4CEE-bb44-138d3ef5d965", 2).second)
+      << "one key whatever its case";
+  auto it = skus.find(std::string_view("05e9a617-0261-4cee-BB44-138D3EF5D965"));
+  ASSERT_NE(it, skus.end());
+  EXPECT_EQ(it->second, 1);
+  EXPECT_EQ(skus.find(std::string_view("05e9a617-0261-4cee-bb44-138d3ef5d96")), skus.end());
+  EXPECT_EQ(IHash{}("Alice@Contoso.COM"), IHash{}("alice@contoso.com"));
+  IMap<int> teams;
+  teams.emplace("\xc3\xa9quipe", 1);
+  EXPECT_EQ(teams.find(std::string_view("\xc3\x89quipe")), teams.end()) << "not ASCII: exact";
+}
+
 TEST(AsciiCaseTest, OrdersIgnoringCaseThenByBytes) {
   EXPECT_TRUE(iless("alice", "Bob"));
   EXPECT_TRUE(iless("Alice", "alice"));  // one name, two spellings: still a strict order
