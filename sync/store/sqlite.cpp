@@ -165,6 +165,8 @@ Result<std::int64_t> Database::query_int(std::string_view sql) {
 
 std::int64_t Database::changes() const { return sqlite3_changes64(db_); }
 
+std::int64_t Database::last_insert_rowid() const { return sqlite3_last_insert_rowid(db_); }
+
 Error Database::error(std::string_view what) const {
   return error(what, sqlite3_extended_errcode(db_));
 }

@@ -128,6 +128,8 @@ class Database {
 
   // Rows changed by the last INSERT/UPDATE/DELETE on this connection.
   std::int64_t changes() const;
+  // The rowid of the last row inserted on this connection.
+  std::int64_t last_insert_rowid() const;
 
   // An Io error naming the file, the step and SQLite's current message and code.
   Error error(std::string_view what) const;
