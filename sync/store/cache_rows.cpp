@@ -170,17 +170,17 @@ Status delete_licenses(Database& db, std::int64_t user_key) {
 }
 
 void bind_user_fields(Statement& s, const User& u, std::int64_t hash) {
-  // ?3.. as in the INSERT and UPDATE below.
-  s.bind(3, u.user_principal_name);
-  s.bind(4, u.display_name);
-  s.bind(5, u.mail);
-  s.bind(6, u.given_name);
-  s.bind(7, u.surname);
-  s.bind(8, u.job_title);
-  s.bind(9, u.department);
+  // ?3.. as in the INSERT and UPDATE below; `u` outlives the statement's run.
+  s.bind_borrowed(3, u.user_principal_name);
+  s.bind_borrowed(4, u.display_name);
+  s.bind_borrowed(5, u.mail);
+  s.bind_borrowed(6, u.given_name);
+  s.bind_borrowed(7, u.surname);
+  s.bind_borrowed(8, u.job_title);
+  s.bind_borrowed(9, u.department);
   s.bind(10, u.account_enabled);
-  s.bind(11, u.usage_location);
-  s.bind(12, u.deleted_date_time);
+  s.bind_borrowed(11, u.usage_location);
+  s.bind_borrowed(12, u.deleted_date_time);
   s.bind(13, hash);
 }
 
@@ -224,7 +224,8 @@ Result<std::optional<std::int64_t>> insert_user_row(Database& db, std::int64_t t
       "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13) "
       "ON CONFLICT (tenant, id) DO NOTHING");
   if (!s.ok()) return s.error();
-  (*s)->bind_all(tenant_key, u.id);
+  (*s)->bind(1, tenant_key);
+  (*s)->bind_borrowed(2, u.id);
   bind_user_fields(**s, u, hash);
   Status st = (*s)->run();
   if (!st.ok()) return st.error();
@@ -238,8 +239,11 @@ Status insert_licenses(Database& db, std::int64_t tenant_key, std::int64_t user_
                           "INSERT OR REPLACE INTO assigned_licenses (user_key, sku_id, tenant, "
                           "position, disabled_plans) VALUES (?1, ?2, ?3, ?4, ?5)",
                           u.assigned_licenses, [&](Statement& s, std::int64_t i, const auto& l) {
-                            s.bind_all(user_key, l.sku_id, tenant_key, i,
-                                       encode_plan_list(l.disabled_plans));
+                            s.bind(1, user_key);
+                            s.bind_borrowed(2, l.sku_id);
+                            s.bind(3, tenant_key);
+                            s.bind(4, i);
+                            s.bind(5, encode_plan_list(l.disabled_plans));
                           });
   if (!st.ok()) return st;
   return insert_rows(
@@ -247,8 +251,14 @@ Status insert_licenses(Database& db, std::int64_t tenant_key, std::int64_t user_
       "INSERT INTO license_states (user_key, position, sku_id, assigned_by_group, "
       "disabled_plans, state, error, tenant) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
       u.license_states, [&](Statement& s, std::int64_t i, const auto& ls) {
-        s.bind_all(user_key, i, ls.sku_id, ls.assigned_by_group,
-                   encode_plan_list(ls.disabled_plans), ls.state, ls.error, tenant_key);
+        s.bind(1, user_key);
+        s.bind(2, i);
+        s.bind_borrowed(3, ls.sku_id);
+        s.bind_borrowed(4, ls.assigned_by_group);
+        s.bind(5, encode_plan_list(ls.disabled_plans));
+        s.bind_borrowed(6, ls.state);
+        s.bind_borrowed(7, ls.error);
+        s.bind(8, tenant_key);
       });
 }
 
