@@ -486,6 +486,32 @@ TEST_F(CacheTest, FullReadRemovesUnseenUsersOnlyAtCommit) {
   EXPECT_EQ(raw_int(path_, "SELECT count(*) FROM staged_users"), 0);
 }
 
+// A tenant without active users takes its full read directly, inserting each user before
+// looking it up; a user it already holds (soft-deleted) or one the read lists twice is
+// then updated in place, the later listing winning, as any write of a known user.
+TEST_F(CacheTest, AFirstReadUpdatesAUserItAlreadyHoldsOrListsTwice) {
+  User x_deleted = deleted_user("x", "x@contoso.onmicrosoft.com", "2026-11-30T00:00:00Z", {kE3});
+  ASSERT_TRUE(cache_->replace_deleted_users(kContoso.id, {x_deleted}).ok());
+  ASSERT_EQ(raw_int(path_, "SELECT count(*) FROM users"), 1);
+
+  User x = make_user("x", "x@contoso.onmicrosoft.com", {kEms});
+  User y = make_user("y", "y@contoso.onmicrosoft.com", {kE3});
+  User y2 = y;
+  y2.department = "Listed again";
+  y2.assigned_licenses = {{kEms, {}}};
+  ASSERT_TRUE(cache_->begin_read(kContoso.id, ReadScope::Active).ok());
+  ASSERT_TRUE(cache_->stage_page(kContoso.id, ReadScope::Active, {x, y}).ok());
+  ASSERT_TRUE(cache_->stage_page(kContoso.id, ReadScope::Active, {y2}).ok());
+  ASSERT_TRUE(cache_->commit_read(kContoso.id, ReadScope::Active, "delta-link-1").ok());
+  EXPECT_EQ(raw_int(path_, "SELECT count(*) FROM staged_users"), 0) << "written directly";
+
+  TenantSnapshot snap = snapshot(kContoso.id);
+  EXPECT_TRUE(snap.failing_checksum.empty());
+  EXPECT_THAT(snap.users, ElementsAre(x, y2));
+  EXPECT_EQ(raw_int(path_, "SELECT count(*) FROM users"), 2);
+  EXPECT_EQ(raw_int(path_, "SELECT count(*) FROM assigned_licenses"), 2);
+}
+
 TEST_F(CacheTest, AnAbortedFullReadLeavesThePreviousStateUntouched) {
   User a = make_user("a", "a@contoso.onmicrosoft.com", {kE3});
   User b = make_user("b", "b@contoso.onmicrosoft.com", {kE3});
