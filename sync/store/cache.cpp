@@ -371,7 +371,8 @@ Status stage_rows(Database& db, StagedReads& reads, const std::string& tenant, R
   if (it->second) {  // direct
     bool changed = false;
     for (const auto& u : users) {
-      Status st = cache_rows::write_user(db, row.key, as_read(u, mended), changed);
+      Status st = cache_rows::write_user(db, row.key, as_read(u, mended), changed,
+                                         cache_rows::UserRowHint::LikelyNew);
       if (!st.ok()) return st;
     }
     if (changed) {

@@ -119,6 +119,9 @@ Result<Checked> open_and_check(const std::string& path, const CacheOpenOptions& 
                                                 " is an SQLite database but not a tenantsync "
                                                 "cache; choose another file or remove it");
     }
+    // A new cache: its page size can only be chosen now, before anything is written.
+    s = (*db)->exec("PRAGMA page_size = " + std::to_string(kNewCachePageSize), "set page size");
+    if (!s.ok()) return s.error();
   } else {
     // A schema version, but is it ours? Another program's database may set one too.
     auto ours = (*db)->query_int(

@@ -45,6 +45,13 @@ struct CacheOpenOptions {
   int busy_timeout_ms = 10000;
 };
 
+// The page size of a cache created from nothing; an existing cache keeps the one it was
+// made with (4096, SQLite's default, before this), which SQLite reads the same way. 8 KiB
+// pages halve the WAL frames, write calls and B-tree pages of writing a row, and a full
+// mirror into a new cache is mostly that (measured: about 7% less CPU for 100,000 users).
+// Chosen only when the file is created: SQLite cannot change it once a WAL file exists.
+inline constexpr int kNewCachePageSize = 8192;
+
 // What to do about a damaged cache, for messages.
 inline constexpr const char* kRepairDamagedCache =
     "run `tenantsync mirror` to move it aside and rebuild it from the remote (the old file, "

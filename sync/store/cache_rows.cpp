@@ -170,17 +170,17 @@ Status delete_licenses(Database& db, std::int64_t user_key) {
 }
 
 void bind_user_fields(Statement& s, const User& u, std::int64_t hash) {
-  // ?3.. as in the INSERT and UPDATE below.
-  s.bind(3, u.user_principal_name);
-  s.bind(4, u.display_name);
-  s.bind(5, u.mail);
-  s.bind(6, u.given_name);
-  s.bind(7, u.surname);
-  s.bind(8, u.job_title);
-  s.bind(9, u.department);
+  // ?3.. as in the INSERT and UPDATE below; `u` outlives the statement's run.
+  s.bind_borrowed(3, u.user_principal_name);
+  s.bind_borrowed(4, u.display_name);
+  s.bind_borrowed(5, u.mail);
+  s.bind_borrowed(6, u.given_name);
+  s.bind_borrowed(7, u.surname);
+  s.bind_borrowed(8, u.job_title);
+  s.bind_borrowed(9, u.department);
   s.bind(10, u.account_enabled);
-  s.bind(11, u.usage_location);
-  s.bind(12, u.deleted_date_time);
+  s.bind_borrowed(11, u.usage_location);
+  s.bind_borrowed(12, u.deleted_date_time);
   s.bind(13, hash);
 }
 
@@ -211,15 +211,76 @@ const User& as_stored(const User& u, std::optional<User>& copy) {
   return *copy;
 }
 
+// Inserts the user's row unless the tenant already has a user with its id; the new row's
+// key, or nullopt when there was one (nothing written then).
+Result<std::optional<std::int64_t>> insert_user_row(Database& db, std::int64_t tenant_key,
+                                                    const User& u, std::int64_t hash) {
+  // DO NOTHING on (tenant, id) only: the probe of that index is the one the insert makes
+  // anyway, so a new user costs no lookup of its own. The key comes from
+  // last_insert_rowid(), not RETURNING (which runs the insert into a temporary table).
+  auto s = db.cached(
+      "INSERT INTO users (tenant, id, upn, display_name, mail, given_name, surname, "
+      "job_title, department, account_enabled, usage_location, deleted_at, content_hash) "
+      "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13) "
+      "ON CONFLICT (tenant, id) DO NOTHING");
+  if (!s.ok()) return s.error();
+  (*s)->bind(1, tenant_key);
+  (*s)->bind_borrowed(2, u.id);
+  bind_user_fields(**s, u, hash);
+  Status st = (*s)->run();
+  if (!st.ok()) return st.error();
+  if (db.changes() == 0) return std::optional<std::int64_t>();
+  return std::optional<std::int64_t>(db.last_insert_rowid());
+}
+
+Status insert_licenses(Database& db, std::int64_t tenant_key, std::int64_t user_key,
+                       const User& u) {
+  Status st = insert_rows(db,
+                          "INSERT OR REPLACE INTO assigned_licenses (user_key, sku_id, tenant, "
+                          "position, disabled_plans) VALUES (?1, ?2, ?3, ?4, ?5)",
+                          u.assigned_licenses, [&](Statement& s, std::int64_t i, const auto& l) {
+                            s.bind(1, user_key);
+                            s.bind_borrowed(2, l.sku_id);
+                            s.bind(3, tenant_key);
+                            s.bind(4, i);
+                            s.bind(5, encode_plan_list(l.disabled_plans));
+                          });
+  if (!st.ok()) return st;
+  return insert_rows(
+      db,
+      "INSERT INTO license_states (user_key, position, sku_id, assigned_by_group, "
+      "disabled_plans, state, error, tenant) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+      u.license_states, [&](Statement& s, std::int64_t i, const auto& ls) {
+        s.bind(1, user_key);
+        s.bind(2, i);
+        s.bind_borrowed(3, ls.sku_id);
+        s.bind_borrowed(4, ls.assigned_by_group);
+        s.bind(5, encode_plan_list(ls.disabled_plans));
+        s.bind_borrowed(6, ls.state);
+        s.bind_borrowed(7, ls.error);
+        s.bind(8, tenant_key);
+      });
+}
+
 }  // namespace
 
-Status write_user(Database& db, std::int64_t tenant_key, const User& u, bool& changed) {
+Status write_user(Database& db, std::int64_t tenant_key, const User& u, bool& changed,
+                  UserRowHint hint) {
   std::optional<User> copy;
   const User& stored = as_stored(u, copy);
+  const std::int64_t hash = user_content_hash(stored);
+  if (hint == UserRowHint::LikelyNew) {
+    auto inserted = insert_user_row(db, tenant_key, u, hash);
+    if (!inserted.ok()) return inserted.error();
+    if (*inserted) {
+      changed = true;
+      return insert_licenses(db, tenant_key, **inserted, u);
+    }
+    // The tenant has this user after all (of the other scope, or twice in one read).
+  }
   auto existing = find_user(db, tenant_key, u.id);
   if (!existing.ok()) return existing.error();
   std::int64_t user_key = 0;
-  const std::int64_t hash = user_content_hash(stored);
   if (*existing) {
     if (content_hash_matches((*existing)->content_hash, stored)) return {};
     user_key = (*existing)->key;
@@ -236,36 +297,15 @@ Status write_user(Database& db, std::int64_t tenant_key, const User& u, bool& ch
     st = delete_licenses(db, user_key);
     if (!st.ok()) return st;
   } else {
-    auto s = db.cached(
-        "INSERT INTO users (tenant, id, upn, display_name, mail, given_name, surname, "
-        "job_title, department, account_enabled, usage_location, deleted_at, content_hash) "
-        "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13) RETURNING key");
-    if (!s.ok()) return s.error();
-    (*s)->bind_all(tenant_key, u.id);
-    bind_user_fields(**s, u, hash);
-    auto row = (*s)->step();
-    if (!row.ok()) return row.error();
-    user_key = (*s)->column_int64(0);
-    Status st = (*s)->run();  // finish the statement
-    if (!st.ok()) return st;
+    auto inserted = insert_user_row(db, tenant_key, u, hash);
+    if (!inserted.ok()) return inserted.error();
+    if (!*inserted) {
+      return make_error(ErrorKind::Internal, "user " + u.id + " appeared while being written");
+    }
+    user_key = **inserted;
   }
   changed = true;
-  Status st = insert_rows(db,
-                          "INSERT OR REPLACE INTO assigned_licenses (user_key, sku_id, tenant, "
-                          "position, disabled_plans) VALUES (?1, ?2, ?3, ?4, ?5)",
-                          u.assigned_licenses, [&](Statement& s, std::int64_t i, const auto& l) {
-                            s.bind_all(user_key, l.sku_id, tenant_key, i,
-                                       encode_plan_list(l.disabled_plans));
-                          });
-  if (!st.ok()) return st;
-  return insert_rows(
-      db,
-      "INSERT INTO license_states (user_key, position, sku_id, assigned_by_group, "
-      "disabled_plans, state, error, tenant) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
-      u.license_states, [&](Statement& s, std::int64_t i, const auto& ls) {
-        s.bind_all(user_key, i, ls.sku_id, ls.assigned_by_group,
-                   encode_plan_list(ls.disabled_plans), ls.state, ls.error, tenant_key);
-      });
+  return insert_licenses(db, tenant_key, user_key, u);
 }
 
 Status delete_user(Database& db, std::int64_t user_key) {

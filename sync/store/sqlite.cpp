@@ -52,6 +52,20 @@ void Statement::bind(int index, const std::optional<std::string>& value) {
   }
 }
 
+void Statement::bind_borrowed(int index, std::string_view value) {
+  note_bind(
+      sqlite3_bind_text64(stmt_, index, value.data(), value.size(), SQLITE_STATIC, SQLITE_UTF8),
+      index);
+}
+
+void Statement::bind_borrowed(int index, const std::optional<std::string>& value) {
+  if (value) {
+    bind_borrowed(index, std::string_view(*value));
+  } else {
+    bind_null(index);
+  }
+}
+
 void Statement::bind_null(int index) { note_bind(sqlite3_bind_null(stmt_, index), index); }
 
 Result<bool> Statement::step() {
@@ -164,6 +178,8 @@ Result<std::int64_t> Database::query_int(std::string_view sql) {
 }
 
 std::int64_t Database::changes() const { return sqlite3_changes64(db_); }
+
+std::int64_t Database::last_insert_rowid() const { return sqlite3_last_insert_rowid(db_); }
 
 Error Database::error(std::string_view what) const {
   return error(what, sqlite3_extended_errcode(db_));

@@ -146,6 +146,52 @@ TEST_F(CacheTest, UsesWalMode) {
   sqlite3_close(db);
 }
 
+TEST_F(CacheTest, ANewCacheHasItsOwnPageSize) {
+  EXPECT_EQ(raw_int(path_, "PRAGMA page_size"), kNewCachePageSize);
+}
+
+// Caches made before kNewCachePageSize keep SQLite's default 4 KiB pages: they open,
+// take a full read (written directly into an empty tenant, then staged over it) and load
+// as any other.
+TEST(CacheFileTest, ACacheWithOtherPagesKeepsThemAndWorks) {
+  configure_logging(LogLevel::Error, false);
+  TempDir dir;
+  std::string path = dir.file("4k.db");
+  std::string schema;
+  for (int v = 1; v <= kCacheSchemaVersion; ++v)
+    schema += std::string(cache_migration_sql(v)) + ";\n";
+  raw_exec(path, "PRAGMA page_size = 4096; PRAGMA journal_mode = WAL; " + schema +
+                     "PRAGMA user_version = " + std::to_string(kCacheSchemaVersion) + ";");
+  ASSERT_EQ(raw_int(path, "PRAGMA page_size"), 4096);
+
+  FakeClock clock;
+  auto cache = Cache::open(path, clock);
+  ASSERT_TRUE(cache.ok()) << cache.error().describe();
+  ASSERT_TRUE((*cache)->upsert_tenants({kContoso}).ok());
+  auto read = [&](const std::vector<User>& users) {
+    ASSERT_TRUE((*cache)->begin_read(kContoso.id, ReadScope::Active).ok());
+    ASSERT_TRUE((*cache)->stage_page(kContoso.id, ReadScope::Active, users).ok());
+    ASSERT_TRUE((*cache)->commit_read(kContoso.id, ReadScope::Active, "link").ok());
+    ASSERT_TRUE((*cache)->mark_complete(kContoso.id, ReadKind::Full).ok());
+  };
+  read({make_user("a", "a@contoso.com", {kE3}), make_user("b", "b@contoso.com", {kE3, kEms})});
+  read({make_user("b", "b@contoso.com", {kEms}), make_user("c", "c@contoso.com", {})});
+  cache->reset();
+
+  EXPECT_EQ(raw_int(path, "PRAGMA page_size"), 4096);
+  auto again = Cache::open(path, clock);
+  ASSERT_TRUE(again.ok()) << again.error().describe();
+  auto snap = (*again)->load_snapshot(kContoso.id);
+  ASSERT_TRUE(snap.ok()) << snap.error().describe();
+  EXPECT_TRUE(snap->failing_checksum.empty());
+  ASSERT_EQ(snap->users.size(), 2u);
+  EXPECT_EQ(snap->users[0].id, "b");
+  ASSERT_EQ(snap->users[0].assigned_licenses.size(), 1u);
+  EXPECT_EQ(snap->users[0].assigned_licenses[0].sku_id, kEms);
+  EXPECT_EQ(snap->users[1].id, "c");
+  EXPECT_TRUE(snap->users[1].assigned_licenses.empty());
+}
+
 TEST(CacheFileTest, MigratesASchemaV1FileKeepingItsData) {
   configure_logging(LogLevel::Error, false);
   TempDir dir;
@@ -438,6 +484,32 @@ TEST_F(CacheTest, FullReadRemovesUnseenUsersOnlyAtCommit) {
   EXPECT_THAT(snapshot(kContoso.id).users, ElementsAre(a, b2));
   EXPECT_EQ(cache_->sync_state(kContoso.id)->delta_link, "delta-link-2");
   EXPECT_EQ(raw_int(path_, "SELECT count(*) FROM staged_users"), 0);
+}
+
+// A tenant without active users takes its full read directly, inserting each user before
+// looking it up; a user it already holds (soft-deleted) or one the read lists twice is
+// then updated in place, the later listing winning, as any write of a known user.
+TEST_F(CacheTest, AFirstReadUpdatesAUserItAlreadyHoldsOrListsTwice) {
+  User x_deleted = deleted_user("x", "x@contoso.onmicrosoft.com", "2026-11-30T00:00:00Z", {kE3});
+  ASSERT_TRUE(cache_->replace_deleted_users(kContoso.id, {x_deleted}).ok());
+  ASSERT_EQ(raw_int(path_, "SELECT count(*) FROM users"), 1);
+
+  User x = make_user("x", "x@contoso.onmicrosoft.com", {kEms});
+  User y = make_user("y", "y@contoso.onmicrosoft.com", {kE3});
+  User y2 = y;
+  y2.department = "Listed again";
+  y2.assigned_licenses = {{kEms, {}}};
+  ASSERT_TRUE(cache_->begin_read(kContoso.id, ReadScope::Active).ok());
+  ASSERT_TRUE(cache_->stage_page(kContoso.id, ReadScope::Active, {x, y}).ok());
+  ASSERT_TRUE(cache_->stage_page(kContoso.id, ReadScope::Active, {y2}).ok());
+  ASSERT_TRUE(cache_->commit_read(kContoso.id, ReadScope::Active, "delta-link-1").ok());
+  EXPECT_EQ(raw_int(path_, "SELECT count(*) FROM staged_users"), 0) << "written directly";
+
+  TenantSnapshot snap = snapshot(kContoso.id);
+  EXPECT_TRUE(snap.failing_checksum.empty());
+  EXPECT_THAT(snap.users, ElementsAre(x, y2));
+  EXPECT_EQ(raw_int(path_, "SELECT count(*) FROM users"), 2);
+  EXPECT_EQ(raw_int(path_, "SELECT count(*) FROM assigned_licenses"), 2);
 }
 
 TEST_F(CacheTest, AnAbortedFullReadLeavesThePreviousStateUntouched) {

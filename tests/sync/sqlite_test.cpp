@@ -42,6 +42,28 @@ TEST_F(SqliteTest, BindAllBindsItsValuesToTheParametersInOrder) {
   EXPECT_EQ(rows(), std::vector<std::string>({"7|seven|1|NULL"}));
 }
 
+// Borrowed text is stored as it was when stepped; the row keeps its own copy after.
+TEST_F(SqliteTest, BindBorrowedStoresTheTextAndNulloptAsNull) {
+  auto s = db_->prepare("INSERT INTO t (a, b, c, d) VALUES (?1, ?2, ?3, ?4)");
+  ASSERT_TRUE(s.ok());
+  std::string text = "borrowed";
+  std::optional<std::string> none;
+  s->bind(1, std::int64_t{1});
+  s->bind_borrowed(2, text);
+  s->bind(3, false);
+  s->bind_borrowed(4, none);
+  ASSERT_TRUE(s->run().ok());
+  s->reset();
+  text = "changed after the insert";
+  std::optional<std::string> some = "set";
+  s->bind(1, std::int64_t{2});
+  s->bind_borrowed(2, std::string_view(text).substr(0, 7));
+  s->bind(3, true);
+  s->bind_borrowed(4, some);
+  ASSERT_TRUE(s->run().ok());
+  EXPECT_EQ(rows(), std::vector<std::string>({"1|borrowed|0|NULL", "2|changed|1|set"}));
+}
+
 TEST_F(SqliteTest, InsertRowsInsertsOneRowPerElementWithItsPosition) {
   std::vector<std::string> names = {"x", "y", "z"};
   Status st = insert_rows(*db_, "INSERT INTO t (a, b, c) VALUES (?1, ?2, ?3)", names,
