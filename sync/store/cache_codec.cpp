@@ -132,8 +132,9 @@ std::string encode_plan_list(const std::vector<std::string>& plans) {
 
 namespace {
 
-// ["a","b"] as encode_plan_list writes ids that need no escapes (every service plan id):
-// read without building a JSON tree. Anything else is left to the JSON parser.
+// ["a","b"] as encode_plan_list writes ids of printable ASCII with no quote or backslash
+// (every service plan id): read without building a JSON tree. Anything else, escapes and
+// UTF-8 included, is left to the JSON parser, whose rules stay the only ones.
 std::optional<std::vector<std::string>> plain_plan_list(std::string_view text) {
   if (text.size() < 4 || text.front() != '[' || text.back() != ']') return std::nullopt;
   std::vector<std::string> out;
@@ -143,7 +144,8 @@ std::optional<std::vector<std::string>> plain_plan_list(std::string_view text) {
     size_t end = text.find_first_of("\\\"", i + 1);
     if (end == std::string_view::npos || text[end] != '"') return std::nullopt;
     for (size_t k = i + 1; k < end; ++k) {
-      if (static_cast<unsigned char>(text[k]) < 0x20) return std::nullopt;
+      auto c = static_cast<unsigned char>(text[k]);
+      if (c < 0x20 || c > 0x7e) return std::nullopt;
     }
     out.emplace_back(text.substr(i + 1, end - i - 1));
     i = end + 1;

@@ -90,7 +90,7 @@ TEST(PlanListTest, ReadsAnyJsonArrayOfStringsAndRefusesTheRest) {
   ASSERT_TRUE(escaped.ok());
   EXPECT_EQ(*escaped, (std::vector<std::string>{"A"}));
   for (const char* bad : {"[not json", R"(["a")", R"(["a",])", R"(["a"]x)", R"(["a" "b"])", "[1]",
-                          R"({"a":1})", R"(["a",1])", "[\"a\nb\"]"}) {
+                          R"({"a":1})", R"(["a",1])", "[\"a\nb\"]", "[\"\xff\"]"}) {
     EXPECT_FALSE(decode_plan_list(bad).ok()) << bad;
   }
 }
