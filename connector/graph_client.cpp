@@ -9,7 +9,6 @@
 #include <set>
 #include <thread>
 #include <type_traits>
-#include <unordered_map>
 
 #include <nlohmann/json.hpp>
 
@@ -699,14 +698,14 @@ std::vector<Result<User>> GraphClient::get_users(const std::string& tenant,
 
   // Each name once (ignoring ASCII case), by kind: a name with '@' is a UPN, any other an
   // object id (GET /users/{name} takes both).
-  std::vector<std::string> unique;                    // the names, each once
-  std::vector<std::size_t> slot_of;                   // input index -> index in `unique`
-  std::unordered_map<std::string, std::size_t> seen;  // kind + lower name -> index
-  std::vector<std::size_t> ids, upns;                 // indexes in `unique`
+  std::vector<std::string> unique;        // the names, each once
+  std::vector<std::size_t> slot_of;       // input index -> index in `unique`
+  IMap<std::size_t> seen_ids, seen_upns;  // name -> index in `unique`
+  std::vector<std::size_t> ids, upns;     // indexes in `unique`
   slot_of.reserve(ids_or_upns.size());
   for (const std::string& name : ids_or_upns) {
     const bool upn = name.find('@') != std::string::npos;
-    auto [it, inserted] = seen.emplace((upn ? "u:" : "i:") + ascii_lower(name), unique.size());
+    auto [it, inserted] = (upn ? seen_upns : seen_ids).emplace(name, unique.size());
     if (inserted) {
       (upn ? upns : ids).push_back(unique.size());
       unique.push_back(name);
@@ -787,13 +786,13 @@ std::vector<Result<User>> GraphClient::get_users(const std::string& tenant,
     // Match the answer to the names: ids ignoring case, as GUIDs compare; UPNs ignoring
     // ASCII case, as the service compares them.
     const bool by_id = chunk.property == "id";
-    std::unordered_map<std::string, const User*> by_name;
+    IMap<const User*> by_name;
     for (const User& user : page->users) {
-      by_name.emplace(ascii_lower(by_id ? user.id : user.user_principal_name), &user);
+      by_name.emplace(by_id ? user.id : user.user_principal_name, &user);
     }
     std::size_t matched = 0;
     for (std::size_t u : chunk.names) {
-      auto hit = by_name.find(ascii_lower(unique[u]));
+      auto hit = by_name.find(unique[u]);
       if (hit == by_name.end()) continue;
       found[u] = *hit->second;
       ++matched;

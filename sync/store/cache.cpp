@@ -391,7 +391,7 @@ Status stage_rows(Database& db, StagedReads& reads, const std::string& tenant, R
     auto existing = cache_rows::find_user(db, row.key, u.id);
     if (!existing.ok()) return existing.error();
     // The payload is needed only when the cache's row differs (hash covers deletedAt).
-    bool same = *existing && content_hash_matches((*existing)->content_hash, u);
+    bool same = *existing && content_hash_matches((*existing)->content_hash, hash, u);
     Statement& s = **stage;
     s.reset();
     s.bind_all(row.key, static_cast<int>(scope), u.id, hash);

@@ -120,9 +120,13 @@ std::int64_t content_hash(const User& u) {
 
 std::int64_t user_content_hash(const User& u) { return content_hash<WordHash>(u); }
 
-bool content_hash_matches(std::int64_t stored, const User& u) {
+bool content_hash_matches(std::int64_t stored, std::int64_t current, const User& u) {
   if (stored == 0) return false;
-  return stored == content_hash<WordHash>(u) || stored == content_hash<Fnv1a>(u);
+  return stored == current || stored == content_hash<Fnv1a>(u);
+}
+
+bool content_hash_matches(std::int64_t stored, const User& u) {
+  return content_hash_matches(stored, user_content_hash(u), u);
 }
 
 std::string encode_plan_list(const std::vector<std::string>& plans) {

@@ -25,6 +25,8 @@ std::int64_t user_content_hash(const User& user);
 // FNV-1a hash that rows written before it hold (a row keeps that until it changes, so an
 // older cache is neither rewritten nor distrusted). 0 never matches.
 bool content_hash_matches(std::int64_t stored, const User& user);
+// The same, for a caller that has user_content_hash(user) already (`current`).
+bool content_hash_matches(std::int64_t stored, std::int64_t current, const User& user);
 
 // ["id","id"]: JSON, so any plan id round-trips.
 std::string encode_plan_list(const std::vector<std::string>& plans);

@@ -282,7 +282,7 @@ Status write_user(Database& db, std::int64_t tenant_key, const User& u, bool& ch
   if (!existing.ok()) return existing.error();
   std::int64_t user_key = 0;
   if (*existing) {
-    if (content_hash_matches((*existing)->content_hash, stored)) return {};
+    if (content_hash_matches((*existing)->content_hash, hash, stored)) return {};
     user_key = (*existing)->key;
     auto s = db.cached(
         "UPDATE users SET upn = ?3, display_name = ?4, mail = ?5, given_name = ?6, "

@@ -28,6 +28,8 @@ TEST(ContentHashTest, IsStableAcrossBuildsAndMachines) {
   EXPECT_TRUE(content_hash_matches(kAliceWordWiseHash, alice));
   EXPECT_TRUE(content_hash_matches(kAliceByteWiseHash, alice));
   EXPECT_FALSE(content_hash_matches(0, alice));
+  EXPECT_TRUE(content_hash_matches(kAliceByteWiseHash, kAliceWordWiseHash, alice));
+  EXPECT_FALSE(content_hash_matches(0, kAliceWordWiseHash, alice));
 }
 
 TEST(ContentHashTest, AnyOneFieldChangedChangesTheHash) {

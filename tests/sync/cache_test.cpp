@@ -444,6 +444,18 @@ TEST_F(CacheTest, SnapshotRoundTripsEveryField) {
   EXPECT_THAT(snap.skus, ElementsAre(make_sku(kE3, "SPE_E3", 25, 3), make_sku(kEms, "EMS", 10, 1)));
 }
 
+TEST_F(CacheTest, SnapshotUsersAreByUpnAsWrittenWhateverTheIndexOrder) {
+  // The rows come out by UPN ignoring case (the index); a snapshot lists them by UPN as
+  // written, then id, with each user's own licenses whatever order they were read in.
+  User alice = make_user("u-alice", "alice@contoso.onmicrosoft.com", {kE3});
+  User bob = make_user("u-bob", "Bob@contoso.onmicrosoft.com", {kEms, kE3});
+  User bob2 = make_user("u-bob2", "Bob@contoso.onmicrosoft.com", {kEms});
+  User carol = make_user("u-carol", "carol@contoso.onmicrosoft.com", {});
+  full_read(kContoso, {carol, alice, bob2, bob});
+
+  EXPECT_THAT(snapshot(kContoso.id).users, ElementsAre(bob, bob2, alice, carol));
+}
+
 TEST_F(CacheTest, UnknownTenantIsNotFound) {
   auto snap = cache_->load_snapshot("nowhere.onmicrosoft.com");
   ASSERT_FALSE(snap.ok());
