@@ -53,6 +53,18 @@ bool has_header(const FakeResponse& r, const std::string& name) {
   });
 }
 
+// What makes a resend the same request, for Faults' maxFaultsInARow. The tenant is part
+// of it: the same path means another directory under another tenant's token.
+std::string request_key(const std::string& method, const std::string& path,
+                        const std::string& query, const std::string& body,
+                        const std::string& tenant) {
+  return tenant + ' ' + method + ' ' + path + '?' + query + '\n' + body;
+}
+
+bool took_effect(const ResolvedRoute& route, const ApiResponse& r) {
+  return route.write && r.status >= 200 && r.status < 300;
+}
+
 }  // namespace
 
 FakeService::FakeService(std::unique_ptr<Estate> estate, std::string base_url)
@@ -135,7 +147,8 @@ FakeResponse FakeService::route(const FakeRequest& request, const RequestContext
   auto seg = path_segments(request.path);
   if (is_token_path(seg)) {
     std::string folded = request.method + " /{tenant}/oauth2/v2.0/token";
-    Fault fault = faults_.roll_request();
+    Fault fault = faults_.roll_request(
+        request_key(request.method, request.path, request.query, request.body, ""));
     if (fault == Fault::kThrottle || fault == Fault::kError) {
       int status = fault == Fault::kThrottle ? 429 : 503;
       std::string retry_after =
@@ -237,7 +250,7 @@ ApiResponse FakeService::perform(const Caller& caller, const ResolvedRoute& rout
     // A body of an unexpected shape that no explicit check caught.
     r = error(GraphError(400, msg::kBadRequest, "Invalid request body."));
   }
-  if (route.write && r.status >= 200 && r.status < 300) {
+  if (took_effect(route, r)) {
     // The user the write took effect on: the one the service returned (create, restore,
     // assign; a role assignment's principal), else the id the request named (patch,
     // delete; a deleted role assignment's id).
@@ -268,7 +281,8 @@ FakeResponse FakeService::handle_graph(const FakeRequest& request, const Request
   }
   if (route.route == Route::kBatch) return handle_batch(request, caller, route, ctx);
 
-  Fault fault = faults_.roll_request();
+  Fault fault = faults_.roll_request(
+      request_key(request.method, request.path, request.query, request.body, caller.tenant->id()));
   if (fault == Fault::kDropBefore) {
     stats_.count(route.folded, "dropped");
     return dropped(render({200, nullptr, {}}, ctx));
@@ -277,6 +291,7 @@ FakeResponse FakeService::handle_graph(const FakeRequest& request, const Request
   ApiResponse r = perform(caller, route, query, request.body, ctx, fault);
   if (fault == Fault::kDropAfter) {
     stats_.count(route.folded, "dropped");
+    if (took_effect(route, r)) stats_.add_unanswered_writes(1);
     return dropped(render(r, ctx));
   }
   stats_.count(route.folded, std::to_string(r.status));
@@ -286,20 +301,24 @@ FakeResponse FakeService::handle_graph(const FakeRequest& request, const Request
 FakeResponse FakeService::handle_batch(const FakeRequest& request, const Caller& caller,
                                        const ResolvedRoute& route, const RequestContext& ctx) {
   stats_.add_batch();  // every authorised $batch request, dropped ones included
-  Fault fault = faults_.roll_batch_envelope();
+  Fault fault = faults_.roll_batch_envelope(
+      request_key(request.method, request.path, request.query, request.body, caller.tenant->id()));
   if (fault == Fault::kDropBefore) {
     stats_.count(route.folded, "dropped");
     return dropped(render({200, nullptr, {}}, ctx));
   }
+  long writes_done = 0;
   auto execute = [&](const BatchItem& item) {
     auto q = item.url.find('?');
     std::string path = item.url.substr(0, q);
     std::string query = q == std::string::npos ? "" : item.url.substr(q + 1);
     ResolvedRoute item_route = resolve_route(item.method, path_segments(path));
-    Fault item_fault = faults_.roll_batch_item();
+    Fault item_fault = faults_.roll_batch_item(
+        request_key(item.method, path, query, item.body, caller.tenant->id()));
     ApiResponse r = perform(caller, item_route, QueryParams(parse_query(query)),
                             item.has_body ? item.body : "", ctx, item_fault);
     stats_.count(item_route.folded, std::to_string(r.status));
+    if (took_effect(item_route, r)) ++writes_done;
     return r;
   };
   ApiResponse r;
@@ -310,6 +329,7 @@ FakeResponse FakeService::handle_batch(const FakeRequest& request, const Caller&
   }
   if (fault == Fault::kDropAfter) {
     stats_.count(route.folded, "dropped");
+    stats_.add_unanswered_writes(writes_done);
     return dropped(render(r, ctx));
   }
   stats_.count(route.folded, std::to_string(r.status));

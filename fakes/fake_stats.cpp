@@ -26,6 +26,11 @@ void Stats::add_batch() {
   ++batches_;
 }
 
+void Stats::add_unanswered_writes(long n) {
+  std::lock_guard<std::mutex> lock(mu_);
+  unanswered_writes_ += n;
+}
+
 nlohmann::json Stats::to_json() const {
   std::lock_guard<std::mutex> lock(mu_);
   nlohmann::json requests = nlohmann::json::object();
@@ -34,8 +39,13 @@ nlohmann::json Stats::to_json() const {
     for (const auto& [status, n] : statuses) counts[status] = n;
     requests[route] = std::move(counts);
   }
-  return {{"requests", std::move(requests)}, {"writes", writes_},   {"batches", batches_},
-          {"throttled", throttled_},         {"dropped", dropped_}, {"errors", errors_}};
+  return {{"requests", std::move(requests)},
+          {"writes", writes_},
+          {"batches", batches_},
+          {"throttled", throttled_},
+          {"dropped", dropped_},
+          {"unansweredWrites", unanswered_writes_},
+          {"errors", errors_}};
 }
 
 nlohmann::json Stats::writes_by_user() const {
@@ -47,7 +57,7 @@ void Stats::reset() {
   std::lock_guard<std::mutex> lock(mu_);
   requests_.clear();
   writes_by_user_.clear();
-  writes_ = batches_ = throttled_ = dropped_ = errors_ = 0;
+  writes_ = batches_ = throttled_ = dropped_ = unanswered_writes_ = errors_ = 0;
 }
 
 }  // namespace tenantsync::fake

@@ -1,7 +1,9 @@
 // Exact request counters for GET /_fake/stats. Routes are folded ("POST
 // /v1.0/users/{id}/assignLicense"); $batch items count under their own route as well as
 // the batch under "POST /v1.0/$batch". A dropped response counts under the status key
-// "dropped" (the client never saw a status). Control endpoints are not counted.
+// "dropped" (the client never saw a status); the writes that took effect behind a dropped
+// response (a batch's items included) are counted as unanswered, so a test can tell how
+// many resends the client could not have avoided. Control endpoints are not counted.
 // Writes that took effect are also counted per tenant, user and route, so a test can see
 // that no operation was applied twice. Thread-safe.
 #pragma once
@@ -21,6 +23,8 @@ class Stats {
   // A write that took effect on `user` (its object id, or the id the request named).
   void add_write(const std::string& tenant, const std::string& user, const std::string& route);
   void add_batch();
+  // `n` writes took effect but their response (or their batch's) was dropped.
+  void add_unanswered_writes(long n);
 
   nlohmann::json to_json() const;
   // {tenant id: {user: {route: n}}} of the writes that took effect.
@@ -36,6 +40,7 @@ class Stats {
   long batches_ = 0;
   long throttled_ = 0;
   long dropped_ = 0;
+  long unanswered_writes_ = 0;
   long errors_ = 0;
 };
 

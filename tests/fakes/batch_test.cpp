@@ -128,6 +128,36 @@ TEST_F(BatchTest, ThrottledItemsCarryTheirOwn429AndRetryAfter) {
   EXPECT_EQ(stats["requests"]["POST /v1.0/$batch"]["200"], 1);
 }
 
+TEST_F(BatchTest, WritesBehindADroppedBatchAreCountedAsUnanswered) {
+  std::string tok = token();  // before the faults: the token endpoint is faulted too
+  fake_->set_faults({{"dropRate", 1.0}, {"seed", 5}});
+  auto patch_item = [](const std::string& id, const std::string& upn) {
+    return json{{"id", id},
+                {"method", "PATCH"},
+                {"url", "/users/" + enc(upn)},
+                {"headers", {{"Content-Type", "application/json"}}},
+                {"body", {{"jobTitle", "Batched"}}}};
+  };
+  const int kBatches = 8;
+  for (int i = 0; i < kBatches; ++i) {
+    // Two writes and a read: only the writes count.
+    json requests =
+        json::array({patch_item("1", contoso_upn("adele.vance")),
+                     patch_item("2", contoso_upn("lee.gu")), get_item("3", "/subscribedSkus")});
+    EXPECT_TRUE(send("POST", "/$batch", {{"requests", requests}}, tok).dropped);
+  }
+  fake_->set_faults(json::object());
+  json stats = fake_->stats();
+  EXPECT_EQ(stats["dropped"], kBatches);
+  // Some batches were dropped after their items ran, some before: every write that took
+  // effect is one whose answer never came back.
+  long unanswered = stats["unansweredWrites"].get<long>();
+  EXPECT_EQ(unanswered, stats["writes"].get<long>());
+  EXPECT_EQ(unanswered % 2, 0);
+  EXPECT_GT(unanswered, 0);
+  EXPECT_LT(unanswered, 2 * kBatches);
+}
+
 TEST_F(BatchTest, MalformedBatchIs400) {
   EXPECT_EQ(send("POST", "/$batch", {{"nothing", 1}}).status, 400);
   json dup = json::array({get_item("1", "/subscribedSkus"), get_item("1", "/subscribedSkus")});

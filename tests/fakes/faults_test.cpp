@@ -49,6 +49,7 @@ TEST_F(FaultsTest, AboutHalfTheDroppedWritesTookEffectAndTheSeedRepeatsIt) {
     EXPECT_GT(took, 0);
     EXPECT_LT(took, static_cast<int>(locals.size()));
     EXPECT_EQ(fake_->stats()["writes"], took);
+    EXPECT_EQ(fake_->stats()["unansweredWrites"], took);
     return effect;
   };
   std::vector<bool> first = run();
@@ -62,6 +63,21 @@ TEST_F(FaultsTest, ErrorRateGives503) {
   HttpReply r = get("/subscribedSkus", tok);
   EXPECT_EQ(r.status, 503);
   EXPECT_EQ(fake_->stats()["errors"], 1);
+}
+
+TEST_F(FaultsTest, MaxFaultsInARowLetsTheSameRequestThroughAfterThatMany) {
+  std::string tok = token();
+  fake_->set_faults({{"errorRate", 1.0}, {"maxFaultsInARow", 3}});
+  auto statuses = [&](const std::string& path, int n) {
+    std::vector<int> out;
+    for (int i = 0; i < n; ++i) out.push_back(get(path, tok).status);
+    return out;
+  };
+  EXPECT_EQ(statuses("/subscribedSkus", 4), (std::vector<int>{503, 503, 503, 200}));
+  // Another request has its own count; the first one's starts again.
+  EXPECT_EQ(statuses("/users?$top=1", 2), (std::vector<int>{503, 503}));
+  EXPECT_EQ(statuses("/subscribedSkus", 4), (std::vector<int>{503, 503, 503, 200}));
+  EXPECT_EQ(statuses("/users?$top=1", 2), (std::vector<int>{503, 200}));
 }
 
 TEST_F(FaultsTest, ThrottlingHasRetryAfterAndRepeatsBySeed) {
