@@ -42,6 +42,7 @@ TEST_F(StatsAndControlTest, CountsEveryRequestUnderItsFoldedRoute) {
                    {"batches", 1},
                    {"throttled", 0},
                    {"dropped", 0},
+                   {"unansweredWrites", 0},
                    {"errors", 0}};
   EXPECT_EQ(fake_->stats(), expected);
   fake_->reset_stats();
