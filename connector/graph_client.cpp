@@ -436,9 +436,13 @@ Result<std::vector<RoleAssignment>> GraphClient::role_assignments(const std::str
 }
 
 TenantLists GraphClient::tenant_lists(const std::string& tenant, bool role_definitions,
-                                      bool role_assignments) {
+                                      bool role_assignments, bool deleted_users) {
   std::vector<std::string> paths = {kSkusPath, kDomainsPath};
   std::vector<std::string> whats = {"subscribedSkus", "domains"};
+  if (deleted_users) {
+    paths.push_back(deleted_users_path());
+    whats.push_back("deleted users");
+  }
   if (role_definitions) {
     paths.push_back(kRoleDefinitionsPath);
     whats.push_back("roleDefinitions");
@@ -470,10 +474,24 @@ TenantLists GraphClient::tenant_lists(const std::string& tenant, bool role_defin
     for (auto& item : *rest) items->push_back(std::move(item));
     return items;
   };
+  // The deleted users' first page only: the mirror reads the rest page by page.
+  auto deleted_first_page = [&](std::size_t i) -> Result<DeletedUsersPage> {
+    if (!first[i].ok()) return first[i].error();
+    const nlohmann::json& page = *first[i];
+    auto value = page.is_object() ? page.find("value") : page.end();
+    if (value == page.end() || !value->is_array()) return no_value_array(page_one(i));
+    auto users = decode_array<User>(*value, page_one(i));
+    if (!users.ok()) return users.error();
+    DeletedUsersPage out{std::move(users).value(), ""};
+    auto next = page.find("@odata.nextLink");
+    if (next != page.end() && next->is_string()) out.next_link = next->get<std::string>();
+    return out;
+  };
   TenantLists out;
   out.skus = whole(0, std::type_identity<Sku>());
   out.domains = whole(1, std::type_identity<Domain>());
   std::size_t i = 2;
+  if (deleted_users) out.deleted_users = deleted_first_page(i++);
   if (role_definitions) out.role_definitions = whole(i++, std::type_identity<RoleDefinition>());
   if (role_assignments) {
     out.role_assignments = tenant_wide(whole(i, std::type_identity<RoleAssignment>()));
@@ -526,11 +544,19 @@ Result<std::string> GraphClient::users_full_read(const std::string& tenant,
   return link;
 }
 
+std::string GraphClient::deleted_users_path() const {
+  return std::string("/directory/deletedItems/microsoft.graph.user?$select=") + kDeletedUserSelect +
+         "&$top=" + std::to_string(options_.page_size);
+}
+
 Status GraphClient::deleted_users(const std::string& tenant, const UsersSink& sink) {
-  std::string first = url(std::string("/directory/deletedItems/microsoft.graph.user?$select=") +
-                          kDeletedUserSelect + "&$top=" + std::to_string(options_.page_size));
+  return deleted_users_after(tenant, url(deleted_users_path()), sink);
+}
+
+Status GraphClient::deleted_users_after(const std::string& tenant, const std::string& next_link,
+                                        const UsersSink& sink) {
   return for_each_user_page(
-      tenant, first, "deleted users", /*delta=*/false,
+      tenant, next_link, "deleted users", /*delta=*/false,
       [&](UserPage&& page) { return sink(std::move(page.users)); }, nullptr);
 }
 

@@ -114,10 +114,13 @@ class GraphClient {
   // (directoryScopeId "/"); with `principal_id`, only that user's ($filter=principalId eq).
   Result<std::vector<RoleAssignment>> role_assignments(const std::string& tenant,
                                                        const std::string& principal_id = "");
-  // subscribedSkus, domains and, when asked, roleDefinitions and roleAssignments (as the
-  // methods above): their first pages in one $batch (a page the batch could not answer,
-  // throttled, 5xx or malformed, is asked for again on its own), the rest by nextLink.
-  TenantLists tenant_lists(const std::string& tenant, bool role_definitions, bool role_assignments);
+  // subscribedSkus, domains and, when asked, roleDefinitions, roleAssignments (as the
+  // methods above) and the deleted users' first page (TenantLists::deleted_users; the rest
+  // is for deleted_users_after()): their first pages in one $batch (a page the batch could
+  // not answer, throttled, 5xx or malformed, is asked for again on its own), the rest of
+  // the lists by nextLink.
+  TenantLists tenant_lists(const std::string& tenant, bool role_definitions, bool role_assignments,
+                           bool deleted_users);
   // GET /users?$select=...&$top=999, every page.
   Status list_users(const std::string& tenant, const UsersSink& sink);
   // From a stored delta link: GET /users/delta, the changes since. With an empty
@@ -130,6 +133,9 @@ class GraphClient {
   Result<std::string> users_full_read(const std::string& tenant, const UserPageSink& sink);
   // GET /directory/deletedItems/microsoft.graph.user, every page.
   Status deleted_users(const std::string& tenant, const UsersSink& sink);
+  // The same list's pages from `next_link` (a nextLink of its first page) on.
+  Status deleted_users_after(const std::string& tenant, const std::string& next_link,
+                             const UsersSink& sink);
   // GET /users/{id or upn}. NotFound when no active user has that name.
   Result<User> get_user(const std::string& tenant, const std::string& id_or_upn);
   // Many users; one result per name, in order (a name given twice is read once), NotFound
@@ -178,6 +184,8 @@ class GraphClient {
  private:
   struct Call;
   struct Sent;
+  // The deleted users' first page, relative to the API root.
+  std::string deleted_users_path() const;
   using PageHandler = std::function<Status(const nlohmann::json& page, int page_number)>;
   // A page's links, as its reader found them.
   struct PageLinks {

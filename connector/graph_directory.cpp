@@ -86,8 +86,8 @@ Result<std::vector<RoleAssignment>> GraphDirectory::role_assignments(const std::
 }
 
 TenantLists GraphDirectory::tenant_lists(const std::string& tenant, bool role_definitions,
-                                         bool role_assignments) {
-  return client_.tenant_lists(tenant, role_definitions, role_assignments);
+                                         bool role_assignments, bool deleted_users) {
+  return client_.tenant_lists(tenant, role_definitions, role_assignments, deleted_users);
 }
 
 Result<std::string> GraphDirectory::read_users(const std::string& tenant,
@@ -98,6 +98,12 @@ Result<std::string> GraphDirectory::read_users(const std::string& tenant,
 
 Status GraphDirectory::read_deleted_users(const std::string& tenant, const DeletedUserSink& sink) {
   return client_.deleted_users(tenant, sink);
+}
+
+Status GraphDirectory::read_deleted_users_after(const std::string& tenant,
+                                                const std::string& next_link,
+                                                const DeletedUserSink& sink) {
+  return client_.deleted_users_after(tenant, next_link, sink);
 }
 
 Result<User> GraphDirectory::get_user(const std::string& tenant, const std::string& id_or_upn) {

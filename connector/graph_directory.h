@@ -45,11 +45,13 @@ class GraphDirectory final : public Directory {
   Result<std::vector<Domain>> domains(const std::string& tenant) override;
   Result<std::vector<RoleDefinition>> role_definitions(const std::string& tenant) override;
   Result<std::vector<RoleAssignment>> role_assignments(const std::string& tenant) override;
-  TenantLists tenant_lists(const std::string& tenant, bool role_definitions,
-                           bool role_assignments) override;
+  TenantLists tenant_lists(const std::string& tenant, bool role_definitions, bool role_assignments,
+                           bool deleted_users) override;
   Result<std::string> read_users(const std::string& tenant, const std::string& delta_link,
                                  const UserPageSink& sink) override;
   Status read_deleted_users(const std::string& tenant, const DeletedUserSink& sink) override;
+  Status read_deleted_users_after(const std::string& tenant, const std::string& next_link,
+                                  const DeletedUserSink& sink) override;
   Result<User> get_user(const std::string& tenant, const std::string& id_or_upn) override;
   std::vector<Result<Group>> groups(const std::string& tenant,
                                     const std::vector<std::string>& ids) override;

@@ -62,6 +62,12 @@ struct WriteResult {
   std::optional<RoleAssignment> role_assignment;  // AddRole: the assignment made
 };
 
+// The first page of a tenant's soft-deleted users, and where the rest is ("" when none).
+struct DeletedUsersPage {
+  std::vector<User> users;
+  std::string next_link;
+};
+
 // The small lists the mirror reads of a tenant besides its users, asked for together so
 // that an adapter can fetch them in one request (Graph: one $batch). Roles only when asked.
 struct TenantLists {
@@ -69,6 +75,11 @@ struct TenantLists {
   Result<std::vector<Domain>> domains = std::vector<Domain>();
   std::optional<Result<std::vector<RoleDefinition>>> role_definitions;
   std::optional<Result<std::vector<RoleAssignment>>> role_assignments;
+  // The deleted users' first page, when the adapter read it with the lists (Graph: in the
+  // same $batch, a request fewer per tenant); the mirror reads the rest with
+  // Directory::read_deleted_users_after(). nullopt: it reads them all with
+  // read_deleted_users().
+  std::optional<Result<DeletedUsersPage>> deleted_users;
 };
 
 inline WriteResult failed_write(Error error) {
@@ -107,9 +118,11 @@ class Directory {
   }
 
   // subscribed_skus(), domains() and, when asked, role_definitions() and role_assignments()
-  // of one tenant. The default calls each in turn.
+  // of one tenant. The default calls each in turn. `deleted_users`: the deleted users'
+  // first page is wanted too, if the adapter can read it with the lists (the default
+  // cannot, and leaves TenantLists::deleted_users unset).
   virtual TenantLists tenant_lists(const std::string& tenant, bool role_definitions,
-                                   bool role_assignments) {
+                                   bool role_assignments, bool /*deleted_users*/) {
     TenantLists out;
     out.skus = subscribed_skus(tenant);
     out.domains = domains(tenant);
@@ -141,6 +154,15 @@ class Directory {
 
   // Soft-deleted users (restorable), page by page, each with deleted_date_time set.
   virtual Status read_deleted_users(const std::string& tenant, const DeletedUserSink& sink) = 0;
+
+  // The deleted users' pages from `next_link` on: the rest of a read whose first page came
+  // with tenant_lists(). Only an adapter that fills TenantLists::deleted_users needs it.
+  virtual Status read_deleted_users_after(const std::string& /*tenant*/,
+                                          const std::string& /*next_link*/,
+                                          const DeletedUserSink& /*sink*/) {
+    return make_error(ErrorKind::Internal, "this directory cannot continue a deleted-users read",
+                      "deleted-users-unsupported");
+  }
 
   // One user by id or UPN; NotFound when there is no active user of that name.
   virtual Result<User> get_user(const std::string& tenant, const std::string& id_or_upn) = 0;

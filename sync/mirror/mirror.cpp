@@ -9,6 +9,7 @@
 #include <set>
 #include <system_error>
 #include <thread>
+#include <utility>
 
 #include "sync/ascii_case.h"
 #include "sync/log.h"
@@ -30,6 +31,42 @@ class ProgressReporter {
  private:
   const MirrorProgressFn& fn_;
   std::mutex mu_;  // guards calls of fn_
+};
+
+// The deleted users' first page, read with the tenant's lists (before its users) to save
+// a request. It is used only while a delta round read after it says it is current: a
+// user it lists that the round shows active or purged, or a user the round shows deleted
+// that it does not list, changed in between, and then the deleted users are read again
+// after the users, as a full read always does.
+class PrefetchedDeletedUsers {
+ public:
+  explicit PrefetchedDeletedUsers(std::optional<Result<DeletedUsersPage>> page)
+      : page_(std::move(page)) {
+    if (page_ && page_->ok()) {
+      for (const User& u : page_->value().users) listed_.insert(u.id);
+    }
+  }
+
+  bool current() const { return page_ && page_->ok() && !outdated_; }
+  void outdate() { outdated_ = true; }
+
+  void check(const UserPage& delta_page) {
+    auto listed = [&](const std::string& id) { return listed_.count(id) > 0; };
+    for (const User& u : delta_page.users) outdated_ = outdated_ || listed(u.id);
+    for (const auto& id : delta_page.removed_hard) outdated_ = outdated_ || listed(id);
+    for (const auto& id : delta_page.removed_soft) outdated_ = outdated_ || !listed(id);
+  }
+
+  // The page, when current(); nullopt otherwise.
+  std::optional<Result<DeletedUsersPage>> take() {
+    if (!current()) return std::nullopt;
+    return std::exchange(page_, std::nullopt);
+  }
+
+ private:
+  std::optional<Result<DeletedUsersPage>> page_;
+  std::set<std::string> listed_;
+  bool outdated_ = false;
 };
 
 constexpr const char* kInterruptedRead =
@@ -82,29 +119,6 @@ class TenantMirror {
     const std::string& id = r.tenant.id;
     const std::string& name = r.tenant.default_domain_name;
 
-    progress_.report(name, MirrorProgress::Phase::Skus, 0);
-    // Role definitions change rarely (built-in ones never), so they are read only until
-    // cached, or on --full; who holds them on every read. Only when the caller asks
-    // (MirrorOptions::roles).
-    bool read_definitions = false;
-    if (roles_) {
-      auto known = cache_.role_definitions_known(id);
-      if (!known.ok()) return known.error();
-      read_definitions = full_ || !*known;
-    }
-    TenantLists lists = dir_.tenant_lists(id, read_definitions, roles_);
-    const auto& skus = lists.skus;
-    if (!skus.ok()) {
-      // The tenant's first read refused as a whole: the partner cannot see it any more.
-      refused_ =
-          skus.error().kind == ErrorKind::Forbidden || skus.error().kind == ErrorKind::NotFound;
-      return skus.error();
-    }
-    Status s = cache_.replace_skus(id, *skus);
-    if (!s.ok()) return s;
-    s = mirror_domains(r, lists.domains);
-    if (!s.ok()) return s;
-
     auto state = cache_.sync_state(id);
     if (!state.ok()) return state.error();
     r.returned = !state->gone_since.empty();
@@ -119,10 +133,36 @@ class TenantMirror {
       r.host_changed = true;
       link.clear();
       if (!state->delta_link.empty()) {
-        s = cache_.set_delta_link(id, "");
-        if (!s.ok()) return s;
+        Status dropped = cache_.set_delta_link(id, "");
+        if (!dropped.ok()) return dropped;
       }
     }
+
+    progress_.report(name, MirrorProgress::Phase::Skus, 0);
+    // Role definitions change rarely (built-in ones never), so they are read only until
+    // cached, or on --full; who holds them on every read. Only when the caller asks
+    // (MirrorOptions::roles).
+    bool read_definitions = false;
+    if (roles_) {
+      auto known = cache_.role_definitions_known(id);
+      if (!known.ok()) return known.error();
+      read_definitions = full_ || !*known;
+    }
+    // A delta round takes the deleted users' first page with the lists (a request fewer).
+    TenantLists lists = dir_.tenant_lists(id, read_definitions, roles_, !link.empty());
+    PrefetchedDeletedUsers deleted(std::move(lists.deleted_users));
+    const auto& skus = lists.skus;
+    if (!skus.ok()) {
+      // The tenant's first read refused as a whole: the partner cannot see it any more.
+      refused_ =
+          skus.error().kind == ErrorKind::Forbidden || skus.error().kind == ErrorKind::NotFound;
+      return skus.error();
+    }
+    Status s = cache_.replace_skus(id, *skus);
+    if (!s.ok()) return s;
+    s = mirror_domains(r, lists.domains);
+    if (!s.ok()) return s;
+
     if (!link.empty()) {
       r.kind = ReadKind::Delta;
       // A delta round applies its pages as they come, so until its last page is in, the
@@ -133,6 +173,7 @@ class TenantMirror {
       if (!s.ok()) return s;
       auto next = dir_.read_users(id, link, [&](UserPage&& page) -> Status {
         count(r, page);
+        deleted.check(page);
         return cache_.apply_user_page(id, page);
       });
       if (!next.ok() && next.error().kind == ErrorKind::ResyncNeeded) {
@@ -149,6 +190,7 @@ class TenantMirror {
     }
     if (link.empty()) {
       r.kind = ReadKind::Full;
+      deleted.outdate();  // after an expired link: a full read reads them after the users
       s = full_read(r);
       if (!s.ok()) return s;
     }
@@ -157,19 +199,36 @@ class TenantMirror {
     if (!s.ok()) return s;
     mirror_group_names(r);
 
-    progress_.report(name, MirrorProgress::Phase::DeletedUsers, r.changes_read);
-    s = cache_.begin_read(id, ReadScope::Deleted);
+    s = mirror_deleted_users(r, deleted.take());
     if (!s.ok()) return s;
-    s = dir_.read_deleted_users(id, [&](std::vector<User>&& users) -> Status {
+    return cache_.mark_complete(id, r.kind);
+  }
+
+  // The soft-deleted users, as one staged read: from the first page the lists brought
+  // (then the rest by its next link), or all of them from the directory.
+  Status mirror_deleted_users(TenantMirrorResult& r,
+                              std::optional<Result<DeletedUsersPage>> first_page) {
+    const std::string& id = r.tenant.id;
+    progress_.report(r.tenant.default_domain_name, MirrorProgress::Phase::DeletedUsers,
+                     r.changes_read);
+    auto stage = [&](std::vector<User>&& users) -> Status {
       r.changes_read += static_cast<std::int64_t>(users.size());
       return cache_.stage_page(id, ReadScope::Deleted, users);
-    });
-    if (s.ok()) s = cache_.commit_read(id, ReadScope::Deleted);
-    if (!s.ok()) {
-      (void)cache_.abort_read(id, ReadScope::Deleted);
-      return s;
+    };
+    Status s = cache_.begin_read(id, ReadScope::Deleted);
+    if (!s.ok()) return s;
+    if (first_page) {
+      DeletedUsersPage& page = first_page->value();  // take() gives only a good page
+      s = stage(std::move(page.users));
+      if (s.ok() && !page.next_link.empty()) {
+        s = dir_.read_deleted_users_after(id, page.next_link, stage);
+      }
+    } else {
+      s = dir_.read_deleted_users(id, stage);
     }
-    return cache_.mark_complete(id, r.kind);
+    if (s.ok()) s = cache_.commit_read(id, ReadScope::Deleted);
+    if (!s.ok()) (void)cache_.abort_read(id, ReadScope::Deleted);
+    return s;
   }
 
   // The tenant's domains decide only where users may be created, so a failed read of them

@@ -715,6 +715,13 @@ TEST_F(GraphClientTest, TenantListsComeInOneBatchAndAThrottledListIsReadAlone) {
         answer["body"] = {{"error", {{"code", "TooManyRequests"}, {"message", "Slow down."}}}};
       } else if (url == "/roleManagement/directory/roleDefinitions") {
         answer["body"] = {{"value", {{{"id", "r1"}, {"displayName", "User Administrator"}}}}};
+      } else if (url.rfind("/directory/deletedItems/microsoft.graph.user?$select=", 0) == 0) {
+        EXPECT_NE(url.find("deletedDateTime"), std::string::npos) << url;
+        answer["body"] = {{"value",
+                           {{{"id", "d1"},
+                             {"userPrincipalName", "gone@contoso.com"},
+                             {"deletedDateTime", "2026-11-30T10:00:00Z"}}}},
+                          {"@odata.nextLink", kGraph + "/deleted?$skiptoken=2"}};
       } else {
         EXPECT_EQ(url, "/roleManagement/directory/roleAssignments");
         answer["body"] = {{"value",
@@ -732,7 +739,7 @@ TEST_F(GraphClientTest, TenantListsComeInOneBatchAndAThrottledListIsReadAlone) {
     return test::json_response(200, {{"responses", responses}});
   });
 
-  TenantLists lists = client_.tenant_lists("contoso", true, true);
+  TenantLists lists = client_.tenant_lists("contoso", true, true, true);
   ASSERT_TRUE(lists.skus.ok()) << lists.skus.error().describe();
   ASSERT_EQ(lists.skus->size(), 2u);
   EXPECT_EQ((*lists.skus)[1].sku_id, "s2");
@@ -744,10 +751,16 @@ TEST_F(GraphClientTest, TenantListsComeInOneBatchAndAThrottledListIsReadAlone) {
   ASSERT_TRUE(lists.role_assignments && lists.role_assignments->ok());
   ASSERT_EQ((*lists.role_assignments)->size(), 1u) << "the unit-scoped one is left out";
   EXPECT_EQ((**lists.role_assignments)[0].id, "a1");
+  // The deleted users' first page only: the mirror reads the rest itself.
+  ASSERT_TRUE(lists.deleted_users && lists.deleted_users->ok());
+  ASSERT_EQ((*lists.deleted_users)->users.size(), 1u);
+  EXPECT_EQ((*lists.deleted_users)->users[0].id, "d1");
+  EXPECT_EQ((*lists.deleted_users)->users[0].deleted_date_time, "2026-11-30T10:00:00Z");
+  EXPECT_EQ((*lists.deleted_users)->next_link, kGraph + "/deleted?$skiptoken=2");
   EXPECT_EQ(transport_.count("POST", "/v1.0/$batch"), 1);
   EXPECT_EQ(transport_.requests().size(), 3u) << "the batch, skus page 2, domains alone";
 
-  // Without roles the batch asks for two lists only.
+  // Without roles and deleted users the batch asks for two lists only.
   transport_.set_handler([&](const HttpRequest& r) -> Result<HttpResponse> {
     json responses = json::array();
     const json request = json::parse(r.body);
@@ -758,10 +771,11 @@ TEST_F(GraphClientTest, TenantListsComeInOneBatchAndAThrottledListIsReadAlone) {
     }
     return test::json_response(200, {{"responses", responses}});
   });
-  TenantLists plain = client_.tenant_lists("contoso", false, false);
+  TenantLists plain = client_.tenant_lists("contoso", false, false, false);
   EXPECT_TRUE(plain.skus.ok() && plain.skus->empty());
   EXPECT_FALSE(plain.role_definitions.has_value());
   EXPECT_FALSE(plain.role_assignments.has_value());
+  EXPECT_FALSE(plain.deleted_users.has_value());
 }
 
 // ---- writes -------------------------------------------------------------------------

@@ -108,11 +108,12 @@ class MirrorTest : public ::testing::Test {
   std::int64_t version(int i) { return cache_->sync_state(tenant_id(i))->state_version; }
 
   // Someone else changes the job title of the first `count` users of tenant `i`.
-  void change_job_titles(int i, int count) {
+  void change_job_titles(int i, int count) { change_job_titles_of(remote_, i, count); }
+  static void change_job_titles_of(MemoryDirectory& remote, int i, int count) {
     for (int u = 0; u < count; ++u) {
-      User user = remote_.users(tenant_id(i))[static_cast<size_t>(u)];
+      User user = remote.users(tenant_id(i))[static_cast<size_t>(u)];
       user.job_title = "Changed";
-      remote_.put_user(tenant_id(i), user);
+      remote.put_user(tenant_id(i), user);
     }
   }
 
@@ -388,6 +389,120 @@ TEST_F(MirrorTest, AFailedDeletedUserReadMarksStale) {
   ASSERT_FALSE(r.ok());
   EXPECT_EQ(snapshot(1).mirror, MirrorState::Stale);
   EXPECT_EQ(snapshot(1).deleted_users.size(), 3u);
+}
+
+// A directory that reads the deleted users' first two users with the tenant's lists, as
+// the Graph adapter reads their first page in the lists' $batch, and the rest on demand;
+// `in_the_window` changes the remote after that read and before the users are read.
+class PrefetchingDirectory : public MemoryDirectory {
+ public:
+  std::function<void()> in_the_window;
+  int deleted_reads = 0;        // read_deleted_users(): the whole list again
+  int deleted_reads_after = 0;  // read_deleted_users_after(): the rest of the first page
+
+  TenantLists tenant_lists(const std::string& tenant, bool role_definitions, bool role_assignments,
+                           bool deleted_users) override {
+    TenantLists out =
+        MemoryDirectory::tenant_lists(tenant, role_definitions, role_assignments, deleted_users);
+    if (!deleted_users) return out;
+    std::vector<User> all;
+    Status read = MemoryDirectory::read_deleted_users(tenant, [&](std::vector<User>&& page) {
+      for (auto& u : page) all.push_back(std::move(u));
+      return Status();
+    });
+    if (!read.ok()) {
+      out.deleted_users = read.error();
+    } else {
+      DeletedUsersPage first;
+      for (size_t i = 0; i < all.size() && i < 2; ++i) first.users.push_back(all[i]);
+      if (all.size() > 2) first.next_link = "after:2";
+      out.deleted_users = std::move(first);
+    }
+    if (in_the_window) std::exchange(in_the_window, nullptr)();
+    return out;
+  }
+
+  Status read_deleted_users(const std::string& tenant, const DeletedUserSink& sink) override {
+    ++deleted_reads;
+    return MemoryDirectory::read_deleted_users(tenant, sink);
+  }
+
+  Status read_deleted_users_after(const std::string& tenant, const std::string& next_link,
+                                  const DeletedUserSink& sink) override {
+    ++deleted_reads_after;
+    EXPECT_EQ(next_link, "after:2");
+    std::vector<User> rest = deleted_users(tenant);
+    rest.erase(rest.begin(), rest.begin() + std::min<std::ptrdiff_t>(2, std::ssize(rest)));
+    return sink(std::move(rest));
+  }
+};
+
+class PrefetchedDeletedUsersTest : public MirrorTest {
+ protected:
+  MirrorResult mirror_prefetching() { return mirror_tenants(remote_prefetching_, *cache_, {}); }
+
+  void expect_mirrored_prefetching(int i) {
+    TenantSnapshot snap = snapshot(i);
+    EXPECT_EQ(snap.mirror, MirrorState::Complete);
+    EXPECT_EQ(snap.users, by_upn(remote_prefetching_.users(tenant_id(i))));
+    EXPECT_EQ(snap.deleted_users, by_upn(remote_prefetching_.deleted_users(tenant_id(i))));
+  }
+
+  PrefetchingDirectory remote_prefetching_;
+};
+
+TEST_F(PrefetchedDeletedUsersTest, ADeltaRoundUsesThePageThatCameWithTheLists) {
+  add_tenant(remote_prefetching_, 1, 10, 4);  // two pages
+  ASSERT_TRUE(mirror_prefetching().ok());
+  EXPECT_EQ(remote_prefetching_.deleted_reads, 1) << "a full read reads them after the users";
+  EXPECT_EQ(remote_prefetching_.deleted_reads_after, 0);
+
+  // Changed and restored before the lists are read: the page already says so.
+  change_job_titles_of(remote_prefetching_, 1, 2);
+  remote_prefetching_.restore_user(tenant_id(1), "t1-d0");
+  ASSERT_TRUE(mirror_prefetching().ok());
+  EXPECT_EQ(remote_prefetching_.deleted_reads, 1) << "no second read of the deleted users";
+  EXPECT_EQ(remote_prefetching_.deleted_reads_after, 1) << "the rest after the first page";
+  expect_mirrored_prefetching(1);
+
+  // A user deleted since, when the deleted users take more than one page: the first page
+  // cannot tell whether a later one lists it, so they are all read again.
+  remote_prefetching_.soft_delete_user(tenant_id(1), "t1-u4", "2026-12-01T08:00:00Z");
+  ASSERT_TRUE(mirror_prefetching().ok());
+  EXPECT_EQ(remote_prefetching_.deleted_reads, 2);
+  expect_mirrored_prefetching(1);
+}
+
+TEST_F(PrefetchedDeletedUsersTest, AUserRestoredAfterThePageIsReadIsNotLeftDeleted) {
+  add_tenant(remote_prefetching_, 1, 10, 2);  // one page
+  ASSERT_TRUE(mirror_prefetching().ok());
+  remote_prefetching_.in_the_window = [&] {
+    remote_prefetching_.restore_user(tenant_id(1), "t1-d0");
+  };
+  ASSERT_TRUE(mirror_prefetching().ok());
+  EXPECT_EQ(remote_prefetching_.deleted_reads, 2) << "the page was out of date: read again";
+  expect_mirrored_prefetching(1);
+  // And it stays mirrored: the next round does not lose the restored user.
+  ASSERT_TRUE(mirror_prefetching().ok());
+  expect_mirrored_prefetching(1);
+}
+
+TEST_F(PrefetchedDeletedUsersTest, AUserDeletedOrPurgedAfterThePageIsReadIsSeenInTheSameRound) {
+  add_tenant(remote_prefetching_, 1, 10, 2);  // one page
+  ASSERT_TRUE(mirror_prefetching().ok());
+  remote_prefetching_.in_the_window = [&] {
+    remote_prefetching_.soft_delete_user(tenant_id(1), "t1-u5", "2026-12-02T09:00:00Z");
+  };
+  ASSERT_TRUE(mirror_prefetching().ok());
+  EXPECT_EQ(remote_prefetching_.deleted_reads, 2);
+  expect_mirrored_prefetching(1);
+
+  remote_prefetching_.in_the_window = [&] {
+    remote_prefetching_.hard_delete_user(tenant_id(1), "t1-d1");
+  };
+  ASSERT_TRUE(mirror_prefetching().ok());
+  EXPECT_EQ(remote_prefetching_.deleted_reads, 3);
+  expect_mirrored_prefetching(1);
 }
 
 TEST_F(MirrorTest, AMirrorWithNoRemoteChangeBumpsNothing) {
