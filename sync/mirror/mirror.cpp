@@ -215,6 +215,11 @@ class TenantMirror {
       r.changes_read += static_cast<std::int64_t>(users.size());
       return cache_.stage_page(id, ReadScope::Deleted, users);
     };
+    if (first_page && first_page->value().next_link.empty()) {  // all of them: one transaction
+      std::vector<User>& users = first_page->value().users;
+      r.changes_read += static_cast<std::int64_t>(users.size());
+      return cache_.replace_deleted_users(id, users);
+    }
     Status s = cache_.begin_read(id, ReadScope::Deleted);
     if (!s.ok()) return s;
     if (first_page) {

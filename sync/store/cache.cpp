@@ -520,9 +520,17 @@ Status Cache::abort_read(const std::string& tenant, ReadScope scope) {
 }
 
 Status Cache::replace_deleted_users(const std::string& tenant, const std::vector<User>& users) {
-  Status st = begin_read(tenant, ReadScope::Deleted);
-  if (st.ok()) st = stage_page(tenant, ReadScope::Deleted, users);
-  if (st.ok()) st = commit_read(tenant, ReadScope::Deleted);
+  std::string now = format_iso8601(db_->clock().now());
+  // A read of one page: begun, staged and committed in one transaction.
+  Status st = db_->with_writer([&](Database& db) -> Status {
+    auto tx = Transaction::begin(db);
+    if (!tx.ok()) return tx.error();
+    Status s = begin_staging(db, impl_->reads, tenant, ReadScope::Deleted);
+    if (s.ok()) s = stage_rows(db, impl_->reads, tenant, ReadScope::Deleted, users, now);
+    if (s.ok()) s = commit_staging(db, impl_->reads, tenant, ReadScope::Deleted, std::nullopt);
+    if (s.ok()) s = tx->commit();
+    return s;
+  });
   if (!st.ok()) (void)abort_read(tenant, ReadScope::Deleted);
   return st;
 }

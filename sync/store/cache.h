@@ -169,7 +169,7 @@ class Cache {
   Status commit_read(const std::string& tenant, ReadScope scope,
                      const std::optional<std::string>& delta_link = std::nullopt);
   Status abort_read(const std::string& tenant, ReadScope scope);
-  // begin + stage + commit, for callers that hold the whole (small) list.
+  // begin + stage + commit in one transaction, for callers that hold the whole list.
   Status replace_deleted_users(const std::string& tenant, const std::vector<User>& users);
 
   // ---- sync state ----

@@ -197,19 +197,29 @@ Error Database::error(std::string_view what, int rc) const {
 // ---- Transaction ----
 
 Result<Transaction> Transaction::begin(Database& db, Mode mode) {
+  if (sqlite3_get_autocommit(db.handle()) == 0) {
+    Status s = db.exec("SAVEPOINT nested", "begin savepoint");
+    if (!s.ok()) return s.error();
+    return Transaction(&db, true);
+  }
   Status s =
       db.exec(mode == Mode::Immediate ? "BEGIN IMMEDIATE" : "BEGIN DEFERRED", "begin transaction");
   if (!s.ok()) return s.error();
-  return Transaction(&db);
+  return Transaction(&db, false);
 }
 
 Transaction::~Transaction() {
-  if (db_) (void)db_->exec("ROLLBACK", "rollback");
+  if (!db_) return;
+  if (nested_) {
+    (void)db_->exec("ROLLBACK TO nested; RELEASE nested", "rollback to savepoint");
+  } else {
+    (void)db_->exec("ROLLBACK", "rollback");
+  }
 }
 
 Status Transaction::commit() {
   if (!db_) return make_error(ErrorKind::Internal, "commit of a finished transaction");
-  Status s = db_->exec("COMMIT", "commit");
+  Status s = db_->exec(nested_ ? "RELEASE nested" : "COMMIT", "commit");
   if (s.ok()) db_ = nullptr;  // on failure the destructor rolls back
   return s;
 }

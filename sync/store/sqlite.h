@@ -159,9 +159,13 @@ class Transaction {
 
   // BEGIN (DEFERRED for reads, IMMEDIATE for writes: the write lock is taken up front,
   // so a busy database waits in busy_timeout instead of failing at the first write).
+  // Inside another transaction it is a SAVEPOINT instead (commit releases it, destruction
+  // rolls back to it), so steps that each hold a transaction compose into one.
   static Result<Transaction> begin(Database& db, Mode mode = Mode::Immediate);
 
-  Transaction(Transaction&& other) noexcept : db_(other.db_) { other.db_ = nullptr; }
+  Transaction(Transaction&& other) noexcept : db_(other.db_), nested_(other.nested_) {
+    other.db_ = nullptr;
+  }
   Transaction& operator=(Transaction&&) = delete;
   Transaction(const Transaction&) = delete;
   Transaction& operator=(const Transaction&) = delete;
@@ -170,8 +174,9 @@ class Transaction {
   Status commit();
 
  private:
-  explicit Transaction(Database* db) : db_(db) {}
+  Transaction(Database* db, bool nested) : db_(db), nested_(nested) {}
   Database* db_;
+  bool nested_;  // a SAVEPOINT inside an outer transaction
 };
 
 // Inserts one row per element of `rows` through the cached statement `sql`

@@ -64,6 +64,41 @@ TEST_F(SqliteTest, BindBorrowedStoresTheTextAndNulloptAsNull) {
   EXPECT_EQ(rows(), std::vector<std::string>({"1|borrowed|0|NULL", "2|changed|1|set"}));
 }
 
+TEST_F(SqliteTest, ATransactionInsideAnotherIsASavepointOfIt) {
+  auto insert = [&](int a) {
+    return db_->exec("INSERT INTO t (a, b, c) VALUES (" + std::to_string(a) + ", 'x', 0)",
+                     "insert");
+  };
+  {
+    auto outer = Transaction::begin(*db_);
+    ASSERT_TRUE(outer.ok()) << outer.error().message;
+    ASSERT_TRUE(insert(1).ok());
+    {
+      auto kept = Transaction::begin(*db_);
+      ASSERT_TRUE(kept.ok()) << kept.error().message;
+      ASSERT_TRUE(insert(2).ok());
+      ASSERT_TRUE(kept->commit().ok());
+    }
+    {
+      auto dropped = Transaction::begin(*db_);
+      ASSERT_TRUE(dropped.ok());
+      ASSERT_TRUE(insert(3).ok());
+    }  // not committed: rolled back to its savepoint, the outer one goes on
+    ASSERT_TRUE(insert(4).ok());
+    ASSERT_TRUE(outer->commit().ok());
+  }
+  EXPECT_EQ(rows(), (std::vector<std::string>{"1|x|0|NULL", "2|x|0|NULL", "4|x|0|NULL"}));
+  {
+    auto outer = Transaction::begin(*db_);
+    ASSERT_TRUE(outer.ok());
+    auto inner = Transaction::begin(*db_);
+    ASSERT_TRUE(inner.ok());
+    ASSERT_TRUE(insert(5).ok());
+    ASSERT_TRUE(inner->commit().ok());
+  }  // the outer one never committed: the inner one's rows go with it
+  EXPECT_EQ(rows().size(), 3u);
+}
+
 TEST_F(SqliteTest, InsertRowsInsertsOneRowPerElementWithItsPosition) {
   std::vector<std::string> names = {"x", "y", "z"};
   Status st = insert_rows(*db_, "INSERT INTO t (a, b, c) VALUES (?1, ?2, ?3)", names,
