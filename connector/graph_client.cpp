@@ -13,6 +13,7 @@
 #include <nlohmann/json.hpp>
 
 #include "connector/graph_errors.h"
+#include "connector/json_tree.h"
 #include "connector/url.h"
 #include "connector/user_page_decoder.h"
 #include "sync/ascii_case.h"
@@ -51,7 +52,7 @@ Error no_value_array(const std::string& what) {
 Result<nlohmann::json> parse_json(const HttpResponse& response, const std::string& what,
                                   std::size_t max_bytes) {
   if (auto error = too_large(response, what, max_bytes)) return *error;
-  nlohmann::json j = nlohmann::json::parse(response.body, nullptr, /*allow_exceptions=*/false);
+  nlohmann::json j = parse_json_tree(response.body);
   if (j.is_discarded()) return not_json(response, what);
   return j;
 }
@@ -592,7 +593,7 @@ std::vector<Result<T>> GraphClient::get_many(
     call.body = nlohmann::json{{"requests", std::move(requests)}}.dump();
     RetryBudget budget(retry_);
     Sent sent = send(tenant, call, budget);
-    std::map<std::string, const nlohmann::json*> by_id;
+    std::map<std::string, nlohmann::json*> by_id;
     Result<nlohmann::json> json = make_error(ErrorKind::Internal, "no answer");
     if (sent.response) {
       json = parse_json(*sent.response, "tenant " + tenant + ": $batch of " + what,
@@ -600,20 +601,24 @@ std::vector<Result<T>> GraphClient::get_many(
     }
     if (json && json->is_object() && json->contains("responses") &&
         (*json)["responses"].is_array()) {
-      for (const auto& r : (*json)["responses"]) {
+      for (auto& r : (*json)["responses"]) {
         if (r.is_object() && r.contains("id") && r["id"].is_string())
           by_id.emplace(r["id"].get<std::string>(), &r);
       }
     }
     for (std::size_t i = start; i < end; ++i) {
       auto found = by_id.find(std::to_string(i));
-      const nlohmann::json* item = found == by_id.end() ? nullptr : found->second;
+      nlohmann::json* item = found == by_id.end() ? nullptr : found->second;
       int status = item && is_http_status(item->value("status", nlohmann::json()))
                        ? (*item)["status"].get<int>()
                        : 0;
       if (status == 200 && item->contains("body")) {
         try {
-          read[i] = (*item)["body"].get<T>();
+          if constexpr (std::is_same_v<T, nlohmann::json>) {
+            read[i] = std::move((*item)["body"]);  // each answer is taken once: no copy
+          } else {
+            read[i] = (*item)["body"].get<T>();
+          }
           continue;
         } catch (const nlohmann::json::exception&) {
           // Read it again on its own below: that path reports what was wrong.

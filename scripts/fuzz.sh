@@ -16,13 +16,14 @@ cd "$(dirname "$0")/.."
 build_dir=${FUZZ_BUILD_DIR:-build-fuzz}
 targets_all=(fuzz_desired_state fuzz_config fuzz_csv_import fuzz_graph_codecs
              fuzz_graph_pages fuzz_graph_batch fuzz_token_response fuzz_graph_errors
-             fuzz_drift_report fuzz_cache_codecs)
+             fuzz_drift_report fuzz_cache_codecs fuzz_json_tree)
 
 # The mutation dictionary of a target (fuzz/CMakeLists.txt names the same ones).
 dict_for() {
   case "$1" in
     fuzz_csv_import) echo fuzz/dict/csv.dict ;;
-    fuzz_desired_state | fuzz_config | fuzz_drift_report | fuzz_cache_codecs) echo fuzz/dict/json.dict ;;
+    fuzz_desired_state | fuzz_config | fuzz_drift_report | fuzz_cache_codecs | fuzz_json_tree)
+      echo fuzz/dict/json.dict ;;
     *) echo fuzz/dict/graph.dict ;;
   esac
 }
