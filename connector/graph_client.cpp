@@ -551,13 +551,16 @@ std::string GraphClient::deleted_users_path() const {
 }
 
 Status GraphClient::deleted_users(const std::string& tenant, const UsersSink& sink) {
-  return deleted_users_after(tenant, url(deleted_users_path()), sink);
+  return for_each_user_page(
+      tenant, url(deleted_users_path()), "deleted users", /*delta=*/false,
+      [&](UserPage&& page) { return sink(std::move(page.users)); }, nullptr);
 }
 
 Status GraphClient::deleted_users_after(const std::string& tenant, const std::string& next_link,
                                         const UsersSink& sink) {
+  // Errors count pages from here: say so, since page 1 came in the lists' $batch.
   return for_each_user_page(
-      tenant, next_link, "deleted users", /*delta=*/false,
+      tenant, next_link, "deleted users after the first page", /*delta=*/false,
       [&](UserPage&& page) { return sink(std::move(page.users)); }, nullptr);
 }
 

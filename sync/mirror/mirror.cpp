@@ -47,7 +47,6 @@ class PrefetchedDeletedUsers {
     }
   }
 
-  bool current() const { return page_ && page_->ok() && !outdated_; }
   void outdate() { outdated_ = true; }
 
   void check(const UserPage& delta_page) {
@@ -57,9 +56,9 @@ class PrefetchedDeletedUsers {
     for (const auto& id : delta_page.removed_soft) outdated_ = outdated_ || !listed(id);
   }
 
-  // The page, when current(); nullopt otherwise.
+  // The page, when it was read and is still current; nullopt otherwise.
   std::optional<Result<DeletedUsersPage>> take() {
-    if (!current()) return std::nullopt;
+    if (!page_ || !page_->ok() || outdated_) return std::nullopt;
     return std::exchange(page_, std::nullopt);
   }
 

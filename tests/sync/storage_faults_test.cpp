@@ -24,6 +24,7 @@
 #include "tests/sync/apply_test_support.h"
 #include "tests/sync/full_disk_vfs.h"
 #include "tests/sync/memory_directory.h"
+#include "tests/sync/prefetching_directory.h"
 
 namespace tenantsync {
 namespace storage_faults_test {
@@ -124,7 +125,9 @@ class MirrorDiskFullTest : public ::testing::TestWithParam<bool> {
   FullDiskVfs vfs_;  // first: it must outlive every connection
   TempDir dir_;
   FakeClock clock_;
-  MemoryDirectory remote_;
+  // A delta round takes the deleted users' first page with the lists, as over Graph, and
+  // stores a one-page list in one transaction (savepoints inside it).
+  PrefetchingDirectory remote_;
   std::map<std::string, TenantData> old_, new_;
 };
 
@@ -144,8 +147,11 @@ TEST_P(MirrorDiskFullTest, EveryFailingWriteGivesAClearErrorAndNoHalfRead) {
     auto cache = open_copy(base, dir_.file("new.db"));
     ASSERT_TRUE(cache);
     long before = vfs_.writes();
+    int deleted_reads = remote_.deleted_reads;
     ASSERT_TRUE(mirror_tenants(remote_, *cache, options).ok());
     total = vfs_.writes() - before;
+    // A delta round used the page that came with the lists; a full read read them after.
+    EXPECT_EQ(remote_.deleted_reads - deleted_reads, full ? 2 : 0);
     new_ = read_tenants(*cache);
   }
   ASSERT_GT(total, 20);

@@ -1,0 +1,62 @@
+// A MemoryDirectory that reads the deleted users' first two users with the tenant's lists
+// when asked, as the Graph adapter reads their first page in the lists' $batch, and the
+// rest on demand (read_deleted_users_after); `in_the_window` changes the remote after that
+// read and before the users are read. It counts the reads of deleted users.
+#pragma once
+
+#include <algorithm>
+#include <functional>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include <gtest/gtest.h>
+
+#include "tests/sync/memory_directory.h"
+
+namespace tenantsync {
+
+class PrefetchingDirectory : public MemoryDirectory {
+ public:
+  std::function<void()> in_the_window;
+  int deleted_reads = 0;        // read_deleted_users(): the whole list again
+  int deleted_reads_after = 0;  // read_deleted_users_after(): the rest of the first page
+
+  TenantLists tenant_lists(const std::string& tenant, bool role_definitions, bool role_assignments,
+                           bool deleted_users) override {
+    TenantLists out =
+        MemoryDirectory::tenant_lists(tenant, role_definitions, role_assignments, deleted_users);
+    if (!deleted_users) return out;
+    std::vector<User> all;
+    Status read = MemoryDirectory::read_deleted_users(tenant, [&](std::vector<User>&& page) {
+      for (auto& u : page) all.push_back(std::move(u));
+      return Status();
+    });
+    if (!read.ok()) {
+      out.deleted_users = read.error();
+    } else {
+      DeletedUsersPage first;
+      for (size_t i = 0; i < all.size() && i < 2; ++i) first.users.push_back(all[i]);
+      if (all.size() > 2) first.next_link = "after:2";
+      out.deleted_users = std::move(first);
+    }
+    if (in_the_window) std::exchange(in_the_window, nullptr)();
+    return out;
+  }
+
+  Status read_deleted_users(const std::string& tenant, const DeletedUserSink& sink) override {
+    ++deleted_reads;
+    return MemoryDirectory::read_deleted_users(tenant, sink);
+  }
+
+  Status read_deleted_users_after(const std::string& tenant, const std::string& next_link,
+                                  const DeletedUserSink& sink) override {
+    ++deleted_reads_after;
+    EXPECT_EQ(next_link, "after:2");
+    std::vector<User> rest = deleted_users(tenant);
+    rest.erase(rest.begin(), rest.begin() + std::min<std::ptrdiff_t>(2, std::ssize(rest)));
+    return sink(std::move(rest));
+  }
+};
+
+}  // namespace tenantsync
