@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <atomic>
 #include <cctype>
+#include <condition_variable>
 #include <future>
 #include <map>
 #include <mutex>
@@ -83,6 +84,30 @@ struct Exchange {
 struct CpprestSendSlots {
   explicit CpprestSendSlots(int n) : semaphore(n) {}
   std::counting_semaphore<1 << 16> semaphore;
+
+  void acquired() {
+    std::lock_guard<std::mutex> lock(mu);
+    ++in_flight;
+  }
+  void release() {
+    {
+      std::lock_guard<std::mutex> lock(mu);
+      --in_flight;
+    }
+    idle.notify_all();
+    semaphore.release();
+  }
+  // Waits until every completion has run, for at most `limit`. A completion cpprestsdk
+  // queued (on a cancel, say) that the pool never runs is lost when the process exits.
+  void wait_idle(std::chrono::milliseconds limit) {
+    std::unique_lock<std::mutex> lock(mu);
+    idle.wait_for(lock, limit, [this] { return in_flight == 0; });
+  }
+
+ private:
+  std::mutex mu;
+  std::condition_variable idle;
+  int in_flight = 0;  // guarded by mu
 };
 using Slots = CpprestSendSlots;
 
@@ -126,7 +151,10 @@ CpprestTransport::CpprestTransport(Options options) : impl_(std::make_unique<Imp
   impl_->slots = std::make_shared<Slots>(std::clamp(options.concurrency, 1, 1 << 16));
 }
 
-CpprestTransport::~CpprestTransport() = default;
+CpprestTransport::~CpprestTransport() {
+  // A request given up on (deadline) still has its completion queued on cpprestsdk's pool.
+  impl_->slots->wait_idle(std::chrono::seconds(2));
+}
 
 Result<HttpResponse> CpprestTransport::send(const HttpRequest& request) {
   // cpprestsdk reports many failures by throwing; none may escape this seam.
@@ -176,6 +204,7 @@ Result<HttpResponse> CpprestTransport::send_unguarded(const HttpRequest& request
     stats().record_dropped();
     return transient(what + ": no free connection slot within the timeout");
   }
+  slots->acquired();
   auto exchange = std::make_shared<Exchange>();
   auto future = exchange->promise.get_future();
   // The body is written straight into this buffer as it arrives, not through the client's
@@ -207,10 +236,10 @@ Result<HttpResponse> CpprestTransport::send_unguarded(const HttpRequest& request
           } catch (...) {
             exchange->finish(transient(what + ": unknown failure"));
           }
-          slots->semaphore.release();
+          slots->release();
         });
   } catch (const std::exception& e) {
-    slots->semaphore.release();
+    slots->release();
     stats().record_dropped();
     return transient(what + ": " + e.what());
   }

@@ -21,7 +21,8 @@
 //    a write.
 //
 // Thread-safe. Destroying the transport while requests are in flight is safe (their
-// completions keep what they touch alive) but the caller must not be inside send().
+// completions keep what they touch alive) but the caller must not be inside send(); the
+// destructor waits up to 2 s for the completions of requests given up on to run.
 #pragma once
 
 #include <memory>
