@@ -718,6 +718,8 @@ Status attach_rows(Database& db, const char* sql, std::int64_t tenant_key, Loade
     if (at != user) {
       user = at;
       positions.clear();
+      // Users hold one to four licenses as a rule: one allocation, not one per growth.
+      (loaded.users[*at].*member).reserve(4);
     }
     auto row = decode(r, 2);
     if (!row.ok()) {
