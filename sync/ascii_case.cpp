@@ -1,12 +1,38 @@
 #include "sync/ascii_case.h"
 
+#include <algorithm>
 #include <cstdint>
+#include <cstring>
 
 namespace tenantsync {
 
 namespace {
 
 char fold(char c) { return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c; }
+
+// Eight bytes folded at once (SWAR): 0x20 is set in each byte holding 'A'..'Z'. Within a
+// byte's low seven bits the sums below never carry into the next byte; bytes with the
+// high bit (not ASCII) are left as they are.
+std::uint64_t fold_word(std::uint64_t w) {
+  constexpr std::uint64_t kOnes = 0x0101010101010101ULL;
+  constexpr std::uint64_t kHigh = kOnes * 0x80;
+  const std::uint64_t low7 = w & ~kHigh;
+  const std::uint64_t above_z = low7 + kOnes * (0x7f - 'Z');  // high bit: byte > 'Z'
+  const std::uint64_t from_a = low7 + kOnes * (0x80 - 'A');   // high bit: byte >= 'A'
+  const std::uint64_t upper = from_a & ~above_z & ~w & kHigh;
+  return w | (upper >> 2);
+}
+
+// The eight bytes of `text` from `at`, or fewer zero-padded at its end.
+std::uint64_t word_at(std::string_view text, size_t at) {
+  std::uint64_t w = 0;
+  if (text.size() - at >= 8) {
+    std::memcpy(&w, text.data() + at, 8);  // one load, not a call
+  } else {
+    std::memcpy(&w, text.data() + at, text.size() - at);
+  }
+  return w;
+}
 
 }  // namespace
 
@@ -24,19 +50,21 @@ std::string ascii_upper(std::string_view text) {
   return out;
 }
 
+// Keys are names and GUIDs (20 to 60 bytes): folded and mixed eight bytes a step, they
+// cost a few instructions a word where a byte-wise hash cost that per byte.
 size_t IHash::operator()(std::string_view text) const {
-  std::uint64_t h = 0xcbf29ce484222325ULL;  // FNV-1a over the folded bytes
-  for (char c : text) {
-    h ^= static_cast<unsigned char>(fold(c));
-    h *= 0x100000001b3ULL;
+  std::uint64_t h = 0xcbf29ce484222325ULL ^ text.size();
+  for (size_t at = 0; at < text.size(); at += 8) {
+    h = (h ^ fold_word(word_at(text, at))) * 0x9e3779b97f4a7c15ULL;
+    h ^= h >> 29;
   }
   return static_cast<size_t>(h);
 }
 
 bool iequals(std::string_view a, std::string_view b) {
   if (a.size() != b.size()) return false;
-  for (size_t i = 0; i < a.size(); ++i) {
-    if (fold(a[i]) != fold(b[i])) return false;
+  for (size_t at = 0; at < a.size(); at += 8) {
+    if (fold_word(word_at(a, at)) != fold_word(word_at(b, at))) return false;
   }
   return true;
 }

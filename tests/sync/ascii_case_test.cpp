@@ -3,6 +3,7 @@
 
 #include <gtest/gtest.h>
 
+#include <string>
 #include <string_view>
 #include <vector>
 
@@ -34,6 +35,32 @@ TEST(AsciiCaseTest, MapsFindAnyAsciiSpellingOfAKey) {
   IMap<int> teams;
   teams.emplace("\xc3\xa9quipe", 1);
   EXPECT_EQ(teams.find(std::string_view("\xc3\x89quipe")), teams.end()) << "not ASCII: exact";
+}
+
+// iequals and IHash fold eight bytes at a time: every byte value, at every place of a
+// word and in tails of every length, must fold as the byte-wise definition does.
+TEST(AsciiCaseTest, WordWiseFoldingAgreesWithByteWiseFolding) {
+  auto fold = [](unsigned char c) { return c >= 'A' && c <= 'Z' ? c - 'A' + 'a' : c; };
+  for (size_t length = 1; length <= 17; ++length) {
+    for (size_t place = 0; place < length; ++place) {
+      for (int byte = 0; byte < 256; ++byte) {
+        for (int other = 0; other < 256; other += 7) {
+          std::string a(length, 'q'), b(length, 'Q');
+          a[place] = static_cast<char>(byte);
+          b[place] = static_cast<char>(other);
+          const bool same =
+              fold(static_cast<unsigned char>(byte)) == fold(static_cast<unsigned char>(other));
+          ASSERT_EQ(iequals(a, b), same)
+              << "length " << length << " place " << place << " bytes " << byte << ", " << other;
+          if (same) {
+            ASSERT_EQ(IHash{}(a), IHash{}(b));
+          }
+        }
+      }
+    }
+  }
+  EXPECT_FALSE(iequals(std::string_view("ab\0", 3), std::string_view("ab\0", 2)));
+  EXPECT_NE(IHash{}(std::string_view("a\0", 2)), IHash{}("a")) << "the length is hashed";
 }
 
 TEST(AsciiCaseTest, OrdersIgnoringCaseThenByBytes) {
