@@ -668,11 +668,26 @@ namespace {
 
 // The users of one tenant as their rows hold them, with what is needed to verify each
 // against the content hash stored beside it.
+// Active and deleted users go straight to the lists the snapshot keeps; the rest is by
+// the order the users query read them in.
 struct LoadedUsers {
-  std::vector<User> users;
+  struct Place {
+    bool deleted = false;
+    size_t index = 0;
+  };
+  std::vector<User> active;
+  std::vector<User> deleted;
+  std::vector<Place> places;              // of each user read
   std::vector<std::int64_t> keys;         // users.key of each
   std::vector<std::int64_t> stored_hash;  // users.content_hash of each
   std::vector<char> undecodable;          // a license row of the user does not decode
+
+  User& user(size_t i) {
+    return places[i].deleted ? deleted[places[i].index] : active[places[i].index];
+  }
+  const User& user(size_t i) const {
+    return places[i].deleted ? deleted[places[i].index] : active[places[i].index];
+  }
 };
 
 // Where a user's license rows go, by its key. The license queries list users in the order
@@ -719,7 +734,7 @@ Status attach_rows(Database& db, const char* sql, std::int64_t tenant_key, Loade
       user = at;
       positions.clear();
       // Users hold one to four licenses as a rule: one allocation, not one per growth.
-      (loaded.users[*at].*member).reserve(4);
+      (loaded.user(*at).*member).reserve(4);
     }
     auto row = decode(r, 2);
     if (!row.ok()) {
@@ -728,7 +743,7 @@ Status attach_rows(Database& db, const char* sql, std::int64_t tenant_key, Loade
     }
     const std::int64_t position = r.column_int64(1);
     auto place = std::upper_bound(positions.begin(), positions.end(), position);
-    auto& rows = loaded.users[*at].*member;
+    auto& rows = loaded.user(*at).*member;
     rows.insert(rows.begin() + (place - positions.begin()), std::move(row).value());
     positions.insert(place, position);
   });
@@ -746,26 +761,38 @@ Result<LoadedUsers> load_users(Database& db, std::int64_t tenant_key) {
     static const std::string sql = std::string("SELECT ") + cache_rows::kUserColumns +
                                    ", u.content_hash FROM users u WHERE u.tenant = ?1 "
                                    "ORDER BY u.upn COLLATE NOCASE, u.key";
-    auto count = db.cached("SELECT count(*) FROM users WHERE tenant = ?1");
-    if (!count.ok()) return count.error();
-    (*count)->bind(1, tenant_key);
-    auto counted = (*count)->step();
-    if (!counted.ok()) return counted.error();
-    const auto n = static_cast<size_t>((*count)->column_int64(0));
-    loaded.users.reserve(n);
-    loaded.keys.reserve(n);
-    loaded.stored_hash.reserve(n);
+    // Both counts come from indexes (users_deleted is the deleted users' own).
+    auto count = [&](const char* sql) -> Result<size_t> {
+      auto s = db.cached(sql);
+      if (!s.ok()) return s.error();
+      (*s)->bind(1, tenant_key);
+      auto stepped = (*s)->step();
+      if (!stepped.ok()) return stepped.error();
+      return static_cast<size_t>((*s)->column_int64(0));
+    };
+    auto n = count("SELECT count(*) FROM users WHERE tenant = ?1");
+    if (!n.ok()) return n.error();
+    auto deleted = count("SELECT count(*) FROM users WHERE tenant = ?1 AND deleted_at IS NOT NULL");
+    if (!deleted.ok()) return deleted.error();
+    loaded.active.reserve(*n - std::min(*n, *deleted));
+    loaded.deleted.reserve(*deleted);
+    loaded.places.reserve(*n);
+    loaded.keys.reserve(*n);
+    loaded.stored_hash.reserve(*n);
     auto s = db.cached(sql.c_str());
     if (!s.ok()) return s.error();
     (*s)->bind(1, tenant_key);
     constexpr int kHashColumn = 12;  // after kUserColumns' twelve
     Status read = for_each_row(**s, [&](const Statement& r) {
-      loaded.users.push_back(cache_rows::read_user_columns(r));
+      User u = cache_rows::read_user_columns(r);
+      auto& list = u.deleted_date_time ? loaded.deleted : loaded.active;
+      loaded.places.push_back({u.deleted_date_time.has_value(), list.size()});
+      list.push_back(std::move(u));
       loaded.keys.push_back(r.column_int64(0));
       loaded.stored_hash.push_back(r.column_int64(kHashColumn));
     });
     if (!read.ok()) return read.error();
-    loaded.undecodable.assign(loaded.users.size(), 0);
+    loaded.undecodable.assign(loaded.places.size(), 0);
   }
   Status read =
       attach_rows(db,
@@ -789,8 +816,8 @@ Result<LoadedUsers> load_users(Database& db, std::int64_t tenant_key) {
 // content hash stored with them. One pass over them; hash 0 ("unknown") never verifies.
 std::vector<size_t> failing_checksum(const LoadedUsers& loaded) {
   std::vector<size_t> failing;
-  for (size_t i = 0; i < loaded.users.size(); ++i) {
-    if (loaded.undecodable[i] || !content_hash_matches(loaded.stored_hash[i], loaded.users[i])) {
+  for (size_t i = 0; i < loaded.places.size(); ++i) {
+    if (loaded.undecodable[i] || !content_hash_matches(loaded.stored_hash[i], loaded.user(i))) {
       failing.push_back(i);
     }
   }
@@ -834,16 +861,11 @@ Result<TenantSnapshot> Cache::load_snapshot(const std::string& tenant) {
     if (!loaded.ok()) return loaded.error();
     for (size_t i : failing_checksum(*loaded)) {
       damaged_keys.push_back(loaded->keys[i]);
-      snap.failing_checksum.push_back(loaded->users[i].user_principal_name);
+      snap.failing_checksum.push_back(loaded->user(i).user_principal_name);
     }
     std::sort(snap.failing_checksum.begin(), snap.failing_checksum.end());
-    size_t deleted = 0;
-    for (const auto& u : loaded->users) deleted += u.deleted_date_time ? 1 : 0;
-    snap.users.reserve(loaded->users.size() - deleted);
-    snap.deleted_users.reserve(deleted);
-    for (auto& u : loaded->users) {
-      (u.deleted_date_time ? snap.deleted_users : snap.users).push_back(std::move(u));
-    }
+    snap.users = std::move(loaded->active);
+    snap.deleted_users = std::move(loaded->deleted);
     // By UPN as written, then id. They come ordered by UPN ignoring case, then key: the
     // same order unless UPNs hold capitals or repeat, so sorted only when it is not.
     auto by_upn = [](const User& a, const User& b) {
