@@ -77,6 +77,7 @@ std::vector<Want> LicenseTargets::wants_of(const std::vector<ResolvedLicense>& l
 
 std::vector<Held> LicenseTargets::held_of(const User& user) const {
   std::vector<Held> out;
+  out.reserve(user.assigned_licenses.size());  // at most one each: no growth
   auto slot = [&](int sku) -> Held& {
     for (auto& h : out) {
       if (h.sku == sku) return h;
