@@ -1,6 +1,5 @@
 #include "sync/ascii_case.h"
 
-#include <algorithm>
 #include <cstdint>
 #include <cstring>
 

@@ -667,9 +667,9 @@ Status Cache::remove_user(const std::string& tenant, const std::string& user_id)
 namespace {
 
 // The users of one tenant as their rows hold them, with what is needed to verify each
-// against the content hash stored beside it.
-// Active and deleted users go straight to the lists the snapshot keeps; the rest is by
-// the order the users query read them in.
+// against the content hash stored beside it. Active and deleted users go straight to the
+// lists the snapshot keeps; `places` and the columns after it follow the order the users
+// query read them in.
 struct LoadedUsers {
   struct Place {
     bool deleted = false;
@@ -762,8 +762,8 @@ Result<LoadedUsers> load_users(Database& db, std::int64_t tenant_key) {
                                    ", u.content_hash FROM users u WHERE u.tenant = ?1 "
                                    "ORDER BY u.upn COLLATE NOCASE, u.key";
     // Both counts come from indexes (users_deleted is the deleted users' own).
-    auto count = [&](const char* sql) -> Result<size_t> {
-      auto s = db.cached(sql);
+    auto count = [&](const char* query) -> Result<size_t> {
+      auto s = db.cached(query);
       if (!s.ok()) return s.error();
       (*s)->bind(1, tenant_key);
       auto stepped = (*s)->step();
