@@ -129,8 +129,12 @@ TEST_F(CacheWaitCliTest, ACycleWaitsForAHandTaskAndThenRuns) {
       << read_file(f.dir().file("run.out")) << read_file(f.dir().file("run.err"));
 
   {
-    // This test process is the hand task: it takes the cache between cycles at once.
-    auto hand_task = CacheLock::acquire(cache(), "assign");
+    // This test process is the hand task: it takes the cache between cycles. The cycle's
+    // line is printed a moment before its lock is released (the webhook goes out in
+    // between), so it waits for that, as a hand task does by default.
+    LockWait until_the_cycle_ends;
+    until_the_cycle_ends.limit = std::chrono::seconds(10);
+    auto hand_task = CacheLock::acquire(cache(), "assign", until_the_cycle_ends);
     ASSERT_TRUE(hand_task.ok()) << hand_task.error().describe();
     std::string waiting =
         "waiting for pid " + std::to_string(getpid()) + " (tenantsync assign) to finish (started ";
