@@ -48,10 +48,10 @@ BatchItem parse_item(const json& j) {
 
 json item_response(const std::string& id, const ApiResponse& r) {
   json headers = json::object();
-  if (!r.body.is_null()) headers["Content-Type"] = "application/json";
+  if (r.has_body()) headers["Content-Type"] = "application/json";
   for (const auto& [name, value] : r.headers) headers[name] = value;
   json out = {{"id", id}, {"status", r.status}, {"headers", std::move(headers)}};
-  if (!r.body.is_null()) out["body"] = r.body;
+  if (r.has_body()) out["body"] = r.body_tree();
   return out;
 }
 

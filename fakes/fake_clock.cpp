@@ -3,6 +3,7 @@
 #include <cmath>
 #include <cstdio>
 #include <ctime>
+#include <optional>
 
 namespace tenantsync::fake {
 
@@ -52,11 +53,17 @@ std::optional<double> parse_iso8601(std::string_view text) {
 
 std::string format_iso8601(double epoch_seconds) {
   auto t = static_cast<std::time_t>(std::floor(epoch_seconds));
-  std::tm tm{};
-  gmtime_r(&t, &tm);
-  char buf[32];
-  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
-  return buf;
+  // Pages of users repeat the same few times (every license state carries one), and
+  // strftime cost more than the rest of writing the page.
+  thread_local std::optional<std::time_t> last;
+  thread_local char text[32];
+  if (t != last) {
+    std::tm tm{};
+    gmtime_r(&t, &tm);
+    std::strftime(text, sizeof text, "%Y-%m-%dT%H:%M:%SZ", &tm);
+    last = t;
+  }
+  return text;
 }
 
 }  // namespace tenantsync::fake

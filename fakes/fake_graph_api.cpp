@@ -171,17 +171,25 @@ class UserPage {
   }
 
   // The collection, with a nextLink (`link_base` plus the query) when more users follow.
-  json render(const TenantDirectory& t, UserView view, const std::string& context,
-              std::string link_base) const {
-    json value = json::array();
-    for (const UserRecord* u : users_) value.push_back(project_user(t, *u, sel_, view));
-    json out = collection(context, std::move(value));
+  ApiResponse render(UserView view, const std::string& context, std::string link_base) const {
+    ApiResponse r;
+    JsonText w(r.text);
+    w.begin_object();
+    w.key("@odata.context");
+    w.string(context);
     if (more_) {
       if (filter_text_) link_base += "$filter=" + percent_encode(*filter_text_) + "&";
       if (!sel_.defaults) link_base += "$select=" + percent_encode(sel_.to_string(), ",") + "&";
-      out["@odata.nextLink"] = paging_.next_link(std::move(link_base), users_.back()->id);
+      w.key("@odata.nextLink");
+      w.string(paging_.next_link(std::move(link_base), users_.back()->id));
     }
-    return out;
+    w.key("value");
+    w.begin_array();
+    UserShape shape(sel_, view);
+    for (const UserRecord* u : users_) write_user(w, *u, shape);
+    w.end_array();
+    w.end_object();
+    return r;
   }
 
  private:
@@ -434,11 +442,9 @@ ApiResponse GraphApi::list_users(const Caller& c, const QueryParams& q) const {
   } else {
     walk_users(t.active_users(), page.after(), visit);
   }
-  return {200,
-          page.render(t, UserView::kActive,
-                      graph_url("$metadata#" + selected_set("users", page.selection().to_string())),
-                      graph_url("users?")),
-          {}};
+  return page.render(UserView::kActive,
+                     graph_url("$metadata#" + selected_set("users", page.selection().to_string())),
+                     graph_url("users?"));
 }
 
 ApiResponse GraphApi::list_deleted(const Caller& c, const QueryParams& q) const {
@@ -449,11 +455,9 @@ ApiResponse GraphApi::list_deleted(const Caller& c, const QueryParams& q) const 
   UserPage page("deleted", q, signer_, t.id(), now);
   // Soft-deleted users are few (30 days' worth); a filtered walk is fine here.
   walk_users(t.deleted_users(), page.after(), [&](const UserRecord& u) { return page.visit(u); });
-  return {200,
-          page.render(t, UserView::kDeleted,
-                      graph_url("$metadata#directoryObjects/microsoft.graph.user"),
-                      graph_url("directory/deletedItems/microsoft.graph.user?")),
-          {}};
+  return page.render(UserView::kDeleted,
+                     graph_url("$metadata#directoryObjects/microsoft.graph.user"),
+                     graph_url("directory/deletedItems/microsoft.graph.user?"));
 }
 
 ApiResponse GraphApi::get_user(const Caller& c, const std::string& id, const QueryParams& q) const {
@@ -535,18 +539,35 @@ ApiResponse GraphApi::users_delta(const Caller& c, const QueryParams& q) const {
                                                      : std::optional<std::string>(cursor.select));
   size_t page_size = static_cast<size_t>(cursor.page_size);
 
-  json value = json::array();
+  // The users first (whether more follow decides the link, which is written before them).
+  std::string value;
+  JsonText items(value);
+  items.begin_array();
+  UserShape shape(sel, UserView::kDelta);
+  auto removed = [&](const std::string& id, const char* reason) {
+    items.begin_object();
+    items.key("@removed");
+    items.begin_object();
+    items.key("reason");
+    items.string(reason);
+    items.end_object();
+    items.key("id");
+    items.string(id);
+    items.end_object();
+  };
   DeltaCursor next = cursor;
   next.issued_at = now;
   bool more = false;
   if (cursor.phase == DeltaCursor::Phase::kInitial) {
     std::string last;
+    size_t written = 0;
     walk_users(t.active_users(), cursor.after_id, [&](const UserRecord& u) {
-      if (value.size() == page_size) {
+      if (written == page_size) {
         more = true;
         return false;
       }
-      value.push_back(project_user(t, u, sel, UserView::kDelta));
+      write_user(items, u, shape);
+      ++written;
       last = u.id;
       return true;
     });
@@ -558,31 +579,40 @@ ApiResponse GraphApi::users_delta(const Caller& c, const QueryParams& q) const {
     for (const auto& [seq, id] : changes) {
       switch (t.fate(id)) {
         case UserFate::kActive:
-          value.push_back(project_user(t, t.active_users().at(id), sel, UserView::kDelta));
+          write_user(items, t.active_users().at(id), shape);
           break;
         case UserFate::kSoftDeleted:
-          value.push_back({{"id", id}, {"@removed", {{"reason", "changed"}}}});
+          removed(id, "changed");
           break;
         case UserFate::kPurged:
-          value.push_back({{"id", id}, {"@removed", {{"reason", "deleted"}}}});
+          removed(id, "deleted");
           break;
       }
       next.after_seq = seq;
     }
   }
+  items.end_array();
 
-  json out =
-      collection(graph_url("$metadata#" + selected_set("users", cursor.select)), std::move(value));
+  ApiResponse r;
+  JsonText w(r.text);
+  w.begin_object();
+  w.key("@odata.context");
+  w.string(graph_url("$metadata#" + selected_set("users", cursor.select)));
   if (more) {
-    out["@odata.nextLink"] = graph_url("users/delta?$skiptoken=") + seal_delta(signer_, next);
+    w.key("@odata.nextLink");
+    w.string(graph_url("users/delta?$skiptoken=") + seal_delta(signer_, next));
   } else {
     DeltaCursor link = next;
     link.phase = DeltaCursor::Phase::kLink;
     link.after_seq = cursor.end_seq;
     link.after_id.clear();
-    out["@odata.deltaLink"] = graph_url("users/delta?$deltatoken=") + seal_delta(signer_, link);
+    w.key("@odata.deltaLink");
+    w.string(graph_url("users/delta?$deltatoken=") + seal_delta(signer_, link));
   }
-  return {200, std::move(out), {}};
+  w.key("value");
+  w.raw(value);
+  w.end_object();
+  return r;
 }
 
 ApiResponse GraphApi::create_user(const Caller& c, const std::string& body_text) const {

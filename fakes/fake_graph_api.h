@@ -26,9 +26,19 @@ struct Caller {
 };
 
 struct ApiResponse {
+  ApiResponse() = default;
+  ApiResponse(int status, nlohmann::json body,
+              std::vector<std::pair<std::string, std::string>> headers)
+      : status(status), body(std::move(body)), headers(std::move(headers)) {}
+
   int status = 200;
-  nlohmann::json body;  // null = no body (204)
+  nlohmann::json body;  // null = no body (204), unless `text` holds it
   std::vector<std::pair<std::string, std::string>> headers;
+  std::string text;  // the body already as JSON (pages of users are written without a tree)
+
+  bool has_body() const { return !text.empty() || !body.is_null(); }
+  // The body as a tree, whichever way it was made.
+  nlohmann::json body_tree() const { return text.empty() ? body : nlohmann::json::parse(text); }
 };
 
 class GraphApi {

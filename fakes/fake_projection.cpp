@@ -33,66 +33,136 @@ constexpr std::array<const char*, 18> kKnown = {"id",
                                                 "deletedDateTime",
                                                 "mailNickname"};
 
+// Indexes into kKnown.
+enum Property {
+  kId,
+  kUserPrincipalName,
+  kDisplayName,
+  kMail,
+  kGivenName,
+  kSurname,
+  kJobTitle,
+  kDepartment,
+  kAccountEnabled,
+  kUsageLocation,
+  kAssignedLicenses,
+  kLicenseAssignmentStates,
+  kBusinessPhones,
+  kMobilePhone,
+  kOfficeLocation,
+  kPreferredLanguage,
+  kDeletedDateTime,
+  kMailNickname,
+};
+
+int property_index(std::string_view name) {
+  auto it = std::find(kKnown.begin(), kKnown.end(), name);
+  return static_cast<int>(it - kKnown.begin());  // names come from kKnown and kDefaults
+}
+
 constexpr std::array<const char*, 11> kDefaults = {
     "id",       "userPrincipalName", "displayName", "mail",           "givenName",        "surname",
     "jobTitle", "businessPhones",    "mobilePhone", "officeLocation", "preferredLanguage"};
 
-json assigned_licenses(const UserRecord& u) {
-  json out = json::array();
-  for (const auto& l : u.licenses) {
-    out.push_back({{"disabledPlans", l.disabled_plans}, {"skuId", l.sku_id}});
+void write_assigned_licenses(JsonText& w, const UserRecord& u) {
+  auto license = [&](const std::vector<std::string>& disabled_plans, const std::string& sku_id) {
+    w.begin_object();
+    w.key("disabledPlans");
+    w.string_array(disabled_plans);
+    w.key("skuId");
+    w.string(sku_id);
+    w.end_object();
+  };
+  w.begin_array();
+  for (const auto& l : u.licenses) license(l.disabled_plans, l.sku_id);
+  // Each SKU once: a SKU held directly, or from an earlier group, is not repeated.
+  const auto& groups = u.group_licenses;
+  for (size_t i = 0; i < groups.size(); ++i) {
+    const auto& g = groups[i];
+    if (u.direct_license(g.sku_id) != nullptr) continue;
+    bool seen = std::any_of(groups.begin(), groups.begin() + static_cast<std::ptrdiff_t>(i),
+                            [&](const GroupLicenseRecord& e) { return e.sku_id == g.sku_id; });
+    if (!seen) license(g.disabled_plans, g.sku_id);
   }
-  for (const auto& g : u.group_licenses) {
-    if (u.direct_license(g.sku_id) != nullptr) continue;  // each SKU once
-    bool seen =
-        std::any_of(out.begin(), out.end(), [&](const json& j) { return j["skuId"] == g.sku_id; });
-    if (!seen) out.push_back({{"disabledPlans", g.disabled_plans}, {"skuId", g.sku_id}});
-  }
-  return out;
+  w.end_array();
 }
 
-json assignment_states(const UserRecord& u) {
-  json out = json::array();
-  for (const auto& l : u.licenses) {
-    out.push_back({{"assignedByGroup", nullptr},
-                   {"disabledPlans", l.disabled_plans},
-                   {"error", "None"},
-                   {"lastUpdatedDateTime", format_iso8601(l.updated_at)},
-                   {"skuId", l.sku_id},
-                   {"state", "Active"}});
-  }
+void write_assignment_states(JsonText& w, const UserRecord& u) {
+  auto state = [&](const std::string* group, const std::vector<std::string>& disabled_plans,
+                   double updated_at, const std::string& sku_id) {
+    w.begin_object();
+    w.key("assignedByGroup");
+    if (group != nullptr) {
+      w.string(*group);
+    } else {
+      w.null();
+    }
+    w.key("disabledPlans");
+    w.string_array(disabled_plans);
+    w.key("error");
+    w.string("None");
+    w.key("lastUpdatedDateTime");
+    w.string(format_iso8601(updated_at));
+    w.key("skuId");
+    w.string(sku_id);
+    w.key("state");
+    w.string("Active");
+    w.end_object();
+  };
+  w.begin_array();
+  for (const auto& l : u.licenses) state(nullptr, l.disabled_plans, l.updated_at, l.sku_id);
   for (const auto& g : u.group_licenses) {
-    out.push_back({{"assignedByGroup", g.group_id},
-                   {"disabledPlans", g.disabled_plans},
-                   {"error", "None"},
-                   {"lastUpdatedDateTime", format_iso8601(g.updated_at)},
-                   {"skuId", g.sku_id},
-                   {"state", "Active"}});
+    state(&g.group_id, g.disabled_plans, g.updated_at, g.sku_id);
   }
-  return out;
+  w.end_array();
 }
 
-json property(const UserRecord& u, const std::string& name) {
-  if (name == "id") return u.id;
-  if (name == "userPrincipalName") return u.user_principal_name;
-  if (name == "displayName") return null_if_empty(u.display_name);
-  if (name == "mail") return null_if_empty(u.mail);
-  if (name == "givenName") return null_if_empty(u.given_name);
-  if (name == "surname") return null_if_empty(u.surname);
-  if (name == "jobTitle") return null_if_empty(u.job_title);
-  if (name == "department") return null_if_empty(u.department);
-  if (name == "accountEnabled") return u.account_enabled;
-  if (name == "usageLocation") return u.usage_location ? json(*u.usage_location) : json(nullptr);
-  if (name == "assignedLicenses") return assigned_licenses(u);
-  if (name == "licenseAssignmentStates") return assignment_states(u);
-  if (name == "businessPhones") return json::array();
-  if (name == "deletedDateTime") {
-    return u.deleted_at > 0 ? json(format_iso8601(u.deleted_at)) : json(nullptr);
+void string_or_null(JsonText& w, const std::string& s) {
+  if (s.empty()) {
+    w.null();
+  } else {
+    w.string(s);
   }
-  if (name == "mailNickname") {
-    return u.user_principal_name.substr(0, u.user_principal_name.find('@'));
+}
+
+void write_property(JsonText& w, const UserRecord& u, int property) {
+  switch (property) {
+    case kId:
+      return w.string(u.id);
+    case kUserPrincipalName:
+      return w.string(u.user_principal_name);
+    case kDisplayName:
+      return string_or_null(w, u.display_name);
+    case kMail:
+      return string_or_null(w, u.mail);
+    case kGivenName:
+      return string_or_null(w, u.given_name);
+    case kSurname:
+      return string_or_null(w, u.surname);
+    case kJobTitle:
+      return string_or_null(w, u.job_title);
+    case kDepartment:
+      return string_or_null(w, u.department);
+    case kAccountEnabled:
+      return w.boolean(u.account_enabled);
+    case kUsageLocation:
+      return u.usage_location ? w.string(*u.usage_location) : w.null();
+    case kAssignedLicenses:
+      return write_assigned_licenses(w, u);
+    case kLicenseAssignmentStates:
+      return write_assignment_states(w, u);
+    case kBusinessPhones:
+      w.begin_array();
+      return w.end_array();
+    case kDeletedDateTime:
+      return u.deleted_at > 0 ? w.string(format_iso8601(u.deleted_at)) : w.null();
+    case kMailNickname: {
+      const std::string& upn = u.user_principal_name;
+      return w.string(std::string_view(upn).substr(0, upn.find('@')));
+    }
+    default:
+      return w.null();  // mobilePhone, officeLocation, preferredLanguage: never set here
   }
-  return nullptr;  // mobilePhone, officeLocation, preferredLanguage: never set here
 }
 
 }  // namespace
@@ -127,17 +197,35 @@ Selection parse_select(const std::optional<std::string>& value) {
   return sel;
 }
 
+UserShape::UserShape(const Selection& selection, UserView view) {
+  std::vector<std::string_view> names;
+  if (view == UserView::kDelta) names.emplace_back("id");
+  if (selection.defaults) {
+    names.insert(names.end(), kDefaults.begin(), kDefaults.end());
+  } else {
+    names.insert(names.end(), selection.props.begin(), selection.props.end());
+  }
+  if (view == UserView::kDeleted) names.emplace_back("deletedDateTime");
+  std::sort(names.begin(), names.end());
+  names.erase(std::unique(names.begin(), names.end()), names.end());
+  for (std::string_view name : names) properties_.emplace_back(name, property_index(name));
+}
+
+void write_user(JsonText& w, const UserRecord& user, const UserShape& shape) {
+  w.begin_object();
+  for (const auto& [name, property] : shape.properties()) {
+    w.key(name);
+    write_property(w, user, property);
+  }
+  w.end_object();
+}
+
 json project_user(const TenantDirectory&, const UserRecord& user, const Selection& selection,
                   UserView view) {
-  json out = json::object();
-  if (view == UserView::kDelta) out["id"] = user.id;
-  if (selection.defaults) {
-    for (const char* name : kDefaults) out[name] = property(user, name);
-  } else {
-    for (const auto& name : selection.props) out[name] = property(user, name);
-  }
-  if (view == UserView::kDeleted) out["deletedDateTime"] = property(user, "deletedDateTime");
-  return out;
+  std::string text;
+  JsonText w(text);
+  write_user(w, user, UserShape(selection, view));
+  return json::parse(text);
 }
 
 json project_sku(const TenantDirectory& tenant, const SkuRecord& sku) {

@@ -8,11 +8,14 @@
 
 #include <optional>
 #include <string>
+#include <string_view>
+#include <utility>
 #include <vector>
 
 #include <nlohmann/json.hpp>
 
 #include "fakes/fake_directory.h"
+#include "fakes/fake_json_text.h"
 
 namespace tenantsync::fake {
 
@@ -34,7 +37,22 @@ enum class UserView {
   kDeleted,  // deleted items: deletedDateTime always included
 };
 
+// The properties a user carries in answers for a selection and view, by name: the order
+// they are written in, as nlohmann's objects hold them.
+class UserShape {
+ public:
+  UserShape(const Selection& selection, UserView view);
+  // Each property's name and its index in the fake's list of known properties.
+  const std::vector<std::pair<std::string_view, int>>& properties() const { return properties_; }
+
+ private:
+  std::vector<std::pair<std::string_view, int>> properties_;
+};
+
+// Writes the user as `shape` says (pages of users are written as text, without a tree).
 // Caller holds the tenant's lock.
+void write_user(JsonText& w, const UserRecord& user, const UserShape& shape);
+// The same as a tree, for answers about one user.
 nlohmann::json project_user(const TenantDirectory& tenant, const UserRecord& user,
                             const Selection& selection, UserView view);
 nlohmann::json project_sku(const TenantDirectory& tenant, const SkuRecord& sku);

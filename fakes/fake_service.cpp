@@ -94,8 +94,8 @@ RequestContext FakeService::new_context(const FakeRequest& request) {
 FakeResponse FakeService::render(const ApiResponse& r, const RequestContext& ctx) const {
   FakeResponse out;
   out.status = r.status;
-  if (!r.body.is_null()) {
-    out.body = wire_json(r.body);
+  if (r.has_body()) {
+    out.body = r.text.empty() ? wire_json(r.body) : r.text;
     out.content_type =
         "application/json;odata.metadata=minimal;odata.streaming=true;IEEE754Compatible=false;"
         "charset=utf-8";

@@ -30,6 +30,29 @@ class UsersWriteTest : public FakeGraphTest {
   }
 };
 
+TEST_F(UsersWriteTest, QuotesControlCharactersAndUnicodeComeBackIntactInPagesOfUsers) {
+  // Pages of users are written as text, not through a JSON tree (fake_json_text.h).
+  const std::string name = "Zo\u00eb \"Q\" O'Brien \\ \U0001F600\ttab";
+  const std::string department = "R&D / \"Lab\" \u00e9quipe\n2";
+  json body = new_user(contoso_upn("zoe.q"));
+  body["displayName"] = name;
+  body["department"] = department;
+  ASSERT_EQ(send("POST", "/users", body).status, 201);
+  auto check = [&](const json& page, const std::string& where) {
+    bool found = false;
+    for (const auto& u : page["value"]) {
+      if (u.value("userPrincipalName", "") != contoso_upn("zoe.q")) continue;
+      found = true;
+      EXPECT_EQ(u["displayName"], name) << where;
+      EXPECT_EQ(u["department"], department) << where;
+    }
+    EXPECT_TRUE(found) << where;
+  };
+  const std::string select = "$select=userPrincipalName,displayName,department";
+  check(body_of(get("/users?$top=999&" + select)), "/users");
+  check(body_of(get("/users/delta?" + select)), "/users/delta");
+}
+
 TEST_F(UsersWriteTest, CreateReturns201AndTheUserIsThere) {
   HttpReply r = send("POST", "/users", new_user(contoso_upn("new.person")));
   ASSERT_EQ(r.status, 201) << r.body;
