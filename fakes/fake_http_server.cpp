@@ -109,6 +109,8 @@ FakeHttpServer::FakeHttpServer(FakeService& service, std::string host, int port,
 
 FakeHttpServer::~FakeHttpServer() { stop(); }
 
+void FakeHttpServer::use_few_threads() { crossplat::threadpool::initialize_with_threads(4); }
+
 int FakeHttpServer::find_free_port(const std::string& host) {
   int fd = ::socket(AF_INET, SOCK_STREAM, 0);
   if (fd < 0) throw std::runtime_error("socket() failed");

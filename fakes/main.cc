@@ -131,6 +131,7 @@ int main(int argc, char** argv) {
   sigaddset(&signals, SIGTERM);
   pthread_sigmask(SIG_BLOCK, &signals, nullptr);
   signal(SIGPIPE, SIG_IGN);
+  FakeHttpServer::use_few_threads();
 
   std::unique_ptr<Estate> estate;
   std::string source;
