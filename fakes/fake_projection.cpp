@@ -33,7 +33,8 @@ constexpr std::array<const char*, 18> kKnown = {"id",
                                                 "deletedDateTime",
                                                 "mailNickname"};
 
-// Indexes into kKnown.
+// Indexes into kKnown (in a namespace of their own: the generator has names like kSurname).
+namespace prop {
 enum Property {
   kId,
   kUserPrincipalName,
@@ -54,6 +55,7 @@ enum Property {
   kDeletedDateTime,
   kMailNickname,
 };
+}  // namespace prop
 
 int property_index(std::string_view name) {
   auto it = std::find(kKnown.begin(), kKnown.end(), name);
@@ -127,36 +129,36 @@ void string_or_null(JsonText& w, const std::string& s) {
 
 void write_property(JsonText& w, const UserRecord& u, int property) {
   switch (property) {
-    case kId:
+    case prop::kId:
       return w.string(u.id);
-    case kUserPrincipalName:
+    case prop::kUserPrincipalName:
       return w.string(u.user_principal_name);
-    case kDisplayName:
+    case prop::kDisplayName:
       return string_or_null(w, u.display_name);
-    case kMail:
+    case prop::kMail:
       return string_or_null(w, u.mail);
-    case kGivenName:
+    case prop::kGivenName:
       return string_or_null(w, u.given_name);
-    case kSurname:
+    case prop::kSurname:
       return string_or_null(w, u.surname);
-    case kJobTitle:
+    case prop::kJobTitle:
       return string_or_null(w, u.job_title);
-    case kDepartment:
+    case prop::kDepartment:
       return string_or_null(w, u.department);
-    case kAccountEnabled:
+    case prop::kAccountEnabled:
       return w.boolean(u.account_enabled);
-    case kUsageLocation:
+    case prop::kUsageLocation:
       return u.usage_location ? w.string(*u.usage_location) : w.null();
-    case kAssignedLicenses:
+    case prop::kAssignedLicenses:
       return write_assigned_licenses(w, u);
-    case kLicenseAssignmentStates:
+    case prop::kLicenseAssignmentStates:
       return write_assignment_states(w, u);
-    case kBusinessPhones:
+    case prop::kBusinessPhones:
       w.begin_array();
       return w.end_array();
-    case kDeletedDateTime:
+    case prop::kDeletedDateTime:
       return u.deleted_at > 0 ? w.string(format_iso8601(u.deleted_at)) : w.null();
-    case kMailNickname: {
+    case prop::kMailNickname: {
       const std::string& upn = u.user_principal_name;
       return w.string(std::string_view(upn).substr(0, upn.find('@')));
     }
