@@ -94,11 +94,6 @@ void JsonText::string_array(const std::vector<std::string>& items) {
   end_array();
 }
 
-void JsonText::value(const nlohmann::json& v) {
-  separate();
-  out_ += wire_json(v);
-}
-
 void JsonText::raw(std::string_view json) {
   separate();
   out_ += json;

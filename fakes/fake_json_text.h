@@ -9,8 +9,6 @@
 #include <string_view>
 #include <vector>
 
-#include <nlohmann/json.hpp>
-
 namespace tenantsync::fake {
 
 class JsonText {
@@ -28,8 +26,6 @@ class JsonText {
   void null();
   void boolean(bool b);
   void string_array(const std::vector<std::string>& items);
-  // A value that is already a tree (small parts of a large answer).
-  void value(const nlohmann::json& v);
   // A value already written as JSON text.
   void raw(std::string_view json);
 
