@@ -210,13 +210,13 @@ UserShape::UserShape(const Selection& selection, UserView view) {
   if (view == UserView::kDeleted) names.emplace_back("deletedDateTime");
   std::sort(names.begin(), names.end());
   names.erase(std::unique(names.begin(), names.end()), names.end());
-  for (std::string_view name : names) properties_.emplace_back(name, property_index(name));
+  for (std::string_view name : names) properties_.push_back(property_index(name));
 }
 
 void write_user(JsonText& w, const UserRecord& user, const UserShape& shape) {
   w.begin_object();
-  for (const auto& [name, property] : shape.properties()) {
-    w.key(name);
+  for (int property : shape.properties()) {
+    w.key(kKnown[static_cast<size_t>(property)]);
     write_property(w, user, property);
   }
   w.end_object();

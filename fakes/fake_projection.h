@@ -37,16 +37,16 @@ enum class UserView {
   kDeleted,  // deleted items: deletedDateTime always included
 };
 
-// The properties a user carries in answers for a selection and view, by name: the order
-// they are written in, as nlohmann's objects hold them.
+// The properties a user carries in answers for a selection and view, ordered by name (the
+// order they are written in, as nlohmann's objects hold them).
 class UserShape {
  public:
   UserShape(const Selection& selection, UserView view);
-  // Each property's name and its index in the fake's list of known properties.
-  const std::vector<std::pair<std::string_view, int>>& properties() const { return properties_; }
+  // Indexes into the fake's list of known properties, which also holds their names.
+  const std::vector<int>& properties() const { return properties_; }
 
  private:
-  std::vector<std::pair<std::string_view, int>> properties_;
+  std::vector<int> properties_;
 };
 
 // Writes the user as `shape` says (pages of users are written as text, without a tree).

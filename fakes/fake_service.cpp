@@ -91,11 +91,11 @@ RequestContext FakeService::new_context(const FakeRequest& request) {
   return ctx;
 }
 
-FakeResponse FakeService::render(const ApiResponse& r, const RequestContext& ctx) const {
+FakeResponse FakeService::render(ApiResponse r, const RequestContext& ctx) const {
   FakeResponse out;
   out.status = r.status;
   if (r.has_body()) {
-    out.body = r.text.empty() ? wire_json(r.body) : r.text;
+    out.body = r.text.empty() ? wire_json(r.body) : std::move(r.text);
     out.content_type =
         "application/json;odata.metadata=minimal;odata.streaming=true;IEEE754Compatible=false;"
         "charset=utf-8";
@@ -292,10 +292,10 @@ FakeResponse FakeService::handle_graph(const FakeRequest& request, const Request
   if (fault == Fault::kDropAfter) {
     stats_.count(route.folded, "dropped");
     if (took_effect(route, r)) stats_.add_unanswered_writes(1);
-    return dropped(render(r, ctx));
+    return dropped(render(std::move(r), ctx));
   }
   stats_.count(route.folded, std::to_string(r.status));
-  return render(r, ctx);
+  return render(std::move(r), ctx);
 }
 
 FakeResponse FakeService::handle_batch(const FakeRequest& request, const Caller& caller,
@@ -330,10 +330,10 @@ FakeResponse FakeService::handle_batch(const FakeRequest& request, const Caller&
   if (fault == Fault::kDropAfter) {
     stats_.count(route.folded, "dropped");
     stats_.add_unanswered_writes(writes_done);
-    return dropped(render(r, ctx));
+    return dropped(render(std::move(r), ctx));
   }
   stats_.count(route.folded, std::to_string(r.status));
-  return render(r, ctx);
+  return render(std::move(r), ctx);
 }
 
 }  // namespace tenantsync::fake

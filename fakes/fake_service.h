@@ -47,7 +47,7 @@ class FakeService {
   ApiResponse perform(const Caller& caller, const ResolvedRoute& route, const QueryParams& query,
                       const std::string& body, const RequestContext& ctx, Fault fault);
   RequestContext new_context(const FakeRequest& request);
-  FakeResponse render(const ApiResponse& response, const RequestContext& ctx) const;
+  FakeResponse render(ApiResponse response, const RequestContext& ctx) const;
   FakeResponse dropped(FakeResponse response) const;
 
   std::unique_ptr<Estate> estate_;
