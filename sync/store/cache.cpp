@@ -666,162 +666,54 @@ Status Cache::remove_user(const std::string& tenant, const std::string& user_id)
 
 namespace {
 
-// The users of one tenant as their rows hold them, with what is needed to verify each
-// against the content hash stored beside it. Active and deleted users go straight to the
-// lists the snapshot keeps; `places` and the columns after it follow the order the users
-// query read them in.
+// The users of one tenant as their rows hold them, active and deleted apart, and the
+// users whose rows fail the content hash stored beside them (hash 0, "unknown", never
+// verifies; nor does a row whose licenses do not decode).
 struct LoadedUsers {
-  struct Place {
-    bool deleted = false;
-    size_t index = 0;
-  };
   std::vector<User> active;
   std::vector<User> deleted;
-  std::vector<Place> places;              // of each user read
-  std::vector<std::int64_t> keys;         // users.key of each
-  std::vector<std::int64_t> stored_hash;  // users.content_hash of each
-  std::vector<char> undecodable;          // a license row of the user does not decode
-
-  User& user(size_t i) {
-    return places[i].deleted ? deleted[places[i].index] : active[places[i].index];
-  }
-  const User& user(size_t i) const {
-    return places[i].deleted ? deleted[places[i].index] : active[places[i].index];
-  }
+  std::vector<std::int64_t> damaged_keys;  // users.key of each failing user
+  std::vector<std::string> damaged_upns;   // and its UPN
 };
 
-// Where a user's license rows go, by its key. The license queries list users in the order
-// the user query did, so the next row's user is almost always the one at or just after the
-// last; any other key is searched for from the start.
-class UserCursor {
- public:
-  explicit UserCursor(const std::vector<std::int64_t>& keys) : keys_(keys) {}
-  std::optional<size_t> find(std::int64_t key) {
-    for (size_t from : {at_, size_t{0}}) {
-      auto it = std::find(keys_.begin() + static_cast<std::ptrdiff_t>(from), keys_.end(), key);
-      if (it != keys_.end()) {
-        at_ = static_cast<size_t>(it - keys_.begin());
-        return at_;
-      }
-    }
-    return std::nullopt;
-  }
-
- private:
-  const std::vector<std::int64_t>& keys_;
-  size_t at_ = 0;
-};
-
-// Runs `sql` (bound to the tenant) and puts each row, decoded from its third column on,
-// into `member` of the user whose key is its first column, at the place its position (the
-// second column) gives among that user's rows. The rows must come grouped by user; within
-// a user they may come in any order, so no query has to sort them (assigned licenses are
-// keyed by SKU, not position). A row that does not decode marks its user undecodable
-// (damaged bytes; verification fails it) and is skipped.
-template <typename Decode, typename Row>
-Status attach_rows(Database& db, const char* sql, std::int64_t tenant_key, LoadedUsers& loaded,
-                   Decode decode, std::vector<Row> User::*member) {
-  auto s = db.cached(sql);
-  if (!s.ok()) return s.error();
-  (*s)->bind(1, tenant_key);
-  UserCursor users(loaded.keys);
-  std::optional<size_t> user;           // whose rows come now
-  std::vector<std::int64_t> positions;  // of that user's rows so far, in member's order
-  return for_each_row(**s, [&](const Statement& r) {
-    auto at = users.find(r.column_int64(0));
-    if (!at) return;
-    if (at != user) {
-      user = at;
-      positions.clear();
-      // Users hold one to four licenses as a rule: one allocation, not one per growth.
-      (loaded.user(*at).*member).reserve(4);
-    }
-    auto row = decode(r, 2);
-    if (!row.ok()) {
-      loaded.undecodable[*at] = 1;
-      return;
-    }
-    const std::int64_t position = r.column_int64(1);
-    auto place = std::upper_bound(positions.begin(), positions.end(), position);
-    auto& rows = loaded.user(*at).*member;
-    rows.insert(rows.begin() + (place - positions.begin()), std::move(row).value());
-    positions.insert(place, position);
-  });
-}
-
-// All users of the tenant (active and deleted) with their licenses, in three queries that
-// each walk the tenant's users in users_by_upn order (its entries end with the key, so
-// each user comes once) and a user's license rows by their primary key, put in position
-// order as they are attached: no temporary b-tree sorts anything (one per user, for
-// assigned licenses keyed by SKU, had been a tenth of loading), and each license row's
-// user is found next to the last one's.
+// One query in users_by_upn order (its entries end with the key, so each user comes once
+// and no temporary b-tree sorts anything); each user's licenses are in its row.
 Result<LoadedUsers> load_users(Database& db, std::int64_t tenant_key) {
   LoadedUsers loaded;
-  {
-    static const std::string sql = std::string("SELECT ") + cache_rows::kUserColumns +
-                                   ", u.content_hash FROM users u WHERE u.tenant = ?1 "
-                                   "ORDER BY u.upn COLLATE NOCASE, u.key";
-    // Both counts come from indexes (users_deleted is the deleted users' own).
-    auto count = [&](const char* query) -> Result<size_t> {
-      auto s = db.cached(query);
-      if (!s.ok()) return s.error();
-      (*s)->bind(1, tenant_key);
-      auto stepped = (*s)->step();
-      if (!stepped.ok()) return stepped.error();
-      return static_cast<size_t>((*s)->column_int64(0));
-    };
-    auto n = count("SELECT count(*) FROM users WHERE tenant = ?1");
-    if (!n.ok()) return n.error();
-    auto deleted = count("SELECT count(*) FROM users WHERE tenant = ?1 AND deleted_at IS NOT NULL");
-    if (!deleted.ok()) return deleted.error();
-    loaded.active.reserve(*n - std::min(*n, *deleted));
-    loaded.deleted.reserve(*deleted);
-    loaded.places.reserve(*n);
-    loaded.keys.reserve(*n);
-    loaded.stored_hash.reserve(*n);
-    auto s = db.cached(sql.c_str());
+  // Both counts come from indexes (users_deleted is the deleted users' own).
+  auto count = [&](const char* query) -> Result<size_t> {
+    auto s = db.cached(query);
     if (!s.ok()) return s.error();
     (*s)->bind(1, tenant_key);
-    constexpr int kHashColumn = 12;  // after kUserColumns' twelve
-    Status read = for_each_row(**s, [&](const Statement& r) {
-      User u = cache_rows::read_user_columns(r);
-      auto& list = u.deleted_date_time ? loaded.deleted : loaded.active;
-      loaded.places.push_back({u.deleted_date_time.has_value(), list.size()});
-      list.push_back(std::move(u));
-      loaded.keys.push_back(r.column_int64(0));
-      loaded.stored_hash.push_back(r.column_int64(kHashColumn));
-    });
-    if (!read.ok()) return read.error();
-    loaded.undecodable.assign(loaded.places.size(), 0);
-  }
-  Status read =
-      attach_rows(db,
-                  "SELECT al.user_key, al.position, al.sku_id, al.disabled_plans FROM users u "
-                  "JOIN assigned_licenses al ON al.user_key = u.key WHERE u.tenant = ?1 "
-                  "ORDER BY u.upn COLLATE NOCASE, u.key",
-                  tenant_key, loaded, cache_rows::read_assigned_license, &User::assigned_licenses);
-  if (read.ok()) {
-    read = attach_rows(db,
-                       "SELECT ls.user_key, ls.position, ls.sku_id, ls.assigned_by_group, "
-                       "ls.disabled_plans, ls.state, ls.error FROM users u JOIN license_states ls "
-                       "ON ls.user_key = u.key WHERE u.tenant = ?1 "
-                       "ORDER BY u.upn COLLATE NOCASE, u.key",
-                       tenant_key, loaded, cache_rows::read_license_state, &User::license_states);
-  }
+    auto stepped = (*s)->step();
+    if (!stepped.ok()) return stepped.error();
+    return static_cast<size_t>((*s)->column_int64(0));
+  };
+  auto n = count("SELECT count(*) FROM users WHERE tenant = ?1");
+  if (!n.ok()) return n.error();
+  auto deleted = count("SELECT count(*) FROM users WHERE tenant = ?1 AND deleted_at IS NOT NULL");
+  if (!deleted.ok()) return deleted.error();
+  loaded.active.reserve(*n - std::min(*n, *deleted));
+  loaded.deleted.reserve(*deleted);
+
+  static const std::string sql = std::string("SELECT ") + cache_rows::kUserColumns +
+                                 ", u.content_hash FROM users u WHERE u.tenant = ?1 "
+                                 "ORDER BY u.upn COLLATE NOCASE, u.key";
+  auto s = db.cached(sql.c_str());
+  if (!s.ok()) return s.error();
+  (*s)->bind(1, tenant_key);
+  Status read = for_each_row(**s, [&](const Statement& r) {
+    User u;
+    const bool decoded = cache_rows::read_user_columns(r, u);
+    const std::int64_t stored_hash = r.column_int64(cache_rows::kUserColumnCount);
+    if (!decoded || !content_hash_matches(stored_hash, u)) {
+      loaded.damaged_keys.push_back(r.column_int64(0));
+      loaded.damaged_upns.push_back(u.user_principal_name);
+    }
+    (u.deleted_date_time ? loaded.deleted : loaded.active).push_back(std::move(u));
+  });
   if (!read.ok()) return read.error();
   return loaded;
-}
-
-// Indexes of the loaded users whose rows (user and license rows) no longer hash to the
-// content hash stored with them. One pass over them; hash 0 ("unknown") never verifies.
-std::vector<size_t> failing_checksum(const LoadedUsers& loaded) {
-  std::vector<size_t> failing;
-  for (size_t i = 0; i < loaded.places.size(); ++i) {
-    if (loaded.undecodable[i] || !content_hash_matches(loaded.stored_hash[i], loaded.user(i))) {
-      failing.push_back(i);
-    }
-  }
-  return failing;
 }
 
 }  // namespace
@@ -859,10 +751,8 @@ Result<TenantSnapshot> Cache::load_snapshot(const std::string& tenant) {
     if (!parts.ok()) return parts.error();
     auto loaded = load_users(db, row->key);
     if (!loaded.ok()) return loaded.error();
-    for (size_t i : failing_checksum(*loaded)) {
-      damaged_keys.push_back(loaded->keys[i]);
-      snap.failing_checksum.push_back(loaded->user(i).user_principal_name);
-    }
+    damaged_keys = std::move(loaded->damaged_keys);
+    snap.failing_checksum = std::move(loaded->damaged_upns);
     std::sort(snap.failing_checksum.begin(), snap.failing_checksum.end());
     snap.users = std::move(loaded->active);
     snap.deleted_users = std::move(loaded->deleted);

@@ -89,7 +89,7 @@ Result<FilterSql> filter_sql(const UserFilter& f, bool deleted, const std::vecto
   q.where = "u.tenant = ?1 AND u.deleted_at IS ";
   q.where += deleted ? "NOT NULL" : "NULL";
   if (f.unlicensed) {
-    q.where += " AND NOT EXISTS (SELECT 1 FROM assigned_licenses al WHERE al.user_key = u.key)";
+    q.where += " AND u.assigned_licenses = '[]'";
   }
   if (f.account_enabled) {
     q.where += *f.account_enabled ? " AND u.account_enabled <> 0" : " AND u.account_enabled = 0";
@@ -99,8 +99,9 @@ Result<FilterSql> filter_sql(const UserFilter& f, bool deleted, const std::vecto
       auto id = sku_id_for(name, skus, tenant, holds ? "sku" : "no-sku");
       if (!id.ok()) return id.error();
       q.where += holds ? " AND EXISTS" : " AND NOT EXISTS";
-      q.where += " (SELECT 1 FROM assigned_licenses al WHERE al.user_key = u.key AND al.sku_id = " +
-                 q.add(*id) + ")";
+      q.where +=
+          " (SELECT 1 FROM json_each(u.assigned_licenses) al WHERE al.value ->> 0 = " + q.add(*id) +
+          ")";
     }
   }
   for (const auto& d : f.departments) {
@@ -189,19 +190,18 @@ Result<UserListPage> Cache::list_users(const std::string& tenant, const UserList
     auto s = db.prepare(sql);
     if (!s.ok()) return s.error();
     filter->bind(*s, row.key);
-    std::vector<std::int64_t> keys;
-    Status read = for_each_row(*s, [&](const Statement& r) {
-      keys.push_back(r.column_int64(0));
+    Status read = for_each_row(*s, [&](const Statement& r) -> Status {
       UserListRow out;
-      out.user = cache_rows::read_user_columns(r);
+      if (!cache_rows::read_user_columns(r, out.user)) {
+        return make_error(ErrorKind::Io, "cache holds malformed licenses for user " +
+                                             out.user.user_principal_name +
+                                             "; run `tenantsync mirror --full`");
+      }
       out.days_left = days_left(out.user.deleted_date_time, now);
       page.users.push_back(std::move(out));
+      return {};
     });
     if (!read.ok()) return read.error();
-    for (size_t i = 0; i < keys.size(); ++i) {
-      Status st = cache_rows::load_licenses(db, keys[i], page.users[i].user);
-      if (!st.ok()) return st.error();
-    }
     return page;
   });
 }
@@ -219,9 +219,9 @@ Result<std::vector<SkuSeats>> Cache::sku_seats(const std::string& tenant,
     // Holders per SKU among the users a WHERE clause selects.
     auto count_by_sku = [&](const FilterSql& f) -> Result<std::map<std::string, int>> {
       auto s = db.prepare(
-          "SELECT al.sku_id, count(DISTINCT u.key) FROM users u "
-          "JOIN assigned_licenses al ON al.user_key = u.key WHERE " +
-          f.where + " GROUP BY al.sku_id");
+          "SELECT al.value ->> 0, count(DISTINCT u.key) FROM users u, "
+          "json_each(u.assigned_licenses) al WHERE " +
+          f.where + " GROUP BY 1");
       if (!s.ok()) return s.error();
       f.bind(*s, row.key);
       std::map<std::string, int> out;

@@ -1,6 +1,7 @@
 #include "sync/store/cache_rows.h"
 
 #include "sync/store/cache_codec.h"
+#include "sync/store/license_columns.h"
 
 namespace tenantsync::cache_rows {
 
@@ -157,20 +158,20 @@ Result<std::optional<UserRowInfo>> find_user(Database& db, std::int64_t tenant_k
 
 namespace {
 
-Status delete_licenses(Database& db, std::int64_t user_key) {
-  for (const char* sql : {"DELETE FROM assigned_licenses WHERE user_key = ?1",
-                          "DELETE FROM license_states WHERE user_key = ?1"}) {
-    auto s = db.cached(sql);
-    if (!s.ok()) return s.error();
-    (*s)->bind(1, user_key);
-    Status st = (*s)->run();
-    if (!st.ok()) return st;
-  }
-  return {};
-}
+// A user's license columns, encoded once for its INSERT or UPDATE.
+struct LicenseColumns {
+  explicit LicenseColumns(const User& u)
+      : assigned(encode_assigned_licenses(u.assigned_licenses)),
+        states(encode_license_states(u.license_states)),
+        groups(encode_license_groups(u.license_states)) {}
+  std::string assigned;
+  std::string states;
+  std::optional<std::string> groups;
+};
 
-void bind_user_fields(Statement& s, const User& u, std::int64_t hash) {
-  // ?3.. as in the INSERT and UPDATE below; `u` outlives the statement's run.
+void bind_user_fields(Statement& s, const User& u, std::int64_t hash,
+                      const LicenseColumns& licenses) {
+  // ?3.. as in the INSERT and UPDATE below; `u` and `licenses` outlive the statement's run.
   s.bind_borrowed(3, u.user_principal_name);
   s.bind_borrowed(4, u.display_name);
   s.bind_borrowed(5, u.mail);
@@ -182,15 +183,18 @@ void bind_user_fields(Statement& s, const User& u, std::int64_t hash) {
   s.bind_borrowed(11, u.usage_location);
   s.bind_borrowed(12, u.deleted_date_time);
   s.bind(13, hash);
+  s.bind_borrowed(14, licenses.assigned);
+  s.bind_borrowed(15, licenses.states);
+  s.bind_borrowed(16, licenses.groups);
 }
 
 }  // namespace
 
 namespace {
 
-// The user as its rows read back: assigned_licenses is keyed by SKU, so of two entries for
-// one SKU only the later stays (INSERT OR REPLACE). The stored hash must be of that, or
-// the row would fail its checksum on every load. `u` itself unless a SKU repeats.
+// The user as the cache keeps it: of two assigned licenses for one SKU only the later
+// (as the table they had before schema v10 was keyed by SKU; the service lists a SKU
+// once). `u` itself unless a SKU repeats.
 const User& as_stored(const User& u, std::optional<User>& copy) {
   const auto& licenses = u.assigned_licenses;
   bool repeated = false;
@@ -214,52 +218,25 @@ const User& as_stored(const User& u, std::optional<User>& copy) {
 // Inserts the user's row unless the tenant already has a user with its id; the new row's
 // key, or nullopt when there was one (nothing written then).
 Result<std::optional<std::int64_t>> insert_user_row(Database& db, std::int64_t tenant_key,
-                                                    const User& u, std::int64_t hash) {
+                                                    const User& u, std::int64_t hash,
+                                                    const LicenseColumns& licenses) {
   // DO NOTHING on (tenant, id) only: the probe of that index is the one the insert makes
   // anyway, so a new user costs no lookup of its own. The key comes from
   // last_insert_rowid(), not RETURNING (which runs the insert into a temporary table).
   auto s = db.cached(
       "INSERT INTO users (tenant, id, upn, display_name, mail, given_name, surname, "
-      "job_title, department, account_enabled, usage_location, deleted_at, content_hash) "
-      "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13) "
+      "job_title, department, account_enabled, usage_location, deleted_at, content_hash, "
+      "assigned_licenses, license_states, license_groups) "
+      "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16) "
       "ON CONFLICT (tenant, id) DO NOTHING");
   if (!s.ok()) return s.error();
   (*s)->bind(1, tenant_key);
   (*s)->bind_borrowed(2, u.id);
-  bind_user_fields(**s, u, hash);
+  bind_user_fields(**s, u, hash, licenses);
   Status st = (*s)->run();
   if (!st.ok()) return st.error();
   if (db.changes() == 0) return std::optional<std::int64_t>();
   return std::optional<std::int64_t>(db.last_insert_rowid());
-}
-
-Status insert_licenses(Database& db, std::int64_t tenant_key, std::int64_t user_key,
-                       const User& u) {
-  Status st = insert_rows(db,
-                          "INSERT OR REPLACE INTO assigned_licenses (user_key, sku_id, tenant, "
-                          "position, disabled_plans) VALUES (?1, ?2, ?3, ?4, ?5)",
-                          u.assigned_licenses, [&](Statement& s, std::int64_t i, const auto& l) {
-                            s.bind(1, user_key);
-                            s.bind_borrowed(2, l.sku_id);
-                            s.bind(3, tenant_key);
-                            s.bind(4, i);
-                            s.bind(5, encode_plan_list(l.disabled_plans));
-                          });
-  if (!st.ok()) return st;
-  return insert_rows(
-      db,
-      "INSERT INTO license_states (user_key, position, sku_id, assigned_by_group, "
-      "disabled_plans, state, error, tenant) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
-      u.license_states, [&](Statement& s, std::int64_t i, const auto& ls) {
-        s.bind(1, user_key);
-        s.bind(2, i);
-        s.bind_borrowed(3, ls.sku_id);
-        s.bind_borrowed(4, ls.assigned_by_group);
-        s.bind(5, encode_plan_list(ls.disabled_plans));
-        s.bind_borrowed(6, ls.state);
-        s.bind_borrowed(7, ls.error);
-        s.bind(8, tenant_key);
-      });
 }
 
 }  // namespace
@@ -269,48 +246,44 @@ Status write_user(Database& db, std::int64_t tenant_key, const User& u, bool& ch
   std::optional<User> copy;
   const User& stored = as_stored(u, copy);
   const std::int64_t hash = user_content_hash(stored);
+  std::optional<LicenseColumns> licenses;
   if (hint == UserRowHint::LikelyNew) {
-    auto inserted = insert_user_row(db, tenant_key, u, hash);
+    licenses.emplace(stored);
+    auto inserted = insert_user_row(db, tenant_key, stored, hash, *licenses);
     if (!inserted.ok()) return inserted.error();
     if (*inserted) {
       changed = true;
-      return insert_licenses(db, tenant_key, **inserted, u);
+      return {};
     }
     // The tenant has this user after all (of the other scope, or twice in one read).
   }
   auto existing = find_user(db, tenant_key, u.id);
   if (!existing.ok()) return existing.error();
-  std::int64_t user_key = 0;
+  if (*existing && content_hash_matches((*existing)->content_hash, hash, stored)) return {};
+  if (!licenses) licenses.emplace(stored);
   if (*existing) {
-    if (content_hash_matches((*existing)->content_hash, hash, stored)) return {};
-    user_key = (*existing)->key;
     auto s = db.cached(
         "UPDATE users SET upn = ?3, display_name = ?4, mail = ?5, given_name = ?6, "
         "surname = ?7, job_title = ?8, department = ?9, account_enabled = ?10, "
-        "usage_location = ?11, deleted_at = ?12, content_hash = ?13 "
-        "WHERE key = ?1 AND id = ?2");
+        "usage_location = ?11, deleted_at = ?12, content_hash = ?13, assigned_licenses = ?14, "
+        "license_states = ?15, license_groups = ?16 WHERE key = ?1 AND id = ?2");
     if (!s.ok()) return s.error();
-    (*s)->bind_all(user_key, u.id);
-    bind_user_fields(**s, u, hash);
+    (*s)->bind_all((*existing)->key, u.id);
+    bind_user_fields(**s, stored, hash, *licenses);
     Status st = (*s)->run();
     if (!st.ok()) return st;
-    st = delete_licenses(db, user_key);
-    if (!st.ok()) return st;
   } else {
-    auto inserted = insert_user_row(db, tenant_key, u, hash);
+    auto inserted = insert_user_row(db, tenant_key, stored, hash, *licenses);
     if (!inserted.ok()) return inserted.error();
     if (!*inserted) {
       return make_error(ErrorKind::Internal, "user " + u.id + " appeared while being written");
     }
-    user_key = **inserted;
   }
   changed = true;
-  return insert_licenses(db, tenant_key, user_key, u);
+  return {};
 }
 
 Status delete_user(Database& db, std::int64_t user_key) {
-  Status st = delete_licenses(db, user_key);
-  if (!st.ok()) return st;
   auto s = db.cached("DELETE FROM users WHERE key = ?1");
   if (!s.ok()) return s.error();
   (*s)->bind(1, user_key);
@@ -328,11 +301,11 @@ Status soft_delete_user(Database& db, std::int64_t tenant_key, const std::string
   if (!row.ok()) return row.error();
   if (!*row) return {};
   std::int64_t user_key = s->column_int64(0);
-  const std::int64_t stored_hash = s->column_int64(12);  // after kUserColumns' twelve
-  User user = read_user_columns(*s);
-  // A row that no longer verifies (damaged, or a license row that does not decode) gets
-  // hash 0, which never verifies: it is re-read rather than blessed by a fresh hash.
-  bool intact = load_licenses(db, user_key, user).ok() && content_hash_matches(stored_hash, user);
+  const std::int64_t stored_hash = s->column_int64(kUserColumnCount);
+  User user;
+  // A row that no longer verifies (damaged, or licenses that do not decode) gets hash 0,
+  // which never verifies: it is re-read rather than blessed by a fresh hash.
+  bool intact = read_user_columns(*s, user) && content_hash_matches(stored_hash, user);
   user.deleted_date_time = deleted_at;
   std::int64_t hash = intact ? user_content_hash(user) : 0;
   auto update = db.cached("UPDATE users SET deleted_at = ?2, content_hash = ?3 WHERE key = ?1");
@@ -343,8 +316,7 @@ Status soft_delete_user(Database& db, std::int64_t tenant_key, const std::string
   return st;
 }
 
-User read_user_columns(const Statement& s) {
-  User u;
+bool read_user_columns(const Statement& s, User& u) {
   u.id = s.column_text(1);
   u.user_principal_name = s.column_text(2);
   u.display_name = s.column_text(3);
@@ -356,53 +328,12 @@ User read_user_columns(const Statement& s) {
   u.account_enabled = s.column_bool(9);
   u.usage_location = s.column_optional_text(10);
   u.deleted_date_time = s.column_optional_text(11);
-  return u;
-}
-
-Status load_licenses(Database& db, std::int64_t user_key, User& user) {
-  {
-    auto s = db.cached(
-        "SELECT sku_id, disabled_plans FROM assigned_licenses WHERE user_key = ?1 "
-        "ORDER BY position");
-    if (!s.ok()) return s.error();
-    (*s)->bind(1, user_key);
-    Status read = for_each_row(**s, [&](const Statement& r) -> Status {
-      auto license = read_assigned_license(r, 0);
-      if (!license.ok()) return license.error();
-      user.assigned_licenses.push_back(std::move(license).value());
-      return {};
-    });
-    if (!read.ok()) return read;
-  }
-  auto s = db.cached(
-      "SELECT sku_id, assigned_by_group, disabled_plans, state, error FROM license_states "
-      "WHERE user_key = ?1 ORDER BY position");
-  if (!s.ok()) return s.error();
-  (*s)->bind(1, user_key);
-  return for_each_row(**s, [&](const Statement& r) -> Status {
-    auto state = read_license_state(r, 0);
-    if (!state.ok()) return state.error();
-    user.license_states.push_back(std::move(state).value());
-    return {};
-  });
-}
-
-Result<AssignedLicense> read_assigned_license(const Statement& s, int first) {
-  auto plans = decode_plan_list(s.column_text(first + 1));
-  if (!plans.ok()) return plans.error();
-  return AssignedLicense{s.column_text(first), std::move(plans).value()};
-}
-
-Result<LicenseAssignmentState> read_license_state(const Statement& s, int first) {
-  auto plans = decode_plan_list(s.column_text(first + 2));
-  if (!plans.ok()) return plans.error();
-  LicenseAssignmentState ls;
-  ls.sku_id = s.column_text(first);
-  ls.assigned_by_group = s.column_optional_text(first + 1);
-  ls.disabled_plans = std::move(plans).value();
-  ls.state = s.column_text(first + 3);
-  ls.error = s.column_text(first + 4);
-  return ls;
+  auto assigned = decode_assigned_licenses(s.column_view(12));
+  auto states = decode_license_states(s.column_view(13));
+  if (!assigned.ok() || !states.ok()) return false;
+  u.assigned_licenses = std::move(assigned).value();
+  u.license_states = std::move(states).value();
+  return true;
 }
 
 }  // namespace tenantsync::cache_rows

@@ -64,18 +64,15 @@ Status delete_user(Database& db, std::int64_t user_key);
 Status soft_delete_user(Database& db, std::int64_t tenant_key, const std::string& user_id,
                         const std::string& deleted_at, bool& changed);
 
-// The user columns every user SELECT starts with, and their decoding. The key is column 0.
+// The user columns every user SELECT starts with, its licenses included (schema v10).
+// The key is column 0; the SELECT's own columns follow at kUserColumnCount.
 inline constexpr const char* kUserColumns =
     "u.key, u.id, u.upn, u.display_name, u.mail, u.given_name, u.surname, u.job_title, "
-    "u.department, u.account_enabled, u.usage_location, u.deleted_at";
-User read_user_columns(const Statement& s);
-// Fills assigned_licenses and license_states of one user.
-Status load_licenses(Database& db, std::int64_t user_key, User& user);
-
-// One row of assigned_licenses (sku_id, disabled_plans) or of license_states (sku_id,
-// assigned_by_group, disabled_plans, state, error), read from column `first` on: the
-// per-user and the per-tenant loads select the same columns after different keys.
-Result<AssignedLicense> read_assigned_license(const Statement& s, int first);
-Result<LicenseAssignmentState> read_license_state(const Statement& s, int first);
+    "u.department, u.account_enabled, u.usage_location, u.deleted_at, u.assigned_licenses, "
+    "u.license_states";
+inline constexpr int kUserColumnCount = 14;
+// The user those columns hold into `user`; false when its licenses do not decode (a
+// damaged row: it comes without licenses, and its checksum fails it).
+bool read_user_columns(const Statement& s, User& user);
 
 }  // namespace tenantsync::cache_rows

@@ -243,6 +243,41 @@ CREATE INDEX license_states_by_group ON license_states (tenant, assigned_by_grou
   WHERE assigned_by_group IS NOT NULL AND assigned_by_group <> '';
 )sql";
 
+// v10: a user's licenses live in its own row (license_columns.h has the encoding), so
+// writing or loading a user walks no b-tree per license. The rows move over in their
+// positions' order, so every content hash still verifies; a plan list that is not JSON
+// moves as null, which fails its user's checksum (as the row did) and gets it re-read.
+// (json() is applied where the array is built: a JSON value passed out of a subquery
+// would arrive as a string.)
+// license_groups, indexed, answers which groups a tenant's users inherit licenses from.
+constexpr std::string_view kSchemaV10 = R"sql(
+ALTER TABLE users ADD COLUMN assigned_licenses TEXT NOT NULL DEFAULT '[]';
+ALTER TABLE users ADD COLUMN license_states TEXT NOT NULL DEFAULT '[]';
+ALTER TABLE users ADD COLUMN license_groups TEXT;
+UPDATE users SET
+  assigned_licenses = (
+    SELECT json_group_array(json_array(sku_id, CASE WHEN d = '' THEN json_array()
+                                                    WHEN json_valid(d) THEN json(d) END))
+    FROM (SELECT sku_id, disabled_plans AS d FROM assigned_licenses al
+          WHERE al.user_key = users.key ORDER BY position)),
+  license_states = (
+    SELECT json_group_array(json_array(sku_id, assigned_by_group,
+                                       CASE WHEN d = '' THEN json_array()
+                                            WHEN json_valid(d) THEN json(d) END,
+                                       state, error))
+    FROM (SELECT sku_id, assigned_by_group, disabled_plans AS d, state, error
+          FROM license_states ls WHERE ls.user_key = users.key ORDER BY position)),
+  license_groups = (
+    SELECT nullif(json_group_array(g), '[]') FROM (
+      SELECT DISTINCT assigned_by_group AS g FROM license_states ls
+      WHERE ls.user_key = users.key AND assigned_by_group IS NOT NULL
+        AND assigned_by_group <> '' ORDER BY g));
+DROP TABLE assigned_licenses;
+DROP TABLE license_states;
+CREATE INDEX users_by_license_group ON users (tenant, license_groups)
+  WHERE license_groups IS NOT NULL;
+)sql";
+
 }  // namespace
 
 std::string_view cache_migration_sql(int version) {
@@ -265,6 +300,8 @@ std::string_view cache_migration_sql(int version) {
       return kSchemaV8;
     case 9:
       return kSchemaV9;
+    case 10:
+      return kSchemaV10;
     default:
       return {};
   }

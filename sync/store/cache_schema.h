@@ -19,6 +19,8 @@
 //       partner's /contracts lists, for telling another shard's tenants from unknown ones)
 //   v9  users_deleted (the soft-deleted users by tenant), license_states.tenant and
 //       license_states_by_group (the groups each tenant's users inherit licenses from)
+//   v10 a user's licenses in its users row (assigned_licenses, license_states and
+//       license_groups columns, license_columns.h) instead of tables of their own
 //
 // Stateless; safe from any thread.
 #pragma once
@@ -33,7 +35,7 @@ namespace tenantsync {
 class Database;
 
 // The newest schema this build writes and reads.
-inline constexpr int kCacheSchemaVersion = 9;
+inline constexpr int kCacheSchemaVersion = 10;
 
 // The SQL of migration `version` (1..kCacheSchemaVersion), without the user_version
 // update. Exposed so tests can build an old file exactly as an old release wrote it.

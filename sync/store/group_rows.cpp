@@ -1,5 +1,9 @@
 #include "sync/store/group_rows.h"
 
+#include <set>
+
+#include "sync/store/cache_codec.h"
+
 namespace tenantsync::cache_rows {
 
 Result<std::map<std::string, std::string>> load_group_names(Database& db, std::int64_t tenant_key) {
@@ -14,15 +18,20 @@ Result<std::map<std::string, std::string>> load_group_names(Database& db, std::i
 }
 
 Result<std::vector<std::string>> load_inheriting_group_ids(Database& db, std::int64_t tenant_key) {
+  // Each distinct set of groups once, from users_by_license_group (users that inherit no
+  // license have no entry there). The ids only label groups in reports, so a damaged set
+  // is passed over rather than failing the round that asks.
   auto s = db.cached(
-      "SELECT DISTINCT assigned_by_group FROM license_states WHERE tenant = ?1 "
-      "AND assigned_by_group IS NOT NULL AND assigned_by_group <> '' ORDER BY 1");
+      "SELECT DISTINCT license_groups FROM users WHERE tenant = ?1 AND license_groups IS NOT NULL");
   if (!s.ok()) return s.error();
   (*s)->bind(1, tenant_key);
-  std::vector<std::string> out;
-  Status read = for_each_row(**s, [&](const Statement& r) { out.push_back(r.column_text(0)); });
+  std::set<std::string> groups;
+  Status read = for_each_row(**s, [&](const Statement& r) {
+    auto ids = decode_plan_list(r.column_view(0));
+    if (ids.ok()) groups.insert(ids->begin(), ids->end());
+  });
   if (!read.ok()) return read.error();
-  return out;
+  return std::vector<std::string>(groups.begin(), groups.end());
 }
 
 Status upsert_group_names(Database& db, std::int64_t tenant_key, const std::vector<Group>& groups) {

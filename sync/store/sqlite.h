@@ -81,6 +81,8 @@ class Statement {
   int column_int(int index) const { return static_cast<int>(column_int64(index)); }
   bool column_bool(int index) const { return column_int64(index) != 0; }
   std::string column_text(int index) const;
+  // The text in place: valid until the next step, reset or column read of `index`.
+  std::string_view column_view(int index) const;
   std::optional<std::string> column_optional_text(int index) const;
   bool column_is_null(int index) const;
 

@@ -40,8 +40,7 @@ std::string mirrored_rows(const std::string& cache_path) {
   }
   std::string out;
   try {
-    for (const char* table : {"tenants", "skus", "service_plans", "users", "assigned_licenses",
-                              "license_states", "staged_users"}) {
+    for (const char* table : {"tenants", "skus", "service_plans", "users", "staged_users"}) {
       out += dump(db, std::string("SELECT * FROM ") + table + " ORDER BY 1, 2, 3");
     }
     out += dump(db,

@@ -14,6 +14,7 @@
 
 #include "sync/ascii_case.h"
 #include "sync/log.h"
+#include "sync/store/cache_codec.h"
 #include "sync/store/cache_schema.h"
 #include "tests/sync/memory_directory.h"
 
@@ -331,6 +332,125 @@ TEST(CacheFileTest, MigratesASchemaV8FileToTheDeletedUsersIndex) {
   EXPECT_EQ(counts->deleted_users, 0);
 }
 
+// SQL text of a value, as an old release's statements would have bound it.
+std::string sql_value(const std::optional<std::string>& text) {
+  if (!text) return "NULL";
+  std::string out = "'";
+  for (char c : *text) out += c == '\'' ? std::string("''") : std::string(1, c);
+  return out + "'";
+}
+
+// A user's rows exactly as schema v9 kept them: the users row with its content hash, and
+// one row per assigned license and per license state (written in reverse, so only their
+// positions give the order). `plans` replaces every stored plan list when set.
+std::string v9_user_rows(int key, const User& u, const std::optional<std::string>& plans = {}) {
+  std::string sql =
+      "INSERT INTO users (key, tenant, id, upn, display_name, mail, given_name, surname, "
+      "job_title, department, account_enabled, usage_location, deleted_at, content_hash) "
+      "VALUES (" +
+      std::to_string(key) + ", 1, " + sql_value(u.id) + ", " + sql_value(u.user_principal_name) +
+      ", " + sql_value(u.display_name) + ", " + sql_value(u.mail) + ", " + sql_value(u.given_name) +
+      ", " + sql_value(u.surname) + ", " + sql_value(u.job_title) + ", " + sql_value(u.department) +
+      ", " + (u.account_enabled ? "1" : "0") + ", " + sql_value(u.usage_location) + ", " +
+      sql_value(u.deleted_date_time) + ", " + std::to_string(user_content_hash(u)) + ");";
+  for (size_t i = u.assigned_licenses.size(); i-- > 0;) {
+    const auto& l = u.assigned_licenses[i];
+    sql +=
+        "INSERT INTO assigned_licenses (user_key, sku_id, tenant, position, disabled_plans) "
+        "VALUES (" +
+        std::to_string(key) + ", " + sql_value(l.sku_id) + ", 1, " + std::to_string(i) + ", " +
+        sql_value(plans.value_or(encode_plan_list(l.disabled_plans))) + ");";
+  }
+  for (size_t i = u.license_states.size(); i-- > 0;) {
+    const auto& s = u.license_states[i];
+    sql +=
+        "INSERT INTO license_states (user_key, position, sku_id, assigned_by_group, "
+        "disabled_plans, state, error, tenant) VALUES (" +
+        std::to_string(key) + ", " + std::to_string(i) + ", " + sql_value(s.sku_id) + ", " +
+        sql_value(s.assigned_by_group) + ", " +
+        sql_value(plans.value_or(encode_plan_list(s.disabled_plans))) + ", " + sql_value(s.state) +
+        ", " + sql_value(s.error) + ", 1);";
+  }
+  return sql;
+}
+
+// v10 moves each user's license rows into its users row. A v9 file keeps every license in
+// its order, so every stored hash still verifies; a plan list that is not JSON fails only
+// its user; the SKU filters, seat counts and inherited groups answer as they did.
+TEST(CacheFileTest, MigratesASchemaV9FileMovingLicensesIntoTheUsersRow) {
+  configure_logging(LogLevel::Error, false);
+  TempDir dir;
+  std::string path = dir.file("v9.db");
+  std::string v9;
+  for (int v = 1; v <= 9; ++v) v9 += std::string(cache_migration_sql(v)) + ";\n";
+  raw_exec(path, v9 + "PRAGMA user_version = 9;");
+
+  User alice = make_user("a", "alice@contoso.onmicrosoft.com", {}, "Sales");
+  alice.assigned_licenses = {{kEms, {}}, {kE3, {"plan \"x\"\\", "plan-y"}}};
+  alice.license_states = {{kEms, "g-sales", {}, "Active", "None"},
+                          {kE3, std::nullopt, {"plan \"x\"\\", "plan-y"}, "Active", "None"},
+                          {kEms, "g-all", {}, "Error", "CountViolation"},
+                          {kEms, "g-sales", {}, "Active", "None"}};
+  User bob = make_user("b", "bob@contoso.onmicrosoft.com", {kE3});
+  bob.deleted_date_time = "2026-11-30T00:00:00Z";
+  User carol = make_user("c", "carol@contoso.onmicrosoft.com");
+  User dave = make_user("d", "dave@contoso.onmicrosoft.com", {kE3});
+  raw_exec(path, "INSERT INTO tenants (key, id, domain, display_name) VALUES (1, '" + kContoso.id +
+                     "', 'contoso.onmicrosoft.com', 'Contoso');"
+                     "INSERT INTO sync_state (tenant, outcome) VALUES (1, 'complete');"
+                     "INSERT INTO skus (tenant, sku_id, part_number, enabled, position) VALUES "
+                     "(1, '" +
+                     kE3 + "', 'SPE_E3', 10, 0), (1, '" + kEms + "', 'EMS', 10, 1);" +
+                     v9_user_rows(1, alice) + v9_user_rows(2, bob) + v9_user_rows(3, carol) +
+                     v9_user_rows(4, dave, "[not json"));
+
+  FakeClock clock;
+  auto cache = Cache::open(path, clock);
+  ASSERT_TRUE(cache.ok()) << cache.error().describe();
+  EXPECT_EQ(raw_int(path, "PRAGMA user_version"), kCacheSchemaVersion);
+  EXPECT_EQ(raw_int(path,
+                    "SELECT count(*) FROM sqlite_master WHERE name IN "
+                    "('assigned_licenses', 'license_states', 'license_states_by_group')"),
+            0);
+
+  auto snap = (*cache)->load_snapshot(kContoso.id);
+  ASSERT_TRUE(snap.ok()) << snap.error().describe();
+  EXPECT_THAT(snap->failing_checksum, ElementsAre("dave@contoso.onmicrosoft.com"));
+  ASSERT_EQ(snap->users.size(), 3u);
+  EXPECT_EQ(snap->users[0], alice);
+  EXPECT_EQ(snap->users[1], carol);
+  EXPECT_TRUE(snap->users[2].assigned_licenses.empty()) << "damaged: comes without licenses";
+  EXPECT_THAT(snap->deleted_users, ElementsAre(bob));
+
+  auto groups = (*cache)->inheriting_group_ids(kContoso.id);
+  ASSERT_TRUE(groups.ok()) << groups.error().describe();
+  EXPECT_THAT(*groups, ElementsAre("g-all", "g-sales"));
+
+  UserListQuery ems;
+  ems.filter.skus = {"EMS"};
+  auto listed = (*cache)->list_users(kContoso.id, ems);
+  ASSERT_TRUE(listed.ok()) << listed.error().describe();
+  EXPECT_THAT(upns(listed->users), ElementsAre("alice@contoso.onmicrosoft.com"));
+  EXPECT_EQ(listed->users[0].user, alice);
+  UserListQuery unlicensed;
+  unlicensed.filter.unlicensed = true;
+  listed = (*cache)->list_users(kContoso.id, unlicensed);
+  ASSERT_TRUE(listed.ok()) << listed.error().describe();
+  EXPECT_THAT(upns(listed->users), ElementsAre("carol@contoso.onmicrosoft.com"));
+  UserListQuery deleted;
+  deleted.deleted = true;
+  listed = (*cache)->list_users(kContoso.id, deleted);
+  ASSERT_TRUE(listed.ok()) << listed.error().describe();
+  ASSERT_EQ(listed->users.size(), 1u);
+  EXPECT_EQ(listed->users[0].user, bob);
+
+  auto seats = (*cache)->sku_seats(kContoso.id, nullptr);
+  ASSERT_TRUE(seats.ok()) << seats.error().describe();
+  ASSERT_EQ(seats->size(), 2u);
+  EXPECT_EQ((*seats)[0].holders, 2) << "alice and dave (the damage is in the plans only)";
+  EXPECT_EQ((*seats)[1].holders, 1);
+}
+
 TEST(CacheFileTest, RefusesACacheFromANewerTenantsync) {
   configure_logging(LogLevel::Error, false);
   TempDir dir;
@@ -521,7 +641,7 @@ TEST_F(CacheTest, AFirstReadUpdatesAUserItAlreadyHoldsOrListsTwice) {
   EXPECT_TRUE(snap.failing_checksum.empty());
   EXPECT_THAT(snap.users, ElementsAre(x, y2));
   EXPECT_EQ(raw_int(path_, "SELECT count(*) FROM users"), 2);
-  EXPECT_EQ(raw_int(path_, "SELECT count(*) FROM assigned_licenses"), 2);
+  EXPECT_EQ(raw_int(path_, "SELECT sum(json_array_length(assigned_licenses)) FROM users"), 2);
 }
 
 TEST_F(CacheTest, AnAbortedFullReadLeavesThePreviousStateUntouched) {
@@ -684,10 +804,8 @@ TEST_F(CacheTest, FoldsExecutorResults) {
   EXPECT_THAT(snapshot(kContoso.id).users, ElementsAre(a2, b));
   ASSERT_TRUE(cache_->remove_user(kContoso.id, "a").ok());
   EXPECT_THAT(snapshot(kContoso.id).users, ElementsAre(b));
-  EXPECT_EQ(raw_int(path_,
-                    "SELECT count(*) FROM assigned_licenses al WHERE NOT EXISTS "
-                    "(SELECT 1 FROM users u WHERE u.key = al.user_key)"),
-            0);
+  EXPECT_EQ(raw_int(path_, "SELECT count(*) FROM users"), 1)
+      << "a's row, licenses and all, is gone";
 }
 
 // ---- CLI queries ----

@@ -109,19 +109,17 @@ TEST_F(CacheChecksumTest, AFullReReadRepairsTheRowEvenWhenItsStoredHashWasRight)
   EXPECT_EQ(snap.users[0].department, "Sales");
 }
 
-TEST_F(CacheChecksumTest, ADamagedLicenseRowFailsItsUser) {
+TEST_F(CacheChecksumTest, ADamagedLicenseFailsItsUser) {
   tamper(path_,
-         "UPDATE assigned_licenses SET disabled_plans = '[\"x\"]' WHERE user_key = "
-         "(SELECT key FROM users WHERE upn = '" +
-             kBob + "')");
+         "UPDATE users SET assigned_licenses = json_set(assigned_licenses, '$[0][1]', "
+         "json('[\"x\"]')) WHERE upn = '" +
+             kBob + "'");
   EXPECT_THAT(snapshot().failing_checksum, ElementsAre(kBob));
 }
 
-TEST_F(CacheChecksumTest, ALicenseRowThatNoLongerDecodesFailsItsUserInsteadOfTheLoad) {
+TEST_F(CacheChecksumTest, LicensesThatNoLongerDecodeFailTheirUserInsteadOfTheLoad) {
   tamper(path_,
-         "UPDATE assigned_licenses SET disabled_plans = '[not json' WHERE user_key = "
-         "(SELECT key FROM users WHERE upn = '" +
-             kBob + "')");
+         "UPDATE users SET assigned_licenses = '[[\"sku\",[not json' WHERE upn = '" + kBob + "'");
   EXPECT_THAT(snapshot().failing_checksum, ElementsAre(kBob));
 }
 
