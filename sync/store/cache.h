@@ -207,7 +207,7 @@ class Cache {
 
   // ---- reads ----
   // The planner's input; users sorted by user_principal_name (byte order). Every user row
-  // (with its license rows) is verified against the content hash stored with it, in one
+  // (with its licenses) is verified against the content hash stored with it, in one
   // pass over what was loaded; rows that fail are listed in failing_checksum, and the
   // tenant is marked for a full re-read (their hashes set to 0, the delta link dropped),
   // so the next mirror reads it fully by itself and rewrites them.

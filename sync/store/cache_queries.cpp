@@ -193,9 +193,10 @@ Result<UserListPage> Cache::list_users(const std::string& tenant, const UserList
     Status read = for_each_row(*s, [&](const Statement& r) -> Status {
       UserListRow out;
       if (!cache_rows::read_user_columns(r, out.user)) {
-        return make_error(ErrorKind::Io, "cache holds malformed licenses for user " +
+        return make_error(ErrorKind::Io, "cache holds damaged licenses for user " +
                                              out.user.user_principal_name +
-                                             "; run `tenantsync mirror --full`");
+                                             "; `tenantsync plan` reports such rows, and the "
+                                             "mirror after it re-reads their tenant");
       }
       out.days_left = days_left(out.user.deleted_date_time, now);
       page.users.push_back(std::move(out));

@@ -432,6 +432,11 @@ TEST(CacheFileTest, MigratesASchemaV9FileMovingLicensesIntoTheUsersRow) {
   ASSERT_TRUE(listed.ok()) << listed.error().describe();
   EXPECT_THAT(upns(listed->users), ElementsAre("alice@contoso.onmicrosoft.com"));
   EXPECT_EQ(listed->users[0].user, alice);
+  UserListQuery e3;
+  e3.filter.skus = {"SPE_E3"};
+  listed = (*cache)->list_users(kContoso.id, e3);
+  ASSERT_FALSE(listed.ok()) << "dave's licenses do not decode";
+  EXPECT_THAT(listed.error().message, HasSubstr("damaged licenses for user dave@"));
   UserListQuery unlicensed;
   unlicensed.filter.unlicensed = true;
   listed = (*cache)->list_users(kContoso.id, unlicensed);
