@@ -100,8 +100,9 @@ Result<FilterSql> filter_sql(const UserFilter& f, bool deleted, const std::vecto
       if (!id.ok()) return id.error();
       q.where += holds ? " AND EXISTS" : " AND NOT EXISTS";
       q.where +=
-          " (SELECT 1 FROM json_each(u.assigned_licenses) al WHERE al.value ->> 0 = " + q.add(*id) +
-          ")";
+          " (SELECT 1 FROM json_each(u.assigned_licenses) al WHERE json_extract(al.value, '$[0]') "
+          "= " +
+          q.add(*id) + ")";
     }
   }
   for (const auto& d : f.departments) {
@@ -155,6 +156,25 @@ Result<TenantWithSkus> tenant_with_skus(Database& db, const std::string& tenant)
   return TenantWithSkus{*row, std::move(skus).value()};
 }
 
+Error damaged_licenses(const std::string& upn) {
+  return make_error(ErrorKind::Io, "cache holds damaged licenses for user " + upn +
+                                       "; `tenantsync plan` reports such rows, and the mirror "
+                                       "after it re-reads their tenant");
+}
+
+// A query that looks inside users' licenses (json_each) would fail on a row whose
+// licenses are not JSON with SQLite's bare "malformed JSON": this names the user instead.
+Status licenses_readable(Database& db, std::int64_t tenant_key) {
+  auto s = db.cached(
+      "SELECT upn FROM users WHERE tenant = ?1 AND NOT json_valid(assigned_licenses) LIMIT 1");
+  if (!s.ok()) return s.error();
+  (*s)->bind(1, tenant_key);
+  auto row = (*s)->step();
+  if (!row.ok()) return row.error();
+  if (*row) return damaged_licenses((*s)->column_text(0));
+  return {};
+}
+
 }  // namespace
 
 Result<UserListPage> Cache::list_users(const std::string& tenant, const UserListQuery& query) {
@@ -170,6 +190,10 @@ Result<UserListPage> Cache::list_users(const std::string& tenant, const UserList
     std::vector<Sku>& skus = found->skus;
     auto filter = filter_sql(query.filter, query.deleted, skus, row.tenant);
     if (!filter.ok()) return filter.error();
+    if (!query.filter.skus.empty() || !query.filter.no_skus.empty()) {
+      Status readable = licenses_readable(db, row.key);
+      if (!readable.ok()) return readable.error();
+    }
 
     UserListPage page;
     page.page = query.page;
@@ -193,10 +217,7 @@ Result<UserListPage> Cache::list_users(const std::string& tenant, const UserList
     Status read = for_each_row(*s, [&](const Statement& r) -> Status {
       UserListRow out;
       if (!cache_rows::read_user_columns(r, out.user)) {
-        return make_error(ErrorKind::Io, "cache holds damaged licenses for user " +
-                                             out.user.user_principal_name +
-                                             "; `tenantsync plan` reports such rows, and the "
-                                             "mirror after it re-reads their tenant");
+        return damaged_licenses(out.user.user_principal_name);
       }
       out.days_left = days_left(out.user.deleted_date_time, now);
       page.users.push_back(std::move(out));
@@ -216,11 +237,13 @@ Result<std::vector<SkuSeats>> Cache::sku_seats(const std::string& tenant,
     if (!found.ok()) return found.error();
     const cache_rows::TenantRow& row = found->row;
     std::vector<Sku>& skus = found->skus;
+    Status readable = licenses_readable(db, row.key);
+    if (!readable.ok()) return readable.error();
 
     // Holders per SKU among the users a WHERE clause selects.
     auto count_by_sku = [&](const FilterSql& f) -> Result<std::map<std::string, int>> {
       auto s = db.prepare(
-          "SELECT al.value ->> 0, count(DISTINCT u.key) FROM users u, "
+          "SELECT json_extract(al.value, '$[0]'), count(DISTINCT u.key) FROM users u, "
           "json_each(u.assigned_licenses) al WHERE " +
           f.where + " GROUP BY 1");
       if (!s.ok()) return s.error();

@@ -980,6 +980,25 @@ TEST_F(CacheQueryTest, SeatsPerSkuWithSelection) {
   EXPECT_EQ((*selected)[1].selected_holding, 1);  // EMS
 }
 
+// A row whose licenses are not JSON any more (a damaged file): a query that looks inside
+// them refuses with an error naming the damage, rather than counting or filtering as if
+// the user held nothing.
+TEST_F(CacheQueryTest, ADamagedLicenseColumnFailsTheQueriesThatReadIt) {
+  raw_exec(path_, "UPDATE users SET assigned_licenses = '[not json' WHERE id = 'u2'");
+  UserListQuery by_sku;
+  by_sku.filter = *parse_user_filter("sku:SPE_E3");
+  auto listed = cache_->list_users(kContoso.id, by_sku);
+  ASSERT_FALSE(listed.ok());
+  const std::string named = "damaged licenses for user Bob@sales.contoso.onmicrosoft.com";
+  EXPECT_THAT(listed.error().message, HasSubstr(named));
+  auto seats = cache_->sku_seats(kContoso.id);
+  ASSERT_FALSE(seats.ok());
+  EXPECT_THAT(seats.error().message, HasSubstr(named));
+  // A filter that does not look inside them still lists the other users.
+  EXPECT_THAT(list("department:IT"),
+              ElementsAre("carol@contoso.onmicrosoft.com", "erin@contoso.onmicrosoft.com"));
+}
+
 // ---- filter grammar ----
 
 TEST(UserFilterTest, ParsesEveryPart) {
