@@ -5,6 +5,7 @@
 #include <nlohmann/json.hpp>
 
 #include "model/json_text.h"
+#include "model/plain_json_text.h"
 
 namespace tenantsync {
 
@@ -145,13 +146,11 @@ std::optional<std::vector<std::string>> plain_plan_list(std::string_view text) {
   size_t i = 1;
   while (true) {
     if (text[i] != '"') return std::nullopt;
-    size_t end = text.find_first_of("\\\"", i + 1);
-    if (end == std::string_view::npos || text[end] != '"') return std::nullopt;
-    for (size_t k = i + 1; k < end; ++k) {
-      auto c = static_cast<unsigned char>(text[k]);
-      if (c < 0x20 || c > 0x7e) return std::nullopt;
-    }
-    out.emplace_back(text.substr(i + 1, end - i - 1));
+    size_t end = text.find('"', i + 1);
+    if (end == std::string_view::npos) return std::nullopt;
+    const std::string_view id = text.substr(i + 1, end - i - 1);
+    if (!is_plain_json_text(id)) return std::nullopt;  // a backslash, say
+    out.emplace_back(id);
     i = end + 1;
     if (text[i] == ']') return i + 1 == text.size() ? std::optional(std::move(out)) : std::nullopt;
     if (text[i] != ',') return std::nullopt;

@@ -5,6 +5,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include "model/plain_json_text.h"
+
 namespace tenantsync {
 
 namespace {
@@ -18,7 +20,12 @@ bool needs_escape(char c) {
 
 void put_string(std::string& out, std::string_view s) {
   out += '"';
-  // Runs without an escape (as a rule the whole id) go in one append.
+  if (is_plain_json_text(s)) {  // every id and state, as a rule
+    out += s;
+    out += '"';
+    return;
+  }
+  // Runs without an escape go in one append.
   for (auto run = s.begin(); run != s.end();) {
     auto stop = std::find_if(run, s.end(), needs_escape);
     out.append(run, stop);
@@ -62,17 +69,14 @@ class PlainReader {
   }
   bool string(std::string& out) {
     if (!eat('"')) return false;
-    const size_t start = at_;
-    for (; at_ < text_.size(); ++at_) {
-      auto c = static_cast<unsigned char>(text_[at_]);
-      if (c == '"') {
-        out.assign(text_.data() + start, at_ - start);
-        ++at_;
-        return true;
-      }
-      if (c == '\\' || c < 0x20 || c > 0x7e) return false;
-    }
-    return false;
+    const size_t end = text_.find('"', at_);
+    if (end == std::string_view::npos) return false;
+    // A backslash before `end` (an escaped quote, say) makes the run not plain.
+    const std::string_view run = text_.substr(at_, end - at_);
+    if (!is_plain_json_text(run)) return false;
+    out.assign(run);
+    at_ = end + 1;
+    return true;
   }
   bool optional_string(std::optional<std::string>& out) {
     if (text_.substr(at_, 4) == "null") {
