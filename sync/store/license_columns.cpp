@@ -6,6 +6,7 @@
 #include <nlohmann/json.hpp>
 
 #include "model/plain_json_text.h"
+#include "sync/store/cache_codec.h"
 
 namespace tenantsync {
 
@@ -207,9 +208,7 @@ std::optional<std::string> encode_license_groups(
   if (groups.empty()) return std::nullopt;
   std::sort(groups.begin(), groups.end());
   groups.erase(std::unique(groups.begin(), groups.end()), groups.end());
-  std::string out;
-  put_list(out, groups);
-  return out;
+  return encode_plan_list(groups);  // a list of ids, read back by decode_plan_list
 }
 
 Result<std::vector<AssignedLicense>> decode_assigned_licenses(std::string_view text) {
