@@ -234,6 +234,12 @@ Result<std::unique_ptr<CacheDatabase>> CacheDatabase::open(const std::string& pa
   if (!reader.ok()) return reader.error();
   cache->idle_readers_.push_back(std::move(reader).value());
   cache->open_readers_ = 1;
+  // Without a connection of its own the writer checkpoints as SQLite does by default.
+  auto own = Database::open(path, /*create=*/false);
+  if (own.ok() && configure(**own, options).ok()) {
+    cache->checkpointer_ =
+        std::make_unique<WalCheckpointer>(*cache->writer_, std::move(own).value());
+  }
   return cache;
 }
 

@@ -34,6 +34,7 @@
 #include "model/result.h"
 #include "sync/clock.h"
 #include "sync/store/sqlite.h"
+#include "sync/store/wal_checkpointer.h"
 
 namespace tenantsync {
 
@@ -117,6 +118,8 @@ class CacheDatabase {
   std::vector<std::unique_ptr<Database>> idle_readers_;  // guarded by read_mu_
   size_t open_readers_ = 0;                              // guarded by read_mu_
   size_t max_readers_ = kMaxReaders;                     // guarded by read_mu_
+  // Declared last, so it stops before the connections close.
+  std::unique_ptr<WalCheckpointer> checkpointer_;
 };
 
 }  // namespace tenantsync

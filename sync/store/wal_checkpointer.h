@@ -1,0 +1,60 @@
+// Copies the cache's WAL into the database file on a thread of its own, so the connection
+// that writes does not do it while it holds the write lock.
+//
+// SQLite checkpoints when a commit leaves the WAL at 1,000 frames or more, in the
+// committing connection. A mirror's writes are serialized by CacheDatabase's write lock,
+// so every worker waited while one of them copied pages and waited for the disk. Here the
+// writer's commit only wakes this thread, which runs a PASSIVE checkpoint on a connection
+// of its own: it copies what no reader still needs and never blocks the writer (SQLite's
+// WAL lets one checkpoint run beside one writer). Should the thread fall behind and the
+// WAL reach kWriterCheckpointFrames, the writer checkpoints itself, as SQLite would, so
+// the WAL stays bounded.
+#pragma once
+
+#include <atomic>
+#include <condition_variable>
+#include <memory>
+#include <mutex>
+#include <thread>
+
+#include "sync/store/sqlite.h"
+
+namespace tenantsync {
+
+class WalCheckpointer {
+ public:
+  // A checkpoint is due when a commit leaves the WAL at this many frames (SQLite's own
+  // default) ...
+  static constexpr int kCheckpointFrames = 1000;
+  // ... and the writer does it itself from this many on.
+  static constexpr int kWriterCheckpointFrames = 4 * kCheckpointFrames;
+
+  // Takes over checkpointing from `writer` (whose automatic checkpoints it replaces) with
+  // `own`, a connection to the same file that only this thread uses.
+  WalCheckpointer(Database& writer, std::unique_ptr<Database> own);
+  // Stops the thread; the writer checkpoints for itself again.
+  ~WalCheckpointer();
+
+  WalCheckpointer(const WalCheckpointer&) = delete;
+  WalCheckpointer& operator=(const WalCheckpointer&) = delete;
+
+  // Checkpoints run so far by the thread (for tests).
+  int checkpoints_run() const;
+
+ private:
+  static int on_commit(void* self, sqlite3* db, const char* schema, int frames);
+  void run();
+
+  Database& writer_;
+  std::unique_ptr<Database> own_;  // used only by thread_
+  mutable std::mutex mu_;
+  std::condition_variable wake_;
+  bool due_ = false;                   // guarded by mu_
+  bool stopping_ = false;              // guarded by mu_
+  int checkpoints_run_ = 0;            // guarded by mu_
+  bool warned_ = false;                // used only by thread_
+  std::atomic<int> copied_frames_{0};  // the WAL's frames the last checkpoint copied
+  std::thread thread_;
+};
+
+}  // namespace tenantsync

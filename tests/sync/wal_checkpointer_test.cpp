@@ -1,0 +1,119 @@
+// WalCheckpointer: the WAL is copied into the database file by its thread, not by the
+// writer's commits; the writer still bounds the WAL when the thread falls behind, and
+// checkpoints for itself again once the checkpointer is gone.
+#include "sync/store/wal_checkpointer.h"
+
+#include <gtest/gtest.h>
+
+#include <chrono>
+#include <cstdint>
+#include <filesystem>
+#include <memory>
+#include <string>
+#include <thread>
+
+#include "tests/support/run_program.h"
+
+namespace tenantsync {
+namespace wal_checkpointer_test {
+
+using namespace std::chrono_literals;
+
+constexpr std::uintmax_t kPage = 4096;
+constexpr std::uintmax_t kFrame = kPage + 24;  // a WAL frame: header and page
+
+class WalCheckpointerTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    writer_ = open(path_);
+    ASSERT_TRUE(writer_
+                    ->exec("PRAGMA page_size = 4096; PRAGMA journal_mode = WAL; "
+                           "CREATE TABLE t (b BLOB)",
+                           "create")
+                    .ok());
+  }
+
+  std::unique_ptr<Database> open(const std::string& path) {
+    auto db = Database::open(path, /*create=*/true);
+    EXPECT_TRUE(db.ok()) << db.error().message;
+    return std::move(db).value();
+  }
+
+  // Writes `pages` pages of new rows in transactions of 100 (a row of 3,000 bytes per page).
+  void write_pages(int pages) {
+    for (int done = 0; done < pages; done += 100) {
+      ASSERT_TRUE(writer_
+                      ->exec("WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n "
+                             "WHERE i < 100) INSERT INTO t (b) SELECT randomblob(3000) FROM n",
+                             "insert")
+                      .ok());
+      largest_wal_ = std::max(largest_wal_, size(path_ + "-wal"));
+    }
+  }
+
+  static std::uintmax_t size(const std::string& file) {
+    std::error_code ec;
+    auto n = std::filesystem::file_size(file, ec);
+    return ec ? 0 : n;
+  }
+
+  test::TempDir dir_;
+  std::string path_ = dir_.file("cache.db");
+  std::unique_ptr<Database> writer_;
+  std::uintmax_t largest_wal_ = 0;
+};
+
+TEST_F(WalCheckpointerTest, ItsThreadCopiesTheWalIntoTheFileOnceACommitLeavesEnoughFrames) {
+  WalCheckpointer checkpointer(*writer_, open(path_));
+  write_pages(WalCheckpointer::kCheckpointFrames / 2);
+  std::this_thread::sleep_for(100ms);
+  EXPECT_EQ(checkpointer.checkpoints_run(), 0) << "woken before the WAL had enough frames";
+  // Only a checkpoint writes into the database file: the writer's commits go to the WAL,
+  // and below kWriterCheckpointFrames the writer does not checkpoint.
+  EXPECT_LT(size(path_), 10 * kPage);
+
+  write_pages(WalCheckpointer::kCheckpointFrames);
+  for (int i = 0; i < 500 && checkpointer.checkpoints_run() == 0; ++i) {
+    std::this_thread::sleep_for(10ms);
+  }
+  EXPECT_GE(checkpointer.checkpoints_run(), 1);
+  EXPECT_GE(size(path_), WalCheckpointer::kCheckpointFrames * kPage);
+}
+
+TEST_F(WalCheckpointerTest, TheWriterBoundsTheWalWhenTheThreadDoesNotKeepUp) {
+  // The thread's connection is to another file, so its checkpoints never shorten this WAL:
+  // as if it had fallen behind for good.
+  auto elsewhere = open(dir_.file("other.db"));
+  ASSERT_TRUE(elsewhere->exec("PRAGMA journal_mode = WAL", "wal").ok());
+  WalCheckpointer checkpointer(*writer_, std::move(elsewhere));
+  write_pages(3 * WalCheckpointer::kWriterCheckpointFrames);
+  // Without the writer's own checkpoints the WAL would hold all 12,000 frames.
+  EXPECT_LT(largest_wal_, (WalCheckpointer::kWriterCheckpointFrames + 200) * kFrame);
+}
+
+TEST_F(WalCheckpointerTest, OnceStoppedTheWriterCheckpointsAsSQLiteDoesByDefault) {
+  {
+    auto elsewhere = open(dir_.file("other.db"));
+    WalCheckpointer checkpointer(*writer_, std::move(elsewhere));
+  }
+  write_pages(3 * WalCheckpointer::kCheckpointFrames);
+  EXPECT_LT(largest_wal_, (WalCheckpointer::kCheckpointFrames + 200) * kFrame);
+}
+
+TEST_F(WalCheckpointerTest, EveryRowCommittedIsInTheFileAfterTheConnectionsClose) {
+  {
+    WalCheckpointer checkpointer(*writer_, open(path_));
+    write_pages(5 * WalCheckpointer::kCheckpointFrames);
+  }
+  writer_.reset();
+  auto reopened = open(path_);
+  EXPECT_EQ(reopened->query_int("SELECT count(*) FROM t").value(),
+            5 * WalCheckpointer::kCheckpointFrames);
+  auto check = reopened->prepare("PRAGMA integrity_check");
+  ASSERT_TRUE(check.ok());
+  ASSERT_TRUE(check->step().value());
+  EXPECT_EQ(check->column_text(0), "ok");
+}
+
+}  // namespace wal_checkpointer_test
+}  // namespace tenantsync
