@@ -13,6 +13,7 @@
 #include <gtest/gtest.h>
 
 #include "sync/ascii_case.h"
+#include "sync/clock.h"
 #include "sync/log.h"
 #include "sync/store/cache_codec.h"
 #include "sync/store/cache_schema.h"
@@ -647,6 +648,43 @@ TEST_F(CacheTest, AFirstReadUpdatesAUserItAlreadyHoldsOrListsTwice) {
   EXPECT_THAT(snap.users, ElementsAre(x, y2));
   EXPECT_EQ(raw_int(path_, "SELECT count(*) FROM users"), 2);
   EXPECT_EQ(raw_int(path_, "SELECT sum(json_array_length(assigned_licenses)) FROM users"), 2);
+}
+
+// Users are made ready to write before the write lock (mended, merged, hashed, encoded):
+// what is stored is the same whether the read is written directly or staged.
+TEST_F(CacheTest, AReadStoresUsersMendedAndWithOneLicensePerSkuDirectOrStaged) {
+  const std::string now = format_iso8601(clock_.now());
+  User active_with_date = make_user("a", "a@contoso.onmicrosoft.com", {kE3});
+  active_with_date.deleted_date_time = "2026-11-30T00:00:00Z";
+  User repeated = make_user("r", "r@contoso.onmicrosoft.com", {kE3});
+  repeated.assigned_licenses = {{kE3, {"plan-1"}}, {kEms, {}}, {kE3, {"plan-2"}}};
+  User deleted_without_date = make_user("d", "d@contoso.onmicrosoft.com", {kEms});
+  deleted_without_date.assigned_licenses = {{kEms, {"plan-1"}}, {kEms, {}}};  // mended, merged
+
+  User active = active_with_date;
+  active.deleted_date_time.reset();
+  User merged = repeated;
+  merged.assigned_licenses = {{kEms, {}}, {kE3, {"plan-2"}}};
+  User deleted = deleted_without_date;
+  deleted.deleted_date_time = now;
+  deleted.assigned_licenses = {{kEms, {}}};
+  for (int round = 0; round < 2; ++round) {  // direct (a first read), then staged
+    ASSERT_TRUE(cache_->begin_read(kContoso.id, ReadScope::Active).ok());
+    ASSERT_TRUE(
+        cache_->stage_page(kContoso.id, ReadScope::Active, {active_with_date, repeated}).ok());
+    if (round == 1) {
+      EXPECT_EQ(raw_int(path_, "SELECT count(*) FROM staged_users"), 2) << "staged";
+    }
+    ASSERT_TRUE(cache_->commit_read(kContoso.id, ReadScope::Active, "link").ok());
+    ASSERT_TRUE(cache_->replace_deleted_users(kContoso.id, {deleted_without_date}).ok());
+
+    TenantSnapshot snap = snapshot(kContoso.id);
+    EXPECT_TRUE(snap.failing_checksum.empty()) << "round " << round;
+    EXPECT_THAT(snap.users, ElementsAre(active, merged)) << "round " << round;
+    EXPECT_THAT(snap.deleted_users, ElementsAre(deleted)) << "round " << round;
+    active_with_date.department = "Changed";
+    active.department = "Changed";
+  }
 }
 
 TEST_F(CacheTest, AnAbortedFullReadLeavesThePreviousStateUntouched) {
