@@ -437,9 +437,14 @@ Result<std::vector<RoleAssignment>> GraphClient::role_assignments(const std::str
 }
 
 TenantLists GraphClient::tenant_lists(const std::string& tenant, bool role_definitions,
-                                      bool role_assignments, bool deleted_users) {
+                                      bool role_assignments, bool deleted_users,
+                                      bool latest_delta_link) {
   std::vector<std::string> paths = {kSkusPath, kDomainsPath};
   std::vector<std::string> whats = {"subscribedSkus", "domains"};
+  if (latest_delta_link) {
+    paths.push_back(latest_delta_path());
+    whats.push_back("users delta ($deltatoken=latest)");
+  }
   if (deleted_users) {
     paths.push_back(deleted_users_path());
     whats.push_back("deleted users");
@@ -488,10 +493,21 @@ TenantLists GraphClient::tenant_lists(const std::string& tenant, bool role_defin
     if (next != page.end() && next->is_string()) out.next_link = next->get<std::string>();
     return out;
   };
+  // The delta link of the "sync from now" answer: no users, a deltaLink, no nextLink.
+  auto latest_link = [&](std::size_t i) -> Result<std::string> {
+    if (!first[i].ok()) return first[i].error();
+    const nlohmann::json& page = *first[i];
+    auto link = page.is_object() ? page.find("@odata.deltaLink") : page.end();
+    if (link == page.end() || !link->is_string() || link->get<std::string>().empty()) {
+      return invalid(page_one(i) + ": no deltaLink");
+    }
+    return link->get<std::string>();
+  };
   TenantLists out;
   out.skus = whole(0, std::type_identity<Sku>());
   out.domains = whole(1, std::type_identity<Domain>());
   std::size_t i = 2;
+  if (latest_delta_link) out.latest_delta_link = latest_link(i++);
   if (deleted_users) out.deleted_users = deleted_first_page(i++);
   if (role_definitions) out.role_definitions = whole(i++, std::type_identity<RoleDefinition>());
   if (role_assignments) {
@@ -522,21 +538,28 @@ Result<std::string> GraphClient::users_delta(const std::string& tenant,
   return new_delta_link;
 }
 
+std::string GraphClient::latest_delta_path() const {
+  return std::string("/users/delta?$select=") + kUserSelect + "&$deltatoken=latest";
+}
+
 Result<std::string> GraphClient::users_full_read(const std::string& tenant,
-                                                 const UserPageSink& sink) {
+                                                 const UserPageSink& sink,
+                                                 const std::string& latest_delta_link) {
   // "Sync from now" first: a deltaLink with no data. Then every user through /users in
   // pages of $top (999, where a delta round's pages hold 100): about a fifth of the
   // requests. A change made during the read is in the link's next round as well: replayed,
   // which is harmless, never lost.
-  std::string link;
-  Status st = for_each_user_page(
-      tenant, url(std::string("/users/delta?$select=") + kUserSelect + "&$deltatoken=latest"),
-      "users delta", /*delta=*/true, [](UserPage&&) { return Status(); }, &link);
-  if (!st.ok()) return st;
+  std::string link = latest_delta_link;
+  if (link.empty()) {
+    Status st = for_each_user_page(
+        tenant, url(latest_delta_path()), "users delta",
+        /*delta=*/true, [](UserPage&&) { return Status(); }, &link);
+    if (!st.ok()) return st;
+  }
   if (link.empty()) {
     return invalid("tenant " + tenant + ": the users delta ($deltatoken=latest) gave no deltaLink");
   }
-  st = list_users(tenant, [&](std::vector<User>&& users) {
+  Status st = list_users(tenant, [&](std::vector<User>&& users) {
     UserPage page;
     page.users = std::move(users);
     return sink(std::move(page));

@@ -118,9 +118,10 @@ class GraphClient {
   // methods above) and the deleted users' first page (TenantLists::deleted_users; the rest
   // is for deleted_users_after()): their first pages in one $batch (a page the batch could
   // not answer, throttled, 5xx or malformed, is asked for again on its own), the rest of
-  // the lists by nextLink.
+  // the lists by nextLink. With `latest_delta_link`, the users' "sync from now" delta link
+  // too (TenantLists::latest_delta_link).
   TenantLists tenant_lists(const std::string& tenant, bool role_definitions, bool role_assignments,
-                           bool deleted_users);
+                           bool deleted_users, bool latest_delta_link);
   // GET /users?$select=...&$top=999, every page.
   Status list_users(const std::string& tenant, const UsersSink& sink);
   // From a stored delta link: GET /users/delta, the changes since. With an empty
@@ -128,9 +129,11 @@ class GraphClient {
   // ResyncNeeded when the link expired.
   Result<std::string> users_delta(const std::string& tenant, const std::string& delta_link,
                                   const UserPageSink& sink);
-  // The whole directory: GET /users/delta?$deltatoken=latest (a link, no data), then
-  // list_users(). Returns that link.
-  Result<std::string> users_full_read(const std::string& tenant, const UserPageSink& sink);
+  // The whole directory: GET /users/delta?$deltatoken=latest (a link, no data), unless
+  // `latest_delta_link` is that link already (read with tenant_lists()), then list_users().
+  // Returns that link.
+  Result<std::string> users_full_read(const std::string& tenant, const UserPageSink& sink,
+                                      const std::string& latest_delta_link = "");
   // GET /directory/deletedItems/microsoft.graph.user, every page.
   Status deleted_users(const std::string& tenant, const UsersSink& sink);
   // The same list's pages from `next_link` (a nextLink of its first page) on.
@@ -186,6 +189,8 @@ class GraphClient {
   struct Sent;
   // The deleted users' first page, relative to the API root.
   std::string deleted_users_path() const;
+  // The users' "sync from now" delta read (no users, a deltaLink), relative to graph_url.
+  std::string latest_delta_path() const;
   using PageHandler = std::function<Status(const nlohmann::json& page, int page_number)>;
   // A page's links, as its reader found them.
   struct PageLinks {

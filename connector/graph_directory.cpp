@@ -86,14 +86,22 @@ Result<std::vector<RoleAssignment>> GraphDirectory::role_assignments(const std::
 }
 
 TenantLists GraphDirectory::tenant_lists(const std::string& tenant, bool role_definitions,
-                                         bool role_assignments, bool deleted_users) {
-  return client_.tenant_lists(tenant, role_definitions, role_assignments, deleted_users);
+                                         bool role_assignments, bool deleted_users,
+                                         bool latest_delta_link) {
+  return client_.tenant_lists(tenant, role_definitions, role_assignments, deleted_users,
+                              latest_delta_link);
 }
 
 Result<std::string> GraphDirectory::read_users(const std::string& tenant,
                                                const std::string& delta_link,
                                                const UserPageSink& sink) {
   return client_.users_delta(tenant, delta_link, sink);
+}
+
+Result<std::string> GraphDirectory::read_users_after_latest(const std::string& tenant,
+                                                            const std::string& latest_delta_link,
+                                                            const UserPageSink& sink) {
+  return client_.users_full_read(tenant, sink, latest_delta_link);
 }
 
 Status GraphDirectory::read_deleted_users(const std::string& tenant, const DeletedUserSink& sink) {

@@ -80,6 +80,11 @@ struct TenantLists {
   // Directory::read_deleted_users_after(). nullopt: it reads them all with
   // read_deleted_users().
   std::optional<Result<DeletedUsersPage>> deleted_users;
+  // The users' "sync from now" delta link, when the adapter read it with the lists (Graph:
+  // `/users/delta?$deltatoken=latest` in the same $batch, a request fewer per full read);
+  // the mirror then starts its full read with read_users_after_latest(). nullopt: it reads
+  // them with read_users(tenant, "").
+  std::optional<Result<std::string>> latest_delta_link;
 };
 
 inline WriteResult failed_write(Error error) {
@@ -120,9 +125,11 @@ class Directory {
   // subscribed_skus(), domains() and, when asked, role_definitions() and role_assignments()
   // of one tenant. The default calls each in turn. `deleted_users`: the deleted users'
   // first page is wanted too, if the adapter can read it with the lists (the default
-  // cannot, and leaves TenantLists::deleted_users unset).
+  // cannot, and leaves TenantLists::deleted_users unset). `latest_delta_link`: likewise the
+  // users' "sync from now" delta link, for a full read (TenantLists::latest_delta_link).
   virtual TenantLists tenant_lists(const std::string& tenant, bool role_definitions,
-                                   bool role_assignments, bool /*deleted_users*/) {
+                                   bool role_assignments, bool /*deleted_users*/,
+                                   bool /*latest_delta_link*/) {
     TenantLists out;
     out.skus = subscribed_skus(tenant);
     out.domains = domains(tenant);
@@ -151,6 +158,16 @@ class Directory {
   // new delta link to store. An expired or unknown link fails with ErrorKind::ResyncNeeded.
   virtual Result<std::string> read_users(const std::string& tenant, const std::string& delta_link,
                                          const UserPageSink& sink) = 0;
+
+  // A full read whose "sync from now" link came with tenant_lists(), read before it: every
+  // user into `sink`, and that link returned (a change made since is in its next round:
+  // replayed, which is harmless, never lost). The default reads as read_users(tenant, "")
+  // does, asking for a link of its own.
+  virtual Result<std::string> read_users_after_latest(const std::string& tenant,
+                                                      const std::string& /*latest_delta_link*/,
+                                                      const UserPageSink& sink) {
+    return read_users(tenant, "", sink);
+  }
 
   // Soft-deleted users (restorable), page by page, each with deleted_date_time set.
   virtual Status read_deleted_users(const std::string& tenant, const DeletedUserSink& sink) = 0;

@@ -147,8 +147,10 @@ class TenantMirror {
       if (!known.ok()) return known.error();
       read_definitions = full_ || !*known;
     }
-    // A delta round takes the deleted users' first page with the lists (a request fewer).
-    TenantLists lists = dir_.tenant_lists(id, read_definitions, roles_, !link.empty());
+    // A delta round takes the deleted users' first page with the lists, a full read its
+    // "sync from now" delta link (a request fewer either way).
+    TenantLists lists =
+        dir_.tenant_lists(id, read_definitions, roles_, !link.empty(), link.empty());
     PrefetchedDeletedUsers deleted(std::move(lists.deleted_users));
     const auto& skus = lists.skus;
     if (!skus.ok()) {
@@ -190,7 +192,13 @@ class TenantMirror {
     if (link.empty()) {
       r.kind = ReadKind::Full;
       deleted.outdate();  // after an expired link: a full read reads them after the users
-      s = full_read(r);
+      // The link read with the lists, before the users; after an expired link, or when it
+      // could not be read, the read asks for one of its own.
+      std::string latest;
+      if (lists.latest_delta_link && lists.latest_delta_link->ok()) {
+        latest = **lists.latest_delta_link;
+      }
+      s = full_read(r, latest);
       if (!s.ok()) return s;
     }
 
@@ -307,15 +315,18 @@ class TenantMirror {
     if (!s.ok()) warn("cannot record group names in the cache", s.error());
   }
 
-  Status full_read(TenantMirrorResult& r) {
+  Status full_read(TenantMirrorResult& r, const std::string& latest_delta_link) {
     const std::string& id = r.tenant.id;
     Status s = cache_.begin_read(id, ReadScope::Active);
     if (!s.ok()) return s;
     // Removals cannot occur in a full read; users it does not list are removed at commit.
-    auto link = dir_.read_users(id, "", [&](UserPage&& page) -> Status {
+    auto stage = [&](UserPage&& page) -> Status {
       count(r, page);
       return cache_.stage_page(id, ReadScope::Active, page.users);
-    });
+    };
+    auto link = latest_delta_link.empty()
+                    ? dir_.read_users(id, "", stage)
+                    : dir_.read_users_after_latest(id, latest_delta_link, stage);
     if (link.ok()) {
       s = cache_.commit_read(id, ReadScope::Active, *link);
     } else {

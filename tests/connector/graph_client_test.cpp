@@ -207,6 +207,56 @@ TEST_F(GraphClientTest, FullReadTakesTheLinkFirstThenPagesUsersByTheThousand) {
   EXPECT_EQ(transport_.requests()[1].url, first);
 }
 
+// A full read's "sync from now" link can come with the tenant's lists, in their $batch; the
+// read then asks for the users only. A batch answer without a link is an error for the
+// mirror to fall back on, not a link.
+TEST_F(GraphClientTest, TheSyncFromNowLinkComesWithTheListsAndAFullReadStartsFromIt) {
+  const std::string latest = "/users/delta?$select=" + kSelect + "&$deltatoken=latest";
+  const std::string first = kGraph + "/users?$select=" + kSelect + "&$top=999";
+  const std::string link = kGraph + "/users/delta?$deltatoken=now";
+  bool with_link = true;
+  transport_.set_handler([&](const HttpRequest& r) -> Result<HttpResponse> {
+    if (ScriptedTransport::path_of(r) == "/v1.0/$batch") {
+      json responses = json::array();
+      const json request = json::parse(r.body);
+      for (const auto& item : request["requests"]) {
+        json body = {{"value", json::array()}};
+        if (item["url"] == latest && with_link) body["@odata.deltaLink"] = link;
+        responses.push_back({{"id", item["id"]}, {"status", 200}, {"body", body}});
+      }
+      return test::json_response(200, {{"responses", responses}});
+    }
+    if (r.url == first) return test::json_response(200, {{"value", {user_json("u1")}}});
+    return test::graph_error(404, "Request_ResourceNotFound", "unexpected " + r.url);
+  });
+  TenantLists lists = client_.tenant_lists("contoso", false, false, false, true);
+  ASSERT_TRUE(lists.latest_delta_link.has_value());
+  ASSERT_TRUE(lists.latest_delta_link->ok()) << lists.latest_delta_link->error().describe();
+  EXPECT_EQ(**lists.latest_delta_link, link);
+  EXPECT_TRUE(lists.skus.ok() && lists.domains.ok());
+
+  std::vector<UserPage> pages;
+  auto read = client_.users_full_read(
+      "contoso",
+      [&](UserPage&& p) {
+        pages.push_back(std::move(p));
+        return Status();
+      },
+      **lists.latest_delta_link);
+  ASSERT_TRUE(read.ok()) << read.error().describe();
+  EXPECT_EQ(*read, link);
+  ASSERT_EQ(pages.size(), 1u);
+  ASSERT_EQ(transport_.requests().size(), 2u) << "the batch, then the users: no link of its own";
+  EXPECT_EQ(transport_.requests()[1].url, first);
+
+  with_link = false;
+  TenantLists without = client_.tenant_lists("contoso", false, false, false, true);
+  ASSERT_TRUE(without.latest_delta_link.has_value());
+  ASSERT_FALSE(without.latest_delta_link->ok());
+  EXPECT_NE(without.latest_delta_link->error().message.find("no deltaLink"), std::string::npos)
+      << without.latest_delta_link->error().message;
+}
+
 TEST_F(GraphClientTest, DeltaRoundStreamsChangesAndRemovalsAndReturnsTheNextLink) {
   const std::string stored = kGraph + "/users/delta?$deltatoken=d0";
   const std::string page2 = kGraph + "/users/delta?$skiptoken=p2";
@@ -739,7 +789,7 @@ TEST_F(GraphClientTest, TenantListsComeInOneBatchAndAThrottledListIsReadAlone) {
     return test::json_response(200, {{"responses", responses}});
   });
 
-  TenantLists lists = client_.tenant_lists("contoso", true, true, true);
+  TenantLists lists = client_.tenant_lists("contoso", true, true, true, false);
   ASSERT_TRUE(lists.skus.ok()) << lists.skus.error().describe();
   ASSERT_EQ(lists.skus->size(), 2u);
   EXPECT_EQ((*lists.skus)[1].sku_id, "s2");
@@ -771,7 +821,7 @@ TEST_F(GraphClientTest, TenantListsComeInOneBatchAndAThrottledListIsReadAlone) {
     }
     return test::json_response(200, {{"responses", responses}});
   });
-  TenantLists plain = client_.tenant_lists("contoso", false, false, false);
+  TenantLists plain = client_.tenant_lists("contoso", false, false, false, false);
   EXPECT_TRUE(plain.skus.ok() && plain.skus->empty());
   EXPECT_FALSE(plain.role_definitions.has_value());
   EXPECT_FALSE(plain.role_assignments.has_value());

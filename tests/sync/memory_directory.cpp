@@ -46,6 +46,12 @@ std::string MemoryDirectory::link(const TenantData& t) const {
          std::to_string(t.change_log.size());
 }
 
+std::string MemoryDirectory::latest_delta_link(const std::string& tenant_id) {
+  std::lock_guard<std::mutex> lock(mu_);
+  TenantData* t = find(tenant_id);
+  return t ? link(*t) : std::string();
+}
+
 void MemoryDirectory::add_tenant(const Tenant& tenant, std::vector<Sku> skus,
                                  std::vector<User> users, std::vector<User> deleted_users) {
   std::lock_guard<std::mutex> lock(mu_);

@@ -75,6 +75,9 @@ class MemoryDirectory : public Directory {
   void fail_users_after_pages(const std::string& tenant_id, int pages, Error error);
   void fail_deleted_users(const std::string& tenant_id, Error error);
   void expire_delta_links(const std::string& tenant_id);
+  // The delta link a full read would end with now ("sync from now": changes after it come
+  // in its round).
+  std::string latest_delta_link(const std::string& tenant_id);
 
   // What the remote holds now, sorted by id.
   std::vector<User> users(const std::string& tenant_id) const;

@@ -460,6 +460,41 @@ TEST_F(PrefetchedDeletedUsersTest, AUserDeletedOrPurgedAfterThePageIsReadIsSeenI
   expect_mirrored_prefetching(1);
 }
 
+// A full read starts from the "sync from now" link that came with the lists: a change made
+// after it (here, before the users are even listed) comes again in the next delta round,
+// which is harmless; nothing made after the link is lost.
+TEST_F(PrefetchedDeletedUsersTest, AFullReadStartsFromTheLinkReadWithTheLists) {
+  add_tenant(remote_prefetching_, 1, 10, 2);
+  remote_prefetching_.in_the_window = [&] { change_job_titles_of(remote_prefetching_, 1, 3); };
+  ASSERT_TRUE(mirror_prefetching().ok());
+  EXPECT_EQ(remote_prefetching_.reads_after_latest, 1);
+  expect_mirrored_prefetching(1);
+
+  MirrorResult delta = mirror_prefetching();
+  ASSERT_TRUE(delta.ok());
+  EXPECT_EQ(delta.tenants[0].kind, ReadKind::Delta);
+  // The three changed after the link, again, and the two deleted users (read every round).
+  EXPECT_EQ(delta.tenants[0].changes_read, 3 + 2);
+  EXPECT_EQ(remote_prefetching_.delta_reads(tenant_id(1)), 1);
+  expect_mirrored_prefetching(1);
+}
+
+// The link could not be read with the lists (throttled, say): the full read asks for its
+// own, and nothing fails.
+TEST_F(PrefetchedDeletedUsersTest, AFullReadWithoutTheListedLinkAsksForItsOwn) {
+  add_tenant(remote_prefetching_, 1, 10, 2);
+  remote_prefetching_.latest_fault = make_error(ErrorKind::Throttled, "throttled");
+  MirrorResult full = mirror_prefetching();
+  ASSERT_TRUE(full.ok());
+  EXPECT_EQ(full.tenants[0].kind, ReadKind::Full);
+  EXPECT_EQ(remote_prefetching_.reads_after_latest, 0);
+  EXPECT_EQ(remote_prefetching_.full_reads(tenant_id(1)), 1);
+  expect_mirrored_prefetching(1);
+  change_job_titles_of(remote_prefetching_, 1, 1);
+  ASSERT_TRUE(mirror_prefetching().ok());
+  expect_mirrored_prefetching(1);
+}
+
 TEST_F(MirrorTest, AMirrorWithNoRemoteChangeBumpsNothing) {
   add_tenant(remote_, 1, 30, 4);
   add_tenant(remote_, 2, 7, 1);
