@@ -2,6 +2,8 @@
 
 #include <sqlite3.h>
 
+#include <utility>
+
 #include "sync/log.h"
 
 namespace tenantsync {
@@ -47,15 +49,18 @@ int WalCheckpointer::on_commit(void* self, sqlite3* db, const char* schema, int 
 }
 
 void WalCheckpointer::run() {
-  // Until a connection has read the file it does not know the file is in WAL mode, and a
-  // checkpoint through it does nothing.
-  (void)own_->query_int("PRAGMA user_version");
+  bool read_once = false;
   std::unique_lock<std::mutex> lock(mu_);
   for (;;) {
     wake_.wait(lock, [&] { return due_ || stopping_; });
     if (stopping_) return;
     due_ = false;
     lock.unlock();
+    // Until a connection has read the file it does not know the file is in WAL mode, and
+    // a checkpoint through it does nothing. Not read sooner: a thread's first allocation
+    // binds it to one of glibc's two arenas (allocator_tuning.cpp), and an idle thread
+    // holding one leaves the busy ones to share the other.
+    if (!std::exchange(read_once, true)) (void)own_->query_int("PRAGMA user_version");
     int copied = 0;
     int rc = sqlite3_wal_checkpoint_v2(own_->handle(), nullptr, SQLITE_CHECKPOINT_PASSIVE, nullptr,
                                        &copied);
