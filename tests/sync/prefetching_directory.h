@@ -37,25 +37,23 @@ class PrefetchingDirectory : public MemoryDirectory {
         out.latest_delta_link = this->latest_delta_link(tenant);
       }
     }
-    if (!deleted_users) {
-      if (in_the_window) std::exchange(in_the_window, nullptr)();
-      return out;
-    }
+    if (deleted_users) out.deleted_users = first_deleted_page(tenant);
+    if (in_the_window) std::exchange(in_the_window, nullptr)();
+    return out;
+  }
+
+  // The deleted users' first two, and a next link when there are more.
+  Result<DeletedUsersPage> first_deleted_page(const std::string& tenant) {
     std::vector<User> all;
     Status read = MemoryDirectory::read_deleted_users(tenant, [&](std::vector<User>&& page) {
       for (auto& u : page) all.push_back(std::move(u));
       return Status();
     });
-    if (!read.ok()) {
-      out.deleted_users = read.error();
-    } else {
-      DeletedUsersPage first;
-      for (size_t i = 0; i < all.size() && i < 2; ++i) first.users.push_back(all[i]);
-      if (all.size() > 2) first.next_link = "after:2";
-      out.deleted_users = std::move(first);
-    }
-    if (in_the_window) std::exchange(in_the_window, nullptr)();
-    return out;
+    if (!read.ok()) return read.error();
+    DeletedUsersPage first;
+    for (size_t i = 0; i < all.size() && i < 2; ++i) first.users.push_back(all[i]);
+    if (all.size() > 2) first.next_link = "after:2";
+    return first;
   }
 
   Result<std::string> read_users_after_latest(const std::string& tenant,
