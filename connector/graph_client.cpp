@@ -48,6 +48,28 @@ Error no_value_array(const std::string& what) {
   return invalid(what + ": the response has no \"value\" array");
 }
 
+Error round_without_delta_link(const std::string& tenant) {
+  return invalid("tenant " + tenant + ": the users delta round ended without a deltaLink");
+}
+
+// A page of users (user_page_decoder.h), or what was wrong with it.
+Result<DecodedUserPage> decode_users(const HttpResponse& response, bool delta,
+                                     const std::string& what) {
+  DecodedUserPage decoded;
+  UserPageFailure failure;
+  if (decode_user_page(response.body, delta, decoded, failure)) return decoded;
+  switch (failure.kind) {
+    case UserPageFailure::Kind::NotJson:
+      return not_json(response, what);
+    case UserPageFailure::Kind::NoValueArray:
+      return no_value_array(what);
+    case UserPageFailure::Kind::BadItem:
+      break;
+  }
+  return invalid(what + ": unexpected data in item " + std::to_string(failure.item) + ": " +
+                 failure.detail);
+}
+
 // Parses a response body as a JSON tree.
 Result<nlohmann::json> parse_json(const HttpResponse& response, const std::string& what,
                                   std::size_t max_bytes) {
@@ -280,9 +302,9 @@ GraphClient::Sent GraphClient::send(const std::string& tenant, const Call& call,
 
 Status GraphClient::read_pages(const std::string& tenant, const std::string& first_url,
                                const std::string& what, const PageReader& read,
-                               std::string* delta_link) {
+                               std::string* delta_link, int first_page) {
   std::string next = first_url;
-  for (int page = 1;; ++page) {
+  for (int page = first_page;; ++page) {
     const std::string page_what =
         "tenant " + tenant + ": " + what + " page " + std::to_string(page);
     RetryBudget budget(retry_);
@@ -327,27 +349,17 @@ Status GraphClient::for_each_page(const std::string& tenant, const std::string& 
 
 Status GraphClient::for_each_user_page(const std::string& tenant, const std::string& first_url,
                                        const std::string& what, bool delta,
-                                       const UserPageSink& sink, std::string* delta_link) {
+                                       const UserPageSink& sink, std::string* delta_link,
+                                       int first_page) {
   auto read = [&](const HttpResponse& response, const std::string& page_what,
                   int) -> Result<PageLinks> {
-    DecodedUserPage decoded;
-    UserPageFailure failure;
-    if (!decode_user_page(response.body, delta, decoded, failure)) {
-      switch (failure.kind) {
-        case UserPageFailure::Kind::NotJson:
-          return not_json(response, page_what);
-        case UserPageFailure::Kind::NoValueArray:
-          return no_value_array(page_what);
-        case UserPageFailure::Kind::BadItem:
-          return invalid(page_what + ": unexpected data in item " + std::to_string(failure.item) +
-                         ": " + failure.detail);
-      }
-    }
-    Status st = sink(std::move(decoded.page));
+    auto decoded = decode_users(response, delta, page_what);
+    if (!decoded) return decoded.error();
+    Status st = sink(std::move(decoded->page));
     if (!st.ok()) return st.error();
-    return PageLinks{std::move(decoded.next_link), std::move(decoded.delta_link)};
+    return PageLinks{std::move(decoded->next_link), std::move(decoded->delta_link)};
   };
-  return read_pages(tenant, first_url, what, read, delta_link);
+  return read_pages(tenant, first_url, what, read, delta_link, first_page);
 }
 
 Result<std::vector<Tenant>> GraphClient::contracts(const std::string& partner_tenant) {
@@ -436,24 +448,35 @@ Result<std::vector<RoleAssignment>> GraphClient::role_assignments(const std::str
   return tenant_wide(list_all<RoleAssignment>(tenant, url(path), "roleAssignments"));
 }
 
-TenantLists GraphClient::tenant_lists(const std::string& tenant, bool role_definitions,
-                                      bool role_assignments, bool deleted_users,
-                                      bool latest_delta_link) {
+TenantLists GraphClient::tenant_lists(const std::string& tenant, const ListsRequest& want) {
   std::vector<std::string> paths = {kSkusPath, kDomainsPath};
   std::vector<std::string> whats = {"subscribedSkus", "domains"};
-  if (latest_delta_link) {
+  if (want.latest_delta_link) {
     paths.push_back(latest_delta_path());
     whats.push_back("users delta ($deltatoken=latest)");
   }
-  if (deleted_users) {
+  std::map<std::size_t, std::size_t> after;
+  if (want.deleted_users) {
     paths.push_back(deleted_users_path());
     whats.push_back("deleted users");
   }
-  if (role_definitions) {
+  // A $batch item's URL is relative to the version root: the stored link's own path
+  // (its token is opaque, kept verbatim). The round runs after the deleted users' listing
+  // (dependsOn; the service runs other items in any order), as it would read alone: a
+  // user restored or deleted in between then shows in the round, and the mirror reads
+  // the listing again (it is outdated), rather than missing from both.
+  const std::string root = options_.graph_url + "/";
+  const bool delta_round = want.delta_link.starts_with(root) && paths.size() < options_.batch_size;
+  if (delta_round) {
+    if (want.deleted_users) after[paths.size()] = paths.size() - 1;
+    paths.push_back(want.delta_link.substr(root.size() - 1));
+    whats.push_back("users delta");
+  }
+  if (want.role_definitions) {
     paths.push_back(kRoleDefinitionsPath);
     whats.push_back("roleDefinitions");
   }
-  if (role_assignments) {
+  if (want.role_assignments) {
     paths.push_back(kRoleAssignmentsPath);
     whats.push_back("roleAssignments");
   }
@@ -462,7 +485,7 @@ TenantLists GraphClient::tenant_lists(const std::string& tenant, bool role_defin
   // malformed) is asked for again on its own.
   std::vector<Result<nlohmann::json>> first = get_many<nlohmann::json>(
       tenant, paths, "the tenant's lists",
-      [&](std::size_t i) { return get_one<nlohmann::json>(tenant, paths[i], page_one(i)); });
+      [&](std::size_t i) { return get_one<nlohmann::json>(tenant, paths[i], page_one(i)); }, after);
   // A whole list: its first page's items, then the rest by its nextLink, as list_all reads.
   auto whole = [&]<class T>(std::size_t i, std::type_identity<T>) -> Result<std::vector<T>> {
     if (!first[i].ok()) return first[i].error();
@@ -503,14 +526,31 @@ TenantLists GraphClient::tenant_lists(const std::string& tenant, bool role_defin
     }
     return link->get<std::string>();
   };
+  // The delta round's first page, decoded as the same page read alone would be.
+  auto delta_first_page = [&](std::size_t i) -> Result<DeltaPage> {
+    if (!first[i].ok()) return first[i].error();
+    HttpResponse alone;
+    alone.status = 200;
+    alone.body = first[i]->dump();
+    auto decoded = decode_users(alone, /*delta=*/true, page_one(i));
+    if (!decoded) return decoded.error();
+    if (decoded->next_link.empty() && decoded->delta_link.empty()) {
+      return round_without_delta_link(tenant);
+    }
+    return DeltaPage{std::move(decoded->page), std::move(decoded->next_link),
+                     std::move(decoded->delta_link)};
+  };
   TenantLists out;
   out.skus = whole(0, std::type_identity<Sku>());
   out.domains = whole(1, std::type_identity<Domain>());
   std::size_t i = 2;
-  if (latest_delta_link) out.latest_delta_link = latest_link(i++);
-  if (deleted_users) out.deleted_users = deleted_first_page(i++);
-  if (role_definitions) out.role_definitions = whole(i++, std::type_identity<RoleDefinition>());
-  if (role_assignments) {
+  if (want.latest_delta_link) out.latest_delta_link = latest_link(i++);
+  if (want.deleted_users) out.deleted_users = deleted_first_page(i++);
+  if (delta_round) out.delta_page = delta_first_page(i++);
+  if (want.role_definitions) {
+    out.role_definitions = whole(i++, std::type_identity<RoleDefinition>());
+  }
+  if (want.role_assignments) {
     out.role_assignments = tenant_wide(whole(i, std::type_identity<RoleAssignment>()));
   }
   return out;
@@ -528,13 +568,22 @@ Result<std::string> GraphClient::users_delta(const std::string& tenant,
                                              const std::string& delta_link,
                                              const UserPageSink& sink) {
   if (delta_link.empty()) return users_full_read(tenant, sink);
+  return delta_pages(tenant, delta_link, sink, 1);
+}
+
+Result<std::string> GraphClient::users_delta_after(const std::string& tenant,
+                                                   const std::string& next_link,
+                                                   const UserPageSink& sink) {
+  return delta_pages(tenant, next_link, sink, 2);
+}
+
+Result<std::string> GraphClient::delta_pages(const std::string& tenant, const std::string& from,
+                                             const UserPageSink& sink, int first_page) {
   std::string new_delta_link;
-  Status st =
-      for_each_user_page(tenant, delta_link, "users delta", /*delta=*/true, sink, &new_delta_link);
+  Status st = for_each_user_page(tenant, from, "users delta", /*delta=*/true, sink, &new_delta_link,
+                                 first_page);
   if (!st.ok()) return st;
-  if (new_delta_link.empty()) {
-    return invalid("tenant " + tenant + ": the users delta round ended without a deltaLink");
-  }
+  if (new_delta_link.empty()) return round_without_delta_link(tenant);
   return new_delta_link;
 }
 
@@ -603,15 +652,22 @@ Result<T> GraphClient::get_one(const std::string& tenant, const std::string& rel
 }
 
 template <typename T>
-std::vector<Result<T>> GraphClient::get_many(
-    const std::string& tenant, const std::vector<std::string>& relative_urls,
-    const std::string& what, const std::function<Result<T>(std::size_t)>& read_one) {
+std::vector<Result<T>> GraphClient::get_many(const std::string& tenant,
+                                             const std::vector<std::string>& relative_urls,
+                                             const std::string& what,
+                                             const std::function<Result<T>(std::size_t)>& read_one,
+                                             const std::map<std::size_t, std::size_t>& after) {
   std::vector<std::optional<Result<T>>> read(relative_urls.size());
   // One $batch of GETs; each answer lands in its own slot of `read`.
   auto read_batch = [&](std::size_t start, std::size_t end) {
     nlohmann::json requests = nlohmann::json::array();
     for (std::size_t i = start; i < end; ++i) {
-      requests.push_back({{"id", std::to_string(i)}, {"method", "GET"}, {"url", relative_urls[i]}});
+      nlohmann::json item = {
+          {"id", std::to_string(i)}, {"method", "GET"}, {"url", relative_urls[i]}};
+      if (auto first = after.find(i); first != after.end()) {
+        item["dependsOn"] = {std::to_string(first->second)};
+      }
+      requests.push_back(std::move(item));
     }
     Call call;
     call.method = "POST";

@@ -42,6 +42,7 @@
 
 #include <chrono>
 #include <functional>
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
@@ -114,14 +115,15 @@ class GraphClient {
   // (directoryScopeId "/"); with `principal_id`, only that user's ($filter=principalId eq).
   Result<std::vector<RoleAssignment>> role_assignments(const std::string& tenant,
                                                        const std::string& principal_id = "");
-  // subscribedSkus, domains and, when asked, roleDefinitions, roleAssignments (as the
-  // methods above) and the deleted users' first page (TenantLists::deleted_users; the rest
-  // is for deleted_users_after()): their first pages in one $batch (a page the batch could
-  // not answer, throttled, 5xx or malformed, is asked for again on its own), the rest of
-  // the lists by nextLink. With `latest_delta_link`, the users' "sync from now" delta link
-  // too (TenantLists::latest_delta_link).
-  TenantLists tenant_lists(const std::string& tenant, bool role_definitions, bool role_assignments,
-                           bool deleted_users, bool latest_delta_link);
+  // subscribedSkus, domains and, as `want` asks, roleDefinitions, roleAssignments (as the
+  // methods above), the deleted users' first page (TenantLists::deleted_users; the rest is
+  // for deleted_users_after()), the users' "sync from now" delta link
+  // (TenantLists::latest_delta_link) and the first page of the delta round from a stored
+  // link (TenantLists::delta_page; the rest is for users_delta() from its nextLink): their
+  // first pages in one $batch (a page the batch could not answer, throttled, 5xx or
+  // malformed, is asked for again on its own), the rest of the lists by nextLink. A stored
+  // link that is not under remote.graphUrl is not batched: delta_page stays unset.
+  TenantLists tenant_lists(const std::string& tenant, const ListsRequest& want);
   // GET /users?$select=...&$top=999, every page.
   Status list_users(const std::string& tenant, const UsersSink& sink);
   // From a stored delta link: GET /users/delta, the changes since. With an empty
@@ -129,6 +131,10 @@ class GraphClient {
   // ResyncNeeded when the link expired.
   Result<std::string> users_delta(const std::string& tenant, const std::string& delta_link,
                                   const UserPageSink& sink);
+  // The rest of a delta round whose first page came with tenant_lists(), from that page's
+  // `next_link`. Returns the link that ends the round.
+  Result<std::string> users_delta_after(const std::string& tenant, const std::string& next_link,
+                                        const UserPageSink& sink);
   // The whole directory: GET /users/delta?$deltatoken=latest (a link, no data), unless
   // `latest_delta_link` is that link already (read with tenant_lists()), then list_users().
   // Returns that link.
@@ -208,19 +214,23 @@ class GraphClient {
   Result<T> get_one(const std::string& tenant, const std::string& relative_url,
                     const std::string& what);
   // GETs of `relative_urls` in $batch requests; an item the batch could not answer is
-  // read again on its own with `read_one(index)`.
+  // read again on its own with `read_one(index)`. `after` (index -> index): an item the
+  // service runs only once that one has run (dependsOn), the two in one batch.
   template <typename T>
   std::vector<Result<T>> get_many(const std::string& tenant,
                                   const std::vector<std::string>& relative_urls,
                                   const std::string& what,
-                                  const std::function<Result<T>(std::size_t)>& read_one);
+                                  const std::function<Result<T>(std::size_t)>& read_one,
+                                  const std::map<std::size_t, std::size_t>& after = {});
   template <typename T>
   Result<std::vector<T>> list_all(const std::string& tenant, const std::string& first,
                                   const char* what);
   // Follows @odata.nextLink from `first_url`, each page read by `read`; the last page's
-  // @odata.deltaLink goes to `delta_link` when given.
+  // @odata.deltaLink goes to `delta_link` when given. Errors number the pages from
+  // `first_page` (2 when the first came in a $batch).
   Status read_pages(const std::string& tenant, const std::string& first_url,
-                    const std::string& what, const PageReader& read, std::string* delta_link);
+                    const std::string& what, const PageReader& read, std::string* delta_link,
+                    int first_page = 1);
   // read_pages() with each page parsed as a JSON tree.
   Status for_each_page(const std::string& tenant, const std::string& first_url,
                        const std::string& what, const PageHandler& on_page,
@@ -228,7 +238,10 @@ class GraphClient {
   // read_pages() with each page decoded straight into users (user_page_decoder.h).
   Status for_each_user_page(const std::string& tenant, const std::string& first_url,
                             const std::string& what, bool delta, const UserPageSink& sink,
-                            std::string* delta_link);
+                            std::string* delta_link, int first_page = 1);
+  // A delta round's pages from `from` (numbered from `first_page`); the link that ends it.
+  Result<std::string> delta_pages(const std::string& tenant, const std::string& from,
+                                  const UserPageSink& sink, int first_page);
   GraphWriteResult create(const std::string& tenant, const GraphWrite& write);
   // Final answer for a write whose last attempt ended in `error`, after judging a retry
   // that may follow an attempt that took effect (see the header comment).

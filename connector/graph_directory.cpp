@@ -85,17 +85,20 @@ Result<std::vector<RoleAssignment>> GraphDirectory::role_assignments(const std::
   return client_.role_assignments(tenant);
 }
 
-TenantLists GraphDirectory::tenant_lists(const std::string& tenant, bool role_definitions,
-                                         bool role_assignments, bool deleted_users,
-                                         bool latest_delta_link) {
-  return client_.tenant_lists(tenant, role_definitions, role_assignments, deleted_users,
-                              latest_delta_link);
+TenantLists GraphDirectory::tenant_lists(const std::string& tenant, const ListsRequest& want) {
+  return client_.tenant_lists(tenant, want);
 }
 
 Result<std::string> GraphDirectory::read_users(const std::string& tenant,
                                                const std::string& delta_link,
                                                const UserPageSink& sink) {
   return client_.users_delta(tenant, delta_link, sink);
+}
+
+Result<std::string> GraphDirectory::read_delta_after(const std::string& tenant,
+                                                     const std::string& next_link,
+                                                     const UserPageSink& sink) {
+  return client_.users_delta_after(tenant, next_link, sink);
 }
 
 Result<std::string> GraphDirectory::read_users_after_latest(const std::string& tenant,

@@ -45,13 +45,14 @@ class GraphDirectory final : public Directory {
   Result<std::vector<Domain>> domains(const std::string& tenant) override;
   Result<std::vector<RoleDefinition>> role_definitions(const std::string& tenant) override;
   Result<std::vector<RoleAssignment>> role_assignments(const std::string& tenant) override;
-  TenantLists tenant_lists(const std::string& tenant, bool role_definitions, bool role_assignments,
-                           bool deleted_users, bool latest_delta_link) override;
+  TenantLists tenant_lists(const std::string& tenant, const ListsRequest& want) override;
   Result<std::string> read_users(const std::string& tenant, const std::string& delta_link,
                                  const UserPageSink& sink) override;
   Result<std::string> read_users_after_latest(const std::string& tenant,
                                               const std::string& latest_delta_link,
                                               const UserPageSink& sink) override;
+  Result<std::string> read_delta_after(const std::string& tenant, const std::string& next_link,
+                                       const UserPageSink& sink) override;
   Status read_deleted_users(const std::string& tenant, const DeletedUserSink& sink) override;
   Status read_deleted_users_after(const std::string& tenant, const std::string& next_link,
                                   const DeletedUserSink& sink) override;

@@ -68,6 +68,24 @@ struct DeletedUsersPage {
   std::string next_link;
 };
 
+// The first page of a delta round, and where the round goes on: its next page, or, when
+// it was the last, the delta link that ends it (one of the two is set).
+struct DeltaPage {
+  UserPage page;
+  std::string next_link;
+  std::string delta_link;
+};
+
+// What Directory::tenant_lists() reads besides the SKUs and domains. The last three are
+// wanted with the lists if the adapter can read them there (the default cannot).
+struct ListsRequest {
+  bool role_definitions = false;
+  bool role_assignments = false;
+  bool deleted_users = false;      // the deleted users' first page (TenantLists::deleted_users)
+  bool latest_delta_link = false;  // a full read's "sync from now" link
+  std::string delta_link;          // a delta round's first page, from this stored link
+};
+
 // The small lists the mirror reads of a tenant besides its users, asked for together so
 // that an adapter can fetch them in one request (Graph: one $batch). Roles only when asked.
 struct TenantLists {
@@ -85,6 +103,11 @@ struct TenantLists {
   // the mirror then starts its full read with read_users_after_latest(). nullopt: it reads
   // them with read_users(tenant, "").
   std::optional<Result<std::string>> latest_delta_link;
+  // The first page of the delta round from ListsRequest::delta_link, when the adapter read
+  // it with the lists (Graph: the stored link in the same $batch, a request fewer per
+  // delta round: a quiet round is one request); the mirror reads on from its next link
+  // with read_users(). nullopt: it reads the round with read_users(tenant, delta_link).
+  std::optional<Result<DeltaPage>> delta_page;
 };
 
 inline WriteResult failed_write(Error error) {
@@ -123,18 +146,14 @@ class Directory {
   }
 
   // subscribed_skus(), domains() and, when asked, role_definitions() and role_assignments()
-  // of one tenant. The default calls each in turn. `deleted_users`: the deleted users'
-  // first page is wanted too, if the adapter can read it with the lists (the default
-  // cannot, and leaves TenantLists::deleted_users unset). `latest_delta_link`: likewise the
-  // users' "sync from now" delta link, for a full read (TenantLists::latest_delta_link).
-  virtual TenantLists tenant_lists(const std::string& tenant, bool role_definitions,
-                                   bool role_assignments, bool /*deleted_users*/,
-                                   bool /*latest_delta_link*/) {
+  // of one tenant. The default calls each in turn, and reads nothing else of `want` (it
+  // leaves the rest of TenantLists unset).
+  virtual TenantLists tenant_lists(const std::string& tenant, const ListsRequest& want) {
     TenantLists out;
     out.skus = subscribed_skus(tenant);
     out.domains = domains(tenant);
-    if (role_definitions) out.role_definitions = this->role_definitions(tenant);
-    if (role_assignments) out.role_assignments = this->role_assignments(tenant);
+    if (want.role_definitions) out.role_definitions = this->role_definitions(tenant);
+    if (want.role_assignments) out.role_assignments = this->role_assignments(tenant);
     return out;
   }
 
@@ -167,6 +186,16 @@ class Directory {
                                                       const std::string& /*latest_delta_link*/,
                                                       const UserPageSink& sink) {
     return read_users(tenant, "", sink);
+  }
+
+  // The rest of a delta round whose first page came with tenant_lists()
+  // (TenantLists::delta_page), from that page's next link; returns the link that ends the
+  // round. Only an adapter that fills TenantLists::delta_page needs it.
+  virtual Result<std::string> read_delta_after(const std::string& /*tenant*/,
+                                               const std::string& /*next_link*/,
+                                               const UserPageSink& /*sink*/) {
+    return make_error(ErrorKind::Internal, "this directory cannot continue a delta round",
+                      "delta-unsupported");
   }
 
   // Soft-deleted users (restorable), page by page, each with deleted_date_time set.

@@ -147,10 +147,15 @@ class TenantMirror {
       if (!known.ok()) return known.error();
       read_definitions = full_ || !*known;
     }
-    // A delta round takes the deleted users' first page with the lists, a full read its
-    // "sync from now" delta link (a request fewer either way).
-    TenantLists lists =
-        dir_.tenant_lists(id, read_definitions, roles_, !link.empty(), link.empty());
+    // A delta round takes its first page and the deleted users' first page with the lists,
+    // a full read its "sync from now" delta link (a request fewer each).
+    ListsRequest want;
+    want.role_definitions = read_definitions;
+    want.role_assignments = roles_;
+    want.deleted_users = !link.empty();
+    want.latest_delta_link = link.empty();
+    want.delta_link = link;
+    TenantLists lists = dir_.tenant_lists(id, want);
     PrefetchedDeletedUsers deleted(std::move(lists.deleted_users));
     const auto& skus = lists.skus;
     if (!skus.ok()) {
@@ -172,11 +177,7 @@ class TenantMirror {
       // from the delta link, which only moves once the round is whole.
       s = cache_.mark_stale(id, kInterruptedRead);
       if (!s.ok()) return s;
-      auto next = dir_.read_users(id, link, [&](UserPage&& page) -> Status {
-        count(r, page);
-        deleted.check(page);
-        return cache_.apply_user_page(id, page);
-      });
+      auto next = delta_round(r, link, std::move(lists.delta_page), deleted);
       if (!next.ok() && next.error().kind == ErrorKind::ResyncNeeded) {
         log_info("delta link expired; reading all users",
                  {{"tenant", name}, {"error", next.error().describe()}});
@@ -209,6 +210,28 @@ class TenantMirror {
     s = mirror_deleted_users(r, deleted.take());
     if (!s.ok()) return s;
     return cache_.mark_complete(id, r.kind);
+  }
+
+  // The delta round from `link`, each page applied as it comes: from the first page the
+  // lists brought (then the rest from its next link), or all of it from the directory. The
+  // lists' read already asked alone for a page their batch could not answer, so a failed
+  // first page is the round's failure. Returns the link that ends the round.
+  Result<std::string> delta_round(TenantMirrorResult& r, const std::string& link,
+                                  std::optional<Result<DeltaPage>> first_page,
+                                  PrefetchedDeletedUsers& deleted) {
+    const std::string& id = r.tenant.id;
+    auto apply = [&](UserPage&& page) -> Status {
+      count(r, page);
+      deleted.check(page);
+      return cache_.apply_user_page(id, page);
+    };
+    if (!first_page) return dir_.read_users(id, link, apply);
+    if (!first_page->ok()) return first_page->error();
+    DeltaPage& first = first_page->value();
+    Status s = apply(std::move(first.page));
+    if (!s.ok()) return s.error();
+    if (first.next_link.empty()) return std::move(first.delta_link);
+    return dir_.read_delta_after(id, first.next_link, apply);
   }
 
   // The soft-deleted users, as one staged read: from the first page the lists brought

@@ -229,7 +229,8 @@ TEST_F(GraphClientTest, TheSyncFromNowLinkComesWithTheListsAndAFullReadStartsFro
     if (r.url == first) return test::json_response(200, {{"value", {user_json("u1")}}});
     return test::graph_error(404, "Request_ResourceNotFound", "unexpected " + r.url);
   });
-  TenantLists lists = client_.tenant_lists("contoso", false, false, false, true);
+  TenantLists lists =
+      client_.tenant_lists("contoso", ListsRequest{.latest_delta_link = true, .delta_link = ""});
   ASSERT_TRUE(lists.latest_delta_link.has_value());
   ASSERT_TRUE(lists.latest_delta_link->ok()) << lists.latest_delta_link->error().describe();
   EXPECT_EQ(**lists.latest_delta_link, link);
@@ -250,11 +251,90 @@ TEST_F(GraphClientTest, TheSyncFromNowLinkComesWithTheListsAndAFullReadStartsFro
   EXPECT_EQ(transport_.requests()[1].url, first);
 
   with_link = false;
-  TenantLists without = client_.tenant_lists("contoso", false, false, false, true);
+  TenantLists without =
+      client_.tenant_lists("contoso", ListsRequest{.latest_delta_link = true, .delta_link = ""});
   ASSERT_TRUE(without.latest_delta_link.has_value());
   ASSERT_FALSE(without.latest_delta_link->ok());
   EXPECT_NE(without.latest_delta_link->error().message.find("no deltaLink"), std::string::npos)
       << without.latest_delta_link->error().message;
+}
+
+// A delta round's first page comes in the lists' $batch, run after the deleted users'
+// listing (dependsOn); the rest of the round from its nextLink, numbered from page 2.
+TEST_F(GraphClientTest, ADeltaRoundsFirstPageComesInTheListsBatchAfterTheDeletedUsers) {
+  const std::string stored = kGraph + "/users/delta?$deltatoken=d0";
+  const std::string page2 = kGraph + "/users/delta?$skiptoken=p2";
+  const std::string end = kGraph + "/users/delta?$deltatoken=d1";
+  bool page2_broken = false;
+  json batched;
+  transport_.set_handler([&](const HttpRequest& r) -> Result<HttpResponse> {
+    if (ScriptedTransport::path_of(r) == "/v1.0/$batch") {
+      batched = json::parse(r.body)["requests"];
+      json responses = json::array();
+      for (const auto& item : batched) {
+        json body = {{"value", json::array()}};
+        if (item["url"] == "/users/delta?$deltatoken=d0") {
+          body = {
+              {"value", {user_json("u1"), {{"id", "u9"}, {"@removed", {{"reason", "deleted"}}}}}},
+              {"@odata.nextLink", page2}};
+        }
+        responses.push_back({{"id", item["id"]}, {"status", 200}, {"body", body}});
+      }
+      return test::json_response(200, {{"responses", responses}});
+    }
+    if (r.url == page2 && page2_broken)
+      return HttpResponse{200, {{"content-type", "text/html"}}, "<html/>"};
+    if (r.url == page2)
+      return test::json_response(200, {{"value", {user_json("u2")}}, {"@odata.deltaLink", end}});
+    return test::graph_error(404, "Request_ResourceNotFound", "unexpected " + r.url);
+  });
+  TenantLists lists =
+      client_.tenant_lists("contoso", ListsRequest{.deleted_users = true, .delta_link = stored});
+  ASSERT_EQ(batched.size(), 4u) << batched.dump();
+  std::string deleted_id;
+  for (const auto& item : batched) {
+    if (item["url"].get<std::string>().starts_with("/directory/deletedItems/"))
+      deleted_id = item["id"];
+  }
+  bool round_batched = false;
+  for (const auto& item : batched) {
+    if (item["url"] != "/users/delta?$deltatoken=d0") continue;
+    round_batched = true;
+    EXPECT_EQ(item["dependsOn"], json::array({deleted_id})) << "runs after the deleted users";
+  }
+  EXPECT_TRUE(round_batched) << batched.dump();
+  ASSERT_TRUE(lists.delta_page.has_value());
+  ASSERT_TRUE(lists.delta_page->ok()) << lists.delta_page->error().describe();
+  const DeltaPage& first = **lists.delta_page;
+  ASSERT_EQ(first.page.users.size(), 1u);
+  EXPECT_EQ(first.page.users[0].id, "u1");
+  EXPECT_EQ(first.page.removed_hard, std::vector<std::string>{"u9"});
+  EXPECT_EQ(first.next_link, page2);
+  EXPECT_TRUE(first.delta_link.empty());
+
+  std::vector<UserPage> rest;
+  auto sink = [&](UserPage&& p) {
+    rest.push_back(std::move(p));
+    return Status();
+  };
+  auto ended = client_.users_delta_after("contoso", first.next_link, sink);
+  ASSERT_TRUE(ended.ok()) << ended.error().describe();
+  EXPECT_EQ(*ended, end);
+  ASSERT_EQ(rest.size(), 1u);
+  EXPECT_EQ(rest[0].users[0].id, "u2");
+  EXPECT_EQ(transport_.requests().size(), 2u) << "the batch, then page 2";
+
+  page2_broken = true;
+  auto broken = client_.users_delta_after("contoso", first.next_link, sink);
+  ASSERT_FALSE(broken.ok());
+  EXPECT_NE(broken.error().message.find("users delta page 2"), std::string::npos)
+      << broken.error().message;
+
+  // A stored link that is not under remote.graphUrl is not batched: read on its own.
+  TenantLists elsewhere = client_.tenant_lists(
+      "contoso", ListsRequest{.delta_link = "https://other.test/v1.0/users/delta?$deltatoken=x"});
+  EXPECT_EQ(batched.size(), 2u) << batched.dump();
+  EXPECT_FALSE(elsewhere.delta_page.has_value());
 }
 
 TEST_F(GraphClientTest, DeltaRoundStreamsChangesAndRemovalsAndReturnsTheNextLink) {
@@ -789,7 +869,10 @@ TEST_F(GraphClientTest, TenantListsComeInOneBatchAndAThrottledListIsReadAlone) {
     return test::json_response(200, {{"responses", responses}});
   });
 
-  TenantLists lists = client_.tenant_lists("contoso", true, true, true, false);
+  TenantLists lists = client_.tenant_lists("contoso", ListsRequest{.role_definitions = true,
+                                                                   .role_assignments = true,
+                                                                   .deleted_users = true,
+                                                                   .delta_link = ""});
   ASSERT_TRUE(lists.skus.ok()) << lists.skus.error().describe();
   ASSERT_EQ(lists.skus->size(), 2u);
   EXPECT_EQ((*lists.skus)[1].sku_id, "s2");
@@ -821,7 +904,7 @@ TEST_F(GraphClientTest, TenantListsComeInOneBatchAndAThrottledListIsReadAlone) {
     }
     return test::json_response(200, {{"responses", responses}});
   });
-  TenantLists plain = client_.tenant_lists("contoso", false, false, false, false);
+  TenantLists plain = client_.tenant_lists("contoso", ListsRequest{});
   EXPECT_TRUE(plain.skus.ok() && plain.skus->empty());
   EXPECT_FALSE(plain.role_definitions.has_value());
   EXPECT_FALSE(plain.role_assignments.has_value());

@@ -460,6 +460,52 @@ TEST_F(PrefetchedDeletedUsersTest, AUserDeletedOrPurgedAfterThePageIsReadIsSeenI
   expect_mirrored_prefetching(1);
 }
 
+// A delta round's first page came with the lists: it is applied, and the rest of the round
+// is read from its next link; a quiet round is the lists' read alone.
+TEST_F(PrefetchedDeletedUsersTest, ADeltaRoundStartsWithThePageThatCameWithTheLists) {
+  remote_prefetching_.set_page_size(2);
+  add_tenant(remote_prefetching_, 1, 10, 2);
+  ASSERT_TRUE(mirror_prefetching().ok());
+  change_job_titles_of(remote_prefetching_, 1, 5);  // three pages
+  MirrorResult delta = mirror_prefetching();
+  ASSERT_TRUE(delta.ok());
+  EXPECT_EQ(delta.tenants[0].kind, ReadKind::Delta);
+  EXPECT_EQ(delta.tenants[0].changes_read, 5 + 2);
+  EXPECT_EQ(remote_prefetching_.delta_reads(tenant_id(1)), 1);
+  EXPECT_EQ(remote_prefetching_.delta_reads_after, 1);
+  expect_mirrored_prefetching(1);
+
+  MirrorResult quiet = mirror_prefetching();
+  ASSERT_TRUE(quiet.ok());
+  EXPECT_EQ(quiet.tenants[0].changes_read, 2) << "the deleted users only";
+  EXPECT_EQ(remote_prefetching_.delta_reads(tenant_id(1)), 2);
+  EXPECT_EQ(remote_prefetching_.delta_reads_after, 1) << "one page: nothing after it";
+  EXPECT_EQ(snapshot(1).mirror, MirrorState::Complete);
+  expect_mirrored_prefetching(1);
+}
+
+// The round breaks after its first page was applied: the tenant stays stale with its old
+// link, and the next mirror reads the round again whole.
+TEST_F(PrefetchedDeletedUsersTest, ADeltaRoundBrokenAfterItsFirstPageKeepsItsLink) {
+  remote_prefetching_.set_page_size(2);
+  add_tenant(remote_prefetching_, 1, 10, 2);
+  ASSERT_TRUE(mirror_prefetching().ok());
+  std::string link = cache_->sync_state(tenant_id(1))->delta_link;
+  change_job_titles_of(remote_prefetching_, 1, 5);
+  remote_prefetching_.rest_fault = make_error(ErrorKind::Transient, "Service unavailable");
+  MirrorResult broken = mirror_prefetching();
+  ASSERT_FALSE(broken.ok());
+  EXPECT_EQ(remote_prefetching_.delta_reads_after, 1);
+  EXPECT_EQ(snapshot(1).mirror, MirrorState::Stale);
+  EXPECT_EQ(cache_->sync_state(tenant_id(1))->delta_link, link);
+
+  MirrorResult again = mirror_prefetching();
+  ASSERT_TRUE(again.ok());
+  EXPECT_EQ(again.tenants[0].kind, ReadKind::Delta);
+  EXPECT_EQ(again.tenants[0].changes_read, 5 + 2) << "the whole round again";
+  expect_mirrored_prefetching(1);
+}
+
 // A full read starts from the "sync from now" link that came with the lists: a change made
 // after it (here, before the users are even listed) comes again in the next delta round,
 // which is harmless; nothing made after the link is lost.
