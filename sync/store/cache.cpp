@@ -8,6 +8,8 @@
 #include <functional>
 #include <map>
 #include <optional>
+#include <set>
+#include <string_view>
 #include <tuple>
 #include <utility>
 
@@ -484,6 +486,33 @@ Status commit_staging(Database& db, StagedReads& reads, const std::string& tenan
   return st;
 }
 
+// Whether `users`, a whole list of deleted users as read, are exactly the tenant's cached
+// deleted users, each as cached: then replacing them would write only staged rows that
+// the commit deletes again (a quiet delta round reads the list every time).
+Result<bool> deleted_users_unchanged(Database& db, const std::string& tenant,
+                                     const std::vector<User>& users) {
+  auto row = resolve_tenant(db, tenant);
+  if (!row.ok()) return row.error();
+  auto count = db.cached("SELECT count(*) FROM users WHERE tenant = ?1 AND deleted_at IS NOT NULL");
+  if (!count.ok()) return count.error();
+  (*count)->bind(1, row->key);
+  auto r = (*count)->step();
+  if (!r.ok()) return r.error();
+  if ((*count)->column_int64(0) != static_cast<std::int64_t>(users.size())) return false;
+  std::set<std::string_view> ids;
+  for (const auto& u : users) {
+    // Without a deletion date the read stamps "now": a change, as stage_rows sees it.
+    if (!u.deleted_date_time || !ids.insert(u.id).second) return false;
+    auto cached = cache_rows::find_user(db, row->key, u.id);
+    if (!cached.ok()) return cached.error();
+    if (!*cached || !(*cached)->deleted ||
+        !content_hash_matches((*cached)->content_hash, user_content_hash(u), u)) {
+      return false;
+    }
+  }
+  return true;
+}
+
 Status abort_staging(Database& db, StagedReads& reads, const std::string& tenant, ReadScope scope) {
   auto row = resolve_tenant(db, tenant);
   if (!row.ok()) return row.error();
@@ -525,6 +554,9 @@ Status Cache::replace_deleted_users(const std::string& tenant, const std::vector
   Status st = db_->with_writer([&](Database& db) -> Status {
     auto tx = Transaction::begin(db);
     if (!tx.ok()) return tx.error();
+    auto unchanged = deleted_users_unchanged(db, tenant, users);
+    if (!unchanged.ok()) return unchanged.error();
+    if (*unchanged) return tx->commit();  // a read only: nothing to write
     Status s = begin_staging(db, impl_->reads, tenant, ReadScope::Deleted);
     if (s.ok()) s = stage_rows(db, impl_->reads, tenant, ReadScope::Deleted, users, now);
     if (s.ok()) s = commit_staging(db, impl_->reads, tenant, ReadScope::Deleted, std::nullopt);

@@ -736,6 +736,34 @@ TEST_F(CacheTest, DeletedUsersReadReplacesOnlyDeletedUsers) {
   EXPECT_THAT(snap.deleted_users, ElementsAre(d2, d3));
 }
 
+// A quiet delta round reads the deleted users every time: when the list is what the cache
+// holds, nothing is written (not even staged rows deleted again).
+TEST_F(CacheTest, DeletedUsersReadAsCachedWritesNothing) {
+  User a = make_user("a", "a@contoso.onmicrosoft.com");
+  User d1 = deleted_user("d1", "d1@contoso.onmicrosoft.com", "2026-11-01T00:00:00Z", {kE3});
+  User d2 = deleted_user("d2", "d2@contoso.onmicrosoft.com", "2026-11-02T00:00:00Z", {});
+  full_read(kContoso, {a}, {d1, d2});
+  auto watcher = Database::open(path_, /*create=*/false);
+  ASSERT_TRUE(watcher.ok()) << watcher.error().describe();
+  // Moves when another connection commits a change to the file.
+  auto version = [&] { return (*watcher)->query_int("PRAGMA data_version").value(); };
+  const auto before = version();
+  ASSERT_TRUE(cache_->replace_deleted_users(kContoso.id, {d2, d1}).ok());
+  EXPECT_EQ(version(), before) << "the same list, in another order, wrote something";
+
+  // Anything else is written: one repeated in place of another, one changed, one gone.
+  ASSERT_TRUE(cache_->replace_deleted_users(kContoso.id, {d1, d1}).ok());
+  EXPECT_NE(version(), before);
+  EXPECT_THAT(snapshot(kContoso.id).deleted_users, ElementsAre(d1));
+  User d1_renamed = d1;
+  d1_renamed.display_name = "Renamed";
+  ASSERT_TRUE(cache_->replace_deleted_users(kContoso.id, {d1_renamed}).ok());
+  EXPECT_THAT(snapshot(kContoso.id).deleted_users, ElementsAre(d1_renamed));
+  ASSERT_TRUE(cache_->replace_deleted_users(kContoso.id, {}).ok());
+  EXPECT_TRUE(snapshot(kContoso.id).deleted_users.empty());
+  EXPECT_THAT(snapshot(kContoso.id).users, ElementsAre(a));
+}
+
 // ---- delta pages ----
 
 TEST_F(CacheTest, DeltaPageUpsertsSoftAndHardRemovals) {
