@@ -95,6 +95,21 @@ Result<std::vector<T>> decode_array(const nlohmann::json& items, const std::stri
   return out;
 }
 
+// A first page of deleted users read in a $batch: its users and its next link.
+Result<DeletedUsersPage> deleted_users_page(const Result<nlohmann::json>& read,
+                                            const std::string& what) {
+  if (!read.ok()) return read.error();
+  const nlohmann::json& page = *read;
+  auto value = page.is_object() ? page.find("value") : page.end();
+  if (value == page.end() || !value->is_array()) return no_value_array(what);
+  auto users = decode_array<User>(*value, what);
+  if (!users.ok()) return users.error();
+  DeletedUsersPage out{std::move(users).value(), ""};
+  auto next = page.find("@odata.nextLink");
+  if (next != page.end() && next->is_string()) out.next_link = next->get<std::string>();
+  return out;
+}
+
 HttpHeaders lower_case_headers(const nlohmann::json& headers) {
   HttpHeaders out;
   if (!headers.is_object()) return out;
@@ -504,17 +519,8 @@ TenantLists GraphClient::tenant_lists(const std::string& tenant, const ListsRequ
     return items;
   };
   // The deleted users' first page only: the mirror reads the rest page by page.
-  auto deleted_first_page = [&](std::size_t i) -> Result<DeletedUsersPage> {
-    if (!first[i].ok()) return first[i].error();
-    const nlohmann::json& page = *first[i];
-    auto value = page.is_object() ? page.find("value") : page.end();
-    if (value == page.end() || !value->is_array()) return no_value_array(page_one(i));
-    auto users = decode_array<User>(*value, page_one(i));
-    if (!users.ok()) return users.error();
-    DeletedUsersPage out{std::move(users).value(), ""};
-    auto next = page.find("@odata.nextLink");
-    if (next != page.end() && next->is_string()) out.next_link = next->get<std::string>();
-    return out;
+  auto deleted_first_page = [&](std::size_t i) {
+    return deleted_users_page(first[i], page_one(i));
   };
   // The delta link of the "sync from now" answer: no users, a deltaLink, no nextLink.
   auto latest_link = [&](std::size_t i) -> Result<std::string> {
@@ -939,6 +945,32 @@ std::vector<Result<Group>> GraphClient::get_groups(const std::string& tenant,
   for (const auto& id : ids) urls.push_back(group_url(id));
   return get_many<Group>(tenant, urls, "groups",
                          [&](std::size_t i) { return get_group(tenant, ids[i]); });
+}
+
+DeletedUsersAndGroups GraphClient::deleted_users_and_groups(const std::string& tenant,
+                                                            const std::vector<std::string>& ids) {
+  std::vector<std::string> paths = {deleted_users_path()};
+  for (const auto& id : ids) paths.push_back(group_url(id));
+  auto what = [&](std::size_t i) {
+    return "tenant " + tenant + ": " + (i == 0 ? "deleted users page 1" : "group " + ids[i - 1]);
+  };
+  auto read = get_many<nlohmann::json>(
+      tenant, paths, "deleted users and groups",
+      [&](std::size_t i) { return get_one<nlohmann::json>(tenant, paths[i], what(i)); });
+  DeletedUsersAndGroups out;
+  out.deleted_users = deleted_users_page(read[0], what(0));
+  for (std::size_t i = 1; i < read.size(); ++i) {
+    if (!read[i].ok()) {
+      out.groups.push_back(read[i].error());
+      continue;
+    }
+    try {
+      out.groups.push_back(read[i]->get<Group>());
+    } catch (const nlohmann::json::exception& e) {
+      out.groups.push_back(invalid(what(i) + ": unexpected data: " + e.what()));
+    }
+  }
+  return out;
 }
 
 GraphWriteResult GraphClient::success(const GraphWrite& write, const nlohmann::json& body,

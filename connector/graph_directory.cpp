@@ -126,6 +126,11 @@ std::vector<Result<User>> GraphDirectory::get_users(const std::string& tenant,
   return client_.get_users(tenant, ids_or_upns);
 }
 
+DeletedUsersAndGroups GraphDirectory::deleted_users_and_groups(
+    const std::string& tenant, const std::vector<std::string>& ids) {
+  return client_.deleted_users_and_groups(tenant, ids);
+}
+
 std::vector<Result<Group>> GraphDirectory::groups(const std::string& tenant,
                                                   const std::vector<std::string>& ids) {
   return client_.get_groups(tenant, ids);

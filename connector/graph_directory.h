@@ -57,6 +57,8 @@ class GraphDirectory final : public Directory {
   Status read_deleted_users_after(const std::string& tenant, const std::string& next_link,
                                   const DeletedUserSink& sink) override;
   Result<User> get_user(const std::string& tenant, const std::string& id_or_upn) override;
+  DeletedUsersAndGroups deleted_users_and_groups(const std::string& tenant,
+                                                 const std::vector<std::string>& ids) override;
   std::vector<Result<Group>> groups(const std::string& tenant,
                                     const std::vector<std::string>& ids) override;
   std::vector<Result<User>> get_users(const std::string& tenant,

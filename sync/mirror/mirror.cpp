@@ -205,9 +205,20 @@ class TenantMirror {
 
     s = mirror_roles(r, lists);
     if (!s.ok()) return s;
-    mirror_group_names(r);
+    // The deleted users' first page, when the lists' is not current (a full read reads
+    // them after the users), comes with the group names where the directory can.
+    std::vector<std::string> groups = group_names_wanted(r);
+    std::optional<Result<DeletedUsersPage>> first_deleted = deleted.take();
+    if (!groups.empty() && !first_deleted) {
+      DeletedUsersAndGroups read = dir_.deleted_users_and_groups(id, groups);
+      store_group_names(r, groups, read.groups);
+      first_deleted = std::move(read.deleted_users);
+      if (first_deleted && !first_deleted->ok()) return first_deleted->error();
+    } else if (!groups.empty()) {
+      store_group_names(r, groups, dir_.groups(id, groups));
+    }
 
-    s = mirror_deleted_users(r, deleted.take());
+    s = mirror_deleted_users(r, std::move(first_deleted));
     if (!s.ok()) return s;
     return cache_.mark_complete(id, r.kind);
   }
@@ -306,10 +317,11 @@ class TenantMirror {
   // whose name is not cached yet (all of them on --full), in $batch reads where the
   // directory can. They only label ids, so nothing about them fails the tenant: a group
   // that cannot be read is a warning and keeps showing as its id (or its last known name).
-  void mirror_group_names(const TenantMirrorResult& r) {
+  std::vector<std::string> group_names_wanted(const TenantMirrorResult& r) {
     const std::string& id = r.tenant.id;
     auto warn = [&](const std::string& what, const Error& e) {
       log_warn(what, {{"tenant", r.tenant.default_domain_name}, {"error", e.describe()}});
+      return std::vector<std::string>();
     };
     auto ids = cache_.inheriting_group_ids(id);
     if (!ids.ok()) return warn("cannot list the groups users inherit licenses from", ids.error());
@@ -319,8 +331,13 @@ class TenantMirror {
     for (const auto& g : *ids) {
       if (full_ || !known->contains(g)) wanted.push_back(g);
     }
-    if (wanted.empty()) return;
-    auto read = dir_.groups(id, wanted);
+    return wanted;
+  }
+
+  // Stores the names of the groups `wanted` read (one result each, in order).
+  void store_group_names(const TenantMirrorResult& r, const std::vector<std::string>& wanted,
+                         std::vector<Result<Group>> read) {
+    const std::string& id = r.tenant.id;
     std::vector<Group> found;
     for (size_t i = 0; i < read.size() && i < wanted.size(); ++i) {
       if (read[i].ok()) {
@@ -335,7 +352,10 @@ class TenantMirror {
     }
     if (found.empty()) return;
     Status s = cache_.store_group_names(id, found);
-    if (!s.ok()) warn("cannot record group names in the cache", s.error());
+    if (!s.ok()) {
+      log_warn("cannot record group names in the cache",
+               {{"tenant", r.tenant.default_domain_name}, {"error", s.error().describe()}});
+    }
   }
 
   Status full_read(TenantMirrorResult& r, const std::string& latest_delta_link) {

@@ -461,6 +461,13 @@ TEST_F(GraphClientTest, GroupsAreReadByIdWithTheirDisplayNames) {
         answer["body"] = {{"error",
                            {{"code", "Request_ResourceNotFound"},
                             {"message", "Resource 'g-gone' does not exist."}}}};
+      } else if (url.starts_with("/directory/deletedItems/microsoft.graph.user?")) {
+        answer["status"] = 200;
+        answer["body"] = {{"value",
+                           {{{"id", "d1"},
+                             {"userPrincipalName", "gone@contoso.com"},
+                             {"deletedDateTime", "2026-11-30T10:00:00Z"}}}},
+                          {"@odata.nextLink", kGraph + "/deleted?$skiptoken=2"}};
       } else if (url == "/groups/g-busy" + select) {
         answer["status"] = 429;
         answer["headers"] = {{"Retry-After", "1"}};
@@ -493,6 +500,32 @@ TEST_F(GraphClientTest, GroupsAreReadByIdWithTheirDisplayNames) {
   ASSERT_EQ(requests.size(), 3u);
   EXPECT_EQ(ScriptedTransport::path_of(requests[1]), "/v1.0/$batch");
   EXPECT_EQ(requests[2].url, kGraph + "/groups/g-busy" + select);
+
+  // After a full read's users: the deleted users' first page and the groups, one $batch
+  // (a single group too), the same rules for each group.
+  DeletedUsersAndGroups both =
+      client_.deleted_users_and_groups("contoso", {"g-sales", "g-gone", "g-busy"});
+  ASSERT_TRUE(both.deleted_users && both.deleted_users->ok());
+  ASSERT_EQ((*both.deleted_users)->users.size(), 1u);
+  EXPECT_EQ((*both.deleted_users)->users[0].deleted_date_time, "2026-11-30T10:00:00Z");
+  EXPECT_EQ((*both.deleted_users)->next_link, kGraph + "/deleted?$skiptoken=2");
+  ASSERT_EQ(both.groups.size(), 3u);
+  ASSERT_TRUE(both.groups[0].ok()) << both.groups[0].error().describe();
+  EXPECT_EQ(both.groups[0]->display_name, "Sales Team");
+  ASSERT_FALSE(both.groups[1].ok());
+  EXPECT_EQ(both.groups[1].error().kind, ErrorKind::NotFound);
+  ASSERT_TRUE(both.groups[2].ok()) << both.groups[2].error().describe();
+  EXPECT_EQ(both.groups[2]->display_name, "Group g-busy");
+  requests = transport_.requests();
+  ASSERT_EQ(requests.size(), 5u) << "the batch, and the throttled group alone";
+  EXPECT_EQ(ScriptedTransport::path_of(requests[3]), "/v1.0/$batch");
+  EXPECT_EQ(json::parse(requests[3].body)["requests"].size(), 4u);
+  EXPECT_EQ(requests[4].url, kGraph + "/groups/g-busy" + select);
+
+  DeletedUsersAndGroups single = client_.deleted_users_and_groups("contoso", {"g-sales"});
+  ASSERT_EQ(single.groups.size(), 1u);
+  EXPECT_TRUE(single.groups[0].ok());
+  EXPECT_EQ(transport_.requests().size(), 6u) << "one $batch";
 }
 
 // ---- users read back: `in` filters of 15, 20 to a $batch ------------------------------

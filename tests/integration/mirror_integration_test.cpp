@@ -60,10 +60,15 @@ TEST(MirrorIntegrationTest, FullMirrorOfTheDemoEqualsTheServiceForEveryTenant) {
   ASSERT_EQ(result.tenants.size(), 3u);
   for (const auto& t : result.tenants) EXPECT_EQ(t.kind, ReadKind::Full) << t.requested;
   expect_cache_equals_service(h, result);
-  // A tenant's SKUs and domains come in one $batch (each group's name alone: the demo's
-  // tenants inherit from one group at most), nothing read twice.
+  // A tenant's SKUs and domains come in one $batch, and after the users its deleted users
+  // with the names of the groups it licenses through in another (two of the demo's
+  // tenants inherit from a group; the third reads its deleted users alone); nothing is
+  // read twice.
   json stats = h.fake().stats();
-  EXPECT_EQ(stats["batches"], 3) << stats.dump();
+  EXPECT_EQ(stats["batches"], 3 + 2) << stats.dump();
+  EXPECT_EQ(stats["requests"]["GET /v1.0/directory/deletedItems/microsoft.graph.user"]["200"], 3)
+      << stats.dump();
+  EXPECT_EQ(stats["requests"]["GET /v1.0/groups/{id}"]["200"], 2) << stats.dump();
   EXPECT_EQ(stats["requests"]["GET /v1.0/subscribedSkus"]["200"], 3) << stats.dump();
   EXPECT_EQ(stats["requests"]["GET /v1.0/domains"]["200"], 3) << stats.dump();
 

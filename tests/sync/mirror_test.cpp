@@ -403,28 +403,33 @@ class PrefetchedDeletedUsersTest : public MirrorTest {
     EXPECT_EQ(snap.deleted_users, by_upn(remote_prefetching_.deleted_users(tenant_id(i))));
   }
 
+  // Reads of the deleted users from their first page: alone, or with the group names.
+  int deleted_list_reads() const {
+    return remote_prefetching_.deleted_reads + remote_prefetching_.deleted_with_groups;
+  }
+
   PrefetchingDirectory remote_prefetching_;
 };
 
 TEST_F(PrefetchedDeletedUsersTest, ADeltaRoundUsesThePageThatCameWithTheLists) {
   add_tenant(remote_prefetching_, 1, 10, 4);  // two pages
   ASSERT_TRUE(mirror_prefetching().ok());
-  EXPECT_EQ(remote_prefetching_.deleted_reads, 1) << "a full read reads them after the users";
-  EXPECT_EQ(remote_prefetching_.deleted_reads_after, 0);
+  EXPECT_EQ(deleted_list_reads(), 1) << "a full read reads them after the users";
+  EXPECT_EQ(remote_prefetching_.deleted_reads_after, 1);
 
   // Changed and restored before the lists are read: the page already says so.
   change_job_titles_of(remote_prefetching_, 1, 2);
   remote_prefetching_.restore_user(tenant_id(1), "t1-d0");
   ASSERT_TRUE(mirror_prefetching().ok());
-  EXPECT_EQ(remote_prefetching_.deleted_reads, 1) << "no second read of the deleted users";
-  EXPECT_EQ(remote_prefetching_.deleted_reads_after, 1) << "the rest after the first page";
+  EXPECT_EQ(deleted_list_reads(), 1) << "no second read of the deleted users";
+  EXPECT_EQ(remote_prefetching_.deleted_reads_after, 2) << "the rest after the first page";
   expect_mirrored_prefetching(1);
 
   // A user deleted since, when the deleted users take more than one page: the first page
   // cannot tell whether a later one lists it, so they are all read again.
   remote_prefetching_.soft_delete_user(tenant_id(1), "t1-u4", "2026-12-01T08:00:00Z");
   ASSERT_TRUE(mirror_prefetching().ok());
-  EXPECT_EQ(remote_prefetching_.deleted_reads, 2);
+  EXPECT_EQ(deleted_list_reads(), 2);
   expect_mirrored_prefetching(1);
 }
 
@@ -435,7 +440,7 @@ TEST_F(PrefetchedDeletedUsersTest, AUserRestoredAfterThePageIsReadIsNotLeftDelet
     remote_prefetching_.restore_user(tenant_id(1), "t1-d0");
   };
   ASSERT_TRUE(mirror_prefetching().ok());
-  EXPECT_EQ(remote_prefetching_.deleted_reads, 2) << "the page was out of date: read again";
+  EXPECT_EQ(deleted_list_reads(), 2) << "the page was out of date: read again";
   expect_mirrored_prefetching(1);
   // And it stays mirrored: the next round does not lose the restored user.
   ASSERT_TRUE(mirror_prefetching().ok());
@@ -449,14 +454,39 @@ TEST_F(PrefetchedDeletedUsersTest, AUserDeletedOrPurgedAfterThePageIsReadIsSeenI
     remote_prefetching_.soft_delete_user(tenant_id(1), "t1-u5", "2026-12-02T09:00:00Z");
   };
   ASSERT_TRUE(mirror_prefetching().ok());
-  EXPECT_EQ(remote_prefetching_.deleted_reads, 2);
+  EXPECT_EQ(deleted_list_reads(), 2);
   expect_mirrored_prefetching(1);
 
   remote_prefetching_.in_the_window = [&] {
     remote_prefetching_.hard_delete_user(tenant_id(1), "t1-d1");
   };
   ASSERT_TRUE(mirror_prefetching().ok());
-  EXPECT_EQ(remote_prefetching_.deleted_reads, 3);
+  EXPECT_EQ(deleted_list_reads(), 3);
+  expect_mirrored_prefetching(1);
+}
+
+// After a full read's users, the deleted users' first page comes with the names of the
+// groups users inherit licenses from (one $batch over Graph), the rest by its next link;
+// a failure of that page fails the tenant as a failed deleted-users read does.
+TEST_F(PrefetchedDeletedUsersTest, AFullReadReadsTheDeletedUsersWithTheGroupNames) {
+  add_tenant(remote_prefetching_, 1, 10, 4);  // group-1 licenses user 0; two deleted pages
+  remote_prefetching_.set_group(tenant_id(1), {"group-1", "Sales Team"});
+  MirrorOptions full;
+  full.full = true;
+  ASSERT_TRUE(mirror_tenants(remote_prefetching_, *cache_, full).ok());
+  EXPECT_EQ(remote_prefetching_.deleted_with_groups, 1);
+  EXPECT_EQ(remote_prefetching_.deleted_reads, 0);
+  EXPECT_EQ(remote_prefetching_.deleted_reads_after, 1) << "the rest after the first page";
+  EXPECT_EQ(snapshot(1).group_label("group-1"), "Sales Team (group-1)");
+  expect_mirrored_prefetching(1);
+
+  remote_prefetching_.with_groups_fault = make_error(ErrorKind::Transient, "Service unavailable");
+  remote_prefetching_.soft_delete_user(tenant_id(1), "t1-u4", "2026-12-01T08:00:00Z");
+  MirrorResult failed = mirror_tenants(remote_prefetching_, *cache_, full);
+  ASSERT_FALSE(failed.ok());
+  EXPECT_EQ(snapshot(1).mirror, MirrorState::Stale);
+  EXPECT_EQ(snapshot(1).deleted_users.size(), 4u) << "the deleted users as they were";
+  ASSERT_TRUE(mirror_tenants(remote_prefetching_, *cache_, full).ok());
   expect_mirrored_prefetching(1);
 }
 

@@ -2,8 +2,9 @@
 // when asked, as the Graph adapter reads their first page in the lists' $batch, and the
 // rest on demand (read_deleted_users_after); likewise a full read's "sync from now" delta
 // link, which read_users_after_latest() then returns, and a delta round's first page,
-// whose rest read_delta_after() gives. `in_the_window` changes the remote after the
-// deleted users' page is read and before the users are: before the delta round's first
+// whose rest read_delta_after() gives; and after a full read's users, the deleted users'
+// first page with the group names (deleted_users_and_groups). `in_the_window` changes the remote
+// after the deleted users' page is read and before the users are: before the delta round's first
 // page, as the $batch runs that item after the deleted users' (dependsOn). It counts
 // those reads.
 #pragma once
@@ -31,7 +32,9 @@ class PrefetchingDirectory : public MemoryDirectory {
   int reads_after_latest = 0;         // read_users_after_latest(): full reads from a listed link
   std::optional<Error> latest_fault;  // the next "sync from now" link read fails so
   int delta_reads_after = 0;          // read_delta_after(): the rest of a prefetched round
-  std::optional<Error> rest_fault;    // the rest of the next prefetched round fails so
+  int deleted_with_groups = 0;        // deleted_users_and_groups()
+  std::optional<Error> with_groups_fault;  // its next deleted users' page fails so
+  std::optional<Error> rest_fault;         // the rest of the next prefetched round fails so
 
   TenantLists tenant_lists(const std::string& tenant, const ListsRequest& want) override {
     TenantLists out = MemoryDirectory::tenant_lists(tenant, want);
@@ -104,6 +107,19 @@ class PrefetchingDirectory : public MemoryDirectory {
     for (size_t i = 0; i < all.size() && i < 2; ++i) first.users.push_back(all[i]);
     if (all.size() > 2) first.next_link = "after:2";
     return first;
+  }
+
+  DeletedUsersAndGroups deleted_users_and_groups(const std::string& tenant,
+                                                 const std::vector<std::string>& ids) override {
+    ++deleted_with_groups;
+    DeletedUsersAndGroups out;
+    if (with_groups_fault) {
+      out.deleted_users = *std::exchange(with_groups_fault, std::nullopt);
+    } else {
+      out.deleted_users = first_deleted_page(tenant);
+    }
+    out.groups = groups(tenant, ids);
+    return out;
   }
 
   Result<std::string> read_users_after_latest(const std::string& tenant,
