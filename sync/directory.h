@@ -113,7 +113,7 @@ struct TenantLists {
   // The first page of the delta round from ListsRequest::delta_link, when the adapter read
   // it with the lists (Graph: the stored link in the same $batch, a request fewer per
   // delta round: a quiet round is one request); the mirror reads on from its next link
-  // with read_users(). nullopt: it reads the round with read_users(tenant, delta_link).
+  // with read_delta_after(). nullopt: it reads the round with read_users(tenant, delta_link).
   std::optional<Result<DeltaPage>> delta_page;
 };
 
