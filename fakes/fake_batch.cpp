@@ -1,9 +1,12 @@
 #include "fakes/fake_batch.h"
 
 #include <algorithm>
+#include <map>
 #include <set>
 
 #include "fakes/fake_encoding.h"
+#include "fakes/fake_errors.h"
+#include "fakes/fake_json_text.h"
 
 namespace tenantsync::fake {
 
@@ -46,13 +49,30 @@ BatchItem parse_item(const json& j) {
   return item;
 }
 
-json item_response(const std::string& id, const ApiResponse& r) {
-  json headers = json::object();
+// One item of the answer, written as text: a body the operation already wrote as text
+// (pages of users) goes in as it is, not parsed into a tree and serialized again. Members
+// in nlohmann's order (sorted), as everywhere in the fake's text.
+void write_item(JsonText& w, const std::string& id, const ApiResponse& r) {
+  std::map<std::string, std::string> headers;
   if (r.has_body()) headers["Content-Type"] = "application/json";
   for (const auto& [name, value] : r.headers) headers[name] = value;
-  json out = {{"id", id}, {"status", r.status}, {"headers", std::move(headers)}};
-  if (r.has_body()) out["body"] = r.body_tree();
-  return out;
+  w.begin_object();
+  if (r.has_body()) {
+    w.key("body");
+    w.raw(r.text.empty() ? wire_json(r.body) : r.text);
+  }
+  w.key("headers");
+  w.begin_object();
+  for (const auto& [name, value] : headers) {
+    w.key(name);
+    w.string(value);
+  }
+  w.end_object();
+  w.key("id");
+  w.string(id);
+  w.key("status");
+  w.raw(std::to_string(r.status));
+  w.end_object();
 }
 
 }  // namespace
@@ -135,9 +155,15 @@ ApiResponse run_batch(const std::string& body_text, const BatchExecutor& execute
     size_t shift = 1 + order_seed % (done.size() - 1);
     std::rotate(done.begin(), done.begin() + static_cast<long>(shift), done.end());
   }
-  json responses = json::array();
-  for (const auto& [id, r] : done) responses.push_back(item_response(id, r));
-  return {200, {{"responses", std::move(responses)}}, {}};
+  ApiResponse answer;
+  JsonText w(answer.text);
+  w.begin_object();
+  w.key("responses");
+  w.begin_array();
+  for (const auto& [id, r] : done) write_item(w, id, r);
+  w.end_array();
+  w.end_object();
+  return answer;
 }
 
 }  // namespace tenantsync::fake
