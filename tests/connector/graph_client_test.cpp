@@ -337,6 +337,55 @@ TEST_F(GraphClientTest, ADeltaRoundsFirstPageComesInTheListsBatchAfterTheDeleted
   EXPECT_FALSE(elsewhere.delta_page.has_value());
 }
 
+// When the deleted users' item fails in the $batch, the delta item that depends on it is
+// refused with 424 (the real service runs neither): both are read alone, and the round's
+// first page is the one read alone, not lost and not taken from the failed batch.
+TEST_F(GraphClientTest, ADeltaItemRefusedFor424IsReadAlone) {
+  const std::string stored = kGraph + "/users/delta?$deltatoken=d0";
+  const std::string end = kGraph + "/users/delta?$deltatoken=d1";
+  std::vector<std::string> alone;
+  transport_.set_handler([&](const HttpRequest& r) -> Result<HttpResponse> {
+    if (ScriptedTransport::path_of(r) == "/v1.0/$batch") {
+      json responses = json::array();
+      const json requests = json::parse(r.body)["requests"];
+      for (const auto& item : requests) {
+        const std::string url = item["url"];
+        json empty_list = {{"value", json::array()}};
+        json answer = {{"id", item["id"]}, {"status", 200}, {"body", empty_list}};
+        if (url.starts_with("/directory/deletedItems/")) {
+          answer["status"] = 503;
+          answer["body"] = {{"error", {{"code", "serviceNotAvailable"}, {"message", "busy"}}}};
+        } else if (url == "/users/delta?$deltatoken=d0") {
+          answer["status"] = 424;
+          answer["body"] = {{"error", {{"code", "FailedDependency"}, {"message", "dep"}}}};
+        }
+        responses.push_back(answer);
+      }
+      return test::json_response(200, {{"responses", responses}});
+    }
+    alone.push_back(r.url);
+    if (r.url == stored)
+      return test::json_response(200, {{"value", {user_json("u1")}}, {"@odata.deltaLink", end}});
+    if (ScriptedTransport::path_of(r).starts_with("/v1.0/directory/deletedItems/"))
+      return test::json_response(200, {{"value", {user_json("d1")}}});
+    return test::graph_error(404, "Request_ResourceNotFound", "unexpected " + r.url);
+  });
+  TenantLists lists =
+      client_.tenant_lists("contoso", ListsRequest{.deleted_users = true, .delta_link = stored});
+  ASSERT_TRUE(lists.delta_page.has_value());
+  ASSERT_TRUE(lists.delta_page->ok()) << lists.delta_page->error().describe();
+  ASSERT_EQ((*lists.delta_page)->page.users.size(), 1u);
+  EXPECT_EQ((*lists.delta_page)->page.users[0].id, "u1");
+  EXPECT_EQ((*lists.delta_page)->delta_link, end);
+  ASSERT_TRUE(lists.deleted_users.has_value());
+  ASSERT_TRUE(lists.deleted_users->ok()) << lists.deleted_users->error().describe();
+  ASSERT_EQ((*lists.deleted_users)->users.size(), 1u);
+  EXPECT_EQ((*lists.deleted_users)->users[0].id, "d1");
+  EXPECT_EQ(std::count(alone.begin(), alone.end(), stored), 1) << "the delta page, read alone";
+  EXPECT_EQ(alone.size(), 2u) << "the deleted users and the delta page, nothing else: "
+                              << ::testing::PrintToString(alone);
+}
+
 TEST_F(GraphClientTest, DeltaRoundStreamsChangesAndRemovalsAndReturnsTheNextLink) {
   const std::string stored = kGraph + "/users/delta?$deltatoken=d0";
   const std::string page2 = kGraph + "/users/delta?$skiptoken=p2";
