@@ -152,14 +152,27 @@ std::vector<WriteResult> GraphDirectory::write(const std::string& tenant,
 }
 
 void GraphDirectory::set_stop_signal(const std::atomic<bool>* stop) {
+  stop_ = stop;
   parts_.retry->set_stop_signal(stop);
+}
+
+TransportStats::Snapshot GraphDirectory::stats() const {
+  TransportStats::Snapshot s = parts_.transport->stats().snapshot();
+  if (parts_.token_transport) s += parts_.token_transport->stats().snapshot();
+  return s;
 }
 
 ThrottleStatus GraphDirectory::throttle_status() const {
   ThrottleStatus status;
-  status.throttled = parts_.transport->stats().snapshot().throttled;
+  status.throttled = stats().throttled;
   if (parts_.pacer) status.slowed_tenants = parts_.pacer->slowed_tenants();
   return status;
+}
+
+void GraphDirectory::prepare(const std::string& tenant) {
+  const std::atomic<bool>* stop = stop_;
+  if (stop != nullptr && *stop) return;  // the run is stopping: nothing more to fetch
+  (void)parts_.tokens->token(tenant);    // cached for the read; a failure is the read's
 }
 
 Result<std::unique_ptr<GraphDirectory>> make_graph_directory(const RemoteConfig& config,
@@ -187,9 +200,10 @@ Result<std::unique_ptr<GraphDirectory>> make_graph_directory(const RemoteConfig&
   parts.transport = std::make_unique<CpprestTransport>(transport_options);
   parts.retry = std::make_unique<RetryPolicy>(clock, retry);
   parts.pacer = std::make_unique<WritePacer>(clock);
+  parts.token_transport = std::make_unique<CpprestTransport>(transport_options);
   parts.tokens = std::make_unique<AadTokenProvider>(
-      config.authority_url, std::move(credential).value(), *parts.transport, *parts.retry, clock,
-      std::chrono::seconds(std::max(1, config.timeout_seconds)));
+      config.authority_url, std::move(credential).value(), *parts.token_transport, *parts.retry,
+      clock, std::chrono::seconds(std::max(1, config.timeout_seconds)));
   return std::make_unique<GraphDirectory>(config, std::move(parts));
 }
 

@@ -13,6 +13,7 @@
 // be called from several threads at once (for the same or different tenants).
 #pragma once
 
+#include <atomic>
 #include <memory>
 #include <string>
 #include <vector>
@@ -34,7 +35,10 @@ class GraphDirectory final : public Directory {
   struct Parts {
     std::unique_ptr<HttpTransport> transport;
     std::unique_ptr<RetryPolicy> retry;
-    std::unique_ptr<WritePacer> pacer;      // may be null: no client-side pacing
+    std::unique_ptr<WritePacer> pacer;  // may be null: no client-side pacing
+    // The token endpoint's own connections, so that tokens fetched ahead (prepare()) do
+    // not wait for Graph's. May be null when `tokens` uses `transport`.
+    std::unique_ptr<HttpTransport> token_transport;
     std::unique_ptr<TokenProvider> tokens;  // may use transport and retry (destroyed first)
   };
 
@@ -66,18 +70,22 @@ class GraphDirectory final : public Directory {
   std::vector<WriteResult> write(const std::string& tenant,
                                  const std::vector<WriteRequest>& requests) override;
   void set_stop_signal(const std::atomic<bool>* stop) override;
+  bool prepares_ahead() const override { return true; }
+  void prepare(const std::string& tenant) override;
 
   // What throttling looks like now, for the progress line.
   ThrottleStatus throttle_status() const;
 
   // Requests, responses by status, throttles, retries and drops, for /metrics.
-  TransportStats::Snapshot stats() const { return parts_.transport->stats().snapshot(); }
+  // Graph's and the token endpoint's together.
+  TransportStats::Snapshot stats() const;
   GraphClient& client() { return client_; }
 
  private:
   RemoteConfig config_;
   Parts parts_;
   GraphClient client_;
+  std::atomic<const std::atomic<bool>*> stop_{nullptr};
 };
 
 // Converts a port write into the Graph write that carries it out.

@@ -21,6 +21,16 @@ void TransportStats::record_dropped() {
   dropped_ += 1;
 }
 
+TransportStats::Snapshot& TransportStats::Snapshot::operator+=(const Snapshot& other) {
+  for (const auto& [status, count] : other.responses_by_status)
+    responses_by_status[status] += count;
+  requests += other.requests;
+  throttled += other.throttled;
+  retries += other.retries;
+  dropped += other.dropped;
+  return *this;
+}
+
 TransportStats::Snapshot TransportStats::snapshot() const {
   Snapshot s;
   {

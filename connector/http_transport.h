@@ -59,6 +59,9 @@ class TransportStats {
     std::uint64_t throttled = 0;  // 429s, including throttled items inside $batch
     std::uint64_t retries = 0;    // resends after a throttled or transient failure
     std::uint64_t dropped = 0;    // no complete response: refused, dropped, timed out
+
+    // Adds another transport's counts (Graph's and the token endpoint's, for /metrics).
+    Snapshot& operator+=(const Snapshot& other);
   };
 
   void record_response(int status);

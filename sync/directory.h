@@ -244,6 +244,13 @@ class Directory {
   virtual std::vector<WriteResult> write(const std::string& tenant,
                                          const std::vector<WriteRequest>& requests) = 0;
 
+  // Whether prepare() does anything: the mirror starts helpers to call it only then.
+  virtual bool prepares_ahead() const { return false; }
+  // Makes ready, ahead of its read, what reading `tenant` needs first (GraphDirectory: its
+  // access token), while other tenants are being read. It never fails: whatever went
+  // wrong, the read itself meets and reports. Called from other threads than the read's.
+  virtual void prepare(const std::string& /*tenant*/) {}
+
   // From now on, waits for throttling and retries end promptly once `*stop` is true (the
   // run is stopping): the call waiting then fails with the service's last answer. Null:
   // waits are never cut. The flag must outlive its use. A directory that never waits

@@ -6,6 +6,7 @@
 #include <chrono>
 #include <exception>
 #include <mutex>
+#include <optional>
 #include <set>
 #include <system_error>
 #include <thread>
@@ -13,6 +14,7 @@
 
 #include "sync/ascii_case.h"
 #include "sync/log.h"
+#include "sync/mirror/prepare_ahead.h"
 
 namespace tenantsync {
 
@@ -548,9 +550,18 @@ MirrorResult mirror_tenants(Directory& directory, Cache& cache, const MirrorOpti
 
   ProgressReporter reporter(progress);
   reporter.report("", MirrorProgress::Phase::Counted, static_cast<std::int64_t>(work.size()));
+  size_t threads = std::clamp<size_t>(static_cast<size_t>(std::max(1, options.concurrency)), 1,
+                                      std::max<size_t>(1, work.size()));
+  // The next tenants' tokens are fetched while the workers read the current ones.
+  std::optional<PrepareAhead> ahead;
+  if (directory.prepares_ahead()) {
+    ahead.emplace(work.size(), threads, threads,
+                  [&](size_t w) { directory.prepare(in_scope[w].id); });
+  }
   std::atomic<size_t> next{0};
   auto worker = [&] {
     for (size_t w = next++; w < work.size(); w = next++) {
+      if (ahead) ahead->taken(w);
       TenantMirrorResult& r = result.tenants[work[w]];
       try {
         TenantMirror(directory, cache, reporter, options.full, options.roles).run(r);
@@ -560,8 +571,6 @@ MirrorResult mirror_tenants(Directory& directory, Cache& cache, const MirrorOpti
       }
     }
   };
-  size_t threads = std::clamp<size_t>(static_cast<size_t>(std::max(1, options.concurrency)), 1,
-                                      std::max<size_t>(1, work.size()));
   std::vector<std::thread> pool;
   for (size_t i = 1; i < threads; ++i) {
     try {
@@ -573,6 +582,7 @@ MirrorResult mirror_tenants(Directory& directory, Cache& cache, const MirrorOpti
   }
   worker();  // the calling thread works too
   for (auto& t : pool) t.join();
+  ahead.reset();  // its threads read in_scope
   return result;
 }
 

@@ -4,6 +4,7 @@
 // and 503 storms, and dropped writes that must not be applied twice.
 #include <gtest/gtest.h>
 
+#include <atomic>
 #include <cstdio>
 #include <cstdlib>
 #include <map>
@@ -184,6 +185,29 @@ TEST(GraphIntegrationTest, WrongSecretIsAnAuthErrorWithoutTheSecret) {
   EXPECT_EQ(skus.error().describe().find(wrong), std::string::npos);
   // The refusal was not retried.
   EXPECT_EQ(count_route(fake.stats(), "POST /{tenant}/oauth2/v2.0/token"), 1);
+}
+
+// prepare() fetches a tenant's token ahead of its read, which then sends no token request
+// of its own; once the run is stopping it fetches nothing.
+TEST(GraphIntegrationTest, APreparedTenantIsReadWithTheTokenFetchedAhead) {
+  FakeGraphProcess fake({"--fixture", test::demo_fixture_path()});
+  auto dir = make_directory(fake, secret_credential(kAdminClient, kDemoSecret));
+  const std::string token_route = "POST /{tenant}/oauth2/v2.0/token";
+  ASSERT_TRUE(dir->prepares_ahead());
+  dir->prepare(kContoso);
+  EXPECT_EQ(count_route(fake.stats(), token_route), 1);
+  auto skus = dir->subscribed_skus(kContoso);
+  ASSERT_TRUE(skus.ok()) << skus.error().describe();
+  EXPECT_EQ(count_route(fake.stats(), token_route), 1) << "the read used the prepared token";
+
+  std::atomic<bool> stop{true};
+  dir->set_stop_signal(&stop);
+  dir->prepare("fabrikam.onmicrosoft.com");
+  EXPECT_EQ(count_route(fake.stats(), token_route), 1) << "nothing fetched while stopping";
+  dir->set_stop_signal(nullptr);
+  dir->prepare("fabrikam.onmicrosoft.com");
+  EXPECT_EQ(count_route(fake.stats(), token_route), 2);
+  EXPECT_EQ(count_route(fake.stats(), "GET /v1.0/subscribedSkus"), 1) << "prepare reads nothing";
 }
 
 class CertificateIntegrationTest : public ::testing::Test {

@@ -3,8 +3,11 @@
 #include "sync/mirror/mirror.h"
 
 #include <atomic>
+#include <chrono>
+#include <condition_variable>
 #include <map>
 #include <mutex>
+#include <set>
 
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
@@ -759,6 +762,56 @@ TEST_F(MirrorTest, MirrorsManyTenantsInParallel) {
   }
   ASSERT_TRUE(mirror_tenants(remote_, *cache_, options).ok());
   for (int i = 1; i <= kTenants; ++i) expect_mirrored(i);
+}
+
+// A directory that prepares tenants ahead (GraphDirectory fetches their tokens), holding
+// the first reads until the tenant after them was prepared while they were under way.
+class PreparingDirectory : public MemoryDirectory {
+ public:
+  bool prepares_ahead() const override { return true; }
+  void prepare(const std::string& tenant) override {
+    std::lock_guard lock(mu_);
+    prepared.push_back(tenant);
+    if (read.count(tenant) == 0) ahead_of_read.insert(tenant);
+    changed_.notify_all();
+  }
+  Result<std::vector<Sku>> subscribed_skus(const std::string& tenant) override {
+    {
+      std::unique_lock lock(mu_);
+      read.insert(tenant);
+      if (read.size() <= 2 && tenant != hold_until) {  // a slow first answer
+        changed_.wait_for(lock, std::chrono::seconds(10),
+                          [&] { return ahead_of_read.count(hold_until) > 0; });
+      }
+    }
+    return MemoryDirectory::subscribed_skus(tenant);
+  }
+
+  std::string hold_until;
+  std::vector<std::string> prepared;
+  std::set<std::string> ahead_of_read;
+  std::set<std::string> read;
+
+ private:
+  std::mutex mu_;
+  std::condition_variable changed_;
+};
+
+TEST_F(MirrorTest, TheNextTenantsArePreparedWhileTheCurrentOnesAreRead) {
+  PreparingDirectory remote;
+  for (int i = 1; i <= 10; ++i) add_tenant(remote, i, 4);
+  remote.hold_until = tenant_id(3);
+  MirrorOptions options;
+  options.concurrency = 2;
+  for (int i = 1; i <= 8; ++i) options.tenants.push_back(domain(i));
+  MirrorResult r = mirror_tenants(remote, *cache_, options);
+  ASSERT_TRUE(r.ok());
+  EXPECT_TRUE(remote.ahead_of_read.count(tenant_id(3)))
+      << "the third tenant was prepared while the first two were read";
+  std::set<std::string> once(remote.prepared.begin(), remote.prepared.end());
+  EXPECT_EQ(once.size(), remote.prepared.size()) << "none twice";
+  EXPECT_FALSE(once.count(tenant_id(9)) || once.count(tenant_id(10))) << "only tenants in scope";
+  for (const auto& t : r.tenants) EXPECT_TRUE(t.ok()) << t.tenant.default_domain_name;
 }
 
 TEST_F(MirrorTest, SelectsTenantsByIdOrDomainAndReportsUnknownOnes) {
