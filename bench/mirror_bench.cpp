@@ -2,11 +2,13 @@
 // inserting rows into SQLite.
 //
 // In-process (default): it generates tenants in memory (default 1,000 tenants x 1,000
-// users, 3 SKUs each, ~70% licensed, 1% soft-deleted) as pre-serialized Graph JSON pages,
-// served by a Directory that parses them page by page, then measures:
+// users, 3 SKUs each, ~70% licensed, a ninth of those through one of 3 licensing groups,
+// 1% soft-deleted) as pre-serialized Graph JSON pages, served by a Directory that reads
+// them as the Graph adapter does (each page through its decoder; the lists, a delta
+// round's first page and the deleted users' first page in one call), then measures:
 //   (a) baseline: parse each page (nlohmann) and insert its users and licenses with one
 //       prepared INSERT per row, one transaction per page, into a plain schema: the raw cost;
-//   (b) the first mirror through Cache, via a Directory that parses the same pages per page;
+//   (b) the first mirror through Cache, via that Directory;
 //   (c) a delta mirror with 1% of the users changed (licenses);
 //   (d) a delta mirror with nothing changed;
 //   (e) a --full re-read with nothing changed (the staged full-read path).
@@ -53,6 +55,7 @@
 #include "bench/mirror_peer.h"
 #include "bench/raw_graph_pages.h"
 #include "connector/graph_directory.h"
+#include "connector/user_page_decoder.h"
 #include "sync/clock.h"
 #include "sync/directory.h"
 #include "sync/log.h"
@@ -141,8 +144,11 @@ struct GeneratedTenant {
 const char* const kDepartments[] = {"Sales", "IT", "Finance", "Marketing", "Support", "HR"};
 const char* const kLocations[] = {"US", "GB", "DE", "FR", "NL", "SE"};
 
+// One user; a ninth of the licensed inherit theirs from the SKU's licensing group
+// (`groups[i]` for skus[i]), as tenants license through a few groups.
 nlohmann::json user_json(std::mt19937_64& rng, const std::string& domain, int n,
-                         const std::vector<std::string>& skus, bool change) {
+                         const std::vector<std::string>& skus,
+                         const std::vector<std::string>& groups, bool change) {
   nlohmann::json u;
   std::string name = "user" + std::to_string(n);
   u["id"] = guid(rng);
@@ -162,14 +168,16 @@ nlohmann::json user_json(std::mt19937_64& rng, const std::string& domain, int n,
         change ? (static_cast<size_t>(n) + 1) % skus.size() : static_cast<size_t>(n) % skus.size();
     std::vector<std::string> held = {skus[first]};
     if (n % 4 == 0) held.push_back(skus[(first + 1) % skus.size()]);
-    for (const auto& sku : held) {
+    for (size_t h = 0; h < held.size(); ++h) {
+      const std::string& sku = held[h];
+      size_t group = (first + h) % skus.size();
       assigned.push_back({{"skuId", sku}, {"disabledPlans", nlohmann::json::array()}});
-      states.push_back(
-          {{"skuId", sku},
-           {"assignedByGroup", n % 9 == 0 ? nlohmann::json(guid(rng)) : nlohmann::json(nullptr)},
-           {"disabledPlans", nlohmann::json::array()},
-           {"state", "Active"},
-           {"error", "None"}});
+      states.push_back({{"skuId", sku},
+                        {"assignedByGroup",
+                         n % 9 == 0 ? nlohmann::json(groups[group]) : nlohmann::json(nullptr)},
+                        {"disabledPlans", nlohmann::json::array()},
+                        {"state", "Active"},
+                        {"error", "None"}});
     }
   }
   u["assignedLicenses"] = assigned;
@@ -206,6 +214,7 @@ GeneratedTenant generate_tenant(int index, const Options& o) {
   g.tenant = {guid(rng), domain, "Tenant " + std::to_string(index)};
 
   std::vector<std::string> skus = {guid(rng), guid(rng), guid(rng)};
+  std::vector<std::string> groups = {guid(rng), guid(rng), guid(rng)};
   const char* names[] = {"SPE_E3", "EMS", "POWER_BI_PRO"};
   nlohmann::json sku_list = nlohmann::json::array();
   for (size_t i = 0; i < skus.size(); ++i) {
@@ -234,7 +243,7 @@ GeneratedTenant generate_tenant(int index, const Options& o) {
   int change_every =
       o.changed_percent > 0 ? std::max(1, static_cast<int>(100.0 / o.changed_percent)) : 0;
   for (int n = 0; n < o.users + deleted; ++n) {
-    nlohmann::json u = user_json(rng, g.tenant.default_domain_name, n, skus, false);
+    nlohmann::json u = user_json(rng, g.tenant.default_domain_name, n, skus, groups, false);
     if (n >= o.users) {
       u["deletedDateTime"] = "2026-11-1" + std::to_string(n % 10) + "T00:00:00Z";
       gone.push_back(std::move(u));
@@ -242,7 +251,7 @@ GeneratedTenant generate_tenant(int index, const Options& o) {
     }
     if (change_every && n % change_every == 3) {
       std::mt19937_64 same = rng;
-      nlohmann::json c = user_json(same, g.tenant.default_domain_name, n, skus, true);
+      nlohmann::json c = user_json(same, g.tenant.default_domain_name, n, skus, groups, true);
       c["id"] = u["id"];
       changed.push_back(std::move(c));
     }
@@ -261,7 +270,8 @@ GeneratedTenant generate_tenant(int index, const Options& o) {
 
 class JsonPageDirectory final : public Directory {
  public:
-  explicit JsonPageDirectory(const std::vector<GeneratedTenant>& tenants) : tenants_(tenants) {
+  JsonPageDirectory(const std::vector<GeneratedTenant>& tenants, int page_size)
+      : tenants_(tenants), page_size_(page_size) {
     for (size_t i = 0; i < tenants_.size(); ++i) index_[tenants_[i].tenant.id] = i;
   }
 
@@ -284,43 +294,75 @@ class JsonPageDirectory final : public Directory {
     }
   }
 
-  Result<std::string> read_users(const std::string& tenant, const std::string& delta_link,
+  Result<std::vector<Domain>> domains(const std::string& tenant) override {
+    const GeneratedTenant* t = find(tenant);
+    if (!t) return make_error(ErrorKind::NotFound, "no tenant " + tenant);
+    return std::vector<Domain>{{t->tenant.default_domain_name, true, true, true}};
+  }
+
+  // As the Graph adapter reads them (one $batch): with the lists, a full read's "sync
+  // from now" link, or a delta round's first page and the deleted users' first page.
+  TenantLists tenant_lists(const std::string& tenant, const ListsRequest& want) override {
+    TenantLists out = Directory::tenant_lists(tenant, want);
+    const GeneratedTenant* t = find(tenant);
+    if (!t) return out;
+    if (want.latest_delta_link) out.latest_delta_link = delta_link(*t);
+    if (!want.delta_link.empty()) {
+      const auto& pages = delta_pages(*t);
+      if (pages.empty()) {
+        out.delta_page = DeltaPage{{}, "", delta_link(*t)};
+      } else if (auto first = decode(pages.front(), true); !first.ok()) {
+        out.delta_page = first.error();
+      } else {
+        out.delta_page = DeltaPage{std::move(first->page), std::move(first->next_link),
+                                   std::move(first->delta_link)};
+      }
+    }
+    if (want.deleted_users) {
+      if (auto first = decode(t->deleted_pages.front(), false); !first.ok()) {
+        out.deleted_users = first.error();
+      } else {
+        out.deleted_users =
+            DeletedUsersPage{std::move(first->page.users), std::move(first->next_link)};
+      }
+    }
+    return out;
+  }
+
+  Result<std::string> read_users(const std::string& tenant, const std::string& link,
                                  const UserPageSink& sink) override {
     const GeneratedTenant* t = find(tenant);
     if (!t) return make_error(ErrorKind::NotFound, "no tenant " + tenant);
-    static const std::vector<std::string> kNone;
-    const auto& pages =
-        delta_link.empty() ? t->user_pages : (delta_changes_ ? t->delta_pages : kNone);
-    std::string link = "bench:delta/" + t->tenant.id;
-    for (const auto& text : pages) {
-      UserPage page;
-      try {
-        auto j = nlohmann::json::parse(text);
-        page.users = j.at("value").get<std::vector<User>>();
-        if (auto it = j.find("@odata.deltaLink"); it != j.end()) link = it->get<std::string>();
-      } catch (const nlohmann::json::exception& e) {
-        return make_error(ErrorKind::Invalid, e.what());
-      }
-      Status s = sink(std::move(page));
-      if (!s.ok()) return s.error();
-    }
-    return link;
+    return link.empty() ? read(*t, t->user_pages, 0, false, sink)
+                        : read(*t, delta_pages(*t), 0, true, sink);
+  }
+
+  Result<std::string> read_delta_after(const std::string& tenant, const std::string& next_link,
+                                       const UserPageSink& sink) override {
+    const GeneratedTenant* t = find(tenant);
+    if (!t) return make_error(ErrorKind::NotFound, "no tenant " + tenant);
+    return read(*t, delta_pages(*t), page_of(next_link), true, sink);
   }
 
   Status read_deleted_users(const std::string& tenant, const DeletedUserSink& sink) override {
+    return read_deleted_users_after(tenant, "", sink);
+  }
+
+  Status read_deleted_users_after(const std::string& tenant, const std::string& next_link,
+                                  const DeletedUserSink& sink) override {
     const GeneratedTenant* t = find(tenant);
     if (!t) return make_error(ErrorKind::NotFound, "no tenant " + tenant);
-    for (const auto& text : t->deleted_pages) {
-      std::vector<User> users;
-      try {
-        users = nlohmann::json::parse(text).at("value").get<std::vector<User>>();
-      } catch (const nlohmann::json::exception& e) {
-        return make_error(ErrorKind::Invalid, e.what());
-      }
-      Status s = sink(std::move(users));
-      if (!s.ok()) return s;
-    }
-    return {};
+    auto users = [&](UserPage&& page) { return sink(std::move(page.users)); };
+    return read(*t, t->deleted_pages, page_of(next_link), false, users).status();
+  }
+
+  // Named like a directory that can read groups: once cached, a delta round asks for none
+  // (the default's refusals were asked again, and logged, every round).
+  std::vector<Result<Group>> groups(const std::string&,
+                                    const std::vector<std::string>& ids) override {
+    std::vector<Result<Group>> out;
+    for (const auto& id : ids) out.push_back(Group{id, "Licensing group " + id.substr(0, 8)});
+    return out;
   }
 
   Result<User> get_user(const std::string&, const std::string&) override {
@@ -332,12 +374,51 @@ class JsonPageDirectory final : public Directory {
   }
 
  private:
+  // Pages decoded as the Graph adapter decodes them, so that the mirror's phases cost
+  // what they cost in the product.
+  static Result<DecodedUserPage> decode(const std::string& text, bool delta) {
+    DecodedUserPage out;
+    UserPageFailure failure;
+    if (!decode_user_page(text, delta, out, failure)) {
+      return make_error(ErrorKind::Invalid, "generated page refused: " + failure.detail);
+    }
+    return out;
+  }
+
+  // pages[from...] into `sink`; returns the link that ends them.
+  Result<std::string> read(const GeneratedTenant& t, const std::vector<std::string>& pages,
+                           size_t from, bool delta, const UserPageSink& sink) const {
+    std::string link = delta_link(t);
+    for (size_t i = from; i < pages.size(); ++i) {
+      auto decoded = decode(pages[i], delta);
+      if (!decoded.ok()) return decoded.error();
+      if (!decoded->delta_link.empty()) link = std::move(decoded->delta_link);
+      Status s = sink(std::move(decoded->page));
+      if (!s.ok()) return s.error();
+    }
+    return link;
+  }
+
+  const std::vector<std::string>& delta_pages(const GeneratedTenant& t) const {
+    static const std::vector<std::string> kNone;
+    return delta_changes_ ? t.delta_pages : kNone;
+  }
+
+  static std::string delta_link(const GeneratedTenant& t) { return "bench:delta/" + t.tenant.id; }
+
+  // A next link of paginate() ends with the offset of its page's first user; "": page 0.
+  size_t page_of(const std::string& next_link) const {
+    if (next_link.empty()) return 0;
+    return std::stoul(next_link.substr(next_link.rfind('/') + 1)) / page_size_;
+  }
+
   const GeneratedTenant* find(const std::string& id) const {
     auto it = index_.find(id);
     return it == index_.end() ? nullptr : &tenants_[it->second];
   }
 
   const std::vector<GeneratedTenant>& tenants_;
+  size_t page_size_;
   std::atomic<bool> delta_changes_{true};
   std::unordered_map<std::string, size_t> index_;  // by tenant id; read-only once built
 };
@@ -580,7 +661,7 @@ int run(const Options& o) {
   FakeClock clock;
   auto cache = Cache::open(dir + "/tenantsync.db", clock, CacheOpenOptions{.verify = false});
   if (!cache.ok()) return fail(cache.status());
-  auto directory = std::make_unique<JsonPageDirectory>(tenants);
+  auto directory = std::make_unique<JsonPageDirectory>(tenants, o.page_size);
 
   std::int64_t changes = 0;
   auto first = measure("(b) first mirror (full read) through Cache", total_users + total_deleted,
