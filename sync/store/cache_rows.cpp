@@ -169,10 +169,10 @@ struct LicenseColumns {
   std::optional<std::string> groups;
 };
 
+// ?3.. as in the INSERT and UPDATEs below, apart from the columns indexed besides
+// (tenant, id): bind_indexed_fields(). `u` and `licenses` outlive the statement's run.
 void bind_user_fields(Statement& s, const User& u, std::int64_t hash,
                       const LicenseColumns& licenses) {
-  // ?3.. as in the INSERT and UPDATE below; `u` and `licenses` outlive the statement's run.
-  s.bind_borrowed(3, u.user_principal_name);
   s.bind_borrowed(4, u.display_name);
   s.bind_borrowed(5, u.mail);
   s.bind_borrowed(6, u.given_name);
@@ -185,7 +185,30 @@ void bind_user_fields(Statement& s, const User& u, std::int64_t hash,
   s.bind(13, hash);
   s.bind_borrowed(14, licenses.assigned);
   s.bind_borrowed(15, licenses.states);
+}
+
+void bind_indexed_fields(Statement& s, const User& u, const LicenseColumns& licenses) {
+  s.bind_borrowed(3, u.user_principal_name);
+  s.bind_borrowed(12, u.deleted_date_time);
   s.bind_borrowed(16, licenses.groups);
+}
+
+// Whether the row `key` holds `u`'s values of the columns indexed besides (tenant, id):
+// upn, deleted_at and license_groups. SQLite rewrites the entry of every index whose
+// column an UPDATE sets, changed or not, and most changes (licenses, names) leave these
+// alone: an UPDATE without them costs a changed user a page fewer (the upn index's).
+Result<bool> indexed_columns_unchanged(Database& db, std::int64_t key, const User& u,
+                                       const LicenseColumns& licenses) {
+  auto s = db.cached(
+      "SELECT upn IS ?2 AND deleted_at IS ?3 AND license_groups IS ?4 FROM users WHERE key = ?1");
+  if (!s.ok()) return s.error();
+  (*s)->bind(1, key);
+  (*s)->bind_borrowed(2, u.user_principal_name);
+  (*s)->bind_borrowed(3, u.deleted_date_time);
+  (*s)->bind_borrowed(4, licenses.groups);
+  auto row = (*s)->step();
+  if (!row.ok()) return row.error();
+  return *row && (*s)->column_bool(0);
 }
 
 }  // namespace
@@ -233,6 +256,7 @@ Result<std::optional<std::int64_t>> insert_user_row(Database& db, std::int64_t t
   (*s)->bind(1, tenant_key);
   (*s)->bind_borrowed(2, u.id);
   bind_user_fields(**s, u, hash, licenses);
+  bind_indexed_fields(**s, u, licenses);
   Status st = (*s)->run();
   if (!st.ok()) return st.error();
   if (db.changes() == 0) return std::optional<std::int64_t>();
@@ -262,14 +286,26 @@ Status write_user(Database& db, std::int64_t tenant_key, const User& u, bool& ch
   if (*existing && content_hash_matches((*existing)->content_hash, hash, stored)) return {};
   if (!licenses) licenses.emplace(stored);
   if (*existing) {
-    auto s = db.cached(
-        "UPDATE users SET upn = ?3, display_name = ?4, mail = ?5, given_name = ?6, "
-        "surname = ?7, job_title = ?8, department = ?9, account_enabled = ?10, "
-        "usage_location = ?11, deleted_at = ?12, content_hash = ?13, assigned_licenses = ?14, "
-        "license_states = ?15, license_groups = ?16 WHERE key = ?1 AND id = ?2");
+    const std::int64_t key = (*existing)->key;
+    auto indexed = indexed_columns_unchanged(db, key, stored, *licenses);
+    if (!indexed.ok()) return indexed.error();
+    const bool indexed_same = *indexed;
+    auto s = indexed_same
+                 ? db.cached(
+                       "UPDATE users SET display_name = ?4, mail = ?5, given_name = ?6, "
+                       "surname = ?7, job_title = ?8, department = ?9, account_enabled = ?10, "
+                       "usage_location = ?11, content_hash = ?13, assigned_licenses = ?14, "
+                       "license_states = ?15 WHERE key = ?1 AND id = ?2")
+                 : db.cached(
+                       "UPDATE users SET upn = ?3, display_name = ?4, mail = ?5, given_name = ?6, "
+                       "surname = ?7, job_title = ?8, department = ?9, account_enabled = ?10, "
+                       "usage_location = ?11, deleted_at = ?12, content_hash = ?13, "
+                       "assigned_licenses = ?14, license_states = ?15, license_groups = ?16 "
+                       "WHERE key = ?1 AND id = ?2");
     if (!s.ok()) return s.error();
-    (*s)->bind_all((*existing)->key, u.id);
+    (*s)->bind_all(key, u.id);
     bind_user_fields(**s, stored, hash, *licenses);
+    if (!indexed_same) bind_indexed_fields(**s, stored, *licenses);
     Status st = (*s)->run();
     if (!st.ok()) return st;
   } else {

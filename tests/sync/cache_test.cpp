@@ -25,6 +25,7 @@ namespace cache_test {
 using ::testing::ElementsAre;
 using ::testing::HasSubstr;
 using ::testing::StartsWith;
+using ::testing::UnorderedElementsAre;
 
 const Tenant kContoso =
     make_tenant("11111111-0000-0000-0000-000000000001", "contoso.onmicrosoft.com");
@@ -796,6 +797,55 @@ TEST_F(CacheTest, DeltaPageUpsertsSoftAndHardRemovals) {
   snap = snapshot(kContoso.id);
   EXPECT_THAT(snap.users, ElementsAre(a2, b, n));
   EXPECT_TRUE(snap.deleted_users.empty());
+}
+
+// An update sets the upn, deleted_at and license_groups columns only when they change
+// (an UPDATE that sets an indexed column rewrites its index entry): each index must still
+// agree with the rows, whichever columns a change touched.
+TEST_F(CacheTest, ADeltaUpdateKeepsEveryIndexInStepWithItsRow) {
+  const std::string kStaff = "99999999-0000-0000-0000-00000000aaaa";
+  const std::string kSales = "99999999-0000-0000-0000-00000000bbbb";
+  auto inheriting = [](User u, const std::string& group) {
+    u.license_states = {{u.assigned_licenses.at(0).sku_id, group, {}, "Active", "None"}};
+    return u;
+  };
+  User licenses_only = make_user("a", "a@contoso.onmicrosoft.com", {kE3});
+  User renamed = make_user("b", "b@contoso.onmicrosoft.com", {kE3});
+  User leaves_group = inheriting(make_user("c", "c@contoso.onmicrosoft.com", {kE3}), kStaff);
+  User joins_group = make_user("d", "d@contoso.onmicrosoft.com", {kEms});
+  User restored = deleted_user("e", "e@contoso.onmicrosoft.com", "2026-11-19T00:00:00Z", {kE3});
+  full_read(kContoso, {licenses_only, renamed, leaves_group, joins_group}, {restored});
+
+  licenses_only.assigned_licenses.push_back({kEms, {}});
+  renamed.user_principal_name = "Bea@contoso.onmicrosoft.com";
+  leaves_group.license_states.clear();
+  leaves_group.job_title = "Clerk";
+  joins_group = inheriting(joins_group, kSales);
+  restored.deleted_date_time.reset();
+  UserPage page;
+  page.users = {licenses_only, renamed, leaves_group, joins_group, restored};
+  ASSERT_TRUE(cache_->apply_user_page(kContoso.id, page).ok());
+
+  TenantSnapshot snap = snapshot(kContoso.id);
+  EXPECT_THAT(snap.users,
+              UnorderedElementsAre(licenses_only, renamed, leaves_group, joins_group, restored));
+  EXPECT_TRUE(snap.deleted_users.empty());
+  auto groups = cache_->inheriting_group_ids(kContoso.id);
+  ASSERT_TRUE(groups.ok());
+  EXPECT_THAT(*groups, ElementsAre(kSales));  // users_by_license_group
+  UserListQuery by_upn;
+  by_upn.filter.users = {"bea@contoso.onmicrosoft.com", "b@contoso.onmicrosoft.com"};
+  auto found = cache_->list_users(kContoso.id, by_upn);
+  ASSERT_TRUE(found.ok());
+  EXPECT_THAT(upns(found->users), ElementsAre("Bea@contoso.onmicrosoft.com"));  // users_by_upn
+  auto counts = cache_->counts(kContoso.id);
+  ASSERT_TRUE(counts.ok());
+  EXPECT_EQ(counts->users, 5);  // users_deleted
+  EXPECT_EQ(counts->deleted_users, 0);
+  cache_.reset();
+  EXPECT_EQ(
+      raw_int(path_, "SELECT count(*) FROM pragma_integrity_check WHERE integrity_check <> 'ok'"),
+      0);
 }
 
 // ---- state version and fingerprint ----
