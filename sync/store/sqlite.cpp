@@ -198,14 +198,25 @@ Error Database::error(std::string_view what, int rc) const {
 
 // ---- Transaction ----
 
+namespace {
+
+// BEGIN, COMMIT and their savepoint forms run as cached statements: through sqlite3_exec
+// each was parsed again, for every one of the several transactions a tenant's read makes.
+Status run_cached(Database& db, const char* sql) {
+  auto s = db.cached(sql);
+  if (!s.ok()) return s.error();
+  return (*s)->run();
+}
+
+}  // namespace
+
 Result<Transaction> Transaction::begin(Database& db, Mode mode) {
   if (sqlite3_get_autocommit(db.handle()) == 0) {
-    Status s = db.exec("SAVEPOINT nested", "begin savepoint");
+    Status s = run_cached(db, "SAVEPOINT nested");
     if (!s.ok()) return s.error();
     return Transaction(&db, true);
   }
-  Status s =
-      db.exec(mode == Mode::Immediate ? "BEGIN IMMEDIATE" : "BEGIN DEFERRED", "begin transaction");
+  Status s = run_cached(db, mode == Mode::Immediate ? "BEGIN IMMEDIATE" : "BEGIN DEFERRED");
   if (!s.ok()) return s.error();
   return Transaction(&db, false);
 }
@@ -221,7 +232,7 @@ Transaction::~Transaction() {
 
 Status Transaction::commit() {
   if (!db_) return make_error(ErrorKind::Internal, "commit of a finished transaction");
-  Status s = db_->exec(nested_ ? "RELEASE nested" : "COMMIT", "commit");
+  Status s = run_cached(*db_, nested_ ? "RELEASE nested" : "COMMIT");
   if (s.ok()) db_ = nullptr;  // on failure the destructor rolls back
   return s;
 }
