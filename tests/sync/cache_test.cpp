@@ -814,7 +814,10 @@ TEST_F(CacheTest, ADeltaUpdateKeepsEveryIndexInStepWithItsRow) {
   User leaves_group = inheriting(make_user("c", "c@contoso.onmicrosoft.com", {kE3}), kStaff);
   User joins_group = make_user("d", "d@contoso.onmicrosoft.com", {kEms});
   User restored = deleted_user("e", "e@contoso.onmicrosoft.com", "2026-11-19T00:00:00Z", {kE3});
-  full_read(kContoso, {licenses_only, renamed, leaves_group, joins_group}, {restored});
+  User stays_deleted =
+      deleted_user("f", "f@contoso.onmicrosoft.com", "2026-11-18T00:00:00Z", {kE3});
+  full_read(kContoso, {licenses_only, renamed, leaves_group, joins_group},
+            {restored, stays_deleted});
 
   licenses_only.assigned_licenses.push_back({kEms, {}});
   renamed.user_principal_name = "Bea@contoso.onmicrosoft.com";
@@ -825,11 +828,13 @@ TEST_F(CacheTest, ADeltaUpdateKeepsEveryIndexInStepWithItsRow) {
   UserPage page;
   page.users = {licenses_only, renamed, leaves_group, joins_group, restored};
   ASSERT_TRUE(cache_->apply_user_page(kContoso.id, page).ok());
+  stays_deleted.assigned_licenses.push_back({kEms, {}});  // changed while deleted
+  ASSERT_TRUE(cache_->replace_deleted_users(kContoso.id, {stays_deleted}).ok());
 
   TenantSnapshot snap = snapshot(kContoso.id);
   EXPECT_THAT(snap.users,
               UnorderedElementsAre(licenses_only, renamed, leaves_group, joins_group, restored));
-  EXPECT_TRUE(snap.deleted_users.empty());
+  EXPECT_THAT(snap.deleted_users, ElementsAre(stays_deleted));
   auto groups = cache_->inheriting_group_ids(kContoso.id);
   ASSERT_TRUE(groups.ok());
   EXPECT_THAT(*groups, ElementsAre(kSales));  // users_by_license_group
@@ -841,7 +846,7 @@ TEST_F(CacheTest, ADeltaUpdateKeepsEveryIndexInStepWithItsRow) {
   auto counts = cache_->counts(kContoso.id);
   ASSERT_TRUE(counts.ok());
   EXPECT_EQ(counts->users, 5);  // users_deleted
-  EXPECT_EQ(counts->deleted_users, 0);
+  EXPECT_EQ(counts->deleted_users, 1);
   cache_.reset();
   EXPECT_EQ(
       raw_int(path_, "SELECT count(*) FROM pragma_integrity_check WHERE integrity_check <> 'ok'"),
