@@ -8,6 +8,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include "connector/http_transport.h"
+
 namespace tenantsync {
 
 namespace {
@@ -512,19 +514,21 @@ void walk(simdjson::dom::element value, UserPageSax& sax) {
 // walks it. False when simdjson refuses the text; nothing was fed to `sax` then. One parser
 // for the process, its buffers reused from page to page: they take about 14 bytes per byte
 // of page, so one per thread would cost more memory than the pages; pages take turns.
-bool parse_fast(std::string_view text, UserPageSax& sax) {
+bool parse_fast(const std::string& text, UserPageSax& sax) {
+  static_assert(kBodyReadPadding >= simdjson::SIMDJSON_PADDING);
   static std::mutex mutex;
   static simdjson::dom::parser parser;
   std::lock_guard lock(mutex);
   simdjson::dom::element root;
-  if (parser.parse(text.data(), text.size()).get(root) != simdjson::SUCCESS) return false;
+  // In place when the padding is there (no copy of the page), as this overload checks.
+  if (parser.parse(text).get(root) != simdjson::SUCCESS) return false;
   walk(root, sax);
   return true;
 }
 
 }  // namespace
 
-bool decode_user_page(std::string_view text, bool delta, DecodedUserPage& out,
+bool decode_user_page(const std::string& text, bool delta, DecodedUserPage& out,
                       UserPageFailure& failure) {
   UserPageSax sax(delta, out);
   // simdjson refuses a few texts nlohmann accepts (integers beyond 64 bits, nesting deeper

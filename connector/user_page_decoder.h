@@ -35,8 +35,10 @@ struct UserPageFailure {
 
 // `delta`: items with "@removed" are removed ids (reason "deleted": hard, anything else:
 // soft); otherwise "@removed" is an unknown property like any other.
-// Returns false and fills `failure` when the page cannot be used.
-bool decode_user_page(std::string_view text, bool delta, DecodedUserPage& out,
+// Returns false and fills `failure` when the page cannot be used. `text` is parsed in place
+// when its capacity leaves kBodyReadPadding bytes past its end (a transport's bodies do),
+// otherwise from a copy.
+bool decode_user_page(const std::string& text, bool delta, DecodedUserPage& out,
                       UserPageFailure& failure);
 
 }  // namespace tenantsync
