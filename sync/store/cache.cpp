@@ -5,6 +5,7 @@
 #include <openssl/evp.h>
 
 #include <algorithm>
+#include <deque>
 #include <functional>
 #include <map>
 #include <optional>
@@ -370,17 +371,18 @@ Status stage_rows(Database& db, StagedReads& reads, const std::string& tenant, R
     return *mended;
   };
   std::optional<User> mended;
-  if (it->second) {  // direct
-    bool changed = false;
+  if (it->second) {                 // direct
+    std::deque<User> mended_users;  // stay where they are as more are added
+    std::vector<const User*> rows;
+    rows.reserve(users.size());
     for (const auto& u : users) {
-      Status st = cache_rows::write_user(db, row.key, as_read(u, mended), changed,
-                                         cache_rows::UserRowHint::LikelyNew);
-      if (!st.ok()) return st;
+      const User& r = as_read(u, mended);
+      rows.push_back(&r == &u ? &u : &mended_users.emplace_back(std::move(*mended)));
     }
-    if (changed) {
-      Status st = cache_rows::bump_state_version(db, row.key);
-      if (!st.ok()) return st;
-    }
+    bool changed = false;
+    Status st = cache_rows::write_new_users(db, row.key, rows, changed);
+    if (st.ok() && changed) st = cache_rows::bump_state_version(db, row.key);
+    if (!st.ok()) return st;
     return tx->commit();
   }
   auto stage = db.cached(

@@ -1,5 +1,8 @@
 #include "sync/store/cache_rows.h"
 
+#include <algorithm>
+#include <array>
+
 #include "sync/store/cache_codec.h"
 #include "sync/store/license_columns.h"
 
@@ -169,28 +172,33 @@ struct LicenseColumns {
   std::optional<std::string> groups;
 };
 
-// ?3.. as in the INSERT and UPDATEs below, apart from the columns indexed besides
-// (tenant, id): bind_indexed_fields(). `u` and `licenses` outlive the statement's run.
+// A user row's parameters, ?1..?16 in the INSERT and UPDATEs below; a multi-row INSERT
+// numbers its n-th row's from `first` = 16 * n + 1.
+constexpr int kUserParams = 16;
+
+// The parameters but ?1 (tenant or key), ?2 (id) and the columns indexed besides
+// (tenant, id), which bind_indexed_fields() binds. `u` and `licenses` outlive the run.
 void bind_user_fields(Statement& s, const User& u, std::int64_t hash,
-                      const LicenseColumns& licenses) {
-  s.bind_borrowed(4, u.display_name);
-  s.bind_borrowed(5, u.mail);
-  s.bind_borrowed(6, u.given_name);
-  s.bind_borrowed(7, u.surname);
-  s.bind_borrowed(8, u.job_title);
-  s.bind_borrowed(9, u.department);
-  s.bind(10, u.account_enabled);
-  s.bind_borrowed(11, u.usage_location);
-  s.bind_borrowed(12, u.deleted_date_time);
-  s.bind(13, hash);
-  s.bind_borrowed(14, licenses.assigned);
-  s.bind_borrowed(15, licenses.states);
+                      const LicenseColumns& licenses, int first = 1) {
+  s.bind_borrowed(first + 3, u.display_name);
+  s.bind_borrowed(first + 4, u.mail);
+  s.bind_borrowed(first + 5, u.given_name);
+  s.bind_borrowed(first + 6, u.surname);
+  s.bind_borrowed(first + 7, u.job_title);
+  s.bind_borrowed(first + 8, u.department);
+  s.bind(first + 9, u.account_enabled);
+  s.bind_borrowed(first + 10, u.usage_location);
+  s.bind_borrowed(first + 11, u.deleted_date_time);
+  s.bind(first + 12, hash);
+  s.bind_borrowed(first + 13, licenses.assigned);
+  s.bind_borrowed(first + 14, licenses.states);
 }
 
-void bind_indexed_fields(Statement& s, const User& u, const LicenseColumns& licenses) {
-  s.bind_borrowed(3, u.user_principal_name);
-  s.bind_borrowed(12, u.deleted_date_time);
-  s.bind_borrowed(16, licenses.groups);
+void bind_indexed_fields(Statement& s, const User& u, const LicenseColumns& licenses,
+                         int first = 1) {
+  s.bind_borrowed(first + 2, u.user_principal_name);
+  s.bind_borrowed(first + 11, u.deleted_date_time);
+  s.bind_borrowed(first + 15, licenses.groups);
 }
 
 // Whether the row `key` holds `u`'s values of the columns indexed besides (tenant, id):
@@ -238,56 +246,85 @@ const User& as_stored(const User& u, std::optional<User>& copy) {
   return *copy;
 }
 
-// Inserts the user's row unless the tenant already has a user with its id; the new row's
-// key, or nullopt when there was one (nothing written then).
-Result<std::optional<std::int64_t>> insert_user_row(Database& db, std::int64_t tenant_key,
-                                                    const User& u, std::int64_t hash,
-                                                    const LicenseColumns& licenses) {
-  // DO NOTHING on (tenant, id) only: the probe of that index is the one the insert makes
-  // anyway, so a new user costs no lookup of its own. The key comes from
-  // last_insert_rowid(), not RETURNING (which runs the insert into a temporary table).
-  auto s = db.cached(
-      "INSERT INTO users (tenant, id, upn, display_name, mail, given_name, surname, "
-      "job_title, department, account_enabled, usage_location, deleted_at, content_hash, "
-      "assigned_licenses, license_states, license_groups) "
-      "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16) "
-      "ON CONFLICT (tenant, id) DO NOTHING");
+// Rows a multi-row INSERT takes. SQLite runs a statement's setup for every execution (the
+// table's and its four indexes' cursors opened and closed, registers released): a tenth
+// of a first read's instructions when each user was a statement of its own.
+constexpr int kInsertBatch = 32;
+
+// INSERT ... VALUES for `rows` users (1..kInsertBatch), DO NOTHING on (tenant, id) only:
+// the probe of that index is the one the insert makes anyway, so a new user costs no
+// lookup of its own. OR FAIL: a statement of several rows that may ABORT must be able to
+// undo itself, so SQLite journals every page it touches (to a temporary file past 64 KiB:
+// 3.6 times the writes of a first read); callers roll the whole transaction back on any
+// error instead. Built once per size; Database::cached() keys statements by address.
+const char* insert_users_sql(int rows) {
+  static const std::vector<std::string> texts = [] {
+    std::vector<std::string> out(kInsertBatch + 1);
+    for (int n = 1; n <= kInsertBatch; ++n) {
+      std::string& sql = out[n];
+      sql =
+          "INSERT OR FAIL INTO users (tenant, id, upn, display_name, mail, given_name, "
+          "surname, job_title, department, account_enabled, usage_location, deleted_at, "
+          "content_hash, assigned_licenses, license_states, license_groups) VALUES ";
+      for (int row = 0; row < n; ++row) {
+        sql += row ? ",(" : "(";
+        for (int p = 1; p <= kUserParams; ++p) {
+          if (p > 1) sql += ',';
+          sql += '?' + std::to_string(row * kUserParams + p);
+        }
+        sql += ')';
+      }
+      sql += " ON CONFLICT (tenant, id) DO NOTHING";
+    }
+    return out;
+  }();
+  return texts.at(static_cast<size_t>(rows)).c_str();
+}
+
+// A user ready to be bound: as stored, its hash and license columns. Not movable once
+// built (stored may point at copy).
+struct UserRow {
+  explicit UserRow(const User& u)
+      : stored(as_stored(u, copy)), hash(user_content_hash(stored)), licenses(stored) {}
+  UserRow(const UserRow&) = delete;
+  UserRow& operator=(const UserRow&) = delete;
+  std::optional<User> copy;
+  const User& stored;
+  std::int64_t hash;
+  LicenseColumns licenses;
+};
+
+// Inserts rows[0, n), skipping any whose id the tenant has; how many were inserted.
+Result<std::int64_t> insert_user_rows(Database& db, std::int64_t tenant_key,
+                                      const std::optional<UserRow>* rows, int n) {
+  auto s = db.cached(insert_users_sql(n));
   if (!s.ok()) return s.error();
-  (*s)->bind(1, tenant_key);
-  (*s)->bind_borrowed(2, u.id);
-  bind_user_fields(**s, u, hash, licenses);
-  bind_indexed_fields(**s, u, licenses);
+  for (int i = 0; i < n; ++i) {
+    const UserRow& r = *rows[i];
+    const int first = i * kUserParams + 1;
+    (*s)->bind(first, tenant_key);
+    (*s)->bind_borrowed(first + 1, r.stored.id);
+    bind_user_fields(**s, r.stored, r.hash, r.licenses, first);
+    bind_indexed_fields(**s, r.stored, r.licenses, first);
+  }
   Status st = (*s)->run();
   if (!st.ok()) return st.error();
-  if (db.changes() == 0) return std::optional<std::int64_t>();
-  return std::optional<std::int64_t>(db.last_insert_rowid());
+  return db.changes();
 }
 
 }  // namespace
 
-Status write_user(Database& db, std::int64_t tenant_key, const User& u, bool& changed,
-                  UserRowHint hint) {
+Status write_user(Database& db, std::int64_t tenant_key, const User& u, bool& changed) {
   std::optional<User> copy;
   const User& stored = as_stored(u, copy);
   const std::int64_t hash = user_content_hash(stored);
-  std::optional<LicenseColumns> licenses;
-  if (hint == UserRowHint::LikelyNew) {
-    licenses.emplace(stored);
-    auto inserted = insert_user_row(db, tenant_key, stored, hash, *licenses);
-    if (!inserted.ok()) return inserted.error();
-    if (*inserted) {
-      changed = true;
-      return {};
-    }
-    // The tenant has this user after all (of the other scope, or twice in one read).
-  }
   auto existing = find_user(db, tenant_key, u.id);
   if (!existing.ok()) return existing.error();
   if (*existing && content_hash_matches((*existing)->content_hash, hash, stored)) return {};
-  if (!licenses) licenses.emplace(stored);
+  const LicenseColumns licenses(stored);
   if (*existing) {
     const std::int64_t key = (*existing)->key;
-    auto indexed = indexed_columns_unchanged(db, key, stored, *licenses);
+    auto indexed = indexed_columns_unchanged(db, key, stored, licenses);
     if (!indexed.ok()) return indexed.error();
     const bool indexed_same = *indexed;
     auto s = indexed_same
@@ -304,18 +341,40 @@ Status write_user(Database& db, std::int64_t tenant_key, const User& u, bool& ch
                        "WHERE key = ?1 AND id = ?2");
     if (!s.ok()) return s.error();
     (*s)->bind_all(key, u.id);
-    bind_user_fields(**s, stored, hash, *licenses);
-    if (!indexed_same) bind_indexed_fields(**s, stored, *licenses);
+    bind_user_fields(**s, stored, hash, licenses);
+    if (!indexed_same) bind_indexed_fields(**s, stored, licenses);
     Status st = (*s)->run();
     if (!st.ok()) return st;
   } else {
-    auto inserted = insert_user_row(db, tenant_key, stored, hash, *licenses);
+    std::optional<UserRow> row;
+    row.emplace(u);
+    auto inserted = insert_user_rows(db, tenant_key, &row, 1);
     if (!inserted.ok()) return inserted.error();
-    if (!*inserted) {
+    if (*inserted == 0) {
       return make_error(ErrorKind::Internal, "user " + u.id + " appeared while being written");
     }
   }
   changed = true;
+  return {};
+}
+
+Status write_new_users(Database& db, std::int64_t tenant_key, const std::vector<const User*>& users,
+                       bool& changed) {
+  std::array<std::optional<UserRow>, kInsertBatch> rows;
+  for (size_t from = 0; from < users.size(); from += kInsertBatch) {
+    const int n = static_cast<int>(std::min<size_t>(users.size() - from, kInsertBatch));
+    for (int i = 0; i < n; ++i) rows[i].emplace(*users[from + i]);
+    auto inserted = insert_user_rows(db, tenant_key, rows.data(), n);
+    if (!inserted.ok()) return inserted.error();
+    if (*inserted > 0) changed = true;
+    if (*inserted == n) continue;
+    // Some were there already: each of the batch as write_user() takes it alone (those
+    // just inserted match their rows and are left as they are).
+    for (int i = 0; i < n; ++i) {
+      Status st = write_user(db, tenant_key, *users[from + i], changed);
+      if (!st.ok()) return st;
+    }
+  }
   return {};
 }
 

@@ -45,17 +45,15 @@ struct UserRowInfo {
 Result<std::optional<UserRowInfo>> find_user(Database& db, std::int64_t tenant_key,
                                              const std::string& user_id);
 
-// What the caller expects of the user's row, to choose the cheaper first step: Existing
-// looks the row up first (delta pages, folds), LikelyNew inserts first and looks up only
-// when the tenant has the user already (a tenant's first read). Either way the result is
-// the same.
-enum class UserRowHint { Existing, LikelyNew };
-
 // Inserts or updates the user (active when deleted_date_time is unset, soft-deleted
 // otherwise) with its licenses; skips the write and leaves `changed` alone when the row
 // already holds exactly this user.
-Status write_user(Database& db, std::int64_t tenant_key, const User& user, bool& changed,
-                  UserRowHint hint = UserRowHint::Existing);
+Status write_user(Database& db, std::int64_t tenant_key, const User& user, bool& changed);
+// write_user() for each of `users`, in order, for a tenant's first read, where they are
+// most likely new: inserted several rows a statement, looked up only when the tenant
+// has one of them already (of the other scope, or twice in the read).
+Status write_new_users(Database& db, std::int64_t tenant_key, const std::vector<const User*>& users,
+                       bool& changed);
 // Removes the user and its licenses.
 Status delete_user(Database& db, std::int64_t user_key);
 // Marks the active user soft-deleted at `deleted_at`, keeping its licenses, and stores the

@@ -23,6 +23,7 @@ namespace tenantsync {
 namespace cache_test {
 
 using ::testing::ElementsAre;
+using ::testing::ElementsAreArray;
 using ::testing::HasSubstr;
 using ::testing::StartsWith;
 using ::testing::UnorderedElementsAre;
@@ -649,6 +650,48 @@ TEST_F(CacheTest, AFirstReadUpdatesAUserItAlreadyHoldsOrListsTwice) {
   EXPECT_THAT(snap.users, ElementsAre(x, y2));
   EXPECT_EQ(raw_int(path_, "SELECT count(*) FROM users"), 2);
   EXPECT_EQ(raw_int(path_, "SELECT sum(json_array_length(assigned_licenses)) FROM users"), 2);
+}
+
+// A first read inserts its users several to a statement (cache_rows.cpp: 32). A user
+// listed twice in one statement's rows or in two of them, one the tenant already holds,
+// and one that needs mending end as they would written one by one: once each, the later
+// listing winning, every row verifying.
+TEST_F(CacheTest, AFirstReadInsertedManyRowsAStatementEndsAsOneByOne) {
+  User held = deleted_user("u05", "u05@contoso.onmicrosoft.com", "2026-11-30T00:00:00Z", {kE3});
+  ASSERT_TRUE(cache_->replace_deleted_users(kContoso.id, {held}).ok());
+
+  auto upn = [](int n) { return "u" + std::string(n < 10 ? "0" : "") + std::to_string(n); };
+  std::vector<User> page, expected;
+  for (int n = 0; n < 70; ++n) {
+    User u = make_user(upn(n), upn(n) + "@contoso.onmicrosoft.com", {n % 2 ? kE3 : kEms});
+    u.department = "first listing";
+    page.push_back(u);
+    expected.push_back(u);
+  }
+  page[7].deleted_date_time = "2026-11-30T00:00:00Z";  // mended: an active read's user
+  User again_same_statement = page[3];                 // rows 3 and 10: one statement
+  again_same_statement.department = "listed again";
+  User again_next_statement = page[20];  // rows 20 and 40: two statements
+  again_next_statement.assigned_licenses = {{kE3, {"plan-1"}}, {kEms, {}}};
+  page.insert(page.begin() + 10, again_same_statement);
+  page.insert(page.begin() + 40, again_next_statement);
+  expected[3] = again_same_statement;
+  expected[20] = again_next_statement;
+
+  ASSERT_TRUE(cache_->begin_read(kContoso.id, ReadScope::Active).ok());
+  ASSERT_TRUE(cache_->stage_page(kContoso.id, ReadScope::Active, page).ok());
+  ASSERT_TRUE(cache_->commit_read(kContoso.id, ReadScope::Active, "delta-link-1").ok());
+  EXPECT_EQ(raw_int(path_, "SELECT count(*) FROM staged_users"), 0) << "written directly";
+
+  TenantSnapshot snap = snapshot(kContoso.id);
+  EXPECT_TRUE(snap.failing_checksum.empty());
+  EXPECT_THAT(snap.users, ElementsAreArray(expected));
+  EXPECT_TRUE(snap.deleted_users.empty()) << "the held user is active again";
+  EXPECT_EQ(raw_int(path_, "SELECT count(*) FROM users"), 70);
+  EXPECT_EQ(raw_int(path_, "SELECT count(DISTINCT id) FROM users"), 70);
+  EXPECT_EQ(
+      raw_int(path_, "SELECT count(*) FROM pragma_integrity_check WHERE integrity_check <> 'ok'"),
+      0);
 }
 
 // Users are made ready to write before the write lock (mended, merged, hashed, encoded):
