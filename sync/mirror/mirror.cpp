@@ -171,6 +171,7 @@ class TenantMirror {
     s = mirror_domains(r, lists.domains);
     if (!s.ok()) return s;
 
+    std::optional<std::string> round_link;  // where a delta round ended
     if (!link.empty()) {
       r.kind = ReadKind::Delta;
       // A delta round applies its pages as they come, so until its last page is in, the
@@ -188,8 +189,9 @@ class TenantMirror {
       } else if (!next.ok()) {
         return next.error();
       } else {
-        s = cache_.set_delta_link(id, *next);
-        if (!s.ok()) return s;
+        // Stored with the completeness at the end: should the rest of the read fail, the
+        // next mirror reads this round again (its changes apply again as no-ops).
+        round_link = std::move(next).value();
       }
     }
     if (link.empty()) {
@@ -222,7 +224,7 @@ class TenantMirror {
 
     s = mirror_deleted_users(r, std::move(first_deleted));
     if (!s.ok()) return s;
-    return cache_.mark_complete(id, r.kind);
+    return cache_.mark_complete(id, r.kind, round_link);
   }
 
   // The delta round from `link`, each page applied as it comes: from the first page the

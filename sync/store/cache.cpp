@@ -586,7 +586,7 @@ namespace {
 // what may be planned for the tenant, its state version is bumped too, so a plan saved
 // before no longer passes for current.
 Status update_sync_row(CacheDatabase& cdb, const std::string& tenant, const char* sql,
-                       const std::vector<std::string>& texts,
+                       const std::vector<std::optional<std::string>>& texts,
                        const std::function<bool(const SyncState&)>& changes_plans = {}) {
   return cdb.with_writer([&](Database& db) -> Status {
     auto tx = Transaction::begin(db);
@@ -619,7 +619,8 @@ Status Cache::set_delta_link(const std::string& tenant, const std::string& delta
                          {delta_link});
 }
 
-Status Cache::mark_complete(const std::string& tenant, ReadKind kind) {
+Status Cache::mark_complete(const std::string& tenant, ReadKind kind,
+                            const std::optional<std::string>& delta_link) {
   std::string now = format_iso8601(db_->clock().now());
   // A tenant back from gone, or now read from another remote, plans differently.
   auto changes_plans = [&](const SyncState& before) {
@@ -630,11 +631,13 @@ Status Cache::mark_complete(const std::string& tenant, ReadKind kind) {
       kind == ReadKind::Full
           ? "UPDATE sync_state SET outcome = 'complete', error = '', synced_at = ?2, "
             "last_full_sync = ?2, gone_since = NULL, gone_reason = '', "
-            "graph_host = CASE WHEN ?3 = '' THEN graph_host ELSE ?3 END WHERE tenant = ?1"
+            "graph_host = CASE WHEN ?3 = '' THEN graph_host ELSE ?3 END, "
+            "delta_link = coalesce(?4, delta_link) WHERE tenant = ?1"
           : "UPDATE sync_state SET outcome = 'complete', error = '', synced_at = ?2, "
             "last_delta_sync = ?2, gone_since = NULL, gone_reason = '', "
-            "graph_host = CASE WHEN ?3 = '' THEN graph_host ELSE ?3 END WHERE tenant = ?1",
-      {now, graph_host_}, changes_plans);
+            "graph_host = CASE WHEN ?3 = '' THEN graph_host ELSE ?3 END, "
+            "delta_link = coalesce(?4, delta_link) WHERE tenant = ?1",
+      {now, graph_host_, delta_link}, changes_plans);
 }
 
 Status Cache::mark_stale(const std::string& tenant, const std::string& error) {

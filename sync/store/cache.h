@@ -176,8 +176,11 @@ class Cache {
   Result<SyncState> sync_state(const std::string& tenant);
   Status set_delta_link(const std::string& tenant, const std::string& delta_link);
   // The tenant's last read completed: outcome complete, error cleared, synced_at = now and
-  // last_full_sync or last_delta_sync = now, no longer gone, read from graph_host().
-  Status mark_complete(const std::string& tenant, ReadKind kind);
+  // last_full_sync or last_delta_sync = now, no longer gone, read from graph_host(); and,
+  // when given, `delta_link` the one the next delta round starts from (one write for both:
+  // the link moves only with the read that ends complete).
+  Status mark_complete(const std::string& tenant, ReadKind kind,
+                       const std::optional<std::string>& delta_link = std::nullopt);
   // The last read failed: outcome stale with `error`; the data stays as it was.
   Status mark_stale(const std::string& tenant, const std::string& error);
   // The tenant is gone (`reason` as a clause, e.g. kGoneFromContracts): gone_since = now

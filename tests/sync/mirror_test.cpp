@@ -395,6 +395,28 @@ TEST_F(MirrorTest, AFailedDeletedUserReadMarksStale) {
   EXPECT_EQ(snapshot(1).deleted_users.size(), 3u);
 }
 
+// The link a delta round ends with is stored with the tenant's completeness, in one
+// write: when a later step of the read fails (here the deleted users), the tenant stays
+// stale with its old link and the next mirror reads the round again.
+TEST_F(MirrorTest, AReadFailingAfterItsDeltaRoundKeepsTheOldLink) {
+  add_tenant(remote_, 1, 10, 3);
+  ASSERT_TRUE(mirror().ok());
+  const std::string link = cache_->sync_state(tenant_id(1))->delta_link;
+  change_job_titles(1, 4);
+  remote_.fail_deleted_users(tenant_id(1), make_error(ErrorKind::Transient, "Service unavailable"));
+  MirrorResult broken = mirror();
+  ASSERT_FALSE(broken.ok());
+  EXPECT_EQ(broken.tenants[0].kind, ReadKind::Delta);
+  EXPECT_EQ(snapshot(1).mirror, MirrorState::Stale);
+  EXPECT_EQ(cache_->sync_state(tenant_id(1))->delta_link, link);
+
+  MirrorResult again = mirror();
+  ASSERT_TRUE(again.ok());
+  EXPECT_EQ(again.tenants[0].kind, ReadKind::Delta);
+  expect_mirrored(1);
+  EXPECT_NE(cache_->sync_state(tenant_id(1))->delta_link, link) << "moved with the complete read";
+}
+
 class PrefetchedDeletedUsersTest : public MirrorTest {
  protected:
   MirrorResult mirror_prefetching() { return mirror_tenants(remote_prefetching_, *cache_, {}); }
