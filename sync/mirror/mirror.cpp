@@ -177,7 +177,7 @@ class TenantMirror {
       // A delta round applies its pages as they come, so until its last page is in, the
       // cache must not claim a complete state: if tenantsync dies part way, the tenant
       // stays stale (plans block revocations) and the next mirror reads the round again
-      // from the delta link, which only moves once the round is whole.
+      // from the delta link, which only moves once the tenant's read is whole.
       s = cache_.mark_stale(id, kInterruptedRead);
       if (!s.ok()) return s;
       auto next = delta_round(r, link, std::move(lists.delta_page), deleted);
