@@ -1,5 +1,6 @@
 // HttpTransport over cpprestsdk (the only file pair that knows about it; its headers are
-// included by cpprest_transport.cpp alone, behind a pimpl).
+// included by cpprest_transport.cpp alone, behind a pimpl, and by the body buffer it
+// writes responses into, string_body_buffer.h).
 //
 // Designed around cpprestsdk's traps (docs/architecture.md):
 //  - redirects are never followed (max_redirects 0): a 3xx comes back as a response, so

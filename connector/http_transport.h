@@ -2,7 +2,7 @@
 //
 // Everything above this interface (tokens, the Graph client, retry, the port adapter) is
 // written against HttpTransport, so unit tests script it without a network and the
-// cpprestsdk implementation (cpprest_transport.h) stays in one file. A transport never
+// cpprestsdk implementation (cpprest_transport.h) stays in one place. A transport never
 // follows redirects (a 3xx comes back as a response), never throws, and reports every
 // failure to get a complete response (connection refused, dropped, timed out) as
 // ErrorKind::Transient; a request it refuses to send (bad URL, plain http:// to a remote
