@@ -371,8 +371,9 @@ Status stage_rows(Database& db, StagedReads& reads, const std::string& tenant, R
     return *mended;
   };
   std::optional<User> mended;
-  if (it->second) {                 // direct
-    std::deque<User> mended_users;  // stay where they are as more are added
+  if (it->second) {  // direct
+    // Mended copies in a deque: they stay where they are as more are added.
+    std::deque<User> mended_users;
     std::vector<const User*> rows;
     rows.reserve(users.size());
     for (const auto& u : users) {
