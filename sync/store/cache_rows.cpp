@@ -165,7 +165,9 @@ namespace {
 struct LicenseColumns {
   explicit LicenseColumns(const User& u)
       : assigned(encode_assigned_licenses(u.assigned_licenses)),
-        states(encode_license_states(u.license_states)),
+        states(states_are_assigned(u.license_states, u.assigned_licenses)
+                   ? std::string(kStatesAsAssigned)
+                   : encode_license_states(u.license_states)),
         groups(encode_license_groups(u.license_states)) {}
   std::string assigned;
   std::string states;
@@ -424,9 +426,14 @@ bool read_user_columns(const Statement& s, User& u) {
   u.usage_location = s.column_optional_text(10);
   u.deleted_date_time = s.column_optional_text(11);
   auto assigned = decode_assigned_licenses(s.column_view(12));
-  auto states = decode_license_states(s.column_view(13));
-  if (!assigned.ok() || !states.ok()) return false;
+  if (!assigned.ok()) return false;
   u.assigned_licenses = std::move(assigned).value();
+  if (s.column_view(13) == kStatesAsAssigned) {
+    u.license_states = states_of_assigned(u.assigned_licenses);
+    return true;
+  }
+  auto states = decode_license_states(s.column_view(13));
+  if (!states.ok()) return false;
   u.license_states = std::move(states).value();
   return true;
 }

@@ -278,6 +278,12 @@ CREATE INDEX users_by_license_group ON users (tenant, license_groups)
   WHERE license_groups IS NOT NULL;
 )sql";
 
+// v11: a user's license_states may be "assigned" (license_columns.h): nothing to move,
+// but a file that holds such rows must be refused by the releases that cannot read them.
+constexpr std::string_view kSchemaV11 = R"sql(
+-- no statement: existing rows keep their full license_states
+)sql";
+
 }  // namespace
 
 std::string_view cache_migration_sql(int version) {
@@ -302,6 +308,8 @@ std::string_view cache_migration_sql(int version) {
       return kSchemaV9;
     case 10:
       return kSchemaV10;
+    case 11:
+      return kSchemaV11;
     default:
       return {};
   }

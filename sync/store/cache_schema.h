@@ -35,7 +35,7 @@ namespace tenantsync {
 class Database;
 
 // The newest schema this build writes and reads.
-inline constexpr int kCacheSchemaVersion = 10;
+inline constexpr int kCacheSchemaVersion = 11;
 
 // The SQL of migration `version` (1..kCacheSchemaVersion), without the user_version
 // update. Exposed so tests can build an old file exactly as an old release wrote it.

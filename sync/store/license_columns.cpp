@@ -198,6 +198,32 @@ std::string encode_license_states(const std::vector<LicenseAssignmentState>& sta
   return out += ']';
 }
 
+bool states_are_assigned(const std::vector<LicenseAssignmentState>& states,
+                         const std::vector<AssignedLicense>& assigned) {
+  if (assigned.empty() || states.size() != assigned.size()) return false;
+  for (size_t i = 0; i < states.size(); ++i) {
+    const LicenseAssignmentState& s = states[i];
+    if (s.sku_id != assigned[i].sku_id || s.assigned_by_group ||
+        s.disabled_plans != assigned[i].disabled_plans || s.state != "Active" ||
+        s.error != "None") {
+      return false;
+    }
+  }
+  return true;
+}
+
+std::vector<LicenseAssignmentState> states_of_assigned(
+    const std::vector<AssignedLicense>& assigned) {
+  std::vector<LicenseAssignmentState> out(assigned.size());
+  for (size_t i = 0; i < assigned.size(); ++i) {
+    out[i].sku_id = assigned[i].sku_id;
+    out[i].disabled_plans = assigned[i].disabled_plans;
+    out[i].state = "Active";
+    out[i].error = "None";
+  }
+  return out;
+}
+
 std::optional<std::string> encode_license_groups(
     const std::vector<LicenseAssignmentState>& states) {
   std::vector<std::string> groups;

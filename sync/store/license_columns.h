@@ -5,6 +5,8 @@
 //
 //   assigned_licenses  [["<skuId>",["<planId>",...]],...]
 //   license_states     [["<skuId>","<groupId>"|null,["<planId>",...],"<state>","<error>"],...]
+//                      or "assigned" (schema 11): the states say no more than the assigned
+//                      licenses (kStatesAsAssigned below), so the row keeps them once
 //   license_groups     ["<groupId>",...] sorted and distinct, NULL when no state has one
 //
 // Pure functions; safe from any thread.
@@ -23,6 +25,15 @@ namespace tenantsync {
 std::string encode_assigned_licenses(const std::vector<AssignedLicense>& licenses);
 std::string encode_license_states(const std::vector<LicenseAssignmentState>& states);
 std::optional<std::string> encode_license_groups(const std::vector<LicenseAssignmentState>& states);
+
+// license_states for a user whose states are its assigned licenses, one each in their
+// order, direct, "Active", "None", with the same disabled plans: most users, licensed
+// directly. Their JSON took 60-70 bytes a license, about a third of a user's row.
+inline constexpr std::string_view kStatesAsAssigned = "\"assigned\"";
+bool states_are_assigned(const std::vector<LicenseAssignmentState>& states,
+                         const std::vector<AssignedLicense>& assigned);
+std::vector<LicenseAssignmentState> states_of_assigned(
+    const std::vector<AssignedLicense>& assigned);
 
 // The columns as written above, or any JSON of that shape; anything else is an error (a
 // damaged row). Plain text (every id and state the service returns) is read in place;

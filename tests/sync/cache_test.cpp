@@ -17,6 +17,7 @@
 #include "sync/log.h"
 #include "sync/store/cache_codec.h"
 #include "sync/store/cache_schema.h"
+#include "sync/store/license_columns.h"
 #include "tests/sync/memory_directory.h"
 
 namespace tenantsync {
@@ -845,6 +846,45 @@ TEST_F(CacheTest, DeltaPageUpsertsSoftAndHardRemovals) {
 // An update sets the upn, deleted_at and license_groups columns only when they change
 // (an UPDATE that sets an indexed column rewrites its index entry): each index must still
 // agree with the rows, whichever columns a change touched.
+// A user licensed directly keeps its license states as "assigned" (schema 11), a third of
+// its row; any other keeps them in full. Either loads back as written, checksum intact,
+// and a change from one to the other rewrites the column.
+TEST_F(CacheTest, DirectLicenseStatesAreKeptOnceAndLoadBackWhole) {
+  User direct = make_user("d", "d@contoso.onmicrosoft.com", {kE3, kEms});
+  direct.assigned_licenses[0].disabled_plans = {"plan-1"};
+  direct.license_states[0].disabled_plans = {"plan-1"};
+  User grouped = make_user("g", "g@contoso.onmicrosoft.com", {kE3});
+  grouped.license_states[0].assigned_by_group = "g-sales";
+  User none = make_user("n", "n@contoso.onmicrosoft.com", {});
+  ASSERT_TRUE(cache_->begin_read(kContoso.id, ReadScope::Active).ok());
+  ASSERT_TRUE(cache_->stage_page(kContoso.id, ReadScope::Active, {direct, grouped, none}).ok());
+  ASSERT_TRUE(cache_->commit_read(kContoso.id, ReadScope::Active, "link").ok());
+  auto states_are = [&](const std::string& id, const std::string& text) {
+    return raw_int(path_, "SELECT count(*) FROM users WHERE id = '" + id +
+                              "' AND license_states = '" + text + "'") == 1;
+  };
+  EXPECT_TRUE(states_are("d", "\"assigned\""));
+  EXPECT_TRUE(states_are("g", encode_license_states(grouped.license_states)));
+  EXPECT_TRUE(states_are("n", "[]"));
+  TenantSnapshot snap = snapshot(kContoso.id);
+  EXPECT_TRUE(snap.failing_checksum.empty());
+  EXPECT_THAT(snap.users, ElementsAre(direct, grouped, none));
+
+  // A delta round: the direct user now has a license from a group, the grouped one only
+  // direct licenses.
+  direct.license_states[1].assigned_by_group = "g-sales";
+  grouped.license_states[0].assigned_by_group.reset();
+  UserPage page;
+  page.users = {direct, grouped};
+  ASSERT_TRUE(cache_->apply_user_page(kContoso.id, page).ok());
+  EXPECT_TRUE(states_are("d", encode_license_states(direct.license_states)));
+  EXPECT_TRUE(states_are("g", "\"assigned\""));
+  snap = snapshot(kContoso.id);
+  EXPECT_TRUE(snap.failing_checksum.empty());
+  EXPECT_THAT(snap.users, ElementsAre(direct, grouped, none));
+  EXPECT_EQ(cache_->inheriting_group_ids(kContoso.id).value(), std::vector<std::string>{"g-sales"});
+}
+
 TEST_F(CacheTest, ADeltaUpdateKeepsEveryIndexInStepWithItsRow) {
   const std::string kStaff = "99999999-0000-0000-0000-00000000aaaa";
   const std::string kSales = "99999999-0000-0000-0000-00000000bbbb";

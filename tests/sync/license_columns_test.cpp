@@ -1,4 +1,4 @@
-// A user's licenses as its users row keeps them (schema v10): every value round-trips,
+// A user's licenses as its users row keeps them (schema v10, v11): every value round-trips,
 // any JSON of the documented shape is read, and anything else is refused (a damaged row).
 #include "sync/store/license_columns.h"
 
@@ -39,6 +39,32 @@ TEST(LicenseColumnsTest, RoundTripsPlainEscapedAndUnicodeValues) {
     EXPECT_FALSE((*s)[1].assigned_by_group.has_value()) << "direct stays direct";
     EXPECT_EQ((*s)[2].assigned_by_group, "") << "an empty group id is not a direct one";
   }
+}
+
+// A user licensed directly keeps its states as "assigned" (schema 11): only when they say
+// exactly what its assigned licenses say, so rebuilding them gives the same states back.
+TEST(LicenseColumnsTest, StatesAreAssignedOnlyWhenTheyRebuildExactly) {
+  const std::vector<AssignedLicense> assigned = {{kE3, {"p1"}}, {kEms, {}}};
+  const std::vector<LicenseAssignmentState> direct = {{kE3, std::nullopt, {"p1"}, "Active", "None"},
+                                                      {kEms, std::nullopt, {}, "Active", "None"}};
+  EXPECT_TRUE(states_are_assigned(direct, assigned));
+  EXPECT_EQ(states_of_assigned(assigned), direct);
+  EXPECT_EQ(kStatesAsAssigned, "\"assigned\"");
+
+  EXPECT_FALSE(states_are_assigned({}, {})) << "no licenses: kept as []";
+  auto differs = [&](auto change) {
+    std::vector<LicenseAssignmentState> states = direct;
+    change(states);
+    return !states_are_assigned(states, assigned);
+  };
+  EXPECT_TRUE(differs([](auto& s) { s[1].assigned_by_group = "g-1"; })) << "from a group";
+  EXPECT_TRUE(differs([](auto& s) { s[1].assigned_by_group = ""; })) << "empty group id";
+  EXPECT_TRUE(differs([](auto& s) { s[0].disabled_plans = {"p2"}; })) << "other plans";
+  EXPECT_TRUE(differs([](auto& s) { s[0].state = "Error"; }));
+  EXPECT_TRUE(differs([](auto& s) { s[0].error = "CountViolation"; }));
+  EXPECT_TRUE(differs([](auto& s) { std::swap(s[0], s[1]); })) << "another order";
+  EXPECT_TRUE(differs([](auto& s) { s.pop_back(); })) << "a state fewer";
+  EXPECT_TRUE(differs([](auto& s) { s.push_back(s[0]); })) << "a state more";
 }
 
 TEST(LicenseColumnsTest, ReadsAnyJsonOfTheShapeAsSQLiteWritesIt) {
