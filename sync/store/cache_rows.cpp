@@ -283,31 +283,26 @@ const char* insert_users_sql(int rows) {
   return texts.at(static_cast<size_t>(rows)).c_str();
 }
 
-// A user ready to be bound: as stored, its hash and license columns. Not movable once
-// built (stored may point at copy).
+// What one row of a users INSERT is bound from: the user as stored, its hash and its
+// license columns, which outlive the statement's run.
 struct UserRow {
-  explicit UserRow(const User& u)
-      : stored(as_stored(u, copy)), hash(user_content_hash(stored)), licenses(stored) {}
-  UserRow(const UserRow&) = delete;
-  UserRow& operator=(const UserRow&) = delete;
-  std::optional<User> copy;
-  const User& stored;
+  const User* stored;
   std::int64_t hash;
-  LicenseColumns licenses;
+  const LicenseColumns* licenses;
 };
 
 // Inserts rows[0, n), skipping any whose id the tenant has; how many were inserted.
-Result<std::int64_t> insert_user_rows(Database& db, std::int64_t tenant_key,
-                                      const std::optional<UserRow>* rows, int n) {
+Result<std::int64_t> insert_user_rows(Database& db, std::int64_t tenant_key, const UserRow* rows,
+                                      int n) {
   auto s = db.cached(insert_users_sql(n));
   if (!s.ok()) return s.error();
   for (int i = 0; i < n; ++i) {
-    const UserRow& r = *rows[i];
+    const UserRow& r = rows[i];
     const int first = i * kUserParams + 1;
     (*s)->bind(first, tenant_key);
-    (*s)->bind_borrowed(first + 1, r.stored.id);
-    bind_user_fields(**s, r.stored, r.hash, r.licenses, first);
-    bind_indexed_fields(**s, r.stored, r.licenses, first);
+    (*s)->bind_borrowed(first + 1, r.stored->id);
+    bind_user_fields(**s, *r.stored, r.hash, *r.licenses, first);
+    bind_indexed_fields(**s, *r.stored, *r.licenses, first);
   }
   Status st = (*s)->run();
   if (!st.ok()) return st.error();
@@ -348,8 +343,7 @@ Status write_user(Database& db, std::int64_t tenant_key, const User& u, bool& ch
     Status st = (*s)->run();
     if (!st.ok()) return st;
   } else {
-    std::optional<UserRow> row;
-    row.emplace(u);
+    const UserRow row{&stored, hash, &licenses};
     auto inserted = insert_user_rows(db, tenant_key, &row, 1);
     if (!inserted.ok()) return inserted.error();
     if (*inserted == 0) {
@@ -362,10 +356,16 @@ Status write_user(Database& db, std::int64_t tenant_key, const User& u, bool& ch
 
 Status write_new_users(Database& db, std::int64_t tenant_key, const std::vector<const User*>& users,
                        bool& changed) {
-  std::array<std::optional<UserRow>, kInsertBatch> rows;
+  std::array<std::optional<User>, kInsertBatch> copies;  // as_stored()'s, when it needs one
+  std::array<std::optional<LicenseColumns>, kInsertBatch> licenses;
+  std::array<UserRow, kInsertBatch> rows;
   for (size_t from = 0; from < users.size(); from += kInsertBatch) {
     const int n = static_cast<int>(std::min<size_t>(users.size() - from, kInsertBatch));
-    for (int i = 0; i < n; ++i) rows[i].emplace(*users[from + i]);
+    for (int i = 0; i < n; ++i) {
+      const User& stored = as_stored(*users[from + i], copies[i]);
+      licenses[i].emplace(stored);
+      rows[i] = {&stored, user_content_hash(stored), &*licenses[i]};
+    }
     auto inserted = insert_user_rows(db, tenant_key, rows.data(), n);
     if (!inserted.ok()) return inserted.error();
     if (*inserted > 0) changed = true;

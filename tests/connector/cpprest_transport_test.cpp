@@ -83,8 +83,8 @@ TEST(CpprestTransportTest, BodiesArriveWholeWithTheParsersPaddingAllocated) {
     return reply;
   });
   CpprestTransport transport({});
-  for (const auto& [path, expected] : {std::pair{"/one", &one_step}, {"/three", &three_steps},
-                                       {"/chunked", &chunked}}) {
+  for (const auto& [path, expected] :
+       {std::pair{"/one", &one_step}, {"/three", &three_steps}, {"/chunked", &chunked}}) {
     auto response = transport.send(get(server.url() + path));
     ASSERT_TRUE(response.ok()) << path << ": " << response.error().describe();
     EXPECT_EQ(response->body.size(), expected->size()) << path;
