@@ -113,6 +113,43 @@ const char* field_name(Field field) {
   }
 }
 
+// A user's property by its name. Every user of a page names most of them, so the name is
+// told by its length first: one comparison per key instead of up to fourteen.
+Field user_field(std::string_view key, bool delta) {
+  auto is = [&](std::string_view name, Field field) { return key == name ? field : Field::None; };
+  switch (key.size()) {
+    case 2:
+      return is("id", Field::Id);
+    case 4:
+      return is("mail", Field::Mail);
+    case 7:
+      return is("surname", Field::Surname);
+    case 8:
+      if (delta && key == "@removed") return Field::Removed;
+      return is("jobTitle", Field::JobTitle);
+    case 9:
+      return is("givenName", Field::GivenName);
+    case 10:
+      return is("department", Field::Department);
+    case 11:
+      return is("displayName", Field::DisplayName);
+    case 13:
+      return is("usageLocation", Field::UsageLocation);
+    case 14:
+      return is("accountEnabled", Field::AccountEnabled);
+    case 15:
+      return is("deletedDateTime", Field::DeletedDateTime);
+    case 16:
+      return is("assignedLicenses", Field::AssignedLicenses);
+    case 17:
+      return is("userPrincipalName", Field::Upn);
+    case 23:
+      return is("licenseAssignmentStates", Field::LicenseStates);
+    default:
+      return Field::None;
+  }
+}
+
 Field lookup(Frame frame, std::string_view key, bool delta) {
   switch (frame) {
     case Frame::Page:
@@ -121,21 +158,7 @@ Field lookup(Frame frame, std::string_view key, bool delta) {
       if (key == "@odata.deltaLink") return Field::DeltaLink;
       return Field::None;
     case Frame::User:
-      if (key == "id") return Field::Id;
-      if (key == "userPrincipalName") return Field::Upn;
-      if (key == "displayName") return Field::DisplayName;
-      if (key == "mail") return Field::Mail;
-      if (key == "givenName") return Field::GivenName;
-      if (key == "surname") return Field::Surname;
-      if (key == "jobTitle") return Field::JobTitle;
-      if (key == "department") return Field::Department;
-      if (key == "accountEnabled") return Field::AccountEnabled;
-      if (key == "usageLocation") return Field::UsageLocation;
-      if (key == "assignedLicenses") return Field::AssignedLicenses;
-      if (key == "licenseAssignmentStates") return Field::LicenseStates;
-      if (key == "deletedDateTime") return Field::DeletedDateTime;
-      if (delta && key == "@removed") return Field::Removed;
-      return Field::None;
+      return user_field(key, delta);
     case Frame::Removed:
       return key == "reason" ? Field::Reason : Field::None;
     case Frame::License:
