@@ -10,10 +10,11 @@ namespace tenantsync {
 // again, and freed memory is handed back and faulted in once more; a fifth of the
 // mirror's CPU and 30% of reading snapshots went to the kernel. Blocks up to 512 KiB stay
 // in the heap, the heap is trimmed only past 128 MiB, and two arenas serve every thread
-// (more only held memory). Blocks past 512 KiB (a page of 999 users as text, the HTTP
-// client's socket buffer) are mapped apart: kept in the heap, they left holes that grew a
-// 1,000-tenant mirror's peak RSS by a fifth; mapped, each costs its page faults (about 9%
-// more CPU for a full mirror of 100 tenants). Call before any thread starts.
+// (more only held memory). Blocks past 512 KiB (a page of 999 users as text) are mapped
+// apart: kept in the heap, they left holes that grew a 1,000-tenant mirror's peak RSS by a
+// fifth. A mapped block costs its page faults, so the HTTP client's socket buffer is kept
+// under the threshold (cpprest_transport.cpp reads bodies in 192 KiB steps). Call before
+// any thread starts.
 void tune_allocator();
 
 }  // namespace tenantsync
