@@ -43,7 +43,7 @@ struct HttpRequest {
 
 // Bytes a transport leaves allocated past a response body's end: the JSON parser reads in
 // 64-byte blocks and parses a body in place when they are there, instead of copying it
-// (a page of 999 users is about 1 MB).
+// (a page of 999 users is about half a megabyte).
 inline constexpr std::size_t kBodyReadPadding = 64;
 
 struct HttpResponse {

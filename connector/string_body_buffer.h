@@ -1,7 +1,7 @@
 // A cpprestsdk stream buffer that a response body is written into, straight into the
 // std::string the transport hands on. Through cpprestsdk's own container buffer each page
-// was zero-filled into a growing byte vector, then copied into a string: with about 1 MB
-// a page, two of every three bytes touched were the copies' (issue #19).
+// was zero-filled into a growing byte vector, then copied into a string: two of every three
+// bytes touched were the copies' (issue #19).
 //
 // Write-only: reads, seeks and acquire() fail as on a closed stream. The string keeps
 // kBodyReadPadding bytes allocated past its end, so the page decoder parses it in place.

@@ -56,17 +56,17 @@ TEST(CpprestTransportTest, ReturnsStatusLowerCasedHeadersAndBody) {
 }
 
 // Bodies are written straight into the response's string (string_body_buffer.h): in one
-// step, in several (the transport reads 1 MiB at a time) or chunk by chunk, they arrive
-// whole, and leave kBodyReadPadding bytes allocated past their end, without which the
-// page decoder copies every page (about 1 MB for 999 users) before parsing it.
+// step, in several (the transport reads 192 KiB at a time, a page of 999 users takes three)
+// or chunk by chunk, they arrive whole, and leave kBodyReadPadding bytes allocated past
+// their end, without which the page decoder copies every page before parsing it.
 TEST(CpprestTransportTest, BodiesArriveWholeWithTheParsersPaddingAllocated) {
   auto text = [](size_t size) {
     std::string out(size, ' ');
     for (size_t i = 0; i < size; i += 997) out[i] = static_cast<char>('a' + i % 26);
     return out;
   };
-  const std::string one_step = text(300000);
-  const std::string three_steps = text(2500000);
+  const std::string one_step = text(150000);
+  const std::string three_steps = text(520000);
   const std::string chunked = text(70000);
   LocalHttpServer server([&](const LocalHttpServer::Request& r) {
     if (r.target == "/one") return http_reply(200, one_step);
