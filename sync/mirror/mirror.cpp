@@ -58,6 +58,12 @@ class PrefetchedDeletedUsers {
     for (const auto& id : delta_page.removed_soft) outdated_ = outdated_ || !listed(id);
   }
 
+  // The page, when it was read, is still current and lists every deleted user; else null.
+  const DeletedUsersPage* whole() const {
+    if (!page_ || !page_->ok() || outdated_ || !page_->value().next_link.empty()) return nullptr;
+    return &page_->value();
+  }
+
   // The page, when it was read and is still current; nullopt otherwise.
   std::optional<Result<DeletedUsersPage>> take() {
     if (!page_ || !page_->ok() || outdated_) return std::nullopt;
@@ -165,6 +171,9 @@ class TenantMirror {
       refused_ =
           skus.error().kind == ErrorKind::Forbidden || skus.error().kind == ErrorKind::NotFound;
       return skus.error();
+    }
+    if (!link.empty()) {
+      if (std::optional<Status> whole = mirror_whole_round(r, lists, deleted)) return *whole;
     }
     Status s = cache_.replace_skus(id, *skus);
     if (!s.ok()) return s;
@@ -281,40 +290,93 @@ class TenantMirror {
     return s;
   }
 
+  // A delta round that came whole with the lists (its only page of changes, and the
+  // deleted users' only page, still current after it), written in one transaction with
+  // the lists and the completion: no stale mark is needed, as no moment holds half of it.
+  // nullopt when it did not come whole; then the round is read and written step by step.
+  std::optional<Status> mirror_whole_round(TenantMirrorResult& r, const TenantLists& lists,
+                                           PrefetchedDeletedUsers& deleted) {
+    if (!lists.delta_page || !lists.delta_page->ok()) return std::nullopt;
+    const DeltaPage& round = lists.delta_page->value();
+    if (!round.next_link.empty()) return std::nullopt;
+    deleted.check(round.page);
+    const DeletedUsersPage* deleted_users = deleted.whole();
+    if (!deleted_users) return std::nullopt;
+
+    const std::string& id = r.tenant.id;
+    r.kind = ReadKind::Delta;
+    count(r, round.page);
+    progress_.report(r.tenant.default_domain_name, MirrorProgress::Phase::DeletedUsers,
+                     r.changes_read);
+    r.changes_read += static_cast<std::int64_t>(deleted_users->users.size());
+    ReadableRoles roles = readable_roles(r, lists);
+    Status s = cache_.write_whole_delta_round(
+        id, WholeDeltaRound{.skus = lists.skus.value(),
+                            .domains = readable_domains(r, lists.domains),
+                            .role_definitions = roles.definitions,
+                            .role_assignments = roles.assignments,
+                            .changes = round.page,
+                            .deleted_users = deleted_users->users,
+                            .delta_link = round.delta_link});
+    if (!s.ok()) return s;
+    // Labels only: read after the round, and never a reason to fail it.
+    std::vector<std::string> groups = group_names_wanted(r);
+    if (!groups.empty()) store_group_names(r, groups, dir_.groups(id, groups));
+    return Status();
+  }
+
   // The tenant's domains decide only where users may be created, so a failed read of them
   // (an app without Domain.Read.All, say) does not fail the tenant: the cache keeps what it
-  // knew, and creates stay blocked until the domains are known. Cache errors still count.
+  // knew, and creates stay blocked until the domains are known (cache errors still fail it).
+  // Returns the domains to store, or null (warned) when their read failed.
+  const std::vector<Domain>* readable_domains(const TenantMirrorResult& r,
+                                              const Result<std::vector<Domain>>& domains) {
+    if (domains.ok()) return &domains.value();
+    log_warn("cannot read the tenant's domains; users cannot be created in it until they are read",
+             {{"tenant", r.tenant.default_domain_name}, {"error", domains.error().describe()}});
+    return nullptr;
+  }
+
   Status mirror_domains(const TenantMirrorResult& r, const Result<std::vector<Domain>>& domains) {
-    if (!domains.ok()) {
-      log_warn(
-          "cannot read the tenant's domains; users cannot be created in it until they are "
-          "read",
-          {{"tenant", r.tenant.default_domain_name}, {"error", domains.error().describe()}});
-      return Status();
-    }
-    return cache_.replace_domains(r.tenant.id, *domains);
+    const std::vector<Domain>* readable = readable_domains(r, domains);
+    return readable ? cache_.replace_domains(r.tenant.id, *readable) : Status();
   }
 
   // Admin roles, the same way: a failed read (an app without RoleManagement.Read.Directory)
-  // keeps what the cache knew, and role changes wait for a read.
-  Status mirror_roles(const TenantMirrorResult& r, const TenantLists& lists) {
-    const std::string& id = r.tenant.id;
+  // keeps what the cache knew, and role changes wait for a read. Null: not read, or failed
+  // (warned); assignments are not taken when the definitions failed.
+  struct ReadableRoles {
+    const std::vector<RoleDefinition>* definitions = nullptr;
+    const std::vector<RoleAssignment>* assignments = nullptr;
+  };
+  ReadableRoles readable_roles(const TenantMirrorResult& r, const TenantLists& lists) {
+    ReadableRoles out;
     auto warn = [&](const Error& e) {
       log_warn(
           "cannot read the tenant's admin roles; roles cannot be changed in it until they "
           "are read",
           {{"tenant", r.tenant.default_domain_name}, {"error", e.describe()}});
-      return Status();
+      return out;
     };
     if (const auto& roles = lists.role_definitions) {
       if (!roles->ok()) return warn(roles->error());
-      Status s = cache_.replace_role_definitions(id, **roles);
+      out.definitions = &roles->value();
+    }
+    if (const auto& assignments = lists.role_assignments) {
+      if (!assignments->ok()) return warn(assignments->error());
+      out.assignments = &assignments->value();
+    }
+    return out;
+  }
+
+  Status mirror_roles(const TenantMirrorResult& r, const TenantLists& lists) {
+    const std::string& id = r.tenant.id;
+    ReadableRoles roles = readable_roles(r, lists);
+    if (roles.definitions) {
+      Status s = cache_.replace_role_definitions(id, *roles.definitions);
       if (!s.ok()) return s;
     }
-    const auto& assignments = lists.role_assignments;
-    if (!assignments) return Status();
-    if (!assignments->ok()) return warn(assignments->error());
-    return cache_.replace_role_assignments(id, **assignments);
+    return roles.assignments ? cache_.replace_role_assignments(id, *roles.assignments) : Status();
   }
 
   // The names of the groups users inherit licenses from, for reports: read for groups

@@ -9,8 +9,6 @@
 #include <functional>
 #include <map>
 #include <optional>
-#include <set>
-#include <string_view>
 #include <tuple>
 #include <utility>
 
@@ -188,6 +186,25 @@ Status write_tenant_rows(CacheDatabase& cache_db, const std::string& tenant, Wri
   });
 }
 
+// One read transaction on a read connection: the tenant's row, then `read(db, tenant key)`.
+// One snapshot for both (and the read connection's pages are dropped once per
+// transaction when a writer has committed since, not once per statement).
+template <class Read>
+auto read_tenant(CacheDatabase& cache_db, const std::string& tenant, Read read)
+    -> decltype(read(std::declval<Database&>(), std::int64_t{})) {
+  return cache_db.with_reader([&](Database& db) -> decltype(read(db, std::int64_t{})) {
+    auto tx = Transaction::begin(db, Transaction::Mode::Deferred);
+    if (!tx.ok()) return tx.error();
+    auto row = resolve_tenant(db, tenant);
+    if (!row.ok()) return row.error();
+    auto out = read(db, row->key);
+    // Ended with a COMMIT, a cached statement, rather than the ROLLBACK an unended
+    // transaction gets (parsed each time); for a read the two are the same.
+    if (Status ended = tx->commit(); out.ok() && !ended.ok()) return ended.error();
+    return out;
+  });
+}
+
 // Removes the user's rows, if the cache holds any.
 Status remove_user_row(Database& db, std::int64_t tenant_key, const std::string& user_id,
                        bool& changed) {
@@ -196,6 +213,27 @@ Status remove_user_row(Database& db, std::int64_t tenant_key, const std::string&
   if (!*existing) return {};
   changed = true;
   return cache_rows::delete_user(db, (*existing)->key);
+}
+
+// One delta page: upserts (a soft-deleted user that comes back is restored), soft removals
+// (deleted_at = `now` until the deleted-user read gives the service's time), hard removals.
+Status apply_page_rows(Database& db, std::int64_t key, const UserPage& page, const std::string& now,
+                       bool& changed) {
+  for (const auto& u : page.users) {
+    Status st = cache_rows::write_user(db, key, u, changed);
+    if (!st.ok()) return st;
+  }
+  // The deleted-user read rewrites the row with the service's deletedDateTime (a
+  // different hash, so it is never skipped as unchanged).
+  for (const auto& id : page.removed_soft) {
+    Status st = cache_rows::soft_delete_user(db, key, id, now, changed);
+    if (!st.ok()) return st;
+  }
+  for (const auto& id : page.removed_hard) {
+    Status st = remove_user_row(db, key, id, changed);
+    if (!st.ok()) return st;
+  }
+  return Status();
 }
 
 }  // namespace
@@ -213,12 +251,10 @@ Status Cache::replace_domains(const std::string& tenant, const std::vector<Domai
 }
 
 Result<bool> Cache::role_definitions_known(const std::string& tenant) {
-  return db_->with_reader([&](Database& db) -> Result<bool> {
-    auto row = resolve_tenant(db, tenant);
-    if (!row.ok()) return row.error();
+  return read_tenant(*db_, tenant, [&](Database& db, std::int64_t key) -> Result<bool> {
     auto s = db.cached("SELECT 1 FROM role_definitions WHERE tenant = ?1 LIMIT 1");
     if (!s.ok()) return s.error();
-    (*s)->bind(1, row->key);
+    (*s)->bind(1, key);
     bool any = false;
     Status read = for_each_row(**s, [&](const Statement&) { any = true; });
     if (!read.ok()) return read.error();
@@ -241,18 +277,14 @@ Status Cache::replace_role_assignments(const std::string& tenant,
 }
 
 Result<std::vector<std::string>> Cache::inheriting_group_ids(const std::string& tenant) {
-  return db_->with_reader([&](Database& db) -> Result<std::vector<std::string>> {
-    auto row = resolve_tenant(db, tenant);
-    if (!row.ok()) return row.error();
-    return cache_rows::load_inheriting_group_ids(db, row->key);
+  return read_tenant(*db_, tenant, [&](Database& db, std::int64_t key) {
+    return cache_rows::load_inheriting_group_ids(db, key);
   });
 }
 
 Result<std::map<std::string, std::string>> Cache::group_names(const std::string& tenant) {
-  return db_->with_reader([&](Database& db) -> Result<std::map<std::string, std::string>> {
-    auto row = resolve_tenant(db, tenant);
-    if (!row.ok()) return row.error();
-    return cache_rows::load_group_names(db, row->key);
+  return read_tenant(*db_, tenant, [&](Database& db, std::int64_t key) {
+    return cache_rows::load_group_names(db, key);
   });
 }
 
@@ -284,21 +316,7 @@ Status Cache::remove_role_assignment(const std::string& tenant, const std::strin
 Status Cache::apply_user_page(const std::string& tenant, const UserPage& page) {
   std::string now = format_iso8601(db_->clock().now());
   return write_tenant_rows(*db_, tenant, [&](Database& db, std::int64_t key, bool& changed) {
-    for (const auto& u : page.users) {
-      Status st = cache_rows::write_user(db, key, u, changed);
-      if (!st.ok()) return st;
-    }
-    // Deleted now, as far as we know: the deleted-user read rewrites the row with the
-    // service's deletedDateTime (a different hash, so it is never skipped as unchanged).
-    for (const auto& id : page.removed_soft) {
-      Status st = cache_rows::soft_delete_user(db, key, id, now, changed);
-      if (!st.ok()) return st;
-    }
-    for (const auto& id : page.removed_hard) {
-      Status st = remove_user_row(db, key, id, changed);
-      if (!st.ok()) return st;
-    }
-    return Status();
+    return apply_page_rows(db, key, page, now, changed);
   });
 }
 
@@ -496,24 +514,44 @@ Result<bool> deleted_users_unchanged(Database& db, const std::string& tenant,
                                      const std::vector<User>& users) {
   auto row = resolve_tenant(db, tenant);
   if (!row.ok()) return row.error();
-  auto count = db.cached("SELECT count(*) FROM users WHERE tenant = ?1 AND deleted_at IS NOT NULL");
-  if (!count.ok()) return count.error();
-  (*count)->bind(1, row->key);
-  auto r = (*count)->step();
-  if (!r.ok()) return r.error();
-  if ((*count)->column_int64(0) != static_cast<std::int64_t>(users.size())) return false;
-  std::set<std::string_view> ids;
+  // The cached ones in one pass over their own index (users_deleted) rather than a lookup
+  // each in (tenant, id), whose entries for random ids sit on as many pages.
+  std::map<std::string, std::int64_t, std::less<>> cached;  // id -> content hash
+  auto s =
+      db.cached("SELECT id, content_hash FROM users WHERE tenant = ?1 AND deleted_at IS NOT NULL");
+  if (!s.ok()) return s.error();
+  (*s)->bind(1, row->key);
+  Status read = for_each_row(
+      **s, [&](const Statement& r) { cached.emplace(r.column_text(0), r.column_int64(1)); });
+  if (!read.ok()) return read.error();
+  if (cached.size() != users.size()) return false;
   for (const auto& u : users) {
     // Without a deletion date the read stamps "now": a change, as stage_rows sees it.
-    if (!u.deleted_date_time || !ids.insert(u.id).second) return false;
-    auto cached = cache_rows::find_user(db, row->key, u.id);
-    if (!cached.ok()) return cached.error();
-    if (!*cached || !(*cached)->deleted ||
-        !content_hash_matches((*cached)->content_hash, user_content_hash(u), u)) {
+    if (!u.deleted_date_time) return false;
+    auto it = cached.find(u.id);
+    if (it == cached.end() || !content_hash_matches(it->second, user_content_hash(u), u)) {
       return false;
     }
+    cached.erase(it);  // listed twice: not found the second time
   }
   return true;
+}
+
+// A read of one page of deleted users that is the whole list: begun, staged and committed
+// in one transaction (a savepoint inside the caller's), or only read when nothing changed.
+// On failure the caller ends the read with abort_staging().
+Status replace_deleted_rows(Database& db, StagedReads& reads, const std::string& tenant,
+                            const std::vector<User>& users, const std::string& now) {
+  auto tx = Transaction::begin(db);
+  if (!tx.ok()) return tx.error();
+  auto unchanged = deleted_users_unchanged(db, tenant, users);
+  if (!unchanged.ok()) return unchanged.error();
+  if (*unchanged) return tx->commit();  // a read only: nothing to write
+  Status s = begin_staging(db, reads, tenant, ReadScope::Deleted);
+  if (s.ok()) s = stage_rows(db, reads, tenant, ReadScope::Deleted, users, now);
+  if (s.ok()) s = commit_staging(db, reads, tenant, ReadScope::Deleted, std::nullopt);
+  if (s.ok()) s = tx->commit();
+  return s;
 }
 
 Status abort_staging(Database& db, StagedReads& reads, const std::string& tenant, ReadScope scope) {
@@ -553,19 +591,8 @@ Status Cache::abort_read(const std::string& tenant, ReadScope scope) {
 
 Status Cache::replace_deleted_users(const std::string& tenant, const std::vector<User>& users) {
   std::string now = format_iso8601(db_->clock().now());
-  // A read of one page: begun, staged and committed in one transaction.
-  Status st = db_->with_writer([&](Database& db) -> Status {
-    auto tx = Transaction::begin(db);
-    if (!tx.ok()) return tx.error();
-    auto unchanged = deleted_users_unchanged(db, tenant, users);
-    if (!unchanged.ok()) return unchanged.error();
-    if (*unchanged) return tx->commit();  // a read only: nothing to write
-    Status s = begin_staging(db, impl_->reads, tenant, ReadScope::Deleted);
-    if (s.ok()) s = stage_rows(db, impl_->reads, tenant, ReadScope::Deleted, users, now);
-    if (s.ok()) s = commit_staging(db, impl_->reads, tenant, ReadScope::Deleted, std::nullopt);
-    if (s.ok()) s = tx->commit();
-    return s;
-  });
+  Status st = db_->with_writer(
+      [&](Database& db) { return replace_deleted_rows(db, impl_->reads, tenant, users, now); });
   if (!st.ok()) (void)abort_read(tenant, ReadScope::Deleted);
   return st;
 }
@@ -573,19 +600,37 @@ Status Cache::replace_deleted_users(const std::string& tenant, const std::vector
 // ---- sync state ----
 
 Result<SyncState> Cache::sync_state(const std::string& tenant) {
-  return db_->with_reader([&](Database& db) -> Result<SyncState> {
-    auto row = resolve_tenant(db, tenant);
-    if (!row.ok()) return row.error();
-    return read_sync_state(db, row->key);
-  });
+  return read_tenant(*db_, tenant,
+                     [&](Database& db, std::int64_t key) { return read_sync_state(db, key); });
 }
 
 namespace {
 
-// Runs `sql` (?1 = tenant key, ?2... = `texts`) on the tenant's sync_state row, in one
-// transaction. When `changes_plans` says, of the row as it was, that the update changes
-// what may be planned for the tenant, its state version is bumped too, so a plan saved
-// before no longer passes for current.
+// Runs `sql` (?1 = tenant key, ?2... = `texts`) on the tenant's sync_state row. When
+// `changes_plans` says, of the row as it was, that the update changes what may be planned
+// for the tenant, its state version is bumped too, so a plan saved before no longer passes
+// for current.
+Status update_sync_columns(Database& db, std::int64_t key, const char* sql,
+                           const std::vector<std::optional<std::string>>& texts,
+                           const std::function<bool(const SyncState&)>& changes_plans) {
+  Status st = cache_rows::ensure_sync_row(db, key);
+  if (!st.ok()) return st;
+  bool bump = false;
+  if (changes_plans) {
+    auto before = read_sync_state(db, key);
+    if (!before.ok()) return before.error();
+    bump = changes_plans(*before);
+  }
+  auto s = db.cached(sql);
+  if (!s.ok()) return s.error();
+  (*s)->bind(1, key);
+  for (size_t i = 0; i < texts.size(); ++i) (*s)->bind(static_cast<int>(i) + 2, texts[i]);
+  st = (*s)->run();
+  if (st.ok() && bump) st = cache_rows::bump_state_version(db, key);
+  return st;
+}
+
+// update_sync_columns() on the tenant's row, in one transaction.
 Status update_sync_row(CacheDatabase& cdb, const std::string& tenant, const char* sql,
                        const std::vector<std::optional<std::string>>& texts,
                        const std::function<bool(const SyncState&)>& changes_plans = {}) {
@@ -594,23 +639,32 @@ Status update_sync_row(CacheDatabase& cdb, const std::string& tenant, const char
     if (!tx.ok()) return tx.error();
     auto row = resolve_tenant(db, tenant);
     if (!row.ok()) return row.error();
-    Status st = cache_rows::ensure_sync_row(db, row->key);
-    if (!st.ok()) return st;
-    bool bump = false;
-    if (changes_plans) {
-      auto before = read_sync_state(db, row->key);
-      if (!before.ok()) return before.error();
-      bump = changes_plans(*before);
-    }
-    auto s = db.cached(sql);
-    if (!s.ok()) return s.error();
-    (*s)->bind(1, row->key);
-    for (size_t i = 0; i < texts.size(); ++i) (*s)->bind(static_cast<int>(i) + 2, texts[i]);
-    st = (*s)->run();
-    if (st.ok() && bump) st = cache_rows::bump_state_version(db, row->key);
+    Status st = update_sync_columns(db, row->key, sql, texts, changes_plans);
     if (!st.ok()) return st;
     return tx->commit();
   });
+}
+
+// Cache::mark_complete() on the tenant's row, `now` its time, `graph_host` its remote.
+Status mark_complete_row(Database& db, std::int64_t key, ReadKind kind,
+                         const std::optional<std::string>& delta_link, const std::string& now,
+                         const std::string& graph_host) {
+  // A tenant back from gone, or now read from another remote, plans differently.
+  auto changes_plans = [&](const SyncState& before) {
+    return !before.gone_since.empty() || (!graph_host.empty() && graph_host != before.graph_host);
+  };
+  return update_sync_columns(
+      db, key,
+      kind == ReadKind::Full
+          ? "UPDATE sync_state SET outcome = 'complete', error = '', synced_at = ?2, "
+            "last_full_sync = ?2, gone_since = NULL, gone_reason = '', "
+            "graph_host = CASE WHEN ?3 = '' THEN graph_host ELSE ?3 END, "
+            "delta_link = coalesce(?4, delta_link) WHERE tenant = ?1"
+          : "UPDATE sync_state SET outcome = 'complete', error = '', synced_at = ?2, "
+            "last_delta_sync = ?2, gone_since = NULL, gone_reason = '', "
+            "graph_host = CASE WHEN ?3 = '' THEN graph_host ELSE ?3 END, "
+            "delta_link = coalesce(?4, delta_link) WHERE tenant = ?1",
+      {now, graph_host, delta_link}, changes_plans);
 }
 
 }  // namespace
@@ -623,22 +677,46 @@ Status Cache::set_delta_link(const std::string& tenant, const std::string& delta
 Status Cache::mark_complete(const std::string& tenant, ReadKind kind,
                             const std::optional<std::string>& delta_link) {
   std::string now = format_iso8601(db_->clock().now());
-  // A tenant back from gone, or now read from another remote, plans differently.
-  auto changes_plans = [&](const SyncState& before) {
-    return !before.gone_since.empty() || (!graph_host_.empty() && graph_host_ != before.graph_host);
-  };
-  return update_sync_row(
-      *db_, tenant,
-      kind == ReadKind::Full
-          ? "UPDATE sync_state SET outcome = 'complete', error = '', synced_at = ?2, "
-            "last_full_sync = ?2, gone_since = NULL, gone_reason = '', "
-            "graph_host = CASE WHEN ?3 = '' THEN graph_host ELSE ?3 END, "
-            "delta_link = coalesce(?4, delta_link) WHERE tenant = ?1"
-          : "UPDATE sync_state SET outcome = 'complete', error = '', synced_at = ?2, "
-            "last_delta_sync = ?2, gone_since = NULL, gone_reason = '', "
-            "graph_host = CASE WHEN ?3 = '' THEN graph_host ELSE ?3 END, "
-            "delta_link = coalesce(?4, delta_link) WHERE tenant = ?1",
-      {now, graph_host_, delta_link}, changes_plans);
+  return db_->with_writer([&](Database& db) -> Status {
+    auto tx = Transaction::begin(db);
+    if (!tx.ok()) return tx.error();
+    auto row = resolve_tenant(db, tenant);
+    if (!row.ok()) return row.error();
+    Status st = mark_complete_row(db, row->key, kind, delta_link, now, graph_host_);
+    if (!st.ok()) return st;
+    return tx->commit();
+  });
+}
+
+Status Cache::write_whole_delta_round(const std::string& tenant, const WholeDeltaRound& round) {
+  std::string now = format_iso8601(db_->clock().now());
+  Status written = db_->with_writer([&](Database& db) -> Status {
+    auto tx = Transaction::begin(db);
+    if (!tx.ok()) return tx.error();
+    auto row = resolve_tenant(db, tenant);
+    if (!row.ok()) return row.error();
+    const std::int64_t key = row->key;
+    bool changed = false;
+    Status st = cache_rows::replace_skus(db, key, round.skus, changed);
+    if (st.ok() && round.domains)
+      st = cache_rows::replace_domains(db, key, *round.domains, changed);
+    if (st.ok() && round.role_definitions) {
+      st = cache_rows::replace_role_definitions(db, key, *round.role_definitions, changed);
+    }
+    if (st.ok() && round.role_assignments) {
+      st = cache_rows::replace_role_assignments(db, key, *round.role_assignments, changed);
+    }
+    if (st.ok()) st = apply_page_rows(db, key, round.changes, now, changed);
+    if (st.ok() && changed) st = cache_rows::bump_state_version(db, key);
+    // Its own state version, as replace_deleted_users() moves it.
+    if (st.ok()) st = replace_deleted_rows(db, impl_->reads, tenant, round.deleted_users, now);
+    if (st.ok())
+      st = mark_complete_row(db, key, ReadKind::Delta, round.delta_link, now, graph_host_);
+    if (!st.ok()) return st;
+    return tx->commit();
+  });
+  if (!written.ok()) (void)abort_read(tenant, ReadScope::Deleted);
+  return written;
 }
 
 Status Cache::mark_stale(const std::string& tenant, const std::string& error) {
@@ -854,25 +932,21 @@ Status Cache::request_full_reread(std::int64_t tenant_key,
 }
 
 Result<TenantCounts> Cache::counts(const std::string& tenant) {
-  return db_->with_reader([&](Database& db) -> Result<TenantCounts> {
-    auto tx = Transaction::begin(db, Transaction::Mode::Deferred);
-    if (!tx.ok()) return tx.error();
-    auto row = resolve_tenant(db, tenant);
-    if (!row.ok()) return row.error();
+  return read_tenant(*db_, tenant, [&](Database& db, std::int64_t key) -> Result<TenantCounts> {
     TenantCounts c;
     // Both counts come from indexes (users by upn; users_deleted), not from every row.
     auto s = db.cached(
         "SELECT (SELECT count(*) FROM users u WHERE u.tenant = ?1), "
         "(SELECT count(*) FROM users u WHERE u.tenant = ?1 AND u.deleted_at IS NOT NULL)");
     if (!s.ok()) return s.error();
-    (*s)->bind(1, row->key);
+    (*s)->bind(1, key);
     auto r = (*s)->step();
     if (!r.ok()) return r.error();
     c.deleted_users = (*s)->column_int(1);
     c.users = (*s)->column_int(0) - c.deleted_users;
     auto k = db.cached("SELECT count(*) FROM skus WHERE tenant = ?1");
     if (!k.ok()) return k.error();
-    (*k)->bind(1, row->key);
+    (*k)->bind(1, key);
     r = (*k)->step();
     if (!r.ok()) return r.error();
     c.skus = (*k)->column_int(0);

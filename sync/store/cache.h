@@ -108,6 +108,18 @@ struct SkuSeats {
   int selected_holding = 0;  // of those, how many hold this SKU
 };
 
+// A delta round that came whole with the tenant's lists: its only page of changes and the
+// tenant's only page of deleted users. Lists that were not read are null (kept as cached).
+struct WholeDeltaRound {
+  const std::vector<Sku>& skus;
+  const std::vector<Domain>* domains = nullptr;
+  const std::vector<RoleDefinition>* role_definitions = nullptr;
+  const std::vector<RoleAssignment>* role_assignments = nullptr;
+  const UserPage& changes;
+  const std::vector<User>& deleted_users;
+  const std::string& delta_link;  // where the next round starts
+};
+
 class Cache {
  public:
   // Opens or creates the cache at `path` (see cache_database.h for corrupt, newer-schema
@@ -181,6 +193,11 @@ class Cache {
   // the link moves only with the read that ends complete).
   Status mark_complete(const std::string& tenant, ReadKind kind,
                        const std::optional<std::string>& delta_link = std::nullopt);
+  // Writes a whole delta round and marks the tenant complete with its delta link, all in
+  // one transaction: the lists, the changes (as apply_user_page), the deleted users (as
+  // replace_deleted_users). Should any of it fail, the cache holds none of it, so no
+  // moment needs a stale mark to cover a half-written round.
+  Status write_whole_delta_round(const std::string& tenant, const WholeDeltaRound& round);
   // The last read failed: outcome stale with `error`; the data stays as it was.
   Status mark_stale(const std::string& tenant, const std::string& error);
   // The tenant is gone (`reason` as a clause, e.g. kGoneFromContracts): gone_since = now

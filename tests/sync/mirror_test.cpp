@@ -530,13 +530,76 @@ TEST_F(PrefetchedDeletedUsersTest, ADeltaRoundStartsWithThePageThatCameWithTheLi
   EXPECT_EQ(remote_prefetching_.delta_reads_after, 1);
   expect_mirrored_prefetching(1);
 
+  std::int64_t before = version(1);
   MirrorResult quiet = mirror_prefetching();
   ASSERT_TRUE(quiet.ok());
+  EXPECT_EQ(version(1), before) << "nothing changed: plans made before still pass";
   EXPECT_EQ(quiet.tenants[0].changes_read, 2) << "the deleted users only";
   EXPECT_EQ(remote_prefetching_.delta_reads(tenant_id(1)), 2);
   EXPECT_EQ(remote_prefetching_.delta_reads_after, 1) << "one page: nothing after it";
   EXPECT_EQ(snapshot(1).mirror, MirrorState::Complete);
   expect_mirrored_prefetching(1);
+}
+
+// A round that came whole with the lists (one page of changes, one page of deleted users)
+// is written with them in one transaction: every list, change and deletion of it, and the
+// moved link, in one round trip to the remote and one commit.
+TEST_F(PrefetchedDeletedUsersTest, ARoundThatCameWholeIsWrittenWithTheLists) {
+  add_tenant(remote_prefetching_, 1, 10, 2);
+  remote_prefetching_.set_roles(tenant_id(1), {{"role-reports", "Reports Reader", true, false}});
+  MirrorOptions roles;
+  roles.roles = true;
+  ASSERT_TRUE(mirror_tenants(remote_prefetching_, *cache_, roles).ok());
+  const std::string link = cache_->sync_state(tenant_id(1))->delta_link;
+
+  change_job_titles_of(remote_prefetching_, 1, 2);
+  remote_prefetching_.soft_delete_user(tenant_id(1), "t1-u3", "2026-12-01T08:00:00Z");
+  remote_prefetching_.hard_delete_user(tenant_id(1), "t1-d0");
+  remote_prefetching_.set_skus(tenant_id(1), {make_sku(kE3, "SPE_E3", 25, 6)});
+  std::vector<Domain> domains = {{domain(1), false, true, true},
+                                 {"one.example", true, false, true}};
+  remote_prefetching_.set_domains(tenant_id(1), domains);
+  WriteRequest give;
+  give.kind = WriteRequest::Kind::AddRole;
+  give.user = "t1-u1";
+  give.role_definition_id = "role-reports";
+  ASSERT_TRUE(remote_prefetching_.write(tenant_id(1), {give})[0].status.ok());
+  std::int64_t before = version(1);
+
+  MirrorResult round = mirror_tenants(remote_prefetching_, *cache_, roles);
+  ASSERT_TRUE(round.ok());
+  EXPECT_EQ(round.tenants[0].kind, ReadKind::Delta);
+  EXPECT_EQ(round.tenants[0].changes_read, 2 + 1 + 1 + 2) << "changes, then the deleted users";
+  EXPECT_EQ(remote_prefetching_.delta_reads_after, 0) << "one page: nothing after it";
+  EXPECT_EQ(deleted_list_reads(), 1) << "only the full read's";
+  expect_mirrored_prefetching(1);
+  TenantSnapshot snap = snapshot(1);
+  EXPECT_EQ(snap.skus, remote_prefetching_.skus(tenant_id(1)));
+  EXPECT_EQ(snap.domains, domains);
+  ASSERT_EQ(snap.role_assignments.size(), 1u);
+  EXPECT_EQ(snap.role_assignments[0].principal_id, "t1-u1");
+  EXPECT_GT(version(1), before);
+  EXPECT_NE(cache_->sync_state(tenant_id(1))->delta_link, link) << "moved with the round";
+  EXPECT_EQ(cache_->sync_state(tenant_id(1))->error, "");
+}
+
+// Lists that could not be read with a round that came whole keep what the cache knew, as
+// in a round read step by step; the round is still complete.
+TEST_F(PrefetchedDeletedUsersTest, ARoundThatCameWholeKeepsListsThatCouldNotBeRead) {
+  add_tenant(remote_prefetching_, 1, 10, 2);
+  ASSERT_TRUE(mirror_prefetching().ok());
+  std::vector<Domain> known = snapshot(1).domains;
+  remote_prefetching_.set_domains(tenant_id(1), {});
+  remote_prefetching_.fail_domains(
+      tenant_id(1),
+      make_error(ErrorKind::Forbidden, "Insufficient privileges", "Authorization_RequestDenied"));
+  change_job_titles_of(remote_prefetching_, 1, 1);
+  MirrorOptions roles;  // and roles this directory cannot list
+  roles.roles = true;
+  ASSERT_TRUE(mirror_tenants(remote_prefetching_, *cache_, roles).ok());
+  expect_mirrored_prefetching(1);
+  EXPECT_EQ(snapshot(1).domains, known);
+  EXPECT_TRUE(snapshot(1).roles.empty());
 }
 
 // The round breaks after its first page was applied: the tenant stays stale with its old
