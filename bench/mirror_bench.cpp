@@ -11,6 +11,8 @@
 //   (b) the first mirror through Cache, via that Directory;
 //   (c) a delta mirror with 1% of the users changed (licenses);
 //   (d) a delta mirror with nothing changed;
+//   (c) and (d) are medians of --delta-rounds rounds each (in (c), rounds that make the
+//   change and rounds that undo it alternate, so each round changes the same users);
 //   (e) a --full re-read with nothing changed (the staged full-read path).
 // For each: wall time, users/s, peak RSS during the phase (VmHWM, reset per phase) and the
 // ratio to the baseline. Numbers depend on the disk: the cache is written under --dir.
@@ -72,7 +74,8 @@ struct Options {
   int page_size = 999;  // Graph's largest $top
   int concurrency = 4;
   double changed_percent = 1.0;
-  std::string dir;  // where the SQLite files go; default a fresh temp folder
+  int delta_rounds = 9;  // in-process: (c) and (d) are the median of this many rounds
+  std::string dir;       // where the SQLite files go; default a fresh temp folder
   bool keep = false;
   // Over HTTP: start fake-graph (graph) or use the one at graph_url.
   bool graph = false;
@@ -96,6 +99,8 @@ void add_options(CLI::App& app, Options& o) {
   app.add_option("--changed-percent", o.changed_percent, "users changed before the delta mirror")
       ->check(CLI::Range(0.0, 100.0))
       ->capture_default_str();
+  bench::count_option(app, "--delta-rounds", o.delta_rounds,
+                      "in-process: rounds of (c) and of (d), their medians reported");
   app.add_option("--dir", o.dir, "where the SQLite files go (default: a fresh temp folder)");
   app.add_flag("--keep", o.keep, "keep the SQLite files");
   app.add_flag("--graph", o.graph,
@@ -136,6 +141,7 @@ struct GeneratedTenant {
   std::vector<std::string> user_pages;     // /users pages
   std::vector<std::string> deleted_pages;  // deletedItems pages
   std::vector<std::string> delta_pages;    // /users/delta pages after the change
+  std::vector<std::string> undo_pages;     // and the ones that change them back
   int users = 0;
   int deleted = 0;
   int changed = 0;
@@ -239,7 +245,7 @@ GeneratedTenant generate_tenant(int index, const Options& o) {
   g.skus_json = nlohmann::json{{"value", sku_list}}.dump();
 
   int deleted = o.users / 100;
-  std::vector<nlohmann::json> active, gone, changed;
+  std::vector<nlohmann::json> active, gone, changed, unchanged;
   int change_every =
       o.changed_percent > 0 ? std::max(1, static_cast<int>(100.0 / o.changed_percent)) : 0;
   for (int n = 0; n < o.users + deleted; ++n) {
@@ -254,6 +260,7 @@ GeneratedTenant generate_tenant(int index, const Options& o) {
       nlohmann::json c = user_json(same, g.tenant.default_domain_name, n, skus, groups, true);
       c["id"] = u["id"];
       changed.push_back(std::move(c));
+      unchanged.push_back(u);
     }
     active.push_back(std::move(u));
   }
@@ -263,6 +270,7 @@ GeneratedTenant generate_tenant(int index, const Options& o) {
   g.user_pages = paginate(active, o.page_size, g.tenant.id, "users");
   g.deleted_pages = paginate(gone, o.page_size, g.tenant.id, "deleted");
   g.delta_pages = paginate(changed, o.page_size, g.tenant.id, "delta");
+  g.undo_pages = paginate(unchanged, o.page_size, g.tenant.id, "delta");
   return g;
 }
 
@@ -275,8 +283,10 @@ class JsonPageDirectory final : public Directory {
     for (size_t i = 0; i < tenants_.size(); ++i) index_[tenants_[i].tenant.id] = i;
   }
 
-  // Which user pages a delta read serves: the changed users, or none.
-  void set_delta_changes(bool on) { delta_changes_ = on; }
+  // Which user pages a delta read serves: none, the changed users, or the same users as
+  // they were before the change.
+  enum class DeltaPages { None, Changes, Undo };
+  void set_delta_pages(DeltaPages pages) { delta_pages_ = pages; }
 
   Result<std::vector<Tenant>> customer_tenants() override {
     std::vector<Tenant> out;
@@ -401,7 +411,15 @@ class JsonPageDirectory final : public Directory {
 
   const std::vector<std::string>& delta_pages(const GeneratedTenant& t) const {
     static const std::vector<std::string> kNone;
-    return delta_changes_ ? t.delta_pages : kNone;
+    switch (delta_pages_.load()) {
+      case DeltaPages::Changes:
+        return t.delta_pages;
+      case DeltaPages::Undo:
+        return t.undo_pages;
+      case DeltaPages::None:
+        break;
+    }
+    return kNone;
   }
 
   static std::string delta_link(const GeneratedTenant& t) { return "bench:delta/" + t.tenant.id; }
@@ -419,7 +437,7 @@ class JsonPageDirectory final : public Directory {
 
   const std::vector<GeneratedTenant>& tenants_;
   size_t page_size_;
-  std::atomic<bool> delta_changes_{true};
+  std::atomic<DeltaPages> delta_pages_{DeltaPages::None};
   std::unordered_map<std::string, size_t> index_;  // by tenant id; read-only once built
 };
 
@@ -442,7 +460,7 @@ struct Phase {
 
 void print(const Phase& p, const Phase& baseline) {
   std::printf(
-      "%-44s %8.2f s wall %8.2f s cpu %9.0f users/s  peak RSS %7.1f MiB (+%6.1f)  "
+      "%-44s %8.3f s wall %8.3f s cpu %9.0f users/s  peak RSS %7.1f MiB (+%6.1f)  "
       "x%.2f wall x%.2f cpu  load %.2f-%.2f\n",
       p.name.c_str(), p.seconds, p.cpu_seconds, p.seconds > 0 ? p.users / p.seconds : 0.0,
       p.peak_kb / 1024.0, (p.peak_kb - p.rss_before_kb) / 1024.0,
@@ -586,6 +604,31 @@ Result<Phase> measure(const std::string& name, std::int64_t users, Body&& body) 
   return p;
 }
 
+// `rounds` rounds of `round(i)`, each measured as a phase: the median wall and CPU time
+// (each on its own), the highest peak RSS.
+template <typename Round>
+Result<Phase> median_of(int rounds, const std::string& name, std::int64_t users, Round&& round) {
+  std::vector<Phase> phases;
+  for (int i = 0; i < rounds; ++i) {
+    auto p = measure(name, users, [&] { return round(i); });
+    if (!p.ok()) return p;
+    phases.push_back(*p);
+  }
+  auto median = [&](double Phase::*field) {
+    std::vector<double> values;
+    for (const auto& p : phases) values.push_back(p.*field);
+    std::nth_element(values.begin(), values.begin() + values.size() / 2, values.end());
+    return values[values.size() / 2];
+  };
+  Phase out = phases.front();
+  out.name = name + (rounds > 1 ? " (median of " + std::to_string(rounds) + ")" : "");
+  out.seconds = median(&Phase::seconds);
+  out.cpu_seconds = median(&Phase::cpu_seconds);
+  for (const auto& p : phases) out.peak_kb = std::max(out.peak_kb, p.peak_kb);
+  out.load_after = phases.back().load_after;
+  return out;
+}
+
 void print_footer(const std::string& dir, Clock& clock, const std::string& cache_path);
 
 int run_graph(const Options& o, const std::string& dir);
@@ -669,16 +712,28 @@ int run(const Options& o) {
   if (!first.ok()) return fail(first.status());
   print(*first, baseline);
 
-  directory->set_delta_changes(true);
-  auto delta =
-      measure("(c) delta, " + std::to_string(total_changed) + " users changed", total_changed,
-              [&] { return mirror_phase(*directory, **cache, o, false, changes); });
+  using DeltaPages = JsonPageDirectory::DeltaPages;
+  auto delta_round = [&](DeltaPages pages) {
+    // A round a minute after the last, as on a schedule: each one stamps its tenants'
+    // sync times anew (with the clock standing still, SQLite would find the rows the same
+    // and write nothing).
+    clock.advance(std::chrono::minutes(1));
+    directory->set_delta_pages(pages);
+    return mirror_phase(*directory, **cache, o, false, changes);
+  };
+  auto delta = median_of(
+      o.delta_rounds, "(c) delta, " + std::to_string(total_changed) + " users changed",
+      total_changed,
+      [&](int i) { return delta_round(i % 2 == 0 ? DeltaPages::Changes : DeltaPages::Undo); });
   if (!delta.ok()) return fail(delta.status());
   print(*delta, baseline);
+  // Back to the users as generated (untimed), so that (e) reads what the cache holds.
+  if (o.delta_rounds % 2 == 1) {
+    if (Status s = delta_round(DeltaPages::Undo); !s.ok()) return fail(s);
+  }
 
-  directory->set_delta_changes(false);
-  auto idle = measure("(d) delta, nothing changed", 0,
-                      [&] { return mirror_phase(*directory, **cache, o, false, changes); });
+  auto idle = median_of(o.delta_rounds, "(d) delta, nothing changed", 0,
+                        [&](int) { return delta_round(DeltaPages::None); });
   if (!idle.ok()) return fail(idle.status());
   print(*idle, baseline);
 
