@@ -27,6 +27,7 @@ namespace mirror_kill_cli_test {
 constexpr int kTrials = 16;
 
 struct TenantState {
+  std::string domain;
   std::vector<User> users;
   std::vector<User> deleted_users;
   MirrorState mirror = MirrorState::Never;
@@ -48,8 +49,8 @@ std::map<std::string, TenantState> read_cache(const std::string& path) {
     auto snapshot = (*cache)->load_snapshot(t.tenant.id);
     EXPECT_TRUE(snapshot.ok()) << t.tenant.id;
     if (!snapshot.ok()) continue;
-    out[t.tenant.id] = {snapshot->users, snapshot->deleted_users, t.state.outcome,
-                        t.state.delta_link};
+    out[t.tenant.id] = {t.tenant.default_domain_name, snapshot->users, snapshot->deleted_users,
+                        t.state.outcome, t.state.delta_link};
   }
   return out;
 }
@@ -97,8 +98,12 @@ TEST(MirrorKillCliTest, AKilledMirrorLeavesEachTenantAsBeforeAsAfterOrStale) {
   ASSERT_EQ(before.size(), 6u);
 
   // A few changed users in each tenant (a round that comes whole with the lists), and
-  // 150 in the first (a round of two pages of 100).
-  bool first = true;
+  // 150 in the first the mirror reads (by domain), so that early kills land in its round
+  // of two pages of 100.
+  std::string paged = before.begin()->first;
+  for (const auto& [id, state] : before) {
+    if (state.domain < before.at(paged).domain) paged = id;
+  }
   for (const auto& [id, state] : before) {
     FakeClock clock;
     auto cache = Cache::open(base, clock);
@@ -106,8 +111,7 @@ TEST(MirrorKillCliTest, AKilledMirrorLeavesEachTenantAsBeforeAsAfterOrStale) {
     auto snapshot = (*cache)->load_snapshot(id);
     ASSERT_TRUE(snapshot.ok());
     ASSERT_FALSE(snapshot->skus.empty());
-    change_users(f.fake(), id, state, snapshot->skus.front().sku_id, first ? 150 : 3);
-    first = false;
+    change_users(f.fake(), id, state, snapshot->skus.front().sku_id, id == paged ? 150 : 3);
   }
 
   // Where a mirror that is never killed ends.
