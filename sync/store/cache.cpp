@@ -634,14 +634,8 @@ Status update_sync_columns(Database& db, std::int64_t key, const char* sql,
 Status update_sync_row(CacheDatabase& cdb, const std::string& tenant, const char* sql,
                        const std::vector<std::optional<std::string>>& texts,
                        const std::function<bool(const SyncState&)>& changes_plans = {}) {
-  return cdb.with_writer([&](Database& db) -> Status {
-    auto tx = Transaction::begin(db);
-    if (!tx.ok()) return tx.error();
-    auto row = resolve_tenant(db, tenant);
-    if (!row.ok()) return row.error();
-    Status st = update_sync_columns(db, row->key, sql, texts, changes_plans);
-    if (!st.ok()) return st;
-    return tx->commit();
+  return write_tenant_rows(cdb, tenant, [&](Database& db, std::int64_t key, bool&) {
+    return update_sync_columns(db, key, sql, texts, changes_plans);
   });
 }
 
@@ -677,44 +671,34 @@ Status Cache::set_delta_link(const std::string& tenant, const std::string& delta
 Status Cache::mark_complete(const std::string& tenant, ReadKind kind,
                             const std::optional<std::string>& delta_link) {
   std::string now = format_iso8601(db_->clock().now());
-  return db_->with_writer([&](Database& db) -> Status {
-    auto tx = Transaction::begin(db);
-    if (!tx.ok()) return tx.error();
-    auto row = resolve_tenant(db, tenant);
-    if (!row.ok()) return row.error();
-    Status st = mark_complete_row(db, row->key, kind, delta_link, now, graph_host_);
-    if (!st.ok()) return st;
-    return tx->commit();
+  return write_tenant_rows(*db_, tenant, [&](Database& db, std::int64_t key, bool&) {
+    return mark_complete_row(db, key, kind, delta_link, now, graph_host_);
   });
 }
 
 Status Cache::write_whole_delta_round(const std::string& tenant, const WholeDeltaRound& round) {
   std::string now = format_iso8601(db_->clock().now());
-  Status written = db_->with_writer([&](Database& db) -> Status {
-    auto tx = Transaction::begin(db);
-    if (!tx.ok()) return tx.error();
-    auto row = resolve_tenant(db, tenant);
-    if (!row.ok()) return row.error();
-    const std::int64_t key = row->key;
-    bool changed = false;
-    Status st = cache_rows::replace_skus(db, key, round.skus, changed);
-    if (st.ok() && round.domains)
-      st = cache_rows::replace_domains(db, key, *round.domains, changed);
-    if (st.ok() && round.role_definitions) {
-      st = cache_rows::replace_role_definitions(db, key, *round.role_definitions, changed);
-    }
-    if (st.ok() && round.role_assignments) {
-      st = cache_rows::replace_role_assignments(db, key, *round.role_assignments, changed);
-    }
-    if (st.ok()) st = apply_page_rows(db, key, round.changes, now, changed);
-    if (st.ok() && changed) st = cache_rows::bump_state_version(db, key);
-    // Its own state version, as replace_deleted_users() moves it.
-    if (st.ok()) st = replace_deleted_rows(db, impl_->reads, tenant, round.deleted_users, now);
-    if (st.ok())
-      st = mark_complete_row(db, key, ReadKind::Delta, round.delta_link, now, graph_host_);
-    if (!st.ok()) return st;
-    return tx->commit();
-  });
+  Status written =
+      write_tenant_rows(*db_, tenant, [&](Database& db, std::int64_t key, bool& changed) {
+        Status st = cache_rows::replace_skus(db, key, round.skus, changed);
+        if (st.ok() && round.domains) {
+          st = cache_rows::replace_domains(db, key, *round.domains, changed);
+        }
+        if (st.ok() && round.role_definitions) {
+          st = cache_rows::replace_role_definitions(db, key, *round.role_definitions, changed);
+        }
+        if (st.ok() && round.role_assignments) {
+          st = cache_rows::replace_role_assignments(db, key, *round.role_assignments, changed);
+        }
+        if (st.ok()) st = apply_page_rows(db, key, round.changes, now, changed);
+        // The deleted users and the completion move the state version themselves, as
+        // replace_deleted_users() and mark_complete() do.
+        if (st.ok()) st = replace_deleted_rows(db, impl_->reads, tenant, round.deleted_users, now);
+        if (st.ok()) {
+          st = mark_complete_row(db, key, ReadKind::Delta, round.delta_link, now, graph_host_);
+        }
+        return st;
+      });
   if (!written.ok()) (void)abort_read(tenant, ReadScope::Deleted);
   return written;
 }
