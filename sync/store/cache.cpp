@@ -169,10 +169,16 @@ Result<Tenant> Cache::find_tenant(const std::string& tenant) {
 
 namespace {
 
+// Whether a write ends a mirror round, whose summary then reports the tenant's counts.
+enum class EndsRound { No, Yes };
+
 // One transaction writing the tenant's rows with `write(db, tenant key, changed)`; the
-// state version moves only when something changed.
+// state version moves only when something changed. The write that ends a round also
+// counts the tenant's users at the version it leaves (only when that moved), in the same
+// transaction: counts() then reads them rather than walking the users again.
 template <class Write>
-Status write_tenant_rows(CacheDatabase& cache_db, const std::string& tenant, Write write) {
+Status write_tenant_rows(CacheDatabase& cache_db, const std::string& tenant, Write write,
+                         EndsRound ends_round = EndsRound::No) {
   return cache_db.with_writer([&](Database& db) -> Status {
     auto tx = Transaction::begin(db);
     if (!tx.ok()) return tx.error();
@@ -181,6 +187,7 @@ Status write_tenant_rows(CacheDatabase& cache_db, const std::string& tenant, Wri
     bool changed = false;
     Status st = write(db, row->key, changed);
     if (st.ok() && changed) st = cache_rows::bump_state_version(db, row->key);
+    if (st.ok() && ends_round == EndsRound::Yes) st = cache_rows::count_users(db, row->key);
     if (!st.ok()) return st;
     return tx->commit();
   });
@@ -671,15 +678,19 @@ Status Cache::set_delta_link(const std::string& tenant, const std::string& delta
 Status Cache::mark_complete(const std::string& tenant, ReadKind kind,
                             const std::optional<std::string>& delta_link) {
   std::string now = format_iso8601(db_->clock().now());
-  return write_tenant_rows(*db_, tenant, [&](Database& db, std::int64_t key, bool&) {
-    return mark_complete_row(db, key, kind, delta_link, now, graph_host_);
-  });
+  return write_tenant_rows(
+      *db_, tenant,
+      [&](Database& db, std::int64_t key, bool&) {
+        return mark_complete_row(db, key, kind, delta_link, now, graph_host_);
+      },
+      EndsRound::Yes);
 }
 
 Status Cache::write_whole_delta_round(const std::string& tenant, const WholeDeltaRound& round) {
   std::string now = format_iso8601(db_->clock().now());
-  Status written =
-      write_tenant_rows(*db_, tenant, [&](Database& db, std::int64_t key, bool& changed) {
+  Status written = write_tenant_rows(
+      *db_, tenant,
+      [&](Database& db, std::int64_t key, bool& changed) {
         Status st = cache_rows::replace_skus(db, key, round.skus, changed);
         if (st.ok() && round.domains) {
           st = cache_rows::replace_domains(db, key, *round.domains, changed);
@@ -698,7 +709,8 @@ Status Cache::write_whole_delta_round(const std::string& tenant, const WholeDelt
           st = mark_complete_row(db, key, ReadKind::Delta, round.delta_link, now, graph_host_);
         }
         return st;
-      });
+      },
+      EndsRound::Yes);
   if (!written.ok()) (void)abort_read(tenant, ReadScope::Deleted);
   return written;
 }
@@ -918,21 +930,35 @@ Status Cache::request_full_reread(std::int64_t tenant_key,
 Result<TenantCounts> Cache::counts(const std::string& tenant) {
   return read_tenant(*db_, tenant, [&](Database& db, std::int64_t key) -> Result<TenantCounts> {
     TenantCounts c;
-    // Both counts come from indexes (users by upn; users_deleted), not from every row.
-    auto s = db.cached(
-        "SELECT (SELECT count(*) FROM users u WHERE u.tenant = ?1), "
-        "(SELECT count(*) FROM users u WHERE u.tenant = ?1 AND u.deleted_at IS NOT NULL)");
-    if (!s.ok()) return s.error();
-    (*s)->bind(1, key);
-    auto r = (*s)->step();
-    if (!r.ok()) return r.error();
-    c.deleted_users = (*s)->column_int(1);
-    c.users = (*s)->column_int(0) - c.deleted_users;
+    // As counted at the tenant's state version (count_users), when that is still its
+    // version: every change of its users moves it. Otherwise counted here, from indexes
+    // (users by upn; users_deleted), not from every row.
+    auto stored = db.cached(
+        "SELECT active_users, deleted_users FROM sync_state "
+        "WHERE tenant = ?1 AND counted_version IS state_version");
+    if (!stored.ok()) return stored.error();
+    (*stored)->bind(1, key);
+    auto found = (*stored)->step();
+    if (!found.ok()) return found.error();
+    if (*found) {
+      c.users = (*stored)->column_int(0);
+      c.deleted_users = (*stored)->column_int(1);
+    } else {
+      auto s = db.cached(
+          "SELECT (SELECT count(*) FROM users u WHERE u.tenant = ?1), "
+          "(SELECT count(*) FROM users u WHERE u.tenant = ?1 AND u.deleted_at IS NOT NULL)");
+      if (!s.ok()) return s.error();
+      (*s)->bind(1, key);
+      auto r = (*s)->step();
+      if (!r.ok()) return r.error();
+      c.deleted_users = (*s)->column_int(1);
+      c.users = (*s)->column_int(0) - c.deleted_users;
+    }
     auto k = db.cached("SELECT count(*) FROM skus WHERE tenant = ?1");
     if (!k.ok()) return k.error();
     (*k)->bind(1, key);
-    r = (*k)->step();
-    if (!r.ok()) return r.error();
+    auto skus = (*k)->step();
+    if (!skus.ok()) return skus.error();
     c.skus = (*k)->column_int(0);
     return c;
   });

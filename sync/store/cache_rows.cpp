@@ -64,6 +64,20 @@ Status bump_state_version(Database& db, std::int64_t tenant_key) {
   return (*s)->run();
 }
 
+Status count_users(Database& db, std::int64_t tenant_key) {
+  // Both counts come from indexes (users by upn; users_deleted), not from every row. The
+  // subqueries run only when the row qualifies, so a count still current costs one lookup.
+  auto s = db.cached(
+      "UPDATE sync_state SET counted_version = state_version, "
+      "active_users = (SELECT count(*) FROM users WHERE tenant = ?1) - "
+      "(SELECT count(*) FROM users WHERE tenant = ?1 AND deleted_at IS NOT NULL), "
+      "deleted_users = (SELECT count(*) FROM users WHERE tenant = ?1 AND deleted_at IS NOT NULL) "
+      "WHERE tenant = ?1 AND counted_version IS NOT state_version");
+  if (!s.ok()) return s.error();
+  (*s)->bind(1, tenant_key);
+  return (*s)->run();
+}
+
 Result<std::vector<Sku>> load_skus(Database& db, std::int64_t tenant_key) {
   std::vector<Sku> skus;
   {

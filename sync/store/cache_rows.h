@@ -30,6 +30,9 @@ Result<TenantRow> resolve_tenant(Database& db, const std::string& tenant);
 Status ensure_sync_row(Database& db, std::int64_t tenant_key);
 // state_version += 1: the tenant's data changed in this transaction.
 Status bump_state_version(Database& db, std::int64_t tenant_key);
+// Stores the tenant's active and soft-deleted user counts in its sync_state row with the
+// state version they describe; nothing to do when they were counted at that version.
+Status count_users(Database& db, std::int64_t tenant_key);
 
 // The tenant's SKUs in the order the service listed them, with their service plans.
 Result<std::vector<Sku>> load_skus(Database& db, std::int64_t tenant_key);

@@ -284,6 +284,17 @@ constexpr std::string_view kSchemaV11 = R"sql(
 -- no statement: existing rows keep their full license_states
 )sql";
 
+// v12: the counts a mirror reports for a tenant (its active and soft-deleted users), kept
+// with the state version they were counted at (cache_rows::count_users). Every change of
+// a tenant's users moves its state version, so counts of the current version are current;
+// a round that changed nothing reports them without walking the tenant's users again.
+// NULL: never counted (counted where they are needed).
+constexpr std::string_view kSchemaV12 = R"sql(
+ALTER TABLE sync_state ADD COLUMN counted_version INTEGER;
+ALTER TABLE sync_state ADD COLUMN active_users INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE sync_state ADD COLUMN deleted_users INTEGER NOT NULL DEFAULT 0;
+)sql";
+
 }  // namespace
 
 std::string_view cache_migration_sql(int version) {
@@ -310,6 +321,8 @@ std::string_view cache_migration_sql(int version) {
       return kSchemaV10;
     case 11:
       return kSchemaV11;
+    case 12:
+      return kSchemaV12;
     default:
       return {};
   }

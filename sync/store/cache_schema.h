@@ -21,6 +21,9 @@
 //       license_states_by_group (the groups each tenant's users inherit licenses from)
 //   v10 a user's licenses in its users row (assigned_licenses, license_states and
 //       license_groups columns, license_columns.h) instead of tables of their own
+//   v11 license_states may be "assigned" (nothing moves; older releases must refuse it)
+//   v12 sync_state.counted_version / active_users / deleted_users: a tenant's user counts
+//       as of a state version, so a round that changed nothing does not count again
 //
 // Stateless; safe from any thread.
 #pragma once
@@ -35,7 +38,7 @@ namespace tenantsync {
 class Database;
 
 // The newest schema this build writes and reads.
-inline constexpr int kCacheSchemaVersion = 11;
+inline constexpr int kCacheSchemaVersion = 12;
 
 // The SQL of migration `version` (1..kCacheSchemaVersion), without the user_version
 // update. Exposed so tests can build an old file exactly as an old release wrote it.

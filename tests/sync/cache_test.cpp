@@ -936,6 +936,88 @@ TEST_F(CacheTest, ADeltaUpdateKeepsEveryIndexInStepWithItsRow) {
       0);
 }
 
+// ---- counts ----
+
+// What counts() says, checked against the users table itself.
+void expect_counts_are_the_tables(Cache& cache, const std::string& path, const std::string& step) {
+  auto counts = cache.counts(kContoso.id);
+  ASSERT_TRUE(counts.ok()) << step << ": " << counts.error().describe();
+  EXPECT_EQ(counts->users,
+            raw_int(path, "SELECT count(*) FROM users WHERE tenant = 1 AND deleted_at IS NULL"))
+      << step;
+  EXPECT_EQ(counts->deleted_users,
+            raw_int(path, "SELECT count(*) FROM users WHERE tenant = 1 AND deleted_at IS NOT NULL"))
+      << step;
+}
+
+// The write that ends a round stores the counts with the state version it leaves; a later
+// round that changes nothing reports them without counting, and every other write of the
+// tenant's users moves the version, so counts() never reports counts it has outlived.
+TEST_F(CacheTest, CountsAreKeptWithTheRoundsStateVersionAndNeverOutliveIt) {
+  const std::string counted =
+      "SELECT counted_version IS state_version FROM sync_state WHERE tenant = 1";
+  ASSERT_EQ(raw_int(path_, "SELECT key FROM tenants WHERE id = '" + kContoso.id + "'"), 1);
+  full_read(kContoso,
+            {make_user("a", "a@contoso.onmicrosoft.com", {kE3}),
+             make_user("b", "b@contoso.onmicrosoft.com", {kE3}),
+             make_user("c", "c@contoso.onmicrosoft.com", {})},
+            {deleted_user("d", "d@contoso.onmicrosoft.com", "2026-11-18T00:00:00Z", {})});
+  EXPECT_EQ(raw_int(path_, counted), 1) << "stored by the completion";
+  expect_counts_are_the_tables(*cache_, path_, "after the full read");
+
+  // A round that changes nothing keeps them; they are read, not counted: planted counts
+  // come back as they are.
+  std::vector<Sku> skus = snapshot(kContoso.id).skus;
+  std::vector<User> deleted = snapshot(kContoso.id).deleted_users;
+  UserPage quiet;
+  const std::string link = "delta-link-2";
+  ASSERT_TRUE(cache_
+                  ->write_whole_delta_round(kContoso.id,
+                                            {skus, nullptr, nullptr, nullptr, quiet, deleted, link})
+                  .ok());
+  EXPECT_EQ(raw_int(path_, counted), 1);
+  raw_exec(path_, "UPDATE sync_state SET active_users = 77 WHERE tenant = 1");
+  auto planted = cache_->counts(kContoso.id);
+  ASSERT_TRUE(planted.ok());
+  EXPECT_EQ(planted->users, 77);
+  raw_exec(path_, "UPDATE sync_state SET active_users = 3 WHERE tenant = 1");
+
+  // Every other write of the users moves the version past the stored counts.
+  ASSERT_TRUE(cache_->fold_user(kContoso.id, make_user("e", "e@contoso.onmicrosoft.com", {})).ok());
+  expect_counts_are_the_tables(*cache_, path_, "fold_user");
+  ASSERT_TRUE(cache_->mark_deleted(kContoso.id, "a").ok());
+  expect_counts_are_the_tables(*cache_, path_, "mark_deleted");
+  ASSERT_TRUE(cache_->remove_user(kContoso.id, "b").ok());
+  expect_counts_are_the_tables(*cache_, path_, "remove_user");
+  UserPage page;
+  page.users = {make_user("f", "f@contoso.onmicrosoft.com", {})};
+  page.removed_soft = {"c"};
+  page.removed_hard = {"e"};
+  ASSERT_TRUE(cache_->apply_user_page(kContoso.id, page).ok());
+  expect_counts_are_the_tables(*cache_, path_, "apply_user_page");
+  ASSERT_TRUE(cache_->replace_deleted_users(kContoso.id, {}).ok());
+  expect_counts_are_the_tables(*cache_, path_, "replace_deleted_users");
+  ASSERT_TRUE(cache_->begin_read(kContoso.id, ReadScope::Active).ok());
+  ASSERT_TRUE(cache_
+                  ->stage_page(kContoso.id, ReadScope::Active,
+                               {make_user("g", "g@contoso.onmicrosoft.com", {})})
+                  .ok());
+  ASSERT_TRUE(cache_->commit_read(kContoso.id, ReadScope::Active, "delta-link-3").ok());
+  expect_counts_are_the_tables(*cache_, path_, "a full read's commit");
+  EXPECT_EQ(raw_int(path_, counted), 0) << "none of these ends a round";
+
+  // A round that changed something counts again, in its own transaction.
+  UserPage changes;
+  changes.users = {make_user("h", "h@contoso.onmicrosoft.com", {})};
+  ASSERT_TRUE(cache_
+                  ->write_whole_delta_round(kContoso.id,
+                                            {skus, nullptr, nullptr, nullptr, changes, {}, link})
+                  .ok());
+  EXPECT_EQ(raw_int(path_, counted), 1);
+  EXPECT_EQ(raw_int(path_, "SELECT active_users FROM sync_state WHERE tenant = 1"), 2);
+  expect_counts_are_the_tables(*cache_, path_, "a round with changes");
+}
+
 // ---- state version and fingerprint ----
 
 TEST_F(CacheTest, StateVersionBumpsOnlyWhenDataChanges) {
