@@ -57,6 +57,7 @@
 #include "bench/mirror_peer.h"
 #include "bench/raw_graph_pages.h"
 #include "connector/graph_directory.h"
+#include "connector/json_tree.h"
 #include "connector/user_page_decoder.h"
 #include "sync/clock.h"
 #include "sync/directory.h"
@@ -298,7 +299,8 @@ class JsonPageDirectory final : public Directory {
     const GeneratedTenant* t = find(tenant);
     if (!t) return make_error(ErrorKind::NotFound, "no tenant " + tenant);
     try {
-      return nlohmann::json::parse(t->skus_json).at("value").get<std::vector<Sku>>();
+      // Parsed as the Graph adapter parses an answer of its lists' $batch.
+      return parse_json_tree(t->skus_json).at("value").get<std::vector<Sku>>();
     } catch (const nlohmann::json::exception& e) {
       return make_error(ErrorKind::Invalid, e.what());
     }
