@@ -12,8 +12,10 @@
 
 #include <nlohmann/json.hpp>
 
+#include "connector/batch_answer.h"
 #include "connector/graph_errors.h"
 #include "connector/json_tree.h"
+#include "connector/sku_page_decoder.h"
 #include "connector/url.h"
 #include "connector/user_page_decoder.h"
 #include "sync/ascii_case.h"
@@ -68,6 +70,37 @@ Result<DecodedUserPage> decode_users(const HttpResponse& response, bool delta,
   }
   return invalid(what + ": unexpected data in item " + std::to_string(failure.item) + ": " +
                  failure.detail);
+}
+
+// A page of SKUs (sku_page_decoder.h), or what was wrong with it.
+Result<DecodedSkuPage> decode_skus(const HttpResponse& response, const std::string& what) {
+  DecodedSkuPage decoded;
+  SkuPageFailure failure;
+  if (decode_sku_page(response.body, decoded, failure)) return decoded;
+  switch (failure.kind) {
+    case SkuPageFailure::Kind::NotJson:
+      return not_json(response, what);
+    case SkuPageFailure::Kind::NoValueArray:
+      return no_value_array(what);
+    case SkuPageFailure::Kind::BadItem:
+      break;
+  }
+  return invalid(what + ": unexpected data in item " + std::to_string(failure.item) + ": " +
+                 failure.detail);
+}
+
+// An answer's body as JSON text, decoded by its reader (a $batch item's, split out by
+// split_batch_answer, or an answer read alone).
+struct JsonText {
+  std::string text;
+};
+
+// The body as an answer of its own, for the decoders that read one (the page decoders).
+HttpResponse answer_alone(JsonText&& body) {
+  HttpResponse alone;
+  alone.status = 200;
+  alone.body = std::move(body.text);
+  return alone;
 }
 
 // Parses a response body as a JSON tree.
@@ -395,17 +428,19 @@ Result<std::vector<Tenant>> GraphClient::contracts(const std::string& partner_te
 }
 
 Result<std::vector<Sku>> GraphClient::subscribed_skus(const std::string& tenant) {
-  std::vector<Sku> skus;
-  Status st = for_each_page(
-      tenant, url("/subscribedSkus"), "subscribedSkus",
-      [&](const nlohmann::json& page, int n) -> Status {
-        auto decoded = decode_array<Sku>(
-            page["value"], "tenant " + tenant + ": subscribedSkus page " + std::to_string(n));
-        if (!decoded) return decoded.error();
-        for (auto& s : *decoded) skus.push_back(std::move(s));
-        return Status();
-      },
-      nullptr);
+  return subscribed_skus_from(tenant, url("/subscribedSkus"), {}, 1);
+}
+
+Result<std::vector<Sku>> GraphClient::subscribed_skus_from(const std::string& tenant,
+                                                           const std::string& first_url,
+                                                           std::vector<Sku> skus, int first_page) {
+  auto read = [&](const HttpResponse& response, const std::string& what, int) -> Result<PageLinks> {
+    auto decoded = decode_skus(response, what);
+    if (!decoded) return decoded.error();
+    for (auto& s : decoded->skus) skus.push_back(std::move(s));
+    return PageLinks{std::move(decoded->next_link), ""};
+  };
+  Status st = read_pages(tenant, first_url, "subscribedSkus", read, nullptr, first_page);
   if (!st.ok()) return st;
   return skus;
 }
@@ -498,13 +533,28 @@ TenantLists GraphClient::tenant_lists(const std::string& tenant, const ListsRequ
   auto page_one = [&](std::size_t i) { return "tenant " + tenant + ": " + whats[i] + " page 1"; };
   // Each list's first page, in one $batch; one the batch could not answer (throttled, 5xx,
   // malformed) is asked for again on its own.
-  std::vector<Result<nlohmann::json>> first = get_many<nlohmann::json>(
+  // Each answer's body comes as text, decoded below as that page read alone would be.
+  std::vector<Result<JsonText>> first = get_many<JsonText>(
       tenant, paths, "the tenant's lists",
-      [&](std::size_t i) { return get_one<nlohmann::json>(tenant, paths[i], page_one(i)); }, after);
+      [&](std::size_t i) { return get_one<JsonText>(tenant, paths[i], page_one(i)); }, after);
+  // The answer's tree, for the lists that are small or read once.
+  auto tree = [&](std::size_t i) -> Result<nlohmann::json> {
+    if (!first[i].ok()) return first[i].error();
+    return parse_json_tree(first[i]->text);  // JSON: split from a parsed answer, or checked
+  };
+  // The SKUs straight from the text, the rest of their pages by their nextLink.
+  auto skus = [&](std::size_t i) -> Result<std::vector<Sku>> {
+    if (!first[i].ok()) return first[i].error();
+    auto decoded = decode_skus(answer_alone(std::move(*first[i])), page_one(i));
+    if (!decoded) return decoded.error();
+    if (decoded->next_link.empty()) return std::move(decoded->skus);
+    return subscribed_skus_from(tenant, decoded->next_link, std::move(decoded->skus), 2);
+  };
   // A whole list: its first page's items, then the rest by its nextLink, as list_all reads.
   auto whole = [&]<class T>(std::size_t i, std::type_identity<T>) -> Result<std::vector<T>> {
-    if (!first[i].ok()) return first[i].error();
-    const nlohmann::json& page = *first[i];
+    auto parsed = tree(i);
+    if (!parsed.ok()) return parsed.error();
+    const nlohmann::json& page = *parsed;
     auto value = page.is_object() ? page.find("value") : page.end();
     if (value == page.end() || !value->is_array()) return no_value_array(page_one(i));
     auto items = decode_array<T>(*value, page_one(i));
@@ -518,14 +568,19 @@ TenantLists GraphClient::tenant_lists(const std::string& tenant, const ListsRequ
     for (auto& item : *rest) items->push_back(std::move(item));
     return items;
   };
-  // The deleted users' first page only: the mirror reads the rest page by page.
-  auto deleted_first_page = [&](std::size_t i) {
-    return deleted_users_page(first[i], page_one(i));
+  // The deleted users' first page only, decoded straight into users: the mirror reads the
+  // rest page by page.
+  auto deleted_first_page = [&](std::size_t i) -> Result<DeletedUsersPage> {
+    if (!first[i].ok()) return first[i].error();
+    auto decoded = decode_users(answer_alone(std::move(*first[i])), /*delta=*/false, page_one(i));
+    if (!decoded) return decoded.error();
+    return DeletedUsersPage{std::move(decoded->page.users), std::move(decoded->next_link)};
   };
   // The delta link of the "sync from now" answer: no users, a deltaLink, no nextLink.
   auto latest_link = [&](std::size_t i) -> Result<std::string> {
-    if (!first[i].ok()) return first[i].error();
-    const nlohmann::json& page = *first[i];
+    auto parsed = tree(i);
+    if (!parsed.ok()) return parsed.error();
+    const nlohmann::json& page = *parsed;
     auto link = page.is_object() ? page.find("@odata.deltaLink") : page.end();
     if (link == page.end() || !link->is_string() || link->get<std::string>().empty()) {
       return invalid(page_one(i) + ": no deltaLink");
@@ -535,10 +590,7 @@ TenantLists GraphClient::tenant_lists(const std::string& tenant, const ListsRequ
   // The delta round's first page, decoded as the same page read alone would be.
   auto delta_first_page = [&](std::size_t i) -> Result<DeltaPage> {
     if (!first[i].ok()) return first[i].error();
-    HttpResponse alone;
-    alone.status = 200;
-    alone.body = first[i]->dump();
-    auto decoded = decode_users(alone, /*delta=*/true, page_one(i));
+    auto decoded = decode_users(answer_alone(std::move(*first[i])), /*delta=*/true, page_one(i));
     if (!decoded) return decoded.error();
     if (decoded->next_link.empty() && decoded->delta_link.empty()) {
       return round_without_delta_link(tenant);
@@ -547,7 +599,7 @@ TenantLists GraphClient::tenant_lists(const std::string& tenant, const ListsRequ
                      std::move(decoded->delta_link)};
   };
   TenantLists out;
-  out.skus = whole(0, std::type_identity<Sku>());
+  out.skus = skus(0);
   out.domains = whole(1, std::type_identity<Domain>());
   std::size_t i = 2;
   if (want.latest_delta_link) out.latest_delta_link = latest_link(i++);
@@ -650,10 +702,14 @@ Result<T> GraphClient::get_one(const std::string& tenant, const std::string& rel
   if (!sent.response) return sent.response.error();
   auto json = parse_json(*sent.response, what, options_.max_response_bytes);
   if (!json) return json.error();
-  try {
-    return json->get<T>();
-  } catch (const nlohmann::json::exception& e) {
-    return invalid(what + ": unexpected data: " + e.what());
+  if constexpr (std::is_same_v<T, JsonText>) {
+    return JsonText{std::move(sent.response->body)};  // JSON, as the parse found
+  } else {
+    try {
+      return json->get<T>();
+    } catch (const nlohmann::json::exception& e) {
+      return invalid(what + ": unexpected data: " + e.what());
+    }
   }
 }
 
@@ -681,41 +737,41 @@ std::vector<Result<T>> GraphClient::get_many(const std::string& tenant,
     call.body = nlohmann::json{{"requests", std::move(requests)}}.dump();
     RetryBudget budget(retry_);
     Sent sent = send(tenant, call, budget);
-    std::map<std::string, nlohmann::json*> by_id;
-    Result<nlohmann::json> json = make_error(ErrorKind::Internal, "no answer");
-    if (sent.response) {
-      json = parse_json(*sent.response, "tenant " + tenant + ": $batch of " + what,
-                        options_.max_response_bytes);
+    // Split without a tree of the whole answer: each body is decoded by its own reader.
+    std::optional<std::vector<BatchAnswer>> answers;
+    if (sent.response && !too_large(*sent.response, what, options_.max_response_bytes)) {
+      answers = split_batch_answer(sent.response->body);
     }
-    if (json && json->is_object() && json->contains("responses") &&
-        (*json)["responses"].is_array()) {
-      for (auto& r : (*json)["responses"]) {
-        if (r.is_object() && r.contains("id") && r["id"].is_string())
-          by_id.emplace(r["id"].get<std::string>(), &r);
-      }
+    std::map<std::string, BatchAnswer*> by_id;
+    if (answers) {
+      for (auto& answer : *answers) by_id.emplace(answer.id, &answer);
     }
     for (std::size_t i = start; i < end; ++i) {
       auto found = by_id.find(std::to_string(i));
-      nlohmann::json* item = found == by_id.end() ? nullptr : found->second;
-      int status = item && is_http_status(item->value("status", nlohmann::json()))
-                       ? (*item)["status"].get<int>()
-                       : 0;
-      if (status == 200 && item->contains("body")) {
-        try {
-          if constexpr (std::is_same_v<T, nlohmann::json>) {
-            read[i] = std::move((*item)["body"]);  // each answer is taken once: no copy
-          } else {
-            read[i] = (*item)["body"].get<T>();
-          }
+      BatchAnswer* item = found == by_id.end() ? nullptr : found->second;
+      int status = item && is_http_status(item->status) ? item->status.get<int>() : 0;
+      if (status == 200 && item->body) {
+        if constexpr (std::is_same_v<T, JsonText>) {
+          read[i] = JsonText{std::move(*item->body)};  // each answer is taken once: no copy
           continue;
-        } catch (const nlohmann::json::exception&) {
-          // Read it again on its own below: that path reports what was wrong.
+        } else {
+          try {
+            nlohmann::json body = parse_json_tree(*item->body);
+            if constexpr (std::is_same_v<T, nlohmann::json>) {
+              read[i] = std::move(body);
+            } else {
+              read[i] = body.get<T>();
+            }
+            continue;
+          } catch (const nlohmann::json::exception&) {
+            // Read it again on its own below: that path reports what was wrong.
+          }
         }
       }
       if (status == 404) {
         read[i] = classify_parsed_graph_error(
-            status, lower_case_headers(item->value("headers", nlohmann::json())),
-            item->value("body", nlohmann::json()));
+            status, lower_case_headers(item->headers),
+            item->body ? parse_json_tree(*item->body) : nlohmann::json());
         continue;
       }
       read[i] = read_one(i);  // throttled, 5xx or malformed

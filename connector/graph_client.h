@@ -244,6 +244,11 @@ class GraphClient {
   Status for_each_user_page(const std::string& tenant, const std::string& first_url,
                             const std::string& what, bool delta, const UserPageSink& sink,
                             std::string* delta_link, int first_page = 1);
+  // The SKUs of `skus` followed by those of the pages from `first_url` (numbered from
+  // `first_page`), each page decoded straight into Skus (sku_page_decoder.h).
+  Result<std::vector<Sku>> subscribed_skus_from(const std::string& tenant,
+                                                const std::string& first_url, std::vector<Sku> skus,
+                                                int first_page);
   // A delta round's pages from `from` (numbered from `first_page`); the link that ends it.
   Result<std::string> delta_pages(const std::string& tenant, const std::string& from,
                                   const UserPageSink& sink, int first_page);

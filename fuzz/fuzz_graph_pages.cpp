@@ -1,5 +1,6 @@
 // Fuzzes GraphClient's paged reads (users, users delta, deleted users, subscribed SKUs,
-// contracts) and the single-user read, with the service's answers taken from the input:
+// contracts), a tenant's lists in one $batch (split per answer, each decoded as read
+// alone) and the single-user read, with the service's answers taken from the input:
 // byte 0 picks the read, byte 1 the first answer's status, the rest is the bodies of
 // successive pages separated by "\n#next\n". Every answer must give data or an error,
 // never a crash, and no request may go to another origin than graph_url.
@@ -32,7 +33,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
 
   auto keep_users = [](std::vector<User>&&) { return Status(); };
   auto keep_page = [](UserPage&&) { return Status(); };
-  switch (read % 7) {
+  switch (read % 8) {
     case 0:
       (void)client.list_users("contoso", keep_users);
       break;
@@ -54,6 +55,13 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     case 6:
       (void)client.get_user("contoso", "adele@contoso.com");
       break;
+    case 7: {
+      ListsRequest want;
+      want.role_definitions = want.role_assignments = want.deleted_users = true;
+      want.delta_link = "https://graph.test/v1.0/users/delta?t=1";
+      (void)client.tenant_lists("contoso", want);
+      break;
+    }
   }
   if (transport.foreign_requests() != 0) std::abort();  // a token went to another host
   return 0;

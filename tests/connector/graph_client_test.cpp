@@ -993,6 +993,53 @@ TEST_F(GraphClientTest, TenantListsComeInOneBatchAndAThrottledListIsReadAlone) {
   EXPECT_FALSE(plain.deleted_users.has_value());
 }
 
+// Each answer of the lists' $batch is decoded as that page read alone: a SKU the service
+// sent wrong fails the SKUs (naming the page, the item and the property) and nothing else;
+// an answer simdjson cannot parse (an integer beyond 64 bits) is split by nlohmann's
+// parser instead, and still read.
+TEST_F(GraphClientTest, EachAnswerOfTheListsBatchIsDecodedAsItsPageReadAlone) {
+  std::string extra;  // spliced into the SKUs' answer
+  transport_.set_handler([&](const HttpRequest& r) -> Result<HttpResponse> {
+    if (ScriptedTransport::path_of(r) != "/v1.0/$batch") {
+      ADD_FAILURE() << "read alone: " << r.url;
+      return test::graph_error(404, "Request_ResourceNotFound", "unexpected " + r.url);
+    }
+    json responses = json::array();
+    const json requests = json::parse(r.body)["requests"];
+    for (const auto& item : requests) {
+      json body = {{"value", json::array()}};
+      if (item["url"] == "/subscribedSkus") {
+        body = {{"value",
+                 {{{"skuId", "s1"}, {"skuPartNumber", "SPE_E3"}},
+                  {{"skuId", nullptr}, {"skuPartNumber", "EMS"}}}}};
+      }
+      responses.push_back({{"id", item["id"]}, {"status", 200}, {"body", body}});
+    }
+    std::string text = json{{"responses", responses}}.dump();
+    text.insert(1, extra);
+    return HttpResponse{200, {{"content-type", "application/json"}}, text};
+  });
+  TenantLists lists =
+      client_.tenant_lists("contoso", ListsRequest{.deleted_users = true, .delta_link = ""});
+  ASSERT_FALSE(lists.skus.ok());
+  EXPECT_EQ(lists.skus.error().message,
+            "tenant contoso: subscribedSkus page 1: unexpected data in item 1: skuId is null, "
+            "not a string");
+  EXPECT_TRUE(lists.domains.ok()) << lists.domains.error().describe();
+  ASSERT_TRUE(lists.deleted_users && lists.deleted_users->ok());
+  EXPECT_EQ(transport_.requests().size(), 1u) << "nothing read again alone";
+
+  extra = "\"big\": 123456789012345678901234567890,";
+  TenantLists big =
+      client_.tenant_lists("contoso", ListsRequest{.deleted_users = true, .delta_link = ""});
+  ASSERT_FALSE(big.skus.ok());
+  EXPECT_NE(big.skus.error().message.find("subscribedSkus page 1: unexpected data in item 1"),
+            std::string::npos)
+      << big.skus.error().message;
+  EXPECT_TRUE(big.domains.ok()) << big.domains.error().describe();
+  EXPECT_EQ(transport_.requests().size(), 2u) << "the answer was split, not read again";
+}
+
 // ---- writes -------------------------------------------------------------------------
 
 json batch_requests(const HttpRequest& r) { return json::parse(r.body)["requests"]; }
