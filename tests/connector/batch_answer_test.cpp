@@ -1,7 +1,7 @@
 // split_batch_answer gives each answer of a $batch as a tree would: the last of repeated
-// keys, answers without a string id left out, a body absent or null told apart, numbers
-// keeping their type through the body's text, and the same split from nlohmann's parser
-// for text simdjson refuses.
+// keys, answers without a string id left out, a body absent or null told apart, each
+// body the text the answer gave, and the same split from nlohmann's parser for text
+// simdjson refuses.
 #include "connector/batch_answer.h"
 
 #include <gtest/gtest.h>
@@ -45,6 +45,8 @@ TEST(BatchAnswerTest, SplitsEachAnswerAsATreeWouldHoldIt) {
   EXPECT_EQ(zero.headers, json({{"Retry-After", "3"}}));
   ASSERT_TRUE(zero.body.has_value());
   EXPECT_EQ(parse_json_tree(*zero.body), json({{"value", json::array()}})) << "the last value";
+  // The body's own text, as the answer gave it (not written out again).
+  EXPECT_EQ(*zero.body, R"({"value": [{"n": 3.0, "m": 3, "s": "\u00e9"}], "value": []})");
   EXPECT_EQ((*answers)[1].id, "2");
   ASSERT_TRUE((*answers)[1].body.has_value()) << "a null body is a body";
   EXPECT_EQ(*(*answers)[1].body, "null");
