@@ -128,19 +128,13 @@ Result<std::vector<T>> decode_array(const nlohmann::json& items, const std::stri
   return out;
 }
 
-// A first page of deleted users read in a $batch: its users and its next link.
-Result<DeletedUsersPage> deleted_users_page(const Result<nlohmann::json>& read,
-                                            const std::string& what) {
+// A first page of deleted users read in a $batch, decoded as that page read alone: its
+// users and its next link.
+Result<DeletedUsersPage> deleted_first_page(Result<JsonText>&& read, const std::string& what) {
   if (!read.ok()) return read.error();
-  const nlohmann::json& page = *read;
-  auto value = page.is_object() ? page.find("value") : page.end();
-  if (value == page.end() || !value->is_array()) return no_value_array(what);
-  auto users = decode_array<User>(*value, what);
-  if (!users.ok()) return users.error();
-  DeletedUsersPage out{std::move(users).value(), ""};
-  auto next = page.find("@odata.nextLink");
-  if (next != page.end() && next->is_string()) out.next_link = next->get<std::string>();
-  return out;
+  auto decoded = decode_users(answer_alone(std::move(*read)), /*delta=*/false, what);
+  if (!decoded) return decoded.error();
+  return DeletedUsersPage{std::move(decoded->page.users), std::move(decoded->next_link)};
 }
 
 HttpHeaders lower_case_headers(const nlohmann::json& headers) {
@@ -570,11 +564,8 @@ TenantLists GraphClient::tenant_lists(const std::string& tenant, const ListsRequ
   };
   // The deleted users' first page only, decoded straight into users: the mirror reads the
   // rest page by page.
-  auto deleted_first_page = [&](std::size_t i) -> Result<DeletedUsersPage> {
-    if (!first[i].ok()) return first[i].error();
-    auto decoded = decode_users(answer_alone(std::move(*first[i])), /*delta=*/false, page_one(i));
-    if (!decoded) return decoded.error();
-    return DeletedUsersPage{std::move(decoded->page.users), std::move(decoded->next_link)};
+  auto deleted_users = [&](std::size_t i) {
+    return deleted_first_page(std::move(first[i]), page_one(i));
   };
   // The delta link of the "sync from now" answer: no users, a deltaLink, no nextLink.
   auto latest_link = [&](std::size_t i) -> Result<std::string> {
@@ -603,7 +594,7 @@ TenantLists GraphClient::tenant_lists(const std::string& tenant, const ListsRequ
   out.domains = whole(1, std::type_identity<Domain>());
   std::size_t i = 2;
   if (want.latest_delta_link) out.latest_delta_link = latest_link(i++);
-  if (want.deleted_users) out.deleted_users = deleted_first_page(i++);
+  if (want.deleted_users) out.deleted_users = deleted_users(i++);
   if (delta_round) out.delta_page = delta_first_page(i++);
   if (want.role_definitions) {
     out.role_definitions = whole(i++, std::type_identity<RoleDefinition>());
@@ -1010,18 +1001,19 @@ DeletedUsersAndGroups GraphClient::deleted_users_and_groups(const std::string& t
   auto what = [&](std::size_t i) {
     return "tenant " + tenant + ": " + (i == 0 ? "deleted users page 1" : "group " + ids[i - 1]);
   };
-  auto read = get_many<nlohmann::json>(
-      tenant, paths, "deleted users and groups",
-      [&](std::size_t i) { return get_one<nlohmann::json>(tenant, paths[i], what(i)); });
+  // Each answer as text: the deleted users straight into users, the groups as trees.
+  auto read = get_many<JsonText>(tenant, paths, "deleted users and groups", [&](std::size_t i) {
+    return get_one<JsonText>(tenant, paths[i], what(i));
+  });
   DeletedUsersAndGroups out;
-  out.deleted_users = deleted_users_page(read[0], what(0));
+  out.deleted_users = deleted_first_page(std::move(read[0]), what(0));
   for (std::size_t i = 1; i < read.size(); ++i) {
     if (!read[i].ok()) {
       out.groups.push_back(read[i].error());
       continue;
     }
     try {
-      out.groups.push_back(read[i]->get<Group>());
+      out.groups.push_back(parse_json_tree(read[i]->text).get<Group>());
     } catch (const nlohmann::json::exception& e) {
       out.groups.push_back(invalid(what(i) + ": unexpected data: " + e.what()));
     }

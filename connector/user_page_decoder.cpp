@@ -177,6 +177,10 @@ Field lookup(Frame frame, std::string_view key, bool delta) {
   }
 }
 
+// Room for the users of a page is made at once up to this many (a page holds at most
+// 999); nlohmann's parser passes -1 for "not known".
+constexpr std::size_t kMostUsersReserved = 10'000;
+
 class UserPageSax {
  public:
   UserPageSax(bool delta, DecodedUserPage& out) : delta_(delta), out_(out) { frames_.reserve(8); }
@@ -190,7 +194,11 @@ class UserPageSax {
   bool string(std::string_view value) { return scalar(Kind::String, value, false); }
   bool binary(json::binary_t&) { return number(); }  // not in JSON
   bool start_object(std::size_t) { return open(Kind::Object); }
-  bool start_array(std::size_t) { return open(Kind::Array); }
+  // `size`: the items, when the parser knows them (simdjson does; nlohmann passes -1).
+  bool start_array(std::size_t size) {
+    array_size_ = size;
+    return open(Kind::Array);
+  }
   bool end_object() { return close(); }
   bool end_array() { return close(); }
   bool key(std::string_view name) {
@@ -368,6 +376,10 @@ class UserPageSax {
     switch (frames_.back()) {
       case Frame::Page:
         if (field == Field::Value) value_array_ = array;
+        // Room for the page's users at once: growing by doubling moved each user 1-2 times.
+        if (field == Field::Value && array && array_size_ <= kMostUsersReserved) {
+          out_.page.users.reserve(array_size_);
+        }
         return enter(field == Field::Value && array ? Frame::Items : Frame::Skip);
       case Frame::Items:
         begin_item();
@@ -494,6 +506,7 @@ class UserPageSax {
   bool removed_ = false;
   std::size_t items_ = 0;
   std::size_t item_ = 0;
+  std::size_t array_size_ = 0;  // of the array just opened, when known
   bool value_array_ = false;
   bool root_not_object_ = false;
   bool failed_ = false;
@@ -513,7 +526,7 @@ void walk(simdjson::dom::element value, UserPageSax& sax) {
       sax.end_object();
       return;
     case Type::ARRAY:
-      sax.start_array(0);
+      sax.start_array(simdjson::dom::array(value).size());
       for (simdjson::dom::element item : simdjson::dom::array(value)) walk(item, sax);
       sax.end_array();
       return;
