@@ -212,7 +212,7 @@ Result<HttpResponse> CpprestTransport::send_unguarded(const HttpRequest& request
   auto future = exchange->promise.get_future();
   // The body is written straight into the string handed on as it arrives, not through
   // the client's own buffer first (a page of 999 users is about half a megabyte).
-  auto body_buffer = std::make_shared<StringBodyBuffer>();
+  auto body_buffer = std::make_shared<StringBodyBuffer>(kChunkBytes);
   message.set_response_stream(
       concurrency::streams::ostream(concurrency::streams::streambuf<std::uint8_t>(body_buffer)));
   pplx::cancellation_token_source cancel;

@@ -54,22 +54,29 @@ Error round_without_delta_link(const std::string& tenant) {
   return invalid("tenant " + tenant + ": the users delta round ended without a deltaLink");
 }
 
+// What a page decoder's failure says about the page `what` (the user and SKU page
+// decoders fail alike).
+template <class Failure>
+Error page_failure(const HttpResponse& response, const std::string& what, const Failure& failure) {
+  switch (failure.kind) {
+    case Failure::Kind::NotJson:
+      return not_json(response, what);
+    case Failure::Kind::NoValueArray:
+      return no_value_array(what);
+    case Failure::Kind::BadItem:
+      break;
+  }
+  return invalid(what + ": unexpected data in item " + std::to_string(failure.item) + ": " +
+                 failure.detail);
+}
+
 // A page of users (user_page_decoder.h), or what was wrong with it.
 Result<DecodedUserPage> decode_users(const HttpResponse& response, bool delta,
                                      const std::string& what) {
   DecodedUserPage decoded;
   UserPageFailure failure;
   if (decode_user_page(response.body, delta, decoded, failure)) return decoded;
-  switch (failure.kind) {
-    case UserPageFailure::Kind::NotJson:
-      return not_json(response, what);
-    case UserPageFailure::Kind::NoValueArray:
-      return no_value_array(what);
-    case UserPageFailure::Kind::BadItem:
-      break;
-  }
-  return invalid(what + ": unexpected data in item " + std::to_string(failure.item) + ": " +
-                 failure.detail);
+  return page_failure(response, what, failure);
 }
 
 // A page of SKUs (sku_page_decoder.h), or what was wrong with it.
@@ -77,16 +84,7 @@ Result<DecodedSkuPage> decode_skus(const HttpResponse& response, const std::stri
   DecodedSkuPage decoded;
   SkuPageFailure failure;
   if (decode_sku_page(response.body, decoded, failure)) return decoded;
-  switch (failure.kind) {
-    case SkuPageFailure::Kind::NotJson:
-      return not_json(response, what);
-    case SkuPageFailure::Kind::NoValueArray:
-      return no_value_array(what);
-    case SkuPageFailure::Kind::BadItem:
-      break;
-  }
-  return invalid(what + ": unexpected data in item " + std::to_string(failure.item) + ": " +
-                 failure.detail);
+  return page_failure(response, what, failure);
 }
 
 // An answer's body as JSON text, decoded by its reader (a $batch item's, split out by

@@ -2,7 +2,7 @@
 
 #include <algorithm>
 
-#include "connector/http_transport.h"
+#include "connector/body_room.h"
 
 namespace tenantsync {
 
@@ -33,11 +33,8 @@ bool StringBodyBuffer::acquire(std::uint8_t*& ptr, size_t& count) {
 }
 
 void StringBodyBuffer::make_room(size_t more) {
-  const size_t needed = text_.size() + more + kBodyReadPadding;
-  // Doubling: a page of 999 users (about half a megabyte) comes in three 192 KiB steps of
-  // the transport's and is copied twice as the string grows. The length cpprestsdk read
-  // from Content-Length reaches the transport only while the body is already being written.
-  if (text_.capacity() < needed) text_.reserve(std::max(needed, 2 * text_.capacity()));
+  const size_t room = body_room(text_.size(), text_.capacity(), more, step_);
+  if (room > text_.capacity()) text_.reserve(room);
 }
 
 pplx::task<StringBodyBuffer::int_type> StringBodyBuffer::_putc(std::uint8_t ch) {

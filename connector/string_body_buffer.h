@@ -17,7 +17,9 @@ namespace tenantsync {
 class StringBodyBuffer final
     : public concurrency::streams::details::streambuf_state_manager<std::uint8_t> {
  public:
-  StringBodyBuffer() : streambuf_state_manager(std::ios_base::out) {}
+  // `step`: how much the transport writes at a time (0: not known); see body_room.h.
+  explicit StringBodyBuffer(size_t step = 0)
+      : streambuf_state_manager(std::ios_base::out), step_(step) {}
   ~StringBodyBuffer() override;
 
   // The body so far; moved out once the response is complete.
@@ -52,10 +54,11 @@ class StringBodyBuffer final
   size_t _scopy(std::uint8_t*, size_t) override { return 0; }
 
  private:
-  // Room for `more` bytes past the end, and the parser's padding past those.
+  // Room for `more` bytes past the end, and the parser's padding past those (body_room()).
   void make_room(size_t more);
 
   std::string text_;
+  size_t step_;
   size_t allocated_ = 0;  // bytes _alloc() added that _commit() has not settled yet
 };
 

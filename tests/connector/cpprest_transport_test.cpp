@@ -67,10 +67,12 @@ TEST(CpprestTransportTest, BodiesArriveWholeWithTheParsersPaddingAllocated) {
   };
   const std::string one_step = text(150000);
   const std::string three_steps = text(520000);
+  const std::string past_the_room = text(1000000);  // more than the four steps made at once
   const std::string chunked = text(70000);
   LocalHttpServer server([&](const LocalHttpServer::Request& r) {
     if (r.target == "/one") return http_reply(200, one_step);
     if (r.target == "/three") return http_reply(200, three_steps);
+    if (r.target == "/large") return http_reply(200, past_the_room);
     std::string raw = "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n";
     for (size_t at = 0; at < chunked.size(); at += 30000) {
       const std::string part = chunked.substr(at, 30000);
@@ -83,8 +85,10 @@ TEST(CpprestTransportTest, BodiesArriveWholeWithTheParsersPaddingAllocated) {
     return reply;
   });
   CpprestTransport transport({});
-  for (const auto& [path, expected] :
-       {std::pair{"/one", &one_step}, {"/three", &three_steps}, {"/chunked", &chunked}}) {
+  for (const auto& [path, expected] : {std::pair{"/one", &one_step},
+                                       {"/three", &three_steps},
+                                       {"/large", &past_the_room},
+                                       {"/chunked", &chunked}}) {
     auto response = transport.send(get(server.url() + path));
     ASSERT_TRUE(response.ok()) << path << ": " << response.error().describe();
     EXPECT_EQ(response->body.size(), expected->size()) << path;
