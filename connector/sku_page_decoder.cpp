@@ -150,17 +150,21 @@ class SkuReader {
   }
 
   bool service_plan(element value, std::size_t index, ServicePlan& out) {
-    const std::string where = "servicePlans[" + std::to_string(index) + "]";
+    // Named only when something is wrong: most pages have dozens of plans.
+    auto where = [index] { return "servicePlans[" + std::to_string(index) + "]"; };
     if (value.type() != Type::OBJECT) {
-      return fail(where + " is " + kind_of(value) + ", not an object");
+      return fail(where() + " is " + kind_of(value) + ", not an object");
     }
     static constexpr std::array<std::string_view, 4> kNames = {"servicePlanId", "servicePlanName",
                                                                "provisioningStatus", "appliesTo"};
     auto [id, name, status, applies_to] = last_values(simdjson::dom::object(value), kNames);
-    return text(id, where + ".servicePlanId", true, out.service_plan_id) &&
-           text(name, where + ".servicePlanName", false, out.service_plan_name) &&
-           text(status, where + ".provisioningStatus", false, out.provisioning_status) &&
-           text(applies_to, where + ".appliesTo", false, out.applies_to);
+    if (text(id, "servicePlanId", true, out.service_plan_id) &&
+        text(name, "servicePlanName", false, out.service_plan_name) &&
+        text(status, "provisioningStatus", false, out.provisioning_status) &&
+        text(applies_to, "appliesTo", false, out.applies_to)) {
+      return true;
+    }
+    return fail(where() + "." + detail_);
   }
 
   bool fail(std::string detail) {
