@@ -931,8 +931,7 @@ Result<TenantCounts> Cache::counts(const std::string& tenant) {
   return read_tenant(*db_, tenant, [&](Database& db, std::int64_t key) -> Result<TenantCounts> {
     TenantCounts c;
     // As counted at the tenant's state version (count_users), when that is still its
-    // version: every change of its users moves it. Otherwise counted here, from indexes
-    // (users by upn; users_deleted), not from every row.
+    // version: every change of its users moves it. Otherwise counted here.
     auto stored = db.cached(
         "SELECT active_users, deleted_users FROM sync_state "
         "WHERE tenant = ?1 AND counted_version IS state_version");
@@ -944,15 +943,10 @@ Result<TenantCounts> Cache::counts(const std::string& tenant) {
       c.users = (*stored)->column_int(0);
       c.deleted_users = (*stored)->column_int(1);
     } else {
-      auto s = db.cached(
-          "SELECT (SELECT count(*) FROM users u WHERE u.tenant = ?1), "
-          "(SELECT count(*) FROM users u WHERE u.tenant = ?1 AND u.deleted_at IS NOT NULL)");
-      if (!s.ok()) return s.error();
-      (*s)->bind(1, key);
-      auto r = (*s)->step();
-      if (!r.ok()) return r.error();
-      c.deleted_users = (*s)->column_int(1);
-      c.users = (*s)->column_int(0) - c.deleted_users;
+      auto counted = cache_rows::count_user_rows(db, key);
+      if (!counted.ok()) return counted.error();
+      c.users = counted->active;
+      c.deleted_users = counted->deleted;
     }
     auto k = db.cached("SELECT count(*) FROM skus WHERE tenant = ?1");
     if (!k.ok()) return k.error();

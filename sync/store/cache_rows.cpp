@@ -64,17 +64,35 @@ Status bump_state_version(Database& db, std::int64_t tenant_key) {
   return (*s)->run();
 }
 
-Status count_users(Database& db, std::int64_t tenant_key) {
-  // Both counts come from indexes (users by upn; users_deleted), not from every row. The
-  // subqueries run only when the row qualifies, so a count still current costs one lookup.
+Result<UserCounts> count_user_rows(Database& db, std::int64_t tenant_key) {
   auto s = db.cached(
-      "UPDATE sync_state SET counted_version = state_version, "
-      "active_users = (SELECT count(*) FROM users WHERE tenant = ?1) - "
-      "(SELECT count(*) FROM users WHERE tenant = ?1 AND deleted_at IS NOT NULL), "
-      "deleted_users = (SELECT count(*) FROM users WHERE tenant = ?1 AND deleted_at IS NOT NULL) "
-      "WHERE tenant = ?1 AND counted_version IS NOT state_version");
+      "SELECT (SELECT count(*) FROM users WHERE tenant = ?1), "
+      "(SELECT count(*) FROM users WHERE tenant = ?1 AND deleted_at IS NOT NULL)");
   if (!s.ok()) return s.error();
   (*s)->bind(1, tenant_key);
+  auto r = (*s)->step();
+  if (!r.ok()) return r.error();
+  UserCounts c;
+  c.deleted = (*s)->column_int(1);
+  c.active = (*s)->column_int(0) - c.deleted;
+  return c;
+}
+
+Status count_users(Database& db, std::int64_t tenant_key) {
+  auto current =
+      db.cached("SELECT 1 FROM sync_state WHERE tenant = ?1 AND counted_version IS state_version");
+  if (!current.ok()) return current.error();
+  (*current)->bind(1, tenant_key);
+  auto found = (*current)->step();
+  if (!found.ok()) return found.error();
+  if (*found) return {};  // a round that changed nothing: still current
+  auto counts = count_user_rows(db, tenant_key);
+  if (!counts.ok()) return counts.error();
+  auto s = db.cached(
+      "UPDATE sync_state SET counted_version = state_version, active_users = ?2, "
+      "deleted_users = ?3 WHERE tenant = ?1");
+  if (!s.ok()) return s.error();
+  (*s)->bind_all(tenant_key, counts->active, counts->deleted);
   return (*s)->run();
 }
 

@@ -30,8 +30,15 @@ Result<TenantRow> resolve_tenant(Database& db, const std::string& tenant);
 Status ensure_sync_row(Database& db, std::int64_t tenant_key);
 // state_version += 1: the tenant's data changed in this transaction.
 Status bump_state_version(Database& db, std::int64_t tenant_key);
-// Stores the tenant's active and soft-deleted user counts in its sync_state row with the
-// state version they describe; nothing to do when they were counted at that version.
+struct UserCounts {
+  int active = 0;
+  int deleted = 0;  // soft-deleted
+};
+// The tenant's users, counted from indexes (users by upn; users_deleted), not from every
+// row.
+Result<UserCounts> count_user_rows(Database& db, std::int64_t tenant_key);
+// Stores count_user_rows() in the tenant's sync_state row with the state version they
+// describe; nothing to count when they were counted at that version.
 Status count_users(Database& db, std::int64_t tenant_key);
 
 // The tenant's SKUs in the order the service listed them, with their service plans.
