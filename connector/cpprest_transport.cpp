@@ -117,6 +117,7 @@ using Slots = CpprestSendSlots;
 struct CpprestTransport::Impl {
   Options options;
   std::shared_ptr<Slots> slots;
+  std::shared_ptr<BodyPool> bodies;  // large bodies' strings, handed back by recycle()
   std::mutex mu;
   std::map<std::string, std::shared_ptr<http::client::http_client>> clients;  // guarded by mu
 
@@ -152,7 +153,11 @@ struct CpprestTransport::Impl {
 CpprestTransport::CpprestTransport(Options options) : impl_(std::make_unique<Impl>()) {
   impl_->options = options;
   impl_->slots = std::make_shared<Slots>(std::clamp(options.concurrency, 1, 1 << 16));
+  // As many as can be read at once: more would only be held.
+  impl_->bodies = std::make_shared<BodyPool>(std::clamp(options.concurrency, 1, 64));
 }
+
+void CpprestTransport::recycle(std::string&& body) { impl_->bodies->give_back(std::move(body)); }
 
 CpprestTransport::~CpprestTransport() {
   // A request given up on (deadline) still has its completion queued on cpprestsdk's pool.
@@ -212,7 +217,7 @@ Result<HttpResponse> CpprestTransport::send_unguarded(const HttpRequest& request
   auto future = exchange->promise.get_future();
   // The body is written straight into the string handed on as it arrives, not through
   // the client's own buffer first (a page of 999 users is about half a megabyte).
-  auto body_buffer = std::make_shared<StringBodyBuffer>(kChunkBytes);
+  auto body_buffer = std::make_shared<StringBodyBuffer>(kChunkBytes, impl_->bodies);
   message.set_response_stream(
       concurrency::streams::ostream(concurrency::streams::streambuf<std::uint8_t>(body_buffer)));
   pplx::cancellation_token_source cancel;

@@ -47,6 +47,8 @@ class CpprestTransport final : public HttpTransport {
   CpprestTransport& operator=(const CpprestTransport&) = delete;
 
   Result<HttpResponse> send(const HttpRequest& request) override;
+  // Keeps a large body's string for a later response (body_pool.h).
+  void recycle(std::string&& body) override;
 
  private:
   Result<HttpResponse> send_unguarded(const HttpRequest& request);

@@ -354,6 +354,7 @@ Status GraphClient::read_pages(const std::string& tenant, const std::string& fir
       return *error;
     }
     auto links = read(*sent.response, page_what, page);
+    transport_.recycle(std::move(sent.response->body));  // decoded and written: done with
     if (!links) return links.error();
     if (!links->next.empty()) {
       next = std::move(links->next);  // verbatim: the skip token is opaque

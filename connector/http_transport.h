@@ -93,6 +93,9 @@ class HttpTransport {
   // Never throws. Transient: no complete response. Invalid: the request was refused
   // before anything was sent.
   virtual Result<HttpResponse> send(const HttpRequest& request) = 0;
+  // Takes back the body of a response the caller is done with: a transport may write a
+  // later response into its memory. By default it is left to the caller to free.
+  virtual void recycle(std::string&& /*body*/) {}
 
   TransportStats& stats() { return stats_; }
 

@@ -33,6 +33,9 @@ bool StringBodyBuffer::acquire(std::uint8_t*& ptr, size_t& count) {
 }
 
 void StringBodyBuffer::make_room(size_t more) {
+  // A first write of a whole step means a large body (body_room.h): one handed back to the
+  // pool has room for it already.
+  if (pool_ && text_.empty() && step_ > 0 && more >= step_) text_ = pool_->take();
   const size_t room = body_room(text_.size(), text_.capacity(), more, step_);
   if (room > text_.capacity()) text_.reserve(room);
 }

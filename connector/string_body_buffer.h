@@ -10,7 +10,10 @@
 #include <cpprest/astreambuf.h>
 
 #include <cstdint>
+#include <memory>
 #include <string>
+
+#include "connector/body_pool.h"
 
 namespace tenantsync {
 
@@ -18,8 +21,9 @@ class StringBodyBuffer final
     : public concurrency::streams::details::streambuf_state_manager<std::uint8_t> {
  public:
   // `step`: how much the transport writes at a time (0: not known); see body_room.h.
-  explicit StringBodyBuffer(size_t step = 0)
-      : streambuf_state_manager(std::ios_base::out), step_(step) {}
+  // `pool`: where a body of whole steps takes its string from (none: a new one).
+  explicit StringBodyBuffer(size_t step = 0, std::shared_ptr<BodyPool> pool = nullptr)
+      : streambuf_state_manager(std::ios_base::out), step_(step), pool_(std::move(pool)) {}
   ~StringBodyBuffer() override;
 
   // The body so far; moved out once the response is complete.
@@ -59,6 +63,8 @@ class StringBodyBuffer final
 
   std::string text_;
   size_t step_;
+  std::shared_ptr<BodyPool>
+      pool_;              // kept alive by the buffer: completions may outlive the transport
   size_t allocated_ = 0;  // bytes _alloc() added that _commit() has not settled yet
 };
 

@@ -97,6 +97,48 @@ TEST(CpprestTransportTest, BodiesArriveWholeWithTheParsersPaddingAllocated) {
   }
 }
 
+// A large body handed back (recycle) is the string the next large body is written into:
+// it must hold exactly that body, however long the one before was, with the padding.
+TEST(CpprestTransportTest, ALargeBodyHandedBackHoldsExactlyTheNextOne) {
+  auto text = [](size_t size, char first) {
+    std::string out(size, ' ');
+    for (size_t i = 0; i < size; i += 991) out[i] = static_cast<char>(first + i % 20);
+    return out;
+  };
+  const std::string longer = text(900000, 'a');
+  const std::string shorter = text(520000, 'A');
+  const std::string small = text(1000, '0');
+  LocalHttpServer server([&](const LocalHttpServer::Request& r) {
+    if (r.target == "/longer") return http_reply(200, longer);
+    if (r.target == "/small") return http_reply(200, small);
+    return http_reply(200, shorter);
+  });
+  CpprestTransport transport({});
+  auto first = transport.send(get(server.url() + "/longer"));
+  ASSERT_TRUE(first.ok()) << first.error().describe();
+  ASSERT_TRUE(first->body == longer);
+  const char* memory = first->body.data();
+  transport.recycle(std::move(first->body));
+
+  auto second = transport.send(get(server.url() + "/shorter"));
+  ASSERT_TRUE(second.ok()) << second.error().describe();
+  EXPECT_EQ(second->body.data(), memory) << "written into the string handed back";
+  EXPECT_EQ(second->body.size(), shorter.size());
+  EXPECT_TRUE(second->body == shorter);
+  EXPECT_GE(second->body.capacity(), shorter.size() + kBodyReadPadding);
+  transport.recycle(std::move(second->body));
+
+  // A small body does not take the large string; it stays for the next large one.
+  auto third = transport.send(get(server.url() + "/small"));
+  ASSERT_TRUE(third.ok()) << third.error().describe();
+  EXPECT_NE(third->body.data(), memory);
+  EXPECT_EQ(third->body, small);
+  auto fourth = transport.send(get(server.url() + "/longer"));
+  ASSERT_TRUE(fourth.ok()) << fourth.error().describe();
+  EXPECT_EQ(fourth->body.data(), memory);
+  EXPECT_TRUE(fourth->body == longer);
+}
+
 TEST(CpprestTransportTest, RedirectComesBackAsAResponse) {
   LocalHttpServer elsewhere([](const LocalHttpServer::Request&) { return http_reply(200, "{}"); });
   LocalHttpServer server([&](const LocalHttpServer::Request&) {

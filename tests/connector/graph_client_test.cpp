@@ -207,6 +207,37 @@ TEST_F(GraphClientTest, FullReadTakesTheLinkFirstThenPagesUsersByTheThousand) {
   EXPECT_EQ(transport_.requests()[1].url, first);
 }
 
+// Each page's body goes back to the transport (which may write the next response into it)
+// once its users are decoded and handed on: nothing read from it may still point into it.
+TEST_F(GraphClientTest, EachPageBodyIsHandedBackAfterItsUsersAreDecoded) {
+  const std::string page2 = kGraph + "/users?$skiptoken=p2";
+  std::vector<std::string> sent;
+  transport_.set_handler([&](const HttpRequest& r) -> Result<HttpResponse> {
+    HttpResponse response =
+        r.url == page2
+            ? test::json_response(200, {{"value", {user_json("u3")}}})
+            : test::json_response(
+                  200, {{"value", {user_json("u1"), user_json("u2")}}, {"@odata.nextLink", page2}});
+    sent.push_back(response.body);
+    return response;
+  });
+  std::vector<User> users;
+  Status st = client_.list_users("contoso", [&](std::vector<User>&& page) {
+    EXPECT_EQ(transport_.recycled().size(), sent.size() - 1) << "handed back before its users";
+    for (auto& u : page) users.push_back(std::move(u));
+    return Status();
+  });
+  ASSERT_TRUE(st.ok()) << st.error().describe();
+  EXPECT_EQ(transport_.recycled(), sent);
+  ASSERT_EQ(users.size(), 3u);
+  for (size_t i = 0; i < users.size(); ++i) {
+    const std::string id = "u" + std::to_string(i + 1);
+    EXPECT_EQ(users[i].id, id);
+    EXPECT_EQ(users[i].user_principal_name, id + "@contoso.onmicrosoft.com");
+    EXPECT_EQ(users[i].display_name, "User " + id);
+  }
+}
+
 // A full read's "sync from now" link can come with the tenant's lists, in their $batch; the
 // read then asks for the users only. A batch answer without a link is an error for the
 // mirror to fall back on, not a link.

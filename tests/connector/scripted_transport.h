@@ -3,6 +3,7 @@
 // numbered tokens and counts invalidations. Thread-safe.
 #pragma once
 
+#include <algorithm>
 #include <atomic>
 #include <functional>
 #include <map>
@@ -52,6 +53,19 @@ class ScriptedTransport final : public HttpTransport {
     return requests_;
   }
 
+  // Records each body handed back, then overwrites the string as a later response would,
+  // so that anything still reading it reads something else.
+  void recycle(std::string&& body) override {
+    std::lock_guard<std::mutex> lock(mu_);
+    recycled_.push_back(body);
+    std::fill(body.begin(), body.end(), '#');
+  }
+
+  std::vector<std::string> recycled() const {
+    std::lock_guard<std::mutex> lock(mu_);
+    return recycled_;
+  }
+
   // Requests whose method matches and whose path (without query) equals `path`.
   int count(const std::string& method, const std::string& path) const {
     int n = 0;
@@ -71,6 +85,7 @@ class ScriptedTransport final : public HttpTransport {
   mutable std::mutex mu_;
   Handler handler_;                    // guarded by mu_
   std::vector<HttpRequest> requests_;  // guarded by mu_
+  std::vector<std::string> recycled_;  // guarded by mu_
 };
 
 inline HttpResponse json_response(int status, const nlohmann::json& body,
