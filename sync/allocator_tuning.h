@@ -13,7 +13,8 @@ namespace tenantsync {
 // (more only held memory). Blocks past 512 KiB (a page of 999 users as text) are mapped
 // apart: kept in the heap, they left holes that grew a 1,000-tenant mirror's peak RSS by a
 // fifth. A mapped block costs its page faults, so the HTTP client's socket buffer is kept
-// under the threshold (cpprest_transport.cpp reads bodies in 192 KiB steps). Call before
+// under the threshold (cpprest_transport.cpp reads bodies in 192 KiB steps) and page
+// bodies' strings are reused rather than mapped anew (connector/body_pool.h). Call before
 // any thread starts.
 void tune_allocator();
 
