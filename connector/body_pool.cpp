@@ -9,6 +9,7 @@ std::string BodyPool::take() {
   if (kept_.empty()) return {};
   std::string body = std::move(kept_.back());
   kept_.pop_back();
+  kept_bytes_ -= body.capacity();
   return body;
 }
 
@@ -17,7 +18,9 @@ void BodyPool::give_back(std::string&& body) {
   if (capacity < kMinKeptCapacity || capacity > kMaxKeptCapacity) return;
   body.clear();  // keeps the capacity
   std::lock_guard lock(mu_);
-  if (kept_.size() < max_kept_) kept_.push_back(std::move(body));
+  if (kept_.size() >= max_kept_ || kept_bytes_ + capacity > kMaxKeptBytes) return;
+  kept_bytes_ += capacity;
+  kept_.push_back(std::move(body));
 }
 
 std::size_t BodyPool::kept() const {

@@ -6,7 +6,8 @@
 // in page by page as it arrived, and unmapped when freed (a TLB shootdown on every core):
 // a tenth of a full mirror's CPU (issue #19). Kept here, a few such strings serve every
 // page. Blocks stay mapped apart, so they leave no holes in the heap (the reason for the
-// threshold), and at most `max_kept` of them are held.
+// threshold), and at most `max_kept` of them, kMaxKeptBytes in all, are held: memory a
+// long `run` keeps between cycles.
 //
 // Thread-safe.
 #pragma once
@@ -24,6 +25,8 @@ class BodyPool {
   static constexpr std::size_t kMinKeptCapacity = 256 << 10;
   // ... and past this one a body is too rare to be worth holding on to.
   static constexpr std::size_t kMaxKeptCapacity = 4 << 20;
+  // The capacity of all the strings held, at most.
+  static constexpr std::size_t kMaxKeptBytes = 16 << 20;
 
   explicit BodyPool(std::size_t max_kept) : max_kept_(max_kept) {}
 
@@ -38,6 +41,7 @@ class BodyPool {
   const std::size_t max_kept_;
   mutable std::mutex mu_;
   std::vector<std::string> kept_;  // guarded by mu_
+  std::size_t kept_bytes_ = 0;     // their capacities, guarded by mu_
 };
 
 }  // namespace tenantsync

@@ -52,5 +52,16 @@ TEST(BodyPoolTest, NoMoreThanMaxKeptAreHeld) {
   EXPECT_EQ(pool.kept(), 2u);
 }
 
+TEST(BodyPoolTest, NoMoreThanMaxKeptBytesAreHeldWhateverTheCount) {
+  BodyPool pool(64);
+  const std::size_t each = BodyPool::kMaxKeptCapacity;
+  for (int i = 0; i < 10; ++i) pool.give_back(with_capacity(each));
+  EXPECT_EQ(pool.kept(), BodyPool::kMaxKeptBytes / each);
+  // What is taken makes room again.
+  (void)pool.take();
+  pool.give_back(with_capacity(each));
+  EXPECT_EQ(pool.kept(), BodyPool::kMaxKeptBytes / each);
+}
+
 }  // namespace
 }  // namespace tenantsync
