@@ -84,7 +84,7 @@ void change_users(FakeGraphProcess& fake, const std::string& tenant, const Tenan
 }
 
 TEST(MirrorKillCliTest, AKilledMirrorLeavesEachTenantAsBeforeAsAfterOrStale) {
-  CliFixture f({"--generate", "tenants=6,users=250,skus=3,seed=5"}, "generated-secret");
+  CliFixture f({"--generate", "tenants=6,users=500,skus=3,seed=5"}, "generated-secret");
   const std::string base = f.dir().file("base.db");
   const std::string after = f.dir().file("after.db");
   const std::string work = f.dir().file("work.db");
@@ -98,8 +98,9 @@ TEST(MirrorKillCliTest, AKilledMirrorLeavesEachTenantAsBeforeAsAfterOrStale) {
   ASSERT_EQ(before.size(), 6u);
 
   // A few changed users in each tenant (a round that comes whole with the lists), and
-  // 150 in the first the mirror reads (by domain), so that early kills land in its round
-  // of two pages of 100.
+  // 450 in the first the mirror reads (by domain), so that early kills land in its round
+  // of five pages of 100: four more requests of 20 ms each. With two pages, the round was
+  // about as long as the time between two kills, and all sixteen could miss it.
   std::string paged = before.begin()->first;
   for (const auto& [id, state] : before) {
     if (state.domain < before.at(paged).domain) paged = id;
@@ -111,7 +112,7 @@ TEST(MirrorKillCliTest, AKilledMirrorLeavesEachTenantAsBeforeAsAfterOrStale) {
     auto snapshot = (*cache)->load_snapshot(id);
     ASSERT_TRUE(snapshot.ok());
     ASSERT_FALSE(snapshot->skus.empty());
-    change_users(f.fake(), id, state, snapshot->skus.front().sku_id, id == paged ? 150 : 3);
+    change_users(f.fake(), id, state, snapshot->skus.front().sku_id, id == paged ? 450 : 3);
   }
 
   // Where a mirror that is never killed ends.
