@@ -63,8 +63,8 @@ class StringBodyBuffer final
 
   std::string text_;
   size_t step_;
-  std::shared_ptr<BodyPool>
-      pool_;              // kept alive by the buffer: completions may outlive the transport
+  // Kept alive by the buffer too: completions may outlive the transport.
+  std::shared_ptr<BodyPool> pool_;
   size_t allocated_ = 0;  // bytes _alloc() added that _commit() has not settled yet
 };
 

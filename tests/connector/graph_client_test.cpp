@@ -214,10 +214,9 @@ TEST_F(GraphClientTest, EachPageBodyIsHandedBackAfterItsUsersAreDecoded) {
   std::vector<std::string> sent;
   transport_.set_handler([&](const HttpRequest& r) -> Result<HttpResponse> {
     HttpResponse response =
-        r.url == page2
-            ? test::json_response(200, {{"value", {user_json("u3")}}})
-            : test::json_response(
-                  200, {{"value", {user_json("u1"), user_json("u2")}}, {"@odata.nextLink", page2}});
+        r.url == page2 ? test::json_response(200, {{"value", {user_json("u3")}}})
+                       : test::json_response(200, {{"value", {user_json("u1"), user_json("u2")}},
+                                                   {"@odata.nextLink", page2}});
     sent.push_back(response.body);
     return response;
   });
