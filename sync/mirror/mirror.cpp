@@ -310,7 +310,7 @@ class TenantMirror {
                      r.changes_read);
     r.changes_read += static_cast<std::int64_t>(deleted_users->users.size());
     ReadableRoles roles = readable_roles(r, lists);
-    Status s = cache_.write_whole_delta_round(
+    auto written = cache_.write_whole_delta_round(
         id, WholeDeltaRound{.skus = lists.skus.value(),
                             .domains = readable_domains(r, lists.domains),
                             .role_definitions = roles.definitions,
@@ -318,9 +318,9 @@ class TenantMirror {
                             .changes = round.page,
                             .deleted_users = deleted_users->users,
                             .delta_link = round.delta_link});
-    if (!s.ok()) return s;
+    if (!written.ok()) return written.error();
     // Labels only: read after the round, and never a reason to fail it.
-    std::vector<std::string> groups = group_names_wanted(r);
+    std::vector<std::string> groups = readable_group_ids(r, std::move(written->unnamed_group_ids));
     if (!groups.empty()) store_group_names(r, groups, dir_.groups(id, groups));
     return Status();
   }
@@ -385,19 +385,17 @@ class TenantMirror {
   // that cannot be read is a warning and keeps showing as its id (or its last known name).
   std::vector<std::string> group_names_wanted(const TenantMirrorResult& r) {
     const std::string& id = r.tenant.id;
-    auto warn = [&](const std::string& what, const Error& e) {
-      log_warn(what, {{"tenant", r.tenant.default_domain_name}, {"error", e.describe()}});
-      return std::vector<std::string>();
-    };
-    auto ids = cache_.inheriting_group_ids(id);
-    if (!ids.ok()) return warn("cannot list the groups users inherit licenses from", ids.error());
-    auto known = cache_.group_names(id);
-    if (!known.ok()) return warn("cannot read the cached group names", known.error());
-    std::vector<std::string> wanted;
-    for (const auto& g : *ids) {
-      if (full_ || !known->contains(g)) wanted.push_back(g);
-    }
-    return wanted;
+    return readable_group_ids(
+        r, full_ ? cache_.inheriting_group_ids(id) : cache_.unnamed_group_ids(id));
+  }
+
+  // The group ids read from the cache, or none (warned) when that read failed.
+  std::vector<std::string> readable_group_ids(const TenantMirrorResult& r,
+                                              Result<std::vector<std::string>> ids) {
+    if (ids.ok()) return std::move(ids).value();
+    log_warn("cannot list the groups users inherit licenses from",
+             {{"tenant", r.tenant.default_domain_name}, {"error", ids.error().describe()}});
+    return {};
   }
 
   // Stores the names of the groups `wanted` read (one result each, in order).

@@ -176,18 +176,31 @@ enum class EndsRound { No, Yes };
 // state version moves only when something changed. The write that ends a round also
 // counts the tenant's users at the version it leaves (only when that moved), in the same
 // transaction: counts() then reads them rather than walking the users again.
+// `users_moved`, when given, is set by `write` to whether it may have added or removed a
+// user, or moved one between active and soft-deleted. When it did not, counts current
+// before the write are current after it, and are kept without counting (the count reads
+// every index page of the tenant's users, most of a round's reads when a few users changed).
 template <class Write>
 Status write_tenant_rows(CacheDatabase& cache_db, const std::string& tenant, Write write,
-                         EndsRound ends_round = EndsRound::No) {
+                         EndsRound ends_round = EndsRound::No, const bool* users_moved = nullptr) {
   return cache_db.with_writer([&](Database& db) -> Status {
     auto tx = Transaction::begin(db);
     if (!tx.ok()) return tx.error();
     auto row = resolve_tenant(db, tenant);
     if (!row.ok()) return row.error();
+    bool counts_were_current = false;
+    if (ends_round == EndsRound::Yes && users_moved) {
+      auto current = cache_rows::counts_current(db, row->key);
+      if (!current.ok()) return current.error();
+      counts_were_current = *current;
+    }
     bool changed = false;
     Status st = write(db, row->key, changed);
     if (st.ok() && changed) st = cache_rows::bump_state_version(db, row->key);
-    if (st.ok() && ends_round == EndsRound::Yes) st = cache_rows::count_users(db, row->key);
+    if (st.ok() && ends_round == EndsRound::Yes) {
+      st = counts_were_current && !*users_moved ? cache_rows::keep_counts(db, row->key)
+                                                : cache_rows::count_users(db, row->key);
+    }
     if (!st.ok()) return st;
     return tx->commit();
   });
@@ -222,14 +235,28 @@ Status remove_user_row(Database& db, std::int64_t tenant_key, const std::string&
   return cache_rows::delete_user(db, (*existing)->key);
 }
 
+// write_user() as a transaction's step: sets `changed` when it wrote, and `*moved`, when
+// given, when it changed the tenant's counts.
+Status write_user_row(Database& db, std::int64_t tenant_key, const User& u, bool& changed,
+                      bool* moved = nullptr) {
+  auto written = cache_rows::write_user(db, tenant_key, u);
+  if (!written.ok()) return written.error();
+  if (*written != cache_rows::UserWrite::Kept) changed = true;
+  if (moved && *written == cache_rows::UserWrite::Moved) *moved = true;
+  return {};
+}
+
 // One delta page: upserts (a soft-deleted user that comes back is restored), soft removals
 // (deleted_at = `now` until the deleted-user read gives the service's time), hard removals.
+// `*moved`, when given, as write_tenant_rows() takes it.
 Status apply_page_rows(Database& db, std::int64_t key, const UserPage& page, const std::string& now,
-                       bool& changed) {
+                       bool& changed, bool* moved = nullptr) {
   for (const auto& u : page.users) {
-    Status st = cache_rows::write_user(db, key, u, changed);
+    Status st = write_user_row(db, key, u, changed, moved);
     if (!st.ok()) return st;
   }
+  // A removal that finds no user changes nothing; taking it as a move costs only a count.
+  if (moved && (!page.removed_soft.empty() || !page.removed_hard.empty())) *moved = true;
   // The deleted-user read rewrites the row with the service's deletedDateTime (a
   // different hash, so it is never skipped as unchanged).
   for (const auto& id : page.removed_soft) {
@@ -289,9 +316,9 @@ Result<std::vector<std::string>> Cache::inheriting_group_ids(const std::string& 
   });
 }
 
-Result<std::map<std::string, std::string>> Cache::group_names(const std::string& tenant) {
+Result<std::vector<std::string>> Cache::unnamed_group_ids(const std::string& tenant) {
   return read_tenant(*db_, tenant, [&](Database& db, std::int64_t key) {
-    return cache_rows::load_group_names(db, key);
+    return cache_rows::load_unnamed_group_ids(db, key);
   });
 }
 
@@ -473,7 +500,7 @@ Status commit_staged(Database& db, std::int64_t tenant_key, ReadScope scope, boo
     Status applied = for_each_row(**s, [&](const Statement& r) -> Status {
       auto user = decode_staged_user(r.column_text(0));
       if (!user.ok()) return user.error();
-      return cache_rows::write_user(db, tenant_key, *user, changed);
+      return write_user_row(db, tenant_key, *user, changed);
     });
     if (!applied.ok()) return applied;
   }
@@ -548,12 +575,14 @@ Result<bool> deleted_users_unchanged(Database& db, const std::string& tenant,
 // in one transaction (a savepoint inside the caller's), or only read when nothing changed.
 // On failure the caller ends the read with abort_staging().
 Status replace_deleted_rows(Database& db, StagedReads& reads, const std::string& tenant,
-                            const std::vector<User>& users, const std::string& now) {
+                            const std::vector<User>& users, const std::string& now,
+                            bool* moved = nullptr) {
   auto tx = Transaction::begin(db);
   if (!tx.ok()) return tx.error();
   auto unchanged = deleted_users_unchanged(db, tenant, users);
   if (!unchanged.ok()) return unchanged.error();
   if (*unchanged) return tx->commit();  // a read only: nothing to write
+  if (moved) *moved = true;
   Status s = begin_staging(db, reads, tenant, ReadScope::Deleted);
   if (s.ok()) s = stage_rows(db, reads, tenant, ReadScope::Deleted, users, now);
   if (s.ok()) s = commit_staging(db, reads, tenant, ReadScope::Deleted, std::nullopt);
@@ -686,8 +715,11 @@ Status Cache::mark_complete(const std::string& tenant, ReadKind kind,
       EndsRound::Yes);
 }
 
-Status Cache::write_whole_delta_round(const std::string& tenant, const WholeDeltaRound& round) {
+Result<WrittenDeltaRound> Cache::write_whole_delta_round(const std::string& tenant,
+                                                         const WholeDeltaRound& round) {
   std::string now = format_iso8601(db_->clock().now());
+  WrittenDeltaRound out;
+  bool moved = false;
   Status written = write_tenant_rows(
       *db_, tenant,
       [&](Database& db, std::int64_t key, bool& changed) {
@@ -701,18 +733,26 @@ Status Cache::write_whole_delta_round(const std::string& tenant, const WholeDelt
         if (st.ok() && round.role_assignments) {
           st = cache_rows::replace_role_assignments(db, key, *round.role_assignments, changed);
         }
-        if (st.ok()) st = apply_page_rows(db, key, round.changes, now, changed);
+        if (st.ok()) st = apply_page_rows(db, key, round.changes, now, changed, &moved);
         // The deleted users and the completion move the state version themselves, as
         // replace_deleted_users() and mark_complete() do.
-        if (st.ok()) st = replace_deleted_rows(db, impl_->reads, tenant, round.deleted_users, now);
+        if (st.ok()) {
+          st = replace_deleted_rows(db, impl_->reads, tenant, round.deleted_users, now, &moved);
+        }
         if (st.ok()) {
           st = mark_complete_row(db, key, ReadKind::Delta, round.delta_link, now, graph_host_);
         }
+        // Here, where the writer's pages are current: a read connection drops its own
+        // after every commit, and would read the tenant's rows again for this.
+        if (st.ok()) out.unnamed_group_ids = cache_rows::load_unnamed_group_ids(db, key);
         return st;
       },
-      EndsRound::Yes);
-  if (!written.ok()) (void)abort_read(tenant, ReadScope::Deleted);
-  return written;
+      EndsRound::Yes, &moved);
+  if (!written.ok()) {
+    (void)abort_read(tenant, ReadScope::Deleted);
+    return written.error();
+  }
+  return out;
 }
 
 Status Cache::mark_stale(const std::string& tenant, const std::string& error) {
@@ -757,7 +797,7 @@ Status Cache::fold_user(const std::string& tenant, const User& user) {
   User active = user;
   active.deleted_date_time.reset();
   return write_tenant_rows(*db_, tenant, [&](Database& db, std::int64_t key, bool& changed) {
-    return cache_rows::write_user(db, key, active, changed);
+    return write_user_row(db, key, active, changed);
   });
 }
 

@@ -120,6 +120,12 @@ struct WholeDeltaRound {
   const std::string& delta_link;  // where the next round starts
 };
 
+// What write_whole_delta_round() read in the round's transaction, for the mirror to use.
+struct WrittenDeltaRound {
+  // unnamed_group_ids() as the round left them; an error fails nothing (names only label).
+  Result<std::vector<std::string>> unnamed_group_ids = std::vector<std::string>();
+};
+
 class Cache {
  public:
   // Opens or creates the cache at `path` (see cache_database.h for corrupt, newer-schema
@@ -162,8 +168,8 @@ class Cache {
 
   // The ids of the groups the tenant's users inherit licenses from, sorted, each once.
   Result<std::vector<std::string>> inheriting_group_ids(const std::string& tenant);
-  // Group id -> display name, as last read; empty when none was.
-  Result<std::map<std::string, std::string>> group_names(const std::string& tenant);
+  // Those of them whose names the cache does not hold, sorted.
+  Result<std::vector<std::string>> unnamed_group_ids(const std::string& tenant);
   // Records these groups' names (others stay). Labels only: the state version (and so a
   // plan's fingerprint) does not move.
   Status store_group_names(const std::string& tenant, const std::vector<Group>& groups);
@@ -197,7 +203,8 @@ class Cache {
   // one transaction: the lists, the changes (as apply_user_page), the deleted users (as
   // replace_deleted_users). Should any of it fail, the cache holds none of it, so no
   // moment needs a stale mark to cover a half-written round.
-  Status write_whole_delta_round(const std::string& tenant, const WholeDeltaRound& round);
+  Result<WrittenDeltaRound> write_whole_delta_round(const std::string& tenant,
+                                                    const WholeDeltaRound& round);
   // The last read failed: outcome stale with `error`; the data stays as it was.
   Status mark_stale(const std::string& tenant, const std::string& error);
   // The tenant is gone (`reason` as a clause, e.g. kGoneFromContracts): gone_since = now

@@ -78,14 +78,27 @@ Result<UserCounts> count_user_rows(Database& db, std::int64_t tenant_key) {
   return c;
 }
 
-Status count_users(Database& db, std::int64_t tenant_key) {
+Result<bool> counts_current(Database& db, std::int64_t tenant_key) {
   auto current =
       db.cached("SELECT 1 FROM sync_state WHERE tenant = ?1 AND counted_version IS state_version");
   if (!current.ok()) return current.error();
   (*current)->bind(1, tenant_key);
-  auto found = (*current)->step();
-  if (!found.ok()) return found.error();
-  if (*found) return {};  // a round that changed nothing: still current
+  return (*current)->step();
+}
+
+Status keep_counts(Database& db, std::int64_t tenant_key) {
+  auto s = db.cached(
+      "UPDATE sync_state SET counted_version = state_version "
+      "WHERE tenant = ?1 AND counted_version IS NOT state_version");
+  if (!s.ok()) return s.error();
+  (*s)->bind(1, tenant_key);
+  return (*s)->run();
+}
+
+Status count_users(Database& db, std::int64_t tenant_key) {
+  auto current = counts_current(db, tenant_key);
+  if (!current.ok()) return current.error();
+  if (*current) return {};  // a round that changed nothing: still current
   auto counts = count_user_rows(db, tenant_key);
   if (!counts.ok()) return counts.error();
   auto s = db.cached(
@@ -343,13 +356,15 @@ Result<std::int64_t> insert_user_rows(Database& db, std::int64_t tenant_key, con
 
 }  // namespace
 
-Status write_user(Database& db, std::int64_t tenant_key, const User& u, bool& changed) {
+Result<UserWrite> write_user(Database& db, std::int64_t tenant_key, const User& u) {
   std::optional<User> copy;
   const User& stored = as_stored(u, copy);
   const std::int64_t hash = user_content_hash(stored);
   auto existing = find_user(db, tenant_key, u.id);
   if (!existing.ok()) return existing.error();
-  if (*existing && content_hash_matches((*existing)->content_hash, hash, stored)) return {};
+  if (*existing && content_hash_matches((*existing)->content_hash, hash, stored)) {
+    return UserWrite::Kept;
+  }
   const LicenseColumns licenses(stored);
   if (*existing) {
     const std::int64_t key = (*existing)->key;
@@ -373,17 +388,18 @@ Status write_user(Database& db, std::int64_t tenant_key, const User& u, bool& ch
     bind_user_fields(**s, stored, hash, licenses);
     if (!indexed_same) bind_indexed_fields(**s, stored, licenses);
     Status st = (*s)->run();
-    if (!st.ok()) return st;
-  } else {
-    const UserRow row{&stored, hash, &licenses};
-    auto inserted = insert_user_rows(db, tenant_key, &row, 1);
-    if (!inserted.ok()) return inserted.error();
-    if (*inserted == 0) {
-      return make_error(ErrorKind::Internal, "user " + u.id + " appeared while being written");
-    }
+    if (!st.ok()) return st.error();
+    const bool was_deleted = (*existing)->deleted;
+    return was_deleted == stored.deleted_date_time.has_value() ? UserWrite::Rewritten
+                                                               : UserWrite::Moved;
   }
-  changed = true;
-  return {};
+  const UserRow row{&stored, hash, &licenses};
+  auto inserted = insert_user_rows(db, tenant_key, &row, 1);
+  if (!inserted.ok()) return inserted.error();
+  if (*inserted == 0) {
+    return make_error(ErrorKind::Internal, "user " + u.id + " appeared while being written");
+  }
+  return UserWrite::Moved;
 }
 
 Status write_new_users(Database& db, std::int64_t tenant_key, const std::vector<const User*>& users,
@@ -405,8 +421,9 @@ Status write_new_users(Database& db, std::int64_t tenant_key, const std::vector<
     // Some were there already: each of the batch as write_user() takes it alone (those
     // just inserted match their rows and are left as they are).
     for (int i = 0; i < n; ++i) {
-      Status st = write_user(db, tenant_key, *users[from + i], changed);
-      if (!st.ok()) return st;
+      auto written = write_user(db, tenant_key, *users[from + i]);
+      if (!written.ok()) return written.error();
+      if (*written != UserWrite::Kept) changed = true;
     }
   }
   return {};

@@ -40,6 +40,11 @@ Result<UserCounts> count_user_rows(Database& db, std::int64_t tenant_key);
 // Stores count_user_rows() in the tenant's sync_state row with the state version they
 // describe; nothing to count when they were counted at that version.
 Status count_users(Database& db, std::int64_t tenant_key);
+// Whether the stored counts are those of the tenant's current state version.
+Result<bool> counts_current(Database& db, std::int64_t tenant_key);
+// The stored counts describe the current state version too: for a transaction that found
+// them current and added, removed, deleted and restored no user since.
+Status keep_counts(Database& db, std::int64_t tenant_key);
 
 // The tenant's SKUs in the order the service listed them, with their service plans.
 Result<std::vector<Sku>> load_skus(Database& db, std::int64_t tenant_key);
@@ -55,10 +60,16 @@ struct UserRowInfo {
 Result<std::optional<UserRowInfo>> find_user(Database& db, std::int64_t tenant_key,
                                              const std::string& user_id);
 
+// What write_user() did to the tenant's users.
+enum class UserWrite {
+  Kept,       // the row held exactly this user: nothing written
+  Rewritten,  // its row rewritten, active or soft-deleted as it was
+  Moved,      // added, or moved between active and soft-deleted: the tenant's counts changed
+};
 // Inserts or updates the user (active when deleted_date_time is unset, soft-deleted
-// otherwise) with its licenses; skips the write and leaves `changed` alone when the row
-// already holds exactly this user.
-Status write_user(Database& db, std::int64_t tenant_key, const User& user, bool& changed);
+// otherwise) with its licenses; skips the write when the row already holds exactly this
+// user.
+Result<UserWrite> write_user(Database& db, std::int64_t tenant_key, const User& user);
 // write_user() for each of `users`, in order, for a tenant's first read, where they are
 // most likely new: inserted several rows a statement, looked up only when the tenant
 // has one of them already (of the other scope, or twice in the read).

@@ -34,6 +34,15 @@ Result<std::vector<std::string>> load_inheriting_group_ids(Database& db, std::in
   return std::vector<std::string>(groups.begin(), groups.end());
 }
 
+Result<std::vector<std::string>> load_unnamed_group_ids(Database& db, std::int64_t tenant_key) {
+  auto ids = load_inheriting_group_ids(db, tenant_key);
+  if (!ids.ok()) return ids;
+  auto names = load_group_names(db, tenant_key);
+  if (!names.ok()) return names.error();
+  std::erase_if(*ids, [&](const std::string& id) { return names->contains(id); });
+  return ids;
+}
+
 Status upsert_group_names(Database& db, std::int64_t tenant_key, const std::vector<Group>& groups) {
   return insert_rows(db,
                      "INSERT INTO group_names (tenant, id, display_name) VALUES (?1, ?2, ?3) "

@@ -21,6 +21,9 @@ Result<std::map<std::string, std::string>> load_group_names(Database& db, std::i
 // sorted, each once.
 Result<std::vector<std::string>> load_inheriting_group_ids(Database& db, std::int64_t tenant_key);
 
+// Those of them whose names the table does not hold.
+Result<std::vector<std::string>> load_unnamed_group_ids(Database& db, std::int64_t tenant_key);
+
 // Inserts or updates these groups' names; other groups' names stay.
 Status upsert_group_names(Database& db, std::int64_t tenant_key, const std::vector<Group>& groups);
 

@@ -1018,6 +1018,89 @@ TEST_F(CacheTest, CountsAreKeptWithTheRoundsStateVersionAndNeverOutliveIt) {
   expect_counts_are_the_tables(*cache_, path_, "a round with changes");
 }
 
+// A whole round whose changes leave every user where it was (active, or soft-deleted)
+// keeps the counts of the version before it without counting them: planted counts come
+// back. A round that adds, removes, deletes or restores a user, or changes the deleted
+// users, counts again; planted counts would show if it had not.
+TEST_F(CacheTest, AWholeRoundThatMovesNoUserKeepsTheCountsUncounted) {
+  const std::string counted =
+      "SELECT counted_version IS state_version FROM sync_state WHERE tenant = 1";
+  const User deleted_d = deleted_user("d", "d@contoso.onmicrosoft.com", "2026-11-18T00:00:00Z", {});
+  full_read(kContoso,
+            {make_user("a", "a@contoso.onmicrosoft.com", {kE3}),
+             make_user("b", "b@contoso.onmicrosoft.com", {kE3}),
+             make_user("c", "c@contoso.onmicrosoft.com", {})},
+            {deleted_d});
+  const std::vector<Sku> skus = snapshot(kContoso.id).skus;
+  const std::string link = "delta-link-2";
+  auto round = [&](const UserPage& changes, const std::vector<User>& deleted) {
+    auto written = cache_->write_whole_delta_round(
+        kContoso.id, {skus, nullptr, nullptr, nullptr, changes, deleted, link});
+    ASSERT_TRUE(written.ok()) << written.error().describe();
+    EXPECT_EQ(raw_int(path_, counted), 1);
+  };
+  auto plant = [&] { raw_exec(path_, "UPDATE sync_state SET active_users = 77 WHERE tenant = 1"); };
+
+  // Licenses and a new upn (the update that rewrites the upn index too): users stay put.
+  plant();
+  const std::int64_t before = version(kContoso.id);
+  UserPage rewritten;
+  rewritten.users = {make_user("a", "a@contoso.onmicrosoft.com", {kEms}),
+                     make_user("b", "bee@contoso.onmicrosoft.com", {kE3})};
+  round(rewritten, {deleted_d});
+  EXPECT_GT(version(kContoso.id), before);
+  auto kept = cache_->counts(kContoso.id);
+  ASSERT_TRUE(kept.ok()) << kept.error().describe();
+  EXPECT_EQ(kept->users, 77) << "kept, not counted";
+  EXPECT_EQ(kept->deleted_users, 1);
+
+  UserPage added;
+  added.users = {make_user("e", "e@contoso.onmicrosoft.com", {})};
+  UserPage restored;
+  restored.users = {make_user("d", "d@contoso.onmicrosoft.com", {})};
+  UserPage removed;
+  removed.removed_hard = {"c"};
+  UserPage soft_deleted;
+  soft_deleted.removed_soft = {"e"};
+  struct Step {
+    std::string name;
+    UserPage changes;
+    std::vector<User> deleted;
+  };
+  const User deleted_f = deleted_user("f", "f@contoso.onmicrosoft.com", "2026-11-20T00:00:00Z", {});
+  for (const Step& step : std::vector<Step>{{"a user added", added, {deleted_d}},
+                                            {"a deleted user restored", restored, {}},
+                                            {"a user removed", removed, {}},
+                                            {"a user soft-deleted", soft_deleted, {}},
+                                            {"the deleted users changed", {}, {deleted_f}}}) {
+    plant();
+    round(step.changes, step.deleted);
+    expect_counts_are_the_tables(*cache_, path_, step.name);
+  }
+}
+
+// A whole round reads, in its own transaction, which groups its users inherit licenses
+// from that have no cached name: the groups the round's changes brought included.
+TEST_F(CacheTest, AWholeRoundGivesTheInheritingGroupsWithoutANameAsItLeftThem) {
+  User named = make_user("a", "a@contoso.onmicrosoft.com", {kE3});
+  named.license_states[0].assigned_by_group = "g-named";
+  full_read(kContoso, {named});
+  ASSERT_TRUE(cache_->store_group_names(kContoso.id, {{"g-named", "Sales"}}).ok());
+  User fresh = make_user("b", "b@contoso.onmicrosoft.com", {kE3});
+  fresh.license_states[0].assigned_by_group = "g-new";
+  UserPage changes;
+  changes.users = {fresh};
+  auto written = cache_->write_whole_delta_round(
+      kContoso.id,
+      {snapshot(kContoso.id).skus, nullptr, nullptr, nullptr, changes, {}, "delta-link-2"});
+  ASSERT_TRUE(written.ok()) << written.error().describe();
+  ASSERT_TRUE(written->unnamed_group_ids.ok());
+  EXPECT_THAT(*written->unnamed_group_ids, ElementsAre("g-new"));
+  auto unnamed = cache_->unnamed_group_ids(kContoso.id);
+  ASSERT_TRUE(unnamed.ok()) << unnamed.error().describe();
+  EXPECT_THAT(*unnamed, ElementsAre("g-new"));
+}
+
 // ---- state version and fingerprint ----
 
 TEST_F(CacheTest, StateVersionBumpsOnlyWhenDataChanges) {

@@ -583,6 +583,37 @@ TEST_F(PrefetchedDeletedUsersTest, ARoundThatCameWholeIsWrittenWithTheLists) {
   EXPECT_EQ(cache_->sync_state(tenant_id(1))->error, "");
 }
 
+// A round that came whole reads the names of the groups its changes brought and no other
+// (the known ones are not read again), and reports the tenant's counts as they are, kept
+// from the round before when no user came or went.
+TEST_F(PrefetchedDeletedUsersTest, ARoundThatCameWholeReadsOnlyTheGroupNamesItBrought) {
+  add_tenant(remote_prefetching_, 1, 10, 2);  // user 0 inherits EMS from group-1
+  remote_prefetching_.set_group(tenant_id(1), {"group-1", "Sales Team"});
+  ASSERT_TRUE(mirror_prefetching().ok());
+  EXPECT_THAT(remote_prefetching_.group_reads(tenant_id(1)), ElementsAre("group-1"));
+
+  User user = remote_prefetching_.users(tenant_id(1))[1];
+  user.license_states.push_back({kEms, "group-2", {}, "Active", "None"});
+  user.assigned_licenses.push_back({kEms, {}});
+  remote_prefetching_.put_user(tenant_id(1), user);
+  remote_prefetching_.set_group(tenant_id(1), {"group-2", "Finance"});
+  MirrorResult round = mirror_prefetching();
+  ASSERT_TRUE(round.ok());
+  EXPECT_EQ(round.tenants[0].kind, ReadKind::Delta);
+  EXPECT_EQ(remote_prefetching_.delta_reads_after, 0) << "the round came whole";
+  EXPECT_THAT(remote_prefetching_.group_reads(tenant_id(1)), ElementsAre("group-1", "group-2"));
+  EXPECT_EQ(snapshot(1).group_label("group-2"), "Finance (group-2)");
+  EXPECT_EQ(round.tenants[0].users, 10);
+  EXPECT_EQ(round.tenants[0].deleted_users, 2);
+
+  remote_prefetching_.hard_delete_user(tenant_id(1), "t1-d0");  // gone from the recycle bin
+  round = mirror_prefetching();
+  ASSERT_TRUE(round.ok());
+  EXPECT_EQ(round.tenants[0].users, 10);
+  EXPECT_EQ(round.tenants[0].deleted_users, 1);
+  EXPECT_THAT(remote_prefetching_.group_reads(tenant_id(1)), ElementsAre("group-1", "group-2"));
+}
+
 // Lists that could not be read with a round that came whole keep what the cache knew, as
 // in a round read step by step; the round is still complete.
 TEST_F(PrefetchedDeletedUsersTest, ARoundThatCameWholeKeepsListsThatCouldNotBeRead) {
