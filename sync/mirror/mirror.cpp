@@ -101,7 +101,8 @@ class TenantMirror {
       log_warn("mirror of tenant failed; it keeps its last complete state and is marked stale",
                {{"tenant", t.default_domain_name}, {"error", s.error().describe()}});
     }
-    auto counts = cache_.counts(t.id);
+    // As the round's last write left them, or (after a failure) as the cache holds them.
+    auto counts = counted_ ? Result<TenantCounts>(*counted_) : cache_.counts(t.id);
     if (counts.ok()) {
       r.users = counts->users;
       r.deleted_users = counts->deleted_users;
@@ -233,7 +234,10 @@ class TenantMirror {
 
     s = mirror_deleted_users(r, std::move(first_deleted));
     if (!s.ok()) return s;
-    return cache_.mark_complete(id, r.kind, round_link);
+    auto completed = cache_.mark_complete(id, r.kind, round_link);
+    if (!completed.ok()) return completed.error();
+    counted_ = *completed;
+    return Status();
   }
 
   // The delta round from `link`, each page applied as it comes: from the first page the
@@ -319,6 +323,7 @@ class TenantMirror {
                             .deleted_users = deleted_users->users,
                             .delta_link = round.delta_link});
     if (!written.ok()) return written.error();
+    counted_ = written->counts;
     // Labels only: read after the round, and never a reason to fail it.
     std::vector<std::string> groups = readable_group_ids(r, std::move(written->unnamed_group_ids));
     if (!groups.empty()) store_group_names(r, groups, dir_.groups(id, groups));
@@ -465,8 +470,9 @@ class TenantMirror {
   Cache& cache_;
   ProgressReporter& progress_;
   bool full_;
-  bool roles_;            // MirrorOptions::roles
-  bool refused_ = false;  // the tenant's reads were refused as a whole (403/404)
+  bool roles_;                           // MirrorOptions::roles
+  bool refused_ = false;                 // the tenant's reads were refused as a whole (403/404)
+  std::optional<TenantCounts> counted_;  // the counts the round ended with
 };
 
 TenantMirrorResult gone_result(const CachedTenant& t) {

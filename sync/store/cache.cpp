@@ -169,27 +169,60 @@ Result<Tenant> Cache::find_tenant(const std::string& tenant) {
 
 namespace {
 
-// Whether a write ends a mirror round, whose summary then reports the tenant's counts.
-enum class EndsRound { No, Yes };
+// The tenant's counts: its users as counted at its state version (count_users), when
+// that is still its version (every change of its users moves it), else counted here.
+Result<TenantCounts> load_counts(Database& db, std::int64_t key) {
+  TenantCounts c;
+  auto stored = db.cached(
+      "SELECT active_users, deleted_users FROM sync_state "
+      "WHERE tenant = ?1 AND counted_version IS state_version");
+  if (!stored.ok()) return stored.error();
+  (*stored)->bind(1, key);
+  auto found = (*stored)->step();
+  if (!found.ok()) return found.error();
+  if (*found) {
+    c.users = (*stored)->column_int(0);
+    c.deleted_users = (*stored)->column_int(1);
+  } else {
+    auto counted = cache_rows::count_user_rows(db, key);
+    if (!counted.ok()) return counted.error();
+    c.users = counted->active;
+    c.deleted_users = counted->deleted;
+  }
+  auto k = db.cached("SELECT count(*) FROM skus WHERE tenant = ?1");
+  if (!k.ok()) return k.error();
+  (*k)->bind(1, key);
+  auto skus = (*k)->step();
+  if (!skus.ok()) return skus.error();
+  c.skus = (*k)->column_int(0);
+  return c;
+}
+
+// A write that ends a mirror round, whose summary reports the tenant's counts: it counts
+// the tenant's users at the version it leaves (only when that moved), in its own
+// transaction, and gives the counts back from there, where the writer's pages are current
+// (a read connection would read them again after the commit).
+struct RoundEnd {
+  // Set by the write, when given: whether it may have added or removed a user, or moved
+  // one between active and soft-deleted. When it did not, counts current before the
+  // write are current after it, and are kept without counting: the count reads every
+  // index page of the tenant's users, most of a round's reads when a few users changed.
+  const bool* users_moved = nullptr;
+  TenantCounts* counts = nullptr;  // where the counts go
+};
 
 // One transaction writing the tenant's rows with `write(db, tenant key, changed)`; the
-// state version moves only when something changed. The write that ends a round also
-// counts the tenant's users at the version it leaves (only when that moved), in the same
-// transaction: counts() then reads them rather than walking the users again.
-// `users_moved`, when given, is set by `write` to whether it may have added or removed a
-// user, or moved one between active and soft-deleted. When it did not, counts current
-// before the write are current after it, and are kept without counting (the count reads
-// every index page of the tenant's users, most of a round's reads when a few users changed).
+// state version moves only when something changed. `round_end`: the write ends a round.
 template <class Write>
 Status write_tenant_rows(CacheDatabase& cache_db, const std::string& tenant, Write write,
-                         EndsRound ends_round = EndsRound::No, const bool* users_moved = nullptr) {
+                         const RoundEnd* round_end = nullptr) {
   return cache_db.with_writer([&](Database& db) -> Status {
     auto tx = Transaction::begin(db);
     if (!tx.ok()) return tx.error();
     auto row = resolve_tenant(db, tenant);
     if (!row.ok()) return row.error();
     bool counts_were_current = false;
-    if (ends_round == EndsRound::Yes && users_moved) {
+    if (round_end && round_end->users_moved) {
       auto current = cache_rows::counts_current(db, row->key);
       if (!current.ok()) return current.error();
       counts_were_current = *current;
@@ -197,9 +230,10 @@ Status write_tenant_rows(CacheDatabase& cache_db, const std::string& tenant, Wri
     bool changed = false;
     Status st = write(db, row->key, changed);
     if (st.ok() && changed) st = cache_rows::bump_state_version(db, row->key);
-    if (st.ok() && ends_round == EndsRound::Yes) {
-      st = counts_were_current && !*users_moved ? cache_rows::keep_counts(db, row->key)
-                                                : cache_rows::count_users(db, row->key);
+    if (st.ok() && round_end) {
+      st = counts_were_current && !*round_end->users_moved ? cache_rows::keep_counts(db, row->key)
+                                                           : cache_rows::count_users(db, row->key);
+      if (st.ok() && round_end->counts) st = load_counts(db, row->key).move_to(*round_end->counts);
     }
     if (!st.ok()) return st;
     return tx->commit();
@@ -704,15 +738,19 @@ Status Cache::set_delta_link(const std::string& tenant, const std::string& delta
                          {delta_link});
 }
 
-Status Cache::mark_complete(const std::string& tenant, ReadKind kind,
-                            const std::optional<std::string>& delta_link) {
+Result<TenantCounts> Cache::mark_complete(const std::string& tenant, ReadKind kind,
+                                          const std::optional<std::string>& delta_link) {
   std::string now = format_iso8601(db_->clock().now());
-  return write_tenant_rows(
+  TenantCounts counts;
+  const RoundEnd round_end{.counts = &counts};
+  Status written = write_tenant_rows(
       *db_, tenant,
       [&](Database& db, std::int64_t key, bool&) {
         return mark_complete_row(db, key, kind, delta_link, now, graph_host_);
       },
-      EndsRound::Yes);
+      &round_end);
+  if (!written.ok()) return written.error();
+  return counts;
 }
 
 Result<WrittenDeltaRound> Cache::write_whole_delta_round(const std::string& tenant,
@@ -720,6 +758,7 @@ Result<WrittenDeltaRound> Cache::write_whole_delta_round(const std::string& tena
   std::string now = format_iso8601(db_->clock().now());
   WrittenDeltaRound out;
   bool moved = false;
+  const RoundEnd round_end{.users_moved = &moved, .counts = &out.counts};
   Status written = write_tenant_rows(
       *db_, tenant,
       [&](Database& db, std::int64_t key, bool& changed) {
@@ -747,7 +786,7 @@ Result<WrittenDeltaRound> Cache::write_whole_delta_round(const std::string& tena
         if (st.ok()) out.unnamed_group_ids = cache_rows::load_unnamed_group_ids(db, key);
         return st;
       },
-      EndsRound::Yes, &moved);
+      &round_end);
   if (!written.ok()) {
     (void)abort_read(tenant, ReadScope::Deleted);
     return written.error();
@@ -968,34 +1007,7 @@ Status Cache::request_full_reread(std::int64_t tenant_key,
 }
 
 Result<TenantCounts> Cache::counts(const std::string& tenant) {
-  return read_tenant(*db_, tenant, [&](Database& db, std::int64_t key) -> Result<TenantCounts> {
-    TenantCounts c;
-    // As counted at the tenant's state version (count_users), when that is still its
-    // version: every change of its users moves it. Otherwise counted here.
-    auto stored = db.cached(
-        "SELECT active_users, deleted_users FROM sync_state "
-        "WHERE tenant = ?1 AND counted_version IS state_version");
-    if (!stored.ok()) return stored.error();
-    (*stored)->bind(1, key);
-    auto found = (*stored)->step();
-    if (!found.ok()) return found.error();
-    if (*found) {
-      c.users = (*stored)->column_int(0);
-      c.deleted_users = (*stored)->column_int(1);
-    } else {
-      auto counted = cache_rows::count_user_rows(db, key);
-      if (!counted.ok()) return counted.error();
-      c.users = counted->active;
-      c.deleted_users = counted->deleted;
-    }
-    auto k = db.cached("SELECT count(*) FROM skus WHERE tenant = ?1");
-    if (!k.ok()) return k.error();
-    (*k)->bind(1, key);
-    auto skus = (*k)->step();
-    if (!skus.ok()) return skus.error();
-    c.skus = (*k)->column_int(0);
-    return c;
-  });
+  return read_tenant(*db_, tenant, load_counts);
 }
 
 Result<std::string> Cache::fingerprint(const std::vector<std::string>& tenant_ids) {

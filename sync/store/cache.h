@@ -122,6 +122,7 @@ struct WholeDeltaRound {
 
 // What write_whole_delta_round() read in the round's transaction, for the mirror to use.
 struct WrittenDeltaRound {
+  TenantCounts counts;  // as the round left them
   // unnamed_group_ids() as the round left them; an error fails nothing (names only label).
   Result<std::vector<std::string>> unnamed_group_ids = std::vector<std::string>();
 };
@@ -196,9 +197,9 @@ class Cache {
   // The tenant's last read completed: outcome complete, error cleared, synced_at = now and
   // last_full_sync or last_delta_sync = now, no longer gone, read from graph_host(); and,
   // when given, `delta_link` the one the next delta round starts from (one write for both:
-  // the link moves only with the read that ends complete).
-  Status mark_complete(const std::string& tenant, ReadKind kind,
-                       const std::optional<std::string>& delta_link = std::nullopt);
+  // the link moves only with the read that ends complete). Returns counts() as it left them.
+  Result<TenantCounts> mark_complete(const std::string& tenant, ReadKind kind,
+                                     const std::optional<std::string>& delta_link = std::nullopt);
   // Writes a whole delta round and marks the tenant complete with its delta link, all in
   // one transaction: the lists, the changes (as apply_user_page), the deleted users (as
   // replace_deleted_users). Should any of it fail, the cache holds none of it, so no

@@ -963,6 +963,11 @@ TEST_F(CacheTest, CountsAreKeptWithTheRoundsStateVersionAndNeverOutliveIt) {
              make_user("c", "c@contoso.onmicrosoft.com", {})},
             {deleted_user("d", "d@contoso.onmicrosoft.com", "2026-11-18T00:00:00Z", {})});
   EXPECT_EQ(raw_int(path_, counted), 1) << "stored by the completion";
+  auto completed = cache_->mark_complete(kContoso.id, ReadKind::Delta);
+  ASSERT_TRUE(completed.ok()) << completed.error().describe();
+  EXPECT_EQ(completed->users, 3) << "given back by it";
+  EXPECT_EQ(completed->deleted_users, 1);
+  EXPECT_EQ(completed->skus, static_cast<int>(snapshot(kContoso.id).skus.size()));
   expect_counts_are_the_tables(*cache_, path_, "after the full read");
 
   // A round that changes nothing keeps them; they are read, not counted: planted counts
@@ -1033,11 +1038,17 @@ TEST_F(CacheTest, AWholeRoundThatMovesNoUserKeepsTheCountsUncounted) {
             {deleted_d});
   const std::vector<Sku> skus = snapshot(kContoso.id).skus;
   const std::string link = "delta-link-2";
+  // The round, and the counts it gives back: those counts() reads after it.
   auto round = [&](const UserPage& changes, const std::vector<User>& deleted) {
     auto written = cache_->write_whole_delta_round(
         kContoso.id, {skus, nullptr, nullptr, nullptr, changes, deleted, link});
     ASSERT_TRUE(written.ok()) << written.error().describe();
     EXPECT_EQ(raw_int(path_, counted), 1);
+    auto read = cache_->counts(kContoso.id);
+    ASSERT_TRUE(read.ok()) << read.error().describe();
+    EXPECT_EQ(written->counts.users, read->users);
+    EXPECT_EQ(written->counts.deleted_users, read->deleted_users);
+    EXPECT_EQ(written->counts.skus, read->skus);
   };
   auto plant = [&] { raw_exec(path_, "UPDATE sync_state SET active_users = 77 WHERE tenant = 1"); };
 
