@@ -109,55 +109,121 @@ Status count_users(Database& db, std::int64_t tenant_key) {
   return (*s)->run();
 }
 
+namespace {
+
+// Walks the tenant's SKU rows in the service's order, then all its plan rows in one pass
+// of their key's order (each SKU's together, in theirs): two statements, not one a SKU.
+template <class OnSku, class OnPlan>
+Status walk_sku_rows(Database& db, std::int64_t tenant_key, OnSku&& on_sku, OnPlan&& on_plan) {
+  auto s = db.cached(
+      "SELECT sku_id, object_id, part_number, applies_to, capability_status, consumed_units, "
+      "enabled, suspended, warning, locked_out FROM skus WHERE tenant = ?1 ORDER BY position");
+  if (!s.ok()) return s.error();
+  (*s)->bind(1, tenant_key);
+  if (Status read = for_each_row(**s, on_sku); !read.ok()) return read;
+  auto p = db.cached(
+      "SELECT sku_id, plan_id, name, provisioning_status, applies_to FROM service_plans "
+      "WHERE tenant = ?1 ORDER BY sku_id, position");
+  if (!p.ok()) return p.error();
+  (*p)->bind(1, tenant_key);
+  return for_each_row(**p, on_plan);
+}
+
+// The SKU of `skus` a plan row (sku_id first) belongs to, looked up only when the row's
+// SKU is not `last`'s; null for plans of a SKU the tenant does not list.
+template <class Skus, class SkuPointer>
+SkuPointer sku_of_plan(Skus& skus, SkuPointer last, const Statement& r) {
+  if (last && last->sku_id == r.column_view(0)) return last;
+  for (auto& k : skus) {
+    if (k.sku_id == r.column_view(0)) return &k;
+  }
+  return nullptr;
+}
+
+// Whether the tenant's SKUs are exactly `skus` (what load_skus() would give), compared
+// as the rows are read: a quiet round compares them every time, and loading them built
+// four strings a plan.
+Result<bool> skus_unchanged(Database& db, std::int64_t tenant_key, const std::vector<Sku>& skus) {
+  bool same = true;
+  size_t next = 0;
+  auto on_sku = [&](const Statement& r) {
+    if (next >= skus.size()) {
+      same = false;
+      return;
+    }
+    const Sku& k = skus[next++];
+    same = same && r.column_view(0) == k.sku_id && r.column_view(1) == k.id &&
+           r.column_view(2) == k.sku_part_number && r.column_view(3) == k.applies_to &&
+           r.column_view(4) == k.capability_status && r.column_int(5) == k.consumed_units &&
+           r.column_int(6) == k.prepaid_units.enabled &&
+           r.column_int(7) == k.prepaid_units.suspended &&
+           r.column_int(8) == k.prepaid_units.warning &&
+           r.column_int(9) == k.prepaid_units.locked_out;
+  };
+  const Sku* sku = nullptr;
+  size_t plan = 0, plans = 0;
+  auto on_plan = [&](const Statement& r) {
+    const Sku* of = sku_of_plan(skus, sku, r);
+    if (of != sku) plan = 0;
+    sku = of;
+    if (!sku) return;  // as load_skus() passes it over
+    ++plans;
+    if (plan >= sku->service_plans.size()) {
+      same = false;
+      return;
+    }
+    const ServicePlan& p = sku->service_plans[plan++];
+    same = same && r.column_view(1) == p.service_plan_id &&
+           r.column_view(2) == p.service_plan_name && r.column_view(3) == p.provisioning_status &&
+           r.column_view(4) == p.applies_to;
+  };
+  Status read = walk_sku_rows(db, tenant_key, on_sku, on_plan);
+  if (!read.ok()) return read.error();
+  size_t listed = 0;
+  for (const Sku& k : skus) listed += k.service_plans.size();
+  return same && next == skus.size() && plans == listed;
+}
+
+}  // namespace
+
 Result<std::vector<Sku>> load_skus(Database& db, std::int64_t tenant_key) {
   std::vector<Sku> skus;
-  {
-    auto s = db.cached(
-        "SELECT sku_id, object_id, part_number, applies_to, capability_status, consumed_units, "
-        "enabled, suspended, warning, locked_out FROM skus WHERE tenant = ?1 ORDER BY position");
-    if (!s.ok()) return s.error();
-    (*s)->bind(1, tenant_key);
-    Status read = for_each_row(**s, [&](const Statement& r) {
-      Sku sku;
-      sku.sku_id = r.column_text(0);
-      sku.id = r.column_text(1);
-      sku.sku_part_number = r.column_text(2);
-      sku.applies_to = r.column_text(3);
-      sku.capability_status = r.column_text(4);
-      sku.consumed_units = r.column_int(5);
-      sku.prepaid_units.enabled = r.column_int(6);
-      sku.prepaid_units.suspended = r.column_int(7);
-      sku.prepaid_units.warning = r.column_int(8);
-      sku.prepaid_units.locked_out = r.column_int(9);
-      skus.push_back(std::move(sku));
-    });
-    if (!read.ok()) return read.error();
-  }
-  auto s = db.cached(
-      "SELECT plan_id, name, provisioning_status, applies_to FROM service_plans "
-      "WHERE tenant = ?1 AND sku_id = ?2 ORDER BY position");
-  if (!s.ok()) return s.error();
-  for (auto& sku : skus) {
-    (*s)->reset();
-    (*s)->bind_all(tenant_key, sku.sku_id);
-    Status read = for_each_row(**s, [&](const Statement& r) {
-      ServicePlan p;
-      p.service_plan_id = r.column_text(0);
-      p.service_plan_name = r.column_text(1);
-      p.provisioning_status = r.column_text(2);
-      p.applies_to = r.column_text(3);
-      sku.service_plans.push_back(std::move(p));
-    });
-    if (!read.ok()) return read.error();
-  }
+  Sku* sku = nullptr;
+  Status read = walk_sku_rows(
+      db, tenant_key,
+      [&](const Statement& r) {
+        Sku k;
+        k.sku_id = r.column_text(0);
+        k.id = r.column_text(1);
+        k.sku_part_number = r.column_text(2);
+        k.applies_to = r.column_text(3);
+        k.capability_status = r.column_text(4);
+        k.consumed_units = r.column_int(5);
+        k.prepaid_units.enabled = r.column_int(6);
+        k.prepaid_units.suspended = r.column_int(7);
+        k.prepaid_units.warning = r.column_int(8);
+        k.prepaid_units.locked_out = r.column_int(9);
+        skus.push_back(std::move(k));
+      },
+      [&](const Statement& r) {
+        sku = sku_of_plan(skus, sku, r);
+        if (!sku) return;  // plans of a SKU the tenant does not list
+        ServicePlan p;
+        p.service_plan_id = r.column_text(1);
+        p.service_plan_name = r.column_text(2);
+        p.provisioning_status = r.column_text(3);
+        p.applies_to = r.column_text(4);
+        sku->service_plans.push_back(std::move(p));
+      });
+  if (!read.ok()) return read.error();
   return skus;
 }
 
 Status replace_skus(Database& db, std::int64_t tenant_key, const std::vector<Sku>& skus,
                     bool& changed) {
-  auto existing = load_skus(db, tenant_key);
-  if (!existing.ok()) return existing.error();
-  if (*existing == skus) return {};
+  auto unchanged = skus_unchanged(db, tenant_key, skus);
+  if (!unchanged.ok()) return unchanged.error();
+  if (*unchanged) return {};
   changed = true;
   for (const char* sql :
        {"DELETE FROM skus WHERE tenant = ?1", "DELETE FROM service_plans WHERE tenant = ?1"}) {

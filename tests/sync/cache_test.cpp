@@ -7,6 +7,7 @@
 
 #include <algorithm>
 #include <fstream>
+#include <functional>
 #include <iterator>
 
 #include <gmock/gmock.h>
@@ -934,6 +935,80 @@ TEST_F(CacheTest, ADeltaUpdateKeepsEveryIndexInStepWithItsRow) {
   EXPECT_EQ(
       raw_int(path_, "SELECT count(*) FROM pragma_integrity_check WHERE integrity_check <> 'ok'"),
       0);
+}
+
+// ---- SKUs ----
+
+// The tenant's SKUs load back in the order the service listed them, each with its own
+// plans in theirs, whatever the order of their ids (here the reverse of the listing's).
+TEST_F(CacheTest, SkusLoadBackInTheirOrderEachWithItsOwnPlans) {
+  Sku ems = make_sku(kEms, "EMS", 10, 1);
+  ems.service_plans = {{"plan-z", "INTUNE_A", "Success", "User"},
+                       {"plan-a", "AAD_PREMIUM", "Disabled", "User"}};
+  Sku e3 = make_sku(kE3, "SPE_E3", 25, 3);
+  e3.service_plans = {{"plan-m", "EXCHANGE_S_ENTERPRISE", "Success", "User"}};
+  Sku none = make_sku("00000000-0000-0000-0000-000000000001", "FLOW_FREE", 100);
+  none.service_plans.clear();
+  ASSERT_LT(kE3, kEms);
+  ASSERT_TRUE(cache_->replace_skus(kContoso.id, {ems, none, e3}).ok());
+  EXPECT_THAT(snapshot(kContoso.id).skus, ElementsAre(ems, none, e3));
+}
+
+// A round rewrites the SKUs (and moves the state version) exactly when they differ from
+// the cached ones, which it compares as it reads them: every field, every plan, the order
+// of both, a SKU or a plan more or fewer, a plan moved to another SKU.
+TEST_F(CacheTest, SkusAreRewrittenExactlyWhenTheyDiffer) {
+  Sku ems = make_sku(kEms, "EMS", 10, 1);
+  Sku e3 = make_sku(kE3, "SPE_E3", 25, 3);
+  const std::vector<Sku> base = {ems, e3};
+  ASSERT_TRUE(cache_->replace_skus(kContoso.id, base).ok());
+  ASSERT_EQ(snapshot(kContoso.id).skus, base);
+
+  std::vector<std::vector<Sku>> variants;
+  auto vary = [&](const std::function<void(std::vector<Sku>&)>& change) {
+    std::vector<Sku> v = base;
+    change(v);
+    variants.push_back(v);
+  };
+  vary([](auto&) {});  // the same
+  vary([](auto& v) { v[0].id += "x"; });
+  vary([](auto& v) { v[0].sku_part_number = "EMSPREMIUM"; });
+  vary([](auto& v) { v[0].applies_to = "Company"; });
+  vary([](auto& v) { v[0].capability_status = "Warning"; });
+  vary([](auto& v) { v[1].consumed_units += 1; });
+  vary([](auto& v) { v[1].prepaid_units.enabled += 1; });
+  vary([](auto& v) { v[1].prepaid_units.suspended += 1; });
+  vary([](auto& v) { v[1].prepaid_units.warning += 1; });
+  vary([](auto& v) { v[1].prepaid_units.locked_out += 1; });
+  vary([](auto& v) { v[1].service_plans[0].service_plan_id += "x"; });
+  vary([](auto& v) { v[1].service_plans[1].service_plan_name += "X"; });
+  vary([](auto& v) { v[0].service_plans[0].provisioning_status = "Disabled"; });
+  vary([](auto& v) { v[0].service_plans[1].applies_to = "Company"; });
+  vary([](auto& v) { std::swap(v[0], v[1]); });
+  vary([](auto& v) { std::swap(v[0].service_plans[0], v[0].service_plans[1]); });
+  vary([](auto& v) { v[0].service_plans.push_back({"plan-new", "NEW", "Success", "User"}); });
+  vary([](auto& v) { v[1].service_plans.pop_back(); });
+  vary([](auto& v) { v[0].service_plans.clear(); });
+  vary([](auto& v) {
+    v[1].service_plans.push_back(v[0].service_plans.back());
+    v[0].service_plans.pop_back();
+  });
+  vary([](auto& v) { v.pop_back(); });
+  vary([](auto& v) {
+    v.push_back(make_sku("00000000-0000-0000-0000-000000000001", "FLOW_FREE", 9));
+  });
+  vary([](auto& v) {
+    v.push_back(make_sku("00000000-0000-0000-0000-000000000002", "POWER_BI_STANDARD", 9));
+    v.back().service_plans.clear();
+  });
+  vary([](auto& v) { v.clear(); });
+  for (size_t i = 0; i < variants.size(); ++i) {
+    const std::int64_t before = version(kContoso.id);
+    ASSERT_TRUE(cache_->replace_skus(kContoso.id, variants[i]).ok()) << "variant " << i;
+    EXPECT_EQ(version(kContoso.id) != before, variants[i] != base) << "variant " << i;
+    EXPECT_EQ(snapshot(kContoso.id).skus, variants[i]) << "variant " << i;
+    ASSERT_TRUE(cache_->replace_skus(kContoso.id, base).ok());
+  }
 }
 
 // ---- counts ----
