@@ -48,20 +48,27 @@ Result<TenantRow> resolve_tenant(Database& db, const std::string& tenant) {
   return std::move(**found);
 }
 
-Status ensure_sync_row(Database& db, std::int64_t tenant_key) {
-  auto s = db.cached("INSERT OR IGNORE INTO sync_state (tenant) VALUES (?1)");
+namespace {
+
+// Runs the cached statement `sql`, whose only parameter ?1 is the tenant's key.
+Status run_for_tenant(Database& db, const char* sql, std::int64_t tenant_key) {
+  auto s = db.cached(sql);
   if (!s.ok()) return s.error();
   (*s)->bind(1, tenant_key);
   return (*s)->run();
 }
 
+}  // namespace
+
+Status ensure_sync_row(Database& db, std::int64_t tenant_key) {
+  return run_for_tenant(db, "INSERT OR IGNORE INTO sync_state (tenant) VALUES (?1)", tenant_key);
+}
+
 Status bump_state_version(Database& db, std::int64_t tenant_key) {
-  auto s = db.cached(
-      "INSERT INTO sync_state (tenant, state_version) VALUES (?1, 1) "
-      "ON CONFLICT (tenant) DO UPDATE SET state_version = state_version + 1");
-  if (!s.ok()) return s.error();
-  (*s)->bind(1, tenant_key);
-  return (*s)->run();
+  return run_for_tenant(db,
+                        "INSERT INTO sync_state (tenant, state_version) VALUES (?1, 1) "
+                        "ON CONFLICT (tenant) DO UPDATE SET state_version = state_version + 1",
+                        tenant_key);
 }
 
 Result<UserCounts> count_user_rows(Database& db, std::int64_t tenant_key) {
@@ -87,12 +94,10 @@ Result<bool> counts_current(Database& db, std::int64_t tenant_key) {
 }
 
 Status keep_counts(Database& db, std::int64_t tenant_key) {
-  auto s = db.cached(
-      "UPDATE sync_state SET counted_version = state_version "
-      "WHERE tenant = ?1 AND counted_version IS NOT state_version");
-  if (!s.ok()) return s.error();
-  (*s)->bind(1, tenant_key);
-  return (*s)->run();
+  return run_for_tenant(db,
+                        "UPDATE sync_state SET counted_version = state_version "
+                        "WHERE tenant = ?1 AND counted_version IS NOT state_version",
+                        tenant_key);
 }
 
 Status count_users(Database& db, std::int64_t tenant_key) {
@@ -227,11 +232,7 @@ Status replace_skus(Database& db, std::int64_t tenant_key, const std::vector<Sku
   changed = true;
   for (const char* sql :
        {"DELETE FROM skus WHERE tenant = ?1", "DELETE FROM service_plans WHERE tenant = ?1"}) {
-    auto s = db.cached(sql);
-    if (!s.ok()) return s.error();
-    (*s)->bind(1, tenant_key);
-    Status st = (*s)->run();
-    if (!st.ok()) return st;
+    if (Status st = run_for_tenant(db, sql, tenant_key); !st.ok()) return st;
   }
   Status st = insert_rows(
       db,
