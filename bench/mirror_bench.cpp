@@ -59,6 +59,7 @@
 #include "connector/graph_directory.h"
 #include "connector/json_tree.h"
 #include "connector/user_page_decoder.h"
+#include "sync/allocator_tuning.h"
 #include "sync/clock.h"
 #include "sync/directory.h"
 #include "sync/log.h"
@@ -974,6 +975,7 @@ int run_graph(const Options& o, const std::string& dir) {
 }  // namespace tenantsync
 
 int main(int argc, char** argv) {
+  tenantsync::tune_allocator();  // as tenantsync runs
   tenantsync::Options options;
   CLI::App app{"mirror_bench: mirror cost against parsing and inserting the same pages"};
   tenantsync::add_options(app, options);

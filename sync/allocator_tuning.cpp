@@ -5,7 +5,7 @@
 namespace tenantsync {
 
 void tune_allocator() {
-  mallopt(M_MMAP_THRESHOLD, 512 << 10);
+  mallopt(M_MMAP_THRESHOLD, static_cast<int>(kMappedApartFrom));
   mallopt(M_TRIM_THRESHOLD, 128 << 20);
   mallopt(M_ARENA_MAX, 2);
 }

@@ -3,7 +3,14 @@
 // the allocator the product runs with.
 #pragma once
 
+#include <cstddef>
+
 namespace tenantsync {
+
+// The size from which glibc maps a block apart (see below): what sits under it is reused
+// from the heap, what reaches it costs a mapping, its page faults and an unmapping that
+// flushes the TLB of every core.
+constexpr std::size_t kMappedApartFrom = 512 << 10;
 
 // Measured on the mirror and the plan (BENCHMARKS.md, issue #19): with glibc's defaults
 // every block past 128 KiB (a page body, a tenant's user vector) is mmap'd and unmapped
