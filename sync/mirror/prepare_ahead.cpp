@@ -36,7 +36,10 @@ void PrepareAhead::taken(std::size_t i) {
     std::lock_guard lock(mu_);
     taken_ = std::max(taken_, i + 1);
   }
-  moved_.notify_all();
+  // Each item taken lets one more be prepared, so one helper is woken: waking them all
+  // had every tenant wake each helper, most only to sleep again (3% of a mirror's CPU
+  // per tenant). A helper that finishes an item takes the next one unwoken.
+  moved_.notify_one();
 }
 
 void PrepareAhead::run() {

@@ -2,6 +2,7 @@
 // the workers took first skipped, and a prompt stop.
 #include "sync/mirror/prepare_ahead.h"
 
+#include <algorithm>
 #include <chrono>
 #include <condition_variable>
 #include <mutex>
@@ -62,6 +63,28 @@ TEST(PrepareAheadTest, PreparesInOrderNeverMoreThanTheLeadAhead) {
         << "item " << rec.prepared[k] << " was prepared with " << rec.taken_when_prepared[k]
         << " taken";
   }
+}
+
+TEST(PrepareAheadTest, KeepsUpWhenItemsAreTakenTwoAtATimeOutOfOrder) {
+  // Each taken() wakes one helper; a jump of two (item w + 1 reported before w) must still
+  // get both newly allowed items prepared, by the woken helper or one that finishes.
+  constexpr std::size_t kCount = 40, kLead = 4;
+  Record rec;
+  {
+    PrepareAhead ahead(kCount, kLead, 4, [&](std::size_t i) { rec.prepare(i); });
+    for (std::size_t w = 0; w < kCount; w += 2) {
+      ASSERT_TRUE(rec.wait_for(std::min(w + kLead, kCount))) << "items up to " << w + kLead;
+      {
+        std::lock_guard lock(rec.mu);
+        rec.taken = w + 2;
+      }
+      ahead.taken(w + 1);
+      ahead.taken(w);
+    }
+  }
+  std::lock_guard lock(rec.mu);
+  EXPECT_EQ(std::set<std::size_t>(rec.prepared.begin(), rec.prepared.end()).size(), kCount);
+  EXPECT_EQ(rec.prepared.size(), kCount) << "each item once, none skipped";
 }
 
 TEST(PrepareAheadTest, SkipsItemsTheWorkersTookFirst) {
