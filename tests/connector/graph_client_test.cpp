@@ -289,6 +289,101 @@ TEST_F(GraphClientTest, TheSyncFromNowLinkComesWithTheListsAndAFullReadStartsFro
       << without.latest_delta_link->error().message;
 }
 
+// A full read's first page of users comes in the lists' $batch too, run after the "sync
+// from now" item (dependsOn), so no change made meanwhile is missed by both; the rest from
+// its nextLink, numbered from page 2. When the link's item fails, the service refuses the
+// users' item with 424: both are read alone, the link first.
+TEST_F(GraphClientTest, AFullReadsFirstUsersPageComesInTheListsBatchAfterTheLink) {
+  const std::string latest = "/users/delta?$select=" + kSelect + "&$deltatoken=latest";
+  const std::string users = "/users?$select=" + kSelect + "&$top=999";
+  const std::string page2 = kGraph + "/users?$skiptoken=p2";
+  const std::string link = kGraph + "/users/delta?$deltatoken=now";
+  bool link_fails = false;
+  json batched;
+  std::vector<std::string> alone;
+  transport_.set_handler([&](const HttpRequest& r) -> Result<HttpResponse> {
+    if (ScriptedTransport::path_of(r) == "/v1.0/$batch") {
+      batched = json::parse(r.body)["requests"];
+      json responses = json::array();
+      for (const auto& item : batched) {
+        json body = {{"value", json::array()}};
+        int status = 200;
+        if (item["url"] == latest) {
+          if (link_fails) status = 503;
+          body["@odata.deltaLink"] = link;
+        } else if (item["url"] == users) {
+          if (link_fails) status = 424;
+          body = {{"value", {user_json("u1")}}, {"@odata.nextLink", page2}};
+        }
+        responses.push_back({{"id", item["id"]}, {"status", status}, {"body", body}});
+      }
+      return test::json_response(200, {{"responses", responses}});
+    }
+    alone.push_back(r.url);
+    if (r.url == kGraph + latest) {
+      return test::json_response(200, {{"value", json::array()}, {"@odata.deltaLink", link}});
+    }
+    if (r.url == kGraph + users) {
+      return test::json_response(200, {{"value", {user_json("u7")}}, {"@odata.nextLink", page2}});
+    }
+    if (r.url == page2) return test::json_response(200, {{"value", {user_json("u2")}}});
+    if (r.url.ends_with("gone"))
+      return HttpResponse{200, {{"content-type", "text/html"}}, "<html/>"};
+    return test::graph_error(404, "Request_ResourceNotFound", "unexpected " + r.url);
+  });
+  const ListsRequest full{.latest_delta_link = true, .users_first_page = true, .delta_link = ""};
+  TenantLists lists = client_.tenant_lists("contoso", full);
+  std::string latest_id;
+  for (const auto& item : batched) {
+    if (item["url"] == latest) latest_id = item["id"];
+  }
+  bool users_batched = false;
+  for (const auto& item : batched) {
+    if (item["url"] != users) continue;
+    users_batched = true;
+    EXPECT_EQ(item["dependsOn"], json::array({latest_id})) << "runs after the link";
+  }
+  EXPECT_TRUE(users_batched) << batched.dump();
+  ASSERT_TRUE(lists.latest_delta_link.has_value() && lists.latest_delta_link->ok());
+  EXPECT_EQ(**lists.latest_delta_link, link);
+  ASSERT_TRUE(lists.users_page.has_value());
+  ASSERT_TRUE(lists.users_page->ok()) << lists.users_page->error().describe();
+  ASSERT_EQ((*lists.users_page)->users.size(), 1u);
+  EXPECT_EQ((*lists.users_page)->users[0].id, "u1");
+  EXPECT_EQ((*lists.users_page)->next_link, page2);
+  EXPECT_TRUE(alone.empty());
+
+  std::vector<UserPage> rest;
+  Status st = client_.users_after("contoso", page2, [&](UserPage&& p) {
+    rest.push_back(std::move(p));
+    return Status();
+  });
+  ASSERT_TRUE(st.ok()) << st.error().describe();
+  ASSERT_EQ(rest.size(), 1u);
+  EXPECT_EQ(rest[0].users[0].id, "u2");
+  EXPECT_EQ(alone, std::vector<std::string>{page2});
+  Status broken = client_.users_after("contoso", kGraph + "/users?$skiptoken=gone",
+                                      [](UserPage&&) { return Status(); });
+  ASSERT_FALSE(broken.ok());
+  EXPECT_NE(broken.error().message.find("users page 2"), std::string::npos)
+      << "numbered from page 2: " << broken.error().message;
+
+  // Without the link's item, no users' item: a delta round's lists do not carry it.
+  TenantLists delta =
+      client_.tenant_lists("contoso", ListsRequest{.users_first_page = true, .delta_link = ""});
+  EXPECT_FALSE(delta.users_page.has_value());
+  for (const auto& item : batched) EXPECT_NE(item["url"], users) << batched.dump();
+
+  link_fails = true;
+  alone.clear();
+  TenantLists retried = client_.tenant_lists("contoso", full);
+  EXPECT_EQ(alone, (std::vector<std::string>{kGraph + latest, kGraph + users}))
+      << "the link read alone first, then the users";
+  ASSERT_TRUE(retried.latest_delta_link->ok());
+  ASSERT_TRUE(retried.users_page.has_value() && retried.users_page->ok());
+  EXPECT_EQ((*retried.users_page)->users[0].id, "u7") << "the page read alone, not the refused one";
+}
+
 // A delta round's first page comes in the lists' $batch, run after the deleted users'
 // listing (dependsOn); the rest of the round from its nextLink, numbered from page 2.
 TEST_F(GraphClientTest, ADeltaRoundsFirstPageComesInTheListsBatchAfterTheDeletedUsers) {
