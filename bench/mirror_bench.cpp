@@ -314,20 +314,12 @@ class JsonPageDirectory final : public Directory {
   }
 
   // As the Graph adapter reads them (one $batch): with the lists, a full read's "sync
-  // from now" link and first page of users, or a delta round's first page and the deleted
-  // users' first page.
+  // from now" link, or a delta round's first page and the deleted users' first page.
   TenantLists tenant_lists(const std::string& tenant, const ListsRequest& want) override {
     TenantLists out = Directory::tenant_lists(tenant, want);
     const GeneratedTenant* t = find(tenant);
     if (!t) return out;
     if (want.latest_delta_link) out.latest_delta_link = delta_link(*t);
-    if (want.latest_delta_link && want.users_first_page && !t->user_pages.empty()) {
-      if (auto first = decode(t->user_pages.front(), false); !first.ok()) {
-        out.users_page = first.error();
-      } else {
-        out.users_page = UsersListPage{std::move(first->page.users), std::move(first->next_link)};
-      }
-    }
     if (!want.delta_link.empty()) {
       const auto& pages = delta_pages(*t);
       if (pages.empty()) {
@@ -344,7 +336,7 @@ class JsonPageDirectory final : public Directory {
         out.deleted_users = first.error();
       } else {
         out.deleted_users =
-            UsersListPage{std::move(first->page.users), std::move(first->next_link)};
+            DeletedUsersPage{std::move(first->page.users), std::move(first->next_link)};
       }
     }
     return out;
@@ -356,13 +348,6 @@ class JsonPageDirectory final : public Directory {
     if (!t) return make_error(ErrorKind::NotFound, "no tenant " + tenant);
     return link.empty() ? read(*t, t->user_pages, 0, false, sink)
                         : read(*t, delta_pages(*t), 0, true, sink);
-  }
-
-  Status read_users_after(const std::string& tenant, const std::string& next_link,
-                          const UserPageSink& sink) override {
-    const GeneratedTenant* t = find(tenant);
-    if (!t) return make_error(ErrorKind::NotFound, "no tenant " + tenant);
-    return read(*t, t->user_pages, page_of(next_link), false, sink).status();
   }
 
   Result<std::string> read_delta_after(const std::string& tenant, const std::string& next_link,

@@ -128,11 +128,11 @@ Result<std::vector<T>> decode_array(const nlohmann::json& items, const std::stri
 
 // A first page of deleted users read in a $batch, decoded as that page read alone: its
 // users and its next link.
-Result<UsersListPage> list_first_page(Result<JsonText>&& read, const std::string& what) {
+Result<DeletedUsersPage> deleted_first_page(Result<JsonText>&& read, const std::string& what) {
   if (!read.ok()) return read.error();
   auto decoded = decode_users(answer_alone(std::move(*read)), /*delta=*/false, what);
   if (!decoded) return decoded.error();
-  return UsersListPage{std::move(decoded->page.users), std::move(decoded->next_link)};
+  return DeletedUsersPage{std::move(decoded->page.users), std::move(decoded->next_link)};
 }
 
 HttpHeaders lower_case_headers(const nlohmann::json& headers) {
@@ -494,19 +494,11 @@ Result<std::vector<RoleAssignment>> GraphClient::role_assignments(const std::str
 TenantLists GraphClient::tenant_lists(const std::string& tenant, const ListsRequest& want) {
   std::vector<std::string> paths = {kSkusPath, kDomainsPath};
   std::vector<std::string> whats = {"subscribedSkus", "domains"};
-  std::map<std::size_t, std::size_t> after;
   if (want.latest_delta_link) {
     paths.push_back(latest_delta_path());
     whats.push_back("users delta ($deltatoken=latest)");
   }
-  // The full read's first page runs after the link (dependsOn): a change made meanwhile
-  // is then in the link's next round, never missed by both.
-  const bool users_page = want.latest_delta_link && want.users_first_page;
-  if (users_page) {
-    after[paths.size()] = paths.size() - 1;
-    paths.push_back(users_path());
-    whats.push_back("users");
-  }
+  std::map<std::size_t, std::size_t> after;
   if (want.deleted_users) {
     paths.push_back(deleted_users_path());
     whats.push_back("deleted users");
@@ -569,9 +561,11 @@ TenantLists GraphClient::tenant_lists(const std::string& tenant, const ListsRequ
     for (auto& item : *rest) items->push_back(std::move(item));
     return items;
   };
-  // The first page only of /users or of the deleted users, decoded straight into users:
-  // the mirror reads the rest page by page.
-  auto list_page = [&](std::size_t i) { return list_first_page(std::move(first[i]), page_one(i)); };
+  // The deleted users' first page only, decoded straight into users: the mirror reads the
+  // rest page by page.
+  auto deleted_users = [&](std::size_t i) {
+    return deleted_first_page(std::move(first[i]), page_one(i));
+  };
   // The delta link of the "sync from now" answer: no users, a deltaLink, no nextLink.
   auto latest_link = [&](std::size_t i) -> Result<std::string> {
     auto parsed = tree(i);
@@ -599,8 +593,7 @@ TenantLists GraphClient::tenant_lists(const std::string& tenant, const ListsRequ
   out.domains = whole(1, std::type_identity<Domain>());
   std::size_t i = 2;
   if (want.latest_delta_link) out.latest_delta_link = latest_link(i++);
-  if (users_page) out.users_page = list_page(i++);
-  if (want.deleted_users) out.deleted_users = list_page(i++);
+  if (want.deleted_users) out.deleted_users = deleted_users(i++);
   if (delta_round) out.delta_page = delta_first_page(i++);
   if (want.role_definitions) {
     out.role_definitions = whole(i++, std::type_identity<RoleDefinition>());
@@ -611,21 +604,12 @@ TenantLists GraphClient::tenant_lists(const std::string& tenant, const ListsRequ
   return out;
 }
 
-std::string GraphClient::users_path() const {
-  return std::string("/users?$select=") + kUserSelect +
-         "&$top=" + std::to_string(options_.page_size);
-}
-
 Status GraphClient::list_users(const std::string& tenant, const UsersSink& sink) {
+  std::string first = url(std::string("/users?$select=") + kUserSelect +
+                          "&$top=" + std::to_string(options_.page_size));
   return for_each_user_page(
-      tenant, url(users_path()), "users", /*delta=*/false,
+      tenant, first, "users", /*delta=*/false,
       [&](UserPage&& page) { return sink(std::move(page.users)); }, nullptr);
-}
-
-Status GraphClient::users_after(const std::string& tenant, const std::string& next_link,
-                                const UserPageSink& sink) {
-  // Numbered from page 2: page 1 came in the lists' $batch.
-  return for_each_user_page(tenant, next_link, "users", /*delta=*/false, sink, nullptr, 2);
 }
 
 Result<std::string> GraphClient::users_delta(const std::string& tenant,
@@ -1021,7 +1005,7 @@ DeletedUsersAndGroups GraphClient::deleted_users_and_groups(const std::string& t
     return get_one<JsonText>(tenant, paths[i], what(i));
   });
   DeletedUsersAndGroups out;
-  out.deleted_users = list_first_page(std::move(read[0]), what(0));
+  out.deleted_users = deleted_first_page(std::move(read[0]), what(0));
   for (std::size_t i = 1; i < read.size(); ++i) {
     if (!read[i].ok()) {
       out.groups.push_back(read[i].error());

@@ -118,20 +118,14 @@ class GraphClient {
   // subscribedSkus, domains and, as `want` asks, roleDefinitions, roleAssignments (as the
   // methods above), the deleted users' first page (TenantLists::deleted_users; the rest is
   // for deleted_users_after()), the users' "sync from now" delta link
-  // (TenantLists::latest_delta_link) with, after it, the first page of /users
-  // (TenantLists::users_page; the rest is for users_after()), and the first page of the
-  // delta round from a stored link (TenantLists::delta_page; the rest is for
-  // users_delta_after() from its nextLink): their
+  // (TenantLists::latest_delta_link) and the first page of the delta round from a stored
+  // link (TenantLists::delta_page; the rest is for users_delta() from its nextLink): their
   // first pages in one $batch (a page the batch could not answer, throttled, 5xx or
   // malformed, is asked for again on its own), the rest of the lists by nextLink. A stored
   // link that is not under remote.graphUrl is not batched: delta_page stays unset.
   TenantLists tenant_lists(const std::string& tenant, const ListsRequest& want);
   // GET /users?$select=...&$top=999, every page.
   Status list_users(const std::string& tenant, const UsersSink& sink);
-  // The same list's pages from `next_link` (a nextLink of its first page, which came with
-  // tenant_lists()) on.
-  Status users_after(const std::string& tenant, const std::string& next_link,
-                     const UserPageSink& sink);
   // From a stored delta link: GET /users/delta, the changes since. With an empty
   // `delta_link`, the whole directory (users_full_read). Returns the new delta link.
   // ResyncNeeded when the link expired.
@@ -206,8 +200,6 @@ class GraphClient {
   struct Sent;
   // The deleted users' first page, relative to the API root.
   std::string deleted_users_path() const;
-  // The users' first page (/users, $top of them), relative to the API root.
-  std::string users_path() const;
   // The users' "sync from now" delta read (no users, a deltaLink), relative to graph_url.
   std::string latest_delta_path() const;
   using PageHandler = std::function<Status(const nlohmann::json& page, int page_number)>;

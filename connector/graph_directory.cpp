@@ -107,11 +107,6 @@ Result<std::string> GraphDirectory::read_users_after_latest(const std::string& t
   return client_.users_full_read(tenant, sink, latest_delta_link);
 }
 
-Status GraphDirectory::read_users_after(const std::string& tenant, const std::string& next_link,
-                                        const UserPageSink& sink) {
-  return client_.users_after(tenant, next_link, sink);
-}
-
 Status GraphDirectory::read_deleted_users(const std::string& tenant, const DeletedUserSink& sink) {
   return client_.deleted_users(tenant, sink);
 }

@@ -55,8 +55,6 @@ class GraphDirectory final : public Directory {
   Result<std::string> read_users_after_latest(const std::string& tenant,
                                               const std::string& latest_delta_link,
                                               const UserPageSink& sink) override;
-  Status read_users_after(const std::string& tenant, const std::string& next_link,
-                          const UserPageSink& sink) override;
   Result<std::string> read_delta_after(const std::string& tenant, const std::string& next_link,
                                        const UserPageSink& sink) override;
   Status read_deleted_users(const std::string& tenant, const DeletedUserSink& sink) override;

@@ -62,9 +62,8 @@ struct WriteResult {
   std::optional<RoleAssignment> role_assignment;  // AddRole: the assignment made
 };
 
-// The first page of a plain list of a tenant's users (/users, or the soft-deleted ones),
-// and where the rest is ("" when none).
-struct UsersListPage {
+// The first page of a tenant's soft-deleted users, and where the rest is ("" when none).
+struct DeletedUsersPage {
   std::vector<User> users;
   std::string next_link;
 };
@@ -80,18 +79,17 @@ struct DeltaPage {
 // What Directory::deleted_users_and_groups() reads: the deleted users' first page (unset
 // when the adapter cannot read it with the groups) and the groups, one result per id.
 struct DeletedUsersAndGroups {
-  std::optional<Result<UsersListPage>> deleted_users;
+  std::optional<Result<DeletedUsersPage>> deleted_users;
   std::vector<Result<Group>> groups;
 };
 
-// What Directory::tenant_lists() reads besides the SKUs and domains. The last four are
+// What Directory::tenant_lists() reads besides the SKUs and domains. The last three are
 // wanted with the lists if the adapter can read them there (the default cannot).
 struct ListsRequest {
   bool role_definitions = false;
   bool role_assignments = false;
   bool deleted_users = false;      // the deleted users' first page (TenantLists::deleted_users)
   bool latest_delta_link = false;  // a full read's "sync from now" link
-  bool users_first_page = false;   // with it, the full read's first page of users
   std::string delta_link;          // a delta round's first page, from this stored link
 };
 
@@ -106,16 +104,12 @@ struct TenantLists {
   // same $batch, a request fewer per tenant); the mirror reads the rest with
   // Directory::read_deleted_users_after(). nullopt: it reads them all with
   // read_deleted_users().
-  std::optional<Result<UsersListPage>> deleted_users;
+  std::optional<Result<DeletedUsersPage>> deleted_users;
   // The users' "sync from now" delta link, when the adapter read it with the lists (Graph:
   // `/users/delta?$deltatoken=latest` in the same $batch, a request fewer per full read);
   // the mirror then starts its full read with read_users_after_latest(). nullopt: it reads
   // them with read_users(tenant, "").
   std::optional<Result<std::string>> latest_delta_link;
-  // The full read's first page of users, read after that link (Graph: `/users` in the same
-  // $batch, `dependsOn` the link's item, a request fewer per full read); the mirror reads
-  // on from its next link with read_users_after(). nullopt: it reads them all.
-  std::optional<Result<UsersListPage>> users_page;
   // The first page of the delta round from ListsRequest::delta_link, when the adapter read
   // it with the lists (Graph: the stored link in the same $batch, a request fewer per
   // delta round: a quiet round is one request); the mirror reads on from its next link
@@ -207,15 +201,6 @@ class Directory {
                                                       const std::string& /*latest_delta_link*/,
                                                       const UserPageSink& sink) {
     return read_users(tenant, "", sink);
-  }
-
-  // The rest of a full read whose first page came with tenant_lists()
-  // (TenantLists::users_page), from that page's next link. Only an adapter that fills
-  // TenantLists::users_page needs it.
-  virtual Status read_users_after(const std::string& /*tenant*/, const std::string& /*next_link*/,
-                                  const UserPageSink& /*sink*/) {
-    return make_error(ErrorKind::Internal, "this directory cannot continue a full read",
-                      "users-after-unsupported");
   }
 
   // The rest of a delta round whose first page came with tenant_lists()

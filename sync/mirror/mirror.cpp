@@ -42,7 +42,7 @@ class ProgressReporter {
 // after the users, as a full read always does.
 class PrefetchedDeletedUsers {
  public:
-  explicit PrefetchedDeletedUsers(std::optional<Result<UsersListPage>> page)
+  explicit PrefetchedDeletedUsers(std::optional<Result<DeletedUsersPage>> page)
       : page_(std::move(page)) {
     if (page_ && page_->ok()) {
       for (const User& u : page_->value().users) listed_.insert(u.id);
@@ -59,19 +59,19 @@ class PrefetchedDeletedUsers {
   }
 
   // The page, when it was read, is still current and lists every deleted user; else null.
-  const UsersListPage* whole() const {
+  const DeletedUsersPage* whole() const {
     if (!page_ || !page_->ok() || outdated_ || !page_->value().next_link.empty()) return nullptr;
     return &page_->value();
   }
 
   // The page, when it was read and is still current; nullopt otherwise.
-  std::optional<Result<UsersListPage>> take() {
+  std::optional<Result<DeletedUsersPage>> take() {
     if (!page_ || !page_->ok() || outdated_) return std::nullopt;
     return std::exchange(page_, std::nullopt);
   }
 
  private:
-  std::optional<Result<UsersListPage>> page_;
+  std::optional<Result<DeletedUsersPage>> page_;
   std::set<std::string> listed_;
   bool outdated_ = false;
 };
@@ -163,7 +163,6 @@ class TenantMirror {
     want.role_assignments = roles_;
     want.deleted_users = !link.empty();
     want.latest_delta_link = link.empty();
-    want.users_first_page = link.empty();
     want.delta_link = link;
     TenantLists lists = dir_.tenant_lists(id, want);
     PrefetchedDeletedUsers deleted(std::move(lists.deleted_users));
@@ -211,12 +210,10 @@ class TenantMirror {
       // The link read with the lists, before the users; after an expired link, or when it
       // could not be read, the read asks for one of its own.
       std::string latest;
-      std::optional<Result<UsersListPage>> first_page;
       if (lists.latest_delta_link && lists.latest_delta_link->ok()) {
         latest = **lists.latest_delta_link;
-        first_page = std::move(lists.users_page);  // read after that link, or nullopt
       }
-      s = full_read(r, latest, std::move(first_page));
+      s = full_read(r, latest);
       if (!s.ok()) return s;
     }
 
@@ -225,7 +222,7 @@ class TenantMirror {
     // The deleted users' first page, when the lists' is not current (a full read reads
     // them after the users), comes with the group names where the directory can.
     std::vector<std::string> groups = group_names_wanted(r);
-    std::optional<Result<UsersListPage>> first_deleted = deleted.take();
+    std::optional<Result<DeletedUsersPage>> first_deleted = deleted.take();
     if (!groups.empty() && !first_deleted) {
       DeletedUsersAndGroups read = dir_.deleted_users_and_groups(id, groups);
       store_group_names(r, groups, read.groups);
@@ -268,7 +265,7 @@ class TenantMirror {
   // The soft-deleted users, as one staged read: from the first page the lists brought
   // (then the rest by its next link), or all of them from the directory.
   Status mirror_deleted_users(TenantMirrorResult& r,
-                              std::optional<Result<UsersListPage>> first_page) {
+                              std::optional<Result<DeletedUsersPage>> first_page) {
     const std::string& id = r.tenant.id;
     progress_.report(r.tenant.default_domain_name, MirrorProgress::Phase::DeletedUsers,
                      r.changes_read);
@@ -284,7 +281,7 @@ class TenantMirror {
     Status s = cache_.begin_read(id, ReadScope::Deleted);
     if (!s.ok()) return s;
     if (first_page) {
-      UsersListPage& page = first_page->value();  // take() gives only a good page
+      DeletedUsersPage& page = first_page->value();  // take() gives only a good page
       s = stage(std::move(page.users));
       if (s.ok() && !page.next_link.empty()) {
         s = dir_.read_deleted_users_after(id, page.next_link, stage);
@@ -307,7 +304,7 @@ class TenantMirror {
     const DeltaPage& round = lists.delta_page->value();
     if (!round.next_link.empty()) return std::nullopt;
     deleted.check(round.page);
-    const UsersListPage* deleted_users = deleted.whole();
+    const DeletedUsersPage* deleted_users = deleted.whole();
     if (!deleted_users) return std::nullopt;
 
     const std::string& id = r.tenant.id;
@@ -430,11 +427,7 @@ class TenantMirror {
     }
   }
 
-  // A full read: every user, staged and swapped in whole. With the "sync from now" link the
-  // lists brought, from the first page they brought after it (then the rest by its next
-  // link) or from the directory; without it, the directory asks for a link of its own.
-  Status full_read(TenantMirrorResult& r, const std::string& latest_delta_link,
-                   std::optional<Result<UsersListPage>> first_page) {
+  Status full_read(TenantMirrorResult& r, const std::string& latest_delta_link) {
     const std::string& id = r.tenant.id;
     Status s = cache_.begin_read(id, ReadScope::Active);
     if (!s.ok()) return s;
@@ -443,20 +436,9 @@ class TenantMirror {
       count(r, page);
       return cache_.stage_page(id, ReadScope::Active, page.users);
     };
-    auto read_from_first = [&]() -> Result<std::string> {
-      if (!first_page->ok()) return first_page->error();
-      UsersListPage& first = first_page->value();
-      UserPage page;
-      page.users = std::move(first.users);
-      Status st = stage(std::move(page));
-      if (st.ok() && !first.next_link.empty())
-        st = dir_.read_users_after(id, first.next_link, stage);
-      if (!st.ok()) return st.error();
-      return latest_delta_link;
-    };
-    auto link = latest_delta_link.empty() ? dir_.read_users(id, "", stage)
-                : first_page              ? read_from_first()
-                             : dir_.read_users_after_latest(id, latest_delta_link, stage);
+    auto link = latest_delta_link.empty()
+                    ? dir_.read_users(id, "", stage)
+                    : dir_.read_users_after_latest(id, latest_delta_link, stage);
     if (link.ok()) {
       s = cache_.commit_read(id, ReadScope::Active, *link);
     } else {

@@ -690,59 +690,6 @@ TEST_F(PrefetchedDeletedUsersTest, AFullReadWithoutTheListedLinkAsksForItsOwn) {
   expect_mirrored_prefetching(1);
 }
 
-// The full read's first page of users can come with the lists too, read after the link
-// there: the mirror stages it, reads the rest from its next link, and stores the link. A
-// change made after the link comes again in the next delta round; nothing is lost.
-TEST_F(PrefetchedDeletedUsersTest, AFullReadsFirstPageComesWithTheListsAndTheRestAfterIt) {
-  add_tenant(remote_prefetching_, 1, 10, 2);
-  remote_prefetching_.users_with_lists = true;
-  remote_prefetching_.in_the_window = [&] { change_job_titles_of(remote_prefetching_, 1, 3); };
-  MirrorResult full = mirror_prefetching();
-  ASSERT_TRUE(full.ok());
-  EXPECT_EQ(full.tenants[0].kind, ReadKind::Full);
-  EXPECT_EQ(full.tenants[0].users, 10);
-  EXPECT_EQ(remote_prefetching_.users_reads_after, 1) << "the rest from the page's next link";
-  EXPECT_EQ(remote_prefetching_.reads_after_latest, 0) << "no users read a second time";
-  expect_mirrored_prefetching(1);
-
-  MirrorResult delta = mirror_prefetching();
-  ASSERT_TRUE(delta.ok());
-  EXPECT_EQ(delta.tenants[0].kind, ReadKind::Delta);
-  EXPECT_EQ(delta.tenants[0].changes_read, 3 + 2) << "the changes after the link, again";
-  expect_mirrored_prefetching(1);
-}
-
-// The listed first page failed (read alone too, by the adapter), or the rest after it
-// did: the tenant's read fails and is not complete, its cached users are as they were,
-// and the next mirror reads it whole.
-TEST_F(PrefetchedDeletedUsersTest, AFullReadWhoseListedPageOrItsRestFailsIsNotTaken) {
-  add_tenant(remote_prefetching_, 1, 10, 2);
-  remote_prefetching_.users_with_lists = true;
-  ASSERT_TRUE(mirror_prefetching().ok());
-  const TenantSnapshot before = snapshot(1);
-  change_job_titles_of(remote_prefetching_, 1, 10);
-  MirrorOptions full;
-  full.full = true;
-
-  remote_prefetching_.users_page_fault = make_error(ErrorKind::Transient, "Service unavailable");
-  MirrorResult page_failed = mirror_tenants(remote_prefetching_, *cache_, full);
-  ASSERT_FALSE(page_failed.ok());
-  ASSERT_TRUE(page_failed.tenants[0].error.has_value());
-  EXPECT_NE(page_failed.tenants[0].error->describe().find("Service unavailable"),
-            std::string::npos);
-  EXPECT_EQ(snapshot(1).users, before.users);
-
-  remote_prefetching_.users_rest_fault = make_error(ErrorKind::Transient, "connection reset");
-  MirrorResult rest_failed = mirror_tenants(remote_prefetching_, *cache_, full);
-  ASSERT_FALSE(rest_failed.ok());
-  EXPECT_EQ(remote_prefetching_.users_reads_after, 2);
-  EXPECT_NE(snapshot(1).mirror, MirrorState::Complete);
-  EXPECT_EQ(snapshot(1).users, before.users) << "the staged first page is not swapped in";
-
-  ASSERT_TRUE(mirror_tenants(remote_prefetching_, *cache_, full).ok());
-  expect_mirrored_prefetching(1);
-}
-
 TEST_F(MirrorTest, AMirrorWithNoRemoteChangeBumpsNothing) {
   add_tenant(remote_, 1, 30, 4);
   add_tenant(remote_, 2, 7, 1);

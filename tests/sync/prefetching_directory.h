@@ -1,14 +1,12 @@
 // A MemoryDirectory that reads the deleted users' first two users with the tenant's lists
 // when asked, as the Graph adapter reads their first page in the lists' $batch, and the
 // rest on demand (read_deleted_users_after); likewise a full read's "sync from now" delta
-// link, which read_users_after_latest() then returns, with `users_with_lists` the full
-// read's first two users, whose rest read_users_after() gives, and a delta round's first
-// page, whose rest read_delta_after() gives; and after a full read's users, the deleted
-// users' first page with the group names (deleted_users_and_groups). `in_the_window`
-// changes the remote after the deleted users' page and the link are read and before the
-// users are: before the delta round's first page, as the $batch runs that item after the
-// deleted users' (dependsOn), and before the full read's first page, which runs after the
-// link. It counts those reads.
+// link, which read_users_after_latest() then returns, and a delta round's first page,
+// whose rest read_delta_after() gives; and after a full read's users, the deleted users'
+// first page with the group names (deleted_users_and_groups). `in_the_window` changes the remote
+// after the deleted users' page is read and before the users are: before the delta round's first
+// page, as the $batch runs that item after the deleted users' (dependsOn). It counts
+// those reads.
 #pragma once
 
 #include <algorithm>
@@ -37,10 +35,6 @@ class PrefetchingDirectory : public MemoryDirectory {
   int deleted_with_groups = 0;        // deleted_users_and_groups()
   std::optional<Error> with_groups_fault;  // its next deleted users' page fails so
   std::optional<Error> rest_fault;         // the rest of the next prefetched round fails so
-  bool users_with_lists = false;           // a full read's first page comes with the lists
-  int users_reads_after = 0;               // read_users_after(): the rest of that page
-  std::optional<Error> users_page_fault;   // the next full read's listed page fails so
-  std::optional<Error> users_rest_fault;   // the rest after it fails so
 
   TenantLists tenant_lists(const std::string& tenant, const ListsRequest& want) override {
     TenantLists out = MemoryDirectory::tenant_lists(tenant, want);
@@ -54,43 +48,7 @@ class PrefetchingDirectory : public MemoryDirectory {
     if (want.deleted_users) out.deleted_users = first_deleted_page(tenant);
     if (in_the_window) std::exchange(in_the_window, nullptr)();
     if (!want.delta_link.empty()) out.delta_page = first_delta_page(tenant, want.delta_link);
-    if (want.latest_delta_link && want.users_first_page && users_with_lists) {
-      out.users_page = first_users_page(tenant);
-    }
     return out;
-  }
-
-  // The full read's first two users, the rest kept for read_users_after().
-  Result<UsersListPage> first_users_page(const std::string& tenant) {
-    if (users_page_fault) return *std::exchange(users_page_fault, std::nullopt);
-    std::vector<User> all;
-    auto read = MemoryDirectory::read_users(tenant, "", [&](UserPage&& page) {
-      for (auto& u : page.users) all.push_back(std::move(u));
-      return Status();
-    });
-    if (!read.ok()) return read.error();
-    UsersListPage first;
-    for (size_t i = 0; i < all.size() && i < 2; ++i) first.users.push_back(all[i]);
-    if (all.size() > 2) {
-      first.next_link = "rest-of-users";
-      std::lock_guard<std::mutex> lock(rest_mu_);
-      users_rests_[tenant].assign(all.begin() + 2, all.end());
-    }
-    return first;
-  }
-
-  Status read_users_after(const std::string& tenant, const std::string& next_link,
-                          const UserPageSink& sink) override {
-    EXPECT_EQ(next_link, "rest-of-users");
-    UserPage rest;
-    {
-      std::lock_guard<std::mutex> lock(rest_mu_);
-      ++users_reads_after;
-      rest.users = std::move(users_rests_.at(tenant));
-      users_rests_.erase(tenant);
-    }
-    if (users_rest_fault) return *std::exchange(users_rest_fault, std::nullopt);
-    return sink(std::move(rest));
   }
 
   // The round read whole now; its first page, and the rest kept for read_delta_after().
@@ -138,14 +96,14 @@ class PrefetchingDirectory : public MemoryDirectory {
   }
 
   // The deleted users' first two, and a next link when there are more.
-  Result<UsersListPage> first_deleted_page(const std::string& tenant) {
+  Result<DeletedUsersPage> first_deleted_page(const std::string& tenant) {
     std::vector<User> all;
     Status read = MemoryDirectory::read_deleted_users(tenant, [&](std::vector<User>&& page) {
       for (auto& u : page) all.push_back(std::move(u));
       return Status();
     });
     if (!read.ok()) return read.error();
-    UsersListPage first;
+    DeletedUsersPage first;
     for (size_t i = 0; i < all.size() && i < 2; ++i) first.users.push_back(all[i]);
     if (all.size() > 2) first.next_link = "after:2";
     return first;
@@ -195,8 +153,7 @@ class PrefetchingDirectory : public MemoryDirectory {
     Result<std::string> end = std::string();
   };
   std::mutex rest_mu_;
-  std::map<std::string, Rest> rests_;                     // guarded by rest_mu_
-  std::map<std::string, std::vector<User>> users_rests_;  // guarded by rest_mu_
+  std::map<std::string, Rest> rests_;  // guarded by rest_mu_
 };
 
 }  // namespace tenantsync

@@ -104,11 +104,7 @@ std::map<std::string, TenantData> read_tenants(Cache& cache) {
 
 class MirrorDiskFullTest : public ::testing::TestWithParam<bool> {
  protected:
-  void SetUp() override {
-    configure_logging(LogLevel::Off, false);
-    remote_.users_with_lists =
-        true;  // a full read's first page comes with the lists, as over Graph
-  }
+  void SetUp() override { configure_logging(LogLevel::Off, false); }
 
   // A closed cache file at `path` holding the first complete mirror.
   void make_base(const std::string& path) {
