@@ -5,6 +5,7 @@
 #include <utility>
 
 #include "sync/allocator_tuning.h"
+#include "sync/store/wal_write_gathering.h"
 
 namespace tenantsync {
 
@@ -138,7 +139,8 @@ Result<std::unique_ptr<Database>> Database::open(const std::string& path, bool c
   (void)configured;
   sqlite3* raw = nullptr;
   int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX | (create ? SQLITE_OPEN_CREATE : 0);
-  int rc = sqlite3_open_v2(path.c_str(), &raw, flags, nullptr);
+  // Through the VFS that writes a commit's WAL frames at once (wal_write_gathering.h).
+  int rc = sqlite3_open_v2(path.c_str(), &raw, flags, wal_gathering_vfs());
   if (rc != SQLITE_OK) {
     std::string message = raw ? sqlite3_errmsg(raw) : sqlite3_errstr(rc);
     sqlite3_close_v2(raw);

@@ -154,7 +154,9 @@ TEST_P(MirrorDiskFullTest, EveryFailingWriteGivesAClearErrorAndNoHalfRead) {
     EXPECT_EQ(remote_.deleted_reads - deleted_reads, full ? 2 : 0);
     new_ = read_tenants(*cache);
   }
-  ASSERT_GT(total, 20);
+  // A commit's WAL frames reach the VFS gathered into a write or a few
+  // (wal_write_gathering.h), so each of the rounds' transactions is a handful of writes.
+  ASSERT_GT(total, 5);
   ASSERT_NE(new_["id-contoso"].users, old_["id-contoso"].users);
 
   int failed_runs = 0;
