@@ -64,12 +64,14 @@ int gathering_write(sqlite3_file* f, const void* data, int bytes, sqlite3_int64 
     g->furthest = 0;
     g->in_commit_frame = false;
   }
+  const sqlite3_int64 end = offset + bytes;
   if (offset < g->furthest) {  // over a frame already written: in order, and at once
     overwrites.fetch_add(1, std::memory_order_relaxed);
+    g->furthest = std::max(g->furthest, end);
     int rc = write_held(g);
     return rc != SQLITE_OK ? rc : pass_on(g, data, bytes, offset);
   }
-  g->furthest = offset + bytes;
+  g->furthest = end;
   if (g->held_bytes > 0 &&
       (offset != g->held_at + g->held_bytes || g->held_bytes + bytes > kGatherBytes)) {
     int rc = write_held(g);

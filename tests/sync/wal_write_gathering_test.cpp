@@ -1,7 +1,8 @@
-// The WAL-gathering VFS: a commit's frames reach the file in few writes; a commit that
-// returned is in the file as SQLite's recovery reads it (pages written twice within the
-// transaction and their mended checksums included); a write that fails fails the commit
-// and leaves the database as it was.
+// The WAL-gathering VFS: appends are held until a commit frame is written, overwrites go
+// at once; a commit's frames reach the file in few writes; a commit that returned is in
+// the file as SQLite's recovery reads it (pages written twice within the transaction and
+// their mended checksums included); a write that fails fails the commit and leaves the
+// database as it was.
 #include "sync/store/wal_write_gathering.h"
 
 #include <gtest/gtest.h>
@@ -9,8 +10,10 @@
 
 #include <cstdint>
 #include <filesystem>
+#include <fstream>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "sync/store/sqlite.h"
 #include "tests/support/run_program.h"
@@ -70,6 +73,56 @@ Seen read_plainly(const std::string& path) {
 }
 
 std::int64_t sum_to(std::int64_t n) { return n * (n + 1) / 2; }
+
+// What a WAL file holds, read past the VFS.
+std::string file_text(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  return std::string(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+}
+
+// A frame header: its page number and, for a commit, the database's size in pages.
+std::string frame_header(unsigned page, unsigned commit_size) {
+  std::string h(24, '\0');
+  h[3] = static_cast<char>(page);
+  h[7] = static_cast<char>(commit_size);
+  return h;
+}
+
+TEST(WalWriteGatheringTest, AppendsAreHeldUntilTheCommitFrameAndOverwritesPassAtOnce) {
+  test::TempDir dir;
+  const std::string db_path = dir.file("x.db");
+  std::ofstream(db_path).put('\0');  // the unix VFS takes a WAL's mode from its database's
+  sqlite3_vfs* vfs = sqlite3_vfs_find(wal_gathering_vfs());
+  ASSERT_NE(vfs, nullptr);
+  std::vector<char> room(static_cast<size_t>(vfs->szOsFile));
+  auto* file = reinterpret_cast<sqlite3_file*>(room.data());
+  const std::string wal_path = db_path + "-wal";
+  int out_flags = 0;
+  ASSERT_EQ(vfs->xOpen(vfs, wal_path.c_str(), file,
+                       SQLITE_OPEN_WAL | SQLITE_OPEN_CREATE | SQLITE_OPEN_READWRITE, &out_flags),
+            SQLITE_OK);
+  auto write = [&](const std::string& bytes, sqlite3_int64 at) {
+    return file->pMethods->xWrite(file, bytes.data(), static_cast<int>(bytes.size()), at);
+  };
+  const std::string page(4096, 'p');
+  ASSERT_EQ(write(std::string(32, 'w'), 0), SQLITE_OK);  // the WAL's header
+  ASSERT_EQ(write(frame_header(1, 0), 32), SQLITE_OK);
+  ASSERT_EQ(write(page, 56), SQLITE_OK);
+  EXPECT_EQ(file_text(wal_path).size(), 0u) << "a frame that commits nothing is held";
+  ASSERT_EQ(write(frame_header(2, 2), 4152), SQLITE_OK);
+  EXPECT_EQ(file_text(wal_path).size(), 0u);
+  ASSERT_EQ(write(page, 4176), SQLITE_OK);
+  const std::size_t committed = 32 + 2 * (24 + 4096);
+  EXPECT_EQ(file_text(wal_path).size(), committed) << "the commit frame's write returned";
+
+  // A write over the last page and past it goes at once; so does one within what it wrote.
+  ASSERT_EQ(write(std::string(8192, 'o'), committed - 4096), SQLITE_OK);
+  EXPECT_EQ(file_text(wal_path).size(), committed + 4096);
+  ASSERT_EQ(write(std::string(24, 'h'), committed), SQLITE_OK);
+  EXPECT_EQ(file_text(wal_path).substr(committed, 24), std::string(24, 'h'))
+      << "a write below the furthest written was held";
+  EXPECT_EQ(file->pMethods->xClose(file), SQLITE_OK);
+}
 
 TEST(WalWriteGatheringTest, ACommitOfManyPagesReachesTheFileInFewWrites) {
   FullDiskVfs below;  // counts the writes the gathering VFS passes on
