@@ -22,7 +22,6 @@ constexpr int kFrameHeaderBytes = 24;  // SQLite's WAL format: a frame's header
 constexpr int kGatherBytes = (1 << 17) - 1;
 
 std::atomic<std::int64_t> writes_received{0};
-std::atomic<std::int64_t> writes_passed{0};
 std::atomic<std::int64_t> overwrites{0};
 
 // A WAL file: SQLite's header, then what is held, then the default VFS's file (in the
@@ -47,7 +46,6 @@ bool commits(const void* header) {
 }
 
 int pass_on(GatheringFile* g, const void* data, int bytes, sqlite3_int64 offset) {
-  writes_passed.fetch_add(1, std::memory_order_relaxed);
   return g->real->pMethods->xWrite(g->real, data, bytes, offset);
 }
 
@@ -255,8 +253,6 @@ const char* wal_gathering_vfs() {
   return made.back()->name.c_str();
 }
 
-WalGatheringCounts wal_gathering_counts() {
-  return {writes_received.load(), writes_passed.load(), overwrites.load()};
-}
+WalGatheringCounts wal_gathering_counts() { return {writes_received.load(), overwrites.load()}; }
 
 }  // namespace tenantsync

@@ -29,9 +29,8 @@ const char* wal_gathering_vfs();
 
 // What the gathering VFSes of this process have done, for tests.
 struct WalGatheringCounts {
-  std::int64_t writes_received = 0;  // appends SQLite made to WAL files
-  std::int64_t writes_passed = 0;    // writes the default VFS received for them
-  std::int64_t overwrites = 0;       // writes below the furthest offset, passed through
+  std::int64_t writes_received = 0;  // writes SQLite made to WAL files
+  std::int64_t overwrites = 0;       // those below the furthest offset, passed on at once
 };
 WalGatheringCounts wal_gathering_counts();
 
