@@ -15,6 +15,7 @@
 #include "connector/batch_answer.h"
 #include "connector/graph_errors.h"
 #include "connector/json_tree.h"
+#include "connector/role_page_decoder.h"
 #include "connector/sku_page_decoder.h"
 #include "connector/url.h"
 #include "connector/user_page_decoder.h"
@@ -76,6 +77,15 @@ Result<DecodedUserPage> decode_users(const HttpResponse& response, bool delta,
   DecodedUserPage decoded;
   UserPageFailure failure;
   if (decode_user_page(response.body, delta, decoded, failure)) return decoded;
+  return page_failure(response, what, failure);
+}
+
+// A page of admin roles (role_page_decoder.h), or what was wrong with it.
+template <class T>
+Result<DecodedRolePage<T>> decode_roles(const HttpResponse& response, const std::string& what) {
+  DecodedRolePage<T> decoded;
+  ListPageFailure failure;
+  if (decode_role_page(response.body, decoded, failure)) return decoded;
   return page_failure(response, what, failure);
 }
 
@@ -561,6 +571,18 @@ TenantLists GraphClient::tenant_lists(const std::string& tenant, const ListsRequ
     for (auto& item : *rest) items->push_back(std::move(item));
     return items;
   };
+  // A whole list of admin roles: its first page decoded straight from the text, the rest
+  // of its pages by its nextLink, as list_all reads them.
+  auto whole_roles = [&]<class T>(std::size_t i, std::type_identity<T>) -> Result<std::vector<T>> {
+    if (!first[i].ok()) return first[i].error();
+    auto page = decode_roles<T>(answer_alone(std::move(*first[i])), page_one(i));
+    if (!page) return page.error();
+    if (page->next_link.empty()) return std::move(page->items);
+    auto rest = list_all<T>(tenant, page->next_link, whats[i].c_str());
+    if (!rest.ok()) return rest;
+    for (auto& item : *rest) page->items.push_back(std::move(item));
+    return std::move(page->items);
+  };
   // The deleted users' first page only, decoded straight into users: the mirror reads the
   // rest page by page.
   auto deleted_users = [&](std::size_t i) {
@@ -596,10 +618,10 @@ TenantLists GraphClient::tenant_lists(const std::string& tenant, const ListsRequ
   if (want.deleted_users) out.deleted_users = deleted_users(i++);
   if (delta_round) out.delta_page = delta_first_page(i++);
   if (want.role_definitions) {
-    out.role_definitions = whole(i++, std::type_identity<RoleDefinition>());
+    out.role_definitions = whole_roles(i++, std::type_identity<RoleDefinition>());
   }
   if (want.role_assignments) {
-    out.role_assignments = tenant_wide(whole(i, std::type_identity<RoleAssignment>()));
+    out.role_assignments = tenant_wide(whole_roles(i, std::type_identity<RoleAssignment>()));
   }
   return out;
 }

@@ -1,73 +1,34 @@
 #include "connector/sku_page_decoder.h"
 
-#include <simdjson.h>
-
 #include <array>
 #include <cmath>
 #include <cstdint>
 #include <optional>
+#include <string>
 #include <string_view>
-#include <utility>
 
-#include <nlohmann/json.hpp>
-
-#include "connector/json_tree.h"
+#include "connector/list_page_decoding.h"
 
 namespace tenantsync {
 
 namespace {
 
-using simdjson::dom::element;
-using Type = simdjson::dom::element_type;
+using list_page::element;
+using list_page::kind_of;
+using list_page::last_values;
+using list_page::Type;
 
 // model/sku.cpp's bound on seats and consumed units.
 constexpr double kMaxCount = 1'000'000'000;
 
-std::string kind_of(element value) {
-  switch (value.type()) {
-    case Type::OBJECT:
-      return "an object";
-    case Type::ARRAY:
-      return "an array";
-    case Type::STRING:
-      return "a string";
-    case Type::INT64:
-    case Type::UINT64:
-    case Type::DOUBLE:
-      return "a number";
-    case Type::BOOL:
-      return "a boolean";
-    case Type::NULL_VALUE:
-      return "null";
-  }
-  return "a value";
-}
-
-// The last value of each of `names` in `object`: a tree keeps a repeated key's last value.
-template <std::size_t N>
-std::array<std::optional<element>, N> last_values(simdjson::dom::object object,
-                                                  const std::array<std::string_view, N>& names) {
-  std::array<std::optional<element>, N> out;
-  for (simdjson::dom::key_value_pair field : object) {
-    for (std::size_t i = 0; i < N; ++i) {
-      if (field.key == names[i]) {
-        out[i] = field.value;
-        break;
-      }
-    }
-  }
-  return out;
-}
-
 // One item into a Sku, as from_json would take it; `detail` says what was wrong when a
 // step returns false.
-class SkuReader {
+class SkuReader : public list_page::ItemReader {
  public:
-  explicit SkuReader(std::string& detail) : detail_(detail) {}
+  using ItemReader::ItemReader;
 
-  bool sku(element item, Sku& out) {
-    if (item.type() != Type::OBJECT)
-      return fail("the item is " + kind_of(item) + ", not an object");
+  bool item(element item, Sku& out) {
+    if (!is_object(item)) return false;
     static constexpr std::array<std::string_view, 8> kNames = {"id",
                                                                "skuId",
                                                                "skuPartNumber",
@@ -98,17 +59,6 @@ class SkuReader {
   }
 
  private:
-  // A string property; when absent, `out` keeps its default unless the property is required.
-  bool text(const std::optional<element>& value, std::string_view name, bool required,
-            std::string& out) {
-    if (!value) return !required || fail(std::string(name) + " is missing");
-    if (value->type() != Type::STRING) {
-      return fail(std::string(name) + " is " + kind_of(*value) + ", not a string");
-    }
-    out = std::string_view(*value);
-    return true;
-  }
-
   // A count: absent or null is 0; otherwise a whole number from 0 to a billion.
   bool count(const std::optional<element>& value, std::string_view name, int& out) {
     out = 0;
@@ -166,81 +116,13 @@ class SkuReader {
     }
     return fail(where() + "." + detail_);
   }
-
-  bool fail(std::string detail) {
-    detail_ = std::move(detail);
-    return false;
-  }
-
-  std::string& detail_;
 };
-
-bool refuse(SkuPageFailure& failure, SkuPageFailure::Kind kind, std::size_t item = 0,
-            std::string detail = {}) {
-  failure.kind = kind;
-  failure.item = item;
-  failure.detail = std::move(detail);
-  return false;
-}
-
-// The page through simdjson's parse; false in `parsed` when simdjson refuses the text.
-bool decode_fast(const std::string& text, DecodedSkuPage& out, SkuPageFailure& failure,
-                 bool& parsed) {
-  // A parser per page: SKU pages are a few KB, and a kept one would hold the largest's
-  // buffers for the life of the process.
-  simdjson::dom::parser parser;
-  element root;
-  parsed = parser.parse(text).get(root) == simdjson::SUCCESS;
-  if (!parsed) return false;
-  if (root.type() != Type::OBJECT) return refuse(failure, SkuPageFailure::Kind::NoValueArray);
-  static constexpr std::array<std::string_view, 2> kNames = {"value", "@odata.nextLink"};
-  auto [value, next_link] = last_values(simdjson::dom::object(root), kNames);
-  if (!value || value->type() != Type::ARRAY) {
-    return refuse(failure, SkuPageFailure::Kind::NoValueArray);
-  }
-  if (next_link && next_link->type() == Type::STRING) out.next_link = std::string_view(*next_link);
-  std::string detail;
-  SkuReader reader(detail);
-  std::size_t index = 0;
-  for (element item : simdjson::dom::array(*value)) {
-    if (!reader.sku(item, out.skus.emplace_back())) {
-      return refuse(failure, SkuPageFailure::Kind::BadItem, index, std::move(detail));
-    }
-    ++index;
-  }
-  return true;
-}
-
-// What simdjson refuses, decoded through the tree (whose parse falls back to nlohmann's).
-bool decode_through_tree(const std::string& text, DecodedSkuPage& out, SkuPageFailure& failure) {
-  nlohmann::json page = parse_json_tree(text);
-  if (page.is_discarded()) return refuse(failure, SkuPageFailure::Kind::NotJson);
-  auto value = page.is_object() ? page.find("value") : page.end();
-  if (value == page.end() || !value->is_array()) {
-    return refuse(failure, SkuPageFailure::Kind::NoValueArray);
-  }
-  auto next = page.find("@odata.nextLink");
-  if (next != page.end() && next->is_string()) out.next_link = next->get<std::string>();
-  std::size_t index = 0;
-  try {
-    for (const auto& item : *value) {
-      out.skus.push_back(item.get<Sku>());
-      ++index;
-    }
-  } catch (const nlohmann::json::exception& e) {
-    return refuse(failure, SkuPageFailure::Kind::BadItem, index, e.what());
-  }
-  return true;
-}
 
 }  // namespace
 
 bool decode_sku_page(const std::string& text, DecodedSkuPage& out, SkuPageFailure& failure) {
-  bool parsed = false;
-  if (decode_fast(text, out, failure, parsed)) return true;
-  if (parsed) return false;
-  out = DecodedSkuPage{};
-  return decode_through_tree(text, out, failure);
+  return list_page::decode(text, out.skus, out.next_link, failure,
+                           [](std::string& detail) { return SkuReader(detail); });
 }
 
 }  // namespace tenantsync

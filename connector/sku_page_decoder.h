@@ -13,10 +13,10 @@
 // verdict on those is nlohmann's.
 #pragma once
 
-#include <cstddef>
 #include <string>
 #include <vector>
 
+#include "connector/list_page_failure.h"
 #include "model/sku.h"
 
 namespace tenantsync {
@@ -26,12 +26,7 @@ struct DecodedSkuPage {
   std::string next_link;  // @odata.nextLink when it is a string; "" otherwise
 };
 
-struct SkuPageFailure {
-  enum class Kind { NotJson, NoValueArray, BadItem };
-  Kind kind = Kind::NotJson;
-  std::size_t item = 0;  // BadItem: its index in "value"
-  std::string detail;    // BadItem: what was wrong, naming the property
-};
+using SkuPageFailure = ListPageFailure;
 
 // Returns false and fills `failure` when the page cannot be used.
 bool decode_sku_page(const std::string& text, DecodedSkuPage& out, SkuPageFailure& failure);

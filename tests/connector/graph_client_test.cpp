@@ -1024,7 +1024,8 @@ TEST_F(GraphClientTest, TenantListsComeInOneBatchAndAThrottledListIsReadAlone) {
 }
 
 // Each answer of the lists' $batch is decoded as that page read alone: a SKU the service
-// sent wrong fails the SKUs (naming the page, the item and the property) and nothing else;
+// sent wrong fails the SKUs (naming the page, the item and the property) and nothing else,
+// and so does a role definition or assignment (the definitions' permissions are skipped);
 // an answer simdjson cannot parse (an integer beyond 64 bits) is split by nlohmann's
 // parser instead, and still read.
 TEST_F(GraphClientTest, EachAnswerOfTheListsBatchIsDecodedAsItsPageReadAlone) {
@@ -1042,6 +1043,18 @@ TEST_F(GraphClientTest, EachAnswerOfTheListsBatchIsDecodedAsItsPageReadAlone) {
         body = {{"value",
                  {{{"skuId", "s1"}, {"skuPartNumber", "SPE_E3"}},
                   {{"skuId", nullptr}, {"skuPartNumber", "EMS"}}}}};
+      } else if (item["url"] == "/roleManagement/directory/roleDefinitions") {
+        json permissions = {{{"allowedResourceActions", {"microsoft.directory/users/create"}},
+                             {"condition", nullptr}}};
+        body = {{"value",
+                 {{{"id", "r1"},
+                   {"displayName", "User Administrator"},
+                   {"rolePermissions", permissions}},
+                  {{"id", nullptr}, {"displayName", "Helpdesk Administrator"}}}}};
+      } else if (item["url"] == "/roleManagement/directory/roleAssignments") {
+        body = {{"value",
+                 {{{"id", "a1"}, {"principalId", "u1"}, {"roleDefinitionId", "r1"}},
+                  {{"id", "a2"}, {"principalId", "u2"}}}}};
       }
       responses.push_back({{"id", item["id"]}, {"status", 200}, {"body", body}});
     }
@@ -1049,12 +1062,22 @@ TEST_F(GraphClientTest, EachAnswerOfTheListsBatchIsDecodedAsItsPageReadAlone) {
     text.insert(1, extra);
     return HttpResponse{200, {{"content-type", "application/json"}}, text};
   });
-  TenantLists lists =
-      client_.tenant_lists("contoso", ListsRequest{.deleted_users = true, .delta_link = ""});
+  TenantLists lists = client_.tenant_lists("contoso", ListsRequest{.role_definitions = true,
+                                                                   .role_assignments = true,
+                                                                   .deleted_users = true,
+                                                                   .delta_link = ""});
   ASSERT_FALSE(lists.skus.ok());
   EXPECT_EQ(lists.skus.error().message,
             "tenant contoso: subscribedSkus page 1: unexpected data in item 1: skuId is null, "
             "not a string");
+  ASSERT_TRUE(lists.role_definitions && !lists.role_definitions->ok());
+  EXPECT_EQ(lists.role_definitions->error().message,
+            "tenant contoso: roleDefinitions page 1: unexpected data in item 1: id is null, not "
+            "a string");
+  ASSERT_TRUE(lists.role_assignments && !lists.role_assignments->ok());
+  EXPECT_EQ(lists.role_assignments->error().message,
+            "tenant contoso: roleAssignments page 1: unexpected data in item 1: roleDefinitionId "
+            "is missing");
   EXPECT_TRUE(lists.domains.ok()) << lists.domains.error().describe();
   ASSERT_TRUE(lists.deleted_users && lists.deleted_users->ok());
   EXPECT_EQ(transport_.requests().size(), 1u) << "nothing read again alone";

@@ -18,12 +18,14 @@
 #include <nlohmann/json.hpp>
 
 #include "connector/json_tree.h"
+#include "tests/connector/json_page_text.h"
 
 namespace tenantsync {
 namespace sku_page_decoder_test {
 
 using json = nlohmann::json;
 using Kind = SkuPageFailure::Kind;
+using namespace json_page_text;
 
 struct TreeOutcome {
   bool ok = false;
@@ -97,35 +99,6 @@ void expect_refused(const std::string& text, Kind kind, std::size_t item = 0) {
   }
 }
 
-// An object's members as raw JSON text, spliced in exactly as written (so 1e300, -0.0 and
-// 18446744073709551615 reach the parsers literally, and a key may repeat).
-using Members = std::vector<std::pair<std::string, std::string>>;
-
-std::string object_text(const Members& members) {
-  std::string out = "{";
-  for (const auto& [key, value] : members) {
-    out += (out.size() > 1 ? ",\"" : "\"") + key + "\":" + value;
-  }
-  return out + "}";
-}
-
-std::string array_text(const std::vector<std::string>& values) {
-  std::string out = "[";
-  for (const auto& value : values) out += (out.size() > 1 ? "," : "") + value;
-  return out + "]";
-}
-
-// `members` with `key`'s value replaced by `value`, or without `key` (nullopt).
-Members with(Members members, const std::string& key, const std::optional<std::string>& value) {
-  auto it = std::find_if(members.begin(), members.end(), [&](auto& m) { return m.first == key; });
-  if (value) {
-    it->second = *value;
-  } else {
-    members.erase(it);
-  }
-  return members;
-}
-
 // Valid members with values other than the defaults, so a property skipped shows.
 Members plan_members(int n) {
   return {{"servicePlanId", "\"plan-" + std::to_string(n) + "\""},
@@ -157,25 +130,9 @@ std::string valid_sku(int n) {
   return object_text(sku_members(n, object_text(prepaid_members()), two_plans()));
 }
 
-std::string page_text(const std::vector<std::string>& items, const std::string& tail = "") {
-  return "{\"value\":" + array_text(items) + tail + "}";
-}
-
 // The odd item as item 1 of 3: the failing index is checked too.
 std::string page_around(const std::string& item) {
   return page_text({valid_sku(0), item, valid_sku(2)}, ",\"@odata.nextLink\":\"next\"");
-}
-
-const std::vector<std::string> kOddValues = {
-    "null",     "true",  "0",    "7",          "-1",         "2.5",
-    "3.0",      "1e300", "-0.0", "1000000000", "1000000001", "18446744073709551615",
-    "\"text\"", "\"\"",  "[]",   "[1]",        "{}",         "{\"a\":1}"};
-
-// Absent (nullopt), then each odd value.
-std::vector<std::optional<std::string>> variants() {
-  std::vector<std::optional<std::string>> out = {std::nullopt};
-  out.insert(out.end(), kOddValues.begin(), kOddValues.end());
-  return out;
 }
 
 // Proves: a Graph-shaped page decodes to the same SKUs as the tree, with the values it holds.
@@ -396,32 +353,9 @@ TEST(SkuPageDecoderTest, StringsKeepEveryEscapedCharacter) {
   EXPECT_EQ(out.next_link, "next");
 }
 
-std::string odd_value(std::mt19937& rng) { return kOddValues[rng() % kOddValues.size()]; }
-
-// A member's value: usually `valid`, sometimes an odd value, sometimes absent.
-std::optional<std::string> maybe(std::mt19937& rng, const std::string& valid) {
-  const unsigned r = rng() % 100;
-  if (r < 2) return std::nullopt;
-  if (r < 4) return odd_value(rng);
-  return valid;
-}
-
 const std::vector<std::string> kStrings = {"\"Enabled\"", "\"x\"", "\"\"", "\"caf\\u00e9\"",
                                            "\"\\ud83d\\ude00 \\\"q\\\"\""};
 const std::vector<std::string> kCounts = {"0", "25", "3.0", "1000000000", "1e3", "-0", "null"};
-
-std::string pick(std::mt19937& rng, const std::vector<std::string>& values) {
-  return values[rng() % values.size()];
-}
-
-// Members in random order, with now and then an unknown one or a key repeated.
-std::string random_object(std::mt19937& rng, Members members) {
-  if (rng() % 4 == 0) members.push_back({"unknown", odd_value(rng)});
-  if (rng() % 8 == 0 && !members.empty()) members.push_back(members[rng() % members.size()]);
-  std::shuffle(members.begin(), members.end(), rng);
-  if (rng() % 32 == 0 && !members.empty()) members.push_back({members[0].first, odd_value(rng)});
-  return object_text(members);
-}
 
 std::string random_sku(std::mt19937& rng) {
   Members prepaid, sku;

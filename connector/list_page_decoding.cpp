@@ -1,0 +1,25 @@
+#include "connector/list_page_decoding.h"
+
+namespace tenantsync::list_page {
+
+std::string kind_of(element value) {
+  switch (value.type()) {
+    case Type::OBJECT:
+      return "an object";
+    case Type::ARRAY:
+      return "an array";
+    case Type::STRING:
+      return "a string";
+    case Type::INT64:
+    case Type::UINT64:
+    case Type::DOUBLE:
+      return "a number";
+    case Type::BOOL:
+      return "a boolean";
+    case Type::NULL_VALUE:
+      return "null";
+  }
+  return "a value";
+}
+
+}  // namespace tenantsync::list_page
