@@ -150,11 +150,11 @@ class TenantMirror {
     // Role definitions change rarely (built-in ones never), so they are read only until
     // cached, or on --full; who holds them on every read. Only when the caller asks
     // (MirrorOptions::roles).
-    bool read_definitions = false;
-    if (roles_) {
+    bool read_definitions = roles_ && full_;
+    if (roles_ && !full_) {
       auto known = cache_.role_definitions_known(id);
       if (!known.ok()) return known.error();
-      read_definitions = full_ || !*known;
+      read_definitions = !*known;
     }
     // A delta round takes its first page and the deleted users' first page with the lists,
     // a full read its "sync from now" delta link (a request fewer each).
@@ -176,10 +176,10 @@ class TenantMirror {
     if (!link.empty()) {
       if (std::optional<Status> whole = mirror_whole_round(r, lists, deleted)) return *whole;
     }
-    Status s = cache_.replace_skus(id, *skus);
-    if (!s.ok()) return s;
-    s = mirror_domains(r, lists.domains);
-    if (!s.ok()) return s;
+    // The SKUs and domains go with the read's first write (a delta round's stale mark, a
+    // full read's start), the roles with its completion: a few transactions a tenant.
+    ListRows before_users{.skus = &*skus, .domains = readable_domains(r, lists.domains)};
+    Status s;
 
     std::optional<std::string> round_link;  // where a delta round ended
     if (!link.empty()) {
@@ -188,7 +188,7 @@ class TenantMirror {
       // cache must not claim a complete state: if tenantsync dies part way, the tenant
       // stays stale (plans block revocations) and the next mirror reads the round again
       // from the delta link, which only moves once the tenant's read is whole.
-      s = cache_.mark_stale(id, kInterruptedRead);
+      s = cache_.mark_stale(id, kInterruptedRead, std::exchange(before_users, {}));
       if (!s.ok()) return s;
       auto next = delta_round(r, link, std::move(lists.delta_page), deleted);
       if (!next.ok() && next.error().kind == ErrorKind::ResyncNeeded) {
@@ -213,12 +213,9 @@ class TenantMirror {
       if (lists.latest_delta_link && lists.latest_delta_link->ok()) {
         latest = **lists.latest_delta_link;
       }
-      s = full_read(r, latest);
+      s = full_read(r, latest, before_users);
       if (!s.ok()) return s;
     }
-
-    s = mirror_roles(r, lists);
-    if (!s.ok()) return s;
     // The deleted users' first page, when the lists' is not current (a full read reads
     // them after the users), comes with the group names where the directory can.
     std::vector<std::string> groups = group_names_wanted(r);
@@ -232,9 +229,13 @@ class TenantMirror {
       store_group_names(r, groups, dir_.groups(id, groups));
     }
 
-    s = mirror_deleted_users(r, std::move(first_deleted));
-    if (!s.ok()) return s;
-    auto completed = cache_.mark_complete(id, r.kind, round_link);
+    auto whole_deleted = mirror_deleted_users(r, std::move(first_deleted));
+    if (!whole_deleted.ok()) return whole_deleted.error();
+    ReadableRoles roles = readable_roles(r, lists);
+    auto completed = cache_.mark_complete(
+        id, r.kind, round_link,
+        ListRows{.role_definitions = roles.definitions, .role_assignments = roles.assignments},
+        *whole_deleted ? &**whole_deleted : nullptr);
     if (!completed.ok()) return completed.error();
     counted_ = *completed;
     return Status();
@@ -262,10 +263,11 @@ class TenantMirror {
     return dir_.read_delta_after(id, first.next_link, apply);
   }
 
-  // The soft-deleted users, as one staged read: from the first page the lists brought
-  // (then the rest by its next link), or all of them from the directory.
-  Status mirror_deleted_users(TenantMirrorResult& r,
-                              std::optional<Result<DeletedUsersPage>> first_page) {
+  // The soft-deleted users. All of them in the first page the lists brought: handed back, to
+  // be written with the tenant's completion. Otherwise one staged read, from that page
+  // (then the rest by its next link) or all from the directory; nullopt then.
+  Result<std::optional<std::vector<User>>> mirror_deleted_users(
+      TenantMirrorResult& r, std::optional<Result<DeletedUsersPage>> first_page) {
     const std::string& id = r.tenant.id;
     progress_.report(r.tenant.default_domain_name, MirrorProgress::Phase::DeletedUsers,
                      r.changes_read);
@@ -273,13 +275,13 @@ class TenantMirror {
       r.changes_read += static_cast<std::int64_t>(users.size());
       return cache_.stage_page(id, ReadScope::Deleted, users);
     };
-    if (first_page && first_page->value().next_link.empty()) {  // all of them: one transaction
+    if (first_page && first_page->value().next_link.empty()) {
       std::vector<User>& users = first_page->value().users;
       r.changes_read += static_cast<std::int64_t>(users.size());
-      return cache_.replace_deleted_users(id, users);
+      return std::optional<std::vector<User>>(std::move(users));
     }
     Status s = cache_.begin_read(id, ReadScope::Deleted);
-    if (!s.ok()) return s;
+    if (!s.ok()) return s.error();
     if (first_page) {
       DeletedUsersPage& page = first_page->value();  // take() gives only a good page
       s = stage(std::move(page.users));
@@ -290,8 +292,11 @@ class TenantMirror {
       s = dir_.read_deleted_users(id, stage);
     }
     if (s.ok()) s = cache_.commit_read(id, ReadScope::Deleted);
-    if (!s.ok()) (void)cache_.abort_read(id, ReadScope::Deleted);
-    return s;
+    if (!s.ok()) {
+      (void)cache_.abort_read(id, ReadScope::Deleted);
+      return s.error();
+    }
+    return std::optional<std::vector<User>>();
   }
 
   // A delta round that came whole with the lists (its only page of changes, and the
@@ -342,11 +347,6 @@ class TenantMirror {
     return nullptr;
   }
 
-  Status mirror_domains(const TenantMirrorResult& r, const Result<std::vector<Domain>>& domains) {
-    const std::vector<Domain>* readable = readable_domains(r, domains);
-    return readable ? cache_.replace_domains(r.tenant.id, *readable) : Status();
-  }
-
   // Admin roles, the same way: a failed read (an app without RoleManagement.Read.Directory)
   // keeps what the cache knew, and role changes wait for a read. Null: not read, or failed
   // (warned); assignments are not taken when the definitions failed.
@@ -372,16 +372,6 @@ class TenantMirror {
       out.assignments = &assignments->value();
     }
     return out;
-  }
-
-  Status mirror_roles(const TenantMirrorResult& r, const TenantLists& lists) {
-    const std::string& id = r.tenant.id;
-    ReadableRoles roles = readable_roles(r, lists);
-    if (roles.definitions) {
-      Status s = cache_.replace_role_definitions(id, *roles.definitions);
-      if (!s.ok()) return s;
-    }
-    return roles.assignments ? cache_.replace_role_assignments(id, *roles.assignments) : Status();
   }
 
   // The names of the groups users inherit licenses from, for reports: read for groups
@@ -427,9 +417,11 @@ class TenantMirror {
     }
   }
 
-  Status full_read(TenantMirrorResult& r, const std::string& latest_delta_link) {
+  // All the tenant's users, staged; `lists` written with the read's start.
+  Status full_read(TenantMirrorResult& r, const std::string& latest_delta_link,
+                   const ListRows& lists) {
     const std::string& id = r.tenant.id;
-    Status s = cache_.begin_read(id, ReadScope::Active);
+    Status s = cache_.begin_read(id, ReadScope::Active, lists);
     if (!s.ok()) return s;
     // Removals cannot occur in a full read; users it does not list are removed at commit.
     auto stage = [&](UserPage&& page) -> Status {

@@ -304,6 +304,20 @@ Status apply_page_rows(Database& db, std::int64_t key, const UserPage& page, con
   return Status();
 }
 
+// The lists given, each replaced as its Cache::replace_... would (no write when unchanged).
+Status write_list_rows(Database& db, std::int64_t key, const ListRows& lists, bool& changed) {
+  Status st;
+  if (lists.skus) st = cache_rows::replace_skus(db, key, *lists.skus, changed);
+  if (st.ok() && lists.domains) st = cache_rows::replace_domains(db, key, *lists.domains, changed);
+  if (st.ok() && lists.role_definitions) {
+    st = cache_rows::replace_role_definitions(db, key, *lists.role_definitions, changed);
+  }
+  if (st.ok() && lists.role_assignments) {
+    st = cache_rows::replace_role_assignments(db, key, *lists.role_assignments, changed);
+  }
+  return st;
+}
+
 }  // namespace
 
 Status Cache::replace_skus(const std::string& tenant, const std::vector<Sku>& skus) {
@@ -408,16 +422,22 @@ Result<ReadInProgress> read_in_progress(Database& db, StagedReads& reads, const 
   return ReadInProgress{*row, it};
 }
 
-Status begin_staging(Database& db, StagedReads& reads, const std::string& tenant, ReadScope scope) {
+// Begins the staged read, after writing `lists` (Cache::begin_read).
+Status begin_staging(Database& db, StagedReads& reads, const std::string& tenant, ReadScope scope,
+                     const ListRows& lists = {}) {
   auto tx = Transaction::begin(db);
   if (!tx.ok()) return tx.error();
   auto row = resolve_tenant(db, tenant);
   if (!row.ok()) return row.error();
+  bool changed = false;
+  Status st = write_list_rows(db, row->key, lists, changed);
+  if (st.ok() && changed) st = cache_rows::bump_state_version(db, row->key);
+  if (!st.ok()) return st;
   // Leftovers of a read that crashed or was aborted.
   auto clear = db.cached("DELETE FROM staged_users WHERE tenant = ?1 AND kind = ?2");
   if (!clear.ok()) return clear.error();
   (*clear)->bind_all(row->key, static_cast<int>(scope));
-  Status st = (*clear)->run();
+  st = (*clear)->run();
   if (!st.ok()) return st;
   // Each scope spelled out: "deleted_at IS NOT NULL" reads the users_deleted index (schema
   // v9), not every user of the tenant.
@@ -636,9 +656,9 @@ Status abort_staging(Database& db, StagedReads& reads, const std::string& tenant
 
 }  // namespace
 
-Status Cache::begin_read(const std::string& tenant, ReadScope scope) {
+Status Cache::begin_read(const std::string& tenant, ReadScope scope, const ListRows& lists) {
   return db_->with_writer(
-      [&](Database& db) { return begin_staging(db, impl_->reads, tenant, scope); });
+      [&](Database& db) { return begin_staging(db, impl_->reads, tenant, scope, lists); });
 }
 
 Status Cache::stage_page(const std::string& tenant, ReadScope scope,
@@ -739,17 +759,28 @@ Status Cache::set_delta_link(const std::string& tenant, const std::string& delta
 }
 
 Result<TenantCounts> Cache::mark_complete(const std::string& tenant, ReadKind kind,
-                                          const std::optional<std::string>& delta_link) {
+                                          const std::optional<std::string>& delta_link,
+                                          const ListRows& lists,
+                                          const std::vector<User>* deleted_users) {
   std::string now = format_iso8601(db_->clock().now());
   TenantCounts counts;
   const RoundEnd round_end{.counts = &counts};
   Status written = write_tenant_rows(
       *db_, tenant,
-      [&](Database& db, std::int64_t key, bool&) {
-        return mark_complete_row(db, key, kind, delta_link, now, graph_host_);
+      [&](Database& db, std::int64_t key, bool& changed) {
+        Status st = write_list_rows(db, key, lists, changed);
+        // The deleted users move the state version themselves, as replace_deleted_users() does.
+        if (st.ok() && deleted_users) {
+          st = replace_deleted_rows(db, impl_->reads, tenant, *deleted_users, now);
+        }
+        if (st.ok()) st = mark_complete_row(db, key, kind, delta_link, now, graph_host_);
+        return st;
       },
       &round_end);
-  if (!written.ok()) return written.error();
+  if (!written.ok()) {
+    if (deleted_users) (void)abort_read(tenant, ReadScope::Deleted);
+    return written.error();
+  }
   return counts;
 }
 
@@ -762,16 +793,12 @@ Result<WrittenDeltaRound> Cache::write_whole_delta_round(const std::string& tena
   Status written = write_tenant_rows(
       *db_, tenant,
       [&](Database& db, std::int64_t key, bool& changed) {
-        Status st = cache_rows::replace_skus(db, key, round.skus, changed);
-        if (st.ok() && round.domains) {
-          st = cache_rows::replace_domains(db, key, *round.domains, changed);
-        }
-        if (st.ok() && round.role_definitions) {
-          st = cache_rows::replace_role_definitions(db, key, *round.role_definitions, changed);
-        }
-        if (st.ok() && round.role_assignments) {
-          st = cache_rows::replace_role_assignments(db, key, *round.role_assignments, changed);
-        }
+        Status st = write_list_rows(db, key,
+                                    ListRows{.skus = &round.skus,
+                                             .domains = round.domains,
+                                             .role_definitions = round.role_definitions,
+                                             .role_assignments = round.role_assignments},
+                                    changed);
         if (st.ok()) st = apply_page_rows(db, key, round.changes, now, changed, &moved);
         // The deleted users and the completion move the state version themselves, as
         // replace_deleted_users() and mark_complete() do.
@@ -794,10 +821,15 @@ Result<WrittenDeltaRound> Cache::write_whole_delta_round(const std::string& tena
   return out;
 }
 
-Status Cache::mark_stale(const std::string& tenant, const std::string& error) {
-  return update_sync_row(*db_, tenant,
-                         "UPDATE sync_state SET outcome = 'stale', error = ?2 WHERE tenant = ?1",
-                         {error});
+Status Cache::mark_stale(const std::string& tenant, const std::string& error,
+                         const ListRows& lists) {
+  return write_tenant_rows(*db_, tenant, [&](Database& db, std::int64_t key, bool& changed) {
+    Status st = write_list_rows(db, key, lists, changed);
+    if (!st.ok()) return st;
+    return update_sync_columns(
+        db, key, "UPDATE sync_state SET outcome = 'stale', error = ?2 WHERE tenant = ?1", {error},
+        {});
+  });
 }
 
 Status Cache::mark_gone(const std::string& tenant, const std::string& reason) {

@@ -108,6 +108,17 @@ struct SkuSeats {
   int selected_holding = 0;  // of those, how many hold this SKU
 };
 
+// The tenant's lists a mirror write takes with it, written before the write's own rows;
+// null ones are kept as cached (not read, or their read failed). A tenant's read writes
+// its SKUs and domains before its users, its roles with its completion: a few
+// transactions a tenant, not one a list.
+struct ListRows {
+  const std::vector<Sku>* skus = nullptr;
+  const std::vector<Domain>* domains = nullptr;
+  const std::vector<RoleDefinition>* role_definitions = nullptr;
+  const std::vector<RoleAssignment>* role_assignments = nullptr;
+};
+
 // A delta round that came whole with the tenant's lists: its only page of changes and the
 // tenant's only page of deleted users. Lists that were not read are null (kept as cached).
 struct WholeDeltaRound {
@@ -181,9 +192,10 @@ class Cache {
   Status apply_user_page(const std::string& tenant, const UserPage& page);
 
   // A staged read of one scope (the deleted-user read's users each have
-  // deleted_date_time set). commit_read swaps it in and, when given, stores the delta link
-  // the read ended with, in one transaction.
-  Status begin_read(const std::string& tenant, ReadScope scope);
+  // deleted_date_time set). begin_read writes `lists` with its start; commit_read swaps
+  // the read in and, when given, stores the delta link the read ended with, in one
+  // transaction.
+  Status begin_read(const std::string& tenant, ReadScope scope, const ListRows& lists = {});
   Status stage_page(const std::string& tenant, ReadScope scope, const std::vector<User>& users);
   Status commit_read(const std::string& tenant, ReadScope scope,
                      const std::optional<std::string>& delta_link = std::nullopt);
@@ -197,17 +209,23 @@ class Cache {
   // The tenant's last read completed: outcome complete, error cleared, synced_at = now and
   // last_full_sync or last_delta_sync = now, no longer gone, read from graph_host(); and,
   // when given, `delta_link` the one the next delta round starts from (one write for both:
-  // the link moves only with the read that ends complete). Returns counts() as it left them.
+  // the link moves only with the read that ends complete). In the same transaction,
+  // before it: `lists`, and `deleted_users` when given (the tenant's whole list of
+  // soft-deleted users, as replace_deleted_users). Returns counts() as it left them.
   Result<TenantCounts> mark_complete(const std::string& tenant, ReadKind kind,
-                                     const std::optional<std::string>& delta_link = std::nullopt);
+                                     const std::optional<std::string>& delta_link = std::nullopt,
+                                     const ListRows& lists = {},
+                                     const std::vector<User>* deleted_users = nullptr);
   // Writes a whole delta round and marks the tenant complete with its delta link, all in
   // one transaction: the lists, the changes (as apply_user_page), the deleted users (as
   // replace_deleted_users). Should any of it fail, the cache holds none of it, so no
   // moment needs a stale mark to cover a half-written round.
   Result<WrittenDeltaRound> write_whole_delta_round(const std::string& tenant,
                                                     const WholeDeltaRound& round);
-  // The last read failed: outcome stale with `error`; the data stays as it was.
-  Status mark_stale(const std::string& tenant, const std::string& error);
+  // The last read failed, or one is under way: outcome stale with `error`; the data stays
+  // as it was, but for `lists`, written in the same transaction.
+  Status mark_stale(const std::string& tenant, const std::string& error,
+                    const ListRows& lists = {});
   // The tenant is gone (`reason` as a clause, e.g. kGoneFromContracts): gone_since = now
   // unless it is gone already, and its delta link is dropped so its return is read fully.
   // The data stays; mark_complete() ends it.

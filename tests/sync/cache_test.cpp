@@ -1222,6 +1222,64 @@ TEST_F(CacheTest, StateVersionBumpsOnlyWhenDataChanges) {
   EXPECT_EQ(version(kContoso.id), v + 2);
 }
 
+// A tenant's read writes its lists with its own writes, not one transaction a list: the
+// SKUs and domains with the read's start (or a delta round's stale mark), the roles and a
+// one-page list of deleted users with its completion. Each is written as its replace_...
+// would write it, and moves the state version only when something changed.
+TEST_F(CacheTest, AReadsListsAreWrittenWithItsOwnWrites) {
+  const std::vector<Sku> skus = {make_sku(kE3, "SPE_E3", 30, 3)};
+  const std::vector<Domain> domains = {{"contoso.com", true, false, true}};
+  const std::vector<RoleDefinition> roles = {{"role-1", "User Administrator", true, true}};
+  const std::vector<RoleAssignment> holders = {{"assignment-1", "a", "role-1"}};
+  User a = make_user("a", "a@contoso.onmicrosoft.com", {kE3});
+  const std::vector<User> deleted = {
+      deleted_user("d", "d@contoso.onmicrosoft.com", "2026-11-01T00:00:00Z", {})};
+  std::int64_t v = version(kContoso.id);
+
+  ASSERT_TRUE(
+      cache_
+          ->begin_read(kContoso.id, ReadScope::Active, ListRows{.skus = &skus, .domains = &domains})
+          .ok());
+  TenantSnapshot started = snapshot(kContoso.id);
+  EXPECT_EQ(started.skus, skus);
+  EXPECT_EQ(started.domains, domains);
+  EXPECT_EQ(version(kContoso.id), v + 1);
+  ASSERT_TRUE(cache_->stage_page(kContoso.id, ReadScope::Active, {a}).ok());
+  ASSERT_TRUE(cache_->commit_read(kContoso.id, ReadScope::Active, "link-1").ok());
+  EXPECT_TRUE(snapshot(kContoso.id).roles.empty()) << "roles wait for the completion";
+
+  auto counts = cache_->mark_complete(
+      kContoso.id, ReadKind::Full, std::nullopt,
+      ListRows{.role_definitions = &roles, .role_assignments = &holders}, &deleted);
+  ASSERT_TRUE(counts.ok()) << counts.error().describe();
+  EXPECT_EQ(counts->users, 1);
+  EXPECT_EQ(counts->deleted_users, 1);
+  TenantSnapshot done = snapshot(kContoso.id);
+  EXPECT_EQ(done.roles, roles);
+  EXPECT_EQ(done.role_assignments, holders);
+  EXPECT_THAT(done.users, ElementsAre(a));
+  EXPECT_EQ(done.deleted_users, deleted);
+  EXPECT_EQ(done.mirror, MirrorState::Complete);
+  EXPECT_EQ(cache_->sync_state(kContoso.id)->delta_link, "link-1");
+
+  // The same lists again change nothing; new SKUs with a stale mark move the version.
+  std::int64_t complete = version(kContoso.id);
+  ASSERT_TRUE(
+      cache_
+          ->begin_read(kContoso.id, ReadScope::Active, ListRows{.skus = &skus, .domains = &domains})
+          .ok());
+  ASSERT_TRUE(cache_->abort_read(kContoso.id, ReadScope::Active).ok());
+  EXPECT_EQ(version(kContoso.id), complete);
+  const std::vector<Sku> more = {make_sku(kE3, "SPE_E3", 40, 3)};
+  ASSERT_TRUE(cache_->mark_stale(kContoso.id, "under way", ListRows{.skus = &more}).ok());
+  TenantSnapshot stale = snapshot(kContoso.id);
+  EXPECT_EQ(stale.skus, more);
+  EXPECT_EQ(stale.domains, domains) << "a list not given is kept";
+  EXPECT_EQ(stale.mirror, MirrorState::Stale);
+  EXPECT_EQ(stale.stale_reason, "under way");
+  EXPECT_EQ(version(kContoso.id), complete + 1);
+}
+
 TEST_F(CacheTest, FingerprintIsStableUntilATenantChanges) {
   full_read(kContoso, {make_user("a", "a@contoso.onmicrosoft.com")});
   full_read(kFabrikam, {make_user("f", "f@fabrikam.onmicrosoft.com")});
