@@ -14,72 +14,30 @@
 
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
-#include <nlohmann/json.hpp>
 
-#include "connector/json_tree.h"
 #include "tests/connector/json_page_text.h"
+#include "tests/connector/list_page_reference.h"
 
 namespace tenantsync {
 namespace role_page_decoder_test {
 
-using json = nlohmann::json;
 using Kind = ListPageFailure::Kind;
 using namespace json_page_text;
 
+// The decoder's verdict on `text`, as the reference gives its own.
 template <class T>
-struct TreeOutcome {
-  bool ok = false;
-  ListPageFailure failure;
+list_page_reference::Outcome<T> decode(const std::string& text) {
+  list_page_reference::Outcome<T> out;
   DecodedRolePage<T> page;
-};
-
-// The reference: what the Graph adapter did before the decoder.
-template <class T>
-TreeOutcome<T> decode_with_tree(const std::string& text) {
-  TreeOutcome<T> out;
-  const json tree = parse_json_tree(text);
-  if (tree.is_discarded()) {
-    out.failure.kind = Kind::NotJson;
-    return out;
-  }
-  if (!tree.is_object() || !tree.contains("value") || !tree.at("value").is_array()) {
-    out.failure.kind = Kind::NoValueArray;
-    return out;
-  }
-  const json& items = tree.at("value");
-  for (std::size_t i = 0; i < items.size(); ++i) {
-    try {
-      out.page.items.push_back(items[i].get<T>());
-    } catch (const json::exception& e) {
-      out.failure = {Kind::BadItem, i, e.what()};
-      return out;
-    }
-  }
-  auto link = tree.find("@odata.nextLink");
-  if (link != tree.end() && link->is_string()) out.page.next_link = link->get<std::string>();
-  out.ok = true;
+  out.ok = decode_role_page(text, page, out.failure);
+  out.items = std::move(page.items);
+  out.next_link = std::move(page.next_link);
   return out;
 }
 
 template <class T>
 void expect_same_as_tree(const std::string& text) {
-  const std::string shown = text.size() > 400 ? text.substr(0, 400) + "..." : text;
-  DecodedRolePage<T> decoded;
-  ListPageFailure failure;
-  const bool ok = decode_role_page(text, decoded, failure);
-  const TreeOutcome<T> tree = decode_with_tree<T>(text);
-  ASSERT_EQ(ok, tree.ok) << shown << "\ndecoder: " << failure.detail
-                         << "\ntree: " << tree.failure.detail;
-  if (!ok) {
-    EXPECT_EQ(failure.kind, tree.failure.kind) << shown;
-    if (tree.failure.kind == Kind::BadItem) {
-      EXPECT_EQ(failure.item, tree.failure.item) << shown << "\ntree: " << tree.failure.detail;
-    }
-    return;
-  }
-  EXPECT_EQ(decoded.items, tree.page.items) << shown << "\ndecoder: " << json(decoded.items).dump()
-                                            << "\ntree: " << json(tree.page.items).dump();
-  EXPECT_EQ(decoded.next_link, tree.page.next_link) << shown;
+  list_page_reference::expect_same_as_tree<T>(text, decode<T>);
 }
 
 // Valid members with values other than the defaults, so a property skipped shows.

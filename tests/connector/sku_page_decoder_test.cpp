@@ -15,69 +15,28 @@
 
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
-#include <nlohmann/json.hpp>
 
-#include "connector/json_tree.h"
 #include "tests/connector/json_page_text.h"
+#include "tests/connector/list_page_reference.h"
 
 namespace tenantsync {
 namespace sku_page_decoder_test {
 
-using json = nlohmann::json;
 using Kind = SkuPageFailure::Kind;
 using namespace json_page_text;
 
-struct TreeOutcome {
-  bool ok = false;
-  SkuPageFailure failure;
+// The decoder's verdict on `text`, as the reference gives its own.
+list_page_reference::Outcome<Sku> decode(const std::string& text) {
+  list_page_reference::Outcome<Sku> out;
   DecodedSkuPage page;
-};
-
-// The reference: what the Graph adapter did before the decoder.
-TreeOutcome decode_with_tree(const std::string& text) {
-  TreeOutcome out;
-  const json tree = parse_json_tree(text);
-  if (tree.is_discarded()) {
-    out.failure.kind = Kind::NotJson;
-    return out;
-  }
-  if (!tree.is_object() || !tree.contains("value") || !tree.at("value").is_array()) {
-    out.failure.kind = Kind::NoValueArray;
-    return out;
-  }
-  const json& items = tree.at("value");
-  for (std::size_t i = 0; i < items.size(); ++i) {
-    try {
-      out.page.skus.push_back(items[i].get<Sku>());
-    } catch (const json::exception& e) {
-      out.failure = {Kind::BadItem, i, e.what()};
-      return out;
-    }
-  }
-  auto link = tree.find("@odata.nextLink");
-  if (link != tree.end() && link->is_string()) out.page.next_link = link->get<std::string>();
-  out.ok = true;
+  out.ok = decode_sku_page(text, page, out.failure);
+  out.items = std::move(page.skus);
+  out.next_link = std::move(page.next_link);
   return out;
 }
 
 void expect_same_as_tree(const std::string& text) {
-  const std::string shown = text.size() > 400 ? text.substr(0, 400) + "..." : text;
-  DecodedSkuPage decoded;
-  SkuPageFailure failure;
-  const bool ok = decode_sku_page(text, decoded, failure);
-  const TreeOutcome tree = decode_with_tree(text);
-  ASSERT_EQ(ok, tree.ok) << shown << "\ndecoder: " << failure.detail
-                         << "\ntree: " << tree.failure.detail;
-  if (!ok) {
-    EXPECT_EQ(failure.kind, tree.failure.kind) << shown;
-    if (tree.failure.kind == Kind::BadItem) {
-      EXPECT_EQ(failure.item, tree.failure.item) << shown << "\ntree: " << tree.failure.detail;
-    }
-    return;
-  }
-  EXPECT_EQ(decoded.skus, tree.page.skus) << shown << "\ndecoder: " << json(decoded.skus).dump()
-                                          << "\ntree: " << json(tree.page.skus).dump();
-  EXPECT_EQ(decoded.next_link, tree.page.next_link) << shown;
+  list_page_reference::expect_same_as_tree<Sku>(text, decode);
 }
 
 // The decoder's refusal of `text`, or nullopt when it accepts it.
