@@ -304,7 +304,7 @@ Status apply_page_rows(Database& db, std::int64_t key, const UserPage& page, con
   return Status();
 }
 
-// The lists given, each replaced as its Cache::replace_... would (no write when unchanged).
+// The lists given, each replaced whole (cache_rows::replace_...: no write when unchanged).
 Status write_list_rows(Database& db, std::int64_t key, const ListRows& lists, bool& changed) {
   Status st;
   if (lists.skus) st = cache_rows::replace_skus(db, key, *lists.skus, changed);
@@ -326,12 +326,6 @@ Status Cache::replace_skus(const std::string& tenant, const std::vector<Sku>& sk
   });
 }
 
-Status Cache::replace_domains(const std::string& tenant, const std::vector<Domain>& domains) {
-  return write_tenant_rows(*db_, tenant, [&](Database& db, std::int64_t key, bool& changed) {
-    return cache_rows::replace_domains(db, key, domains, changed);
-  });
-}
-
 Result<bool> Cache::role_definitions_known(const std::string& tenant) {
   return read_tenant(*db_, tenant, [&](Database& db, std::int64_t key) -> Result<bool> {
     auto s = db.cached("SELECT 1 FROM role_definitions WHERE tenant = ?1 LIMIT 1");
@@ -341,13 +335,6 @@ Result<bool> Cache::role_definitions_known(const std::string& tenant) {
     Status read = for_each_row(**s, [&](const Statement&) { any = true; });
     if (!read.ok()) return read.error();
     return any;
-  });
-}
-
-Status Cache::replace_role_definitions(const std::string& tenant,
-                                       const std::vector<RoleDefinition>& roles) {
-  return write_tenant_rows(*db_, tenant, [&](Database& db, std::int64_t key, bool& changed) {
-    return cache_rows::replace_role_definitions(db, key, roles, changed);
   });
 }
 

@@ -168,13 +168,9 @@ class Cache {
   // ---- mirror writes ----
   // Replaces the tenant's SKUs (seats, service plans); no write when nothing changed.
   Status replace_skus(const std::string& tenant, const std::vector<Sku>& skus);
-  // Replaces the tenant's domains (GET /domains); no write when nothing changed.
-  Status replace_domains(const std::string& tenant, const std::vector<Domain>& domains);
   // Whether the tenant's role definitions were ever read.
   Result<bool> role_definitions_known(const std::string& tenant);
-  // Replace the tenant's admin roles / who holds them tenant-wide; no write when unchanged.
-  Status replace_role_definitions(const std::string& tenant,
-                                  const std::vector<RoleDefinition>& roles);
+  // Replaces who holds the tenant's admin roles tenant-wide; no write when unchanged.
   Status replace_role_assignments(const std::string& tenant,
                                   const std::vector<RoleAssignment>& assignments);
 

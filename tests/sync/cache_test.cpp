@@ -1224,8 +1224,8 @@ TEST_F(CacheTest, StateVersionBumpsOnlyWhenDataChanges) {
 
 // A tenant's read writes its lists with its own writes, not one transaction a list: the
 // SKUs and domains with the read's start (or a delta round's stale mark), the roles and a
-// one-page list of deleted users with its completion. Each is written as its replace_...
-// would write it, and moves the state version only when something changed.
+// one-page list of deleted users with its completion. Each is replaced whole, and moves
+// the state version only when something changed.
 TEST_F(CacheTest, AReadsListsAreWrittenWithItsOwnWrites) {
   const std::vector<Sku> skus = {make_sku(kE3, "SPE_E3", 30, 3)};
   const std::vector<Domain> domains = {{"contoso.com", true, false, true}};
