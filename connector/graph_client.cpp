@@ -1015,8 +1015,22 @@ std::vector<Result<Group>> GraphClient::get_groups(const std::string& tenant,
                          [&](std::size_t i) { return get_group(tenant, ids[i]); });
 }
 
+Result<DeletedUsersPage> GraphClient::deleted_users_first_page(const std::string& tenant) {
+  DeletedUsersPage first;
+  auto read = [&](const HttpResponse& response, const std::string& what, int) -> Result<PageLinks> {
+    auto decoded = decode_users(response, /*delta=*/false, what);
+    if (!decoded) return decoded.error();
+    first = DeletedUsersPage{std::move(decoded->page.users), std::move(decoded->next_link)};
+    return PageLinks{};  // this page only: the rest comes by its next link
+  };
+  Status st = read_pages(tenant, url(deleted_users_path()), "deleted users", read, nullptr, 1);
+  if (!st.ok()) return st.error();
+  return first;
+}
+
 DeletedUsersAndGroups GraphClient::deleted_users_and_groups(const std::string& tenant,
                                                             const std::vector<std::string>& ids) {
+  if (ids.empty()) return {deleted_users_first_page(tenant), {}};  // a GET, not a $batch
   std::vector<std::string> paths = {deleted_users_path()};
   for (const auto& id : ids) paths.push_back(group_url(id));
   auto what = [&](std::size_t i) {

@@ -145,9 +145,12 @@ class GraphClient {
   // The same list's pages from `next_link` (a nextLink of its first page) on.
   Status deleted_users_after(const std::string& tenant, const std::string& next_link,
                              const UsersSink& sink);
+  // The same list's first page alone (the rest is for deleted_users_after()).
+  Result<DeletedUsersPage> deleted_users_first_page(const std::string& tenant);
   // The deleted users' first page (the rest is for deleted_users_after()) and the groups
   // `ids`, in one $batch (an item it could not answer is read alone; a group's answer
-  // that is not a group is that group's error, not read again).
+  // that is not a group is that group's error, not read again); without ids, the page
+  // alone.
   DeletedUsersAndGroups deleted_users_and_groups(const std::string& tenant,
                                                  const std::vector<std::string>& ids);
   // GET /users/{id or upn}. NotFound when no active user has that name.

@@ -180,8 +180,9 @@ class Directory {
   }
 
   // groups(tenant, ids) and the deleted users' first page, read together where the adapter
-  // can (Graph: one $batch, a request fewer after a full read's users). The default reads
-  // the groups only: the mirror then reads the deleted users with read_deleted_users().
+  // can (Graph: one $batch, a request fewer after a full read's users; without ids, the
+  // page alone). The default reads the groups only: the mirror then reads the deleted
+  // users with read_deleted_users().
   virtual DeletedUsersAndGroups deleted_users_and_groups(const std::string& tenant,
                                                          const std::vector<std::string>& ids) {
     return {std::nullopt, groups(tenant, ids)};

@@ -217,12 +217,13 @@ class TenantMirror {
       if (!s.ok()) return s;
     }
     // The deleted users' first page, when the lists' is not current (a full read reads
-    // them after the users), comes with the group names where the directory can.
+    // them after the users), comes on its own or with the group names, where the directory
+    // can: a list that fits it is then written with the completion.
     std::vector<std::string> groups = group_names_wanted(r);
     std::optional<Result<DeletedUsersPage>> first_deleted = deleted.take();
-    if (!groups.empty() && !first_deleted) {
+    if (!first_deleted) {
       DeletedUsersAndGroups read = dir_.deleted_users_and_groups(id, groups);
-      store_group_names(r, groups, read.groups);
+      if (!groups.empty()) store_group_names(r, groups, read.groups);
       first_deleted = std::move(read.deleted_users);
       if (first_deleted && !first_deleted->ok()) return first_deleted->error();
     } else if (!groups.empty()) {

@@ -523,6 +523,14 @@ TEST_F(GraphClientTest, GetUserEncodesTheUpn) {
 TEST_F(GraphClientTest, GroupsAreReadByIdWithTheirDisplayNames) {
   const std::string select = "?$select=id,displayName";
   transport_.set_handler([&](const HttpRequest& r) -> Result<HttpResponse> {
+    const json deleted_page = {{"value",
+                                {{{"id", "d1"},
+                                  {"userPrincipalName", "gone@contoso.com"},
+                                  {"deletedDateTime", "2026-11-30T10:00:00Z"}}}},
+                               {"@odata.nextLink", kGraph + "/deleted?$skiptoken=2"}};
+    if (ScriptedTransport::path_of(r) == "/v1.0/directory/deletedItems/microsoft.graph.user") {
+      return test::json_response(200, deleted_page);
+    }
     if (ScriptedTransport::path_of(r) != "/v1.0/$batch") {
       EXPECT_EQ(r.method, "GET");
       std::string id = r.url.substr((kGraph + "/groups/").size());
@@ -542,11 +550,7 @@ TEST_F(GraphClientTest, GroupsAreReadByIdWithTheirDisplayNames) {
                             {"message", "Resource 'g-gone' does not exist."}}}};
       } else if (url.starts_with("/directory/deletedItems/microsoft.graph.user?")) {
         answer["status"] = 200;
-        answer["body"] = {{"value",
-                           {{{"id", "d1"},
-                             {"userPrincipalName", "gone@contoso.com"},
-                             {"deletedDateTime", "2026-11-30T10:00:00Z"}}}},
-                          {"@odata.nextLink", kGraph + "/deleted?$skiptoken=2"}};
+        answer["body"] = deleted_page;
       } else if (url == "/groups/g-busy" + select) {
         answer["status"] = 429;
         answer["headers"] = {{"Retry-After", "1"}};
@@ -605,6 +609,18 @@ TEST_F(GraphClientTest, GroupsAreReadByIdWithTheirDisplayNames) {
   ASSERT_EQ(single.groups.size(), 1u);
   EXPECT_TRUE(single.groups[0].ok());
   EXPECT_EQ(transport_.requests().size(), 6u) << "one $batch";
+
+  // Without groups, the deleted users' first page alone: a GET, not a $batch of one.
+  DeletedUsersAndGroups alone = client_.deleted_users_and_groups("contoso", {});
+  EXPECT_TRUE(alone.groups.empty());
+  ASSERT_TRUE(alone.deleted_users && alone.deleted_users->ok());
+  ASSERT_EQ((*alone.deleted_users)->users.size(), 1u);
+  EXPECT_EQ((*alone.deleted_users)->next_link, kGraph + "/deleted?$skiptoken=2");
+  requests = transport_.requests();
+  ASSERT_EQ(requests.size(), 7u) << "the first page only, its next link not followed";
+  EXPECT_EQ(requests[6].method, "GET");
+  EXPECT_EQ(ScriptedTransport::path_of(requests[6]),
+            "/v1.0/directory/deletedItems/microsoft.graph.user");
 }
 
 // ---- users read back: `in` filters of 15, 20 to a $batch ------------------------------
