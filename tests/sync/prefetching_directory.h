@@ -3,10 +3,10 @@
 // rest on demand (read_deleted_users_after); likewise a full read's "sync from now" delta
 // link, which read_users_after_latest() then returns, and a delta round's first page,
 // whose rest read_delta_after() gives; and after a full read's users, the deleted users'
-// first page, with the group names if any (deleted_users_and_groups). `in_the_window` changes the remote
-// after the deleted users' page is read and before the users are: before the delta round's first
-// page, as the $batch runs that item after the deleted users' (dependsOn). It counts
-// those reads.
+// first page, with the group names if any (deleted_users_and_groups). `in_the_window` changes the
+// remote after the deleted users' page is read and before the users are: before the delta round's
+// first page, as the $batch runs that item after the deleted users' (dependsOn). It counts those
+// reads.
 #pragma once
 
 #include <algorithm>
