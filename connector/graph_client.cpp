@@ -553,7 +553,17 @@ TenantLists GraphClient::tenant_lists(const std::string& tenant, const ListsRequ
     if (decoded->next_link.empty()) return std::move(decoded->skus);
     return subscribed_skus_from(tenant, decoded->next_link, std::move(decoded->skus), 2);
   };
-  // A whole list: its first page's items, then the rest by its nextLink, as list_all reads.
+  // A list's first page's `items`, then the rest of its pages from `next_link` (none when
+  // empty), as list_all reads them.
+  auto with_rest = [&]<class T>(std::size_t i, std::vector<T> items,
+                                const std::string& next_link) -> Result<std::vector<T>> {
+    if (next_link.empty()) return items;
+    auto rest = list_all<T>(tenant, next_link, whats[i].c_str());
+    if (!rest.ok()) return rest;
+    for (auto& item : *rest) items.push_back(std::move(item));
+    return items;
+  };
+  // A whole list through the tree: its first page's items, then the rest.
   auto whole = [&]<class T>(std::size_t i, std::type_identity<T>) -> Result<std::vector<T>> {
     auto parsed = tree(i);
     if (!parsed.ok()) return parsed.error();
@@ -563,25 +573,16 @@ TenantLists GraphClient::tenant_lists(const std::string& tenant, const ListsRequ
     auto items = decode_array<T>(*value, page_one(i));
     if (!items.ok()) return items;
     auto next = page.find("@odata.nextLink");
-    if (next == page.end() || !next->is_string() || next->get<std::string>().empty()) {
-      return items;
-    }
-    auto rest = list_all<T>(tenant, next->get<std::string>(), whats[i].c_str());
-    if (!rest.ok()) return rest;
-    for (auto& item : *rest) items->push_back(std::move(item));
-    return items;
+    const bool linked = next != page.end() && next->is_string();
+    return with_rest(i, std::move(items).value(), linked ? next->get<std::string>() : "");
   };
-  // A whole list of admin roles: its first page decoded straight from the text, the rest
-  // of its pages by its nextLink, as list_all reads them.
+  // A whole list of admin roles: its first page decoded straight from the text, then the
+  // rest.
   auto whole_roles = [&]<class T>(std::size_t i, std::type_identity<T>) -> Result<std::vector<T>> {
     if (!first[i].ok()) return first[i].error();
     auto page = decode_roles<T>(answer_alone(std::move(*first[i])), page_one(i));
     if (!page) return page.error();
-    if (page->next_link.empty()) return std::move(page->items);
-    auto rest = list_all<T>(tenant, page->next_link, whats[i].c_str());
-    if (!rest.ok()) return rest;
-    for (auto& item : *rest) page->items.push_back(std::move(item));
-    return std::move(page->items);
+    return with_rest(i, std::move(page->items), page->next_link);
   };
   // The deleted users' first page only, decoded straight into users: the mirror reads the
   // rest page by page.

@@ -321,10 +321,10 @@ class TenantMirror {
     r.changes_read += static_cast<std::int64_t>(deleted_users->users.size());
     ReadableRoles roles = readable_roles(r, lists);
     auto written = cache_.write_whole_delta_round(
-        id, WholeDeltaRound{.skus = lists.skus.value(),
-                            .domains = readable_domains(r, lists.domains),
-                            .role_definitions = roles.definitions,
-                            .role_assignments = roles.assignments,
+        id, WholeDeltaRound{.lists = {.skus = &lists.skus.value(),
+                                      .domains = readable_domains(r, lists.domains),
+                                      .role_definitions = roles.definitions,
+                                      .role_assignments = roles.assignments},
                             .changes = round.page,
                             .deleted_users = deleted_users->users,
                             .delta_link = round.delta_link});

@@ -780,12 +780,7 @@ Result<WrittenDeltaRound> Cache::write_whole_delta_round(const std::string& tena
   Status written = write_tenant_rows(
       *db_, tenant,
       [&](Database& db, std::int64_t key, bool& changed) {
-        Status st = write_list_rows(db, key,
-                                    ListRows{.skus = &round.skus,
-                                             .domains = round.domains,
-                                             .role_definitions = round.role_definitions,
-                                             .role_assignments = round.role_assignments},
-                                    changed);
+        Status st = write_list_rows(db, key, round.lists, changed);
         if (st.ok()) st = apply_page_rows(db, key, round.changes, now, changed, &moved);
         // The deleted users and the completion move the state version themselves, as
         // replace_deleted_users() and mark_complete() do.

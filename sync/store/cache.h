@@ -120,12 +120,10 @@ struct ListRows {
 };
 
 // A delta round that came whole with the tenant's lists: its only page of changes and the
-// tenant's only page of deleted users. Lists that were not read are null (kept as cached).
+// tenant's only page of deleted users. Lists that were not read are null (kept as cached);
+// the SKUs always come.
 struct WholeDeltaRound {
-  const std::vector<Sku>& skus;
-  const std::vector<Domain>* domains = nullptr;
-  const std::vector<RoleDefinition>* role_definitions = nullptr;
-  const std::vector<RoleAssignment>* role_assignments = nullptr;
+  ListRows lists;
   const UserPage& changes;
   const std::vector<User>& deleted_users;
   const std::string& delta_link;  // where the next round starts

@@ -1051,10 +1051,8 @@ TEST_F(CacheTest, CountsAreKeptWithTheRoundsStateVersionAndNeverOutliveIt) {
   std::vector<User> deleted = snapshot(kContoso.id).deleted_users;
   UserPage quiet;
   const std::string link = "delta-link-2";
-  ASSERT_TRUE(cache_
-                  ->write_whole_delta_round(kContoso.id,
-                                            {skus, nullptr, nullptr, nullptr, quiet, deleted, link})
-                  .ok());
+  ASSERT_TRUE(
+      cache_->write_whole_delta_round(kContoso.id, {{.skus = &skus}, quiet, deleted, link}).ok());
   EXPECT_EQ(raw_int(path_, counted), 1);
   raw_exec(path_, "UPDATE sync_state SET active_users = 77 WHERE tenant = 1");
   auto planted = cache_->counts(kContoso.id);
@@ -1089,10 +1087,8 @@ TEST_F(CacheTest, CountsAreKeptWithTheRoundsStateVersionAndNeverOutliveIt) {
   // A round that changed something counts again, in its own transaction.
   UserPage changes;
   changes.users = {make_user("h", "h@contoso.onmicrosoft.com", {})};
-  ASSERT_TRUE(cache_
-                  ->write_whole_delta_round(kContoso.id,
-                                            {skus, nullptr, nullptr, nullptr, changes, {}, link})
-                  .ok());
+  ASSERT_TRUE(
+      cache_->write_whole_delta_round(kContoso.id, {{.skus = &skus}, changes, {}, link}).ok());
   EXPECT_EQ(raw_int(path_, counted), 1);
   EXPECT_EQ(raw_int(path_, "SELECT active_users FROM sync_state WHERE tenant = 1"), 2);
   expect_counts_are_the_tables(*cache_, path_, "a round with changes");
@@ -1115,8 +1111,8 @@ TEST_F(CacheTest, AWholeRoundThatMovesNoUserKeepsTheCountsUncounted) {
   const std::string link = "delta-link-2";
   // The round, and the counts it gives back: those counts() reads after it.
   auto round = [&](const UserPage& changes, const std::vector<User>& deleted) {
-    auto written = cache_->write_whole_delta_round(
-        kContoso.id, {skus, nullptr, nullptr, nullptr, changes, deleted, link});
+    auto written =
+        cache_->write_whole_delta_round(kContoso.id, {{.skus = &skus}, changes, deleted, link});
     ASSERT_TRUE(written.ok()) << written.error().describe();
     EXPECT_EQ(raw_int(path_, counted), 1);
     auto read = cache_->counts(kContoso.id);
@@ -1176,9 +1172,9 @@ TEST_F(CacheTest, AWholeRoundGivesTheInheritingGroupsWithoutANameAsItLeftThem) {
   fresh.license_states[0].assigned_by_group = "g-new";
   UserPage changes;
   changes.users = {fresh};
-  auto written = cache_->write_whole_delta_round(
-      kContoso.id,
-      {snapshot(kContoso.id).skus, nullptr, nullptr, nullptr, changes, {}, "delta-link-2"});
+  const std::vector<Sku> skus = snapshot(kContoso.id).skus;
+  auto written =
+      cache_->write_whole_delta_round(kContoso.id, {{.skus = &skus}, changes, {}, "delta-link-2"});
   ASSERT_TRUE(written.ok()) << written.error().describe();
   ASSERT_TRUE(written->unnamed_group_ids.ok());
   EXPECT_THAT(*written->unnamed_group_ids, ElementsAre("g-new"));
