@@ -395,6 +395,30 @@ TEST_F(MirrorTest, AFailedDeletedUserReadMarksStale) {
   EXPECT_EQ(snapshot(1).deleted_users.size(), 3u);
 }
 
+// A tenant's roles are written with the write that marks its read complete: when a later
+// step of a full read fails (here the deleted users), the tenant keeps the roles of its
+// last complete read, and the next read that ends whole brings the new ones.
+TEST_F(MirrorTest, AReadFailingAfterItsUsersKeepsTheRolesOfTheLastCompleteRead) {
+  add_tenant(remote_, 1, 10, 3);
+  const RoleDefinition reader{"role-reports", "Reports Reader", true, false};
+  remote_.set_roles(tenant_id(1), {reader});
+  MirrorOptions full;
+  full.full = true;
+  full.roles = true;
+  ASSERT_TRUE(mirror_tenants(remote_, *cache_, full).ok());
+  ASSERT_EQ(snapshot(1).roles, std::vector<RoleDefinition>{reader});
+
+  const RoleDefinition helpdesk{"role-helpdesk", "Helpdesk Administrator", true, true};
+  remote_.set_roles(tenant_id(1), {reader, helpdesk});
+  remote_.fail_deleted_users(tenant_id(1), make_error(ErrorKind::Transient, "Service unavailable"));
+  ASSERT_FALSE(mirror_tenants(remote_, *cache_, full).ok());
+  EXPECT_EQ(snapshot(1).mirror, MirrorState::Stale);
+  EXPECT_EQ(snapshot(1).roles, std::vector<RoleDefinition>{reader});
+
+  ASSERT_TRUE(mirror_tenants(remote_, *cache_, full).ok());
+  EXPECT_EQ(snapshot(1).roles, (std::vector<RoleDefinition>{helpdesk, reader}));
+}
+
 // The link a delta round ends with is stored with the tenant's completeness, in one
 // write: when a later step of the read fails (here the deleted users), the tenant stays
 // stale with its old link and the next mirror reads the round again.
