@@ -144,7 +144,9 @@ const std::vector<Want>& LicenseTargets::wants_for(const ResolvedUser* entry,
       it->disabled = plan_indices(it->disabled_ids);
     }
   }
-  governed = entry != nullptr || matched > 0 || desired_.unlisted == UnlistedPolicy::Revoke;
+  // An entry without `licenses` (a location, a restore, a creation) leaves the user to the
+  // rules, and to `unlisted` when none matches: it decides none of its products.
+  governed = matched > 0 || desired_.unlisted == UnlistedPolicy::Revoke;
   if (matched == 0) return no_wants_;
   if (matched == 1) return *single;
   std::sort(merged_wants_.begin(), merged_wants_.end(),

@@ -212,14 +212,15 @@ void Planner::plan_deleted(const User& user, const std::string& upn, const Resol
   plan_licenses(index, *wants, governed);
 }
 
-// The PATCH of the user's properties its entry asks for, and for a governed user without
-// a usage location the tenant's defaultUsageLocation. True when it is ready and gives the
-// user a new usage location: `location` is then that one, and its licenses plan with it.
+// The PATCH of the user's properties its entry asks for, and for a governed user (one with
+// an entry, or whose licenses are decided) without a usage location the tenant's
+// defaultUsageLocation. True when it is ready and gives the user a new usage location:
+// `location` is then that one, and its licenses plan with it.
 bool Planner::plan_properties(const User& user, const std::string& upn, const ResolvedUser* entry,
                               bool governed, std::optional<std::string>& location) {
   UserProperties wanted = entry ? entry->properties : UserProperties{};
   bool missing = !user.usage_location || user.usage_location->empty();
-  if (!wanted.usage_location && governed && missing) {
+  if (!wanted.usage_location && (entry || governed) && missing) {
     wanted.usage_location = desired_.default_usage_location;
   }
   nlohmann::json patch = property_patch(user, wanted);

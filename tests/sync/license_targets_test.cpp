@@ -256,7 +256,11 @@ TEST(LicenseTargetsTest, Governed) {
            {"no entry, no rule, unlisted: keep", k, U("a").department("Ops"), nullptr, false},
            {"no entry, no rule, unlisted: revoke", r, U("a").department("Ops"), nullptr, true},
            {"a matching rule", k, U("a").department("Sales"), nullptr, true},
-           {"an entry, even without licenses or a rule", k, U("listed").department("Ops"),
+           {"an entry without licenses, no rule, unlisted: keep", k, U("listed").department("Ops"),
+            k.entry("listed"), false},
+           {"an entry without licenses, no rule, unlisted: revoke", r,
+            U("listed").department("Ops"), r.entry("listed"), true},
+           {"an entry without licenses and a matching rule", k, U("listed").department("Sales"),
             k.entry("listed"), true},
        }) {
     bool governed = !c.governed;

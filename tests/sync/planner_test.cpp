@@ -151,11 +151,22 @@ TEST(PlannerTest, UnlistedUsers) {
        TenantBuilder().add(U("alice").lic("SPE_E3")).add(U("bob").lic("EMS").lic("VISIOCLIENT")),
        DesiredBuilder().unlisted(UnlistedPolicy::Revoke).user("alice", {{L("SPE_E3")}}),
        {"bob revoke EMS"}},
-      {"a listed user is governed even without licenses or rules",
+      {"an entry without licenses decides none: unlisted: keep leaves them",
+       TenantBuilder().add(U("alice").lic("SPE_E3")).add(U("bob").location("DE").lic("EMS")),
+       DesiredBuilder()
+           .user("alice", std::nullopt, [](DesiredUser& u) { u.state = DesiredUserState::Active; })
+           .user("bob", std::nullopt, [](DesiredUser& u) { u.properties.usage_location = "IN"; }),
+       {"bob set usageLocation IN"}},
+      {"an entry without licenses under unlisted: revoke",
        TenantBuilder().add(U("alice").lic("SPE_E3")),
-       DesiredBuilder().user("alice", std::nullopt,
-                             [](DesiredUser& u) { u.state = DesiredUserState::Active; }),
+       DesiredBuilder().unlisted(UnlistedPolicy::Revoke).user("alice", std::nullopt),
        {"alice revoke SPE_E3"}},
+      {"an entry without licenses follows the rules it matches",
+       TenantBuilder().add(U("alice").department("Sales").lic("SPE_E3")),
+       DesiredBuilder()
+           .rule(dept("Sales"), {L("EMS")})
+           .user("alice", std::nullopt, [](DesiredUser& u) { u.state = DesiredUserState::Active; }),
+       {"alice revoke SPE_E3", "alice assign EMS"}},
   });
 }
 
@@ -193,6 +204,11 @@ TEST(PlannerTest, UserStates) {
       {"any entry restores a soft-deleted user",
        TenantBuilder().add_deleted(U("dave").lic("EMS")),
        DesiredBuilder().user("dave", {{L("EMS")}}),
+       {"dave restore"}},
+      {"a restore without licenses brings the user back with what it held",
+       TenantBuilder().add_deleted(U("dave").lic("SPE_E3").lic("EMS")),
+       DesiredBuilder().user("dave", std::nullopt,
+                             [](DesiredUser& u) { u.state = DesiredUserState::Active; }),
        {"dave restore"}},
       {"a rule alone never restores",
        TenantBuilder().add_deleted(U("dave").department("Sales")),
