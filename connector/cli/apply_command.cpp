@@ -150,7 +150,6 @@ int run_apply(const GlobalFlags& g, const ApplyFlags& o) {
   options.concurrency = tenant_concurrency(*config);
   options.refuse_stale_plan = saved.has_value();
   options.interrupt = &stop.stopping();
-  options.chunk_size = kChunkBetweenStopChecks;
   auto passwords = RunPasswords::open(plan, passwords_to, s.clock().now());
   if (!passwords.ok()) return report_failure("apply", passwords.error());
   options.passwords = (*passwords)->callbacks();

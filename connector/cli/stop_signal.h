@@ -16,12 +16,9 @@
 #include <string>
 
 #include "sync/apply/apply_result.h"
+#include "sync/apply/executor.h"  // kChunkBetweenStopChecks
 
 namespace tenantsync {
-
-// The executor checks for a stop between chunks: one $batch each, so a stop waits for at
-// most the one in flight.
-inline constexpr int kChunkBetweenStopChecks = 20;
 
 class StopSignal {
  public:

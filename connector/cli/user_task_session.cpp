@@ -196,7 +196,6 @@ int run_user_task(const GlobalFlags& g, const Config& config, const UserTaskComm
   options.limits = limits;
   options.concurrency = 1;
   options.interrupt = &stop.stopping();
-  options.chunk_size = kChunkBetweenStopChecks;
   if (file) options.passwords = passwords.callbacks();
   // A 100-row import under latency takes a while: say how far it is, on a terminal.
   ApplyProgressBar progress(!g.no_progress && isatty(STDERR_FILENO), built->plan, s.graph(), name);

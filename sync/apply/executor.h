@@ -102,11 +102,15 @@ struct TemporaryPasswords {
   std::function<void(const std::string& upn, const std::string& password)> created;
 };
 
+// Requests handed to Directory::write at a time, between checks for a stop: one $batch
+// (Graph takes 20 requests a $batch), so a stop waits for at most the one in flight.
+inline constexpr int kChunkBetweenStopChecks = 20;
+
 struct ExecuteOptions {
   std::string plan_id;  // journal name of this apply; "" = "apply-<UTC time>-<random>"
   SafetyLimits limits;
-  int concurrency = 4;   // tenants at once (at least 1)
-  int chunk_size = 200;  // requests per Directory::write call (at least 1)
+  int concurrency = 4;                       // tenants at once (at least 1)
+  int chunk_size = kChunkBetweenStopChecks;  // requests per Directory::write call (>= 1)
   // Refuse the plan when its fingerprint differs from the cache's fingerprint over the
   // plan's tenants (a saved plan the mirror has moved past).
   bool refuse_stale_plan = false;

@@ -121,6 +121,34 @@ TEST_F(ReconcileCycleTest, AStopRequestedBeforeApplySendsNothing) {
   EXPECT_EQ(items_of(c.left, kContoso), 1);
 }
 
+// SIGTERM during apply: the $batch in flight finishes, nothing after it is sent.
+TEST_F(ReconcileCycleTest, AStopRequestedDuringApplySendsNoMoreThanTheBatchInFlight) {
+  std::vector<User> users;
+  std::string entries;
+  for (int i = 0; i < 45; ++i) {
+    std::string name = "u" + std::to_string(i);
+    users.push_back(user(name, kContoso, {}));
+    entries += std::string(i ? "," : "") + R"({"upn": ")" + name + "@" + kContoso +
+               R"(", "licenses": ["SPE_E3"]})";
+  }
+  h.add_tenant(kContoso, users);
+  auto many =
+      parse_desired_state(R"({"version": 1, "tenants": [{"tenant": ")" + kContoso +
+                              R"(", "managedSkus": ["SPE_E3"], "users": [)" + entries + "]}]}",
+                          "desired.json");
+  ASSERT_TRUE(many.ok()) << many.error().message;
+  desired = *many;
+  std::atomic<bool> stop{false};
+  h.faulty.on_write([&](const std::string&, const std::vector<WriteRequest>&) { stop = true; });
+
+  CycleResult c = cycle(&stop);
+
+  EXPECT_TRUE(c.interrupted);
+  ASSERT_TRUE(c.apply);
+  EXPECT_LE(h.faulty.recorded().size(), 20u);  // one $batch
+  EXPECT_GE(c.apply->summary().skipped, 25);
+}
+
 TEST_F(ReconcileCycleTest, ATenantWhoseMirrorFailsDoesNotStopTheOthers) {
   h.remote.fail_skus(h.tenant_id(kFabrikam),
                      make_error(ErrorKind::Transient, "connection dropped"));
