@@ -192,6 +192,7 @@ void to_json(nlohmann::json& j, const TenantPlan& t) {
   j = {{"tenant", t.tenant},         {"tenantId", t.tenant_id}, {"mode", to_string(t.mode)},
        {"operations", t.operations}, {"seats", t.seats},        {"notes", t.notes}};
   if (!t.not_planned.empty()) j["notPlanned"] = t.not_planned;
+  if (!t.desired_fingerprint.empty()) j["desiredFingerprint"] = t.desired_fingerprint;
   if (t.over_limit) {
     const OverLimit& o = *t.over_limit;
     j["overLimit"] = {{"lossesOfAccess", o.losses_of_access},
@@ -339,7 +340,7 @@ class PlanReader {
     TenantPlan tenant;
     if (!object_with_keys(j, path,
                           {"tenant", "tenantId", "mode", "operations", "seats", "notes",
-                           "notPlanned", "overLimit"})) {
+                           "notPlanned", "overLimit", "desiredFingerprint"})) {
       return tenant;
     }
     tenant.tenant = string_field(j, path, "tenant", true);
@@ -372,6 +373,7 @@ class PlanReader {
     }
     tenant.notes = string_array(j, path, "notes");
     tenant.not_planned = string_field(j, path, "notPlanned", false);
+    tenant.desired_fingerprint = string_field(j, path, "desiredFingerprint", false);
     if (auto it = j.find("overLimit"); it != j.end() && !it->is_null()) {
       tenant.over_limit = read_over_limit(*it, path_key(path, "overLimit"));
     }

@@ -115,6 +115,9 @@ struct TenantPlan {
   // another remote); "" when it was planned. Also the plan's one note.
   std::string not_planned;
   std::optional<OverLimit> over_limit;  // apply refuses (or refused) this tenant
+  // "sha256:..." of the tenant's desired state the plan was made from (its canonical
+  // JSON): apply --plan refuses the plan when the current desired state differs.
+  std::string desired_fingerprint;
 
   bool operator==(const TenantPlan&) const = default;
 };

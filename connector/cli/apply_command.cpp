@@ -21,6 +21,7 @@
 #include "model/json_text.h"
 #include "sync/apply/executor.h"
 #include "sync/apply/run_passwords.h"
+#include "sync/plan/desired_fingerprint.h"
 #include "sync/report/apply_text.h"
 #include "sync/report/plan_text.h"
 
@@ -77,16 +78,32 @@ int run_apply(const GlobalFlags& g, const ApplyFlags& o) {
   StopSignal& stop = StopSignal::install();
   auto config = load_command_config(g);
   if (!config.ok()) return report_failure("apply", config.error());
-  std::optional<DesiredState> desired;
   std::optional<Plan> saved;
   if (!o.plan_file.empty()) {
     auto plan = load_saved_plan(o.plan_file);
     if (!plan.ok()) return report_failure("apply", plan.error());
     saved = std::move(*plan);
-  } else {
-    auto d = load_desired_for(*config, o.desired);
-    if (!d.ok()) return report_failure("apply", d.error());
-    desired = std::move(*d);
+  }
+  // The intent is always the current desired state: a saved plan is carried out only
+  // while it is still the plan of that state (a tenant switched to report mode, or a user
+  // taken out of the file, since it was made must not be acted on).
+  auto desired = load_desired_for(*config, o.desired);
+  if (!desired.ok()) {
+    if (!saved) return report_failure("apply", desired.error());
+    return report_failure("apply", make_error(desired.error().kind,
+                                              "--plan is checked against the current desired "
+                                              "state: " +
+                                                  desired.error().message));
+  }
+  if (saved) {
+    std::string why = why_plan_is_not_current(*saved, *desired);
+    if (!why.empty()) {
+      std::fprintf(stderr,
+                   "tenantsync apply: plan is stale: %s; nothing of the saved plan was sent: "
+                   "re-run plan\n",
+                   why.c_str());
+      return kExitRefused;
+    }
   }
   auto session = EngineSession::open(*config, /*need_remote=*/true, "apply",
                                      command_lock_wait("apply", o.wait));

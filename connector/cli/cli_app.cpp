@@ -181,11 +181,13 @@ int run_cli(int argc, char** argv) {
 
   ApplyFlags apply;
   c = app.add_subcommand("apply", "Plan (or load a saved plan) and carry it out");
-  auto* desired_opt =
-      c->add_option("--desired", apply.desired, "Desired-state file or folder")->type_name("PATH");
-  auto* plan_opt =
-      c->add_option("--plan", apply.plan_file, "A plan saved by plan --out")->type_name("FILE");
-  desired_opt->excludes(plan_opt);
+  c->add_option("--desired", apply.desired,
+                "Desired-state file or folder (with --plan: the one the plan must still match)")
+      ->type_name("PATH");
+  c->add_option("--plan", apply.plan_file,
+                "A plan saved by plan --out, refused when the mirror or the desired state moved "
+                "past it")
+      ->type_name("FILE");
   add_tenants(c, apply.tenants);
   c->add_flag("--yes,--auto-approve", apply.yes,
               "Do not ask for confirmation (--auto-approve: Terraform's name for it)");

@@ -44,8 +44,10 @@ int run_plan(const GlobalFlags& g, const PlanFlags& o) {
   } else {
     std::fputs(render_plan_text(plan, isatty(STDOUT_FILENO), &built->plan_names).c_str(), stdout);
     if (!o.out.empty()) {
-      std::printf("Saved the plan to %s; apply it with: tenantsync apply --plan %s\n",
-                  o.out.c_str(), o.out.c_str());
+      // apply checks the plan against the same desired state: name it when a flag did.
+      std::string desired = o.desired.empty() ? "" : " --desired " + o.desired;
+      std::printf("Saved the plan to %s; apply it with: tenantsync apply --plan %s%s\n",
+                  o.out.c_str(), o.out.c_str(), desired.c_str());
     }
   }
   // 2 only when apply would send something: report-mode tenants are drift (`drift

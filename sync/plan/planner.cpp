@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "sync/ascii_case.h"
+#include "sync/plan/desired_fingerprint.h"
 #include "sync/plan/planner_work.h"
 #include "sync/plan/property_change.h"
 #include "sync/plan/role_catalogue.h"
@@ -467,14 +468,18 @@ TenantPlan plan_tenant(const TenantSnapshot& snapshot, const ResolvedTenant& des
 Result<TenantPlan> plan_tenant(const TenantSnapshot& snapshot, const DesiredTenant& desired,
                                const ServiceRules& rules, Clock::time_point now,
                                const PlanOptions& options) {
+  TenantPlan plan;
   if (!planning::why_nothing_is_planned(snapshot).empty()) {
     ResolvedTenant empty;
     empty.mode = desired.mode;
-    return plan_tenant(snapshot, empty, rules, now, options);
+    plan = plan_tenant(snapshot, empty, rules, now, options);
+  } else {
+    auto resolved = resolve_desired_tenant(desired, snapshot);
+    if (!resolved) return resolved.error();
+    plan = plan_tenant(snapshot, *resolved, rules, now, options);
   }
-  auto resolved = resolve_desired_tenant(desired, snapshot);
-  if (!resolved) return resolved.error();
-  return plan_tenant(snapshot, *resolved, rules, now, options);
+  plan.desired_fingerprint = desired_fingerprint(desired);
+  return plan;
 }
 
 }  // namespace tenantsync

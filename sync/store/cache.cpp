@@ -2,8 +2,6 @@
 // (cache_rows.cpp), queries (cache_queries.cpp) and schema (cache_schema.cpp) are apart.
 #include "sync/store/cache.h"
 
-#include <openssl/evp.h>
-
 #include <algorithm>
 #include <deque>
 #include <functional>
@@ -13,6 +11,7 @@
 #include <utility>
 
 #include "sync/log.h"
+#include "sync/sha256_text.h"
 #include "sync/store/cache_codec.h"
 #include "sync/store/cache_rows.h"
 #include "sync/store/domain_rows.h"
@@ -38,17 +37,6 @@ MirrorState parse_outcome(const std::string& text) {
   if (text == "complete") return MirrorState::Complete;
   if (text == "stale") return MirrorState::Stale;
   return MirrorState::Never;
-}
-
-std::string hex(const unsigned char* data, unsigned len) {
-  static const char* const kDigits = "0123456789abcdef";
-  std::string out;
-  out.reserve(len * 2);
-  for (unsigned i = 0; i < len; ++i) {
-    out += kDigits[data[i] >> 4];
-    out += kDigits[data[i] & 0xf];
-  }
-  return out;
 }
 
 // The sync_state columns every reader takes, in the order read_sync_columns() reads them.
@@ -1049,12 +1037,7 @@ Result<std::string> Cache::fingerprint(const std::vector<std::string>& tenant_id
   lines->erase(std::unique(lines->begin(), lines->end()), lines->end());
   std::string text;
   for (const auto& l : *lines) text += l;
-  unsigned char digest[EVP_MAX_MD_SIZE];
-  unsigned len = 0;
-  if (EVP_Digest(text.data(), text.size(), digest, &len, EVP_sha256(), nullptr) != 1) {
-    return make_error(ErrorKind::Internal, "SHA-256 failed");
-  }
-  return "sha256:" + hex(digest, len);
+  return sha256_text(text);
 }
 
 }  // namespace tenantsync

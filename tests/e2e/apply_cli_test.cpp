@@ -60,7 +60,7 @@ TEST(ApplyCliTest, ASavedPlanIsCarriedOut) {
   ASSERT_EQ(f.run({"plan", "--desired", desired, "--out", saved}).exit_code, 0);
   f.fake().reset_stats();
 
-  auto r = f.run({"apply", "--plan", saved, "--yes"});
+  auto r = f.run({"apply", "--plan", saved, "--desired", desired, "--yes"});
   EXPECT_EQ(r.exit_code, 0) << r.out << r.err;
   for (const auto& [user, done] :
        std::vector<std::pair<std::string, std::string>>{{kAllan, "assigned SPE_E3"},
@@ -158,11 +158,63 @@ TEST(ApplyCliTest, AStaleSavedPlanIsRefusedWith4AndNothingIsSent) {
   f.fake().set_licenses(kContoso, "nestor.wilke@contoso.onmicrosoft.com", nlohmann::json::array());
   f.fake().reset_stats();
 
-  auto r = f.run({"apply", "--plan", saved, "--yes"});
+  auto r = f.run({"apply", "--plan", saved, "--desired", desired, "--yes"});
   EXPECT_EQ(r.exit_code, 4) << r.out << r.err;
   EXPECT_NE(r.err.find("plan is stale: re-run plan"), std::string::npos) << r.err;
   EXPECT_EQ(f.writes(), 0);
   expect_contoso_untouched(f.fake());
+}
+
+// Trust rule: act only on current intent. A saved plan whose tenant's desired state
+// changed since (switched to report mode, a user taken out of the file) is refused whole,
+// before anything is read or sent; so is one checked against no desired state at all.
+TEST(ApplyCliTest, ASavedPlanWhoseDesiredStateChangedIsRefusedWith4AndNothingIsSent) {
+  CliFixture f;
+  auto desired = f.write("desired.json", contoso_changes_desired());
+  auto saved = f.dir().file("plan.json");
+  ASSERT_EQ(f.run({"plan", "--desired", desired, "--out", saved}).exit_code, 0);
+  f.fake().reset_stats();
+
+  auto no_desired = f.run({"apply", "--plan", saved, "--yes"});
+  EXPECT_NE(no_desired.exit_code, 0) << no_desired.out << no_desired.err;
+  EXPECT_NE(no_desired.err.find("--plan is checked against the current desired state"),
+            std::string::npos)
+      << no_desired.err;
+
+  f.write("desired.json", contoso_changes_desired("report"));
+  auto report = f.run({"apply", "--plan", saved, "--desired", desired, "--yes"});
+  EXPECT_EQ(report.exit_code, 4) << report.out << report.err;
+  EXPECT_NE(report.err.find("plan is stale: the desired state of contoso.onmicrosoft.com "
+                            "changed since it was made; nothing of the saved plan was sent"),
+            std::string::npos)
+      << report.err;
+
+  std::string without_alex = contoso_changes_desired();
+  const std::string alex =
+      R"(        { "upn": "alex.wilber@contoso.onmicrosoft.com", "licenses": ["SPE_E3"] },
+)";
+  ASSERT_NE(without_alex.find(alex), std::string::npos);
+  without_alex.erase(without_alex.find(alex), alex.size());
+  f.write("desired.json", without_alex);
+  auto removed = f.run({"apply", "--plan", saved, "--desired", desired, "--yes"});
+  EXPECT_EQ(removed.exit_code, 4) << removed.out << removed.err;
+
+  f.write("desired.json", R"({ "version": 1, "tenants": [
+    { "tenant": "fabrikam.onmicrosoft.com", "managedSkus": ["EMS"] } ] })");
+  auto gone = f.run({"apply", "--plan", saved, "--desired", desired, "--yes"});
+  EXPECT_EQ(gone.exit_code, 4) << gone.out << gone.err;
+  EXPECT_NE(gone.err.find("contoso.onmicrosoft.com is no longer in the desired state"),
+            std::string::npos)
+      << gone.err;
+
+  EXPECT_EQ(f.fake().stats()["writes"], 0);
+  expect_contoso_untouched(f.fake());
+
+  // The same file again: the plan is current and is carried out.
+  f.write("desired.json", contoso_changes_desired());
+  auto same = f.run({"apply", "--plan", saved, "--desired", desired, "--yes"});
+  EXPECT_EQ(same.exit_code, 0) << same.out << same.err;
+  expect_contoso_changed(f.fake());
 }
 
 TEST(ApplyCliTest, OverTheRevocationLimitItIsRefusedWith4NamingLimitCountAndFlag) {

@@ -68,7 +68,6 @@ INSTANTIATE_TEST_SUITE_P(
         UsageCase{{"plan", "--bogus"}, "tenantsync plan --help"},
         UsageCase{{"plan", "--format", "xml"}, "tenantsync plan --help"},
         UsageCase{{"drift", "--format", "pdf"}, "tenantsync drift --help"},
-        UsageCase{{"apply", "--desired", "a", "--plan", "b"}, "tenantsync apply --help"},
         UsageCase{{"licenses"}, "tenantsync licenses --help"},
         UsageCase{{"assign", "--tenant", "t", "--sku", "S"}, "tenantsync assign --help"},
         UsageCase{

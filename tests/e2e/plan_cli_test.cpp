@@ -127,7 +127,7 @@ TEST(PlanCliTest, OutSavesThePlanWithTheMirrorsFingerprint) {
   auto r = f.run({"plan", "--desired", desired, "--out", saved});
   ASSERT_EQ(r.exit_code, 0) << r.err;
   EXPECT_NE(r.out.find("Saved the plan to " + saved + "; apply it with: tenantsync apply --plan " +
-                       saved),
+                       saved + " --desired " + desired + "\n"),
             std::string::npos)
       << r.out;
   nlohmann::json plan;

@@ -56,6 +56,7 @@ Plan sample_plan() {
   t.operations.push_back(set);
   t.seats.push_back({"SPE_E3", "sku-e3", 25, 24, 25, 1, 2, false});
   t.notes = {"desired user ghost@contoso.com does not exist"};
+  t.desired_fingerprint = "sha256:def";
   t.over_limit = OverLimit{
       2, 1, 1, 0, {"maxRevocations"}, "2 losses of access (...) > safety.maxRevocations 1"};
   p.tenants.push_back(t);
@@ -124,6 +125,8 @@ TEST(PlanTest, JsonHasTheDocumentedShape) {
                             "deletions": 0, "signInBlocks": 0, "limits": ["maxRevocations"],
                             "message": "2 losses of access (...) > safety.maxRevocations 1"})"));
   EXPECT_FALSE(j["tenants"][1].contains("overLimit")) << "only on a tenant over a limit";
+  EXPECT_EQ(t["desiredFingerprint"], "sha256:def");
+  EXPECT_FALSE(j["tenants"][1].contains("desiredFingerprint")) << "only when planned from one";
   EXPECT_EQ(t["seats"][0], json::parse(R"({"sku": "SPE_E3", "skuId": "sku-e3", "enabled": 25,
                                           "consumed": 24, "afterPlan": 25, "shortfall": 1,
                                           "grace": 2, "graceCounted": false})"));
