@@ -31,6 +31,7 @@ int run_bulk_license(const char* name, LicenseTask task, const GlobalFlags& g,
   request.enabled_only = o.enabled_only;
   request.remove_skus = o.remove_skus;
   request.holder_plans = o.reset_plans ? HolderPlans::Reset : HolderPlans::Keep;
+  request.keep_plans_asked = o.keep_plans;
   command.build = [&](const TenantSnapshot& now, const TenantSnapshot*) {
     return task(now, *selection, request);
   };

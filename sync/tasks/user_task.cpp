@@ -11,6 +11,7 @@
 #include "sync/ascii_case.h"
 #include "sync/plan/property_change.h"
 #include "sync/plan/role_catalogue.h"
+#include "sync/plan/service_rules.h"
 
 namespace tenantsync {
 
@@ -356,31 +357,65 @@ Result<RequestedPlans> requested_plans(const std::vector<const Sku*>& skus,
 }
 
 // The plans a user gets disabled on `sku`: what the request asks, except that a direct
-// holder keeps what it has disabled unless the request resets plans. Notes what was kept.
+// holder keeps what it has disabled unless the request resets plans. Notes what was kept
+// and returns its ids in `kept`: disabled only because the user had them disabled.
 std::vector<std::string> plans_for(const Sku& sku, const Holding& h,
                                    const std::optional<std::vector<std::string>>& requested,
-                                   HolderPlans mode, UserTaskTarget& target) {
+                                   HolderPlans mode, UserTaskTarget& target,
+                                   std::vector<std::string>& kept) {
   if (!h.direct) return requested.value_or(std::vector<std::string>{});
   if (mode == HolderPlans::Reset) return requested.value_or(std::vector<std::string>{});
   std::vector<std::string> plans = h.direct_disabled;
-  if (!requested) return plans;
-  std::vector<std::string> kept;
   for (const auto& id : h.direct_disabled) {
-    if (std::none_of(requested->begin(), requested->end(),
-                     [&](const std::string& r) { return iequals(r, id); }))
-      kept.push_back(plan_name(sku, id));
+    if (!requested || std::none_of(requested->begin(), requested->end(),
+                                   [&](const std::string& r) { return iequals(r, id); }))
+      kept.push_back(id);
   }
-  for (const auto& id : *requested) {
+  for (const auto& id : requested.value_or(std::vector<std::string>{})) {
     if (std::none_of(plans.begin(), plans.end(),
                      [&](const std::string& p) { return iequals(p, id); }))
       plans.push_back(id);
   }
   if (!kept.empty()) {
-    std::sort(kept.begin(), kept.end());
-    target.unchanged.push_back("keeps " + join(kept) + " of " + sku.sku_part_number +
+    std::vector<std::string> names;
+    for (const auto& id : kept) names.push_back(plan_name(sku, id));
+    std::sort(names.begin(), names.end());
+    target.unchanged.push_back("keeps " + join(names) + " of " + sku.sku_part_number +
                                " disabled as before (--reset-plans to enable)");
   }
   return plans;
+}
+
+// In a swap, a plan of the kept SKU that stays disabled only because the user had it so,
+// whose counterpart in a removed SKU the user has enabled (EXCHANGE_S_ENTERPRISE of
+// SPE_E3 for EXCHANGE_S_STANDARD of EXCHANGESTANDARD): the swap would leave the user with
+// neither. Returns why, naming both, or "" when the swap loses no such service.
+std::string service_lost_in_swap(const User& user, const Sku& kept_sku,
+                                 const std::vector<std::string>& kept,
+                                 const std::vector<const Sku*>& removed) {
+  static const ServiceRules rules = ServiceRules::builtin();
+  for (const auto& id : kept) {
+    const ServicePlan* off = kept_sku.find_plan(id);
+    if (!off) continue;
+    for (const Sku* r : removed) {
+      Holding h = holding(user, r->sku_id);
+      if (!h.direct) continue;
+      for (const ServicePlan& on : r->service_plans) {
+        bool enabled =
+            std::none_of(h.direct_disabled.begin(), h.direct_disabled.end(),
+                         [&](const std::string& d) { return iequals(d, on.service_plan_id); });
+        if (enabled && rules.mutually_exclusive(*off, on)) {
+          return "the user has " + off->service_plan_name + " of " + kept_sku.sku_part_number +
+                 " disabled: removing " + r->sku_part_number + " takes " + on.service_plan_name +
+                 ", so it would hold neither: add --reset-plans to enable " +
+                 off->service_plan_name +
+                 " (with --disable-plan for plans to keep off), or --keep-plans to swap anyway; "
+                 "nothing is sent for this user";
+        }
+      }
+    }
+  }
+  return "";
 }
 
 // Revoke's view of one SKU for a user: whether its direct assignment goes (true), noting
@@ -457,7 +492,17 @@ Result<UserTask> license_task(UserTaskKind kind, const TenantSnapshot& snapshot,
         revocable(snapshot, sku, h, target);
         continue;
       }
-      std::vector<std::string> disabled = plans_for(sku, h, plans[i], request.holder_plans, target);
+      std::vector<std::string> kept;
+      std::vector<std::string> disabled =
+          plans_for(sku, h, plans[i], request.holder_plans, target, kept);
+      if (!request.keep_plans_asked) {
+        std::string lost = service_lost_in_swap(*user, sku, kept, *removed);
+        if (!lost.empty()) {
+          swap_blocked = true;
+          target.blocked.push_back(lost);
+          break;
+        }
+      }
       if (h.direct && same_ids(h.direct_disabled, disabled)) {
         target.unchanged.push_back("already holds " + sku.sku_part_number);
       } else if (!h.direct && h.group) {

@@ -92,6 +92,9 @@ struct LicenseRequest {
   std::vector<std::string> enabled_only;    // assign --enable-only: the plans to leave on
   std::vector<std::string> remove_skus;     // assign --remove-sku: taken away in the call
   HolderPlans holder_plans = HolderPlans::Keep;
+  // --keep-plans said explicitly: a swap may then leave a plan the user had disabled off
+  // even when the removed SKU had its counterpart enabled (otherwise that user is blocked).
+  bool keep_plans_asked = false;
 };
 
 // assign / revoke for the users `selection` matches (its `users` list and its filter

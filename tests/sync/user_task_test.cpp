@@ -165,7 +165,11 @@ TEST(UserTaskTest, AssignWithoutDisablePlanKeepsTheDisabledPlansAUserHas) {
 
   auto keep = assign_task(s, names({"alice@contoso.com"}), request({"spe_e3"}));
   ASSERT_TRUE(keep.ok());
-  EXPECT_THAT(keep->targets[0].unchanged, ElementsAre("already holds SPE_E3"));
+  // The output says what stays off, even without a plan flag.
+  EXPECT_THAT(keep->targets[0].unchanged,
+              ElementsAre("keeps YAMMER_ENTERPRISE of SPE_E3 disabled as before (--reset-plans "
+                          "to enable)",
+                          "already holds SPE_E3"));
   EXPECT_THAT(ops(plan(s, *keep)), IsEmpty());
 
   auto disable = assign_task(s, names({"alice@contoso.com", "bob@contoso.com"}),
@@ -245,6 +249,55 @@ TEST(UserTaskTest, AHolderKeepsItsDisabledPlansUnlessPlansAreReset) {
   ASSERT_TRUE(reset.ok());
   EXPECT_THAT(disabled_plans_of(*reset, "alice@contoso.com"), ElementsAre("TEAMS1"));
   EXPECT_THAT(reset->targets[0].unchanged, IsEmpty());
+}
+
+// Exchange Online Plan 1 to E3 for a user whose E3 has its Exchange plan off (as it had to
+// be beside Plan 1): kept as it is, the swap would leave no mailbox plan at all.
+TEST(UserTaskTest, ASwapThatWouldLeaveTheUserWithoutAServiceIsBlockedUnlessPlansAreSaid) {
+  User miriam = make_user("miriam", {"SPE_E3", "EXCHANGESTANDARD"});
+  miriam.assigned_licenses[0].disabled_plans = {"plan-EXCHANGE_S_ENTERPRISE"};
+  miriam.license_states[0].disabled_plans = {"plan-EXCHANGE_S_ENTERPRISE"};
+  TenantSnapshot s = tenant({miriam});
+  s.skus[0].service_plans.push_back(
+      {"plan-EXCHANGE_S_ENTERPRISE", "EXCHANGE_S_ENTERPRISE", "Success", "User"});
+  s.skus.push_back(make_sku("EXCHANGESTANDARD", 10, {"EXCHANGE_S_STANDARD"}));
+  s.skus.back().consumed_units = 1;
+  LicenseRequest swap = request({"SPE_E3"});
+  swap.remove_skus = {"EXCHANGESTANDARD"};
+
+  auto kept = assign_task(s, names({"miriam@contoso.com"}), swap);
+  ASSERT_TRUE(kept.ok()) << kept.error().message;
+  EXPECT_THAT(kept->desired.users, IsEmpty()) << "nothing is sent for her";
+  EXPECT_THAT(kept->targets[0].blocked,
+              ElementsAre("the user has EXCHANGE_S_ENTERPRISE of SPE_E3 disabled: removing "
+                          "EXCHANGESTANDARD takes EXCHANGE_S_STANDARD, so it would hold neither: "
+                          "add --reset-plans to enable EXCHANGE_S_ENTERPRISE (with --disable-plan "
+                          "for plans to keep off), or --keep-plans to swap anyway; nothing is "
+                          "sent for this user"));
+
+  swap.holder_plans = HolderPlans::Reset;
+  auto reset = assign_task(s, names({"miriam@contoso.com"}), swap);
+  ASSERT_TRUE(reset.ok());
+  EXPECT_THAT(reset->targets[0].blocked, IsEmpty());
+  EXPECT_THAT(disabled_plans_of(*reset, "miriam@contoso.com"), IsEmpty());
+  EXPECT_THAT(ops(plan(s, *reset)),
+              ElementsAre("miriam revoke EXCHANGESTANDARD", "miriam update SPE_E3"));
+
+  swap.holder_plans = HolderPlans::Keep;
+  swap.keep_plans_asked = true;
+  auto asked = assign_task(s, names({"miriam@contoso.com"}), swap);
+  ASSERT_TRUE(asked.ok());
+  EXPECT_THAT(asked->targets[0].blocked, IsEmpty());
+  EXPECT_THAT(disabled_plans_of(*asked, "miriam@contoso.com"),
+              ElementsAre("EXCHANGE_S_ENTERPRISE"));
+
+  // Plans the request itself turns off are what the admin asked for: no block.
+  swap.keep_plans_asked = false;
+  swap.holder_plans = HolderPlans::Reset;
+  swap.disabled_plans = {"EXCHANGE_S_ENTERPRISE"};
+  auto off = assign_task(s, names({"miriam@contoso.com"}), swap);
+  ASSERT_TRUE(off.ok());
+  EXPECT_THAT(off->targets[0].blocked, IsEmpty());
 }
 
 TEST(UserTaskTest, EnableOnlyDisablesEveryOtherPlanOfTheSku) {
