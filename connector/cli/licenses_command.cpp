@@ -12,6 +12,7 @@
 #include "connector/cli/engine_session.h"
 #include "connector/cli/exit_codes.h"
 #include "connector/cli/licenses_views.h"
+#include "connector/cli/not_current_warning.h"
 #include "connector/cli/text_table.h"
 #include "connector/cli/user_selection.h"
 #include "model/json_text.h"
@@ -82,6 +83,8 @@ int run_licenses(const GlobalFlags& g, const LicensesFlags& o) {
     std::fprintf(stderr, "tenantsync licenses: warning: %s; the holders shown may be wrong\n",
                  checksum_failure_message(tenant->default_domain_name).c_str());
   }
+  if (std::string w = not_current_warning("licenses", *snapshot, "seats and holders"); !w.empty())
+    std::fprintf(stderr, "%s\n", w.c_str());
 
   // A name that matches nobody (a typo, a user not mirrored yet) would silently shrink
   // the selection and every count shown for it.

@@ -15,6 +15,7 @@
 #include "connector/cli/csv_writer.h"
 #include "connector/cli/engine_session.h"
 #include "connector/cli/exit_codes.h"
+#include "connector/cli/not_current_warning.h"
 #include "connector/cli/text_table.h"
 #include "model/json_text.h"
 #include "sync/product_names.h"
@@ -150,6 +151,8 @@ int run_users_list(const GlobalFlags& g, const UsersListFlags& o) {
   }
   auto loaded = cache.load_snapshot(tenant->id);
   TenantSnapshot snapshot = loaded.ok() ? std::move(*loaded) : TenantSnapshot{};
+  std::string warning = loaded.ok() ? not_current_warning("users list", snapshot, "users") : "";
+  if (!warning.empty()) std::fprintf(stderr, "%s\n", warning.c_str());
   const std::vector<Sku>& skus = snapshot.skus;
   auto role_text = [&](const User& u) {
     std::string out;

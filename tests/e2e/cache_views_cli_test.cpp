@@ -324,5 +324,45 @@ TEST(JournalCliTest, ListsEveryOperationApplySentWithItsOutcome) {
   }
 }
 
+// Trust rule: a view of a tenant the cache does not hold as current says so, in every
+// format, on stderr; a current one is shown without a word.
+TEST_F(CacheViewsCliTest, ViewsOfAGoneOrStaleTenantSaySoAndACurrentOneDoesNot) {
+  const char* kNorthwind = "northwind.onmicrosoft.com";
+  f.fake().set_contract(kContoso, false);
+  ASSERT_EQ(f.run({"mirror"}).exit_code, 0);
+  f.write_config({{"remote", {{"maxAttempts", 1}, {"throttleDeadline", "1s"}}}});
+  f.fake().set_limits({{"readUnitsPer10s", 3}});
+  ASSERT_NE(f.run({"mirror", "--tenant", kNorthwind}).exit_code, 0);
+  f.fake().set_limits(nlohmann::json::object());
+
+  for (const char* format : {"text", "json", "csv"}) {
+    auto gone = f.run({"users", "list", "--tenant", kContoso, "--format", format});
+    EXPECT_EQ(gone.exit_code, 0) << gone.err;
+    EXPECT_NE(gone.err.find("tenantsync users list: warning: contoso.onmicrosoft.com is gone "
+                            "since "),
+              std::string::npos)
+        << format << ": " << gone.err;
+    EXPECT_NE(gone.err.find("the users shown are those of its last mirror"), std::string::npos)
+        << gone.err;
+  }
+  auto stale = f.run({"licenses", "--tenant", kNorthwind});
+  EXPECT_EQ(stale.exit_code, 0) << stale.err;
+  EXPECT_NE(stale.err.find("tenantsync licenses: warning: northwind.onmicrosoft.com is stale: "),
+            std::string::npos)
+      << stale.err;
+  EXPECT_NE(stale.err.find("the seats and holders shown are those of its last complete read ("),
+            std::string::npos)
+      << stale.err;
+  auto stale_users = f.run({"users", "list", "--tenant", kNorthwind});
+  EXPECT_NE(stale_users.err.find("northwind.onmicrosoft.com is stale: "), std::string::npos)
+      << stale_users.err;
+
+  auto current = f.run({"users", "list", "--tenant", "fabrikam.onmicrosoft.com"});
+  EXPECT_EQ(current.exit_code, 0) << current.err;
+  EXPECT_EQ(current.err.find("warning"), std::string::npos) << current.err;
+  auto current_seats = f.run({"licenses", "--tenant", "fabrikam.onmicrosoft.com"});
+  EXPECT_EQ(current_seats.err.find("warning"), std::string::npos) << current_seats.err;
+}
+
 }  // namespace cache_views_cli_test
 }  // namespace tenantsync::test
