@@ -602,7 +602,9 @@ MirrorResult mirror_tenants(Directory& directory, Cache& cache, const MirrorOpti
     in_scope.push_back(result.tenants[i].tenant);
     work.push_back(i);
   }
-  if (Status s = cache.upsert_tenants(in_scope); !s.ok()) {
+  // Every customer (of this shard) gets its row, read or not: one never read is listed
+  // as such (tenants, plan, drift), not taken for a tenant the partner does not have.
+  if (Status s = cache.upsert_tenants(*customers); !s.ok()) {
     // Nothing was mirrored: no tenant may look done (locked, full or read-only cache).
     result.tenants.clear();
     result.error = s.error();  // the caller reports it

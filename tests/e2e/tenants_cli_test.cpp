@@ -162,5 +162,29 @@ TEST(TenantsCliTest, AGoneAndAStaleTenantComeFirstSayingWhy) {
   EXPECT_NE(lines[3].find("complete"), std::string::npos) << text.out;
 }
 
+// A customer the partner has but no mirror read yet is listed as never read whole, and a
+// desired state naming it plans the others and says it for that one, rather than calling
+// it an unknown tenant and planning nothing.
+TEST(TenantsCliTest, ACustomerNeverMirroredIsListedAndPlannedAsNeverRead) {
+  CliFixture f;
+  ASSERT_EQ(f.run({"mirror", "--tenant", kContoso, "--tenant", kFabrikam}).exit_code, 0);
+
+  auto out = f.run({"tenants", "--format", "json"});
+  ASSERT_EQ(out.exit_code, 0) << out.err;
+  json j = json::parse(out.out);
+  EXPECT_EQ(row_of(j, kNorthwind)["status"], "never-read-whole") << j.dump(2);
+
+  auto desired = f.write("desired.json", R"({ "version": 1, "tenants": [
+    { "tenant": "northwind.onmicrosoft.com", "managedSkus": ["SPE_E3"] },
+    { "tenant": "contoso.onmicrosoft.com", "managedSkus": ["SPE_E3"], "unlisted": "keep" } ] })");
+  auto plan = f.run({"plan", "--no-refresh", "--desired", desired});
+  EXPECT_NE(plan.exit_code, 1) << plan.out << plan.err;
+  EXPECT_EQ(plan.err.find("unknown tenant"), std::string::npos) << plan.err;
+  EXPECT_NE(plan.out.find("northwind.onmicrosoft.com"), std::string::npos) << plan.out;
+  EXPECT_NE(plan.out.find("never mirrored"), std::string::npos) << plan.out;
+  auto drift = f.run({"drift", "--no-refresh", "--desired", desired});
+  EXPECT_EQ(drift.err.find("unknown tenant"), std::string::npos) << drift.err;
+}
+
 }  // namespace tenants_cli_test
 }  // namespace tenantsync::test

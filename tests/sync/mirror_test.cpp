@@ -972,7 +972,11 @@ TEST_F(MirrorTest, SelectsTenantsByIdOrDomainAndReportsUnknownOnes) {
   EXPECT_TRUE(r.tenants[2].ok());
   expect_mirrored(1);
   expect_mirrored(3);
-  EXPECT_FALSE(cache_->find_tenant(tenant_id(2)).ok());  // out of scope: not even listed
+  // Out of scope: not read, but listed as a customer never read (not an unknown tenant).
+  ASSERT_TRUE(cache_->find_tenant(tenant_id(2)).ok());
+  auto never = cache_->sync_state(tenant_id(2));
+  ASSERT_TRUE(never.ok());
+  EXPECT_EQ(never->outcome, MirrorState::Never);
 }
 
 TEST_F(MirrorTest, ATenantListFailureFailsTheWholeMirror) {
