@@ -586,6 +586,17 @@ Result<UserTask> roles_task(const TenantSnapshot& snapshot, const std::vector<st
     for (const auto& p : problems) message += (message.empty() ? "" : "\n") + p;
     return make_error(ErrorKind::Invalid, message, "InvalidRoleRequest");
   }
+  // Named by display name or template id, one role may hide under two names.
+  for (const auto& name : request.remove) {
+    const RoleDefinition* removed = find_role(snapshot.roles, name);
+    for (const auto& added : request.add) {
+      if (find_role(snapshot.roles, added) == removed) {
+        return make_error(ErrorKind::Invalid,
+                          removed->display_name + " is both in --add and in --remove",
+                          "InvalidRoleRequest");
+      }
+    }
+  }
   UserTask task;
   task.kind = UserTaskKind::Roles;
   task.desired = desired_for(snapshot);

@@ -138,6 +138,8 @@ Result<UserTask> create_task(const TenantSnapshot& snapshot, const std::vector<I
                              const CreateTaskOptions& options = {});
 
 // Give `add` and take away `remove` (admin roles) for the active users `names` name.
+// Invalid when a role is unknown, privileged without `allow_privileged`, or both to add
+// and to remove.
 struct RoleRequest {
   std::vector<std::string> add;
   std::vector<std::string> remove;

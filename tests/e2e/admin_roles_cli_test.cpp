@@ -14,6 +14,7 @@ namespace admin_roles_cli_test {
 
 using ::testing::HasSubstr;
 using ::testing::IsEmpty;
+using ::testing::Not;
 using ::testing::UnorderedElementsAre;
 using json = nlohmann::json;
 
@@ -122,6 +123,33 @@ TEST(AdminRolesCliTest, UsersRolesShowsAddsAndRemoves) {
       cli.run({"users", "roles", "--tenant", kContoso, "--user", alex, "--add", "Chief Wizard"});
   EXPECT_EQ(unknown.exit_code, 1);
   EXPECT_THAT(unknown.err, HasSubstr("unknown admin role \"Chief Wizard\""));
+}
+
+// As assign refuses "EMS is both in --sku and in --remove-sku": a role both to give and to
+// take away is refused before anything is sent, with assign's exit code.
+TEST(AdminRolesCliTest, ARoleBothToAddAndToRemoveIsRefusedAndNothingIsSent) {
+  CliFixture cli;
+  const std::string allan = "allan.deyoung@contoso.onmicrosoft.com";
+  ASSERT_EQ(
+      cli.run({"users", "roles", "--tenant", kContoso, "--user", allan, "--add", "Reports Reader"})
+          .exit_code,
+      0);
+  std::vector<std::string> before = roles_held(cli, allan);
+  ASSERT_EQ(before, std::vector<std::string>{kReportsReader});
+  cli.fake().reset_stats();
+  auto r = cli.run({"users", "roles", "--tenant", kContoso, "--user", allan, "--remove",
+                    "Reports Reader", "--add", "Reports Reader", "--yes"});
+  EXPECT_EQ(r.exit_code, 1) << r.out << r.err;
+  EXPECT_THAT(r.err,
+              HasSubstr("tenantsync users roles: Reports Reader is both in --add and in --remove"));
+  EXPECT_THAT(r.out, Not(HasSubstr("removed role")));
+  EXPECT_EQ(cli.writes(), 0);
+  EXPECT_EQ(roles_held(cli, allan), before);
+
+  auto swap = cli.run(
+      {"assign", "--tenant", kContoso, "--users", allan, "--sku", "EMS", "--remove-sku", "EMS"});
+  EXPECT_THAT(swap.err, HasSubstr("tenantsync assign: EMS is both in --sku and in --remove-sku"));
+  EXPECT_EQ(swap.exit_code, r.exit_code);
 }
 
 TEST(AdminRolesCliTest, ImportGivesTheRolesOfTheRolesColumn) {

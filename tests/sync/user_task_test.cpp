@@ -527,6 +527,21 @@ TEST(UserTaskTest, RolesRefusePrivilegedUnknownAndUnreadRolesBeforeAnythingIsSen
                                                 "known yet"));
 }
 
+// Like assign's "EMS is both in --sku and in --remove-sku": one role both to give and to
+// take away is no request at all, whatever names the two flags use for it.
+TEST(UserTaskTest, ARoleBothToAddAndToRemoveIsRefusedBeforeAnythingIsSent) {
+  TenantSnapshot s = with_roles(tenant({make_user("alice")}));
+  s.role_assignments = {{"ra-1", "id-alice", "role-reports", "/"}};
+  auto same = roles_task(s, {"alice@contoso.com"}, {{"Reports Reader"}, {"Reports Reader"}, false});
+  ASSERT_FALSE(same.ok());
+  EXPECT_EQ(same.error().kind, ErrorKind::Invalid);
+  EXPECT_EQ(same.error().message, "Reports Reader is both in --add and in --remove");
+  auto by_id = roles_task(s, {"alice@contoso.com"},
+                          {{"License Administrator", "role-reports"}, {"reports reader"}, false});
+  ASSERT_FALSE(by_id.ok());
+  EXPECT_EQ(by_id.error().message, "Reports Reader is both in --add and in --remove");
+}
+
 TEST(UserTaskTest, RolesOfAStaleTenantAreBlocked) {
   TenantSnapshot s = with_roles(tenant({make_user("alice")}));
   s.role_assignments = {{"ra-1", "id-alice", "role-reports", "/"}};
