@@ -19,7 +19,14 @@ std::string key_of(const std::string& user_id, const std::string& upn) {
   return user_id.empty() ? "upn:" + ascii_lower(upn) : ascii_lower(user_id);
 }
 
+// A name that names no user (or a deleted one where an active one was meant): nothing
+// could be asked for it, so it is neither done nor failed.
+bool names_nobody(const UserTaskTarget& target) {
+  return target.user_id.empty() && !target.problems.empty();
+}
+
 std::string result_of(const UserTaskLine& line, bool dry_run) {
+  if (names_nobody(line.target) && line.operations.empty()) return "notFound";
   bool failed = !line.target.problems.empty(), blocked = !line.target.blocked.empty();
   bool skipped = false;
   for (const auto& op : line.operations) {
@@ -82,7 +89,8 @@ UserTaskReport build(const std::string& command, const UserTask& task, const Ten
 
 bool any_not_done(const UserTaskReport& r) {
   for (const auto& line : r.users) {
-    if (line.result == "failed" || line.result == "blocked" || line.result == "skipped") {
+    if (line.result == "failed" || line.result == "blocked" || line.result == "skipped" ||
+        line.result == "notFound") {
       return true;
     }
   }
@@ -95,7 +103,6 @@ UserTaskSummary UserTaskReport::summary() const {
   UserTaskSummary s;
   for (const auto& line : users) {
     ++s.users;
-    s.not_found += line.target.user_id.empty() && !line.target.problems.empty() ? 1 : 0;
     auto blocked_asks = static_cast<int>(line.target.blocked.size());
     s.operations.total += static_cast<int>(line.operations.size()) + blocked_asks;
     s.operations.blocked += blocked_asks;
@@ -124,6 +131,7 @@ UserTaskSummary UserTaskReport::summary() const {
     if (line.result == "blocked") ++s.blocked;
     if (line.result == "failed") ++s.failed;
     if (line.result == "skipped") ++s.skipped;
+    if (line.result == "notFound") ++s.not_found;
   }
   return s;
 }

@@ -3,8 +3,9 @@
 // seats that ran short, and a summary (docs/cli.md: assign, revoke, users add / import /
 // set / delete / restore).
 //
-// A user's result: `failed` when an operation failed or the user is not there (no such
-// user, purged); else `blocked` when an operation was blocked (the planner's reason, e.g.
+// A user's result: `notFound` when the name names no user (nothing could be asked for it);
+// `failed` when an operation failed or the user is gone (purged); else `blocked` when an
+// operation was blocked (the planner's reason, e.g.
 // "no free seat of SPE_E3 ...") or the request could not be planned for it (a license
 // from a group, a name a deleted user holds); else
 // `skipped` (a safety limit, report mode ...); else `done` when every operation was
@@ -42,15 +43,16 @@ namespace tenantsync {
 struct UserTaskLine {
   UserTaskTarget target;
   std::vector<Operation> operations;  // planned (dry run) or with outcomes; a create first
-  std::string result;                 // done|ready|unchanged|blocked|failed|skipped
+  std::string result;                 // done|ready|unchanged|blocked|failed|skipped|notFound
 };
 
 // Users by result, and the operations (each change asked for one user) by outcome: a
 // change refused before planning (a license from a group) counts as a blocked operation,
 // an operation a real run did not send as skipped.
 struct UserTaskSummary {
+  // Each user once, by its result: users = done + ready + ... + not_found.
   int users = 0, done = 0, ready = 0, unchanged = 0, blocked = 0, failed = 0, skipped = 0;
-  int not_found = 0;  // names that name no user
+  int not_found = 0;  // names that name no user (result notFound)
   struct Operations {
     int total = 0, done = 0, ready = 0, blocked = 0, failed = 0, skipped = 0;
   } operations;
@@ -94,7 +96,9 @@ std::string user_task_summary_line(const UserTaskReport& report);
 //  "operations": [<plan operation>...], "unchanged": [...], "blocked": [...],
 //  "problems": [...], "notes": [...]}],
 //  "seats": [<plan seat line>...], "notes", "refusal" (when refused), "errors": [...],
-//  "summary": {"users", "done", "ready", "unchanged", "blocked", "failed", "skipped"}}.
+//  "summary": {"users", "done", "ready", "unchanged", "blocked", "failed", "skipped",
+//  "notFound", "operations": {"total", "done", "ready", "blocked", "failed", "skipped"}}};
+//  "result" is one of done, ready, unchanged, blocked, failed, skipped, notFound.
 nlohmann::json user_task_json(const UserTaskReport& report);
 
 }  // namespace tenantsync

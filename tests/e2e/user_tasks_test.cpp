@@ -291,10 +291,13 @@ TEST(UserTasksTest, AssignReportsEveryUserAndDisablesTheNamedPlans) {
               HasSubstr("License assignment cannot be done for user with invalid usage "
                         "location."));
   // An unknown user is reported, not dropped.
-  EXPECT_EQ(by_user["nobody@contoso.onmicrosoft.com"]["result"], "failed");
+  EXPECT_EQ(by_user["nobody@contoso.onmicrosoft.com"]["result"], "notFound");
   EXPECT_THAT(by_user["nobody@contoso.onmicrosoft.com"]["problems"][0].get<std::string>(),
               HasSubstr("no user nobody@contoso.onmicrosoft.com in contoso.onmicrosoft.com"));
   EXPECT_EQ(out["summary"]["done"], 2);
+  EXPECT_EQ(out["summary"]["blocked"], 1);
+  EXPECT_EQ(out["summary"]["failed"], 0);
+  EXPECT_EQ(out["summary"]["notFound"], 1);
 
   json state = estate.fake().state(kContoso);
   for (const char* upn :
@@ -665,6 +668,40 @@ TEST(UserTasksTest, BlockingSignInCountsAgainstTheDeletionLimit) {
   EXPECT_THAT(r.out, HasSubstr("\u2713 set sign-in blocked"));
   json state = estate.fake().state(kContoso);
   EXPECT_EQ((*find_user(state, "megan.bowen@contoso.onmicrosoft.com"))["accountEnabled"], false);
+}
+
+// docs/cli.md: a name that names nobody is `notFound` and counted once, as not found: the
+// JSON says what the text says ("0 failed ..., 1 not found").
+TEST(UserTasksTest, ANameThatNamesNobodyIsNotFoundInJsonAsInText) {
+  Estate estate = demo_estate();
+  const std::string users = "megan.bowen@contoso.onmicrosoft.com,nobody@contoso.onmicrosoft.com";
+  auto assigned = estate.run(
+      {"assign", "--tenant", kContoso, "--users", users, "--sku", "EMS", "--format", "json"});
+  EXPECT_EQ(assigned.exit_code, 3) << assigned.out << assigned.err;
+  json report = json::parse(assigned.out);
+  EXPECT_EQ(report["users"][0]["result"], "done");
+  EXPECT_EQ(report["users"][1]["user"], "nobody@contoso.onmicrosoft.com");
+  EXPECT_EQ(report["users"][1]["result"], "notFound");
+  EXPECT_EQ(report["summary"]["users"], 2);
+  EXPECT_EQ(report["summary"]["done"], 1);
+  EXPECT_EQ(report["summary"]["failed"], 0);
+  EXPECT_EQ(report["summary"]["notFound"], 1);
+  EXPECT_EQ(report["summary"]["operations"]["failed"], 0);
+
+  auto set = estate.run(
+      {"users", "set", "--tenant", kContoso, "--user", "megan.bowen@contoso.onmicrosoft.com",
+       "--user", "nobody@contoso.onmicrosoft.com", "--department", "Sales", "--format", "json"});
+  EXPECT_EQ(set.exit_code, 3) << set.out << set.err;
+  report = json::parse(set.out);
+  EXPECT_EQ(report["users"][1]["result"], "notFound");
+  EXPECT_EQ(report["summary"]["failed"], 0);
+  EXPECT_EQ(report["summary"]["notFound"], 1);
+
+  auto text = estate.run({"users", "set", "--tenant", kContoso, "--user",
+                          "megan.bowen@contoso.onmicrosoft.com", "--user",
+                          "nobody@contoso.onmicrosoft.com", "--department", "Sales"});
+  EXPECT_EQ(text.exit_code, 3);
+  EXPECT_THAT(text.out, HasSubstr("0 failed, 0 skipped; 1 user unchanged, 1 not found."));
 }
 
 TEST(UserTasksTest, UsersAddSetsTheNewPropertiesInTheCreateBody) {

@@ -738,7 +738,7 @@ TEST(UserTaskReportTest, ResultsPerUserAndExitCodes) {
   EXPECT_EQ(dry.exit_code, 3);  // carol is blocked (no usage location), zed does not exist
   std::vector<std::string> results;
   for (const auto& line : dry.users) results.push_back(line.result);
-  EXPECT_THAT(results, ElementsAre("ready", "unchanged", "blocked", "failed"));
+  EXPECT_THAT(results, ElementsAre("ready", "unchanged", "blocked", "notFound"));
   std::string text = render_user_task_text(dry);
   EXPECT_THAT(text, HasSubstr("alice@contoso.com\n    > would assign SPE_E3\n"));
   EXPECT_THAT(text, HasSubstr("bob@contoso.com\n    = already holds SPE_E3\n"));
@@ -757,8 +757,13 @@ TEST(UserTaskReportTest, ResultsPerUserAndExitCodes) {
   EXPECT_EQ(done.exit_code, 3);
   nlohmann::json j = user_task_json(done);
   EXPECT_EQ(j["users"][0]["result"], "done");
+  EXPECT_EQ(j["users"][3]["result"], "notFound");
   EXPECT_EQ(j["summary"]["done"], 1);
-  EXPECT_EQ(j["summary"]["failed"], 1);
+  EXPECT_EQ(j["summary"]["blocked"], 1);
+  // A name that names nobody counts once, as not found: as the text's summary says.
+  EXPECT_EQ(j["summary"]["failed"], 0);
+  EXPECT_EQ(j["summary"]["notFound"], 1);
+  EXPECT_EQ(j["summary"]["users"], 4);
 
   // Only the ones that can be done: exit 0.
   auto clean = assign_task(s, names({"alice@contoso.com", "bob@contoso.com"}), request({"SPE_E3"}));
