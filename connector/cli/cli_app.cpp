@@ -76,16 +76,22 @@ void add_selection(CLI::App* cmd, UserSelection& s, bool required, UsersFlag use
   }
 }
 
-// The property flags shared by users set and users add (`can_allow`: --allow-sign-in too).
-void add_property_flags(CLI::App* cmd, UserPropertyFlags& p, bool can_allow) {
+enum class PropertyWrite { Create, Change };
+
+// The property flags shared by users add (Create) and users set (Change: --allow-sign-in
+// too). Blocking an existing user's sign-in takes access away and counts against
+// safety.maxDeletions; creating a user with sign-in blocked takes nothing from anyone.
+void add_property_flags(CLI::App* cmd, UserPropertyFlags& p, PropertyWrite write) {
+  bool change = write == PropertyWrite::Change;
   cmd->add_option("--given-name", p.given_name, "First name")->type_name("G");
   cmd->add_option("--surname", p.surname, "Last name")->type_name("S");
   cmd->add_option("--department", p.department, "Department")->type_name("D");
   cmd->add_option("--job-title", p.job_title, "Job title")->type_name("J");
   auto* block = cmd->add_flag_callback(
       "--block-sign-in", [&p] { p.account_enabled = false; },
-      "Block sign-in (accountEnabled false); counts against safety.maxDeletions");
-  if (can_allow) {
+      change ? "Block sign-in (accountEnabled false); counts against safety.maxDeletions"
+             : "Create the user with sign-in blocked (accountEnabled false)");
+  if (change) {
     auto* allow = cmd->add_flag_callback(
         "--allow-sign-in", [&p] { p.account_enabled = true; }, "Allow sign-in again");
     block->excludes(allow);
@@ -352,7 +358,7 @@ int run_cli(int argc, char** argv) {
   c->add_option("--usage-location", uadd.usage_location,
                 "ISO 3166 country code (needed for licenses)")
       ->type_name("CC");
-  add_property_flags(c, uadd.properties, /*can_allow=*/false);
+  add_property_flags(c, uadd.properties, PropertyWrite::Create);
   c->add_option("--license", uadd.licenses, "SKU to assign after creation (repeatable)")
       ->type_name("S");
   c->add_option("--role", uadd.roles,
@@ -408,7 +414,7 @@ int run_cli(int argc, char** argv) {
                 "ISO 3166 country code (needed for licenses)")
       ->type_name("CC");
   c->add_option("--display-name", uset.properties.display_name, "Display name")->type_name("D");
-  add_property_flags(c, uset.properties, /*can_allow=*/true);
+  add_property_flags(c, uset.properties, PropertyWrite::Change);
   c->add_flag("--dry-run", uset.dry_run, "Show what would change; send nothing");
   c->add_flag("--yes", uset.yes, "Do not ask for confirmation");
   c->add_option("--format", uset.format, "text|json")->check(kTextJson);

@@ -1,7 +1,8 @@
 // `tenantsync users add`: create one user with a generated temporary password (written
 // only to --passwords-out), optionally with a usage location, names, department, job title,
-// sign-in blocked (accountEnabled false in the create body), and licenses and admin roles
-// given right after the creation, all through the planner and the executor.
+// sign-in blocked (accountEnabled false in the create body: it takes no access away, so no
+// safety limit counts it), and licenses and admin roles given right after the creation,
+// all through the planner and the executor.
 #include <cstdio>
 
 #include "connector/cli/command_context.h"

@@ -704,6 +704,33 @@ TEST(UserTasksTest, ANameThatNamesNobodyIsNotFoundInJsonAsInText) {
   EXPECT_THAT(text.out, HasSubstr("0 failed, 0 skipped; 1 user unchanged, 1 not found."));
 }
 
+// Creating a user whose sign-in is blocked takes nothing away from anyone: no safety
+// limit counts it, and `users add --help` says what the flag does (only `users set
+// --block-sign-in` counts against safety.maxDeletions).
+TEST(UserTasksTest, UsersAddWithSignInBlockedIsNoDeletion) {
+  Estate estate = demo_estate(/*max_deletions=*/0);
+  auto add_help = estate.run({"users", "add", "--help"});
+  EXPECT_THAT(add_help.out, Not(HasSubstr("maxDeletions")));
+  EXPECT_THAT(add_help.out,
+              HasSubstr("Create the user with sign-in blocked (accountEnabled false)"));
+  auto set_help = estate.run({"users", "set", "--help"});
+  EXPECT_THAT(set_help.out, HasSubstr("counts against safety.maxDeletions"));
+
+  std::string pw = estate.dir().file("pw.csv");
+  auto r = estate.run({"users", "add", "--tenant", kContoso, "--upn",
+                       "blocked.hire@contoso.onmicrosoft.com", "--display-name", "Blocked Hire",
+                       "--block-sign-in", "--passwords-out", pw});
+  EXPECT_EQ(r.exit_code, 0) << r.out << r.err;
+  json state = estate.fake().state(kContoso);
+  const json* u = find_user(state, "blocked.hire@contoso.onmicrosoft.com");
+  ASSERT_NE(u, nullptr);
+  EXPECT_EQ((*u)["accountEnabled"], false);
+
+  auto blocked = estate.run({"users", "set", "--tenant", kContoso, "--user",
+                             "megan.bowen@contoso.onmicrosoft.com", "--block-sign-in"});
+  EXPECT_EQ(blocked.exit_code, 4) << blocked.out << blocked.err;
+}
+
 TEST(UserTasksTest, UsersAddSetsTheNewPropertiesInTheCreateBody) {
   Estate estate = demo_estate();
   std::string pw = estate.dir().file("pw.csv");
