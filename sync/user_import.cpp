@@ -35,20 +35,21 @@ struct FieldInfo {
   const char* template_name;  // the admin center template's
   const char* what;           // for "both give ..." messages
   size_t max_length;          // in characters; 0 = not a free-text field
+  const char* flag;           // the command line's name; "" = none
 };
 
-// Indexed by Field.
+// Indexed by Field. The lengths are the user resource's documented maximums.
 constexpr std::array<FieldInfo, kFieldCount> kFields = {{
-    {"userPrincipalName", "User Name", "the user principal name", 0},
-    {"displayName", "Display Name", "the display name", 256},
-    {"givenName", "First Name", "the first name", 64},
-    {"surname", "Last Name", "the last name", 64},
-    {"jobTitle", "Job Title", "the job title", 128},
-    {"department", "Department", "the department", 64},
-    {"usageLocation", "Usage Location", "the usage location", 0},
-    {"country", "Country or Region", "the country", 0},
-    {"licenses", "licenses", "the licenses", 0},
-    {"roles", "Roles", "the admin roles", 0},
+    {"userPrincipalName", "User Name", "the user principal name", 0, "--upn"},
+    {"displayName", "Display Name", "the display name", 256, "--display-name"},
+    {"givenName", "First Name", "the first name", 64, "--given-name"},
+    {"surname", "Last Name", "the last name", 64, "--surname"},
+    {"jobTitle", "Job Title", "the job title", 128, "--job-title"},
+    {"department", "Department", "the department", 64, "--department"},
+    {"usageLocation", "Usage Location", "the usage location", 0, "--usage-location"},
+    {"country", "Country or Region", "the country", 0, ""},
+    {"licenses", "licenses", "the licenses", 0, "--license"},
+    {"roles", "Roles", "the admin roles", 0, "--role"},
 }};
 
 const FieldInfo& info(Field f) { return kFields[static_cast<size_t>(f)]; }
@@ -456,6 +457,45 @@ Status check_new_user(ImportUser& user, const std::vector<std::string>& tenant_d
   if (!user.licenses.empty() && user.usage_location.empty()) {
     report(Field::Licenses, "licenses need a usage location; give one");
   }
+  if (problems.empty()) return Status();
+  return make_error(ErrorKind::Invalid, joined(problems, problems.size()), "InvalidUser");
+}
+
+Status check_property_changes(UserProperties& properties) {
+  std::vector<std::string> problems;
+  Report report = [&](Field f, const std::string& message) {
+    problems.push_back(std::string(info(f).flag) + ": " + message);
+  };
+  const std::pair<Field, std::optional<std::string>*> values[] = {
+      {Field::DisplayName, &properties.display_name},
+      {Field::GivenName, &properties.given_name},
+      {Field::Surname, &properties.surname},
+      {Field::JobTitle, &properties.job_title},
+      {Field::Department, &properties.department},
+      {Field::UsageLocation, &properties.usage_location},
+  };
+  // A creation leaves an empty value out; a change would send it, and the service refuses
+  // an empty string (null clears a value, which users set does not offer).
+  for (const auto& [field, value] : values) {
+    if (!*value) continue;
+    **value = std::string(trim(**value));
+    if (!(*value)->empty()) continue;
+    report(field, field == Field::DisplayName
+                      ? "a display name is required; the service does not let one be cleared"
+                      : "is empty; the service takes no empty value (and users set cannot clear "
+                        "one)");
+  }
+  if (properties.usage_location) {
+    *properties.usage_location = ascii_upper(*properties.usage_location);
+  }
+  ImportUser user;  // what check_user() checks of a user to create
+  user.display_name = properties.display_name.value_or("");
+  user.given_name = properties.given_name.value_or("");
+  user.surname = properties.surname.value_or("");
+  user.job_title = properties.job_title.value_or("");
+  user.department = properties.department.value_or("");
+  user.usage_location = properties.usage_location.value_or("");
+  check_user(user, {}, /*upn_known=*/false, /*display_known=*/false, report);
   if (problems.empty()) return Status();
   return make_error(ErrorKind::Invalid, joined(problems, problems.size()), "InvalidUser");
 }

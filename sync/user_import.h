@@ -1,5 +1,6 @@
 // Users to create, read from a CSV table (`users import --csv F`) or from flags
-// (`users add`), checked in full before anything is sent, and the Graph body that creates one.
+// (`users add`), checked in full before anything is sent, and the Graph body that creates one;
+// the same rules for the properties `users set` changes.
 //
 // Columns. Header names match ignoring ASCII case, spaces and underscores. tenantsync's own
 // names are userPrincipalName, displayName, givenName, surname, jobTitle, department,
@@ -48,6 +49,7 @@
 #include <nlohmann/json_fwd.hpp>
 
 #include "model/country_code.h"
+#include "model/desired_state.h"
 #include "model/result.h"
 #include "sync/csv_reader.h"
 
@@ -90,6 +92,13 @@ Result<UserImport> import_users(const CsvTable& table, const UserImportOptions& 
 // upper-cases the usage location and fills the default display name in `user`, then checks
 // it. Problems are named by tenantsync's field names ("displayName: ...").
 Status check_new_user(ImportUser& user, const std::vector<std::string>& tenant_domains);
+
+// The same rules for the properties `users set` changes (PATCH /users/{id}): trims the
+// values and upper-cases the usage location in `properties`, then checks the ones it sets.
+// A value may not be empty either: the service does not let a display name be cleared and
+// refuses an empty string for the others. Problems are named by the command's flags
+// ("--department: is 100 characters long; the service allows at most 64").
+Status check_property_changes(UserProperties& properties);
 
 // Why `upn` is not a well-formed user principal name (see above), or "" when it is.
 std::string user_principal_name_problem(std::string_view upn);

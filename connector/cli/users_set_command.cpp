@@ -1,29 +1,17 @@
 // `tenantsync users set`: change properties of the selected users (usage location, names,
 // department, job title, sign-in) with PATCH /users/{id}, through the planner and the
 // executor like every user task: journalled, in $batch, a user that has the values already
-// is unchanged, and blocking sign-in counts against safety.maxDeletions. A --filter skips
-// users whose sign-in is blocked unless --include-disabled, the filter says `disabled`, or
-// the change is --allow-sign-in.
-#include <cstdio>
-
+// is unchanged, and blocking sign-in counts against safety.maxDeletions. The values are
+// checked as users add checks a new user's (check_property_changes()): a bad one is a
+// usage error and nothing is sent. A --filter skips users whose sign-in is blocked unless
+// --include-disabled, the filter says `disabled`, or the change is --allow-sign-in.
 #include "connector/cli/command_context.h"
 #include "connector/cli/commands.h"
-#include "connector/cli/exit_codes.h"
 #include "connector/cli/user_selection.h"
 #include "connector/cli/user_task_session.h"
-#include "model/country_code.h"
+#include "sync/user_import.h"
 
 namespace tenantsync {
-
-namespace {
-
-int usage_error(const std::string& message) {
-  std::fprintf(stderr, "tenantsync users set: %s\nRun 'tenantsync users set --help' for usage.\n",
-               message.c_str());
-  return kExitUsage;
-}
-
-}  // namespace
 
 int run_users_set(const GlobalFlags& g, const UsersSetFlags& o) {
   const char* name = "users set";
@@ -32,15 +20,13 @@ int run_users_set(const GlobalFlags& g, const UsersSetFlags& o) {
                             f.department,     f.job_title,    f.account_enabled};
   if (properties.empty()) {
     return usage_error(
+        name,
         "say what to set: --usage-location, --display-name, --given-name, --surname, "
         "--department, --job-title, --block-sign-in or --allow-sign-in");
   }
-  if (properties.usage_location) {
-    std::string& code = *properties.usage_location;
-    for (char& c : code) c = static_cast<char>(c >= 'a' && c <= 'z' ? c - 'a' + 'A' : c);
-    if (std::string why = country_code_problem(code); !why.empty()) {
-      return usage_error("--usage-location: " + why);
-    }
+  // What users add checks of a new user, before the mirror: the service would refuse it.
+  if (Status st = check_property_changes(properties); !st.ok()) {
+    return usage_error(name, st.error().message);
   }
   auto config = load_command_config(g);
   if (!config.ok()) return report_failure(name, config.error());

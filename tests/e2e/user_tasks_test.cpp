@@ -651,6 +651,65 @@ TEST(UserTasksTest, UsersSetGivesAUsageLocationSoTheAssignmentThenSucceeds) {
   EXPECT_THAT(journal.out, HasSubstr("\"usageLocation\": \"US\"")) << "the PATCH body";
 }
 
+// `users set` checks what `users add` checks, before anything is sent (not even the
+// mirror), each problem named by its flag: the service refuses these values (the user
+// resource's documented limits; a display name cannot be cleared; an empty string is not a
+// value). The limits themselves go through.
+TEST(UserTasksTest, UsersSetRefusesWhatTheServiceWouldRefuseBeforeSending) {
+  Estate estate = demo_estate();
+  const std::string megan = "megan.bowen@contoso.onmicrosoft.com";
+  struct Case {
+    std::vector<std::string> flags;
+    std::string message;
+  };
+  const std::vector<Case> cases = {
+      {{"--display-name", ""}, "--display-name: a display name is required"},
+      {{"--display-name", "   "}, "--display-name: a display name is required"},
+      {{"--display-name", std::string(300, 'n')},
+       "--display-name: is 300 characters long; the service allows at most 256"},
+      {{"--department", std::string(100, 'd')},
+       "--department: is 100 characters long; the service allows at most 64"},
+      {{"--given-name", std::string(65, 'g')},
+       "--given-name: is 65 characters long; the service allows at most 64"},
+      {{"--surname", std::string(65, 's')},
+       "--surname: is 65 characters long; the service allows at most 64"},
+      {{"--job-title", std::string(129, 'j')},
+       "--job-title: is 129 characters long; the service allows at most 128"},
+      {{"--job-title", ""}, "--job-title: is empty"},
+      {{"--department", "Sales\nEast"}, "--department: \"Sales?East\" holds a line break"},
+      {{"--usage-location", "ZZ"}, "--usage-location: \"ZZ\" is not an ISO 3166"},
+  };
+  estate.fake().reset_stats();
+  for (const Case& c : cases) {
+    std::vector<std::string> args = {"users",  "set", "--tenant", kContoso,
+                                     "--user", megan, "--yes"};
+    args.insert(args.end(), c.flags.begin(), c.flags.end());
+    auto r = estate.run(args);
+    EXPECT_EQ(r.exit_code, 64) << c.message << "\n" << r.out << r.err;
+    EXPECT_THAT(r.err, HasSubstr("tenantsync users set: " + c.message));
+    EXPECT_THAT(r.out, Not(HasSubstr("\u2713"))) << c.message;
+  }
+  EXPECT_EQ(estate.fake().stats()["requests"].size(), 0u);
+  json state = estate.fake().state(kContoso);
+  EXPECT_EQ((*find_user(state, megan))["displayName"], "Megan Bowen");
+  EXPECT_EQ((*find_user(state, megan))["department"], "Marketing");
+
+  // Every problem at once.
+  auto both = estate.run({"users", "set", "--tenant", kContoso, "--user", megan, "--display-name",
+                          "", "--department", std::string(100, 'd')});
+  EXPECT_EQ(both.exit_code, 64);
+  EXPECT_THAT(both.err, HasSubstr("--display-name: "));
+  EXPECT_THAT(both.err, HasSubstr("--department: "));
+
+  const std::string name(256, 'n'), department(64, 'd');
+  auto fits = estate.run({"users", "set", "--tenant", kContoso, "--user", megan, "--display-name",
+                          name, "--department", department, "--job-title", std::string(128, 'j')});
+  EXPECT_EQ(fits.exit_code, 0) << fits.out << fits.err;
+  state = estate.fake().state(kContoso);
+  EXPECT_EQ((*find_user(state, megan))["displayName"], name);
+  EXPECT_EQ((*find_user(state, megan))["department"], department);
+}
+
 TEST(UserTasksTest, BlockingSignInCountsAgainstTheDeletionLimit) {
   Estate estate = demo_estate(/*max_deletions=*/1);
   estate.fake().reset_stats();

@@ -499,6 +499,46 @@ TEST(UserImportTest, CheckNewUserAppliesTheSameRulesToFlags) {
             "licenses: licenses need a usage location; give one");
 }
 
+// `users set` changes what `users add` creates: the same limits, named by the flags, and no
+// empty value (the service keeps a display name and refuses an empty string).
+TEST(UserImportTest, PropertyChangesFollowTheCreationRulesNamedByTheirFlags) {
+  UserProperties fine;
+  fine.display_name = "  Ann Lee ";
+  fine.usage_location = "de";
+  fine.department = std::string(64, 'd');
+  fine.account_enabled = false;
+  ASSERT_TRUE(check_property_changes(fine).ok());
+  EXPECT_EQ(fine.display_name, "Ann Lee");
+  EXPECT_EQ(fine.usage_location, "DE");
+  EXPECT_FALSE(fine.given_name.has_value()) << "what is not set stays unset";
+
+  UserProperties bad;
+  bad.display_name = " ";
+  bad.given_name = "";
+  bad.surname = std::string(65, 's');
+  bad.job_title = "a\nb";
+  bad.department = std::string(100, 'd');
+  bad.usage_location = "zz";
+  Status s = check_property_changes(bad);
+  ASSERT_FALSE(s.ok());
+  EXPECT_EQ(s.error().kind, ErrorKind::Invalid);
+  EXPECT_EQ(s.error().message,
+            "--display-name: a display name is required; the service does not let one be "
+            "cleared\n"
+            "--given-name: is empty; the service takes no empty value (and users set cannot "
+            "clear one)\n"
+            "--surname: is 65 characters long; the service allows at most 64\n"
+            "--job-title: \"a?b\" holds a line break or another control character\n"
+            "--department: is 100 characters long; the service allows at most 64\n"
+            "--usage-location: \"ZZ\" is not an ISO 3166 two-letter country code (such as US, "
+            "GB or DE)");
+
+  UserProperties long_name;
+  long_name.display_name = std::string(257, 'n');
+  EXPECT_EQ(check_property_changes(long_name).error().message,
+            "--display-name: is 257 characters long; the service allows at most 256");
+}
+
 // Whatever a parsed table holds, the import answers with users or problems, never a crash,
 // and every user it returns passes the rules again.
 TEST(UserImportTest, ArbitraryTablesNeverBreakIt) {
