@@ -15,6 +15,7 @@
 #include "fakes/fake_projection.h"
 #include "fakes/fake_roles.h"
 #include "fakes/fake_rules.h"
+#include "fakes/fake_user_rules.h"
 
 namespace tenantsync::fake {
 
@@ -625,7 +626,10 @@ ApiResponse GraphApi::create_user(const Caller& c, const std::string& body_text)
   check_mail_nickname(body);  // checked; the fake derives it from the UPN when asked
   password_field(body);       // checked, never stored
   auto enabled = body.find("accountEnabled");
-  if (enabled != body.end() && !enabled->is_boolean()) invalid_property("accountEnabled");
+  if (enabled == body.end() || enabled->is_null()) required_property("accountEnabled");
+  if (!enabled->is_boolean()) invalid_property("accountEnabled");
+  if (auto refused = refused_text_property(body)) invalid_property(*refused);
+  std::optional<std::string> location = usage_location_field(body);
 
   auto lock = c.tenant->acquire(clock_.now());
   TenantDirectory& t = *c.tenant;
@@ -643,8 +647,8 @@ ApiResponse GraphApi::create_user(const Caller& c, const std::string& body_text)
   u.job_title = string_field(body, "jobTitle");
   u.department = string_field(body, "department");
   u.mail = string_field(body, "mail");
-  u.account_enabled = enabled == body.end() || enabled->get<bool>();
-  u.usage_location = usage_location_field(body);
+  u.account_enabled = enabled->get<bool>();
+  u.usage_location = location;
   const UserRecord& created = t.create_user(std::move(u));
   json out = project_user(t, created, Selection{}, UserView::kActive);
   out["@odata.context"] = graph_url("$metadata#users/$entity");
@@ -701,10 +705,8 @@ ApiResponse GraphApi::patch_user(const Caller& c, const std::string& id,
       duplicate_upn();
     }
   }
-  for (const char* key :
-       {"department", "jobTitle", "displayName", "givenName", "surname", "mail"}) {
-    string_field(body, key);  // type check before any change
-  }
+  string_field(body, "mail");  // type check before any change
+  if (auto refused = refused_text_property(body)) invalid_property(*refused);
   if (!location && !other) return {204, nullptr, {}};  // only the password changed
 
   t.update_user(existing->id, [&](UserRecord& u) {

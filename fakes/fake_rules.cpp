@@ -157,9 +157,4 @@ bool password_is_complex(const std::string& password) {
   return (lower ? 1 : 0) + (upper ? 1 : 0) + (digit ? 1 : 0) + (symbol ? 1 : 0) >= 3;
 }
 
-bool is_usage_location(const std::string& value) {
-  return value.size() == 2 && std::isalpha(static_cast<unsigned char>(value[0])) &&
-         std::isalpha(static_cast<unsigned char>(value[1]));
-}
-
 }  // namespace tenantsync::fake

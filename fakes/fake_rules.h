@@ -31,7 +31,4 @@ LicenseChange check_license_change(const TenantDirectory& tenant, const UserReco
 // 8-256 characters and at least 3 of: lower case, upper case, digit, symbol.
 bool password_is_complex(const std::string& password);
 
-// ISO 3166 alpha-2: two ASCII letters (stored upper case).
-bool is_usage_location(const std::string& value);
-
 }  // namespace tenantsync::fake

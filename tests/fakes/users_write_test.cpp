@@ -240,6 +240,85 @@ TEST_F(UsersWriteTest, PatchUsageLocationAndPassword) {
   EXPECT_EQ(send("PATCH", "/users/" + enc(contoso_upn("ghost")), {{"jobTitle", "x"}}).status, 404);
 }
 
+std::string invalid_value(const std::string& property) {
+  return "Invalid value specified for property '" + property + "' of resource 'User'.";
+}
+
+// The user resource's documented rules, on create as on update: displayName is required
+// and cannot be cleared; displayName at most 256 characters, givenName, surname and
+// department 64, jobTitle 128; an empty string is no value (null clears the others);
+// usageLocation is an ISO 3166 code. A body that breaks one is refused whole.
+TEST_F(UsersWriteTest, PatchRefusesWhatTheServiceRefusesAndChangesNothing) {
+  const std::string irvin = "/users/" + enc(contoso_upn("irvin.sayers"));
+  json before = state_user(kContoso, contoso_upn("irvin.sayers"));
+  const std::vector<std::pair<json, std::string>> refused = {
+      {{{"displayName", ""}}, "displayName"},
+      {{{"displayName", nullptr}}, "displayName"},
+      {{{"displayName", std::string(257, 'n')}}, "displayName"},
+      {{{"department", std::string(100, 'd')}}, "department"},
+      {{{"department", ""}}, "department"},
+      {{{"givenName", std::string(65, 'g')}}, "givenName"},
+      {{{"surname", std::string(65, 's')}}, "surname"},
+      {{{"jobTitle", std::string(129, 'j')}}, "jobTitle"},
+      {{{"usageLocation", "ZZ"}}, "usageLocation"},
+      {{{"usageLocation", "UK"}}, "usageLocation"},
+      {{{"jobTitle", "Lead"}, {"usageLocation", "ZZ"}}, "usageLocation"},
+  };
+  for (const auto& [body, property] : refused) {
+    HttpReply r = send("PATCH", irvin, body);
+    EXPECT_EQ(r.status, 400) << body;
+    EXPECT_EQ(error_code(r), "Request_BadRequest") << body;
+    EXPECT_EQ(error_message(r), invalid_value(property)) << body;
+  }
+  EXPECT_EQ(state_user(kContoso, contoso_upn("irvin.sayers")), before);
+
+  // The limits themselves, counted in characters (each "\u00e9" is two bytes); null clears.
+  std::string e_acute;
+  for (int i = 0; i < 64; ++i) e_acute += "\u00e9";
+  HttpReply fits = send("PATCH", irvin,
+                        {{"displayName", std::string(256, 'n')},
+                         {"department", e_acute},
+                         {"jobTitle", nullptr},
+                         {"usageLocation", "gb"}});
+  ASSERT_EQ(fits.status, 204) << fits.body;
+  json after = state_user(kContoso, contoso_upn("irvin.sayers"));
+  EXPECT_EQ(after["displayName"], std::string(256, 'n'));
+  EXPECT_EQ(after["department"], e_acute);
+  EXPECT_TRUE(after["jobTitle"].is_null()) << after;
+  EXPECT_EQ(after["usageLocation"], "GB");
+}
+
+TEST_F(UsersWriteTest, CreateRefusesWhatTheServiceRefuses) {
+  json no_enabled = new_user(contoso_upn("refused.user"));
+  no_enabled.erase("accountEnabled");
+  HttpReply r = send("POST", "/users", no_enabled);
+  EXPECT_EQ(r.status, 400) << r.body;
+  EXPECT_EQ(error_code(r), "Request_BadRequest");
+  EXPECT_EQ(error_message(r), "Property accountEnabled value is required but is empty or missing.");
+  no_enabled["accountEnabled"] = nullptr;
+  EXPECT_EQ(error_message(send("POST", "/users", no_enabled)),
+            "Property accountEnabled value is required but is empty or missing.");
+
+  const std::vector<std::pair<std::string, json>> refused = {
+      {"displayName", ""},
+      {"displayName", std::string(257, 'n')},
+      {"usageLocation", "ZZ"},
+      {"department", std::string(100, 'd')},
+      {"givenName", ""},
+      {"surname", std::string(65, 's')},
+      {"jobTitle", std::string(129, 'j')},
+  };
+  for (const auto& [property, value] : refused) {
+    json body = new_user(contoso_upn("refused.user"));
+    body[property] = value;
+    HttpReply refusal = send("POST", "/users", body);
+    EXPECT_EQ(refusal.status, 400) << property << " " << value;
+    EXPECT_EQ(error_code(refusal), "Request_BadRequest") << property;
+    EXPECT_EQ(error_message(refusal), invalid_value(property)) << property << " " << value;
+  }
+  EXPECT_TRUE(state_user(kContoso, contoso_upn("refused.user")).is_null());
+}
+
 TEST_F(UsersWriteTest, DeleteSoftDeletesAndFreesSeats) {
   int before = consumed(kContoso, kSpeE3);
   ASSERT_EQ(send("DELETE", "/users/" + enc(contoso_upn("megan.bowen"))).status, 204);
