@@ -13,6 +13,7 @@
 #include "model/country_code.h"
 #include "model/json_source.h"
 #include "model/json_text.h"
+#include "model/user_text_limits.h"
 
 namespace tenantsync {
 
@@ -258,6 +259,18 @@ class DesiredStateReader {
     return string_value(*value, path_key(path, std::string(key)));
   }
 
+  // A user property the service stores as text, at most `max_length` characters.
+  std::optional<std::string> text_field(const json& object, const std::string& path,
+                                        std::string_view key, bool required, size_t max_length) {
+    auto text = string_field(object, path, key, required);
+    if (!text) return std::nullopt;
+    if (std::string why = text_length_problem(*text, max_length); !why.empty()) {
+      problem(path_key(path, std::string(key)), why);
+      return std::nullopt;
+    }
+    return text;
+  }
+
   // A usage location the service takes: an assigned ISO 3166 alpha-2 code.
   std::optional<std::string> usage_location_field(const json& object, const std::string& path,
                                                   std::string_view key) {
@@ -478,12 +491,14 @@ class DesiredStateReader {
                            "jobTitle", "roles"})) {
       return spec;
     }
-    if (auto name = string_field(j, path, "displayName", true)) spec.display_name = *name;
+    if (auto name = text_field(j, path, "displayName", true, kMaxDisplayNameLength)) {
+      spec.display_name = *name;
+    }
     spec.usage_location = usage_location_field(j, path, "usageLocation");
-    spec.given_name = string_field(j, path, "givenName", false);
-    spec.surname = string_field(j, path, "surname", false);
-    spec.department = string_field(j, path, "department", false);
-    spec.job_title = string_field(j, path, "jobTitle", false);
+    spec.given_name = text_field(j, path, "givenName", false, kMaxGivenNameLength);
+    spec.surname = text_field(j, path, "surname", false, kMaxSurnameLength);
+    spec.department = text_field(j, path, "department", false, kMaxDepartmentLength);
+    spec.job_title = text_field(j, path, "jobTitle", false, kMaxJobTitleLength);
     if (const json* roles = find(j, "roles")) {
       spec.roles = string_array(*roles, path_key(path, "roles"));
       for (size_t i = 0; i < spec.roles.size(); ++i) {

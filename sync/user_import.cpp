@@ -8,6 +8,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "model/user_text_limits.h"
 #include "sync/ascii_case.h"
 
 namespace tenantsync {
@@ -38,14 +39,14 @@ struct FieldInfo {
   const char* flag;           // the command line's name; "" = none
 };
 
-// Indexed by Field. The lengths are the user resource's documented maximums.
+// Indexed by Field.
 constexpr std::array<FieldInfo, kFieldCount> kFields = {{
     {"userPrincipalName", "User Name", "the user principal name", 0, "--upn"},
-    {"displayName", "Display Name", "the display name", 256, "--display-name"},
-    {"givenName", "First Name", "the first name", 64, "--given-name"},
-    {"surname", "Last Name", "the last name", 64, "--surname"},
-    {"jobTitle", "Job Title", "the job title", 128, "--job-title"},
-    {"department", "Department", "the department", 64, "--department"},
+    {"displayName", "Display Name", "the display name", kMaxDisplayNameLength, "--display-name"},
+    {"givenName", "First Name", "the first name", kMaxGivenNameLength, "--given-name"},
+    {"surname", "Last Name", "the last name", kMaxSurnameLength, "--surname"},
+    {"jobTitle", "Job Title", "the job title", kMaxJobTitleLength, "--job-title"},
+    {"department", "Department", "the department", kMaxDepartmentLength, "--department"},
     {"usageLocation", "Usage Location", "the usage location", 0, "--usage-location"},
     {"country", "Country or Region", "the country", 0, ""},
     {"licenses", "licenses", "the licenses", 0, "--license"},
@@ -211,12 +212,6 @@ bool has_control(std::string_view text) {
   return false;
 }
 
-size_t code_points(std::string_view utf8) {
-  size_t n = 0;
-  for (char c : utf8) n += (static_cast<unsigned char>(c) & 0xC0) != 0x80;
-  return n;
-}
-
 // A value as shown in a message: at most 60 characters, control characters as '?'.
 std::string shown(std::string_view value) {
   std::string out = "\"";
@@ -322,9 +317,9 @@ void check_user(const ImportUser& user, const std::vector<std::string>& tenant_d
       report(field, "is not valid UTF-8 text");
     } else if (has_control(*value)) {
       report(field, shown(*value) + " holds a line break or another control character");
-    } else if (size_t n = code_points(*value); n > info(field).max_length) {
-      report(field, "is " + std::to_string(n) + " characters long; the service allows at most " +
-                        std::to_string(info(field).max_length));
+    } else if (std::string why = text_length_problem(*value, info(field).max_length);
+               !why.empty()) {
+      report(field, why);
     }
   }
   if (!user.usage_location.empty()) {

@@ -335,6 +335,24 @@ INSTANTIATE_TEST_SUITE_P(
                                      "usageLocation": "zz"})")),
                   "tenants[0].users[0].create.usageLocation: \"ZZ\" is not an ISO 3166 "
                   "two-letter country code"},
+        // The user resource's documented limits: the service would refuse the create.
+        ErrorCase{"CreateDisplayNameTooLong",
+                  one_tenant(user(R"("upn": "a@b.c", "create": {"displayName": ")" +
+                                  std::string(257, 'n') + R"("})")),
+                  "tenants[0].users[0].create.displayName: is 257 characters long; the service "
+                  "allows at most 256"},
+        ErrorCase{"CreateDepartmentTooLong",
+                  one_tenant(user(R"("upn": "a@b.c", "create": {"displayName": "A",
+                                     "department": ")" +
+                                  std::string(65, 'd') + R"("})")),
+                  "tenants[0].users[0].create.department: is 65 characters long; the service "
+                  "allows at most 64"},
+        ErrorCase{"CreateJobTitleTooLong",
+                  one_tenant(user(R"("upn": "a@b.c", "create": {"displayName": "A",
+                                     "jobTitle": ")" +
+                                  std::string(129, 'j') + R"("})")),
+                  "tenants[0].users[0].create.jobTitle: is 129 characters long; the service "
+                  "allows at most 128"},
         ErrorCase{"CreateKeyTypo",
                   one_tenant(user(R"("upn": "a@b.c", "create": {"displayname": "A"})")),
                   "unknown key \"displayname\"; did you mean \"displayName\"?"},
