@@ -23,7 +23,7 @@ int run_bulk_license(const char* name, LicenseTask task, const GlobalFlags& g,
   auto config = load_command_config(g);
   if (!config.ok()) return report_failure(name, config.error());
   auto selection = selection_filter(o.selection);
-  if (!selection.ok()) return report_failure(name, selection.error());
+  if (!selection.ok()) return report_selection_failure(name, selection.error());
   UserTaskCommand command = asking_command(name, o.tenant, o.wait, o.dry_run, o.format, o.yes);
   LicenseRequest request;  // revoke has only --sku
   request.skus = o.skus;

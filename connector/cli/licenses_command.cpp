@@ -64,7 +64,7 @@ int run_licenses(const GlobalFlags& g, const LicensesFlags& o) {
   if (!config.ok()) return report_failure("licenses", config.error());
   if (o.all_tenants) return run_licenses_all_tenants(*config, o);
   auto selection = selection_filter(o.selection);
-  if (!selection.ok()) return report_failure("licenses", selection.error());
+  if (!selection.ok()) return report_selection_failure("licenses", selection.error());
   bool has_selection = !selection->empty();
   auto session = EngineSession::open(*config, /*need_remote=*/false);
   if (!session.ok()) return report_failure("licenses", session.error());

@@ -3,13 +3,18 @@
 #include <fstream>
 #include <iterator>
 
+#include "connector/cli/command_context.h"
 #include "sync/plan/users_file.h"
 
 namespace tenantsync {
 
 Result<UserFilter> selection_filter(const UserSelection& selection) {
   auto filter = parse_user_filter(selection.filter);
-  if (!filter.ok()) return make_error(ErrorKind::Invalid, "--filter: " + filter.error().message);
+  if (!filter.ok()) {
+    Error e = filter.error();  // keeps its code, "bad-filter": a usage error
+    e.message = "--filter: " + e.message;
+    return e;
+  }
   filter->include_disabled = selection.include_disabled;
   for (const auto& u : selection.users) {
     if (!u.empty()) filter->users.push_back(u);
@@ -27,6 +32,11 @@ Result<UserFilter> selection_filter(const UserSelection& selection) {
     for (auto& u : *users) filter->users.push_back(std::move(u));
   }
   return filter;
+}
+
+int report_selection_failure(const std::string& command, const Error& error) {
+  if (error.code == "bad-filter") return usage_error(command, error.message);
+  return report_failure(command, error);
 }
 
 Result<SelectedNames> selected_names(const TenantSnapshot& snapshot, const UserFilter& selection) {

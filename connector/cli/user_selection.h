@@ -20,6 +20,10 @@ namespace tenantsync {
 // --include-disabled.
 Result<UserFilter> selection_filter(const UserSelection& selection);
 
+// Ends a command whose selection_filter() failed: a --filter that does not parse is a usage
+// error (exit 64, with the --help hint), a --users-file that cannot be read fails (exit 1).
+int report_selection_failure(const std::string& command, const Error& error);
+
 // What a selection comes to for a task that takes names.
 struct SelectedNames {
   std::vector<std::string> names;  // as named (explicit users), or the UPNs a filter selects

@@ -14,7 +14,7 @@ int run_users_delete(const GlobalFlags& g, const UsersTargetFlags& o) {
   auto config = load_command_config(g);
   if (!config.ok()) return report_failure("users delete", config.error());
   auto selection = selection_filter(o.selection);
-  if (!selection.ok()) return report_failure("users delete", selection.error());
+  if (!selection.ok()) return report_selection_failure("users delete", selection.error());
   UserTaskCommand command;
   command.name = "users delete";
   command.tenant = o.tenant;

@@ -116,10 +116,7 @@ int run_users_list(const GlobalFlags& g, const UsersListFlags& o) {
   auto config = load_command_config(g);
   if (!config.ok()) return report_failure("users list", config.error());
   auto filter = parse_user_filter(o.filter);
-  if (!filter.ok()) {
-    std::fprintf(stderr, "tenantsync users list: --filter: %s\n", filter.error().message.c_str());
-    return kExitUsage;
-  }
+  if (!filter.ok()) return usage_error("users list", "--filter: " + filter.error().message);
 
   auto session = EngineSession::open(*config, /*need_remote=*/false);
   if (!session.ok()) return report_failure("users list", session.error());

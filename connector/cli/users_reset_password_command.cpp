@@ -26,7 +26,7 @@ int run_users_reset_password(const GlobalFlags& g, const UsersTargetFlags& o) {
   if (!config.ok()) return report_failure(name, config.error());
   if (o.passwords_out.empty()) return refuse_without_passwords_out(name);
   auto selection = selection_filter(o.selection);
-  if (!selection.ok()) return report_failure(name, selection.error());
+  if (!selection.ok()) return report_selection_failure(name, selection.error());
   if (Status st = check_passwords_path(o.passwords_out); !st.ok()) {
     return report_failure(name, st.error());
   }

@@ -18,7 +18,7 @@ int run_users_restore(const GlobalFlags& g, const UsersTargetFlags& o) {
   auto config = load_command_config(g);
   if (!config.ok()) return report_failure("users restore", config.error());
   auto selection = selection_filter(o.selection);
-  if (!selection.ok()) return report_failure("users restore", selection.error());
+  if (!selection.ok()) return report_selection_failure("users restore", selection.error());
   std::optional<std::string> new_upn;
   if (!o.new_upn.empty()) {
     if (o.selection.users.size() != 1) {

@@ -61,7 +61,7 @@ int run_users_roles(const GlobalFlags& g, const UsersRolesFlags& o) {
   auto config = load_command_config(g);
   if (!config.ok()) return report_failure(name, config.error());
   auto selection = selection_filter(o.selection);
-  if (!selection.ok()) return report_failure(name, selection.error());
+  if (!selection.ok()) return report_selection_failure(name, selection.error());
   if (o.add.empty() && o.remove.empty()) {
     if (o.dry_run) return usage_error(name, "--dry-run needs --add or --remove");
     return show_roles(g, *config, o, *selection);

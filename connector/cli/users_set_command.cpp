@@ -31,7 +31,7 @@ int run_users_set(const GlobalFlags& g, const UsersSetFlags& o) {
   auto config = load_command_config(g);
   if (!config.ok()) return report_failure(name, config.error());
   auto selection = selection_filter(o.selection);
-  if (!selection.ok()) return report_failure(name, selection.error());
+  if (!selection.ok()) return report_selection_failure(name, selection.error());
   // Allowing sign-in is meant for the blocked accounts: a filter must not skip them.
   if (properties.account_enabled == true) selection->include_disabled = true;
   UserTaskCommand command = asking_command(name, o.tenant, o.wait, o.dry_run, o.format, o.yes);

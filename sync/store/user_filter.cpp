@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cctype>
 
+#include "model/country_code.h"
 #include "sync/ascii_case.h"
 
 namespace tenantsync {
@@ -78,11 +79,14 @@ Result<UserFilter> parse_user_filter(std::string_view expr) {
     } else if (key == "usage-location") {
       if (iequals(value, "none")) {
         f.no_usage_location = true;
-      } else if (value.size() == 2 && std::isalpha(static_cast<unsigned char>(value[0])) &&
-                 std::isalpha(static_cast<unsigned char>(value[1]))) {
-        f.usage_locations.push_back(value);
-      } else {
+      } else if (value.size() != 2 || !std::isalpha(static_cast<unsigned char>(value[0])) ||
+                 !std::isalpha(static_cast<unsigned char>(value[1]))) {
         return bad_part(index, part, "usage location must be 'none' or a two-letter country code");
+      } else if (std::string why = country_code_problem(ascii_upper(value)); !why.empty()) {
+        // Checked as the desired state checks it: "UK" or "XX" would match nobody, silently.
+        return bad_part(index, part, why);
+      } else {
+        f.usage_locations.push_back(value);
       }
     } else {
       f.upn_patterns.push_back(value);

@@ -51,7 +51,8 @@ struct UserFilter {
 // ignored; an empty expression is an empty filter. Errors (ErrorKind::Invalid) quote the
 // bad part: "filter part 3 'skew:E3': unknown key 'skew' (expected unlicensed, enabled,
 // disabled, sku:, no-sku:, department:, usage-location:, upn:)". `enabled` with
-// `disabled` is an error: together they match nobody.
+// `disabled` is an error: together they match nobody; so is a usage location that is not an
+// ISO 3166 code (model/country_code.h: "UK" is refused with the hint that it is GB).
 Result<UserFilter> parse_user_filter(std::string_view expr);
 
 // The expression form of a parsed filter (without `users` and `include_disabled`).

@@ -252,6 +252,41 @@ TEST(SelectionColumnsCliTest, ColumnsFitTheLongestNameOnThePageAndCutPastTheMaxi
   EXPECT_EQ(lines_of(one.out)[0].find("DISPLAY NAME"), std::string(kBen).size() + 2) << one.out;
 }
 
+// A usage location in a filter is checked as the desired state checks it: "UK" (the code
+// is GB) or "XX" would match nobody and look like an empty selection, so every command that
+// takes --filter refuses them as a usage error naming the filter part, and sends nothing.
+TEST_F(SelectionCliTest, AFilterUsageLocationMustBeACountryCode) {
+  f.fake().reset_stats();
+  const std::vector<std::vector<std::string>> commands = {
+      {"users", "list", "--tenant", kContoso},
+      {"licenses", "--tenant", kContoso},
+      {"users", "set", "--tenant", kContoso, "--department", "Sales", "--dry-run"},
+      {"assign", "--tenant", kContoso, "--sku", "EMS", "--dry-run"}};
+  for (auto args : commands) {
+    std::string command = args[0] == "users" ? "users " + args[1] : args[0];
+    args.insert(args.end(), {"--filter", "enabled,usage-location:UK"});
+    auto uk = f.run(args);
+    EXPECT_EQ(uk.exit_code, 64) << command << "\n" << uk.out << uk.err;
+    EXPECT_THAT(uk.err, HasSubstr("tenantsync " + command +
+                                  ": --filter: filter part 2 'usage-location:UK': \"UK\" is not "
+                                  "an ISO 3166 code; the United Kingdom is GB"));
+    EXPECT_THAT(uk.err, HasSubstr("Run 'tenantsync " + command + " --help' for usage."));
+    args.back() = "usage-location:XX";
+    auto xx = f.run(args);
+    EXPECT_EQ(xx.exit_code, 64) << command << "\n" << xx.out << xx.err;
+    EXPECT_THAT(xx.err, HasSubstr("'usage-location:XX': \"XX\" is not an ISO 3166 two-letter"));
+  }
+  EXPECT_EQ(f.writes(), 0);
+
+  // A real code matches, in any case.
+  auto gb = f.run({"users", "list", "--tenant", kContoso, "--filter", "usage-location:gb"});
+  EXPECT_EQ(gb.exit_code, 0) << gb.err;
+  int in_gb = 0;
+  for (const auto& u : contoso["users"]) in_gb += u["usageLocation"] == "GB" ? 1 : 0;
+  ASSERT_GT(in_gb, 0);
+  EXPECT_EQ(listed_users(gb.out).size(), static_cast<size_t>(in_gb)) << gb.out;
+}
+
 TEST_F(SelectionCliTest, AssignByFilterSkipsBlockedAccountsUnlessIncludeDisabled) {
   ASSERT_FALSE(find_user(contoso, kBen)["accountEnabled"].get<bool>());
   auto r = f.run({"assign", "--tenant", kContoso, "--filter", "unlicensed", "--sku", "EMS",

@@ -1548,6 +1548,15 @@ TEST(UserFilterTest, ErrorsNameTheBadPart) {
       {"usage-location:USA",
        "filter part 1 'usage-location:USA': usage location must be 'none' or a two-letter "
        "country code"},
+      {"usage-location:UK",
+       "filter part 1 'usage-location:UK': \"UK\" is not an ISO 3166 code; the United Kingdom "
+       "is GB"},
+      {"enabled,usage-location:uk",
+       "filter part 2 'usage-location:uk': \"UK\" is not an ISO 3166 code; the United Kingdom "
+       "is GB"},
+      {"usage-location:XX",
+       "filter part 1 'usage-location:XX': \"XX\" is not an ISO 3166 two-letter country code "
+       "(such as US, GB or DE)"},
       {"unlicensed:yes", "filter part 1 'unlicensed:yes': 'unlicensed' takes no value"},
       {"disabled:yes", "filter part 1 'disabled:yes': 'disabled' takes no value"},
       {"enabled,disabled",
