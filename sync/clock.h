@@ -45,10 +45,16 @@ bool sleep_unless_stopped(Clock& clock, std::chrono::milliseconds duration,
                           const std::atomic<bool>* stop);
 
 // ISO 8601 UTC ("2026-11-20T00:00:00Z") <-> time_point. Parsing accepts fractional
-// seconds and a trailing Z; returns false on anything else, and on a time a time_point
-// cannot hold (years before 1678 or after 2261).
+// seconds and a trailing Z; returns false on anything else, on a date or time that does
+// not exist (2026-02-30, 25:00), and on a time a time_point cannot hold (years before 1678
+// or after 2261).
 std::string format_iso8601(Clock::time_point t);
 bool parse_iso8601(const std::string& text, Clock::time_point& out);
+// A date or time as a person types it (`journal --since`): a date ("2026-11-20", its
+// start in UTC) or a full time with Z or an offset from UTC ("2026-11-20T08:00:00+01:00"
+// is 07:00:00Z). A time without either is refused: it would not say where it is. False as
+// parse_iso8601 is, for anything else.
+bool parse_date_or_time(const std::string& text, Clock::time_point& out);
 // "20261120T101500Z": the same time for file names (sorts by time, no ':' for Windows shares).
 std::string format_file_stamp(Clock::time_point t);
 

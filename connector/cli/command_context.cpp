@@ -37,6 +37,13 @@ Result<Config> load_command_config(const GlobalFlags& g) {
   return config;
 }
 
+Error tenant_not_cached(const std::string& tenant) {
+  return make_error(ErrorKind::NotFound, "tenant " + tenant +
+                                             " is not in the cache: run `tenantsync mirror "
+                                             "--tenant " +
+                                             tenant + "` first");
+}
+
 int report_failure(const std::string& command, const Error& error) {
   std::string text = redact_secrets(error.describe());
   // SQLite met a damaged page after the open (read-only commands skip the full check).

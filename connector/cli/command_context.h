@@ -17,6 +17,10 @@ std::string config_path(const GlobalFlags& g);
 // Loads and validates the config, then configures logging (flags win over the config).
 Result<Config> load_command_config(const GlobalFlags& g);
 
+// What the commands that read the cache only say of a tenant it does not know (NotFound):
+// "tenant T is not in the cache: run `tenantsync mirror --tenant T` first".
+Error tenant_not_cached(const std::string& tenant);
+
 // Prints "tenantsync <command>: <error>" on stderr and returns kExitFailed.
 int report_failure(const std::string& command, const Error& error);
 

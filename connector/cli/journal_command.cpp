@@ -8,6 +8,7 @@
 #include "connector/cli/engine_session.h"
 #include "connector/cli/exit_codes.h"
 #include "model/json_text.h"
+#include "sync/clock.h"
 
 namespace tenantsync {
 
@@ -35,12 +36,43 @@ nlohmann::json entry_json(const JournalEntry& e) {
 }  // namespace
 
 int run_journal(const GlobalFlags& g, const JournalFlags& o) {
+  JournalQuery query;
+  if (!o.since.empty()) {
+    Clock::time_point since;
+    if (!parse_date_or_time(o.since, since)) {
+      return usage_error("journal", "--since " + o.since +
+                                        ": expected a date (2026-11-20) or a full ISO 8601 time "
+                                        "with Z or an offset (2026-11-20T08:00:00Z, "
+                                        "2026-11-20T08:00:00+01:00)");
+    }
+    query.since = since;
+  }
   auto config = load_command_config(g);
   if (!config.ok()) return report_failure("journal", config.error());
   auto session = EngineSession::open(*config, /*need_remote=*/false);
   if (!session.ok()) return report_failure("journal", session.error());
-  auto entries = (*session)->cache().journal().list({o.tenant, o.since});
+  Cache& cache = (*session)->cache();
+  query.tenant = o.tenant;
+  bool cached = false;
+  if (!o.tenant.empty()) {
+    auto tenant = cache.find_tenant(o.tenant);
+    if (tenant.ok()) {
+      cached = true;
+      query.tenant = tenant->id;  // by id: entries written under a former domain too
+    } else if (tenant.error().kind != ErrorKind::NotFound) {
+      return report_failure("journal", tenant.error());
+    }
+  }
+  auto entries = cache.journal().list(query);
   if (!entries.ok()) return report_failure("journal", entries.error());
+  if (!o.tenant.empty() && !cached) {
+    // The cache never forgets a tenant, but its entries keep the default domain they were
+    // written under: a name only the journal knows is a tenant's former domain. A name
+    // neither knows is a typo, not an empty selection.
+    auto named = cache.journal().list({o.tenant, {}});
+    if (!named.ok()) return report_failure("journal", named.error());
+    if (named->empty()) return report_failure("journal", tenant_not_cached(o.tenant));
+  }
   if (o.format == "json") {
     nlohmann::json out = nlohmann::json::array();
     for (const auto& e : *entries) out.push_back(entry_json(e));

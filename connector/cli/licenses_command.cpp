@@ -70,13 +70,7 @@ int run_licenses(const GlobalFlags& g, const LicensesFlags& o) {
   if (!session.ok()) return report_failure("licenses", session.error());
   Cache& cache = (*session)->cache();
   auto tenant = cache.find_tenant(o.tenant);
-  if (!tenant.ok()) {
-    return report_failure("licenses",
-                          make_error(ErrorKind::NotFound, "tenant " + o.tenant +
-                                                              " is not in the cache: "
-                                                              "run `tenantsync mirror --tenant " +
-                                                              o.tenant + "` first"));
-  }
+  if (!tenant.ok()) return report_failure("licenses", tenant_not_cached(o.tenant));
   auto snapshot = cache.load_snapshot(tenant->id);
   if (!snapshot.ok()) return report_failure("licenses", snapshot.error());
   if (!snapshot->failing_checksum.empty()) {

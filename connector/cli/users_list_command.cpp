@@ -122,13 +122,7 @@ int run_users_list(const GlobalFlags& g, const UsersListFlags& o) {
   if (!session.ok()) return report_failure("users list", session.error());
   Cache& cache = (*session)->cache();
   auto tenant = cache.find_tenant(o.tenant);
-  if (!tenant.ok()) {
-    return report_failure("users list",
-                          make_error(ErrorKind::NotFound, "tenant " + o.tenant +
-                                                              " is not in the cache: run "
-                                                              "`tenantsync mirror --tenant " +
-                                                              o.tenant + "` first"));
-  }
+  if (!tenant.ok()) return report_failure("users list", tenant_not_cached(o.tenant));
   UserListQuery query;
   query.filter = *filter;
   query.deleted = o.deleted;

@@ -26,6 +26,7 @@
 
 #include "model/plan.h"
 #include "model/result.h"
+#include "sync/clock.h"
 
 namespace tenantsync {
 
@@ -66,7 +67,7 @@ struct JournalOutcome {
 
 struct JournalQuery {
   std::string tenant;  // tenant id or default domain (any case); "" = every tenant
-  std::string since;   // ISO 8601 date or time; entries created at or after it; "" = all
+  std::optional<Clock::time_point> since;  // entries created at or after it; nullopt = all
 };
 
 class Journal {
