@@ -130,7 +130,7 @@ int run_apply(const GlobalFlags& g, const ApplyFlags& o) {
     return report_failure("apply", st.error());
   }
   PlanOptions plan_options;
-  if (passwords_to.empty()) plan_options.creates_blocked = kCreatesNeedPasswordsFile;
+  plan_options.creates_blocked = creates_blocked_reason(passwords_to);
   plan_options.allow_privileged_roles = o.allow_privileged;
 
   Plan plan;

@@ -4,6 +4,7 @@
 #include <cstdio>
 
 #include "connector/cli/engine_session.h"
+#include "connector/cli/plan_session.h"
 #include "sync/ascii_case.h"
 #include "sync/plan/service_rules.h"
 
@@ -71,9 +72,8 @@ Result<std::optional<BuiltPlan>> plan_from_cache(const std::string& command, Cac
     }
   }
   if (filter.empty()) return std::optional<BuiltPlan>{};
-  PlanOptions options;
-  options.use_grace_seats = config.use_grace_seats;
-  auto built = build_plan(cache, desired, filter, ServiceRules::builtin(), now, options);
+  auto built = build_plan(cache, desired, filter, ServiceRules::builtin(), now,
+                          apply_preview_options(config));
   if (!built.ok()) return built.error();
   return std::optional<BuiltPlan>(std::move(*built));
 }

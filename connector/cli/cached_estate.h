@@ -21,7 +21,8 @@ namespace tenantsync {
 Result<std::vector<TenantSnapshot>> cached_tenants_in_scope(const std::string& command,
                                                             Cache& cache, const Config& config);
 
-// `desired` planned over those of `shown` it names (safety.useGraceSeats from the config);
+// `desired` planned over those of `shown` it names, as `plan --no-refresh` plans it
+// (apply_preview_options: creates blocked without passwords.dir, safety.useGraceSeats);
 // nullopt when it names none of them.
 Result<std::optional<BuiltPlan>> plan_from_cache(const std::string& command, Cache& cache,
                                                  const Config& config, const DesiredState& desired,

@@ -18,7 +18,9 @@ int run_drift(const GlobalFlags& g, const DriftFlags& o) {
   auto session = EngineSession::open(*config, /*need_remote=*/!o.no_refresh, "drift",
                                      command_lock_wait("drift", o.wait));
   if (!session.ok()) return report_failure("drift", session.error());
-  auto built = plan_desired(**session, *desired, o.tenants, !o.no_refresh, !g.no_progress);
+  // Planned as plan plans it: an item is ready only when apply would send it.
+  auto built = plan_desired(**session, *desired, o.tenants, !o.no_refresh, !g.no_progress,
+                            apply_preview_options(*config));
   if (!built.ok()) return report_failure("drift", built.error());
 
   mark_over_limits(built->plan, {config->max_revocations, config->max_deletions});

@@ -12,7 +12,6 @@
 #include "connector/cli/exit_codes.h"
 #include "connector/cli/plan_session.h"
 #include "model/json_text.h"
-#include "sync/apply/run_passwords.h"
 #include "sync/plan/safety_limits.h"
 #include "sync/private_file.h"
 #include "sync/report/plan_text.h"
@@ -27,10 +26,8 @@ int run_plan(const GlobalFlags& g, const PlanFlags& o) {
   auto session = EngineSession::open(*config, /*need_remote=*/!o.no_refresh, "plan",
                                      command_lock_wait("plan", o.wait));
   if (!session.ok()) return report_failure("plan", session.error());
-  // Creates are ready only when apply will have a place for the new users' passwords.
-  PlanOptions options;
-  if (config->passwords_dir.empty()) options.creates_blocked = kCreatesNeedPasswordsFile;
-  auto built = plan_desired(**session, *desired, o.tenants, !o.no_refresh, !g.no_progress, options);
+  auto built = plan_desired(**session, *desired, o.tenants, !o.no_refresh, !g.no_progress,
+                            apply_preview_options(*config));
   if (!built.ok()) return report_failure("plan", built.error());
   Plan& plan = built->plan;
   mark_over_limits(plan, {config->max_revocations, config->max_deletions});

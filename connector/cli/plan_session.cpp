@@ -1,8 +1,16 @@
 #include "connector/cli/plan_session.h"
 
+#include "sync/apply/run_passwords.h"
 #include "sync/plan/service_rules.h"
 
 namespace tenantsync {
+
+PlanOptions apply_preview_options(const Config& config) {
+  PlanOptions options;
+  options.creates_blocked = creates_blocked_reason({/*file=*/"", config.passwords_dir});
+  options.use_grace_seats = config.use_grace_seats;
+  return options;
+}
 
 Result<BuiltPlan> plan_desired(EngineSession& session, const DesiredState& desired,
                                const std::vector<std::string>& tenant_filter, bool refresh,

@@ -71,6 +71,10 @@ Result<PasswordFile> create_in_folder(const std::string& folder, Clock::time_poi
 
 }  // namespace
 
+std::string creates_blocked_reason(const PasswordsDestination& where) {
+  return where.empty() ? kCreatesNeedPasswordsFile : "";
+}
+
 Status check_passwords_destination(const PasswordsDestination& where) {
   if (!where.file.empty()) return check_passwords_path(where.file);
   if (!where.folder.empty()) return check_passwords_folder(where.folder);

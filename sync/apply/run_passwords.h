@@ -36,6 +36,10 @@ inline constexpr const char* kCreatesNeedPasswordsFile =
 inline constexpr const char* kCreatesNeedPasswordsFolder =
     "creating users needs a passwords file: set passwords.dir";
 
+// Why a plan blocks its creates (PlanOptions::creates_blocked) when apply would write their
+// passwords to `where`: kCreatesNeedPasswordsFile without a destination, "" with one.
+std::string creates_blocked_reason(const PasswordsDestination& where);
+
 // Checked before anything is sent: the file must not exist and its folder be writable;
 // the folder is created (0700) when missing, and refused when it is not a folder or group
 // or others may enter it. OK for an empty destination.

@@ -174,6 +174,59 @@ TEST(CreateUsersCliTest, WithoutAPasswordsFileCreatesAreBlockedWithTheReason) {
   EXPECT_FALSE(has_user(f.fake().state(kContoso), "nina.new@contoso.onmicrosoft.com"));
 }
 
+// drift, and the cache views that plan (tenants), say what plan says: without a place for
+// passwords the create is blocked with plan's reason, and the licenses it would get are
+// not "ready" items of their own (plan plans none for a user it cannot create), so no item
+// claims apply would fix what it will not send. With passwords.dir both are ready.
+TEST(CreateUsersCliTest, DriftShowsACreateBlockedAsPlanDoes) {
+  CliFixture f;
+  auto desired = f.write("d.json", creating({"nina.new@contoso.onmicrosoft.com"}));
+  const std::string reason =
+      "creating users needs a passwords file: set passwords.dir or pass --passwords-out";
+  auto plan = f.run({"plan", "--desired", desired, "--format", "json"});
+  ASSERT_EQ(plan.exit_code, 0) << plan.err;
+  auto ops = nlohmann::json::parse(plan.out)["tenants"][0]["operations"];
+  ASSERT_EQ(ops.size(), 1u) << ops.dump(2);
+  ASSERT_EQ(ops[0]["reason"], reason);
+
+  auto drift = f.run({"drift", "--desired", desired, "--no-refresh", "--format", "json"});
+  ASSERT_EQ(drift.exit_code, 0) << drift.err;
+  auto report = nlohmann::json::parse(drift.out);
+  auto items = report["tenants"][0]["items"];
+  ASSERT_EQ(items.size(), 1u) << items.dump(2);
+  EXPECT_EQ(items[0]["kind"], "should-be-created");
+  EXPECT_EQ(items[0]["status"], "blocked");
+  EXPECT_EQ(items[0]["reason"], reason);
+  EXPECT_EQ(report["totals"]["blocked"], 1) << report["totals"];
+
+  auto csv = f.run({"drift", "--desired", desired, "--no-refresh", "--format", "csv"});
+  ASSERT_EQ(csv.exit_code, 0) << csv.err;
+  EXPECT_EQ(lines_with(csv.out, {"nina.new@", "should-be-created", ",blocked," + reason}).size(),
+            1u)
+      << csv.out;
+  EXPECT_THAT(csv.out, Not(HasSubstr(",ready,")));
+
+  auto tenants = f.run({"tenants", "--desired", desired, "--format", "json"});
+  ASSERT_EQ(tenants.exit_code, 0) << tenants.err;
+  nlohmann::json overview = nlohmann::json::parse(tenants.out);
+  for (const auto& t : overview["tenants"]) {
+    if (t["domain"] == kContoso) {
+      EXPECT_EQ(t["driftItems"], 1) << t;
+    }
+  }
+
+  // With a place for the passwords, plan and drift both call the create and its license ready.
+  f.write_config({{"passwords", {{"dir", "passwords"}}}});
+  auto ready = f.run({"drift", "--desired", desired, "--no-refresh", "--format", "json"});
+  ASSERT_EQ(ready.exit_code, 0) << ready.err;
+  std::vector<std::string> kinds;
+  nlohmann::json ready_report = nlohmann::json::parse(ready.out);
+  for (const auto& item : ready_report["tenants"][0]["items"]) {
+    kinds.push_back(item["kind"].get<std::string>() + " " + item["status"].get<std::string>());
+  }
+  EXPECT_EQ(kinds, (std::vector<std::string>{"missing-license ready", "should-be-created ready"}));
+}
+
 TEST(CreateUsersCliTest, ACreateOutsideTheVerifiedDomainsIsBlockedAndNeverSent) {
   CliFixture f;
   f.write_config({{"passwords", {{"dir", "passwords"}}}});
