@@ -4,6 +4,7 @@
 // and seats to buy as `plan --no-refresh` would plan them. Worst first.
 #include <algorithm>
 #include <cstdio>
+#include <iterator>
 #include <optional>
 
 #include <nlohmann/json.hpp>
@@ -61,6 +62,34 @@ nlohmann::json optional_json(const std::optional<int>& n) {
   return n ? nlohmann::json(*n) : nlohmann::json(nullptr);
 }
 
+// The columns of --format json and csv, in csv order: one list, so the two cannot differ.
+constexpr const char* kColumns[] = {"domain",       "displayName", "tenantId",      "users",
+                                    "deletedUsers", "lastMirror",  "lastMirrorAge", "status",
+                                    "statusText",   "mode",        "driftItems",    "seatsToBuy"};
+
+nlohmann::json row_json(const TenantOverviewRow& r, Clock::time_point now) {
+  return {
+      {"domain", r.domain},
+      {"displayName", r.display_name},
+      {"tenantId", r.tenant_id},
+      {"users", r.users},
+      {"deletedUsers", r.deleted_users},
+      {"lastMirror", r.synced_at.empty() ? nlohmann::json(nullptr) : nlohmann::json(r.synced_at)},
+      {"lastMirrorAge", describe_age(r.synced_at, now)},
+      {"status", to_string(r.status)},
+      {"statusText", r.status_text},
+      {"mode", r.mode ? nlohmann::json(to_string(*r.mode)) : nlohmann::json()},
+      {"driftItems", optional_json(r.drift_items)},
+      {"seatsToBuy", optional_json(r.seats_to_buy)}};
+}
+
+// A JSON value as a CSV cell: null is empty, a string as it is.
+std::string csv_cell(const nlohmann::json& value) {
+  if (value.is_null()) return "";
+  if (value.is_string()) return value.get<std::string>();
+  return value.dump();
+}
+
 }  // namespace
 
 int run_tenants(const GlobalFlags& g, const TenantsFlags& o) {
@@ -97,33 +126,18 @@ int run_tenants(const GlobalFlags& g, const TenantsFlags& o) {
 
   if (o.format == "json") {
     nlohmann::json list = nlohmann::json::array();
-    for (const auto& r : rows) {
-      list.push_back({{"domain", r.domain},
-                      {"displayName", r.display_name},
-                      {"tenantId", r.tenant_id},
-                      {"users", r.users},
-                      {"deletedUsers", r.deleted_users},
-                      {"lastMirror",
-                       r.synced_at.empty() ? nlohmann::json(nullptr) : nlohmann::json(r.synced_at)},
-                      {"lastMirrorAge", describe_age(r.synced_at, now)},
-                      {"status", to_string(r.status)},
-                      {"statusText", r.status_text},
-                      {"mode", r.mode ? nlohmann::json(to_string(*r.mode)) : nlohmann::json()},
-                      {"driftItems", optional_json(r.drift_items)},
-                      {"seatsToBuy", optional_json(r.seats_to_buy)}});
-    }
+    for (const auto& r : rows) list.push_back(row_json(r, now));
     std::printf("%s\n", dump_json(nlohmann::json{{"tenants", list}}, 2).c_str());
     return kExitOk;
   }
   if (o.format == "csv") {
     CsvWriter csv(stdout);
-    csv.row({"domain", "displayName", "tenantId", "users", "deletedUsers", "lastMirror", "status",
-             "statusText", "mode", "driftItems", "seatsToBuy"});
-    auto number = [](const std::optional<int>& n) { return n ? std::to_string(*n) : ""; };
+    csv.row(std::vector<std::string>(std::begin(kColumns), std::end(kColumns)));
     for (const auto& r : rows) {
-      csv.row({r.domain, r.display_name, r.tenant_id, std::to_string(r.users),
-               std::to_string(r.deleted_users), r.synced_at, to_string(r.status), r.status_text,
-               r.mode ? to_string(*r.mode) : "", number(r.drift_items), number(r.seats_to_buy)});
+      nlohmann::json j = row_json(r, now);
+      std::vector<std::string> cells;
+      for (const char* column : kColumns) cells.push_back(csv_cell(j.at(column)));
+      csv.row(cells);
     }
     return kExitOk;
   }

@@ -1,8 +1,11 @@
 // `tenantsync tenants` (issue #18, item 1): every cached tenant in scope, one row each,
 // from the cache only: counts, last complete mirror, how far it can be trusted, and with a
 // desired state its mode, drift items and seats to buy; worst first.
+#include <set>
+
 #include <gtest/gtest.h>
 
+#include "sync/csv_reader.h"
 #include "tests/e2e/cli_fixture.h"
 
 namespace tenantsync::test {
@@ -74,9 +77,30 @@ TEST(TenantsCliTest, ListsEveryMirroredTenantWithItsCountsFromTheCache) {
   auto lines = lines_of(csv.out);
   ASSERT_EQ(lines.size(), 4u) << csv.out;
   EXPECT_EQ(lines[0],
-            "domain,displayName,tenantId,users,deletedUsers,lastMirror,status,statusText,mode,"
-            "driftItems,seatsToBuy");
+            "domain,displayName,tenantId,users,deletedUsers,lastMirror,lastMirrorAge,status,"
+            "statusText,mode,driftItems,seatsToBuy");
   EXPECT_EQ(lines[1].rfind(std::string(kContoso) + ",Contoso,", 0), 0u) << csv.out;
+  // The same columns as the JSON (docs/cli.md), with the same values.
+  auto table = parse_csv(csv.out);
+  ASSERT_TRUE(table.ok()) << table.error().describe();
+  std::set<std::string> keys, columns(table->header.begin(), table->header.end());
+  for (const auto& [key, value] : row_of(j, kContoso).items()) keys.insert(key);
+  EXPECT_EQ(columns, keys);
+  ASSERT_EQ(table->rows.size(), 3u);
+  const std::vector<std::string>& contoso = table->rows[0].fields;
+  for (size_t i = 0; i < table->header.size(); ++i) {
+    if (table->header[i] == "lastMirrorAge") {  // a moment later than the JSON's
+      const std::string& age = contoso[i];
+      EXPECT_TRUE(age == "just now" || (age.size() > 4 && age.substr(age.size() - 4) == " ago"))
+          << age;
+      continue;
+    }
+    const json& value = row_of(j, kContoso)[table->header[i]];
+    std::string expected = value.is_null()     ? ""
+                           : value.is_string() ? value.get<std::string>()
+                                               : value.dump();
+    EXPECT_EQ(contoso[i], expected) << table->header[i];
+  }
 }
 
 TEST(TenantsCliTest, WithADesiredStateShowsModeDriftAndSeatsToBuy) {
