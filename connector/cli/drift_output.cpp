@@ -4,6 +4,7 @@
 
 #include "connector/cli/command_context.h"
 #include "connector/cli/exit_codes.h"
+#include "sync/plural.h"
 #include "sync/private_file.h"
 #include "sync/report/drift_render.h"
 
@@ -17,8 +18,10 @@ int emit_drift_report(const DriftReport& report, const std::string& format, cons
   } else {
     Status saved = write_private_file(out, text);
     if (!saved.ok()) return report_failure(command, saved.error());
-    std::printf("Wrote the drift report to %s (%d drift items in %d of %zu tenants).\n",
-                out.c_str(), report.totals.items, report.tenants_with_drift, report.tenants.size());
+    std::printf("Wrote the drift report to %s (%s in %d of %s).\n", out.c_str(),
+                plural(report.totals.items, "drift item", "drift items").c_str(),
+                report.tenants_with_drift,
+                plural(static_cast<int>(report.tenants.size()), "tenant", "tenants").c_str());
   }
   if (detailed_exitcode && has_drift(report)) return kExitChanges;
   return kExitOk;

@@ -180,8 +180,10 @@ void print_mirror_result(const MirrorResult& result, bool to_stdout) {
                              : t.host_changed ? " (remote.graphUrl changed: full read)"
                              : t.resynced     ? " (delta link expired: full read)"
                                               : "";
-      std::fprintf(out, "%-40s %6d users %5d deleted %3d SKUs  %-5s%s %6.2fs\n", name.c_str(),
-                   t.users, t.deleted_users, t.skus, to_string(t.kind), why_full, t.seconds);
+      // Words padded to their plural's width: the columns stay aligned.
+      std::fprintf(out, "%-40s %6d %-5s %5d deleted %3d %-4s  %-5s%s %6.2fs\n", name.c_str(),
+                   t.users, t.users == 1 ? "user" : "users", t.deleted_users, t.skus,
+                   t.skus == 1 ? "SKU" : "SKUs", to_string(t.kind), why_full, t.seconds);
     } else if (t.gone()) {
       std::fprintf(out,
                    "%-40s FAILED: %s (marked gone: nothing is planned for it until a read "

@@ -9,6 +9,7 @@
 #include "connector/cli/commands.h"
 #include "connector/cli/engine_session.h"
 #include "connector/cli/exit_codes.h"
+#include "sync/plural.h"
 #include "sync/private_file.h"
 #include "sync/report/exporter.h"
 
@@ -48,9 +49,8 @@ int run_export(const GlobalFlags& g, const ExportFlags& o) {
   Status saved = write_private_file(o.out, text);
   if (!saved.ok()) return report_failure("export", saved.error());
   std::printf(
-      "Exported %zu tenants to %s (mode \"report\": switch a tenant to \"enforce\" once "
-      "reviewed).\n",
-      snapshots.size(), o.out.c_str());
+      "Exported %s to %s (mode \"report\": switch a tenant to \"enforce\" once reviewed).\n",
+      plural(static_cast<int>(snapshots.size()), "tenant", "tenants").c_str(), o.out.c_str());
   return kExitOk;
 }
 

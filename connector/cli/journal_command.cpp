@@ -9,6 +9,7 @@
 #include "connector/cli/exit_codes.h"
 #include "model/json_text.h"
 #include "sync/clock.h"
+#include "sync/plural.h"
 
 namespace tenantsync {
 
@@ -95,7 +96,7 @@ int run_journal(const GlobalFlags& g, const JournalFlags& o) {
     }
     std::printf("\n");
   }
-  std::printf("%zu entries.\n", entries->size());
+  std::printf("%s.\n", plural(static_cast<int>(entries->size()), "entry", "entries").c_str());
   return kExitOk;
 }
 

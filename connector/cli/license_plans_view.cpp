@@ -11,6 +11,7 @@
 #include "connector/cli/text_table.h"
 #include "model/json_text.h"
 #include "sync/ascii_case.h"
+#include "sync/plural.h"
 #include "sync/product_names.h"
 
 namespace tenantsync {
@@ -128,9 +129,10 @@ int print_license_plans(const TenantSnapshot& snapshot, const std::vector<const 
   }
   bool first = true;
   for (const auto& s : skus) {
-    std::printf("%s%s: %zu service plans; %d %s hold it\n", first ? "" : "\n",
-                cell(product_names().label(s.sku->sku_part_number), 80).c_str(), s.plans.size(),
-                s.holders, s.holders == 1 ? "user" : "users");
+    std::printf("%s%s: %s; %s\n", first ? "" : "\n",
+                cell(product_names().label(s.sku->sku_part_number), 80).c_str(),
+                plural(static_cast<int>(s.plans.size()), "service plan", "service plans").c_str(),
+                plural(s.holders, "user holds it", "users hold it").c_str());
     first = false;
     std::vector<std::vector<std::string>> table = {{"  PLAN", "ID", "ON FOR", "OFF FOR"}};
     for (const auto& p : s.plans) {

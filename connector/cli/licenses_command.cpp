@@ -17,6 +17,7 @@
 #include "connector/cli/user_selection.h"
 #include "model/json_text.h"
 #include "sync/ascii_case.h"
+#include "sync/plural.h"
 #include "sync/product_names.h"
 
 namespace tenantsync {
@@ -194,7 +195,10 @@ int run_licenses(const GlobalFlags& g, const LicensesFlags& o) {
   }
   std::vector<std::vector<std::string>> table = {
       {"PRODUCT", "TOTAL", "GRACE", "CONSUMED", "AVAILABLE"}};
-  if (has_selection) table[0].push_back("SELECTED (" + std::to_string(selected.size()) + " users)");
+  if (has_selection) {
+    table[0].push_back("SELECTED (" + plural(static_cast<int>(selected.size()), "user", "users") +
+                       ")");
+  }
   table[0].push_back("");
   std::vector<std::vector<std::string>> holders(1);  // printed under each product's line
   for (const auto& p : lines) {

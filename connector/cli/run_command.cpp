@@ -31,6 +31,7 @@
 #include "connector/webhook_notifier.h"
 #include "sync/apply/run_passwords.h"
 #include "sync/log.h"
+#include "sync/plural.h"
 #include "sync/run/cycle_notification.h"
 #include "sync/run/cycle_outcome.h"
 #include "sync/run/reconcile_cycle.h"
@@ -137,9 +138,9 @@ CycleReportFiles report_links(const CycleReportFiles& files, const Config& confi
 // a tenant that could not be read, is gone or stale.
 void print_cycle(int n, const CycleResult& c, const CycleOutcome& o,
                  const CycleReportFiles& files) {
-  std::printf("cycle %d: %s in %.2f s: %d drift found, %d left in %d tenants", n,
-              to_string(o.status), c.seconds, c.found.totals.items, c.left.totals.items,
-              c.left.tenants_with_drift);
+  std::printf("cycle %d: %s in %.2f s: %d drift found, %d left in %s", n, to_string(o.status),
+              c.seconds, c.found.totals.items, c.left.totals.items,
+              plural(c.left.tenants_with_drift, "tenant", "tenants").c_str());
   if (c.apply) {
     auto s = c.apply->summary();
     std::printf("; applied %d, failed %d", s.applied, s.failed);

@@ -18,6 +18,7 @@
 #include "connector/cli/not_current_warning.h"
 #include "connector/cli/text_table.h"
 #include "model/json_text.h"
+#include "sync/plural.h"
 #include "sync/product_names.h"
 #include "sync/tasks/user_task.h"
 
@@ -200,8 +201,10 @@ int run_users_list(const GlobalFlags& g, const UsersListFlags& o) {
     table.add_row(std::move(cells));
   }
   std::fputs(table.render().c_str(), stdout);
-  std::printf("\npage %d of %d (%d %susers", page->page, page->page_count, page->total,
-              o.deleted ? "deleted " : "");
+  std::printf("\npage %d of %d (%s", page->page, page->page_count,
+              (o.deleted ? plural(page->total, "deleted user", "deleted users")
+                         : plural(page->total, "user", "users"))
+                  .c_str());
   if (!o.filter.empty()) std::printf(" matching %s", o.filter.c_str());
   std::printf(")\n");
   // Every hint is a whole command: paste it to get that page.

@@ -1,6 +1,7 @@
 #include "sync/run/cycle_notification.h"
 
 #include "sync/log.h"
+#include "sync/plural.h"
 #include "sync/run/adaptive_card.h"
 
 namespace tenantsync {
@@ -11,7 +12,7 @@ std::string counts(const TenantOutcome& t) {
   std::string s = std::to_string(t.found) + " drift found, " + std::to_string(t.applied) +
                   " applied, " + std::to_string(t.failed) + " failed, " +
                   std::to_string(t.blocked) + " blocked, " + std::to_string(t.left) + " left";
-  if (t.seats_to_buy > 0) s += "; " + std::to_string(t.seats_to_buy) + " seats to buy";
+  if (t.seats_to_buy > 0) s += "; " + plural(t.seats_to_buy, "seat", "seats") + " to buy";
   return s;
 }
 
@@ -26,8 +27,8 @@ std::string summary(const CycleNotice& n) {
          (refused.size() == 1 ? " tenant over a safety limit" : " tenants over a safety limit") +
          ")";
   }
-  s += "; " + std::to_string(n.result.left.totals.items) + " drift items left in " +
-       std::to_string(n.result.left.tenants_with_drift) + " tenants";
+  s += "; " + plural(n.result.left.totals.items, "drift item", "drift items") + " left in " +
+       plural(n.result.left.tenants_with_drift, "tenant", "tenants");
   if (n.decision.kind == NoticeKind::Reminder) s += " (reminder: still open)";
   return s;
 }

@@ -230,8 +230,9 @@ std::string render_user_task_text(const UserTaskReport& report,
     if (!header) out += "  Seats:\n";
     header = true;
     char buf[160];
-    std::snprintf(buf, sizeof buf, "    %s: %d seats, %d consumed, %d after%s", seat.sku.c_str(),
-                  seat.enabled, seat.consumed, seat.after_plan, report.dry_run ? " the plan" : "");
+    std::snprintf(buf, sizeof buf, "    %s: %s, %d consumed, %d after%s", seat.sku.c_str(),
+                  plural(seat.enabled, "seat", "seats").c_str(), seat.consumed, seat.after_plan,
+                  report.dry_run ? " the plan" : "");
     out += buf;
     std::string advice = seat_advice(seat);
     if (!advice.empty()) out += "; " + paint(kBold, advice);

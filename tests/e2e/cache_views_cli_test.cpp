@@ -249,6 +249,54 @@ TEST_F(CacheViewsCliTest, LicensesRefusesAUserItDoesNotKnow) {
   EXPECT_NE(r.err.find("nobody@contoso.onmicrosoft.com"), std::string::npos) << r.err;
 }
 
+// A count of one is said in the singular (sync/plural.h) wherever the CLI prints a count:
+// "1 user", "1 entry", "1 drift item in 1 of 1 tenant", never "1 users".
+TEST_F(CacheViewsCliTest, CountsOfOneAreSingular) {
+  const std::string ben = "ben.walters@contoso.onmicrosoft.com";  // the one blocked sign-in
+  auto disabled = f.run({"users", "list", "--tenant", kContoso, "--filter", "disabled"});
+  ASSERT_EQ(disabled.exit_code, 0) << disabled.err;
+  EXPECT_NE(disabled.out.find("page 1 of 1 (1 user matching disabled)"), std::string::npos)
+      << disabled.out;
+  ASSERT_EQ(contoso["deletedUsers"].size(), 1u);
+  auto deleted = f.run({"users", "list", "--tenant", kContoso, "--deleted"});
+  EXPECT_NE(deleted.out.find("page 1 of 1 (1 deleted user)"), std::string::npos) << deleted.out;
+  auto selected = f.run({"licenses", "--tenant", kContoso, "--users", ben});
+  ASSERT_EQ(selected.exit_code, 0) << selected.err;
+  EXPECT_NE(selected.out.find("SELECTED (1 user)"), std::string::npos) << selected.out;
+
+  const std::string exported = f.dir().file("contoso.json");
+  auto exporting = f.run({"export", "--tenant", kContoso, "--out", exported});
+  ASSERT_EQ(exporting.exit_code, 0) << exporting.err;
+  EXPECT_EQ(exporting.out.rfind("Exported 1 tenant to " + exported, 0), 0u) << exporting.out;
+
+  auto set = f.run({"users", "set", "--tenant", kContoso, "--user", ben, "--department", "Ops"});
+  ASSERT_EQ(set.exit_code, 0) << set.out << set.err;
+  auto journal = f.run({"journal"});
+  ASSERT_EQ(journal.exit_code, 0) << journal.err;
+  EXPECT_EQ(lines_of(journal.out).back(), "1 entry.") << journal.out;
+
+  // One drift item: a user to create, blocked without passwords.dir.
+  nlohmann::json one_create = {
+      {"version", 1},
+      {"tenants",
+       {{{"tenant", kContoso},
+         {"managedSkus", {"EMS"}},
+         {"users",
+          {{{"upn", "nina.new@contoso.onmicrosoft.com"},
+            {"create", {{"displayName", "Nina"}, {"usageLocation", "US"}}}}}}}}}};
+  std::string desired = f.write("one.json", one_create.dump());
+  const std::string report = f.dir().file("drift.csv");
+  auto drift =
+      f.run({"drift", "--desired", desired, "--no-refresh", "--format", "csv", "--out", report});
+  ASSERT_EQ(drift.exit_code, 0) << drift.err;
+  EXPECT_EQ(drift.out,
+            "Wrote the drift report to " + report + " (1 drift item in 1 of 1 tenant).\n");
+  f.write_config({{"desired", desired}, {"reports", {{"dir", f.dir().file("r")}}}});
+  auto cycle = f.run({"run", "--once"});
+  EXPECT_EQ(cycle.exit_code, 3) << cycle.out << cycle.err;
+  EXPECT_NE(cycle.out.find(": 1 drift found, 1 left in 1 tenant;"), std::string::npos) << cycle.out;
+}
+
 TEST_F(CacheViewsCliTest, TheCacheViewsWorkWithoutTheRemote) {
   f.fake().reset_stats();
   for (const auto& args :

@@ -22,7 +22,7 @@ struct MirrorLine {
 // The line `mirror` printed for `tenant`; users == -1 when there is none.
 MirrorLine mirror_line(const std::string& out, const std::string& tenant) {
   static const std::regex kLine(
-      R"(^(\S+)\s+(\d+) users\s+(\d+) deleted\s+(\d+) SKUs\s+(full|delta)\b.*\d+\.\d+s$)");
+      R"(^(\S+)\s+(\d+) users?\s+(\d+) deleted\s+(\d+) SKUs?\s+(full|delta)\b.*\d+\.\d+s$)");
   for (const auto& line : lines_of(out)) {
     std::smatch m;
     if (std::regex_match(line, m, kLine) && m[1] == tenant) {
@@ -45,6 +45,39 @@ TEST(MirrorCliTest, PrintsOneLinePerTenantWithTheRemoteCounts) {
     EXPECT_EQ(line.kind, "full") << tenant;
   }
   EXPECT_EQ(lines_of(r.out).size(), kDemoTenants.size()) << r.out;
+}
+
+// One user and one SKU are said in the singular; the columns stay where they are.
+TEST(MirrorCliTest, ATenantOfOneUserAndOneSkuSaysSo) {
+  TempDir fixture_dir;
+  std::string fixture = edited_demo_fixture(fixture_dir, "one.json", [](nlohmann::json& fx) {
+    for (auto& t : fx["tenants"]) {
+      if (t["defaultDomainName"] != "northwind.onmicrosoft.com") continue;
+      t["skus"] = nlohmann::json::array({t["skus"][0]});
+      const nlohmann::json kept = t["skus"][0]["skuId"];
+      t["users"] = nlohmann::json::array({t["users"][0]});
+      t["deletedUsers"] = nlohmann::json::array({t["deletedUsers"][0]});
+      for (const char* list : {"users", "deletedUsers"}) {
+        for (auto& u : t[list]) {
+          nlohmann::json licenses = nlohmann::json::array();
+          for (const auto& l : u["assignedLicenses"]) {
+            if (l["skuId"] == kept) licenses.push_back(l);
+          }
+          u["assignedLicenses"] = licenses;
+        }
+      }
+    }
+  });
+  CliFixture f({"--fixture", fixture}, "demo-secret");
+  auto r = f.run({"mirror"});
+  ASSERT_EQ(r.exit_code, 0) << r.out << r.err;
+  auto one = lines_with(r.out, {"northwind.onmicrosoft.com"});
+  auto many = lines_with(r.out, {"contoso.onmicrosoft.com"});
+  ASSERT_EQ(one.size(), 1u) << r.out;
+  ASSERT_EQ(many.size(), 1u) << r.out;
+  EXPECT_NE(one[0].find("      1 user      1 deleted   1 SKU   full"), std::string::npos) << r.out;
+  EXPECT_NE(many[0].find("     23 users     1 deleted   7 SKUs  full"), std::string::npos) << r.out;
+  EXPECT_EQ(mirror_line(r.out, "northwind.onmicrosoft.com").skus, 1);
 }
 
 TEST(MirrorCliTest, ReadsDeltasAfterTheFirstRunAndFullyWithFull) {

@@ -101,6 +101,20 @@ TEST(CycleNotificationTest, SlackGetsOneLinePerTenant) {
   EXPECT_THAT(text, HasSubstr("`fabrikam.onmicrosoft.com` (report): drift; 3 drift found"));
 }
 
+// One of a thing in the singular: "1 drift item left in 1 tenant", "1 seat to buy".
+TEST(CycleNotificationTest, CountsOfOneAreSingular) {
+  CycleResult c = sample_cycle();
+  c.left.tenants.pop_back();  // fabrikam's drift resolved
+  c.left.tenants[0].totals.seats_to_buy = 1;
+  c.left.totals.items = 1;
+  c.left.tenants_with_drift = 1;
+  std::string text = body_of(c, WebhookFormat::Slack)["text"];
+  EXPECT_THAT(text, HasSubstr("; 1 drift item left in 1 tenant"));
+  EXPECT_THAT(text, HasSubstr("1 left; 1 seat to buy"));
+  EXPECT_THAT(body_of(sample_cycle(), WebhookFormat::Slack)["text"].get<std::string>(),
+              HasSubstr("; 4 drift items left in 2 tenants"));
+}
+
 TEST(CycleNotificationTest, AFailedMirrorIsNamedWithItsError) {
   CycleResult c = sample_cycle();
   TenantMirrorResult ok;

@@ -726,6 +726,23 @@ TEST(UserTaskSelectionTest, DeletedUsersMatchByTheUpnTheyHad) {
   EXPECT_THAT(*deleted_users_matching(s, filter_of("upn:alice@*")), IsEmpty());
 }
 
+TEST(UserTaskReportTest, ASeatLineOfOneSeatSaysSeat) {
+  UserTaskReport r;
+  r.tenant = "contoso.com";
+  r.dry_run = true;
+  SeatLine one;
+  one.sku = "EMS";
+  one.enabled = 1;
+  one.after_plan = 1;
+  SeatLine two = one;
+  two.sku = "SPE_E3";
+  two.enabled = 2;
+  r.seats = {one, two};
+  std::string text = render_user_task_text(r);
+  EXPECT_THAT(text, HasSubstr("    EMS: 1 seat, 0 consumed, 1 after the plan"));
+  EXPECT_THAT(text, HasSubstr("    SPE_E3: 2 seats, 0 consumed, 1 after the plan"));
+}
+
 TEST(UserTaskReportTest, ResultsPerUserAndExitCodes) {
   TenantSnapshot s = tenant(
       {make_user("alice"), make_user("bob", {"SPE_E3"}), make_user("carol", {}, std::nullopt)});
