@@ -111,9 +111,18 @@ int run_apply(const GlobalFlags& g, const ApplyFlags& o) {
   EngineSession& s = **session;
 
   // An earlier apply that was interrupted: settle its entries first (nothing of it is sent
-  // again), then plan afresh from the current desired state. A tenant whose interrupted
-  // operations could not be settled gets nothing new.
-  auto settled = settle_interrupted_apply(s, "apply", "", stdout);
+  // again), then plan afresh from the current desired state. Only the tenants this apply
+  // works on (a saved plan's, or --tenant's; else every tenant): another tenant's entries
+  // neither hold it up nor make it wait. A tenant whose interrupted operations could not
+  // be settled gets nothing new (it is not planned, below); the others go on. The line
+  // goes to stderr when stdout is JSON.
+  std::vector<std::string> scope = o.tenants;
+  if (saved) {
+    scope.clear();
+    for (const auto& t : saved->tenants)
+      scope.push_back(t.tenant_id.empty() ? t.tenant : t.tenant_id);
+  }
+  auto settled = settle_interrupted_apply(s, scope, o.format == "json" ? stderr : stdout);
   if (!settled.ok()) return report_failure("apply", settled.error());
   if (saved && !settled->nothing_to_do()) {
     // The saved plan was made before that run's effects were known: it is not current.
@@ -148,6 +157,7 @@ int run_apply(const GlobalFlags& g, const ApplyFlags& o) {
     plan = std::move(built->plan);
     names = std::move(built->plan_names);
   }
+  hold_back_unsettled(plan, *settled);
   if (!plan.has_ready_operations()) {
     // Nothing to send, but blocked operations still keep an enforced tenant from the
     // desired state: list them and exit 3, in the format asked for, as any apply does.

@@ -5,6 +5,7 @@
 
 #include <cstdio>
 #include <string>
+#include <vector>
 
 #include "connector/cli/engine_session.h"
 #include "model/result.h"
@@ -12,12 +13,18 @@
 
 namespace tenantsync {
 
-// Settles the unfinished journal entries of `tenant` ("" = every tenant) and prints one
-// line on `out` saying what was settled, when there was anything. Returns the report, or
-// fails when the journal cannot be read, or when some tenant's entries could not be
-// settled (its users could not be read): then nothing new may be sent there until a
-// later run settles them (the error says to run `command` again).
-Result<SettleReport> settle_interrupted_apply(EngineSession& session, const std::string& command,
-                                              const std::string& tenant, FILE* out);
+// Settles the unfinished journal entries of `tenants` (ids or default domains; empty =
+// every tenant) and prints one line on `out` saying what was settled, when there was
+// anything. Entries that could not be settled (their users could not be read) stay open:
+// the report's unsettled_tenants say which tenants and why, and nothing new may be sent
+// to those (hold_back_unsettled()); the other tenants go on. Fails only when the journal
+// cannot be read.
+Result<SettleReport> settle_interrupted_apply(EngineSession& session,
+                                              const std::vector<std::string>& tenants, FILE* out);
+
+// For a command that works on one tenant (the user tasks): an error when what an
+// interrupted run left unfinished there could not be settled, saying why; nothing new may
+// be sent there, and the error says to run `command` again.
+Status require_settled(const SettleReport& settled, const std::string& command);
 
 }  // namespace tenantsync

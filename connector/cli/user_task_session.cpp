@@ -107,9 +107,9 @@ Result<MirroredTenant> open_and_mirror(const Config& config, const std::string& 
     auto before = s.cache().load_snapshot(known->id);
     if (before.ok() && before->mirror != MirrorState::Never) m.before = std::move(*before);
   }
-  if (auto settled = settle_interrupted_apply(s, command, tenant, stderr); !settled.ok()) {
-    return settled.error();
-  }
+  auto settled = settle_interrupted_apply(s, {tenant}, stderr);
+  if (!settled.ok()) return settled.error();
+  if (Status st = require_settled(*settled, command); !st.ok()) return st.error();
   MirrorResult mirrored = s.mirror({tenant}, /*full=*/false, progress, /*roles=*/true);
   if (mirrored.error) return *mirrored.error;
   for (const auto& t : mirrored.tenants) {

@@ -61,18 +61,32 @@ class TenantSettle {
     Status recorded = cache_.journal().record_outcomes(outcomes_);
     if (!recorded.ok()) {
       local_error(recorded.error());
+      journal_error_ = recorded.error().message;
       // Not recorded: these entries stay unfinished for the next settle.
       for (auto& u : users_)
         for (SettledEntry* e : u.entries) e->outcome = e->entry.state;
       return;
     }
     if (changed_) reread_seats();
-    bool unresolved = roles_unread_ || std::any_of(users_.begin(), users_.end(),
-                                                   [](const UserEntries& u) { return !u.read; });
-    if (unresolved) {
-      std::lock_guard<std::mutex> lock(report_mu_);
-      report_.unresolved_tenants.push_back(tenant_name_);
+  }
+
+  // What kept some of this tenant's entries open, "" when nothing did: "20 users could not
+  // be read (<the first error>)", its admin roles, or the journal.
+  std::string why_unsettled() const {
+    std::vector<std::string> causes;
+    if (unread_users_ > 0) {
+      causes.push_back(plural(unread_users_, "user", "users") + " could not be read (" +
+                       read_error_ + ")");
     }
+    if (!roles_error_.empty()) {
+      causes.push_back("its admin roles could not be read (" + roles_error_ + ")");
+    }
+    if (!journal_error_.empty()) {
+      causes.push_back("their outcomes could not be journalled (" + journal_error_ + ")");
+    }
+    std::string why;
+    for (const auto& c : causes) why += (why.empty() ? "" : ", and ") + c;
+    return why;
   }
 
  private:
@@ -81,10 +95,6 @@ class TenantSettle {
     targets.reserve(users_.size());
     for (const auto& u : users_) targets.push_back(u.target);
     std::vector<Result<User>> read = directory_.get_users(tenant_key_, targets);
-    {
-      std::lock_guard<std::mutex> lock(report_mu_);
-      report_.users_read += static_cast<int>(targets.size());
-    }
     UserPage found;  // folded into the cache together, in one transaction
     for (size_t i = 0; i < users_.size(); ++i) {
       UserEntries& u = users_[i];
@@ -105,7 +115,12 @@ class TenantSettle {
                  {{"tenant", tenant_name_},
                   {"user", u.entries.front()->entry.user},
                   {"error", u.read_error}});
+        if (unread_users_++ == 0) read_error_ = redact_secrets(u.read_error);
       }
+    }
+    {
+      std::lock_guard<std::mutex> lock(report_mu_);
+      report_.users_read += static_cast<int>(users_.size()) - unread_users_;
     }
     fold(found);
   }
@@ -118,7 +133,6 @@ class TenantSettle {
     if (needs_role_assignments(j)) {
       roles = read_role_assignments();
       if (!roles) {  // stays unfinished for the next settle
-        roles_unread_ = true;
         e.outcome = j.state;
         return;
       }
@@ -140,6 +154,7 @@ class TenantSettle {
       if (!role_assignments_->ok()) {
         log_warn("settle: cannot read the admin roles; role changes stay unfinished",
                  {{"tenant", tenant_name_}, {"error", role_assignments_->error().describe()}});
+        roles_error_ = redact_secrets(role_assignments_->error().describe());
       } else {
         Status s = cache_.replace_role_assignments(tenant_key_, **role_assignments_);
         if (!s.ok()) local_error(s.error());
@@ -192,7 +207,10 @@ class TenantSettle {
   std::vector<JournalOutcome> outcomes_;
   bool changed_ = false;
   std::optional<Result<std::vector<RoleAssignment>>> role_assignments_;  // read on first need
-  bool roles_unread_ = false;
+  int unread_users_ = 0;
+  std::string read_error_;     // the first unread user's
+  std::string roles_error_;    // why the role assignments could not be read
+  std::string journal_error_;  // why the outcomes could not be recorded
 };
 
 // What needs no read of the service is closed at once: entries that never left, and
@@ -203,18 +221,19 @@ const char* closed_without_reading(const JournalEntry& e) {
   return nullptr;
 }
 
-void close_without_reading(Cache& cache, SettleReport& report) {
+// Returns why they could not be closed ("" when they were): the journal write failed.
+std::string close_without_reading(Cache& cache, SettleReport& report) {
   std::vector<JournalOutcome> outcomes;
   for (auto& e : report.entries) {
     if (const char* note = closed_without_reading(e.entry))
       outcomes.push_back({e.entry.plan_id, e.entry.seq, JournalState::Skipped, "", note});
   }
-  if (outcomes.empty()) return;
+  if (outcomes.empty()) return "";
   Status s = cache.journal().record_outcomes(outcomes);
   if (!s.ok()) {
     log_error("settle: " + s.error().message, {});
     report.local_errors.push_back(s.error());
-    return;
+    return "their outcomes could not be journalled (" + s.error().message + ")";
   }
   for (auto& e : report.entries) {
     if (const char* note = closed_without_reading(e.entry)) {
@@ -222,6 +241,24 @@ void close_without_reading(Cache& cache, SettleReport& report) {
       e.note = note;
     }
   }
+  return "";
+}
+
+// Whether the entry is one of `tenants` (ids or default domains, any case; empty: all).
+bool in_scope(const JournalEntry& e, const std::vector<std::string>& tenants) {
+  if (tenants.empty()) return true;
+  return std::any_of(tenants.begin(), tenants.end(), [&](const std::string& t) {
+    return (!e.tenant_id.empty() && e.tenant_id == t) || iequals(e.tenant, t);
+  });
+}
+
+bool still_open(const SettledEntry& e) {
+  return e.outcome == JournalState::Pending || e.outcome == JournalState::Sending;
+}
+
+// The tenant of an entry as the settle groups them: its id, else its name.
+std::string tenant_key(const JournalEntry& j) {
+  return j.tenant_id.empty() ? j.tenant : j.tenant_id;
 }
 
 // Until every request of the interrupted process has timed out: a read before then could
@@ -241,30 +278,51 @@ std::chrono::seconds time_to_wait(const SettleReport& report, const Clock& clock
 
 }  // namespace
 
+std::string UnsettledTenant::reason() const {
+  return plural(entries, "operation", "operations") +
+         " an interrupted run left unfinished here could not be settled (" + why +
+         "): they stay open, and nothing new is sent to this tenant until a later run "
+         "settles them";
+}
+
 std::string SettleReport::summary() const {
-  std::string line = "Settled " +
-                     plural(static_cast<int>(entries.size()), "operation", "operations") +
-                     " an interrupted run left unfinished";
+  const int total = static_cast<int>(entries.size());
+  std::string open;  // which tenants keep entries open, and why
+  for (const auto& t : unsettled_tenants) {
+    open += (open.empty() ? "" : "; ") + t.tenant + ": " + t.why;
+  }
+  if (unresolved > 0 && unresolved == total) {
+    return "Could not settle the " + plural(total, "operation", "operations") +
+           " an interrupted run left unfinished: they stay open (" + open +
+           "); none is sent again.";
+  }
+  std::string line = "Settled ";
+  if (unresolved > 0) line += std::to_string(total - unresolved) + " of ";
+  line += plural(total, "operation", "operations") + " an interrupted run left unfinished";
   if (users_read > 0) line += " (read " + plural(users_read, "user", "users") + ")";
   line += ": " + std::to_string(took_effect) + " had taken effect, " + std::to_string(no_effect) +
           " had not, " + std::to_string(never_sent) + " were never sent";
-  if (unresolved > 0) line += ", " + std::to_string(unresolved) + " could not be checked";
+  if (unresolved > 0) {
+    line +=
+        "; " + std::to_string(unresolved) + " could not be checked and stay open (" + open + ")";
+  }
   return line + "; none is sent again.";
 }
 
 Result<SettleReport> settle_unfinished(Directory& directory, Cache& cache, Clock& clock,
                                        const SettleOptions& options) {
-  auto unfinished = cache.journal().unfinished(options.tenant);
+  auto unfinished = cache.journal().unfinished();
   if (!unfinished.ok()) return unfinished.error();
   SettleReport report;
   report.entries.reserve(unfinished->size());
   for (auto& e : *unfinished) {
+    if (!in_scope(e, options.tenants)) continue;
     SettledEntry s;
     s.outcome = e.state;
     s.entry = std::move(e);
     report.entries.push_back(std::move(s));
   }
-  close_without_reading(cache, report);
+  const std::string not_closed = close_without_reading(cache, report);
 
   report.waited = time_to_wait(report, clock, options.request_timeout);
   if (report.waited.count() > 0) {
@@ -279,7 +337,7 @@ Result<SettleReport> settle_unfinished(Directory& directory, Cache& cache, Clock
   for (auto& e : report.entries) {
     if (e.outcome != JournalState::Sending) continue;
     const JournalEntry& j = e.entry;
-    std::string key = j.tenant_id.empty() ? j.tenant : j.tenant_id;
+    std::string key = tenant_key(j);
     auto [it, inserted] = tenants.try_emplace(key);
     if (inserted) {
       it->second =
@@ -298,20 +356,49 @@ Result<SettleReport> settle_unfinished(Directory& directory, Cache& cache, Clock
   worker();  // the calling thread works too
   for (auto& t : pool) t.join();
 
+  std::map<std::string, size_t> unsettled;  // tenant key -> its unsettled_tenants entry
   for (const auto& e : report.entries) {
     if (e.outcome == JournalState::Applied) {
       ++report.took_effect;
     } else if (e.outcome == JournalState::Skipped) {
       ++(e.entry.state == JournalState::Pending ? report.never_sent : report.no_effect);
-    } else {
-      ++report.unresolved;
+    }
+    if (!still_open(e)) continue;
+    ++report.unresolved;
+    std::string key = tenant_key(e.entry);
+    auto [at, fresh] = unsettled.try_emplace(key, report.unsettled_tenants.size());
+    if (fresh) report.unsettled_tenants.push_back({e.entry.tenant, e.entry.tenant_id, 0, ""});
+    UnsettledTenant& t = report.unsettled_tenants[at->second];
+    ++t.entries;
+    // Closed without reading, or read: what kept this one open.
+    std::string why = closed_without_reading(e.entry) ? not_closed
+                      : tenants.count(key)            ? tenants.at(key)->why_unsettled()
+                                                      : "";
+    if (why.empty()) why = "its outcome could not be checked";
+    if (t.why.find(why) == std::string::npos) t.why += (t.why.empty() ? "" : ", and ") + why;
+  }
+  std::sort(
+      report.unsettled_tenants.begin(), report.unsettled_tenants.end(),
+      [](const UnsettledTenant& a, const UnsettledTenant& b) { return iless(a.tenant, b.tenant); });
+  return report;
+}
+
+void hold_back_unsettled(Plan& plan, const SettleReport& settled) {
+  for (auto& t : plan.tenants) {
+    for (const auto& u : settled.unsettled_tenants) {
+      bool same = !u.tenant_id.empty() && !t.tenant_id.empty() ? u.tenant_id == t.tenant_id
+                                                               : iequals(u.tenant, t.tenant);
+      if (!same) continue;
+      // As the planner leaves a tenant it cannot plan: one note saying why, no operation.
+      TenantPlan held;
+      held.tenant = t.tenant;
+      held.tenant_id = t.tenant_id;
+      held.mode = t.mode;
+      held.not_planned = t.not_planned.empty() ? u.reason() : t.not_planned + "; " + u.reason();
+      held.notes = {held.not_planned};
+      t = std::move(held);
     }
   }
-  std::sort(report.unresolved_tenants.begin(), report.unresolved_tenants.end());
-  report.unresolved_tenants.erase(
-      std::unique(report.unresolved_tenants.begin(), report.unresolved_tenants.end()),
-      report.unresolved_tenants.end());
-  return report;
 }
 
 }  // namespace tenantsync

@@ -14,21 +14,6 @@ namespace tenantsync {
 
 namespace {
 
-constexpr const char* kUnsettled =
-    "not sent: operations an interrupted apply left unfinished in this tenant could not be "
-    "settled yet (its users could not be read); the next cycle tries again";
-
-void leave_out(Plan& plan, const std::vector<std::string>& tenants) {
-  for (auto& t : plan.tenants) {
-    if (std::find(tenants.begin(), tenants.end(), t.tenant) == tenants.end()) continue;
-    for (auto& o : t.operations) {
-      if (o.status != OpStatus::Ready) continue;
-      o.status = OpStatus::Skipped;
-      o.reason = kUnsettled;
-    }
-  }
-}
-
 // A tenant that could not be read this cycle was planned from what the cache held: its
 // drift is unknown, and reports must never show it as matching.
 void mark_unread_tenants(CycleResult& r) {
@@ -68,7 +53,7 @@ CycleResult run_reconcile_cycle(Directory& directory, Cache& cache, Clock& clock
   }
   if (!settled->nothing_to_do()) log_info(settled->summary());
   r.settled = static_cast<int>(settled->entries.size());
-  r.unsettled = settled->unresolved_tenants;
+  for (const auto& t : settled->unsettled_tenants) r.unsettled.push_back(t.tenant);
 
   MirrorOptions mirror;
   mirror.tenants = desired_tenant_names(desired, {});
@@ -92,7 +77,7 @@ CycleResult run_reconcile_cycle(Directory& directory, Cache& cache, Clock& clock
   }
   mark_over_limits(built->plan, options.limits);
   r.found = build_drift_report(built->plan, clock.now(), &built->plan_names);
-  leave_out(built->plan, r.unsettled);
+  hold_back_unsettled(built->plan, *settled);
 
   // Only enforce tenants go to the executor: report tenants are never changed, and
   // journalling their operations as skipped every cycle would only bury the real ones.

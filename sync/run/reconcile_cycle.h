@@ -12,7 +12,9 @@
 // A tenant whose mirror fails is stale: the planner blocks what a stale mirror cannot
 // justify, the others go on. Tenants are mirrored and applied in parallel (up to
 // `concurrency`), so a slow tenant holds up only itself until the cycle ends. A tenant
-// whose interrupted operations cannot be settled yet is left out of this cycle's apply.
+// whose interrupted operations cannot be settled yet is not planned after its drift is
+// found (hold_back_unsettled(), as `apply` does): nothing is sent to it this cycle, the
+// others are applied.
 // Blocks its caller. No output: the caller reports what the result holds.
 #pragma once
 

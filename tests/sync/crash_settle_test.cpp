@@ -377,7 +377,17 @@ TEST(CrashSettleSingleTest, AnUnreadableUserLeavesItsEntriesForALaterSettle) {
   SettleReport first = h.settle();
 
   EXPECT_EQ(first.unresolved, 1);
-  EXPECT_THAT(first.unresolved_tenants, ElementsAre(kContoso));
+  ASSERT_THAT(first.unsettled_tenants, SizeIs(1));
+  EXPECT_EQ(first.unsettled_tenants[0].tenant, kContoso);
+  EXPECT_EQ(first.unsettled_tenants[0].tenant_id, h.tenant_id(kContoso));
+  EXPECT_EQ(first.unsettled_tenants[0].entries, 1);
+  EXPECT_EQ(first.unsettled_tenants[0].why, "1 user could not be read (connection reset)");
+  EXPECT_EQ(first.users_read, 0) << "a read that failed is not a user read";
+  // Never "Settled 1 operation" when it was not: what stays open, and why.
+  EXPECT_EQ(first.summary(),
+            "Could not settle the 1 operation an interrupted run left unfinished: they stay "
+            "open (contoso.onmicrosoft.com: 1 user could not be read (connection reset)); none "
+            "is sent again.");
   auto unfinished = h.cache->journal().unfinished();
   ASSERT_TRUE(unfinished.ok());
   EXPECT_THAT(*unfinished, SizeIs(1));
@@ -385,6 +395,143 @@ TEST(CrashSettleSingleTest, AnUnreadableUserLeavesItsEntriesForALaterSettle) {
   SettleReport second = h.settle();
   EXPECT_EQ(second.took_effect, 1);
   EXPECT_EQ(h.faulty.effects().begin()->second, 1);
+}
+
+// Two users' assignments were on their way; one user can be read back, the other not.
+TEST(CrashSettleSingleTest, TheSummaryCountsTheUsersReadAndSaysWhatStaysOpen) {
+  ApplyHarness h;
+  h.add_tenant(kContoso,
+               {make_user("id-a", "a@" + kContoso, {}), make_user("id-b", "b@" + kContoso, {})});
+  h.mirror();
+  const std::string desired = R"({"version": 1, "tenants": [{"tenant": ")" + kContoso +
+                              R"(", "managedSkus": ["SPE_E3"], "users": [{"upn": "a@)" + kContoso +
+                              R"(", "licenses": ["SPE_E3"]}, {"upn": "b@)" + kContoso +
+                              R"(", "licenses": ["SPE_E3"]}]}]})";
+  h.faulty.crash_after_requests(2);
+  EXPECT_THROW(h.apply(h.plan(desired)), SimulatedCrash);
+  h.faulty.fail_get_user(make_error(ErrorKind::Transient, "connection reset"), 1);
+
+  SettleReport settled = h.settle();
+
+  EXPECT_EQ(settled.took_effect, 1);
+  EXPECT_EQ(settled.unresolved, 1);
+  EXPECT_EQ(settled.users_read, 1);
+  EXPECT_EQ(settled.summary(),
+            "Settled 1 of 2 operations an interrupted run left unfinished (read 1 user): 1 had "
+            "taken effect, 0 had not, 0 were never sent; 1 could not be checked and stay open "
+            "(contoso.onmicrosoft.com: 1 user could not be read (connection reset)); none is "
+            "sent again.");
+}
+
+// Contoso and Fabrikam with one user each, both to get SPE_E3.
+std::string one_user_each_desired() {
+  auto tenant = [](const std::string& d) {
+    return R"({"tenant": ")" + d + R"(", "managedSkus": ["SPE_E3"], "users": [{"upn": "a@)" + d +
+           R"(", "licenses": ["SPE_E3"]}]})";
+  };
+  return R"({"version": 1, "tenants": [)" + tenant(kContoso) + "," + tenant(kFabrikam) + "]}";
+}
+
+// An apply of both, one tenant at a time, killed once Contoso's assignment took effect:
+// Contoso's entry is left `sending`, Fabrikam's `pending`. Contoso's user cannot be read.
+void crash_in_contoso_with_fabrikam_pending(ApplyHarness& h) {
+  h.add_tenant(kContoso, {make_user("id-a", "a@" + kContoso, {})});
+  h.add_tenant(kFabrikam, {make_user("id-fa", "a@" + kFabrikam, {})});
+  h.mirror();
+  ExecuteOptions options;
+  options.concurrency = 1;
+  h.faulty.crash_after_requests(1);
+  EXPECT_THROW(h.apply(h.plan(one_user_each_desired()), options), SimulatedCrash);
+  h.faulty.fail_get_user(make_error(ErrorKind::Transient, "connection reset"), 100);
+}
+
+// A writer that works on some tenants settles only theirs: another tenant's entries, even
+// ones that cannot be settled, neither hold it up nor make it wait.
+TEST(CrashSettleScopeTest, OnlyTheTenantsAskedForAreSettled) {
+  ApplyHarness h;
+  crash_in_contoso_with_fabrikam_pending(h);
+  auto before = h.cache->journal().unfinished();
+  ASSERT_TRUE(before.ok());
+  ASSERT_THAT(*before, SizeIs(2));
+
+  SettleOptions fabrikam_only;
+  fabrikam_only.tenants = {"FABRIKAM.onmicrosoft.com"};  // any case, as --tenant takes it
+  SettleReport settled = h.settle(fabrikam_only);
+
+  ASSERT_THAT(settled.entries, SizeIs(1));
+  EXPECT_EQ(settled.entries[0].entry.tenant, kFabrikam);
+  EXPECT_EQ(settled.never_sent, 1);
+  EXPECT_THAT(settled.unsettled_tenants, IsEmpty());
+  EXPECT_EQ(settled.waited, std::chrono::seconds(0)) << "Contoso's request is not its concern";
+  EXPECT_EQ(h.faulty.get_user_calls(), 0);
+  auto after = h.cache->journal().unfinished();
+  ASSERT_TRUE(after.ok());
+  ASSERT_THAT(*after, SizeIs(1));
+  EXPECT_EQ(after->at(0).tenant, kContoso);
+
+  SettleOptions by_id;
+  by_id.tenants = {h.tenant_id(kContoso)};
+  SettleReport contoso = h.settle(by_id);
+  EXPECT_THAT(contoso.entries, SizeIs(1));
+  EXPECT_THAT(contoso.unsettled_tenants, SizeIs(1));
+}
+
+// What apply and run do with a tenant whose entries could not be settled: it is not
+// planned, saying why, and nothing is sent to it; every other tenant keeps its plan.
+TEST(CrashSettleScopeTest, AnUnsettledTenantIsHeldBackAndTheOthersArePlanned) {
+  ApplyHarness h;
+  crash_in_contoso_with_fabrikam_pending(h);
+  SettleReport settled = h.settle();
+  ASSERT_THAT(settled.unsettled_tenants, SizeIs(1));
+  const std::string reason =
+      "1 operation an interrupted run left unfinished here could not be settled (1 user could "
+      "not be read (connection reset)): they stay open, and nothing new is sent to this tenant "
+      "until a later run settles them";
+  EXPECT_EQ(settled.unsettled_tenants[0].reason(), reason);
+
+  Plan plan = h.plan(one_user_each_desired());
+  Plan fabrikam_as_planned = plan;
+  hold_back_unsettled(plan, settled);
+
+  ASSERT_THAT(plan.tenants, SizeIs(2));
+  const TenantPlan& contoso = plan.tenants[0];
+  EXPECT_EQ(contoso.tenant, kContoso);
+  EXPECT_EQ(contoso.not_planned, reason);
+  EXPECT_THAT(contoso.notes, ElementsAre(reason));
+  EXPECT_THAT(contoso.operations, IsEmpty());
+  EXPECT_EQ(plan.tenants[1], fabrikam_as_planned.tenants[1]);
+  EXPECT_THAT(plan.tenants[1].operations, SizeIs(1));
+
+  const size_t sent_before = h.faulty.recorded().size();
+  ApplyReport applied = h.apply(plan);
+  EXPECT_EQ(applied.exit_code(), 3) << "Contoso is not done";
+  auto sent = h.faulty.recorded();
+  ASSERT_GT(sent.size(), sent_before);
+  for (size_t i = sent_before; i < sent.size(); ++i) {
+    EXPECT_EQ(sent[i].tenant, h.tenant_id(kFabrikam)) << "nothing new to Contoso";
+  }
+  EXPECT_THAT(h.remote_state(kFabrikam).at("a@" + kFabrikam), ElementsAre("SPE_E3"));
+}
+
+// A tenant the planner could not plan anyway (gone, say) keeps its own reason first.
+TEST(CrashSettleScopeTest, HoldingBackATenantNotPlannedKeepsBothReasons) {
+  UnsettledTenant unsettled{kContoso, "id-" + kContoso, 2, "2 users could not be read (x)"};
+  SettleReport settled;
+  settled.unsettled_tenants = {unsettled};
+  Plan plan;
+  plan.tenants.resize(1);
+  plan.tenants[0].tenant = kContoso;
+  plan.tenants[0].tenant_id = "id-" + kContoso;
+  plan.tenants[0].not_planned =
+      "tenant is gone from the partner's contracts since X: nothing is planned";
+  plan.tenants[0].notes = {plan.tenants[0].not_planned};
+
+  hold_back_unsettled(plan, settled);
+
+  EXPECT_EQ(plan.tenants[0].not_planned,
+            "tenant is gone from the partner's contracts since X: nothing is planned; " +
+                unsettled.reason());
+  EXPECT_THAT(plan.tenants[0].notes, ElementsAre(plan.tenants[0].not_planned));
 }
 
 // A request of the dead process may still be on the wire: read only once it timed out.

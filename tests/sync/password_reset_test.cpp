@@ -122,7 +122,7 @@ TEST(PasswordResetTest, AResetCutShortIsSkippedWhenSettledAndNeverSentAgain) {
   EXPECT_EQ(settled.entries[0].entry.op, OpKind::ResetPassword);
   EXPECT_EQ(settled.entries[0].outcome, JournalState::Skipped);
   EXPECT_EQ(settled.entries[0].note, kResetNotKnownAfterInterruption);
-  EXPECT_TRUE(settled.unresolved_tenants.empty());
+  EXPECT_TRUE(settled.unsettled_tenants.empty());
   EXPECT_EQ(h.faulty.get_user_calls(), 0);
   EXPECT_EQ(h.faulty.applied_requests(), 0);
   auto unfinished = h.cache->journal().unfinished();

@@ -172,6 +172,52 @@ TEST_F(ReconcileCycleTest, ATenantWhoseMirrorFailsDoesNotStopTheOthers) {
   }
 }
 
+// What an interrupted apply left in Contoso cannot be settled (its users cannot be read):
+// Contoso gets nothing new and is reported not planned, Fabrikam is applied as usual.
+TEST_F(ReconcileCycleTest, ATenantWhoseInterruptedOperationsCannotBeSettledHoldsUpOnlyItself) {
+  h.remote.put_user(h.tenant_id(kContoso), user("bob", kContoso, {}));
+  h.mirror();
+  h.faulty.crash_after_requests(1);
+  EXPECT_THROW(h.apply(h.plan(R"({"version": 1, "tenants": [{"tenant": ")" + kContoso +
+                              R"(", "managedSkus": ["SPE_E3"], "users": [{"upn": "alice@)" +
+                              kContoso + R"(", "licenses": ["SPE_E3"]}]}]})")),
+               SimulatedCrash);
+  h.faulty.fail_get_user(make_error(ErrorKind::Transient, "connection reset"), 100);
+  auto both = parse_desired_state(
+      R"({"version": 1, "tenants": [
+        {"tenant": ")" +
+          kContoso + R"(", "managedSkus": ["SPE_E3"], "users": [
+          {"upn": "alice@)" +
+          kContoso + R"(", "licenses": ["SPE_E3"]},
+          {"upn": "bob@)" +
+          kContoso + R"(", "licenses": ["SPE_E3"]}]},
+        {"tenant": ")" +
+          kFabrikam + R"(", "managedSkus": ["SPE_E3"], "users": [
+          {"upn": "alice@)" +
+          kFabrikam + R"(", "licenses": ["SPE_E3"]}]}]})",
+      "desired.json");
+  ASSERT_TRUE(both.ok()) << both.error().message;
+  const size_t sent_before = h.faulty.recorded().size();
+
+  CycleResult c = run_reconcile_cycle(h.faulty, *h.cache, h.clock, *both, CycleOptions{});
+
+  ASSERT_FALSE(c.error) << c.error->message;
+  EXPECT_THAT(c.unsettled, ElementsAre(kContoso));
+  auto sent = h.faulty.recorded();
+  ASSERT_GT(sent.size(), sent_before);
+  for (size_t i = sent_before; i < sent.size(); ++i) {
+    EXPECT_EQ(sent[i].tenant, h.tenant_id(kFabrikam)) << "nothing new to Contoso";
+  }
+  EXPECT_THAT(h.remote_state(kFabrikam).at("alice@" + kFabrikam), ElementsAre("SPE_E3"));
+  EXPECT_THAT(h.remote_state(kContoso).at("bob@" + kContoso), IsEmpty());
+  EXPECT_EQ(cycle_outcome(c).status, CycleStatus::Partial);
+  EXPECT_EQ(c.exit_code(), 3);
+  ASSERT_EQ(c.left.tenants.size(), 2u);
+  EXPECT_EQ(c.left.tenants[0].tenant, kContoso);
+  EXPECT_THAT(c.left.tenants[0].not_planned, ::testing::HasSubstr("could not be settled"));
+  EXPECT_TRUE(c.left.tenants[1].not_planned.empty());
+}
+
 TEST_F(ReconcileCycleTest, ACycleThatCannotReadAnyTenantFails) {
   for (const auto& t : {kContoso, kFabrikam}) {
     h.remote.fail_skus(h.tenant_id(t), make_error(ErrorKind::Auth, "AADSTS7000215: bad secret"));
