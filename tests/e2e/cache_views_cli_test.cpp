@@ -412,98 +412,97 @@ TEST_F(CacheViewsCliTest, ViewsOfAGoneOrStaleTenantSaySoAndACurrentOneDoesNot) {
   EXPECT_EQ(current.err.find("warning"), std::string::npos) << current.err;
   auto current_seats = f.run({"licenses", "--tenant", "fabrikam.onmicrosoft.com"});
   EXPECT_EQ(current_seats.err.find("warning"), std::string::npos) << current_seats.err;
+}
 
-  // `time` moved by `seconds` and written in the zone `offset` ("+01:00", "-05:30").
-  std::string in_zone(const std::string& utc, long seconds, const std::string& offset) {
-    std::tm tm{};
-    strptime(utc.c_str(), "%Y-%m-%dT%H:%M:%SZ", &tm);
-    long offset_seconds = (std::stol(offset.substr(1, 2)) * 60 + std::stol(offset.substr(4, 2))) *
-                          60 * (offset[0] == '-' ? -1 : 1);
-    std::time_t local = timegm(&tm) + seconds + offset_seconds;
-    char text[32];
-    std::strftime(text, sizeof text, "%Y-%m-%dT%H:%M:%S", std::gmtime(&local));
-    return text + offset;
+// `time` moved by `seconds` and written in the zone `offset` ("+01:00", "-05:30").
+std::string in_zone(const std::string& utc, long seconds, const std::string& offset) {
+  std::tm tm{};
+  strptime(utc.c_str(), "%Y-%m-%dT%H:%M:%SZ", &tm);
+  long offset_seconds = (std::stol(offset.substr(1, 2)) * 60 + std::stol(offset.substr(4, 2))) *
+                        60 * (offset[0] == '-' ? -1 : 1);
+  std::time_t local = timegm(&tm) + seconds + offset_seconds;
+  char text[32];
+  std::strftime(text, sizeof text, "%Y-%m-%dT%H:%M:%S", std::gmtime(&local));
+  return text + offset;
+}
+
+// --since is a date or a full ISO 8601 time with Z or an offset, converted to UTC; anything
+// else is a usage error naming the flag and the value (compared as text, 2026-13-45 or
+// 25:00 would select entries silently and wrongly).
+TEST(JournalCliTest, SinceTakesADateOrAFullTimeWithItsZoneAndRefusesTheRest) {
+  CliFixture f;
+  for (const std::string bad :
+       {"2026-13-45", "2026-02-30", "2026-11-20T25:00:00Z", "2026-11-20T08:00:00", "yesterday"}) {
+    auto r = f.run({"journal", "--since", bad});
+    EXPECT_EQ(r.exit_code, 64) << bad << "\n" << r.out << r.err;
+    EXPECT_NE(r.err.find("tenantsync journal: --since " + bad +
+                         ": expected a date (2026-11-20) or a full ISO 8601 time with Z or an "
+                         "offset"),
+              std::string::npos)
+        << r.err;
+    EXPECT_EQ(r.out, "");
   }
 
-  // --since is a date or a full ISO 8601 time with Z or an offset, converted to UTC; anything
-  // else is a usage error naming the flag and the value (compared as text, 2026-13-45 or
-  // 25:00 would select entries silently and wrongly).
-  TEST(JournalCliTest, SinceTakesADateOrAFullTimeWithItsZoneAndRefusesTheRest) {
-    CliFixture f;
-    for (const std::string bad :
-         {"2026-13-45", "2026-02-30", "2026-11-20T25:00:00Z", "2026-11-20T08:00:00", "yesterday"}) {
-      auto r = f.run({"journal", "--since", bad});
-      EXPECT_EQ(r.exit_code, 64) << bad << "\n" << r.out << r.err;
-      EXPECT_NE(r.err.find("tenantsync journal: --since " + bad +
-                           ": expected a date (2026-11-20) or a full ISO 8601 time with Z or an "
-                           "offset"),
-                std::string::npos)
-          << r.err;
-      EXPECT_EQ(r.out, "");
-    }
+  auto applied = f.run({"apply", "--desired", examples_desired_path(), "--yes"});
+  ASSERT_EQ(applied.exit_code, 3) << applied.err;
+  auto all = nlohmann::json::parse(f.run({"journal", "--format", "json"}).out);
+  ASSERT_FALSE(all.empty());
+  const std::string first = all.front()["time"], last = all.back()["time"];
+  // The first entry's time, written an hour ahead with its offset, keeps every entry.
+  auto ahead = f.run({"journal", "--since", in_zone(first, 0, "+01:00"), "--format", "json"});
+  ASSERT_EQ(ahead.exit_code, 0) << ahead.err;
+  EXPECT_EQ(nlohmann::json::parse(ahead.out).size(), all.size()) << in_zone(first, 0, "+01:00");
+  // A second after the last one, written behind UTC, keeps none.
+  auto after = f.run({"journal", "--since", in_zone(last, 1, "-05:30")});
+  EXPECT_EQ(after.exit_code, 0) << after.err;
+  EXPECT_EQ(after.out, "The journal is empty for this selection.\n") << in_zone(last, 1, "-05:30");
+}
 
-    auto applied = f.run({"apply", "--desired", examples_desired_path(), "--yes"});
-    ASSERT_EQ(applied.exit_code, 3) << applied.err;
-    auto all = nlohmann::json::parse(f.run({"journal", "--format", "json"}).out);
-    ASSERT_FALSE(all.empty());
-    const std::string first = all.front()["time"], last = all.back()["time"];
-    // The first entry's time, written an hour ahead with its offset, keeps every entry.
-    auto ahead = f.run({"journal", "--since", in_zone(first, 0, "+01:00"), "--format", "json"});
-    ASSERT_EQ(ahead.exit_code, 0) << ahead.err;
-    EXPECT_EQ(nlohmann::json::parse(ahead.out).size(), all.size()) << in_zone(first, 0, "+01:00");
-    // A second after the last one, written behind UTC, keeps none.
-    auto after = f.run({"journal", "--since", in_zone(last, 1, "-05:30")});
-    EXPECT_EQ(after.exit_code, 0) << after.err;
-    EXPECT_EQ(after.out, "The journal is empty for this selection.\n")
-        << in_zone(last, 1, "-05:30");
+// Changes the cache file behind tenantsync's back, as another tool would.
+void tamper(const std::string& cache, const std::string& sql) {
+  auto db = Database::open(cache, /*create=*/false);
+  ASSERT_TRUE(db.ok()) << db.error().describe();
+  Status s = (*db)->exec(sql, "tamper");
+  ASSERT_TRUE(s.ok()) << s.error().describe();
+}
+
+// --tenant goes through the cache, as in the other views: a name it does not know fails
+// (exit 1) instead of reading as an empty journal. The cache never forgets a tenant, but an
+// entry keeps the default domain it was written under, so the journal also answers to a
+// tenant's former domain, and its current one lists the entries written under either.
+TEST(JournalCliTest, TenantIsOneTheCacheOrTheJournalKnows) {
+  CliFixture f;
+  ASSERT_EQ(f.run({"mirror"}).exit_code, 0);
+  auto applied = f.run({"apply", "--desired", examples_desired_path(), "--yes"});
+  ASSERT_EQ(applied.exit_code, 3) << applied.err;
+
+  auto typo = f.run({"journal", "--tenant", "typo.onmicrosoft.com"});
+  EXPECT_EQ(typo.exit_code, 1) << typo.out << typo.err;
+  EXPECT_EQ(typo.err,
+            "tenantsync journal: tenant typo.onmicrosoft.com is not in the cache: run `tenantsync "
+            "mirror --tenant typo.onmicrosoft.com` first\n");
+  EXPECT_EQ(typo.out, "");
+
+  // Known, with no entry: an empty selection, not an error.
+  auto northwind = f.run({"journal", "--tenant", "northwind.onmicrosoft.com"});
+  EXPECT_EQ(northwind.exit_code, 0) << northwind.err;
+  EXPECT_EQ(northwind.out, "The journal is empty for this selection.\n");
+
+  auto contoso =
+      nlohmann::json::parse(f.run({"journal", "--tenant", kContoso, "--format", "json"}).out);
+  ASSERT_FALSE(contoso.empty());
+  // Contoso's entries were written before its default domain changed to the current one.
+  tamper(f.dir().file("tenantsync.db"),
+         "UPDATE journal SET tenant = 'contoso-old.onmicrosoft.com' WHERE tenant = '" +
+             std::string(kContoso) + "'");
+  for (const char* name : {kContoso, "CONTOSO-OLD.onmicrosoft.com"}) {
+    auto r = f.run({"journal", "--tenant", name, "--format", "json"});
+    ASSERT_EQ(r.exit_code, 0) << name << "\n" << r.err;
+    auto entries = nlohmann::json::parse(r.out);
+    EXPECT_EQ(entries.size(), contoso.size()) << name;
+    for (const auto& e : entries) EXPECT_EQ(e["tenantId"], contoso.front()["tenantId"]) << e;
   }
-
-  // Changes the cache file behind tenantsync's back, as another tool would.
-  void tamper(const std::string& cache, const std::string& sql) {
-    auto db = Database::open(cache, /*create=*/false);
-    ASSERT_TRUE(db.ok()) << db.error().describe();
-    Status s = (*db)->exec(sql, "tamper");
-    ASSERT_TRUE(s.ok()) << s.error().describe();
-  }
-
-  // --tenant goes through the cache, as in the other views: a name it does not know fails
-  // (exit 1) instead of reading as an empty journal. The cache never forgets a tenant, but an
-  // entry keeps the default domain it was written under, so the journal also answers to a
-  // tenant's former domain, and its current one lists the entries written under either.
-  TEST(JournalCliTest, TenantIsOneTheCacheOrTheJournalKnows) {
-    CliFixture f;
-    ASSERT_EQ(f.run({"mirror"}).exit_code, 0);
-    auto applied = f.run({"apply", "--desired", examples_desired_path(), "--yes"});
-    ASSERT_EQ(applied.exit_code, 3) << applied.err;
-
-    auto typo = f.run({"journal", "--tenant", "typo.onmicrosoft.com"});
-    EXPECT_EQ(typo.exit_code, 1) << typo.out << typo.err;
-    EXPECT_EQ(
-        typo.err,
-        "tenantsync journal: tenant typo.onmicrosoft.com is not in the cache: run `tenantsync "
-        "mirror --tenant typo.onmicrosoft.com` first\n");
-    EXPECT_EQ(typo.out, "");
-
-    // Known, with no entry: an empty selection, not an error.
-    auto northwind = f.run({"journal", "--tenant", "northwind.onmicrosoft.com"});
-    EXPECT_EQ(northwind.exit_code, 0) << northwind.err;
-    EXPECT_EQ(northwind.out, "The journal is empty for this selection.\n");
-
-    auto contoso =
-        nlohmann::json::parse(f.run({"journal", "--tenant", kContoso, "--format", "json"}).out);
-    ASSERT_FALSE(contoso.empty());
-    // Contoso's entries were written before its default domain changed to the current one.
-    tamper(f.dir().file("tenantsync.db"),
-           "UPDATE journal SET tenant = 'contoso-old.onmicrosoft.com' WHERE tenant = '" +
-               std::string(kContoso) + "'");
-    for (const char* name : {kContoso, "CONTOSO-OLD.onmicrosoft.com"}) {
-      auto r = f.run({"journal", "--tenant", name, "--format", "json"});
-      ASSERT_EQ(r.exit_code, 0) << name << "\n" << r.err;
-      auto entries = nlohmann::json::parse(r.out);
-      EXPECT_EQ(entries.size(), contoso.size()) << name;
-      for (const auto& e : entries) EXPECT_EQ(e["tenantId"], contoso.front()["tenantId"]) << e;
-    }
-  }
+}
 
 }  // namespace cache_views_cli_test
 }  // namespace tenantsync::test
