@@ -90,6 +90,8 @@ std::string role_name(const Operation& op) {
 PlanSummary Plan::summary() const {
   PlanSummary s;
   for (const auto& tenant : tenants) {
+    if (!tenant.not_planned.empty()) ++s.tenants_not_planned;
+    if (!tenant.stale.empty()) ++s.tenants_stale;
     std::set<std::string> users;
     for (const auto& op : tenant.operations)
       users.insert(op.user_id.empty() ? op.user : op.user_id);
@@ -165,6 +167,12 @@ bool Plan::has_operations_to_send() const {
   return false;
 }
 
+bool Plan::has_enforce_tenant_unknown() const {
+  return std::any_of(tenants.begin(), tenants.end(), [](const TenantPlan& t) {
+    return t.mode == TenantMode::Enforce && (!t.not_planned.empty() || !t.stale.empty());
+  });
+}
+
 void to_json(nlohmann::json& j, const Operation& op) {
   j = {{"op", to_string(op.op)},
        {"user", op.user},
@@ -193,6 +201,7 @@ void to_json(nlohmann::json& j, const TenantPlan& t) {
        {"operations", t.operations}, {"seats", t.seats},        {"notes", t.notes}};
   if (!t.not_planned.empty()) j["notPlanned"] = t.not_planned;
   if (!t.desired_fingerprint.empty()) j["desiredFingerprint"] = t.desired_fingerprint;
+  if (!t.stale.empty()) j["stale"] = t.stale;
   if (t.over_limit) {
     const OverLimit& o = *t.over_limit;
     j["overLimit"] = {{"lossesOfAccess", o.losses_of_access},
@@ -211,6 +220,8 @@ void to_json(nlohmann::json& j, const PlanSummary& s) {
        {"roles", s.roles},           {"set", s.set},       {"blocked", s.blocked},
        {"applied", s.applied},       {"failed", s.failed}, {"skipped", s.skipped},
        {"operations", s.operations}, {"users", s.users}};
+  j["tenantsNotPlanned"] = s.tenants_not_planned;
+  j["tenantsStale"] = s.tenants_stale;
 }
 
 void to_json(nlohmann::json& j, const Plan& p) {
@@ -340,7 +351,7 @@ class PlanReader {
     TenantPlan tenant;
     if (!object_with_keys(j, path,
                           {"tenant", "tenantId", "mode", "operations", "seats", "notes",
-                           "notPlanned", "overLimit", "desiredFingerprint"})) {
+                           "notPlanned", "stale", "overLimit", "desiredFingerprint"})) {
       return tenant;
     }
     tenant.tenant = string_field(j, path, "tenant", true);
@@ -374,6 +385,7 @@ class PlanReader {
     tenant.notes = string_array(j, path, "notes");
     tenant.not_planned = string_field(j, path, "notPlanned", false);
     tenant.desired_fingerprint = string_field(j, path, "desiredFingerprint", false);
+    tenant.stale = string_field(j, path, "stale", false);
     if (auto it = j.find("overLimit"); it != j.end() && !it->is_null()) {
       tenant.over_limit = read_over_limit(*it, path_key(path, "overLimit"));
     }

@@ -112,8 +112,13 @@ struct TenantPlan {
   std::vector<std::string> missing_users;  // desired users that do not exist (not created)
   std::vector<std::string> ignored_users;  // `ignore: true`: accepted deviations
   // Why nothing at all was planned for the tenant (gone, never read whole, read from
-  // another remote); "" when it was planned. Also the plan's one note.
+  // another remote, cached rows failing their checksum, what an interrupted run left
+  // there unsettled); "" when it was planned. Also the plan's one note.
   std::string not_planned;
+  // Why the tenant was planned from a stale mirror (its last read failed; nothing that
+  // takes access away was planned), "" when its mirror is complete: "tenant mirror is
+  // stale: <reason>; re-run mirror". Its drift is unknown.
+  std::string stale;
   std::optional<OverLimit> over_limit;  // apply refuses (or refused) this tenant
   // "sha256:..." of the tenant's desired state the plan was made from (its canonical
   // JSON): apply --plan refuses the plan when the current desired state differs.
@@ -128,6 +133,10 @@ struct PlanSummary {
   int applied = 0, failed = 0, skipped = 0;
   int operations = 0;  // every operation, whatever its status
   int users = 0;       // the users they are for (by id, else UPN, per tenant)
+  // Tenants whose state the plan does not know: not planned at all (not_planned), or
+  // planned from a stale mirror (stale). A plan with either never "matches".
+  int tenants_not_planned = 0;
+  int tenants_stale = 0;
 
   bool operator==(const PlanSummary&) const = default;
 };
@@ -146,16 +155,19 @@ struct Plan {
   // A ready operation in a tenant in enforce mode: what apply would send. Report-mode
   // tenants are planned and shown, never changed.
   bool has_operations_to_send() const;
+  // An enforce tenant not planned at all (not_planned), or planned from a stale mirror
+  // (stale): apply cannot be known to bring it where the desired state says.
+  bool has_enforce_tenant_unknown() const;
   bool operator==(const Plan&) const = default;
 };
 
 // The Plan JSON shape of docs/cli.md. Operations always carry op, user, userId, sku, skuId,
 // disabledPlans and status; reason and newlyDisabledPlans only when not empty, error and
 // details only when set. A tenant always carries operations, seats and notes, notPlanned
-// when set, and overLimit {lossesOfAccess, revocations, updatesDisablingPlans, deletions,
+// and stale when set, and overLimit {lossesOfAccess, revocations, updatesDisablingPlans, deletions,
 // signInBlocks, limits, message} when apply refuses (or refused) it; the summary always
-// carries all twelve counts ("delete" for del). Reading ignores the summary (it is recomputed) and
-// refuses unknown keys, as a saved plan is replayed verbatim.
+// carries every count ("delete" for del; tenantsNotPlanned, tenantsStale). Reading ignores the
+// summary (it is recomputed) and refuses unknown keys, as a saved plan is replayed verbatim.
 void to_json(nlohmann::json& j, const Operation& op);
 void to_json(nlohmann::json& j, const SeatLine& s);
 void to_json(nlohmann::json& j, const TenantPlan& t);

@@ -47,8 +47,11 @@ int run_plan(const GlobalFlags& g, const PlanFlags& o) {
                   o.out.c_str(), o.out.c_str(), desired.c_str());
     }
   }
-  // 2 only when apply would send something: report-mode tenants are drift (`drift
+  // 3 when an enforce tenant could not be planned, or only from a stale mirror: the plan
+  // is partial, whatever else it holds (as apply and run say of it). Otherwise 2 only when
+  // apply would send something: report-mode tenants are drift (`drift
   // --detailed-exitcode`), not changes.
+  if (plan.has_enforce_tenant_unknown()) return kExitPartial;
   if (o.detailed_exitcode && plan.has_operations_to_send()) return kExitChanges;
   return kExitOk;
 }

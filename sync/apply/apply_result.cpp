@@ -10,9 +10,10 @@ int apply_exit_code(const ApplyReport& report) {
   if (!report.refusals.empty()) return report.nothing_sent() ? 4 : 3;
   for (const auto& tenant : report.plan.tenants) {
     if (tenant.mode == TenantMode::Report) continue;
-    // A tenant nothing could be planned for (gone, never read whole, its cache untrusted)
-    // is not done: `run` calls the same cycle partial.
-    if (!tenant.not_planned.empty()) return 3;
+    // A tenant nothing could be planned for (gone, never read whole, its cache untrusted,
+    // its interrupted operations unsettled), or planned from a stale mirror, is not done:
+    // `run` calls the same cycle partial.
+    if (!tenant.not_planned.empty() || !tenant.stale.empty()) return 3;
     for (const auto& op : tenant.operations) {
       if (op.status != OpStatus::Applied) return 3;
     }

@@ -51,7 +51,8 @@ struct ApplyReport {
 // 1 when a local failure (journal, cache) happened, whatever was sent; 4 when the plan
 // was stale, or a safety limit refused a tenant and nothing at all was sent; 3 when some
 // operation failed, was blocked or skipped in a tenant in enforce mode, nothing could be
-// planned for an enforce tenant (gone, never read whole, untrusted cache), or a tenant was
+// planned for an enforce tenant (gone, never read whole, untrusted cache, unsettled
+// journal entries) or only from a stale mirror, or a tenant was
 // refused while others were changed (the output lists the refusal); 0 otherwise (all
 // applied, or nothing to do). Report-mode tenants count for nothing: apply never
 // changes them, so their skipped and blocked operations are expected.

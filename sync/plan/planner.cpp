@@ -363,6 +363,7 @@ TenantPlan Planner::run() {
     plan_.not_planned = std::move(why);
     return std::move(plan_);
   }
+  if (snapshot_.mirror == MirrorState::Stale) plan_.stale = stale_reason();
   index();
 
   // Active users, in UPN order so notes come out in that order.

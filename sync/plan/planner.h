@@ -79,7 +79,8 @@
 // - A tenant whose mirror is not Complete: everything that removes access (revoke,
 //   delete, an update that disables a plan) and everything that needs an exact picture
 //   (restore, create) is blocked with "tenant mirror is stale: <reason>; re-run mirror";
-//   assignments and updates that only enable plans proceed.
+//   assignments and updates that only enable plans proceed. TenantPlan::stale says so for
+//   the whole tenant (the same reason), so no summary calls its plan complete.
 // - Nothing at all is planned (the plan is one note, also in TenantPlan::not_planned) for
 //   a tenant gone from the partner's contracts ("tenant is gone from the partner's
 //   contracts since <time>: nothing is planned"), one whose cached data was read from

@@ -20,13 +20,14 @@ class ApplyWriter {
   }
 
   void tenant(const TenantPlan& t, const TenantRefusal* refusal) {
-    if (t.operations.empty() && !refusal && t.not_planned.empty()) return;
+    if (t.operations.empty() && !refusal && t.not_planned.empty() && t.stale.empty()) return;
     out_ += paint(kBold, t.tenant);
     if (t.mode == TenantMode::Report) out_ += " (report mode: not changed)";
     out_ += "\n";
     if (!t.not_planned.empty()) {
       out_ += "  " + paint(kYellow, "Not planned: " + t.not_planned + "; nothing was sent.") + "\n";
     }
+    if (!t.stale.empty()) out_ += "  " + paint(kYellow, stale_line(t)) + "\n";
     if (refusal) {
       out_ += "  " + paint(kRed, "Refused: " + refusal->reason + "; nothing was sent.") + "\n";
     }
@@ -124,18 +125,12 @@ std::string describe_operation(const Operation& op, bool done, const ServicePlan
 
 std::string apply_summary_line(const ApplyReport& report) {
   int total = 0;
-  int not_planned = 0;
-  for (const auto& t : report.plan.tenants) {
-    total += static_cast<int>(t.operations.size());
-    if (!t.not_planned.empty()) ++not_planned;
-  }
-  // A tenant not planned is never said to match: its state is unknown.
-  std::string unknown;
-  if (not_planned == 1) unknown = " 1 tenant was not planned (see above).";
-  if (not_planned > 1) {
-    unknown = " " + std::to_string(not_planned) + " tenants were not planned (see above).";
-  }
-  if (total == 0 && not_planned == 0)
+  for (const auto& t : report.plan.tenants) total += static_cast<int>(t.operations.size());
+  // A tenant not planned, or planned from a stale mirror, is never said to match: its
+  // state is unknown.
+  std::string unknown = tenants_unknown_sentence(report.plan);
+  if (!unknown.empty()) unknown = " " + unknown;
+  if (total == 0 && unknown.empty())
     return "Nothing to apply. The tenants match the desired state.";
   if (total == 0) return "Nothing to apply." + unknown;
   PlanSummary s = report.summary();

@@ -191,6 +191,15 @@ bool item_before(const DriftItem& a, const DriftItem& b) {
   return std::tie(a.kind, a.sku) < std::tie(b.kind, b.sku);
 }
 
+// The tenant's drift is unknown: `why` says so, its items go (they came from a state that
+// is not current) and its totals with them.
+void set_drift_unknown(TenantDrift& t, const std::string& why) {
+  t.not_planned = why;
+  t.items.clear();
+  t.totals = DriftCounts{};
+  t.totals.ignored = static_cast<int>(t.ignored_users.size());
+}
+
 TenantDrift tenant_drift(const TenantPlan& plan, const ServicePlanNames* names) {
   TenantDrift t;
   t.tenant = plan.tenant;
@@ -225,6 +234,8 @@ TenantDrift tenant_drift(const TenantPlan& plan, const ServicePlanNames* names) 
   if (plan.over_limit) t.notes.push_back(plan.over_limit->message);
   t.over_limit = plan.over_limit;
   count_tenant_totals(t);
+  // Planned from a stale mirror: as `run` says of a tenant it could not read this cycle.
+  if (t.not_planned.empty() && !plan.stale.empty()) set_drift_unknown(t, plan.stale);
   return t;
 }
 
@@ -296,10 +307,7 @@ Result<DriftReport> merge_drift_reports(const std::vector<DriftReport>& parts,
 void mark_drift_unknown(DriftReport& report, const std::string& tenant, const std::string& why) {
   for (auto& t : report.tenants) {
     if (t.tenant_id != tenant && !iequals(t.name(), tenant)) continue;
-    t.not_planned = why;
-    t.items.clear();
-    t.totals = DriftCounts{};
-    t.totals.ignored = static_cast<int>(t.ignored_users.size());
+    set_drift_unknown(t, why);
   }
   count_drift_totals(report);
 }
@@ -350,8 +358,13 @@ std::string describe_counts(const DriftCounts& counts) {
 }
 
 std::string describe_totals(const DriftReport& report) {
-  std::string text = describe_counts(report.totals);
   const int tenants = static_cast<int>(report.tenants.size()) - report.tenants_not_planned;
+  if (tenants == 0 && report.tenants_not_planned > 0) {
+    // Not "no drift in 0 tenants": nothing is known.
+    return "drift unknown: " + plural(report.tenants_not_planned, "tenant", "tenants") +
+           " not planned";
+  }
+  std::string text = describe_counts(report.totals);
   if (report.totals.items > 0) {
     text.insert(text.find(':'), " in " + std::to_string(report.tenants_with_drift) + " of " +
                                     plural(tenants, "tenant", "tenants"));

@@ -107,8 +107,9 @@ struct TenantDrift {
   // The planner's notes, as it gave them, then the safety limit apply refuses (or
   // refused) the tenant over, once (TenantPlan::over_limit).
   std::vector<std::string> notes;
-  // Why the tenant was not planned at all (TenantPlan::not_planned): its drift is
-  // unknown, so reports list it apart, never as "no drift". "" when it was planned.
+  // Why the tenant was not planned at all (TenantPlan::not_planned), or planned from a
+  // stale mirror (TenantPlan::stale; its items are dropped): its drift is unknown, so
+  // reports list it apart, never as "no drift". "" when it was planned.
   std::string not_planned;
   std::optional<OverLimit> over_limit;  // the plan's: apply refuses (or refused) the tenant
   DriftCounts totals;
@@ -175,7 +176,8 @@ std::string describe_counts(const DriftCounts& counts);
 // The report's totals as one sentence: describe_counts() with the tenants after the first
 // phrase, e.g. "4 drift items in 1 of 3 tenants: 2 missing license, ...; 1 blocked" or
 // "no drift in 3 tenants; 1 ignored user". Tenants not planned are counted apart at the
-// end: "no drift in 2 tenants; 1 tenant not planned (drift unknown)".
+// end: "no drift in 2 tenants; 1 tenant not planned (drift unknown)"; when no tenant was
+// planned, "drift unknown: 3 tenants not planned".
 std::string describe_totals(const DriftReport& report);
 
 }  // namespace tenantsync

@@ -141,7 +141,10 @@ std::string render_text(const DriftReport& report) {
   for (const auto& t : report.tenants) {
     bool shortfall = std::any_of(t.seats.begin(), t.seats.end(),
                                  [](const SeatLine& s) { return s.shortfall > 0; });
-    if (!t.has_drift() && t.ignored_users.empty() && t.notes.empty() && !shortfall) continue;
+    if (!t.has_drift() && t.not_planned.empty() && t.ignored_users.empty() && t.notes.empty() &&
+        !shortfall) {
+      continue;
+    }
     if (!t.not_planned.empty()) {  // its drift is unknown: said apart, never "no drift"
       out += "\n" + terminal_safe(t.name()) + " (" + to_string(t.mode) +
              "): NOT PLANNED, drift unknown: " + terminal_safe(t.not_planned) + "\n";

@@ -5,7 +5,6 @@
 #include "sync/plan/property_change.h"
 #include "sync/plural.h"
 #include "sync/product_names.h"
-#include "sync/store/tenant_snapshot.h"
 #include "sync/terminal_colors.h"
 
 namespace tenantsync {
@@ -23,16 +22,24 @@ class PlanWriter {
     for (const auto& s : t.seats) {
       if (s.after_plan != s.consumed || s.shortfall > 0) seats.push_back(&s);
     }
-    if (t.operations.empty() && t.notes.empty() && t.ignored_users.empty() && seats.empty()) {
+    std::vector<const std::string*> notes;  // the not-planned reason is said on its own
+    for (const auto& note : t.notes) {
+      if (note != t.not_planned) notes.push_back(&note);
+    }
+    if (t.operations.empty() && notes.empty() && t.ignored_users.empty() && seats.empty() &&
+        t.not_planned.empty() && t.stale.empty()) {
       return;
     }
     out_ += paint(kBold, t.tenant);
     if (t.mode == TenantMode::Report) out_ += " (report mode: apply leaves it alone)";
     out_ += "\n";
+    if (!t.not_planned.empty())
+      out_ += "  " + paint(kYellow, "Not planned: " + t.not_planned) + "\n";
+    if (!t.stale.empty()) out_ += "  " + paint(kYellow, stale_line(t)) + "\n";
     write_by_user(out_, t.operations, [&](const Operation& op) { operation(op); });
-    if (!t.notes.empty()) {
+    if (!notes.empty()) {
       out_ += "  Notes:\n";
-      for (const auto& note : t.notes) out_ += "    " + note + "\n";
+      for (const auto* note : notes) out_ += "    " + *note + "\n";
     }
     if (!t.ignored_users.empty()) {
       out_ += "  Ignored (accepted deviations):";
@@ -181,22 +188,28 @@ void write_by_user(std::string& out, const std::vector<Operation>& operations,
   }
 }
 
-int tenants_failing_checksum(const Plan& plan) {
-  int n = 0;
-  for (const auto& t : plan.tenants) {
-    n += static_cast<int>(
-        std::count(t.notes.begin(), t.notes.end(), checksum_failure_message(t.tenant)));
+std::string stale_line(const TenantPlan& t) {
+  return "Stale: nothing that takes access away is planned (" + t.stale + ")";
+}
+
+std::string tenants_unknown_sentence(const Plan& plan) {
+  PlanSummary s = plan.summary();
+  std::string out;
+  if (s.tenants_not_planned > 0) {
+    out = plural(s.tenants_not_planned, "tenant was", "tenants were") + " not planned";
   }
-  return n;
+  if (s.tenants_stale > 0) {
+    out += (out.empty() ? "" : "; ") + plural(s.tenants_stale, "tenant was", "tenants were") +
+           " planned from a stale mirror";
+  }
+  return out.empty() ? out : out + " (see above).";
 }
 
 std::string plan_summary_line(const Plan& plan) {
   bool any = std::any_of(plan.tenants.begin(), plan.tenants.end(),
                          [](const TenantPlan& t) { return !t.operations.empty(); });
-  if (int untrusted = tenants_failing_checksum(plan); !any && untrusted > 0) {
-    return "No changes planned; " + std::to_string(untrusted) +
-           " tenant(s) not planned: cached rows fail their checksum (see above).";
-  }
+  std::string unknown = tenants_unknown_sentence(plan);
+  if (!any && !unknown.empty()) return "No changes planned. " + unknown;
   if (!any) return "No changes. The tenants match the desired state.";
   PlanSummary s = plan.summary();
   return "Plan: " + std::to_string(s.assign) + " to assign, " + std::to_string(s.revoke) +
@@ -206,7 +219,7 @@ std::string plan_summary_line(const Plan& plan) {
          (s.roles > 0 ? ", " + std::to_string(s.roles) + " role changes" : "") + "; " +
          std::to_string(s.blocked) + " blocked (" +
          plural(s.operations, "operation", "operations") + " for " +
-         plural(s.users, "user", "users") + ").";
+         plural(s.users, "user", "users") + ")." + (unknown.empty() ? "" : " " + unknown);
 }
 
 std::string render_plan_text(const Plan& plan, bool color, const ServicePlanNames* names) {

@@ -9,10 +9,14 @@
 // "buy N more seats of X" lines. Tenants with nothing to show are left out. Then one line
 // per tenant apply will refuse over a safety limit (TenantPlan::over_limit):
 // "contoso.onmicrosoft.com: 60 revocations > safety.maxRevocations 50: apply will refuse;
-// raise with --max-revocations 60". The last line
-// sums the plan up: "Plan: 5 to assign, 2 to revoke, 1 to update, 0 to restore, 0 to
-// delete, 0 to create; 1 blocked." or, with no operation at all, "No changes. The tenants
-// match the desired state."
+// raise with --max-revocations 60". A tenant not planned says why first ("Not planned:
+// tenant was never mirrored; run mirror"), one planned from a stale mirror says so
+// ("Stale: nothing that takes access away is planned (tenant mirror is stale: ...)").
+// The last line sums the plan up: "Plan: 5 to assign, 2 to revoke, 1 to update, 0 to
+// restore, 0 to delete, 0 to create; 1 blocked." or, with no operation at all, "No
+// changes. The tenants match the desired state."; never that while a tenant was not
+// planned or planned from a stale mirror: tenants_unknown_sentence() follows instead
+// ("No changes planned. 2 tenants were not planned (see above).").
 //
 // Deterministic: the same plan gives the same bytes. With `color`, ANSI colours mark
 // additions (green), removals (red), updates (yellow) and blocked operations (bold red).
@@ -32,13 +36,16 @@ std::string render_plan_text(const Plan& plan, bool color, const ServicePlanName
 
 // "Plan: 5 to assign, ...; 1 blocked." or the no-changes sentence, as above.
 std::string plan_summary_line(const Plan& plan);
+// How plan and apply summaries say that the plan does not know some tenant's state,
+// whatever the reason: "1 tenant was not planned; 2 tenants were planned from a stale
+// mirror (see above)."; "" when it knows every tenant's.
+std::string tenants_unknown_sentence(const Plan& plan);
+// "Stale: nothing that takes access away is planned (<TenantPlan::stale>)", the line
+// plan and apply show under a tenant planned from a stale mirror.
+std::string stale_line(const TenantPlan& t);
 // Appends a tenant's operations as plan and apply show them: a line naming the user
 // ("  user") before each run of one user's operations, then `write_operation` for each.
 void write_by_user(std::string& out, const std::vector<Operation>& operations,
                    const std::function<void(const Operation&)>& write_operation);
-
-// Tenants of `plan` that planned nothing because their cached rows fail their checksum:
-// summaries never say those match the desired state.
-int tenants_failing_checksum(const Plan& plan);
 
 }  // namespace tenantsync

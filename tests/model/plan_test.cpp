@@ -133,7 +133,43 @@ TEST(PlanTest, JsonHasTheDocumentedShape) {
   EXPECT_EQ(j["summary"],
             json::parse(R"({"assign": 1, "revoke": 0, "update": 1, "restore": 0, "delete": 0,
                             "create": 1, "roles": 0, "set": 1, "blocked": 1, "applied": 0, "failed": 1,
-                            "skipped": 0, "operations": 6, "users": 6})"));
+                            "skipped": 0, "operations": 6, "users": 6,
+                            "tenantsNotPlanned": 0, "tenantsStale": 0})"));
+}
+
+// Why a tenant was not planned, or planned from a stale mirror, is in its object, and the
+// summary counts such tenants: a script never reads "0 operations" as "matches".
+TEST(PlanTest, TenantsNotPlannedOrStaleAreSaidAndCounted) {
+  Plan p = sample_plan();
+  p.tenants[1].not_planned = "tenant was never mirrored; run mirror";
+  p.tenants[1].notes = {p.tenants[1].not_planned};
+  TenantPlan stale;
+  stale.tenant = "northwind.onmicrosoft.com";
+  stale.stale = "tenant mirror is stale: users page 2: 503; re-run mirror";
+  p.tenants.push_back(stale);
+  json j = p;
+  EXPECT_EQ(j["tenants"][1]["notPlanned"], "tenant was never mirrored; run mirror");
+  EXPECT_FALSE(j["tenants"][1].contains("stale"));
+  EXPECT_EQ(j["tenants"][2]["stale"], stale.stale);
+  EXPECT_FALSE(j["tenants"][2].contains("notPlanned"));
+  EXPECT_FALSE(j["tenants"][0].contains("stale"));
+  EXPECT_EQ(j["summary"]["tenantsNotPlanned"], 1);
+  EXPECT_EQ(j["summary"]["tenantsStale"], 1);
+  auto back = plan_from_json(j);
+  ASSERT_TRUE(back.ok()) << back.error().message;
+  EXPECT_EQ(*back, p);
+}
+
+TEST(PlanTest, AnEnforceTenantNotPlannedOrStaleLeavesThePlanUnknown) {
+  Plan p = sample_plan();  // a report-mode tenant and an empty enforce one
+  EXPECT_FALSE(p.has_enforce_tenant_unknown());
+  p.tenants[0].stale = "tenant mirror is stale; re-run mirror";
+  EXPECT_FALSE(p.has_enforce_tenant_unknown()) << "report mode: apply never changes it";
+  p.tenants[1].stale = "tenant mirror is stale; re-run mirror";
+  EXPECT_TRUE(p.has_enforce_tenant_unknown());
+  p.tenants[1].stale.clear();
+  p.tenants[1].not_planned = "tenant was never mirrored; run mirror";
+  EXPECT_TRUE(p.has_enforce_tenant_unknown());
 }
 
 TEST(PlanTest, SummaryCountsReadyAndAppliedByKindAndTheRestByStatus) {

@@ -151,6 +151,39 @@ TEST(ApplyTextTest, NothingToApply) {
   EXPECT_EQ(render_apply_text(r), "Nothing to apply. The tenants match the desired state.\n");
 }
 
+// Whatever the reason, a tenant not planned or planned from a stale mirror is said under
+// the tenant and in the summary, never "The tenants match the desired state".
+TEST(ApplyTextTest, ATenantNotPlannedOrStaleIsNeverSaidToMatch) {
+  ApplyReport r;
+  TenantPlan unsettled;
+  unsettled.tenant = "contoso.onmicrosoft.com";
+  unsettled.not_planned =
+      "2 operations an interrupted run left unfinished here could not be settled (2 users "
+      "could not be read (Authorization_RequestDenied: denied)): they stay open, and nothing "
+      "new is sent to this tenant until a later run settles them";
+  unsettled.notes = {unsettled.not_planned};
+  TenantPlan stale;
+  stale.tenant = "fabrikam.onmicrosoft.com";
+  stale.stale = "tenant mirror is stale: users page 2: 503; re-run mirror";
+  r.plan.tenants = {unsettled, stale};
+  EXPECT_EQ(render_apply_text(r),
+            "contoso.onmicrosoft.com\n"
+            "  Not planned: " +
+                unsettled.not_planned +
+                "; nothing was sent.\n"
+                "fabrikam.onmicrosoft.com\n"
+                "  Stale: nothing that takes access away is planned (tenant mirror is stale: "
+                "users page 2: 503; re-run mirror)\n"
+                "\n"
+                "Nothing to apply. 1 tenant was not planned; 1 tenant was planned from a stale "
+                "mirror (see above).\n");
+
+  ApplyReport some = sample();
+  some.plan.tenants.push_back(stale);
+  EXPECT_THAT(render_apply_text(some),
+              HasSubstr(" skipped. 1 tenant was planned from a stale mirror (see above).\n"));
+}
+
 TEST(ApplyTextTest, AnOperationNeverSentSaysSo) {
   ApplyReport r;
   TenantPlan t;

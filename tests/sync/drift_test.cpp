@@ -448,6 +448,35 @@ TEST(DriftReportTest, ATenantNotPlannedIsListedApartNeverAsNoDrift) {
   }
 }
 
+// Planned from a stale mirror (its last read failed): what the plan shows may be out of
+// date, so its drift is unknown, as `run` says of a tenant it could not read this cycle.
+TEST(DriftReportTest, ATenantPlannedFromAStaleMirrorHasDriftUnknown) {
+  Plan plan = clean_plan();
+  plan.tenants[0].stale = "tenant mirror is stale: users page 2: 503; re-run mirror";
+  plan.tenants[0].operations = {op(OpKind::Assign, "alice@contoso.onmicrosoft.com", "SPE_E3")};
+  DriftReport report = build_drift_report(plan, kGenerated);
+  ASSERT_EQ(report.tenants.size(), 1u);
+  EXPECT_EQ(report.tenants[0].not_planned, plan.tenants[0].stale);
+  EXPECT_TRUE(report.tenants[0].items.empty());
+  EXPECT_TRUE(has_drift(report));
+  EXPECT_EQ(report.tenants_not_planned, 1);
+  // Listed in text too, though it has no note (nor has a tenant `run` could not read).
+  EXPECT_THAT(render_drift(report, DriftFormat::Text),
+              HasSubstr("\ncontoso.onmicrosoft.com (enforce): NOT PLANNED, drift unknown: tenant "
+                        "mirror is stale: users page 2: 503; re-run mirror\n"));
+}
+
+// No tenant planned: nothing is known, so not "no drift in 0 tenants".
+TEST(DriftReportTest, NoTenantPlannedSaysDriftUnknown) {
+  Plan plan = plan_with_a_tenant_not_planned();
+  plan.tenants.erase(plan.tenants.begin());
+  DriftReport report = build_drift_report(plan, kGenerated);
+  EXPECT_EQ(describe_totals(report), "drift unknown: 1 tenant not planned");
+  const std::string text = render_drift(report, DriftFormat::Text);
+  EXPECT_THAT(text, Not(HasSubstr("no drift"))) << text;
+  EXPECT_THAT(text, Not(HasSubstr("No drift"))) << text;
+}
+
 TEST(DriftTextTest, CleanReportStillListsIgnoredUsers) {
   Plan plan = clean_plan();
   plan.tenants[0].ignored_users = {"ceo@contoso.onmicrosoft.com"};

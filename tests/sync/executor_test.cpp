@@ -285,5 +285,19 @@ TEST(ApplyExitCodeTest, FollowsTheCliContract) {
   EXPECT_EQ(local.exit_code(), 1);
 }
 
+// An enforce tenant apply could not plan, or planned only from a stale mirror, is not
+// done, whatever the other tenants did: partly done, as `run` calls the same cycle.
+TEST(ApplyExitCodeTest, ATenantNotPlannedOrPlannedFromAStaleMirrorIsPartlyDone) {
+  for (TenantMode mode : {TenantMode::Enforce, TenantMode::Report}) {
+    ApplyReport not_planned = report_with({}, mode);
+    not_planned.plan.tenants[0].not_planned = "tenant was never mirrored; run mirror";
+    ApplyReport stale = report_with({OpStatus::Applied}, mode);
+    stale.plan.tenants[0].stale = "tenant mirror is stale: 503; re-run mirror";
+    int expected = mode == TenantMode::Enforce ? 3 : 0;  // apply never changes report tenants
+    EXPECT_EQ(not_planned.exit_code(), expected);
+    EXPECT_EQ(stale.exit_code(), expected);
+  }
+}
+
 }  // namespace executor_test
 }  // namespace tenantsync

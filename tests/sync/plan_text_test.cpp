@@ -120,18 +120,82 @@ TEST(PlanTextTest, NoOperationsMeansNoChanges) {
   Plan with_note;
   with_note.tenants.resize(1);
   with_note.tenants[0].tenant = "contoso.onmicrosoft.com";
-  with_note.tenants[0].notes = {"tenant was never mirrored; run mirror"};
+  with_note.tenants[0].notes = {
+      "alice@contoso.com gets EMS from group Sales; remove the user from that group to take it "
+      "away"};
   for (const Case& c : std::vector<Case>{
            {"empty plan", Plan{}, "No changes. The tenants match the desired state.\n"},
            {"notes only", with_note,
             "contoso.onmicrosoft.com\n"
             "  Notes:\n"
-            "    tenant was never mirrored; run mirror\n"
+            "    alice@contoso.com gets EMS from group Sales; remove the user from that group "
+            "to take it away\n"
             "\n"
             "No changes. The tenants match the desired state.\n"},
        }) {
     EXPECT_EQ(render_plan_text(c.plan, false), c.text) << c.name;
   }
+}
+
+// Whatever the reason a tenant was not planned (never read whole, gone, another remote,
+// its rows failing their checksum, its interrupted operations unsettled), or planned from
+// a stale mirror, the plan says so under the tenant and in its last line, and never that
+// the tenants match the desired state.
+TEST(PlanTextTest, ATenantNotPlannedOrStaleIsNeverSaidToMatch) {
+  const std::vector<std::string> reasons = {
+      "tenant was never mirrored; run mirror",
+      "tenant was never mirrored completely (users page 2: 503 serviceNotAvailable): nothing "
+      "is planned; run mirror",
+      "tenant is gone from the partner's contracts since 2026-12-02T03:10:00Z: nothing is "
+      "planned",
+      "tenant was mirrored from https://old.example:443, not from the configured "
+      "remote.graphUrl: nothing is planned until mirror reads it from there",
+      "tenant contoso.onmicrosoft.com: cached rows fail their checksum; the next mirror "
+      "re-reads it fully",
+      "1 operation an interrupted run left unfinished here could not be settled (1 user could "
+      "not be read (connection reset)): they stay open, and nothing new is sent to this "
+      "tenant until a later run settles them"};
+  for (const auto& why : reasons) {
+    Plan plan;
+    plan.tenants.resize(2);
+    plan.tenants[0].tenant = "contoso.onmicrosoft.com";
+    plan.tenants[0].not_planned = why;
+    plan.tenants[0].notes = {why};
+    plan.tenants[1].tenant = "fabrikam.onmicrosoft.com";  // planned, nothing to do
+    EXPECT_EQ(render_plan_text(plan, false),
+              "contoso.onmicrosoft.com\n"
+              "  Not planned: " +
+                  why +
+                  "\n"
+                  "\n"
+                  "No changes planned. 1 tenant was not planned (see above).\n")
+        << why;
+  }
+
+  Plan stale;
+  stale.tenants.resize(1);
+  stale.tenants[0].tenant = "contoso.onmicrosoft.com";
+  stale.tenants[0].stale = "tenant mirror is stale: users page 3: 503; re-run mirror";
+  EXPECT_EQ(render_plan_text(stale, false),
+            "contoso.onmicrosoft.com\n"
+            "  Stale: nothing that takes access away is planned (tenant mirror is stale: users "
+            "page 3: 503; re-run mirror)\n"
+            "\n"
+            "No changes planned. 1 tenant was planned from a stale mirror (see above).\n");
+
+  Plan both = sample();
+  both.tenants.push_back(stale.tenants[0]);
+  both.tenants.back().tenant = "northwind.onmicrosoft.com";
+  for (int i = 0; i < 2; ++i) {
+    TenantPlan gone;
+    gone.tenant = "gone" + std::to_string(i) + ".onmicrosoft.com";
+    gone.not_planned = reasons[2];
+    both.tenants.push_back(gone);
+  }
+  EXPECT_THAT(plan_summary_line(both),
+              HasSubstr("(10 operations for 7 users). 2 tenants were not planned; 1 tenant was "
+                        "planned from a stale mirror (see above)."));
+  EXPECT_THAT(render_plan_text(both, false), Not(HasSubstr("match the desired state")));
 }
 
 TEST(PlanTextTest, SummaryCountsReadyByKindAndBlocked) {

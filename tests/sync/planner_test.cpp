@@ -363,6 +363,20 @@ TEST(PlannerTest, SetCarriesEveryChangedPropertyAndStaleMirrorKeepsSignInOpen) {
              {"!alice set department \"Sales\", sign-in blocked (tenant mirror is stale"});
 }
 
+// A tenant planned from a stale mirror says so for the whole tenant, so that no summary
+// calls it matching when nothing at all was planned; a complete one does not.
+TEST(PlannerTest, AStaleMirrorIsSaidForTheWholeTenant) {
+  TenantBuilder tenant;
+  tenant.add(U("alice").lic("SPE_E3"));
+  auto desired = DesiredBuilder().user("alice", {{L("SPE_E3")}});
+  EXPECT_EQ(plan(tenant, desired).stale, "");
+  tenant.mirror(MirrorState::Stale, "users page 3: 503");
+  TenantPlan p = plan(tenant, desired);
+  expect_ops(p, {});
+  EXPECT_EQ(p.stale, "tenant mirror is stale: users page 3: 503; re-run mirror");
+  EXPECT_EQ(p.not_planned, "");
+}
+
 TEST(PlannerTest, NeverMirroredTenantHasOnlyANote) {
   TenantPlan p = plan(TenantBuilder().mirror(MirrorState::Never),
                       DesiredBuilder().user("alice", {{L("SPE_E3")}}));
