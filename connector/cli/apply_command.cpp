@@ -126,9 +126,14 @@ int run_apply(const GlobalFlags& g, const ApplyFlags& o) {
   if (!settled.ok()) return report_failure("apply", settled.error());
   if (saved && !settled->nothing_to_do()) {
     // The saved plan was made before that run's effects were known: it is not current.
+    const char* what = settled->unresolved == 0
+                           ? "an interrupted run was settled since it was made"
+                           : "an interrupted run left operations that could not be settled "
+                             "yet (see above)";
     std::fprintf(stderr,
-                 "tenantsync apply: plan is stale: an interrupted run was settled since it was "
-                 "made; nothing of the saved plan was sent: re-run plan\n");
+                 "tenantsync apply: plan is stale: %s; nothing of the saved plan was sent: "
+                 "re-run plan\n",
+                 what);
     return kExitRefused;
   }
 

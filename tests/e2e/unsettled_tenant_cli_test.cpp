@@ -118,6 +118,15 @@ TEST(UnsettledTenantCliTest, ATenantWhoseEntriesCannotBeSettledHoldsUpOnlyItself
                           "--detailed-exitcode"});
   EXPECT_EQ(converged.exit_code, 0) << converged.out << converged.err;
 
+  // A plan saved now cannot be carried out while those entries stay open, and apply says
+  // why without claiming they were settled.
+  auto saved = f.dir().file("saved.json");
+  f.run({"plan", "--desired", desired, "--out", saved});
+  auto stale = f.run({"apply", "--plan", saved, "--desired", desired, "--yes"});
+  EXPECT_EQ(stale.exit_code, 4) << stale.out << stale.err;
+  EXPECT_THAT(stale.err, HasSubstr("could not be settled yet")) << stale.err;
+  EXPECT_THAT(stale.err, Not(HasSubstr("was settled"))) << stale.err;
+
   // The contract is back: the next apply settles what was left, sending none of it again.
   f.fake().set_contract(kFirst, true);
   auto back = f.run({"apply", "--desired", desired, "--yes"});
