@@ -1,6 +1,7 @@
 // `tenantsync users import`: bulk-create users from an Excel-compatible CSV. Every row is
 // checked (sync/user_import.h) before anything is sent, errors naming row and column;
-// users that exist already are skipped and said so, so a re-run creates nothing twice.
+// users that exist already are not created again (they get what their row names and they
+// lack), so a re-run creates nothing twice and finishes what an earlier run could not.
 // The whole set is created, then the passwords file is written once. --dry-run checks
 // the file and plans against the tenant, sending nothing.
 #include <cstdio>

@@ -765,16 +765,73 @@ Result<UserTask> create_task(const TenantSnapshot& snapshot, const std::vector<I
   const std::vector<std::string> verified = verified_domain_names(snapshot.domains);
   bool domains_unknown_said = false;
   std::unordered_set<std::string> managed;
+  // The row's licenses, as SKUs of the tenant (each added to the managed ones); a name
+  // the tenant does not have is a problem of the row.
+  auto row_skus = [&](const ImportUser& u, const std::string& row) {
+    std::vector<const Sku*> skus;
+    for (const auto& name : u.licenses) {
+      std::string why;
+      const Sku* sku = find_sku(snapshot, name, why);
+      if (!sku) {
+        problem((source.empty() ? std::string("--license: ") : row + "column \"licenses\": ") +
+                why);
+        continue;
+      }
+      if (managed.insert(ascii_lower(sku->sku_id)).second) {
+        task.desired.managed_skus.push_back(sku->sku_id);
+      }
+      skus.push_back(sku);
+    }
+    return skus;
+  };
+  auto row_roles = [&](const ImportUser& u, const std::string& row) {
+    std::vector<const RoleDefinition*> roles;
+    for (const auto& why :
+         role_problems(snapshot, u.roles, /*adding=*/true, options.allow_privileged_roles)) {
+      problem((source.empty() ? std::string("--role: ") : row + "column \"roles\": ") + why);
+    }
+    for (const auto& name : u.roles) {
+      if (const RoleDefinition* role = find_role(snapshot.roles, name)) roles.push_back(role);
+    }
+    return roles;
+  };
+  // Existing users a re-run completes, with their entries in task.desired.users.
+  std::vector<std::pair<const User*, size_t>> completed;
   for (const auto& u : users) {
     UserTaskTarget t;
     t.name = t.upn = u.upn;
+    std::string row = source.empty() ? std::string() : source + ":" + std::to_string(u.line) + ": ";
     if (const User* existing = lookup.active(u.upn)) {
       t.upn = existing->user_principal_name;
       t.user_id = existing->id;
-      if (skip_existing) {
+      if (!skip_existing) {
+        t.blocked.push_back("already exists: not created");
+        task.targets.push_back(std::move(t));
+        continue;
+      }
+      // Running the same file again finishes what an earlier run could not (a license
+      // short of seats): the user gets the row's licenses and roles it lacks. Nothing is
+      // taken away, and of its properties only a missing usage location is filled, as a
+      // license needs one.
+      DesiredUser entry;
+      entry.upn = existing->user_principal_name;
+      entry.licenses.emplace();
+      for (const Sku* sku : row_skus(u, row)) {
+        Holding h = holding(*existing, sku->sku_id);
+        if (!h.direct && !h.group) entry.licenses->push_back({sku->sku_id, {}, {}});
+      }
+      for (const RoleDefinition* role : row_roles(u, row)) {
+        if (!held_role(snapshot, existing->id, *role)) entry.add_roles.push_back(role->id);
+      }
+      if (entry.licenses->empty() && entry.add_roles.empty()) {
         t.unchanged.push_back("already exists: skipped");
       } else {
-        t.blocked.push_back("already exists: not created");
+        t.unchanged.push_back("already exists: not created again");
+        if (!entry.licenses->empty() && !existing->usage_location && !u.usage_location.empty()) {
+          entry.properties.usage_location = u.usage_location;
+        }
+        completed.emplace_back(existing, task.desired.users.size());
+        task.desired.users.push_back(std::move(entry));
       }
       task.targets.push_back(std::move(t));
       continue;
@@ -791,7 +848,6 @@ Result<UserTask> create_task(const TenantSnapshot& snapshot, const std::vector<I
     }
     // The service creates users only in its verified domains: refuse the others here,
     // before anything is sent, naming the row.
-    std::string row = source.empty() ? std::string() : source + ":" + std::to_string(u.line) + ": ";
     if (verified.empty()) {
       if (!domains_unknown_said) {
         problem("the domains of " + snapshot.tenant.default_domain_name +
@@ -806,19 +862,7 @@ Result<UserTask> create_task(const TenantSnapshot& snapshot, const std::vector<I
     entry.upn = u.upn;
     entry.create_over_deleted = deleted != nullptr;
     entry.licenses.emplace();
-    for (const auto& name : u.licenses) {
-      std::string why;
-      const Sku* sku = find_sku(snapshot, name, why);
-      if (!sku) {
-        problem((source.empty() ? std::string("--license: ") : row + "column \"licenses\": ") +
-                why);
-        continue;
-      }
-      if (managed.insert(ascii_lower(sku->sku_id)).second) {
-        task.desired.managed_skus.push_back(sku->sku_id);
-      }
-      entry.licenses->push_back({sku->sku_id, {}, {}});
-    }
+    for (const Sku* sku : row_skus(u, row)) entry.licenses->push_back({sku->sku_id, {}, {}});
     CreateSpec spec;
     spec.display_name = u.display_name;
     auto set = [](std::optional<std::string>& field, const std::string& value) {
@@ -829,21 +873,26 @@ Result<UserTask> create_task(const TenantSnapshot& snapshot, const std::vector<I
     set(spec.surname, u.surname);
     set(spec.department, u.department);
     set(spec.job_title, u.job_title);
-    for (const auto& why :
-         role_problems(snapshot, u.roles, /*adding=*/true, options.allow_privileged_roles)) {
-      problem((source.empty() ? std::string("--role: ") : row + "column \"roles\": ") + why);
-    }
-    for (const auto& name : u.roles) {
-      if (const RoleDefinition* role = find_role(snapshot.roles, name)) {
-        spec.roles.push_back(role->id);
-      }
-    }
+    for (const RoleDefinition* role : row_roles(u, row)) spec.roles.push_back(role->id);
     entry.create = std::move(spec);
     if (u.block_sign_in) entry.properties.account_enabled = false;  // in the create body
     task.desired.users.push_back(std::move(entry));
     task.targets.push_back(std::move(t));
   }
   if (!problems.empty()) return make_error(ErrorKind::Invalid, problems, "InvalidUserImport");
+  // What a completed user holds of the managed SKUs stays as it is: its entry lists it, so
+  // the planner takes nothing away (one held only through a group counts as held).
+  for (const auto& [user, index] : completed) {
+    auto& licenses = *task.desired.users[index].licenses;
+    for (const auto& sku_id : task.desired.managed_skus) {
+      Holding h = holding(*user, sku_id);
+      if (h.direct) {
+        licenses.push_back({sku_id, std::move(h.direct_disabled), {}});
+      } else if (h.group) {
+        licenses.push_back({sku_id, {}, {}});
+      }
+    }
+  }
   return task;
 }
 

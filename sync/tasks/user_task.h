@@ -126,8 +126,9 @@ UserTask restore_task(const TenantSnapshot& snapshot, const std::vector<std::str
                       const std::optional<std::string>& new_upn = std::nullopt);
 
 // Create `users` (checked by import_users() / check_new_user() already). An existing
-// active user is skipped (`skip_existing`: unchanged, as `users import` does on a re-run)
-// or a problem (`users add`). Invalid, naming each row and column, when a license names
+// active user is not created again (`skip_existing`, `users import`: it gets the row's
+// licenses and roles it lacks, so a re-run finishes an earlier one) or is a problem
+// (`users add`). Invalid, naming each row and column, when a license names
 // a SKU the tenant lacks or one for the company; `source` names the CSV ("" for flags).
 struct CreateTaskOptions {
   bool reuse_deleted_upn = false;       // --reuse-deleted-upn

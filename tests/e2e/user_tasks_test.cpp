@@ -484,6 +484,63 @@ TEST(UserTasksTest, ImportCreatesTheRowsOnceAndARerunSkipsThem) {
   EXPECT_FALSE(exists(pw2));
 }
 
+// An import whose license ran short of seats creates the user without it and says so
+// (exit 3); once seats are free, running the same file again gives it, and creates nothing.
+TEST(UserTasksTest, ARerunOfAnImportGivesTheLicenseTheFirstRunCouldNot) {
+  Estate estate = demo_estate();
+  json state = estate.fake().state(kContoso);
+  const int free_ems = free_seats(state, kEms);
+  ASSERT_GT(free_ems, 0);
+  std::vector<std::string> takers = {
+      "diego.siciliani@contoso.onmicrosoft.com", "isaiah.langer@contoso.onmicrosoft.com",
+      "lidia.holloway@contoso.onmicrosoft.com", "megan.bowen@contoso.onmicrosoft.com",
+      "pradeep.gupta@contoso.onmicrosoft.com"};
+  ASSERT_LE(free_ems, static_cast<int>(takers.size()));
+  takers.resize(free_ems);
+  for (const auto& upn : takers) {
+    estate.fake().set_licenses(kContoso, upn,
+                               {{{"skuId", kE3}, {"disabledPlans", json::array()}},
+                                {{"skuId", kEms}, {"disabledPlans", json::array()}}});
+  }
+  ASSERT_EQ(free_seats(estate.fake().state(kContoso), kEms), 0);
+  std::string csv = estate.dir().write("new-hires.csv", kBom + kHeader + kGoodRows);
+  auto first = estate.run({"users", "import", "--tenant", kContoso, "--csv", csv, "--passwords-out",
+                           estate.dir().file("pw.csv")});
+  EXPECT_EQ(first.exit_code, 3) << first.out << first.err;
+  EXPECT_THAT(first.out, HasSubstr("no free seat of EMS")) << first.out;
+  state = estate.fake().state(kContoso);
+  const json* nina = find_user(state, "nina.north@contoso.onmicrosoft.com");
+  ASSERT_NE(nina, nullptr);
+  EXPECT_TRUE(skus_of(*nina).empty());
+
+  // A seat is freed; the same file again gives Nina her license and creates nobody.
+  estate.fake().set_licenses(kContoso, takers[0],
+                             {{{"skuId", kE3}, {"disabledPlans", json::array()}}});
+  estate.fake().reset_stats();
+  auto dry = estate.run({"users", "import", "--tenant", kContoso, "--csv", csv, "--dry-run"});
+  EXPECT_EQ(dry.exit_code, 0) << dry.out << dry.err;
+  EXPECT_THAT(dry.out, HasSubstr("nina.north@contoso.onmicrosoft.com\n    > would assign EMS\n"
+                                 "    = already exists: not created again\n"))
+      << dry.out;
+  EXPECT_THAT(dry.out, HasSubstr("omar.olsen@sales.contoso.com\n    = already exists: skipped"));
+  EXPECT_EQ(estate.change_requests(), 0);
+  std::string pw2 = estate.dir().file("pw2.csv");
+  auto rerun =
+      estate.run({"users", "import", "--tenant", kContoso, "--csv", csv, "--passwords-out", pw2});
+  EXPECT_EQ(rerun.exit_code, 0) << rerun.out << rerun.err;
+  EXPECT_THAT(rerun.out, HasSubstr("\u2713 assigned EMS")) << rerun.out;
+  EXPECT_THAT(rerun.out, HasSubstr("2 users, 1 operation: 1 done, 0 blocked")) << rerun.out;
+  EXPECT_EQ(estate.count("POST /v1.0/users"), 0) << "nobody created twice";
+  EXPECT_FALSE(exists(pw2)) << "no password was made";
+  state = estate.fake().state(kContoso);
+  nina = find_user(state, "nina.north@contoso.onmicrosoft.com");
+  ASSERT_NE(nina, nullptr);
+  EXPECT_EQ(skus_of(*nina), std::set<std::string>{kEms});
+  const json* taker = find_user(state, takers[0]);
+  ASSERT_NE(taker, nullptr);
+  EXPECT_EQ(skus_of(*taker), std::set<std::string>{kE3}) << "nothing else moved";
+}
+
 TEST(UserTasksTest, ImportOf500UsersCreatesAllWithLicensesAndNoPasswordLeaks) {
   Estate estate = demo_estate();
   std::string text = "userPrincipalName,displayName,department,usageLocation,licenses\n";

@@ -554,6 +554,42 @@ TEST(UserTaskTest, RolesOfAStaleTenantAreBlocked) {
                                                     "!alice add-role License Administrator"));
 }
 
+// A re-run of an import finishes what the first could not (a license short of seats, a
+// role): an existing user gets the licenses and roles its row names and it lacks. Nothing
+// it holds is taken away (another row's SKU, a plan it has off), and of its properties only
+// a missing usage location is filled (a license needs one); the others stay as they are.
+TEST(UserTaskTest, ImportGivesAnExistingUserWhatItsRowNamesAndItLacks) {
+  User alice = make_user("alice", {"SPE_E3"}, std::nullopt);
+  alice.assigned_licenses[0].disabled_plans = {"plan-TEAMS1"};
+  alice.license_states[0].disabled_plans = {"plan-TEAMS1"};
+  TenantSnapshot s = with_roles(tenant({alice, make_user("bob", {"EMS"})}));
+  s.role_assignments = {{"ra-1", "id-bob", "role-reports", "/"}};
+  ImportUser a{2, "ALICE@contoso.com", "Someone Else", "", "", "", "Sales", "GB", {"ems"}, {}};
+  a.roles = {"License Administrator"};
+  ImportUser b{3, "bob@contoso.com", "Bob", "", "", "", "", "US", {"EMS"}, {"Reports Reader"}};
+  ImportUser c{4, "carol@contoso.com", "Carol", "", "", "", "", "US", {"SPE_E3"}, {}};
+  auto task = create_task(s, {a, b, c}, "hires.csv", /*skip_existing=*/true);
+  ASSERT_TRUE(task.ok()) << task.error().message;
+  ASSERT_EQ(task->targets.size(), 3u);
+  EXPECT_THAT(task->targets[0].unchanged, ElementsAre("already exists: not created again"));
+  EXPECT_EQ(task->targets[0].user_id, "id-alice");
+  EXPECT_THAT(task->targets[1].unchanged, ElementsAre("already exists: skipped"));
+  TenantPlan p = plan(s, *task);
+  EXPECT_THAT(ops(p), ElementsAre("alice set", "alice assign EMS", "alice add-role",
+                                  "carol assign SPE_E3", "carol create"));
+  EXPECT_THAT(role_ops(p), ElementsAre("alice add-role License Administrator"));
+  EXPECT_EQ(p.operations[0].details->at("usageLocation"), "GB");
+  EXPECT_FALSE(p.operations[0].details->contains("displayName")) << "kept as it is";
+  EXPECT_FALSE(p.operations[0].details->contains("department")) << "kept as it is";
+
+  // A row naming an unknown SKU or role is refused for an existing user too.
+  ImportUser bad{5, "bob@contoso.com", "Bob", "", "", "", "", "", {"E9"}, {}};
+  auto refused = create_task(s, {bad}, "hires.csv", true);
+  ASSERT_FALSE(refused.ok());
+  EXPECT_THAT(refused.error().message,
+              HasSubstr("hires.csv:5: column \"licenses\": unknown SKU E9"));
+}
+
 TEST(UserTaskTest, CreateGivesRolesAfterTheUserExists) {
   TenantSnapshot s = with_roles(tenant({}));
   ImportUser nina{4, "nina@contoso.com", "Nina", "", "", "", "", "US", {"EMS"}, {}};
