@@ -190,8 +190,11 @@ void print_mirror_result(const MirrorResult& result, bool to_stdout) {
                    "succeeds)\n",
                    name.c_str(), redact_secrets(t.error->describe()).c_str());
     } else {
-      std::fprintf(out, "%-40s FAILED: %s (kept the last complete state; marked stale)\n",
-                   name.c_str(), redact_secrets(t.error->describe()).c_str());
+      std::fprintf(out, "%-40s FAILED: %s (%s)\n", name.c_str(),
+                   redact_secrets(t.error->describe()).c_str(),
+                   t.never_whole ? "no read of it was ever whole: nothing is planned for it "
+                                   "until one is"
+                                 : "kept the last complete state; marked stale");
     }
   }
 }

@@ -98,7 +98,10 @@ class TenantMirror {
         log_error("cannot mark tenant stale",
                   {{"tenant", t.default_domain_name}, {"error", marked.error().describe()}});
       }
-      log_warn("mirror of tenant failed; it keeps its last complete state and is marked stale",
+      log_warn(r.never_whole ? "mirror of tenant failed; no read of it was ever whole, so "
+                               "nothing is planned for it until one is"
+                             : "mirror of tenant failed; it keeps its last complete state and "
+                               "is marked stale",
                {{"tenant", t.default_domain_name}, {"error", s.error().describe()}});
     }
     // As the round's last write left them, or (after a failure) as the cache holds them.
@@ -130,6 +133,7 @@ class TenantMirror {
     auto state = cache_.sync_state(id);
     if (!state.ok()) return state.error();
     r.returned = !state->gone_since.empty();
+    r.never_whole = state->outcome != MirrorState::Complete && state->last_full_sync.empty();
     std::string link = full_ ? std::string() : state->delta_link;
     const std::string& host = cache_.graph_host();
     if (!state->graph_host.empty() && !host.empty() && state->graph_host != host) {

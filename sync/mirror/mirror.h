@@ -70,6 +70,8 @@ struct TenantMirrorResult {
   std::string gone_reason;
   bool host_changed = false;  // read from another remote before: delta link dropped, full read
   bool returned = false;      // was gone and has now been read whole again
+  // No read of it was ever whole: a failure keeps no complete state (there is none).
+  bool never_whole = false;
 
   bool ok() const { return !error.has_value(); }
   bool gone() const { return !gone_since.empty(); }

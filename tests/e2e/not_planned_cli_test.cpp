@@ -112,6 +112,14 @@ TEST(NotPlannedCliTest, ATenantWhoseFirstReadFailedIsNamedBesideThePlannedOnes) 
   fail_every_read(f);
   auto failed = f.run({"mirror", "--tenant", kNorthwind});
   ASSERT_EQ(failed.exit_code, 1) << failed.out << failed.err;
+  // It never had a complete state, so the line does not claim one was kept.
+  EXPECT_EQ(lines_with(failed.out, {kNorthwind, "FAILED: ",
+                                    "(no read of it was ever whole: "
+                                    "nothing is planned for it until one is)"})
+                .size(),
+            1u)
+      << failed.out;
+  EXPECT_THAT(failed.out + failed.err, Not(HasSubstr("last complete state")));
   f.fake().set_limits(json::object());
 
   for (const std::vector<std::string>& flags :
@@ -135,6 +143,14 @@ TEST(NotPlannedCliTest, ATenantPlannedFromAStaleMirrorSaysSo) {
   auto desired = f.write("desired.json", contoso_and_northwind_desired());
   ASSERT_EQ(f.run({"mirror"}).exit_code, 0);
   fail_every_read(f);
+  auto failed = f.run({"mirror", "--tenant", kNorthwind});
+  EXPECT_EQ(failed.exit_code, 1) << failed.out << failed.err;
+  EXPECT_EQ(lines_with(failed.out,
+                       {kNorthwind, "FAILED: ", "(kept the last complete state; marked stale)"})
+                .size(),
+            1u)
+      << failed.out;
+  next_window(f);
 
   auto plan = f.run({"plan", "--desired", desired});
   EXPECT_EQ(plan.exit_code, 3) << plan.out << plan.err;
