@@ -186,11 +186,15 @@ void Planner::plan_deleted(const User& user, const std::string& upn, const Resol
   if (is_ready(op) && entry.restore_as) check_upn_domain(op);
   if (is_ready(op)) {
     if (const User* holder = active_holder(u.upn)) {
-      block(op, "its name is held by active user " + holder->user_principal_name + " (" +
-                    holder->id +
-                    "): restore it under another name with --new-upn, or rename or delete that "
-                    "user first (Another object with the same value for property "
-                    "userPrincipalName already exists.)");
+      const std::string who = holder->user_principal_name + " (" + holder->id + ")";
+      block(op,
+            (entry.restore_as ? "the new name " + u.upn + " is held by active user " + who +
+                                    ": choose another --new-upn"
+                              : "its name is held by active user " + who +
+                                    ": restore it under another name with --new-upn, or rename or "
+                                    "delete that user first") +
+                " (Another object with the same value for property userPrincipalName "
+                "already exists.)");
     }
   }
   Clock::time_point deleted;

@@ -17,6 +17,7 @@ namespace user_task_test {
 using ::testing::ElementsAre;
 using ::testing::HasSubstr;
 using ::testing::IsEmpty;
+using ::testing::Not;
 
 const Clock::time_point kNow = [] {
   Clock::time_point t;
@@ -649,6 +650,16 @@ TEST(UserTaskTest, RestoreOntoATakenNameNamesTheHolderAndRestoresUnderANewOne) {
   EXPECT_EQ(p.operations[0].details->at("newUserPrincipalName"), "carol.old@contoso.com");
   EXPECT_EQ(journal_request_body(p.operations[0]),
             nlohmann::json({{"newUserPrincipalName", "carol.old@contoso.com"}}));
+
+  // The new name taken too: the hint is another --new-upn, not the flag already given.
+  UserTask onto_taken = restore_task(s, {"id-carol-old"}, nullptr, "CAROL@contoso.com");
+  TenantPlan taken = plan(s, onto_taken);
+  ASSERT_FALSE(taken.operations.empty());
+  EXPECT_EQ(taken.operations[0].status, OpStatus::Blocked);
+  EXPECT_THAT(taken.operations[0].reason,
+              HasSubstr("the new name CAROL@contoso.com is held by active user "
+                        "carol@contoso.com (id-carol-new): choose another --new-upn"));
+  EXPECT_THAT(taken.operations[0].reason, Not(HasSubstr("restore it under another name")));
 
   UserTask elsewhere = restore_task(s, {"id-carol-old"}, nullptr, "carol@evil.example");
   TenantPlan refused = plan(s, elsewhere);
