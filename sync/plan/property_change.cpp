@@ -98,6 +98,20 @@ std::string describe_property_patch(const nlohmann::json& patch) {
   return out;
 }
 
+std::string describe_create(const nlohmann::json& body) {
+  if (!body.is_object()) return "";
+  std::string out;
+  if (auto name = body.find("displayName"); name != body.end() && name->is_string()) {
+    out = "\"" + name->get<std::string>() + "\"";
+  }
+  nlohmann::json rest = body;
+  for (const char* key : {"displayName", "userPrincipalName", "mailNickname"}) rest.erase(key);
+  if (rest.value("accountEnabled", true)) rest.erase("accountEnabled");
+  std::string properties = describe_property_patch(rest);
+  if (!properties.empty()) out += (out.empty() ? "(" : " (") + properties + ")";
+  return out;
+}
+
 bool blocks_sign_in(const Operation& op) {
   if (op.op != OpKind::SetProperties || !op.details || !op.details->is_object()) return false;
   auto it = op.details->find("accountEnabled");

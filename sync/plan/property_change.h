@@ -35,6 +35,11 @@ bool property_patch_in_effect(const User& user, const nlohmann::json& patch);
 // names, then sign-in.
 std::string describe_property_patch(const nlohmann::json& patch);
 
+// A create's body as its line says it: `"Nina North" (usageLocation US, department
+// "Sales", sign-in blocked)`; what every create sends (the UPN, which the line names
+// already, the mail nickname, sign-in allowed) is left out.
+std::string describe_create(const nlohmann::json& body);
+
 // A ready or planned set that blocks sign-in (accountEnabled false): a loss of access.
 bool blocks_sign_in(const Operation& op);
 

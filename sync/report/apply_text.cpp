@@ -111,13 +111,8 @@ std::string describe_operation(const Operation& op, bool done, const ServicePlan
     case OpKind::RemoveRole:
       return std::string(done ? "removed role " : "remove role ") + role_name(op);
     case OpKind::Create: {
-      std::string name;
-      if (op.details && op.details->is_object()) {
-        auto it = op.details->find("displayName");
-        if (it != op.details->end() && it->is_string())
-          name = " \"" + it->get<std::string>() + "\"";
-      }
-      return std::string(done ? "created" : "create") + name;
+      std::string what = op.details ? describe_create(*op.details) : "";
+      return std::string(done ? "created" : "create") + (what.empty() ? "" : " " + what);
     }
   }
   return "";

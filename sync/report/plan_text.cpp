@@ -112,15 +112,9 @@ class PlanWriter {
       case OpKind::Create: {
         code = kGreen;
         text = "create";
-        if (op.details && op.details->is_object()) {
-          auto name = op.details->find("displayName");
-          if (name != op.details->end() && name->is_string()) {
-            text += " \"" + name->get<std::string>() + "\"";
-          }
-          auto location = op.details->find("usageLocation");
-          if (location != op.details->end() && location->is_string()) {
-            text += " (usage location " + location->get<std::string>() + ")";
-          }
+        if (op.details) {
+          std::string what = describe_create(*op.details);
+          if (!what.empty()) text += " " + what;
         }
         break;
       }

@@ -445,7 +445,11 @@ TEST(UserTasksTest, ImportCreatesTheRowsOnceAndARerunSkipsThem) {
   estate.fake().reset_stats();
   auto dry = estate.run({"users", "import", "--tenant", kContoso, "--csv", csv, "--dry-run"});
   EXPECT_EQ(dry.exit_code, 0) << dry.out << dry.err;
-  EXPECT_THAT(dry.out, HasSubstr("> would create \"Nina North\""));
+  // Every property the create sends, as the real run will send it.
+  EXPECT_THAT(dry.out, HasSubstr("> would create \"Nina North\" (usageLocation US, givenName "
+                                 "\"Nina\", surname \"North\", department \"Sales\", jobTitle "
+                                 "\"Sales, EMEA\")\n"))
+      << dry.out;
   EXPECT_THAT(dry.out, HasSubstr("2 users, 3 operations: 3 ready, 0 blocked"));
   EXPECT_EQ(estate.change_requests(), 0);
 

@@ -88,7 +88,7 @@ TEST(PlanTextTest, RendersTenantsUsersOperationsNotesAndSeats) {
             "      - Microsoft 365 E3 (SPE_E3)  (cannot come back: no free seat of SPE_E3)\n"
             "  nina@contoso.com\n"
             "      + Enterprise Mobility + Security E3 (EMS)\n"
-            "      create \"Nina New\" (usage location FR)\n"
+            "      create \"Nina New\" (usageLocation FR)\n"
             "  Notes:\n"
             "    desired.json:12: zoe@contoso.com does not exist in tenant; not created (add "
             "\"create\" to create it)\n"
