@@ -2,31 +2,17 @@
 
 #include <algorithm>
 
+#include "sync/display_width.h"
+
 namespace tenantsync {
 
-namespace {
-
-bool is_continuation(char c) { return (static_cast<unsigned char>(c) & 0xC0) == 0x80; }
-
-}  // namespace
-
-size_t text_width(const std::string& text) {
-  return static_cast<size_t>(
-      std::count_if(text.begin(), text.end(), [](char c) { return !is_continuation(c); }));
-}
-
 std::string fit_width(const std::string& text, size_t max_width) {
-  if (text_width(text) <= max_width) return text;
+  if (display_width(text) <= max_width) return text;
   const std::string ellipsis = "...";
   size_t keep = max_width > ellipsis.size() ? max_width - ellipsis.size() : 0;
-  // Cut after `keep` characters, never inside one.
-  size_t end = 0, chars = 0;
-  while (end < text.size() && chars < keep) {
-    ++end;
-    while (end < text.size() && is_continuation(text[end])) ++end;
-    ++chars;
-  }
-  return text.substr(0, end) + ellipsis.substr(0, std::min(ellipsis.size(), max_width));
+  // Cut after `keep` columns, never inside a character.
+  return text.substr(0, display_prefix(text, keep)) +
+         ellipsis.substr(0, std::min(ellipsis.size(), max_width));
 }
 
 std::string cell(const std::string& text, size_t max_width) {
@@ -42,14 +28,14 @@ std::string render_table(const std::vector<std::vector<std::string>>& rows) {
   std::vector<size_t> widths;
   for (const auto& row : rows) {
     if (widths.size() < row.size()) widths.resize(row.size(), 0);
-    for (size_t i = 0; i < row.size(); ++i) widths[i] = std::max(widths[i], text_width(row[i]));
+    for (size_t i = 0; i < row.size(); ++i) widths[i] = std::max(widths[i], display_width(row[i]));
   }
   std::string out;
   for (const auto& row : rows) {
     std::string text;
     for (size_t i = 0; i < row.size(); ++i) {
       text += row[i];
-      if (i + 1 < row.size()) text += std::string(widths[i] - text_width(row[i]) + 2, ' ');
+      if (i + 1 < row.size()) text += std::string(widths[i] - display_width(row[i]) + 2, ' ');
     }
     while (!text.empty() && text.back() == ' ') text.pop_back();
     out += text + "\n";

@@ -36,10 +36,8 @@ class TextTable {
 // each, columns padded to their widest cell, trailing blanks trimmed.
 std::string render_table(const std::vector<std::vector<std::string>>& rows);
 
-// The number of UTF-8 characters in `text` (continuation bytes do not count).
-size_t text_width(const std::string& text);
-
-// `text` cut to at most `max_width` characters, the last three being "..." when cut.
+// `text` cut to at most `max_width` terminal columns (sync/display_width.h: a CJK
+// character takes two), the last three being "..." when cut.
 std::string fit_width(const std::string& text, size_t max_width);
 
 // `text` made terminal-safe (control characters as '?') and cut with fit_width(): for

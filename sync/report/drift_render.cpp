@@ -7,6 +7,7 @@
 
 #include "model/json_text.h"
 #include "sync/csv_field.h"
+#include "sync/display_width.h"
 #include "sync/plural.h"
 #include "sync/product_names.h"
 #include "sync/report/drift_html.h"
@@ -116,12 +117,6 @@ std::string terminal_safe(std::string_view s) {
     out += (u < 0x20 || u == 0x7f) ? '?' : c;
   }
   return out;
-}
-
-// Columns in code points, so UTF-8 names line up.
-size_t display_width(std::string_view s) {
-  return static_cast<size_t>(std::count_if(
-      s.begin(), s.end(), [](char c) { return (static_cast<unsigned char>(c) & 0xC0) != 0x80; }));
 }
 
 void append_row(std::string& out, const std::vector<std::string>& cells,

@@ -10,6 +10,7 @@
 
 #include <gtest/gtest.h>
 
+#include "sync/display_width.h"
 #include "sync/store/sqlite.h"
 #include "tests/e2e/cli_fixture.h"
 
@@ -75,6 +76,38 @@ TEST_F(CacheViewsCliTest, UsersListFiltersAsTheRemoteWouldAnswer) {
   auto bad = f.run({"users", "list", "--tenant", kContoso, "--filter", "skew:E3"});
   EXPECT_EQ(bad.exit_code, 64) << bad.err;
   EXPECT_NE(bad.err.find("skew:E3"), std::string::npos) << bad.err;
+}
+
+// Names in any script line up: a CJK character takes two columns of the terminal, an
+// accented letter one, so every row's DEPARTMENT starts in the header's column.
+TEST_F(CacheViewsCliTest, UsersListLinesUpNamesInAnyScript) {
+  const std::string adele = "adele.vance@contoso.onmicrosoft.com";
+  const std::string alex = "alex.wilber@contoso.onmicrosoft.com";
+  for (const auto& [user, name] :
+       {std::pair{adele, std::string("山田太郎")}, std::pair{alex, std::string("Zoë Müller")}}) {
+    auto set = f.run(
+        {"users", "set", "--tenant", kContoso, "--user", user, "--display-name", name, "--yes"});
+    ASSERT_EQ(set.exit_code, 0) << set.out << set.err;
+  }
+  auto r = f.run({"users", "list", "--tenant", kContoso, "--page-size", "5"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  auto lines = lines_of(r.out);
+  ASSERT_FALSE(lines.empty());
+  const std::string& header = lines[0];
+  ASSERT_NE(header.find("DEPARTMENT"), std::string::npos) << r.out;
+  const size_t column = display_width(header.substr(0, header.find("DEPARTMENT")));
+  int rows = 0;
+  for (const auto& line : lines) {
+    if (line.find("@contoso") == std::string::npos || line[0] == ' ') continue;
+    ++rows;
+    const size_t at = display_prefix(line, column);
+    ASSERT_LT(at, line.size()) << line;
+    EXPECT_EQ(line[at - 1], ' ') << "column " << column << " of\n" << r.out;
+    EXPECT_NE(line[at], ' ') << "column " << column << " of\n" << r.out;
+  }
+  EXPECT_EQ(rows, 5) << r.out;
+  EXPECT_NE(r.out.find("山田太郎"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("Zoë Müller"), std::string::npos) << r.out;
 }
 
 TEST_F(CacheViewsCliTest, UsersListPagesSayPageNOfMWithTheFlagsToMove) {
