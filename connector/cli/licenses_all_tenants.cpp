@@ -26,7 +26,8 @@ namespace {
 struct SeatRow {
   std::string tenant;  // default domain
   std::string tenant_id;
-  std::string tenant_status;  // "complete", "stale: ...", as `tenants` says it
+  OverviewStatus tenant_status = OverviewStatus::Complete;  // as `tenants` gives it
+  std::string tenant_status_text;                           // "stale: ...", in words
   const Sku* sku = nullptr;
   int available = 0;
   std::optional<int> shortfall;  // nullopt: no desired state, or it does not plan the tenant
@@ -45,7 +46,9 @@ bool worse(const SeatRow& a, const SeatRow& b) {
 
 std::string note(const SeatRow& r) {
   std::vector<std::string> parts;
-  if (r.tenant_status != "complete") parts.push_back("tenant " + r.tenant_status);
+  if (r.tenant_status != OverviewStatus::Complete) {
+    parts.push_back("tenant " + r.tenant_status_text);
+  }
   if (std::string over = over_paid_note(*r.sku); !over.empty()) parts.push_back(over);
   if (r.shortfall.value_or(0) > 0) {
     parts.push_back("buy " + std::to_string(*r.shortfall) + " for the desired state");
@@ -94,7 +97,8 @@ int run_licenses_all_tenants(const Config& config, const LicensesFlags& o) {
       SeatRow r;
       r.tenant = snapshot.tenant.default_domain_name;
       r.tenant_id = snapshot.tenant.id;
-      r.tenant_status = describe_overview_status(snapshot);
+      r.tenant_status = overview_status(snapshot);
+      r.tenant_status_text = describe_overview_status(snapshot);
       r.sku = &sku;
       r.available = sku.available_seats(config.use_grace_seats);
       if (plan && plan->not_planned.empty()) {
@@ -114,7 +118,8 @@ int run_licenses_all_tenants(const Config& config, const LicensesFlags& o) {
       list.push_back(
           {{"tenant", r.tenant},
            {"tenantId", r.tenant_id},
-           {"tenantStatus", r.tenant_status},
+           {"tenantStatus", to_string(r.tenant_status)},
+           {"tenantStatusText", r.tenant_status_text},
            {"sku", r.sku->sku_part_number},
            {"productName", product_names().name_of(r.sku->sku_part_number)},
            {"skuId", r.sku->sku_id},
@@ -131,11 +136,11 @@ int run_licenses_all_tenants(const Config& config, const LicensesFlags& o) {
   }
   if (o.format == "csv") {
     CsvWriter csv(stdout);
-    csv.row({"tenant", "tenantId", "tenantStatus", "sku", "skuId", "paid", "grace", "consumed",
-             "available", "overPaidBy", "shortfall"});
+    csv.row({"tenant", "tenantId", "tenantStatus", "tenantStatusText", "sku", "skuId", "paid",
+             "grace", "consumed", "available", "overPaidBy", "shortfall"});
     for (const auto& r : rows) {
-      csv.row({r.tenant, r.tenant_id, r.tenant_status, r.sku->sku_part_number, r.sku->sku_id,
-               std::to_string(r.sku->prepaid_units.enabled),
+      csv.row({r.tenant, r.tenant_id, to_string(r.tenant_status), r.tenant_status_text,
+               r.sku->sku_part_number, r.sku->sku_id, std::to_string(r.sku->prepaid_units.enabled),
                std::to_string(r.sku->prepaid_units.warning), std::to_string(r.sku->consumed_units),
                std::to_string(r.available), std::to_string(r.sku->over_paid()),
                r.shortfall ? std::to_string(*r.shortfall) : ""});

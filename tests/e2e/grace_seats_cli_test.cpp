@@ -40,6 +40,8 @@ TEST(GraceSeatsCliTest, AllTenantsShowsEveryProductWorstFirstWithGraceApart) {
   EXPECT_EQ(e3["available"], 0) << "grace units are not available seats";
   EXPECT_EQ(e3["overPaidBy"], 1);
   EXPECT_TRUE(e3["shortfall"].is_null()) << "no desired state";
+  EXPECT_EQ(e3["tenantStatus"], "complete");
+  EXPECT_EQ(e3["tenantStatusText"], "complete");
   // Without a shortfall, the product furthest over its paid count comes first.
   EXPECT_EQ(j["products"][0]["tenant"], kFabrikam);
   EXPECT_EQ(j["products"][0]["sku"], "SPE_E3");
@@ -64,11 +66,17 @@ TEST(GraceSeatsCliTest, AllTenantsShowsEveryProductWorstFirstWithGraceApart) {
   ASSERT_EQ(planned.exit_code, 0) << planned.err;
   auto rows = lines_of(planned.out);
   ASSERT_GE(rows.size(), 2u) << planned.out;
-  EXPECT_EQ(rows[0].rfind("tenant,tenantId,tenantStatus,sku,skuId,paid,grace,consumed,available,"
-                          "overPaidBy,shortfall",
+  EXPECT_EQ(rows[0].rfind("tenant,tenantId,tenantStatus,tenantStatusText,sku,skuId,paid,grace,"
+                          "consumed,available,overPaidBy,shortfall",
                           0),
             0u)
       << rows[0];
+  EXPECT_EQ(
+      rows[1].rfind(std::string(kFabrikam) + "," +
+                        f.fake().state(kFabrikam)["id"].get<std::string>() + ",complete,complete,",
+                    0),
+      0u)
+      << rows[1];
   EXPECT_EQ(rows[1].rfind(std::string(kFabrikam) + ",", 0), 0u) << planned.out;
   EXPECT_NE(rows[1].find(",SPE_E3,"), std::string::npos) << rows[1];
   EXPECT_EQ(rows[1].substr(rows[1].rfind(',') + 1), "1") << rows[1];

@@ -150,6 +150,16 @@ TEST(NotPlannedCliTest, ATenantPlannedFromAStaleMirrorSaysSo) {
                 .size(),
             1u)
       << failed.out;
+  // Seats across tenants say it too: a stable token for scripts, and the words.
+  json seats = json::parse(f.run({"licenses", "--all-tenants", "--format", "json"}).out);
+  int stale_rows = 0;
+  for (const auto& row : seats["products"]) {
+    if (row["tenant"] != kNorthwind) continue;
+    ++stale_rows;
+    EXPECT_EQ(row["tenantStatus"], "stale") << row;
+    EXPECT_EQ(row["tenantStatusText"].get<std::string>().rfind("stale: ", 0), 0u) << row;
+  }
+  EXPECT_GT(stale_rows, 0) << seats.dump(1);
   next_window(f);
 
   auto plan = f.run({"plan", "--desired", desired});
