@@ -38,7 +38,10 @@ int run_users_import(const GlobalFlags& g, const UsersImportFlags& o) {
   auto users = import_users(*table, options);
   if (!users.ok()) {
     return report_failure(
-        name, make_error(users.error().kind, users.error().message + "\nnothing was created"));
+        name, make_error(users.error().kind,
+                         users.error().message +
+                             "\nnothing was created (the rows' licenses, roles and domains are "
+                             "checked against the tenant once the file has no problems)"));
   }
   for (const auto& w : users->warnings)
     std::fprintf(stderr, "tenantsync %s: %s\n", name, w.c_str());

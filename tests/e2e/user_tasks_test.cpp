@@ -430,7 +430,8 @@ TEST(UserTasksTest, ImportWithABadRowCreatesNothingAndNamesTheRowAndColumn) {
                        estate.dir().file("pw.csv")});
   EXPECT_EQ(r.exit_code, 1) << r.out << r.err;
   EXPECT_THAT(r.err, HasSubstr(csv + ":4: column \"Usage Location\""));
-  EXPECT_THAT(r.err, HasSubstr("nothing was created"));
+  EXPECT_THAT(r.err, HasSubstr("nothing was created (the rows' licenses, roles and domains are "
+                               "checked against the tenant once the file has no problems)"));
   EXPECT_EQ(estate.fake().stats()["requests"].size(), 0u);
   EXPECT_FALSE(exists(estate.dir().file("pw.csv")));
   json state = estate.fake().state(kContoso);
