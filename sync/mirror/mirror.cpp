@@ -133,7 +133,7 @@ class TenantMirror {
     auto state = cache_.sync_state(id);
     if (!state.ok()) return state.error();
     r.returned = !state->gone_since.empty();
-    r.never_whole = state->outcome != MirrorState::Complete && state->last_full_sync.empty();
+    r.never_whole = !state->ever_complete();
     std::string link = full_ ? std::string() : state->delta_link;
     const std::string& host = cache_.graph_host();
     if (!state->graph_host.empty() && !host.empty() && state->graph_host != host) {

@@ -119,17 +119,15 @@ std::string describe_operation(const Operation& op, bool done, const ServicePlan
 }
 
 std::string apply_summary_line(const ApplyReport& report) {
-  int total = 0;
-  for (const auto& t : report.plan.tenants) total += static_cast<int>(t.operations.size());
+  PlanSummary s = report.summary();
   // A tenant not planned, or planned from a stale mirror, is never said to match: its
   // state is unknown.
-  std::string unknown = tenants_unknown_sentence(report.plan);
+  std::string unknown = tenants_unknown_sentence(s);
   if (!unknown.empty()) unknown = " " + unknown;
-  if (total == 0 && unknown.empty())
+  if (s.operations == 0 && unknown.empty())
     return "Nothing to apply. The tenants match the desired state.";
-  if (total == 0) return "Nothing to apply." + unknown;
-  PlanSummary s = report.summary();
-  return "Applied " + std::to_string(s.applied) + " of " + std::to_string(total) +
+  if (s.operations == 0) return "Nothing to apply." + unknown;
+  return "Applied " + std::to_string(s.applied) + " of " + std::to_string(s.operations) +
          " operations for " + plural(s.users, "user", "users") + ": " + std::to_string(s.failed) +
          " failed, " + std::to_string(s.blocked) + " blocked, " + std::to_string(s.skipped) +
          " skipped." + unknown;

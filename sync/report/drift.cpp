@@ -233,9 +233,12 @@ TenantDrift tenant_drift(const TenantPlan& plan, const ServicePlanNames* names) 
   // Once for the tenant, not on each of its items (they say "not sent: ... over ...").
   if (plan.over_limit) t.notes.push_back(plan.over_limit->message);
   t.over_limit = plan.over_limit;
-  count_tenant_totals(t);
   // Planned from a stale mirror: as `run` says of a tenant it could not read this cycle.
-  if (t.not_planned.empty() && !plan.stale.empty()) set_drift_unknown(t, plan.stale);
+  if (t.not_planned.empty() && !plan.stale.empty()) {
+    set_drift_unknown(t, plan.stale);
+  } else {
+    count_tenant_totals(t);
+  }
   return t;
 }
 

@@ -186,8 +186,7 @@ std::string stale_line(const TenantPlan& t) {
   return "Stale: nothing that takes access away is planned (" + t.stale + ")";
 }
 
-std::string tenants_unknown_sentence(const Plan& plan) {
-  PlanSummary s = plan.summary();
+std::string tenants_unknown_sentence(const PlanSummary& s) {
   std::string out;
   if (s.tenants_not_planned > 0) {
     out = plural(s.tenants_not_planned, "tenant was", "tenants were") + " not planned";
@@ -202,10 +201,10 @@ std::string tenants_unknown_sentence(const Plan& plan) {
 std::string plan_summary_line(const Plan& plan) {
   bool any = std::any_of(plan.tenants.begin(), plan.tenants.end(),
                          [](const TenantPlan& t) { return !t.operations.empty(); });
-  std::string unknown = tenants_unknown_sentence(plan);
+  PlanSummary s = plan.summary();
+  std::string unknown = tenants_unknown_sentence(s);
   if (!any && !unknown.empty()) return "No changes planned. " + unknown;
   if (!any) return "No changes. The tenants match the desired state.";
-  PlanSummary s = plan.summary();
   return "Plan: " + std::to_string(s.assign) + " to assign, " + std::to_string(s.revoke) +
          " to revoke, " + std::to_string(s.update) + " to update, " + std::to_string(s.restore) +
          " to restore, " + std::to_string(s.del) + " to delete, " + std::to_string(s.create) +

@@ -36,10 +36,10 @@ std::string render_plan_text(const Plan& plan, bool color, const ServicePlanName
 
 // "Plan: 5 to assign, ...; 1 blocked." or the no-changes sentence, as above.
 std::string plan_summary_line(const Plan& plan);
-// How plan and apply summaries say that the plan does not know some tenant's state,
+// How plan and apply summaries say that the plan (of `summary`) does not know some tenant's state,
 // whatever the reason: "1 tenant was not planned; 2 tenants were planned from a stale
 // mirror (see above)."; "" when it knows every tenant's.
-std::string tenants_unknown_sentence(const Plan& plan);
+std::string tenants_unknown_sentence(const PlanSummary& summary);
 // "Stale: nothing that takes access away is planned (<TenantPlan::stale>)", the line
 // plan and apply show under a tenant planned from a stale mirror.
 std::string stale_line(const TenantPlan& t);

@@ -928,7 +928,7 @@ Result<TenantSnapshot> Cache::load_snapshot(const std::string& tenant) {
     snap.mirror = state->outcome;
     snap.stale_reason = state->outcome == MirrorState::Stale ? state->error : "";
     snap.synced_at = state->synced_at;
-    snap.ever_complete = state->outcome == MirrorState::Complete || !state->last_full_sync.empty();
+    snap.ever_complete = state->ever_complete();
     snap.gone_since = state->gone_since;
     snap.gone_reason = state->gone_since.empty() ? "" : state->gone_reason;
     if (!state->graph_host.empty() && !graph_host_.empty() && state->graph_host != graph_host_) {

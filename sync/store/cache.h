@@ -64,6 +64,9 @@ struct SyncState {
   std::string gone_since;          // ISO 8601 since when the tenant is gone, or ""
   std::string gone_reason;         // why, as a clause (kGoneFromContracts, ...)
   std::string graph_host;          // remote of the last complete read, "" = not recorded
+
+  // Some read of the tenant was whole once: a failure since keeps that state.
+  bool ever_complete() const { return outcome == MirrorState::Complete || !last_full_sync.empty(); }
 };
 
 // The gone_reason of a tenant that is no longer in the partner's /contracts.
