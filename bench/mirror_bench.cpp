@@ -58,6 +58,7 @@
 #include "bench/raw_graph_pages.h"
 #include "connector/graph_directory.h"
 #include "connector/json_tree.h"
+#include "connector/sku_page_decoder.h"
 #include "connector/user_page_decoder.h"
 #include "sync/allocator_tuning.h"
 #include "sync/clock.h"
@@ -299,12 +300,13 @@ class JsonPageDirectory final : public Directory {
   Result<std::vector<Sku>> subscribed_skus(const std::string& tenant) override {
     const GeneratedTenant* t = find(tenant);
     if (!t) return make_error(ErrorKind::NotFound, "no tenant " + tenant);
-    try {
-      // Parsed as the Graph adapter parses an answer of its lists' $batch.
-      return parse_json_tree(t->skus_json).at("value").get<std::vector<Sku>>();
-    } catch (const nlohmann::json::exception& e) {
-      return make_error(ErrorKind::Invalid, e.what());
+    // Decoded as the Graph adapter decodes an answer of its lists' $batch.
+    DecodedSkuPage page;
+    SkuPageFailure failure;
+    if (!decode_sku_page(t->skus_json, page, failure)) {
+      return make_error(ErrorKind::Invalid, "SKU page: " + failure.detail);
     }
+    return std::move(page.skus);
   }
 
   Result<std::vector<Domain>> domains(const std::string& tenant) override {
