@@ -47,11 +47,13 @@ struct CacheOpenOptions {
 };
 
 // The page size of a cache created from nothing; an existing cache keeps the one it was
-// made with (4096, SQLite's default, before this), which SQLite reads the same way. 8 KiB
-// pages halve the WAL frames, write calls and B-tree pages of writing a row, and a full
-// mirror into a new cache is mostly that (measured: about 7% less CPU for 100,000 users).
+// made with (8 KiB for caches made by releases of December 2026, SQLite's 4 KiB before),
+// which SQLite reads the same way. 4 KiB: a delta round's changed user dirties a page of
+// its own, which is read, logged and copied again, and a smaller page takes about a fifth
+// off a round after a 1% change; since a commit's frames are written together
+// (wal_write_gathering.h), a full mirror costs the same with either size (BENCHMARKS.md).
 // Chosen only when the file is created: SQLite cannot change it once a WAL file exists.
-inline constexpr int kNewCachePageSize = 8192;
+inline constexpr int kNewCachePageSize = 4096;
 
 // What to do about a damaged cache, for messages.
 inline constexpr const char* kRepairDamagedCache =
