@@ -10,6 +10,7 @@
 #include <set>
 #include <system_error>
 #include <thread>
+#include <unordered_map>
 #include <utility>
 
 #include "sync/ascii_case.h"
@@ -85,11 +86,12 @@ class TenantMirror {
                bool roles)
       : dir_(directory), cache_(cache), progress_(progress), full_(full), roles_(roles) {}
 
-  void run(TenantMirrorResult& r) {
+  // `state`: the tenant's sync state as the cache held it when the mirror began.
+  void run(TenantMirrorResult& r, const SyncState& state) {
     auto start = std::chrono::steady_clock::now();
     const Tenant& t = r.tenant;
     progress_.report(t.default_domain_name, MirrorProgress::Phase::Started, 0);
-    Status s = mirror(r);
+    Status s = mirror(r, state);
     if (!s.ok()) {
       r.error = s.error();
       Status marked = cache_.mark_stale(t.id, s.error().describe());
@@ -126,25 +128,23 @@ class TenantMirror {
   }
 
  private:
-  Status mirror(TenantMirrorResult& r) {
+  Status mirror(TenantMirrorResult& r, const SyncState& state) {
     const std::string& id = r.tenant.id;
     const std::string& name = r.tenant.default_domain_name;
 
-    auto state = cache_.sync_state(id);
-    if (!state.ok()) return state.error();
-    r.returned = !state->gone_since.empty();
-    r.never_whole = !state->ever_complete();
-    std::string link = full_ ? std::string() : state->delta_link;
+    r.returned = !state.gone_since.empty();
+    r.never_whole = !state.ever_complete();
+    std::string link = full_ ? std::string() : state.delta_link;
     const std::string& host = cache_.graph_host();
-    if (!state->graph_host.empty() && !host.empty() && state->graph_host != host) {
+    if (!state.graph_host.empty() && !host.empty() && state.graph_host != host) {
       // Its delta link belongs to the other remote; its data may not describe this one.
       log_info(
           "remote.graphUrl changed since this tenant was read; dropping its delta link "
           "and reading all users",
-          {{"tenant", name}, {"from", state->graph_host}, {"to", host}});
+          {{"tenant", name}, {"from", state.graph_host}, {"to", host}});
       r.host_changed = true;
       link.clear();
-      if (!state->delta_link.empty()) {
+      if (!state.delta_link.empty()) {
         Status dropped = cache_.set_delta_link(id, "");
         if (!dropped.ok()) return dropped;
       }
@@ -615,6 +615,17 @@ MirrorResult mirror_tenants(Directory& directory, Cache& cache, const MirrorOpti
     return result;
   }
 
+  // Every tenant's sync state in one read rather than a read transaction each: from here
+  // on only the tenant's own worker changes it (the cache lock keeps other writers out).
+  auto cached = cache.tenants();
+  if (!cached.ok()) {
+    result.tenants.clear();
+    result.error = cached.error();  // the caller reports it
+    return result;
+  }
+  std::unordered_map<std::string, SyncState> states;
+  for (CachedTenant& t : *cached) states.emplace(t.tenant.id, std::move(t.state));
+
   ProgressReporter reporter(progress);
   reporter.report("", MirrorProgress::Phase::Counted, static_cast<std::int64_t>(work.size()));
   size_t threads = std::clamp<size_t>(static_cast<size_t>(std::max(1, options.concurrency)), 1,
@@ -631,7 +642,9 @@ MirrorResult mirror_tenants(Directory& directory, Cache& cache, const MirrorOpti
       if (ahead) ahead->taken(w);
       TenantMirrorResult& r = result.tenants[work[w]];
       try {
-        TenantMirror(directory, cache, reporter, options.full, options.roles).run(r);
+        auto state = states.find(r.tenant.id);  // every customer's row was just upserted
+        TenantMirror(directory, cache, reporter, options.full, options.roles)
+            .run(r, state != states.end() ? state->second : SyncState{});
       } catch (const std::exception& e) {  // never let a worker take the process down
         r.error = make_error(ErrorKind::Internal, std::string("mirror failed: ") + e.what());
         (void)cache.mark_stale(r.tenant.id, r.error->describe());
