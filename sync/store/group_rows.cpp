@@ -20,9 +20,19 @@ Result<std::map<std::string, std::string>> load_group_names(Database& db, std::i
 Result<std::vector<std::string>> load_inheriting_group_ids(Database& db, std::int64_t tenant_key) {
   // Each distinct set of groups once, from users_by_license_group (users that inherit no
   // license have no entry there). The ids only label groups in reports, so a damaged set
-  // is passed over rather than failing the round that asks.
+  // is passed over rather than failing the round that asks. Every round of every tenant
+  // asks, and where licenses come through groups most users hold one of a few sets: the
+  // index is searched once per set (from each set to the next), not read entry by entry
+  // as SELECT DISTINCT would.
   auto s = db.cached(
-      "SELECT DISTINCT license_groups FROM users WHERE tenant = ?1 AND license_groups IS NOT NULL");
+      "WITH RECURSIVE sets(groups) AS ("
+      " SELECT min(license_groups) FROM users"
+      "  WHERE tenant = ?1 AND license_groups IS NOT NULL"
+      " UNION ALL"
+      " SELECT (SELECT min(license_groups) FROM users"
+      "  WHERE tenant = ?1 AND license_groups IS NOT NULL AND license_groups > sets.groups)"
+      " FROM sets WHERE sets.groups IS NOT NULL)"
+      "SELECT groups FROM sets WHERE groups IS NOT NULL");
   if (!s.ok()) return s.error();
   (*s)->bind(1, tenant_key);
   std::set<std::string> groups;

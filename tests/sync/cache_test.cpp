@@ -886,6 +886,40 @@ TEST_F(CacheTest, DirectLicenseStatesAreKeptOnceAndLoadBackWhole) {
   EXPECT_EQ(cache_->inheriting_group_ids(kContoso.id).value(), std::vector<std::string>{"g-sales"});
 }
 
+TEST_F(CacheTest, TheInheritingGroupsAreEveryGroupOfEverySetOfTheTenantsUsersOnce) {
+  // Sets of one and of two groups, each held by several users, users with no group, and
+  // another tenant's group: every group of this tenant comes once, in order, and no other.
+  auto with_groups = [](User u, std::vector<std::string> groups) {
+    for (size_t i = 0; i < groups.size(); ++i) {
+      u.license_states.push_back(
+          {u.assigned_licenses.at(i).sku_id, groups[i], {}, "Active", "None"});
+    }
+    return u;
+  };
+  std::vector<User> users;
+  for (int i = 0; i < 12; ++i) {
+    const std::string id = "u" + std::to_string(i);
+    User u = make_user(id, id + "@contoso.onmicrosoft.com", {kE3, kEms});
+    if (i % 4 == 1) u = with_groups(u, {"g-sales"});
+    if (i % 4 == 2) u = with_groups(u, {"g-all", "g-staff"});
+    if (i % 4 == 3) u = with_groups(u, {"g-zeta"});
+    users.push_back(u);
+  }
+  full_read(
+      kContoso, users,
+      {with_groups(deleted_user("d", "d@contoso.onmicrosoft.com", "2026-11-19T00:00:00Z", {kE3}),
+                   {"g-deleted"})});
+  full_read(kFabrikam,
+            {with_groups(make_user("f", "f@fabrikam.onmicrosoft.com", {kE3}), {"g-fabrikam"})});
+
+  auto groups = cache_->inheriting_group_ids(kContoso.id);
+  ASSERT_TRUE(groups.ok()) << groups.error().describe();
+  EXPECT_THAT(*groups, ElementsAre("g-all", "g-deleted", "g-sales", "g-staff", "g-zeta"));
+  auto none = cache_->inheriting_group_ids(kFabrikam.id);
+  ASSERT_TRUE(none.ok());
+  EXPECT_THAT(*none, ElementsAre("g-fabrikam"));
+}
+
 TEST_F(CacheTest, ADeltaUpdateKeepsEveryIndexInStepWithItsRow) {
   const std::string kStaff = "99999999-0000-0000-0000-00000000aaaa";
   const std::string kSales = "99999999-0000-0000-0000-00000000bbbb";
