@@ -126,13 +126,22 @@ Status count_users(Database& db, std::int64_t tenant_key) {
 
 namespace {
 
-// Walks the tenant's SKU rows in the service's order, then all its plan rows in one pass
-// of their key's order (each SKU's together, in theirs): two statements, not one a SKU.
+// A tenant's SKU rows in the service's order (load_skus()), or as stored, each with its
+// position (skus_unchanged(): ordering them by position sorted them in a temporary b-tree,
+// in every round of every tenant).
+constexpr const char* kSkusInOrder =
+    "SELECT sku_id, object_id, part_number, applies_to, capability_status, consumed_units, "
+    "enabled, suspended, warning, locked_out FROM skus WHERE tenant = ?1 ORDER BY position";
+constexpr const char* kSkusAsStored =
+    "SELECT sku_id, object_id, part_number, applies_to, capability_status, consumed_units, "
+    "enabled, suspended, warning, locked_out, position FROM skus WHERE tenant = ?1";
+
+// Walks the tenant's SKU rows (`skus_sql`), then all its plan rows in one pass of their
+// key's order (each SKU's together, in theirs): two statements, not one a SKU.
 template <class OnSku, class OnPlan>
-Status walk_sku_rows(Database& db, std::int64_t tenant_key, OnSku&& on_sku, OnPlan&& on_plan) {
-  auto s = db.cached(
-      "SELECT sku_id, object_id, part_number, applies_to, capability_status, consumed_units, "
-      "enabled, suspended, warning, locked_out FROM skus WHERE tenant = ?1 ORDER BY position");
+Status walk_sku_rows(Database& db, std::int64_t tenant_key, const char* skus_sql, OnSku&& on_sku,
+                     OnPlan&& on_plan) {
+  auto s = db.cached(skus_sql);
   if (!s.ok()) return s.error();
   (*s)->bind(1, tenant_key);
   if (Status read = for_each_row(**s, on_sku); !read.ok()) return read;
@@ -160,13 +169,17 @@ SkuPointer sku_of_plan(Skus& skus, SkuPointer last, const Statement& r) {
 // four strings a plan.
 Result<bool> skus_unchanged(Database& db, std::int64_t tenant_key, const std::vector<Sku>& skus) {
   bool same = true;
-  size_t next = 0;
+  size_t rows = 0;
+  std::vector<bool> seen(skus.size());
   auto on_sku = [&](const Statement& r) {
-    if (next >= skus.size()) {
+    ++rows;
+    const std::int64_t at = r.column_int64(10);
+    if (at < 0 || static_cast<size_t>(at) >= skus.size() || seen[static_cast<size_t>(at)]) {
       same = false;
       return;
     }
-    const Sku& k = skus[next++];
+    seen[static_cast<size_t>(at)] = true;
+    const Sku& k = skus[static_cast<size_t>(at)];
     same = same && r.column_view(0) == k.sku_id && r.column_view(1) == k.id &&
            r.column_view(2) == k.sku_part_number && r.column_view(3) == k.applies_to &&
            r.column_view(4) == k.capability_status && r.column_int(5) == k.consumed_units &&
@@ -192,11 +205,11 @@ Result<bool> skus_unchanged(Database& db, std::int64_t tenant_key, const std::ve
            r.column_view(2) == p.service_plan_name && r.column_view(3) == p.provisioning_status &&
            r.column_view(4) == p.applies_to;
   };
-  Status read = walk_sku_rows(db, tenant_key, on_sku, on_plan);
+  Status read = walk_sku_rows(db, tenant_key, kSkusAsStored, on_sku, on_plan);
   if (!read.ok()) return read.error();
   size_t listed = 0;
   for (const Sku& k : skus) listed += k.service_plans.size();
-  return same && next == skus.size() && plans == listed;
+  return same && rows == skus.size() && plans == listed;
 }
 
 }  // namespace
@@ -205,7 +218,7 @@ Result<std::vector<Sku>> load_skus(Database& db, std::int64_t tenant_key) {
   std::vector<Sku> skus;
   Sku* sku = nullptr;
   Status read = walk_sku_rows(
-      db, tenant_key,
+      db, tenant_key, kSkusInOrder,
       [&](const Statement& r) {
         Sku k;
         k.sku_id = r.column_text(0);
