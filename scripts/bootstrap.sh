@@ -6,7 +6,7 @@ set -euo pipefail
 packages=(
   build-essential cmake pkg-config
   libcpprest-dev libcpp-httplib-dev libssl-dev libsqlite3-dev nlohmann-json3-dev
-  libsimdjson-dev
+  libsimdjson-dev libicu-dev
   libgtest-dev libgmock-dev libcli11-dev
   sqlite3 curl python3
   tmux  # the terminal test of the progress bar (tests/e2e/progress_terminal_test.cpp)

@@ -1,9 +1,9 @@
-// ASCII case folding for the names admins type: user principal names, domains, SKU part
-// numbers, service plan names and ids, usage locations, department and job titles.
+// ASCII case folding for the names admins type that are ASCII by rule or by habit: user
+// principal names, domains, SKU part numbers, service plan names and ids, usage locations.
 //
 // Directory names compare case-insensitively ("Alice@Contoso.com" is alice@contoso.com);
-// tenantsync folds ASCII letters only and compares every other byte exactly, so a
-// department written with non-ASCII letters must match their case. Pure functions.
+// these fold ASCII letters only and compare every other byte exactly. Free text in any
+// script (departments, job titles) compares through unicode_case.h. Pure functions.
 #pragma once
 
 #include <cstddef>

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "sync/ascii_case.h"
+#include "sync/unicode_case.h"
 
 namespace tenantsync::planning {
 
@@ -24,8 +25,8 @@ bool upn_suffix_matches(std::string_view upn, std::string_view suffix) {
 }
 
 bool rule_matches(const RuleMatch& where, const Attributes& a) {
-  if (where.department && !iequals(*where.department, a.department)) return false;
-  if (where.job_title && !iequals(*where.job_title, a.job_title)) return false;
+  if (where.department && !equal_ignoring_case(*where.department, a.department)) return false;
+  if (where.job_title && !equal_ignoring_case(*where.job_title, a.job_title)) return false;
   if (where.usage_location &&
       (!*a.usage_location || !iequals(*where.usage_location, **a.usage_location))) {
     return false;

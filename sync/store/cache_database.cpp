@@ -1,6 +1,7 @@
 #include "sync/store/cache_database.h"
 
 #include <fcntl.h>
+#include <sqlite3.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -12,6 +13,7 @@
 
 #include "sync/log.h"
 #include "sync/store/cache_schema.h"
+#include "sync/unicode_case.h"
 
 namespace tenantsync {
 
@@ -84,6 +86,9 @@ struct Checked {
 };
 
 Status configure(Database& db, const CacheOpenOptions& options) {
+  if (int rc = register_any_case(db.handle()); rc != SQLITE_OK) {
+    return db.error("register the any_case collation", rc);
+  }
   return db.exec("PRAGMA busy_timeout = " + std::to_string(options.busy_timeout_ms) +
                      "; PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = OFF",
                  "configure connection");

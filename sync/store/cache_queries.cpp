@@ -7,6 +7,7 @@
 
 #include "sync/store/cache.h"
 #include "sync/store/cache_rows.h"
+#include "sync/unicode_case.h"
 
 namespace tenantsync {
 
@@ -106,7 +107,7 @@ Result<FilterSql> filter_sql(const UserFilter& f, bool deleted, const std::vecto
     }
   }
   for (const auto& d : f.departments) {
-    q.where += " AND u.department = " + q.add(d) + " COLLATE NOCASE";
+    q.where += " AND u.department = " + q.add(d) + " COLLATE " + kAnyCaseCollation;
   }
   if (f.no_usage_location) q.where += " AND coalesce(u.usage_location, '') = ''";
   for (const auto& l : f.usage_locations) {

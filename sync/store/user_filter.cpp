@@ -5,6 +5,7 @@
 
 #include "model/country_code.h"
 #include "sync/ascii_case.h"
+#include "sync/unicode_case.h"
 
 namespace tenantsync {
 
@@ -155,7 +156,7 @@ bool matches(const UserFilter& f, const User& user, const std::vector<Sku>& skus
     if (holds(user, resolve_sku_id(s, skus))) return false;
   }
   for (const auto& d : f.departments) {
-    if (!iequals(user.department, d)) return false;
+    if (!equal_ignoring_case(user.department, d)) return false;
   }
   bool has_location = user.usage_location && !user.usage_location->empty();
   if (f.no_usage_location && has_location) return false;

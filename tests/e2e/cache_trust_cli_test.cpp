@@ -3,6 +3,8 @@
 // - a department byte flipped in a cached row blocks that tenant's plan with a note and
 //   sends nothing; the next mirror re-reads the tenant fully and the plan is right again;
 // - invalid UTF-8 in a cached UPN never aborts `plan` or `drift` JSON output;
+// - a rule on a department in any script matches its spelling in capitals, so unlisted:
+//   revoke takes nothing from its users;
 // - read-only commands on a damaged cache say so, name the repair and move nothing;
 // - a zero-byte or foreign file at the cache path is refused and left as it is;
 // - a symlinked cache path or a deleted lock file admits no second writer;
@@ -127,6 +129,37 @@ TEST(CacheTrustCliTest, AFlippedByteInACachedRowBlocksTheTenantUntilTheNextMirro
   ASSERT_EQ(after.exit_code, 0) << after.err;
   EXPECT_THAT(after.out, Not(HasSubstr("fail their checksum")));
   EXPECT_EQ(contoso_operations(after.out), truth);
+}
+
+TEST(CacheTrustCliTest, ARuleOnADepartmentInAnyScriptKeepsTheLicensesOfItsCapitalisedSpelling) {
+  // HR writes the department in capitals; the file in its usual spelling. The service
+  // calls them one department, so under `unlisted: revoke` nobody in it may lose SPE_E3.
+  CliFixture f;
+  ProgramResult set = f.run({"users", "set", "--tenant", kContoso, "--user", kChristie,
+                             "--department", "GESCHÄFTSFÜHRUNG", "--yes"});
+  ASSERT_EQ(set.exit_code, 0) << set.out << set.err;
+  ASSERT_EQ(find_user(f.fake().state(kContoso), kChristie).at("department"), "GESCHÄFTSFÜHRUNG");
+  std::string desired = f.write("desired.json", R"({
+  "version": 1,
+  "tenants": [
+    { "tenant": "contoso.onmicrosoft.com", "mode": "enforce",
+      "managedSkus": ["SPE_E3"], "unlisted": "revoke",
+      "rules": [ { "where": { "department": "Geschäftsführung" }, "licenses": ["SPE_E3"] } ] }
+  ]
+}
+)");
+  ProgramResult plan = f.run({"plan", "--desired", desired, "--format", "json"});
+  ASSERT_EQ(plan.exit_code, 0) << plan.err;
+  nlohmann::json operations = contoso_operations(plan.out);
+  ASSERT_FALSE(operations.empty()) << "the others hold SPE_E3 outside the department";
+  EXPECT_THAT(ops_of(operations, kChristie), IsEmpty()) << plan.out;
+  EXPECT_THAT(ops_of(operations, kGrady), ::testing::ElementsAre("revoke SPE_E3")) << plan.out;
+
+  ProgramResult listed = f.run({"users", "list", "--tenant", kContoso, "--filter",
+                                "department:geschäftsführung", "--format", "json"});
+  ASSERT_EQ(listed.exit_code, 0) << listed.err;
+  EXPECT_THAT(listed.out, HasSubstr(kChristie));
+  EXPECT_THAT(listed.out, Not(HasSubstr(kGrady)));
 }
 
 TEST(CacheTrustCliTest, InvalidUtf8InACachedUpnIsReplacedInJsonOutput) {

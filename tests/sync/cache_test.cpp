@@ -1411,6 +1411,30 @@ TEST_F(CacheQueryTest, FiltersUsers) {
   EXPECT_THAT(list("DISABLED,department:it"), ElementsAre(carol));
 }
 
+TEST_F(CacheQueryTest, FiltersDepartmentsInAnyScriptIgnoringCaseAsTheInMemoryMatchDoes) {
+  full_read(kFabrikam, {make_user("f1", "anna@fabrikam.com", {kE3}, "Geschäftsführung"),
+                        make_user("f2", "bernd@fabrikam.com", {kE3}, "GESCHÄFTSFÜHRUNG"),
+                        make_user("f3", "carl@fabrikam.com", {kE3}, "Geschaftsfuhrung"),
+                        make_user("f4", "dina@fabrikam.com", {kE3}, "ПРОДАЖИ")});
+  TenantSnapshot snap = snapshot(kFabrikam.id);
+  auto select = [&](const std::string& expr) {
+    UserListQuery q;
+    q.filter = *parse_user_filter(expr);
+    auto page = cache_->list_users(kFabrikam.id, q);
+    EXPECT_TRUE(page.ok()) << (page.ok() ? "" : page.error().describe());
+    std::vector<std::string> in_memory;
+    for (const User& u : snap.users) {
+      if (matches(q.filter, u, snap.skus)) in_memory.push_back(u.user_principal_name);
+    }
+    std::sort(in_memory.begin(), in_memory.end());
+    EXPECT_EQ(page.ok() ? upns(page->users) : std::vector<std::string>{}, in_memory) << expr;
+    return in_memory;
+  };
+  EXPECT_THAT(select("department:geschäftsführung"),
+              ElementsAre("anna@fabrikam.com", "bernd@fabrikam.com"));  // accents still count
+  EXPECT_THAT(select("department:Продажи"), ElementsAre("dina@fabrikam.com"));
+}
+
 // The SQL of list_users and the in-memory matches() select the same users, whatever the
 // filter (the CLI lists with one and the user tasks select with the other).
 TEST_F(CacheQueryTest, SqlQueryAgreesWithInMemoryMatch) {

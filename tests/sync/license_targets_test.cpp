@@ -229,6 +229,17 @@ TEST(LicenseTargetsTest, OtherKeysCompareIgnoringAsciiCaseAndAllMustMatch) {
   EXPECT_THAT(t.wants(U("e").title("Lead").location("DE")), IsEmpty());
 }
 
+TEST(LicenseTargetsTest, DepartmentsAndJobTitlesCompareIgnoringCaseInAnyScript) {
+  // As the service compares them: an HR export in capitals is the same department.
+  RuleMatch where;
+  where.department = "Geschäftsführung";
+  where.job_title = "Директор";
+  Targets t(DesiredBuilder().rule(where, {L("EMS")}));
+  EXPECT_THAT(t.wants(U("a").department("GESCHÄFTSFÜHRUNG").title("ДИРЕКТОР")), ElementsAre("EMS"));
+  EXPECT_THAT(t.wants(U("b").department("geschäftsführung").title("директор")), ElementsAre("EMS"));
+  EXPECT_THAT(t.wants(U("c").department("Geschaftsfuhrung").title("Директор")), IsEmpty());
+}
+
 TEST(LicenseTargetsTest, ARuleOnUsageLocationNeedsOne) {
   Targets t(DesiredBuilder().rule(location("US"), {L("EMS")}));
   bool governed = true;
