@@ -1,8 +1,10 @@
 // A user task killed while its first $batch is in flight, then run again with a changed
-// request, as a user meets it against fake-graph: `users import` is killed (-9) with its
-// creates on the wire; the admin takes the licenses out of the CSV and runs it again. The
-// new run settles what the killed one left and sends nothing the new file does not ask
-// for: no license goes out, whatever the first file said.
+// request, as a user meets it against fake-graph. The new run settles what the killed one
+// left and sends nothing the new request does not ask for:
+// - `users import` killed (-9) with its creates on the wire; the admin takes the licenses
+//   out of the CSV and runs it again: no license goes out, whatever the first file said;
+// - `assign` killed with its licenses on the wire; the admin undoes it with `revoke`: the
+//   assigns are not sent again, and nobody holds the license at the end.
 #include <signal.h>
 
 #include <gmock/gmock.h>
@@ -74,6 +76,58 @@ TEST(UserTaskKillCliTest, AnImportKilledMidBatchAndRunWithoutLicensesSendsNoLice
     created += upn.find(".new@contoso.onmicrosoft.com") != std::string::npos ? 1 : 0;
   }
   EXPECT_EQ(created, 3) << "the creates the new file still asks for were made, once each";
+}
+
+TEST(UserTaskKillCliTest, AnAssignKilledMidBatchAndUndoneWithRevokeIsNotSentAgain) {
+  CliFixture f;
+  ASSERT_EQ(f.run({"mirror"}).exit_code, 0);
+  // Neither holds EMS, directly or through a group.
+  const std::string users =
+      "lidia.holloway@contoso.onmicrosoft.com,megan.bowen@contoso.onmicrosoft.com";
+  f.fake().set_faults({{"latencyMs", 1500}});
+  BackgroundProgram killed(TENANTSYNC_BIN,
+                           {"--config", f.config_path(), "assign", "--tenant", kContoso, "--users",
+                            users, "--sku", "EMS"},
+                           f.environment(), f.dir().file("killed.out"), f.dir().file("killed.err"));
+  bool in_flight = eventually([&] {
+    if (!killed.running()) return true;
+    return journal_entries(f, "sending") > 0;
+  });
+  ASSERT_TRUE(in_flight && killed.running())
+      << "the assign ended before its batch was sent:\n"
+      << read_file(f.dir().file("killed.out")) << read_file(f.dir().file("killed.err"));
+  EXPECT_EQ(killed.kill_and_wait(SIGKILL), 128 + SIGKILL);
+  f.fake().set_faults(json::object());
+  // Like a request already on the wire to the real service, what was sent lands anyway.
+  ASSERT_TRUE(eventually([&] { return f.writes() > 0; }));
+  auto holds_ems = [&](const json& u) {
+    for (const auto& l : u["assignedLicenses"]) {
+      if (l["skuId"] == "efccb6f7-5641-4e0e-bd10-b4976e1bf68e") return true;
+    }
+    return false;
+  };
+  auto ems_holders = [&] {
+    int n = 0;
+    const json state = f.fake().state(kContoso);
+    for (const auto& u : state["users"]) {
+      bool mine = users.find(u["userPrincipalName"].get<std::string>()) != std::string::npos;
+      n += mine && holds_ems(u) ? 1 : 0;
+    }
+    return n;
+  };
+  ASSERT_TRUE(eventually([&] { return ems_holders() > 0; })) << "the writes took effect";
+  const int landed = ems_holders();  // a $batch takes effect as a whole
+
+  f.fake().reset_stats();
+  auto undo = f.run({"revoke", "--tenant", kContoso, "--users", users, "--sku", "EMS"});
+  EXPECT_EQ(undo.exit_code, 0) << undo.out << undo.err;
+  EXPECT_THAT(undo.out + undo.err, ::testing::HasSubstr("interrupted run")) << undo.err;
+  json sent = f.fake().stats()["requests"].value("POST /v1.0/users/{id}/assignLicense", json{});
+  EXPECT_EQ(sent.value("200", 0), landed)
+      << "one removal for each license that landed, and no assign sent again: "
+      << f.fake().stats().dump(1);
+  EXPECT_EQ(journal_entries(f, "sending") + journal_entries(f, "pending"), 0);
+  EXPECT_EQ(ems_holders(), 0) << "nobody holds the license the admin took back";
 }
 
 }  // namespace user_task_kill_cli_test
