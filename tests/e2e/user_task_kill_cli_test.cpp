@@ -37,26 +37,34 @@ int journal_entries(CliFixture& f, const std::string& state) {
   return n;
 }
 
-TEST(UserTaskKillCliTest, AnImportKilledMidBatchAndRunWithoutLicensesSendsNoLicense) {
-  CliFixture f;
-  ASSERT_EQ(f.run({"mirror"}).exit_code, 0);
-  auto first_csv = f.write("hires.csv", hires_csv(true));
+// Runs `tenantsync <task>` against a slow fake, kills it (-9) once its first $batch is on
+// the wire, and waits until that batch lands anyway, as a request already sent to the
+// real service would.
+void kill_while_its_first_batch_is_sent(CliFixture& f, const std::vector<std::string>& task) {
   f.fake().set_faults({{"latencyMs", 1500}});
-  BackgroundProgram killed(TENANTSYNC_BIN,
-                           {"--config", f.config_path(), "users", "import", "--tenant", kContoso,
-                            "--csv", first_csv, "--passwords-out", f.dir().file("pw1.csv")},
-                           f.environment(), f.dir().file("killed.out"), f.dir().file("killed.err"));
+  std::vector<std::string> args = {"--config", f.config_path()};
+  args.insert(args.end(), task.begin(), task.end());
+  BackgroundProgram killed(TENANTSYNC_BIN, args, f.environment(), f.dir().file("killed.out"),
+                           f.dir().file("killed.err"));
   bool in_flight = eventually([&] {
     if (!killed.running()) return true;
     return journal_entries(f, "sending") > 0;
   });
   ASSERT_TRUE(in_flight && killed.running())
-      << "the import ended before its first batch was sent:\n"
+      << "the task ended before its first batch was sent:\n"
       << read_file(f.dir().file("killed.out")) << read_file(f.dir().file("killed.err"));
   EXPECT_EQ(killed.kill_and_wait(SIGKILL), 128 + SIGKILL);
   f.fake().set_faults(json::object());
-  // Like a request already on the wire to the real service, the batch lands anyway.
   ASSERT_TRUE(eventually([&] { return f.writes() > 0; }));
+}
+
+TEST(UserTaskKillCliTest, AnImportKilledMidBatchAndRunWithoutLicensesSendsNoLicense) {
+  CliFixture f;
+  ASSERT_EQ(f.run({"mirror"}).exit_code, 0);
+  auto first_csv = f.write("hires.csv", hires_csv(true));
+  ASSERT_NO_FATAL_FAILURE(kill_while_its_first_batch_is_sent(
+      f, {"users", "import", "--tenant", kContoso, "--csv", first_csv, "--passwords-out",
+          f.dir().file("pw1.csv")}));
 
   // The admin takes the licenses out and runs the file again.
   auto second_csv = f.write("hires2.csv", hires_csv(false));
@@ -84,22 +92,8 @@ TEST(UserTaskKillCliTest, AnAssignKilledMidBatchAndUndoneWithRevokeIsNotSentAgai
   // Neither holds EMS, directly or through a group.
   const std::string users =
       "lidia.holloway@contoso.onmicrosoft.com,megan.bowen@contoso.onmicrosoft.com";
-  f.fake().set_faults({{"latencyMs", 1500}});
-  BackgroundProgram killed(TENANTSYNC_BIN,
-                           {"--config", f.config_path(), "assign", "--tenant", kContoso, "--users",
-                            users, "--sku", "EMS"},
-                           f.environment(), f.dir().file("killed.out"), f.dir().file("killed.err"));
-  bool in_flight = eventually([&] {
-    if (!killed.running()) return true;
-    return journal_entries(f, "sending") > 0;
-  });
-  ASSERT_TRUE(in_flight && killed.running())
-      << "the assign ended before its batch was sent:\n"
-      << read_file(f.dir().file("killed.out")) << read_file(f.dir().file("killed.err"));
-  EXPECT_EQ(killed.kill_and_wait(SIGKILL), 128 + SIGKILL);
-  f.fake().set_faults(json::object());
-  // Like a request already on the wire to the real service, what was sent lands anyway.
-  ASSERT_TRUE(eventually([&] { return f.writes() > 0; }));
+  ASSERT_NO_FATAL_FAILURE(kill_while_its_first_batch_is_sent(
+      f, {"assign", "--tenant", kContoso, "--users", users, "--sku", "EMS"}));
   auto holds_ems = [&](const json& u) {
     for (const auto& l : u["assignedLicenses"]) {
       if (l["skuId"] == "efccb6f7-5641-4e0e-bd10-b4976e1bf68e") return true;
