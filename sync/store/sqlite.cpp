@@ -4,7 +4,6 @@
 
 #include <utility>
 
-#include "sync/allocator_tuning.h"
 #include "sync/store/wal_write_gathering.h"
 
 namespace tenantsync {
@@ -126,14 +125,16 @@ Result<std::unique_ptr<Database>> Database::open(const std::string& path, bool c
     // mirror's threads then queued on it for each row (~5% of the mirror's CPU).
     sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
     // A savepoint keeps the original of each page it changes in memory up to this limit,
-    // past it in a temporary file (created, written and removed). A tenant's deleted users
-    // are written in one; at 64 KiB (the default) most tenants' went to a file. SQLite
-    // allocates the memory as one block of the whole limit at the savepoint's first write
-    // and frees it at its end, so the limit stays under the size glibc maps apart: at
-    // 1 MiB each savepoint was a mapping, its page faults and an unmapping that flushed
-    // both cores' TLBs (5% of a first mirror's CPU). No file was written at 448 KiB by
-    // full reads and re-reads of tenants of 1,000 and of 100,000 users (1% deleted).
-    sqlite3_config(SQLITE_CONFIG_STMTJRNL_SPILL, static_cast<int>(kMappedApartFrom - (64 << 10)));
+    // past it in a temporary file (created, written and removed). At 64 KiB (the default)
+    // most tenants' deleted users, written in one, went to a file. SQLite allocates the
+    // memory as one block of the whole limit and, when the limit is passed, hands that
+    // block to the file in one write; the unix VFS writes at most 128 KiB at once and
+    // takes the rest for a full disk. So the limit stays under 128 KiB: at 448 KiB every
+    // savepoint past it (a tenant's deleted users rewritten over a hundred pages inside a
+    // round's transaction, a migration dropping a big index) failed as "database or disk
+    // is full". No file was written at 124 KiB by full reads, delta rounds and re-reads
+    // of tenants of 1,000 and of 100,000 users (1% deleted).
+    sqlite3_config(SQLITE_CONFIG_STMTJRNL_SPILL, 124 << 10);
     return true;
   }();
   (void)configured;

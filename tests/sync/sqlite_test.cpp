@@ -3,6 +3,7 @@
 
 #include <gtest/gtest.h>
 
+#include <cstdio>
 #include <optional>
 #include <string>
 #include <vector>
@@ -97,6 +98,51 @@ TEST_F(SqliteTest, ATransactionInsideAnotherIsASavepointOfIt) {
     ASSERT_TRUE(inner->commit().ok());
   }  // the outer one never committed: the inner one's rows go with it
   EXPECT_EQ(rows().size(), 3u);
+}
+
+// A savepoint keeps the originals of the pages it changes, in memory up to a limit and in a
+// temporary file past it. The move to the file once failed as "database or disk is full"
+// (the unix VFS writes at most 128 KiB at once, and the memory went over in one write):
+// a nested write of a few MiB, or a migration's DROP INDEX of a big cache, could not land.
+TEST(SqliteFileTest, ASavepointOfManyPagesSpillsToItsFileAndStillRollsBack) {
+  const std::string path = ::testing::TempDir() + "/sqlite_test_savepoint_spill.db";
+  std::remove(path.c_str());
+  auto opened = Database::open(path, /*create=*/true);
+  ASSERT_TRUE(opened.ok()) << opened.error().message;
+  Database& db = **opened;
+  ASSERT_TRUE(db.exec("PRAGMA journal_mode = WAL; CREATE TABLE t (a INTEGER PRIMARY KEY, b TEXT);"
+                      "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n "
+                      "WHERE i < 20000) INSERT INTO t SELECT i, hex(randomblob(100)) FROM n",
+                      "fill")
+                  .ok());
+  auto count = [&](const char* sql) {
+    auto n = db.query_int(sql);
+    EXPECT_TRUE(n.ok());
+    return n.ok() ? *n : -1;
+  };
+  {
+    auto outer = Transaction::begin(db);
+    ASSERT_TRUE(outer.ok());
+    {
+      auto kept = Transaction::begin(db);  // a savepoint over about 1,000 pages (4 MiB)
+      ASSERT_TRUE(kept.ok());
+      Status updated = db.exec("UPDATE t SET b = 'kept'", "update");
+      ASSERT_TRUE(updated.ok()) << updated.error().message;
+      ASSERT_TRUE(kept->commit().ok());
+    }
+    {
+      auto dropped = Transaction::begin(db);
+      ASSERT_TRUE(dropped.ok());
+      Status updated = db.exec("UPDATE t SET b = hex(randomblob(100))", "update");
+      ASSERT_TRUE(updated.ok()) << updated.error().message;
+    }  // rolled back from its file
+    ASSERT_TRUE(outer->commit().ok());
+  }
+  EXPECT_EQ(count("SELECT count(*) FROM t WHERE b = 'kept'"), 20000);
+  opened->reset();
+  std::remove(path.c_str());
+  std::remove((path + "-wal").c_str());
+  std::remove((path + "-shm").c_str());
 }
 
 TEST_F(SqliteTest, InsertRowsInsertsOneRowPerElementWithItsPosition) {
