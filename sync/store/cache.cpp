@@ -3,9 +3,11 @@
 #include "sync/store/cache.h"
 
 #include <algorithm>
+#include <cstdint>
 #include <deque>
 #include <functional>
 #include <map>
+#include <numeric>
 #include <optional>
 #include <tuple>
 #include <utility>
@@ -869,8 +871,7 @@ struct LoadedUsers {
   std::vector<std::string> damaged_upns;   // and its UPN
 };
 
-// One query in users_by_upn order (its entries end with the key, so each user comes once
-// and no temporary b-tree sorts anything); each user's licenses are in its row.
+// One query, in the (tenant, id) index's order; each user's licenses are in its row.
 Result<LoadedUsers> load_users(Database& db, std::int64_t tenant_key) {
   LoadedUsers loaded;
   // Both counts come from indexes (users_deleted is the deleted users' own).
@@ -890,8 +891,7 @@ Result<LoadedUsers> load_users(Database& db, std::int64_t tenant_key) {
   loaded.deleted.reserve(*deleted);
 
   static const std::string sql = std::string("SELECT ") + cache_rows::kUserColumns +
-                                 ", u.content_hash FROM users u WHERE u.tenant = ?1 "
-                                 "ORDER BY u.upn COLLATE NOCASE, u.key";
+                                 ", u.content_hash FROM users u WHERE u.tenant = ?1";
   auto s = db.cached(sql.c_str());
   if (!s.ok()) return s.error();
   (*s)->bind(1, tenant_key);
@@ -907,6 +907,21 @@ Result<LoadedUsers> load_users(Database& db, std::int64_t tenant_key) {
   });
   if (!read.ok()) return read.error();
   return loaded;
+}
+
+// Sorts `users` by UPN as written, then id. The order is found on indexes and the users
+// then moved once each: std::sort would move a User (a dozen strings) at every swap.
+void sort_by_upn(std::vector<User>& users) {
+  std::vector<std::uint32_t> order(users.size());
+  std::iota(order.begin(), order.end(), 0);
+  std::sort(order.begin(), order.end(), [&](std::uint32_t a, std::uint32_t b) {
+    return std::tie(users[a].user_principal_name, users[a].id) <
+           std::tie(users[b].user_principal_name, users[b].id);
+  });
+  std::vector<User> sorted;
+  sorted.reserve(users.size());
+  for (std::uint32_t i : order) sorted.push_back(std::move(users[i]));
+  users = std::move(sorted);
 }
 
 }  // namespace
@@ -949,16 +964,8 @@ Result<TenantSnapshot> Cache::load_snapshot(const std::string& tenant) {
     std::sort(snap.failing_checksum.begin(), snap.failing_checksum.end());
     snap.users = std::move(loaded->active);
     snap.deleted_users = std::move(loaded->deleted);
-    // By UPN as written, then id. They come ordered by UPN ignoring case, then key: the
-    // same order unless UPNs hold capitals or repeat, so sorted only when it is not.
-    auto by_upn = [](const User& a, const User& b) {
-      return std::tie(a.user_principal_name, a.id) < std::tie(b.user_principal_name, b.id);
-    };
-    for (auto* list : {&snap.users, &snap.deleted_users}) {
-      if (!std::is_sorted(list->begin(), list->end(), by_upn)) {
-        std::sort(list->begin(), list->end(), by_upn);
-      }
-    }
+    sort_by_upn(snap.users);
+    sort_by_upn(snap.deleted_users);
     Status st = tx->commit();
     if (!st.ok()) return st.error();
     return snap;

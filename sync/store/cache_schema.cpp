@@ -295,6 +295,15 @@ ALTER TABLE sync_state ADD COLUMN active_users INTEGER NOT NULL DEFAULT 0;
 ALTER TABLE sync_state ADD COLUMN deleted_users INTEGER NOT NULL DEFAULT 0;
 )sql";
 
+// v13: no index by UPN. Every user a mirror inserts paid for an entry in it (a seventh of
+// a first mirror's pages and CPU), and what it gave was the order of a tenant's users,
+// which a snapshot sorts in memory for less and a users page sorts among the tenant's rows
+// (names are matched with lower(), which no index serves, or with a LIKE that now filters
+// the tenant's rows instead of a range of the index).
+constexpr std::string_view kSchemaV13 = R"sql(
+DROP INDEX users_by_upn;
+)sql";
+
 }  // namespace
 
 std::string_view cache_migration_sql(int version) {
@@ -323,6 +332,8 @@ std::string_view cache_migration_sql(int version) {
       return kSchemaV11;
     case 12:
       return kSchemaV12;
+    case 13:
+      return kSchemaV13;
     default:
       return {};
   }

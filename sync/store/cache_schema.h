@@ -24,6 +24,7 @@
 //   v11 license_states may be "assigned" (nothing moves; older releases must refuse it)
 //   v12 sync_state.counted_version / active_users / deleted_users: a tenant's user counts
 //       as of a state version, so a round that changed nothing does not count again
+//   v13 no users_by_upn index: a snapshot and a users page sort a tenant's users themselves
 //
 // Stateless; safe from any thread.
 #pragma once
@@ -38,7 +39,7 @@ namespace tenantsync {
 class Database;
 
 // The newest schema this build writes and reads.
-inline constexpr int kCacheSchemaVersion = 12;
+inline constexpr int kCacheSchemaVersion = 13;
 
 // The SQL of migration `version` (1..kCacheSchemaVersion), without the user_version
 // update. Exposed so tests can build an old file exactly as an old release wrote it.

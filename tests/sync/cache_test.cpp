@@ -198,6 +198,38 @@ TEST(CacheFileTest, ACacheWithOtherPagesKeepsThemAndWorks) {
   EXPECT_TRUE(snap->users[1].assigned_licenses.empty());
 }
 
+// Schema 13 drops the index by UPN, in one transaction over hundreds of pages here;
+// snapshots still come in UPN order, sorted in memory.
+TEST(CacheFileTest, MigratesABigSchemaV12CacheDroppingTheUpnIndex) {
+  configure_logging(LogLevel::Error, false);
+  TempDir dir;
+  std::string path = dir.file("v12.db");
+  std::string schema;
+  for (int v = 1; v <= 12; ++v) schema += std::string(cache_migration_sql(v)) + ";\n";
+  raw_exec(path, "PRAGMA page_size = 4096; PRAGMA journal_mode = WAL; " + schema +
+                     "PRAGMA user_version = 12;"
+                     "INSERT INTO tenants (key, id, domain, display_name) VALUES (1, '" +
+                     kContoso.id +
+                     "', 'contoso.onmicrosoft.com', 'Contoso');"
+                     "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n "
+                     "WHERE i < 20000) INSERT INTO users (tenant, id, upn) "
+                     "SELECT 1, 'id-' || i, 'user' || ((i * 7919) % 20000) || "
+                     "'-' || hex(randomblob(12)) || '@contoso.onmicrosoft.com' FROM n;");
+  ASSERT_EQ(raw_int(path, "SELECT count(*) FROM sqlite_master WHERE name = 'users_by_upn'"), 1);
+
+  FakeClock clock;
+  auto cache = Cache::open(path, clock);
+  ASSERT_TRUE(cache.ok()) << cache.error().describe();
+  EXPECT_EQ(raw_int(path, "PRAGMA user_version"), kCacheSchemaVersion);
+  EXPECT_EQ(raw_int(path, "SELECT count(*) FROM sqlite_master WHERE name = 'users_by_upn'"), 0);
+  auto snap = (*cache)->load_snapshot(kContoso.id);
+  ASSERT_TRUE(snap.ok()) << snap.error().describe();
+  ASSERT_EQ(snap->users.size(), 20000u);
+  EXPECT_TRUE(std::is_sorted(
+      snap->users.begin(), snap->users.end(),
+      [](const User& a, const User& b) { return a.user_principal_name < b.user_principal_name; }));
+}
+
 TEST(CacheFileTest, MigratesASchemaV1FileKeepingItsData) {
   configure_logging(LogLevel::Error, false);
   TempDir dir;
