@@ -4,7 +4,9 @@
 // - `users import` killed (-9) with its creates on the wire; the admin takes the licenses
 //   out of the CSV and runs it again: no license goes out, whatever the first file said;
 // - `assign` killed with its licenses on the wire; the admin undoes it with `revoke`: the
-//   assigns are not sent again, and nobody holds the license at the end.
+//   assigns are not sent again, and nobody holds the license at the end;
+// - `users delete` killed with its deletions on the wire; the admin undoes it with
+//   `users restore`: no deletion is sent again, and both users are back at the end.
 #include <signal.h>
 
 #include <gmock/gmock.h>
@@ -122,6 +124,46 @@ TEST(UserTaskKillCliTest, AnAssignKilledMidBatchAndUndoneWithRevokeIsNotSentAgai
       << f.fake().stats().dump(1);
   EXPECT_EQ(journal_entries(f, "sending") + journal_entries(f, "pending"), 0);
   EXPECT_EQ(ems_holders(), 0) << "nobody holds the license the admin took back";
+}
+
+TEST(UserTaskKillCliTest, ADeleteKilledMidBatchAndUndoneWithRestoreIsNotSentAgain) {
+  CliFixture f;
+  ASSERT_EQ(f.run({"mirror"}).exit_code, 0);
+  const std::vector<std::string> leavers = {"lidia.holloway@contoso.onmicrosoft.com",
+                                            "megan.bowen@contoso.onmicrosoft.com"};
+  ASSERT_NO_FATAL_FAILURE(kill_while_its_first_batch_is_sent(
+      f, {"users", "delete", "--tenant", kContoso, "--user", leavers[0], "--user", leavers[1]}));
+  auto deleted = [&] {
+    int n = 0;
+    const json state = f.fake().state(kContoso);
+    for (const auto& u : state["deletedUsers"]) {
+      const std::string upn = u["userPrincipalName"];
+      for (const auto& leaver : leavers) n += upn.find(leaver) != std::string::npos ? 1 : 0;
+    }
+    return n;
+  };
+  ASSERT_TRUE(eventually([&] { return deleted() > 0; })) << "the deletions took effect";
+  const int landed = deleted();  // a $batch takes effect as a whole
+
+  f.fake().reset_stats();
+  auto undo =
+      f.run({"users", "restore", "--tenant", kContoso, "--user", leavers[0], "--user", leavers[1]});
+  EXPECT_EQ(undo.exit_code, 0) << undo.out << undo.err;
+  EXPECT_THAT(undo.out + undo.err, ::testing::HasSubstr("interrupted run")) << undo.err;
+  const json requests = f.fake().stats()["requests"];
+  EXPECT_FALSE(requests.contains("DELETE /v1.0/users/{id}"))
+      << "a deletion the admin took back was sent again: " << requests.dump(1);
+  json restored = requests.value("POST /v1.0/directory/deletedItems/{id}/restore", json{});
+  EXPECT_EQ(restored.value("200", 0), landed)
+      << "one restore for each deletion that landed: " << requests.dump(1);
+  EXPECT_EQ(journal_entries(f, "sending") + journal_entries(f, "pending"), 0);
+  EXPECT_EQ(deleted(), 0);
+  int active = 0;
+  const json state = f.fake().state(kContoso);
+  for (const auto& u : state["users"]) {
+    for (const auto& leaver : leavers) active += u["userPrincipalName"] == leaver ? 1 : 0;
+  }
+  EXPECT_EQ(active, 2) << "both users are back";
 }
 
 }  // namespace user_task_kill_cli_test
