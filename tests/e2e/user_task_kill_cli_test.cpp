@@ -6,7 +6,9 @@
 // - `assign` killed with its licenses on the wire; the admin undoes it with `revoke`: the
 //   assigns are not sent again, and nobody holds the license at the end;
 // - `users delete` killed with its deletions on the wire; the admin undoes it with
-//   `users restore`: no deletion is sent again, and both users are back at the end.
+//   `users restore`: no deletion is sent again, and both users are back at the end;
+// - `users set` killed with a usage location on the wire; the admin asks for another:
+//   the first is not sent again, and the second is what the users hold at the end.
 #include <signal.h>
 
 #include <gmock/gmock.h>
@@ -164,6 +166,39 @@ TEST(UserTaskKillCliTest, ADeleteKilledMidBatchAndUndoneWithRestoreIsNotSentAgai
     for (const auto& leaver : leavers) active += u["userPrincipalName"] == leaver ? 1 : 0;
   }
   EXPECT_EQ(active, 2) << "both users are back";
+}
+
+TEST(UserTaskKillCliTest, AUsersSetKilledMidBatchAndChangedIsNotSentAgain) {
+  CliFixture f;
+  ASSERT_EQ(f.run({"mirror"}).exit_code, 0);
+  const std::vector<std::string> movers = {"lidia.holloway@contoso.onmicrosoft.com",
+                                           "megan.bowen@contoso.onmicrosoft.com"};
+  ASSERT_NO_FATAL_FAILURE(kill_while_its_first_batch_is_sent(
+      f, {"users", "set", "--tenant", kContoso, "--user", movers[0], "--user", movers[1],
+          "--usage-location", "FR"}));
+  auto located_in = [&](const std::string& country) {
+    int n = 0;
+    const json state = f.fake().state(kContoso);
+    for (const auto& u : state["users"]) {
+      for (const auto& mover : movers) {
+        n += u["userPrincipalName"] == mover && u.value("usageLocation", "") == country ? 1 : 0;
+      }
+    }
+    return n;
+  };
+  ASSERT_TRUE(eventually([&] { return located_in("FR") > 0; })) << "the writes took effect";
+
+  // The admin meant Germany.
+  f.fake().reset_stats();
+  auto again = f.run({"users", "set", "--tenant", kContoso, "--user", movers[0], "--user",
+                      movers[1], "--usage-location", "DE"});
+  EXPECT_EQ(again.exit_code, 0) << again.out << again.err;
+  EXPECT_THAT(again.out + again.err, ::testing::HasSubstr("interrupted run")) << again.err;
+  const json requests = f.fake().stats()["requests"];
+  EXPECT_EQ(requests.value("PATCH /v1.0/users/{id}", json{}).value("204", 0), 2)
+      << "one update a user, the one asked for now: " << requests.dump(1);
+  EXPECT_EQ(journal_entries(f, "sending") + journal_entries(f, "pending"), 0);
+  EXPECT_EQ(located_in("DE"), 2);
 }
 
 }  // namespace user_task_kill_cli_test
