@@ -8,8 +8,12 @@
 // - `users delete` killed with its deletions on the wire; the admin undoes it with
 //   `users restore`: no deletion is sent again, and both users are back at the end;
 // - `users set` killed with a usage location on the wire; the admin asks for another:
-//   the first is not sent again, and the second is what the users hold at the end.
+//   the first is not sent again, and the second is what the users hold at the end;
+// - `users roles --add` killed with its role assignments on the wire; the admin undoes it
+//   with `--remove`: no assignment is made again, and nobody holds the role at the end.
 #include <signal.h>
+
+#include <algorithm>
 
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
@@ -199,6 +203,48 @@ TEST(UserTaskKillCliTest, AUsersSetKilledMidBatchAndChangedIsNotSentAgain) {
       << "one update a user, the one asked for now: " << requests.dump(1);
   EXPECT_EQ(journal_entries(f, "sending") + journal_entries(f, "pending"), 0);
   EXPECT_EQ(located_in("DE"), 2);
+}
+
+TEST(UserTaskKillCliTest, ARoleAddKilledMidBatchAndUndoneWithRemoveIsNotSentAgain) {
+  CliFixture f;
+  ASSERT_EQ(f.run({"mirror"}).exit_code, 0);
+  const std::vector<std::string> admins = {"lidia.holloway@contoso.onmicrosoft.com",
+                                           "megan.bowen@contoso.onmicrosoft.com"};
+  const std::string license_admin = "4d6ac14f-3453-41d0-bef9-a3e0c569773a";
+  auto holders = [&] {
+    int n = 0;
+    const json state = f.fake().state(kContoso);
+    for (const auto& u : state["users"]) {
+      if (std::find(admins.begin(), admins.end(), u["userPrincipalName"]) == admins.end()) {
+        continue;
+      }
+      for (const auto& a : state["roleAssignments"]) {
+        n += a["principalId"] == u["id"] && a["roleDefinitionId"] == license_admin ? 1 : 0;
+      }
+    }
+    return n;
+  };
+  ASSERT_EQ(holders(), 0);
+  ASSERT_NO_FATAL_FAILURE(kill_while_its_first_batch_is_sent(
+      f, {"users", "roles", "--tenant", kContoso, "--user", admins[0], "--user", admins[1], "--add",
+          "License Administrator"}));
+  ASSERT_TRUE(eventually([&] { return holders() > 0; })) << "the writes took effect";
+  const int landed = holders();  // a $batch takes effect as a whole
+
+  f.fake().reset_stats();
+  auto undo = f.run({"users", "roles", "--tenant", kContoso, "--user", admins[0], "--user",
+                     admins[1], "--remove", "License Administrator"});
+  EXPECT_EQ(undo.exit_code, 0) << undo.out << undo.err;
+  EXPECT_THAT(undo.out + undo.err, ::testing::HasSubstr("interrupted run")) << undo.err;
+  const json requests = f.fake().stats()["requests"];
+  EXPECT_FALSE(requests.contains("POST /v1.0/roleManagement/directory/roleAssignments"))
+      << "a role the admin took back was given again: " << requests.dump(1);
+  json removed =
+      requests.value("DELETE /v1.0/roleManagement/directory/roleAssignments/{id}", json{});
+  EXPECT_EQ(removed.value("204", 0), landed)
+      << "one removal for each assignment that landed: " << requests.dump(1);
+  EXPECT_EQ(journal_entries(f, "sending") + journal_entries(f, "pending"), 0);
+  EXPECT_EQ(holders(), 0) << "nobody holds the role the admin took back";
 }
 
 }  // namespace user_task_kill_cli_test
