@@ -992,7 +992,7 @@ TEST_F(CacheTest, ADeltaUpdateKeepsEveryIndexInStepWithItsRow) {
   by_upn.filter.users = {"bea@contoso.onmicrosoft.com", "b@contoso.onmicrosoft.com"};
   auto found = cache_->list_users(kContoso.id, by_upn);
   ASSERT_TRUE(found.ok());
-  EXPECT_THAT(upns(found->users), ElementsAre("Bea@contoso.onmicrosoft.com"));  // users_by_upn
+  EXPECT_THAT(upns(found->users), ElementsAre("Bea@contoso.onmicrosoft.com"));  // renamed
   auto counts = cache_->counts(kContoso.id);
   ASSERT_TRUE(counts.ok());
   EXPECT_EQ(counts->users, 5);  // users_deleted
