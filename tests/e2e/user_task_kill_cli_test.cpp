@@ -5,6 +5,8 @@
 //   out of the CSV and runs it again: no license goes out, whatever the first file said;
 // - `assign` killed with its licenses on the wire; the admin undoes it with `revoke`: the
 //   assigns are not sent again, and nobody holds the license at the end;
+// - `revoke` killed with its removals on the wire; the admin undoes it with `assign`: the
+//   removals are not sent again, and both users hold the license at the end;
 // - `users delete` killed with its deletions on the wire; the admin undoes it with
 //   `users restore`: no deletion is sent again, and both users are back at the end;
 // - `users set` killed with a usage location on the wire; the admin asks for another:
@@ -130,6 +132,41 @@ TEST(UserTaskKillCliTest, AnAssignKilledMidBatchAndUndoneWithRevokeIsNotSentAgai
       << f.fake().stats().dump(1);
   EXPECT_EQ(journal_entries(f, "sending") + journal_entries(f, "pending"), 0);
   EXPECT_EQ(ems_holders(), 0) << "nobody holds the license the admin took back";
+}
+
+TEST(UserTaskKillCliTest, ARevokeKilledMidBatchAndUndoneWithAssignIsNotSentAgain) {
+  CliFixture f;
+  ASSERT_EQ(f.run({"mirror"}).exit_code, 0);
+  // Both hold EMS directly.
+  const std::string users =
+      "alex.wilber@contoso.onmicrosoft.com,joni.sherman@contoso.onmicrosoft.com";
+  auto ems_holders = [&] {
+    int n = 0;
+    const json state = f.fake().state(kContoso);
+    for (const auto& u : state["users"]) {
+      if (users.find(u["userPrincipalName"].get<std::string>()) == std::string::npos) continue;
+      for (const auto& l : u["assignedLicenses"]) {
+        n += l["skuId"] == "efccb6f7-5641-4e0e-bd10-b4976e1bf68e" ? 1 : 0;
+      }
+    }
+    return n;
+  };
+  ASSERT_EQ(ems_holders(), 2);
+  ASSERT_NO_FATAL_FAILURE(kill_while_its_first_batch_is_sent(
+      f, {"revoke", "--tenant", kContoso, "--users", users, "--sku", "EMS"}));
+  ASSERT_TRUE(eventually([&] { return ems_holders() < 2; })) << "the writes took effect";
+  const int landed = 2 - ems_holders();  // a $batch takes effect as a whole
+
+  f.fake().reset_stats();
+  auto undo = f.run({"assign", "--tenant", kContoso, "--users", users, "--sku", "EMS"});
+  EXPECT_EQ(undo.exit_code, 0) << undo.out << undo.err;
+  EXPECT_THAT(undo.out + undo.err, ::testing::HasSubstr("interrupted run")) << undo.err;
+  json sent = f.fake().stats()["requests"].value("POST /v1.0/users/{id}/assignLicense", json{});
+  EXPECT_EQ(sent.value("200", 0), landed)
+      << "one assign for each removal that landed, and no removal sent again: "
+      << f.fake().stats().dump(1);
+  EXPECT_EQ(journal_entries(f, "sending") + journal_entries(f, "pending"), 0);
+  EXPECT_EQ(ems_holders(), 2) << "both hold the license the admin gave back";
 }
 
 TEST(UserTaskKillCliTest, ADeleteKilledMidBatchAndUndoneWithRestoreIsNotSentAgain) {
