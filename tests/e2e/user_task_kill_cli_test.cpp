@@ -47,6 +47,19 @@ int journal_entries(CliFixture& f, const std::string& state) {
   return n;
 }
 
+// How many of `users` (UPNs joined by commas) hold EMS directly, as the service says.
+int ems_holders(CliFixture& f, const std::string& users) {
+  int n = 0;
+  const json state = f.fake().state(kContoso);
+  for (const auto& u : state["users"]) {
+    if (users.find(u["userPrincipalName"].get<std::string>()) == std::string::npos) continue;
+    for (const auto& l : u["assignedLicenses"]) {
+      n += l["skuId"] == "efccb6f7-5641-4e0e-bd10-b4976e1bf68e" ? 1 : 0;
+    }
+  }
+  return n;
+}
+
 // Runs `tenantsync <task>` against a slow fake, kills it (-9) once its first $batch is on
 // the wire, and waits until that batch lands anyway, as a request already sent to the
 // real service would.
@@ -104,23 +117,8 @@ TEST(UserTaskKillCliTest, AnAssignKilledMidBatchAndUndoneWithRevokeIsNotSentAgai
       "lidia.holloway@contoso.onmicrosoft.com,megan.bowen@contoso.onmicrosoft.com";
   ASSERT_NO_FATAL_FAILURE(kill_while_its_first_batch_is_sent(
       f, {"assign", "--tenant", kContoso, "--users", users, "--sku", "EMS"}));
-  auto holds_ems = [&](const json& u) {
-    for (const auto& l : u["assignedLicenses"]) {
-      if (l["skuId"] == "efccb6f7-5641-4e0e-bd10-b4976e1bf68e") return true;
-    }
-    return false;
-  };
-  auto ems_holders = [&] {
-    int n = 0;
-    const json state = f.fake().state(kContoso);
-    for (const auto& u : state["users"]) {
-      bool mine = users.find(u["userPrincipalName"].get<std::string>()) != std::string::npos;
-      n += mine && holds_ems(u) ? 1 : 0;
-    }
-    return n;
-  };
-  ASSERT_TRUE(eventually([&] { return ems_holders() > 0; })) << "the writes took effect";
-  const int landed = ems_holders();  // a $batch takes effect as a whole
+  ASSERT_TRUE(eventually([&] { return ems_holders(f, users) > 0; })) << "the writes took effect";
+  const int landed = ems_holders(f, users);  // a $batch takes effect as a whole
 
   f.fake().reset_stats();
   auto undo = f.run({"revoke", "--tenant", kContoso, "--users", users, "--sku", "EMS"});
@@ -131,7 +129,7 @@ TEST(UserTaskKillCliTest, AnAssignKilledMidBatchAndUndoneWithRevokeIsNotSentAgai
       << "one removal for each license that landed, and no assign sent again: "
       << f.fake().stats().dump(1);
   EXPECT_EQ(journal_entries(f, "sending") + journal_entries(f, "pending"), 0);
-  EXPECT_EQ(ems_holders(), 0) << "nobody holds the license the admin took back";
+  EXPECT_EQ(ems_holders(f, users), 0) << "nobody holds the license the admin took back";
 }
 
 TEST(UserTaskKillCliTest, ARevokeKilledMidBatchAndUndoneWithAssignIsNotSentAgain) {
@@ -140,22 +138,11 @@ TEST(UserTaskKillCliTest, ARevokeKilledMidBatchAndUndoneWithAssignIsNotSentAgain
   // Both hold EMS directly.
   const std::string users =
       "alex.wilber@contoso.onmicrosoft.com,joni.sherman@contoso.onmicrosoft.com";
-  auto ems_holders = [&] {
-    int n = 0;
-    const json state = f.fake().state(kContoso);
-    for (const auto& u : state["users"]) {
-      if (users.find(u["userPrincipalName"].get<std::string>()) == std::string::npos) continue;
-      for (const auto& l : u["assignedLicenses"]) {
-        n += l["skuId"] == "efccb6f7-5641-4e0e-bd10-b4976e1bf68e" ? 1 : 0;
-      }
-    }
-    return n;
-  };
-  ASSERT_EQ(ems_holders(), 2);
+  ASSERT_EQ(ems_holders(f, users), 2);
   ASSERT_NO_FATAL_FAILURE(kill_while_its_first_batch_is_sent(
       f, {"revoke", "--tenant", kContoso, "--users", users, "--sku", "EMS"}));
-  ASSERT_TRUE(eventually([&] { return ems_holders() < 2; })) << "the writes took effect";
-  const int landed = 2 - ems_holders();  // a $batch takes effect as a whole
+  ASSERT_TRUE(eventually([&] { return ems_holders(f, users) < 2; })) << "the writes took effect";
+  const int landed = 2 - ems_holders(f, users);  // a $batch takes effect as a whole
 
   f.fake().reset_stats();
   auto undo = f.run({"assign", "--tenant", kContoso, "--users", users, "--sku", "EMS"});
@@ -166,7 +153,7 @@ TEST(UserTaskKillCliTest, ARevokeKilledMidBatchAndUndoneWithAssignIsNotSentAgain
       << "one assign for each removal that landed, and no removal sent again: "
       << f.fake().stats().dump(1);
   EXPECT_EQ(journal_entries(f, "sending") + journal_entries(f, "pending"), 0);
-  EXPECT_EQ(ems_holders(), 2) << "both hold the license the admin gave back";
+  EXPECT_EQ(ems_holders(f, users), 2) << "both hold the license the admin gave back";
 }
 
 TEST(UserTaskKillCliTest, ADeleteKilledMidBatchAndUndoneWithRestoreIsNotSentAgain) {
