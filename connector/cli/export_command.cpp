@@ -33,7 +33,7 @@ int run_export(const GlobalFlags& g, const ExportFlags& o) {
   for (const auto& t : mirrored.tenants) {
     auto snapshot = cache.load_snapshot(t.tenant.id);
     if (!snapshot.ok()) return report_failure("export", snapshot.error());
-    if (!snapshot->failing_checksum.empty()) {
+    if (snapshot->rows_fail_checksum()) {
       return report_failure(
           "export",
           make_error(ErrorKind::Stale, "refusing to export: " +

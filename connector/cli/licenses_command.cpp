@@ -74,7 +74,7 @@ int run_licenses(const GlobalFlags& g, const LicensesFlags& o) {
   if (!tenant.ok()) return report_failure("licenses", tenant_not_cached(o.tenant));
   auto snapshot = cache.load_snapshot(tenant->id);
   if (!snapshot.ok()) return report_failure("licenses", snapshot.error());
-  if (!snapshot->failing_checksum.empty()) {
+  if (snapshot->rows_fail_checksum()) {
     std::fprintf(stderr, "tenantsync licenses: warning: %s; the holders shown may be wrong\n",
                  checksum_failure_message(tenant->default_domain_name).c_str());
   }

@@ -121,7 +121,7 @@ Result<MirroredTenant> open_and_mirror(const Config& config, const std::string& 
   if (!found.ok()) return found.error();
   auto now = s.cache().load_snapshot(found->id);
   if (!now.ok()) return now.error();
-  if (!now->failing_checksum.empty()) {
+  if (now->rows_fail_checksum()) {
     return make_error(ErrorKind::Stale,
                       checksum_failure_message(found->default_domain_name) + "; nothing was sent");
   }

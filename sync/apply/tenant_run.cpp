@@ -81,7 +81,7 @@ bool TenantRun::load_users() {
   if (!snapshot.ok()) {
     shared_.add_error(snapshot.error());
     unusable = "not sent: the cache could not be read: " + snapshot.error().message;
-  } else if (!snapshot->failing_checksum.empty()) {
+  } else if (snapshot->rows_fail_checksum()) {
     unusable = "not sent: " + checksum_failure_message(plan_.tenant);
   }
   if (unusable) {

@@ -29,7 +29,7 @@ namespace {
 std::string why_nothing_is_planned(const TenantSnapshot& snapshot) {
   // Damaged rows cannot be told from true ones: trusting the rest of the tenant would
   // still plan from a picture that is known to be wrong somewhere.
-  if (!snapshot.failing_checksum.empty()) {
+  if (snapshot.rows_fail_checksum()) {
     return checksum_failure_message(snapshot.tenant.default_domain_name);
   }
   if (!snapshot.gone_since.empty()) {

@@ -86,7 +86,7 @@
 //   contracts since <time>: nothing is planned"), one whose cached data was read from
 //   another remote than the configured graphUrl, and one no read of which ever finished
 //   whole (never mirrored, or its first read failed part way), and one whose cached rows
-//   fail their checksum (snapshot.failing_checksum: checksum_failure_message()).
+//   fail their checksum (snapshot.rows_fail_checksum(): checksum_failure_message()).
 //
 // Output order: operations by user (UPN, ASCII case ignored), then restore, set, revoke,
 // update, assign, delete, create, then SKU part number. Seat lines for every managed SKU

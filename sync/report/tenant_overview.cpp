@@ -49,7 +49,7 @@ const char* to_string(OverviewStatus status) {
 
 OverviewStatus overview_status(const TenantSnapshot& s) {
   if (!s.gone_since.empty()) return OverviewStatus::Gone;
-  if (!s.failing_checksum.empty()) return OverviewStatus::ChecksumFailed;
+  if (s.rows_fail_checksum()) return OverviewStatus::ChecksumFailed;
   if (!s.other_graph_host.empty()) return OverviewStatus::OtherRemote;
   if (s.mirror == MirrorState::Never || (s.mirror == MirrorState::Stale && !s.ever_complete)) {
     return OverviewStatus::NeverReadWhole;

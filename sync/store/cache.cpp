@@ -199,6 +199,9 @@ struct RoundEnd {
   // index page of the tenant's users, most of a round's reads when a few users changed.
   const bool* users_moved = nullptr;
   TenantCounts* counts = nullptr;  // where the counts go
+  // Set by the write, when given: whether every group the tenant's users inherit licenses
+  // from has a name, recorded with the version the write leaves (groups_named_version).
+  const bool* groups_all_named = nullptr;
 };
 
 // One transaction writing the tenant's rows with `write(db, tenant key, changed)`; the
@@ -224,6 +227,9 @@ Status write_tenant_rows(CacheDatabase& cache_db, const std::string& tenant, Wri
       st = counts_were_current && !*round_end->users_moved ? cache_rows::keep_counts(db, row->key)
                                                            : cache_rows::count_users(db, row->key);
       if (st.ok() && round_end->counts) st = load_counts(db, row->key).move_to(*round_end->counts);
+      if (st.ok() && round_end->groups_all_named) {
+        st = cache_rows::record_groups_named(db, row->key, *round_end->groups_all_named);
+      }
     }
     if (!st.ok()) return st;
     return tx->commit();
@@ -579,27 +585,32 @@ Result<bool> deleted_users_unchanged(Database& db, const std::string& tenant,
                                      const std::vector<User>& users) {
   auto row = resolve_tenant(db, tenant);
   if (!row.ok()) return row.error();
-  // The cached ones in one pass over their own index (users_deleted) rather than a lookup
-  // each in (tenant, id), whose entries for random ids sit on as many pages.
-  std::map<std::string, std::int64_t, std::less<>> cached;  // id -> content hash
-  auto s =
-      db.cached("SELECT id, content_hash FROM users WHERE tenant = ?1 AND deleted_at IS NOT NULL");
-  if (!s.ok()) return s.error();
-  (*s)->bind(1, row->key);
-  Status read = for_each_row(
-      **s, [&](const Statement& r) { cached.emplace(r.column_text(0), r.column_int64(1)); });
-  if (!read.ok()) return read.error();
-  if (cached.size() != users.size()) return false;
+  std::vector<const User*> listed;
+  listed.reserve(users.size());
   for (const auto& u : users) {
     // Without a deletion date the read stamps "now": a change, as stage_rows sees it.
     if (!u.deleted_date_time) return false;
-    auto it = cached.find(u.id);
-    if (it == cached.end() || !content_hash_matches(it->second, user_content_hash(u), u)) {
-      return false;
-    }
-    cached.erase(it);  // listed twice: not found the second time
+    listed.push_back(&u);
   }
-  return true;
+  std::sort(listed.begin(), listed.end(),
+            [](const User* a, const User* b) { return a->id < b->id; });
+  // The cached ones side by side with them, in the order of their own index (users_deleted
+  // holds id and content hash), which a lookup each in (tenant, id) would not be: random
+  // ids sit on as many pages. A user listed twice meets the next cached one the second time.
+  auto s = db.cached(
+      "SELECT id, content_hash FROM users WHERE tenant = ?1 AND deleted_at IS NOT NULL "
+      "ORDER BY id");
+  if (!s.ok()) return s.error();
+  (*s)->bind(1, row->key);
+  bool same = true;
+  size_t at = 0;
+  Status read = for_each_row(**s, [&](const Statement& r) {
+    same = same && at < listed.size() && r.column_view(0) == listed[at]->id &&
+           content_hash_matches(r.column_int64(1), *listed[at]);
+    ++at;
+  });
+  if (!read.ok()) return read.error();
+  return same && at == listed.size();
 }
 
 // A read of one page of deleted users that is the whole list: begun, staged and committed
@@ -761,15 +772,44 @@ Result<TenantCounts> Cache::mark_complete(const std::string& tenant, ReadKind ki
   return counts;
 }
 
+namespace {
+
+// The groups without a name that the tenant's users inherit licenses from, after a round
+// that wrote `round`. When every one had a name at the version the round began from, only
+// the users it wrote can have brought another (group names are never removed), and only
+// theirs are looked up; otherwise every user's, from the index of their groups.
+Result<std::vector<std::string>> unnamed_groups_after(Database& db, std::int64_t key,
+                                                      const WholeDeltaRound& round,
+                                                      bool named_before) {
+  if (!named_before) return cache_rows::load_unnamed_group_ids(db, key);
+  std::set<std::string> groups;
+  for (const auto* users : {&round.changes.users, &round.deleted_users}) {
+    for (const User& u : *users) {
+      for (const auto& s : u.license_states) {
+        if (s.assigned_by_group && !s.assigned_by_group->empty())
+          groups.insert(*s.assigned_by_group);
+      }
+    }
+  }
+  return cache_rows::unnamed_among(db, key, groups);
+}
+
+}  // namespace
+
 Result<WrittenDeltaRound> Cache::write_whole_delta_round(const std::string& tenant,
                                                          const WholeDeltaRound& round) {
   std::string now = format_iso8601(db_->clock().now());
   WrittenDeltaRound out;
   bool moved = false;
-  const RoundEnd round_end{.users_moved = &moved, .counts = &out.counts};
+  bool all_named = false;
+  const RoundEnd round_end{
+      .users_moved = &moved, .counts = &out.counts, .groups_all_named = &all_named};
   Status written = write_tenant_rows(
       *db_, tenant,
       [&](Database& db, std::int64_t key, bool& changed) {
+        // Before the round's writes move the version.
+        auto named_before = cache_rows::groups_named_at_current_version(db, key);
+        if (!named_before.ok()) return named_before.status();
         Status st = write_list_rows(db, key, round.lists, changed);
         if (st.ok()) st = apply_page_rows(db, key, round.changes, now, changed, &moved);
         // The deleted users and the completion move the state version themselves, as
@@ -782,7 +822,10 @@ Result<WrittenDeltaRound> Cache::write_whole_delta_round(const std::string& tena
         }
         // Here, where the writer's pages are current: a read connection drops its own
         // after every commit, and would read the tenant's rows again for this.
-        if (st.ok()) out.unnamed_group_ids = cache_rows::load_unnamed_group_ids(db, key);
+        if (st.ok()) {
+          out.unnamed_group_ids = unnamed_groups_after(db, key, round, *named_before);
+          all_named = out.unnamed_group_ids.ok() && out.unnamed_group_ids->empty();
+        }
         return st;
       },
       &round_end);
@@ -950,6 +993,11 @@ Result<TenantSnapshot> Cache::load_snapshot(const std::string& tenant) {
       snap.other_graph_host = state->graph_host;
     }
     Status parts = cache_rows::load_skus(db, row->key).move_to(snap.skus);
+    if (parts.ok()) {
+      auto intact = cache_rows::skus_intact(db, row->key, snap.skus);
+      if (!intact.ok()) return intact.error();
+      snap.skus_fail_checksum = !*intact;
+    }
     if (parts.ok()) parts = cache_rows::load_domains(db, row->key).move_to(snap.domains);
     if (parts.ok()) parts = cache_rows::load_role_definitions(db, row->key).move_to(snap.roles);
     if (parts.ok()) {
@@ -970,14 +1018,15 @@ Result<TenantSnapshot> Cache::load_snapshot(const std::string& tenant) {
     if (!st.ok()) return st.error();
     return snap;
   });
-  if (snapshot.ok() && !damaged_keys.empty()) {
+  if (snapshot.ok() && snapshot->rows_fail_checksum()) {
     log_warn("cached rows fail their checksum; the next mirror re-reads the tenant fully",
              {{"tenant", snapshot->tenant.default_domain_name},
               {"users", std::to_string(damaged_keys.size())},
-              {"first", snapshot->failing_checksum.front()}});
+              {"first", damaged_keys.empty() ? "" : snapshot->failing_checksum.front()},
+              {"skus", snapshot->skus_fail_checksum ? "damaged" : "intact"}});
     // Best effort: the snapshot says it cannot be trusted whether or not this lands, and
     // the next load asks again.
-    Status marked = request_full_reread(tenant_key, damaged_keys);
+    Status marked = request_full_reread(tenant_key, damaged_keys, snapshot->skus_fail_checksum);
     if (!marked.ok()) {
       log_warn(
           "could not mark the tenant for a full re-read",
@@ -988,7 +1037,7 @@ Result<TenantSnapshot> Cache::load_snapshot(const std::string& tenant) {
 }
 
 Status Cache::request_full_reread(std::int64_t tenant_key,
-                                  const std::vector<std::int64_t>& user_keys) {
+                                  const std::vector<std::int64_t>& user_keys, bool skus_damaged) {
   return db_->with_writer([&](Database& db) -> Status {
     auto tx = Transaction::begin(db);
     if (!tx.ok()) return tx.error();
@@ -1005,10 +1054,14 @@ Status Cache::request_full_reread(std::int64_t tenant_key,
     }
     Status st = cache_rows::ensure_sync_row(db, tenant_key);
     if (!st.ok()) return st;
-    // No delta link: the next mirror reads every user.
-    auto full = db.cached("UPDATE sync_state SET delta_link = '' WHERE tenant = ?1");
+    // No delta link: the next mirror reads every user. Damaged SKUs get hash 0, which,
+    // as a user's, fails every load and matches no list, so that read compares the SKU
+    // rows with the service's and rewrites them.
+    auto full = db.cached(
+        "UPDATE sync_state SET delta_link = '', "
+        "skus_hash = CASE WHEN ?2 THEN 0 ELSE skus_hash END WHERE tenant = ?1");
     if (!full.ok()) return full.error();
-    (*full)->bind(1, tenant_key);
+    (*full)->bind_all(tenant_key, skus_damaged);
     st = (*full)->run();
     if (!st.ok()) return st;
     return tx->commit();

@@ -274,7 +274,8 @@ class Cache {
  private:
   struct Impl;
   Cache(std::unique_ptr<CacheDatabase> db);
-  Status request_full_reread(std::int64_t tenant_key, const std::vector<std::int64_t>& user_keys);
+  Status request_full_reread(std::int64_t tenant_key, const std::vector<std::int64_t>& user_keys,
+                             bool skus_damaged);
 
   std::unique_ptr<CacheDatabase> db_;
   std::unique_ptr<Impl> impl_;

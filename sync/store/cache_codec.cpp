@@ -121,6 +121,31 @@ std::int64_t content_hash(const User& u) {
 
 std::int64_t user_content_hash(const User& u) { return content_hash<WordHash>(u); }
 
+std::int64_t sku_list_hash(const std::vector<Sku>& skus) {
+  WordHash h;
+  h.add_u64(skus.size());
+  for (const Sku& k : skus) {
+    h.add(std::string_view(k.sku_id));
+    h.add(std::string_view(k.id));
+    h.add(std::string_view(k.sku_part_number));
+    h.add(std::string_view(k.applies_to));
+    h.add(std::string_view(k.capability_status));
+    for (int units : {k.consumed_units, k.prepaid_units.enabled, k.prepaid_units.suspended,
+                      k.prepaid_units.warning, k.prepaid_units.locked_out}) {
+      h.add_u64(static_cast<std::uint64_t>(static_cast<std::int64_t>(units)));
+    }
+    h.add_u64(k.service_plans.size());
+    for (const ServicePlan& p : k.service_plans) {
+      h.add(std::string_view(p.service_plan_id));
+      h.add(std::string_view(p.service_plan_name));
+      h.add(std::string_view(p.provisioning_status));
+      h.add(std::string_view(p.applies_to));
+    }
+  }
+  std::int64_t v = static_cast<std::int64_t>(h.value());
+  return v == 0 ? 1 : v;
+}
+
 bool content_hash_matches(std::int64_t stored, std::int64_t current, const User& u) {
   if (stored == 0) return false;
   return stored == current || stored == content_hash<Fnv1a>(u);

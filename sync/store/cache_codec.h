@@ -1,6 +1,6 @@
 // How the cache encodes values that have no column of their own: content hashes of users
-// (to skip writing users that did not change), lists of disabled plan ids, and the
-// payload of a user staged during a full read.
+// (to skip writing users that did not change) and of a tenant's SKUs, lists of disabled
+// plan ids, and the payload of a user staged during a full read.
 //
 // Pure functions; safe from any thread. The hash covers a canonical encoding of every
 // field, eight bytes a step, and is stable across runs, builds and machines (it is stored
@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "model/result.h"
+#include "model/sku.h"
 #include "model/user.h"
 
 namespace tenantsync {
@@ -20,6 +21,10 @@ namespace tenantsync {
 // Changes whenever any field of the user changes, deleted_date_time and the order of
 // licenses included. Never 0 (0 marks "unknown" in the cache).
 std::int64_t user_content_hash(const User& user);
+
+// The same for a tenant's list of SKUs with their service plans, in their order: what the
+// cache stores beside a tenant's SKU rows (sync_state.skus_hash). Never 0.
+std::int64_t sku_list_hash(const std::vector<Sku>& skus);
 
 // Whether `stored` is the content hash of `user`: this function's, or the byte-wise
 // FNV-1a hash that rows written before it hold (a row keeps that until it changes, so an

@@ -154,6 +154,15 @@ Result<TenantWithSkus> tenant_with_skus(Database& db, const std::string& tenant)
   if (!row.ok()) return row.error();
   auto skus = cache_rows::load_skus(db, row->key);
   if (!skus.ok()) return skus.error();
+  // Licenses are named, and filtered by name, from these rows: damaged, they would mislead.
+  auto intact = cache_rows::skus_intact(db, row->key, *skus);
+  if (!intact.ok()) return intact.error();
+  if (!*intact) {
+    return make_error(ErrorKind::Io, "cache holds damaged SKU rows for tenant " +
+                                         row->tenant.default_domain_name +
+                                         "; `tenantsync plan` reports such rows, and the "
+                                         "mirror after it re-reads the tenant");
+  }
   return TenantWithSkus{*row, std::move(skus).value()};
 }
 

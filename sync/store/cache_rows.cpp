@@ -212,6 +212,25 @@ Result<bool> skus_unchanged(Database& db, std::int64_t tenant_key, const std::ve
   return same && rows == skus.size() && plans == listed;
 }
 
+// The hash kept beside the tenant's SKU rows; nullopt when unknown.
+Result<std::optional<std::int64_t>> stored_skus_hash(Database& db, std::int64_t tenant_key) {
+  auto s = db.cached("SELECT skus_hash FROM sync_state WHERE tenant = ?1");
+  if (!s.ok()) return s.error();
+  (*s)->bind(1, tenant_key);
+  auto found = (*s)->step();
+  if (!found.ok()) return found.error();
+  if (!*found || (*s)->column_is_null(0)) return std::optional<std::int64_t>();
+  return std::optional<std::int64_t>((*s)->column_int64(0));
+}
+
+Status store_skus_hash(Database& db, std::int64_t tenant_key, std::int64_t hash) {
+  auto s =
+      db.cached("UPDATE sync_state SET skus_hash = ?2 WHERE tenant = ?1 AND skus_hash IS NOT ?2");
+  if (!s.ok()) return s.error();
+  (*s)->bind_all(tenant_key, hash);
+  return (*s)->run();
+}
+
 }  // namespace
 
 Result<std::vector<Sku>> load_skus(Database& db, std::int64_t tenant_key) {
@@ -247,11 +266,24 @@ Result<std::vector<Sku>> load_skus(Database& db, std::int64_t tenant_key) {
   return skus;
 }
 
+Result<bool> skus_intact(Database& db, std::int64_t tenant_key, const std::vector<Sku>& loaded) {
+  auto stored = stored_skus_hash(db, tenant_key);
+  if (!stored.ok()) return stored.error();
+  return !*stored || **stored == sku_list_hash(loaded);
+}
+
 Status replace_skus(Database& db, std::int64_t tenant_key, const std::vector<Sku>& skus,
                     bool& changed) {
+  // The rows were written from SKUs that hash the same: nothing to read or write. A load
+  // checks the rows against the hash, so a damaged row is still found, and the full read it
+  // asks for compares row by row (request_full_reread stores hash 0, which nothing has).
+  const std::int64_t hash = sku_list_hash(skus);
+  auto stored = stored_skus_hash(db, tenant_key);
+  if (!stored.ok()) return stored.error();
+  if (*stored == hash) return {};
   auto unchanged = skus_unchanged(db, tenant_key, skus);
   if (!unchanged.ok()) return unchanged.error();
-  if (*unchanged) return {};
+  if (*unchanged) return store_skus_hash(db, tenant_key, hash);
   changed = true;
   for (const char* sql :
        {"DELETE FROM skus WHERE tenant = ?1", "DELETE FROM service_plans WHERE tenant = ?1"}) {
@@ -278,7 +310,12 @@ Status replace_skus(Database& db, std::int64_t tenant_key, const std::vector<Sku
                                   p.service_plan_name, p.provisioning_status, p.applies_to);
                      });
   }
-  return st;
+  if (!st.ok()) return st;
+  // The rows as they load back: `skus` themselves, unless the list repeats an id (its
+  // rows keep one), whose hash then differs from the next read's and is compared again.
+  auto written = load_skus(db, tenant_key);
+  if (!written.ok()) return written.error();
+  return store_skus_hash(db, tenant_key, sku_list_hash(*written));
 }
 
 Result<std::optional<UserRowInfo>> find_user(Database& db, std::int64_t tenant_key,

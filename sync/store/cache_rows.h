@@ -48,7 +48,11 @@ Status keep_counts(Database& db, std::int64_t tenant_key);
 
 // The tenant's SKUs in the order the service listed them, with their service plans.
 Result<std::vector<Sku>> load_skus(Database& db, std::int64_t tenant_key);
-// Replaces them; `changed` is set when they differed.
+// Whether SKUs `loaded` by load_skus() are what the hash stored beside the rows says they
+// hold (sync_state.skus_hash): false when a row was damaged, or since a load found them
+// damaged (hash 0) until a read writes them again; true when no hash is known (NULL).
+Result<bool> skus_intact(Database& db, std::int64_t tenant_key, const std::vector<Sku>& loaded);
+// Replaces them; `changed` is set when they differed. Keeps their hash beside them.
 Status replace_skus(Database& db, std::int64_t tenant_key, const std::vector<Sku>& skus,
                     bool& changed);
 

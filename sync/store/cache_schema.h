@@ -39,7 +39,7 @@ namespace tenantsync {
 class Database;
 
 // The newest schema this build writes and reads.
-inline constexpr int kCacheSchemaVersion = 13;
+inline constexpr int kCacheSchemaVersion = 14;
 
 // The SQL of migration `version` (1..kCacheSchemaVersion), without the user_version
 // update. Exposed so tests can build an old file exactly as an old release wrote it.

@@ -53,6 +53,40 @@ Result<std::vector<std::string>> load_unnamed_group_ids(Database& db, std::int64
   return ids;
 }
 
+Result<std::vector<std::string>> unnamed_among(Database& db, std::int64_t tenant_key,
+                                               const std::set<std::string>& ids) {
+  std::vector<std::string> out;
+  if (ids.empty()) return out;
+  auto s = db.cached("SELECT 1 FROM group_names WHERE tenant = ?1 AND id = ?2");
+  if (!s.ok()) return s.error();
+  for (const auto& id : ids) {
+    (*s)->reset();
+    (*s)->bind_all(tenant_key, id);
+    auto named = (*s)->step();
+    if (!named.ok()) return named.error();
+    if (!*named) out.push_back(id);
+  }
+  return out;
+}
+
+Result<bool> groups_named_at_current_version(Database& db, std::int64_t tenant_key) {
+  auto s = db.cached(
+      "SELECT 1 FROM sync_state WHERE tenant = ?1 AND groups_named_version = state_version");
+  if (!s.ok()) return s.error();
+  (*s)->bind(1, tenant_key);
+  return (*s)->step();
+}
+
+Status record_groups_named(Database& db, std::int64_t tenant_key, bool all_named) {
+  auto s = db.cached(all_named ? "UPDATE sync_state SET groups_named_version = state_version "
+                                 "WHERE tenant = ?1 AND groups_named_version IS NOT state_version"
+                               : "UPDATE sync_state SET groups_named_version = NULL "
+                                 "WHERE tenant = ?1 AND groups_named_version IS NOT NULL");
+  if (!s.ok()) return s.error();
+  (*s)->bind(1, tenant_key);
+  return (*s)->run();
+}
+
 Status upsert_group_names(Database& db, std::int64_t tenant_key, const std::vector<Group>& groups) {
   return insert_rows(db,
                      "INSERT INTO group_names (tenant, id, display_name) VALUES (?1, ?2, ?3) "

@@ -5,6 +5,7 @@
 
 #include <cstdint>
 #include <map>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -23,6 +24,15 @@ Result<std::vector<std::string>> load_inheriting_group_ids(Database& db, std::in
 
 // Those of them whose names the table does not hold.
 Result<std::vector<std::string>> load_unnamed_group_ids(Database& db, std::int64_t tenant_key);
+
+// Of `ids`, those whose names the table does not hold, sorted.
+Result<std::vector<std::string>> unnamed_among(Database& db, std::int64_t tenant_key,
+                                               const std::set<std::string>& ids);
+
+// Whether every group the tenant's users inherit licenses from had a name at its current
+// state version (sync_state.groups_named_version), and recording that they do now.
+Result<bool> groups_named_at_current_version(Database& db, std::int64_t tenant_key);
+Status record_groups_named(Database& db, std::int64_t tenant_key, bool all_named);
 
 // Inserts or updates these groups' names; other groups' names stay.
 Status upsert_group_names(Database& db, std::int64_t tenant_key, const std::vector<Group>& groups);

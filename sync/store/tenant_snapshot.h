@@ -5,7 +5,7 @@
 // planner refuses revocations and deletions for a tenant whose last read failed part way
 // (stale), and plans nothing at all for one that was never read whole, is gone from the
 // partner's contracts, was read from another remote than the configured one, or whose cached rows
-// fail their checksum (failing_checksum).
+// fail their checksum (rows_fail_checksum()).
 #pragma once
 
 #include <map>
@@ -57,6 +57,11 @@ struct TenantSnapshot {
   // UPNs (as cached, sorted) of users whose cached rows fail their checksum: the cache
   // was damaged, so nothing of this tenant is planned until a full re-read.
   std::vector<std::string> failing_checksum;
+  // The SKU rows fail the hash kept beside them (sync_state.skus_hash): damaged too.
+  bool skus_fail_checksum = false;
+
+  // Some cached row of the tenant fails its checksum: nothing of it can be trusted.
+  bool rows_fail_checksum() const { return !failing_checksum.empty() || skus_fail_checksum; }
 
   // "Sales Team (<id>)", or the id when the group's name is unknown.
   std::string group_label(const std::string& group_id) const {

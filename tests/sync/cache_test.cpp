@@ -27,6 +27,7 @@ namespace cache_test {
 using ::testing::ElementsAre;
 using ::testing::ElementsAreArray;
 using ::testing::HasSubstr;
+using ::testing::IsEmpty;
 using ::testing::StartsWith;
 using ::testing::UnorderedElementsAre;
 
@@ -228,6 +229,57 @@ TEST(CacheFileTest, MigratesABigSchemaV12CacheDroppingTheUpnIndex) {
   EXPECT_TRUE(std::is_sorted(
       snap->users.begin(), snap->users.end(),
       [](const User& a, const User& b) { return a.user_principal_name < b.user_principal_name; }));
+}
+
+// Schema 14 rebuilds sync_state (its outcome check without IN) and the deleted users'
+// index: a v13 file keeps every tenant's state, its checks, and reads as before.
+TEST(CacheFileTest, MigratesASchemaV13FileKeepingTheSyncState) {
+  configure_logging(LogLevel::Error, false);
+  TempDir dir;
+  std::string path = dir.file("v13.db");
+  std::string schema;
+  for (int v = 1; v <= 13; ++v) schema += std::string(cache_migration_sql(v)) + ";\n";
+  raw_exec(path, "PRAGMA journal_mode = WAL; " + schema + "PRAGMA user_version = 13;" +
+                     "INSERT INTO tenants (key, id, domain, display_name) VALUES (1, '" +
+                     kContoso.id +
+                     "', 'contoso.onmicrosoft.com', 'Contoso');"
+                     "INSERT INTO sync_state (tenant, delta_link, last_full_sync, synced_at, "
+                     "outcome, error, state_version, graph_host, counted_version, "
+                     "active_users, deleted_users) VALUES (1, 'https://graph/delta?t=9', "
+                     "'2026-12-01T00:00:00Z', '2026-12-02T00:00:00Z', 'complete', '', 7, "
+                     "'graph.microsoft.com', 7, 1, 1);"
+                     "INSERT INTO users (tenant, id, upn, content_hash) "
+                     "VALUES (1, 'a', 'a@contoso.com', 0);"
+                     "INSERT INTO users (tenant, id, upn, deleted_at, content_hash) "
+                     "VALUES (1, 'd', 'd@contoso.com', '2026-11-30T00:00:00Z', 0);");
+
+  FakeClock clock;
+  auto cache = Cache::open(path, clock);
+  ASSERT_TRUE(cache.ok()) << cache.error().describe();
+  EXPECT_EQ(raw_int(path, "PRAGMA user_version"), kCacheSchemaVersion);
+  auto state = (*cache)->sync_state(kContoso.id);
+  ASSERT_TRUE(state.ok()) << state.error().describe();
+  EXPECT_EQ(state->delta_link, "https://graph/delta?t=9");
+  EXPECT_EQ(state->outcome, MirrorState::Complete);
+  EXPECT_EQ(state->state_version, 7);
+  EXPECT_EQ(state->synced_at, "2026-12-02T00:00:00Z");
+  EXPECT_EQ(state->graph_host, "graph.microsoft.com");
+  auto counts = (*cache)->counts(kContoso.id);
+  ASSERT_TRUE(counts.ok()) << counts.error().describe();
+  EXPECT_EQ(counts->users, 1);
+  EXPECT_EQ(counts->deleted_users, 1);
+  EXPECT_EQ(raw_int(path,
+                    "SELECT count(*) FROM sync_state WHERE skus_hash IS NULL AND "
+                    "groups_named_version IS NULL"),
+            1)
+      << "unknown: the first round compares row by row";
+  EXPECT_EQ(raw_int(path, "SELECT count(*) FROM sqlite_master WHERE name = 'sync_state_v14'"), 0);
+  sqlite3* db = nullptr;
+  ASSERT_EQ(sqlite3_open(path.c_str(), &db), SQLITE_OK);
+  EXPECT_EQ(sqlite3_exec(db, "UPDATE sync_state SET outcome = 'bogus'", nullptr, nullptr, nullptr),
+            SQLITE_CONSTRAINT)
+      << "the outcome is still checked";
+  sqlite3_close(db);
 }
 
 TEST(CacheFileTest, MigratesASchemaV1FileKeepingItsData) {
@@ -1247,6 +1299,46 @@ TEST_F(CacheTest, AWholeRoundGivesTheInheritingGroupsWithoutANameAsItLeftThem) {
   auto unnamed = cache_->unnamed_group_ids(kContoso.id);
   ASSERT_TRUE(unnamed.ok()) << unnamed.error().describe();
   EXPECT_THAT(*unnamed, ElementsAre("g-new"));
+}
+
+// After a round that found every group named, the next looks up only the groups of the
+// users it writes; any other write of the users moves the state version, and the round
+// after it looks at every user again. Planted: a group no round's users bring.
+TEST_F(CacheTest, AWholeRoundLooksUpOnlyItsOwnUsersGroupsWhileEveryGroupHadAName) {
+  User named = make_user("a", "a@contoso.onmicrosoft.com", {kE3});
+  named.license_states[0].assigned_by_group = "g-named";
+  full_read(kContoso, {named});
+  ASSERT_TRUE(cache_->store_group_names(kContoso.id, {{"g-named", "Sales"}}).ok());
+  const std::vector<Sku> skus = snapshot(kContoso.id).skus;
+  auto round = [&](const UserPage& changes) {
+    auto written =
+        cache_->write_whole_delta_round(kContoso.id, {{.skus = &skus}, changes, {}, "link"});
+    EXPECT_TRUE(written.ok() && written->unnamed_group_ids.ok());
+    return written.ok() && written->unnamed_group_ids.ok() ? *written->unnamed_group_ids
+                                                           : std::vector<std::string>{"?"};
+  };
+  EXPECT_THAT(round({}), IsEmpty());
+
+  // A group no user of the round brings, planted behind the cache's back: not looked for
+  // while the version stands where every group had a name.
+  raw_exec(path_, "UPDATE users SET license_groups = '[\"g-planted\"]' WHERE id = 'a'");
+  User fresh = make_user("b", "b@contoso.onmicrosoft.com", {kE3});
+  fresh.license_states[0].assigned_by_group = "g-new";
+  UserPage changes;
+  changes.users = {fresh};
+  EXPECT_THAT(round(changes), ElementsAre("g-new"));
+
+  // The round left a group without a name, so the next looks at every user.
+  ASSERT_TRUE(cache_->store_group_names(kContoso.id, {{"g-new", "IT"}}).ok());
+  EXPECT_THAT(round({}), ElementsAre("g-planted"));
+  ASSERT_TRUE(cache_->store_group_names(kContoso.id, {{"g-planted", "Ops"}}).ok());
+  EXPECT_THAT(round({}), IsEmpty());
+
+  // A write outside a round (apply's result) moves the version: every user again.
+  User folded = make_user("c", "c@contoso.onmicrosoft.com", {kE3});
+  folded.license_states[0].assigned_by_group = "g-folded";
+  ASSERT_TRUE(cache_->fold_user(kContoso.id, folded).ok());
+  EXPECT_THAT(round({}), ElementsAre("g-folded"));
 }
 
 // ---- state version and fingerprint ----

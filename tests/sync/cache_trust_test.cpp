@@ -209,6 +209,62 @@ TEST_F(CacheChecksumTest, TheTenantPlansNothingButOneNote) {
                                        "checksum; the next mirror re-reads it fully"));
 }
 
+// The SKU rows are checked against the hash kept beside them (sync_state.skus_hash),
+// which lets a round whose SKUs hash the same skip reading them: damage the round skipped
+// over is found by the next load, which asks for a full re-read, and that read compares
+// the rows with the service's SKUs and rewrites them.
+TEST_F(CacheChecksumTest, ADamagedSkuRowFailsTheTenantUntilAFullReReadRewritesIt) {
+  const std::vector<Sku> service_skus = {make_sku(kE3, "SPE_E3", 25, 2)};
+  tamper(path_, "UPDATE skus SET enabled = 2500");
+  // A round with the service's unchanged SKUs: their hash is the stored one.
+  ASSERT_TRUE(cache_->replace_skus(kContoso.id, service_skus).ok());
+
+  TenantSnapshot damaged = snapshot();
+  EXPECT_TRUE(damaged.skus_fail_checksum);
+  EXPECT_TRUE(damaged.rows_fail_checksum());
+  EXPECT_THAT(damaged.failing_checksum, IsEmpty()) << "no user row is damaged";
+  auto state = cache_->sync_state(kContoso.id);
+  ASSERT_TRUE(state.ok());
+  EXPECT_EQ(state->delta_link, "") << "the next mirror must read the tenant fully";
+  EXPECT_TRUE(snapshot().skus_fail_checksum) << "until a read writes the rows again";
+  auto listed = cache_->list_users(kContoso.id, UserListQuery{});
+  ASSERT_FALSE(listed.ok()) << "users are listed with the names of their SKUs";
+  EXPECT_THAT(listed.error().message, HasSubstr("cache holds damaged SKU rows for tenant "
+                                                "contoso.onmicrosoft.com"));
+
+  ASSERT_TRUE(cache_->replace_skus(kContoso.id, service_skus).ok());
+  TenantSnapshot repaired = snapshot();
+  EXPECT_FALSE(repaired.rows_fail_checksum());
+  ASSERT_EQ(repaired.skus.size(), 1u);
+  EXPECT_EQ(repaired.skus[0].prepaid_units.enabled, 25);
+}
+
+TEST_F(CacheChecksumTest, ADamagedServicePlanFailsTheTenantAndPlansNothing) {
+  tamper(path_, "UPDATE service_plans SET name = 'EXCHANGE_X' WHERE position = 0");
+  DesiredTenant desired;
+  desired.tenant = kContoso.default_domain_name;
+  desired.managed_skus = {"SPE_E3"};
+  desired.unlisted = UnlistedPolicy::Revoke;
+
+  TenantSnapshot snap = snapshot();
+  EXPECT_TRUE(snap.skus_fail_checksum);
+  auto plan = plan_tenant(snap, desired, ServiceRules::builtin(), clock_.now());
+  ASSERT_TRUE(plan.ok()) << plan.error().describe();
+  EXPECT_THAT(plan->operations, IsEmpty());
+  EXPECT_THAT(plan->notes, ElementsAre("tenant contoso.onmicrosoft.com: cached rows fail their "
+                                       "checksum; the next mirror re-reads it fully"));
+}
+
+// A list the rows cannot keep as listed (one SKU id twice: the rows keep one) is hashed as
+// the rows keep it, so it never reads as damaged.
+TEST_F(CacheChecksumTest, SkusListingOneIdTwiceStillVerify) {
+  ASSERT_TRUE(cache_
+                  ->replace_skus(kContoso.id,
+                                 {make_sku(kE3, "SPE_E3", 25, 2), make_sku(kE3, "SPE_E3", 30, 2)})
+                  .ok());
+  EXPECT_FALSE(snapshot().rows_fail_checksum());
+}
+
 // ---- what is at the cache path ----
 
 TEST(CacheFileTrustTest, AZeroByteFileIsRefusedAndLeftAsItIs) {
