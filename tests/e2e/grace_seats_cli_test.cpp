@@ -98,13 +98,17 @@ TEST(GraceSeatsCliTest, TheGraceUnitsAreHandedOutOnlyWithUseGraceSeats) {
 
   auto licenses = f.run({"licenses", "--tenant", kFabrikam, "--format", "json"});
   ASSERT_EQ(licenses.exit_code, 0) << licenses.err;
-  for (const auto& p : json::parse(licenses.out)["products"]) {
+  const json products = json::parse(licenses.out)["products"];  // held: the loop reads it
+  int e3 = 0;
+  for (const auto& p : products) {
     if (p["sku"] != "SPE_E3") continue;
+    ++e3;
     EXPECT_EQ(p["total"], 10);
     EXPECT_EQ(p["grace"], 2);
     EXPECT_EQ(p["available"], 0);
     EXPECT_EQ(p["overPaidBy"], 1);
   }
+  EXPECT_EQ(e3, 1) << licenses.out;
 
   f.write_config({{"safety", {{"useGraceSeats", true}}}});
   auto on = f.run({"assign", "--tenant", kFabrikam, "--users", kKenji, "--sku", "SPE_E3", "--yes"});

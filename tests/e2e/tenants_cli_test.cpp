@@ -67,7 +67,8 @@ TEST(TenantsCliTest, ListsEveryMirroredTenantWithItsCountsFromTheCache) {
   // Sorted by domain when all are complete and nothing is planned.
   EXPECT_EQ(domains_in_order(j), (std::vector<std::string>{kContoso, kFabrikam, kNorthwind}));
   long graph_requests = 0;
-  for (const auto& [route, answers] : f.fake().stats()["requests"].items()) {
+  const nlohmann::json stats = f.fake().stats();  // held: the loop reads into it
+  for (const auto& [route, answers] : stats["requests"].items()) {
     for (const auto& [code, n] : answers.items()) graph_requests += n.get<long>();
   }
   EXPECT_EQ(graph_requests, 0) << "the cache only: " << f.fake().stats().dump();
