@@ -12,7 +12,14 @@
 // - `users set` killed with a usage location on the wire; the admin asks for another:
 //   the first is not sent again, and the second is what the users hold at the end;
 // - `users roles --add` killed with its role assignments on the wire; the admin undoes it
-//   with `--remove`: no assignment is made again, and nobody holds the role at the end.
+//   with `--remove`: no assignment is made again, and nobody holds the role at the end;
+// - `users restore` killed with its restores on the wire; the admin undoes it with
+//   `users delete`: no restore is sent again, and both users are deleted at the end;
+// - `users reset-password` killed with its resets on the wire; the admin resets one of
+//   the two again: only that one is sent, and the other is marked to be run again (its
+//   password was never stored, so nobody knows it);
+// - `users add` killed with its create on the wire; the admin corrects the UPN: only the
+//   corrected user is created, and the first exists once.
 #include <signal.h>
 
 #include <algorithm>
@@ -269,6 +276,102 @@ TEST(UserTaskKillCliTest, ARoleAddKilledMidBatchAndUndoneWithRemoveIsNotSentAgai
       << "one removal for each assignment that landed: " << requests.dump(1);
   EXPECT_EQ(journal_entries(f, "sending") + journal_entries(f, "pending"), 0);
   EXPECT_EQ(holders(), 0) << "nobody holds the role the admin took back";
+}
+
+TEST(UserTaskKillCliTest, ARestoreKilledMidBatchAndUndoneWithDeleteIsNotSentAgain) {
+  CliFixture f;
+  ASSERT_EQ(f.run({"mirror"}).exit_code, 0);
+  const std::vector<std::string> leavers = {"lidia.holloway@contoso.onmicrosoft.com",
+                                            "megan.bowen@contoso.onmicrosoft.com"};
+  auto deleted = [&] {
+    int n = 0;
+    const json state = f.fake().state(kContoso);
+    for (const auto& u : state["deletedUsers"]) {
+      const std::string upn = u["userPrincipalName"];
+      for (const auto& leaver : leavers) n += upn.find(leaver) != std::string::npos ? 1 : 0;
+    }
+    return n;
+  };
+  auto deleting =
+      f.run({"users", "delete", "--tenant", kContoso, "--user", leavers[0], "--user", leavers[1]});
+  ASSERT_EQ(deleting.exit_code, 0) << deleting.out << deleting.err;
+  ASSERT_EQ(deleted(), 2);
+  ASSERT_NO_FATAL_FAILURE(kill_while_its_first_batch_is_sent(
+      f, {"users", "restore", "--tenant", kContoso, "--user", leavers[0], "--user", leavers[1]}));
+  ASSERT_TRUE(eventually([&] { return deleted() < 2; })) << "the restores took effect";
+  const int landed = 2 - deleted();  // a $batch takes effect as a whole
+
+  // The admin keeps them deleted after all.
+  f.fake().reset_stats();
+  auto undo =
+      f.run({"users", "delete", "--tenant", kContoso, "--user", leavers[0], "--user", leavers[1]});
+  EXPECT_EQ(undo.exit_code, 0) << undo.out << undo.err;
+  EXPECT_THAT(undo.out + undo.err, ::testing::HasSubstr("interrupted run")) << undo.err;
+  const json requests = f.fake().stats()["requests"];
+  EXPECT_FALSE(requests.contains("POST /v1.0/directory/deletedItems/{id}/restore"))
+      << "a restore the admin took back was sent again: " << requests.dump(1);
+  EXPECT_EQ(requests.value("DELETE /v1.0/users/{id}", json{}).value("204", 0), landed)
+      << "one deletion for each restore that landed: " << requests.dump(1);
+  EXPECT_EQ(journal_entries(f, "sending") + journal_entries(f, "pending"), 0);
+  EXPECT_EQ(deleted(), 2) << "both users are deleted";
+}
+
+TEST(UserTaskKillCliTest, AResetKilledMidBatchIsNeverSentAgainAndOnlyTheNewOneGoesOut) {
+  CliFixture f;
+  ASSERT_EQ(f.run({"mirror"}).exit_code, 0);
+  const std::string lidia = "lidia.holloway@contoso.onmicrosoft.com";
+  const std::string megan = "megan.bowen@contoso.onmicrosoft.com";
+  ASSERT_NO_FATAL_FAILURE(kill_while_its_first_batch_is_sent(
+      f, {"users", "reset-password", "--tenant", kContoso, "--user", lidia, "--user", megan,
+          "--passwords-out", f.dir().file("pw1.csv")}));
+
+  // The admin resets Lidia's password again; Megan's waits for another day.
+  f.fake().reset_stats();
+  auto again = f.run({"users", "reset-password", "--tenant", kContoso, "--user", lidia,
+                      "--passwords-out", f.dir().file("pw2.csv")});
+  EXPECT_EQ(again.exit_code, 0) << again.out << again.err;
+  EXPECT_THAT(again.out + again.err, ::testing::HasSubstr("interrupted run")) << again.err;
+  const json requests = f.fake().stats()["requests"];
+  EXPECT_EQ(requests.value("PATCH /v1.0/users/{id}", json{}).value("204", 0), 1)
+      << "only the reset asked for now: " << requests.dump(1);
+  EXPECT_EQ(journal_entries(f, "sending") + journal_entries(f, "pending"), 0);
+  int to_run_again = 0;
+  for (const auto& e : json::parse(f.run({"journal", "--format", "json"}).out)) {
+    if (e["op"] != "reset-password" || !e.contains("error")) continue;
+    const std::string message = e["error"].value("message", "");
+    to_run_again += message.find("run users reset-password again") != std::string::npos;
+  }
+  EXPECT_EQ(to_run_again, 2) << "both killed resets say their password is not known";
+  EXPECT_THAT(read_file(f.dir().file("pw2.csv")), ::testing::HasSubstr(lidia));
+}
+
+TEST(UserTaskKillCliTest, AnAddKilledMidCreateAndCorrectedCreatesOnlyTheCorrectedUser) {
+  CliFixture f;
+  ASSERT_EQ(f.run({"mirror"}).exit_code, 0);
+  const std::string typo = "temp.hrie@contoso.onmicrosoft.com";
+  const std::string meant = "temp.hire@contoso.onmicrosoft.com";
+  ASSERT_NO_FATAL_FAILURE(kill_while_its_first_batch_is_sent(
+      f, {"users", "add", "--tenant", kContoso, "--upn", typo, "--display-name", "Temp Hire",
+          "--passwords-out", f.dir().file("pw1.csv")}));
+  auto holders_of = [&](const std::string& upn) {
+    int n = 0;
+    const json state = f.fake().state(kContoso);
+    for (const auto& u : state["users"]) n += u["userPrincipalName"] == upn ? 1 : 0;
+    return n;
+  };
+  ASSERT_TRUE(eventually([&] { return holders_of(typo) > 0; })) << "the create took effect";
+
+  f.fake().reset_stats();
+  auto again = f.run({"users", "add", "--tenant", kContoso, "--upn", meant, "--display-name",
+                      "Temp Hire", "--passwords-out", f.dir().file("pw2.csv")});
+  EXPECT_EQ(again.exit_code, 0) << again.out << again.err;
+  EXPECT_THAT(again.out + again.err, ::testing::HasSubstr("interrupted run")) << again.err;
+  const json requests = f.fake().stats()["requests"];
+  EXPECT_EQ(requests.value("POST /v1.0/users", json{}).value("201", 0), 1)
+      << "one create, of the user asked for now: " << requests.dump(1);
+  EXPECT_EQ(journal_entries(f, "sending") + journal_entries(f, "pending"), 0);
+  EXPECT_EQ(holders_of(meant), 1);
+  EXPECT_EQ(holders_of(typo), 1) << "the killed run's user exists once";
 }
 
 }  // namespace user_task_kill_cli_test
