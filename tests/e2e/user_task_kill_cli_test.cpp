@@ -67,6 +67,18 @@ int ems_holders(CliFixture& f, const std::string& users) {
   return n;
 }
 
+// How many of `users` (UPNs) the service holds soft-deleted (a deleted user's UPN carries
+// its id in front).
+int soft_deleted(CliFixture& f, const std::vector<std::string>& users) {
+  int n = 0;
+  const json state = f.fake().state(kContoso);
+  for (const auto& u : state["deletedUsers"]) {
+    const std::string upn = u["userPrincipalName"];
+    for (const auto& user : users) n += upn.find(user) != std::string::npos ? 1 : 0;
+  }
+  return n;
+}
+
 // Runs `tenantsync <task>` against a slow fake, kills it (-9) once its first $batch is on
 // the wire, and waits until that batch lands anyway, as a request already sent to the
 // real service would.
@@ -170,15 +182,7 @@ TEST(UserTaskKillCliTest, ADeleteKilledMidBatchAndUndoneWithRestoreIsNotSentAgai
                                             "megan.bowen@contoso.onmicrosoft.com"};
   ASSERT_NO_FATAL_FAILURE(kill_while_its_first_batch_is_sent(
       f, {"users", "delete", "--tenant", kContoso, "--user", leavers[0], "--user", leavers[1]}));
-  auto deleted = [&] {
-    int n = 0;
-    const json state = f.fake().state(kContoso);
-    for (const auto& u : state["deletedUsers"]) {
-      const std::string upn = u["userPrincipalName"];
-      for (const auto& leaver : leavers) n += upn.find(leaver) != std::string::npos ? 1 : 0;
-    }
-    return n;
-  };
+  auto deleted = [&] { return soft_deleted(f, leavers); };
   ASSERT_TRUE(eventually([&] { return deleted() > 0; })) << "the deletions took effect";
   const int landed = deleted();  // a $batch takes effect as a whole
 
@@ -283,15 +287,7 @@ TEST(UserTaskKillCliTest, ARestoreKilledMidBatchAndUndoneWithDeleteIsNotSentAgai
   ASSERT_EQ(f.run({"mirror"}).exit_code, 0);
   const std::vector<std::string> leavers = {"lidia.holloway@contoso.onmicrosoft.com",
                                             "megan.bowen@contoso.onmicrosoft.com"};
-  auto deleted = [&] {
-    int n = 0;
-    const json state = f.fake().state(kContoso);
-    for (const auto& u : state["deletedUsers"]) {
-      const std::string upn = u["userPrincipalName"];
-      for (const auto& leaver : leavers) n += upn.find(leaver) != std::string::npos ? 1 : 0;
-    }
-    return n;
-  };
+  auto deleted = [&] { return soft_deleted(f, leavers); };
   auto deleting =
       f.run({"users", "delete", "--tenant", kContoso, "--user", leavers[0], "--user", leavers[1]});
   ASSERT_EQ(deleting.exit_code, 0) << deleting.out << deleting.err;
