@@ -85,10 +85,13 @@ struct FakeHttpServer::Impl {
       return;
     }
     // Wait on a timer rather than sleeping: pool threads stay free to serve others.
+    service.held(+1);
     auto timer = std::make_shared<boost::asio::steady_timer>(
         crossplat::threadpool::shared_instance().service(), std::chrono::milliseconds(delay));
-    timer->async_wait(
-        [this, timer, req, fake](const boost::system::error_code&) { reply(req, handle(fake)); });
+    timer->async_wait([this, timer, req, fake](const boost::system::error_code&) {
+      service.held(-1);
+      reply(req, handle(fake));
+    });
   }
 
   FakeResponse handle(const FakeRequest& fake) {

@@ -34,6 +34,8 @@ class FakeService {
   // Injected latency to wait before handling `request` (0 for control endpoints). The
   // server waits without blocking a thread.
   int latency_ms(const FakeRequest& request) const;
+  // A request began (+1) or ended (-1) its wait for that latency (Stats::add_held).
+  void held(int delta) { stats_.add_held(delta); }
 
   FakeClock& clock() { return clock_; }
 

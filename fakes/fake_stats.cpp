@@ -21,6 +21,11 @@ void Stats::add_write(const std::string& tenant, const std::string& user,
   ++writes_by_user_[tenant][user][route];
 }
 
+void Stats::add_held(int delta) {
+  std::lock_guard<std::mutex> lock(mu_);
+  held_ += delta;
+}
+
 void Stats::add_batch() {
   std::lock_guard<std::mutex> lock(mu_);
   ++batches_;
@@ -45,7 +50,8 @@ nlohmann::json Stats::to_json() const {
           {"throttled", throttled_},
           {"dropped", dropped_},
           {"unansweredWrites", unanswered_writes_},
-          {"errors", errors_}};
+          {"errors", errors_},
+          {"held", held_}};
 }
 
 nlohmann::json Stats::writes_by_user() const {

@@ -25,6 +25,10 @@ class Stats {
   void add_batch();
   // `n` writes took effect but their response (or their batch's) was dropped.
   void add_unanswered_writes(long n);
+  // A request arrived and waits out the injected latency (+1), or its wait ended (-1):
+  // "held" tells a test that a request it wants in flight has reached the service. Not
+  // zeroed by reset().
+  void add_held(int delta);
 
   nlohmann::json to_json() const;
   // {tenant id: {user: {route: n}}} of the writes that took effect.
@@ -42,6 +46,7 @@ class Stats {
   long dropped_ = 0;
   long unanswered_writes_ = 0;
   long errors_ = 0;
+  long held_ = 0;  // guarded by mu_
 };
 
 }  // namespace tenantsync::fake

@@ -64,7 +64,8 @@ TEST(UnsettledTenantCliTest, ATenantWhoseEntriesCannotBeSettledHoldsUpOnlyItself
   bool in_flight = eventually([&] {
     if (!killed.running()) return true;
     journal = json::parse(f.run({"journal", "--format", "json"}).out);  // never waits
-    return entries_in(journal, kFirst, "sending") > 0;
+    // Sending, and arrived at the fake: a kill between the two would take it along.
+    return entries_in(journal, kFirst, "sending") > 0 && f.fake().stats().value("held", 0) > 0;
   });
   ASSERT_TRUE(in_flight && killed.running())
       << "apply ended before its first batch was sent:\n"

@@ -79,18 +79,20 @@ int soft_deleted(CliFixture& f, const std::vector<std::string>& users) {
   return n;
 }
 
-// Runs `tenantsync <task>` against a slow fake, kills it (-9) once its first $batch is on
-// the wire, and waits until that batch lands anyway, as a request already sent to the
-// real service would.
+// Runs `tenantsync <task>` against a slow fake, kills it (-9) once its first $batch has
+// reached the fake, and waits until that batch lands anyway, as a request already sent to
+// the real service would.
 void kill_while_its_first_batch_is_sent(CliFixture& f, const std::vector<std::string>& task) {
   f.fake().set_faults({{"latencyMs", 1500}});
   std::vector<std::string> args = {"--config", f.config_path()};
   args.insert(args.end(), task.begin(), task.end());
   BackgroundProgram killed(TENANTSYNC_BIN, args, f.environment(), f.dir().file("killed.out"),
                            f.dir().file("killed.err"));
+  // Journalled as sending, and arrived at the service: a kill between the two would take
+  // the request with it.
   bool in_flight = eventually([&] {
     if (!killed.running()) return true;
-    return journal_entries(f, "sending") > 0;
+    return journal_entries(f, "sending") > 0 && f.fake().stats().value("held", 0) > 0;
   });
   ASSERT_TRUE(in_flight && killed.running())
       << "the task ended before its first batch was sent:\n"

@@ -43,7 +43,8 @@ TEST_F(StatsAndControlTest, CountsEveryRequestUnderItsFoldedRoute) {
                    {"throttled", 0},
                    {"dropped", 0},
                    {"unansweredWrites", 0},
-                   {"errors", 0}};
+                   {"errors", 0},
+                   {"held", 0}};
   EXPECT_EQ(fake_->stats(), expected);
   fake_->reset_stats();
   EXPECT_EQ(fake_->stats()["requests"], json::object());
