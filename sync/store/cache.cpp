@@ -18,6 +18,7 @@
 #include "sync/store/cache_rows.h"
 #include "sync/store/domain_rows.h"
 #include "sync/store/group_rows.h"
+#include "sync/store/license_columns.h"
 #include "sync/store/role_rows.h"
 
 namespace tenantsync {
@@ -785,10 +786,7 @@ Result<std::vector<std::string>> unnamed_groups_after(Database& db, std::int64_t
   std::set<std::string> groups;
   for (const auto* users : {&round.changes.users, &round.deleted_users}) {
     for (const User& u : *users) {
-      for (const auto& s : u.license_states) {
-        if (s.assigned_by_group && !s.assigned_by_group->empty())
-          groups.insert(*s.assigned_by_group);
-      }
+      for (auto& id : license_group_ids(u.license_states)) groups.insert(std::move(id));
     }
   }
   return cache_rows::unnamed_among(db, key, groups);

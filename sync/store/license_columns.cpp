@@ -224,16 +224,21 @@ std::vector<LicenseAssignmentState> states_of_assigned(
   return out;
 }
 
-std::optional<std::string> encode_license_groups(
-    const std::vector<LicenseAssignmentState>& states) {
+std::vector<std::string> license_group_ids(const std::vector<LicenseAssignmentState>& states) {
   std::vector<std::string> groups;
   for (const auto& s : states) {
     if (s.assigned_by_group && !s.assigned_by_group->empty())
       groups.push_back(*s.assigned_by_group);
   }
-  if (groups.empty()) return std::nullopt;
   std::sort(groups.begin(), groups.end());
   groups.erase(std::unique(groups.begin(), groups.end()), groups.end());
+  return groups;
+}
+
+std::optional<std::string> encode_license_groups(
+    const std::vector<LicenseAssignmentState>& states) {
+  std::vector<std::string> groups = license_group_ids(states);
+  if (groups.empty()) return std::nullopt;
   return encode_plan_list(groups);  // a list of ids, read back by decode_plan_list
 }
 

@@ -24,6 +24,8 @@ namespace tenantsync {
 
 std::string encode_assigned_licenses(const std::vector<AssignedLicense>& licenses);
 std::string encode_license_states(const std::vector<LicenseAssignmentState>& states);
+// The groups `states` come through, sorted, each once.
+std::vector<std::string> license_group_ids(const std::vector<LicenseAssignmentState>& states);
 std::optional<std::string> encode_license_groups(const std::vector<LicenseAssignmentState>& states);
 
 // license_states for a user whose states are its assigned licenses, one each in their
