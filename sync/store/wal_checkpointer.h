@@ -29,8 +29,12 @@ class WalCheckpointer {
   // first mirror of 100 x 1,000 synced 27 times, at 4,000 11 times, and took a tenth
   // less CPU, its own and the whole machine's (BENCHMARKS.md, issue #19).
   static constexpr int kCheckpointFrames = 4000;
-  // ... and the writer does it itself from this many on.
-  static constexpr int kWriterCheckpointFrames = 4 * kCheckpointFrames;
+  // ... and the writer does it itself from this many on (128 MB of 4 KiB pages). A round
+  // after a change to 1% of 1,000 x 1,000 users writes 10,000 to 20,000 frames faster than
+  // the thread copies them, and the WAL restarts only once a checkpoint has caught up: at
+  // 16,000 the writer copied the rest and waited for fdatasync while every other worker
+  // waited for its lock, a third of such a round's wall time (BENCHMARKS.md, issue #19).
+  static constexpr int kWriterCheckpointFrames = 8 * kCheckpointFrames;
 
   // Takes over checkpointing from `writer` (whose automatic checkpoints it replaces) with
   // `own`, a connection to the same file that only this thread uses.
