@@ -91,6 +91,21 @@ TEST_F(WalCheckpointerTest, TheWriterBoundsTheWalWhenTheThreadDoesNotKeepUp) {
   EXPECT_LT(largest_wal_, (WalCheckpointer::kWriterCheckpointFrames + 200) * kFrame);
 }
 
+TEST_F(WalCheckpointerTest, TheWriterLeavesTheCopyToTheThreadUpToItsBound) {
+  // As above, the thread never shortens this WAL. Short of the writer's bound (where a
+  // round on 1,000 tenants kept the workers waiting while the writer copied) only the
+  // WAL grows: the database file holds no row yet.
+  auto elsewhere = open(dir_.file("other.db"));
+  ASSERT_TRUE(elsewhere->exec("PRAGMA journal_mode = WAL", "wal").ok());
+  WalCheckpointer checkpointer(*writer_, std::move(elsewhere));
+  // A transaction of 100 pages also rewrites a few of the table's inner pages: frames
+  // outnumber pages by about 3%.
+  const int pages = WalCheckpointer::kWriterCheckpointFrames - 2000;
+  write_pages(pages);
+  EXPECT_LT(size(path_), 10 * kPage);
+  EXPECT_GE(largest_wal_, pages * kFrame);
+}
+
 TEST_F(WalCheckpointerTest, OnceStoppedTheWriterCheckpointsAsSQLiteDoesByDefault) {
   {
     auto elsewhere = open(dir_.file("other.db"));
