@@ -77,7 +77,10 @@ TEST_F(WalCheckpointerTest, ItsThreadCopiesTheWalIntoTheFileOnceACommitLeavesEno
     std::this_thread::sleep_for(10ms);
   }
   EXPECT_GE(checkpointer.checkpoints_run(), 1);
-  EXPECT_GE(size(path_), WalCheckpointer::kCheckpointFrames * kPage);
+  // It copied at least the kCheckpointFrames frames that woke it. A frame is not always a
+  // new page (each transaction also rewrites a few inner pages of the table): 4,000 frames
+  // held 3,911 pages when the thread ran as soon as it was woken (a sanitized build in CI).
+  EXPECT_GE(size(path_), WalCheckpointer::kCheckpointFrames * 9 / 10 * kPage);
 }
 
 TEST_F(WalCheckpointerTest, TheWriterBoundsTheWalWhenTheThreadDoesNotKeepUp) {
