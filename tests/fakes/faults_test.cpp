@@ -3,6 +3,8 @@
 #include <gtest/gtest.h>
 
 #include <chrono>
+#include <future>
+#include <thread>
 
 #include "tests/fakes/graph_test_support.h"
 
@@ -111,6 +113,22 @@ TEST_F(FaultsTest, LatencyDelaysResponses) {
   // Control endpoints are never delayed or faulted.
   fake_->set_faults({{"latencyMs", 150}, {"errorRate", 1.0}});
   EXPECT_NO_THROW(fake_->stats());
+}
+
+TEST_F(FaultsTest, StatsCountTheRequestsWaitingOutTheLatency) {
+  // Kill tests wait for "held" to know a request reached the service before the kill.
+  std::string tok = token();
+  fake_->set_faults({{"latencyMs", 500}});
+  auto held = [&] { return fake_->stats().value("held", -1); };
+  EXPECT_EQ(held(), 0);
+  auto reply = std::async(std::launch::async, [&] { return get("/subscribedSkus", tok).status; });
+  for (int i = 0; i < 500 && held() != 1; ++i)
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  EXPECT_EQ(held(), 1);
+  fake_->reset_stats();  // a gauge, not a count: the request is still held
+  EXPECT_EQ(held(), 1);
+  EXPECT_EQ(reply.get(), 200);
+  EXPECT_EQ(held(), 0);
 }
 
 }  // namespace faults_test
