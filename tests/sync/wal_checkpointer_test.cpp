@@ -39,6 +39,14 @@ class WalCheckpointerTest : public ::testing::Test {
     return std::move(db).value();
   }
 
+  // A connection to another file in WAL mode: a checkpointer given it never shortens this
+  // file's WAL, as if its thread had fallen behind for good.
+  std::unique_ptr<Database> elsewhere() {
+    auto db = open(dir_.file("other.db"));
+    EXPECT_TRUE(db->exec("PRAGMA journal_mode = WAL", "wal").ok());
+    return db;
+  }
+
   // Writes `pages` pages of new rows in transactions of 100 (a row of 3,000 bytes per page).
   void write_pages(int pages) {
     for (int done = 0; done < pages; done += 100) {
@@ -84,23 +92,16 @@ TEST_F(WalCheckpointerTest, ItsThreadCopiesTheWalIntoTheFileOnceACommitLeavesEno
 }
 
 TEST_F(WalCheckpointerTest, TheWriterBoundsTheWalWhenTheThreadDoesNotKeepUp) {
-  // The thread's connection is to another file, so its checkpoints never shorten this WAL:
-  // as if it had fallen behind for good.
-  auto elsewhere = open(dir_.file("other.db"));
-  ASSERT_TRUE(elsewhere->exec("PRAGMA journal_mode = WAL", "wal").ok());
-  WalCheckpointer checkpointer(*writer_, std::move(elsewhere));
+  WalCheckpointer checkpointer(*writer_, elsewhere());
   write_pages(WalCheckpointer::kWriterCheckpointFrames * 3 / 2);
   // Without the writer's own checkpoints the WAL would hold all of them.
   EXPECT_LT(largest_wal_, (WalCheckpointer::kWriterCheckpointFrames + 200) * kFrame);
 }
 
 TEST_F(WalCheckpointerTest, TheWriterLeavesTheCopyToTheThreadUpToItsBound) {
-  // As above, the thread never shortens this WAL. Short of the writer's bound (where a
-  // round on 1,000 tenants kept the workers waiting while the writer copied) only the
-  // WAL grows: the database file holds no row yet.
-  auto elsewhere = open(dir_.file("other.db"));
-  ASSERT_TRUE(elsewhere->exec("PRAGMA journal_mode = WAL", "wal").ok());
-  WalCheckpointer checkpointer(*writer_, std::move(elsewhere));
+  // Short of the writer's bound (where a round on 1,000 tenants kept the workers waiting
+  // while the writer copied) only the WAL grows: the database file holds no row yet.
+  WalCheckpointer checkpointer(*writer_, elsewhere());
   // A transaction of 100 pages also rewrites a few of the table's inner pages: frames
   // outnumber pages by about 3%.
   const int pages = WalCheckpointer::kWriterCheckpointFrames - 2000;
@@ -110,10 +111,7 @@ TEST_F(WalCheckpointerTest, TheWriterLeavesTheCopyToTheThreadUpToItsBound) {
 }
 
 TEST_F(WalCheckpointerTest, OnceStoppedTheWriterCheckpointsAsSQLiteDoesByDefault) {
-  {
-    auto elsewhere = open(dir_.file("other.db"));
-    WalCheckpointer checkpointer(*writer_, std::move(elsewhere));
-  }
+  { WalCheckpointer checkpointer(*writer_, elsewhere()); }
   write_pages(3 * WalCheckpointer::kCheckpointFrames);
   EXPECT_LT(largest_wal_, (WalCheckpointer::kCheckpointFrames + 200) * kFrame);
 }
