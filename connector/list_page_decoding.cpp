@@ -2,6 +2,17 @@
 
 namespace tenantsync::list_page {
 
+simdjson::dom::parser PageParser::shared_;
+std::mutex PageParser::shared_mu_;
+
+PageParser::PageParser(std::size_t size) {
+  if (size <= kSharedParserBytes) {
+    lock_ = std::unique_lock(shared_mu_);
+  } else {
+    own_.emplace();
+  }
+}
+
 std::string kind_of(element value) {
   switch (value.type()) {
     case Type::OBJECT:

@@ -12,6 +12,7 @@
 
 #include <array>
 #include <cstddef>
+#include <mutex>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -86,16 +87,33 @@ inline bool refuse(ListPageFailure& failure, ListPageFailure::Kind kind, std::si
   return false;
 }
 
+// The parser for a page of `size` bytes. Up to kSharedParserBytes, the process's one,
+// held while this lives (pages take turns, as user pages do): a parser of its own for
+// each page of a few KB allocated and freed buffers sized for it every time, a third of
+// decoding a tenant's SKUs. A larger page gets a parser of its own, so the shared one
+// never holds more than about 14 times the bound.
+class PageParser {
+ public:
+  static constexpr std::size_t kSharedParserBytes = 64 << 10;
+
+  explicit PageParser(std::size_t size);
+  simdjson::dom::parser& get() { return own_ ? *own_ : shared_; }
+
+ private:
+  static simdjson::dom::parser shared_;
+  static std::mutex shared_mu_;
+  std::unique_lock<std::mutex> lock_;
+  std::optional<simdjson::dom::parser> own_;
+};
+
 // The page through simdjson's parse; `parsed` false when simdjson refuses the text.
 // `read(item, row)` is the item reader's step; its detail lands in `detail`.
 template <class T, class Read>
 bool decode_fast(const std::string& text, std::vector<T>& items, std::string& next_link,
                  ListPageFailure& failure, std::string& detail, Read&& read, bool& parsed) {
-  // A parser per page: these lists are a few KB, and a kept parser would hold the
-  // largest page's buffers for the life of the process.
-  simdjson::dom::parser parser;
+  PageParser parser(text.size());
   element root;
-  parsed = parser.parse(text).get(root) == simdjson::SUCCESS;
+  parsed = parser.get().parse(text).get(root) == simdjson::SUCCESS;
   if (!parsed) return false;
   if (root.type() != Type::OBJECT) return refuse(failure, ListPageFailure::Kind::NoValueArray);
   static constexpr std::array<std::string_view, 2> kNames = {"value", "@odata.nextLink"};

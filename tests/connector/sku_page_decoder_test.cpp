@@ -10,12 +10,14 @@
 #include <optional>
 #include <random>
 #include <string>
+#include <thread>
 #include <utility>
 #include <vector>
 
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include "connector/list_page_decoding.h"
 #include "tests/connector/json_page_text.h"
 #include "tests/connector/list_page_reference.h"
 
@@ -360,6 +362,36 @@ TEST(SkuPageDecoderTest, RandomPagesAreJudgedAsTheTreeJudgesThem) {
   }
   EXPECT_GT(accepted, 50);
   EXPECT_GT(refused, 50);
+}
+
+// Proves: pages share one parser up to its bound and take their own past it, and either
+// way every page decodes as it does alone: a page past the bound between two small ones,
+// and four threads decoding small and large pages at once, each get the tree's SKUs.
+TEST(SkuPageDecoderTest, PagesOnEitherSideOfTheSharedParsersBoundDecodeAlike) {
+  std::vector<std::string> many;
+  for (int n = 0; many.size() < 400; ++n) many.push_back(valid_sku(n));
+  const std::string large = page_text(many, "");
+  const std::string small = page_around(valid_sku(1));
+  ASSERT_GT(large.size(), list_page::PageParser::kSharedParserBytes);
+  ASSERT_LE(small.size(), list_page::PageParser::kSharedParserBytes);
+  for (const std::string* text : {&small, &large, &small, &large}) expect_same_as_tree(*text);
+
+  const auto large_skus = decode(large).items;
+  const auto small_skus = decode(small).items;
+  ASSERT_EQ(large_skus.size(), 400u);
+  ASSERT_EQ(small_skus.size(), 3u);
+  std::vector<int> mismatches(4, 0);
+  std::vector<std::thread> threads;
+  for (int t = 0; t < 4; ++t) {
+    threads.emplace_back([&, t] {
+      for (int i = 0; i < 50; ++i) {
+        const bool big = (i + t) % 5 == 0;
+        if (decode(big ? large : small).items != (big ? large_skus : small_skus)) ++mismatches[t];
+      }
+    });
+  }
+  for (auto& thread : threads) thread.join();
+  EXPECT_THAT(mismatches, testing::Each(0));
 }
 
 }  // namespace sku_page_decoder_test
