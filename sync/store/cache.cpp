@@ -9,7 +9,9 @@
 #include <map>
 #include <numeric>
 #include <optional>
+#include <string_view>
 #include <tuple>
+#include <unordered_set>
 #include <utility>
 
 #include "sync/log.h"
@@ -107,6 +109,11 @@ Status Cache::upsert_tenants(const std::vector<Tenant>& tenants) {
   return db_->with_writer([&](Database& db) -> Status {
     auto tx = Transaction::begin(db);
     if (!tx.ok()) return tx.error();
+    // Every round upserts every customer: those the cache holds as they are cost one read
+    // of the tenants instead of three statements each (a twentieth of a quiet round of
+    // 1,000 tenants).
+    auto known = cache_rows::load_known_tenants(db);
+    if (!known.ok()) return known.error();
     auto s = db.cached(
         "INSERT INTO tenants (id, domain, display_name) VALUES (?1, ?2, ?3) "
         "ON CONFLICT (id) DO UPDATE SET domain = excluded.domain, "
@@ -115,6 +122,13 @@ Status Cache::upsert_tenants(const std::vector<Tenant>& tenants) {
     if (!s.ok()) return s.error();
     for (const auto& t : tenants) {
       if (t.id.empty()) return make_error(ErrorKind::Invalid, "a tenant without an id");
+      auto cached = known->find(t.id);
+      if (cached != known->end() && cached->second.has_sync_row &&
+          cached->second.domain == t.default_domain_name &&
+          cached->second.display_name == t.display_name) {
+        continue;
+      }
+      (*known)[t.id] = {t.default_domain_name, t.display_name, true};  // a repeat compares to it
       (*s)->reset();
       (*s)->bind_all(t.id, t.default_domain_name, t.display_name);
       Status st = (*s)->run();
@@ -858,11 +872,11 @@ Result<std::vector<CachedTenant>> Cache::mark_missing_from_contracts(
     const std::vector<Tenant>& customers) {
   auto cached = tenants();
   if (!cached.ok()) return cached.error();
+  std::unordered_set<std::string_view> contracted;
+  for (const Tenant& c : customers) contracted.insert(c.id);
   std::vector<CachedTenant> gone;
   for (auto& t : *cached) {
-    bool contracted = std::any_of(customers.begin(), customers.end(),
-                                  [&](const Tenant& c) { return c.id == t.tenant.id; });
-    if (contracted) continue;
+    if (contracted.contains(t.tenant.id)) continue;
     if (t.state.gone_since.empty() || t.state.gone_reason != kGoneFromContracts) {
       Status st = mark_gone(t.tenant.id, kGoneFromContracts);
       if (!st.ok()) return st.error();

@@ -8,6 +8,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 #include "model/result.h"
@@ -25,6 +26,14 @@ struct TenantRow {
 
 // By tenant id or default domain (any case). NotFound when the cache has no such tenant.
 Result<TenantRow> resolve_tenant(Database& db, const std::string& tenant);
+
+// Every cached tenant by id, as its row names it, and whether it has a sync_state row.
+struct KnownTenant {
+  std::string domain;
+  std::string display_name;
+  bool has_sync_row = false;
+};
+Result<std::unordered_map<std::string, KnownTenant>> load_known_tenants(Database& db);
 
 // Makes sure the tenant has a sync_state row.
 Status ensure_sync_row(Database& db, std::int64_t tenant_key);

@@ -1,5 +1,6 @@
 #include "sync/store/shard_rows.h"
 
+#include "sync/ascii_case.h"
 #include "sync/store/cache_database.h"
 #include "sync/store/sqlite.h"
 
@@ -43,6 +44,31 @@ Status compare(const std::string& path, const std::optional<std::string>& held,
 
 std::string spec_of(const std::optional<Shard>& shard) { return shard ? shard->spec() : ""; }
 
+// The contracts rows `customers` make: by id in any case (the column's NOCASE), each as
+// the last listing of it names it, as INSERT OR REPLACE leaves them.
+IMap<const Tenant*> contract_rows(const std::vector<Tenant>& customers) {
+  IMap<const Tenant*> rows;
+  for (const Tenant& t : customers) rows[t.id] = &t;
+  return rows;
+}
+
+// Whether the table holds exactly `rows`, spelled as they are.
+Result<bool> contracts_hold(Database& db, const IMap<const Tenant*>& rows) {
+  auto s = db.cached("SELECT tenant_id, default_domain FROM contracts");
+  if (!s.ok()) return s.error();
+  std::size_t held = 0;
+  bool same = true;
+  Status read = for_each_row(**s, [&](const Statement& r) -> Status {
+    ++held;
+    auto row = rows.find(r.column_view(0));
+    same = same && row != rows.end() && row->second->id == r.column_view(0) &&
+           row->second->default_domain_name == r.column_view(1);
+    return {};
+  });
+  if (!read.ok()) return read.error();
+  return same && held == rows.size();
+}
+
 }  // namespace
 
 Result<std::optional<std::string>> ShardRows::claimed() const {
@@ -77,6 +103,10 @@ Status ShardRows::record_contracts(const std::vector<Tenant>& customers) {
   return db_.with_writer([&](Database& db) -> Status {
     auto tx = Transaction::begin(db);
     if (!tx.ok()) return tx.error();
+    // Every round records them, and they seldom change: the same list writes nothing.
+    auto same = contracts_hold(db, contract_rows(customers));
+    if (!same.ok()) return same.error();
+    if (*same) return tx->commit();
     if (Status s = db.exec("DELETE FROM contracts", "forget contracts"); !s.ok()) return s;
     Status put = insert_rows(
         db, "INSERT OR REPLACE INTO contracts (tenant_id, default_domain) VALUES (?1, ?2)",

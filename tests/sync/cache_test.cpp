@@ -1376,6 +1376,43 @@ TEST_F(CacheTest, StateVersionBumpsOnlyWhenDataChanges) {
   EXPECT_EQ(version(kContoso.id), v + 2);
 }
 
+// Proves: upserting the customers (every round does) leaves a tenant held as it is alone,
+// renames a renamed one (moving its state version), adds a new one, gives back a missing
+// sync_state row, and takes a tenant listed twice as the last listing names it.
+TEST_F(CacheTest, UpsertingTenantsWritesTheNewTheChangedAndTheIncompleteOnly) {
+  const std::int64_t contoso = version(kContoso.id);
+  const std::int64_t fabrikam = version(kFabrikam.id);
+  raw_exec(path_, "DELETE FROM sync_state WHERE tenant = (SELECT key FROM tenants WHERE id = '" +
+                      kFabrikam.id + "')");
+  Tenant renamed = kContoso;
+  renamed.display_name = "Contoso Ltd";
+  const Tenant added = make_tenant("33333333-0000-0000-0000-000000000003", "new.onmicrosoft.com");
+
+  ASSERT_TRUE(cache_->upsert_tenants({renamed, kFabrikam, added}).ok());
+  auto held = cache_->tenants();
+  ASSERT_TRUE(held.ok());
+  ASSERT_EQ(held->size(), 3u);
+  auto named = [&](const std::string& id) {
+    for (const auto& t : *held)
+      if (t.tenant.id == id) return t.tenant.display_name;
+    return std::string("(absent)");
+  };
+  EXPECT_EQ(named(kContoso.id), "Contoso Ltd");
+  EXPECT_EQ(version(kContoso.id), contoso + 1);
+  EXPECT_EQ(named(added.id), added.display_name);
+  EXPECT_EQ(raw_int(path_, "SELECT count(*) FROM sync_state"), 3);
+  EXPECT_LE(version(kFabrikam.id), fabrikam);  // its row is back; its data did not change
+
+  ASSERT_TRUE(cache_->upsert_tenants({renamed, kFabrikam, added}).ok());
+  EXPECT_EQ(version(kContoso.id), contoso + 1);
+
+  ASSERT_TRUE(cache_->upsert_tenants({kContoso, renamed}).ok());
+  held = cache_->tenants();
+  ASSERT_TRUE(held.ok());
+  EXPECT_EQ(named(kContoso.id), "Contoso Ltd");
+  EXPECT_EQ(version(kContoso.id), contoso + 3);
+}
+
 // A tenant's read writes its lists with its own writes, not one transaction a list: the
 // SKUs and domains with the read's start (or a delta round's stale mark), the roles and a
 // one-page list of deleted users with its completion. Each is replaced whole, and moves

@@ -2,6 +2,8 @@
 // the partner's contracts answer which tenant a name means, for every shard alike.
 #include "sync/store/shard_rows.h"
 
+#include <cctype>
+
 #include <gtest/gtest.h>
 
 #include "sync/log.h"
@@ -58,6 +60,34 @@ TEST_F(ShardRowsTest, ACacheWithTenantsAndNoShardHoldsEveryTenant) {
   EXPECT_EQ(*cache->shards().claimed(), "");
   EXPECT_FALSE(cache->shards().claim(Shard{0, 2}).ok());
   EXPECT_TRUE(cache->shards().claim(std::nullopt).ok());
+}
+
+// Proves: recording the list a round finds (every round records it) keeps it as it was when
+// it is the same, and otherwise leaves exactly the new list: a domain that moved, a tenant
+// listed twice as its last listing spells it, and that spelling replaced again.
+TEST_F(ShardRowsTest, ContractsRecordedAgainAreTheLastListExactly) {
+  auto cache = open();
+  ASSERT_TRUE(cache->shards().record_contracts({kContoso, kFabrikam}).ok());
+  ASSERT_TRUE(cache->shards().record_contracts({kContoso, kFabrikam}).ok());
+  EXPECT_EQ(*cache->shards().contract_id(kContoso.default_domain_name), kContoso.id);
+  EXPECT_EQ(*cache->shards().contract_id(kFabrikam.id), kFabrikam.id);
+
+  Tenant moved = kContoso;
+  moved.default_domain_name = "contoso.example";
+  ASSERT_TRUE(cache->shards().record_contracts({moved, kFabrikam}).ok());
+  EXPECT_EQ(*cache->shards().contract_id("contoso.example"), kContoso.id);
+  EXPECT_EQ(*cache->shards().contract_id(kContoso.default_domain_name), "");
+
+  const Tenant acme = make_tenant("aaaaaaaa-0000-0000-0000-00000000000a", "acme.onmicrosoft.com");
+  Tenant shouted = acme;
+  for (char& c : shouted.id) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+  ASSERT_TRUE(cache->shards().record_contracts({acme, kFabrikam, shouted}).ok());
+  EXPECT_EQ(*cache->shards().contract_id(acme.default_domain_name), shouted.id);
+  ASSERT_TRUE(cache->shards().record_contracts({acme, kFabrikam}).ok());
+  EXPECT_EQ(*cache->shards().contract_id(acme.default_domain_name), acme.id);
+  EXPECT_EQ(*cache->shards().contract_id("contoso.example"), "");
+  ASSERT_TRUE(cache->shards().record_contracts({acme}).ok());
+  EXPECT_EQ(*cache->shards().contract_id(kFabrikam.id), "");
 }
 
 TEST_F(ShardRowsTest, ContractsNameTenantsByIdOrDomainInAnyCase) {
