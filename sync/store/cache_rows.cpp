@@ -286,6 +286,20 @@ Result<bool> skus_intact(Database& db, std::int64_t tenant_key, const std::vecto
   return !*stored || **stored == sku_list_hash(loaded);
 }
 
+namespace {
+
+// Whether two of `skus` have the same id (the skus table's key, compared exactly).
+bool repeats_an_id(const std::vector<Sku>& skus) {
+  for (size_t i = 0; i < skus.size(); ++i) {
+    for (size_t j = i + 1; j < skus.size(); ++j) {
+      if (skus[i].sku_id == skus[j].sku_id) return true;
+    }
+  }
+  return false;
+}
+
+}  // namespace
+
 Status replace_skus(Database& db, std::int64_t tenant_key, const std::vector<Sku>& skus,
                     bool& changed) {
   // The rows were written from SKUs that hash the same: nothing to read or write. A load
@@ -325,8 +339,10 @@ Status replace_skus(Database& db, std::int64_t tenant_key, const std::vector<Sku
                      });
   }
   if (!st.ok()) return st;
-  // The rows as they load back: `skus` themselves, unless the list repeats an id (its
-  // rows keep one), whose hash then differs from the next read's and is compared again.
+  // The rows load back as `skus` themselves, unless the list repeats an id: its rows keep
+  // one, so their hash is taken from them, and differs from the next read's, which is then
+  // compared again.
+  if (!repeats_an_id(skus)) return store_skus_hash(db, tenant_key, hash);
   auto written = load_skus(db, tenant_key);
   if (!written.ok()) return written.error();
   return store_skus_hash(db, tenant_key, sku_list_hash(*written));

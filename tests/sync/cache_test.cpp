@@ -1129,6 +1129,31 @@ TEST_F(CacheTest, SkusAreRewrittenExactlyWhenTheyDiffer) {
   }
 }
 
+// Proves: the hash kept beside a tenant's SKU rows is that of the rows as they load back,
+// whether the list repeats no id (the list's own hash) or repeats one (the rows keep the
+// last listing of it, and their hash is taken from them): either way a load finds them
+// intact, and the same list again writes nothing only when it had no repeat.
+TEST_F(CacheTest, SkuRowsVerifyWhetherTheListRepeatedAnIdOrNot) {
+  Sku ems = make_sku(kEms, "EMS", 10, 1);
+  Sku e3 = make_sku(kE3, "SPE_E3", 25, 3);
+  Sku ems_again = ems;
+  ems_again.consumed_units = 7;
+  ems_again.service_plans[0].provisioning_status = "Disabled";
+
+  ASSERT_TRUE(cache_->replace_skus(kContoso.id, {e3, ems}).ok());
+  TenantSnapshot distinct = snapshot(kContoso.id);
+  EXPECT_EQ(distinct.skus, (std::vector<Sku>{e3, ems}));
+  EXPECT_FALSE(distinct.skus_fail_checksum);
+  std::int64_t before = version(kContoso.id);
+  ASSERT_TRUE(cache_->replace_skus(kContoso.id, {e3, ems}).ok());
+  EXPECT_EQ(version(kContoso.id), before);
+
+  ASSERT_TRUE(cache_->replace_skus(kContoso.id, {ems, e3, ems_again}).ok());
+  TenantSnapshot repeated = snapshot(kContoso.id);
+  EXPECT_EQ(repeated.skus, (std::vector<Sku>{e3, ems_again}));
+  EXPECT_FALSE(repeated.skus_fail_checksum);
+}
+
 // ---- counts ----
 
 // What counts() says, checked against the users table itself.
