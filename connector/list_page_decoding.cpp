@@ -2,14 +2,14 @@
 
 namespace tenantsync::list_page {
 
-simdjson::dom::parser PageParser::shared_;
-std::mutex PageParser::shared_mu_;
-
 PageParser::PageParser(std::size_t size) {
+  static std::mutex shared_mu;
+  static simdjson::dom::parser shared;
   if (size <= kSharedParserBytes) {
-    lock_ = std::unique_lock(shared_mu_);
+    lock_ = std::unique_lock(shared_mu);
+    parser_ = &shared;
   } else {
-    own_.emplace();
+    parser_ = &own_.emplace();
   }
 }
 

@@ -97,13 +97,14 @@ class PageParser {
   static constexpr std::size_t kSharedParserBytes = 64 << 10;
 
   explicit PageParser(std::size_t size);
-  simdjson::dom::parser& get() { return own_ ? *own_ : shared_; }
+  PageParser(const PageParser&) = delete;
+  PageParser& operator=(const PageParser&) = delete;
+  simdjson::dom::parser& get() { return *parser_; }
 
  private:
-  static simdjson::dom::parser shared_;
-  static std::mutex shared_mu_;
-  std::unique_lock<std::mutex> lock_;
+  std::unique_lock<std::mutex> lock_;  // the shared parser's, when this uses it
   std::optional<simdjson::dom::parser> own_;
+  simdjson::dom::parser* parser_;
 };
 
 // The page through simdjson's parse; `parsed` false when simdjson refuses the text.
