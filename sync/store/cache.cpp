@@ -870,21 +870,41 @@ Status Cache::mark_gone(const std::string& tenant, const std::string& reason) {
 
 Result<std::vector<CachedTenant>> Cache::mark_missing_from_contracts(
     const std::vector<Tenant>& customers) {
-  auto cached = tenants();
-  if (!cached.ok()) return cached.error();
   std::unordered_set<std::string_view> contracted;
   for (const Tenant& c : customers) contracted.insert(c.id);
+  // The ids of the cached tenants not among them, by domain, and whether each is marked
+  // already: every round asks, and reading every tenant whole (tenants()) for the few
+  // gone was a twelfth of a quiet round of 1,000 tenants, before any tenant is read.
+  struct Missing {
+    std::string id;
+    bool marked = false;
+  };
+  auto missing = db_->with_reader([&](Database& db) -> Result<std::vector<Missing>> {
+    auto s = db.prepare(
+        "SELECT t.id, s.gone_since, s.gone_reason FROM tenants t "
+        "LEFT JOIN sync_state s ON s.tenant = t.key ORDER BY t.domain COLLATE NOCASE");
+    if (!s.ok()) return s.error();
+    std::vector<Missing> out;
+    Status read = for_each_row(*s, [&](const Statement& r) {
+      if (contracted.contains(r.column_view(0))) return;
+      out.push_back(
+          {r.column_text(0), !r.column_view(1).empty() && r.column_view(2) == kGoneFromContracts});
+    });
+    if (!read.ok()) return read.error();
+    return out;
+  });
+  if (!missing.ok()) return missing.error();
   std::vector<CachedTenant> gone;
-  for (auto& t : *cached) {
-    if (contracted.contains(t.tenant.id)) continue;
-    if (t.state.gone_since.empty() || t.state.gone_reason != kGoneFromContracts) {
-      Status st = mark_gone(t.tenant.id, kGoneFromContracts);
+  for (const Missing& m : *missing) {
+    if (!m.marked) {
+      Status st = mark_gone(m.id, kGoneFromContracts);
       if (!st.ok()) return st.error();
-      auto state = sync_state(t.tenant.id);
-      if (!state.ok()) return state.error();
-      t.state = std::move(state).value();
     }
-    gone.push_back(std::move(t));
+    auto tenant = find_tenant(m.id);
+    if (!tenant.ok()) return tenant.error();
+    auto state = sync_state(m.id);
+    if (!state.ok()) return state.error();
+    gone.push_back({std::move(tenant).value(), std::move(state).value()});
   }
   return gone;
 }

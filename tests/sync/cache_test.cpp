@@ -1439,6 +1439,41 @@ TEST_F(CacheTest, UpsertingTenantsWritesTheNewTheChangedAndTheIncompleteOnly) {
   EXPECT_EQ(version(kContoso.id), contoso + 3);
 }
 
+// Whoever left the contracts comes back whole (names and sync state), by domain in any
+// case; one gone for another reason is marked gone from them, one marked already is left
+// as it is (its time and state version kept).
+TEST_F(CacheTest, TenantsMissingFromContractsAreMarkedOnceAndReturnedWholeByDomain) {
+  Tenant apple = make_tenant("33333333-0000-0000-0000-000000000003", "Apple.onmicrosoft.com");
+  apple.display_name = "Apple Inc";
+  ASSERT_TRUE(cache_->upsert_tenants({apple}).ok());
+  const std::string refused_at = format_iso8601(clock_.now());
+  ASSERT_TRUE(cache_->mark_gone(kFabrikam.id, "has refused the partner's reads").ok());
+  clock_.advance(std::chrono::hours(1));
+  const std::string now = format_iso8601(clock_.now());
+
+  auto gone = cache_->mark_missing_from_contracts({kContoso});
+  ASSERT_TRUE(gone.ok()) << gone.error().describe();
+  ASSERT_EQ(gone->size(), 2u);
+  EXPECT_EQ((*gone)[0].tenant.id, apple.id) << "Apple before fabrikam, case aside";
+  EXPECT_EQ((*gone)[0].tenant.default_domain_name, apple.default_domain_name);
+  EXPECT_EQ((*gone)[0].tenant.display_name, "Apple Inc");
+  EXPECT_EQ((*gone)[0].state.gone_since, now);
+  EXPECT_EQ((*gone)[0].state.gone_reason, kGoneFromContracts);
+  EXPECT_EQ((*gone)[1].tenant.id, kFabrikam.id);
+  EXPECT_EQ((*gone)[1].state.gone_since, refused_at) << "gone since it was first";
+  EXPECT_EQ((*gone)[1].state.gone_reason, kGoneFromContracts);
+  EXPECT_TRUE(cache_->sync_state(kContoso.id)->gone_since.empty());
+
+  const std::int64_t apple_version = version(apple.id);
+  clock_.advance(std::chrono::hours(1));
+  auto again = cache_->mark_missing_from_contracts({kContoso});
+  ASSERT_TRUE(again.ok());
+  ASSERT_EQ(again->size(), 2u);
+  EXPECT_EQ((*again)[0].state.gone_since, now);
+  EXPECT_EQ((*again)[0].state.state_version, apple_version) << "not marked again";
+  EXPECT_EQ(version(apple.id), apple_version);
+}
+
 // A tenant's read writes its lists with its own writes, not one transaction a list: the
 // SKUs and domains with the read's start (or a delta round's stale mark), the roles and a
 // one-page list of deleted users with its completion. Each is replaced whole, and moves
