@@ -123,6 +123,7 @@ bool decode_fast(const std::string& text, std::vector<T>& items, std::string& ne
     return refuse(failure, ListPageFailure::Kind::NoValueArray);
   }
   if (next && next->type() == Type::STRING) next_link = std::string_view(*next);
+  items.reserve(items.size() + simdjson::dom::array(*value).size());  // no moves as it grows
   std::size_t index = 0;
   for (element item : simdjson::dom::array(*value)) {
     if (!read(item, items.emplace_back())) {

@@ -51,6 +51,8 @@ class SkuReader : public list_page::ItemReader {
     if (plans->type() != Type::ARRAY) {
       return fail("servicePlans is " + kind_of(*plans) + ", not an array");
     }
+    // Room for the plans at once (simdjson knows an array's size), not grown by doubling.
+    out.service_plans.reserve(simdjson::dom::array(*plans).size());
     std::size_t index = 0;
     for (element plan : simdjson::dom::array(*plans)) {
       if (!service_plan(plan, index++, out.service_plans.emplace_back())) return false;
