@@ -873,19 +873,19 @@ Result<std::vector<CachedTenant>> Cache::mark_missing_from_contracts(
   std::unordered_set<std::string_view> contracted;
   for (const Tenant& c : customers) contracted.insert(c.id);
   // The ids of the cached tenants not among them, by domain, and whether each is marked
-  // already: every round asks, and reading every tenant whole (tenants()) for the few
-  // gone was a twelfth of a quiet round of 1,000 tenants, before any tenant is read.
+  // already: every round asks before any tenant is read, and reading every tenant whole
+  // (tenants()) for the few gone was 8% of a delta round's instructions on 1,000 tenants.
   struct Missing {
     std::string id;
     bool marked = false;
   };
   auto missing = db_->with_reader([&](Database& db) -> Result<std::vector<Missing>> {
-    auto s = db.prepare(
+    auto s = db.cached(
         "SELECT t.id, s.gone_since, s.gone_reason FROM tenants t "
         "LEFT JOIN sync_state s ON s.tenant = t.key ORDER BY t.domain COLLATE NOCASE");
     if (!s.ok()) return s.error();
     std::vector<Missing> out;
-    Status read = for_each_row(*s, [&](const Statement& r) {
+    Status read = for_each_row(**s, [&](const Statement& r) {
       if (contracted.contains(r.column_view(0))) return;
       out.push_back(
           {r.column_text(0), !r.column_view(1).empty() && r.column_view(2) == kGoneFromContracts});
