@@ -1470,7 +1470,7 @@ TEST_F(CacheTest, TenantsMissingFromContractsAreMarkedOnceAndReturnedWholeByDoma
   ASSERT_TRUE(again.ok());
   ASSERT_EQ(again->size(), 2u);
   EXPECT_EQ((*again)[0].state.gone_since, now);
-  EXPECT_EQ((*again)[0].state.state_version, apple_version) << "not marked again";
+  EXPECT_EQ((*again)[0].state.state_version, apple_version) << "its time and version kept";
   EXPECT_EQ(version(apple.id), apple_version);
 }
 
