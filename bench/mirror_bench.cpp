@@ -9,7 +9,8 @@
 //   (a) baseline: parse each page (nlohmann) and insert its users and licenses with one
 //       prepared INSERT per row, one transaction per page, into a plain schema: the raw cost;
 //   (b) the first mirror through Cache, via that Directory;
-//   (c) a delta mirror with 1% of the users changed (licenses);
+//   (c) a delta mirror with 1% of the users changed (licenses; the tenants' SKU pages
+//       change with them, as the service's consumed units do);
 //   (d) a delta mirror with nothing changed;
 //   (c) and (d) are medians of --delta-rounds rounds each (in (c), rounds that make the
 //   change and rounds that undo it alternate, so each round changes the same users);
@@ -141,6 +142,7 @@ std::string guid(std::mt19937_64& rng) {
 struct GeneratedTenant {
   Tenant tenant;
   std::string skus_json;                   // subscribedSkus response
+  std::string changed_skus_json;           // and after the change: other consumed units
   std::vector<std::string> user_pages;     // /users pages
   std::vector<std::string> deleted_pages;  // deletedItems pages
   std::vector<std::string> delta_pages;    // /users/delta pages after the change
@@ -240,12 +242,11 @@ GeneratedTenant generate_tenant(int index, const Options& o) {
          {"skuPartNumber", names[i]},
          {"appliesTo", "User"},
          {"capabilityStatus", "Enabled"},
-         {"consumedUnits", o.users / 2},
+         {"consumedUnits", 0},
          {"prepaidUnits",
           {{"enabled", o.users}, {"suspended", 0}, {"warning", 0}, {"lockedOut", 0}}},
          {"servicePlans", plans}});
   }
-  g.skus_json = nlohmann::json{{"value", sku_list}}.dump();
 
   int deleted = o.users / 100;
   std::vector<nlohmann::json> active, gone, changed, unchanged;
@@ -267,6 +268,24 @@ GeneratedTenant generate_tenant(int index, const Options& o) {
     }
     active.push_back(std::move(u));
   }
+  // Each SKU's consumed units count the active users holding it, as the service counts
+  // them: a round that changes licenses changes them too, and so the tenant's SKU page.
+  auto skus_page = [&](const std::vector<nlohmann::json>& users) {
+    for (auto& sku : sku_list) {
+      int consumed = 0;
+      for (const auto& u : users) {
+        for (const auto& l : u["assignedLicenses"]) consumed += l["skuId"] == sku["skuId"];
+      }
+      sku["consumedUnits"] = consumed;
+    }
+    return nlohmann::json{{"value", sku_list}}.dump();
+  };
+  g.skus_json = skus_page(active);
+  std::vector<nlohmann::json> after_change = active;
+  for (size_t i = 0, c = 0; i < after_change.size() && c < changed.size(); ++i) {
+    if (after_change[i]["id"] == changed[c]["id"]) after_change[i] = changed[c++];
+  }
+  g.changed_skus_json = skus_page(after_change);
   g.users = static_cast<int>(active.size());
   g.deleted = static_cast<int>(gone.size());
   g.changed = static_cast<int>(changed.size());
@@ -289,7 +308,11 @@ class JsonPageDirectory final : public Directory {
   // Which user pages a delta read serves: none, the changed users, or the same users as
   // they were before the change.
   enum class DeltaPages { None, Changes, Undo };
-  void set_delta_pages(DeltaPages pages) { delta_pages_ = pages; }
+  // The SKU pages follow the users: as changed after Changes, as generated after Undo.
+  void set_delta_pages(DeltaPages pages) {
+    delta_pages_ = pages;
+    if (pages != DeltaPages::None) changed_ = pages == DeltaPages::Changes;
+  }
 
   Result<std::vector<Tenant>> customer_tenants() override {
     std::vector<Tenant> out;
@@ -303,7 +326,7 @@ class JsonPageDirectory final : public Directory {
     // Decoded as the Graph adapter decodes an answer of its lists' $batch.
     DecodedSkuPage page;
     SkuPageFailure failure;
-    if (!decode_sku_page(t->skus_json, page, failure)) {
+    if (!decode_sku_page(changed_ ? t->changed_skus_json : t->skus_json, page, failure)) {
       return make_error(ErrorKind::Invalid, "SKU page: " + failure.detail);
     }
     return std::move(page.skus);
@@ -443,6 +466,7 @@ class JsonPageDirectory final : public Directory {
   const std::vector<GeneratedTenant>& tenants_;
   size_t page_size_;
   std::atomic<DeltaPages> delta_pages_{DeltaPages::None};
+  std::atomic<bool> changed_{false};               // the users as the change left them
   std::unordered_map<std::string, size_t> index_;  // by tenant id; read-only once built
 };
 
