@@ -141,7 +141,7 @@ Status count_users(Database& db, std::int64_t tenant_key) {
 namespace {
 
 // A tenant's SKU rows in the service's order (load_skus()), or as stored, each with its
-// position (skus_unchanged(): ordering them by position sorted them in a temporary b-tree,
+// position (compare_sku_rows(): ordering them by position sorted them in a temporary b-tree,
 // in every round of every tenant).
 constexpr const char* kSkusInOrder =
     "SELECT sku_id, object_id, part_number, applies_to, capability_status, consumed_units, "
@@ -178,13 +178,22 @@ SkuPointer sku_of_plan(Skus& skus, SkuPointer last, const Statement& r) {
   return nullptr;
 }
 
-// Whether the tenant's SKUs are exactly `skus` (what load_skus() would give), compared
-// as the rows are read: a quiet round compares them every time, and loading them built
-// four strings a plan.
-Result<bool> skus_unchanged(Database& db, std::int64_t tenant_key, const std::vector<Sku>& skus) {
+// How the tenant's SKU rows stand against `skus` (what load_skus() would give them as),
+// compared as the rows are read: a quiet round compares them every time, and loading
+// them built four strings a plan.
+struct SkuRowsAgainst {
+  // Each row holds its listed SKU's id at its position, and the plan rows are the listed
+  // plans: only the SKU rows' other columns may differ.
+  bool same_ids_and_plans = false;
+  std::vector<std::size_t> differing;  // positions whose row differs in those columns
+};
+
+Result<SkuRowsAgainst> compare_sku_rows(Database& db, std::int64_t tenant_key,
+                                        const std::vector<Sku>& skus) {
   bool same = true;
   size_t rows = 0;
   std::vector<bool> seen(skus.size());
+  SkuRowsAgainst out;
   auto on_sku = [&](const Statement& r) {
     ++rows;
     const std::int64_t at = r.column_int64(10);
@@ -194,13 +203,15 @@ Result<bool> skus_unchanged(Database& db, std::int64_t tenant_key, const std::ve
     }
     seen[static_cast<size_t>(at)] = true;
     const Sku& k = skus[static_cast<size_t>(at)];
-    same = same && r.column_view(0) == k.sku_id && r.column_view(1) == k.id &&
-           r.column_view(2) == k.sku_part_number && r.column_view(3) == k.applies_to &&
-           r.column_view(4) == k.capability_status && r.column_int(5) == k.consumed_units &&
-           r.column_int(6) == k.prepaid_units.enabled &&
-           r.column_int(7) == k.prepaid_units.suspended &&
-           r.column_int(8) == k.prepaid_units.warning &&
-           r.column_int(9) == k.prepaid_units.locked_out;
+    same = same && r.column_view(0) == k.sku_id;
+    if (r.column_view(1) != k.id || r.column_view(2) != k.sku_part_number ||
+        r.column_view(3) != k.applies_to || r.column_view(4) != k.capability_status ||
+        r.column_int(5) != k.consumed_units || r.column_int(6) != k.prepaid_units.enabled ||
+        r.column_int(7) != k.prepaid_units.suspended ||
+        r.column_int(8) != k.prepaid_units.warning ||
+        r.column_int(9) != k.prepaid_units.locked_out) {
+      out.differing.push_back(static_cast<size_t>(at));
+    }
   };
   const Sku* sku = nullptr;
   size_t plan = 0, plans = 0;
@@ -223,7 +234,28 @@ Result<bool> skus_unchanged(Database& db, std::int64_t tenant_key, const std::ve
   if (!read.ok()) return read.error();
   size_t listed = 0;
   for (const Sku& k : skus) listed += k.service_plans.size();
-  return same && rows == skus.size() && plans == listed;
+  out.same_ids_and_plans = same && rows == skus.size() && plans == listed;
+  return out;
+}
+
+// Writes the columns of the SKU rows at `positions` that compare_sku_rows() found
+// differing; their keys and plan rows stay as they are.
+Status update_sku_rows(Database& db, std::int64_t tenant_key, const std::vector<Sku>& skus,
+                       const std::vector<std::size_t>& positions) {
+  auto s = db.cached(
+      "UPDATE skus SET object_id = ?3, part_number = ?4, applies_to = ?5, "
+      "capability_status = ?6, consumed_units = ?7, enabled = ?8, suspended = ?9, "
+      "warning = ?10, locked_out = ?11 WHERE tenant = ?1 AND sku_id = ?2");
+  if (!s.ok()) return s.error();
+  for (std::size_t at : positions) {
+    const Sku& k = skus[at];
+    (*s)->reset();
+    (*s)->bind_all(tenant_key, k.sku_id, k.id, k.sku_part_number, k.applies_to, k.capability_status,
+                   k.consumed_units, k.prepaid_units.enabled, k.prepaid_units.suspended,
+                   k.prepaid_units.warning, k.prepaid_units.locked_out);
+    if (Status st = (*s)->run(); !st.ok()) return st;
+  }
+  return {};
 }
 
 // The hash kept beside the tenant's SKU rows; nullopt when unknown.
@@ -309,9 +341,17 @@ Status replace_skus(Database& db, std::int64_t tenant_key, const std::vector<Sku
   auto stored = stored_skus_hash(db, tenant_key);
   if (!stored.ok()) return stored.error();
   if (*stored == hash) return {};
-  auto unchanged = skus_unchanged(db, tenant_key, skus);
-  if (!unchanged.ok()) return unchanged.error();
-  if (*unchanged) return store_skus_hash(db, tenant_key, hash);
+  auto rows = compare_sku_rows(db, tenant_key, skus);
+  if (!rows.ok()) return rows.error();
+  if (rows->same_ids_and_plans) {
+    // The same SKUs and plans, their seats counted anew (a round that assigned or
+    // revoked licenses): only those rows are written, the plans' rows left as they are.
+    if (!rows->differing.empty()) {
+      changed = true;
+      if (Status st = update_sku_rows(db, tenant_key, skus, rows->differing); !st.ok()) return st;
+    }
+    return store_skus_hash(db, tenant_key, hash);
+  }
   changed = true;
   for (const char* sql :
        {"DELETE FROM skus WHERE tenant = ?1", "DELETE FROM service_plans WHERE tenant = ?1"}) {

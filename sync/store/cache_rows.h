@@ -61,7 +61,9 @@ Result<std::vector<Sku>> load_skus(Database& db, std::int64_t tenant_key);
 // hold (sync_state.skus_hash): false when a row was damaged, or since a load found them
 // damaged (hash 0) until a read writes them again; true when no hash is known (NULL).
 Result<bool> skus_intact(Database& db, std::int64_t tenant_key, const std::vector<Sku>& loaded);
-// Replaces them; `changed` is set when they differed. Keeps their hash beside them.
+// Replaces them; `changed` is set when they differed. Keeps their hash beside them. The
+// same SKUs and plans with other seat counts (or other columns of a SKU row) update only
+// the rows that differ.
 Status replace_skus(Database& db, std::int64_t tenant_key, const std::vector<Sku>& skus,
                     bool& changed);
 

@@ -1129,6 +1129,54 @@ TEST_F(CacheTest, SkusAreRewrittenExactlyWhenTheyDiffer) {
   }
 }
 
+// Proves: SKUs whose seats were counted anew (as every round that assigns or revokes
+// licenses finds them) update only the SKU rows that differ; the plans' rows, far more of
+// them, are written only when a plan or a SKU's place changed. Triggers in the file count
+// the statements' row writes.
+TEST_F(CacheTest, NewSeatCountsUpdateOnlyTheirSkuRows) {
+  Sku ems = make_sku(kEms, "EMS", 10, 1);
+  Sku none = make_sku("00000000-0000-0000-0000-000000000001", "FLOW_FREE", 100);
+  Sku e3 = make_sku(kE3, "SPE_E3", 25, 3);
+  ASSERT_TRUE(cache_->replace_skus(kContoso.id, {ems, none, e3}).ok());
+  raw_exec(path_,
+           "CREATE TABLE row_writes (what TEXT);"
+           "CREATE TRIGGER plans_in AFTER INSERT ON service_plans "
+           "BEGIN INSERT INTO row_writes VALUES ('plan'); END;"
+           "CREATE TRIGGER plans_out AFTER DELETE ON service_plans "
+           "BEGIN INSERT INTO row_writes VALUES ('plan'); END;"
+           "CREATE TRIGGER skus_in AFTER INSERT ON skus "
+           "BEGIN INSERT INTO row_writes VALUES ('sku'); END;"
+           "CREATE TRIGGER skus_out AFTER DELETE ON skus "
+           "BEGIN INSERT INTO row_writes VALUES ('sku'); END;"
+           "CREATE TRIGGER skus_set AFTER UPDATE ON skus "
+           "BEGIN INSERT INTO row_writes VALUES ('sku updated'); END;");
+  auto writes = [&](const std::string& what) {
+    return raw_int(path_, "SELECT count(*) FROM row_writes WHERE what = '" + what + "'");
+  };
+
+  // One moved from a SKU to another: both counted anew.
+  Sku ems_counted = ems;
+  ems_counted.consumed_units -= 1;
+  Sku e3_counted = e3;
+  e3_counted.consumed_units += 1;
+  e3_counted.prepaid_units.warning = 5;
+  std::int64_t before = version(kContoso.id);
+  ASSERT_TRUE(cache_->replace_skus(kContoso.id, {ems_counted, none, e3_counted}).ok());
+  EXPECT_EQ(snapshot(kContoso.id).skus, (std::vector<Sku>{ems_counted, none, e3_counted}));
+  EXPECT_FALSE(snapshot(kContoso.id).skus_fail_checksum);
+  EXPECT_NE(version(kContoso.id), before) << "the seats changed: plans made on them are stale";
+  EXPECT_EQ(writes("sku updated"), 2) << "only the SKUs whose seats changed";
+  EXPECT_EQ(writes("sku"), 0);
+  EXPECT_EQ(writes("plan"), 0) << "no plan changed";
+
+  // Another plan: every row written again.
+  Sku e3_replanned = e3_counted;
+  e3_replanned.service_plans[0].provisioning_status = "Disabled";
+  ASSERT_TRUE(cache_->replace_skus(kContoso.id, {ems_counted, none, e3_replanned}).ok());
+  EXPECT_EQ(snapshot(kContoso.id).skus, (std::vector<Sku>{ems_counted, none, e3_replanned}));
+  EXPECT_GT(writes("plan"), 0);
+}
+
 // Proves: the hash kept beside a tenant's SKU rows is that of the rows as they load back,
 // whether the list repeats no id (the list's own hash) or repeats one (the rows keep the
 // last listing of it, and their hash is taken from them): either way a load finds them
