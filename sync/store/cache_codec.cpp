@@ -121,10 +121,15 @@ std::int64_t content_hash(const User& u) {
 
 std::int64_t user_content_hash(const User& u) { return content_hash<WordHash>(u); }
 
-std::int64_t sku_list_hash(const std::vector<Sku>& skus) {
+namespace {
+
+// The list's hash, each SKU's own fields from `fields_of(i)`, its plans from skus[i].
+template <class FieldsOf>
+std::int64_t hash_sku_list(const std::vector<Sku>& skus, FieldsOf fields_of) {
   WordHash h;
   h.add_u64(skus.size());
-  for (const Sku& k : skus) {
+  for (std::size_t i = 0; i < skus.size(); ++i) {
+    const Sku& k = fields_of(i);
     h.add(std::string_view(k.sku_id));
     h.add(std::string_view(k.id));
     h.add(std::string_view(k.sku_part_number));
@@ -134,8 +139,8 @@ std::int64_t sku_list_hash(const std::vector<Sku>& skus) {
                       k.prepaid_units.warning, k.prepaid_units.locked_out}) {
       h.add_u64(static_cast<std::uint64_t>(static_cast<std::int64_t>(units)));
     }
-    h.add_u64(k.service_plans.size());
-    for (const ServicePlan& p : k.service_plans) {
+    h.add_u64(skus[i].service_plans.size());
+    for (const ServicePlan& p : skus[i].service_plans) {
       h.add(std::string_view(p.service_plan_id));
       h.add(std::string_view(p.service_plan_name));
       h.add(std::string_view(p.provisioning_status));
@@ -144,6 +149,16 @@ std::int64_t sku_list_hash(const std::vector<Sku>& skus) {
   }
   std::int64_t v = static_cast<std::int64_t>(h.value());
   return v == 0 ? 1 : v;
+}
+
+}  // namespace
+
+std::int64_t sku_list_hash(const std::vector<Sku>& skus) {
+  return hash_sku_list(skus, [&](std::size_t i) -> const Sku& { return skus[i]; });
+}
+
+std::int64_t sku_list_hash(const std::vector<Sku>& skus, const std::vector<Sku>& rows) {
+  return hash_sku_list(skus, [&](std::size_t i) -> const Sku& { return rows[i]; });
 }
 
 bool content_hash_matches(std::int64_t stored, std::int64_t current, const User& u) {

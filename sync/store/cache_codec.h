@@ -25,6 +25,11 @@ std::int64_t user_content_hash(const User& user);
 // The same for a tenant's list of SKUs with their service plans, in their order: what the
 // cache stores beside a tenant's SKU rows (sync_state.skus_hash). Never 0.
 std::int64_t sku_list_hash(const std::vector<Sku>& skus);
+// sku_list_hash() of `skus` with each SKU's own fields (all but its plans) taken from the
+// SKU of `rows` at its position (those SKUs' plans are not read): the hash of a tenant's
+// SKU rows read back without their plan rows, had their plans been `skus`' plans.
+// `rows` has as many SKUs as `skus`.
+std::int64_t sku_list_hash(const std::vector<Sku>& skus, const std::vector<Sku>& rows);
 
 // Whether `stored` is the content hash of `user`: this function's, or the byte-wise
 // FNV-1a hash that rows written before it hold (a row keeps that until it changes, so an

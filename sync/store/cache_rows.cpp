@@ -141,7 +141,7 @@ Status count_users(Database& db, std::int64_t tenant_key) {
 namespace {
 
 // A tenant's SKU rows in the service's order (load_skus()), or as stored, each with its
-// position (compare_sku_rows(): ordering them by position sorted them in a temporary b-tree,
+// position (skus_unchanged(): ordering them by position sorted them in a temporary b-tree,
 // in every round of every tenant).
 constexpr const char* kSkusInOrder =
     "SELECT sku_id, object_id, part_number, applies_to, capability_status, consumed_units, "
@@ -178,22 +178,13 @@ SkuPointer sku_of_plan(Skus& skus, SkuPointer last, const Statement& r) {
   return nullptr;
 }
 
-// How the tenant's SKU rows stand against `skus` (what load_skus() would give them as),
-// compared as the rows are read: a quiet round compares them every time, and loading
-// them built four strings a plan.
-struct SkuRowsAgainst {
-  // Each row holds its listed SKU's id at its position, and the plan rows are the listed
-  // plans: only the SKU rows' other columns may differ.
-  bool same_ids_and_plans = false;
-  std::vector<std::size_t> differing;  // positions whose row differs in those columns
-};
-
-Result<SkuRowsAgainst> compare_sku_rows(Database& db, std::int64_t tenant_key,
-                                        const std::vector<Sku>& skus) {
+// Whether the tenant's SKUs are exactly `skus` (what load_skus() would give), compared
+// as the rows are read: a quiet round compares them every time, and loading them built
+// four strings a plan.
+Result<bool> skus_unchanged(Database& db, std::int64_t tenant_key, const std::vector<Sku>& skus) {
   bool same = true;
   size_t rows = 0;
   std::vector<bool> seen(skus.size());
-  SkuRowsAgainst out;
   auto on_sku = [&](const Statement& r) {
     ++rows;
     const std::int64_t at = r.column_int64(10);
@@ -203,15 +194,13 @@ Result<SkuRowsAgainst> compare_sku_rows(Database& db, std::int64_t tenant_key,
     }
     seen[static_cast<size_t>(at)] = true;
     const Sku& k = skus[static_cast<size_t>(at)];
-    same = same && r.column_view(0) == k.sku_id;
-    if (r.column_view(1) != k.id || r.column_view(2) != k.sku_part_number ||
-        r.column_view(3) != k.applies_to || r.column_view(4) != k.capability_status ||
-        r.column_int(5) != k.consumed_units || r.column_int(6) != k.prepaid_units.enabled ||
-        r.column_int(7) != k.prepaid_units.suspended ||
-        r.column_int(8) != k.prepaid_units.warning ||
-        r.column_int(9) != k.prepaid_units.locked_out) {
-      out.differing.push_back(static_cast<size_t>(at));
-    }
+    same = same && r.column_view(0) == k.sku_id && r.column_view(1) == k.id &&
+           r.column_view(2) == k.sku_part_number && r.column_view(3) == k.applies_to &&
+           r.column_view(4) == k.capability_status && r.column_int(5) == k.consumed_units &&
+           r.column_int(6) == k.prepaid_units.enabled &&
+           r.column_int(7) == k.prepaid_units.suspended &&
+           r.column_int(8) == k.prepaid_units.warning &&
+           r.column_int(9) == k.prepaid_units.locked_out;
   };
   const Sku* sku = nullptr;
   size_t plan = 0, plans = 0;
@@ -234,28 +223,70 @@ Result<SkuRowsAgainst> compare_sku_rows(Database& db, std::int64_t tenant_key,
   if (!read.ok()) return read.error();
   size_t listed = 0;
   for (const Sku& k : skus) listed += k.service_plans.size();
-  out.same_ids_and_plans = same && rows == skus.size() && plans == listed;
-  return out;
+  return same && rows == skus.size() && plans == listed;
 }
 
-// Writes the columns of the SKU rows at `positions` that compare_sku_rows() found
-// differing; their keys and plan rows stay as they are.
-Status update_sku_rows(Database& db, std::int64_t tenant_key, const std::vector<Sku>& skus,
-                       const std::vector<std::size_t>& positions) {
+// The tenant's SKU rows without their plans, each at its position; nullopt unless there is
+// one row for each of positions 0 to `count` - 1.
+Result<std::optional<std::vector<Sku>>> sku_rows_by_position(Database& db, std::int64_t tenant_key,
+                                                             std::size_t count) {
+  auto s = db.cached(kSkusAsStored);
+  if (!s.ok()) return s.error();
+  (*s)->bind(1, tenant_key);
+  std::vector<Sku> rows(count);
+  std::vector<bool> seen(count);
+  bool whole = true;
+  std::size_t read = 0;
+  Status walked = for_each_row(**s, [&](const Statement& r) {
+    ++read;
+    const std::int64_t at = r.column_int64(10);
+    if (at < 0 || static_cast<std::size_t>(at) >= count || seen[static_cast<std::size_t>(at)]) {
+      whole = false;
+      return;
+    }
+    seen[static_cast<std::size_t>(at)] = true;
+    Sku& k = rows[static_cast<std::size_t>(at)];
+    k.sku_id = r.column_view(0);
+    k.id = r.column_view(1);
+    k.sku_part_number = r.column_view(2);
+    k.applies_to = r.column_view(3);
+    k.capability_status = r.column_view(4);
+    k.consumed_units = r.column_int(5);
+    k.prepaid_units = {r.column_int(6), r.column_int(7), r.column_int(8), r.column_int(9)};
+  });
+  if (!walked.ok()) return walked.error();
+  if (!whole || read != count) return std::optional<std::vector<Sku>>();
+  return std::optional<std::vector<Sku>>(std::move(rows));
+}
+
+// Whether two SKUs' own fields (all but their plans) are the same.
+bool same_row(const Sku& a, const Sku& b) {
+  return a.sku_id == b.sku_id && a.id == b.id && a.sku_part_number == b.sku_part_number &&
+         a.applies_to == b.applies_to && a.capability_status == b.capability_status &&
+         a.consumed_units == b.consumed_units && a.prepaid_units == b.prepaid_units;
+}
+
+// Writes `skus`' own fields into the SKU rows that hold others (`rows`, as
+// sku_rows_by_position() read them); keys and plan rows stay. Whether any row differed.
+Result<bool> update_sku_rows(Database& db, std::int64_t tenant_key, const std::vector<Sku>& skus,
+                             const std::vector<Sku>& rows) {
   auto s = db.cached(
       "UPDATE skus SET object_id = ?3, part_number = ?4, applies_to = ?5, "
       "capability_status = ?6, consumed_units = ?7, enabled = ?8, suspended = ?9, "
       "warning = ?10, locked_out = ?11 WHERE tenant = ?1 AND sku_id = ?2");
   if (!s.ok()) return s.error();
-  for (std::size_t at : positions) {
-    const Sku& k = skus[at];
+  bool updated = false;
+  for (std::size_t i = 0; i < skus.size(); ++i) {
+    const Sku& k = skus[i];
+    if (same_row(k, rows[i])) continue;
+    updated = true;
     (*s)->reset();
     (*s)->bind_all(tenant_key, k.sku_id, k.id, k.sku_part_number, k.applies_to, k.capability_status,
                    k.consumed_units, k.prepaid_units.enabled, k.prepaid_units.suspended,
                    k.prepaid_units.warning, k.prepaid_units.locked_out);
-    if (Status st = (*s)->run(); !st.ok()) return st;
+    if (Status st = (*s)->run(); !st.ok()) return st.error();
   }
-  return {};
+  return updated;
 }
 
 // The hash kept beside the tenant's SKU rows; nullopt when unknown.
@@ -341,17 +372,25 @@ Status replace_skus(Database& db, std::int64_t tenant_key, const std::vector<Sku
   auto stored = stored_skus_hash(db, tenant_key);
   if (!stored.ok()) return stored.error();
   if (*stored == hash) return {};
-  auto rows = compare_sku_rows(db, tenant_key, skus);
-  if (!rows.ok()) return rows.error();
-  if (rows->same_ids_and_plans) {
-    // The same SKUs and plans, their seats counted anew (a round that assigned or
-    // revoked licenses): only those rows are written, the plans' rows left as they are.
-    if (!rows->differing.empty()) {
-      changed = true;
-      if (Status st = update_sku_rows(db, tenant_key, skus, rows->differing); !st.ok()) return st;
+  if (*stored) {
+    // The same SKUs and plans with their seats counted anew (every round that assigned,
+    // revoked or moved a license): the SKU rows, read back without their plans, hash as
+    // stored when given the listed plans. Only the SKU rows that differ are written; the
+    // plans' rows, many more, are neither read nor written.
+    auto rows = sku_rows_by_position(db, tenant_key, skus.size());
+    if (!rows.ok()) return rows.error();
+    if (*rows && sku_list_hash(skus, **rows) == **stored &&
+        std::equal(skus.begin(), skus.end(), (*rows)->begin(),
+                   [](const Sku& a, const Sku& b) { return a.sku_id == b.sku_id; })) {
+      auto updated = update_sku_rows(db, tenant_key, skus, **rows);
+      if (!updated.ok()) return updated.error();
+      if (*updated) changed = true;
+      return store_skus_hash(db, tenant_key, hash);
     }
-    return store_skus_hash(db, tenant_key, hash);
   }
+  auto unchanged = skus_unchanged(db, tenant_key, skus);
+  if (!unchanged.ok()) return unchanged.error();
+  if (*unchanged) return store_skus_hash(db, tenant_key, hash);
   changed = true;
   for (const char* sql :
        {"DELETE FROM skus WHERE tenant = ?1", "DELETE FROM service_plans WHERE tenant = ?1"}) {

@@ -1177,6 +1177,22 @@ TEST_F(CacheTest, NewSeatCountsUpdateOnlyTheirSkuRows) {
   EXPECT_GT(writes("plan"), 0);
 }
 
+// Proves: a plan row damaged since it was written is not passed off as intact when seats
+// counted anew update the SKU rows around it (the plans are not read then): the next load
+// finds the rows failing their hash, and the tenant plans nothing until a read rewrites
+// them, as when the SKUs had not changed at all.
+TEST_F(CacheTest, ADamagedPlanRowIsFoundAfterNewSeatCounts) {
+  Sku ems = make_sku(kEms, "EMS", 10, 1);
+  Sku e3 = make_sku(kE3, "SPE_E3", 25, 3);
+  ASSERT_TRUE(cache_->replace_skus(kContoso.id, {ems, e3}).ok());
+  raw_exec(path_, "UPDATE service_plans SET name = 'DAMAGED' WHERE position = 0");
+
+  Sku e3_counted = e3;
+  e3_counted.consumed_units += 1;
+  ASSERT_TRUE(cache_->replace_skus(kContoso.id, {ems, e3_counted}).ok());
+  EXPECT_TRUE(snapshot(kContoso.id).skus_fail_checksum);
+}
+
 // Proves: the hash kept beside a tenant's SKU rows is that of the rows as they load back,
 // whether the list repeats no id (the list's own hash) or repeats one (the rows keep the
 // last listing of it, and their hash is taken from them): either way a load finds them
