@@ -13,6 +13,7 @@
 #include <nlohmann/json.hpp>
 
 #include "connector/batch_answer.h"
+#include "connector/domain_page_decoder.h"
 #include "connector/graph_errors.h"
 #include "connector/json_tree.h"
 #include "connector/role_page_decoder.h"
@@ -86,6 +87,14 @@ Result<DecodedRolePage<T>> decode_roles(const HttpResponse& response, const std:
   DecodedRolePage<T> decoded;
   ListPageFailure failure;
   if (decode_role_page(response.body, decoded, failure)) return decoded;
+  return page_failure(response, what, failure);
+}
+
+// A page of domains (domain_page_decoder.h), or what was wrong with it.
+Result<DecodedDomainPage> decode_domains(const HttpResponse& response, const std::string& what) {
+  DecodedDomainPage decoded;
+  ListPageFailure failure;
+  if (decode_domain_page(response.body, decoded, failure)) return decoded;
   return page_failure(response, what, failure);
 }
 
@@ -563,18 +572,12 @@ TenantLists GraphClient::tenant_lists(const std::string& tenant, const ListsRequ
     for (auto& item : *rest) items.push_back(std::move(item));
     return items;
   };
-  // A whole list through the tree: its first page's items, then the rest.
-  auto whole = [&]<class T>(std::size_t i, std::type_identity<T>) -> Result<std::vector<T>> {
-    auto parsed = tree(i);
-    if (!parsed.ok()) return parsed.error();
-    const nlohmann::json& page = *parsed;
-    auto value = page.is_object() ? page.find("value") : page.end();
-    if (value == page.end() || !value->is_array()) return no_value_array(page_one(i));
-    auto items = decode_array<T>(*value, page_one(i));
-    if (!items.ok()) return items;
-    auto next = page.find("@odata.nextLink");
-    const bool linked = next != page.end() && next->is_string();
-    return with_rest(i, std::move(items).value(), linked ? next->get<std::string>() : "");
+  // The domains straight from the text, then the rest of their pages.
+  auto domains = [&](std::size_t i) -> Result<std::vector<Domain>> {
+    if (!first[i].ok()) return first[i].error();
+    auto page = decode_domains(answer_alone(std::move(*first[i])), page_one(i));
+    if (!page) return page.error();
+    return with_rest(i, std::move(page->domains), page->next_link);
   };
   // A whole list of admin roles: its first page decoded straight from the text, then the
   // rest.
@@ -613,7 +616,7 @@ TenantLists GraphClient::tenant_lists(const std::string& tenant, const ListsRequ
   };
   TenantLists out;
   out.skus = skus(0);
-  out.domains = whole(1, std::type_identity<Domain>());
+  out.domains = domains(1);
   std::size_t i = 2;
   if (want.latest_delta_link) out.latest_delta_link = latest_link(i++);
   if (want.deleted_users) out.deleted_users = deleted_users(i++);

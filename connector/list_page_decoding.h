@@ -78,6 +78,11 @@ class ItemReader {
     return false;
   }
 
+  // A flag: true only for the boolean true; anything else, absent included, is false.
+  static bool flag(const std::optional<element>& value) {
+    return value && value->type() == Type::BOOL && bool(*value);
+  }
+
   std::string& detail_;
 };
 

@@ -38,12 +38,6 @@ class RoleReader : public list_page::ItemReader {
            text(role, "roleDefinitionId", true, out.role_definition_id) &&
            text(scope, "directoryScopeId", false, out.directory_scope_id);
   }
-
- private:
-  // True only for the boolean true: anything else, absent included, is false.
-  static bool flag(const std::optional<element>& value) {
-    return value && value->type() == Type::BOOL && bool(*value);
-  }
 };
 
 template <class T>
