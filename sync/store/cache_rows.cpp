@@ -150,6 +150,19 @@ constexpr const char* kSkusAsStored =
     "SELECT sku_id, object_id, part_number, applies_to, capability_status, consumed_units, "
     "enabled, suspended, warning, locked_out, position FROM skus WHERE tenant = ?1";
 
+// A SKU row's own fields (all but its plans), as both statements above select them.
+Sku sku_of_row(const Statement& r) {
+  Sku k;
+  k.sku_id = r.column_text(0);
+  k.id = r.column_text(1);
+  k.sku_part_number = r.column_text(2);
+  k.applies_to = r.column_text(3);
+  k.capability_status = r.column_text(4);
+  k.consumed_units = r.column_int(5);
+  k.prepaid_units = {r.column_int(6), r.column_int(7), r.column_int(8), r.column_int(9)};
+  return k;
+}
+
 // Walks the tenant's SKU rows (`skus_sql`), then all its plan rows in one pass of their
 // key's order (each SKU's together, in theirs): two statements, not one a SKU.
 template <class OnSku, class OnPlan>
@@ -245,14 +258,7 @@ Result<std::optional<std::vector<Sku>>> sku_rows_by_position(Database& db, std::
       return;
     }
     seen[static_cast<std::size_t>(at)] = true;
-    Sku& k = rows[static_cast<std::size_t>(at)];
-    k.sku_id = r.column_view(0);
-    k.id = r.column_view(1);
-    k.sku_part_number = r.column_view(2);
-    k.applies_to = r.column_view(3);
-    k.capability_status = r.column_view(4);
-    k.consumed_units = r.column_int(5);
-    k.prepaid_units = {r.column_int(6), r.column_int(7), r.column_int(8), r.column_int(9)};
+    rows[static_cast<std::size_t>(at)] = sku_of_row(r);
   });
   if (!walked.ok()) return walked.error();
   if (!whole || read != count) return std::optional<std::vector<Sku>>();
@@ -314,21 +320,7 @@ Result<std::vector<Sku>> load_skus(Database& db, std::int64_t tenant_key) {
   std::vector<Sku> skus;
   Sku* sku = nullptr;
   Status read = walk_sku_rows(
-      db, tenant_key, kSkusInOrder,
-      [&](const Statement& r) {
-        Sku k;
-        k.sku_id = r.column_text(0);
-        k.id = r.column_text(1);
-        k.sku_part_number = r.column_text(2);
-        k.applies_to = r.column_text(3);
-        k.capability_status = r.column_text(4);
-        k.consumed_units = r.column_int(5);
-        k.prepaid_units.enabled = r.column_int(6);
-        k.prepaid_units.suspended = r.column_int(7);
-        k.prepaid_units.warning = r.column_int(8);
-        k.prepaid_units.locked_out = r.column_int(9);
-        skus.push_back(std::move(k));
-      },
+      db, tenant_key, kSkusInOrder, [&](const Statement& r) { skus.push_back(sku_of_row(r)); },
       [&](const Statement& r) {
         sku = sku_of_plan(skus, sku, r);
         if (!sku) return;  // plans of a SKU the tenant does not list

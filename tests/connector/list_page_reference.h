@@ -1,14 +1,16 @@
 // The reference the list decoders are tested against (sku_page_decoder_test,
-// role_page_decoder_test): what the Graph adapter did before them, parse_json_tree() and
-// then the model's from_json item by item. expect_same_as_tree() checks that a decoder
-// and the reference both accept or both refuse a page, with the same kind of failure and
-// the same first failing item, and that an accepted page gives the same rows and link.
+// role_page_decoder_test, domain_page_decoder_test): what the Graph adapter did before
+// them, parse_json_tree() and then the model's from_json item by item.
+// expect_same_as_tree() checks that a decoder and the reference both accept or both refuse
+// a page, with the same kind of failure and the same first failing item, and that an
+// accepted page gives the same rows and link.
 #pragma once
 
 #include <gtest/gtest.h>
 
 #include <cstddef>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include <nlohmann/json.hpp>
@@ -52,6 +54,18 @@ Outcome<T> decode_with_tree(const std::string& text) {
   auto link = tree.find("@odata.nextLink");
   if (link != tree.end() && link->is_string()) out.next_link = link->get<std::string>();
   out.ok = true;
+  return out;
+}
+
+// A decoder's Outcome: `decode_page(text, page, failure)`, its items from `page.*items`.
+template <class Page, class T, class DecodePage>
+Outcome<T> outcome_of(const std::string& text, DecodePage&& decode_page,
+                      std::vector<T> Page::*items) {
+  Outcome<T> out;
+  Page page;
+  out.ok = decode_page(text, page, out.failure);
+  out.items = std::move(page.*items);
+  out.next_link = std::move(page.next_link);
   return out;
 }
 

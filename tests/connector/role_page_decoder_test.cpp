@@ -27,12 +27,8 @@ using namespace json_page_text;
 // The decoder's verdict on `text`, as the reference gives its own.
 template <class T>
 list_page_reference::Outcome<T> decode(const std::string& text) {
-  list_page_reference::Outcome<T> out;
-  DecodedRolePage<T> page;
-  out.ok = decode_role_page(text, page, out.failure);
-  out.items = std::move(page.items);
-  out.next_link = std::move(page.next_link);
-  return out;
+  return list_page_reference::outcome_of(
+      text, [](auto&&... args) { return decode_role_page(args...); }, &DecodedRolePage<T>::items);
 }
 
 template <class T>

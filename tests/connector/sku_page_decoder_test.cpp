@@ -29,12 +29,7 @@ using namespace json_page_text;
 
 // The decoder's verdict on `text`, as the reference gives its own.
 list_page_reference::Outcome<Sku> decode(const std::string& text) {
-  list_page_reference::Outcome<Sku> out;
-  DecodedSkuPage page;
-  out.ok = decode_sku_page(text, page, out.failure);
-  out.items = std::move(page.skus);
-  out.next_link = std::move(page.next_link);
-  return out;
+  return list_page_reference::outcome_of(text, decode_sku_page, &DecodedSkuPage::skus);
 }
 
 void expect_same_as_tree(const std::string& text) {
