@@ -89,6 +89,7 @@ struct Options {
   int http_concurrency = 8;  // remote.concurrency: connections of the adapter
   // Against the Graph SDK peer (--peer): whole programs, `runs` times each.
   bool peer = false;
+  bool peer_narrow = false;
   int runs = 5;
   double wait_load = 0;
   int wait_max_seconds = 600;
@@ -118,6 +119,9 @@ void add_options(CLI::App& app, Options& o) {
   app.add_flag("--peer", o.peer,
                "tenantsync mirror --full against the Graph SDK peer (bench/peers/"
                "graph-sdk-mirror) on fake-graph --generate, as child processes");
+  app.add_flag("--peer-narrow", o.peer_narrow,
+               "with --peer: the peer reads only SKUs, users and deleted users, as when issue "
+               "#19 was filed (by default it reads all that tenantsync's full mirror reads)");
   bench::count_option(app, "--runs", o.runs, "runs of each program (--peer)");
   app.add_option("--wait-load", o.wait_load,
                  "before measuring, wait for the 1-minute load to drop below this (--peer)")
@@ -690,6 +694,7 @@ int run(const Options& o) {
                          .concurrency = o.http_concurrency,
                          .wait_load = o.wait_load,
                          .wait_max_seconds = o.wait_max_seconds,
+                         .narrow_peer = o.peer_narrow,
                          .dir = dir,
                          .keep = o.keep};
     int code = bench::run_peer_comparison(p);

@@ -29,16 +29,20 @@ namespace fs = std::filesystem;
 constexpr char kSecretVariable[] = "MIRROR_BENCH_CLIENT_SECRET";
 const std::string kPeerDir = std::string(TENANTSYNC_SOURCE_DIR) + "/bench/peers/graph-sdk-mirror";
 
-// Users each program wrote, read back from its file.
-struct UserCounts {
+// What each program wrote, read back from its file: the users, and the lists that
+// tenantsync reads besides them (-1 where not counted: the narrow peer reads none).
+struct StoredCounts {
   long long active = -1;
   long long deleted = -1;
-  bool operator==(const UserCounts&) const = default;
+  long long role_definitions = -1;
+  long long domains = -1;
+  long long group_names = -1;
+  bool operator==(const StoredCounts&) const = default;
 };
 
 struct Measured {
   ChildRun run;
-  UserCounts users;
+  StoredCounts users;
   double fake_cpu_seconds = 0;  // fake-graph's CPU during the run: it shares the cores
   long long fake_requests = 0;
   double load_before = 0;
@@ -55,12 +59,22 @@ std::string peer_missing(const std::string& node) {
   return "";
 }
 
-UserCounts count_users(const std::string& path, const char* active_sql, const char* deleted_sql) {
-  UserCounts c;
+// Both programs name the lists' tables alike.
+StoredCounts count_stored(const std::string& path, const char* active_sql, const char* deleted_sql,
+                          bool lists) {
+  StoredCounts c;
   auto db = Database::open(path, false);
   if (!db.ok()) return c;
-  if (auto n = (*db)->query_int(active_sql); n.ok()) c.active = *n;
-  if (auto n = (*db)->query_int(deleted_sql); n.ok()) c.deleted = *n;
+  auto count = [&](const std::string& sql, long long& into) {
+    if (auto n = (*db)->query_int(sql); n.ok()) into = *n;
+  };
+  count(active_sql, c.active);
+  count(deleted_sql, c.deleted);
+  if (lists) {
+    count("SELECT count(*) FROM role_definitions", c.role_definitions);
+    count("SELECT count(*) FROM domains", c.domains);
+    count("SELECT count(*) FROM group_names", c.group_names);
+  }
   return c;
 }
 
@@ -110,21 +124,23 @@ class Comparison {
         {TENANTSYNC_BIN, "--config", run_dir + "/tenantsync.json", "mirror", "--full"},
         // TENANTSYNC_CONFIG would name another config; "" removes it from the child's env.
         {{kSecretVariable, kGeneratedSecret}, {"TENANTSYNC_CONFIG", ""}}, run_dir, [&] {
-          return count_users(run_dir + "/tenantsync.db",
-                             "SELECT count(*) FROM users WHERE deleted_at IS NULL",
-                             "SELECT count(*) FROM users WHERE deleted_at IS NOT NULL");
+          return count_stored(
+              run_dir + "/tenantsync.db", "SELECT count(*) FROM users WHERE deleted_at IS NULL",
+              "SELECT count(*) FROM users WHERE deleted_at IS NOT NULL", !o_.narrow_peer);
         });
   }
 
   std::optional<Measured> peer(const std::string& run_dir) {
     fs::create_directories(run_dir);
-    return measure({node_, kPeerDir + "/mirror.mjs", "--url", fake_.url(), "--partner",
-                    kGeneratedPartner, "--client-id", kBenchClientId, "--db", run_dir + "/peer.db",
-                    "--concurrency", std::to_string(o_.concurrency)},
-                   {{"GRAPH_CLIENT_SECRET", kGeneratedSecret}}, run_dir, [&] {
-                     return count_users(run_dir + "/peer.db", "SELECT count(*) FROM users",
-                                        "SELECT count(*) FROM deleted_users");
-                   });
+    std::vector<std::string> argv = {
+        node_,       kPeerDir + "/mirror.mjs", "--url",         fake_.url(),
+        "--partner", kGeneratedPartner,        "--client-id",   kBenchClientId,
+        "--db",      run_dir + "/peer.db",     "--concurrency", std::to_string(o_.concurrency)};
+    if (o_.narrow_peer) argv.push_back("--narrow");
+    return measure(argv, {{"GRAPH_CLIENT_SECRET", kGeneratedSecret}}, run_dir, [&] {
+      return count_stored(run_dir + "/peer.db", "SELECT count(*) FROM users",
+                          "SELECT count(*) FROM deleted_users", !o_.narrow_peer);
+    });
   }
 
  private:
@@ -201,8 +217,10 @@ int run_peer_comparison(const PeerOptions& o) {
   std::printf("tenantsync: %s --config ... mirror --full\n", TENANTSYNC_BIN);
   if (missing.empty()) {
     ChildRun version = run_child({node, "--version"}, {}, o.dir);
-    std::printf("peer: %s (%s) %s/mirror.mjs\n", node.c_str(),
-                version.out.substr(0, version.out.find('\n')).c_str(), kPeerDir.c_str());
+    std::printf("peer: %s (%s) %s/mirror.mjs%s\n", node.c_str(),
+                version.out.substr(0, version.out.find('\n')).c_str(), kPeerDir.c_str(),
+                o.narrow_peer ? " --narrow (SKUs, users and deleted users only)"
+                              : " (tenantsync's whole read)");
   } else {
     std::printf(
         "peer: SKIPPED: %s.\n  Install it with `npm ci --prefix bench/peers/graph-sdk-mirror` "
@@ -254,10 +272,14 @@ int run_peer_comparison(const PeerOptions& o) {
     if (p) {
       theirs.push_back(*p);
       if (!(p->users == t->users)) {
-        std::fprintf(stderr,
-                     "mirror_bench: run %d: tenantsync read %lld users (+%lld deleted), the peer "
-                     "%lld (+%lld deleted)\n",
-                     run, t->users.active, t->users.deleted, p->users.active, p->users.deleted);
+        auto said = [](const StoredCounts& c) {
+          return std::to_string(c.active) + " users (+" + std::to_string(c.deleted) +
+                 " deleted), " + std::to_string(c.role_definitions) + " role definitions, " +
+                 std::to_string(c.domains) + " domains, " + std::to_string(c.group_names) +
+                 " group names";
+        };
+        std::fprintf(stderr, "mirror_bench: run %d: tenantsync stored %s, the peer %s\n", run,
+                     said(t->users).c_str(), said(p->users).c_str());
         mismatch = true;
       }
     }

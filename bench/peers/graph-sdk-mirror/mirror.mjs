@@ -2,12 +2,19 @@
 // The benchmark peer of `tenantsync mirror --full` (issue #19): the same read of every
 // customer tenant, written on Microsoft's own libraries as a competent admin would write
 // it: @azure/msal-node for app tokens (client credentials, one app per customer tenant),
-// @microsoft/microsoft-graph-client for the reads ($select, $top=999, @odata.nextLink),
-// better-sqlite3 for the store (one transaction per page). Tenants run 8 at once.
+// @microsoft/microsoft-graph-client for the reads ($select, $top=999, @odata.nextLink,
+// $batch), better-sqlite3 for the store (one transaction per page). Tenants run 8 at once.
+//
+// It reads and stores what tenantsync's full mirror does: the tenant's SKUs, domains,
+// admin role definitions and assignments and a "sync from now" delta link (one $batch),
+// its users, then its deleted users and the names of the groups its users inherit
+// licenses from (one $batch), as tenantsync asks for them. --narrow reads only the SKUs,
+// the users and the deleted users, as the peer did when issue #19 was filed, before
+// tenantsync read roles, domains, group names and the delta link.
 //
 // Usage:
 //   GRAPH_CLIENT_SECRET=... node mirror.mjs --url http://127.0.0.1:PORT \
-//     --partner partner.onmicrosoft.com --client-id ID --db out.db [--concurrency 8]
+//     --partner partner.onmicrosoft.com --client-id ID --db out.db [--concurrency 8] [--narrow]
 //
 // --url is fake-graph's root: Graph at URL/v1.0, tokens at URL/{tenant}/oauth2/v2.0/token.
 // The libraries are used unmodified; what it takes to point them at a plain-http loopback
@@ -27,12 +34,13 @@ const USER_SELECT = [
 ];
 const DELETED_USER_SELECT = [...USER_SELECT, "deletedDateTime"];
 const PAGE_SIZE = 999;  // Graph's largest $top
+const BATCH_SIZE = 20;  // Graph's most requests in one $batch
 
 function usage(message) {
   process.stderr.write(
     `mirror.mjs: ${message}\n` +
       "usage: GRAPH_CLIENT_SECRET=... node mirror.mjs --url URL --partner TENANT " +
-      "--client-id ID --db PATH [--concurrency N]\n");
+      "--client-id ID --db PATH [--concurrency N] [--narrow]\n");
   process.exit(64);
 }
 
@@ -46,6 +54,7 @@ function options() {
         "client-id": { type: "string" },
         db: { type: "string" },
         concurrency: { type: "string", default: "8" },
+        narrow: { type: "boolean", default: false },
       },
     }));
   } catch (e) {
@@ -69,6 +78,7 @@ function options() {
     secret,
     db: values.db,
     concurrency,
+    narrow: values.narrow,
   };
 }
 
@@ -143,9 +153,10 @@ function nextPage(o, link) {
   return link.startsWith(`${o.root}/`) ? `https://${o.host}${link.slice(o.root.length)}` : link;
 }
 
-// Every page of a collection, one at a time: `first` is the SDK request of page one.
+// Every page of a collection, one at a time: `first` is the SDK request of page one, or
+// page one itself when a $batch brought it.
 async function forEachPage(o, client, first, onPage) {
-  let page = await first.get();
+  let page = typeof first.get === "function" ? await first.get() : first;
   for (;;) {
     onPage(page.value ?? []);
     const link = page["@odata.nextLink"];
@@ -171,7 +182,18 @@ function openStore(path) {
       service_plans TEXT, PRIMARY KEY (tenant_id, sku_id));
     CREATE TABLE IF NOT EXISTS users (${userColumns}, PRIMARY KEY (tenant_id, id));
     CREATE TABLE IF NOT EXISTS deleted_users (${userColumns}, deleted_date_time TEXT,
-      PRIMARY KEY (tenant_id, id));`);
+      PRIMARY KEY (tenant_id, id));
+    CREATE TABLE IF NOT EXISTS domains (tenant_id TEXT NOT NULL, name TEXT NOT NULL,
+      is_default INTEGER, is_initial INTEGER, is_verified INTEGER,
+      PRIMARY KEY (tenant_id, name));
+    CREATE TABLE IF NOT EXISTS role_definitions (tenant_id TEXT NOT NULL, id TEXT NOT NULL,
+      display_name TEXT, is_built_in INTEGER, is_privileged INTEGER,
+      PRIMARY KEY (tenant_id, id));
+    CREATE TABLE IF NOT EXISTS role_assignments (tenant_id TEXT NOT NULL, id TEXT NOT NULL,
+      principal_id TEXT, role_definition_id TEXT, PRIMARY KEY (tenant_id, id));
+    CREATE TABLE IF NOT EXISTS group_names (tenant_id TEXT NOT NULL, id TEXT NOT NULL,
+      display_name TEXT, PRIMARY KEY (tenant_id, id));
+    CREATE TABLE IF NOT EXISTS delta_links (tenant_id TEXT PRIMARY KEY, link TEXT);`);
   const userValues = (tenant, u) => [
     tenant, u.id, u.userPrincipalName ?? null, u.displayName ?? null, u.mail ?? null,
     u.givenName ?? null, u.surname ?? null, u.jobTitle ?? null, u.department ?? null,
@@ -184,6 +206,12 @@ function openStore(path) {
     "INSERT OR REPLACE INTO users VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
   const insertDeleted = db.prepare(
     "INSERT OR REPLACE INTO deleted_users VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+  const insertDomain = db.prepare("INSERT OR REPLACE INTO domains VALUES (?, ?, ?, ?, ?)");
+  const insertRole = db.prepare("INSERT OR REPLACE INTO role_definitions VALUES (?, ?, ?, ?, ?)");
+  const insertAssignment = db.prepare("INSERT OR REPLACE INTO role_assignments VALUES (?, ?, ?, ?)");
+  const insertGroup = db.prepare("INSERT OR REPLACE INTO group_names VALUES (?, ?, ?)");
+  const insertLink = db.prepare("INSERT OR REPLACE INTO delta_links VALUES (?, ?)");
+  const flag = (v) => (v ? 1 : 0);
   return {
     db,
     tenants: db.transaction((tenants) => {
@@ -206,11 +234,58 @@ function openStore(path) {
     deletedUsers: db.transaction((tenant, users) => {
       for (const u of users) insertDeleted.run([...userValues(tenant, u), u.deletedDateTime ?? null]);
     }),
+    // The lists of one tenant together, as tenantsync writes them with its read's start.
+    lists: db.transaction((tenant, lists) => {
+      for (const d of lists.domains) {
+        insertDomain.run(tenant, d.id, flag(d.isDefault), flag(d.isInitial), flag(d.isVerified));
+      }
+      for (const r of lists.roleDefinitions) {
+        insertRole.run(tenant, r.id, r.displayName ?? null, flag(r.isBuiltIn), flag(r.isPrivileged));
+      }
+      for (const a of lists.roleAssignments) {
+        insertAssignment.run(tenant, a.id, a.principalId ?? null, a.roleDefinitionId ?? null);
+      }
+      insertLink.run(tenant, lists.deltaLink);
+    }),
+    groups: db.transaction((tenant, groups) => {
+      for (const g of groups) insertGroup.run(tenant, g.id, g.displayName ?? "");
+    }),
   };
 }
 
-async function mirrorTenant(o, store, tenant, counts) {
-  const client = graphClient(o, tenant);
+// One $batch of GETs (`paths` relative to the version root, as Graph wants them): each
+// answer's body by its path, or an error naming it.
+async function batchGet(client, paths) {
+  const answer = await client.api("/$batch").post({
+    requests: paths.map((url, i) => ({ id: String(i), method: "GET", url })),
+  });
+  const bodies = new Array(paths.length);
+  for (const r of answer.responses ?? []) {
+    if (r.status !== 200) {
+      throw new Error(`${paths[r.id]}: ${r.status} ${r.body?.error?.code ?? ""}`);
+    }
+    bodies[Number(r.id)] = r.body;
+  }
+  return bodies;
+}
+
+// All of a list whose first page a $batch brought.
+async function wholeList(o, client, firstPage) {
+  const items = [];
+  await forEachPage(o, client, firstPage, (page) => items.push(...page));
+  return items;
+}
+
+// The groups users inherit licenses from, each once.
+function licenseGroups(users, into) {
+  for (const u of users) {
+    for (const s of u.licenseAssignmentStates ?? []) {
+      if (s.assignedByGroup) into.add(s.assignedByGroup);
+    }
+  }
+}
+
+async function mirrorNarrow(o, store, client, tenant, counts) {
   const skus = await client.api("/subscribedSkus").get();
   store.skus(tenant, skus.value ?? []);
   counts.skus += (skus.value ?? []).length;
@@ -228,6 +303,58 @@ async function mirrorTenant(o, store, tenant, counts) {
                     });
 }
 
+async function mirrorTenant(o, store, tenant, counts) {
+  const client = graphClient(o, tenant);
+  if (o.narrow) return mirrorNarrow(o, store, client, tenant, counts);
+  // The lists' first pages in one $batch, as tenantsync asks for them.
+  const [skus, domains, latest, roleDefinitions, roleAssignments] = await batchGet(client, [
+    "/subscribedSkus", "/domains",
+    `/users/delta?$select=${USER_SELECT.join(",")}&$deltatoken=latest`,
+    "/roleManagement/directory/roleDefinitions", "/roleManagement/directory/roleAssignments",
+  ]);
+  const deltaLink = latest["@odata.deltaLink"];
+  if (!deltaLink) throw new Error("the users delta ($deltatoken=latest) gave no deltaLink");
+  const lists = {
+    domains: await wholeList(o, client, domains),
+    roleDefinitions: await wholeList(o, client, roleDefinitions),
+    roleAssignments: await wholeList(o, client, roleAssignments),
+    deltaLink,
+  };
+  store.skus(tenant, skus.value ?? []);
+  store.lists(tenant, lists);
+  counts.skus += (skus.value ?? []).length;
+  counts.roleDefinitions += lists.roleDefinitions.length;
+  counts.domains += lists.domains.length;
+
+  const groups = new Set();
+  await forEachPage(o, client,
+                    client.api("/users").select(USER_SELECT).top(PAGE_SIZE), (users) => {
+                      store.users(tenant, users);
+                      licenseGroups(users, groups);
+                      counts.users += users.length;
+                    });
+  // The deleted users' first page with the groups' names, 20 to a $batch.
+  const ids = [...groups];
+  const deletedPath = "/directory/deletedItems/microsoft.graph.user" +
+                      `?$select=${DELETED_USER_SELECT.join(",")}&$top=${PAGE_SIZE}`;
+  const named = [];
+  let deletedFirst;
+  for (let from = 0; from === 0 || from < ids.length; from += BATCH_SIZE - 1) {
+    const chunk = ids.slice(from, from + BATCH_SIZE - 1);
+    const paths = chunk.map((id) => `/groups/${encodeURIComponent(id)}?$select=id,displayName`);
+    if (from === 0) paths.unshift(deletedPath);
+    const bodies = await batchGet(client, paths);
+    if (from === 0) deletedFirst = bodies.shift();
+    named.push(...bodies);
+  }
+  store.groups(tenant, named);
+  counts.groups += named.length;
+  await forEachPage(o, client, deletedFirst, (users) => {
+    store.deletedUsers(tenant, users);
+    counts.deletedUsers += users.length;
+  });
+}
+
 async function main() {
   const o = options();
   const started = process.hrtime.bigint();
@@ -238,6 +365,7 @@ async function main() {
   store.tenants(tenants);
 
   const counts = { tenants: tenants.length, skus: 0, users: 0, deletedUsers: 0 };
+  if (!o.narrow) Object.assign(counts, { roleDefinitions: 0, domains: 0, groups: 0 });
   let next = 0;
   const worker = async () => {
     while (next < tenants.length) {
