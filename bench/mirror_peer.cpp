@@ -124,22 +124,26 @@ class Comparison {
         {TENANTSYNC_BIN, "--config", run_dir + "/tenantsync.json", "mirror", "--full"},
         // TENANTSYNC_CONFIG would name another config; "" removes it from the child's env.
         {{kSecretVariable, kGeneratedSecret}, {"TENANTSYNC_CONFIG", ""}}, run_dir, [&] {
-          return count_stored(
-              run_dir + "/tenantsync.db", "SELECT count(*) FROM users WHERE deleted_at IS NULL",
-              "SELECT count(*) FROM users WHERE deleted_at IS NOT NULL", !o_.narrow_peer);
+          return count_stored(run_dir + "/tenantsync.db",
+                              "SELECT count(*) FROM users WHERE deleted_at IS NULL",
+                              "SELECT count(*) FROM users WHERE deleted_at IS NOT NULL", true);
         });
   }
 
-  std::optional<Measured> peer(const std::string& run_dir) {
+  // The peer reading what tenantsync reads, or (`narrow`) only SKUs, users and deleted users.
+  std::optional<Measured> peer(const std::string& run_dir, bool narrow) {
     fs::create_directories(run_dir);
-    std::vector<std::string> argv = {
-        node_,       kPeerDir + "/mirror.mjs", "--url",         fake_.url(),
-        "--partner", kGeneratedPartner,        "--client-id",   kBenchClientId,
-        "--db",      run_dir + "/peer.db",     "--concurrency", std::to_string(o_.concurrency)};
-    if (o_.narrow_peer) argv.push_back("--narrow");
+    const std::string db = run_dir + (narrow ? "/narrow-peer.db" : "/peer.db");
+    std::vector<std::string> argv = {node_,           kPeerDir + "/mirror.mjs",
+                                     "--url",         fake_.url(),
+                                     "--partner",     kGeneratedPartner,
+                                     "--client-id",   kBenchClientId,
+                                     "--db",          db,
+                                     "--concurrency", std::to_string(o_.concurrency)};
+    if (narrow) argv.push_back("--narrow");
     return measure(argv, {{"GRAPH_CLIENT_SECRET", kGeneratedSecret}}, run_dir, [&] {
-      return count_stored(run_dir + "/peer.db", "SELECT count(*) FROM users",
-                          "SELECT count(*) FROM deleted_users", !o_.narrow_peer);
+      return count_stored(db, "SELECT count(*) FROM users", "SELECT count(*) FROM deleted_users",
+                          !narrow);
     });
   }
 
@@ -171,7 +175,7 @@ class Comparison {
 
 void print_run(int run, const char* who, const Measured& m) {
   std::printf(
-      "run %d %-10s %7.2f s wall %7.2f s cpu (user %.2f, sys %.2f)  peak RSS %7.1f MiB  "
+      "run %d %-11s %7.2f s wall %7.2f s cpu (user %.2f, sys %.2f)  peak RSS %7.1f MiB  "
       "users %lld (+%lld deleted)  fake: %lld requests, %.2f s cpu  load %.2f\n",
       run, who, m.run.wall_seconds, m.run.cpu_seconds(), m.run.user_seconds, m.run.system_seconds,
       m.run.max_rss_kb / 1024.0, m.users.active, m.users.deleted, m.fake_requests,
@@ -217,10 +221,11 @@ int run_peer_comparison(const PeerOptions& o) {
   std::printf("tenantsync: %s --config ... mirror --full\n", TENANTSYNC_BIN);
   if (missing.empty()) {
     ChildRun version = run_child({node, "--version"}, {}, o.dir);
-    std::printf("peer: %s (%s) %s/mirror.mjs%s\n", node.c_str(),
+    std::printf("peer: %s (%s) %s/mirror.mjs (tenantsync's whole read)%s\n", node.c_str(),
                 version.out.substr(0, version.out.find('\n')).c_str(), kPeerDir.c_str(),
-                o.narrow_peer ? " --narrow (SKUs, users and deleted users only)"
-                              : " (tenantsync's whole read)");
+                o.narrow_peer ? "; peer-narrow: the same with --narrow (SKUs, users and deleted "
+                                "users only)"
+                              : "");
   } else {
     std::printf(
         "peer: SKIPPED: %s.\n  Install it with `npm ci --prefix bench/peers/graph-sdk-mirror` "
@@ -230,7 +235,24 @@ int run_peer_comparison(const PeerOptions& o) {
   }
   std::fflush(stdout);
 
+  // The programs measured, in the order of the first run; each run starts one further on,
+  // so none always runs on another's leftovers.
+  struct Program {
+    const char* label;  // per run
+    const char* title;  // in the medians
+    bool peer = false;
+    bool narrow = false;
+    std::vector<Measured> runs;
+  };
+  std::vector<Program> programs = {{"tenantsync", "tenantsync mirror --full", false, false, {}}};
+  if (missing.empty()) {
+    programs.push_back({"peer", "peer (Graph SDK, Node.js)", true, false, {}});
+    if (o.narrow_peer) programs.push_back({"peer-narrow", "peer --narrow", true, true, {}});
+  }
   Comparison compare(o, *fake, node);
+  auto measure = [&](const Program& p, const std::string& run_dir) {
+    return p.peer ? compare.peer(run_dir, p.narrow) : compare.tenantsync(run_dir);
+  };
   auto done = [&](const std::string& run_dir) {
     std::error_code ec;
     if (!o.keep) fs::remove_all(run_dir, ec);
@@ -239,14 +261,11 @@ int run_peer_comparison(const PeerOptions& o) {
   // Untimed: fake-graph builds each generated tenant on first use; neither program pays.
   {
     std::string run_dir = o.dir + "/warm-up";
-    auto t = compare.tenantsync(run_dir);
-    if (!t) return 1;
-    std::printf("warm-up (untimed): tenantsync %.2f s, %lld users (+%lld deleted)",
-                t->run.wall_seconds, t->users.active, t->users.deleted);
-    if (missing.empty()) {
-      auto p = compare.peer(run_dir);
-      if (!p) return 1;
-      std::printf(", peer %.2f s", p->run.wall_seconds);
+    std::printf("warm-up (untimed):");
+    for (const Program& p : programs) {
+      auto m = measure(p, run_dir);
+      if (!m) return 1;
+      std::printf(" %s %.2f s", p.label, m->run.wall_seconds);
     }
     std::printf("\n");
     done(run_dir);
@@ -254,34 +273,34 @@ int run_peer_comparison(const PeerOptions& o) {
   double load_start = wait_for_load(o.wait_load, o.wait_max_seconds);
   std::printf("load at the start of the runs: %.2f\n\n", load_start);
 
-  std::vector<Measured> ours, theirs;
   bool mismatch = false;
   for (int run = 1; run <= o.runs; ++run) {
     const std::string run_dir = o.dir + "/run-" + std::to_string(run);
-    // Alternating who goes first, so neither always runs on the other's leftovers.
-    bool peer_first = missing.empty() && run % 2 == 0;
-    std::optional<Measured> p;
-    if (peer_first && !(p = compare.peer(run_dir))) return 1;
-    auto t = compare.tenantsync(run_dir);
-    if (!t) return 1;
-    if (missing.empty() && !peer_first && !(p = compare.peer(run_dir))) return 1;
-    if (peer_first) print_run(run, "peer", *p);
-    print_run(run, "tenantsync", *t);
-    if (p && !peer_first) print_run(run, "peer", *p);
-    ours.push_back(*t);
-    if (p) {
-      theirs.push_back(*p);
-      if (!(p->users == t->users)) {
-        auto said = [](const StoredCounts& c) {
-          return std::to_string(c.active) + " users (+" + std::to_string(c.deleted) +
-                 " deleted), " + std::to_string(c.role_definitions) + " role definitions, " +
-                 std::to_string(c.domains) + " domains, " + std::to_string(c.group_names) +
-                 " group names";
-        };
-        std::fprintf(stderr, "mirror_bench: run %d: tenantsync stored %s, the peer %s\n", run,
-                     said(t->users).c_str(), said(p->users).c_str());
-        mismatch = true;
+    for (size_t k = 0; k < programs.size(); ++k) {
+      Program& p = programs[(k + run - 1) % programs.size()];
+      auto m = measure(p, run_dir);
+      if (!m) return 1;
+      print_run(run, p.label, *m);
+      p.runs.push_back(*m);
+    }
+    // What tenantsync stored against each peer's count (the narrow one counts no lists).
+    const StoredCounts& ours = programs[0].runs.back().users;
+    for (size_t k = 1; k < programs.size(); ++k) {
+      const StoredCounts& theirs = programs[k].runs.back().users;
+      StoredCounts expected = ours;
+      if (programs[k].narrow) {
+        expected.role_definitions = expected.domains = expected.group_names = -1;
       }
+      if (theirs == expected) continue;
+      auto said = [](const StoredCounts& c) {
+        return std::to_string(c.active) + " users (+" + std::to_string(c.deleted) + " deleted), " +
+               std::to_string(c.role_definitions) + " role definitions, " +
+               std::to_string(c.domains) + " domains, " + std::to_string(c.group_names) +
+               " group names";
+      };
+      std::fprintf(stderr, "mirror_bench: run %d: tenantsync stored %s, %s %s\n", run,
+                   said(ours).c_str(), programs[k].label, said(theirs).c_str());
+      mismatch = true;
     }
     done(run_dir);
   }
@@ -289,20 +308,28 @@ int run_peer_comparison(const PeerOptions& o) {
   const std::string title = "median of " + std::to_string(o.runs) + " runs";
   std::printf("\n%-28s %11s %11s %13s %10s %11s\n", title.c_str(), "wall", "CPU", "peak RSS",
               "requests", "fake CPU");
-  Medians t = medians(ours);
-  print_medians("tenantsync mirror --full", t);
-  if (!theirs.empty()) {
-    Medians p = medians(theirs);
-    print_medians("peer (Graph SDK, Node.js)", p);
-    auto ratio = [](double a, double b) {
-      char buf[32];
-      std::snprintf(buf, sizeof buf, "x%.2f", b > 0 ? a / b : 0.0);
-      return std::string(buf);
-    };
-    std::printf("%-28s %11s %11s %13s\n", "tenantsync / peer", ratio(t.wall, p.wall).c_str(),
-                ratio(t.cpu, p.cpu).c_str(), ratio(t.rss_mib, p.rss_mib).c_str());
-    std::printf("users read: %lld (+%lld deleted) by each%s\n", ours.back().users.active,
-                ours.back().users.deleted, mismatch ? " in the last run; MISMATCH above" : "");
+  std::vector<Medians> m;
+  for (const Program& p : programs) {
+    m.push_back(medians(p.runs));
+    print_medians(p.title, m.back());
+  }
+  auto ratio = [](double a, double b) {
+    char buf[32];
+    std::snprintf(buf, sizeof buf, "x%.2f", b > 0 ? a / b : 0.0);
+    return std::string(buf);
+  };
+  for (size_t k = 1; k < programs.size(); ++k) {
+    const std::string over = std::string("tenantsync / ") + programs[k].label;
+    std::printf("%-28s %11s %11s %13s\n", over.c_str(), ratio(m[0].wall, m[k].wall).c_str(),
+                ratio(m[0].cpu, m[k].cpu).c_str(), ratio(m[0].rss_mib, m[k].rss_mib).c_str());
+  }
+  if (programs.size() > 1) {
+    const StoredCounts& c = programs[0].runs.back().users;
+    std::printf("stored by each: %lld users (+%lld deleted)", c.active, c.deleted);
+    std::printf(
+        ", %lld role definitions, %lld domains, %lld group names (not by the narrow "
+        "peer)%s\n",
+        c.role_definitions, c.domains, c.group_names, mismatch ? "; MISMATCH above" : "");
   }
   std::printf("load at the end: %.2f\n", load_average());
   return mismatch ? 1 : 0;

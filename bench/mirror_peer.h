@@ -3,8 +3,9 @@
 // graph-sdk-mirror, issue #19), both as child processes against one fake-graph started
 // here, N runs each, alternating, each into a fresh SQLite file. Per run and as medians:
 // wall time, CPU (user + system) and peak RSS of each process from wait4(), and the
-// ratios tenantsync / peer. After every run it counts the users (active and soft-deleted),
-// role definitions, domains and group names each wrote; a mismatch is an error.
+// ratios tenantsync / peer (and / the narrow peer, when asked). After every run it counts
+// the users (active and soft-deleted), role definitions, domains and group names each
+// wrote; a mismatch is an error.
 #pragma once
 
 #include <string>
@@ -20,8 +21,8 @@ struct PeerOptions {
   int concurrency = 8;   // tenantsync's remote.concurrency and the peer's --concurrency
   double wait_load = 0;  // before measuring, wait for the 1-minute load to drop below it
   int wait_max_seconds = 600;
-  // The peer reads only SKUs, users and deleted users (mirror.mjs --narrow), as when
-  // issue #19 was filed; by default it reads all that tenantsync's full mirror reads.
+  // Also runs the peer as issue #19 filed it, reading only SKUs, users and deleted users
+  // (mirror.mjs --narrow); the peer itself reads all that tenantsync's full mirror reads.
   bool narrow_peer = false;
   std::string dir;    // where the SQLite files go (the caller's folder)
   bool keep = false;  // keep each run's files
