@@ -120,9 +120,9 @@ void add_options(CLI::App& app, Options& o) {
                "tenantsync mirror --full against the Graph SDK peer (bench/peers/"
                "graph-sdk-mirror) on fake-graph --generate, as child processes");
   app.add_flag("--peer-narrow", o.peer_narrow,
-               "with --peer: also run the peer as issue #19 filed it, reading only SKUs, users "
-               "and deleted users (the peer itself reads all that tenantsync's full mirror "
-               "reads)");
+               "with --peer: also run the peer issue #19's goals were set against, which reads "
+               "only SKUs, users and deleted users (the peer itself reads all that "
+               "tenantsync's full mirror reads)");
   bench::count_option(app, "--runs", o.runs, "runs of each program (--peer)");
   app.add_option("--wait-load", o.wait_load,
                  "before measuring, wait for the 1-minute load to drop below this (--peer)")

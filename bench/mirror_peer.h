@@ -21,8 +21,9 @@ struct PeerOptions {
   int concurrency = 8;   // tenantsync's remote.concurrency and the peer's --concurrency
   double wait_load = 0;  // before measuring, wait for the 1-minute load to drop below it
   int wait_max_seconds = 600;
-  // Also runs the peer as issue #19 filed it, reading only SKUs, users and deleted users
-  // (mirror.mjs --narrow); the peer itself reads all that tenantsync's full mirror reads.
+  // Also runs the peer issue #19's goals were set against, which reads only SKUs, users
+  // and deleted users (mirror.mjs --narrow); the peer itself reads all that tenantsync's
+  // full mirror reads.
   bool narrow_peer = false;
   std::string dir;    // where the SQLite files go (the caller's folder)
   bool keep = false;  // keep each run's files

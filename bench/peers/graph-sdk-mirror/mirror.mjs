@@ -9,8 +9,9 @@
 // admin role definitions and assignments and a "sync from now" delta link (one $batch),
 // its users, then its deleted users and the names of the groups its users inherit
 // licenses from (one $batch), as tenantsync asks for them. --narrow reads only the SKUs,
-// the users and the deleted users, as the peer did when issue #19 was filed, before
-// tenantsync read roles, domains, group names and the delta link.
+// the users and the deleted users: the peer issue #19's goals were set against, which
+// skipped the domains, admin roles and group names tenantsync read then, and the delta
+// link it reads since.
 //
 // Usage:
 //   GRAPH_CLIENT_SECRET=... node mirror.mjs --url http://127.0.0.1:PORT \
