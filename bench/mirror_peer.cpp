@@ -42,7 +42,7 @@ struct StoredCounts {
 
 struct Measured {
   ChildRun run;
-  StoredCounts users;
+  StoredCounts stored;
   double fake_cpu_seconds = 0;  // fake-graph's CPU during the run: it shares the cores
   long long fake_requests = 0;
   double load_before = 0;
@@ -164,7 +164,7 @@ class Comparison {
                    m.run.out.c_str(), m.run.err.c_str());
       return std::nullopt;
     }
-    m.users = count();
+    m.stored = count();
     return m;
   }
 
@@ -178,7 +178,7 @@ void print_run(int run, const char* who, const Measured& m) {
       "run %d %-11s %7.2f s wall %7.2f s cpu (user %.2f, sys %.2f)  peak RSS %7.1f MiB  "
       "users %lld (+%lld deleted)  fake: %lld requests, %.2f s cpu  load %.2f\n",
       run, who, m.run.wall_seconds, m.run.cpu_seconds(), m.run.user_seconds, m.run.system_seconds,
-      m.run.max_rss_kb / 1024.0, m.users.active, m.users.deleted, m.fake_requests,
+      m.run.max_rss_kb / 1024.0, m.stored.active, m.stored.deleted, m.fake_requests,
       m.fake_cpu_seconds, m.load_before);
   std::fflush(stdout);
 }
@@ -284,9 +284,9 @@ int run_peer_comparison(const PeerOptions& o) {
       p.runs.push_back(*m);
     }
     // What tenantsync stored against each peer's count (the narrow one counts no lists).
-    const StoredCounts& ours = programs[0].runs.back().users;
+    const StoredCounts& ours = programs[0].runs.back().stored;
     for (size_t k = 1; k < programs.size(); ++k) {
-      const StoredCounts& theirs = programs[k].runs.back().users;
+      const StoredCounts& theirs = programs[k].runs.back().stored;
       StoredCounts expected = ours;
       if (programs[k].narrow) {
         expected.role_definitions = expected.domains = expected.group_names = -1;
@@ -324,12 +324,11 @@ int run_peer_comparison(const PeerOptions& o) {
                 ratio(m[0].cpu, m[k].cpu).c_str(), ratio(m[0].rss_mib, m[k].rss_mib).c_str());
   }
   if (programs.size() > 1) {
-    const StoredCounts& c = programs[0].runs.back().users;
+    const StoredCounts& c = programs[0].runs.back().stored;
     std::printf("stored by each: %lld users (+%lld deleted)", c.active, c.deleted);
-    std::printf(
-        ", %lld role definitions, %lld domains, %lld group names (not by the narrow "
-        "peer)%s\n",
-        c.role_definitions, c.domains, c.group_names, mismatch ? "; MISMATCH above" : "");
+    std::printf(", %lld role definitions, %lld domains, %lld group names%s%s\n", c.role_definitions,
+                c.domains, c.group_names, o.narrow_peer ? " (not by the narrow peer)" : "",
+                mismatch ? "; MISMATCH above" : "");
   }
   std::printf("load at the end: %.2f\n", load_average());
   return mismatch ? 1 : 0;

@@ -1,9 +1,10 @@
 // mirror_bench --peer: the whole `tenantsync mirror --full` program against a peer that
 // does the same read on Microsoft's own Graph SDK for JavaScript (bench/peers/
 // graph-sdk-mirror, issue #19), both as child processes against one fake-graph started
-// here, N runs each, alternating, each into a fresh SQLite file. Per run and as medians:
-// wall time, CPU (user + system) and peak RSS of each process from wait4(), and the
-// ratios tenantsync / peer (and / the narrow peer, when asked). After every run it counts
+// here, N runs each, each run starting one program further on, each into a fresh SQLite
+// file. Per run and as medians: wall time, CPU (user + system) and peak RSS of each
+// process from wait4(), and the ratios tenantsync / peer (and / the narrow peer, when
+// asked). After every run it counts
 // the users (active and soft-deleted), role definitions, domains and group names each
 // wrote; a mismatch is an error.
 #pragma once

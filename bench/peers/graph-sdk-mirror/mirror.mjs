@@ -254,8 +254,8 @@ function openStore(path) {
   };
 }
 
-// One $batch of GETs (`paths` relative to the version root, as Graph wants them): each
-// answer's body by its path, or an error naming it.
+// One $batch of GETs (`paths` relative to the version root, as Graph wants them): the
+// answers' bodies in the order of `paths`, or an error naming the path that failed.
 async function batchGet(client, paths) {
   const answer = await client.api("/$batch").post({
     requests: paths.map((url, i) => ({ id: String(i), method: "GET", url })),
@@ -267,6 +267,8 @@ async function batchGet(client, paths) {
     }
     bodies[Number(r.id)] = r.body;
   }
+  const missing = bodies.findIndex((b) => b === undefined);
+  if (missing >= 0) throw new Error(`${paths[missing]}: no answer in the $batch`);
   return bodies;
 }
 
@@ -286,28 +288,13 @@ function licenseGroups(users, into) {
   }
 }
 
-async function mirrorNarrow(o, store, client, tenant, counts) {
-  const skus = await client.api("/subscribedSkus").get();
-  store.skus(tenant, skus.value ?? []);
-  counts.skus += (skus.value ?? []).length;
-  await forEachPage(o, client,
-                    client.api("/users").select(USER_SELECT).top(PAGE_SIZE), (users) => {
-                      store.users(tenant, users);
-                      counts.users += users.length;
-                    });
-  await forEachPage(o, client,
-                    client.api("/directory/deletedItems/microsoft.graph.user")
-                        .select(DELETED_USER_SELECT).top(PAGE_SIZE),
-                    (users) => {
-                      store.deletedUsers(tenant, users);
-                      counts.deletedUsers += users.length;
-                    });
-}
+const DELETED_USERS_PATH = "/directory/deletedItems/microsoft.graph.user";
 
-async function mirrorTenant(o, store, tenant, counts) {
-  const client = graphClient(o, tenant);
-  if (o.narrow) return mirrorNarrow(o, store, client, tenant, counts);
-  // The lists' first pages in one $batch, as tenantsync asks for them.
+// The tenant's lists but its SKUs, written together: with the whole read, the first
+// pages of its domains, admin roles and a "sync from now" delta link come in one $batch
+// with its SKUs, as tenantsync asks for them. Returns the SKUs' page.
+async function readLists(o, store, client, tenant, counts) {
+  if (o.narrow) return client.api("/subscribedSkus").get();
   const [skus, domains, latest, roleDefinitions, roleAssignments] = await batchGet(client, [
     "/subscribedSkus", "/domains",
     `/users/delta?$select=${USER_SELECT.join(",")}&$deltatoken=latest`,
@@ -321,39 +308,49 @@ async function mirrorTenant(o, store, tenant, counts) {
     roleAssignments: await wholeList(o, client, roleAssignments),
     deltaLink,
   };
-  store.skus(tenant, skus.value ?? []);
   store.lists(tenant, lists);
-  counts.skus += (skus.value ?? []).length;
   counts.roleDefinitions += lists.roleDefinitions.length;
   counts.domains += lists.domains.length;
+  return skus;
+}
 
+// The deleted users' first page: alone with --narrow, otherwise in $batches of 20 with
+// the names of the groups in `groups`, which are written here.
+async function deletedFirstPage(o, store, client, tenant, groups, counts) {
+  if (o.narrow) {
+    return client.api(DELETED_USERS_PATH).select(DELETED_USER_SELECT).top(PAGE_SIZE).get();
+  }
+  const groupPaths = [...groups].map(
+      (id) => `/groups/${encodeURIComponent(id)}?$select=id,displayName`);
+  const [first, ...named] = await batchGet(client, [
+    `${DELETED_USERS_PATH}?$select=${DELETED_USER_SELECT.join(",")}&$top=${PAGE_SIZE}`,
+    ...groupPaths.slice(0, BATCH_SIZE - 1),
+  ]);
+  for (let from = BATCH_SIZE - 1; from < groupPaths.length; from += BATCH_SIZE) {
+    named.push(...await batchGet(client, groupPaths.slice(from, from + BATCH_SIZE)));
+  }
+  store.groups(tenant, named);
+  counts.groups += named.length;
+  return first;
+}
+
+async function mirrorTenant(o, store, tenant, counts) {
+  const client = graphClient(o, tenant);
+  const skus = await readLists(o, store, client, tenant, counts);
+  store.skus(tenant, skus.value ?? []);
+  counts.skus += (skus.value ?? []).length;
   const groups = new Set();
   await forEachPage(o, client,
                     client.api("/users").select(USER_SELECT).top(PAGE_SIZE), (users) => {
                       store.users(tenant, users);
-                      licenseGroups(users, groups);
+                      if (!o.narrow) licenseGroups(users, groups);
                       counts.users += users.length;
                     });
-  // The deleted users' first page with the groups' names, 20 to a $batch.
-  const ids = [...groups];
-  const deletedPath = "/directory/deletedItems/microsoft.graph.user" +
-                      `?$select=${DELETED_USER_SELECT.join(",")}&$top=${PAGE_SIZE}`;
-  const named = [];
-  let deletedFirst;
-  for (let from = 0; from === 0 || from < ids.length; from += BATCH_SIZE - 1) {
-    const chunk = ids.slice(from, from + BATCH_SIZE - 1);
-    const paths = chunk.map((id) => `/groups/${encodeURIComponent(id)}?$select=id,displayName`);
-    if (from === 0) paths.unshift(deletedPath);
-    const bodies = await batchGet(client, paths);
-    if (from === 0) deletedFirst = bodies.shift();
-    named.push(...bodies);
-  }
-  store.groups(tenant, named);
-  counts.groups += named.length;
-  await forEachPage(o, client, deletedFirst, (users) => {
-    store.deletedUsers(tenant, users);
-    counts.deletedUsers += users.length;
-  });
+  await forEachPage(o, client, await deletedFirstPage(o, store, client, tenant, groups, counts),
+                    (users) => {
+                      store.deletedUsers(tenant, users);
+                      counts.deletedUsers += users.length;
+                    });
 }
 
 async function main() {
